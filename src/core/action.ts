@@ -1,0 +1,53 @@
+import type { JsonValue } from './canonical.js';
+
+/** What an action does to its target, as the classifier understood it. */
+export type Effect = 'read' | 'write' | 'destructive' | 'unknown';
+
+/** Every effect, from least to most dangerous. */
+export const EFFECTS: readonly Effect[] = ['read', 'write', 'destructive', 'unknown'];
+
+/** Type guard for an effect name. */
+export function isEffect(value: unknown): value is Effect {
+  return typeof value === 'string' && (EFFECTS as readonly string[]).includes(value);
+}
+
+/** The protocol surface an action arrived through. */
+export type Surface = 'graphql' | 'http' | 'sql' | 'mcp' | 'shell';
+
+/** Every surface Airlock knows of. */
+export const SURFACES: readonly Surface[] = ['graphql', 'http', 'sql', 'mcp', 'shell'];
+
+/** Type guard for a surface name. */
+export function isSurface(value: unknown): value is Surface {
+  return typeof value === 'string' && (SURFACES as readonly string[]).includes(value);
+}
+
+/** Something an action touches; `environment` comes from the resolver, never from the caller. */
+export interface Target {
+  readonly type: string;
+  readonly id: string;
+  /** Resolved environment name; undefined means unknown, which counts as production. */
+  readonly environment?: string;
+  readonly attrs: Readonly<Record<string, JsonValue>>;
+}
+
+/** One normalized thing a request would do, whatever protocol carried it. */
+export interface ActionV1 {
+  readonly upstream: string;
+  readonly surface: Surface;
+  /** The protocol's own name for the operation: `volumeDelete`, `DROP TABLE`, `rm`, a tool name. */
+  readonly operation: string;
+  readonly effect: Effect;
+  readonly reversible: boolean;
+  readonly targets: readonly Target[];
+  /** SHA-256 of the canonical request this action came from. */
+  readonly digest: string;
+}
+
+/** The current version of an action. */
+export type Action = ActionV1;
+
+/** The key a resource pattern is matched against: `type:id`. */
+export function toResourceKey(target: Target): string {
+  return `${target.type}:${target.id}`;
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { FirewallError } from './errors.js';
+
+/** A JSON value as it travels through Airlock. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The canonical text of a JSON value: object keys sorted by code point, no whitespace, numbers
+ * in ECMAScript's shortest form. Two values that mean the same JSON get the same text.
+ */
+export function toCanonicalJson(value: unknown): string {
+  return canonical(value, 0);
+}
+
+const MAX_DEPTH = 200;
+
+function canonical(value: unknown, depth: number): string {
+  // SECURITY: a hostile request must not blow the stack of the digest function.
+  if (depth > MAX_DEPTH) throw new FirewallError('input.invalid', 'value nests too deeply to digest');
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new FirewallError('input.invalid', 'non-finite numbers have no JSON form');
+      }
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object':
+      return Array.isArray(value) ? canonicalArray(value, depth) : canonicalObject(value, depth);
+    default:
+      throw new FirewallError('input.invalid', `a ${typeof value} has no JSON form`);
+  }
+}
+
+function canonicalArray(items: readonly unknown[], depth: number): string {
+  return `[${items.map((item) => canonical(item, depth + 1)).join(',')}]`;
+}
+
+function canonicalObject(object: object, depth: number): string {
+  const record = object as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort(compareCodePoints);
+  const members = keys.map((key) => `${JSON.stringify(key)}:${canonical(record[key], depth + 1)}`);
+  return `{${members.join(',')}}`;
+}
+
+// Sorting by UTF-16 units would order astral characters differently from other languages' JCS.
+function compareCodePoints(a: string, b: string): number {
+  const left = Array.from(a);
+  const right = Array.from(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const diff = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
+}
+
+/** Lowercase hex SHA-256 of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The SHA-256 digest of a request's canonical form; an approval binds to exactly this value. */
+export function digestRequest(request: unknown): string {
+  return sha256Hex(toCanonicalJson(request));
+}

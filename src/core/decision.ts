@@ -1,0 +1,74 @@
+/** The gate's answer for a request. */
+export type Verdict = 'allow' | 'hold' | 'deny';
+
+const SEVERITY: Record<Verdict, number> = { allow: 0, hold: 1, deny: 2 };
+
+/** The more restrictive of two verdicts: deny beats hold beats allow. */
+export function mostRestrictive(a: Verdict, b: Verdict): Verdict {
+  return SEVERITY[a] >= SEVERITY[b] ? a : b;
+}
+
+/** Policy id used when the grant, not a Cedar policy, decided. */
+export const GRANT_SCOPE_POLICY_ID = 'airlock:grant-scope';
+/** Policy id used when authentication decided (unknown, expired, revoked or frozen token). */
+export const AUTHENTICATION_POLICY_ID = 'airlock:authentication';
+/** Policy id used when an error decided: fail closed. */
+export const FAIL_CLOSED_POLICY_ID = 'airlock:fail-closed';
+/** Policy id used when Cedar found no permit: deny by default. */
+export const DEFAULT_DENY_POLICY_ID = 'airlock:default-deny';
+/** Policy id used when no adapter understands the surface. */
+export const NO_ADAPTER_POLICY_ID = 'airlock:no-adapter';
+
+/** A decision as data: never an exception. */
+export interface DecisionV1 {
+  readonly id: string;
+  readonly verdict: Verdict;
+  /** Sentences a human can read, one per deciding rule. */
+  readonly reasons: readonly string[];
+  /** Ids of the policies (or built-in rules, `airlock:*`) that made the decision. */
+  readonly policyIds: readonly string[];
+  /** Errors met on the way; any error makes the verdict deny. */
+  readonly errors: readonly string[];
+  /** Present when held: how many distinct human approvals would allow the request. */
+  readonly approval?: { readonly needed: number };
+}
+
+/** The current version of a decision. */
+export type Decision = DecisionV1;
+
+/** A verdict for one action, before they are combined into a request's decision. */
+export interface ActionVerdict {
+  readonly verdict: Verdict;
+  readonly reasons: readonly string[];
+  readonly policyIds: readonly string[];
+  readonly errors: readonly string[];
+  readonly approvalsNeeded?: number;
+}
+
+/** Combines per-action verdicts: the most restrictive wins; reasons and ids of the winners are kept. */
+export function combineVerdicts(id: string, verdicts: readonly ActionVerdict[]): Decision {
+  if (verdicts.length === 0) {
+    return {
+      id,
+      verdict: 'deny',
+      reasons: ['the request carried no action Airlock could judge'],
+      policyIds: [FAIL_CLOSED_POLICY_ID],
+      errors: [],
+    };
+  }
+  const verdict = verdicts.map((v) => v.verdict).reduce(mostRestrictive);
+  const deciding = verdicts.filter((v) => v.verdict === verdict);
+  const needed = Math.max(0, ...deciding.map((v) => v.approvalsNeeded ?? 0));
+  return {
+    id,
+    verdict,
+    reasons: unique(deciding.flatMap((v) => v.reasons)),
+    policyIds: unique(deciding.flatMap((v) => v.policyIds)),
+    errors: unique(verdicts.flatMap((v) => v.errors)),
+    ...(verdict === 'hold' ? { approval: { needed } } : {}),
+  };
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}

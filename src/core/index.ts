@@ -1,0 +1,42 @@
+export type { Action, ActionV1, Effect, Surface, Target } from './action.js';
+export { EFFECTS, SURFACES, isEffect, isSurface, toResourceKey } from './action.js';
+export type { AuditDraft, AuditHead, AuditRecord, AuditRecordV1, AuditVerification } from './audit.js';
+export { GENESIS_HASH, chainAuditRecord, hashAuditRecord, verifyAuditChain } from './audit.js';
+export type { JsonValue } from './canonical.js';
+export { digestRequest, sha256Hex, toCanonicalJson } from './canonical.js';
+export type { ActionVerdict, Decision, DecisionV1, Verdict } from './decision.js';
+export {
+  AUTHENTICATION_POLICY_ID,
+  DEFAULT_DENY_POLICY_ID,
+  FAIL_CLOSED_POLICY_ID,
+  GRANT_SCOPE_POLICY_ID,
+  NO_ADAPTER_POLICY_ID,
+  combineVerdicts,
+  mostRestrictive,
+} from './decision.js';
+export type { FirewallErrorCode } from './errors.js';
+export { FirewallError, describeError, isFirewallError } from './errors.js';
+export type { Grant, GrantScope, GrantV1, Principal } from './grant.js';
+export { grantInactiveReason, principalScopeViolations, scopeExcess, scopeViolations } from './grant.js';
+export { isPatternWithin, matchesPattern } from './pattern.js';
+export type {
+  Clock,
+  GrantPatch,
+  Ids,
+  PolicyAnswer,
+  PolicyEngine,
+  PolicyInput,
+  RandomSource,
+  Store,
+} from './ports.js';
+export type { Result } from './result.js';
+export { err, ok } from './result.js';
+export {
+  TOKEN_ENTROPY_BYTES,
+  TOKEN_PREFIX,
+  assertWellFormedToken,
+  createToken,
+  hashToken,
+  isWellFormedToken,
+  tokenHashesEqual,
+} from './token.js';
