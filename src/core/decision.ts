@@ -45,11 +45,10 @@ export interface ActionVerdict {
   readonly approvalsNeeded?: number;
 }
 
-/** Combines per-action verdicts: the most restrictive wins; reasons and ids of the winners are kept. */
-export function combineVerdicts(id: string, verdicts: readonly ActionVerdict[]): Decision {
+/** Combines verdicts: the most restrictive wins; reasons, ids and approvals needed of the winners are kept. */
+export function combineActionVerdicts(verdicts: readonly ActionVerdict[]): ActionVerdict {
   if (verdicts.length === 0) {
     return {
-      id,
       verdict: 'deny',
       reasons: ['the request carried no action Airlock could judge'],
       policyIds: [FAIL_CLOSED_POLICY_ID],
@@ -60,12 +59,24 @@ export function combineVerdicts(id: string, verdicts: readonly ActionVerdict[]):
   const deciding = verdicts.filter((v) => v.verdict === verdict);
   const needed = Math.max(0, ...deciding.map((v) => v.approvalsNeeded ?? 0));
   return {
-    id,
     verdict,
     reasons: unique(deciding.flatMap((v) => v.reasons)),
     policyIds: unique(deciding.flatMap((v) => v.policyIds)),
     errors: unique(verdicts.flatMap((v) => v.errors)),
-    ...(verdict === 'hold' ? { approval: { needed } } : {}),
+    ...(verdict === 'hold' ? { approvalsNeeded: needed } : {}),
+  };
+}
+
+/** Turns the combined verdict of a request's actions into its decision. */
+export function toDecision(id: string, verdicts: readonly ActionVerdict[]): Decision {
+  const combined = combineActionVerdicts(verdicts);
+  return {
+    id,
+    verdict: combined.verdict,
+    reasons: combined.reasons,
+    policyIds: combined.policyIds,
+    errors: combined.errors,
+    ...(combined.approvalsNeeded === undefined ? {} : { approval: { needed: combined.approvalsNeeded } }),
   };
 }
 

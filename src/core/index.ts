@@ -11,8 +11,9 @@ export {
   FAIL_CLOSED_POLICY_ID,
   GRANT_SCOPE_POLICY_ID,
   NO_ADAPTER_POLICY_ID,
-  combineVerdicts,
+  combineActionVerdicts,
   mostRestrictive,
+  toDecision,
 } from './decision.js';
 export type { FirewallErrorCode } from './errors.js';
 export { FirewallError, describeError, isFirewallError } from './errors.js';
@@ -29,6 +30,7 @@ export type {
   RandomSource,
   Store,
 } from './ports.js';
+export { FixedClock, SeededRandom, SequentialIds } from './fakes.js';
 export type { Result } from './result.js';
 export { err, ok } from './result.js';
 export {

@@ -1,0 +1,161 @@
+import type {
+  Action,
+  Clock,
+  Decision,
+  Ids,
+  PolicyEngine,
+  Principal,
+  Store,
+  Surface,
+} from '../core/index.js';
+import {
+  AUTHENTICATION_POLICY_ID,
+  FAIL_CLOSED_POLICY_ID,
+  describeError,
+  toDecision,
+} from '../core/index.js';
+import { toAuditActions, toAuditDecision, toAuditPrincipal } from './audit-data.js';
+import { authenticate } from './authenticate.js';
+import type { DecideOptions } from './decide-action.js';
+import { decideAction } from './decide-action.js';
+import type { FreezePolicy } from './freeze.js';
+import { recordDenialAndMaybeFreeze } from './freeze.js';
+
+/** One request as an adapter hands it over: already parsed into actions. */
+export interface JudgeRequest {
+  /** The Airlock token the agent presented. Never stored, logged or echoed. */
+  readonly token: string;
+  readonly surface: Surface;
+  /** SHA-256 of the canonical request; an approval will bind to it. */
+  readonly digest: string;
+  readonly actions: readonly Action[];
+}
+
+/** What the firewall needs; wired by the server or the CLI. */
+export interface FirewallOptions {
+  readonly store: Store;
+  /** Returns the engine in force now, so a reload is seen by the next request. */
+  readonly engine: () => PolicyEngine;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly decide: DecideOptions;
+  readonly freeze: FreezePolicy;
+}
+
+/** A judged request: the decision, and who it was judged for (undefined when nobody). */
+export interface Judgment {
+  readonly decision: Decision;
+  readonly principal: Principal | undefined;
+}
+
+/**
+ * The pipeline's middle: authenticate → decide → audit. It fails closed: any error is a deny
+ * with an error id, and a decision that cannot be written to the audit log is a deny too.
+ */
+export class Firewall {
+  readonly #options: FirewallOptions;
+
+  constructor(options: FirewallOptions) {
+    this.#options = options;
+  }
+
+  /** Judges a request; never throws, never allows what it could not record. */
+  async judge(request: JudgeRequest): Promise<Judgment> {
+    const { clock, ids } = this.#options;
+    const id = ids.next('dec');
+    const now = clock.now();
+    let principal: Principal | undefined;
+    let decision: Decision;
+    try {
+      const authentication = await authenticate(this.#options.store, request.token, now);
+      if (authentication.ok) {
+        principal = authentication.principal;
+        decision = this.#decide(id, principal, request.actions);
+      } else {
+        decision = denied(id, AUTHENTICATION_POLICY_ID, authentication.reason, []);
+      }
+    } catch (error) {
+      decision = denied(id, FAIL_CLOSED_POLICY_ID, 'airlock failed while deciding, so the request is denied', [
+        `${ids.next('err')}: ${describeError(error)}`,
+      ]);
+    }
+    decision = await this.#record(request, principal, decision, now);
+    if (decision.verdict === 'deny' && principal !== undefined) {
+      await this.#countDenial(principal, now);
+    }
+    return { decision, principal };
+  }
+
+  /**
+   * Judges a request and runs `forward` only when it is allowed. Holds and denials never reach
+   * the upstream; the adapter turns the decision into its protocol's answer.
+   */
+  async guard<T>(
+    request: JudgeRequest,
+    forward: (principal: Principal) => Promise<T>,
+  ): Promise<Judgment & { readonly forwarded?: T }> {
+    const judgment = await this.judge(request);
+    if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return judgment;
+    return { ...judgment, forwarded: await forward(judgment.principal) };
+  }
+
+  #decide(id: string, principal: Principal, actions: readonly Action[]): Decision {
+    const engine = this.#options.engine();
+    return toDecision(
+      id,
+      actions.map((action) => decideAction(engine, principal, action, this.#options.decide)),
+    );
+  }
+
+  async #record(
+    request: JudgeRequest,
+    principal: Principal | undefined,
+    decision: Decision,
+    now: number,
+  ): Promise<Decision> {
+    try {
+      await this.#options.store.appendAudit({
+        kind: 'decision',
+        actor: principal === undefined ? 'unknown' : `agent:${principal.grant.agent}`,
+        at: now,
+        data: {
+          ...toAuditDecision(decision),
+          ...toAuditPrincipal(principal),
+          surface: request.surface,
+          requestDigest: request.digest,
+          actions: toAuditActions(request.actions),
+        },
+      });
+      return decision;
+    } catch (error) {
+      // SECURITY: what was not recorded did not happen; an unrecorded allow would be a blind spot.
+      return denied(decision.id, FAIL_CLOSED_POLICY_ID, 'the audit log could not record the decision, so the request is denied', [
+        `${this.#options.ids.next('err')}: ${describeError(error)}`,
+      ]);
+    }
+  }
+
+  async #countDenial(principal: Principal, now: number): Promise<void> {
+    const { store, freeze } = this.#options;
+    try {
+      const frozen = await recordDenialAndMaybeFreeze(store, principal.grant, now, freeze);
+      if (frozen === undefined) return;
+      await store.appendAudit({
+        kind: 'grant.frozen',
+        actor: 'system',
+        at: now,
+        data: {
+          grantId: frozen.id,
+          agent: frozen.agent,
+          reason: `${freeze.maxDenials} denials within ${freeze.windowMs} ms`,
+        },
+      });
+    } catch {
+      // The request is already denied; failing to count it must not turn into anything else.
+    }
+  }
+}
+
+function denied(id: string, policyId: string, reason: string, errors: string[]): Decision {
+  return { id, verdict: 'deny', reasons: [reason], policyIds: [policyId], errors };
+}

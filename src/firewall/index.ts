@@ -1,0 +1,16 @@
+export type { Authentication } from './authenticate.js';
+export { MAX_GRANT_DEPTH, authenticate } from './authenticate.js';
+export type { DecideOptions } from './decide-action.js';
+export { decideAction, isProductionTarget } from './decide-action.js';
+export type { FirewallOptions, JudgeRequest, Judgment } from './firewall.js';
+export { Firewall } from './firewall.js';
+export type { FreezePolicy } from './freeze.js';
+export { DEFAULT_FREEZE_POLICY, recordDenialAndMaybeFreeze } from './freeze.js';
+export type {
+  DeriveRequest,
+  GrantRequest,
+  GrantServiceOptions,
+  IssuedToken,
+  TokenLimits,
+} from './grant-service.js';
+export { GrantService } from './grant-service.js';

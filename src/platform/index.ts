@@ -1,0 +1,1 @@
+export { cryptoRandom, randomIds, systemClock } from './system.js';
