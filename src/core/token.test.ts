@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from './fakes.js';
+import { assertWellFormedToken, createToken, hashToken, isWellFormedToken, tokenHashesEqual } from './token.js';
+
+describe('airlock tokens', () => {
+  const random = new SeededRandom('tokens');
+
+  it('carry the alk_ prefix and a checksum that catches any single changed character', () => {
+    const token = createToken(random.bytes(32));
+    expect(token).toMatch(/^alk_[0-9A-Za-z]{49}$/);
+    expect(isWellFormedToken(token)).toBe(true);
+    for (let i = 4; i < token.length; i++) {
+      const swapped = token.slice(0, i) + (token[i] === 'a' ? 'b' : 'a') + token.slice(i + 1);
+      expect(isWellFormedToken(swapped)).toBe(false);
+    }
+  });
+
+  it('differ for different randomness', () => {
+    expect(createToken(random.bytes(32))).not.toBe(createToken(random.bytes(32)));
+  });
+
+  it('are stored as hashes compared in constant time', () => {
+    const token = createToken(random.bytes(32));
+    expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashToken(token)).not.toContain(token.slice(4, 20));
+    expect(tokenHashesEqual(hashToken(token), hashToken(token))).toBe(true);
+    expect(tokenHashesEqual(hashToken(token), hashToken(`${token}x`))).toBe(false);
+  });
+
+  it('refuses a malformed value without echoing it', () => {
+    const secret = 'rw_live_SECRET_VALUE_1234';
+    expect(() => assertWellFormedToken(secret)).toThrow(expect.objectContaining({ code: 'token.malformed' }));
+    try {
+      assertWellFormedToken(secret);
+    } catch (error) {
+      expect(String(error)).not.toContain('SECRET');
+    }
+  });
+});

@@ -1,0 +1,186 @@
+import type {
+  AuditDraft,
+  AuditHead,
+  AuditRecord,
+  Grant,
+  GrantPatch,
+  JsonValue,
+  Store,
+} from '../../core/index.js';
+import {
+  FirewallError,
+  chainAuditRecord,
+  describeError,
+  toCanonicalJson,
+  tokenHashesEqual,
+} from '../../core/index.js';
+import { checkPaging } from '../paging.js';
+
+interface StoredGrant {
+  readonly grant: Grant;
+  readonly tokenHash: string;
+}
+
+/**
+ * A store held in memory, for tests and the in-process harnesses. Everything goes in and comes
+ * out as a deep copy, and what is kept is frozen, so no caller can change stored state by
+ * mutating an object it holds. It behaves like the SQLite store, down to its error codes.
+ */
+export class MemoryStore implements Store {
+  // Map iteration follows insertion order, which breaks ties in "oldest first".
+  private readonly grants = new Map<string, StoredGrant>();
+  private readonly idsByTokenHash = new Map<string, string>();
+  private readonly denials = new Map<string, number[]>();
+  private readonly audit: AuditRecord[] = [];
+  private head: AuditHead | undefined;
+  private closed = false;
+
+  async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
+    this.assertOpen();
+    if (this.grants.has(grant.id) || this.idsByTokenHash.has(tokenHash)) {
+      throw new FirewallError('store.conflict', `grant \`${grant.id}\` or its token hash exists already`);
+    }
+    if (grant.parentId !== undefined && !this.grants.has(grant.parentId)) {
+      throw new FirewallError('grant.not-found', `parent grant \`${grant.parentId}\` not found`);
+    }
+    this.grants.set(grant.id, { grant: deepFreeze(copyGrant(grant)), tokenHash });
+    this.idsByTokenHash.set(tokenHash, grant.id);
+  }
+
+  async getGrant(id: string): Promise<Grant | undefined> {
+    this.assertOpen();
+    const stored = this.grants.get(id);
+    return stored === undefined ? undefined : copyGrant(stored.grant);
+  }
+
+  async findGrantByTokenHash(tokenHash: string): Promise<Grant | undefined> {
+    this.assertOpen();
+    const id = this.idsByTokenHash.get(tokenHash);
+    const stored = id === undefined ? undefined : this.grants.get(id);
+    // SECURITY: confirm in constant time, as the SQLite store does after its index lookup.
+    if (stored === undefined || !tokenHashesEqual(stored.tokenHash, tokenHash)) return undefined;
+    return copyGrant(stored.grant);
+  }
+
+  async listGrants(): Promise<Grant[]> {
+    this.assertOpen();
+    return this.oldestFirst(() => true);
+  }
+
+  async listChildGrants(parentId: string): Promise<Grant[]> {
+    this.assertOpen();
+    return this.oldestFirst((grant) => grant.parentId === parentId);
+  }
+
+  async updateGrant(id: string, patch: GrantPatch): Promise<Grant> {
+    this.assertOpen();
+    const stored = this.grants.get(id);
+    if (stored === undefined) throw new FirewallError('grant.not-found', `grant \`${id}\` not found`);
+    const { frozenAt: _frozen, revokedAt: _revoked, ...rest } = stored.grant;
+    const revokedAt = patch.revokedAt ?? stored.grant.revokedAt;
+    const frozenAt = patch.frozenAt === undefined ? stored.grant.frozenAt : patch.frozenAt;
+    const grant: Grant = {
+      ...rest,
+      ...(revokedAt === undefined ? {} : { revokedAt }),
+      ...(frozenAt === undefined || frozenAt === null ? {} : { frozenAt }),
+    };
+    this.grants.set(id, { grant: deepFreeze(copyGrant(grant)), tokenHash: stored.tokenHash });
+    return copyGrant(grant);
+  }
+
+  async recordDenial(grantId: string, at: number): Promise<void> {
+    this.assertOpen();
+    if (!this.grants.has(grantId)) {
+      throw new FirewallError('grant.not-found', `grant \`${grantId}\` not found`);
+    }
+    const times = this.denials.get(grantId) ?? [];
+    times.push(at);
+    this.denials.set(grantId, times);
+  }
+
+  async countDenialsSince(grantId: string, since: number): Promise<number> {
+    this.assertOpen();
+    return (this.denials.get(grantId) ?? []).filter((at) => at >= since).length;
+  }
+
+  async clearDenials(grantId: string): Promise<void> {
+    this.assertOpen();
+    this.denials.delete(grantId);
+  }
+
+  async appendAudit(draft: AuditDraft): Promise<AuditRecord> {
+    let record: AuditRecord;
+    try {
+      this.assertOpen();
+      // Through canonical JSON, like the SQLite store, so both keep and return the same value.
+      const data = JSON.parse(toCanonicalJson(draft.data)) as { [key: string]: JsonValue };
+      record = chainAuditRecord(this.head, { kind: draft.kind, actor: draft.actor, at: draft.at, data });
+    } catch (error) {
+      throw new FirewallError('audit.write', `while appending an audit record: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+    this.audit.push(deepFreeze(structuredClone(record)));
+    this.head = { seq: record.seq, hash: record.hash };
+    return record;
+  }
+
+  async readAudit(options: { fromSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+    this.assertOpen();
+    const { fromSeq, limit } = checkPaging(options);
+    const from = this.audit.filter((record) => record.seq >= fromSeq);
+    return (limit === undefined ? from : from.slice(0, limit)).map((record) => structuredClone(record));
+  }
+
+  async tailAudit(count: number): Promise<AuditRecord[]> {
+    this.assertOpen();
+    const { limit = 0 } = checkPaging({ limit: count });
+    const tail = limit === 0 ? [] : this.audit.slice(-limit);
+    return tail.map((record) => structuredClone(record));
+  }
+
+  async auditHead(): Promise<AuditHead | undefined> {
+    this.assertOpen();
+    return this.head === undefined ? undefined : { ...this.head };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private oldestFirst(include: (grant: Grant) => boolean): Grant[] {
+    const grants = [...this.grants.values()].map((stored) => stored.grant).filter(include);
+    // Array.prototype.sort is stable, so equal times keep insertion order.
+    return grants.sort((a, b) => a.createdAt - b.createdAt).map(copyGrant);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new FirewallError('store.unavailable', 'the memory store is closed');
+  }
+}
+
+// Field by field, so that stray properties and explicit undefineds are not kept.
+function copyGrant(grant: Grant): Grant {
+  return {
+    id: grant.id,
+    agent: grant.agent,
+    owner: grant.owner,
+    upstreams: [...grant.upstreams],
+    environments: [...grant.environments],
+    effects: [...grant.effects],
+    resources: [...grant.resources],
+    createdAt: grant.createdAt,
+    expiresAt: grant.expiresAt,
+    ...(grant.parentId === undefined ? {} : { parentId: grant.parentId }),
+    ...(grant.revokedAt === undefined ? {} : { revokedAt: grant.revokedAt }),
+    ...(grant.frozenAt === undefined ? {} : { frozenAt: grant.frozenAt }),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,131 @@
+import type Database from 'better-sqlite3';
+import { FirewallError, describeError } from '../../core/index.js';
+
+/** One schema step; `version` is what `PRAGMA user_version` reads once it has run. */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+/**
+ * Every schema step, oldest first. Append only: a released step is never edited, because
+ * databases in the field already ran it.
+ */
+// INVARIANT: versions are 1, 2, 3, … with no gaps; `migrate` checks this before touching a file.
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE grants (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        agent TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        upstreams TEXT NOT NULL,
+        environments TEXT NOT NULL,
+        effects TEXT NOT NULL,
+        resources TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        parent_id TEXT REFERENCES grants (id),
+        revoked_at INTEGER,
+        frozen_at INTEGER
+      );
+      CREATE INDEX grants_by_parent ON grants (parent_id, created_at);
+      CREATE INDEX grants_by_age ON grants (created_at);
+
+      CREATE TABLE denials (
+        grant_id TEXT NOT NULL REFERENCES grants (id),
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX denials_by_grant ON denials (grant_id, at);
+
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        v INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+
+      -- A single row, written in the same transaction as each audit append, so that removing
+      -- records from the end of the chain leaves a head that no longer matches.
+      CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema version this build writes and understands. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * Brings a database up to `LATEST_SCHEMA_VERSION` in one transaction; `store.migration` if the
+ * database is newer than this build or a step fails (the database is then left as it was).
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  assertOrdered(migrations);
+  const latest = migrations.at(-1)?.version ?? 0;
+  // IMMEDIATE takes the write lock first, so two processes opening one file migrate in turn.
+  const run = db.transaction(() => {
+    const current = readSchemaVersion(db);
+    if (current > latest) {
+      throw new FirewallError(
+        'store.migration',
+        `database schema version ${current} is newer than this build understands (${latest}): upgrade airlock`,
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      applyMigration(db, migration);
+    }
+  });
+  try {
+    run.immediate();
+  } catch (error) {
+    if (error instanceof FirewallError) throw error;
+    throw new FirewallError('store.migration', `while migrating: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The schema version recorded in the database file (0 for a new file). */
+export function readSchemaVersion(db: Database.Database): number {
+  const version: unknown = db.pragma('user_version', { simple: true });
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    throw new FirewallError('store.migration', 'database schema version is not a whole number');
+  }
+  return version;
+}
+
+function applyMigration(db: Database.Database, migration: Migration): void {
+  try {
+    db.exec(migration.sql);
+    // user_version lives in the file header, which the surrounding transaction covers.
+    db.pragma(`user_version = ${migration.version}`);
+  } catch (error) {
+    throw new FirewallError(
+      'store.migration',
+      `while applying schema version ${migration.version}: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (!Number.isSafeInteger(migration.version) || migration.version !== index + 1) {
+      throw new FirewallError(
+        'store.migration',
+        `migration ${index + 1} is numbered ${migration.version}: versions must run 1, 2, 3 without gaps`,
+      );
+    }
+  });
+}

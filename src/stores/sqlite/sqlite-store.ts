@@ -1,0 +1,221 @@
+import Database from 'better-sqlite3';
+import type {
+  AuditDraft,
+  AuditHead,
+  AuditRecord,
+  Grant,
+  GrantPatch,
+  JsonValue,
+  Store,
+} from '../../core/index.js';
+import {
+  FirewallError,
+  chainAuditRecord,
+  describeError,
+  toCanonicalJson,
+  tokenHashesEqual,
+} from '../../core/index.js';
+import { parseAuditHeadRow, parseAuditRow, toAuditRowParams } from './audit-row.js';
+import { parseGrantRow, parseTokenHash, toGrantRowParams } from './grant-row.js';
+import { migrate } from './migrations.js';
+import { checkPaging } from '../paging.js';
+import type { Statements } from './statements.js';
+import { prepareStatements } from './statements.js';
+import { isForeignKeyViolation, toAuditWriteError, toStoreError } from './store-error.js';
+
+/** How long a write waits for another process holding the database lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/** Where the SQLite store keeps its data. */
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:` for a private in-memory database. */
+  readonly path: string;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, migrated on open. Every method runs
+ * synchronously on better-sqlite3 inside a promise, so its answer is atomic.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly statements: Statements;
+  private readonly appendInTransaction: Database.Transaction<(draft: AuditDraft) => AuditRecord>;
+
+  /** Opens (creating if needed) and migrates the database; throws `store.*` codes on failure. */
+  constructor(options: SqliteStoreOptions) {
+    this.db = openDatabase(options.path);
+    try {
+      migrate(this.db);
+      this.statements = prepareStatements(this.db);
+    } catch (error) {
+      this.db.close();
+      throw toStoreError(error, `while opening \`${options.path}\``);
+    }
+    this.appendInTransaction = this.db.transaction((draft: AuditDraft) => this.appendNow(draft));
+  }
+
+  async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
+    try {
+      this.statements.insertGrant.run(toGrantRowParams(grant, tokenHash));
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new FirewallError('grant.not-found', `parent grant \`${grant.parentId}\` not found`);
+      }
+      throw toStoreError(error, `while inserting grant \`${grant.id}\``);
+    }
+  }
+
+  async getGrant(id: string): Promise<Grant | undefined> {
+    const row = this.run(`while reading grant \`${id}\``, () => this.statements.getGrant.get(id));
+    return row === undefined ? undefined : parseGrantRow(row);
+  }
+
+  async findGrantByTokenHash(tokenHash: string): Promise<Grant | undefined> {
+    const row = this.run('while finding a grant by token', () =>
+      this.statements.findGrantByTokenHash.get(tokenHash),
+    );
+    if (row === undefined) return undefined;
+    // SECURITY: the index lookup is not constant time; confirm the match in constant time.
+    if (!tokenHashesEqual(parseTokenHash(row), tokenHash)) return undefined;
+    return parseGrantRow(row);
+  }
+
+  async listGrants(): Promise<Grant[]> {
+    const rows = this.run('while listing grants', () => this.statements.listGrants.all());
+    return rows.map(parseGrantRow);
+  }
+
+  async listChildGrants(parentId: string): Promise<Grant[]> {
+    const rows = this.run(`while listing children of grant \`${parentId}\``, () =>
+      this.statements.listChildGrants.all(parentId),
+    );
+    return rows.map(parseGrantRow);
+  }
+
+  async updateGrant(id: string, patch: GrantPatch): Promise<Grant> {
+    const row = this.run(`while updating grant \`${id}\``, () =>
+      this.statements.updateGrant.get({
+        id,
+        set_revoked: patch.revokedAt === undefined ? 0 : 1,
+        revoked_at: patch.revokedAt ?? null,
+        set_frozen: patch.frozenAt === undefined ? 0 : 1,
+        frozen_at: patch.frozenAt ?? null,
+      }),
+    );
+    if (row === undefined) throw new FirewallError('grant.not-found', `grant \`${id}\` not found`);
+    return parseGrantRow(row);
+  }
+
+  async recordDenial(grantId: string, at: number): Promise<void> {
+    try {
+      this.statements.recordDenial.run(grantId, at);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new FirewallError('grant.not-found', `grant \`${grantId}\` not found`);
+      }
+      throw toStoreError(error, `while recording a denial of grant \`${grantId}\``);
+    }
+  }
+
+  async countDenialsSince(grantId: string, since: number): Promise<number> {
+    const count = this.run(`while counting denials of grant \`${grantId}\``, () =>
+      this.statements.countDenialsSince.get(grantId, since),
+    );
+    if (typeof count !== 'number') {
+      throw new FirewallError('store.unavailable', 'denial count is not a number');
+    }
+    return count;
+  }
+
+  async clearDenials(grantId: string): Promise<void> {
+    this.run(`while clearing denials of grant \`${grantId}\``, () =>
+      this.statements.clearDenials.run(grantId),
+    );
+  }
+
+  async appendAudit(draft: AuditDraft): Promise<AuditRecord> {
+    try {
+      // IMMEDIATE takes the write lock before reading the head, so that two processes sharing
+      // the file cannot both chain onto the same head.
+      return this.appendInTransaction.immediate(draft);
+    } catch (error) {
+      throw toAuditWriteError(error);
+    }
+  }
+
+  async readAudit(options: { fromSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+    const { fromSeq, limit } = checkPaging(options);
+    const rows = this.run('while reading the audit log', () =>
+      // A negative LIMIT means no limit in SQLite.
+      this.statements.readAudit.all(fromSeq, limit ?? -1),
+    );
+    return rows.map(parseAuditRow);
+  }
+
+  async tailAudit(count: number): Promise<AuditRecord[]> {
+    const { limit } = checkPaging({ limit: count });
+    const rows = this.run('while reading the audit log', () =>
+      this.statements.tailAudit.all(limit ?? 0),
+    );
+    return rows.map(parseAuditRow);
+  }
+
+  async auditHead(): Promise<AuditHead | undefined> {
+    const row = this.run('while reading the audit head', () => this.statements.auditHead.get());
+    return parseAuditHeadRow(row);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // Runs inside the IMMEDIATE transaction: head read, chain, insert and head update commit together.
+  private appendNow(draft: AuditDraft): AuditRecord {
+    const head = parseAuditHeadRow(this.statements.auditHead.get());
+    // Canonical text is what gets stored; parsing it gives a copy that shares nothing with
+    // the caller and reads back identically.
+    const canonicalData = toCanonicalJson(draft.data);
+    const data = JSON.parse(canonicalData) as { [key: string]: JsonValue };
+    const record = chainAuditRecord(head, {
+      kind: draft.kind,
+      actor: draft.actor,
+      at: draft.at,
+      data,
+    });
+    this.statements.insertAudit.run(toAuditRowParams(record, canonicalData));
+    // INVARIANT: the head moves in the same transaction as the insert, or not at all.
+    this.statements.setAuditHead.run({ seq: record.seq, hash: record.hash });
+    return record;
+  }
+
+  private run<T>(context: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw toStoreError(error, context);
+    }
+  }
+}
+
+/** Opens and migrates a SQLite store. */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  return new SqliteStore(options);
+}
+
+function openDatabase(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode loses at most the last commits on power loss, never consistency.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new FirewallError('store.unavailable', `while opening \`${path}\`: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+}
