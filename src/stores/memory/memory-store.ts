@@ -16,6 +16,13 @@ import {
 } from '../../core/index.js';
 import { checkPaging } from '../paging.js';
 
+/** A grant as callers may build it at run time: optional fields possibly set to undefined. */
+type LooseGrant = Omit<Grant, 'parentId' | 'revokedAt' | 'frozenAt'> & {
+  readonly parentId?: string | undefined;
+  readonly revokedAt?: number | undefined;
+  readonly frozenAt?: number | undefined;
+};
+
 interface StoredGrant {
   readonly grant: Grant;
   readonly tokenHash: string;
@@ -76,14 +83,13 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const stored = this.grants.get(id);
     if (stored === undefined) throw new FirewallError('grant.not-found', `grant \`${id}\` not found`);
-    const { frozenAt: _frozen, revokedAt: _revoked, ...rest } = stored.grant;
-    const revokedAt = patch.revokedAt ?? stored.grant.revokedAt;
-    const frozenAt = patch.frozenAt === undefined ? stored.grant.frozenAt : patch.frozenAt;
-    const grant: Grant = {
-      ...rest,
-      ...(revokedAt === undefined ? {} : { revokedAt }),
-      ...(frozenAt === undefined || frozenAt === null ? {} : { frozenAt }),
-    };
+    const current = stored.grant;
+    const grant = copyGrant({
+      ...current,
+      revokedAt: patch.revokedAt ?? current.revokedAt,
+      // null clears the field; undefined leaves it as it was.
+      frozenAt: patch.frozenAt === undefined ? current.frozenAt : (patch.frozenAt ?? undefined),
+    });
     this.grants.set(id, { grant: deepFreeze(copyGrant(grant)), tokenHash: stored.tokenHash });
     return copyGrant(grant);
   }
@@ -160,7 +166,7 @@ export class MemoryStore implements Store {
 }
 
 // Field by field, so that stray properties and explicit undefineds are not kept.
-function copyGrant(grant: Grant): Grant {
+function copyGrant(grant: LooseGrant): Grant {
   return {
     id: grant.id,
     agent: grant.agent,

@@ -1,0 +1,45 @@
+/** The commented airlock.yaml that `airlock init` writes; every value shown is the default. */
+export const STARTER_CONFIG = `# Airlock configuration. Every value below is the default; delete what you do not change.
+# Validate with any airlock command: a field Airlock does not know is refused, not ignored.
+version: 1
+
+# Where grants, denials and the audit chain live. "sqlite" is embedded (WAL, zero setup);
+# the file is relative to this folder.
+store:
+  kind: sqlite
+  file: airlock.db
+
+# Cedar policies (*.cedar) and their test cases (*.test.yaml), relative to this folder.
+# \`airlock policy test policies\` runs the cases.
+policy:
+  dir: policies
+
+# Environment names that count as production. A target whose environment is unknown
+# always counts as production.
+environments:
+  production: [production, prod]
+
+# The most distinct human approvals a held request could gather. A request that the policy
+# would not allow even with this many is denied instead of held.
+approvals:
+  obtainable: 2
+
+# Token lifetimes (90s, 10m, 8h, 30d).
+tokens:
+  defaultTtl: 8h
+  maxTtl: 30d
+
+# This many denials within the window freeze a token until a human runs
+# \`airlock token unfreeze GRANT_ID\`.
+freeze:
+  maxDenials: 5
+  window: 10m
+
+# Upstreams Airlock guards. Credentials are named by environment variable, never inlined:
+# the agent never sees them, and \`airlock config show\` prints only whether they are set.
+upstreams: {}
+#  railway:
+#    kind: graphql
+#    url: https://backboard.railway.com/graphql/v2
+#    credentialEnv: RAILWAY_API_TOKEN
+`;
