@@ -2,6 +2,8 @@ export type { Authentication } from './authenticate.js';
 export { MAX_GRANT_DEPTH, authenticate } from './authenticate.js';
 export type { DecideOptions } from './decide-action.js';
 export { decideAction, isProductionTarget } from './decide-action.js';
+export type { CheckVerdict, DryRunOptions } from './dry-run.js';
+export { DRY_RUN_PRINCIPAL, dryRunLine } from './dry-run.js';
 export type { FirewallOptions, JudgeRequest, Judgment } from './firewall.js';
 export { Firewall } from './firewall.js';
 export type { FreezePolicy } from './freeze.js';

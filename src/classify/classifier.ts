@@ -1,0 +1,15 @@
+import type { Action, Surface } from '../core/index.js';
+
+/** Turns one request of a surface into normalized actions; never throws for bad input. */
+export type Classifier = (input: unknown) => Action[];
+
+/**
+ * The classifiers that exist so far, by surface. A surface without one is judged `deny` with
+ * reason "no adapter": what Airlock cannot understand is never allowed.
+ */
+export const CLASSIFIERS: Partial<Record<Surface, Classifier>> = {};
+
+/** The classifier for a surface, if one exists. */
+export function classifierFor(surface: Surface): Classifier | undefined {
+  return CLASSIFIERS[surface];
+}

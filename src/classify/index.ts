@@ -1,0 +1,2 @@
+export type { Classifier } from './classifier.js';
+export { CLASSIFIERS, classifierFor } from './classifier.js';
