@@ -1,6 +1,13 @@
 export { parseDurationMs } from './duration.js';
 export type { LoadedConfig } from './load.js';
-export { CONFIG_FILE_NAME, DEFAULT_HOME, loadConfig, parseConfig, resolveHome } from './load.js';
+export {
+  CONFIG_FILE_NAME,
+  DEFAULT_HOME,
+  loadConfig,
+  parseConfig,
+  resolveCliActor,
+  resolveHome,
+} from './load.js';
 export { redactConfig } from './redact.js';
 export type { Config } from './schema.js';
 export { configSchema } from './schema.js';

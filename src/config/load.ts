@@ -80,3 +80,8 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Who a CLI user is, for the audit record: `human:$USER`. */
+export function resolveCliActor(env: NodeJS.ProcessEnv): string {
+  return `human:${env['AIRLOCK_ACTOR'] ?? env['USER'] ?? env['LOGNAME'] ?? 'cli'}`;
+}

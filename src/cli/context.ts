@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { LoadedConfig } from '../config/index.js';
+import { loadConfig, resolveCliActor, resolveHome } from '../config/index.js';
+import type { PolicyEngine, Store } from '../core/index.js';
+import type { DecideOptions, FreezePolicy } from '../firewall/index.js';
+import { Firewall, GrantService } from '../firewall/index.js';
+import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
+import { MemoryStore, openSqliteStore } from '../stores/index.js';
+import { EXIT } from './exit-codes.js';
+import { CliFailure } from './output.js';
+import { loadEngineFor } from './policy-loading.js';
+
+/** Everything a command may use, wired from the home folder's config. */
+export interface CliContext {
+  readonly loaded: LoadedConfig;
+  readonly store: Store;
+  readonly engine: PolicyEngine;
+  readonly firewall: Firewall;
+  readonly grants: GrantService;
+  readonly actor: string;
+  close(): Promise<void>;
+}
+
+/** The home folder named by the global `--home` option, $AIRLOCK_HOME, or ./.airlock. */
+export function homeOf(command: Command): string {
+  const flag = command.optsWithGlobals<{ home?: string }>().home;
+  return resolveHome(flag, process.env);
+}
+
+/** Loads and validates the config; refuses with every problem listed. */
+export function loadConfigOf(command: Command): LoadedConfig {
+  const loaded = loadConfig(homeOf(command));
+  if (!loaded.ok) throw new CliFailure('invalid configuration', EXIT.invalidInput, loaded.error);
+  return loaded.value;
+}
+
+/** The decision settings the config implies. */
+export function decideOptionsOf(loaded: LoadedConfig): DecideOptions {
+  return {
+    productionEnvironments: loaded.config.environments.production,
+    approvalsObtainable: loaded.config.approvals.obtainable,
+  };
+}
+
+/** Opens the store and policy engine and wires the firewall and grant service. */
+export async function openContext(command: Command): Promise<CliContext> {
+  const loaded = loadConfigOf(command);
+  const engine = loadEngineFor(loaded.policyDir);
+  const store = openStore(loaded);
+  const freeze: FreezePolicy = { maxDenials: loaded.config.freeze.maxDenials, windowMs: loaded.config.freeze.window };
+  const firewall = new Firewall({
+    store,
+    engine: () => engine,
+    clock: systemClock,
+    ids: randomIds,
+    decide: decideOptionsOf(loaded),
+    freeze,
+  });
+  const grants = new GrantService({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    random: cryptoRandom,
+    limits: { maxTtlMs: loaded.config.tokens.maxTtl },
+  });
+  return { loaded, store, engine, firewall, grants, actor: resolveCliActor(process.env), close: () => store.close() };
+}
+
+/** Runs a command body with an open context and always closes the store. */
+export async function withContext<T>(command: Command, body: (context: CliContext) => Promise<T>): Promise<T> {
+  const context = await openContext(command);
+  try {
+    return await body(context);
+  } finally {
+    await context.close();
+  }
+}
+
+function openStore(loaded: LoadedConfig): Store {
+  if (loaded.config.store.kind === 'memory') return new MemoryStore();
+  mkdirSync(loaded.home, { recursive: true });
+  return openSqliteStore({ path: loaded.storeFile });
+}

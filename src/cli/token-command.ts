@@ -1,0 +1,178 @@
+import type { Command } from 'commander';
+import { parseDurationMs } from '../config/index.js';
+import type { Effect, Grant } from '../core/index.js';
+import { isEffect } from '../core/index.js';
+import type { DeriveRequest, IssuedToken } from '../firewall/index.js';
+import { withContext } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { CliFailure, printJson, printLines } from './output.js';
+
+interface ScopeFlags {
+  agent: string;
+  owner?: string;
+  upstream?: string[];
+  env?: string[];
+  effect?: string[];
+  resource?: string[];
+  ttl?: string;
+  json?: boolean;
+}
+
+/** Registers `airlock token issue | derive | list | revoke | unfreeze`. */
+export function registerTokenCommands(program: Command): void {
+  const token = program.command('token').description('issue and manage agent tokens (deny-by-default grants)');
+  withScopeFlags(token.command('issue').description('issue a token to an agent; it is shown once'))
+    .requiredOption('--owner <human>', 'the human answerable for the agent')
+    .action(async (flags: ScopeFlags, command: Command) => issue(flags, command));
+  withScopeFlags(token.command('derive').description('derive a narrower token for a sub-agent'))
+    .option('--parent <grant-id>', 'parent grant id (default: the token in $AIRLOCK_TOKEN)')
+    .option('--owner <human>', 'owner (default: the parent\'s)')
+    .action(async (flags: ScopeFlags & { parent?: string }, command: Command) => derive(flags, command));
+  token
+    .command('list')
+    .description('list grants (never tokens: only their hashes are stored)')
+    .option('--json', 'one JSON object per grant')
+    .action(async (flags: { json?: boolean }, command: Command) => list(flags, command));
+  token
+    .command('revoke <grant-id>')
+    .description('revoke a grant and every grant derived from it')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, command: Command) =>
+      withContext(command, async ({ grants, actor }) => {
+        const revoked = await grants.revoke(id, actor);
+        if (flags.json) printJson({ revoked });
+        else printLines(`revoked ${revoked.length} grant(s): ${revoked.join(', ') || '(already revoked)'}`);
+      }),
+    );
+  token
+    .command('unfreeze <grant-id>')
+    .description('lift a freeze caused by repeated denials, after a human has looked')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, command: Command) =>
+      withContext(command, async ({ grants, actor }) => {
+        const grant = await grants.unfreeze(id, actor);
+        if (flags.json) printJson({ grant: toShownGrant(grant, Date.now()) });
+        else printLines(`unfroze ${grant.id} (${grant.agent})`);
+      }),
+    );
+}
+
+function withScopeFlags(command: Command): Command {
+  return command
+    .requiredOption('--agent <name>', 'the agent the token is for')
+    .option('--upstream <names...>', 'upstreams it may reach (`*` for any)')
+    .option('--env <names...>', 'environments it may touch (`*` for any)')
+    .option('--effect <effects...>', 'effects it may perform: read write destructive unknown')
+    .option('--resource <patterns...>', 'resource patterns over `type:id` (`*` for any)')
+    .option('--ttl <duration>', 'lifetime, e.g. 30m, 8h (default: tokens.defaultTtl)')
+    .option('--json', 'print JSON');
+}
+
+async function issue(flags: ScopeFlags, command: Command): Promise<void> {
+  await withContext(command, async ({ grants, actor, loaded }) => {
+    const issued = await grants.issue(
+      {
+        agent: flags.agent,
+        owner: flags.owner ?? '',
+        upstreams: required(flags.upstream, '--upstream'),
+        environments: required(flags.env, '--env'),
+        effects: parseEffects(flags.effect ?? ['read']),
+        resources: flags.resource ?? ['*'],
+        ttlMs: flags.ttl === undefined ? loaded.config.tokens.defaultTtl : parseTtl(flags.ttl),
+      },
+      actor,
+    );
+    printIssued(issued, flags.json === true);
+  });
+}
+
+async function derive(flags: ScopeFlags & { parent?: string }, command: Command): Promise<void> {
+  await withContext(command, async ({ grants, actor }) => {
+    const parentToken = process.env['AIRLOCK_TOKEN'];
+    const parent = flags.parent !== undefined ? { id: flags.parent } : parentToken !== undefined ? { token: parentToken } : undefined;
+    if (parent === undefined) {
+      throw new CliFailure('name the parent with --parent GRANT_ID or put its token in $AIRLOCK_TOKEN', EXIT.invalidInput);
+    }
+    const request: DeriveRequest = {
+      agent: flags.agent,
+      ...(flags.owner === undefined ? {} : { owner: flags.owner }),
+      ...(flags.upstream === undefined ? {} : { upstreams: flags.upstream }),
+      ...(flags.env === undefined ? {} : { environments: flags.env }),
+      ...(flags.effect === undefined ? {} : { effects: parseEffects(flags.effect) }),
+      ...(flags.resource === undefined ? {} : { resources: flags.resource }),
+      ...(flags.ttl === undefined ? {} : { ttlMs: parseTtl(flags.ttl) }),
+    };
+    const derivedBy = 'token' in parent ? `${actor} (holding the parent token)` : actor;
+    printIssued(await grants.derive(parent, request, derivedBy), flags.json === true);
+  });
+}
+
+async function list(flags: { json?: boolean }, command: Command): Promise<void> {
+  await withContext(command, async ({ grants }) => {
+    const now = Date.now();
+    const shown = (await grants.list()).map((grant) => toShownGrant(grant, now));
+    if (flags.json) {
+      for (const grant of shown) printJson(grant);
+      return;
+    }
+    if (shown.length === 0) printLines('no grants yet: `airlock token issue --help`');
+    for (const g of shown) {
+      printLines(
+        `${g.id}  ${g.status.padEnd(8)} agent=${g.agent} owner=${g.owner} upstreams=${g.upstreams.join(',')} envs=${g.environments.join(',')} effects=${g.effects.join(',')} resources=${g.resources.join(',')} expires=${g.expiresAt}${g.parentId ? ` parent=${g.parentId}` : ''}`,
+      );
+    }
+  });
+}
+
+function printIssued(issued: IssuedToken, json: boolean): void {
+  const grant = toShownGrant(issued.grant, Date.now());
+  if (json) {
+    printJson({ token: issued.token, grant });
+    return;
+  }
+  printLines(
+    `token: ${issued.token}`,
+    '  shown once: Airlock keeps only its hash. Give it to the agent as its only credential.',
+    `grant: ${grant.id} agent=${grant.agent} owner=${grant.owner} upstreams=${grant.upstreams.join(',')} envs=${grant.environments.join(',')} effects=${grant.effects.join(',')} expires=${grant.expiresAt}`,
+  );
+}
+
+/** A grant as the CLI shows it: ISO times and a status word. */
+function toShownGrant(grant: Grant, now: number) {
+  const status = grant.revokedAt !== undefined ? 'revoked' : grant.frozenAt !== undefined ? 'frozen' : now >= grant.expiresAt ? 'expired' : 'active';
+  return {
+    id: grant.id,
+    status,
+    agent: grant.agent,
+    owner: grant.owner,
+    upstreams: grant.upstreams,
+    environments: grant.environments,
+    effects: grant.effects,
+    resources: grant.resources,
+    createdAt: new Date(grant.createdAt).toISOString(),
+    expiresAt: new Date(grant.expiresAt).toISOString(),
+    parentId: grant.parentId ?? null,
+  };
+}
+
+function required(list: string[] | undefined, flag: string): string[] {
+  // SECURITY: deny-by-default: an omitted scope is an error, never "everything".
+  if (list === undefined || list.length === 0) {
+    throw new CliFailure(`${flag} is required: a token gets nothing that is not named`, EXIT.invalidInput);
+  }
+  return list;
+}
+
+function parseEffects(values: string[]): Effect[] {
+  const bad = values.filter((value) => !isEffect(value));
+  if (bad.length > 0) {
+    throw new CliFailure(`unknown effect ${bad.map((b) => `\`${b}\``).join(', ')}: use read, write, destructive or unknown`, EXIT.invalidInput);
+  }
+  return values as Effect[];
+}
+
+function parseTtl(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw new CliFailure(`\`${text}\` is not a duration like 30m or 8h`, EXIT.invalidInput);
+  return ms;
+}
