@@ -85,3 +85,9 @@ describe('request digest', () => {
     expect(() => digestRequest(deep)).toThrow(/nests too deeply/);
   });
 });
+
+describe('canonical key order', () => {
+  it('orders keys by code point, astral characters after the BMP', () => {
+    expect(toCanonicalJson({ '\uFFFF': 1, '\u{1F600}': 2, a: 3 })).toBe('{"a":3,"\uFFFF":1,"\u{1F600}":2}');
+  });
+});

@@ -36,20 +36,41 @@ function canonical(value: unknown, depth: number): string {
 }
 
 function canonicalArray(items: readonly unknown[], depth: number): string {
-  return `[${items.map((item) => canonical(item, depth + 1)).join(',')}]`;
+  let text = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) text += ',';
+    text += canonical(items[i], depth + 1);
+  }
+  return `${text}]`;
 }
 
+// Written as plain loops: this runs for every audit record and request digest (hot path).
 function canonicalObject(object: object, depth: number): string {
   const record = object as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort(compareCodePoints);
-  const members = keys.map((key) => `${JSON.stringify(key)}:${canonical(record[key], depth + 1)}`);
-  return `{${members.join(',')}}`;
+  const keys = sortedKeys(Object.keys(record));
+  let text = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${JSON.stringify(key)}:${canonical(item, depth + 1)}`;
+  }
+  return `${text}}`;
 }
 
-// Sorting by UTF-16 units would order astral characters differently from other languages' JCS.
+function sortedKeys(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    if (compareCodePoints(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(compareCodePoints);
+  }
+  return keys;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+// UTF-16 order differs from code point order only when a surrogate meets a character at or
+// above U+E000; the slow path runs only for keys that carry one (keeps JCS compatibility).
 function compareCodePoints(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const left = Array.from(a);
   const right = Array.from(b);
   for (let i = 0; i < Math.min(left.length, right.length); i++) {

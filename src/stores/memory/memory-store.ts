@@ -11,7 +11,6 @@ import {
   FirewallError,
   chainAuditRecord,
   describeError,
-  toCanonicalJson,
   tokenHashesEqual,
 } from '../../core/index.js';
 import { checkPaging } from '../paging.js';
@@ -32,6 +31,9 @@ interface StoredGrant {
  * A store held in memory, for tests and the in-process harnesses. Everything goes in and comes
  * out as a deep copy, and what is kept is frozen, so no caller can change stored state by
  * mutating an object it holds. It behaves like the SQLite store, down to its error codes.
+ *
+ * @example
+ * runStoreContract('memory', async () => new MemoryStore());
  */
 export class MemoryStore implements Store {
   // Map iteration follows insertion order, which breaks ties in "oldest first".
@@ -45,7 +47,8 @@ export class MemoryStore implements Store {
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
     this.assertOpen();
     if (this.grants.has(grant.id) || this.idsByTokenHash.has(tokenHash)) {
-      throw new FirewallError('store.conflict', `grant \`${grant.id}\` or its token hash exists already`);
+      const message = `grant \`${grant.id}\` or its token hash exists already`;
+      throw new FirewallError('store.conflict', message);
     }
     if (grant.parentId !== undefined && !this.grants.has(grant.parentId)) {
       throw new FirewallError('grant.not-found', `parent grant \`${grant.parentId}\` not found`);
@@ -82,15 +85,18 @@ export class MemoryStore implements Store {
   async updateGrant(id: string, patch: GrantPatch): Promise<Grant> {
     this.assertOpen();
     const stored = this.grants.get(id);
-    if (stored === undefined) throw new FirewallError('grant.not-found', `grant \`${id}\` not found`);
+    if (stored === undefined) {
+      throw new FirewallError('grant.not-found', `grant \`${id}\` not found`);
+    }
     const current = stored.grant;
     const grant = copyGrant({
       ...current,
-      revokedAt: patch.revokedAt ?? current.revokedAt,
+      // SECURITY: only a time sets revokedAt; nothing in a patch can clear a revocation.
+      revokedAt: typeof patch.revokedAt === 'number' ? patch.revokedAt : current.revokedAt,
       // null clears the field; undefined leaves it as it was.
       frozenAt: patch.frozenAt === undefined ? current.frozenAt : (patch.frozenAt ?? undefined),
     });
-    this.grants.set(id, { grant: deepFreeze(copyGrant(grant)), tokenHash: stored.tokenHash });
+    this.grants.set(id, { grant: deepFreeze(grant), tokenHash: stored.tokenHash });
     return copyGrant(grant);
   }
 
@@ -118,13 +124,20 @@ export class MemoryStore implements Store {
     let record: AuditRecord;
     try {
       this.assertOpen();
-      // Through canonical JSON, like the SQLite store, so both keep and return the same value.
-      const data = JSON.parse(toCanonicalJson(draft.data)) as { [key: string]: JsonValue };
-      record = chainAuditRecord(this.head, { kind: draft.kind, actor: draft.actor, at: draft.at, data });
-    } catch (error) {
-      throw new FirewallError('audit.write', `while appending an audit record: ${describeError(error)}`, {
-        cause: error,
+      // Through JSON text, like the SQLite store, so both keep and return the same value.
+      const data: unknown = JSON.parse(JSON.stringify(draft.data));
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw new FirewallError('input.invalid', 'audit data is not a JSON object');
+      }
+      record = chainAuditRecord(this.head, {
+        kind: draft.kind,
+        actor: draft.actor,
+        at: draft.at,
+        data: data as { [key: string]: JsonValue },
       });
+    } catch (error) {
+      const message = `while appending an audit record: ${describeError(error)}`;
+      throw new FirewallError('audit.write', message, { cause: error });
     }
     this.audit.push(deepFreeze(structuredClone(record)));
     this.head = { seq: record.seq, hash: record.hash };
@@ -135,7 +148,8 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const { fromSeq, limit } = checkPaging(options);
     const from = this.audit.filter((record) => record.seq >= fromSeq);
-    return (limit === undefined ? from : from.slice(0, limit)).map((record) => structuredClone(record));
+    const page = limit === undefined ? from : from.slice(0, limit);
+    return page.map((record) => structuredClone(record));
   }
 
   async tailAudit(count: number): Promise<AuditRecord[]> {

@@ -1,6 +1,5 @@
 import type { AuditHead, AuditRecord, JsonValue } from '../../core/index.js';
-import { FirewallError } from '../../core/index.js';
-import { MalformedColumnError, RowReader } from './row-reader.js';
+import { MalformedColumnError, RowReader, malformedRowError } from './row-reader.js';
 
 /** The bind parameters of one `audit` row. */
 export interface AuditRowParams {
@@ -15,17 +14,17 @@ export interface AuditRowParams {
 }
 
 /**
- * Converts a record to the parameters of an insert, given its data already in canonical JSON
- * (stored in that form so that parsing it back yields exactly the value that was hashed).
+ * Converts a record to the parameters of an insert, given the JSON text its data was parsed
+ * from (stored as is, so that parsing it back yields exactly the value that was hashed).
  */
-export function toAuditRowParams(record: AuditRecord, canonicalData: string): AuditRowParams {
+export function toAuditRowParams(record: AuditRecord, dataJson: string): AuditRowParams {
   return {
     seq: record.seq,
     v: record.v,
     at: record.at,
     kind: record.kind,
     actor: record.actor,
-    data: canonicalData,
+    data: dataJson,
     prev_hash: record.prevHash,
     hash: record.hash,
   };
@@ -37,29 +36,26 @@ export function toAuditRowParams(record: AuditRecord, canonicalData: string): Au
  * content is returned as it is, for `verifyAuditChain` to catch.
  */
 export function parseAuditRow(row: unknown): AuditRecord {
+  const fields = new RowReader(row);
   try {
-    return buildRecord(new RowReader(row));
+    return buildRecord(fields);
   } catch (error) {
     if (!(error instanceof MalformedColumnError)) throw error;
-    const seq = typeof row === 'object' && row !== null ? (row as { seq?: unknown }).seq : undefined;
+    const seq = fields.raw('seq');
     const which = typeof seq === 'number' ? `audit record ${seq}` : 'an audit record';
-    throw new FirewallError('store.unavailable', `${which} in the store is malformed: ${error.message}`, {
-      cause: error,
-    });
+    throw malformedRowError(which, error);
   }
 }
 
 /** Checks the `audit_head` row, if there is one. */
 export function parseAuditHeadRow(row: unknown): AuditHead | undefined {
   if (row === undefined) return undefined;
+  const fields = new RowReader(row);
   try {
-    const fields = new RowReader(row);
     return { seq: fields.integer('seq'), hash: fields.text('hash') };
   } catch (error) {
     if (!(error instanceof MalformedColumnError)) throw error;
-    throw new FirewallError('store.unavailable', `the audit head in the store is malformed: ${error.message}`, {
-      cause: error,
-    });
+    throw malformedRowError('the audit head', error);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Effect, Grant } from '../../core/index.js';
-import { FirewallError, isEffect } from '../../core/index.js';
-import { MalformedColumnError, RowReader } from './row-reader.js';
+import { isEffect } from '../../core/index.js';
+import { MalformedColumnError, RowReader, malformedRowError } from './row-reader.js';
 
 /** The bind parameters of one `grants` row; list fields travel as JSON text. */
 export interface GrantRowParams {
@@ -43,26 +43,24 @@ export function toGrantRowParams(grant: Grant, tokenHash: string): GrantRowParam
  * shape is refused with `store.unavailable` naming the grant and column, rather than handed on.
  */
 export function parseGrantRow(row: unknown): Grant {
+  const fields = new RowReader(row);
   try {
-    return buildGrant(new RowReader(row));
+    return buildGrant(fields);
   } catch (error) {
     if (!(error instanceof MalformedColumnError)) throw error;
-    const id = typeof row === 'object' && row !== null ? (row as { id?: unknown }).id : undefined;
-    const which = typeof id === 'string' ? `grant \`${id}\`` : 'a grant';
-    throw new FirewallError('store.unavailable', `${which} in the store is malformed: ${error.message}`, {
-      cause: error,
-    });
+    const id = fields.raw('id');
+    throw malformedRowError(typeof id === 'string' ? `grant \`${id}\`` : 'a grant', error);
   }
 }
 
 /** Checks the token hash column of a `grants` row. */
 export function parseTokenHash(row: unknown): string {
+  const fields = new RowReader(row);
   try {
-    return new RowReader(row).text('token_hash');
+    return fields.text('token_hash');
   } catch (error) {
-    throw new FirewallError('store.unavailable', 'a grant in the store has a malformed token hash', {
-      cause: error,
-    });
+    if (!(error instanceof MalformedColumnError)) throw error;
+    throw malformedRowError('a grant', error);
   }
 }
 
@@ -88,6 +86,6 @@ function buildGrant(fields: RowReader): Grant {
 }
 
 function toEffect(value: string): Effect {
-  if (!isEffect(value)) throw new MalformedColumnError('effects holds something that is not an effect');
+  if (!isEffect(value)) throw new MalformedColumnError('effects holds an unknown effect');
   return value;
 }

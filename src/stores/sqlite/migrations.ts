@@ -32,13 +32,15 @@ export const MIGRATIONS: readonly Migration[] = [
         frozen_at INTEGER
       );
       CREATE INDEX grants_by_parent ON grants (parent_id, created_at);
-      CREATE INDEX grants_by_age ON grants (created_at);
 
+      -- Denials at the same moment share a row and a count. Clustered on (grant_id, at), so
+      -- recording one writes a single page and counting a window reads one range.
       CREATE TABLE denials (
         grant_id TEXT NOT NULL REFERENCES grants (id),
-        at INTEGER NOT NULL
-      );
-      CREATE INDEX denials_by_grant ON denials (grant_id, at);
+        at INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (grant_id, at)
+      ) WITHOUT ROWID;
 
       CREATE TABLE audit (
         seq INTEGER PRIMARY KEY,
@@ -69,7 +71,10 @@ export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
  * Brings a database up to `LATEST_SCHEMA_VERSION` in one transaction; `store.migration` if the
  * database is newer than this build or a step fails (the database is then left as it was).
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
   assertOrdered(migrations);
   const latest = migrations.at(-1)?.version ?? 0;
   // IMMEDIATE takes the write lock first, so two processes opening one file migrate in turn.
@@ -78,7 +83,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     if (current > latest) {
       throw new FirewallError(
         'store.migration',
-        `database schema version ${current} is newer than this build understands (${latest}): upgrade airlock`,
+        `database schema version ${current} is newer than this build knows (${latest})`,
       );
     }
     for (const migration of migrations) {
@@ -124,7 +129,7 @@ function assertOrdered(migrations: readonly Migration[]): void {
     if (!Number.isSafeInteger(migration.version) || migration.version !== index + 1) {
       throw new FirewallError(
         'store.migration',
-        `migration ${index + 1} is numbered ${migration.version}: versions must run 1, 2, 3 without gaps`,
+        `migration ${index + 1} is numbered ${migration.version}: versions must count up from 1`,
       );
     }
   });

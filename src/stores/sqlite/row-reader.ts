@@ -1,6 +1,14 @@
+import { FirewallError } from '../../core/index.js';
+
 /** Raised by `RowReader` when a column holds the wrong type; callers add which row it was. */
 export class MalformedColumnError extends Error {
   override readonly name = 'MalformedColumnError';
+}
+
+/** The `store.unavailable` error for a row that `RowReader` refused, naming the row. */
+export function malformedRowError(which: string, error: MalformedColumnError): FirewallError {
+  const message = `${which} in the store is malformed: ${error.message}`;
+  return new FirewallError('store.unavailable', message, { cause: error });
 }
 
 /**
@@ -11,7 +19,9 @@ export class RowReader {
   private readonly row: Readonly<Record<string, unknown>>;
 
   constructor(row: unknown) {
-    if (typeof row !== 'object' || row === null) throw new MalformedColumnError('not a row');
+    if (typeof row !== 'object' || row === null) {
+      throw new FirewallError('store.unavailable', 'the store returned a value that is not a row');
+    }
     this.row = row as Record<string, unknown>;
   }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { checkPaging } from '../paging.js';
 import type {
   AuditDraft,
   AuditHead,
@@ -12,13 +13,11 @@ import {
   FirewallError,
   chainAuditRecord,
   describeError,
-  toCanonicalJson,
   tokenHashesEqual,
 } from '../../core/index.js';
 import { parseAuditHeadRow, parseAuditRow, toAuditRowParams } from './audit-row.js';
 import { parseGrantRow, parseTokenHash, toGrantRowParams } from './grant-row.js';
 import { migrate } from './migrations.js';
-import { checkPaging } from '../paging.js';
 import type { Statements } from './statements.js';
 import { prepareStatements } from './statements.js';
 import { isForeignKeyViolation, toAuditWriteError, toStoreError } from './store-error.js';
@@ -35,6 +34,10 @@ export interface SqliteStoreOptions {
 /**
  * The embedded default store: one SQLite file in WAL mode, migrated on open. Every method runs
  * synchronously on better-sqlite3 inside a promise, so its answer is atomic.
+ *
+ * @example
+ * const store = new SqliteStore({ path: 'airlock.db' });
+ * const record = await store.appendAudit({ kind: 'decision', actor: 'system', at, data });
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -96,7 +99,8 @@ export class SqliteStore implements Store {
     const row = this.run(`while updating grant \`${id}\``, () =>
       this.statements.updateGrant.get({
         id,
-        set_revoked: patch.revokedAt === undefined ? 0 : 1,
+        // SECURITY: only a time sets revokedAt; nothing in a patch can clear a revocation.
+        set_revoked: typeof patch.revokedAt === 'number' ? 1 : 0,
         revoked_at: patch.revokedAt ?? null,
         set_frozen: patch.frozenAt === undefined ? 0 : 1,
         frozen_at: patch.frozenAt ?? null,
@@ -169,20 +173,16 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  // Runs inside the IMMEDIATE transaction: head read, chain, insert and head update commit together.
+  // Runs inside the IMMEDIATE transaction: the head read, insert and head update commit together.
   private appendNow(draft: AuditDraft): AuditRecord {
     const head = parseAuditHeadRow(this.statements.auditHead.get());
-    // Canonical text is what gets stored; parsing it gives a copy that shares nothing with
-    // the caller and reads back identically.
-    const canonicalData = toCanonicalJson(draft.data);
-    const data = JSON.parse(canonicalData) as { [key: string]: JsonValue };
-    const record = chainAuditRecord(head, {
-      kind: draft.kind,
-      actor: draft.actor,
-      at: draft.at,
-      data,
-    });
-    this.statements.insertAudit.run(toAuditRowParams(record, canonicalData));
+    const text = JSON.stringify(draft.data);
+    // INVARIANT: the record is hashed over the parsed text, so that what is stored reads back
+    // as exactly the value that was hashed; it also shares nothing with the caller's draft.
+    const data = toAuditData(JSON.parse(text));
+    const { kind, actor, at } = draft;
+    const record = chainAuditRecord(head, { kind, actor, at, data });
+    this.statements.insertAudit.run(toAuditRowParams(record, text));
     // INVARIANT: the head moves in the same transaction as the insert, or not at all.
     this.statements.setAuditHead.run({ seq: record.seq, hash: record.hash });
     return record;
@@ -197,9 +197,22 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Opens and migrates a SQLite store. */
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+/**
+ * Opens and migrates a SQLite store; throws `store.unavailable` or `store.migration`. Opening is
+ * synchronous (better-sqlite3), so composition roots need not await it.
+ *
+ * @example
+ * const store = openSqliteStore({ path: ':memory:' });
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
+}
+
+function toAuditData(value: unknown): { [key: string]: JsonValue } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FirewallError('input.invalid', 'audit data is not a JSON object');
+  }
+  return value as { [key: string]: JsonValue };
 }
 
 function openDatabase(path: string): Database.Database {
@@ -214,8 +227,7 @@ function openDatabase(path: string): Database.Database {
     return db;
   } catch (error) {
     db?.close();
-    throw new FirewallError('store.unavailable', `while opening \`${path}\`: ${describeError(error)}`, {
-      cause: error,
-    });
+    const message = `while opening \`${path}\`: ${describeError(error)}`;
+    throw new FirewallError('store.unavailable', message, { cause: error });
   }
 }

@@ -50,9 +50,10 @@ export function prepareStatements(db: Database.Database): Statements {
         revoked_at = CASE WHEN @set_revoked THEN @revoked_at ELSE revoked_at END,
         frozen_at = CASE WHEN @set_frozen THEN @frozen_at ELSE frozen_at END
       WHERE id = @id RETURNING ${GRANT_COLUMNS}`),
-    recordDenial: db.prepare('INSERT INTO denials (grant_id, at) VALUES (?, ?)'),
+    recordDenial: db.prepare(`INSERT INTO denials (grant_id, at, count) VALUES (?, ?, 1)
+      ON CONFLICT (grant_id, at) DO UPDATE SET count = count + 1`),
     countDenialsSince: db
-      .prepare('SELECT count(*) FROM denials WHERE grant_id = ? AND at >= ?')
+      .prepare('SELECT coalesce(sum(count), 0) FROM denials WHERE grant_id = ? AND at >= ?')
       .pluck(),
     clearDenials: db.prepare('DELETE FROM denials WHERE grant_id = ?'),
     auditHead: db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),

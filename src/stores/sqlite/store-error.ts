@@ -17,17 +17,17 @@ export function isForeignKeyViolation(error: unknown): boolean {
  */
 export function toStoreError(error: unknown, context: string): FirewallError {
   if (error instanceof FirewallError) return error;
+  const message = `${context}: ${describeError(error)}`;
   if (error instanceof Database.SqliteError && CONFLICT_CODES.has(error.code)) {
-    return new FirewallError('store.conflict', `${context}: ${describeError(error)}`, { cause: error });
+    return new FirewallError('store.conflict', message, { cause: error });
   }
-  return new FirewallError('store.unavailable', `${context}: ${describeError(error)}`, { cause: error });
+  return new FirewallError('store.unavailable', message, { cause: error });
 }
 
 /** Maps any failure to append an audit record to `audit.write`, keeping the cause. */
 export function toAuditWriteError(error: unknown): FirewallError {
   if (error instanceof FirewallError && error.code === 'audit.write') return error;
   // SECURITY: whatever went wrong, the caller must see `audit.write` so that it denies.
-  return new FirewallError('audit.write', `while appending an audit record: ${describeError(error)}`, {
-    cause: error,
-  });
+  const message = `while appending an audit record: ${describeError(error)}`;
+  return new FirewallError('audit.write', message, { cause: error });
 }
