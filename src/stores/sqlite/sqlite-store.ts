@@ -42,7 +42,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: Statements;
-  private readonly appendInTransaction: Database.Transaction<(draft: AuditDraft) => AuditRecord>;
+  private readonly appendInTransaction: Database.Transaction<(drafts: PreparedDraft[]) => AuditRecord[]>;
+  private pendingAppends: PendingAppend[] = [];
 
   /** Opens (creating if needed) and migrates the database; throws `store.*` codes on failure. */
   constructor(options: SqliteStoreOptions) {
@@ -54,7 +55,9 @@ export class SqliteStore implements Store {
       this.db.close();
       throw toStoreError(error, `while opening \`${options.path}\``);
     }
-    this.appendInTransaction = this.db.transaction((draft: AuditDraft) => this.appendNow(draft));
+    this.appendInTransaction = this.db.transaction((drafts: PreparedDraft[]) =>
+      drafts.map((draft) => this.appendNow(draft)),
+    );
   }
 
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
@@ -137,13 +140,35 @@ export class SqliteStore implements Store {
     );
   }
 
+  /**
+   * Appends are group-committed: every append requested in the same tick shares one IMMEDIATE
+   * transaction (one WAL write), and each caller's promise settles only after that commit.
+   */
   async appendAudit(draft: AuditDraft): Promise<AuditRecord> {
+    let prepared: PreparedDraft;
+    try {
+      prepared = prepareDraft(draft);
+    } catch (error) {
+      throw toAuditWriteError(error);
+    }
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.pendingAppends.push({ draft: prepared, resolve, reject });
+      if (this.pendingAppends.length === 1) queueMicrotask(() => this.flushAppends());
+    });
+  }
+
+  private flushAppends(): void {
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
     try {
       // IMMEDIATE takes the write lock before reading the head, so that two processes sharing
       // the file cannot both chain onto the same head.
-      return this.appendInTransaction.immediate(draft);
+      const records = this.appendInTransaction.immediate(batch.map((pending) => pending.draft));
+      batch.forEach((pending, index) => pending.resolve(records[index] as AuditRecord));
     } catch (error) {
-      throw toAuditWriteError(error);
+      // INVARIANT: the batch commits whole or not at all, so every caller in it is told.
+      const failure = toAuditWriteError(error);
+      for (const pending of batch) pending.reject(failure);
     }
   }
 
@@ -174,15 +199,10 @@ export class SqliteStore implements Store {
   }
 
   // Runs inside the IMMEDIATE transaction: the head read, insert and head update commit together.
-  private appendNow(draft: AuditDraft): AuditRecord {
+  private appendNow(draft: PreparedDraft): AuditRecord {
     const head = parseAuditHeadRow(this.statements.auditHead.get());
-    const text = JSON.stringify(draft.data);
-    // INVARIANT: the record is hashed over the parsed text, so that what is stored reads back
-    // as exactly the value that was hashed; it also shares nothing with the caller's draft.
-    const data = toAuditData(JSON.parse(text));
-    const { kind, actor, at } = draft;
-    const record = chainAuditRecord(head, { kind, actor, at, data });
-    this.statements.insertAudit.run(toAuditRowParams(record, text));
+    const record = chainAuditRecord(head, draft.draft);
+    this.statements.insertAudit.run(toAuditRowParams(record, draft.text));
     // INVARIANT: the head moves in the same transaction as the insert, or not at all.
     this.statements.setAuditHead.run({ seq: record.seq, hash: record.hash });
     return record;
@@ -206,6 +226,29 @@ export class SqliteStore implements Store {
  */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
+}
+
+/** A draft whose data has been rendered to the JSON text that will be stored and hashed. */
+interface PreparedDraft {
+  readonly draft: AuditDraft;
+  readonly text: string;
+}
+
+interface PendingAppend {
+  readonly draft: PreparedDraft;
+  resolve(record: AuditRecord): void;
+  reject(error: unknown): void;
+}
+
+// Serialises outside the transaction, so one unserialisable draft fails alone, not its batch.
+function prepareDraft(draft: AuditDraft): PreparedDraft {
+  if (!Number.isFinite(draft.at)) throw new FirewallError('input.invalid', 'audit time is not a finite number');
+  const text = JSON.stringify(draft.data);
+  // INVARIANT: the record is hashed over the parsed text, so that what is stored reads back
+  // as exactly the value that was hashed; it also shares nothing with the caller's draft.
+  const data = toAuditData(JSON.parse(text));
+  const { kind, actor, at } = draft;
+  return { draft: { kind, actor, at, data }, text };
 }
 
 function toAuditData(value: unknown): { [key: string]: JsonValue } {
