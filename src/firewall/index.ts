@@ -9,6 +9,16 @@ export { Firewall } from './firewall.js';
 export type { FreezePolicy } from './freeze.js';
 export { DEFAULT_FREEZE_POLICY, recordDenialAndMaybeFreeze } from './freeze.js';
 export type {
+  PolicyCase,
+  PolicyCaseExpectation,
+  PolicyCaseResult,
+} from './policy-cases.js';
+export {
+  DEFAULT_POLICY_CASE_OPTIONS,
+  parsePolicyCases,
+  runPolicyCases,
+} from './policy-cases.js';
+export type {
   DeriveRequest,
   GrantRequest,
   GrantServiceOptions,
