@@ -15,7 +15,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--policy <dir>', 'policy folder (default: the configured one, else the shipped default)')
     .action(async (flags: { policy?: string }, command: Command) => {
       const loaded = loadConfigOf(command);
-      const engine = loadEngineFor(flags.policy === undefined ? loaded.policyDir : resolve(flags.policy), flags.policy !== undefined);
+      const engine = await loadEngineFor(flags.policy === undefined ? loaded.policyDir : resolve(flags.policy), flags.policy !== undefined);
       const options = { engine, decide: decideOptionsOf(loaded), classify: classifierFor };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       for await (const line of lines) {

@@ -2,21 +2,18 @@ import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
 import { loadConfig, resolveCliActor, resolveHome } from '../config/index.js';
-import type { PolicyEngine, Store } from '../core/index.js';
-import type { DecideOptions, FreezePolicy } from '../firewall/index.js';
-import { Firewall, GrantService } from '../firewall/index.js';
+import type { Store } from '../core/index.js';
+import type { DecideOptions } from '../firewall/index.js';
+import { GrantService } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
 import { MemoryStore, openSqliteStore } from '../stores/index.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
-import { loadEngineFor } from './policy-loading.js';
 
 /** Everything a command may use, wired from the home folder's config. */
 export interface CliContext {
   readonly loaded: LoadedConfig;
   readonly store: Store;
-  readonly engine: PolicyEngine;
-  readonly firewall: Firewall;
   readonly grants: GrantService;
   readonly actor: string;
   close(): Promise<void>;
@@ -43,20 +40,13 @@ export function decideOptionsOf(loaded: LoadedConfig): DecideOptions {
   };
 }
 
-/** Opens the store and policy engine and wires the firewall and grant service. */
+/**
+ * Opens the store and wires the grant service. The policy engine is not loaded here: commands
+ * that manage tokens or read the audit log should not pay for compiling Cedar.
+ */
 export async function openContext(command: Command): Promise<CliContext> {
   const loaded = loadConfigOf(command);
-  const engine = loadEngineFor(loaded.policyDir);
   const store = openStore(loaded);
-  const freeze: FreezePolicy = { maxDenials: loaded.config.freeze.maxDenials, windowMs: loaded.config.freeze.window };
-  const firewall = new Firewall({
-    store,
-    engine: () => engine,
-    clock: systemClock,
-    ids: randomIds,
-    decide: decideOptionsOf(loaded),
-    freeze,
-  });
   const grants = new GrantService({
     store,
     clock: systemClock,
@@ -64,7 +54,7 @@ export async function openContext(command: Command): Promise<CliContext> {
     random: cryptoRandom,
     limits: { maxTtlMs: loaded.config.tokens.maxTtl },
   });
-  return { loaded, store, engine, firewall, grants, actor: resolveCliActor(process.env), close: () => store.close() };
+  return { loaded, store, grants, actor: resolveCliActor(process.env), close: () => store.close() };
 }
 
 /** Runs a command body with an open context and always closes the store. */

@@ -32,7 +32,7 @@ export function registerDemoCommand(program: Command): void {
 }
 
 async function runDemo(store: Store): Promise<void> {
-  const engine = loadEngineFor(join(tmpdir(), 'airlock-demo-no-such-dir'));
+  const engine = await loadEngineFor(join(tmpdir(), 'airlock-demo-no-such-dir'));
   const firewall = new Firewall({
     store,
     engine: () => engine,

@@ -2,7 +2,6 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE_NAME, STARTER_CONFIG } from '../config/index.js';
-import { DEFAULT_POLICY_DIR } from '../policy/index.js';
 import { homeOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printLines } from './output.js';
@@ -13,7 +12,9 @@ export function registerInitCommand(program: Command): void {
     .command('init')
     .description('write a commented airlock.yaml and the default policy (with its test cases) into the home folder')
     .option('--force', 'overwrite files that exist')
-    .action((flags: { force?: boolean }, command: Command) => {
+    .action(async (flags: { force?: boolean }, command: Command) => {
+      // Imported on demand, like every use of the policy module (it loads the Cedar wasm).
+      const { DEFAULT_POLICY_DIR } = await import('../policy/index.js');
       const home = homeOf(command);
       const policies = join(home, 'policies');
       const shipped = readdirSync(DEFAULT_POLICY_DIR).filter((name) => name.endsWith('.cedar') || name.endsWith('.test.yaml'));

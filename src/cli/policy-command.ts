@@ -18,9 +18,9 @@ export function registerPolicyCommands(program: Command): void {
     .command('test <dir>')
     .description('load the policies in DIR and run the cases in DIR/*.test.yaml; exit 1 on any failure')
     .option('--json', 'one JSON result per case, then a summary')
-    .action((dir: string, flags: { json?: boolean }, command: Command) => {
+    .action(async (dir: string, flags: { json?: boolean }, command: Command) => {
       const folder = resolve(dir);
-      const engine = loadEngineFor(folder, true);
+      const engine = await loadEngineFor(folder, true);
       const cases = readCases(folder);
       const results = runPolicyCases(engine, cases, decideOptionsOf(loadConfigOf(command)));
       report(results, flags.json === true);

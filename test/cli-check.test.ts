@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freshHome, jsonLines, runCli } from './run-cli.js';
+
+const SHARED = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'public.jsonl');
+const VENDORED = join(import.meta.dirname, 'corpus', 'public.jsonl');
+const CORPUS = existsSync(SHARED) ? SHARED : VENDORED;
+
+interface Case {
+  id: string;
+  expect: 'block' | 'allow';
+}
+interface Verdict {
+  id: string | null;
+  verdict: string;
+  actions: unknown[];
+  reasons: string[];
+  error?: string;
+}
+
+describe('airlock check', () => {
+  it('never lets a block case of the adversarial corpus through, one verdict per case in order', () => {
+    const text = readFileSync(CORPUS, 'utf8');
+    const cases = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Case);
+    expect(cases.length).toBeGreaterThan(200);
+    const run = runCli(['check'], { home: freshHome(), input: text });
+    expect(run.status).toBe(0);
+    const verdicts = jsonLines(run.stdout) as Verdict[];
+    expect(verdicts.map((v) => v.id)).toEqual(cases.map((c) => c.id));
+    const bypasses = cases.filter((c, i) => c.expect === 'block' && verdicts[i]?.verdict === 'allow');
+    expect(bypasses.map((c) => c.id)).toEqual([]);
+    for (const verdict of verdicts) {
+      expect(['allow', 'hold', 'deny']).toContain(verdict.verdict);
+      expect(Array.isArray(verdict.actions) && Array.isArray(verdict.reasons)).toBe(true);
+    }
+  });
+
+  it('answers deny "no adapter" for a surface that has none, and deny with an error for a malformed line', () => {
+    const input = [
+      '{"id":"a","surface":"graphql","input":{"method":"POST","body":{"query":"{ me { id } }"}}}',
+      'not json at all',
+      '{"id":"b","surface":"telnet","input":{}}',
+      '{"id":"c","surface":"sql"}',
+    ].join('\n');
+    const run = runCli(['check'], { home: freshHome(), input });
+    const verdicts = jsonLines(run.stdout) as Verdict[];
+    expect(verdicts.map((v) => [v.id, v.verdict])).toEqual([['a', 'deny'], [null, 'deny'], ['b', 'deny'], ['c', 'deny']]);
+    expect(verdicts[0]?.reasons[0]).toMatch(/no adapter/);
+    expect(verdicts[1]?.error).toBeTruthy();
+    expect(verdicts[2]?.error).toMatch(/unknown surface `telnet`/);
+    expect(verdicts[3]?.error).toMatch(/needs an `input`/);
+  });
+
+  it('writes no audit record', () => {
+    const home = freshHome();
+    runCli(['check'], { home, input: '{"id":"a","surface":"shell","input":{"command":"ls"}}\n' });
+    expect(existsSync(join(home, 'airlock.db'))).toBe(false);
+  });
+});
