@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { FirewallError } from './errors.js';
 
 /** A JSON value as it travels through Airlock. */
@@ -82,7 +82,8 @@ function compareCodePoints(a: string, b: string): number {
 
 /** Lowercase hex SHA-256 of a UTF-8 string. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot `hash` (Node 20.12+) is about twice as fast as createHash for small inputs.
+  return hash('sha256', text, 'hex');
 }
 
 /** The SHA-256 digest of a request's canonical form; an approval binds to exactly this value. */

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from './canonical.js';
 import { FirewallError } from './errors.js';
 
 /** Every Airlock token starts with this, so secret scanners can spot one in a repository. */
@@ -9,6 +10,7 @@ export const TOKEN_ENTROPY_BYTES = 32;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LENGTH = 43; // ceil(256 / log2(62))
 const CHECKSUM_LENGTH = 6;
+const TOKEN_SHAPE = /^alk_[0-9A-Za-z]{49}$/;
 
 /** Builds a token from random bytes (injected: core draws no randomness of its own). */
 export function createToken(randomBytes: Uint8Array): string {
@@ -21,10 +23,8 @@ export function createToken(randomBytes: Uint8Array): string {
 
 /** Whether a string has a token's shape and a valid checksum (it may still be unknown). */
 export function isWellFormedToken(value: string): boolean {
-  if (!value.startsWith(TOKEN_PREFIX)) return false;
+  if (!TOKEN_SHAPE.test(value)) return false;
   const rest = value.slice(TOKEN_PREFIX.length);
-  if (rest.length !== BODY_LENGTH + CHECKSUM_LENGTH) return false;
-  for (const char of rest) if (!ALPHABET.includes(char)) return false;
   const body = rest.slice(0, BODY_LENGTH);
   return checksumOf(body) === rest.slice(BODY_LENGTH);
 }
@@ -39,7 +39,7 @@ export function assertWellFormedToken(value: string): void {
 
 /** The stored form of a token: hex SHA-256. The token itself is never stored. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 /** Compares two token hashes in constant time. */
