@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 
 function homeWithRecords(count: number): string {
@@ -20,6 +21,7 @@ function tamper(home: string, sql: string): void {
 
 describe('airlock audit', () => {
   it('verifies an intact chain and tails it without tokens', () => {
+    verifies('token.never-in-audit');
     const home = homeWithRecords(3);
     const verify = runCli(['audit', 'verify'], { home });
     expect(verify).toMatchObject({ status: 0 });
@@ -35,6 +37,9 @@ describe('airlock audit', () => {
     ['a deleted last row', 'DELETE FROM audit WHERE seq = 3', 3],
     ['reordered rows', 'UPDATE audit SET seq = -1 WHERE seq = 1; UPDATE audit SET seq = 1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = -1', 1],
   ])('exits 1 naming the first bad record after %s', (_name, sql, badSeq) => {
+    verifies('audit.detects-edit');
+    verifies('audit.detects-deletion');
+    verifies('audit.detects-reorder');
     const home = homeWithRecords(3);
     tamper(home, sql);
     const verify = runCli(['audit', 'verify', '--json'], { home });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
 
 const SHARED = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'public.jsonl');
@@ -21,6 +22,7 @@ interface Verdict {
 
 describe('airlock check', () => {
   it('never lets a block case of the adversarial corpus through, one verdict per case in order', () => {
+    verifies('check.corpus-block-never-allowed');
     const text = readFileSync(CORPUS, 'utf8');
     const cases = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Case);
     expect(cases.length).toBeGreaterThan(200);
@@ -37,6 +39,8 @@ describe('airlock check', () => {
   });
 
   it('answers deny "no adapter" for a surface that has none, and deny with an error for a malformed line', () => {
+    verifies('check.no-adapter-denies');
+    verifies('check.malformed-line-denies');
     const input = [
       '{"id":"a","surface":"graphql","input":{"method":"POST","body":{"query":"{ me { id } }"}}}',
       'not json at all',

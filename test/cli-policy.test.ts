@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 
 function initHome(): { home: string; policies: string } {
@@ -12,6 +13,7 @@ function initHome(): { home: string; policies: string } {
 
 describe('airlock init and policy test', () => {
   it('init writes a config and the default policy whose cases pass, and refuses to overwrite', () => {
+    verifies('policy.default-pinned-by-cases');
     const { home, policies } = initHome();
     const run = runCli(['policy', 'test', policies], { home });
     expect(run.status).toBe(0);
@@ -31,6 +33,7 @@ describe('airlock init and policy test', () => {
   });
 
   it('refuses an invalid policy set with exit 2, listing each error with file and line', () => {
+    verifies('policy.invalid-refused-with-lines');
     const { home, policies } = initHome();
     writeFileSync(join(policies, 'broken.cedar'), '@id("ok")\npermit(principal, action, resource);\n\n@id("bad")\npermit(principal, action, resource)\nwhen { resource.nope == 1 };\n');
     writeFileSync(join(policies, 'syntax.cedar'), '@id("s")\nforbid(principal, action\n');
@@ -41,6 +44,7 @@ describe('airlock init and policy test', () => {
   });
 
   it('check refuses a policy folder that does not exist instead of falling back', () => {
+    verifies('policy.no-silent-fallback');
     const home = freshHome();
     mkdirSync(join(home, 'x'));
     const run = runCli(['check', '--policy', join(home, 'missing')], { home, input: '' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
 
 interface IssuedJson {
@@ -11,6 +12,9 @@ describe('airlock token', () => {
   const issue = (...extra: string[]) => runCli(['token', 'issue', '--agent', 'cursor', '--owner', 'alice', '--upstream', 'railway', '--env', 'staging', '--effect', 'read', 'write', '--json', ...extra], { home });
 
   it('issues a token once, stores only its hash, and derives narrower children', () => {
+    verifies('token.stored-hashed');
+    verifies('grant.derived-within-parent');
+    verifies('grant.revoke-cascades');
     const issued = issue();
     expect(issued.status).toBe(0);
     const parent = JSON.parse(issued.stdout) as IssuedJson;
@@ -37,6 +41,7 @@ describe('airlock token', () => {
   });
 
   it('refuses a token with no environments rather than granting all of them', () => {
+    verifies('grant.environments-required');
     const run = runCli(['token', 'issue', '--agent', 'a', '--owner', 'o', '--upstream', 'railway'], { home });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--env is required/);

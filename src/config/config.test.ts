@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { loadConfig, parseConfig } from './load.js';
 import { redactConfig } from './redact.js';
 import { STARTER_CONFIG } from './starter.js';
@@ -19,6 +20,7 @@ describe('config', () => {
   });
 
   it('lists every problem, naming the field', () => {
+    verifies('config.invalid-refused-listing-fields');
     const parsed = parseConfig({ freeze: { window: 'soon' }, approvals: { obtainable: 0 }, extra: true });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
@@ -29,6 +31,7 @@ describe('config', () => {
   });
 
   it('refuses a secret written where a variable name belongs, without echoing it', () => {
+    verifies('config.secrets-redacted');
     const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'rw_live_abc123' } } });
     expect(parsed.ok).toBe(false);
     expect(JSON.stringify(parsed)).not.toContain('rw_live_abc123');
@@ -52,6 +55,7 @@ describe('config', () => {
   });
 
   it('shows credentials only as set or unset', () => {
+    verifies('config.secrets-redacted');
     const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } } });
     if (!parsed.ok) throw new Error('expected valid config');
     const shown = JSON.stringify(redactConfig(parsed.value, { RAILWAY_TOKEN: 'super-secret-value' }));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { AuditHead, AuditRecordV1 } from './audit.js';
 import { chainAuditRecord, verifyAuditChain } from './audit.js';
 
@@ -53,6 +54,9 @@ describe('audit hash chain', () => {
   });
 
   it('detects any single edit, deletion or reordering', () => {
+    verifies('audit.detects-edit');
+    verifies('audit.detects-deletion');
+    verifies('audit.detects-reorder');
     const change = fc.integer({ min: 2, max: 12 }).chain((size) =>
       fc.tuple(
         fc.constant(size),
@@ -78,6 +82,7 @@ describe('audit hash chain', () => {
   });
 
   it('detects removal of the last record through the head', () => {
+    verifies('audit.detects-deletion');
     const { records, head } = buildChain(4);
     const result = verifyAuditChain(records.slice(0, 3), head);
     expect(result).toMatchObject({ ok: false, badSeq: 4 });

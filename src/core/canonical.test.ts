@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { digestRequest, toCanonicalJson } from './canonical.js';
 
 // Rebuilds a JSON value with every object's keys in a shuffled order.
@@ -41,6 +42,7 @@ const json = fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.parse(JSON.string
 
 describe('request digest', () => {
   it('is invariant under key order', () => {
+    verifies('digest.key-order-invariant');
     fc.assert(
       fc.property(json, fc.integer(), (value, seed) => {
         expect(digestRequest(shuffleKeys(value, seed))).toBe(digestRequest(value));
@@ -49,6 +51,7 @@ describe('request digest', () => {
   });
 
   it('is invariant under insignificant whitespace in the JSON text', () => {
+    verifies('digest.key-order-invariant');
     fc.assert(
       fc.property(json, (value) => {
         const spaced = JSON.parse(JSON.stringify(value, null, 3)) as unknown;
@@ -58,6 +61,7 @@ describe('request digest', () => {
   });
 
   it('changes under any change of a value', () => {
+    verifies('digest.value-sensitive');
     fc.assert(
       fc.property(json, (value) => {
         const changed = changeOneLeaf(value).value;
@@ -68,6 +72,7 @@ describe('request digest', () => {
   });
 
   it('tells a number from its string and an array from an object', () => {
+    verifies('digest.value-sensitive');
     expect(digestRequest({ a: 1 })).not.toBe(digestRequest({ a: '1' }));
     expect(digestRequest({ a: [] })).not.toBe(digestRequest({ a: {} }));
     expect(digestRequest({ a: null })).not.toBe(digestRequest({}));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { Action, Effect } from './action.js';
 import { EFFECTS } from './action.js';
 import type { GrantScope } from './grant.js';
@@ -62,6 +63,7 @@ const parentAndChild = scope.chain((parent) =>
 
 describe('grant scopes', () => {
   it('a derived grant accepted as within its parent never allows what the parent would not', () => {
+    verifies('grant.derived-within-parent');
     let accepted = 0;
     fc.assert(
       fc.property(parentAndChild, fc.array(action, { minLength: 1, maxLength: 8 }), ([parent, child], actions) => {
@@ -81,6 +83,7 @@ describe('grant scopes', () => {
   });
 
   it('pattern containment is sound: whatever the child matches, the parent matches', () => {
+    verifies('grant.derived-within-parent');
     fc.assert(
       fc.property(pattern, pattern, value, (child, parent, candidate) => {
         if (isPatternWithin(child, parent) && matchesPattern(child, candidate)) {
@@ -92,6 +95,7 @@ describe('grant scopes', () => {
   });
 
   it('names each way a child exceeds its parent', () => {
+    verifies('grant.derived-within-parent');
     const parent: GrantScope = { upstreams: ['railway'], environments: ['staging'], effects: ['read'], resources: ['volume:*'], expiresAt: 10 };
     const child: GrantScope = { upstreams: ['*'], environments: ['production'], effects: ['read', 'destructive'], resources: ['*'], expiresAt: 11 };
     expect(scopeExcess(child, parent)).toEqual([
@@ -104,6 +108,7 @@ describe('grant scopes', () => {
   });
 
   it('treats a target with an unknown environment as outside any grant that lists environments', () => {
+    verifies('grant.unknown-environment-outside-scope');
     const grant: GrantScope = { upstreams: ['*'], environments: ['staging', 'prod*'], effects: [...EFFECTS], resources: ['*'], expiresAt: 10 };
     const base: Action = { upstream: 'railway', surface: 'graphql', operation: 'volumeDelete', effect: 'destructive', reversible: false, digest: 'd', targets: [{ type: 'volume', id: 'v1', attrs: {} }] };
     expect(scopeViolations(grant, base)).toEqual(['`volume:v1` is in an unknown environment, which is not granted']);

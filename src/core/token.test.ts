@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { SeededRandom } from './fakes.js';
 import { assertWellFormedToken, createToken, hashToken, isWellFormedToken, tokenHashesEqual } from './token.js';
 
@@ -6,6 +7,7 @@ describe('airlock tokens', () => {
   const random = new SeededRandom('tokens');
 
   it('carry the alk_ prefix and a checksum that catches any single changed character', () => {
+    verifies('token.checksum');
     const token = createToken(random.bytes(32));
     expect(token).toMatch(/^alk_[0-9A-Za-z]{49}$/);
     expect(isWellFormedToken(token)).toBe(true);
@@ -20,6 +22,7 @@ describe('airlock tokens', () => {
   });
 
   it('are stored as hashes compared in constant time', () => {
+    verifies('token.stored-hashed');
     const token = createToken(random.bytes(32));
     expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(hashToken(token)).not.toContain(token.slice(4, 20));
@@ -28,6 +31,7 @@ describe('airlock tokens', () => {
   });
 
   it('refuses a malformed value without echoing it', () => {
+    verifies('token.not-echoed');
     const secret = 'rw_live_SECRET_VALUE_1234';
     expect(() => assertWellFormedToken(secret)).toThrow(expect.objectContaining({ code: 'token.malformed' }));
     try {

@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { PolicyEngine, Store } from '../core/index.js';
-import { EFFECTS, FirewallError } from '../core/index.js';
+import {
+  EFFECTS,
+  FirewallError,
+  SeededRandom,
+  TOKEN_ENTROPY_BYTES,
+  createToken,
+  hashToken,
+} from '../core/index.js';
 import { MemoryStore } from '../stores/index.js';
 import type { GrantRequest } from './grant-service.js';
 import { createTestFirewall, testAction } from './test-harness.js';
@@ -27,6 +35,7 @@ function request(token: string, action = testAction('read', 'staging')) {
 
 describe('firewall', () => {
   it('allows a read within the grant and records it without the token', async () => {
+    verifies('token.never-in-audit');
     const { firewall, store, token } = await setup();
     const { decision } = await firewall.judge(request(token));
     expect(decision.verdict).toBe('allow');
@@ -37,6 +46,8 @@ describe('firewall', () => {
   });
 
   it('holds a destructive action: 1 approval outside production, 2 in production or unknown', async () => {
+    verifies('hold.destructive-needs-approval');
+    verifies('hold.production-needs-two');
     const { firewall, token } = await setup();
     const staging = await firewall.judge(request(token, testAction('destructive', 'staging')));
     expect(staging.decision).toMatchObject({ verdict: 'hold', approval: { needed: 1 } });
@@ -47,6 +58,7 @@ describe('firewall', () => {
   });
 
   it('takes the most restrictive verdict of a request’s actions', async () => {
+    verifies('hold.most-restrictive-wins');
     const { firewall, token } = await setup();
     const read = testAction('read', 'staging');
     const drop = testAction('destructive', 'production');
@@ -55,6 +67,7 @@ describe('firewall', () => {
   });
 
   it('denies outside the grant, naming the grant-scope rule', async () => {
+    verifies('grant.out-of-scope-denied');
     const { firewall, grants } = await setup();
     const narrow = await grants.issue({ ...FULL, environments: ['staging'], effects: ['read'] }, 'human:alice');
     const { decision } = await firewall.judge(request(narrow.token, testAction('destructive', 'production')));
@@ -64,6 +77,8 @@ describe('firewall', () => {
   });
 
   it('denies unknown, malformed, expired and revoked tokens', async () => {
+    verifies('token.invalid-denied');
+    verifies('token.checksum');
     const { firewall, grants, clock, token } = await setup();
     const other = await grants.issue(FULL, 'human:alice');
     await grants.revoke(other.grant.id, 'human:alice');
@@ -81,6 +96,7 @@ describe('firewall', () => {
   });
 
   it('revoking a parent revokes its children, and a child is checked against its parent at every use', async () => {
+    verifies('grant.revoke-cascades');
     const { firewall, grants, store, grant } = await setup();
     const child = await grants.derive({ id: grant.id }, { agent: 'sub-agent', environments: ['staging'] }, 'agent:deploy-bot');
     expect((await firewall.judge(request(child.token))).decision.verdict).toBe('allow');
@@ -90,7 +106,34 @@ describe('firewall', () => {
     expect(decision.verdict).toBe('deny');
   });
 
+  it('denies a child while its parent is frozen, though the child itself is not', async () => {
+    verifies('grant.checked-at-every-use');
+    const { firewall, grants, store, grant } = await setup();
+    const child = await grants.derive({ id: grant.id }, { agent: 'sub-agent', environments: ['staging'] }, 'agent:deploy-bot');
+    // Freeze the parent's row only: nothing cascades, so only the ancestor check can deny.
+    await store.updateGrant(grant.id, { frozenAt: 1 });
+    const { decision } = await firewall.judge(request(child.token));
+    expect(decision.policyIds).toEqual(['airlock:authentication']);
+    expect(decision.reasons[0]).toMatch(/^parent grant `grt_\w+` is frozen/);
+    await store.updateGrant(grant.id, { frozenAt: null });
+    expect((await firewall.judge(request(child.token))).decision.verdict).toBe('allow');
+  });
+
+  it('denies a child stored wider than its parent, which derivation would have refused', async () => {
+    verifies('grant.checked-at-every-use');
+    const { firewall, grants, store } = await setup();
+    const parent = await grants.issue({ ...FULL, environments: ['staging'] }, 'human:alice');
+    // Written straight to the store, as a hand edit or a bad migration could leave it.
+    const token = createToken(new SeededRandom('wide-child').bytes(TOKEN_ENTROPY_BYTES));
+    const wide = { ...parent.grant, id: 'grt_wide', parentId: parent.grant.id, environments: ['*'] };
+    await store.insertGrant(wide, hashToken(token));
+    const { decision } = await firewall.judge(request(token));
+    expect(decision.policyIds).toEqual(['airlock:authentication']);
+    expect(decision.reasons[0]).toMatch(/^grant `grt_wide` exceeds its parent: environments/);
+  });
+
   it('refuses to derive a child wider than its parent', async () => {
+    verifies('grant.derived-within-parent');
     const { grants } = await setup();
     const parent = await grants.issue({ ...FULL, effects: ['read'], environments: ['staging'] }, 'human:alice');
     await expect(
@@ -102,6 +145,7 @@ describe('firewall', () => {
   });
 
   it('freezes a token after repeated denials until a human unfreezes it', async () => {
+    verifies('grant.freeze-after-denials');
     const { firewall, grants } = await setup();
     const narrow = await grants.issue({ ...FULL, effects: ['read'] }, 'human:alice');
     for (let i = 0; i < 3; i++) {
@@ -118,6 +162,7 @@ describe('firewall', () => {
 
 describe('firewall fails closed', () => {
   it('denies and forwards nothing when the policy engine throws', async () => {
+    verifies('fail-closed.policy-engine-throws');
     const throwing: PolicyEngine = {
       version: 'broken',
       evaluate: () => {
@@ -136,6 +181,7 @@ describe('firewall fails closed', () => {
   });
 
   it('denies and forwards nothing when a policy errors during evaluation', async () => {
+    verifies('fail-closed.policy-error');
     const erroring: PolicyEngine = {
       version: 'erroring',
       evaluate: () => ({ allowed: true, policyIds: ['p'], reasons: [], errors: ['policy `f` errored'] }),
@@ -148,6 +194,7 @@ describe('firewall fails closed', () => {
   });
 
   it('denies and forwards nothing when the store throws', async () => {
+    verifies('fail-closed.store-throws');
     const store = new MemoryStore();
     const { firewall, token } = await setup({}, store);
     vi.spyOn(store, 'findGrantByTokenHash').mockRejectedValue(new Error('disk on fire'));
@@ -158,6 +205,7 @@ describe('firewall fails closed', () => {
   });
 
   it('denies and forwards nothing when the audit append throws', async () => {
+    verifies('audit.write-failure-denies');
     const store = new MemoryStore();
     const { firewall, token } = await setup({}, store);
     vi.spyOn(store, 'appendAudit').mockRejectedValue(new FirewallError('audit.write', 'disk full'));

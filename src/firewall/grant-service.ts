@@ -1,4 +1,4 @@
-import type { Clock, Effect, Grant, Ids, RandomSource, Store } from '../core/index.js';
+import type { Clock, Grant, Ids, RandomSource, Store } from '../core/index.js';
 import {
   FirewallError,
   TOKEN_ENTROPY_BYTES,
@@ -9,16 +9,11 @@ import {
   scopeExcess,
 } from '../core/index.js';
 
-/** What a human asks for when issuing a grant. */
-export interface GrantRequest {
-  readonly agent: string;
-  readonly owner: string;
-  readonly upstreams: readonly string[];
-  readonly environments: readonly string[];
-  readonly effects: readonly Effect[];
-  readonly resources: readonly string[];
-  readonly ttlMs: number;
-}
+/** What a human asks for when issuing a grant: its scope, and a lifetime instead of times. */
+export type GrantRequest = Pick<
+  Grant,
+  'agent' | 'owner' | 'upstreams' | 'environments' | 'effects' | 'resources'
+> & { readonly ttlMs: number };
 
 /** What a derivation may narrow; anything left out is inherited from the parent. */
 export type DeriveRequest = Partial<GrantRequest> & { readonly agent: string };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { PolicyAnswer, PolicyEngine } from '../core/index.js';
 import { CedarPolicyEngine, DEFAULT_POLICY_DIR, loadDefaultPolicyFiles } from '../policy/index.js';
 import type { PolicyCase } from './policy-cases.js';
@@ -32,6 +33,7 @@ cases:
 
 describe('the shipped default policy cases', () => {
   it('all pass', () => {
+    verifies('policy.default-pinned-by-cases');
     const text = readFileSync(join(DEFAULT_POLICY_DIR, 'default.test.yaml'), 'utf8');
     const results = runPolicyCases(defaultEngine(), parse(text));
     expect(results.length).toBeGreaterThanOrEqual(10);

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { CedarPolicyEngine } from './cedar-policy-engine.js';
 import { loadDefaultPolicyFiles } from './load-policy-dir.js';
 import { toPolicyInput } from './policy-input.fixture.js';
@@ -30,6 +31,7 @@ function createEngine(): CedarPolicyEngine {
 
 describe('CedarPolicyEngine when Cedar fails', () => {
   it('turns a throw inside Cedar into policy.engine, on one line', () => {
+    verifies('policy.engine-failure-throws');
     const engine = createEngine();
     cedar.throwOnAuthorize = true;
     try {
@@ -47,6 +49,7 @@ describe('CedarPolicyEngine when Cedar fails', () => {
   });
 
   it('turns a failure to prepare a slice into policy.engine', () => {
+    verifies('policy.engine-failure-throws');
     const engine = createEngine();
     cedar.failPreparse = true;
     try {

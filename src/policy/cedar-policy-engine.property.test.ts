@@ -6,6 +6,7 @@ import {
 } from '@cedar-policy/cedar-wasm/nodejs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { PolicyAnswer, PolicyInput } from '../core/index.js';
 import { SURFACES } from '../core/index.js';
 import type { CedarPolicyEngineOptions } from './cedar-policy-engine.js';
@@ -201,6 +202,7 @@ describe('CedarPolicyEngine slicing and caching', () => {
   });
 
   it.each(bounds)('answers as the whole set does over 300 generated policies (%o)', (options) => {
+    verifies('policy.cache-matches-whole-set');
     const engine = new CedarPolicyEngine(large, options);
     fc.assert(
       fc.property(fc.array(inputArbitrary(false), { minLength: 1, maxLength: 8 }), (inputs) => {
@@ -214,6 +216,7 @@ describe('CedarPolicyEngine slicing and caching', () => {
   });
 
   it('answers as the whole set does for random small policy sets', () => {
+    verifies('policy.cache-matches-whole-set');
     fc.assert(
       fc.property(
         fc.array(choiceArbitrary, { minLength: 1, maxLength: 12 }),

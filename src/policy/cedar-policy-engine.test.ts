@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { isFirewallError } from '../core/index.js';
 import { CedarPolicyEngine } from './cedar-policy-engine.js';
 import { loadDefaultPolicyFiles } from './load-policy-dir.js';
@@ -27,6 +28,8 @@ describe('CedarPolicyEngine', () => {
   });
 
   it('allows a destructive action in production only with two approvals', () => {
+    verifies('hold.destructive-needs-approval');
+    verifies('hold.production-needs-two');
     const answers = [0, 1, 2].map((approvals) => {
       const input = toPolicyInput({ ...destructive, target: production, approvals });
       return engine.evaluate(input).allowed;
@@ -35,6 +38,7 @@ describe('CedarPolicyEngine', () => {
   });
 
   it('treats an action without targets as production, whatever the input says', () => {
+    verifies('hold.production-needs-two');
     const input = toPolicyInput({ ...destructive, target: null, production: false, approvals: 1 });
     expect(engine.evaluate(input).allowed).toBe(false);
     expect(engine.evaluate({ ...input, approvals: 2 }).policyIds).toEqual([
@@ -43,6 +47,7 @@ describe('CedarPolicyEngine', () => {
   });
 
   it('answers deny with no policy when none applies', () => {
+    verifies('policy.default-deny');
     const text = 'permit (principal, action == Airlock::Action::"read", resource);';
     const reads = engineFor([{ name: 'a.cedar', text }]);
     expect(reads.evaluate(toPolicyInput(destructive))).toEqual({
@@ -54,6 +59,7 @@ describe('CedarPolicyEngine', () => {
   });
 
   it('reports policies that fail to evaluate, one line each', () => {
+    verifies('fail-closed.policy-error');
     const text = [
       'permit (principal, action, resource);',
       '@id("overflow") forbid (principal, action, resource)',
@@ -65,6 +71,7 @@ describe('CedarPolicyEngine', () => {
   });
 
   it('throws policy.engine when Cedar cannot evaluate the request', () => {
+    verifies('policy.engine-failure-throws');
     // The destructive policies read `context.approvals`, so Cedar must parse the fraction.
     const failing = (): unknown =>
       engine.evaluate(toPolicyInput({ ...destructive, approvals: 1.5 }));
@@ -78,6 +85,7 @@ describe('CedarPolicyEngine', () => {
   });
 
   it('gives the same answers when slices are evicted between requests', () => {
+    verifies('policy.cache-matches-whole-set');
     const small = engineFor(loadDefaultPolicyFiles(), { maxSlices: 1, maxCachedAnswers: 1 });
     for (let round = 0; round < 3; round++) {
       for (const effect of ['read', 'write', 'destructive', 'unknown'] as const) {
@@ -95,6 +103,7 @@ describe('CedarPolicyEngine.reload', () => {
   const write = toPolicyInput({ action: { effect: 'write' } });
 
   it('keeps the old set in force when the new one is invalid', () => {
+    verifies('policy.reload-atomic');
     const engine = engineFor([{ name: 'a.cedar', text: allowWrites }]);
     const before = engine.version;
     const result = engine.reload([
@@ -108,6 +117,7 @@ describe('CedarPolicyEngine.reload', () => {
   });
 
   it('swaps in a valid set: new version, new answers, no stale cache', () => {
+    verifies('policy.reload-atomic');
     const engine = engineFor([{ name: 'a.cedar', text: allowWrites }]);
     const before = engine.version;
     expect(engine.evaluate(write).allowed).toBe(true);
@@ -123,6 +133,7 @@ describe('CedarPolicyEngine.reload', () => {
   });
 
   it('changes the version even when the same files are loaded again', () => {
+    verifies('policy.reload-atomic');
     const engine = engineFor([{ name: 'a.cedar', text: allowWrites }]);
     const before = engine.version;
     engine.reload([{ name: 'a.cedar', text: allowWrites }]);

@@ -1,5 +1,6 @@
 import { checkParseSchema } from '@cedar-policy/cedar-wasm/nodejs';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { compilePolicySet } from './compile-policy-set.js';
 import { loadDefaultPolicy, loadDefaultPolicyFiles } from './load-policy-dir.js';
 import type { PolicyFile, PolicyProblem } from './policy-problem.js';
@@ -50,6 +51,7 @@ describe('compilePolicySet', () => {
   });
 
   it('refuses a syntax error, pointing at its line and column', () => {
+    verifies('policy.invalid-refused-with-lines');
     const broken = 'permit (principal, action, resource)\n  when { context.approvals >= };';
     const text = `${READ}\n// a comment\n${broken}`;
     const [problem, ...rest] = problemsOf([{ name: 'team.cedar', text }]);
@@ -59,6 +61,7 @@ describe('compilePolicySet', () => {
   });
 
   it('refuses an attribute the schema does not declare', () => {
+    verifies('policy.invalid-refused-with-lines');
     const text = `${READ}permit (principal, action, resource) when { resource.owner == "x" };`;
     expect(problemsOf([{ name: 'a.cedar', text }])).toEqual([
       expect.objectContaining({
@@ -71,6 +74,7 @@ describe('compilePolicySet', () => {
   });
 
   it('places errors after non-ASCII text by characters, not bytes', () => {
+    verifies('policy.invalid-refused-with-lines');
     const policy = 'permit (principal, action, resource) when { principal.bogus };';
     const text = `@id("é")\n@reason("règle équipe")\n${policy}`;
     expect(problemsOf([{ name: 'a.cedar', text }])).toEqual([
@@ -79,6 +83,7 @@ describe('compilePolicySet', () => {
   });
 
   it('refuses duplicate ids across files and still validates the duplicate', () => {
+    verifies('policy.invalid-refused-with-lines');
     const problems = problemsOf([
       { name: 'a.cedar', text: READ },
       {
@@ -93,6 +98,7 @@ describe('compilePolicySet', () => {
   });
 
   it('lists every error across files, in file order', () => {
+    verifies('policy.invalid-refused-with-lines');
     const problems = problemsOf([
       { name: 'a.cedar', text: `${READ}permit (principal, action, resource) when { context.x };` },
       { name: 'b.cedar', text: 'permit (principal, action, resource) when { 1 + };' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { AuditDraft, AuditRecord, Store } from '../core/index.js';
 import { GENESIS_HASH, verifyAuditChain } from '../core/index.js';
 import { expectFirewallError, sampleDraft, tryToMutate, useStore } from './contract-fixtures.js';
@@ -26,6 +27,7 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
     });
 
     it('chains appended records: seq 1..n, each pointing at the one before', async () => {
+      verifies('store.audit-chain-kept');
       const appended = await appendMany(4);
       expect(appended.map((record) => record.seq)).toEqual([1, 2, 3, 4]);
       expect(appended[0]?.prevHash).toBe(GENESIS_HASH);
@@ -52,6 +54,7 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
     });
 
     it('keeps a chain when appends are issued concurrently', async () => {
+      verifies('store.audit-chain-kept');
       const drafts = Array.from({ length: 20 }, (_, i) => sampleDraft(i + 1));
       await Promise.all(drafts.map((draft) => store().appendAudit(draft)));
       const records = await store().readAudit();
@@ -60,6 +63,7 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
     });
 
     it('refuses a draft JSON cannot hold with audit.write, leaving the chain intact', async () => {
+      verifies('store.audit-chain-kept');
       await appendMany(1);
       const cyclic: Record<string, unknown> = {};
       cyclic['self'] = cyclic;
@@ -115,6 +119,7 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
 
   describe('audit isolation', () => {
     it('keeps what was appended when the caller later mutates its draft', async () => {
+      verifies('store.isolated-copies');
       const draft = sampleDraft(1);
       await store().appendAudit(draft);
       tryToMutate(() => {
@@ -126,6 +131,7 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
     });
 
     it('hands out copies: mutating returned records or the head changes nothing', async () => {
+      verifies('store.isolated-copies');
       const appended = await store().appendAudit(sampleDraft(1));
       const returned = [appended, ...(await store().readAudit()), ...(await store().tailAudit(1))];
       for (const record of returned) {

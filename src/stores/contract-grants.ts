@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import type { GrantPatch, Store } from '../core/index.js';
 import {
   expectFirewallError,
@@ -30,6 +31,7 @@ export function runGrantContract(makeStore: () => Promise<Store>): void {
     });
 
     it('finds a grant by the exact hash of its token only', async () => {
+      verifies('store.token-lookup-exact');
       const grant = sampleGrant('grt_1');
       await store().insertGrant(grant, tokenHashOf('grt_1'));
       expect(await store().findGrantByTokenHash(tokenHashOf('grt_1'))).toEqual(grant);
@@ -70,6 +72,7 @@ export function runGrantContract(makeStore: () => Promise<Store>): void {
     });
 
     it('refuses a duplicate token hash with store.conflict', async () => {
+      verifies('store.token-lookup-exact');
       await store().insertGrant(sampleGrant('grt_1'), tokenHashOf('same'));
       const second = store().insertGrant(sampleGrant('grt_2'), tokenHashOf('same'));
       await expectFirewallError(second, 'store.conflict');
@@ -92,6 +95,7 @@ export function runGrantContract(makeStore: () => Promise<Store>): void {
     });
 
     it('never clears a revocation, whatever the patch holds', async () => {
+      verifies('store.revocation-permanent');
       await store().insertGrant(sampleGrant('grt_1', { revokedAt: 7_000 }), tokenHashOf('one'));
       const patch = { revokedAt: null, frozenAt: null } as unknown as GrantPatch;
       expect((await store().updateGrant('grt_1', patch)).revokedAt).toBe(7_000);
@@ -146,6 +150,7 @@ export function runGrantContract(makeStore: () => Promise<Store>): void {
 
   describe('grant isolation', () => {
     it('keeps what was inserted when the caller later mutates its grant', async () => {
+      verifies('store.isolated-copies');
       const grant = sampleGrant('grt_1');
       await store().insertGrant(grant, tokenHashOf('one'));
       tryToMutate(() => {
@@ -156,6 +161,7 @@ export function runGrantContract(makeStore: () => Promise<Store>): void {
     });
 
     it('hands out copies: mutating a returned grant changes nothing stored', async () => {
+      verifies('store.isolated-copies');
       await store().insertGrant(sampleGrant('grt_1'), tokenHashOf('one'));
       const returned = [
         await store().getGrant('grt_1'),

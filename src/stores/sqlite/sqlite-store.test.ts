@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifies } from '../../../test/requirements.js';
 import { verifyAuditChain } from '../../core/index.js';
 import { runStoreContract } from '../contract.js';
 import {
@@ -29,6 +30,7 @@ runStoreContract('sqlite in memory', async () => openSqliteStore({ path: ':memor
 
 describe('SqliteStore', () => {
   it('keeps grants, denials and the audit chain across a reopen', async () => {
+    verifies('store.audit-chain-kept');
     const path = freshPath();
     const first = openSqliteStore({ path });
     await first.insertGrant(sampleGrant('grt_1'), tokenHashOf('one'));
@@ -69,6 +71,7 @@ describe('SqliteStore', () => {
   });
 
   it('keeps one chain when two connections to the same file append in turn', async () => {
+    verifies('store.audit-chain-kept');
     const path = freshPath();
     const left = openSqliteStore({ path });
     const right = openSqliteStore({ path });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifies } from '../../../test/requirements.js';
 import type { AuditVerification } from '../../core/index.js';
 import { isFirewallError, verifyAuditChain } from '../../core/index.js';
 import { sampleDraft, sampleGrant, tokenHashOf } from '../contract-fixtures.js';
@@ -57,21 +58,25 @@ describe('audit tampering on the SQLite file', () => {
   });
 
   it('detects an edited record at its seq', async () => {
+    verifies('audit.detects-edit');
     tamper(`UPDATE audit SET data = json_set(data, '$.verdict', 'allow') WHERE seq = 3`);
     expect(await verify()).toMatchObject({ ok: false, badSeq: 3, count: 2 });
   });
 
   it('detects an edited time at its seq', async () => {
+    verifies('audit.detects-edit');
     tamper('UPDATE audit SET at = at + 1 WHERE seq = 4');
     expect(await verify()).toMatchObject({ ok: false, badSeq: 4 });
   });
 
   it('detects a deleted middle record at its seq', async () => {
+    verifies('audit.detects-deletion');
     tamper('DELETE FROM audit WHERE seq = 3');
     expect(await verify()).toMatchObject({ ok: false, badSeq: 3, count: 2 });
   });
 
   it('detects a deleted last record through the head, also after later appends', async () => {
+    verifies('audit.detects-deletion');
     tamper('DELETE FROM audit WHERE seq = 5');
     expect(await verify()).toMatchObject({ ok: false, badSeq: 5, count: 4 });
     expect((await store.appendAudit(sampleDraft(6))).seq).toBe(6);
@@ -79,6 +84,7 @@ describe('audit tampering on the SQLite file', () => {
   });
 
   it('detects two records whose seq values were swapped at the first of them', async () => {
+    verifies('audit.detects-reorder');
     tamper(`UPDATE audit SET seq = -2 WHERE seq = 2;
       UPDATE audit SET seq = 2 WHERE seq = 4;
       UPDATE audit SET seq = 4 WHERE seq = -2;`);
@@ -87,6 +93,7 @@ describe('audit tampering on the SQLite file', () => {
   });
 
   it('detects a record whose seq and hashes were recomputed but not its successor', async () => {
+    verifies('audit.detects-deletion');
     tamper('DELETE FROM audit WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3');
     expect(await verify()).toMatchObject({ ok: false, badSeq: 2 });
   });
@@ -100,6 +107,7 @@ describe('malformed rows in the SQLite file', () => {
     ['a hash that is not text', `UPDATE audit SET hash = x'00' WHERE seq = 2`],
     ['an unknown record version', 'UPDATE audit SET v = 2 WHERE seq = 2'],
   ])('refuses an audit record with %s, naming its seq', async (_, sql) => {
+    verifies('store.corrupt-rows-refused');
     tamper(sql);
     const error = await rejection(store.readAudit());
     expect(isFirewallError(error, 'store.unavailable')).toBe(true);
@@ -107,6 +115,7 @@ describe('malformed rows in the SQLite file', () => {
   });
 
   it('refuses a malformed audit head', async () => {
+    verifies('store.corrupt-rows-refused');
     tamper(`UPDATE audit_head SET seq = 'five'`);
     expect(isFirewallError(await rejection(store.auditHead()), 'store.unavailable')).toBe(true);
     // SECURITY: a chain whose head cannot be read must not be appended to.
@@ -121,6 +130,7 @@ describe('malformed rows in the SQLite file', () => {
     ['an expiry that is not a number', `UPDATE grants SET expires_at = 'never'`],
     ['an owner that is not text', `UPDATE grants SET owner = x'00'`],
   ])('refuses a grant with %s, naming the grant', async (_, sql) => {
+    verifies('store.corrupt-rows-refused');
     tamper(sql);
     for (const read of [store.getGrant('grt_1'), store.findGrantByTokenHash(tokenHashOf('one'))]) {
       const error = await rejection(read);

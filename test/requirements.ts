@@ -1,0 +1,96 @@
+import { TestRunner } from 'vitest';
+
+/**
+ * The security invariants Airlock promises, each with the claim its tests check.
+ * `test/requirements.test.ts` fails when an id here is verified by no test, or when a test
+ * cites an id that is not here.
+ */
+export const REQUIREMENTS = {
+  'audit.detects-edit': 'changing any field of an audit record fails verification at that record',
+  'audit.detects-deletion':
+    'removing an audit record, the last one included, fails verification at its seq',
+  'audit.detects-reorder': 'swapping audit records fails verification at the first one moved',
+  'audit.write-failure-denies':
+    'a request whose decision cannot be audited is denied and not forwarded',
+
+  'fail-closed.policy-engine-throws':
+    'a request is denied and not forwarded when the policy engine throws',
+  'fail-closed.store-throws': 'a request is denied and not forwarded when the store throws',
+  'fail-closed.policy-error':
+    'a policy that errors during evaluation is reported, and the request denied',
+
+  'grant.out-of-scope-denied': 'an action outside the grant is denied, citing the grant-scope rule',
+  'grant.derived-within-parent':
+    'a derived grant never allows what its parent would not, nor outlives it',
+  'grant.checked-at-every-use':
+    'each use re-checks that every ancestor is live and the grant within its parent',
+  'grant.revoke-cascades': 'revoking a grant revokes every grant derived from it',
+  'grant.freeze-after-denials': 'repeated denials freeze a grant until a human unfreezes it',
+  'grant.unknown-environment-outside-scope':
+    'a target in an unknown environment is outside a grant that lists environments',
+  'grant.environments-required':
+    'a grant without environments is refused, never widened to all of them',
+
+  'token.invalid-denied': 'an unknown, malformed, expired or revoked token is denied',
+  'token.stored-hashed':
+    'a token is kept only as its hash, compared in constant time, and never listed back',
+  'token.never-in-audit': 'no audit record or audit output contains a token',
+  'token.checksum': 'any single changed character makes a token malformed',
+  'token.not-echoed': 'a malformed credential is refused without echoing it',
+
+  'digest.key-order-invariant': 'the request digest ignores key order and insignificant whitespace',
+  'digest.value-sensitive': 'the request digest changes with any value, its JSON type included',
+
+  'policy.default-deny': 'with no applicable permit the engine answers deny',
+  'policy.engine-failure-throws':
+    'a failure inside Cedar throws `policy.engine` instead of answering, and is not cached',
+  'policy.cache-matches-whole-set':
+    'slicing and caching never change an answer from what the whole set gives',
+  'policy.invalid-refused-with-lines':
+    'an invalid policy set is refused, listing every error with its file and line',
+  'policy.reload-atomic':
+    'a reload swaps in a whole new set or keeps the old one, with no stale answers',
+  'policy.default-pinned-by-cases': 'the shipped default policy passes its shipped cases',
+  'policy.no-silent-fallback':
+    'a policy folder that does not exist is refused, not replaced by the default',
+
+  'hold.destructive-needs-approval': 'a destructive action is held until a human approves it',
+  'hold.production-needs-two':
+    'a destructive action in production or an unknown environment needs two approvals',
+  'hold.most-restrictive-wins': 'a request takes the most restrictive verdict of its actions',
+
+  'check.corpus-block-never-allowed':
+    '`airlock check` allows no block case of the adversarial corpus',
+  'check.no-adapter-denies': '`airlock check` denies a surface that has no adapter',
+  'check.malformed-line-denies': '`airlock check` denies a line it cannot parse, with an error',
+
+  'config.secrets-redacted':
+    'credentials show only as set or unset; an inlined secret is refused unechoed',
+  'config.invalid-refused-listing-fields':
+    'invalid config is refused, listing every problem with its field',
+
+  'store.audit-chain-kept':
+    'a store keeps one verifiable audit chain under concurrent appends and reopens',
+  'store.token-lookup-exact':
+    'a store finds a grant only by the exact hash of its token, which is unique',
+  'store.revocation-permanent': 'no store update clears a revocation',
+  'store.isolated-copies':
+    'callers cannot change stored grants or audit records through objects they hold',
+  'store.corrupt-rows-refused':
+    'a corrupt row reads as `store.unavailable`, and a corrupt audit head blocks appends',
+} as const satisfies Record<string, string>;
+
+/** The id of one security invariant; a misspelt id is a type error. */
+export type RequirementId = keyof typeof REQUIREMENTS;
+
+/**
+ * Marks the running test as verifying `id`. Call it at the top of the test body, once per id,
+ * with the id as a string literal: the coverage test finds the calls by reading the source.
+ */
+export function verifies(id: RequirementId): void {
+  // A call outside a running test (in a describe body, say) would count as coverage in the
+  // source scan while checking nothing.
+  if (TestRunner.getCurrentTest() === undefined) {
+    throw new Error(`verifies(\`${id}\`) must be called inside a test`);
+  }
+}
