@@ -10,6 +10,7 @@ const CORPUS = existsSync(SHARED) ? SHARED : VENDORED;
 
 interface Case {
   id: string;
+  surface: string;
   expect: 'block' | 'allow';
 }
 interface Verdict {
@@ -32,6 +33,13 @@ describe('airlock check', () => {
     expect(verdicts.map((v) => v.id)).toEqual(cases.map((c) => c.id));
     const bypasses = cases.filter((c, i) => c.expect === 'block' && verdicts[i]?.verdict === 'allow');
     expect(bypasses.map((c) => c.id)).toEqual([]);
+    // The graphql surface has its adapter: there every case must get exactly its expectation.
+    verifies('check.graphql-corpus-exact');
+    const graphqlMisses = cases.filter(
+      (c, i) => c.surface === 'graphql' && (c.expect === 'allow') !== (verdicts[i]?.verdict === 'allow'),
+    );
+    expect(cases.filter((c) => c.surface === 'graphql').length).toBeGreaterThan(30);
+    expect(graphqlMisses.map((c) => c.id)).toEqual([]);
     for (const verdict of verdicts) {
       expect(['allow', 'hold', 'deny']).toContain(verdict.verdict);
       expect(Array.isArray(verdict.actions) && Array.isArray(verdict.reasons)).toBe(true);
@@ -42,7 +50,7 @@ describe('airlock check', () => {
     verifies('check.no-adapter-denies');
     verifies('check.malformed-line-denies');
     const input = [
-      '{"id":"a","surface":"graphql","input":{"method":"POST","body":{"query":"{ me { id } }"}}}',
+      '{"id":"a","surface":"http","input":{"method":"DELETE","path":"/v1/volumes/1","headers":{},"body":null}}',
       'not json at all',
       '{"id":"b","surface":"telnet","input":{}}',
       '{"id":"c","surface":"sql"}',

@@ -61,6 +61,10 @@ export const REQUIREMENTS = {
 
   'check.corpus-block-never-allowed':
     '`airlock check` allows no block case of the adversarial corpus',
+  'check.graphql-corpus-exact':
+    '`airlock check` gives every graphql case of the corpus its expected verdict',
+  'graphql.ambiguous-is-unknown':
+    'a GraphQL request a server could read differently (duplicate keys, two query sources, hidden persisted query) is unknown, never allowed',
   'check.no-adapter-denies': '`airlock check` denies a surface that has no adapter',
   'check.malformed-line-denies': '`airlock check` denies a line it cannot parse, with an error',
 

@@ -1,0 +1,2 @@
+export type { GraphqlCatalog, OperationEntry, TargetLocator } from './graphql-catalog.js';
+export { classifyGraphqlRequest } from './graphql-classifier.js';
