@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Action, Decision, Store } from '../core/index.js';
-import { digestRequest, verifyAuditChain } from '../core/index.js';
+import { verifyAuditChain } from '../core/index.js';
+import { classifierFor } from '../classify/index.js';
 import { Firewall, GrantService } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
 import { openSqliteStore } from '../stores/index.js';
@@ -44,8 +45,9 @@ async function runDemo(store: Store): Promise<void> {
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
   printLines(
     'Airlock demo: the volumeDelete incident, replayed against the decision core.',
-    'Note: the Railway GraphQL adapter and the environment resolver do not exist yet (issue 4), so the',
-    'demo hands the decision core the normalized actions that adapter will produce.',
+    'Each request is a real GraphQL document parsed against Railway\'s catalog. The gateway, the',
+    'environment resolver and the Railway stand-in do not exist yet (issue 4): the demo fills in each',
+    'target\'s environment as the resolver will, and hands the actions straight to the decision core.',
     '',
   );
   const staging = await grants.issue(
@@ -53,20 +55,20 @@ async function runDemo(store: Store): Promise<void> {
     'human:alice',
   );
   printLines(`1. alice issues the agent a token for railway/staging, read+write only: ${staging.token.slice(0, 8)}… (grant ${staging.grant.id})`);
-  await step(firewall, staging.token, '2. the agent reads its staging service', railwayAction('service', 'read', 'svc_staging', 'staging'));
-  await step(firewall, staging.token, '3. the agent sends volumeDelete for a volume that lives in production', railwayAction('volumeDelete', 'destructive', 'vol_prod_db', 'production'));
+  await step(firewall, staging.token, '2. the agent reads its staging service', railwayAction(READ_SERVICE, { id: 'svc_staging' }, 'staging'));
+  await step(firewall, staging.token, '3. the agent sends volumeDelete for a volume that lives in production', railwayAction(DELETE_VOLUME, { id: 'vol_prod_db' }, 'production'));
   const broad = await grants.issue(
     { agent: 'cursor-agent', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: ['read', 'write', 'destructive'], resources: ['*'], ttlMs: 3_600_000 },
     'human:alice',
   );
   printLines('', '4. even a token that may destroy anything, anywhere, cannot do it alone:');
-  await step(firewall, broad.token, '   volumeDelete on the production volume', railwayAction('volumeDelete', 'destructive', 'vol_prod_db', 'production'));
-  await step(firewall, broad.token, '   volumeDelete on a volume whose environment is unknown', railwayAction('volumeDelete', 'destructive', 'vol_unknown'));
+  await step(firewall, broad.token, '   volumeDelete on the production volume', railwayAction(DELETE_VOLUME, { id: 'vol_prod_db' }, 'production'));
+  await step(firewall, broad.token, '   volumeDelete on a volume whose environment is unknown', railwayAction(DELETE_VOLUME, { id: 'vol_unknown' }));
   printLines('', '5. the agent keeps trying other ways with its staging token:');
   for (let attempt = 1; attempt <= 3; attempt++) {
-    await step(firewall, staging.token, `   attempt ${attempt}`, railwayAction('volumeDelete', 'destructive', 'vol_prod_db', 'production'));
+    await step(firewall, staging.token, `   attempt ${attempt}`, railwayAction(DELETE_VOLUME, { id: 'vol_prod_db' }, 'production'));
   }
-  await step(firewall, staging.token, '   and now even a read', railwayAction('service', 'read', 'svc_staging', 'staging'));
+  await step(firewall, staging.token, '   and now even a read', railwayAction(READ_SERVICE, { id: 'svc_staging' }, 'staging'));
   const records = await store.readAudit();
   const verified = verifyAuditChain(records, await store.auditHead());
   printLines('', `6. the audit log: ${records.length} records, hash chain ${verified.ok ? 'intact' : 'BROKEN'}; the token appears nowhere in it: ${JSON.stringify(records).includes(staging.token) ? 'NO' : 'yes'}`);
@@ -79,15 +81,16 @@ async function step(firewall: Firewall, token: string, label: string, action: Ac
   return decision;
 }
 
-function railwayAction(operation: string, effect: Action['effect'], volumeId: string, environment?: string): Action {
-  const request = { query: `mutation { ${operation}(id: "${volumeId}") }` };
-  return {
-    upstream: 'railway',
-    surface: 'graphql',
-    operation,
-    effect,
-    reversible: effect !== 'destructive',
-    targets: [{ type: operation === 'service' ? 'service' : 'volume', id: volumeId, ...(environment === undefined ? {} : { environment }), attrs: {} }],
-    digest: digestRequest(request),
-  };
+// The request an agent would send, parsed by the real GraphQL classifier against Railway's
+// catalog; the environment is then filled in as the resolver (issue 4) will, from the upstream.
+function railwayAction(document: string, variables: Record<string, string>, environment?: string): Action {
+  const classify = classifierFor('graphql');
+  const actions = classify?.({ method: 'POST', contentType: 'application/json', body: { query: document, variables } }) ?? [];
+  const action = actions[0];
+  if (actions.length !== 1 || action === undefined) throw new Error('the demo request did not parse into one action');
+  const targets = action.targets.map((target) => (environment === undefined ? target : { ...target, environment }));
+  return { ...action, targets };
 }
+
+const READ_SERVICE = 'query Service($id: String!) { service(id: $id) { id name } }';
+const DELETE_VOLUME = 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }';
