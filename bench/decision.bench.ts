@@ -137,6 +137,9 @@ async function benchPolicies(total: number): Promise<void> {
   const full = await measure(MEASURED, (i) => warm.judge(requests[i % requests.length] as JudgeRequest));
   const miss = await measure(Math.min(MEASURED, 1500), (i) => cold.judge(requests[i % requests.length] as JudgeRequest));
   const concurrent = await measureConcurrent(warm, requests, MEASURED);
+  // The floor under every decision: one audit record of a decision's size, one SQLite commit.
+  const auditData = (await store.tailAudit(1))[0]?.data ?? {};
+  const append = await measure(MEASURED, () => store.appendAudit({ kind: 'decision', actor: 'agent:bench', at: Date.now(), data: auditData }));
   await store.close();
   rmSync(home, { recursive: true, force: true });
 
@@ -146,6 +149,7 @@ async function benchPolicies(total: number): Promise<void> {
   console.log(row('bare Cedar call, whole set', bare));
   console.log(row('full decision, warm', full));
   console.log(row('full decision, cold (no cache)', miss));
+  console.log(row('audit append alone (the floor)', append));
   console.log(`  ${'16 in flight, warm (group commit)'.padEnd(34)} ${concurrent.perSecond.toFixed(0)}/s  cpu ${concurrent.cpuUsPerOp.toFixed(1)} µs/op`);
 }
 
