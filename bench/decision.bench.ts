@@ -15,7 +15,7 @@ import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-was
 import type { Action, Effect } from '../src/core/index.js';
 import { EFFECTS, SeededRandom, digestRequest } from '../src/core/index.js';
 import type { JudgeRequest } from '../src/firewall/index.js';
-import { Firewall, GrantService } from '../src/firewall/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
 import { randomIds, systemClock } from '../src/platform/index.js';
 import { CedarPolicyEngine, compilePolicySet, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { toAuthorizationCall, toCedarRequestParts } from '../src/policy/cedar-request.js';
@@ -116,6 +116,7 @@ async function benchPolicies(total: number): Promise<void> {
       decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },
       // Generated policies deny some requests; the bench measures decisions, not freezing.
       freeze: { maxDenials: Number.MAX_SAFE_INTEGER, windowMs: 1 },
+      approvals: DEFAULT_APPROVAL_OPTIONS,
     });
   const warm = firewallWith(new CedarPolicyEngine(compiled.value));
   const cold = firewallWith(new CedarPolicyEngine(compiled.value, { maxCachedAnswers: 0 }));

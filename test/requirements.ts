@@ -59,6 +59,30 @@ export const REQUIREMENTS = {
     'a destructive action in production or an unknown environment needs two approvals',
   'hold.most-restrictive-wins': 'a request takes the most restrictive verdict of its actions',
 
+  'approval.agent-never-approves':
+    'no agent, nor a human bearing the requesting agent\'s name, can approve; the owner only when configured',
+  'approval.distinct-approvers':
+    'M-of-N counts distinct humans: one approver voting twice counts once',
+  'approval.passes-once':
+    'an approved request passes exactly once; a replay is held again as a new request',
+  'approval.bound-to-request':
+    'an approval lets through only the identical request (same grant and digest)',
+  'approval.expired-never-passes': 'an expired approval lets nothing through and takes no votes',
+  'approval.deny-ends-it': 'one deny ends an approval; the request is then denied, not held',
+  'approval.audited-with-actor': 'every approval transition is an audit record naming who caused it',
+  'approval.state-machine-model':
+    'the approval state machine agrees with a reference model on random event sequences',
+  'approval.one-pending-per-request':
+    'a store keeps at most one pending approval per grant and request digest',
+  'approval.compare-and-set':
+    'approval updates are compare-and-set: a stale writer is refused with store.conflict',
+  'approval.approver-scope':
+    'an approver may approve only within their upstreams and environments; unknown needs `*`',
+  'approver.credential-hashed':
+    'approver credentials are stored only as salted scrypt hashes, verified in constant time, never shown',
+  'approval.confirm-irreversible-production':
+    'approving an irreversible production action requires typing its target ids',
+
   'check.corpus-block-never-allowed':
     '`airlock check` allows no block case of the adversarial corpus',
   'check.graphql-corpus-exact':

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Action, Decision, Store } from '../core/index.js';
 import { verifyAuditChain } from '../core/index.js';
 import { classifierFor } from '../classify/index.js';
-import { Firewall, GrantService } from '../firewall/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
 import { openSqliteStore } from '../stores/index.js';
 import { printLines } from './output.js';
@@ -41,6 +41,7 @@ async function runDemo(store: Store): Promise<void> {
     ids: randomIds,
     decide: { productionEnvironments: PRODUCTION, approvalsObtainable: 2 },
     freeze: { maxDenials: 3, windowMs: 600_000 },
+    approvals: DEFAULT_APPROVAL_OPTIONS,
   });
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
   printLines(

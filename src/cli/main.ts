@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerApprovalCommands } from './approvals-command.js';
+import { registerApproverCommands } from './approver-command.js';
 import { registerAuditCommands } from './audit-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerConfigCommands } from './config-command.js';
@@ -7,6 +9,7 @@ import { EXIT } from './exit-codes.js';
 import { registerInitCommand } from './init-command.js';
 import { reportError } from './output.js';
 import { registerPolicyCommands } from './policy-command.js';
+import { registerStandinCommand } from './standin-command.js';
 import { registerTokenCommands } from './token-command.js';
 
 const program = new Command('airlock')
@@ -21,7 +24,10 @@ registerCheckCommand(program);
 registerPolicyCommands(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
+registerApproverCommands(program);
+registerApprovalCommands(program);
 registerConfigCommands(program);
+registerStandinCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -33,6 +33,12 @@ const INPUT_CODES = new Set([
   'token.malformed',
   'input.invalid',
   'store.conflict',
+  'approval.not-found',
+  'approval.refused',
+  'approval.expired',
+  'approval.confirm-required',
+  'approver.not-found',
+  'approver.unauthorized',
 ]);
 
 /** Reports an error on stderr (as JSON when asked) and returns the exit code to use. */

@@ -32,7 +32,14 @@ export const configSchema = z.strictObject({
     .strictObject({ production: z.array(z.string().min(1)).min(1).default(['production', 'prod']) })
     .prefault({}),
   approvals: z
-    .strictObject({ obtainable: z.number().int().min(1).max(10).default(2) })
+    .strictObject({
+      obtainable: z.number().int().min(1).max(10).default(2),
+      // How long a held request waits for approvers, and an approved one for its retry.
+      ttl: duration.prefault('1h'),
+      denyEndsIt: z.boolean().default(true),
+      // Off by default: the human who directed the agent should not be its only check.
+      ownerMayApprove: z.boolean().default(false),
+    })
     .prefault({}),
   tokens: z
     .strictObject({ defaultTtl: duration.prefault('8h'), maxTtl: duration.prefault('30d') })

@@ -23,6 +23,12 @@ environments:
 # would not allow even with this many is denied instead of held.
 approvals:
   obtainable: 2
+  # How long a held request waits for approvers (and an approved one for the agent's retry).
+  ttl: 1h
+  # One deny ends an approval.
+  denyEndsIt: true
+  # Whether the human who owns an agent may approve its held requests.
+  ownerMayApprove: false
 
 # Token lifetimes (90s, 10m, 8h, 30d).
 tokens:

@@ -18,6 +18,8 @@ export const FAIL_CLOSED_POLICY_ID = 'airlock:fail-closed';
 export const DEFAULT_DENY_POLICY_ID = 'airlock:default-deny';
 /** Policy id used when no adapter understands the surface. */
 export const NO_ADAPTER_POLICY_ID = 'airlock:no-adapter';
+/** Policy id used when a human approval decided (allowed once, or denied by a human). */
+export const APPROVAL_POLICY_ID = 'airlock:approval';
 
 /** A decision as data: never an exception. */
 export interface DecisionV1 {
@@ -29,8 +31,11 @@ export interface DecisionV1 {
   readonly policyIds: readonly string[];
   /** Errors met on the way; any error makes the verdict deny. */
   readonly errors: readonly string[];
-  /** Present when held: how many distinct human approvals would allow the request. */
-  readonly approval?: { readonly needed: number };
+  /**
+   * Present when held, or allowed or denied by a human approval: how many distinct human
+   * approvals the request needs, and the id of the approval it is bound to.
+   */
+  readonly approval?: { readonly needed: number; readonly id?: string };
 }
 
 /** The current version of a decision. */

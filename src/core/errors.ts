@@ -13,6 +13,12 @@
  * - `grant.inactive`: the grant is expired, revoked or frozen and cannot be used or derived from.
  * - `token.malformed`: the string is not an Airlock token (prefix, alphabet or checksum).
  * - `input.invalid`: a command or case was given input it cannot use.
+ * - `approval.not-found`: no approval has that id.
+ * - `approval.refused`: the approval state machine or the approver's scope refused the vote.
+ * - `approval.expired`: the approval passed its expiry before the vote; it is now expired.
+ * - `approval.confirm-required`: an irreversible production action needs its target ids typed.
+ * - `approver.not-found`: no approver has that name.
+ * - `approver.unauthorized`: the approver's name or credential is wrong (never says which).
  */
 export type FirewallErrorCode =
   | 'config.invalid'
@@ -26,7 +32,13 @@ export type FirewallErrorCode =
   | 'grant.exceeds-parent'
   | 'grant.inactive'
   | 'token.malformed'
-  | 'input.invalid';
+  | 'input.invalid'
+  | 'approval.not-found'
+  | 'approval.refused'
+  | 'approval.expired'
+  | 'approval.confirm-required'
+  | 'approver.not-found'
+  | 'approver.unauthorized';
 
 /** An operational failure with a stable code; its message never carries a secret. */
 export class FirewallError extends Error {

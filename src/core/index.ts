@@ -1,11 +1,35 @@
 export type { Action, ActionV1, Effect, Surface, Target } from './action.js';
 export { EFFECTS, SURFACES, isEffect, isSurface, toResourceKey } from './action.js';
+export type {
+  Approval,
+  ApprovalActionV1,
+  ApprovalDenial,
+  ApprovalEvent,
+  ApprovalRefusal,
+  ApprovalRules,
+  ApprovalState,
+  ApprovalTargetV1,
+  ApprovalV1,
+  ApprovalVote,
+} from './approval.js';
+export {
+  DEFAULT_APPROVAL_RULES,
+  TERMINAL_APPROVAL_STATES,
+  applyApprovalEvent,
+  distinctApprovers,
+  humanName,
+  isFinalApprovalState,
+  targetsNeedingConfirmation,
+} from './approval.js';
+export type { Approver, ApproverScope, ApproverV1 } from './approver.js';
+export { approverScopeViolations } from './approver.js';
 export type { AuditDraft, AuditHead, AuditRecord, AuditRecordV1, AuditVerification } from './audit.js';
 export { GENESIS_HASH, chainAuditRecord, hashAuditRecord, verifyAuditChain } from './audit.js';
 export type { JsonValue } from './canonical.js';
 export { digestRequest, sha256Hex, toCanonicalJson } from './canonical.js';
 export type { ActionVerdict, Decision, DecisionV1, Verdict } from './decision.js';
 export {
+  APPROVAL_POLICY_ID,
   AUTHENTICATION_POLICY_ID,
   DEFAULT_DENY_POLICY_ID,
   FAIL_CLOSED_POLICY_ID,

@@ -1,4 +1,6 @@
 import type { Action, Target } from './action.js';
+import type { Approval, ApprovalState } from './approval.js';
+import type { Approver } from './approver.js';
 import type { AuditDraft, AuditHead, AuditRecord } from './audit.js';
 import type { Grant } from './grant.js';
 
@@ -58,6 +60,31 @@ export interface Store {
   tailAudit(count: number): Promise<AuditRecord[]>;
   /** The recorded head of the chain, undefined when nothing was appended. */
   auditHead(): Promise<AuditHead | undefined>;
+
+  /**
+   * Stores a new approval as given (its version included); `store.conflict` if the id exists or
+   * another approval for the same grant and request digest is still pending.
+   */
+  insertApproval(approval: Approval): Promise<void>;
+  getApproval(id: string): Promise<Approval | undefined>;
+  /** Approvals, oldest first, optionally only those in one state. */
+  listApprovals(filter?: { state?: ApprovalState }): Promise<Approval[]>;
+  /**
+   * Compare-and-set: stores `next` with version `expectedVersion + 1` only if the stored version
+   * is `expectedVersion`, and returns what was stored; `store.conflict` if it is stale,
+   * `approval.not-found` if there is none. Two approvers or two replicas cannot both apply.
+   */
+  updateApproval(next: Approval, expectedVersion: number): Promise<Approval>;
+  /** The latest approval for this grant and request digest. */
+  findApprovalForRequest(grantId: string, requestDigest: string): Promise<Approval | undefined>;
+
+  /** Stores a new approver; `store.conflict` if the name exists. */
+  insertApprover(approver: Approver): Promise<void>;
+  getApprover(name: string): Promise<Approver | undefined>;
+  /** Every approver, by name. */
+  listApprovers(): Promise<Approver[]>;
+  /** Removes an approver; `approver.not-found` if there is none. */
+  removeApprover(name: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -26,6 +26,7 @@ export function toAuditDecision(decision: Decision): { [key: string]: JsonValue 
     policyIds: [...decision.policyIds],
     errors: [...decision.errors],
     approvalsNeeded: decision.approval?.needed ?? null,
+    approvalId: decision.approval?.id ?? null,
   };
 }
 

@@ -14,6 +14,8 @@ import {
   describeError,
   toDecision,
 } from '../core/index.js';
+import type { ApprovalOptions } from './approval-gate.js';
+import { resolveHold } from './approval-gate.js';
 import { toAuditActions, toAuditDecision, toAuditPrincipal } from './audit-data.js';
 import { authenticate } from './authenticate.js';
 import type { DecideOptions } from './decide-action.js';
@@ -40,6 +42,8 @@ export interface FirewallOptions {
   readonly ids: Ids;
   readonly decide: DecideOptions;
   readonly freeze: FreezePolicy;
+  /** How held requests become approvals, and how approvals are decided. */
+  readonly approvals: ApprovalOptions;
 }
 
 /** A judged request: the decision, and who it was judged for (undefined when nobody). */
@@ -71,6 +75,7 @@ export class Firewall {
       if (authentication.ok) {
         principal = authentication.principal;
         decision = this.#decide(id, principal, request.actions);
+        if (decision.verdict === 'hold') decision = await resolveHold(this.#options, principal, request, decision);
       } else {
         decision = denied(id, AUTHENTICATION_POLICY_ID, authentication.reason, []);
       }

@@ -1,3 +1,8 @@
+export type { ApprovalOptions } from './approval-gate.js';
+export { DEFAULT_APPROVAL_OPTIONS } from './approval-gate.js';
+export type { ApprovalServiceOptions, NewApprover, ShownApprover } from './approval-service.js';
+export { ApprovalService } from './approval-service.js';
+export { MIN_APPROVER_CREDENTIAL_LENGTH } from './approver-credential.js';
 export type { Authentication } from './authenticate.js';
 export { MAX_GRANT_DEPTH, authenticate } from './authenticate.js';
 export type { DecideOptions } from './decide-action.js';

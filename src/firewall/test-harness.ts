@@ -1,5 +1,7 @@
 import type { Action, Effect, PolicyAnswer, PolicyEngine, PolicyInput, Store } from '../core/index.js';
 import { FixedClock, SeededRandom, SequentialIds, digestRequest } from '../core/index.js';
+import type { ApprovalOptions } from './approval-gate.js';
+import { DEFAULT_APPROVAL_OPTIONS } from './approval-gate.js';
 import { Firewall } from './firewall.js';
 import type { FreezePolicy } from './freeze.js';
 import { GrantService } from './grant-service.js';
@@ -27,7 +29,7 @@ export class DefaultRulesEngine implements PolicyEngine {
 /** A firewall wired on fakes: fixed clock, sequential ids, seeded randomness. */
 export function createTestFirewall(
   store: Store,
-  options: { engine?: PolicyEngine; freeze?: FreezePolicy } = {},
+  options: { engine?: PolicyEngine; freeze?: FreezePolicy; approvals?: Partial<ApprovalOptions> } = {},
 ): { firewall: Firewall; grants: GrantService; clock: FixedClock } {
   const clock = new FixedClock();
   const ids = new SequentialIds();
@@ -39,6 +41,7 @@ export function createTestFirewall(
     ids,
     decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },
     freeze: options.freeze ?? { maxDenials: 3, windowMs: 60_000 },
+    approvals: { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 600_000, ...options.approvals },
   });
   const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
   return { firewall, grants, clock };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../core/index.js';
+import { runApprovalContract } from './contract-approvals.js';
 import { runAuditContract } from './contract-audit.js';
 import { expectFirewallError, sampleDraft, sampleGrant, tokenHashOf } from './contract-fixtures.js';
 import { runGrantContract } from './contract-grants.js';
@@ -16,6 +17,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
   describe(`${name} store contract`, () => {
     runGrantContract(makeStore);
     runAuditContract(makeStore);
+    runApprovalContract(makeStore);
 
     describe('lifecycle', () => {
       it('refuses use after close: store.unavailable, and audit.write for appends', async () => {

@@ -1,4 +1,7 @@
 import type {
+  Approval,
+  ApprovalState,
+  Approver,
   AuditDraft,
   AuditHead,
   AuditRecord,
@@ -14,6 +17,7 @@ import {
   tokenHashesEqual,
 } from '../../core/index.js';
 import { checkPaging } from '../paging.js';
+import { MemoryApprovals } from './memory-approvals.js';
 
 /** A grant as callers may build it at run time: optional fields possibly set to undefined. */
 type LooseGrant = Omit<Grant, 'parentId' | 'revokedAt' | 'frozenAt'> & {
@@ -42,6 +46,7 @@ export class MemoryStore implements Store {
   private readonly denials = new Map<string, number[]>();
   private readonly audit: AuditRecord[] = [];
   private head: AuditHead | undefined;
+  private readonly approvalData = new MemoryApprovals();
   private closed = false;
 
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
@@ -162,6 +167,51 @@ export class MemoryStore implements Store {
   async auditHead(): Promise<AuditHead | undefined> {
     this.assertOpen();
     return this.head === undefined ? undefined : { ...this.head };
+  }
+
+  async insertApproval(approval: Approval): Promise<void> {
+    this.assertOpen();
+    this.approvalData.insertApproval(approval);
+  }
+
+  async getApproval(id: string): Promise<Approval | undefined> {
+    this.assertOpen();
+    return this.approvalData.getApproval(id);
+  }
+
+  async listApprovals(filter: { state?: ApprovalState } = {}): Promise<Approval[]> {
+    this.assertOpen();
+    return this.approvalData.listApprovals(filter);
+  }
+
+  async updateApproval(next: Approval, expectedVersion: number): Promise<Approval> {
+    this.assertOpen();
+    return this.approvalData.updateApproval(next, expectedVersion);
+  }
+
+  async findApprovalForRequest(grantId: string, requestDigest: string): Promise<Approval | undefined> {
+    this.assertOpen();
+    return this.approvalData.findApprovalForRequest(grantId, requestDigest);
+  }
+
+  async insertApprover(approver: Approver): Promise<void> {
+    this.assertOpen();
+    this.approvalData.insertApprover(approver);
+  }
+
+  async getApprover(name: string): Promise<Approver | undefined> {
+    this.assertOpen();
+    return this.approvalData.getApprover(name);
+  }
+
+  async listApprovers(): Promise<Approver[]> {
+    this.assertOpen();
+    return this.approvalData.listApprovers();
+  }
+
+  async removeApprover(name: string): Promise<void> {
+    this.assertOpen();
+    this.approvalData.removeApprover(name);
   }
 
   async close(): Promise<void> {

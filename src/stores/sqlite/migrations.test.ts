@@ -32,7 +32,7 @@ describe('migrate', () => {
   it('brings a new database to the latest version, and is idempotent', () => {
     migrate(db);
     expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
-    expect(tables()).toEqual(['audit', 'audit_head', 'denials', 'grants']);
+    expect(tables()).toEqual(['approvals', 'approvers', 'audit', 'audit_head', 'denials', 'grants']);
     migrate(db);
     expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
   });

@@ -62,6 +62,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The approval as JSON in data; the columns queried or compared-and-set sit beside it.
+      CREATE TABLE approvals (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        grant_id TEXT NOT NULL,
+        request_digest TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX approvals_by_request ON approvals (grant_id, request_digest, created_at);
+      CREATE INDEX approvals_by_state ON approvals (state, created_at);
+      -- At most one pending approval per request, even when two replicas hold it at once.
+      CREATE UNIQUE INDEX approvals_one_pending ON approvals (grant_id, request_digest)
+        WHERE state = 'pending';
+
+      CREATE TABLE approvers (
+        name TEXT PRIMARY KEY,
+        credential_hash TEXT NOT NULL,
+        upstreams TEXT NOT NULL,
+        environments TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { checkPaging } from '../paging.js';
 import type {
+  Approval,
+  ApprovalState,
+  Approver,
   AuditDraft,
   AuditHead,
   AuditRecord,
@@ -15,6 +18,7 @@ import {
   describeError,
   tokenHashesEqual,
 } from '../../core/index.js';
+import { SqliteApprovalTable } from './approval-table.js';
 import { parseAuditHeadRow, parseAuditRow, toAuditRowParams } from './audit-row.js';
 import { parseGrantRow, parseTokenHash, toGrantRowParams } from './grant-row.js';
 import { migrate } from './migrations.js';
@@ -42,6 +46,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly approvals: SqliteApprovalTable;
   private readonly appendInTransaction: Database.Transaction<(drafts: PreparedDraft[]) => AuditRecord[]>;
   private pendingAppends: PendingAppend[] = [];
 
@@ -51,6 +56,7 @@ export class SqliteStore implements Store {
     try {
       migrate(this.db);
       this.statements = prepareStatements(this.db);
+      this.approvals = new SqliteApprovalTable(this.db);
     } catch (error) {
       this.db.close();
       throw toStoreError(error, `while opening \`${options.path}\``);
@@ -192,6 +198,42 @@ export class SqliteStore implements Store {
   async auditHead(): Promise<AuditHead | undefined> {
     const row = this.run('while reading the audit head', () => this.statements.auditHead.get());
     return parseAuditHeadRow(row);
+  }
+
+  async insertApproval(approval: Approval): Promise<void> {
+    this.approvals.insertApproval(approval);
+  }
+
+  async getApproval(id: string): Promise<Approval | undefined> {
+    return this.approvals.getApproval(id);
+  }
+
+  async listApprovals(filter: { state?: ApprovalState } = {}): Promise<Approval[]> {
+    return this.approvals.listApprovals(filter);
+  }
+
+  async updateApproval(next: Approval, expectedVersion: number): Promise<Approval> {
+    return this.approvals.updateApproval(next, expectedVersion);
+  }
+
+  async findApprovalForRequest(grantId: string, requestDigest: string): Promise<Approval | undefined> {
+    return this.approvals.findApprovalForRequest(grantId, requestDigest);
+  }
+
+  async insertApprover(approver: Approver): Promise<void> {
+    this.approvals.insertApprover(approver);
+  }
+
+  async getApprover(name: string): Promise<Approver | undefined> {
+    return this.approvals.getApprover(name);
+  }
+
+  async listApprovers(): Promise<Approver[]> {
+    return this.approvals.listApprovers();
+  }
+
+  async removeApprover(name: string): Promise<void> {
+    this.approvals.removeApprover(name);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,231 @@
+import type { Surface } from './action.js';
+import type { Result } from './result.js';
+import { err, ok } from './result.js';
+
+/** Where an approval is in its life. `denied`, `expired`, `cancelled` and `executed` are final. */
+export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'executed';
+
+/** States from which nothing moves. */
+export const TERMINAL_APPROVAL_STATES: readonly ApprovalState[] = ['denied', 'expired', 'cancelled', 'executed'];
+
+/** One target of a held action, as the approver sees it. */
+export interface ApprovalTargetV1 {
+  readonly type: string;
+  readonly id: string;
+  /** Resolved environment; undefined means unknown, which counts as production. */
+  readonly environment?: string;
+}
+
+/** One held action, in the audit form: what and where, never attrs that might carry secrets. */
+export interface ApprovalActionV1 {
+  readonly upstream: string;
+  readonly operation: string;
+  readonly effect: string;
+  readonly reversible: boolean;
+  readonly targets: readonly ApprovalTargetV1[];
+}
+
+/** One human's vote. */
+export interface ApprovalVote {
+  /** `human:NAME`. */
+  readonly approver: string;
+  readonly at: number;
+}
+
+/** One human's refusal. */
+export interface ApprovalDenial extends ApprovalVote {
+  readonly reason?: string;
+}
+
+/** A held request waiting for (or past) human approval; bound to one request digest and grant. */
+export interface ApprovalV1 {
+  readonly id: string;
+  /** Compare-and-set counter; the store bumps it on every update. */
+  readonly version: number;
+  readonly requestDigest: string;
+  readonly grantId: string;
+  readonly agent: string;
+  readonly owner: string;
+  readonly surface: Surface;
+  readonly actions: readonly ApprovalActionV1[];
+  /** Distinct human approvals that move it to `approved`. */
+  readonly needed: number;
+  readonly approvals: readonly ApprovalVote[];
+  readonly denials: readonly ApprovalDenial[];
+  readonly state: ApprovalState;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** The rules that held the request, and their reasons. */
+  readonly policyIds: readonly string[];
+  readonly reasons: readonly string[];
+  /** When it left `pending` (or `approved`, for the final states). */
+  readonly decidedAt?: number;
+}
+
+/** The current version of an approval. */
+export type Approval = ApprovalV1;
+
+/** What can happen to an approval. `actor` is `human:NAME`, `agent:NAME` or `system`. */
+export type ApprovalEvent =
+  | { readonly type: 'approve'; readonly actor: string }
+  | { readonly type: 'deny'; readonly actor: string; readonly reason?: string }
+  | { readonly type: 'cancel'; readonly actor: string }
+  | { readonly type: 'expire' }
+  | { readonly type: 'execute' };
+
+/** How approvals are decided; comes from config. */
+export interface ApprovalRules {
+  /** Whether one deny ends the approval (true), or is only recorded (false). */
+  readonly denyEndsIt: boolean;
+  /**
+   * Whether the human who owns the agent may approve its actions. Default false: the owner
+   * directed the agent, so a second pair of eyes is the point of the hold.
+   */
+  readonly ownerMayApprove: boolean;
+}
+
+/** Defaults: one deny ends it; the owner may not approve their own agent's actions. */
+export const DEFAULT_APPROVAL_RULES: ApprovalRules = { denyEndsIt: true, ownerMayApprove: false };
+
+/** Why a transition was refused; `code` is stable, `message` is for people. */
+export interface ApprovalRefusal {
+  readonly code:
+    | 'final' // the approval is denied, expired, cancelled or executed
+    | 'expired' // past its expiry; the caller should apply `expire`
+    | 'not-due' // `expire` before the expiry time
+    | 'not-human' // the actor is not `human:NAME`
+    | 'requester' // the actor is the grant's own agent
+    | 'owner' // the actor owns the agent and the rules forbid that
+    | 'already-voted' // this human has approved or denied already
+    | 'not-pending' // approve on an approved approval
+    | 'not-approved'; // execute before approval
+  readonly message: string;
+}
+
+const HUMAN = /^human:(.+)$/;
+
+/** The human name of an actor `human:NAME`, or undefined for agents and the system. */
+export function humanName(actor: string): string | undefined {
+  return HUMAN.exec(actor)?.[1];
+}
+
+/** Whether a state is final. */
+export function isFinalApprovalState(state: ApprovalState): boolean {
+  return TERMINAL_APPROVAL_STATES.includes(state);
+}
+
+/**
+ * The one approval state machine: returns the approval after `event` at `now`, or why not.
+ * Pure; the version is left for the store to bump.
+ */
+export function applyApprovalEvent(
+  approval: Approval,
+  event: ApprovalEvent,
+  now: number,
+  rules: ApprovalRules = DEFAULT_APPROVAL_RULES,
+): Result<Approval, ApprovalRefusal> {
+  if (isFinalApprovalState(approval.state)) {
+    return refuse('final', `approval \`${approval.id}\` is ${approval.state}`);
+  }
+  const due = now >= approval.expiresAt;
+  if (event.type === 'expire') {
+    if (!due) return refuse('not-due', `approval \`${approval.id}\` has not expired yet`);
+    return ok({ ...approval, state: 'expired', decidedAt: now });
+  }
+  // INVARIANT: nothing but `expire` happens to an approval past its expiry.
+  if (due) return refuse('expired', `approval \`${approval.id}\` expired`);
+  switch (event.type) {
+    case 'approve':
+      return approve(approval, event.actor, now, rules);
+    case 'deny':
+      return deny(approval, event, now, rules);
+    case 'cancel':
+      return cancel(approval, event.actor, now);
+    case 'execute':
+      if (approval.state !== 'approved') return refuse('not-approved', `approval \`${approval.id}\` is ${approval.state}`);
+      return ok({ ...approval, state: 'executed', decidedAt: now });
+  }
+}
+
+/** Distinct humans who approved; the count M-of-N is measured in. */
+export function distinctApprovers(approval: Approval): string[] {
+  return [...new Set(approval.approvals.map((vote) => vote.approver))];
+}
+
+function approve(approval: Approval, actor: string, now: number, rules: ApprovalRules): Result<Approval, ApprovalRefusal> {
+  const refusal = voterRefusal(approval, actor, rules);
+  if (refusal !== undefined) return err(refusal);
+  if (approval.state !== 'pending') return refuse('not-pending', `approval \`${approval.id}\` is ${approval.state}`);
+  const approvals = [...approval.approvals, { approver: actor, at: now }];
+  // INVARIANT: approved only once `needed` distinct humans approved.
+  const reached = new Set(approvals.map((vote) => vote.approver)).size >= approval.needed;
+  return ok({ ...approval, approvals, ...(reached ? { state: 'approved', decidedAt: now } : {}) });
+}
+
+function deny(
+  approval: Approval,
+  event: { readonly actor: string; readonly reason?: string },
+  now: number,
+  rules: ApprovalRules,
+): Result<Approval, ApprovalRefusal> {
+  // Refusing is always the safe direction, so any human may deny, the owner included.
+  const refusal = humanRefusal(approval, event.actor, 'deny') ?? alreadyVoted(approval, event.actor);
+  if (refusal !== undefined) return err(refusal);
+  const denial: ApprovalDenial = {
+    approver: event.actor,
+    at: now,
+    ...(event.reason === undefined ? {} : { reason: event.reason }),
+  };
+  const denials = [...approval.denials, denial];
+  return ok({ ...approval, denials, ...(rules.denyEndsIt ? { state: 'denied', decidedAt: now } : {}) });
+}
+
+function cancel(approval: Approval, actor: string, now: number): Result<Approval, ApprovalRefusal> {
+  // A human, the system, or the requesting agent withdrawing its own request may cancel.
+  const allowed = humanName(actor) !== undefined || actor === 'system' || actor === `agent:${approval.agent}`;
+  if (!allowed) return refuse('not-human', `\`${actor}\` may not cancel approval \`${approval.id}\``);
+  return ok({ ...approval, state: 'cancelled', decidedAt: now });
+}
+
+function voterRefusal(approval: Approval, actor: string, rules: ApprovalRules): ApprovalRefusal | undefined {
+  const refusal = humanRefusal(approval, actor, 'approve');
+  if (refusal !== undefined) return refusal;
+  const name = humanName(actor);
+  if (name === approval.agent) {
+    return { code: 'requester', message: `\`${actor}\` bears the name of the agent that asked, and may not approve its request` };
+  }
+  if (name === approval.owner && !rules.ownerMayApprove) {
+    return { code: 'owner', message: `\`${actor}\` owns the agent that asked; another human must approve` };
+  }
+  return alreadyVoted(approval, actor);
+}
+
+function humanRefusal(approval: Approval, actor: string, verb: 'approve' | 'deny'): ApprovalRefusal | undefined {
+  // SECURITY: agents never vote; only humans with their own credentials do.
+  if (humanName(actor) !== undefined) return undefined;
+  return { code: 'not-human', message: `only humans may ${verb} approval \`${approval.id}\`: \`${actor}\` is not one` };
+}
+
+function alreadyVoted(approval: Approval, actor: string): ApprovalRefusal | undefined {
+  const voted = [...approval.approvals, ...approval.denials].some((vote) => vote.approver === actor);
+  // SECURITY: one human counts once; a second vote would let one person meet M-of-N alone.
+  if (voted) return { code: 'already-voted', message: `\`${actor}\` has already voted on approval \`${approval.id}\`` };
+  return undefined;
+}
+
+function refuse(code: ApprovalRefusal['code'], message: string): { ok: false; error: ApprovalRefusal } {
+  return err({ code, message });
+}
+
+/**
+ * Ids of targets an approver must type to confirm: those of irreversible actions in a
+ * production environment, or an unknown one (which could be production).
+ */
+export function targetsNeedingConfirmation(approval: Approval, productionEnvironments: readonly string[]): string[] {
+  const ids = approval.actions
+    .filter((action) => !action.reversible)
+    .flatMap((action) => action.targets)
+    .filter((target) => target.environment === undefined || productionEnvironments.includes(target.environment))
+    .map((target) => target.id);
+  return [...new Set(ids)];
+}

@@ -1,0 +1,194 @@
+import type {
+  Action,
+  Approval,
+  ApprovalActionV1,
+  ApprovalRules,
+  Clock,
+  Decision,
+  Ids,
+  Principal,
+  Store,
+  Surface,
+} from '../core/index.js';
+import { APPROVAL_POLICY_ID, applyApprovalEvent, distinctApprovers, isFirewallError } from '../core/index.js';
+
+/** How held requests become approvals. */
+export interface ApprovalOptions extends ApprovalRules {
+  /** How long a pending (or approved, unexecuted) approval lives. */
+  readonly ttlMs: number;
+}
+
+/** Defaults: an hour to decide and retry, one deny ends it, the owner may not approve. */
+export const DEFAULT_APPROVAL_OPTIONS: ApprovalOptions = { ttlMs: 60 * 60 * 1000, denyEndsIt: true, ownerMayApprove: false };
+
+/** What the gate needs from the firewall. */
+export interface ApprovalGateContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly approvals: ApprovalOptions;
+}
+
+/** The request a held decision was made for. */
+export interface HeldRequest {
+  readonly surface: Surface;
+  readonly digest: string;
+  readonly actions: readonly Action[];
+}
+
+/**
+ * Turns a held decision into one bound to an approval. The latest approval for the same grant
+ * and request digest decides: approved → allowed exactly once (marked executed by
+ * compare-and-set first); pending → the same approval; denied → denied; none, executed,
+ * expired or cancelled → a new pending approval. Throws on store failure: the caller denies.
+ */
+export async function resolveHold(
+  context: ApprovalGateContext,
+  principal: Principal,
+  request: HeldRequest,
+  decision: Decision,
+): Promise<Decision> {
+  const needed = decision.approval?.needed ?? 1;
+  const now = context.clock.now();
+  const latest = await expireIfDue(context, await context.store.findApprovalForRequest(principal.grant.id, request.digest), now);
+  if (latest?.state === 'approved' && distinctApprovers(latest).length >= needed) {
+    const executed = await tryExecute(context, latest, now);
+    if (executed !== undefined) return allowedOnce(decision, executed);
+  }
+  if (latest?.state === 'pending') return bound(decision, latest);
+  if (latest?.state === 'denied') return deniedByHuman(decision, latest);
+  return bound(decision, await createPending(context, principal, request, decision, now));
+}
+
+async function expireIfDue(context: ApprovalGateContext, approval: Approval | undefined, now: number): Promise<Approval | undefined> {
+  if (approval === undefined) return undefined;
+  const expired = applyApprovalEvent(approval, { type: 'expire' }, now, context.approvals);
+  if (!expired.ok) return approval;
+  const stored = await compareAndSet(context, expired.value, approval.version);
+  if (stored === undefined) return context.store.getApproval(approval.id);
+  await audit(context, 'approval.expired', 'system', stored, now);
+  return stored;
+}
+
+async function tryExecute(context: ApprovalGateContext, approval: Approval, now: number): Promise<Approval | undefined> {
+  const next = applyApprovalEvent(approval, { type: 'execute' }, now, context.approvals);
+  if (!next.ok) return undefined;
+  // SECURITY: compare-and-set first: of two identical requests racing, exactly one passes.
+  const stored = await compareAndSet(context, next.value, approval.version);
+  if (stored === undefined) return undefined;
+  await audit(context, 'approval.executed', `agent:${approval.agent}`, stored, now);
+  return stored;
+}
+
+async function createPending(
+  context: ApprovalGateContext,
+  principal: Principal,
+  request: HeldRequest,
+  decision: Decision,
+  now: number,
+): Promise<Approval> {
+  const { grant } = principal;
+  const approval: Approval = {
+    id: context.ids.next('apr'),
+    version: 1,
+    requestDigest: request.digest,
+    grantId: grant.id,
+    agent: grant.agent,
+    owner: grant.owner,
+    surface: request.surface,
+    actions: request.actions.map(toApprovalAction),
+    needed: decision.approval?.needed ?? 1,
+    approvals: [],
+    denials: [],
+    state: 'pending',
+    createdAt: now,
+    expiresAt: now + context.approvals.ttlMs,
+    policyIds: [...decision.policyIds],
+    reasons: [...decision.reasons],
+  };
+  try {
+    await context.store.insertApproval(approval);
+  } catch (error) {
+    // Another replica or request created the pending approval first: share it.
+    if (!isFirewallError(error, 'store.conflict')) throw error;
+    const existing = await context.store.findApprovalForRequest(grant.id, request.digest);
+    if (existing?.state !== 'pending') throw error;
+    return existing;
+  }
+  await audit(context, 'approval.created', `agent:${grant.agent}`, approval, now);
+  return approval;
+}
+
+/** Stores `next` if nobody changed the approval since `version`; undefined when someone did. */
+export async function compareAndSet(context: { readonly store: Store }, next: Approval, version: number): Promise<Approval | undefined> {
+  try {
+    return await context.store.updateApproval(next, version);
+  } catch (error) {
+    if (isFirewallError(error, 'store.conflict')) return undefined;
+    throw error;
+  }
+}
+
+/** Appends the audit record of one approval transition, naming who caused it. */
+export async function audit(
+  context: { readonly store: Store },
+  kind: string,
+  actor: string,
+  approval: Approval,
+  at: number,
+  extra: { reason?: string } = {},
+): Promise<void> {
+  await context.store.appendAudit({
+    kind,
+    actor,
+    at,
+    data: {
+      approvalId: approval.id,
+      state: approval.state,
+      grantId: approval.grantId,
+      agent: approval.agent,
+      requestDigest: approval.requestDigest,
+      needed: approval.needed,
+      approvedBy: distinctApprovers(approval),
+      deniedBy: approval.denials.map((d) => d.approver),
+      ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+    },
+  });
+}
+
+function toApprovalAction(action: Action): ApprovalActionV1 {
+  return {
+    upstream: action.upstream,
+    operation: action.operation,
+    effect: action.effect,
+    reversible: action.reversible,
+    targets: action.targets.map((t) => ({ type: t.type, id: t.id, ...(t.environment === undefined ? {} : { environment: t.environment }) })),
+  };
+}
+
+function bound(decision: Decision, approval: Approval): Decision {
+  return { ...decision, approval: { needed: approval.needed, id: approval.id } };
+}
+
+function allowedOnce(decision: Decision, approval: Approval): Decision {
+  const who = distinctApprovers(approval).join(', ');
+  return {
+    ...decision,
+    verdict: 'allow',
+    reasons: [`approved by ${who} (approval \`${approval.id}\`); allowed this once`],
+    policyIds: [APPROVAL_POLICY_ID, ...decision.policyIds],
+    approval: { needed: approval.needed, id: approval.id },
+  };
+}
+
+function deniedByHuman(decision: Decision, approval: Approval): Decision {
+  const who = approval.denials.map((d) => d.approver).join(', ');
+  const reason = approval.denials.find((d) => d.reason !== undefined)?.reason;
+  return {
+    ...decision,
+    verdict: 'deny',
+    reasons: [`denied by ${who} (approval \`${approval.id}\`)${reason === undefined ? '' : `: ${reason}`}; do not retry this request`],
+    policyIds: [APPROVAL_POLICY_ID],
+    approval: { needed: approval.needed, id: approval.id },
+  };
+}
