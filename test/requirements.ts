@@ -92,6 +92,17 @@ export const REQUIREMENTS = {
   'check.no-adapter-denies': '`airlock check` denies a surface that has no adapter',
   'check.malformed-line-denies': '`airlock check` denies a line it cannot parse, with an error',
 
+  'gateway.environment-resolved-from-upstream':
+    'a destructive target\'s environment is asked of the upstream; one in several environments is judged in each',
+  'gateway.resolution-failure-is-production':
+    'a target whose environment the upstream cannot tell (down, failing or slow) counts as production, never allowed',
+  'gateway.held-is-graphql-error':
+    'a held request is not forwarded and answers 409 with a GraphQL error: AIRLOCK_HELD, approval id, poll url',
+  'gateway.agent-credentials-stripped':
+    'credentials an agent sends (Authorization, Project-Access-Token, Cookie) never reach the upstream',
+  'gateway.credential-never-leaks':
+    'Airlock\'s upstream credential never reaches an agent (body or headers) or the audit log, even when reflected',
+
   'config.secrets-redacted':
     'credentials show only as set or unset; an inlined secret is refused unechoed',
   'config.invalid-refused-listing-fields':

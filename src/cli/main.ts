@@ -9,6 +9,7 @@ import { EXIT } from './exit-codes.js';
 import { registerInitCommand } from './init-command.js';
 import { reportError } from './output.js';
 import { registerPolicyCommands } from './policy-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerStandinCommand } from './standin-command.js';
 import { registerTokenCommands } from './token-command.js';
 
@@ -28,6 +29,7 @@ registerApproverCommands(program);
 registerApprovalCommands(program);
 registerConfigCommands(program);
 registerStandinCommand(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,77 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import { request } from 'undici';
+import type { GraphqlUpstream } from './config.js';
+import { toUpstreamHeaders } from './config.js';
+import { createScrubber } from './scrub.js';
+
+/** One allowed request, as it goes upstream: the agent's bytes unchanged. */
+export interface ForwardRequest {
+  readonly method: 'GET' | 'POST';
+  /** The agent's query string, `?…` or empty, passed on as it came. */
+  readonly search: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+// Hop-by-hop headers and those the scrubbed, re-chunked body makes wrong.
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'proxy-authenticate', 'proxy-authorization', 'content-length', 'content-encoding',
+  // SECURITY: a session the upstream opens belongs to Airlock's credential, not the agent.
+  'set-cookie',
+]);
+
+/**
+ * Sends an allowed request upstream with Airlock's credential instead of the agent's, and streams
+ * the answer back with the credential scrubbed from headers and body. Throws if the upstream
+ * fails before the answer starts; after that the connection is cut.
+ */
+export async function forwardGraphql(
+  upstream: GraphqlUpstream,
+  forward: ForwardRequest,
+  res: ServerResponse,
+  dispatcher: Dispatcher,
+): Promise<void> {
+  const answer = await request(`${upstream.url}${forward.search}`, {
+    method: forward.method,
+    dispatcher,
+    headers: toUpstreamHeaders(forward.headers, upstream),
+    ...(forward.method === 'POST' ? { body: forward.body } : {}),
+  });
+  const decoder = decoderFor(answer.headers['content-encoding']);
+  if (decoder === undefined) {
+    answer.body.destroy();
+    throw new Error('the upstream answered in an encoding Airlock cannot scrub');
+  }
+  res.writeHead(answer.statusCode, toAgentHeaders(answer.headers, upstream.credential));
+  const scrubber = createScrubber([upstream.credential]);
+  if (decoder === null) await pipeline(answer.body, scrubber, res);
+  else await pipeline(answer.body, decoder, scrubber, res);
+}
+
+function toAgentHeaders(headers: Dispatcher.ResponseData['headers'], secret: string): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
+    // SECURITY: a header that reflects the credential is dropped whole, not patched.
+    const text = Array.isArray(value) ? value.join('\n') : value;
+    if (text.includes(secret)) continue;
+    kept[name] = value;
+  }
+  return kept;
+}
+
+/** A decoder for the body's encoding: null for plain bytes, undefined for one Airlock cannot read. */
+function decoderFor(encoding: string | string[] | undefined): Transform | null | undefined {
+  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? 'identity')).trim().toLowerCase();
+  if (name === '' || name === 'identity') return null;
+  // Asked for identity, an upstream may still compress; the body is decoded so it can be scrubbed.
+  if (name === 'gzip' || name === 'x-gzip') return createGunzip();
+  if (name === 'deflate') return createInflate();
+  if (name === 'br') return createBrotliDecompress();
+  return undefined;
+}

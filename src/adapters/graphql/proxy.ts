@@ -1,0 +1,105 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Action } from '../../core/index.js';
+import { sha256Hex } from '../../core/index.js';
+import { classifierFor } from '../../classify/index.js';
+import type { Firewall } from '../../firewall/index.js';
+import type { GraphqlUpstream } from './config.js';
+import { forwardGraphql } from './forward.js';
+import type { AgentRequest, RequestRefusal } from './read-request.js';
+import { readAgentRequest } from './read-request.js';
+import type { TargetResolver } from './resolver.js';
+import type { AgentAnswer } from './respond.js';
+import { badRequestAnswer, toAgentAnswer, unavailableAnswer, upstreamFailedAnswer } from './respond.js';
+
+/** What one GraphQL upstream's proxy needs. */
+export interface GraphqlProxyOptions {
+  /** The upstream's configured name; actions carry it, and grants name it. */
+  readonly name: string;
+  readonly upstream: GraphqlUpstream;
+  readonly firewall: Firewall;
+  readonly resolver: TargetResolver;
+  readonly dispatcher: Dispatcher;
+  /** Base of the URLs a held agent polls, e.g. `http://127.0.0.1:8080/approvals`. */
+  readonly approvalsUrl: string;
+}
+
+/** Handles one agent request to a GraphQL upstream. */
+export type GraphqlProxy = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+/**
+ * The pipeline for one GraphQL upstream: read → classify → resolve → judge → forward only on
+ * allow. Never throws; any failure before forwarding is a 503 and nothing reaches the upstream.
+ */
+export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
+  return async (req, res, url) => {
+    let judged = false;
+    try {
+      const request = await readAgentRequest(req, url);
+      if (typeof request === 'string') return sendAnswer(res, refusalAnswer(request));
+      const actions = await judgeableActions(options, request);
+      const { decision } = await options.firewall.judge({
+        token: request.token,
+        surface: 'graphql',
+        digest: actions[0]?.digest ?? sha256Hex(request.body.toString('utf8')),
+        actions,
+      });
+      judged = true;
+      if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
+      await forwardAllowed(options, request, actions, res);
+    } catch {
+      // SECURITY: a failure before the decision, or in it, forwards nothing and says nothing.
+      if (!res.headersSent) sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
+      else res.destroy();
+    }
+  };
+}
+
+async function judgeableActions(options: GraphqlProxyOptions, request: AgentRequest): Promise<Action[]> {
+  const classify = classifierFor('graphql');
+  if (classify === undefined) throw new Error('no graphql classifier');
+  // INVARIANT: actions name the upstream as configured, which is what grants list.
+  const actions = classify(request.classifierInput).map((action) => ({ ...action, upstream: options.name }));
+  try {
+    return await options.resolver.resolve(options.name, actions);
+  } catch {
+    // SECURITY: a resolver failure leaves targets unplaced, which counts as production.
+    return actions;
+  }
+}
+
+async function forwardAllowed(
+  options: GraphqlProxyOptions,
+  request: AgentRequest,
+  actions: readonly Action[],
+  res: ServerResponse,
+): Promise<void> {
+  const moves = actions.some((action) => action.effect !== 'read');
+  try {
+    await forwardGraphql(options.upstream, request, res, options.dispatcher);
+  } finally {
+    // What this request changed may have moved things; the next decision asks again.
+    if (moves) options.resolver.invalidate(options.name);
+  }
+}
+
+function refusalAnswer(refusal: RequestRefusal): AgentAnswer {
+  if (refusal === 'method') return badRequestAnswer(405, 'Airlock accepts GraphQL over GET and POST only.');
+  if (refusal === 'too-large') return badRequestAnswer(413, 'The request body is larger than Airlock accepts (1 MiB).');
+  return badRequestAnswer(400, 'The request body is not valid UTF-8.');
+}
+
+/** Writes an answer Airlock built itself. */
+export function sendAnswer(res: ServerResponse, answer: AgentAnswer): void {
+  const text = JSON.stringify(answer.body);
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  };
+  if (answer.status === 405) headers['allow'] = 'GET, POST';
+  // An unread body may still be arriving; closing is cheaper than draining it.
+  if (answer.status === 413) headers['connection'] = 'close';
+  res.writeHead(answer.status, headers);
+  res.end(text);
+}

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import type { GraphqlProxy, GraphqlUpstream, TargetResolver } from '../adapters/graphql/index.js';
+import { RailwayResolver, badRequestAnswer, createGraphqlProxy, sendAnswer } from '../adapters/graphql/index.js';
+import type { Firewall } from '../firewall/index.js';
+import type { ApprovalLookup } from './approval-status.js';
+import { toApprovalStatus } from './approval-status.js';
+
+/** What `startGateway` needs: the firewall, the upstreams and where to listen. */
+export interface GatewayOptions {
+  readonly firewall: Firewall;
+  /** Upstreams by name; each GraphQL one is served at `${url}/graphql/${name}`. */
+  readonly upstreams: Readonly<Record<string, GraphqlUpstream>>;
+  /** Default: a `RailwayResolver` over the upstreams. */
+  readonly resolver?: TargetResolver;
+  /** Environment names that count as production when placing targets. */
+  readonly productionEnvironments: readonly string[];
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: a free port. */
+  readonly port?: number;
+  /** The URL agents reach the gateway at, for approval poll URLs; default the listening URL. */
+  readonly publicUrl?: string;
+  /** Where `GET /approvals/:id` reads approvals from; without it polling answers 404. */
+  readonly approvals?: ApprovalLookup;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** e.g. `http://127.0.0.1:8080`; upstreams are under `/graphql/NAME`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the gateway: every configured upstream behind the firewall, plus `GET /healthz` and
+ * `GET /approvals/:id` for held agents to poll.
+ * @example
+ * const gateway = await startGateway({ firewall, upstreams: { railway: { kind: 'graphql', url, credential } }, productionEnvironments: ['production'] });
+ * // agents POST GraphQL to `${gateway.url}/graphql/railway` with `Authorization: Bearer alk_…`
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  const resolver =
+    options.resolver ??
+    new RailwayResolver({ upstreams: options.upstreams, productionEnvironments: options.productionEnvironments, dispatcher });
+  // Filled once listening, because poll URLs need the port; no request is handled before that.
+  const proxies = new Map<string, GraphqlProxy>();
+  const server = createServer((req, res) => {
+    route(req, res, proxies, options.approvals).catch(() => {
+      if (!res.headersSent) sendJson(res, 503, { error: 'unavailable' });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const approvalsUrl = `${(options.publicUrl ?? url).replace(/\/+$/, '')}/approvals`;
+  for (const [name, upstream] of Object.entries(options.upstreams)) {
+    proxies.set(name, createGraphqlProxy({ name, upstream, firewall: options.firewall, resolver, dispatcher, approvalsUrl }));
+  }
+  return {
+    url,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      await dispatcher.close();
+    },
+  };
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  proxies: ReadonlyMap<string, GraphqlProxy>,
+  approvals: ApprovalLookup | undefined,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://gateway');
+  const graphql = /^\/graphql\/([a-z0-9][a-z0-9-]*)\/?$/.exec(url.pathname);
+  if (graphql !== null) {
+    const proxy = proxies.get(graphql[1] ?? '');
+    if (proxy !== undefined) return proxy(req, res, url);
+    return sendAnswer(res, badRequestAnswer(404, 'No upstream is configured at this path.'));
+  }
+  if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  const poll = /^\/approvals\/([^/]+)$/.exec(url.pathname);
+  if (req.method === 'GET' && poll !== null && approvals !== undefined) {
+    const approval = await approvals.getApproval(decodeURIComponent(poll[1] ?? ''));
+    if (approval === undefined) return sendJson(res, 404, { error: 'no such approval' });
+    return sendJson(res, 200, toApprovalStatus(approval, Date.now()));
+  }
+  sendJson(res, 404, { error: 'not found' });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}

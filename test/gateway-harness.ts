@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import type { TargetResolver } from '../src/adapters/graphql/index.js';
+import type { Effect } from '../src/core/index.js';
+import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
+import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
+import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
+import type { GatewayOptions } from '../src/server/index.js';
+import { startGateway } from '../src/server/index.js';
+import type { SqliteStore } from '../src/stores/index.js';
+import { openSqliteStore } from '../src/stores/index.js';
+
+/** What an agent got back from the gateway. */
+export interface GatewayReply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+const APPROVER_SECRET = 'correct horse battery staple';
+const PRODUCTION = ['production'];
+
+/**
+ * A gateway over real HTTP in front of an upstream (a Railway stand-in by default), with a SQLite
+ * store in a temporary folder and the shipped Cedar default policy. `secret` is Airlock's own
+ * credential for the upstream: the planted secret the tests grep for.
+ */
+export async function startTestGateway(options: {
+  readonly upstreamUrl: string;
+  readonly secret: string;
+  readonly resolver?: TargetResolver;
+}) {
+  const home = mkdtempSync(join(tmpdir(), 'airlock-gateway-'));
+  const store: SqliteStore = openSqliteStore({ path: join(home, 'airlock.db') });
+  const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
+  if (!engine.ok) throw new Error('the default policy does not compile');
+  const firewall = new Firewall({
+    store,
+    engine: () => engine.value,
+    clock: systemClock,
+    ids: randomIds,
+    decide: { productionEnvironments: PRODUCTION, approvalsObtainable: 2 },
+    freeze: { maxDenials: 50, windowMs: 600_000 },
+    approvals: DEFAULT_APPROVAL_OPTIONS,
+  });
+  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+  const approvalService = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: PRODUCTION });
+  await approvalService.addApprover({ name: 'bob', credential: APPROVER_SECRET, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const gatewayOptions: GatewayOptions = {
+    firewall,
+    upstreams: { railway: { kind: 'graphql', url: options.upstreamUrl, credential: options.secret } },
+    productionEnvironments: PRODUCTION,
+    approvals: store,
+    ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+  };
+  const gateway = await startGateway(gatewayOptions);
+  const replies: GatewayReply[] = [];
+
+  /** Issues an Airlock token for the agent, scoped to `environments` and `effects`. */
+  const token = async (environments: string[], effects: Effect[]): Promise<string> =>
+    (await grants.issue({ agent: 'cursor-agent', owner: 'alice', upstreams: ['railway'], environments, effects, resources: ['*'], ttlMs: 3_600_000 }, 'human:alice')).token;
+
+  /** Sends a GraphQL request as an agent would; every reply is kept for the leak check. */
+  const send = async (agentToken: string, body: unknown, headers: Record<string, string> = {}): Promise<GatewayReply> => {
+    const response = await request(`${gateway.url}/graphql/railway`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    const reply = { status: response.statusCode, headers: response.headers, text, json: parseOrText(text) };
+    replies.push(reply);
+    return reply;
+  };
+
+  return {
+    gateway,
+    store,
+    token,
+    send,
+    replies,
+    approve: (id: string) => approvalService.approve(id, 'bob', APPROVER_SECRET),
+    close: async () => {
+      await gateway.close();
+      await store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh secret that looks like a real upstream credential. */
+export function plantedSecret(): string {
+  return `railway_${randomBytes(20).toString('hex')}`;
+}
+
+/** The GraphQL body for `volumeDelete` with the id in a variable, as the incident's agent sent it. */
+export function volumeDelete(volumeId: string): unknown {
+  return { query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: volumeId } };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
