@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
 import { loadConfig, resolveCliActor, resolveHome } from '../config/index.js';
-import type { Store } from '../core/index.js';
+import type { PolicyEngine, Store } from '../core/index.js';
 import type { DecideOptions } from '../firewall/index.js';
-import { GrantService } from '../firewall/index.js';
+import { Firewall, GrantService } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
 import { MemoryStore, openSqliteStore } from '../stores/index.js';
 import { EXIT } from './exit-codes.js';
@@ -40,6 +40,25 @@ export function decideOptionsOf(loaded: LoadedConfig): DecideOptions {
   };
 }
 
+/** The firewall the config describes, on a given store and policy engine. */
+export function createFirewall(loaded: LoadedConfig, store: Store, engine: PolicyEngine): Firewall {
+  const { freeze, approvals } = loaded.config;
+  return new Firewall({
+    store,
+    engine: () => engine,
+    clock: systemClock,
+    ids: randomIds,
+    decide: decideOptionsOf(loaded),
+    freeze: { maxDenials: freeze.maxDenials, windowMs: freeze.window },
+    approvals: { ttlMs: approvals.ttl, denyEndsIt: approvals.denyEndsIt, ownerMayApprove: approvals.ownerMayApprove },
+  });
+}
+
+/** The grant service the config describes, on a given store. */
+export function createGrantService(loaded: LoadedConfig, store: Store): GrantService {
+  return new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: loaded.config.tokens.maxTtl } });
+}
+
 /**
  * Opens the store and wires the grant service. The policy engine is not loaded here: commands
  * that manage tokens or read the audit log should not pay for compiling Cedar.
@@ -47,13 +66,7 @@ export function decideOptionsOf(loaded: LoadedConfig): DecideOptions {
 export async function openContext(command: Command): Promise<CliContext> {
   const loaded = loadConfigOf(command);
   const store = openStore(loaded);
-  const grants = new GrantService({
-    store,
-    clock: systemClock,
-    ids: randomIds,
-    random: cryptoRandom,
-    limits: { maxTtlMs: loaded.config.tokens.maxTtl },
-  });
+  const grants = createGrantService(loaded, store);
   return { loaded, store, grants, actor: resolveCliActor(process.env), close: () => store.close() };
 }
 

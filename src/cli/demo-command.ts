@@ -2,18 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../firewall/index.js';
-import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
+import { loadConfig } from '../config/index.js';
+import { cryptoRandom } from '../platform/index.js';
 import { startGateway } from '../server/index.js';
 import { startRailwayStandin } from '../standins/index.js';
 import { openSqliteStore } from '../stores/index.js';
 import type { DemoStep } from './demo-story.js';
 import { tellIncident } from './demo-story.js';
 import { EXIT } from './exit-codes.js';
-import { printJson, printLines } from './output.js';
+import { CliFailure, printJson, printLines } from './output.js';
+import { createFirewall, createGrantService } from './context.js';
 import { loadEngineFor } from './policy-loading.js';
-
-const PRODUCTION = ['production'];
 
 /** Registers `airlock demo`: the incident replayed end to end on the Railway stand-in. */
 export function registerDemoCommand(program: Command): void {
@@ -37,26 +36,21 @@ export function registerDemoCommand(program: Command): void {
 }
 
 async function runDemo(home: string, json: boolean): Promise<boolean> {
-  const store = openSqliteStore({ path: join(home, 'airlock.db') });
+  const loaded = loadConfig(home);
+  if (!loaded.ok) throw new CliFailure('invalid configuration in the demo home', EXIT.invalidInput, loaded.error);
+  const config = loaded.value;
+  const store = openSqliteStore({ path: config.storeFile });
   // Airlock's own credential for the upstream: the agent never sees it.
   const railwayCredential = `standin_${Buffer.from(cryptoRandom.bytes(18)).toString('base64url')}`;
   const standin = await startRailwayStandin({ port: 0, statePath: join(home, 'railway-standin.json'), tokens: { account: [railwayCredential] }, seed: true });
   try {
-    const engine = await loadEngineFor(join(home, 'policies'));
-    const firewall = new Firewall({
-      store,
-      engine: () => engine,
-      clock: systemClock,
-      ids: randomIds,
-      decide: { productionEnvironments: PRODUCTION, approvalsObtainable: 2 },
-      freeze: { maxDenials: 5, windowMs: 600_000 },
-      approvals: DEFAULT_APPROVAL_OPTIONS,
-    });
-    const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+    const engine = await loadEngineFor(config.policyDir);
+    const firewall = createFirewall(config, store, engine);
+    const grants = createGrantService(config, store);
     const gateway = await startGateway({
       firewall,
       upstreams: { railway: { kind: 'graphql', url: standin.url, credential: railwayCredential } },
-      productionEnvironments: PRODUCTION,
+      productionEnvironments: config.config.environments.production,
       approvals: store,
     });
     try {

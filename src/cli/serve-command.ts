@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
-import { Firewall } from '../firewall/index.js';
 import type { GatewayOptions } from '../server/index.js';
 import { startGateway } from '../server/index.js';
-import { randomIds, systemClock } from '../platform/index.js';
-import { decideOptionsOf, loadConfigOf, openContext } from './context.js';
+import { createFirewall, loadConfigOf, openContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
 import { loadEngineFor } from './policy-loading.js';
@@ -24,19 +22,7 @@ export function registerServeCommand(program: Command): void {
       try {
         const { loaded, store } = context;
         const engine = await loadEngineFor(loaded.policyDir);
-        const firewall = new Firewall({
-          store,
-          engine: () => engine,
-          clock: systemClock,
-          ids: randomIds,
-          decide: decideOptionsOf(loaded),
-          freeze: { maxDenials: loaded.config.freeze.maxDenials, windowMs: loaded.config.freeze.window },
-          approvals: {
-            ttlMs: loaded.config.approvals.ttl,
-            denyEndsIt: loaded.config.approvals.denyEndsIt,
-            ownerMayApprove: loaded.config.approvals.ownerMayApprove,
-          },
-        });
+        const firewall = createFirewall(loaded, store, engine);
         const gateway = await startGateway({
           firewall,
           upstreams,
