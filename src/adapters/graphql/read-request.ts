@@ -16,6 +16,10 @@ export interface AgentRequest {
   readonly classifierInput: Readonly<Record<string, unknown>>;
 }
 
+// SECURITY: fatal, so a lossy decode never judges other text than the upstream receives. Reused:
+// a decode without `stream` keeps no state between calls.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Why a request was refused before judging. */
 export type RequestRefusal = 'method' | 'too-large' | 'not-utf8';
 
@@ -30,8 +34,7 @@ export async function readAgentRequest(req: IncomingMessage, url: URL): Promise<
   if (body === undefined) return 'too-large';
   let text: string;
   try {
-    // SECURITY: a lossy decode would judge other text than the upstream receives.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    text = UTF8.decode(body);
   } catch {
     return 'not-utf8';
   }
@@ -68,15 +71,45 @@ function toQueryParams(params: URLSearchParams): Record<string, string | string[
   );
 }
 
-async function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+// Plain listeners rather than `for await`: the async iterator costs more than the read itself.
+function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (declared > maxBytes) return Promise.resolve(undefined);
+  return new Promise<Buffer | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    function onData(chunk: Buffer): void {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done();
+        // As `for await` did when left early: the rest of the body is not read.
+        req.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    }
+    function onEnd(): void {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    }
+    function onError(error: Error): void {
+      done();
+      reject(error);
+    }
+    function onClose(): void {
+      done();
+      reject(new Error('the request closed before its body ended'));
+    }
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
+  });
 }

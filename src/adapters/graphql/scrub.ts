@@ -20,28 +20,52 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return scrubbed;
 }
 
+/** A scrubber's state for one body: `push` each chunk, then `end` once for the held-back tail. */
+export interface Scrub {
+  push(chunk: Buffer): Buffer;
+  end(): Buffer;
+}
+
 /**
- * A stream that replaces every occurrence of the secrets, even one split across chunks: it holds
- * back the last `longest - 1` bytes of each chunk until it knows they start no secret.
+ * Replaces every occurrence of the secrets, even one split across chunks: it holds back the last
+ * `longest - 1` bytes of each chunk until it knows they start no secret.
  */
-export function createScrubber(secrets: readonly string[]): Transform {
+export function createScrub(secrets: readonly string[]): Scrub {
   const forms = secrets.flatMap(secretForms);
   const keep = Math.max(0, ...forms.map((form) => form.length - 1));
-  const replacement = Buffer.from(REDACTED, 'utf8');
-  let pending: Buffer = Buffer.alloc(0);
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      const scrubbed = replaceAll(Buffer.concat([pending, chunk]), forms, replacement);
+  let pending: Buffer = EMPTY;
+  return {
+    push(chunk) {
+      const scrubbed = replaceAll(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]), forms, REPLACEMENT);
       // A match ends inside what is emitted, so holding the tail back never splits one.
       const cut = Math.max(0, scrubbed.length - keep);
-      pending = scrubbed.subarray(cut);
-      callback(null, scrubbed.subarray(0, cut));
+      // A copy: the caller may reuse the chunk's memory once it is handed on.
+      pending = Buffer.from(scrubbed.subarray(cut));
+      return scrubbed.subarray(0, cut);
+    },
+    end() {
+      const tail = pending;
+      pending = EMPTY;
+      return tail;
+    },
+  };
+}
+
+/** `createScrub` as a stream. */
+export function createScrubber(secrets: readonly string[]): Transform {
+  const scrub = createScrub(secrets);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, scrub.push(chunk));
     },
     flush(callback) {
-      callback(null, pending);
+      callback(null, scrub.end());
     },
   });
 }
+
+const EMPTY = Buffer.alloc(0);
+const REPLACEMENT = Buffer.from(REDACTED, 'utf8');
 
 function replaceAll(data: Buffer, forms: readonly Buffer[], replacement: Buffer): Buffer {
   let current = data;

@@ -59,16 +59,49 @@ function classify(request: unknown, catalog: GraphqlCatalog): Action[] {
 /** Parses and classifies one operation request. */
 function analyze(params: GraphqlParams, method: 'GET' | 'POST', catalog: GraphqlCatalog): ElementAnalysis {
   const { operationName, variables, extensions } = params;
-  let document: DocumentNode;
+  let parsed: ParsedDocument;
   try {
-    document = parse(params.query, { noLocation: true, maxTokens: MAX_DOCUMENT_TOKENS });
+    parsed = parseDocument(params.query);
   } catch {
     const canonical = { unparsed: params.query, operationName, variables, extensions } as JsonValue;
     return { canonical, drafts: [problemDraft(problem('invalid-request', 'the document does not parse'))] };
   }
-  // Printing the parsed document drops whitespace, commas and comments: they change nothing.
-  const canonical = { document: print(document), operationName, variables, extensions } as JsonValue;
-  return { canonical, drafts: draftsOf(document, params, method, catalog) };
+  const canonical = { document: parsed.printed, operationName, variables, extensions } as JsonValue;
+  return { canonical, drafts: draftsOf(parsed.document, params, method, catalog) };
+}
+
+/** A parsed document and its printed form. Never mutated: cached entries are shared. */
+interface ParsedDocument {
+  readonly document: DocumentNode;
+  /** Printing drops whitespace, commas and comments: they change nothing. */
+  readonly printed: string;
+}
+
+// Agents repeat the same few documents, and parse + print is most of the classifier's cost. The
+// same text always parses to the same tree, so a cache keyed by the exact text changes no
+// result. Bounded in entries and in text length; least recently used goes first.
+const DOCUMENT_CACHE_ENTRIES = 256;
+const DOCUMENT_CACHE_MAX_TEXT = 16 * 1024;
+const documentCache = new Map<string, ParsedDocument>();
+
+/** Parses (or finds) a document; throws if it does not parse. */
+function parseDocument(query: string): ParsedDocument {
+  const cached = documentCache.get(query);
+  if (cached !== undefined) {
+    documentCache.delete(query);
+    documentCache.set(query, cached);
+    return cached;
+  }
+  const document = parse(query, { noLocation: true, maxTokens: MAX_DOCUMENT_TOKENS });
+  const parsed: ParsedDocument = { document, printed: print(document) };
+  if (query.length <= DOCUMENT_CACHE_MAX_TEXT) {
+    documentCache.set(query, parsed);
+    if (documentCache.size > DOCUMENT_CACHE_ENTRIES) {
+      const oldest = documentCache.keys().next();
+      if (oldest.done !== true) documentCache.delete(oldest.value);
+    }
+  }
+  return parsed;
 }
 
 function draftsOf(document: DocumentNode, params: GraphqlParams, method: 'GET' | 'POST', catalog: GraphqlCatalog): ActionDraft[] {

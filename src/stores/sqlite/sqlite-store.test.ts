@@ -29,6 +29,22 @@ runStoreContract('sqlite file', async () => openSqliteStore({ path: freshPath() 
 runStoreContract('sqlite in memory', async () => openSqliteStore({ path: ':memory:' }));
 
 describe('SqliteStore', () => {
+  it('sees a revocation or freeze made by another connection on the next token lookup', async () => {
+    verifies('grant.checked-at-every-use');
+    const path = freshPath();
+    const gateway = openSqliteStore({ path });
+    const cli = openSqliteStore({ path });
+    await gateway.insertGrant(sampleGrant('grt_1'), tokenHashOf('one'));
+    expect((await gateway.findGrantByTokenHash(tokenHashOf('one')))?.revokedAt).toBeUndefined();
+    await cli.updateGrant('grt_1', { revokedAt: 5_000 });
+    expect((await gateway.findGrantByTokenHash(tokenHashOf('one')))?.revokedAt).toBe(5_000);
+    await cli.updateGrant('grt_1', { frozenAt: 6_000 });
+    expect((await gateway.findGrantByTokenHash(tokenHashOf('one')))?.frozenAt).toBe(6_000);
+    expect(await gateway.findGrantByTokenHash(tokenHashOf('two'))).toBeUndefined();
+    await gateway.close();
+    await cli.close();
+  });
+
   it('keeps grants, denials and the audit chain across a reopen', async () => {
     verifies('store.audit-chain-kept');
     const path = freshPath();

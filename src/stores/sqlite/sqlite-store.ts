@@ -49,6 +49,12 @@ export class SqliteStore implements Store {
   private readonly approvals: SqliteApprovalTable;
   private readonly appendInTransaction: Database.Transaction<(drafts: PreparedDraft[]) => AuditRecord[]>;
   private pendingAppends: PendingAppend[] = [];
+  // Grants by token hash, read on every request. SECURITY: valid only while no grant row can have
+  // changed: emptied when another connection commits (`PRAGMA data_version` moves; the CLI revokes
+  // and freezes from its own process) and when this connection writes a grant.
+  private readonly grantsByTokenHash = new Map<string, { readonly grant: Grant; readonly tokenHash: string }>();
+  private grantsDataVersion: unknown = undefined;
+  private readonly dataVersion: Database.Statement;
 
   /** Opens (creating if needed) and migrates the database; throws `store.*` codes on failure. */
   constructor(options: SqliteStoreOptions) {
@@ -57,6 +63,7 @@ export class SqliteStore implements Store {
       migrate(this.db);
       this.statements = prepareStatements(this.db);
       this.approvals = new SqliteApprovalTable(this.db);
+      this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
     } catch (error) {
       this.db.close();
       throw toStoreError(error, `while opening \`${options.path}\``);
@@ -67,6 +74,7 @@ export class SqliteStore implements Store {
   }
 
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
+    this.grantsByTokenHash.clear();
     try {
       this.statements.insertGrant.run(toGrantRowParams(grant, tokenHash));
     } catch (error) {
@@ -83,13 +91,25 @@ export class SqliteStore implements Store {
   }
 
   async findGrantByTokenHash(tokenHash: string): Promise<Grant | undefined> {
+    const version = this.run('while finding a grant by token', () => this.dataVersion.get());
+    if (version !== this.grantsDataVersion) {
+      this.grantsByTokenHash.clear();
+      this.grantsDataVersion = version;
+    }
+    const cached = this.grantsByTokenHash.get(tokenHash);
+    // SECURITY: the map lookup is not constant time either; confirm the match in constant time.
+    if (cached !== undefined) return tokenHashesEqual(cached.tokenHash, tokenHash) ? cached.grant : undefined;
     const row = this.run('while finding a grant by token', () =>
       this.statements.findGrantByTokenHash.get(tokenHash),
     );
     if (row === undefined) return undefined;
+    const stored = parseTokenHash(row);
     // SECURITY: the index lookup is not constant time; confirm the match in constant time.
-    if (!tokenHashesEqual(parseTokenHash(row), tokenHash)) return undefined;
-    return parseGrantRow(row);
+    if (!tokenHashesEqual(stored, tokenHash)) return undefined;
+    const grant = freezeGrant(parseGrantRow(row));
+    if (this.grantsByTokenHash.size >= GRANT_CACHE_ENTRIES) this.grantsByTokenHash.clear();
+    this.grantsByTokenHash.set(tokenHash, { grant, tokenHash: stored });
+    return grant;
   }
 
   async listGrants(): Promise<Grant[]> {
@@ -105,6 +125,7 @@ export class SqliteStore implements Store {
   }
 
   async updateGrant(id: string, patch: GrantPatch): Promise<Grant> {
+    this.grantsByTokenHash.clear();
     const row = this.run(`while updating grant \`${id}\``, () =>
       this.statements.updateGrant.get({
         id,
@@ -147,7 +168,8 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Appends are group-committed: every append requested in the same tick shares one IMMEDIATE
+   * Appends are group-committed: every append requested in the same event-loop turn (flushed on
+   * setImmediate, after the turn's I/O callbacks) shares one IMMEDIATE
    * transaction (one WAL write), and each caller's promise settles only after that commit.
    */
   async appendAudit(draft: AuditDraft): Promise<AuditRecord> {
@@ -159,7 +181,7 @@ export class SqliteStore implements Store {
     }
     return new Promise<AuditRecord>((resolve, reject) => {
       this.pendingAppends.push({ draft: prepared, resolve, reject });
-      if (this.pendingAppends.length === 1) queueMicrotask(() => this.flushAppends());
+      if (this.pendingAppends.length === 1) setImmediate(() => this.flushAppends());
     });
   }
 
@@ -268,6 +290,15 @@ export class SqliteStore implements Store {
  */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
+}
+
+// Bounds the grant cache; past it the cache starts over (agents present few distinct tokens).
+const GRANT_CACHE_ENTRIES = 1024;
+
+// A cached grant is shared by every request that presents its token; nothing may change it.
+function freezeGrant(grant: Grant): Grant {
+  for (const list of [grant.upstreams, grant.environments, grant.effects, grant.resources]) Object.freeze(list);
+  return Object.freeze(grant);
 }
 
 /** A draft whose data has been rendered to the JSON text that will be stored and hashed. */
