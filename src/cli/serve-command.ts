@@ -54,7 +54,7 @@ export function upstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Gatew
     if (upstream.credentialEnv === undefined) problems.push(`upstreams.${name}.credentialEnv: required for a graphql upstream`);
     else if (credential === undefined || credential.trim() === '') problems.push(`upstreams.${name}.credentialEnv: $${upstream.credentialEnv} is unset`);
     if (upstream.url !== undefined && credential !== undefined && credential.trim() !== '') {
-      upstreams[name] = { kind: 'graphql', url: upstream.url, credential: credential.trim() };
+      upstreams[name] = { kind: 'graphql', url: upstream.url, credential: credential.trim(), credentialHeader: upstream.credentialHeader };
     }
   }
   if (problems.length > 0) throw new CliFailure('cannot start the gateway', EXIT.invalidInput, problems);

@@ -63,4 +63,13 @@ describe('config', () => {
     expect(shown).toContain('[redacted]');
     expect(JSON.stringify(redactConfig(parsed.value, {}))).toContain('unset');
   });
+
+  it('names the header a credential travels in, and refuses any other', () => {
+    const project = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_PROJECT_TOKEN', credentialHeader: 'project-access-token' } } });
+    expect(project.ok && project.value.upstreams['railway']?.credentialHeader).toBe('project-access-token');
+    const byDefault = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_API_TOKEN' } } });
+    expect(byDefault.ok && byDefault.value.upstreams['railway']?.credentialHeader).toBe('authorization');
+    const odd = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialHeader: 'cookie' } } });
+    expect(!odd.ok && odd.error[0]).toMatch(/^upstreams\.railway\.credentialHeader: /);
+  });
 });

@@ -19,6 +19,9 @@ const upstream = z.strictObject({
   kind: z.enum(['graphql', 'http', 'postgres', 'mcp']),
   url: z.string().url().optional(),
   credentialEnv: envVarName.optional(),
+  // Railway: account and workspace tokens go in `Authorization: Bearer`, project tokens in
+  // `Project-Access-Token`.
+  credentialHeader: z.enum(['authorization', 'project-access-token']).default('authorization'),
 });
 
 /** The schema of airlock.yaml; it holds every default. Unknown keys are refused, not ignored. */

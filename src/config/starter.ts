@@ -48,4 +48,5 @@ upstreams: {}
 #    kind: graphql
 #    url: https://backboard.railway.com/graphql/v2
 #    credentialEnv: RAILWAY_API_TOKEN
+#    credentialHeader: authorization   # or project-access-token for a Railway project token
 `;
