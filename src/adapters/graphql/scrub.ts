@@ -1,5 +1,3 @@
-import { Transform } from 'node:stream';
-
 /** What a scrubbed secret is replaced with. */
 export const REDACTED = '[redacted by airlock]';
 
@@ -49,19 +47,6 @@ export function createScrub(secrets: readonly string[]): Scrub {
       return tail;
     },
   };
-}
-
-/** `createScrub` as a stream. */
-export function createScrubber(secrets: readonly string[]): Transform {
-  const scrub = createScrub(secrets);
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      callback(null, scrub.push(chunk));
-    },
-    flush(callback) {
-      callback(null, scrub.end());
-    },
-  });
 }
 
 const EMPTY = Buffer.alloc(0);
