@@ -20,7 +20,7 @@ export function registerCheckCommand(program: Command): void {
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       for await (const line of lines) {
         if (line.trim() === '') continue;
-        printJson(dryRunLine(line, options));
+        printJson(await dryRunLine(line, options));
       }
     });
 }

@@ -2,13 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { registerApprovalCommands } from './approvals-command.js';
 import { registerApproverCommands } from './approver-command.js';
 import { registerAuditCommands } from './audit-command.js';
+import { registerCatalogCommands } from './catalog-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerConfigCommands } from './config-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { EXIT } from './exit-codes.js';
+import { registerHookCommands } from './hook-command.js';
 import { registerInitCommand } from './init-command.js';
+import { registerMcpCommands } from './mcp-command.js';
 import { reportError } from './output.js';
 import { registerPolicyCommands } from './policy-command.js';
+import { registerPostgresCommands } from './postgres-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStandinCommand } from './standin-command.js';
 import { registerTokenCommands } from './token-command.js';
@@ -30,6 +34,10 @@ registerApprovalCommands(program);
 registerConfigCommands(program);
 registerStandinCommand(program);
 registerServeCommand(program);
+registerHookCommands(program);
+registerPostgresCommands(program);
+registerMcpCommands(program);
+registerCatalogCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,14 @@ import { createFirewall, loadConfigOf, openContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
 import { loadEngineFor } from './policy-loading.js';
+import { inboxServePart } from './serve-inbox.js';
+import { mcpServePart } from './serve-mcp.js';
+import type { RunningPart, ServePart, ServePartFactory } from './serve-part.js';
+import { postgresServePart } from './serve-postgres.js';
+import { restServePart } from './serve-rest.js';
+
+/** Every surface besides GraphQL that `airlock serve` may run, each built from its own config. */
+const SERVE_PARTS: readonly ServePartFactory[] = [inboxServePart, restServePart, mcpServePart, postgresServePart];
 
 /** Registers `airlock serve`: the gateway agents reach protected systems through. */
 export function registerServeCommand(program: Command): void {
@@ -19,10 +27,20 @@ export function registerServeCommand(program: Command): void {
       // Refuse before opening anything: a gateway without its credentials cannot forward.
       const upstreams = upstreamsOf(loadConfigOf(command), process.env);
       const context = await openContext(command);
+      const running: RunningPart[] = [];
       try {
         const { loaded, store } = context;
         const engine = await loadEngineFor(loaded.policyDir);
         const firewall = createFirewall(loaded, store, engine);
+        const partContext = { loaded, store, engine, firewall, env: process.env, host: flags.host };
+        const parts: ServePart[] = [];
+        for (const factory of SERVE_PARTS) {
+          const part = await factory(partContext);
+          if (part !== undefined) parts.push(part);
+        }
+        if (Object.keys(upstreams).length === 0 && parts.length === 0) {
+          throw new CliFailure('cannot start the gateway', EXIT.invalidInput, ['upstreams: nothing is configured to serve']);
+        }
         const gateway = await startGateway({
           firewall,
           upstreams,
@@ -30,13 +48,18 @@ export function registerServeCommand(program: Command): void {
           host: flags.host,
           port: flags.port,
           approvals: store,
+          routes: (urls) => parts.flatMap((part) => part.routes?.(urls) ?? []),
         });
+        const urls = { url: gateway.url, approvalsUrl: `${gateway.url}/approvals` };
+        for (const part of parts) if (part.start !== undefined) running.push(await part.start(urls));
         const paths = Object.keys(upstreams).map((name) => `${gateway.url}/graphql/${name}`);
-        if (flags.json === true) printJson({ url: gateway.url, upstreams: paths });
-        else printLines(`airlock gateway listening on ${gateway.url}`, ...paths.map((path) => `  ${path}`), '(ctrl-c to stop)');
+        const lines = running.flatMap((part) => part.lines);
+        if (flags.json === true) printJson({ url: gateway.url, upstreams: paths, surfaces: running.map((part) => part.info) });
+        else printLines(`airlock gateway listening on ${gateway.url}`, ...paths.map((path) => `  ${path}`), ...lines.map((line) => `  ${line}`), '(ctrl-c to stop)');
         await untilSignalled();
         await gateway.close();
       } finally {
+        for (const part of running) await part.close();
         await context.close();
       }
     });
@@ -58,9 +81,6 @@ export function upstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Gatew
     }
   }
   if (problems.length > 0) throw new CliFailure('cannot start the gateway', EXIT.invalidInput, problems);
-  if (Object.keys(upstreams).length === 0) {
-    throw new CliFailure('cannot start the gateway', EXIT.invalidInput, ['upstreams: no graphql upstream is configured']);
-  }
   return upstreams;
 }
 

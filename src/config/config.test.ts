@@ -7,6 +7,7 @@ import { verifies } from '../../test/requirements.js';
 import { loadConfig, parseConfig } from './load.js';
 import { redactConfig } from './redact.js';
 import { STARTER_CONFIG } from './starter.js';
+import type { Config } from './schema.js';
 
 describe('config', () => {
   it('fills every default from an empty file', () => {
@@ -66,10 +67,14 @@ describe('config', () => {
 
   it('names the header a credential travels in, and refuses any other', () => {
     const project = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_PROJECT_TOKEN', credentialHeader: 'project-access-token' } } });
-    expect(project.ok && project.value.upstreams['railway']?.credentialHeader).toBe('project-access-token');
+    expect(project.ok && headerOf(project.value.upstreams['railway'])).toBe('project-access-token');
     const byDefault = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_API_TOKEN' } } });
-    expect(byDefault.ok && byDefault.value.upstreams['railway']?.credentialHeader).toBe('authorization');
+    expect(byDefault.ok && headerOf(byDefault.value.upstreams['railway'])).toBe('authorization');
     const odd = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialHeader: 'cookie' } } });
     expect(!odd.ok && odd.error[0]).toMatch(/^upstreams\.railway\.credentialHeader: /);
   });
 });
+
+function headerOf(upstream: Config['upstreams'][string] | undefined): string | undefined {
+  return upstream?.kind === 'graphql' ? upstream.credentialHeader : undefined;
+}

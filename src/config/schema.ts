@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
+import { httpUpstream } from './http-upstream-schema.js';
+import { mcpUpstream } from './mcp-upstream-schema.js';
+import { postgresUpstream } from './postgres-upstream-schema.js';
 
 const duration = z.string().transform((text, context) => {
   const ms = parseDurationMs(text);
@@ -11,18 +14,21 @@ const duration = z.string().transform((text, context) => {
 });
 
 // SECURITY: a secret is named by its environment variable, never written into the file.
-const envVarName = z
+export const envVarName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
 
-const upstream = z.strictObject({
-  kind: z.enum(['graphql', 'http', 'postgres', 'mcp']),
+const graphqlUpstream = z.strictObject({
+  kind: z.literal('graphql'),
   url: z.string().url().optional(),
   credentialEnv: envVarName.optional(),
   // Railway: account and workspace tokens go in `Authorization: Bearer`, project tokens in
   // `Project-Access-Token`.
   credentialHeader: z.enum(['authorization', 'project-access-token']).default('authorization'),
 });
+
+// Each surface's upstream shape lives beside its own schema file; `kind` tells them apart.
+const upstream = z.discriminatedUnion('kind', [graphqlUpstream, httpUpstream, postgresUpstream, mcpUpstream]);
 
 /** The schema of airlock.yaml; it holds every default. Unknown keys are refused, not ignored. */
 export const configSchema = z.strictObject({

@@ -25,7 +25,7 @@ export interface DryRunOptions {
   readonly engine: PolicyEngine;
   readonly decide: DecideOptions;
   /** The classifier for a surface, or undefined when no adapter exists for it yet. */
-  readonly classify: (surface: Surface) => ((input: unknown) => Action[]) | undefined;
+  readonly classify: (surface: Surface) => ((input: unknown) => Action[] | Promise<Action[]>) | undefined;
 }
 
 /** The principal a dry run judges for: granted every upstream, environment and effect. */
@@ -48,7 +48,7 @@ export const DRY_RUN_PRINCIPAL: Principal = {
  * Judges one corpus-format line (`{"id", "surface", "input", …}`) with classification and
  * policy only. A line that cannot be judged is a deny with an error, never a crash.
  */
-export function dryRunLine(line: string, options: DryRunOptions): CheckVerdict {
+export async function dryRunLine(line: string, options: DryRunOptions): Promise<CheckVerdict> {
   let id: string | null = null;
   try {
     const parsed = JSON.parse(line) as unknown;
@@ -64,7 +64,7 @@ export function dryRunLine(line: string, options: DryRunOptions): CheckVerdict {
     if (classify === undefined) {
       return { id, verdict: 'deny', actions: [], reasons: [`no adapter for the ${surface} surface yet`], policyIds: [NO_ADAPTER_POLICY_ID] };
     }
-    return judge(id, classify(record['input']), options);
+    return judge(id, await classify(record['input']), options);
   } catch (error) {
     return failed(id, describeError(error));
   }

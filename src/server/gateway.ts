@@ -25,6 +25,24 @@ export interface GatewayOptions {
   readonly publicUrl?: string;
   /** Where `GET /approvals/:id` reads approvals from; without it polling answers 404. */
   readonly approvals?: ApprovalLookup;
+  /**
+   * Further surfaces served under their own path prefixes (the web inbox, REST upstreams, MCP
+   * over HTTP), built once the listening URL is known.
+   */
+  readonly routes?: (urls: GatewayUrls) => readonly GatewayRoute[];
+}
+
+/** Where the gateway listens and where held agents poll. */
+export interface GatewayUrls {
+  readonly url: string;
+  readonly approvalsUrl: string;
+}
+
+/** A handler for every request whose path is `prefix` or starts with `prefix/`. */
+export interface GatewayRoute {
+  readonly prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  close?(): Promise<void>;
 }
 
 /** A running gateway. */
@@ -48,8 +66,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     new RailwayResolver({ upstreams: options.upstreams, productionEnvironments: options.productionEnvironments, dispatcher });
   // Filled once listening, because poll URLs need the port; no request is handled before that.
   const proxies = new Map<string, GraphqlProxy>();
+  const routes: GatewayRoute[] = [];
   const server = createServer((req, res) => {
-    route(req, res, proxies, options.approvals).catch(() => {
+    route(req, res, proxies, routes, options.approvals).catch(() => {
       if (!res.headersSent) sendJson(res, 503, { error: 'unavailable' });
       else res.destroy();
     });
@@ -64,6 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   for (const [name, upstream] of Object.entries(options.upstreams)) {
     proxies.set(name, createGraphqlProxy({ name, upstream, firewall: options.firewall, resolver, dispatcher, approvalsUrl }));
   }
+  routes.push(...(options.routes?.({ url, approvalsUrl }) ?? []));
   return {
     url,
     close: async () => {
@@ -72,6 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.closeAllConnections();
       });
       await dispatcher.close();
+      for (const extra of routes) await extra.close?.();
     },
   };
 }
@@ -80,9 +101,13 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   proxies: ReadonlyMap<string, GraphqlProxy>,
+  routes: readonly GatewayRoute[],
   approvals: ApprovalLookup | undefined,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
+  for (const extra of routes) {
+    if (url.pathname === extra.prefix || url.pathname.startsWith(`${extra.prefix}/`)) return extra.handle(req, res, url);
+  }
   const graphql = /^\/graphql\/([a-z0-9][a-z0-9-]*)\/?$/.exec(url.pathname);
   if (graphql !== null) {
     const proxy = proxies.get(graphql[1] ?? '');

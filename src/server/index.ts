@@ -1,4 +1,4 @@
 export type { TargetResolver } from '../adapters/graphql/index.js';
 export type { ApprovalLookup, ApprovalStatusV1 } from './approval-status.js';
-export type { Gateway, GatewayOptions } from './gateway.js';
+export type { Gateway, GatewayOptions, GatewayRoute, GatewayUrls } from './gateway.js';
 export { startGateway } from './gateway.js';

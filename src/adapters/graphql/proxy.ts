@@ -59,7 +59,7 @@ async function judgeableActions(options: GraphqlProxyOptions, request: AgentRequ
   const classify = classifierFor('graphql');
   if (classify === undefined) throw new Error('no graphql classifier');
   // INVARIANT: actions name the upstream as configured, which is what grants list.
-  const actions = classify(request.classifierInput).map((action) => ({ ...action, upstream: options.name }));
+  const actions = (await classify(request.classifierInput)).map((action) => ({ ...action, upstream: options.name }));
   try {
     return await options.resolver.resolve(options.name, actions);
   } catch {
