@@ -117,6 +117,16 @@ export const REQUIREMENTS = {
     'callers cannot change stored grants or audit records through objects they hold',
   'store.corrupt-rows-refused':
     'a corrupt row reads as `store.unavailable`, and a corrupt audit head blocks appends',
+
+  // ---- approvals channels: web inbox, webhooks, undo window (issue 5) ----
+
+  // ---- shell and agent hooks (issue 7) ----
+
+  // ---- SQL and the PostgreSQL guard (issue 6) ----
+
+  // ---- MCP proxy (issue 8) ----
+
+  // ---- REST adapter (issue 9) ----
 } as const satisfies Record<string, string>;
 
 /** The id of one security invariant; a misspelt id is a type error. */
