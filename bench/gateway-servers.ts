@@ -46,7 +46,7 @@ export interface ServersReadyV1 {
 const PRODUCTION = ['production'];
 
 const home = mkdtempSync(join(tmpdir(), 'airlock-gateway-bench-'));
-const store = openSqliteStore({ path: join(home, 'airlock.db') });
+const store = openSqliteStore({ path: join(home, 'airlock.db'), backgroundCheckpoint: true });
 const credential = `standin_${Buffer.from(cryptoRandom.bytes(18)).toString('base64url')}`;
 const standin = await startRailwayStandin({ port: 0, host: '127.0.0.1', statePath: join(home, 'railway-standin.json'), tokens: { account: [credential] }, seed: true });
 

@@ -37,6 +37,18 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(me.json).toMatchObject({ data: { me: { email: expect.any(String) } } });
   });
 
+  it('places the targets of reads too: a staging token reads staging, not production', async () => {
+    verifies('gateway.environment-resolved-from-upstream');
+    const staging = await airlock.token(['staging'], ['read']);
+    const query = 'query Env($id: String!) { environment(id: $id) { name } }';
+    const own = await airlock.send(staging, { query, variables: { id: INCIDENT_IDS.staging } });
+    expect(own.status).toBe(200);
+    expect(own.json).toEqual({ data: { environment: { name: 'staging' } } });
+    const production = await airlock.send(staging, { query, variables: { id: INCIDENT_IDS.production } });
+    expect(production.status).toBe(403);
+    expect(production.text).toContain('is in production, which is not granted');
+  });
+
   it('denies volumeDelete from a staging token on a volume Railway places in production', async () => {
     verifies('gateway.environment-resolved-from-upstream');
     const staging = await airlock.token(['staging'], ['read', 'write', 'destructive']);

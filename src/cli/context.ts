@@ -63,9 +63,9 @@ export function createGrantService(loaded: LoadedConfig, store: Store): GrantSer
  * Opens the store and wires the grant service. The policy engine is not loaded here: commands
  * that manage tokens or read the audit log should not pay for compiling Cedar.
  */
-export async function openContext(command: Command): Promise<CliContext> {
+export async function openContext(command: Command, use: StoreUse = 'command'): Promise<CliContext> {
   const loaded = loadConfigOf(command);
-  const store = openStore(loaded);
+  const store = openStore(loaded, use);
   const grants = createGrantService(loaded, store);
   return { loaded, store, grants, actor: resolveCliActor(process.env), close: () => store.close() };
 }
@@ -80,8 +80,11 @@ export async function withContext<T>(command: Command, body: (context: CliContex
   }
 }
 
-function openStore(loaded: LoadedConfig): Store {
+/** A short command, or the long-running gateway whose tail latency WAL checkpoints would set. */
+export type StoreUse = 'command' | 'server';
+
+function openStore(loaded: LoadedConfig, use: StoreUse): Store {
   if (loaded.config.store.kind === 'memory') return new MemoryStore();
   mkdirSync(loaded.home, { recursive: true });
-  return openSqliteStore({ path: loaded.storeFile });
+  return openSqliteStore({ path: loaded.storeFile, backgroundCheckpoint: use === 'server' });
 }

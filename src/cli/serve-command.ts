@@ -26,7 +26,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (flags: { port: number; host: string; json?: boolean }, command: Command) => {
       // Refuse before opening anything: a gateway without its credentials cannot forward.
       const upstreams = upstreamsOf(loadConfigOf(command), process.env);
-      const context = await openContext(command);
+      const context = await openContext(command, 'server');
       const running: RunningPart[] = [];
       try {
         const { loaded, store } = context;

@@ -60,7 +60,8 @@ export interface Gateway {
  * // agents POST GraphQL to `${gateway.url}/graphql/railway` with `Authorization: Bearer alk_…`
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  // An upstream that stops answering must not hold agents (and sockets) for undici's 300 s defaults.
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 120_000 });
   const resolver =
     options.resolver ??
     new RailwayResolver({ upstreams: options.upstreams, productionEnvironments: options.productionEnvironments, dispatcher });

@@ -30,8 +30,8 @@ describe('placeTargets', () => {
     expect(environmentsOf(placeTargets([action('destructive')], undefined, ['production']))).toEqual([undefined]);
   });
 
-  it('leaves reads, writes and already placed targets alone', () => {
-    expect(environmentsOf(placeTargets([action('read'), action('write')], topology, ['production']))).toEqual([undefined, undefined]);
+  it('places reads and writes too, and leaves already placed targets alone', () => {
+    expect(environmentsOf(placeTargets([action('read'), action('write')], topology, ['main']))).toEqual(['staging', 'main', 'staging', 'main']);
     expect(environmentsOf(placeTargets([action('destructive', 'staging')], topology, ['production']))).toEqual(['staging']);
   });
 });

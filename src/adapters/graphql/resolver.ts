@@ -24,10 +24,15 @@ export interface Placement {
 /** Where things live on an upstream, by resource key (`type:id`). */
 export type Topology = ReadonlyMap<string, readonly Placement[]>;
 
-/** Whether an action's targets must be placed before it is decided: destructive or unknown, and unplaced. */
+/**
+ * Whether an action's targets must be placed before it is decided: any unplaced target, whatever
+ * the effect. Destructive and unknown actions must be placed to be judged safely; reads and
+ * writes are placed too, so a token scoped to staging can read what lives in staging instead of
+ * being refused for an "unknown" environment. The topology is cached, so this costs one upstream
+ * query per cache period, not one per request.
+ */
 export function needsResolution(action: Action): boolean {
-  const risky = action.effect === 'destructive' || action.effect === 'unknown';
-  return risky && action.targets.some((target) => target.environment === undefined);
+  return action.targets.some((target) => target.environment === undefined);
 }
 
 /**

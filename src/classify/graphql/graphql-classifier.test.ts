@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RAILWAY_CATALOG } from '../catalogs/railway-catalog.js';
+import { classifyGraphqlRequest } from './graphql-classifier.js';
 import { classify, post, summary, targetKeys } from './graphql-test-requests.js';
 
 describe('classifyGraphqlRequest: operations and fields', () => {
@@ -174,6 +176,15 @@ describe('classifyGraphqlRequest: targets', () => {
       variables: { b: 'b' },
     });
     expect(targetKeys(request)).toEqual(['service:a', 'service:b']);
+  });
+
+  it('gives a read no target for an optional argument it does not write, but keeps one it cannot see', () => {
+    const railwayTargets = (query: string): string[] =>
+      classifyGraphqlRequest(post(query), RAILWAY_CATALOG).flatMap((action) => action.targets.map((target) => `${target.type}:${target.id}`));
+    expect(railwayTargets('query { environment(id: "env_1") { name } }')).toEqual(['environment:env_1']);
+    expect(railwayTargets('query Q($p: String) { environment(id: "env_1", projectId: $p) { name } }')).toEqual(['environment:env_1', 'project:?']);
+    // A destructive operation keeps the unseen target even when its argument is not written.
+    expect(targetKeys(post('mutation { volumeDelete }'))).toEqual(['volume:?']);
   });
 
   it('marks a target it cannot see as unresolved', () => {

@@ -138,6 +138,9 @@ function fieldDraft(field: FieldNode, type: OperationTypeNode, catalog: GraphqlC
   if (entry === undefined) return [unknownField(name, `\`${name}\` is not in the ${type} catalog`)];
   const targets: Target[] = [];
   for (const locator of entry.targets) {
+    // A read's optional argument that is not written at all selects nothing: the server reads
+    // without it. Writes keep it as an unseen target, since an absent id may mean a default.
+    if (entry.effect === 'read' && !writesArgument(field, locator.arg)) continue;
     const located = locateIds(field, locator.arg, lookup);
     if (located.ambiguous) return [unknownField(name, `\`${locator.arg}\` is given more than once`)];
     // An id Airlock cannot see (missing or not text) is still a target: it may be anything.
@@ -148,6 +151,11 @@ function fieldDraft(field: FieldNode, type: OperationTypeNode, catalog: GraphqlC
     }
   }
   return [{ operation: name, effect: entry.effect, reversible: entry.reversible, targets }];
+}
+
+function writesArgument(field: FieldNode, path: string): boolean {
+  const [first] = path.split('.');
+  return (field.arguments ?? []).some((argument) => argument.name.value === first);
 }
 
 function unknownField(name: string, reason: string): ActionDraft {

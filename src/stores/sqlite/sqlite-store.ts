@@ -4,6 +4,10 @@ import type {
   Approval,
   ApprovalState,
   Approver,
+  DelayedActionStatus,
+  DelayedActionV1,
+  WebhookDeliveryStatus,
+  WebhookDeliveryV1,
   AuditDraft,
   AuditHead,
   AuditRecord,
@@ -19,12 +23,15 @@ import {
   tokenHashesEqual,
 } from '../../core/index.js';
 import { SqliteApprovalTable } from './approval-table.js';
+import { SqliteOutboxTable } from './outbox-table.js';
 import { parseAuditHeadRow, parseAuditRow, toAuditRowParams } from './audit-row.js';
 import { parseGrantRow, parseTokenHash, toGrantRowParams } from './grant-row.js';
 import { migrate } from './migrations.js';
 import type { Statements } from './statements.js';
 import { prepareStatements } from './statements.js';
 import { isForeignKeyViolation, toAuditWriteError, toStoreError } from './store-error.js';
+import type { BackgroundCheckpoint } from './background-checkpoint.js';
+import { startBackgroundCheckpoint } from './background-checkpoint.js';
 
 /** How long a write waits for another process holding the database lock. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -33,6 +40,11 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for a private in-memory database. */
   readonly path: string;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside whichever commit crosses the
+   * threshold: for the long-running gateway, whose tail latency those stalls would set.
+   */
+  readonly backgroundCheckpoint?: boolean;
 }
 
 /**
@@ -47,6 +59,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: Statements;
   private readonly approvals: SqliteApprovalTable;
+  private readonly outbox: SqliteOutboxTable;
   private readonly appendInTransaction: Database.Transaction<(drafts: PreparedDraft[]) => AuditRecord[]>;
   private pendingAppends: PendingAppend[] = [];
   // Grants by token hash, read on every request. SECURITY: valid only while no grant row can have
@@ -55,6 +68,7 @@ export class SqliteStore implements Store {
   private readonly grantsByTokenHash = new Map<string, { readonly grant: Grant; readonly tokenHash: string }>();
   private grantsDataVersion: unknown = undefined;
   private readonly dataVersion: Database.Statement;
+  private readonly checkpoint: BackgroundCheckpoint | undefined;
 
   /** Opens (creating if needed) and migrates the database; throws `store.*` codes on failure. */
   constructor(options: SqliteStoreOptions) {
@@ -63,6 +77,7 @@ export class SqliteStore implements Store {
       migrate(this.db);
       this.statements = prepareStatements(this.db);
       this.approvals = new SqliteApprovalTable(this.db);
+      this.outbox = new SqliteOutboxTable(this.db, this.approvals);
       this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
     } catch (error) {
       this.db.close();
@@ -71,6 +86,10 @@ export class SqliteStore implements Store {
     this.appendInTransaction = this.db.transaction((drafts: PreparedDraft[]) =>
       drafts.map((draft) => this.appendNow(draft)),
     );
+    if (options.backgroundCheckpoint === true && options.path !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpoint = startBackgroundCheckpoint(options.path);
+    }
   }
 
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
@@ -258,7 +277,48 @@ export class SqliteStore implements Store {
     this.approvals.removeApprover(name);
   }
 
+  async insertDelayedAction(action: DelayedActionV1): Promise<void> {
+    this.outbox.insertDelayedAction(action);
+  }
+
+  async getDelayedAction(approvalId: string): Promise<DelayedActionV1 | undefined> {
+    return this.outbox.getDelayedAction(approvalId);
+  }
+
+  async listDelayedActions(filter: { status: DelayedActionStatus }): Promise<DelayedActionV1[]> {
+    return this.outbox.listDelayedActions(filter.status);
+  }
+
+  async claimDelayedAction(executed: Approval, expectedVersion: number, startedAt: number): Promise<Approval> {
+    return this.outbox.claimDelayedAction(executed, expectedVersion, startedAt);
+  }
+
+  async finishDelayedAction(
+    approvalId: string,
+    from: DelayedActionStatus,
+    next: Pick<DelayedActionV1, 'status' | 'finishedAt' | 'result' | 'note'>,
+  ): Promise<DelayedActionV1> {
+    return this.outbox.finishDelayedAction(approvalId, from, next);
+  }
+
+  async getWebhookCursor(): Promise<number | undefined> {
+    return this.outbox.getWebhookCursor();
+  }
+
+  async enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): Promise<void> {
+    this.outbox.enqueueWebhookDeliveries(deliveries, cursor);
+  }
+
+  async listWebhookDeliveries(filter: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number } = {}): Promise<WebhookDeliveryV1[]> {
+    return this.outbox.listWebhookDeliveries(filter);
+  }
+
+  async updateWebhookDelivery(delivery: WebhookDeliveryV1): Promise<void> {
+    this.outbox.updateWebhookDelivery(delivery);
+  }
+
   async close(): Promise<void> {
+    await this.checkpoint?.stop();
     if (this.db.open) this.db.close();
   }
 
