@@ -119,6 +119,26 @@ export const REQUIREMENTS = {
     'a corrupt row reads as `store.unavailable`, and a corrupt audit head blocks appends',
 
   // ---- approvals channels: web inbox, webhooks, undo window (issue 5) ----
+  'inbox.login-requires-approver-credential':
+    'the inbox logs in only with an approver name and its credential; a wrong one sets no cookie and says no more than that',
+  'inbox.agent-token-never-logs-in':
+    'an agent\'s Airlock token opens nothing in the inbox: not as credential, name or bearer header',
+  'inbox.session-cookie': 'the inbox session cookie is signed, HttpOnly, SameSite=Strict, scoped to /inbox and expiring',
+  'inbox.session-expires':
+    'an inbox session ends at its expiry, on logout (server-side, so a copied cookie dies too) and when its cookie is altered',
+  'inbox.login-throttled': 'repeated failed logins for a name are refused for a while, without verifying',
+  'inbox.csrf':
+    'an inbox POST without the session\'s CSRF token, or from another site, is refused and changes nothing',
+  'inbox.scope': 'an approver sees, and can vote on, only approvals within their scope',
+  'inbox.agent-text-escaped': 'agent-supplied text renders as inert text in every inbox page and stream',
+  'inbox.security-headers':
+    'inbox answers carry a CSP without inline script, no framing, nosniff and no-store',
+  'inbox.link-never-approves':
+    'an approval link leads to the login first; no GET changes an approval',
+  'inbox.type-to-confirm':
+    'the inbox approves an irreversible production action only with its target ids typed',
+  'inbox.audit-timeline': 'an approval\'s page shows its audit records: decisions and transitions, naming who',
+  'inbox.live-list': 'the pending list is pushed to a logged-in approver as it changes',
 
   // ---- shell and agent hooks (issue 7) ----
 

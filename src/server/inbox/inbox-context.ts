@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApprovalRules, Approver, Clock, RandomSource, Store } from '../../core/index.js';
+import type { ApprovalService } from '../../firewall/index.js';
+import { SESSION_COOKIE, readCookie } from './http-io.js';
+import type { LoginThrottle, LoginThrottleOptions } from './login-throttle.js';
+import type { InboxSession, InboxSessions } from './sessions.js';
+
+/** What the web inbox is built from. */
+export interface InboxOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly rules: ApprovalRules;
+  /** Environment names that count as production, for type-to-confirm. */
+  readonly productionEnvironments: readonly string[];
+  /** Default 8 hours. A restart ends every session regardless. */
+  readonly sessionTtlMs?: number;
+  /** How often the live list looks for changes; default 1 second. */
+  readonly liveIntervalMs?: number;
+  readonly loginThrottle?: LoginThrottleOptions;
+}
+
+/** The pieces every inbox handler shares. */
+export interface InboxContext {
+  readonly options: InboxOptions;
+  readonly service: ApprovalService;
+  readonly sessions: InboxSessions;
+  readonly throttle: LoginThrottle;
+}
+
+/** A request's live session and its approver, read fresh from the store. */
+export interface Viewer {
+  readonly cookie: string;
+  readonly session: InboxSession;
+  readonly approver: Approver;
+}
+
+/**
+ * The logged-in approver of a request, if any. The approver is re-read on every request, so a
+ * removed approver is logged out at once and a narrowed scope applies at once.
+ */
+export async function viewerOf(context: InboxContext, req: IncomingMessage): Promise<Viewer | undefined> {
+  // SECURITY: only the session cookie authenticates here; an `Authorization` header (an agent's
+  // Airlock token) is never read by the inbox.
+  const cookie = readCookie(req, SESSION_COOKIE);
+  const session = context.sessions.find(cookie);
+  if (session === undefined || cookie === undefined) return undefined;
+  const approver = await context.options.store.getApprover(session.approver);
+  if (approver === undefined) {
+    context.sessions.destroyAllOf(session.approver);
+    return undefined;
+  }
+  return { cookie, session, approver };
+}
+
+/** The page-facing form of a viewer. */
+export function pageViewer(viewer: Viewer): { approver: string; csrfToken: string } {
+  return { approver: viewer.approver.name, csrfToken: viewer.session.csrfToken };
+}

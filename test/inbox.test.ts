@@ -1,0 +1,345 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Action } from '../src/core/index.js';
+import { digestRequest } from '../src/core/index.js';
+import { testAction } from '../src/firewall/test-harness.js';
+import { credentialOf, startInboxHarness } from './inbox-harness.js';
+import { verifies } from './requirements.js';
+
+// The web inbox over real HTTP, as a browser without JavaScript would use it.
+
+const SESSION_TTL_MS = 60_000;
+let inbox: Awaited<ReturnType<typeof startInboxHarness>>;
+
+beforeEach(async () => {
+  inbox = await startInboxHarness({ sessionTtlMs: SESSION_TTL_MS });
+});
+
+afterEach(async () => {
+  await inbox.close();
+});
+
+const stateOf = async (id: string) => (await inbox.store.getApproval(id))?.state;
+
+describe('web inbox login and sessions', () => {
+  it('sends a visitor, approval links included, to the login first; a GET changes nothing', async () => {
+    verifies('inbox.link-never-approves');
+    const id = await inbox.hold();
+    const before = (await inbox.store.readAudit()).length;
+    const home = await inbox.fetchInbox('/inbox');
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/inbox/login?next=%2Finbox');
+    const link = await inbox.fetchInbox(`/inbox/approvals/${id}`);
+    expect(link.status).toBe(303);
+    expect(link.headers.get('location')).toBe(`/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${id}`)}`);
+    // Even a GET of the vote URLs with a session does nothing.
+    const { cookie } = await inbox.login('carol');
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie })).status).toBe(405);
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie })).status).toBe(200);
+    expect(await stateOf(id)).toBe('pending');
+    const after = await inbox.store.readAudit();
+    expect(after.slice(before).map((r) => r.kind)).toEqual(['approver.login']);
+    // After logging in, the approval link's page is where the login form leads.
+    const form = await inbox.fetchInbox(`/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${id}`)}`);
+    expect(form.text).toContain(`name="next" value="/inbox/approvals/${id}"`);
+    const loggedIn = await inbox.fetchInbox('/inbox/login', { form: { approver: 'dave', credential: credentialOf('dave'), next: `/inbox/approvals/${id}` } });
+    expect(loggedIn.headers.get('location')).toBe(`/inbox/approvals/${id}`);
+    const elsewhere = await inbox.fetchInbox('/inbox/login', { form: { approver: 'dave', credential: credentialOf('dave'), next: 'https://evil.example/' } });
+    expect(elsewhere.headers.get('location')).toBe('/inbox');
+  });
+
+  it('logs an approver in with a session cookie that is HttpOnly, SameSite=Strict and expiring', async () => {
+    verifies('inbox.session-cookie');
+    const { setCookie, cookie } = await inbox.login('carol');
+    expect(setCookie).toMatch(/^airlock_inbox=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/inbox; Max-Age=60; HttpOnly; SameSite=Strict$/);
+    const page = await inbox.fetchInbox('/inbox', { cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Signed in as <strong>carol</strong>');
+  });
+
+  it('refuses a wrong credential and an unknown approver alike, with no cookie', async () => {
+    verifies('inbox.login-requires-approver-credential');
+    for (const [approver, credential] of [['carol', 'not the right secret'], ['mallory', credentialOf('mallory')], ['carol', credentialOf('dave')]]) {
+      const reply = await inbox.fetchInbox('/inbox/login', { form: { approver: approver ?? '', credential: credential ?? '', next: '/inbox' } });
+      expect(reply.status).toBe(401);
+      expect(reply.headers.get('set-cookie')).toBeNull();
+      expect(reply.text).toContain('Unknown approver or wrong credential.');
+      expect(reply.text).not.toContain(credential);
+    }
+  });
+
+  it('never lets an agent\'s Airlock token log in, as credential, name or bearer header', async () => {
+    verifies('inbox.agent-token-never-logs-in');
+    const id = await inbox.hold();
+    for (const form of [{ approver: 'carol', credential: inbox.token }, { approver: inbox.token, credential: inbox.token }]) {
+      const reply = await inbox.fetchInbox('/inbox/login', { form: { ...form, next: '/inbox' } });
+      expect(reply.status).toBe(401);
+      expect(reply.headers.get('set-cookie')).toBeNull();
+      expect(reply.text).not.toContain(inbox.token);
+    }
+    const bearer = { authorization: `Bearer ${inbox.token}` };
+    expect((await inbox.fetchInbox('/inbox', { headers: bearer })).status).toBe(303);
+    expect((await inbox.fetchInbox('/inbox/events', { headers: bearer })).status).toBe(401);
+    const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { headers: bearer, form: { csrf: 'x' } });
+    expect(vote.status).toBe(303);
+    expect(vote.headers.get('location')).toBe('/inbox/login');
+    expect(await stateOf(id)).toBe('pending');
+  });
+
+  it('ends a session at its expiry, on logout (server-side), and when the cookie is altered', async () => {
+    verifies('inbox.session-expires');
+    const first = await inbox.login('carol');
+    inbox.clock.advance(SESSION_TTL_MS);
+    expect((await inbox.fetchInbox('/inbox', { cookie: first.cookie })).status).toBe(303);
+
+    const second = await inbox.login('carol');
+    const [id, signature] = second.cookie.slice('airlock_inbox='.length).split('.');
+    const forged = `airlock_inbox=${id}.${(signature ?? '').slice(0, -2)}AA`;
+    expect((await inbox.fetchInbox('/inbox', { cookie: forged })).status).toBe(303);
+    const logout = await inbox.fetchInbox('/inbox/logout', { cookie: second.cookie, form: { csrf: second.csrf } });
+    expect(logout.status).toBe(303);
+    expect(logout.headers.get('set-cookie')).toContain('Max-Age=0');
+    // The old cookie, replayed after logout, no longer opens anything.
+    expect((await inbox.fetchInbox('/inbox', { cookie: second.cookie })).status).toBe(303);
+  });
+
+  it('logs out every session of an approver who was removed', async () => {
+    const { cookie } = await inbox.login('dave');
+    await inbox.service.removeApprover('dave', 'human:root');
+    expect((await inbox.fetchInbox('/inbox', { cookie })).status).toBe(303);
+  });
+
+  it('slows down guessing: after five failures a name is refused, even with the right credential', async () => {
+    verifies('inbox.login-throttled');
+    for (let i = 0; i < 5; i++) {
+      expect((await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: `guess number ${i}` } })).status).toBe(401);
+    }
+    const right = await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: credentialOf('carol') } });
+    expect(right.status).toBe(429);
+    expect(right.headers.get('set-cookie')).toBeNull();
+    // Other approvers are unaffected; the window passes.
+    await inbox.login('dave');
+    inbox.clock.advance(15 * 60 * 1000 + 1);
+    await inbox.login('carol');
+  });
+});
+
+describe('web inbox pages', () => {
+  it('sends security headers on every page: CSP without inline script, no framing, no caching', async () => {
+    verifies('inbox.security-headers');
+    const { cookie } = await inbox.login('carol');
+    const id = await inbox.hold();
+    for (const [path, withCookie] of [['/inbox/login', false], ['/inbox', true], [`/inbox/approvals/${id}`, true], ['/inbox/assets/inbox.js', false]] as const) {
+      const reply = await inbox.fetchInbox(path, withCookie ? { cookie } : {});
+      expect(reply.status).toBe(200);
+      const csp = reply.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(reply.headers.get('x-frame-options')).toBe('DENY');
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+      expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+      // No inline script or style anywhere in the HTML the CSP would have to allow.
+      if (path !== '/inbox/assets/inbox.js') {
+        expect(reply.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+        expect(reply.text).not.toMatch(/\sstyle=|<style|\son[a-z]+=/i);
+      }
+    }
+  });
+
+  it('lists only pending approvals within the approver\'s scope, and hides the rest everywhere', async () => {
+    verifies('inbox.scope');
+    const production = await inbox.hold(testAction('destructive', 'production', 'vol_prod'));
+    const staging = await inbox.hold(testAction('destructive', 'staging', 'vol_stage'));
+    const unknown = await inbox.hold(testAction('destructive', undefined, 'vol_where'));
+    const stan = await inbox.login('stan');
+    const list = await inbox.fetchInbox('/inbox', { cookie: stan.cookie });
+    expect(list.text).toContain(`data-id="${staging}"`);
+    expect(list.text).not.toContain(`data-id="${production}"`);
+    expect(list.text).not.toContain(`data-id="${unknown}"`);
+    expect(list.text).toContain('1 request is waiting for a decision.');
+    for (const id of [production, unknown]) {
+      expect((await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie: stan.cookie })).status).toBe(404);
+      const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, { cookie: stan.cookie, form: { csrf: stan.csrf, reason: 'not mine' } });
+      expect(vote.status).toBe(404);
+      expect(await stateOf(id)).toBe('pending');
+    }
+    const carol = await inbox.login('carol');
+    const all = await inbox.fetchInbox('/inbox', { cookie: carol.cookie });
+    for (const id of [production, staging, unknown]) expect(all.text).toContain(`data-id="${id}"`);
+  });
+
+  it('shows what `approvals show` shows: operation, targets with environment, rule, who asked and when', async () => {
+    const id = await inbox.hold(testAction('destructive', undefined, 'vol_where'));
+    const approval = await inbox.store.getApproval(id);
+    const { cookie } = await inbox.login('carol');
+    const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
+    expect(page.text).toContain('<code>volumeDelete</code>');
+    expect(page.text).toContain('<code>vol_where</code>');
+    expect(page.text).toContain('<strong>unknown</strong> (treated as production)');
+    expect(page.text).toContain('irreversible');
+    expect(page.text).toContain(approval?.requestDigest);
+    expect(page.text).toContain('<dt>Agent</dt><dd>deploy-bot</dd>');
+    expect(page.text).toContain('<dt>Owner</dt><dd>alice</dd>');
+    expect(page.text).toContain(new Date(approval?.createdAt ?? 0).toISOString());
+    expect(page.text).toContain('0 of 2 approvals');
+    expect(page.text).toContain('Type <code>vol_where</code> to confirm');
+    expect(page.text).toMatch(/<strong>approval.created<\/strong> by <code>agent:deploy-bot<\/code>/);
+  });
+
+  it('renders an XSS payload from the agent as inert text, in the list, the page and the stream', async () => {
+    verifies('inbox.agent-text-escaped');
+    const payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+    const hostile: Action = {
+      ...testAction('destructive', 'staging', payload),
+      operation: `volumeDelete${payload}`,
+      digest: digestRequest({ hostile: payload }),
+    };
+    const id = await inbox.hold(hostile);
+    const { cookie } = await inbox.login('carol');
+    for (const path of ['/inbox', `/inbox/approvals/${id}`]) {
+      const page = await inbox.fetchInbox(path, { cookie });
+      expect(page.text).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;');
+      expect(page.text).not.toContain('<script>alert');
+      expect(page.text).not.toContain('<img');
+    }
+    const events = await fetch(`${inbox.gateway.url}/inbox/events`, { headers: { cookie } });
+    const first = await readEvent(events);
+    expect(first).toContain('event: pending');
+    expect(JSON.parse(first.split('data: ')[1] ?? '')).toMatchObject([{ id, targets: `volume ${payload}` }]);
+    await closeEvents(events);
+  });
+});
+
+describe('web inbox votes', () => {
+  it('refuses a POST without the session\'s CSRF token, or from another site', async () => {
+    verifies('inbox.csrf');
+    const id = await inbox.hold(testAction('destructive', 'staging'));
+    const { cookie, csrf } = await inbox.login('carol');
+    const attempts = [
+      { form: { confirm: 'vol_1' } },
+      { form: { csrf: 'forged-token', confirm: 'vol_1' } },
+      { form: { csrf, confirm: 'vol_1' }, headers: { origin: 'https://evil.example' } },
+      { form: { csrf, confirm: 'vol_1' }, headers: { 'sec-fetch-site': 'cross-site' } },
+    ];
+    for (const attempt of attempts) {
+      const reply = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, ...attempt });
+      expect(reply.status).toBe(403);
+      expect(await stateOf(id)).toBe('pending');
+    }
+    const other = await inbox.login('dave');
+    // Another session's token is no good either.
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf: other.csrf } })).status).toBe(403);
+    const crossLogin = await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: credentialOf('carol') }, headers: { origin: 'https://evil.example' } });
+    expect(crossLogin.status).toBe(403);
+    const ok = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/inbox/approvals/${id}?done=approved`);
+    expect(await stateOf(id)).toBe('approved');
+  });
+
+  it('needs the target typed for an irreversible production action, and two distinct approvers', async () => {
+    verifies('inbox.type-to-confirm');
+    const id = await inbox.hold(testAction('destructive', 'production', 'vol_prod_db'));
+    const carol = await inbox.login('carol');
+    const vote = (who: { cookie: string; csrf: string }, confirm?: string) =>
+      inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie: who.cookie, form: { csrf: who.csrf, ...(confirm === undefined ? {} : { confirm }) } });
+    const missing = await vote(carol);
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('type each target id exactly as shown to confirm (vol_prod_db)');
+    expect(missing.text).toContain('role="alert"');
+    expect((await vote(carol, 'vol_prod')).status).toBe(422);
+    expect((await inbox.store.getApproval(id))?.approvals).toEqual([]);
+    expect((await vote(carol, ' vol_prod_db ')).status).toBe(303);
+    const after = await inbox.fetchInbox(`/inbox/approvals/${id}?done=approved`, { cookie: carol.cookie });
+    expect(after.text).toContain('You approved this request.');
+    expect(after.text).toContain('1 of 2 approvals');
+    expect(after.text).toContain('You have voted on this request.');
+    const again = await vote(carol, 'vol_prod_db');
+    expect(again.status).toBe(403);
+    expect(again.text).toContain('has already voted');
+    const alice = await inbox.login('alice');
+    const owner = await vote(alice, 'vol_prod_db');
+    expect(owner.status).toBe(403);
+    expect(owner.text).toContain('owns the agent that asked');
+    const dave = await inbox.login('dave');
+    expect((await vote(dave, 'vol_prod_db')).status).toBe(303);
+    expect(await stateOf(id)).toBe('approved');
+  });
+
+  it('denies with a reason, which is required, and shows it on the audit timeline', async () => {
+    verifies('inbox.audit-timeline');
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_scratch'));
+    const { cookie, csrf } = await inbox.login('carol');
+    const empty = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, { cookie, form: { csrf, reason: '   ' } });
+    expect(empty.status).toBe(422);
+    expect(await stateOf(id)).toBe('pending');
+    const denied = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, { cookie, form: { csrf, reason: 'not during the <freeze>' } });
+    expect(denied.status).toBe(303);
+    expect(await stateOf(id)).toBe('denied');
+    // The agent's retry is now denied, and that decision joins the timeline too.
+    await expect(inbox.hold(testAction('destructive', 'staging', 'vol_scratch'))).rejects.toThrow('got deny');
+    const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
+    const timeline = page.text.slice(page.text.indexOf('Audit timeline'));
+    const kinds = [...timeline.matchAll(/<strong>([a-z.]+)<\/strong> by <code>([^<]+)<\/code>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(kinds).toEqual(['approval.created agent:deploy-bot', 'decision agent:deploy-bot', 'approval.denied human:carol', 'decision agent:deploy-bot']);
+    expect(timeline).toContain('reason: not during the &lt;freeze&gt;');
+    expect(page.text).toContain('is <strong>denied</strong>');
+    expect(page.text).not.toContain('action="/inbox/approvals/');
+  });
+});
+
+describe('web inbox live list', () => {
+  it('streams the pending list to a logged-in approver and sends changes as they happen', async () => {
+    verifies('inbox.live-list');
+    expect((await fetch(`${inbox.gateway.url}/inbox/events`)).status).toBe(401);
+    const { cookie } = await inbox.login('carol');
+    const events = await fetch(`${inbox.gateway.url}/inbox/events`, { headers: { cookie } });
+    expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toEqual([]);
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_new'));
+    expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toMatchObject([{ id, targets: 'volume vol_new', environments: 'staging', votes: '0 of 1' }]);
+    await inbox.service.approve(id, 'dave', credentialOf('dave'));
+    expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toEqual([]);
+    await closeEvents(events);
+  });
+
+  it('ends the stream when the session ends', async () => {
+    const { cookie, csrf } = await inbox.login('carol');
+    const events = await fetch(`${inbox.gateway.url}/inbox/events`, { headers: { cookie } });
+    await readEvent(events);
+    await inbox.fetchInbox('/inbox/logout', { cookie, form: { csrf } });
+    expect(await readEvent(events)).toContain('event: logout');
+  });
+});
+
+const readers = new WeakMap<Response, { reader: ReadableStreamDefaultReader<Uint8Array>; buffer: string }>();
+
+/** Ends a Server-Sent Events response read with `readEvent`. */
+async function closeEvents(response: Response): Promise<void> {
+  const state = readers.get(response);
+  await (state === undefined ? response.body?.cancel() : state.reader.cancel());
+}
+
+/** The next event (not comment) of a Server-Sent Events response. */
+async function readEvent(response: Response): Promise<string> {
+  let state = readers.get(response);
+  if (state === undefined) {
+    const body = response.body;
+    if (body === null) throw new Error('no body');
+    state = { reader: body.getReader(), buffer: '' };
+    readers.set(response, state);
+  }
+  const decoder = new TextDecoder();
+  for (;;) {
+    let end = state.buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = state.buffer.slice(0, end);
+      state.buffer = state.buffer.slice(end + 2);
+      if (block.includes('event: ')) return block;
+      end = state.buffer.indexOf('\n\n');
+    }
+    const { value, done } = await state.reader.read();
+    if (done) throw new Error('the stream ended');
+    state.buffer += decoder.decode(value, { stream: true });
+  }
+}
