@@ -145,6 +145,13 @@ export const REQUIREMENTS = {
   // ---- SQL and the PostgreSQL guard (issue 6) ----
 
   // ---- MCP proxy (issue 8) ----
+  'check.mcp-corpus-exact': '`airlock check` gives every mcp case of the corpus its expected verdict',
+  'mcp.annotations-never-lower':
+    'a tool annotation never makes a call safer than Airlock\'s catalog: an uncatalogued tool is never allowed on its hints',
+  'mcp.confusable-names-refused':
+    'tool names outside MCP\'s name format, or confusable with another listed name, are neither listed nor called',
+  'mcp.paths-checked':
+    'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
 
   // ---- REST adapter (issue 9) ----
 } as const satisfies Record<string, string>;
