@@ -1,0 +1,216 @@
+import { posix } from 'node:path';
+import { hasAny, parseOptions } from '../options.js';
+import { deletionLoss, globMatchesAll, isHarmlessDevice, resolvePath, splitGlob } from '../paths.js';
+import type { Arg, Finding, Handler, Invocation } from '../types.js';
+import { DYNAMIC_ARG, found, knownArg } from '../types.js';
+
+/** How a path operand would be lost: `cheap` (scratch, build output, a tracked file), `costly`, or not knowable. */
+type Judgment = { readonly loss: 'cheap' | 'costly' | 'unknown'; readonly id: string };
+
+/** Judges one operand that a command deletes or overwrites. */
+export function judgeLoss(arg: Arg, inv: Invocation, recursive: boolean): Judgment {
+  if (!arg.value.known) return { loss: 'unknown', id: '?' };
+  const text = arg.value.text;
+  if (arg.value.glob) {
+    const { dir, pattern } = splitGlob(text);
+    const folder = resolvePath(dir, inv.cwd);
+    if (folder === undefined) return { loss: 'unknown', id: text };
+    // A pattern that matches everything in a folder loses the folder's whole content.
+    if (globMatchesAll(pattern)) return { loss: deletionLoss(folder, true, inv.project), id: `${folder}/${pattern}` };
+    return { loss: deletionLoss(posix.join(folder, pattern), recursive, inv.project), id: `${folder}/${pattern}` };
+  }
+  const path = resolvePath(text, inv.cwd);
+  if (path === undefined) return { loss: 'unknown', id: text };
+  if (path.startsWith('/dev/')) return { loss: isHarmlessDevice(path) ? 'cheap' : 'costly', id: path };
+  return { loss: deletionLoss(path, recursive, inv.project), id: path };
+}
+
+/** One finding for a command that deletes or overwrites `operands`: its effect is the worst operand's. */
+export function lossFinding(operation: string, inv: Invocation, operands: readonly Arg[], recursive: boolean): Finding[] {
+  if (operands.length === 0) return found.read(operation);
+  const judged = operands.map((arg) => judgeLoss(arg, inv, recursive));
+  const targets = judged.map((item) => ({ type: 'path', id: item.id }));
+  if (judged.some((item) => item.loss === 'costly')) return found.destroy(operation, targets);
+  if (judged.some((item) => item.loss === 'unknown')) return found.unknown(operation, 'path known only at run time', targets);
+  return found.write(operation, targets);
+}
+
+/** A file written by a redirection or `tee`: truncation loses what was there, appending does not. */
+export function writeFinding(operation: string, inv: Invocation, arg: Arg, truncate: boolean): Finding[] {
+  if (arg.value.known && !arg.value.glob) {
+    const path = resolvePath(arg.value.text, inv.cwd);
+    if (path !== undefined && isHarmlessDevice(path)) return [];
+    if (path !== undefined && path.startsWith('/dev/')) return found.destroy(operation, [{ type: 'path', id: path }]);
+    if (!truncate && path !== undefined) return found.write(operation, [{ type: 'path', id: path }]);
+  }
+  return lossFinding(operation, inv, [arg], false);
+}
+
+const helpOnly = (inv: Invocation): boolean => inv.args.some((arg) => arg.value.text === '--help' || arg.value.text === '--version');
+
+const rm: Handler = (inv) => {
+  if (helpOnly(inv)) return found.read(`${inv.name} --help`);
+  const options = parseOptions(inv.args);
+  return lossFinding(inv.name, inv, options.operands, hasAny(options, '-r', '-R', '--recursive'));
+};
+
+/** Overwrites content in place: as costly as deleting a tree unless it is scratch or build output. */
+const overwriteInPlace: Handler = (inv) => {
+  if (helpOnly(inv)) return found.read(`${inv.name} --help`);
+  const options = parseOptions(inv.args, new Set(['-s', '--size', '-r', '--reference', '-n', '--iterations', '--random-source']));
+  return lossFinding(inv.name, inv, options.operands, true);
+};
+
+const dd: Handler = (inv) => {
+  const output = inv.args.find((arg) => !arg.value.known || arg.value.text.startsWith('of='));
+  if (output === undefined) return found.read('dd');
+  if (!output.value.known) return found.unknown('dd', 'operand known only at run time');
+  return lossFinding('dd of=', inv, [knownArg(output.value.text.slice(3))], true);
+};
+
+/** mv and cp: what the destination held is replaced; mv also takes sources away from their place. */
+function moveOrCopy(moves: boolean): Handler {
+  return (inv) => {
+    if (helpOnly(inv)) return found.read(`${inv.name} --help`);
+    const options = parseOptions(inv.args, new Set(['-t', '--target-directory', '-S', '--suffix']));
+    const noClobber = hasAny(options, '-n', '--no-clobber', '--update=none');
+    const target = options.values.get('-t') ?? options.values.get('--target-directory');
+    const operands = [...options.operands];
+    const destination = target !== undefined ? knownArg(target[0] ?? '') : operands.pop();
+    const judged: Arg[] = [];
+    if (moves) judged.push(...operands);
+    if (destination !== undefined && !noClobber) judged.push(destination);
+    if (judged.length === 0) return found.write(inv.name);
+    return lossFinding(inv.name, inv, judged, false);
+  };
+}
+
+const ln: Handler = (inv) => {
+  const options = parseOptions(inv.args, new Set(['-t', '--target-directory', '-S', '--suffix']));
+  if (!hasAny(options, '-f', '--force')) return found.write('ln');
+  const destination = options.operands[options.operands.length - 1];
+  return destination === undefined ? found.write('ln') : lossFinding('ln -f', inv, [destination], false);
+};
+
+const rsync: Handler = (inv) => {
+  const options = parseOptions(inv.args, new Set(['-e', '--rsh', '--exclude', '--include', '--filter', '-f', '--files-from', '--exclude-from', '--include-from', '--backup-dir', '--suffix', '--chmod', '--chown', '--log-file', '--password-file', '--port', '--timeout', '--bwlimit']));
+  const deletes = [...options.flags].some((flag) => flag.startsWith('--delete') || flag === '--remove-source-files' || flag === '--del');
+  const destination = options.operands[options.operands.length - 1];
+  if (destination === undefined) return found.read('rsync');
+  const dest = destination.value.text;
+  if (dest !== undefined && /^[^/]*:/.test(dest)) {
+    const target = [{ type: 'remote-path', id: dest }];
+    return deletes ? found.destroy('rsync --delete', target) : found.write('rsync', target);
+  }
+  return lossFinding(deletes ? 'rsync --delete' : 'rsync', inv, [destination], deletes);
+};
+
+/** find: -delete, -exec/-execdir/-ok (the command runs on what is found), -fprint files. */
+const find: Handler = async (inv) => {
+  const args = inv.args;
+  let index = 0;
+  const starts: Arg[] = [];
+  while (index < args.length) {
+    const text = args[index]?.value.text;
+    if (text !== undefined && (text.startsWith('-') || text === '(' || text === '!')) break;
+    starts.push(args[index] as Arg);
+    index++;
+  }
+  if (starts.length === 0) starts.push(knownArg('.'));
+  const names: string[] = [];
+  const findings: Finding[] = [];
+  let deletes = false;
+  while (index < args.length) {
+    const arg = args[index] as Arg;
+    const text = arg.value.text;
+    index++;
+    if (text === undefined) return found.unknown('find', 'expression known only at run time');
+    if (['-name', '-iname', '-path', '-ipath', '-wholename'].includes(text)) names.push(args[index]?.value.text ?? '*');
+    if (text === '-delete') deletes = true;
+    if (['-fprint', '-fprint0', '-fprintf', '-fls'].includes(text) && args[index] !== undefined) findings.push(...writeFinding(`find ${text}`, inv, args[index] as Arg, true));
+    if (['-exec', '-execdir', '-ok', '-okdir'].includes(text)) {
+      const command: Arg[] = [];
+      while (index < args.length && args[index]?.value.text !== ';' && args[index]?.value.text !== '+') command.push(args[index++] as Arg);
+      index++;
+      for (const start of starts) {
+        const found = foundPath(start, names);
+        const argv = command.map((part) => (part.value.text?.includes('{}') ? (found === undefined ? DYNAMIC_ARG : knownArg(part.value.text.replaceAll('{}', found))) : part));
+        findings.push(...(await inv.exec(argv)));
+      }
+    }
+  }
+  if (deletes) {
+    const paths = starts.map((start) => {
+      const path = foundPath(start, names);
+      return path === undefined ? DYNAMIC_ARG : knownArg(path);
+    });
+    findings.push(...lossFinding('find -delete', inv, paths, true));
+  }
+  return findings.length > 0 ? findings : found.read('find');
+};
+
+/** What `{}` stands for: under the start folder, named by the name filter when there is exactly one. */
+function foundPath(start: Arg, names: readonly string[]): string | undefined {
+  if (!start.value.known || start.value.glob) return undefined;
+  const base = start.value.text;
+  return names.length === 1 && !(names[0] ?? '').includes('/') ? posix.join(base, names[0] as string) : base;
+}
+
+const tee: Handler = (inv) => {
+  const options = parseOptions(inv.args);
+  const append = hasAny(options, '-a', '--append');
+  return options.operands.flatMap((arg) => writeFinding('tee', inv, arg, !append)).concat(found.read('tee'));
+};
+
+const sed: Handler = (inv) => {
+  const options = parseOptions(inv.args, new Set(['-e', '--expression', '-f', '--file', '-l', '--line-length']));
+  const inPlace = [...options.flags].some((flag) => flag === '-i' || flag.startsWith('--in-place'));
+  if (!inPlace) return found.read('sed');
+  const files = options.values.has('-e') || options.values.has('--expression') || options.values.has('-f') ? options.operands : options.operands.slice(1);
+  return lossFinding('sed -i', inv, files, false).map((finding) => (finding.effect === 'destructive' ? finding : { ...finding, effect: finding.effect === 'read' ? 'write' : finding.effect }));
+};
+
+/** Always destroys: filesystems, partitions, secure erase. */
+const alwaysDestroys: Handler = (inv) => {
+  if (helpOnly(inv)) return found.read(`${inv.name} --help`);
+  const targets = inv.args.filter((arg) => arg.value.known && !arg.value.text.startsWith('-')).map((arg) => ({ type: 'path', id: arg.value.text ?? '' }));
+  return found.destroy(inv.name, targets);
+};
+
+const crontab: Handler = (inv) => (inv.args.some((arg) => arg.value.text === '-r' || !arg.value.known) ? found.destroy('crontab -r') : inv.args.some((arg) => arg.value.text === '-l') ? found.read('crontab -l') : found.write('crontab'));
+
+/** File commands by name. */
+export const FILE_HANDLERS: Readonly<Record<string, Handler>> = {
+  rm,
+  unlink: rm,
+  srm: overwriteInPlace,
+  shred: overwriteInPlace,
+  wipe: overwriteInPlace,
+  truncate: overwriteInPlace,
+  dd,
+  mv: moveOrCopy(true),
+  cp: moveOrCopy(false),
+  install: moveOrCopy(false),
+  ln,
+  rsync,
+  find,
+  tee,
+  sed,
+  gsed: sed,
+  crontab,
+  mkfs: alwaysDestroys,
+  'mkfs.ext4': alwaysDestroys,
+  'mkfs.xfs': alwaysDestroys,
+  'mkfs.vfat': alwaysDestroys,
+  mke2fs: alwaysDestroys,
+  fdisk: alwaysDestroys,
+  sfdisk: alwaysDestroys,
+  parted: alwaysDestroys,
+  wipefs: alwaysDestroys,
+  sgdisk: alwaysDestroys,
+  blkdiscard: alwaysDestroys,
+  shutdown: alwaysDestroys,
+  reboot: alwaysDestroys,
+  halt: alwaysDestroys,
+  poweroff: alwaysDestroys,
+};

@@ -1,0 +1,64 @@
+import type { Effect, JsonValue } from '../../core/index.js';
+import type { Word } from './ast.js';
+import type { WordValue } from './words.js';
+
+/** One thing a command line would do, before it becomes an `Action`. */
+export interface Finding {
+  readonly operation: string;
+  readonly effect: Effect;
+  readonly targets: readonly FindingTarget[];
+}
+
+/** A target of a finding: `{type: 'path', id: '/srv/data'}`, `{type: 'git-ref', id: 'origin/main'}`… */
+export interface FindingTarget {
+  readonly type: string;
+  readonly id: string;
+  readonly attrs?: Readonly<Record<string, JsonValue>>;
+}
+
+/** One argument of a command: the word and what it expands to. */
+export interface Arg {
+  readonly word: Word | undefined;
+  readonly value: WordValue;
+}
+
+/** What a command's standard input is, when it matters (shells and database clients read code from it). */
+export type Stdin = { readonly kind: 'none' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'opaque' };
+
+/** Everything a command handler knows about one invocation. */
+export interface Invocation {
+  /** The command name as written, without its folder (`/bin/rm` → `rm`). */
+  readonly name: string;
+  readonly args: readonly Arg[];
+  /** Working directory at this point (after `cd`), or undefined when it cannot be known. */
+  readonly cwd: string | undefined;
+  /** The project: the working directory the command line was handed over in. */
+  readonly project: string | undefined;
+  readonly stdin: Stdin;
+  readonly upstream: string;
+  /** Classifies another command line (bash -c, eval, here-documents to sh) in this context. */
+  shell(code: string): Promise<Finding[]>;
+  /** Classifies another argument vector (sudo, env, xargs, find -exec…) in this context. */
+  exec(args: readonly Arg[], stdin?: Stdin): Promise<Finding[]>;
+}
+
+/** Judges one command; returns what it would do. */
+export type Handler = (invocation: Invocation) => Finding[] | Promise<Finding[]>;
+
+/** Shorthands for handler results. */
+export const found = {
+  read: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'read', targets }],
+  write: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'write', targets }],
+  destroy: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'destructive', targets }],
+  unknown: (operation: string, why: string, targets: readonly FindingTarget[] = []): Finding[] => [
+    { operation: `${operation} (${why})`, effect: 'unknown', targets },
+  ],
+};
+
+/** A known argument (for wrappers that synthesize argv, e.g. find -exec's `{}`). */
+export function knownArg(text: string): Arg {
+  return { word: undefined, value: { known: true, text, glob: false } };
+}
+
+/** An argument that only the run knows (xargs' input). */
+export const DYNAMIC_ARG: Arg = { word: undefined, value: { known: false } };
