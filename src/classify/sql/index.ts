@@ -1,15 +1,38 @@
+/**
+ * The PostgreSQL classifier: PostgreSQL's own parser (libpg-query) turns SQL into statements,
+ * and each statement's parse tree (never its text) decides its effect.
+ *
+ * For the wire proxy:
+ * - `await loadSqlParser()` once at start; then the synchronous functions may be used.
+ * - `classifySqlCached(text, upstream)`: the hot path for a Query or Parse message text; one
+ *   frozen action per statement, digest `digestSqlText(text)`, cached by exact text.
+ * - `classifySqlTextSync(text, upstream, { preparedStatement })`: the same, resolving a SQL-level
+ *   `EXECUTE name` through the session's earlier `PREPARE name AS …` text (uncached).
+ * - `analyzeSql(text)`: the statement list, each with its own text, digest and judgment
+ *   (operation, effect, reversible, targets); `parsed: false` when the server would reject it.
+ * - `fingerprintSql(text)`: libpg-query's fingerprint, for grouping in logs or metrics only.
+ */
 import type { Action } from '../../core/index.js';
-import { digestRequest } from '../../core/index.js';
 import type { Classifier } from '../classifier.js';
+import { classifySqlCorpusInput } from './corpus-classifier.js';
+import { classifySqlText as classifyText } from './sql-classifier.js';
 
-/** The sql surface's classifier (corpus input shape); undefined until it is built. */
-export const SQL_CLASSIFIER: Classifier | undefined = undefined;
+export type { SqlTarget } from './findings.js';
+export type { ClassifiedStatement, SqlAnalysis } from './sql-classifier.js';
+export type { SessionKnowledge, StatementJudgment } from './statement-judge.js';
+export { SQL_CACHE_MAX_ENTRIES, SQL_CACHE_MAX_TEXT_CHARS, classifySqlCached } from './classification-cache.js';
+export { SQL_CORPUS_UPSTREAM, classifySqlCorpusInput } from './corpus-classifier.js';
+export { analyzeSql, classifySqlTextSync, digestSqlText, toSqlActions } from './sql-classifier.js';
+export { fingerprintSql, isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
+
+/** The sql surface's classifier (corpus input shape `{ sql }` or `{ extended: [...] }`). */
+export const SQL_CLASSIFIER: Classifier | undefined = classifySqlCorpusInput;
 
 /**
- * Classifies PostgreSQL text (one or several statements) with the real parser. Shared by the
- * PostgreSQL guard, the shell classifier (`psql -c`) and the MCP proxy (SQL arguments).
- * PLACEHOLDER until the SQL classifier lands: everything is `unknown`.
+ * Classifies PostgreSQL text (one or several statements) with the real parser: one action per
+ * statement, each carrying `digestSqlText(sql)`. Shared by the PostgreSQL guard, the shell
+ * classifier (`psql -c`) and the MCP proxy (SQL arguments). Never throws for bad SQL.
  */
 export async function classifySqlText(sql: string, upstream: string): Promise<Action[]> {
-  return [{ upstream, surface: 'sql', operation: 'SQL', effect: 'unknown', reversible: false, targets: [], digest: digestRequest({ sql }) }];
+  return classifyText(sql, upstream);
 }

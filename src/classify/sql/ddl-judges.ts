@@ -1,0 +1,193 @@
+import { isTrustedBuiltinName } from './builtin-functions.js';
+import type { Findings } from './findings.js';
+import type { PgObject } from './parse-node.js';
+import { asNode, asObject, dottedName, listField, relationName, stringField, stringValue } from './parse-node.js';
+import type { StatementHandler } from './statement-handler.js';
+import { walkTree } from './tree-walk.js';
+
+/** `OBJECT_TABLE` → `table`, `OBJECT_MATVIEW` → `matview`. */
+function objectType(objtype: string | undefined): string {
+  return (objtype ?? 'OBJECT_UNKNOWN').replace(/^OBJECT_/, '').toLowerCase();
+}
+
+/** The name of one object of a DROP / COMMENT / ALTER … OWNER list, whatever its node shape. */
+function objectName(item: unknown): string | undefined {
+  const node = asNode(item);
+  if (node === undefined) return undefined;
+  switch (node.type) {
+    case 'List':
+      return dottedName(listField(node.body, 'items'));
+    case 'String':
+      return stringValue(item);
+    case 'ObjectWithArgs':
+      return dottedName(listField(node.body, 'objname'));
+    case 'TypeName':
+      return dottedName(listField(node.body, 'names'));
+    default:
+      return undefined;
+  }
+}
+
+/** DROP of anything destroys it (and with CASCADE, what depends on it). */
+const judgeDrop: StatementHandler = (body, findings) => {
+  const type = objectType(stringField(body, 'removeType'));
+  findings.raise('destructive');
+  findings.loseRows();
+  const cascade = stringField(body, 'behavior') === 'DROP_CASCADE';
+  for (const item of listField(body, 'objects')) findings.touch(type, objectName(item) ?? '?', { cascade });
+  return `DROP ${type.toUpperCase()}`;
+};
+
+const judgeDropDatabase: StatementHandler = (body, findings) => {
+  findings.raise('destructive');
+  findings.loseRows();
+  findings.touch('database', stringField(body, 'dbname'));
+  return 'DROP DATABASE';
+};
+
+// ALTER TABLE sub-commands that lose data or switch off a safeguard (triggers that audit or
+// enforce, row-level security) or hand the table to another owner.
+const DESTRUCTIVE_ALTER_TABLE = new Set([
+  'AT_AlterColumnType', // rewrites every value through a cast (or a USING expression): can lose data
+  'AT_DisableTrig', 'AT_DisableTrigAll', 'AT_DisableTrigUser', 'AT_DisableRule',
+  'AT_DisableRowSecurity', 'AT_NoForceRowSecurity', 'AT_ChangeOwner',
+]);
+
+/** ALTER TABLE: any `DROP …` sub-command is destructive, like the ones listed above. */
+const judgeAlterTable: StatementHandler = (body, findings, context, depth) => {
+  const table = relationName(asObject(body['relation']));
+  findings.raise('write');
+  for (const item of listField(body, 'cmds')) {
+    const command = asNode(item)?.body;
+    const subtype = stringField(command, 'subtype') ?? '';
+    if (subtype.startsWith('AT_Drop') || DESTRUCTIVE_ALTER_TABLE.has(subtype)) {
+      findings.raise('destructive');
+      findings.loseRows();
+      const name = stringField(command, 'name');
+      if (name !== undefined && table !== undefined) findings.touch(alteredPart(subtype), `${table}.${name}`, { change: subtype });
+    }
+  }
+  walkTree(body, findings, context, depth + 1);
+  return `ALTER ${objectType(stringField(body, 'objtype')).toUpperCase()}`;
+};
+
+/** What the name of an ALTER TABLE sub-command names. */
+function alteredPart(subtype: string): string {
+  if (subtype.includes('Constraint')) return 'constraint';
+  if (subtype.includes('Trig')) return 'trigger';
+  if (subtype.includes('Rule')) return 'rule';
+  return 'column';
+}
+
+// judgment: maintenance rewrites storage but keeps every row (VACUUM FULL included).
+const judgeVacuum: StatementHandler = (body, findings, context, depth) => {
+  findings.raise('write');
+  walkTree(body, findings, context, depth + 1);
+  return body['is_vacuumcmd'] === true ? 'VACUUM' : 'ANALYZE';
+};
+
+const judgeCreateSchema: StatementHandler = (body, findings, context, depth) => {
+  findings.raise('write');
+  findings.touch('schema', stringField(body, 'schemaname'));
+  walkTree(body, findings, context, depth + 1);
+  return 'CREATE SCHEMA';
+};
+
+/** ALTER DOMAIN … DROP CONSTRAINT / DROP NOT NULL ('X', 'N'). */
+const judgeAlterDomain: StatementHandler = (body, findings, context, depth) => {
+  const subtype = stringField(body, 'subtype');
+  findings.raise(subtype === 'X' || subtype === 'N' ? 'destructive' : 'write');
+  findings.touch('domain', dottedName(listField(body, 'typeName')));
+  walkTree(body, findings, context, depth + 1);
+  return 'ALTER DOMAIN';
+};
+
+// Settings that switch off safeguards or load code; any other SET only tunes the session.
+const DESTRUCTIVE_SETTINGS = new Set([
+  'role', 'session_authorization', 'session_replication_role', 'allow_system_table_mods',
+  'zero_damaged_pages', 'ignore_system_indexes', 'ignore_checksum_failure', 'ignore_invalid_pages',
+]);
+const OPAQUE_SETTINGS = new Set(['session_preload_libraries', 'local_preload_libraries', 'dynamic_library_path', 'jit_provider']);
+
+/**
+ * SET / RESET. Becoming another role, disabling triggers and foreign keys
+ * (session_replication_role) and similar are destructive; a search_path that puts a schema
+ * before pg_catalog lets user functions shadow built-ins, so what later calls do is unknown.
+ */
+const judgeSet: StatementHandler = (body, findings) => {
+  const kind = stringField(body, 'kind');
+  const name = stringField(body, 'name');
+  const setting = kind === 'VAR_SET_VALUE' || kind === 'VAR_SET_CURRENT';
+  if (!setting || name === undefined) return kind === 'VAR_RESET' || kind === 'VAR_RESET_ALL' ? 'RESET' : 'SET';
+  if (DESTRUCTIVE_SETTINGS.has(name)) findings.raise('destructive');
+  else if (OPAQUE_SETTINGS.has(name) || (name === 'search_path' && shadowsCatalog(body))) findings.raise('unknown');
+  if (findings.effect !== 'read') findings.touch('setting', name);
+  return 'SET';
+};
+
+function shadowsCatalog(body: PgObject): boolean {
+  const schemas = listField(body, 'args').map((arg) => stringField(asObject(asNode(arg)?.body['sval']), 'sval'));
+  const position = schemas.indexOf('pg_catalog');
+  return position > 0 || (position < 0 && schemas.includes(undefined));
+}
+
+/**
+ * CREATE FUNCTION / PROCEDURE: defining code runs nothing (calls to it are judged unknown),
+ * but replacing a function changes what existing triggers, views and callers run, and a new
+ * function named like a trusted built-in can capture calls to it.
+ */
+const judgeCreateFunction: StatementHandler = (body, findings, context, depth) => {
+  const name = listField(body, 'funcname').map((item) => stringValue(item) ?? '?');
+  const shortName = name[name.length - 1] ?? '?';
+  const replaces = body['replace'] === true;
+  findings.raise(replaces || isTrustedBuiltinName(shortName) ? 'unknown' : 'write');
+  findings.touch('function', name.join('.'));
+  // The body (AS '…' or BEGIN ATOMIC …) runs only when called.
+  walkTree(body, findings, context, depth + 1, new Set(['sql_body', 'options']));
+  return body['is_procedure'] === true ? 'CREATE PROCEDURE' : 'CREATE FUNCTION';
+};
+
+const judgeTransaction: StatementHandler = (body, findings) => {
+  const kind = stringField(body, 'kind') ?? '';
+  // COMMIT PREPARED makes durable whatever an earlier session did; Airlock cannot see it.
+  if (kind === 'TRANS_STMT_COMMIT_PREPARED') findings.raise('unknown');
+  if (kind === 'TRANS_STMT_ROLLBACK_PREPARED') findings.raise('write');
+  return kind.replace(/^TRANS_STMT_/, '').replace(/_/g, ' ') || 'TRANSACTION';
+};
+
+const judgeCall: StatementHandler = (body, findings, context, depth) => {
+  findings.raise('unknown');
+  findings.touch('procedure', dottedName(listField(asObject(body['funccall']), 'funcname')));
+  walkTree(body, findings, context, depth + 1);
+  return 'CALL';
+};
+
+/** Role statements: the role is the target. */
+function roleChange(operation: string): StatementHandler {
+  return (body, findings, context, depth) => {
+    findings.raise('destructive');
+    const role = asObject(body['role']);
+    findings.touch('role', stringField(role, 'rolename') ?? stringField(body, 'role'));
+    for (const item of listField(body, 'roles')) findings.touch('role', stringField(asNode(item)?.body, 'rolename'));
+    walkTree(body, findings, context, depth + 1);
+    return operation;
+  };
+}
+
+/** Handlers of statements whose judgment depends on their details. */
+export const DDL_HANDLERS: Readonly<Record<string, StatementHandler>> = {
+  DropStmt: judgeDrop,
+  DropdbStmt: judgeDropDatabase,
+  VacuumStmt: judgeVacuum,
+  CreateSchemaStmt: judgeCreateSchema,
+  AlterTableStmt: judgeAlterTable,
+  AlterDomainStmt: judgeAlterDomain,
+  VariableSetStmt: judgeSet,
+  CreateFunctionStmt: judgeCreateFunction,
+  TransactionStmt: judgeTransaction,
+  CallStmt: judgeCall,
+  CreateRoleStmt: roleChange('CREATE ROLE'),
+  AlterRoleStmt: roleChange('ALTER ROLE'),
+  AlterRoleSetStmt: roleChange('ALTER ROLE SET'),
+  DropRoleStmt: roleChange('DROP ROLE'),
+};

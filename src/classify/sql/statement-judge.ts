@@ -1,0 +1,140 @@
+import type { Effect } from '../../core/index.js';
+import { DDL_HANDLERS } from './ddl-judges.js';
+import { DML_HANDLERS } from './dml-judges.js';
+import { Findings } from './findings.js';
+import type { SqlTarget } from './findings.js';
+import type { PgNode } from './parse-node.js';
+import { asNode, stringField } from './parse-node.js';
+import { STATEMENT_EFFECTS } from './statement-effects.js';
+import type { StatementHandler } from './statement-handler.js';
+import { parseSql } from './sql-parser.js';
+import type { WalkContext } from './tree-walk.js';
+import { collectCteNames, walkTree } from './tree-walk.js';
+
+/** The judgment of one statement. */
+export interface StatementJudgment {
+  /** The statement's SQL name: `SELECT`, `DROP TABLE`, `EXECUTE`, … */
+  readonly operation: string;
+  readonly effect: Effect;
+  readonly reversible: boolean;
+  readonly targets: readonly SqlTarget[];
+}
+
+/** What the judge may know about the session a statement runs in. */
+export interface SessionKnowledge {
+  /**
+   * The text of the SQL-level `PREPARE name AS …` statement the session ran earlier under this
+   * name, if the caller tracked it. Without it `EXECUTE name` is unknown.
+   */
+  readonly preparedStatement?: (name: string) => string | undefined;
+}
+
+// The result of judging what a `PREPARE` prepared; `null` once deallocated.
+type PreparedEntry = Findings | null;
+
+/**
+ * Judges the statements of one SQL string in order. It remembers what a `PREPARE` earlier in
+ * the same string prepared, so `PREPARE p AS DELETE …; EXECUTE p` is judged as the DELETE.
+ */
+export class StatementJudge {
+  private readonly prepared = new Map<string, PreparedEntry>();
+  private allDeallocated = false;
+
+  constructor(private readonly session: SessionKnowledge = {}) {}
+
+  /** Judges one statement (a parse tree root). Never throws. */
+  judge(node: PgNode): StatementJudgment {
+    const findings = new Findings();
+    let operation: string;
+    try {
+      operation = this.judgeInto(node, findings, 0);
+    } catch {
+      // SECURITY: a tree too deep (TreeTooDeepError), or any bug, must still give a
+      // judgeable statement, and one that is held.
+      findings.raise('unknown');
+      operation = operationName(node.type);
+    }
+    return { operation, effect: findings.effect, reversible: findings.reversible, targets: findings.targets };
+  }
+
+  private judgeInto(node: PgNode, findings: Findings, depth: number): string {
+    const context: WalkContext = {
+      cteNames: collectCteNames(node.body),
+      judgeNested: (nested, into, nestedDepth) => {
+        this.dispatch(nested, into, context, nestedDepth);
+      },
+    };
+    return this.dispatch(node, findings, context, depth);
+  }
+
+  private dispatch(node: PgNode, findings: Findings, context: WalkContext, depth: number): string {
+    const handler = this.handlers[node.type] ?? DML_HANDLERS[node.type] ?? DDL_HANDLERS[node.type];
+    if (handler !== undefined) return handler(node.body, findings, context, depth);
+    const known = STATEMENT_EFFECTS[node.type];
+    findings.raise(known?.[1] ?? 'unknown');
+    walkTree(node.body, findings, context, depth + 1);
+    return known?.[0] ?? operationName(node.type);
+  }
+
+  // Statements whose judgment depends on what came before them in the session.
+  private readonly handlers: Readonly<Record<string, StatementHandler>> = {
+    PrepareStmt: (body, findings, context, depth) => {
+      const prepared = new Findings();
+      const query = asNode(body['query']);
+      if (query === undefined) prepared.raise('unknown');
+      else context.judgeNested(query, prepared, depth + 1);
+      // judgment: preparing runs nothing, but a PREPARE is held like what it prepares, so
+      // a destructive statement cannot be staged without a human seeing it.
+      findings.absorb(prepared);
+      const name = stringField(body, 'name');
+      if (name !== undefined) this.prepared.set(name, prepared);
+      return 'PREPARE';
+    },
+    ExecuteStmt: (body, findings, context, depth) => {
+      const name = stringField(body, 'name') ?? '';
+      const prepared = this.preparedFindings(name);
+      if (prepared === undefined) {
+        findings.raise('unknown');
+        findings.touch('prepared_statement', name);
+      } else {
+        findings.absorb(prepared);
+      }
+      walkTree(body['params'], findings, context, depth + 1);
+      return 'EXECUTE';
+    },
+    DeallocateStmt: (body) => {
+      const name = stringField(body, 'name');
+      if (name === undefined || body['isall'] === true) {
+        this.prepared.clear();
+        this.allDeallocated = true;
+      } else {
+        this.prepared.set(name, null);
+      }
+      return 'DEALLOCATE';
+    },
+  };
+
+  /** What `EXECUTE name` runs, if known: prepared earlier in this string, else in the session. */
+  private preparedFindings(name: string): Findings | undefined {
+    const local = this.prepared.get(name);
+    if (local !== undefined) return local ?? undefined;
+    if (this.allDeallocated) return undefined;
+    const text = this.session.preparedStatement?.(name);
+    if (text === undefined) return undefined;
+    const parsed = parseSql(text);
+    const root = parsed.ok && parsed.statements.length === 1 ? parsed.statements[0]?.node : undefined;
+    if (root?.type !== 'PrepareStmt' || stringField(root.body, 'name') !== name) return undefined;
+    // A fresh judge: the session's PREPARE is judged on its own, as when it ran.
+    const findings = new Findings();
+    new StatementJudge().judgeInto(root, findings, 0);
+    return findings;
+  }
+}
+
+/** `AlterTableSpaceOptionsStmt` → `ALTER TABLE SPACE OPTIONS`: a readable name for kinds without one. */
+function operationName(type: string): string {
+  return type
+    .replace(/Stmt$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+}
