@@ -143,6 +143,15 @@ export const REQUIREMENTS = {
   // ---- shell and agent hooks (issue 7) ----
 
   // ---- SQL and the PostgreSQL guard (issue 6) ----
+  'check.sql-corpus-exact': 'the sql classifier gives every sql case of the corpus its expected verdict',
+  'sql.parse-tree-decides':
+    'SQL is judged by PostgreSQL\'s parse tree, never its text: comments, quoting, case, dollar quotes and escapes change nothing',
+  'sql.destruction-classified':
+    'DROP, TRUNCATE, DELETE/UPDATE/MERGE reaching every row (tautologies included), ALTER … DROP, writable CTEs, EXPLAIN ANALYZE of them, COPY … PROGRAM and role or privilege changes are destructive',
+  'sql.opaque-code-unknown':
+    'DO, CALL, user or unvetted functions and operators, and EXECUTE of a statement not known to be prepared are never read or write',
+  'sql.every-statement-judged':
+    'every statement of a multi-statement string and every statement prepared through Parse is judged; text the parser rejects is unknown',
 
   // ---- MCP proxy (issue 8) ----
   'check.mcp-corpus-exact': '`airlock check` gives every mcp case of the corpus its expected verdict',

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../core/index.js';
+import { verifies } from '../../../test/requirements.js';
+import { classifierFor } from '../classifier.js';
 import { classifySqlCorpusInput } from './corpus-classifier.js';
 
 interface CorpusCase {
@@ -32,10 +34,12 @@ describe('sql corpus cases', () => {
 
   describe.each([
     ['the sql classifier', classifySqlCorpusInput],
+    ['the registered classifier', async (input: unknown) => (await classifierFor('sql')?.(input)) ?? []],
   ])('through %s', (_name, classify) => {
     it.each(CASES.map((item) => [item.id, item.technique, item] as const))(
       '%s (%s) is judged as the corpus expects',
       async (_id, _technique, item) => {
+        verifies('check.sql-corpus-exact');
         const actions = await classify(item.input);
         expect(outcome(actions)).toBe(item.expect);
         for (const action of actions) expect(action.surface).toBe('sql');
