@@ -163,6 +163,15 @@ export const REQUIREMENTS = {
     'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
 
   // ---- REST adapter (issue 9) ----
+  'check.http-corpus-exact': '`airlock check` gives every http case of the corpus its expected verdict',
+  'http.catalogs-validated':
+    'every shipped REST catalog passes the catalog schema; an invalid catalog is refused naming each field',
+  'http.ambiguous-is-unknown':
+    'a REST request a server could read differently (framing, host, method override, encoded or dot path, duplicate keys, untyped operation body) is unknown, never allowed',
+  'http.unlisted-write-held':
+    'on a known platform an endpoint the catalog does not list is a read for GET/HEAD/OPTIONS and held otherwise; an unknown host is unknown',
+  'http.body-carries-operation':
+    'where the body names the operation (force-moved refs, AWS Action/X-Amz-Target, S3 multi-delete, SkipFinalSnapshot) it decides the classification',
 } as const satisfies Record<string, string>;
 
 /** The id of one security invariant; a misspelt id is a type error. */
