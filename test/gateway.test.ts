@@ -82,7 +82,7 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(extensions['pollUrl']).toBe(`${airlock.gateway.url}/approvals/${String(extensions['approvalId'])}`);
     expect(volumeExists(INCIDENT_IDS.stagingScratchVolume)).toBe(true);
 
-    const poll = async () => (await fetch(String(extensions['pollUrl']))).json();
+    const poll = async () => (await fetch(String(extensions['pollUrl']), { headers: { authorization: `Bearer ${staging}` } })).json();
     expect(await poll()).toMatchObject({ state: 'pending', needed: 1, approvals: 0 });
     await airlock.approve(String(extensions['approvalId']));
     expect(await poll()).toMatchObject({ state: 'approved', approvals: 1 });

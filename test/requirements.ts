@@ -139,6 +139,25 @@ export const REQUIREMENTS = {
     'the inbox approves an irreversible production action only with its target ids typed',
   'inbox.audit-timeline': 'an approval\'s page shows its audit records: decisions and transitions, naming who',
   'inbox.live-list': 'the pending list is pushed to a logged-in approver as it changes',
+  'webhook.signed':
+    'every webhook is signed with HMAC-SHA256 over `t.body` and verifies with the documented recipe',
+  'webhook.every-event':
+    'a webhook goes out for every new pending approval and every decision (approved, denied, expired, cancelled, executed)',
+  'webhook.never-blocks':
+    'a receiver that is down or slow delays no request and decides nothing; deliveries are retried with backoff from a persisted log',
+  'webhook.link-never-approves':
+    'the approval link in a webhook leads to the inbox login; following it changes nothing',
+  'agent.reads-own-approval-only':
+    'an agent reads only approvals of its own grant; another\'s, or none, answers 404 alike',
+  'approval.modified-request-held':
+    'a request differing in one byte of its canonical form does not pass on another request\'s approval',
+  'approval.expired-in-background': 'pending approvals past their expiry are expired by `airlock serve` itself, audited',
+  'undo.runs-after-window-once':
+    'a delayed approved action is run by Airlock once, after its undo window, never by the agent\'s retry',
+  'undo.cancel-stops-it': 'an approver who cancels within the undo window stops the action from ever running',
+  'undo.held-request-has-no-credential': 'a stored held request carries neither the agent token nor any credential',
+  'undo.crash-never-runs-twice':
+    'after SIGKILL and restart, pending approvals and delayed actions resume, and nothing runs twice; a claimed action without a result is marked unknown, not rerun',
 
   // ---- shell and agent hooks (issue 7) ----
 
@@ -163,15 +182,6 @@ export const REQUIREMENTS = {
     'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
 
   // ---- REST adapter (issue 9) ----
-  'check.http-corpus-exact': '`airlock check` gives every http case of the corpus its expected verdict',
-  'http.catalogs-validated':
-    'every shipped REST catalog passes the catalog schema; an invalid catalog is refused naming each field',
-  'http.ambiguous-is-unknown':
-    'a REST request a server could read differently (framing, host, method override, encoded or dot path, duplicate keys, untyped operation body) is unknown, never allowed',
-  'http.unlisted-write-held':
-    'on a known platform an endpoint the catalog does not list is a read for GET/HEAD/OPTIONS and held otherwise; an unknown host is unknown',
-  'http.body-carries-operation':
-    'where the body names the operation (force-moved refs, AWS Action/X-Amz-Target, S3 multi-delete, SkipFinalSnapshot) it decides the classification',
 } as const satisfies Record<string, string>;
 
 /** The id of one security invariant; a misspelt id is a type error. */

@@ -25,7 +25,7 @@ export function approvalServiceOf(context: CliContext): ApprovalService {
   });
 }
 
-/** Registers `airlock approvals list | show | approve | deny`. */
+/** Registers `airlock approvals list | show | approve | deny | cancel`. */
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('review and decide held requests');
   approvals
@@ -76,6 +76,17 @@ export function registerApprovalCommands(program: Command): void {
       withContext(command, async (context) => {
         const approval = await approvalServiceOf(context).deny(id, flags.as, flags.reason, readApproverCredential());
         report(approval, context, flags.json === true, `denied ${id} as ${flags.as}`);
+      }),
+    );
+  approvals
+    .command('cancel <id>')
+    .description(`cancel as an approver (also within a delayed action's undo window); the credential comes from $${APPROVER_CREDENTIAL_ENV}`)
+    .requiredOption('--as <name>', 'your approver name')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { as: string; json?: boolean }, command: Command) =>
+      withContext(command, async (context) => {
+        const approval = await approvalServiceOf(context).cancelAsApprover(id, flags.as, readApproverCredential());
+        report(approval, context, flags.json === true, `cancelled ${id} as ${flags.as}`);
       }),
     );
 }

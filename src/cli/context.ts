@@ -51,6 +51,7 @@ export function createFirewall(loaded: LoadedConfig, store: Store, engine: Polic
     decide: decideOptionsOf(loaded),
     freeze: { maxDenials: freeze.maxDenials, windowMs: freeze.window },
     approvals: { ttlMs: approvals.ttl, denyEndsIt: approvals.denyEndsIt, ownerMayApprove: approvals.ownerMayApprove },
+    undo: approvals.undo.map((rule) => ({ upstreams: rule.upstreams, operations: rule.operations, effects: rule.effects, delayMs: rule.delay })),
   });
 }
 

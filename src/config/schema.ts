@@ -48,6 +48,20 @@ export const configSchema = z.strictObject({
       denyEndsIt: z.boolean().default(true),
       // Off by default: the human who directed the agent should not be its only check.
       ownerMayApprove: z.boolean().default(false),
+      // Delayed actions: once approved, Airlock itself runs the held request after `delay`
+      // unless an approver cancels (`airlock approvals cancel ID`). GraphQL upstreams only.
+      undo: z
+        .array(
+          z.strictObject({
+            delay: duration,
+            upstreams: z.array(z.string().min(1)).min(1).default(['*']),
+            operations: z.array(z.string().min(1)).min(1).default(['*']),
+            effects: z.array(z.enum(['read', 'write', 'destructive', 'unknown'])).min(1).default(['destructive']),
+          }),
+        )
+        .default([]),
+      // How often `airlock serve` expires lapsed approvals and runs due delayed actions.
+      sweepInterval: duration.prefault('1s'),
     })
     .prefault({}),
   tokens: z
@@ -55,6 +69,34 @@ export const configSchema = z.strictObject({
     .prefault({}),
   freeze: z
     .strictObject({ maxDenials: z.number().int().min(1).default(5), window: duration.prefault('10m') })
+    .prefault({}),
+  // Signed webhooks on every new pending approval and every decision (docs/webhooks.md).
+  webhooks: z
+    .strictObject({
+      // Where humans reach Airlock, for approval links (`/inbox/approvals/ID`); default the gateway URL.
+      publicUrl: z.string().url().optional(),
+      endpoints: z
+        .record(
+          z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'endpoint names are lowercase letters, digits and dashes'),
+          z
+            .strictObject({
+              url: z.string().url().optional(),
+              // A Slack incoming-webhook URL is itself a secret: name its variable instead.
+              urlEnv: envVarName.optional(),
+              format: z.enum(['json', 'slack']).default('json'),
+              // SECURITY: the HMAC signing secret, named by its environment variable.
+              secretEnv: envVarName.optional(),
+              events: z.array(z.string().min(1)).min(1).optional(),
+            })
+            .refine((e) => (e.url === undefined) !== (e.urlEnv === undefined), 'give exactly one of url and urlEnv')
+            .refine((e) => e.format === 'slack' || e.secretEnv !== undefined, 'a json endpoint needs secretEnv to sign with'),
+        )
+        .default({}),
+      maxAttempts: z.number().int().min(1).max(50).default(10),
+      initialBackoff: duration.prefault('2s'),
+      maxBackoff: duration.prefault('10m'),
+      timeout: duration.prefault('5s'),
+    })
     .prefault({}),
   upstreams: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'upstream names are lowercase letters, digits and dashes'), upstream).default({}),
 });

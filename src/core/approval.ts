@@ -60,6 +60,13 @@ export interface ApprovalV1 {
   readonly reasons: readonly string[];
   /** When it left `pending` (or `approved`, for the final states). */
   readonly decidedAt?: number;
+  /**
+   * Set for a delayed (undo-window) action: once approved, Airlock itself runs the stored request
+   * this long after approval unless an approver cancels; the agent's own retry never passes.
+   */
+  readonly undoWindowMs?: number;
+  /** When Airlock runs a delayed action; set at approval. */
+  readonly runAt?: number;
 }
 
 /** The current version of an approval. */
@@ -143,6 +150,8 @@ export function applyApprovalEvent(
       return cancel(approval, event.actor, now);
     case 'execute':
       if (approval.state !== 'approved') return refuse('not-approved', `approval \`${approval.id}\` is ${approval.state}`);
+      // INVARIANT: a delayed action runs only once its undo window has passed.
+      if (approval.runAt !== undefined && now < approval.runAt) return refuse('not-due', `approval \`${approval.id}\` runs at ${approval.runAt}`);
       return ok({ ...approval, state: 'executed', decidedAt: now });
   }
 }
@@ -159,7 +168,16 @@ function approve(approval: Approval, actor: string, now: number, rules: Approval
   const approvals = [...approval.approvals, { approver: actor, at: now }];
   // INVARIANT: approved only once `needed` distinct humans approved.
   const reached = new Set(approvals.map((vote) => vote.approver)).size >= approval.needed;
-  return ok({ ...approval, approvals, ...(reached ? { state: 'approved', decidedAt: now } : {}) });
+  if (!reached) return ok({ ...approval, approvals });
+  return ok({ ...approval, approvals, state: 'approved', decidedAt: now, ...scheduled(approval, now) });
+}
+
+// A delayed action is scheduled when approved; it stays approved (not expired) for one more ttl
+// after its run time, so a window longer than what was left of the ttl does not expire it unrun.
+function scheduled(approval: Approval, now: number): { runAt?: number; expiresAt?: number } {
+  if (approval.undoWindowMs === undefined) return {};
+  const runAt = now + approval.undoWindowMs;
+  return { runAt, expiresAt: Math.max(approval.expiresAt, runAt + (approval.expiresAt - approval.createdAt)) };
 }
 
 function deny(
@@ -228,4 +246,48 @@ export function targetsNeedingConfirmation(approval: Approval, productionEnviron
     .filter((target) => target.environment === undefined || productionEnvironments.includes(target.environment))
     .map((target) => target.id);
   return [...new Set(ids)];
+}
+
+/**
+ * A held request as Airlock keeps it to run itself after an undo window: the bytes the agent
+ * sent and allow-listed harmless headers. SECURITY: never the agent's token or any credential;
+ * the upstream's real credential is added only when it runs.
+ */
+export interface HeldRequestV1 {
+  readonly upstream: string;
+  readonly surface: Surface;
+  readonly method: 'GET' | 'POST';
+  /** The query string as it came, `?…` or empty. */
+  readonly search: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as UTF-8 text (adapters refuse bodies that are not). */
+  readonly body: string;
+}
+
+/**
+ * Where a delayed action is. `waiting`: not run (its approval decides whether it will);
+ * `running`: claimed and sent, no answer recorded yet; `done`: the upstream answered, the answer
+ * is kept; `unknown`: claimed but no answer was recorded (a crash or a failed connection), so it
+ * may or may not have run, and it is never run again; `not-run`: claimed but never sent.
+ */
+export type DelayedActionStatus = 'waiting' | 'running' | 'done' | 'unknown' | 'not-run';
+
+/** The upstream's answer to a delayed action, scrubbed of Airlock's credential. */
+export interface DelayedActionResultV1 {
+  readonly status: number;
+  readonly contentType?: string;
+  readonly body: string;
+}
+
+/** A request Airlock runs itself once its approval is approved and the undo window has passed. */
+export interface DelayedActionV1 {
+  readonly approvalId: string;
+  readonly status: DelayedActionStatus;
+  readonly request: HeldRequestV1;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  readonly result?: DelayedActionResultV1;
+  /** Why it is `unknown` or `not-run`. */
+  readonly note?: string;
 }

@@ -11,6 +11,10 @@ export type {
   ApprovalTargetV1,
   ApprovalV1,
   ApprovalVote,
+  DelayedActionResultV1,
+  DelayedActionStatus,
+  DelayedActionV1,
+  HeldRequestV1,
 } from './approval.js';
 export {
   DEFAULT_APPROVAL_RULES,
@@ -51,8 +55,12 @@ export type {
   PolicyAnswer,
   PolicyEngine,
   PolicyInput,
+  DelayedActionStore,
   RandomSource,
   Store,
+  WebhookDeliveryStatus,
+  WebhookDeliveryV1,
+  WebhookOutboxStore,
 } from './ports.js';
 export { FixedClock, SeededRandom, SequentialIds } from './fakes.js';
 export type { Result } from './result.js';

@@ -1,5 +1,5 @@
 import type { Action, Target } from './action.js';
-import type { Approval, ApprovalState } from './approval.js';
+import type { Approval, ApprovalState, DelayedActionStatus, DelayedActionV1 } from './approval.js';
 import type { Approver } from './approver.js';
 import type { AuditDraft, AuditHead, AuditRecord } from './audit.js';
 import type { Grant } from './grant.js';
@@ -27,12 +27,76 @@ export interface GrantPatch {
   readonly frozenAt?: number | null;
 }
 
+/** Where a webhook delivery is: `pending` (due at `nextAttemptAt`), `delivered`, or `failed` (gave up). */
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event for one webhook endpoint, with its attempts: the delivery log. */
+export interface WebhookDeliveryV1 {
+  readonly id: string;
+  /** The endpoint's name in config. */
+  readonly endpoint: string;
+  /** The audit record the event was made from; one delivery per endpoint and record. */
+  readonly auditSeq: number;
+  readonly event: string;
+  readonly approvalId: string;
+  /** The exact JSON text that is posted (and signed, with the time of each attempt). */
+  readonly body: string;
+  readonly status: WebhookDeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly createdAt: number;
+  readonly lastAttemptAt?: number;
+  /** The HTTP status of the last attempt, when one came back. */
+  readonly lastStatus?: number;
+  readonly lastError?: string;
+  readonly deliveredAt?: number;
+}
+
+/** Persistence of delayed (undo-window) actions. */
+export interface DelayedActionStore {
+  /** Stores a new delayed action; `store.conflict` if one exists for the approval. */
+  insertDelayedAction(action: DelayedActionV1): Promise<void>;
+  getDelayedAction(approvalId: string): Promise<DelayedActionV1 | undefined>;
+  /** Delayed actions in one status, oldest first. */
+  listDelayedActions(filter: { status: DelayedActionStatus }): Promise<DelayedActionV1[]>;
+  /**
+   * In one transaction: stores `executed` (compare-and-set on `expectedVersion`, as
+   * `updateApproval`) and moves its delayed action from `waiting` to `running` at `startedAt`.
+   * `store.conflict` if either changed: then neither did. This is what makes it run once.
+   */
+  claimDelayedAction(executed: Approval, expectedVersion: number, startedAt: number): Promise<Approval>;
+  /**
+   * Moves a delayed action from `from` to `next.status` with its result or note; `store.conflict`
+   * if it is no longer in `from`, `approval.not-found` if there is none.
+   */
+  finishDelayedAction(
+    approvalId: string,
+    from: DelayedActionStatus,
+    next: Pick<DelayedActionV1, 'status' | 'finishedAt' | 'result' | 'note'>,
+  ): Promise<DelayedActionV1>;
+}
+
+/** Persistence of webhook deliveries and of how far the audit log has been turned into them. */
+export interface WebhookOutboxStore {
+  /** The last audit seq turned into deliveries; undefined before the first time. */
+  getWebhookCursor(): Promise<number | undefined>;
+  /**
+   * In one transaction: inserts the deliveries (one already there for the same endpoint and
+   * audit seq is kept, not doubled) and sets the cursor to `cursor`.
+   */
+  enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): Promise<void>;
+  /** Deliveries oldest first: in one status, and/or due by a time, at most `limit`. */
+  listWebhookDeliveries(filter?: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number }): Promise<WebhookDeliveryV1[]>;
+  /** Replaces a delivery's attempt fields; `store.conflict` if there is no such delivery. */
+  updateWebhookDelivery(delivery: WebhookDeliveryV1): Promise<void>;
+}
+
 /**
  * Everything Airlock persists. Each method is atomic on its own; no caller needs a transaction
  * across calls. Implementations: memory (tests), SQLite (embedded default), later PostgreSQL.
  * Every implementation must pass the store contract suite.
  */
-export interface Store {
+export interface Store extends DelayedActionStore, WebhookOutboxStore {
   /** Stores a new grant under the hash of its token; `store.conflict` if the id or hash exists. */
   insertGrant(grant: Grant, tokenHash: string): Promise<void>;
   getGrant(id: string): Promise<Grant | undefined>;

@@ -5,12 +5,15 @@ import type {
   ApprovalRules,
   Clock,
   Decision,
+  HeldRequestV1,
   Ids,
   Principal,
   Store,
   Surface,
 } from '../core/index.js';
 import { APPROVAL_POLICY_ID, applyApprovalEvent, distinctApprovers, isFirewallError } from '../core/index.js';
+import type { UndoRule } from './undo-rules.js';
+import { undoWindowFor } from './undo-rules.js';
 
 /** How held requests become approvals. */
 export interface ApprovalOptions extends ApprovalRules {
@@ -27,6 +30,8 @@ export interface ApprovalGateContext {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly approvals: ApprovalOptions;
+  /** Which held requests Airlock runs itself after an undo window, once approved. */
+  readonly undo?: readonly UndoRule[];
 }
 
 /** The request a held decision was made for. */
@@ -34,6 +39,11 @@ export interface HeldRequest {
   readonly surface: Surface;
   readonly digest: string;
   readonly actions: readonly Action[];
+  /**
+   * The request as Airlock could run it itself; only adapters that can replay give it, and it
+   * is built only when an undo rule makes the hold a delayed action.
+   */
+  readonly replay?: () => HeldRequestV1;
 }
 
 /**
@@ -51,6 +61,8 @@ export async function resolveHold(
   const needed = decision.approval?.needed ?? 1;
   const now = context.clock.now();
   const latest = await expireIfDue(context, await context.store.findApprovalForRequest(principal.grant.id, request.digest), now);
+  // SECURITY: a delayed action is run by Airlock after its undo window, never by the agent's retry.
+  if (latest?.state === 'approved' && latest.undoWindowMs !== undefined) return scheduledHold(decision, latest);
   if (latest?.state === 'approved' && distinctApprovers(latest).length >= needed) {
     const executed = await tryExecute(context, latest, now);
     if (executed !== undefined) return allowedOnce(decision, executed);
@@ -88,6 +100,7 @@ async function createPending(
   now: number,
 ): Promise<Approval> {
   const { grant } = principal;
+  const undoWindowMs = request.replay === undefined ? undefined : undoWindowFor(context.undo ?? [], request.actions);
   const approval: Approval = {
     id: context.ids.next('apr'),
     version: 1,
@@ -105,6 +118,7 @@ async function createPending(
     expiresAt: now + context.approvals.ttlMs,
     policyIds: [...decision.policyIds],
     reasons: [...decision.reasons],
+    ...(undoWindowMs === undefined ? {} : { undoWindowMs }),
   };
   try {
     await context.store.insertApproval(approval);
@@ -115,8 +129,20 @@ async function createPending(
     if (existing?.state !== 'pending') throw error;
     return existing;
   }
+  if (undoWindowMs !== undefined && request.replay !== undefined) await storeDelayedAction(context, approval, request.replay, now);
   await audit(context, 'approval.created', `agent:${grant.agent}`, approval, now);
   return approval;
+}
+
+async function storeDelayedAction(context: ApprovalGateContext, approval: Approval, replay: () => HeldRequestV1, now: number): Promise<void> {
+  try {
+    await context.store.insertDelayedAction({ approvalId: approval.id, status: 'waiting', request: replay(), createdAt: now });
+  } catch (error) {
+    // An approval whose request is not stored could never run: withdraw it, and fail closed.
+    const cancelled = applyApprovalEvent(approval, { type: 'cancel', actor: 'system' }, now, context.approvals);
+    if (cancelled.ok) await compareAndSet(context, cancelled.value, approval.version).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Stores `next` if nobody changed the approval since `version`; undefined when someone did. */
@@ -177,6 +203,15 @@ function allowedOnce(decision: Decision, approval: Approval): Decision {
     verdict: 'allow',
     reasons: [`approved by ${who} (approval \`${approval.id}\`); allowed this once`],
     policyIds: [APPROVAL_POLICY_ID, ...decision.policyIds],
+    approval: { needed: approval.needed, id: approval.id },
+  };
+}
+
+function scheduledHold(decision: Decision, approval: Approval): Decision {
+  const at = approval.runAt === undefined ? 'after its undo window' : `at ${new Date(approval.runAt).toISOString()}`;
+  return {
+    ...decision,
+    reasons: [`approved (approval \`${approval.id}\`); Airlock itself runs it ${at} unless an approver cancels: fetch the result from the approval, do not send it again`],
     approval: { needed: approval.needed, id: approval.id },
   };
 }

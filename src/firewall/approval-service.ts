@@ -84,6 +84,18 @@ export class ApprovalService {
     return current.filter((approval) => filter.state === undefined || approval.state === filter.state);
   }
 
+  /**
+   * Expires every pending or approved approval past its expiry (audited as `system`); what the
+   * background timer of `airlock serve` runs. Returns those it expired.
+   */
+  async expireDue(): Promise<Approval[]> {
+    const { store, clock } = this.#options;
+    const open = [...(await store.listApprovals({ state: 'pending' })), ...(await store.listApprovals({ state: 'approved' }))];
+    const due = open.filter((approval) => clock.now() >= approval.expiresAt);
+    const after = await Promise.all(due.map((approval) => this.#expireIfDue(approval)));
+    return after.filter((approval) => approval.state === 'expired');
+  }
+
   /** One approval (expired first if due); `approval.not-found` if there is none. */
   async get(id: string): Promise<Approval> {
     return this.#expireIfDue(await this.#read(id));
@@ -114,6 +126,15 @@ export class ApprovalService {
     const approver = await this.#authenticate(approverName, credential);
     const event: ApprovalEvent = { type: 'deny', actor: `human:${approver.name}`, ...(reason === undefined ? {} : { reason }) };
     return this.#transition(id, event, 'approval.denied', reason);
+  }
+
+  /**
+   * Cancels as an approver: any approver may (stopping is the safe direction), within the undo
+   * window of a delayed action too. The credential is verified when given, as for `approve`.
+   */
+  async cancelAsApprover(id: string, approverName: string, credential?: string): Promise<Approval> {
+    const approver = await this.#authenticate(approverName, credential);
+    return this.cancel(id, `human:${approver.name}`);
   }
 
   /** Cancels a pending or approved approval. */

@@ -2,6 +2,7 @@ import type {
   Action,
   Clock,
   Decision,
+  HeldRequestV1,
   Ids,
   PolicyEngine,
   Principal,
@@ -16,6 +17,7 @@ import {
 } from '../core/index.js';
 import type { ApprovalOptions } from './approval-gate.js';
 import { resolveHold } from './approval-gate.js';
+import type { UndoRule } from './undo-rules.js';
 import { toAuditActions, toAuditDecision, toAuditPrincipal } from './audit-data.js';
 import { authenticate } from './authenticate.js';
 import type { DecideOptions } from './decide-action.js';
@@ -31,6 +33,8 @@ export interface JudgeRequest {
   /** SHA-256 of the canonical request; an approval will bind to it. */
   readonly digest: string;
   readonly actions: readonly Action[];
+  /** The request as Airlock could run it itself after an undo window (see `UndoRule`). */
+  readonly replay?: () => HeldRequestV1;
 }
 
 /** What the firewall needs; wired by the server or the CLI. */
@@ -44,6 +48,8 @@ export interface FirewallOptions {
   readonly freeze: FreezePolicy;
   /** How held requests become approvals, and how approvals are decided. */
   readonly approvals: ApprovalOptions;
+  /** Held requests Airlock runs itself after an undo window, once approved; default none. */
+  readonly undo?: readonly UndoRule[];
 }
 
 /** A judged request: the decision, and who it was judged for (undefined when nobody). */

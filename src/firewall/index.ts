@@ -31,3 +31,14 @@ export type {
   TokenLimits,
 } from './grant-service.js';
 export { GrantService } from './grant-service.js';
+export type { ApprovalEventV1 } from './approval-events.js';
+export { APPROVAL_EVENT_KINDS, approvalLink, toApprovalEvent } from './approval-events.js';
+export type { UndoRule } from './undo-rules.js';
+export { undoWindowFor } from './undo-rules.js';
+export type { HeldRequestRunner, UndoExecutorOptions } from './undo-executor.js';
+export { UndoExecutor } from './undo-executor.js';
+export type { WebhookDispatcherOptions, WebhookEndpoint, WebhookPoster, WebhookRetry } from './webhook-dispatcher.js';
+export { WebhookDispatcher, backoffMs, createHttpPoster } from './webhook-dispatcher.js';
+export type { WebhookFormat } from './webhook-payload.js';
+export { toSlackMessage, toWebhookBody } from './webhook-payload.js';
+export { DEFAULT_WEBHOOK_TOLERANCE_S, WEBHOOK_SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './webhook-signature.js';

@@ -6,7 +6,7 @@ import type { GraphqlProxy, GraphqlUpstream, TargetResolver } from '../adapters/
 import { RailwayResolver, badRequestAnswer, createGraphqlProxy, sendAnswer } from '../adapters/graphql/index.js';
 import type { Firewall } from '../firewall/index.js';
 import type { ApprovalLookup } from './approval-status.js';
-import { toApprovalStatus } from './approval-status.js';
+import { answerApprovalPoll } from './approval-status.js';
 
 /** What `startGateway` needs: the firewall, the upstreams and where to listen. */
 export interface GatewayOptions {
@@ -69,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const proxies = new Map<string, GraphqlProxy>();
   const routes: GatewayRoute[] = [];
   const server = createServer((req, res) => {
-    route(req, res, proxies, routes, options.approvals).catch(() => {
+    route(req, res, proxies, routes, options.approvals, approvalsUrl).catch(() => {
       if (!res.headersSent) sendJson(res, 503, { error: 'unavailable' });
       else res.destroy();
     });
@@ -104,6 +104,7 @@ async function route(
   proxies: ReadonlyMap<string, GraphqlProxy>,
   routes: readonly GatewayRoute[],
   approvals: ApprovalLookup | undefined,
+  approvalsUrl: string,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
   for (const extra of routes) {
@@ -116,11 +117,10 @@ async function route(
     return sendAnswer(res, badRequestAnswer(404, 'No upstream is configured at this path.'));
   }
   if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-  const poll = /^\/approvals\/([^/]+)$/.exec(url.pathname);
+  const poll = /^\/approvals\/([^/]+?)(\/result)?$/.exec(url.pathname);
   if (req.method === 'GET' && poll !== null && approvals !== undefined) {
-    const approval = await approvals.getApproval(decodeURIComponent(poll[1] ?? ''));
-    if (approval === undefined) return sendJson(res, 404, { error: 'no such approval' });
-    return sendJson(res, 200, toApprovalStatus(approval, Date.now()));
+    // Only the agent's own approvals, read with its own token.
+    return answerApprovalPoll(approvals, req.headers.authorization, decodeURIComponent(poll[1] ?? ''), poll[2] !== undefined, approvalsUrl, res);
   }
   sendJson(res, 404, { error: 'not found' });
 }

@@ -4,6 +4,7 @@ import { runApprovalContract } from './contract-approvals.js';
 import { runAuditContract } from './contract-audit.js';
 import { expectFirewallError, sampleDraft, sampleGrant, tokenHashOf } from './contract-fixtures.js';
 import { runGrantContract } from './contract-grants.js';
+import { runOutboxContract } from './contract-outbox.js';
 
 /**
  * The suite every `Store` must pass. Call it from a test file with a factory that returns a
@@ -18,6 +19,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     runGrantContract(makeStore);
     runAuditContract(makeStore);
     runApprovalContract(makeStore);
+    runOutboxContract(makeStore);
 
     describe('lifecycle', () => {
       it('refuses use after close: store.unavailable, and audit.write for appends', async () => {

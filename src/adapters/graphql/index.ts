@@ -1,5 +1,6 @@
 export type { CredentialHeader, GraphqlUpstream } from './config.js';
 export { DEFAULT_RESOLVE_CACHE_MS, DEFAULT_RESOLVE_TIMEOUT_MS, MAX_REQUEST_BODY_BYTES } from './config.js';
+export { MAX_KEPT_RESULT_BYTES, runHeldGraphqlRequest, toHeldRequest } from './held-request.js';
 export type { GraphqlProxy, GraphqlProxyOptions } from './proxy.js';
 export { createGraphqlProxy, sendAnswer } from './proxy.js';
 export type { RailwayResolverOptions } from './railway-resolver.js';

@@ -6,6 +6,7 @@ import { classifierFor } from '../../classify/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { forwardGraphql } from './forward.js';
+import { toHeldRequest } from './held-request.js';
 import type { AgentRequest, RequestRefusal } from './read-request.js';
 import { readAgentRequest } from './read-request.js';
 import type { TargetResolver } from './resolver.js';
@@ -43,6 +44,8 @@ export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
         surface: 'graphql',
         digest: actions[0]?.digest ?? sha256Hex(request.body.toString('utf8')),
         actions,
+        // Built only if held under an undo rule: Airlock then runs it itself once approved.
+        replay: () => toHeldRequest(options.name, request),
       });
       judged = true;
       if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));

@@ -1,6 +1,10 @@
 import type {
   Approval,
   ApprovalState,
+  DelayedActionStatus,
+  DelayedActionV1,
+  WebhookDeliveryStatus,
+  WebhookDeliveryV1,
   Approver,
   AuditDraft,
   AuditHead,
@@ -18,6 +22,7 @@ import {
 } from '../../core/index.js';
 import { checkPaging } from '../paging.js';
 import { MemoryApprovals } from './memory-approvals.js';
+import { MemoryOutbox } from './memory-outbox.js';
 
 /** A grant as callers may build it at run time: optional fields possibly set to undefined. */
 type LooseGrant = Omit<Grant, 'parentId' | 'revokedAt' | 'frozenAt'> & {
@@ -47,6 +52,7 @@ export class MemoryStore implements Store {
   private readonly audit: AuditRecord[] = [];
   private head: AuditHead | undefined;
   private readonly approvalData = new MemoryApprovals();
+  private readonly outbox = new MemoryOutbox(this.approvalData);
   private closed = false;
 
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
@@ -212,6 +218,55 @@ export class MemoryStore implements Store {
   async removeApprover(name: string): Promise<void> {
     this.assertOpen();
     this.approvalData.removeApprover(name);
+  }
+
+  async insertDelayedAction(action: DelayedActionV1): Promise<void> {
+    this.assertOpen();
+    this.outbox.insertDelayedAction(action);
+  }
+
+  async getDelayedAction(approvalId: string): Promise<DelayedActionV1 | undefined> {
+    this.assertOpen();
+    return this.outbox.getDelayedAction(approvalId);
+  }
+
+  async listDelayedActions(filter: { status: DelayedActionStatus }): Promise<DelayedActionV1[]> {
+    this.assertOpen();
+    return this.outbox.listDelayedActions(filter);
+  }
+
+  async claimDelayedAction(executed: Approval, expectedVersion: number, startedAt: number): Promise<Approval> {
+    this.assertOpen();
+    return this.outbox.claimDelayedAction(executed, expectedVersion, startedAt);
+  }
+
+  async finishDelayedAction(
+    approvalId: string,
+    from: DelayedActionStatus,
+    next: Pick<DelayedActionV1, 'status' | 'finishedAt' | 'result' | 'note'>,
+  ): Promise<DelayedActionV1> {
+    this.assertOpen();
+    return this.outbox.finishDelayedAction(approvalId, from, next);
+  }
+
+  async getWebhookCursor(): Promise<number | undefined> {
+    this.assertOpen();
+    return this.outbox.getWebhookCursor();
+  }
+
+  async enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): Promise<void> {
+    this.assertOpen();
+    this.outbox.enqueueWebhookDeliveries(deliveries, cursor);
+  }
+
+  async listWebhookDeliveries(filter: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number } = {}): Promise<WebhookDeliveryV1[]> {
+    this.assertOpen();
+    return this.outbox.listWebhookDeliveries(filter);
+  }
+
+  async updateWebhookDelivery(delivery: WebhookDeliveryV1): Promise<void> {
+    this.assertOpen();
+    this.outbox.updateWebhookDelivery(delivery);
   }
 
   async close(): Promise<void> {

@@ -90,6 +90,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Requests Airlock runs itself after an undo window; the record as JSON in data.
+      CREATE TABLE delayed_actions (
+        approval_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX delayed_actions_by_status ON delayed_actions (status, created_at);
+
+      -- The webhook delivery log: one row per endpoint and audit record, with its attempts.
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        audit_seq INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (endpoint, audit_seq)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+
+      -- How far the audit log has been turned into deliveries (a single row).
+      CREATE TABLE webhook_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

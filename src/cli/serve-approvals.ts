@@ -1,0 +1,128 @@
+import { Agent } from 'undici';
+import type { GraphqlUpstream } from '../adapters/graphql/index.js';
+import { runHeldGraphqlRequest } from '../adapters/graphql/index.js';
+import type { Config } from '../config/index.js';
+import type { WebhookEndpoint } from '../firewall/index.js';
+import { ApprovalService, UndoExecutor, WebhookDispatcher, createHttpPoster } from '../firewall/index.js';
+import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
+import { EXIT } from './exit-codes.js';
+import { CliFailure } from './output.js';
+import type { ServePartFactory } from './serve-part.js';
+
+/**
+ * `airlock serve`'s background work on approvals: expiring lapsed ones (not only when someone
+ * looks), running delayed actions after their undo window, and sending signed webhooks. All of
+ * it runs off the request path, from what the store holds, so it resumes after a restart.
+ */
+export const approvalsServePart: ServePartFactory = async ({ loaded, store, env }) => {
+  const { config } = loaded;
+  if (Object.keys(config.upstreams).length === 0 && Object.keys(config.webhooks.endpoints).length === 0) return undefined;
+  const endpoints = webhookEndpointsOf(config, env);
+  const upstreams = graphqlUpstreamsOf(config, env);
+  return {
+    name: 'approvals background',
+    start: async (urls) => {
+      const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 120_000 });
+      const rules = { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove };
+      const service = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules, productionEnvironments: config.environments.production });
+      const executor = new UndoExecutor({
+        store,
+        clock: systemClock,
+        rules,
+        runnerFor: (held) => {
+          const upstream = upstreams[held.upstream];
+          if (upstream === undefined || held.surface !== 'graphql') return undefined;
+          return (request) => runHeldGraphqlRequest(upstream, request, dispatcher);
+        },
+      });
+      // Before anything else runs: what a killed process left half-done is marked, never rerun.
+      await executor.recover();
+      const loops = [
+        every(config.approvals.sweepInterval, async () => {
+          await service.expireDue();
+          await executor.tick();
+        }),
+      ];
+      if (endpoints.length > 0) {
+        const webhooks = new WebhookDispatcher({
+          store,
+          clock: systemClock,
+          ids: randomIds,
+          endpoints,
+          publicUrl: config.webhooks.publicUrl ?? urls.url,
+          retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: config.webhooks.initialBackoff, maxDelayMs: config.webhooks.maxBackoff },
+          post: createHttpPoster(config.webhooks.timeout),
+        });
+        loops.push(every(Math.min(config.approvals.sweepInterval, 1_000), () => webhooks.tick()));
+      }
+      return {
+        lines: endpoints.length === 0 ? [] : [`webhooks: ${endpoints.map((e) => `${e.name} (${e.format})`).join(', ')}`],
+        info: { webhooks: endpoints.map((e) => e.name), undoRules: config.approvals.undo.length },
+        close: async () => {
+          for (const loop of loops) await loop.stop();
+          await dispatcher.close();
+        },
+      };
+    },
+  };
+};
+
+function webhookEndpointsOf(config: Config, env: NodeJS.ProcessEnv): WebhookEndpoint[] {
+  const problems: string[] = [];
+  const endpoints: WebhookEndpoint[] = [];
+  for (const [name, endpoint] of Object.entries(config.webhooks.endpoints)) {
+    const url = endpoint.url ?? (endpoint.urlEnv === undefined ? undefined : env[endpoint.urlEnv]?.trim());
+    const secret = endpoint.secretEnv === undefined ? undefined : env[endpoint.secretEnv];
+    // SECURITY: only variable names are ever shown, never their values.
+    if (url === undefined || url === '') problems.push(`webhooks.endpoints.${name}.urlEnv: $${endpoint.urlEnv ?? ''} is unset`);
+    if (endpoint.secretEnv !== undefined && (secret === undefined || secret.trim() === '')) problems.push(`webhooks.endpoints.${name}.secretEnv: $${endpoint.secretEnv} is unset`);
+    if (url === undefined || url === '') continue;
+    endpoints.push({
+      name,
+      url,
+      format: endpoint.format,
+      ...(secret === undefined || secret.trim() === '' ? {} : { secret: secret.trim() }),
+      ...(endpoint.events === undefined ? {} : { events: endpoint.events }),
+    });
+  }
+  if (problems.length > 0) throw new CliFailure('cannot start the gateway', EXIT.invalidInput, problems);
+  return endpoints;
+}
+
+// Serve has already refused a GraphQL upstream without its credential; the rest are skipped.
+function graphqlUpstreamsOf(config: Config, env: NodeJS.ProcessEnv): Record<string, GraphqlUpstream> {
+  const upstreams: Record<string, GraphqlUpstream> = {};
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    if (upstream.kind !== 'graphql' || upstream.url === undefined || upstream.credentialEnv === undefined) continue;
+    const credential = env[upstream.credentialEnv]?.trim();
+    if (credential === undefined || credential === '') continue;
+    upstreams[name] = { kind: 'graphql', url: upstream.url, credential, credentialHeader: upstream.credentialHeader };
+  }
+  return upstreams;
+}
+
+/** Runs `work` every `intervalMs`, never two at once; a failed round is reported and the next one runs. */
+function every(intervalMs: number, work: () => Promise<unknown>): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const round = (): void => {
+    running = work()
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        process.stderr.write(`airlock: background approvals work failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(round, intervalMs);
+      });
+  };
+  timer = setTimeout(round, 0);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+

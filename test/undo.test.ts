@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { toHeldRequest } from '../src/adapters/graphql/index.js';
+import type { DelayedActionResultV1, HeldRequestV1, Store } from '../src/core/index.js';
+import { EFFECTS, FixedClock, SeededRandom, SequentialIds } from '../src/core/index.js';
+import type { GrantRequest, UndoRule } from '../src/firewall/index.js';
+import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService, UndoExecutor } from '../src/firewall/index.js';
+import { DefaultRulesEngine, testAction } from '../src/firewall/test-harness.js';
+import { MemoryStore, openSqliteStore } from '../src/stores/index.js';
+import { verifies } from './requirements.js';
+
+const FULL: GrantRequest = { agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 86_400_000 };
+const SECRET = 'correct horse battery';
+const FIVE_MINUTES = 300_000;
+const HELD: HeldRequestV1 = { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: { 'content-type': 'application/json' }, body: '{"query":"mutation { volumeDelete(volumeId: \\"vol_1\\") }"}' };
+
+async function setup(options: { store?: Store; undo?: UndoRule[]; ttlMs?: number } = {}) {
+  const store = options.store ?? new MemoryStore();
+  const clock = new FixedClock();
+  const ids = new SequentialIds();
+  const engine = new DefaultRulesEngine();
+  const undo = options.undo ?? [{ upstreams: ['railway'], operations: ['volumeDelete'], effects: ['destructive'], delayMs: FIVE_MINUTES }];
+  const approvals = { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: options.ttlMs ?? 600_000 };
+  const firewall = new Firewall({ store, engine: () => engine, clock, ids, decide: { productionEnvironments: ['production'], approvalsObtainable: 2 }, freeze: { maxDenials: 50, windowMs: 60_000 }, approvals, undo });
+  const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
+  const { token } = await grants.issue(FULL, 'human:alice');
+  const service = new ApprovalService({ store, clock, random: new SeededRandom('approvers'), rules: approvals, productionEnvironments: ['production'] });
+  for (const name of ['bob', 'carol']) await service.addApprover({ name, credential: `${SECRET} ${name}`, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const sent: HeldRequestV1[] = [];
+  let answer: () => Promise<DelayedActionResultV1> = async () => ({ status: 200, contentType: 'application/json', body: '{"data":{"volumeDelete":true}}' });
+  const executor = new UndoExecutor({
+    store,
+    clock,
+    rules: approvals,
+    runnerFor: () => async (request) => {
+      sent.push(request);
+      return answer();
+    },
+  });
+  const send = (action = testAction('destructive', 'staging')) =>
+    firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action], replay: () => HELD });
+  const approve = (id: string, name = 'bob') => service.approve(id, name, `${SECRET} ${name}`);
+  const kinds = async () => (await store.readAudit()).filter((r) => r.kind.startsWith('approval.')).map((r) => `${r.kind} ${r.actor}`);
+  return { store, clock, service, executor, send, approve, sent, kinds, setAnswer: (next: typeof answer) => (answer = next) };
+}
+
+describe('the undo window', () => {
+  it('runs an approved delayed action once, after the window, and never on the agent\'s retry', async () => {
+    verifies('undo.runs-after-window-once');
+    const { send, approve, executor, clock, sent, store, kinds } = await setup();
+    const id = (await send()).decision.approval?.id ?? '';
+    expect(await store.getDelayedAction(id)).toMatchObject({ status: 'waiting', request: HELD });
+    const approved = await approve(id);
+    expect(approved).toMatchObject({ state: 'approved', undoWindowMs: FIVE_MINUTES, runAt: clock.now() + FIVE_MINUTES });
+    // The agent sends the identical request again: it does not pass, Airlock will run it.
+    const retry = await send();
+    expect(retry.decision).toMatchObject({ verdict: 'hold', approval: { id } });
+    expect(retry.decision.reasons[0]).toContain('Airlock itself runs it');
+    clock.advance(FIVE_MINUTES - 1);
+    expect(await executor.tick()).toEqual([]);
+    clock.advance(1);
+    expect(await executor.tick()).toEqual([id]);
+    expect(await executor.tick()).toEqual([]);
+    expect(sent).toEqual([HELD]);
+    expect(await store.getDelayedAction(id)).toMatchObject({ status: 'done', result: { status: 200, body: '{"data":{"volumeDelete":true}}' } });
+    expect((await store.getApproval(id))?.state).toBe('executed');
+    expect(await kinds()).toEqual(['approval.created agent:deploy-bot', 'approval.approved human:bob', 'approval.executed system', 'approval.ran system']);
+  });
+
+  it('stays approved past the ttl while its window runs, so a late approval still runs', async () => {
+    const { send, approve, executor, clock, sent } = await setup({ ttlMs: 60_000 });
+    const id = (await send()).decision.approval?.id ?? '';
+    clock.advance(59_000);
+    await approve(id);
+    clock.advance(FIVE_MINUTES);
+    expect(await executor.tick()).toEqual([id]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('never runs what an approver cancelled within the window', async () => {
+    verifies('undo.cancel-stops-it');
+    const { send, approve, executor, clock, sent, service, store, kinds } = await setup();
+    const id = (await send()).decision.approval?.id ?? '';
+    await approve(id);
+    clock.advance(60_000);
+    await expect(service.cancelAsApprover(id, 'carol', 'wrong credential here')).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    expect((await service.cancelAsApprover(id, 'carol', `${SECRET} carol`)).state).toBe('cancelled');
+    clock.advance(FIVE_MINUTES);
+    expect(await executor.tick()).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(await store.getDelayedAction(id)).toMatchObject({ status: 'waiting' });
+    expect((await kinds()).at(-1)).toBe('approval.cancelled human:carol');
+  });
+
+  it('marks an action claimed by a process that died as unknown, audited, and never runs it again', async () => {
+    verifies('undo.crash-never-runs-twice');
+    const store = openSqliteStore({ path: ':memory:' });
+    const { send, approve, executor, clock, sent, kinds } = await setup({ store });
+    const id = (await send()).decision.approval?.id ?? '';
+    const approved = await approve(id);
+    clock.advance(FIVE_MINUTES);
+    // What a process killed between claiming and recording the answer leaves behind.
+    await store.claimDelayedAction({ ...approved, state: 'executed', decidedAt: clock.now() }, approved.version, clock.now());
+    expect(await executor.recover()).toMatchObject([{ approvalId: id, status: 'unknown' }]);
+    expect(await executor.tick()).toEqual([]);
+    expect(await executor.recover()).toEqual([]);
+    expect(sent).toEqual([]);
+    expect((await kinds()).at(-1)).toBe('approval.outcome-unknown system');
+  });
+
+  it('records an unanswered run as unknown rather than trying again', async () => {
+    const { send, approve, executor, clock, sent, store, setAnswer } = await setup();
+    setAnswer(async () => {
+      throw new Error('socket hang up');
+    });
+    const id = (await send()).decision.approval?.id ?? '';
+    await approve(id);
+    clock.advance(FIVE_MINUTES);
+    await executor.tick();
+    await executor.tick();
+    expect(sent).toHaveLength(1);
+    expect(await store.getDelayedAction(id)).toMatchObject({ status: 'unknown', note: expect.stringContaining('socket hang up') });
+  });
+
+  it('leaves actions no rule names to the agent\'s own retry, exactly once', async () => {
+    const { send, approve, store } = await setup({ undo: [{ upstreams: ['other'], operations: ['*'], effects: ['destructive'], delayMs: FIVE_MINUTES }] });
+    const id = (await send()).decision.approval?.id ?? '';
+    expect(await store.getDelayedAction(id)).toBeUndefined();
+    await approve(id);
+    expect((await send()).decision.verdict).toBe('allow');
+    expect((await send()).decision.verdict).toBe('hold');
+  });
+
+  it('keeps neither the agent token nor any credential header with a held GraphQL request', () => {
+    verifies('undo.held-request-has-no-credential');
+    const body = Buffer.from('{"query":"mutation { volumeDelete(volumeId: \\"vol_1\\") }"}');
+    const held = toHeldRequest('railway', {
+      method: 'POST',
+      token: 'alk_agent_token',
+      search: '',
+      body,
+      headers: { authorization: 'Bearer alk_agent_token', 'project-access-token': 'railway-secret', cookie: 'session=railway-secret', 'x-api-key': 'railway-secret', 'content-type': 'application/json', accept: 'application/json' },
+      classifierInput: {},
+    });
+    expect(held).toEqual({ upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body.toString('utf8') });
+    expect(JSON.stringify(held)).not.toMatch(/alk_agent_token|railway-secret/);
+  });
+});
