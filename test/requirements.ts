@@ -139,6 +139,8 @@ export const REQUIREMENTS = {
     'the inbox approves an irreversible production action only with its target ids typed',
   'inbox.audit-timeline': 'an approval\'s page shows its audit records: decisions and transitions, naming who',
   'inbox.live-list': 'the pending list is pushed to a logged-in approver as it changes',
+  'inbox.browser-end-to-end':
+    'in Chromium, approvers log in, see the held request live, confirm and approve; the agent\'s retry passes once',
   'webhook.signed':
     'every webhook is signed with HMAC-SHA256 over `t.body` and verifies with the documented recipe',
   'webhook.every-event':

@@ -21,12 +21,13 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-/** Headers on every inbox answer: strict CSP, no framing, no sniffing, no caching, no referrer. */
+/** Headers on every inbox answer: strict CSP, no framing, no sniffing, no caching, no referrer to other sites. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // `same-origin`, not `no-referrer`: the latter makes browsers send `Origin: null` on our own forms.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
@@ -94,8 +95,9 @@ export function isSecureRequest(req: IncomingMessage): boolean {
  * Requests with neither header (curl, old browsers) are left to the CSRF token.
  */
 export function isCrossSite(req: IncomingMessage): boolean {
+  // Browsers that send Sec-Fetch-Site are believed on it alone (their `Origin` may be `null`).
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = req.headers.origin;
   if (origin === undefined) return false;
   if (origin === 'null') return true;

@@ -16,6 +16,7 @@ import { InboxSessions } from './sessions.js';
 const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
   '/assets/inbox.css': { type: 'text/css', body: readFileSync(new URL('./assets/inbox.css', import.meta.url), 'utf8') },
   '/assets/inbox.js': { type: 'text/javascript', body: readFileSync(new URL('./assets/inbox.js', import.meta.url), 'utf8') },
+  '/assets/favicon.svg': { type: 'image/svg+xml', body: readFileSync(new URL('./assets/favicon.svg', import.meta.url), 'utf8') },
 };
 
 const APPROVAL_PATH = /^\/approvals\/([A-Za-z0-9_-]{1,128})(?:\/(approve|deny))?$/;

@@ -16,6 +16,7 @@ export function layout(title: string, viewer: PageViewer | undefined, main: Html
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Airlock</title>
+<link rel="icon" href="${INBOX_PREFIX}/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${INBOX_PREFIX}/assets/inbox.css">
 <script src="${INBOX_PREFIX}/assets/inbox.js" defer></script>
 </head>

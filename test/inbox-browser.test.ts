@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_APPROVAL_RULES } from '../src/core/index.js';
+import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
+import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
+import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
+import type { Gateway } from '../src/server/index.js';
+import { createInboxRoute, startGateway } from '../src/server/index.js';
+import type { RailwayStandin } from '../src/standins/index.js';
+import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
+import type { SqliteStore } from '../src/stores/index.js';
+import { openSqliteStore } from '../src/stores/index.js';
+import { plantedSecret, volumeDelete } from './gateway-harness.js';
+import { verifies } from './requirements.js';
+
+// The incident's volumeDelete, held by the real gateway in front of the Railway stand-in, decided
+// by two humans in Chromium through the web inbox; then the agent's retry runs exactly once.
+
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+const PRODUCTION = ['production'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const credentialOf = (name: string): string => `browser secret of ${name}`;
+
+let home: string;
+let railway: RailwayStandin;
+let store: SqliteStore;
+let gateway: Gateway;
+let browser: Browser;
+let agentToken: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'airlock-inbox-browser-'));
+  const secret = plantedSecret();
+  railway = await startRailwayStandin({ port: 0, tokens: { account: [secret] }, seed: true });
+  store = openSqliteStore({ path: join(home, 'airlock.db') });
+  const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
+  if (!engine.ok) throw new Error('the default policy does not compile');
+  const firewall = new Firewall({
+    store,
+    engine: () => engine.value,
+    clock: systemClock,
+    ids: randomIds,
+    decide: { productionEnvironments: PRODUCTION, approvalsObtainable: 2 },
+    freeze: { maxDenials: 50, windowMs: 600_000 },
+    approvals: DEFAULT_APPROVAL_OPTIONS,
+  });
+  const approvers = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_RULES, productionEnvironments: PRODUCTION });
+  for (const name of ['carol', 'dave']) {
+    await approvers.addApprover({ name, credential: credentialOf(name), upstreams: ['railway'], environments: ['*'] }, 'human:root');
+  }
+  const inbox = createInboxRoute({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_RULES, productionEnvironments: PRODUCTION, liveIntervalMs: 200 });
+  gateway = await startGateway({
+    firewall,
+    upstreams: { railway: { kind: 'graphql', url: railway.url, credential: secret } },
+    productionEnvironments: PRODUCTION,
+    approvals: store,
+    routes: () => [inbox],
+  });
+  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+  const issued = await grants.issue(
+    { agent: 'cursor-agent', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: ['read', 'write', 'destructive'], resources: ['*'], ttlMs: 3_600_000 },
+    'human:alice',
+  );
+  agentToken = issued.token;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+  await store?.close();
+  await railway?.close();
+  if (home !== undefined) rmSync(home, { recursive: true, force: true });
+});
+
+/** The agent's request through the gateway, exactly as the incident's agent sent it. */
+async function agentDeletesProductionVolume(): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${gateway.url}/graphql/railway`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(volumeDelete(INCIDENT_IDS.prodDbVolume)),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+/** A fresh browser context (its own cookies) whose page records script errors and CSP reports. */
+async function openApproverPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // The refused confirmation answers 422 on purpose; Chromium logs every 4xx document.
+    if (message.type() === 'error' && !message.text().includes('status of 422')) problems.push(`console: ${message.text()}`);
+  });
+  return { context, page, problems };
+}
+
+async function logIn(page: Page, name: string): Promise<void> {
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Log in to approve requests');
+  await page.getByLabel('Approver name').fill(name);
+  await page.getByLabel('Approver credential').fill(credentialOf(name));
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+const productionVolumeExists = (): boolean => railway.state.state.volumes.some((volume) => volume.id === INCIDENT_IDS.prodDbVolume);
+
+describe('the web inbox in Chromium', () => {
+  it('two approvers approve a held production volumeDelete; the agent\'s retry passes once', { timeout: 120_000 }, async () => {
+    verifies('inbox.browser-end-to-end');
+    const carol = await openApproverPage();
+    await carol.page.goto(`${gateway.url}/inbox`);
+    await logIn(carol.page, 'carol');
+    await carol.page.waitForURL(`${gateway.url}/inbox`);
+    await expect.poll(() => carol.page.locator('#pending-count').textContent()).toBe('No requests are waiting for you.');
+
+    // The agent's delete is held for two humans; the open list shows it without a reload.
+    const held = await agentDeletesProductionVolume();
+    expect(held.status).toBe(409);
+    const extensions = (held.json as { errors: { extensions: { approvalId: string; approvalsNeeded: number } }[] }).errors[0]?.extensions;
+    expect(extensions?.approvalsNeeded).toBe(2);
+    const approvalId = extensions?.approvalId ?? '';
+    const row = carol.page.locator(`tr[data-id="${approvalId}"]`);
+    await row.waitFor();
+    expect(await carol.page.locator('#pending-count').textContent()).toBe('1 request is waiting for a decision.');
+    expect(await row.textContent()).toContain(`volume ${INCIDENT_IDS.prodDbVolume}`);
+    await carol.page.screenshot({ path: join(ARTIFACTS, 'inbox.png'), fullPage: true });
+
+    // Detail: what will run and where; approving needs the target typed.
+    await row.getByRole('link', { name: 'railway volumeDelete' }).click();
+    await carol.page.waitForURL(`${gateway.url}/inbox/approvals/${approvalId}`);
+    const main = carol.page.getByRole('main');
+    expect(await carol.page.getByRole('heading', { level: 1 }).textContent()).toBe(`volumeDelete on volume ${INCIDENT_IDS.prodDbVolume}`);
+    expect(await main.textContent()).toContain('production');
+    expect(await main.textContent()).toContain('irreversible');
+    expect(await carol.page.locator('#approval-state').textContent()).toContain('0 of 2 approvals');
+    await carol.page.screenshot({ path: join(ARTIFACTS, 'detail.png'), fullPage: true });
+    const confirm = carol.page.getByLabel(`Type ${INCIDENT_IDS.prodDbVolume} to confirm`);
+    await confirm.fill('vol_prod');
+    await carol.page.getByRole('button', { name: 'Approve' }).click();
+    await carol.page.getByRole('alert').waitFor();
+    expect(await carol.page.getByRole('alert').textContent()).toContain('type each target id exactly');
+    await carol.page.getByLabel(`Type ${INCIDENT_IDS.prodDbVolume} to confirm`).fill(INCIDENT_IDS.prodDbVolume);
+    await carol.page.getByRole('button', { name: 'Approve' }).click();
+    await carol.page.getByText('You approved this request.').waitFor();
+    expect(await carol.page.locator('#approval-state').textContent()).toContain('1 of 2 approvals');
+
+    // One human is not enough in production: the retry is still held.
+    expect((await agentDeletesProductionVolume()).status).toBe(409);
+    expect(productionVolumeExists()).toBe(true);
+
+    // The second approver follows the approval link (as a webhook would send it): login first.
+    const dave = await openApproverPage();
+    await dave.page.goto(`${gateway.url}/inbox/approvals/${approvalId}`);
+    expect(dave.page.url()).toContain('/inbox/login?next=');
+    await logIn(dave.page, 'dave');
+    await dave.page.waitForURL(`${gateway.url}/inbox/approvals/${approvalId}`);
+    await dave.page.getByLabel(`Type ${INCIDENT_IDS.prodDbVolume} to confirm`).fill(INCIDENT_IDS.prodDbVolume);
+    await dave.page.getByRole('button', { name: 'Approve' }).click();
+    await dave.page.getByText('You approved this request.').waitFor();
+    expect(await dave.page.locator('#approval-state').textContent()).toContain('is approved: 2 of 2 approvals');
+    // Carol's live list drops the request once it is no longer pending.
+    await carol.page.goto(`${gateway.url}/inbox`);
+    await expect.poll(() => carol.page.locator('#pending-count').textContent()).toBe('No requests are waiting for you.');
+
+    // The identical retry runs exactly once; the next one does not.
+    const passed = await agentDeletesProductionVolume();
+    expect(passed).toEqual({ status: 200, json: { data: { volumeDelete: true } } });
+    expect(productionVolumeExists()).toBe(false);
+    const replay = await agentDeletesProductionVolume();
+    expect(replay.status).not.toBe(200);
+    const records = await store.readAudit();
+    expect(records.filter((r) => r.kind === 'approval.executed' && r.data['approvalId'] === approvalId)).toHaveLength(1);
+    expect(records.filter((r) => r.kind === 'decision' && r.data['verdict'] === 'allow' && r.data['approvalId'] === approvalId)).toHaveLength(1);
+
+    // The timeline names both approvers and the run.
+    await dave.page.reload();
+    const timeline = await dave.page.locator('.timeline').textContent();
+    expect(timeline).toContain('approval.approved by human:carol');
+    expect(timeline).toContain('approval.approved by human:dave');
+    expect(timeline).toContain('approval.executed by agent:cursor-agent');
+
+    // No script error and no CSP violation on any page.
+    expect([...carol.problems, ...dave.problems]).toEqual([]);
+    await carol.context.close();
+    await dave.context.close();
+  });
+});
