@@ -288,6 +288,42 @@ describe('web inbox votes', () => {
   });
 });
 
+describe('web inbox cancel', () => {
+  it('withdraws an approval before it runs; the agent\'s retry is then held anew', async () => {
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_cancel'));
+    const { cookie, csrf } = await inbox.login('carol');
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } })).status).toBe(303);
+    const approved = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
+    expect(approved.text).toContain('The agent may now run this exact request once.');
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: {} })).status).toBe(403);
+    const cancelled = await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: { csrf } });
+    expect(cancelled.headers.get('location')).toBe(`/inbox/approvals/${id}?done=cancelled`);
+    expect(await stateOf(id)).toBe('cancelled');
+    const retry = await inbox.hold(testAction('destructive', 'staging', 'vol_cancel'));
+    expect(retry).not.toBe(id);
+    const records = await inbox.store.readAudit();
+    expect(records.find((r) => r.kind === 'approval.cancelled' && r.data['approvalId'] === id)?.actor).toBe('human:carol');
+  });
+
+  it('lists a delayed action inside its undo window, and cancels it there', async () => {
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_delayed'));
+    const held = await inbox.store.getApproval(id);
+    if (held === undefined) throw new Error('no approval');
+    // As the undo rules of the config would mark it (the inbox only reads `undoWindowMs`/`runAt`).
+    await inbox.store.updateApproval({ ...held, undoWindowMs: 60_000 }, held.version);
+    const { cookie, csrf } = await inbox.login('carol');
+    await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } });
+    const list = await inbox.fetchInbox('/inbox', { cookie });
+    expect(list.text).toContain('Approved, waiting to run');
+    expect(list.text).toContain(`<li data-id="${id}">`);
+    const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
+    expect(page.text).toContain(`Airlock runs this request itself at <time datetime="${new Date(inbox.clock.now() + 60_000).toISOString()}"`);
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: { csrf } })).status).toBe(303);
+    expect(await stateOf(id)).toBe('cancelled');
+    expect((await inbox.fetchInbox('/inbox', { cookie })).text).not.toContain('Approved, waiting to run');
+  });
+});
+
 describe('web inbox live list', () => {
   it('streams the pending list to a logged-in approver and sends changes as they happen', async () => {
     verifies('inbox.live-list');

@@ -15,7 +15,13 @@ const MAX_REASON_LENGTH = 500;
 const NOTICES: Readonly<Record<string, string>> = {
   approved: 'You approved this request.',
   denied: 'You denied this request.',
+  cancelled: 'You cancelled this approval. The request will not run.',
 };
+
+/** What an approver can do to an approval from its page. */
+export type InboxVote = 'approve' | 'deny' | 'cancel';
+
+const DONE: Readonly<Record<InboxVote, string>> = { approve: 'approved', deny: 'denied', cancel: 'cancelled' };
 
 /**
  * Pending approvals within an approver's scope, oldest first. Read-only: one past its expiry is
@@ -27,10 +33,19 @@ export async function pendingInScope(context: InboxContext, approver: Approver):
   return pending.filter((approval) => approval.expiresAt > now && inScope(approver, approval));
 }
 
-/** GET /inbox: the pending list. */
+/** Approved delayed actions in the approver's scope still inside their undo window: cancellable. */
+async function waitingToRunInScope(context: InboxContext, approver: Approver): Promise<Approval[]> {
+  const now = context.options.clock.now();
+  const approved = await context.options.store.listApprovals({ state: 'approved' });
+  return approved.filter((approval) => approval.runAt !== undefined && approval.runAt > now && inScope(approver, approval));
+}
+
+/** GET /inbox: the pending list, and delayed actions that can still be cancelled. */
 export async function showPendingList(context: InboxContext, viewer: Viewer, res: ServerResponse): Promise<void> {
-  const items = (await pendingInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, viewer.approver.name));
-  sendHtml(res, 200, pendingListPage(items, pageViewer(viewer)));
+  const name = viewer.approver.name;
+  const items = (await pendingInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, name));
+  const waiting = (await waitingToRunInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, name));
+  sendHtml(res, 200, pendingListPage(items, pageViewer(viewer), waiting));
 }
 
 /** GET /inbox/approvals/ID: the detail page. Never changes anything. */
@@ -41,8 +56,11 @@ export async function showApproval(context: InboxContext, viewer: Viewer, res: S
   await sendDetail(context, viewer, res, 200, approval, notice === undefined ? {} : { notice });
 }
 
-/** POST /inbox/approvals/ID/approve or /deny: one vote, after CSRF and scope checks. */
-export async function submitVote(context: InboxContext, viewer: Viewer, req: IncomingMessage, res: ServerResponse, id: string, vote: 'approve' | 'deny'): Promise<void> {
+/**
+ * POST /inbox/approvals/ID/approve, /deny or /cancel: one decision, after CSRF and scope checks.
+ * Cancel withdraws an approval before it runs (within a delayed action's undo window, say).
+ */
+export async function submitVote(context: InboxContext, viewer: Viewer, req: IncomingMessage, res: ServerResponse, id: string, vote: InboxVote): Promise<void> {
   const form = await readForm(req);
   // SECURITY: SameSite=Strict keeps the cookie off cross-site posts; the token covers the rest.
   if (isCrossSite(req) || !isSessionCsrfToken(viewer.session, form.get('csrf'))) {
@@ -58,13 +76,15 @@ export async function submitVote(context: InboxContext, viewer: Viewer, req: Inc
     if (vote === 'approve') {
       const confirm = form.getAll('confirm').map((typed) => typed.trim());
       await context.service.approve(id, viewer.approver.name, undefined, { confirm });
-    } else {
+    } else if (vote === 'deny') {
       await context.service.deny(id, viewer.approver.name, reason);
+    } else {
+      await context.service.cancelAsApprover(id, viewer.approver.name);
     }
   } catch (error) {
     return refusedVote(context, viewer, res, id, error, reason);
   }
-  redirect(res, `${INBOX_PREFIX}/approvals/${encodeURIComponent(id)}?done=${vote === 'approve' ? 'approved' : 'denied'}`);
+  redirect(res, `${INBOX_PREFIX}/approvals/${encodeURIComponent(id)}?done=${DONE[vote]}`);
 }
 
 async function refusedVote(context: InboxContext, viewer: Viewer, res: ServerResponse, id: string, error: unknown, reason: string): Promise<void> {

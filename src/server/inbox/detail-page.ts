@@ -113,6 +113,7 @@ ${rows.length === 0 ? html`<p>No votes yet.</p>` : html`<ul>${rows}</ul>`}
 function decisionForms(model: DetailPageModel): SafeHtml {
   const { approval, viewer } = model;
   const me = `human:${viewer.approver}`;
+  if (approval.state === 'approved') return cancelForm(model);
   if (approval.state !== 'pending') return html``;
   if ([...approval.approvals, ...approval.denials].some((vote) => vote.approver === me)) {
     return html`<section aria-labelledby="decide-heading"><h2 id="decide-heading">Decide</h2><p>You have voted on this request. It waits for other approvers.</p></section>`;
@@ -141,6 +142,22 @@ function decisionForms(model: DetailPageModel): SafeHtml {
   <p><button type="submit" class="deny">Deny</button></p>
 </form>
 </div>
+</section>`;
+}
+
+function cancelForm(model: DetailPageModel): SafeHtml {
+  const { approval, viewer } = model;
+  const when =
+    approval.runAt === undefined
+      ? html`The agent may now run this exact request once.`
+      : html`Airlock runs this request itself at ${timeElement(approval.runAt)} unless someone cancels it.`;
+  return html`<section aria-labelledby="decide-heading">
+<h2 id="decide-heading">Cancel</h2>
+<p>${when}</p>
+<form method="post" action="${INBOX_PREFIX}/approvals/${encodeURIComponent(approval.id)}/cancel">
+  ${csrfField(viewer)}
+  <p><button type="submit" class="deny">Cancel this approval</button></p>
+</form>
 </section>`;
 }
 

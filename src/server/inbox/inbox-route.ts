@@ -19,7 +19,7 @@ const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
   '/assets/favicon.svg': { type: 'image/svg+xml', body: readFileSync(new URL('./assets/favicon.svg', import.meta.url), 'utf8') },
 };
 
-const APPROVAL_PATH = /^\/approvals\/([A-Za-z0-9_-]{1,128})(?:\/(approve|deny))?$/;
+const APPROVAL_PATH = /^\/approvals\/([A-Za-z0-9_-]{1,128})(?:\/(approve|deny|cancel))?$/;
 
 /**
  * The web inbox at `/inbox`: approver login, the live pending list, an approval's detail page
@@ -75,7 +75,7 @@ async function dispatch(context: InboxContext, live: LivePending, req: IncomingM
   if (id === undefined) return method === 'GET' ? showPendingList(context, viewer, res) : notAllowed(res, 'GET');
   if (vote === undefined) return method === 'GET' ? showApproval(context, viewer, res, id, url) : notAllowed(res, 'GET');
   if (method !== 'POST') return notAllowed(res, 'POST');
-  return submitVote(context, viewer, req, res, id, vote === 'approve' ? 'approve' : 'deny');
+  return submitVote(context, viewer, req, res, id, vote === 'approve' || vote === 'deny' ? vote : 'cancel');
 }
 
 function notAllowed(res: ServerResponse, allow: string): void {

@@ -22,6 +22,8 @@ export interface PendingItemV1 {
   readonly voted: boolean;
   readonly askedAt: string;
   readonly expiresAt: string;
+  /** When Airlock runs it, for an approved delayed action. */
+  readonly runAt?: string;
 }
 
 /** The list row of one approval, as seen by `approver`. */
@@ -40,21 +42,25 @@ export function toPendingItem(approval: Approval, approver: string): PendingItem
     voted,
     askedAt: new Date(approval.createdAt).toISOString(),
     expiresAt: new Date(approval.expiresAt).toISOString(),
+    ...(approval.runAt === undefined ? {} : { runAt: new Date(approval.runAt).toISOString() }),
   };
 }
 
-/** The inbox home: the pending approvals in the viewer's scope, kept live by the script. */
-export function pendingListPage(items: readonly PendingItemV1[], viewer: PageViewer, notice?: string): SafeHtml {
+/**
+ * The inbox home: the pending approvals in the viewer's scope, kept live by the script, and
+ * approved delayed actions still inside their undo window.
+ */
+export function pendingListPage(items: readonly PendingItemV1[], viewer: PageViewer, waiting: readonly PendingItemV1[] = []): SafeHtml {
   return layout(
     'Pending approvals',
     viewer,
     html`<h1>Pending approvals</h1>
-${notice === undefined ? '' : html`<p class="notice" role="status">${notice}</p>`}
 <p id="pending-count" role="status" aria-live="polite">${countSentence(items.length)}</p>
 <div id="pending" data-events="${INBOX_PREFIX}/events">
 ${pendingTable(items)}
 </div>
-<p class="refresh"><a href="${INBOX_PREFIX}">Refresh</a> <span class="hint" id="live-hint">The list updates by itself while this page is open.</span></p>`,
+<p class="refresh"><a href="${INBOX_PREFIX}">Refresh</a> <span class="hint" id="live-hint">The list updates by itself while this page is open.</span></p>
+${waiting.length === 0 ? '' : waitingSection(waiting)}`,
   );
 }
 
@@ -81,4 +87,14 @@ ${items.map(
 `,
 )}  </tbody>
 </table>`;
+}
+
+function waitingSection(items: readonly PendingItemV1[]): SafeHtml {
+  return html`<section aria-labelledby="waiting-heading">
+<h2 id="waiting-heading">Approved, waiting to run</h2>
+<p>Airlock runs these itself when their undo window ends. Open one to cancel it.</p>
+<ul class="waiting">
+${items.map((item) => html`  <li data-id="${item.id}"><a href="${item.href}">${item.request}</a> on ${item.targets} (${item.environments}), runs at ${item.runAt === undefined ? '' : timeElement(Date.parse(item.runAt))}</li>
+`)}</ul>
+</section>`;
 }
