@@ -184,6 +184,23 @@ export const REQUIREMENTS = {
     'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
 
   // ---- REST adapter (issue 9) ----
+  'check.http-corpus-exact': '`airlock check` gives every http case of the corpus its expected verdict',
+  'http.catalogs-validated':
+    'every shipped REST catalog passes the catalog schema; an invalid catalog is refused naming each field',
+  'http.ambiguous-is-unknown':
+    'a REST request a server could read differently (framing, host, method override, encoded or dot path, duplicate keys, untyped operation body) is unknown, never allowed',
+  'http.unlisted-write-held':
+    'on a known platform an endpoint the catalog does not list is a read for GET/HEAD/OPTIONS and held otherwise; an unknown host is unknown',
+  'http.body-carries-operation':
+    'where the body names the operation (force-moved refs, AWS Action/X-Amz-Target, S3 multi-delete, SkipFinalSnapshot) it decides the classification',
+  'rest.held-not-forwarded':
+    'a held or denied REST request never reaches the upstream; held answers 409 with approval id, poll url and a stop sentence',
+  'rest.agent-credentials-stripped':
+    'an allowed REST request reaches the upstream with the real credential and none of the agent\'s',
+  'rest.sigv4-resigned':
+    'an allowed AWS request reaches the upstream re-signed with SigV4 under the real keys; the agent\'s signature and token never do',
+  'rest.credential-never-leaks':
+    'the real upstream credential never reaches the agent, even when the upstream reflects it',
 } as const satisfies Record<string, string>;
 
 /** The id of one security invariant; a misspelt id is a type error. */

@@ -1,2 +1,16 @@
 export type { Classifier } from './classifier.js';
 export { CLASSIFIERS, classifierFor } from './classifier.js';
+export type { HttpCatalog, HttpClassifierOptions, HttpClassify, OpenApiDraft } from './http/index.js';
+export { BUILTIN_CATALOGS, createHttpClassifier, draftCatalogFromOpenApi, parseHttpCatalog } from './http/index.js';
+export type { McpClassifyOptions, McpServerProfile, McpToolCall, McpToolEntry, PathFact } from './mcp/index.js';
+export {
+  MCP_CATALOGS,
+  classifyMcpListing,
+  classifyMcpPromptGet,
+  classifyMcpResourceRead,
+  classifyMcpToolCall,
+  digestToolCall,
+  pathsToResolve,
+  toolNameProblem,
+  toolNameSkeleton,
+} from './mcp/index.js';

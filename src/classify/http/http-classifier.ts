@@ -17,8 +17,8 @@ import { isFormType, isRecord, parseHttpRequest, parseQuery } from './request-vi
 export interface HttpClassifierOptions {
   /** Catalogs chosen by the request's host; earlier ones win. */
   readonly catalogs: readonly HttpCatalog[];
-  /** A configured upstream: this catalog judges every request, whatever its Host says. */
-  readonly catalog?: HttpCatalog;
+  /** A configured upstream's catalog: it judges a request whose host no catalog names. */
+  readonly fallback?: HttpCatalog;
   /** The name actions carry (a configured upstream's name); default the catalog's platform. */
   readonly upstream?: string;
 }
@@ -41,12 +41,12 @@ export type HttpClassify = (input: unknown) => Promise<Action[]>;
 export function createHttpClassifier(options: HttpClassifierOptions): HttpClassify {
   return async (input) => {
     const digest = requestDigest(input);
-    let upstream = options.upstream ?? options.catalog?.platform ?? 'http';
+    let upstream = options.upstream ?? 'http';
     try {
       const parsed = parseHttpRequest(input);
       if (!parsed.ok) return [toAction(upstream, unknownDraft(`http:${parsed.error.kind}`, parsed.error.reason), digest)];
       const view = parsed.value;
-      const catalog = options.catalog ?? catalogForHost(options.catalogs, view.hostname, view.port);
+      const catalog = catalogForHost(options.catalogs, view.hostname, view.port) ?? options.fallback;
       if (catalog === undefined) {
         const host = view.port === undefined ? view.hostname : `${view.hostname}:${view.port}`;
         const draft = unknownDraft('http:unknown-host', `no catalog describes \`${host}\``, [{ type: 'http-host', id: host, attrs: {} }]);
