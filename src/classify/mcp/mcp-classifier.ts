@@ -1,6 +1,7 @@
 import type { Action, Effect, JsonValue, Target } from '../../core/index.js';
 import { digestRequest, sha256Hex } from '../../core/index.js';
 import { inspectArguments, maxEffect } from './inspect-arguments.js';
+import { inspectPath } from './path-check.js';
 import type { McpServerProfile, McpToolEntry, PathFact } from './mcp-catalog.js';
 import { builtinProfileFor } from './server-profiles.js';
 import { stripServerPrefix, toCatalogKey, toolNameProblem } from './tool-name.js';
@@ -82,6 +83,22 @@ async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts:
   const reversible = effect === 'read' || (entry?.reversible === true && effect === 'write' && nested.every((a) => a.reversible));
   const toolAction: Action = { upstream: call.server, surface: 'mcp', operation: tool, effect, reversible, targets, digest };
   return [toolAction, ...nested];
+}
+
+/**
+ * The path arguments of a call whose existence changes its judgment (`write-path`: creating is
+ * a write, replacing is destructive), as given and as the key `facts` are looked up by.
+ */
+export function pathsToResolve(call: Pick<McpToolCall, 'tool' | 'arguments'>, profile: McpServerProfile): { raw: string; key: string }[] {
+  const entry = entryFor(profile, call.tool);
+  const found: { raw: string; key: string }[] = [];
+  for (const [name, role] of Object.entries(entry?.args ?? {})) {
+    const value = Object.hasOwn(call.arguments, name) ? call.arguments[name] : undefined;
+    if (role !== 'write-path' || typeof value !== 'string') continue;
+    const inspected = inspectPath(value, profile.roots, profile.cwd ?? profile.roots?.[0]);
+    if (inspected.problem === undefined) found.push({ raw: value, key: inspected.path });
+  }
+  return found;
 }
 
 /** Config's entry wins over the catalog's; both looked up by canonical name, own keys only. */

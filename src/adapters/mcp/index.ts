@@ -1,0 +1,10 @@
+export type { McpUpstreamOptions, McpUpstreamTransport } from './config.js';
+export type { McpHttpRoute } from './http-route.js';
+export { createMcpHttpRoute } from './http-route.js';
+export type { McpProxyOptions, McpRequestContext } from './proxy.js';
+export { McpProxy } from './proxy.js';
+export type { ToolResult } from './respond.js';
+export { HELD_INSTRUCTION } from './respond.js';
+export { serveMcpStdio } from './stdio.js';
+export type { ExposedTool, RefusedTool, ToolTable } from './tool-table.js';
+export { NAME_SEPARATOR, buildToolTable, toExposedName } from './tool-table.js';

@@ -1,0 +1,192 @@
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { PathFact } from '../../classify/index.js';
+import {
+  classifyMcpListing,
+  classifyMcpPromptGet,
+  classifyMcpResourceRead,
+  classifyMcpToolCall,
+  digestToolCall,
+  pathsToResolve,
+} from '../../classify/index.js';
+import type { Action, Decision } from '../../core/index.js';
+import type { Firewall } from '../../firewall/index.js';
+import type { McpUpstreamOptions } from './config.js';
+import { resolvePathFacts } from './path-facts.js';
+import type { ToolResult } from './respond.js';
+import { failureResult, refusalResult } from './respond.js';
+import type { ExposedTool, ToolTable } from './tool-table.js';
+import { NAME_SEPARATOR, buildToolTable, toExposedName } from './tool-table.js';
+import { UpstreamServer } from './upstream-client.js';
+
+/** What the proxy needs: the upstream servers and the firewall. */
+export interface McpProxyOptions {
+  readonly upstreams: readonly McpUpstreamOptions[];
+  readonly firewall: Firewall;
+}
+
+/** Who is asking, and where a held agent polls. */
+export interface McpRequestContext {
+  /** The agent's Airlock token; never stored, logged or echoed. */
+  readonly token: string;
+  /** e.g. `http://127.0.0.1:8080/approvals`; a held call names `${approvalsUrl}/ID`. */
+  readonly approvalsUrl: string;
+}
+
+const RESOURCE_PREFIX = 'airlock://';
+
+/**
+ * Airlock's MCP proxy: one client session to every upstream server, shared by every agent
+ * session. Each request is classified and judged with the agent's token; only what is allowed
+ * reaches an upstream. Listings show only the servers the token's grant may read.
+ */
+export class McpProxy {
+  readonly #upstreams: ReadonlyMap<string, UpstreamServer>;
+  readonly #firewall: Firewall;
+  #table: ToolTable;
+
+  private constructor(upstreams: readonly UpstreamServer[], options: McpProxyOptions) {
+    this.#upstreams = new Map(upstreams.map((upstream) => [upstream.name, upstream]));
+    this.#firewall = options.firewall;
+    this.#table = buildToolTable(upstreams);
+  }
+
+  /** Connects to every upstream; if one fails, closes the others and throws. */
+  static async start(options: McpProxyOptions): Promise<McpProxy> {
+    const connected: UpstreamServer[] = [];
+    try {
+      for (const upstream of options.upstreams) connected.push(await UpstreamServer.connect(upstream));
+    } catch (error) {
+      await Promise.allSettled(connected.map((upstream) => upstream.close()));
+      throw error;
+    }
+    return new McpProxy(connected, options);
+  }
+
+  /** Tools refused for their names (confusable, invisible characters, …), for the operator. */
+  get refusedTools(): ToolTable['refused'] {
+    return this.#table.refused;
+  }
+
+  /** The tools of every server the token may read, under namespaced names. */
+  async listTools(context: McpRequestContext): Promise<Tool[]> {
+    const servers = await this.#readableServers(context, 'tools/list');
+    await Promise.all(servers.map((upstream) => upstream.refreshTools()));
+    this.#table = buildToolTable([...this.#upstreams.values()]);
+    const visible = new Set(servers.map((upstream) => upstream.name));
+    return [...this.#table.tools.values()].filter((item) => visible.has(item.server)).map((item) => ({ ...item.tool, name: item.exposed }));
+  }
+
+  /** Judges one tool call and forwards it only when allowed; anything else is an error result. */
+  async callTool(name: string, args: Record<string, unknown>, context: McpRequestContext): Promise<ToolResult> {
+    const found = await this.#findTool(name);
+    if (found === undefined) return failureResult(`Airlock serves no tool named \`${name}\`.`, 'AIRLOCK_NO_SUCH_TOOL');
+    const upstream = this.#upstreams.get(found.server);
+    if (upstream === undefined) return failureResult(`Airlock serves no tool named \`${name}\`.`, 'AIRLOCK_NO_SUCH_TOOL');
+    const { profile } = upstream.options;
+    const call = { server: upstream.name, tool: found.tool.name, arguments: args, annotations: found.tool.annotations ?? {} };
+    let facts: ReadonlyMap<string, PathFact>;
+    try {
+      facts = await resolvePathFacts(upstream, pathsToResolve(call, profile));
+    } catch {
+      facts = new Map();
+    }
+    const actions = await classifyMcpToolCall(call, { profile, facts });
+    const decision = await this.#judge(context.token, digestToolCall(call), actions);
+    if (decision.verdict !== 'allow') return refusalResult(decision, context.approvalsUrl);
+    try {
+      return (await upstream.callTool(found.tool.name, args)) as ToolResult;
+    } catch {
+      // Internal detail stays here: the agent learns only that the upstream failed.
+      return failureResult(`The call was allowed, but the upstream server \`${upstream.name}\` failed to answer it.`, 'AIRLOCK_UNAVAILABLE');
+    }
+  }
+
+  async listResources(context: McpRequestContext): Promise<Resource[]> {
+    const servers = await this.#readableServers(context, 'resources/list');
+    const lists = await Promise.all(servers.map(async (upstream) => (await upstream.listResources()).map((resource) => ({ ...resource, uri: wrapUri(upstream.name, resource.uri) }))));
+    return lists.flat();
+  }
+
+  async listResourceTemplates(context: McpRequestContext): Promise<ResourceTemplate[]> {
+    const servers = await this.#readableServers(context, 'resources/templates/list');
+    const lists = await Promise.all(
+      servers.map(async (upstream) => (await upstream.listResourceTemplates()).map((template) => ({ ...template, uriTemplate: wrapUri(upstream.name, template.uriTemplate) }))),
+    );
+    return lists.flat();
+  }
+
+  async readResource(uri: string, context: McpRequestContext): Promise<Record<string, unknown>> {
+    const { upstream, inner } = this.#resourceTarget(uri);
+    const actions = classifyMcpResourceRead(upstream.name, inner, upstream.options.profile);
+    await this.#requireAllowed(context, actions);
+    const result = await upstream.readResource(inner);
+    const contents = Array.isArray(result['contents']) ? (result['contents'] as Record<string, unknown>[]) : [];
+    return { ...result, contents: contents.map((item) => (typeof item['uri'] === 'string' ? { ...item, uri: wrapUri(upstream.name, item['uri']) } : item)) };
+  }
+
+  async listPrompts(context: McpRequestContext): Promise<Prompt[]> {
+    const servers = await this.#readableServers(context, 'prompts/list');
+    const lists = await Promise.all(servers.map(async (upstream) => (await upstream.listPrompts()).map((prompt) => ({ ...prompt, name: toExposedName(upstream.name, prompt.name) }))));
+    return lists.flat();
+  }
+
+  async getPrompt(name: string, args: Record<string, string>, context: McpRequestContext): Promise<Record<string, unknown>> {
+    const split = name.indexOf(NAME_SEPARATOR);
+    const upstream = split > 0 ? this.#upstreams.get(name.slice(0, split)) : undefined;
+    if (upstream === undefined) throw new McpError(ErrorCode.InvalidParams, `Airlock serves no prompt named \`${name}\``);
+    const prompt = name.slice(split + NAME_SEPARATOR.length);
+    await this.#requireAllowed(context, classifyMcpPromptGet(upstream.name, prompt, args));
+    return upstream.getPrompt(prompt, args);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
+  }
+
+  async #findTool(name: string): Promise<ExposedTool | undefined> {
+    const known = this.#table.tools.get(name);
+    if (known !== undefined) return known;
+    // A tool the server added since the last listing: list that server again, once.
+    const split = name.indexOf(NAME_SEPARATOR);
+    const upstream = split > 0 ? this.#upstreams.get(name.slice(0, split)) : undefined;
+    if (upstream === undefined) return undefined;
+    await upstream.refreshTools();
+    this.#table = buildToolTable([...this.#upstreams.values()]);
+    return this.#table.tools.get(name);
+  }
+
+  async #judge(token: string, digest: string, actions: readonly Action[]): Promise<Decision> {
+    return (await this.#firewall.judge({ token, surface: 'mcp', digest, actions })).decision;
+  }
+
+  /** Throws the refusal as a JSON-RPC error: resources and prompts have no error result. */
+  async #requireAllowed(context: McpRequestContext, actions: readonly Action[]): Promise<void> {
+    const decision = await this.#judge(context.token, actions[0]?.digest ?? '', actions);
+    if (decision.verdict === 'allow') return;
+    const refusal = refusalResult(decision, context.approvalsUrl);
+    throw new McpError(ErrorCode.InvalidRequest, refusal.content[0]?.text ?? 'refused by Airlock', refusal['_meta']);
+  }
+
+  async #readableServers(context: McpRequestContext, method: string): Promise<UpstreamServer[]> {
+    const servers = [...this.#upstreams.values()];
+    const decisions = await Promise.all(servers.map(async (upstream) => {
+      const actions = classifyMcpListing(upstream.name, method);
+      return this.#judge(context.token, actions[0]?.digest ?? '', actions);
+    }));
+    return servers.filter((_, index) => decisions[index]?.verdict === 'allow');
+  }
+
+  #resourceTarget(uri: string): { upstream: UpstreamServer; inner: string } {
+    const rest = uri.startsWith(RESOURCE_PREFIX) ? uri.slice(RESOURCE_PREFIX.length) : '';
+    const split = rest.indexOf('/');
+    const upstream = split > 0 ? this.#upstreams.get(rest.slice(0, split)) : undefined;
+    if (upstream === undefined) throw new McpError(ErrorCode.InvalidParams, `Airlock serves no resource \`${uri}\``);
+    return { upstream, inner: rest.slice(split + 1) };
+  }
+}
+
+/** A server's resource URI as agents see it: `airlock://SERVER/` + the server's own URI. */
+function wrapUri(server: string, uri: string): string {
+  return `${RESOURCE_PREFIX}${server}/${uri}`;
+}

@@ -1,0 +1,118 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpUpstreamOptions, McpUpstreamTransport } from './config.js';
+
+const CLIENT_INFO = { name: 'airlock', version: '0.1.0' };
+// SECURITY: bounds what a hostile or broken upstream can make Airlock page through.
+const MAX_PAGES = 50;
+
+/** A connected upstream MCP server: Airlock's own client session to it. */
+export class UpstreamServer {
+  readonly options: McpUpstreamOptions;
+  readonly #client: Client;
+  #tools: readonly Tool[] = [];
+
+  private constructor(options: McpUpstreamOptions, client: Client) {
+    this.options = options;
+    this.#client = client;
+  }
+
+  /** Starts (stdio) or reaches (HTTP) the server and completes the MCP handshake. */
+  static async connect(options: McpUpstreamOptions): Promise<UpstreamServer> {
+    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    await client.connect(transportFor(options.transport));
+    const upstream = new UpstreamServer(options, client);
+    if (client.getServerCapabilities()?.tools !== undefined) await upstream.refreshTools();
+    return upstream;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The tools as last listed by the server. */
+  get tools(): readonly Tool[] {
+    return this.#tools;
+  }
+
+  /** Lists the server's tools again (every page) and keeps them. */
+  async refreshTools(): Promise<readonly Tool[]> {
+    this.#tools = await allPages(async (cursor) => {
+      const page = await this.#client.listTools(cursor === undefined ? {} : { cursor });
+      return { items: page.tools, next: page.nextCursor };
+    });
+    return this.#tools;
+  }
+
+  /** Calls a tool as-is; the caller has judged it. */
+  async callTool(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await this.#client.callTool({ name, arguments: args })) as Record<string, unknown>;
+  }
+
+  async listResources(): Promise<Resource[]> {
+    if (this.#client.getServerCapabilities()?.resources === undefined) return [];
+    return allPages(async (cursor) => {
+      const page = await this.#client.listResources(cursor === undefined ? {} : { cursor });
+      return { items: page.resources, next: page.nextCursor };
+    });
+  }
+
+  async listResourceTemplates(): Promise<ResourceTemplate[]> {
+    if (this.#client.getServerCapabilities()?.resources === undefined) return [];
+    return allPages(async (cursor) => {
+      const page = await this.#client.listResourceTemplates(cursor === undefined ? {} : { cursor });
+      return { items: page.resourceTemplates, next: page.nextCursor };
+    });
+  }
+
+  async readResource(uri: string): Promise<Record<string, unknown>> {
+    return (await this.#client.readResource({ uri })) as Record<string, unknown>;
+  }
+
+  async listPrompts(): Promise<Prompt[]> {
+    if (this.#client.getServerCapabilities()?.prompts === undefined) return [];
+    return allPages(async (cursor) => {
+      const page = await this.#client.listPrompts(cursor === undefined ? {} : { cursor });
+      return { items: page.prompts, next: page.nextCursor };
+    });
+  }
+
+  async getPrompt(name: string, args: Record<string, string>): Promise<Record<string, unknown>> {
+    return (await this.#client.getPrompt({ name, arguments: args })) as Record<string, unknown>;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+}
+
+function transportFor(transport: McpUpstreamTransport): Transport {
+  if (transport.kind === 'http') {
+    const headers: Record<string, string> = transport.credential === undefined ? {} : { authorization: `Bearer ${transport.credential}` };
+    return new StreamableHTTPClientTransport(new URL(transport.url), { requestInit: { headers } });
+  }
+  return new StdioClientTransport({
+    command: transport.command,
+    args: [...transport.args],
+    // SECURITY: the child gets the SDK's safe defaults plus what config names, never Airlock's
+    // whole environment (which holds other upstreams' credentials).
+    env: { ...getDefaultEnvironment(), ...transport.env },
+    stderr: transport.stderr ?? 'inherit',
+    ...(transport.cwd === undefined ? {} : { cwd: transport.cwd }),
+  });
+}
+
+async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await fetchPage(cursor);
+    items.push(...answer.items);
+    if (answer.next === undefined) return items;
+    cursor = answer.next;
+  }
+  return items;
+}
