@@ -182,6 +182,8 @@ export const REQUIREMENTS = {
     'tool names outside MCP\'s name format, or confusable with another listed name, are neither listed nor called',
   'mcp.paths-checked':
     'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
+  'mcp.held-not-forwarded':
+    'a held tool call never reaches the upstream and answers isError with the approval id; after approval it runs once',
 
   // ---- REST adapter (issue 9) ----
   'check.http-corpus-exact': '`airlock check` gives every http case of the corpus its expected verdict',
