@@ -127,11 +127,11 @@ const judgeExplain: StatementHandler = (body, findings, context, depth) => {
     return 'EXPLAIN';
   }
   if (explainRuns(body)) {
-    context.judgeNested(query, findings, depth + 1);
+    context.judgeNested(query, findings, depth + 1, context);
     return 'EXPLAIN ANALYZE';
   }
   const planned = new Findings();
-  context.judgeNested(query, planned, depth + 1);
+  context.judgeNested(query, planned, depth + 1, context);
   findings.raise(planned.effect === 'unknown' ? 'unknown' : 'read');
   for (const target of planned.targets) findings.touch(target.type, target.id, { ...target.attrs });
   return 'EXPLAIN';

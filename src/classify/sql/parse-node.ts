@@ -23,9 +23,13 @@ export function asObject(value: unknown): PgObject | undefined {
 export function asNode(value: unknown): PgNode | undefined {
   const object = asObject(value);
   if (object === undefined) return undefined;
-  const keys = Object.keys(object);
-  if (keys.length !== 1) return undefined;
-  const type = keys[0] as string;
+  // Hot path: find the only key without allocating a key array.
+  let type: string | undefined;
+  for (const key in object) {
+    if (type !== undefined) return undefined;
+    type = key;
+  }
+  if (type === undefined) return undefined;
   const first = type.charCodeAt(0);
   if (first < 65 || first > 90) return undefined;
   const body = asObject(object[type]);

@@ -239,6 +239,15 @@ describe('statements and actions', () => {
     expect(role?.targets).toEqual([{ type: 'role', id: 'bob', attrs: {} }]);
   });
 
+  it('does not take a CTE for a table, nor a table for a CTE where the CTE is not visible', async () => {
+    const ids = async (sql: string) => (await classifySqlText(sql, 'db'))[0]?.targets.map((t) => `${t.type}:${t.id}`);
+    expect(await ids('WITH recent AS (SELECT * FROM orders) SELECT * FROM recent')).toEqual(['table:orders']);
+    expect(await ids('WITH users AS (SELECT * FROM users) SELECT * FROM users')).toEqual(['table:users']);
+    expect(await ids('SELECT * FROM (WITH users AS (SELECT 1) SELECT * FROM users) a, users')).toEqual(['table:users']);
+    expect(await ids('WITH a AS (SELECT 1) SELECT * FROM (WITH b AS (SELECT 2) SELECT * FROM a, b) x, b')).toEqual(['table:b']);
+    expect(await ids('WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT * FROM t')).toEqual([]);
+  });
+
   it('fails closed on input nested too deeply to walk', () => {
     verifies('sql.every-statement-judged');
     const deep = `SELECT ${'1 + ('.repeat(3000)}1${')'.repeat(3000)}`;

@@ -43,12 +43,19 @@ export function analyzeSql(sql: string, session: SessionKnowledge = {}): SqlAnal
     return { parsed: true, statements: [{ operation: 'EMPTY', effect: 'read', reversible: true, targets: [], text: sql, digest: digestSqlText(sql) }] };
   }
   const judge = new StatementJudge(session);
-  const statements = parsed.statements.map((statement) => ({
-    ...judge.judge(statement.node),
-    text: statement.text,
-    digest: digestSqlText(statement.text),
-  }));
+  const statements = parsed.statements.map((statement) => classified(judge.judge(statement.node), statement.text));
   return { parsed: true, statements };
+}
+
+function classified(judgment: StatementJudgment, text: string): ClassifiedStatement {
+  return {
+    operation: judgment.operation,
+    effect: judgment.effect,
+    reversible: judgment.reversible,
+    targets: judgment.targets,
+    text,
+    digest: digestSqlText(text),
+  };
 }
 
 /**

@@ -47,8 +47,7 @@ export function parseSql(sql: string): SqlParse {
   }
   const raw = (tree as { stmts?: unknown }).stmts;
   const items = Array.isArray(raw) ? raw : [];
-  // Locations are byte offsets into the UTF-8 text, so slicing happens on bytes.
-  const bytes = Buffer.from(sql, 'utf8');
+  const slicer = textSlicer(sql);
   const statements: ParsedStatement[] = [];
   for (const item of items) {
     const entry = item as { stmt?: unknown; stmt_location?: unknown; stmt_len?: unknown };
@@ -56,10 +55,19 @@ export function parseSql(sql: string): SqlParse {
     if (node === undefined) return { ok: false, error: 'the parser returned a statement of unknown shape' };
     const start = typeof entry.stmt_location === 'number' ? entry.stmt_location : 0;
     // stmt_len 0 (omitted) means "to the end of the string".
-    const end = typeof entry.stmt_len === 'number' && entry.stmt_len > 0 ? start + entry.stmt_len : bytes.length;
-    statements.push({ node, text: bytes.subarray(start, end).toString('utf8') });
+    const length = typeof entry.stmt_len === 'number' && entry.stmt_len > 0 ? entry.stmt_len : undefined;
+    statements.push({ node, text: slicer(start, length) });
   }
   return { ok: true, statements };
+}
+
+/** Slices statement texts by the parser's locations, which are byte offsets into the UTF-8 text. */
+function textSlicer(sql: string): (start: number, length: number | undefined) => string {
+  // ASCII text (the common case) has one byte per character: no need to encode it.
+  // eslint-disable-next-line no-control-regex -- the range is the point: every ASCII code
+  if (/^[\x00-\x7f]*$/.test(sql)) return (start, length) => sql.slice(start, length === undefined ? undefined : start + length);
+  const bytes = Buffer.from(sql, 'utf8');
+  return (start, length) => bytes.subarray(start, length === undefined ? undefined : start + length).toString('utf8');
 }
 
 /**

@@ -3,13 +3,13 @@ import { DDL_HANDLERS } from './ddl-judges.js';
 import { DML_HANDLERS } from './dml-judges.js';
 import { Findings } from './findings.js';
 import type { SqlTarget } from './findings.js';
-import type { PgNode } from './parse-node.js';
+import type { PgNode, PgObject } from './parse-node.js';
 import { asNode, stringField } from './parse-node.js';
 import { STATEMENT_EFFECTS } from './statement-effects.js';
 import type { StatementHandler } from './statement-handler.js';
 import { parseSql } from './sql-parser.js';
 import type { WalkContext } from './tree-walk.js';
-import { collectCteNames, walkTree } from './tree-walk.js';
+import { walkTree } from './tree-walk.js';
 
 /** The judgment of one statement. */
 export interface StatementJudgment {
@@ -28,6 +28,8 @@ export interface SessionKnowledge {
    */
   readonly preparedStatement?: (name: string) => string | undefined;
 }
+
+const NO_CTES: ReadonlySet<string> = new Set();
 
 // The result of judging what a `PREPARE` prepared; `null` once deallocated.
 type PreparedEntry = Findings | null;
@@ -59,16 +61,16 @@ export class StatementJudge {
 
   private judgeInto(node: PgNode, findings: Findings, depth: number): string {
     const context: WalkContext = {
-      cteNames: collectCteNames(node.body),
-      judgeNested: (nested, into, nestedDepth) => {
-        this.dispatch(nested, into, context, nestedDepth);
+      cteNames: NO_CTES,
+      judgeNested: (nested, into, nestedDepth, nestedContext) => {
+        this.dispatch(nested, into, nestedContext, nestedDepth);
       },
     };
     return this.dispatch(node, findings, context, depth);
   }
 
   private dispatch(node: PgNode, findings: Findings, context: WalkContext, depth: number): string {
-    const handler = this.handlers[node.type] ?? DML_HANDLERS[node.type] ?? DDL_HANDLERS[node.type];
+    const handler = DML_HANDLERS[node.type] ?? DDL_HANDLERS[node.type] ?? this.sessionHandler(node.type);
     if (handler !== undefined) return handler(node.body, findings, context, depth);
     const known = STATEMENT_EFFECTS[node.type];
     findings.raise(known?.[1] ?? 'unknown');
@@ -77,42 +79,55 @@ export class StatementJudge {
   }
 
   // Statements whose judgment depends on what came before them in the session.
-  private readonly handlers: Readonly<Record<string, StatementHandler>> = {
-    PrepareStmt: (body, findings, context, depth) => {
-      const prepared = new Findings();
-      const query = asNode(body['query']);
-      if (query === undefined) prepared.raise('unknown');
-      else context.judgeNested(query, prepared, depth + 1);
-      // judgment: preparing runs nothing, but a PREPARE is held like what it prepares, so
-      // a destructive statement cannot be staged without a human seeing it.
+  private sessionHandler(type: string): StatementHandler | undefined {
+    switch (type) {
+      case 'PrepareStmt':
+        return (body, findings, context, depth) => this.judgePrepare(body, findings, context, depth);
+      case 'ExecuteStmt':
+        return (body, findings, context, depth) => this.judgeExecute(body, findings, context, depth);
+      case 'DeallocateStmt':
+        return (body) => this.judgeDeallocate(body);
+      default:
+        return undefined;
+    }
+  }
+
+  private judgePrepare(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
+    const prepared = new Findings();
+    const query = asNode(body['query']);
+    if (query === undefined) prepared.raise('unknown');
+    else context.judgeNested(query, prepared, depth + 1, context);
+    // judgment: preparing runs nothing, but a PREPARE is held like what it prepares, so a
+    // destructive statement cannot be staged without a human seeing it.
+    findings.absorb(prepared);
+    const name = stringField(body, 'name');
+    if (name !== undefined) this.prepared.set(name, prepared);
+    return 'PREPARE';
+  }
+
+  private judgeExecute(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
+    const name = stringField(body, 'name') ?? '';
+    const prepared = this.preparedFindings(name);
+    if (prepared === undefined) {
+      findings.raise('unknown');
+      findings.touch('prepared_statement', name);
+    } else {
       findings.absorb(prepared);
-      const name = stringField(body, 'name');
-      if (name !== undefined) this.prepared.set(name, prepared);
-      return 'PREPARE';
-    },
-    ExecuteStmt: (body, findings, context, depth) => {
-      const name = stringField(body, 'name') ?? '';
-      const prepared = this.preparedFindings(name);
-      if (prepared === undefined) {
-        findings.raise('unknown');
-        findings.touch('prepared_statement', name);
-      } else {
-        findings.absorb(prepared);
-      }
-      walkTree(body['params'], findings, context, depth + 1);
-      return 'EXECUTE';
-    },
-    DeallocateStmt: (body) => {
-      const name = stringField(body, 'name');
-      if (name === undefined || body['isall'] === true) {
-        this.prepared.clear();
-        this.allDeallocated = true;
-      } else {
-        this.prepared.set(name, null);
-      }
-      return 'DEALLOCATE';
-    },
-  };
+    }
+    walkTree(body['params'], findings, context, depth + 1);
+    return 'EXECUTE';
+  }
+
+  private judgeDeallocate(body: PgObject): string {
+    const name = stringField(body, 'name');
+    if (name === undefined || body['isall'] === true) {
+      this.prepared.clear();
+      this.allDeallocated = true;
+    } else {
+      this.prepared.set(name, null);
+    }
+    return 'DEALLOCATE';
+  }
 
   /** What `EXECUTE name` runs, if known: prepared earlier in this string, else in the session. */
   private preparedFindings(name: string): Findings | undefined {

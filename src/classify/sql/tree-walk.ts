@@ -6,10 +6,10 @@ import { asNode, asObject, listField, relationName, stringField, stringValue } f
 
 /** What walking a statement's tree needs from the statement judge. */
 export interface WalkContext {
-  /** Names of CTEs in the statement: a FROM item with such a name is not a table. */
+  /** Names of the CTEs visible here: an unqualified FROM item with such a name is not a table. */
   readonly cteNames: ReadonlySet<string>;
   /** Judges a statement nested in the tree (CTE, subquery, rule action) into the same findings. */
-  judgeNested(node: PgNode, findings: Findings, depth: number): void;
+  judgeNested(node: PgNode, findings: Findings, depth: number, context: WalkContext): void;
 }
 
 /** Thrown when a tree nests deeper than Airlock will follow; the statement is then unknown. */
@@ -42,7 +42,7 @@ export function walkTree(value: unknown, findings: Findings, context: WalkContex
   const node = asNode(value);
   if (node !== undefined) {
     if (node.type.endsWith('Stmt')) {
-      context.judgeNested(node, findings, depth + 1);
+      context.judgeNested(node, findings, depth + 1, context);
       return;
     }
     noteNode(node, findings, context);
@@ -51,8 +51,12 @@ export function walkTree(value: unknown, findings: Findings, context: WalkContex
   }
   // Inline structs: a RangeVar (`relation` fields) is recognised by its relname.
   if (typeof object['relname'] === 'string') noteRelation(object, findings, context);
-  for (const [key, item] of Object.entries(object)) {
-    if (skipKeys?.has(key) !== true) walkTree(item, findings, context, depth + 1);
+  if (object['withClause'] !== undefined) {
+    walkWithClause(object, findings, context, depth, skipKeys);
+    return;
+  }
+  for (const key in object) {
+    if (skipKeys?.has(key) !== true) walkTree(object[key], findings, context, depth + 1);
   }
 }
 
@@ -93,29 +97,34 @@ function noteOperator(name: readonly unknown[], findings: Findings): void {
 
 function noteRelation(rangeVar: Readonly<Record<string, unknown>>, findings: Findings, context: WalkContext): void {
   const name = relationName(rangeVar);
-  if (name === undefined) return;
-  if (!name.includes('.') && context.cteNames.has(name)) return;
-  findings.touch('table', name);
+  if (name !== undefined && !(stringField(rangeVar, 'schemaname') === undefined && context.cteNames.has(name))) {
+    findings.touch('table', name);
+  }
+}
+
+/**
+ * A query with a WITH clause, walked with CTE names scoped as PostgreSQL scopes them: the main
+ * query sees every CTE; a CTE sees the ones before it, and with RECURSIVE all of them. So in
+ * `WITH users AS (SELECT * FROM users) …` the inner `users` is still the table.
+ */
+function walkWithClause(object: Readonly<Record<string, unknown>>, findings: Findings, context: WalkContext, depth: number, skipKeys?: ReadonlySet<string>): void {
+  const withClause = asObject(object['withClause']);
+  const ctes = listField(withClause, 'ctes').map((item) => asNode(item)?.body);
+  const names = ctes.map((cte) => stringField(cte, 'ctename')).filter((name): name is string => name !== undefined);
+  const visible = new Set(context.cteNames);
+  if (withClause?.['recursive'] === true) for (const name of names) visible.add(name);
+  for (const cte of ctes) {
+    walkTree(cte?.['ctequery'], findings, { ...context, cteNames: new Set(visible) }, depth + 1);
+    const name = stringField(cte, 'ctename');
+    if (name !== undefined) visible.add(name);
+  }
+  const inner: WalkContext = { ...context, cteNames: new Set([...context.cteNames, ...names]) };
+  for (const key in object) {
+    if (key !== 'withClause' && skipKeys?.has(key) !== true) walkTree(object[key], findings, inner, depth + 1);
+  }
 }
 
 function names(items: readonly unknown[]): string[] {
   return items.map((item) => stringValue(item) ?? '?');
 }
 
-/** Every CTE name defined anywhere in a tree. */
-export function collectCteNames(value: unknown, into = new Set<string>(), depth = 0): Set<string> {
-  if (depth > MAX_DEPTH) throw new TreeTooDeepError();
-  if (Array.isArray(value)) {
-    for (const item of value) collectCteNames(item, into, depth + 1);
-  } else {
-    const object = asObject(value);
-    if (object === undefined) return into;
-    const cte = asNode(value);
-    if (cte?.type === 'CommonTableExpr') {
-      const name = stringField(cte.body, 'ctename');
-      if (name !== undefined) into.add(name);
-    }
-    for (const item of Object.values(object)) collectCteNames(item, into, depth + 1);
-  }
-  return into;
-}
