@@ -145,6 +145,8 @@ describe('the web inbox in Chromium', () => {
     await carol.page.getByRole('button', { name: 'Approve' }).click();
     await carol.page.getByRole('alert').waitFor();
     expect(await carol.page.getByRole('alert').textContent()).toContain('type each target id exactly');
+    // The refusal takes the focus, so keyboard and screen-reader users land on it.
+    await expect.poll(() => carol.page.locator('#form-error').evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
     await carol.page.getByLabel(`Type ${INCIDENT_IDS.prodDbVolume} to confirm`).fill(INCIDENT_IDS.prodDbVolume);
     await carol.page.getByRole('button', { name: 'Approve' }).click();
     await carol.page.getByText('You approved this request.').waitFor();
