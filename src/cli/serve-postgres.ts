@@ -1,4 +1,127 @@
-import type { ServePartFactory } from './serve-part.js';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import type { LoadedConfig } from '../config/index.js';
+import type { Store } from '../core/index.js';
+import type { SnapshotManifestV1, UpstreamTarget } from '../adapters/postgres/index.js';
+import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, vaultPlacementProblem } from '../adapters/postgres/index.js';
+import { classifySqlText } from '../classify/sql/index.js';
+import { authenticate } from '../firewall/index.js';
+import { EXIT } from './exit-codes.js';
+import { CliFailure } from './output.js';
+import type { RunningPart, ServePartFactory } from './serve-part.js';
 
-/** `airlock serve`'s part for: PostgreSQL wire-protocol listeners (issue 6). Nothing yet. */
-export const postgresServePart: ServePartFactory = async () => undefined;
+/** A postgres upstream of the config, resolved: where it is, its credential, its vault. */
+export interface ResolvedPostgresUpstream {
+  readonly name: string;
+  readonly target: UpstreamTarget;
+  readonly listenPort: number;
+  /** Absolute path of the vault folder. */
+  readonly vaultDir: string;
+  readonly dataDir: string | undefined;
+}
+
+/**
+ * The config's postgres upstreams with their credentials; refuses listing every problem.
+ * `needCredential: false` lets `snapshots list` run without the password.
+ */
+export function postgresUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv, needCredential = true): ResolvedPostgresUpstream[] {
+  const problems: string[] = [];
+  const resolved: ResolvedPostgresUpstream[] = [];
+  for (const [name, upstream] of Object.entries(loaded.config.upstreams)) {
+    if (upstream.kind !== 'postgres') continue;
+    const at = `upstreams.${name}`;
+    if (upstream.url === undefined) problems.push(`${at}.url: required for a postgres upstream`);
+    if (upstream.vault === undefined) problems.push(`${at}.vault.dir: required: snapshots go there before any destructive statement runs`);
+    const password = upstream.credentialEnv === undefined ? undefined : env[upstream.credentialEnv];
+    // SECURITY: only the variable's name is ever shown, never its value.
+    if (needCredential && upstream.credentialEnv !== undefined && (password === undefined || password === '')) problems.push(`${at}.credentialEnv: $${upstream.credentialEnv} is unset`);
+    if (upstream.url === undefined || upstream.vault === undefined) continue;
+    const url = new URL(upstream.url);
+    resolved.push({
+      name,
+      target: {
+        host: url.hostname,
+        port: Number(url.port || 5432),
+        database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
+        user: decodeURIComponent(url.username) || 'postgres',
+        password,
+      },
+      listenPort: upstream.listen.port,
+      vaultDir: resolve(loaded.home, upstream.vault.dir),
+      dataDir: upstream.dataDir === undefined ? undefined : resolve(loaded.home, upstream.dataDir),
+    });
+  }
+  if (problems.length > 0) throw new CliFailure('invalid postgres upstream configuration', EXIT.invalidInput, problems);
+  return resolved;
+}
+
+/** `airlock serve`'s part for PostgreSQL: one wire-protocol listener per postgres upstream. */
+export const postgresServePart: ServePartFactory = async (context) => {
+  const upstreams = postgresUpstreamsOf(context.loaded, context.env);
+  if (upstreams.length === 0) return undefined;
+  return {
+    name: `postgres upstreams ${upstreams.map((upstream) => upstream.name).join(', ')}`,
+    start: async (urls) => {
+      const running: RunningPart[] = [];
+      try {
+        for (const upstream of upstreams) running.push(await startOne(upstream, context.store, context, urls.approvalsUrl));
+      } catch (error) {
+        for (const part of running) await part.close();
+        throw error;
+      }
+      return {
+        lines: running.flatMap((part) => part.lines),
+        info: { postgres: running.map((part) => part.info) },
+        close: async () => {
+          for (const part of running) await part.close();
+        },
+      };
+    },
+  };
+};
+
+async function startOne(upstream: ResolvedPostgresUpstream, store: Store, context: Parameters<ServePartFactory>[0], approvalsUrl: string): Promise<RunningPart> {
+  const dataDir = upstream.dataDir ?? (await askDataDirectory(upstream.target));
+  const problem = vaultPlacementProblem(upstream.vaultDir, dataDir);
+  if (problem !== undefined) throw new CliFailure('cannot start the postgres listener', EXIT.invalidInput, [`upstreams.${upstream.name}.vault.dir: ${problem}`]);
+  const proxy = await startPostgresProxy({
+    name: upstream.name,
+    upstream: upstream.target,
+    firewall: context.firewall,
+    classify: classifySqlText,
+    authenticateToken: async (token) => (await authenticate(store, token, Date.now())).ok,
+    snapshot: async (request) => {
+      await takeSnapshot({ upstreamName: upstream.name, upstream: upstream.target, vaultDir: upstream.vaultDir, dataDir, record: recordIn(store) }, request);
+    },
+    approvalsUrl,
+    host: context.host,
+    port: upstream.listenPort,
+  });
+  const url = `postgres://AGENT:TOKEN@${proxy.host}:${proxy.port}/${upstream.target.database}`;
+  return {
+    lines: [`postgres ${upstream.name}: ${url} (password: an Airlock token)`],
+    info: { name: upstream.name, host: proxy.host, port: proxy.port, database: upstream.target.database, vault: upstream.vaultDir },
+    close: () => proxy.close(),
+  };
+}
+
+/** Appends a snapshot's record to the audit log. */
+export function recordIn(store: Store): (manifest: SnapshotManifestV1) => Promise<void> {
+  return async (manifest) => {
+    await store.appendAudit({ kind: 'snapshot.taken', actor: 'system', at: Date.now(), data: toSnapshotAuditData(manifest) });
+  };
+}
+
+/** The server's data directory when Airlock may read it (superuser or pg_read_all_settings). */
+async function askDataDirectory(target: UpstreamTarget): Promise<string | undefined> {
+  const client = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    const result = await client.query<{ dir: string }>("SELECT current_setting('data_directory') AS dir");
+    return result.rows[0]?.dir;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

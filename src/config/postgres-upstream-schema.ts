@@ -1,8 +1,31 @@
 import { z } from 'zod';
 
-/** A `kind: postgres` upstream in airlock.yaml (PostgreSQL upstreams, issue 6). */
+// SECURITY: the password is named by its environment variable, never written into the file.
+const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((text) => /^postgres(ql)?:\/\//.test(text), 'must be a postgres:// URL like postgres://user@host:5432/db')
+  // SECURITY: a password in the URL would be a secret in the file; it comes from credentialEnv.
+  .refine((text) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(text), 'must not contain a password: name its environment variable in credentialEnv');
+
+/**
+ * A `kind: postgres` upstream in airlock.yaml: the real server (`url` without a password, the
+ * password in `$credentialEnv`), where agents connect (`listen`), and the vault that receives
+ * a snapshot before any destructive statement runs (`vault.dir`, on another filesystem than
+ * `dataDir`, the server's data directory when Airlock can see it).
+ */
 export const postgresUpstream = z.strictObject({
   kind: z.literal('postgres'),
-  url: z.string().url().optional(),
-  credentialEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself').optional(),
+  url: postgresUrl.optional(),
+  credentialEnv: envVarName.optional(),
+  listen: z
+    .strictObject({ port: z.number().int().min(0).max(65_535).default(6432) })
+    .prefault({}),
+  vault: z.strictObject({ dir: z.string().min(1) }).optional(),
+  dataDir: z.string().min(1).optional(),
 });
+
+/** A validated `kind: postgres` upstream. */
+export type PostgresUpstreamConfig = z.output<typeof postgresUpstream>;

@@ -1,0 +1,13 @@
+export type { PostgresProxyOptions, RunningPostgresProxy } from './proxy.js';
+export { startPostgresProxy } from './proxy.js';
+export type { RestoreResult } from './restore.js';
+export { RestoreRefused, restoreSnapshot } from './restore.js';
+export { HELD_SENTENCE, SQLSTATE } from './respond.js';
+export type { SnapshotRequest } from './session.js';
+export type { SnapshotterOptions } from './snapshot.js';
+export { takeSnapshot, toSnapshotAuditData } from './snapshot.js';
+export type { SnapshotScope } from './snapshot-scope.js';
+export type { SqlClassifier } from './statement-judge.js';
+export type { UpstreamTarget } from './upstream-connection.js';
+export type { SnapshotManifestV1 } from './vault.js';
+export { listSnapshots, vaultPlacementProblem } from './vault.js';

@@ -1,0 +1,175 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Firewall } from '../../firewall/index.js';
+import { CancelRegistry } from './cancel-registry.js';
+import { GuardedSession } from './session.js';
+import type { SnapshotRequest } from './session.js';
+import type { SqlClassifier } from './statement-judge.js';
+import { StatementJudge } from './statement-judge.js';
+import type { UpstreamTarget } from './upstream-connection.js';
+import { openUpstreamSession, sendUpstreamCancel } from './upstream-connection.js';
+import {
+  BodyReader,
+  CANCEL_REQUEST_CODE,
+  GSSENC_REQUEST_CODE,
+  MessageFramer,
+  PROTOCOL_V3,
+  SSL_REQUEST_CODE,
+  errorResponse,
+  int32,
+  parseStartupParameters,
+  readyForQuery,
+  typedMessage,
+} from './wire.js';
+
+/** What one PostgreSQL upstream's listener needs. */
+export interface PostgresProxyOptions {
+  /** The upstream's configured name; actions carry it, and grants name it. */
+  readonly name: string;
+  readonly upstream: UpstreamTarget;
+  readonly firewall: Firewall;
+  readonly classify: SqlClassifier;
+  /** Whether a token belongs to a live grant; the statement-level checks happen in `firewall`. */
+  readonly authenticateToken: (token: string) => Promise<boolean>;
+  /** Dumps what an allowed destructive statement destroys; absent means nothing destructive runs. */
+  readonly snapshot?: (request: SnapshotRequest) => Promise<void>;
+  /** Base of the URLs a held agent polls. */
+  readonly approvalsUrl: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
+
+/** A listening proxy. */
+export interface RunningPostgresProxy {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts a PostgreSQL wire-protocol listener for one upstream. Agents connect with a normal
+ * connection string whose password is their Airlock token, sent as a cleartext password
+ * message (listen on loopback, or put TLS in front); Airlock then opens its own upstream session
+ * with the real credentials. `SSLRequest` and `GSSENCRequest` are refused with `N`.
+ */
+export async function startPostgresProxy(options: PostgresProxyOptions): Promise<RunningPostgresProxy> {
+  const cancels = new CancelRegistry();
+  const judge = new StatementJudge(options.name, options.firewall, options.classify);
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    acceptConnection(socket, options, judge, cancels);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    host: options.host,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Runs one connection's startup: SSL refusal or cancel, then password (the token), then upstream. */
+function acceptConnection(socket: Socket, options: PostgresProxyOptions, judge: StatementJudge, cancels: CancelRegistry): void {
+  socket.setNoDelay(true);
+  const framer = new MessageFramer();
+  let phase: 'startup' | 'password' | 'connecting' = 'startup';
+  let parameters = new Map<string, string>();
+  const timer = setTimeout(() => socket.destroy(), STARTUP_TIMEOUT_MS);
+  const fatal = (sqlstate: string, message: string): void => {
+    clearTimeout(timer);
+    socket.end(errorResponse({ sqlstate, message, severity: 'FATAL' }));
+  };
+  const onData = (chunk: Buffer): void => {
+    try {
+      framer.push(chunk);
+      while (phase === 'startup') {
+        const packet = framer.nextStartup();
+        if (packet === undefined) return;
+        const code = packet.readInt32BE(4);
+        if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
+          socket.write('N');
+          continue;
+        }
+        if (code === CANCEL_REQUEST_CODE && packet.length === 16) {
+          cancels.cancel(packet.readInt32BE(8), packet.readInt32BE(12));
+          clearTimeout(timer);
+          socket.end();
+          return;
+        }
+        if (code !== PROTOCOL_V3) return fatal('0A000', 'unsupported frontend protocol: airlock speaks protocol 3.0');
+        parameters = parseStartupParameters(packet);
+        const database = parameters.get('database') ?? parameters.get('user') ?? '';
+        if (database !== options.upstream.database && database !== options.name) {
+          return fatal('3D000', `database \`${database}\` is not served here: connect to \`${options.upstream.database}\``);
+        }
+        phase = 'password';
+        socket.write(typedMessage('R', int32(3)));
+      }
+      if (phase !== 'password') return;
+      const message = framer.next();
+      if (message === undefined) return;
+      if (message.type !== 0x70 /* p */) return fatal('08P01', 'expected a password message');
+      phase = 'connecting';
+      socket.pause();
+      socket.removeListener('data', onData);
+      // SECURITY: the token is the password; it is never logged or echoed.
+      void connectSession(socket, options, judge, cancels, new BodyReader(message.body).cstring(), framer.drain()).finally(() => clearTimeout(timer));
+    } catch {
+      fatal('08P01', 'invalid startup packet');
+    }
+  };
+  socket.on('data', onData);
+  socket.on('error', () => socket.destroy());
+}
+
+async function connectSession(
+  socket: Socket,
+  options: PostgresProxyOptions,
+  judge: StatementJudge,
+  cancels: CancelRegistry,
+  token: string,
+  pending: Buffer,
+): Promise<void> {
+  const fatal = (sqlstate: string, message: string): void => {
+    socket.end(errorResponse({ sqlstate, message, severity: 'FATAL' }));
+  };
+  let valid = false;
+  try {
+    valid = await options.authenticateToken(token);
+  } catch {
+    return fatal('ZA002', 'airlock is unavailable; try again later');
+  }
+  if (!valid) return fatal('28P01', 'password authentication failed: the password must be a live Airlock token');
+  let upstream;
+  try {
+    upstream = await openUpstreamSession(options.upstream);
+  } catch {
+    return fatal('08006', `airlock cannot open a session on upstream \`${options.name}\``);
+  }
+  if (socket.destroyed) {
+    upstream.socket.destroy();
+    return;
+  }
+  const { host, port } = options.upstream;
+  const upstreamKey = { processId: upstream.processId, secretKey: upstream.secretKey };
+  const key = cancels.issue(() => sendUpstreamCancel({ host, port }, upstreamKey.processId, upstreamKey.secretKey));
+  const backendKey = Buffer.alloc(8);
+  backendKey.writeInt32BE(key.processId, 0);
+  backendKey.writeInt32BE(key.secretKey, 4);
+  socket.write(Buffer.concat([typedMessage('R', int32(0)), ...upstream.parameterStatus, typedMessage('K', backendKey), readyForQuery('I')]));
+  const session = new GuardedSession(socket, upstream, token, { judge, approvalsUrl: options.approvalsUrl, snapshot: options.snapshot, cancels }, key.withdraw);
+  session.start(pending);
+  socket.resume();
+}

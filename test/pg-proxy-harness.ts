@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { RunningPostgresProxy, SnapshotManifestV1, SqlClassifier } from '../src/adapters/postgres/index.js';
+import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/adapters/postgres/index.js';
+import type { Store } from '../src/core/index.js';
+import { EFFECTS, SeededRandom } from '../src/core/index.js';
+import { ApprovalService, authenticate } from '../src/firewall/index.js';
+import { createTestFirewall } from '../src/firewall/test-harness.js';
+import { MemoryStore } from '../src/stores/index.js';
+import type { TestPostgres } from './pg-server.js';
+
+export const UPSTREAM = 'app';
+const APPROVER_SECRET = 'correct horse battery';
+
+/** A firewall on a memory store, a token for the agent, approvers, and the proxy in front of `server`. */
+export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: { vaultDir?: string } = {}) {
+  const store: Store = new MemoryStore();
+  const harness = createTestFirewall(store);
+  const { token } = await harness.grants.issue(
+    { agent: 'db-agent', owner: 'alice', upstreams: [UPSTREAM], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 },
+    'human:alice',
+  );
+  const approvals = new ApprovalService({ store, clock: harness.clock, random: new SeededRandom('approvers'), rules: { denyEndsIt: true, ownerMayApprove: false }, productionEnvironments: ['production'] });
+  for (const name of ['bob', 'carol']) {
+    await approvals.addApprover({ name, credential: `${APPROVER_SECRET} ${name}`, upstreams: [UPSTREAM], environments: ['*'] }, 'human:root');
+  }
+  const vaultDir = options.vaultDir ?? mkdtempSync(join(tmpdir(), 'airlock-vault-'));
+  const target = { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password };
+  const snapshots: SnapshotManifestV1[] = [];
+  const proxy: RunningPostgresProxy = await startPostgresProxy({
+    name: UPSTREAM,
+    upstream: target,
+    firewall: harness.firewall,
+    classify,
+    authenticateToken: async (candidate) => (await authenticate(store, candidate, harness.clock.now())).ok,
+    snapshot: async (request) => {
+      const record = async (manifest: SnapshotManifestV1): Promise<void> => {
+        await store.appendAudit({ kind: 'snapshot.taken', actor: 'system', at: harness.clock.now(), data: toSnapshotAuditData(manifest) });
+      };
+      snapshots.push(await takeSnapshot({ upstreamName: UPSTREAM, upstream: target, vaultDir, dataDir: server.dataDir, record }, request));
+    },
+    approvalsUrl: 'http://127.0.0.1:1/approvals',
+    host: '127.0.0.1',
+    port: 0,
+  });
+  /** Approves as every human the approval needs, typing target ids to confirm. */
+  const approveAll = async (id: string): Promise<void> => {
+    const approval = await approvals.get(id);
+    const confirm = approval.actions.flatMap((action) => action.targets.map((t) => t.id));
+    for (const name of ['bob', 'carol']) {
+      const now = await approvals.get(id);
+      if (now.state !== 'pending') break;
+      await approvals.approve(id, name, `${APPROVER_SECRET} ${name}`, { confirm });
+    }
+  };
+  const agentClient = (password = token): pg.Client =>
+    new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'agent', password, database: server.database });
+  const directClient = (): pg.Client => new pg.Client(target);
+  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, agentClient, directClient, target };
+}
