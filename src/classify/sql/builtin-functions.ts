@@ -63,6 +63,10 @@ pg_advisory_unlock_all pg_try_advisory_lock_shared pg_advisory_xact_lock_shared
 to_tsvector to_tsquery plainto_tsquery phraseto_tsquery websearch_to_tsquery ts_rank ts_rank_cd
 ts_headline setweight strip numnode querytree tsvector_to_array array_to_tsvector ts_lexize
 currval lastval
+date time timestamp timestamptz interval text int2 int4 int8 float4 float8 numeric bool varchar
+similarity word_similarity strict_word_similarity show_trgm digest hmac crypt gen_salt
+gen_random_bytes pgp_sym_encrypt pgp_sym_decrypt uuid_generate_v1mc uuid_nil unaccent
+levenshtein soundex metaphone dmetaphone difference
 host hostmask masklen netmask network broadcast family abbrev set_masklen inet_merge
 xpath xpath_exists xmlexists xml_is_well_formed
 similar_to_escape overlaps pg_collation_for is_normalized system_user

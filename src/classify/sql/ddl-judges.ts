@@ -147,6 +147,21 @@ const judgeCreateFunction: StatementHandler = (body, findings, context, depth) =
   return body['is_procedure'] === true ? 'CREATE PROCEDURE' : 'CREATE FUNCTION';
 };
 
+const ROUTINE_TYPES = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE', 'OBJECT_AGGREGATE']);
+
+/**
+ * RENAME keeps every row (judgment: a write), but a function renamed to a trusted built-in's
+ * name can capture calls to it, as creating one by that name can.
+ */
+const judgeRename: StatementHandler = (body, findings, context, depth) => {
+  const newName = stringField(body, 'newname') ?? '';
+  const routine = ROUTINE_TYPES.has(stringField(body, 'renameType') ?? '');
+  findings.raise(routine && isTrustedBuiltinName(newName) ? 'unknown' : 'write');
+  if (routine) findings.touch('function', objectName(body['object']));
+  walkTree(body, findings, context, depth + 1);
+  return 'RENAME';
+};
+
 const judgeTransaction: StatementHandler = (body, findings) => {
   const kind = stringField(body, 'kind') ?? '';
   // COMMIT PREPARED makes durable whatever an earlier session did; Airlock cannot see it.
@@ -185,6 +200,7 @@ export const DDL_HANDLERS: Readonly<Record<string, StatementHandler>> = {
   VariableSetStmt: judgeSet,
   CreateFunctionStmt: judgeCreateFunction,
   TransactionStmt: judgeTransaction,
+  RenameStmt: judgeRename,
   CallStmt: judgeCall,
   CreateRoleStmt: roleChange('CREATE ROLE'),
   AlterRoleStmt: roleChange('ALTER ROLE'),

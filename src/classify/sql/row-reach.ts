@@ -2,7 +2,7 @@ import { foldConstant } from './constant-fold.js';
 import type { PgNode, PgObject } from './parse-node.js';
 import { asNode, asObject, listField, relationName, stringField, stringValue } from './parse-node.js';
 import type { RowScope } from './row-scope.js';
-import { enterSubquery, resolveColumn } from './row-scope.js';
+import { createRowScope, enterSubquery, resolveColumn } from './row-scope.js';
 
 /**
  * Which rows of the target a predicate can select: possibly `all` of them (no predicate, a
@@ -19,6 +19,7 @@ const NEGATED_OPERATOR: Readonly<Record<string, string>> = {
   '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>',
   '~~': '!~~', '!~~': '~~', '~~*': '!~~*', '!~~*': '~~*', '~': '!~', '!~': '~', '~*': '!~*', '!~*': '~*',
 };
+const MIRRORED_OPERATOR: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '<>': '<>' };
 const REFLEXIVE_TRUE = new Set(['=', '<=', '>=']);
 const REFLEXIVE_FALSE = new Set(['<>', '<', '>']);
 const MATCH_ALL_REGEX = new Set(['', '.*', '^', '^.*', '.*$', '^.*$']);
@@ -110,11 +111,24 @@ function comparisonReach(body: PgObject, negated: boolean, scope: RowScope): Row
     if (REFLEXIVE_TRUE.has(op)) return 'all';
     if (REFLEXIVE_FALSE.has(op)) return 'none';
   }
+  const mirrored = MIRRORED_OPERATOR[op];
+  if (coversEveryKey(left, op, right, scope) || (mirrored !== undefined && coversEveryKey(right, mirrored, left, scope))) return 'all';
   const pattern = foldConstant(right);
   if (typeof pattern !== 'string') return 'some';
   if ((op === '~~' || op === '~~*') && /^%+$/.test(pattern)) return 'all';
   if ((op === '~' || op === '~*') && MATCH_ALL_REGEX.has(pattern)) return 'all';
   return 'some';
+}
+
+// judgment: a column named `id` is taken to be a key of positive integers (serial / identity),
+// like IS NOT NULL is taken to hold on a key: `id > 0`, `id >= 1`, `id <> 0` reach every row.
+function coversEveryKey(left: unknown, op: string, right: unknown, scope: RowScope): boolean {
+  const column = asNode(left);
+  const bound = foldConstant(right);
+  if (column?.type !== 'ColumnRef' || typeof bound !== 'number') return false;
+  const resolved = resolveColumn(listField(column.body, 'fields'), scope, false);
+  if (!resolved.ofTarget || lastPart(resolved.key) !== 'id') return false;
+  return (op === '>' && bound < 1) || (op === '>=' && bound <= 1) || (op === '<>' && bound < 1);
 }
 
 /** `col IN (SELECT col FROM target)`: every row's value is in the set. */
@@ -128,8 +142,10 @@ function isSelfMembership(body: PgObject, scope: RowScope): boolean {
   const column = resolveColumn(listField(tested.body, 'fields'), scope, false);
   if (!column.ofTarget) return false;
   const inner = select.body;
-  if (inner['whereClause'] !== undefined || inner['limitCount'] !== undefined || inner['havingClause'] !== undefined) return false;
+  if (inner['limitCount'] !== undefined || inner['havingClause'] !== undefined) return false;
   const from = listField(inner, 'fromClause');
+  const innerScope = createRowScope(asObject(asNode(from[0])?.body), []);
+  if (predicateReach(inner['whereClause'], innerScope) !== 'all') return false;
   const targets = listField(inner, 'targetList');
   const innerRelation = asNode(from[0]);
   const innerValue = asNode(asObject(asNode(targets[0])?.body)?.['val']);

@@ -51,6 +51,10 @@ describe('reads, writes and destruction by the parse tree', () => {
       ['DELETE FROM users WHERE id = 42 AND true', ['write']],
       ['DELETE FROM users WHERE EXISTS (SELECT 1 FROM bans b WHERE b.user_id = users.id)', ['write']],
       ['UPDATE users u SET x = s.x FROM staging s WHERE u.id = s.id', ['write']],
+      ['DELETE FROM sessions WHERE expires_at < now()', ['write']],
+      ['DELETE FROM stock WHERE qty > 0', ['write']],
+      ['DELETE FROM users WHERE id > 100', ['write']],
+      ['DELETE FROM users WHERE id IN (SELECT id FROM users WHERE banned)', ['write']],
     ]);
   });
 
@@ -62,6 +66,8 @@ describe('reads, writes and destruction by the parse tree', () => {
       "name ~ ''", 'id IN (id)', 'NOT (id <> id)', 'id IN (SELECT id FROM users)', '$1', '(SELECT true)',
       'CASE WHEN true THEN true END', "'t'::boolean", 'coalesce(a, 0) = coalesce(a, 0)', 'id IS NOT DISTINCT FROM id',
       'NOT (id = 1 AND id <> 1)', 'random() < 2', 'EXISTS (SELECT 1 FROM bans)', '1 = 1 IS TRUE',
+      'id IN (SELECT id FROM users WHERE true)', 'id = ANY (SELECT id FROM users)', 'id > 0', '0 < u.id', 'id >= 1',
+      'NOT (id IS NULL AND id IS NOT NULL)',
     ];
     for (const predicate of tautologies) {
       const sql = `DELETE FROM users AS u WHERE ${predicate.replaceAll('u.', 'u.')}`;
@@ -176,6 +182,8 @@ describe('code whose effect cannot be known statically', () => {
       ['CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()', ['unknown']],
       ['CREATE OR REPLACE FUNCTION audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$', ['unknown']],
       ["CREATE FUNCTION lower(int) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$", ['unknown']],
+      ['ALTER FUNCTION evil() RENAME TO uuid_generate_v4', ['unknown']],
+      ['CREATE FUNCTION f2() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', ['write']],
       ["SET search_path = evil, pg_catalog", ['unknown']],
       ["COMMIT PREPARED 'tx1'", ['unknown']],
       ["LOAD 'evil.so'", ['unknown']],

@@ -39,8 +39,7 @@ export const STATEMENT_EFFECTS: Readonly<Record<string, readonly [operation: str
   CreateStatsStmt: ['CREATE STATISTICS', 'write'],
   AlterStatsStmt: ['ALTER STATISTICS', 'write'],
   CommentStmt: ['COMMENT', 'write'],
-  // judgment: RENAME and SET SCHEMA keep every row; callers break but nothing is lost.
-  RenameStmt: ['RENAME', 'write'],
+  // judgment: SET SCHEMA (like RENAME) keeps every row; callers break but nothing is lost.
   AlterObjectSchemaStmt: ['ALTER SET SCHEMA', 'write'],
   CreateForeignTableStmt: ['CREATE FOREIGN TABLE', 'write'],
   ImportForeignSchemaStmt: ['IMPORT FOREIGN SCHEMA', 'write'],
