@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHeldRequest } from '../src/adapters/graphql/index.js';
-import type { DelayedActionResultV1, HeldRequestV1, Store } from '../src/core/index.js';
-import { EFFECTS, FixedClock, SeededRandom, SequentialIds } from '../src/core/index.js';
+import type { Approval, ApprovalEvent, DelayedActionResultV1, HeldRequestV1, Store } from '../src/core/index.js';
+import { EFFECTS, FixedClock, SeededRandom, SequentialIds, applyApprovalEvent } from '../src/core/index.js';
+import { parseConfig } from '../src/config/index.js';
 import type { GrantRequest, UndoRule } from '../src/firewall/index.js';
 import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService, UndoExecutor } from '../src/firewall/index.js';
 import { DefaultRulesEngine, testAction } from '../src/firewall/test-harness.js';
@@ -143,5 +145,66 @@ describe('the undo window', () => {
     });
     expect(held).toEqual({ upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body.toString('utf8') });
     expect(JSON.stringify(held)).not.toMatch(/alk_agent_token|railway-secret/);
+  });
+});
+
+describe('the undo window in the approval state machine', () => {
+  const base: Approval = {
+    id: 'apr_1', version: 1, requestDigest: 'd'.repeat(64), grantId: 'grt_1', agent: 'deploy-bot', owner: 'alice', surface: 'graphql',
+    actions: [], needed: 2, approvals: [], denials: [], state: 'pending', createdAt: 0, expiresAt: 100, policyIds: [], reasons: [], undoWindowMs: 30,
+  };
+  const events: fc.Arbitrary<ApprovalEvent> = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('human:bob', 'human:carol', 'human:dave').map((actor) => ({ type: 'approve' as const, actor })) },
+    { weight: 1, arbitrary: fc.constantFrom('human:bob', 'system').map((actor) => ({ type: 'cancel' as const, actor })) },
+    { weight: 1, arbitrary: fc.constant({ type: 'expire' as const }) },
+    { weight: 6, arbitrary: fc.constant({ type: 'execute' as const }) },
+  );
+
+  it('never executes before the window after approval has passed, nor after a cancel, and runs at most once', () => {
+    verifies('undo.runs-after-window-once');
+    let runs = 0;
+    fc.assert(
+      fc.property(fc.array(fc.record({ event: events, advanceMs: fc.nat(12) }), { maxLength: 40 }), (steps) => {
+        let approval = base;
+        let now = 0;
+        let approvedAt: number | undefined;
+        let executions = 0;
+        for (const { event, advanceMs } of steps) {
+          now += advanceMs;
+          const next = applyApprovalEvent(approval, event, now);
+          if (!next.ok) continue;
+          if (next.value.state === 'approved' && approval.state !== 'approved') {
+            approvedAt = now;
+            // Scheduled one window after approval, and alive at least one ttl past that.
+            expect(next.value.runAt).toBe(now + 30);
+            expect(next.value.expiresAt).toBeGreaterThanOrEqual(now + 30 + 100);
+          }
+          if (next.value.state === 'executed') {
+            executions += 1;
+            expect(approval.state).toBe('approved');
+            expect(now).toBeGreaterThanOrEqual((approvedAt ?? Infinity) + 30);
+          }
+          approval = next.value;
+        }
+        expect(executions).toBeLessThanOrEqual(1);
+        runs += executions;
+      }),
+      { numRuns: 500 },
+    );
+    // The generator does reach execution, so the checks above were exercised.
+    expect(runs).toBeGreaterThan(0);
+  });
+});
+
+describe('undo and webhook config', () => {
+  it('reads undo rules with defaults, and refuses a webhook that could not be signed or names its URL twice', () => {
+    const good = parseConfig({ approvals: { undo: [{ delay: '5m', operations: ['volumeDelete'] }] }, webhooks: { endpoints: { ops: { url: 'https://x.test/h', secretEnv: 'HOOK_SECRET' }, chat: { urlEnv: 'SLACK_URL', format: 'slack' } } } });
+    expect(good.ok && good.value.approvals.undo).toEqual([{ delay: 300_000, upstreams: ['*'], operations: ['volumeDelete'], effects: ['destructive'] }]);
+    const unsigned = parseConfig({ webhooks: { endpoints: { ops: { url: 'https://x.test/h' } } } });
+    expect(unsigned.ok ? [] : unsigned.error.join('\n')).toContain('needs secretEnv');
+    const twice = parseConfig({ webhooks: { endpoints: { ops: { url: 'https://x.test/h', urlEnv: 'HOOK_URL', secretEnv: 'S' } } } });
+    expect(twice.ok ? [] : twice.error.join('\n')).toContain('exactly one of url and urlEnv');
+    const inlined = parseConfig({ webhooks: { endpoints: { ops: { url: 'https://x.test/h', secretEnv: 'whsec_live_secret' } } } });
+    expect(inlined.ok).toBe(false);
   });
 });
