@@ -7,6 +7,7 @@ import type { TestPostgres } from './pg-server.js';
 import { startTestPostgres } from './pg-server.js';
 import { startGuardedPostgres } from './pg-proxy-harness.js';
 import { protocolTestClassifier } from './pg-test-classifier.js';
+import { verifies } from './requirements.js';
 
 let server: TestPostgres;
 let guarded: Awaited<ReturnType<typeof startGuardedPostgres>>;
@@ -55,6 +56,7 @@ async function withAgent<T>(body: (client: pg.Client) => Promise<T>): Promise<T>
 
 describe('postgres wire proxy', () => {
   it('authenticates the agent by its Airlock token and refuses anything else', async () => {
+    verifies('pg.token-authenticates-session');
     const wrong = guarded.agentClient('not-a-token');
     await expect(wrong.connect()).rejects.toMatchObject({ code: '28P01' });
     // SECURITY: the upstream's real password is no Airlock token either.
@@ -89,6 +91,7 @@ describe('postgres wire proxy', () => {
   });
 
   it('holds DROP TABLE with a documented SQLSTATE naming the approval, and the session stays usable', async () => {
+    verifies('pg.held-on-the-wire');
     await withAgent(async (client) => {
       const error = await client.query('DROP TABLE items').catch((e: unknown) => e);
       expect(error).toMatchObject({ code: SQLSTATE.held });
