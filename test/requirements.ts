@@ -85,6 +85,8 @@ export const REQUIREMENTS = {
 
   'check.corpus-block-never-allowed':
     '`airlock check` allows no block case of the adversarial corpus',
+  'check.corpus-exact':
+    '`airlock check` gives every case of the corpus, on every surface, its expected verdict',
   'check.graphql-corpus-exact':
     '`airlock check` gives every graphql case of the corpus its expected verdict',
   'graphql.ambiguous-is-unknown':
@@ -162,8 +164,29 @@ export const REQUIREMENTS = {
     'after SIGKILL and restart, pending approvals and delayed actions resume, and nothing runs twice; a claimed action without a result is marked unknown, not rerun',
 
   // ---- shell and agent hooks (issue 7) ----
+  'shell.corpus-exact': 'the shell classifier gives every shell case of the corpus its expected verdict',
+  'shell.random-spellings-never-allowed':
+    'random spellings of destructive commands (quoting, escapes, wrappers, env prefixes, nested shells) are never allowed',
+  'hook.client-protocols': "each client's hook answers its real input in the client's exact output format and exit code",
+  'hook.fail-closed': 'bad input, a missing token, a broken home or an unreachable Airlock server is the client\'s deny',
+  'hook.held-then-once': 'a held command is denied with the approval id; after approval the identical command in the same directory is allowed once',
+  'hook.install-merges': 'install-hooks merges into existing client configs without clobbering, sets fail-closed options, and is idempotent',
+  'hook.install-refuses-invalid': 'install-hooks refuses an invalid or unreadable config file and changes nothing',
+  'hook.doctor-probes': 'doctor proves installed hooks stop a destructive probe and allow a harmless one, without recording approvals',
+  'hook.server-mode': 'the hook forwarded to airlock serve gets the same verdicts, and an unreachable server is a deny',
+
 
   // ---- SQL and the PostgreSQL guard (issue 6) ----
+  'pg.token-authenticates-session':
+    'a PostgreSQL session through Airlock opens only with a live Airlock token, never with the upstream password',
+  'pg.held-on-the-wire':
+    'a held statement is answered with SQLSTATE ZA001 naming the approval, does not run, and the session stays usable',
+  'pg.approved-once':
+    'after approval the identical statement runs once through the proxy; the replay is held again',
+  'pg.snapshot-before-destruction':
+    'an approved destructive statement runs only after its snapshot is in the vault, checksummed and audited',
+  'pg.snapshot-failure-blocks': 'a destructive statement whose snapshot fails does not run',
+  'pg.restore-brings-rows-back': 'airlock restore brings back every row a dropped table had',
   'check.sql-corpus-exact': 'the sql classifier gives every sql case of the corpus its expected verdict',
   'sql.parse-tree-decides':
     'SQL is judged by PostgreSQL\'s parse tree, never its text: comments, quoting, case, dollar quotes and escapes change nothing',
