@@ -311,6 +311,8 @@ describe('web inbox cancel', () => {
     if (held === undefined) throw new Error('no approval');
     // As the undo rules of the config would mark it (the inbox only reads `undoWindowMs`/`runAt`).
     await inbox.store.updateApproval({ ...held, undoWindowMs: 60_000 }, held.version);
+    const body = JSON.stringify({ query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: 'vol_delayed</pre><script>x()</script>' } });
+    await inbox.store.insertDelayedAction({ approvalId: id, status: 'waiting', createdAt: inbox.clock.now(), request: { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: {}, body } });
     const { cookie, csrf } = await inbox.login('carol');
     await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } });
     const list = await inbox.fetchInbox('/inbox', { cookie });
@@ -318,6 +320,11 @@ describe('web inbox cancel', () => {
     expect(list.text).toContain(`<li data-id="${id}">`);
     const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
     expect(page.text).toContain(`Airlock runs this request itself at <time datetime="${new Date(inbox.clock.now() + 60_000).toISOString()}"`);
+    // The stored request, decoded: the GraphQL document and its variables, as text.
+    expect(page.text).toContain('The request Airlock will send');
+    expect(page.text).toContain('mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }');
+    expect(page.text).toContain('&quot;id&quot;: &quot;vol_delayed&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;&quot;');
+    expect(page.text).not.toContain('<script>x()');
     expect((await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: { csrf } })).status).toBe(303);
     expect(await stateOf(id)).toBe('cancelled');
     expect((await inbox.fetchInbox('/inbox', { cookie })).text).not.toContain('Approved, waiting to run');

@@ -24,13 +24,14 @@ export type InboxVote = 'approve' | 'deny' | 'cancel';
 const DONE: Readonly<Record<InboxVote, string>> = { approve: 'approved', deny: 'denied', cancel: 'cancelled' };
 
 /**
- * Pending approvals within an approver's scope, oldest first. Read-only: one past its expiry is
- * left out here and expired by the next vote or the firewall, not by a page view.
+ * Pending approvals within an approver's scope, oldest first (from `pending` when the caller
+ * read them already). Read-only: one past its expiry is left out here and expired by the next
+ * vote or the firewall, not by a page view.
  */
-export async function pendingInScope(context: InboxContext, approver: Approver): Promise<Approval[]> {
+export async function pendingInScope(context: InboxContext, approver: Approver, pending?: readonly Approval[]): Promise<Approval[]> {
   const now = context.options.clock.now();
-  const pending = await context.options.store.listApprovals({ state: 'pending' });
-  return pending.filter((approval) => approval.expiresAt > now && inScope(approver, approval));
+  const all = pending ?? (await context.options.store.listApprovals({ state: 'pending' }));
+  return all.filter((approval) => approval.expiresAt > now && inScope(approver, approval));
 }
 
 /** Approved delayed actions in the approver's scope still inside their undo window: cancellable. */
@@ -119,7 +120,10 @@ async function sendDetail(
 ): Promise<void> {
   const timeline = await readApprovalTimeline(context.options.store, approval);
   const confirmTargets = targetsNeedingConfirmation(approval, context.options.productionEnvironments);
-  sendHtml(res, status, detailPage({ approval, viewer: pageViewer(viewer), confirmTargets, timeline, ...extra }));
+  // A delayed action's stored request is exactly what Airlock will send: shown in full.
+  const delayed = approval.undoWindowMs === undefined ? undefined : await context.options.store.getDelayedAction(approval.id);
+  const model = { approval, viewer: pageViewer(viewer), confirmTargets, timeline, ...extra, ...(delayed === undefined ? {} : { delayed }) };
+  sendHtml(res, status, detailPage(model));
 }
 
 /** The approval as it stands (a lapsed pending one shown as expired), if in the viewer's scope. */

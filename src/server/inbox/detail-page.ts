@@ -1,4 +1,4 @@
-import type { Approval, ApprovalActionV1 } from '../../core/index.js';
+import type { Approval, ApprovalActionV1, DelayedActionV1 } from '../../core/index.js';
 import { distinctApprovers } from '../../core/index.js';
 import type { SafeHtml } from './html.js';
 import { html } from './html.js';
@@ -20,7 +20,11 @@ export interface DetailPageModel {
   readonly notice?: string;
   /** What the approver typed in the deny reason, kept when the form comes back. */
   readonly reason?: string;
+  /** For a delayed action: the stored request Airlock will send, and how far it got. */
+  readonly delayed?: DelayedActionV1;
 }
+
+const MAX_SHOWN_BODY_CHARS = 20_000;
 
 /** The page of one approval: what will run, why it was held, who asked, votes, forms, timeline. */
 export function detailPage(model: DetailPageModel): SafeHtml {
@@ -34,6 +38,7 @@ ${model.error === undefined ? '' : html`<div class="error-summary" role="alert" 
 ${model.notice === undefined ? '' : html`<p class="notice" role="status">${model.notice}</p>`}
 <p class="state state-${approval.state}" id="approval-state">Approval <code>${approval.id}</code> is <strong>${approval.state}</strong>: ${distinctApprovers(approval).length} of ${approval.needed} approvals.</p>
 ${whatWillRun(approval)}
+${model.delayed === undefined ? '' : delayedRequest(model.delayed)}
 ${whyHeld(approval)}
 ${whoAsked(approval)}
 ${votes(approval)}
@@ -76,6 +81,36 @@ ${action.targets.map(
 )}  </tbody>
 </table>
 </div>`;
+}
+
+function delayedRequest(delayed: DelayedActionV1): SafeHtml {
+  const { request } = delayed;
+  return html`<section aria-labelledby="delayed-heading">
+<h2 id="delayed-heading">The request Airlock will send</h2>
+<dl class="facts">
+  <dt>Status</dt><dd>${delayed.status}${delayed.note === undefined ? '' : html`: ${delayed.note}`}</dd>
+  <dt>Upstream</dt><dd>${request.upstream}</dd>
+  <dt>Method</dt><dd>${request.method}${request.search === '' ? '' : html` <code>${request.search}</code>`}</dd>
+  ${delayed.result === undefined ? '' : html`<dt>Upstream answered</dt><dd>HTTP ${delayed.result.status}</dd>`}
+</dl>
+<pre class="request-body" tabindex="0" aria-label="Request body">${readableBody(request.body)}</pre>
+</section>`;
+}
+
+/**
+ * The body decoded for reading: a GraphQL request as its document and variables, other JSON
+ * pretty-printed, anything else as sent; cut when huge.
+ */
+function readableBody(body: string): string {
+  let shown = body;
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const { query, ...rest } = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    shown = typeof query === 'string' ? `${query}\n\n${JSON.stringify(rest, null, 2)}` : JSON.stringify(parsed, null, 2);
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return shown.length > MAX_SHOWN_BODY_CHARS ? `${shown.slice(0, MAX_SHOWN_BODY_CHARS)}\n… (${shown.length - MAX_SHOWN_BODY_CHARS} more characters)` : shown;
 }
 
 function whyHeld(approval: Approval): SafeHtml {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Approval } from '../../core/index.js';
 import { SECURITY_HEADERS } from './http-io.js';
 import type { InboxContext } from './inbox-context.js';
 import { viewerOf } from './inbox-context.js';
@@ -61,13 +62,17 @@ export class LivePending {
     if (this.#ticking) return;
     this.#ticking = true;
     try {
-      for (const listener of [...this.#listeners]) await this.#push(listener);
+      // One read of the pending approvals per tick, however many approvers listen.
+      const pending = await this.#context.options.store.listApprovals({ state: 'pending' });
+      for (const listener of [...this.#listeners]) await this.#push(listener, pending);
+    } catch {
+      // The store failed this tick; the streams stay, and the next tick tries again.
     } finally {
       this.#ticking = false;
     }
   }
 
-  async #push(listener: Listener): Promise<void> {
+  async #push(listener: Listener, pending?: readonly Approval[]): Promise<void> {
     try {
       const viewer = await viewerOf(this.#context, listener.req);
       if (viewer === undefined) {
@@ -75,7 +80,7 @@ export class LivePending {
         listener.res.end('event: logout\ndata: {}\n\n');
         return this.#remove(listener);
       }
-      const items = (await pendingInScope(this.#context, viewer.approver)).map((a) => toPendingItem(a, viewer.approver.name));
+      const items = (await pendingInScope(this.#context, viewer.approver, pending)).map((a) => toPendingItem(a, viewer.approver.name));
       const json = JSON.stringify(items);
       if (json !== listener.last) {
         listener.last = json;
