@@ -58,8 +58,9 @@ function folderOf(path: string): string {
 function mayImport(from: string, to: string): boolean {
   const layer = MAY_IMPORT[from];
   if (layer !== undefined) return layer.includes(to);
-  // Adapters never import stores or each other (`to` is never the adapter's own folder here).
-  if (from.startsWith('adapters')) return to !== 'stores' && !to.startsWith('adapters');
+  // Adapters never import stores or each other (`to` is never the adapter's own folder here);
+  // `adapters/shared` holds protocol-free plumbing (scrubbing secrets from answers) they all use.
+  if (from.startsWith('adapters')) return to !== 'stores' && (!to.startsWith('adapters') || to === 'adapters/shared');
   return true;
 }
 

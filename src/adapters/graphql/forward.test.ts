@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forwardGraphql } from './forward.js';
-import { REDACTED } from './scrub.js';
+import { REDACTED } from '../shared/index.js';
 
 const CREDENTIAL = 'railway_secret_credential_42';
 const servers: Server[] = [];

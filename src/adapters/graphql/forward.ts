@@ -5,8 +5,8 @@ import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import type { GraphqlUpstream } from './config.js';
 import { toUpstreamHeaders } from './config.js';
-import type { Scrub } from './scrub.js';
-import { createScrub } from './scrub.js';
+import type { Scrub } from '../shared/index.js';
+import { createScrub } from '../shared/index.js';
 
 /** One allowed request, as it goes upstream: the agent's bytes unchanged. */
 export interface ForwardRequest {

@@ -6,7 +6,7 @@ import type { DelayedActionResultV1, HeldRequestV1 } from '../../core/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { toUpstreamHeaders } from './config.js';
 import type { AgentRequest } from './read-request.js';
-import { scrubText } from './scrub.js';
+import { scrubText } from '../shared/index.js';
 
 // SECURITY: an allow-list (as for forwarding): the agent's token and any credential header it
 // sent are never stored with a held request.

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { RestUpstream } from './config.js';
 import { secretsOf } from './config.js';
 import { credentialHeaders } from './outgoing-headers.js';
-import { createScrub } from './scrub.js';
+import { createScrub } from '../shared/index.js';
 import { signAwsRequest } from './sigv4.js';
 
 /** An allowed request as it goes upstream. */
