@@ -23,9 +23,16 @@ let loaded = false;
  * resolves the synchronous functions of this module may be used.
  */
 export function loadSqlParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
-  });
+  loading ??= loadModule().then(
+    () => {
+      loaded = true;
+    },
+    (error: unknown) => {
+      // A failed load is not remembered: the next caller tries again.
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading;
 }
 

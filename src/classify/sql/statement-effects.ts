@@ -24,7 +24,6 @@ export const STATEMENT_EFFECTS: Readonly<Record<string, readonly [operation: str
   CreateSeqStmt: ['CREATE SEQUENCE', 'write'],
   AlterSeqStmt: ['ALTER SEQUENCE', 'write'],
   CreatedbStmt: ['CREATE DATABASE', 'write'],
-  AlterDatabaseStmt: ['ALTER DATABASE', 'write'],
   CreateExtensionStmt: ['CREATE EXTENSION', 'write'],
   AlterExtensionStmt: ['ALTER EXTENSION', 'write'],
   CreateDomainStmt: ['CREATE DOMAIN', 'write'],
@@ -71,6 +70,8 @@ export const STATEMENT_EFFECTS: Readonly<Record<string, readonly [operation: str
   AlterPolicyStmt: ['ALTER POLICY', 'destructive'],
   AlterSystemStmt: ['ALTER SYSTEM', 'destructive'],
   AlterDatabaseSetStmt: ['ALTER DATABASE SET', 'destructive'],
+  // Connection limits, ALLOW_CONNECTIONS, tablespace: every session of the database at once.
+  AlterDatabaseStmt: ['ALTER DATABASE', 'destructive'],
   AlterEventTrigStmt: ['ALTER EVENT TRIGGER', 'destructive'],
   SecLabelStmt: ['SECURITY LABEL', 'destructive'],
 
