@@ -102,6 +102,15 @@ describe('web inbox login and sessions', () => {
     expect((await inbox.fetchInbox('/inbox', { cookie: second.cookie })).status).toBe(303);
   });
 
+  it('issues a fresh session at every login and ends the one the browser had', async () => {
+    const first = await inbox.login('carol');
+    const again = await inbox.fetchInbox('/inbox/login', { cookie: first.cookie, form: { approver: 'carol', credential: credentialOf('carol') } });
+    const fresh = (again.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(fresh).not.toBe(first.cookie);
+    expect((await inbox.fetchInbox('/inbox', { cookie: first.cookie })).status).toBe(303);
+    expect((await inbox.fetchInbox('/inbox', { cookie: fresh })).status).toBe(200);
+  });
+
   it('logs out every session of an approver who was removed', async () => {
     const { cookie } = await inbox.login('dave');
     await inbox.service.removeApprover('dave', 'human:root');
