@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { RunningPostgresProxy, SnapshotManifestV1, SqlClassifier } from '../src/adapters/postgres/index.js';
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/adapters/postgres/index.js';
-import type { Store } from '../src/core/index.js';
+import type { PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import { ApprovalService, authenticate } from '../src/firewall/index.js';
 import { createTestFirewall } from '../src/firewall/test-harness.js';
@@ -15,9 +15,9 @@ export const UPSTREAM = 'app';
 const APPROVER_SECRET = 'correct horse battery';
 
 /** A firewall on a memory store, a token for the agent, approvers, and the proxy in front of `server`. */
-export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: { vaultDir?: string } = {}) {
+export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: { vaultDir?: string; engine?: PolicyEngine } = {}) {
   const store: Store = new MemoryStore();
-  const harness = createTestFirewall(store);
+  const harness = createTestFirewall(store, options.engine === undefined ? {} : { engine: options.engine });
   const { token } = await harness.grants.issue(
     { agent: 'db-agent', owner: 'alice', upstreams: [UPSTREAM], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 },
     'human:alice',

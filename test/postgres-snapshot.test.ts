@@ -81,6 +81,8 @@ describe('snapshot before destruction, and restore', () => {
       if (snapshot === undefined) throw new Error('no snapshot');
       expect(existsSync(join(snapshot.location, snapshot.file))).toBe(true);
       expect(snapshot.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // Only what the statement destroys: the one table, not the whole database.
+      expect(snapshot.scope).toEqual({ kind: 'tables', names: ['bookings'] });
       const audit = (await guarded.store.readAudit()).find((record) => record.kind === 'snapshot.taken');
       expect(audit?.data).toMatchObject({ snapshotId: snapshot.id, sha256: snapshot.sha256, location: snapshot.location, approvalId: approvalIdIn(held) });
 
