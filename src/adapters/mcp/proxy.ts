@@ -29,8 +29,8 @@ export interface McpProxyOptions {
 export interface McpRequestContext {
   /** The agent's Airlock token; never stored, logged or echoed. */
   readonly token: string;
-  /** e.g. `http://127.0.0.1:8080/approvals`; a held call names `${approvalsUrl}/ID`. */
-  readonly approvalsUrl: string;
+  /** e.g. `http://127.0.0.1:8080/approvals`; a held call names `${approvalsUrl}/ID`. None over stdio without a gateway. */
+  readonly approvalsUrl?: string;
 }
 
 const RESOURCE_PREFIX = 'airlock://';

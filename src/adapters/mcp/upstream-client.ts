@@ -21,7 +21,8 @@ export class UpstreamServer {
   }
 
   /** Starts (stdio) or reaches (HTTP) the server and completes the MCP handshake. */
-  static async connect(options: McpUpstreamOptions): Promise<UpstreamServer> {
+  static async connect(given: McpUpstreamOptions): Promise<UpstreamServer> {
+    const options = withOneCwd(given);
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     await client.connect(transportFor(options.transport));
     const upstream = new UpstreamServer(options, client);
@@ -87,6 +88,19 @@ export class UpstreamServer {
   async close(): Promise<void> {
     await this.#client.close();
   }
+}
+
+/**
+ * A stdio server resolves relative paths against its working folder, and Airlock must judge
+ * them against the same one: the child runs in the profile's `cwd`, else the first root, and
+ * the profile says so.
+ */
+function withOneCwd(options: McpUpstreamOptions): McpUpstreamOptions {
+  const { transport, profile } = options;
+  if (transport.kind !== 'stdio') return options;
+  const cwd = transport.cwd ?? profile.cwd ?? profile.roots?.[0];
+  if (cwd === undefined) return options;
+  return { ...options, transport: { ...transport, cwd }, profile: { ...profile, cwd } };
 }
 
 function transportFor(transport: McpUpstreamTransport): Transport {

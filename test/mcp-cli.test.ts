@@ -1,0 +1,91 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, serverScript } from './mcp-harness.js';
+import { verifies } from './requirements.js';
+import { freshHome, runCli } from './run-cli.js';
+
+type CallResult = { isError?: boolean; content: { text?: string }[]; _meta?: { airlock?: { code: string; approvalId?: string } } };
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
+const sandbox = createSandbox();
+const home = freshHome();
+let agent: Client;
+
+beforeAll(async () => {
+  writeFileSync(
+    join(home, 'airlock.yaml'),
+    [
+      'version: 1',
+      'upstreams:',
+      '  files:',
+      '    kind: mcp',
+      `    command: ${JSON.stringify(process.execPath)}`,
+      `    args: [${JSON.stringify(serverScript('server-filesystem'))}, ${JSON.stringify(sandbox.base)}]`,
+      '    catalog: filesystem',
+      `    roots: [${JSON.stringify(sandbox.allowed)}]`,
+      '',
+    ].join('\n'),
+  );
+  for (const name of ['bob', 'carol']) {
+    const added = runCli(['approver', 'add', name, '--upstream', '*', '--env', '*'], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: `${name} has long secret words` } });
+    expect(added.status, added.stderr).toBe(0);
+  }
+  const issued = runCli(['token', 'issue', '--agent', 'coder', '--owner', 'alice', '--upstream', 'files', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--json'], { home });
+  expect(issued.status, issued.stderr).toBe(0);
+  const token = (JSON.parse(issued.stdout) as { token: string }).token;
+  agent = new Client({ name: 'stdio-agent', version: '1.0.0' });
+  await agent.connect(
+    new StdioClientTransport({ command: process.execPath, args: [BIN, '--home', home, 'mcp'], env: { ...getDefaultEnvironment(), AIRLOCK_TOKEN: token }, stderr: 'ignore' }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await agent?.close();
+  sandbox.remove();
+});
+
+const call = async (name: string, args: Record<string, unknown>) => (await agent.callTool({ name, arguments: args })) as CallResult;
+
+describe('airlock mcp (stdio), real filesystem server', () => {
+  it('refuses to start without a token in $AIRLOCK_TOKEN', () => {
+    const run = runCli(['mcp'], { home, env: { AIRLOCK_TOKEN: '' } });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+  });
+
+  it('serves namespaced tools and passes a read', async () => {
+    const { tools } = await agent.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('files__read_text_file');
+    const read = await call('files__read_text_file', { path: join(sandbox.allowed, 'a.txt') });
+    expect(read.content[0]?.text).toBe('alpha\n');
+  });
+
+  it('holds moving a file over another until two humans approve, then runs it once', async () => {
+    verifies('mcp.held-not-forwarded');
+    const args = { source: join(sandbox.outside, 'keep.txt'), destination: join(sandbox.allowed, 'a.txt') };
+    const held = await call('files__move_file', args);
+    expect(held._meta?.airlock?.code).toBe('AIRLOCK_HELD');
+    const id = held._meta?.airlock?.approvalId ?? '';
+    expect(held.content[0]?.text).toContain(id);
+    expect(readFileSync(join(sandbox.allowed, 'a.txt'), 'utf8')).toBe('alpha\n');
+
+    const shown = JSON.parse(runCli(['approvals', 'show', id, '--json'], { home }).stdout) as { confirmTargets: string[] };
+    const confirm = shown.confirmTargets;
+    expect(confirm).toContain(join(sandbox.outside, 'keep.txt'));
+    for (const name of ['bob', 'carol']) {
+      const approved = runCli(['approvals', 'approve', id, '--as', name, '--confirm', ...confirm], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: `${name} has long secret words` } });
+      expect(approved.status, approved.stderr).toBe(0);
+    }
+    // The filesystem server itself refuses to move over an existing file: the call reaches it
+    // once (its own error comes back), and a replay is held again.
+    const passed = await call('files__move_file', args);
+    expect(passed._meta?.airlock).toBeUndefined();
+    expect(passed.content[0]?.text).toMatch(/exists/i);
+    const replay = await call('files__move_file', args);
+    expect(replay._meta?.airlock?.code).toBe('AIRLOCK_HELD');
+    expect(replay._meta?.airlock?.approvalId).not.toBe(id);
+  });
+});
