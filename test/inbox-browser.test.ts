@@ -174,8 +174,12 @@ describe('the web inbox in Chromium', () => {
     const passed = await agentDeletesProductionVolume();
     expect(passed).toEqual({ status: 200, json: { data: { volumeDelete: true } } });
     expect(productionVolumeExists()).toBe(false);
+    // The replay is a new request needing new approvals (and Railway no longer knows the volume).
     const replay = await agentDeletesProductionVolume();
-    expect(replay.status).not.toBe(200);
+    expect(replay.status).toBe(409);
+    const replayId = (replay.json as { errors: { extensions: { approvalId: string } }[] }).errors[0]?.extensions.approvalId;
+    expect(replayId).toEqual(expect.any(String));
+    expect(replayId).not.toBe(approvalId);
     const records = await store.readAudit();
     expect(records.filter((r) => r.kind === 'approval.executed' && r.data['approvalId'] === approvalId)).toHaveLength(1);
     expect(records.filter((r) => r.kind === 'decision' && r.data['verdict'] === 'allow' && r.data['approvalId'] === approvalId)).toHaveLength(1);
