@@ -1,0 +1,122 @@
+/**
+ * What the PostgreSQL guard costs: `pgbench -S` (select-only) transactions per second
+ *  (a) direct to PostgreSQL,
+ *  (b) through a bare TCP pass-through (no framing, no policy),
+ *  (c) through Airlock's wire proxy (framing, classification, Cedar, SQLite audit per statement),
+ * in one run, as ratios to (a). PostgreSQL, the pass-through and Airlock (this process) are
+ * pinned to CPU 0; pgbench runs on CPU 1.
+ *
+ * Run: node --import tsx bench/postgres.bench.ts
+ * Knobs: BENCH_PG_SECONDS (default 10), BENCH_PG_CLIENTS (default 8), BENCH_PG_MODE
+ * (pgbench -M: simple, the default, or extended / prepared).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgresProxy } from '../src/adapters/postgres/index.js';
+import { classifySqlText, loadSqlParser } from '../src/classify/sql/index.js';
+import { EFFECTS } from '../src/core/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService, authenticate } from '../src/firewall/index.js';
+import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
+import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
+import { openSqliteStore } from '../src/stores/index.js';
+import { startTestPostgres } from '../test/pg-server.js';
+
+const SECONDS = Number(process.env['BENCH_PG_SECONDS'] ?? 10);
+const CLIENTS = Number(process.env['BENCH_PG_CLIENTS'] ?? 8);
+const MODE = process.env['BENCH_PG_MODE'] ?? 'simple';
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${out.slice(-400)}`))));
+  });
+}
+
+/** A TCP pipe with nothing in it: the floor any proxy pays. */
+function startPassThrough(host: string, port: number): Promise<Server> {
+  const server = createServer((client) => {
+    client.setNoDelay(true);
+    const upstream = connect({ host, port }, () => upstream.setNoDelay(true));
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function pgbench(port: number, password: string, database: string): Promise<number> {
+  const out = await run('taskset', ['-c', '1', 'pgbench', '-n', '-S', '-M', MODE, '-c', String(CLIENTS), '-j', '1', '-T', String(SECONDS), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { PGPASSWORD: password, PGSSLMODE: 'disable' });
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1];
+  if (tps === undefined) throw new Error(`pgbench printed no tps: ${out.slice(-400)}`);
+  return Number(tps);
+}
+
+async function main(): Promise<void> {
+  await run('taskset', ['-cp', '0', String(process.pid)]);
+  const server = await startTestPostgres();
+  try {
+    if (server.dataDir !== undefined) {
+      const postmaster = readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '';
+      // Backends fork from the postmaster and inherit its CPU.
+      await run('taskset', ['-a', '-cp', '0', postmaster]);
+    }
+    const env = { PGPASSWORD: server.password, PGSSLMODE: 'disable' };
+    await run('pgbench', ['-i', '-s', '1', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, server.database], env);
+
+    await loadSqlParser();
+    const store = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'airlock-bench-')), 'airlock.db') });
+    const compiled = CedarPolicyEngine.create(loadDefaultPolicyFiles());
+    if (!compiled.ok) throw new Error('default policy does not load');
+    const engine = compiled.value;
+    const firewall = new Firewall({
+      store,
+      engine: () => engine,
+      clock: systemClock,
+      ids: randomIds,
+      decide: { productionEnvironments: ['production', 'prod'], approvalsObtainable: 2 },
+      freeze: { maxDenials: 5, windowMs: 600_000 },
+      approvals: { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 3_600_000 },
+    });
+    const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+    const { token } = await grants.issue({ agent: 'bench', owner: 'alice', upstreams: ['app'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
+    const target = { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password };
+    const proxy = await startPostgresProxy({
+      name: 'app',
+      upstream: target,
+      firewall,
+      classify: classifySqlText,
+      authenticateToken: async (candidate) => (await authenticate(store, candidate, Date.now())).ok,
+      approvalsUrl: 'http://127.0.0.1:1/approvals',
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const pipe = await startPassThrough(server.host, server.port);
+
+    const direct = await pgbench(server.port, server.password, server.database);
+    const bare = await pgbench((pipe.address() as AddressInfo).port, server.password, server.database);
+    const airlock = await pgbench(proxy.port, token, server.database);
+    const audited = (await store.tailAudit(1))[0]?.seq ?? 0;
+
+    const line = (label: string, tps: number): string => `  ${label.padEnd(26)} ${tps.toFixed(0).padStart(8)} tps   ${((tps / direct) * 100).toFixed(1).padStart(5)}% of direct`;
+    console.log(`pgbench -S -M ${MODE}, ${CLIENTS} clients, ${SECONDS}s each; servers on CPU 0, pgbench on CPU 1`);
+    console.log(line('direct', direct));
+    console.log(line('bare TCP pass-through', bare));
+    console.log(line('through Airlock', airlock));
+    console.log(`  Airlock / pass-through: ${((airlock / bare) * 100).toFixed(1)}%   target: Airlock >= 70% of direct (${airlock / direct >= 0.7 ? 'met' : 'NOT met'})`);
+    console.log(`  audit records written: ${audited}`);
+    await proxy.close();
+    pipe.close();
+    await store.close();
+  } finally {
+    await server.stop();
+  }
+}
+
+await main();
