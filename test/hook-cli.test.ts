@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 
 const CREDENTIALS = { bob: 'bob long approver secret', carol: 'carol long approver secret' };
@@ -21,6 +22,8 @@ function issueToken(home: string): string {
 
 describe('airlock hook', () => {
   it('denies in each client\'s exact format when no token is set (fail closed)', () => {
+    verifies('hook.fail-closed');
+    verifies('hook.client-protocols');
     const home = freshHome();
     const env = { AIRLOCK_TOKEN: '' };
     const claude = runCli(['hook', 'claude-code'], { home, input: claudeInput('git status'), env });
@@ -45,6 +48,8 @@ describe('airlock hook', () => {
   }, 60_000);
 
   it('allows reads, holds a destructive command until two humans approve, then allows the identical command once', () => {
+    verifies('hook.held-then-once');
+    verifies('hook.client-protocols');
     const home = freshHome();
     const token = issueToken(home);
     const env = { AIRLOCK_TOKEN: token };

@@ -7,6 +7,7 @@ import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
 import { loadEngineFor } from './policy-loading.js';
 import { approvalsServePart } from './serve-approvals.js';
+import { hooksServePart } from './serve-hooks.js';
 import { inboxServePart } from './serve-inbox.js';
 import { mcpServePart } from './serve-mcp.js';
 import type { RunningPart, ServePart, ServePartFactory } from './serve-part.js';
@@ -14,7 +15,7 @@ import { postgresServePart } from './serve-postgres.js';
 import { restServePart } from './serve-rest.js';
 
 /** Every surface besides GraphQL that `airlock serve` may run, each built from its own config. */
-const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart];
+const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart];
 
 /** Registers `airlock serve`: the gateway agents reach protected systems through. */
 export function registerServeCommand(program: Command): void {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../../test/requirements.js';
 import type { Action } from '../../core/index.js';
 import { SHELL_CLASSIFIER } from './index.js';
 import { classifySqlText } from '../sql/index.js';
@@ -32,6 +33,7 @@ const sqlReady = (await classifySqlText('SELECT 1', 'shell')).every((action) => 
 
 describe('shell corpus cases', () => {
   it('holds every shell case of the corpus', () => {
+    verifies('shell.corpus-exact');
     expect(CASES.length).toBe(78);
   });
 

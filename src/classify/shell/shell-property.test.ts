@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../../test/requirements.js';
 import { classifyShellCommand } from './index.js';
 
 /** Known-destructive commands, as argument vectors. */
@@ -60,6 +61,7 @@ const spelled = fc
 
 describe('random spellings of destructive commands', () => {
   it('are never allowed', async () => {
+    verifies('shell.random-spellings-never-allowed');
     await fc.assert(
       fc.asyncProperty(spelled, async (command) => {
         const actions = await classifyShellCommand(command, '/repo', 'shell');

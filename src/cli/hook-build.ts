@@ -1,0 +1,62 @@
+import { readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { build } from 'esbuild';
+
+/**
+ * Builds the fast hook entry: `src/cli/hook-main.ts` and only what it imports, bundled into
+ * `dist/hook/` (gitignored; `npm ci` runs it through the `prepare` script). Packages stay
+ * external (resolved from node_modules at run time); what the standalone mode needs is split
+ * into chunks loaded on demand, so client mode loads almost nothing. Run:
+ * `node --import tsx src/cli/hook-build.ts`.
+ */
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Where the bundle goes; `bin/airlock-hook.js` loads `hook-main.js` from here. */
+export const HOOK_BUNDLE_DIR = join(ROOT, 'dist', 'hook');
+
+/**
+ * Sources that read files next to themselves (`new URL('./x', import.meta.url)`: the default
+ * policy, the Cedar schema) keep their original location: each file's `import.meta.url` is
+ * replaced by the URL of its source file, so the bundle finds the same files.
+ */
+const keepSourceUrls: Plugin = {
+  name: 'keep-source-urls',
+  setup(builder) {
+    builder.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta')) return { contents: text, loader: 'ts' };
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      const contents = text.replaceAll('import.meta.url', url).replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)));
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/** Builds into a fresh folder and swaps it in, so a concurrent reader never sees half a bundle. */
+export async function buildHookBundle(): Promise<string> {
+  const staging = `${HOOK_BUNDLE_DIR}.build-${process.pid}-${Date.now()}`;
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'hook-main.ts')],
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    plugins: [keepSourceUrls],
+    logLevel: 'warning',
+  });
+  const old = `${HOOK_BUNDLE_DIR}.old-${process.pid}-${Date.now()}`;
+  await rename(HOOK_BUNDLE_DIR, old).catch(() => undefined);
+  await rename(staging, HOOK_BUNDLE_DIR);
+  await rm(old, { recursive: true, force: true });
+  return HOOK_BUNDLE_DIR;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = await buildHookBundle();
+  process.stdout.write(`built the hook entry in ${dir}\n`);
+}

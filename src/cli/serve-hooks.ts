@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HookClient, HookDeps } from '../adapters/hooks/index.js';
+import { dryRunJudge, formatAnswer, HOOK_CLIENTS, HOOK_SHELL_UPSTREAM, runHook } from '../adapters/hooks/index.js';
+import type { GatewayRoute } from '../server/index.js';
+import { decideOptionsOf } from './context.js';
+import { HOOK_ROUTE_PREFIX } from './hook-client.js';
+import type { ServePartFactory } from './serve-part.js';
+
+/** A hook input larger than this is not a tool call: refused (as the client's deny). */
+const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
+
+/**
+ * `POST /hooks/CLIENT` on `airlock serve`: the agent hooks' client mode. The fast hook entry
+ * forwards the client's JSON unchanged with the agent's token (`Authorization: Bearer`); the
+ * server judges it exactly as the standalone hook would, with parsers and policy already warm,
+ * and answers `{stdout, stderr, exitCode}` for the hook to print. `?dry-run=1` judges without a
+ * token and records nothing (what `airlock doctor` probes with).
+ */
+export const hooksServePart: ServePartFactory = async (context) => {
+  const [shell, mcp] = await Promise.all([import('../classify/shell/index.js'), import('../classify/mcp/index.js')]);
+  // Warm the shell parsers (mvdan/sh's WebAssembly compiles on first use) before the first hook call.
+  await shell.classifyShellCommand('true', '/', HOOK_SHELL_UPSTREAM);
+  const classify = {
+    classifyShell: (line: string, cwd: string) => shell.classifyShellCommand(line, cwd, HOOK_SHELL_UPSTREAM),
+    classifyMcp: async (call: { server: string; tool: string; arguments: unknown }) => mcp.MCP_CLASSIFIER({ ...call, annotations: {} }),
+  };
+  const dryJudge = dryRunJudge(context.engine, decideOptionsOf(context.loaded));
+  const depsFor = (token: string | undefined, dryRun: boolean): HookDeps =>
+    dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryJudge } : { token, ...classify, judge: (request) => context.firewall.judge(request) };
+
+  const route: GatewayRoute = {
+    prefix: HOOK_ROUTE_PREFIX,
+    async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+      const client = url.pathname.slice(HOOK_ROUTE_PREFIX.length + 1) as HookClient;
+      if (!HOOK_CLIENTS.includes(client)) return send(res, 404, { error: `no hook for \`${url.pathname}\`` });
+      if (req.method !== 'POST') return send(res, 405, { error: 'POST the client\'s hook input' });
+      const body = await readBody(req);
+      if (body === undefined) return send(res, 200, formatAnswer(client, { verdict: 'deny', message: 'Airlock denied this call: the hook input is too large. Nothing was run.' }));
+      const token = bearer(req.headers.authorization);
+      const answer = await runHook(client, body, async () => depsFor(token, url.searchParams.get('dry-run') === '1'));
+      send(res, 200, answer);
+    },
+  };
+  return { name: 'agent hooks', routes: () => [route] };
+};
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer (\S+)$/.exec(header ?? '');
+  return match?.[1];
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_HOOK_INPUT_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}

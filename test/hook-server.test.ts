@@ -1,0 +1,92 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHookBundle } from '../src/cli/hook-build.js';
+import { verifies } from './requirements.js';
+import { freshHome, runCli } from './run-cli.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
+const HOOK = join(import.meta.dirname, '..', 'bin', 'airlock-hook.js');
+
+const claudeInput = (command: string, cwd = '/repo'): string =>
+  JSON.stringify({ session_id: 's1', transcript_path: '/tmp/t.jsonl', cwd, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'run' }, tool_use_id: 'toolu_1' });
+const geminiMcpInput = (): string =>
+  JSON.stringify({ session_id: 's1', transcript_path: '/tmp/t.json', cwd: '/repo', hook_event_name: 'BeforeTool', timestamp: '2026-01-01T00:00:00Z', tool_name: 'mcp_filesystem_read_text_file', tool_input: { path: '/repo/README.md' }, mcp_context: { server_name: 'filesystem', tool_name: 'read_text_file' } });
+
+/** Runs the fast hook entry exactly as a client would: argv, JSON on stdin, environment. */
+function hook(args: readonly string[], input: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [HOOK, ...args], { input, encoding: 'utf8', env: { ...process.env, AIRLOCK_URL: '', AIRLOCK_TOKEN: '', ...env }, timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+let server: ChildProcess | undefined;
+let url = '';
+let home = '';
+let token = '';
+
+beforeAll(async () => {
+  await buildHookBundle();
+  home = freshHome();
+  const issued = runCli(['token', 'issue', '--agent', 'agent', '--owner', 'alice', '--upstream', 'shell', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--ttl', '1h', '--json'], { home });
+  token = (JSON.parse(issued.stdout) as { token: string }).token;
+  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = child;
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));
+  });
+  url = (JSON.parse(line) as { url: string }).url;
+}, 180_000);
+
+afterAll(async () => {
+  if (server === undefined) return;
+  const exited = new Promise((resolve) => server?.once('exit', resolve));
+  server.kill('SIGTERM');
+  await exited;
+});
+
+describe('the fast hook entry against airlock serve (client mode)', () => {
+  it('gets the same verdicts from the server: reads allowed, destructive held with an approval id', () => {
+    verifies('hook.server-mode');
+    const read = hook(['claude-code'], claudeInput('git status'), { AIRLOCK_URL: url, AIRLOCK_TOKEN: token });
+    expect([read.status, JSON.parse(read.stdout).hookSpecificOutput.permissionDecision]).toEqual([0, 'allow']);
+    const held = hook(['--url', url, 'claude-code'], claudeInput('terraform destroy -auto-approve'), { AIRLOCK_TOKEN: token });
+    expect(held.status).toBe(2);
+    expect(JSON.parse(held.stdout).hookSpecificOutput.permissionDecisionReason).toMatch(/held this call for human approval \(approval apr_\w+/);
+    const pending = runCli(['approvals', 'list', '--json'], { home });
+    expect(pending.stdout).toMatch(/terraform/);
+    // Judged as the MCP proxy judges: the filesystem server's read tool.
+    const mcp = hook(['gemini'], geminiMcpInput(), { AIRLOCK_URL: url, AIRLOCK_TOKEN: token });
+    expect(mcp.status, mcp.stdout).not.toBe(null);
+    expect(['allow', 'deny']).toContain(JSON.parse(mcp.stdout).decision);
+  }, 120_000);
+
+  it('fails closed: no token, a bad token, an unreachable server, a non-http URL', () => {
+    verifies('hook.fail-closed');
+    const noToken = hook(['cursor'], JSON.stringify({ hook_event_name: 'beforeShellExecution', command: 'ls', cwd: '/repo', workspace_roots: ['/repo'] }), { AIRLOCK_URL: url });
+    expect([noToken.status, JSON.parse(noToken.stdout).permission]).toEqual([2, 'deny']);
+    const badToken = hook(['claude-code'], claudeInput('ls'), { AIRLOCK_URL: url, AIRLOCK_TOKEN: 'alk_forged' });
+    expect([badToken.status, JSON.parse(badToken.stdout).hookSpecificOutput.permissionDecision]).toEqual([2, 'deny']);
+    const down = hook(['claude-code'], claudeInput('ls'), { AIRLOCK_URL: 'http://127.0.0.1:9', AIRLOCK_TOKEN: token });
+    expect(down.status).toBe(2);
+    expect(JSON.parse(down.stdout).hookSpecificOutput).toEqual({ hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: expect.stringMatching(/server at http:\/\/127\.0\.0\.1:9 is unreachable/) });
+    const codexDown = hook(['codex'], claudeInput('ls'), { AIRLOCK_URL: 'http://127.0.0.1:9', AIRLOCK_TOKEN: token });
+    expect([codexDown.status, codexDown.stdout, codexDown.stderr]).toEqual([2, '', expect.stringMatching(/unreachable/)]);
+    const notHttp = hook(['--url', 'file:///etc/passwd', 'gemini'], claudeInput('ls'), { AIRLOCK_TOKEN: token });
+    expect([notHttp.status, JSON.parse(notHttp.stdout).decision]).toEqual([2, 'deny']);
+    const noClient = hook([], claudeInput('ls'), {});
+    expect([noClient.status, noClient.stderr]).toEqual([2, expect.stringMatching(/name the client/)]);
+    const missingHome = hook(['--home', join(home, 'no', 'such'), 'claude-code'], claudeInput('ls'), { AIRLOCK_TOKEN: token });
+    expect([missingHome.status, JSON.parse(missingHome.stdout).hookSpecificOutput.permissionDecisionReason]).toEqual([2, expect.stringMatching(/home .* does not exist/)]);
+  }, 120_000);
+
+  it('judges a dry run on the server without a token and without creating an approval', () => {
+    const before = runCli(['approvals', 'list', '--json'], { home }).stdout;
+    const dry = hook(['--url', url, '--dry-run', 'claude-code'], claudeInput('rm -rf /srv/data'), {});
+    expect(dry.status).toBe(2);
+    expect(JSON.parse(dry.stdout).hookSpecificOutput.permissionDecisionReason).toMatch(/would hold this call .*dry run: no approval was created/);
+    expect(runCli(['approvals', 'list', '--json'], { home }).stdout).toBe(before);
+  }, 120_000);
+});
