@@ -24,7 +24,7 @@ async function setup(options: { store?: Store; undo?: UndoRule[]; ttlMs?: number
   const approvals = { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: options.ttlMs ?? 600_000 };
   const firewall = new Firewall({ store, engine: () => engine, clock, ids, decide: { productionEnvironments: ['production'], approvalsObtainable: 2 }, freeze: { maxDenials: 50, windowMs: 60_000 }, approvals, undo });
   const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
-  const { token } = await grants.issue(FULL, 'human:alice');
+  const { token, grant } = await grants.issue(FULL, 'human:alice');
   const service = new ApprovalService({ store, clock, random: new SeededRandom('approvers'), rules: approvals, productionEnvironments: ['production'] });
   for (const name of ['bob', 'carol']) await service.addApprover({ name, credential: `${SECRET} ${name}`, upstreams: ['*'], environments: ['*'] }, 'human:root');
   const sent: HeldRequestV1[] = [];
@@ -42,7 +42,7 @@ async function setup(options: { store?: Store; undo?: UndoRule[]; ttlMs?: number
     firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action], replay: () => HELD });
   const approve = (id: string, name = 'bob') => service.approve(id, name, `${SECRET} ${name}`);
   const kinds = async () => (await store.readAudit()).filter((r) => r.kind.startsWith('approval.')).map((r) => `${r.kind} ${r.actor}`);
-  return { store, clock, service, executor, send, approve, sent, kinds, setAnswer: (next: typeof answer) => (answer = next) };
+  return { store, clock, service, executor, send, approve, sent, kinds, grants, grantId: grant.id, setAnswer: (next: typeof answer) => (answer = next) };
 }
 
 describe('the undo window', () => {
@@ -91,6 +91,20 @@ describe('the undo window', () => {
     expect(sent).toEqual([]);
     expect(await store.getDelayedAction(id)).toMatchObject({ status: 'waiting' });
     expect((await kinds()).at(-1)).toBe('approval.cancelled human:carol');
+  });
+
+  it('cancels instead of running when the agent\'s grant is revoked during the window', async () => {
+    verifies('undo.cancel-stops-it');
+    const { send, approve, executor, clock, sent, store, kinds, grants, grantId } = await setup();
+    const id = (await send()).decision.approval?.id ?? '';
+    await approve(id);
+    await grants.revoke(grantId, 'human:alice');
+    clock.advance(FIVE_MINUTES);
+    expect(await executor.tick()).toEqual([]);
+    expect(sent).toEqual([]);
+    expect((await store.getApproval(id))?.state).toBe('cancelled');
+    expect((await kinds()).at(-1)).toBe('approval.cancelled system');
+    expect((await store.readAudit()).at(-1)?.data['reason']).toContain('was revoked');
   });
 
   it('marks an action claimed by a process that died as unknown, audited, and never runs it again', async () => {

@@ -1,6 +1,7 @@
 import type { Approval, ApprovalRules, Clock, DelayedActionResultV1, DelayedActionV1, HeldRequestV1, Store } from '../core/index.js';
 import { applyApprovalEvent, describeError, isFirewallError } from '../core/index.js';
 import { audit, compareAndSet } from './approval-gate.js';
+import { MAX_GRANT_DEPTH } from './authenticate.js';
 
 /** Sends a held request to its upstream with Airlock's credential; throws when no answer came. */
 export type HeldRequestRunner = (request: HeldRequestV1) => Promise<DelayedActionResultV1>;
@@ -22,7 +23,8 @@ export interface UndoExecutorOptions {
  * Exactly once, even across crashes: an action is claimed before it is sent, and a claimed
  * action is never sent again. One that was claimed but has no recorded answer (the process died,
  * or the connection failed) becomes `unknown` and is audited as `approval.outcome-unknown`: it
- * may or may not have run, and a human must look. Assumes one executor per store.
+ * may or may not have run, and a human must look. Assumes one executor per store. Revoking or
+ * freezing the agent's grant during the window cancels the action instead.
  */
 export class UndoExecutor {
   readonly #options: UndoExecutorOptions;
@@ -57,7 +59,10 @@ export class UndoExecutor {
     const { store, clock, rules } = this.#options;
     const now = clock.now();
     const action = await store.getDelayedAction(approval.id);
-    if (action === undefined) return this.#withdraw(approval, now);
+    if (action === undefined) return this.#withdraw(approval, now, 'the held request was not stored, so airlock cannot run it');
+    // SECURITY: revoking or freezing the agent's grant during the undo window stops the action.
+    const stopped = await this.#grantStopped(approval.grantId);
+    if (stopped !== undefined) return this.#withdraw(approval, now, `${stopped}, so airlock does not run it`);
     const executed = applyApprovalEvent(approval, { type: 'execute' }, now, rules);
     if (!executed.ok || action.status !== 'waiting') return false;
     let claimed: Approval;
@@ -112,12 +117,25 @@ export class UndoExecutor {
     return finished;
   }
 
-  // An approval whose request was never stored cannot run: cancel it rather than let it wait.
-  async #withdraw(approval: Approval, now: number): Promise<false> {
+  // Why the grant (or an ancestor) no longer stands behind its request: revoked or frozen.
+  async #grantStopped(grantId: string): Promise<string | undefined> {
+    let id: string | undefined = grantId;
+    for (let depth = 0; id !== undefined && depth <= MAX_GRANT_DEPTH; depth++) {
+      const grant = await this.#options.store.getGrant(id);
+      if (grant === undefined) return `grant \`${id}\` no longer exists`;
+      if (grant.revokedAt !== undefined) return `grant \`${grant.id}\` was revoked`;
+      if (grant.frozenAt !== undefined) return `grant \`${grant.id}\` is frozen`;
+      id = grant.parentId;
+    }
+    return undefined;
+  }
+
+  // An approval that can no longer run is cancelled by the system, audited with why.
+  async #withdraw(approval: Approval, now: number, reason: string): Promise<false> {
     const cancelled = applyApprovalEvent(approval, { type: 'cancel', actor: 'system' }, now, this.#options.rules);
     if (!cancelled.ok) return false;
     const stored = await compareAndSet(this.#options, cancelled.value, approval.version);
-    if (stored !== undefined) await audit(this.#options, 'approval.cancelled', 'system', stored, now, { reason: 'the held request was not stored, so airlock cannot run it' });
+    if (stored !== undefined) await audit(this.#options, 'approval.cancelled', 'system', stored, now, { reason });
     return false;
   }
 }

@@ -41,6 +41,8 @@ export interface WebhookDispatcherOptions {
 }
 
 const BATCH = 200;
+// Per tick, so that a burst of decisions cannot keep one round from ever delivering.
+const MAX_COLLECT_ROUNDS = 25;
 
 /**
  * Turns approval transitions into signed webhook deliveries and sends them, in the background.
@@ -56,18 +58,18 @@ export class WebhookDispatcher {
     this.#options = options;
   }
 
-  /** Queues deliveries for new approval events; returns how many it queued. */
-  async collect(): Promise<number> {
+  /** Queues deliveries for the next batch of audit records; says whether more are waiting. */
+  async collect(): Promise<'caught-up' | 'more'> {
     const { store, clock, ids, endpoints, publicUrl } = this.#options;
     const cursor = await store.getWebhookCursor();
     if (cursor === undefined) {
       // The first start sends what happens from now on, not the whole history.
       await store.enqueueWebhookDeliveries([], (await store.auditHead())?.seq ?? 0);
-      return 0;
+      return 'caught-up';
     }
     const records = await store.readAudit({ fromSeq: cursor + 1, limit: BATCH });
     const last = records.at(-1);
-    if (last === undefined) return 0;
+    if (last === undefined) return 'caught-up';
     const deliveries: WebhookDeliveryV1[] = [];
     for (const record of records) {
       const approvalId = approvalIdOf(record);
@@ -92,7 +94,7 @@ export class WebhookDispatcher {
       }
     }
     await store.enqueueWebhookDeliveries(deliveries, last.seq);
-    return deliveries.length;
+    return records.length < BATCH ? 'caught-up' : 'more';
   }
 
   /** Posts every due delivery, concurrently; returns how many were delivered. */
@@ -103,9 +105,11 @@ export class WebhookDispatcher {
     return outcomes.filter(Boolean).length;
   }
 
-  /** One round: collect, then deliver. */
+  /** One round: collect until caught up with the audit log (bounded), then deliver. */
   async tick(): Promise<void> {
-    await this.collect();
+    for (let round = 0; round < MAX_COLLECT_ROUNDS; round++) {
+      if ((await this.collect()) === 'caught-up') break;
+    }
     await this.deliver();
   }
 
