@@ -37,6 +37,8 @@ export function createMcpHttpRoute(proxy: McpProxy, options: { readonly prefix: 
       if (req.method !== 'POST') return sendJson(res, 405, 'start a session with an initialize POST');
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        // Answers are plain JSON: the proxy sends no progress or server requests mid-call.
+        enableJsonResponse: true,
         onsessioninitialized: (sessionId) => {
           sessions.set(sessionId, transport);
           if (sessions.size > MAX_SESSIONS) void sessions.values().next().value?.close();

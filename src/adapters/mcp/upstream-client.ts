@@ -3,6 +3,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { McpUpstreamOptions, McpUpstreamTransport } from './config.js';
 
 const CLIENT_INFO = { name: 'airlock', version: '0.1.0' };
@@ -48,9 +49,12 @@ export class UpstreamServer {
     return this.#tools;
   }
 
-  /** Calls a tool as-is; the caller has judged it. */
+  /**
+   * Calls a tool as-is; the caller has judged it. The answer is relayed unvalidated against the
+   * tool's output schema: that is the agent's client's job, and a proxy must not reshape it.
+   */
   async callTool(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return (await this.#client.callTool({ name, arguments: args })) as Record<string, unknown>;
+    return (await this.#client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema)) as Record<string, unknown>;
   }
 
   async listResources(): Promise<Resource[]> {
