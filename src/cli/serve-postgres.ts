@@ -57,8 +57,18 @@ export function postgresUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv
 
 /** `airlock serve`'s part for PostgreSQL: one wire-protocol listener per postgres upstream. */
 export const postgresServePart: ServePartFactory = async (context) => {
-  const upstreams = postgresUpstreamsOf(context.loaded, context.env);
-  if (upstreams.length === 0) return undefined;
+  const configured = postgresUpstreamsOf(context.loaded, context.env);
+  if (configured.length === 0) return undefined;
+  // Refused before anything listens: a vault that shares the database's disk is no safeguard.
+  const upstreams: ResolvedPostgresUpstream[] = [];
+  const problems: string[] = [];
+  for (const upstream of configured) {
+    const dataDir = upstream.dataDir ?? (await askDataDirectory(upstream.target));
+    const problem = vaultPlacementProblem(upstream.vaultDir, dataDir);
+    if (problem !== undefined) problems.push(`upstreams.${upstream.name}.vault.dir: ${problem}`);
+    upstreams.push({ ...upstream, dataDir });
+  }
+  if (problems.length > 0) throw new CliFailure('cannot start the postgres listener', EXIT.invalidInput, problems);
   return {
     name: `postgres upstreams ${upstreams.map((upstream) => upstream.name).join(', ')}`,
     start: async (urls) => {
@@ -81,9 +91,7 @@ export const postgresServePart: ServePartFactory = async (context) => {
 };
 
 async function startOne(upstream: ResolvedPostgresUpstream, store: Store, context: Parameters<ServePartFactory>[0], approvalsUrl: string): Promise<RunningPart> {
-  const dataDir = upstream.dataDir ?? (await askDataDirectory(upstream.target));
-  const problem = vaultPlacementProblem(upstream.vaultDir, dataDir);
-  if (problem !== undefined) throw new CliFailure('cannot start the postgres listener', EXIT.invalidInput, [`upstreams.${upstream.name}.vault.dir: ${problem}`]);
+  const { dataDir } = upstream;
   const proxy = await startPostgresProxy({
     name: upstream.name,
     upstream: upstream.target,
