@@ -119,6 +119,41 @@ describe('postgres wire proxy', () => {
     });
   });
 
+  it('runs a statement approved at Parse once, after its snapshot; executing it again is held anew', async () => {
+    const direct = guarded.directClient();
+    await direct.connect();
+    await direct.query('DROP TABLE IF EXISTS parked; CREATE TABLE parked (id int); INSERT INTO parked SELECT generate_series(1, 10)');
+    try {
+      await withAgent(async (client) => {
+        const held = await client.query({ name: 'clear', text: 'TRUNCATE parked' }).catch((e: unknown) => e);
+        expect(held).toMatchObject({ code: SQLSTATE.held });
+        const id = /approval id (apr_\w+)/.exec((held as Error).message)?.[1] ?? '';
+        await guarded.approveAll(id);
+        const before = guarded.snapshots.length;
+        await client.query({ name: 'clear', text: 'TRUNCATE parked' });
+        expect(guarded.snapshots.length).toBe(before + 1);
+        expect(guarded.snapshots.at(-1)?.scope).toEqual({ kind: 'tables', names: ['parked'] });
+        expect((await direct.query('SELECT count(*)::int AS n FROM parked')).rows).toEqual([{ n: 0 }]);
+        await direct.query('INSERT INTO parked VALUES (1)');
+        // pg reuses the prepared statement: Bind and Execute only. The approval is spent.
+        await expect(client.query({ name: 'clear', text: 'TRUNCATE parked' })).rejects.toMatchObject({ code: SQLSTATE.held });
+        expect((await direct.query('SELECT count(*)::int AS n FROM parked')).rows).toEqual([{ n: 1 }]);
+      });
+    } finally {
+      await direct.end();
+    }
+  });
+
+  it('refuses to bind a statement name that SQL PREPARE may have replaced behind its back', async () => {
+    await withAgent(async (client) => {
+      expect((await client.query({ name: 'swap', text: 'SELECT 1 AS one' })).rows).toEqual([{ one: 1 }]);
+      // The protocol test classifier counts PREPARE as a read; the proxy still stops trusting names.
+      await client.query('DEALLOCATE swap; PREPARE swap AS SELECT count(*) FROM items');
+      await expect(client.query({ name: 'swap', text: 'SELECT 1 AS one' })).rejects.toMatchObject({ code: SQLSTATE.unprepared });
+      expect((await client.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    });
+  });
+
   it('refuses SSLRequest with N and serves the plain connection', async () => {
     const ssl = await psql(['-X', '-At', '-c', 'SELECT 42'], agentEnv('prefer'));
     expect(ssl.stdout.trim()).toBe('42');
