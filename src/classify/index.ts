@@ -14,3 +14,4 @@ export {
   toolNameProblem,
   toolNameSkeleton,
 } from './mcp/index.js';
+export { classifySqlText } from './sql/index.js';

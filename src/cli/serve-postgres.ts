@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../config/index.js';
 import type { Store } from '../core/index.js';
 import type { SnapshotManifestV1, UpstreamTarget } from '../adapters/postgres/index.js';
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, vaultPlacementProblem } from '../adapters/postgres/index.js';
-import { classifySqlText } from '../classify/sql/index.js';
+import { classifySqlText } from '../classify/index.js';
 import { authenticate } from '../firewall/index.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';

@@ -169,7 +169,7 @@ async function connectSession(
   backendKey.writeInt32BE(key.processId, 0);
   backendKey.writeInt32BE(key.secretKey, 4);
   socket.write(Buffer.concat([typedMessage('R', int32(0)), ...upstream.parameterStatus, typedMessage('K', backendKey), readyForQuery('I')]));
-  const session = new GuardedSession(socket, upstream, token, { judge, approvalsUrl: options.approvalsUrl, snapshot: options.snapshot, cancels }, key.withdraw);
+  const session = new GuardedSession(socket, upstream, token, { judge, approvalsUrl: options.approvalsUrl, snapshot: options.snapshot }, key.withdraw);
   session.start(pending);
   socket.resume();
 }

@@ -3,7 +3,6 @@ import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
 import { APPROVAL_POLICY_ID } from '../../core/index.js';
 import type { Decision } from '../../core/index.js';
-import type { CancelRegistry } from './cancel-registry.js';
 import { refusalFor, snapshotFailedError, unavailableError, unpreparedError } from './respond.js';
 import type { Injection, PreparedStatement } from './session-state.js';
 import { INJECTION_MARKER, PREPARE_PATTERN } from './session-state.js';
@@ -19,7 +18,6 @@ export interface SessionOptions {
   readonly approvalsUrl: string;
   /** Dumps what an allowed destructive statement will destroy; throws when it cannot. */
   readonly snapshot: ((request: SnapshotRequest) => Promise<void>) | undefined;
-  readonly cancels: CancelRegistry;
 }
 
 /** What a snapshot is asked to save before a statement runs. */
