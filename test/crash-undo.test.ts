@@ -116,6 +116,7 @@ describe('airlock serve killed with SIGKILL', () => {
   it('loses no approval, runs a delayed action exactly once, and never reruns one it may have run', async () => {
     verifies('undo.crash-never-runs-twice');
     verifies('approval.expired-in-background');
+    verifies('webhook.never-blocks');
     const railway: RailwayStandin = await startRailwayStandin({ port: 0, tokens: { account: [SECRET] }, seed: true });
     cleanups.push(() => railway.close());
     const staging = (name: string) => railway.state.addVolume({ projectId: INCIDENT_IDS.project, name, environmentIds: [INCIDENT_IDS.staging], serviceId: null, mountPath: `/${name}`, region: 'us-west2' }).id;
@@ -134,6 +135,7 @@ describe('airlock serve killed with SIGKILL', () => {
       'webhooks:',
       '  endpoints:',
       `    ops: { url: "${receiver.url}", format: json, secretEnv: HOOK_SECRET }`,
+      '    down: { url: "http://127.0.0.1:9/hook", format: json, secretEnv: HOOK_SECRET }',
       'upstreams:',
       `  railway: { kind: graphql, url: "${relay.url}", credentialEnv: RAILWAY_TOKEN }`,
       '',
@@ -222,5 +224,12 @@ describe('airlock serve killed with SIGKILL', () => {
     await until(async () => (seen().length >= expected.length ? true : undefined), 'every webhook');
     expect(seen()).toEqual(expected);
     expect(receiver.forged()).toBe(0);
+    // The receiver that is down delayed none of the above; its deliveries wait in the log, retried.
+    const down = await store.listWebhookDeliveries({ status: 'pending' });
+    expect(down.length).toBeGreaterThan(0);
+    expect(down.every((d) => d.endpoint === 'down')).toBe(true);
+    const tried = down.filter((d) => d.attempts >= 1);
+    expect(tried.length).toBeGreaterThan(0);
+    expect(tried.every((d) => d.lastError !== undefined && d.nextAttemptAt > (d.lastAttemptAt ?? Infinity))).toBe(true);
   }, 180_000);
 });
