@@ -72,7 +72,7 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
     upstreams: {},
     productionEnvironments: ['production'],
     approvals: store,
-    routes: (urls) => [createMcpHttpRoute(proxy, { prefix: '/mcp', approvalsUrl: urls.approvalsUrl })],
+    routes: (urls) => [createMcpHttpRoute(proxy, { prefix: '/mcp', approvalsUrl: urls.approvalsUrl, approvalPagesUrl: `${urls.url}/inbox/approvals` })],
   });
   /** Two humans approve, typing every target id the approval asks for. */
   const approveByTwo = async (id: string) => {
@@ -80,8 +80,7 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
     const confirm = approval.actions.flatMap((action) => action.targets.map((target) => target.id));
     for (const name of ['bob', 'carol']) await approvals.approve(id, name, `${SECRET} ${name}`, { confirm });
   };
-  const connect = async (bearer = token) => {
-    const client = new Client({ name: 'test-agent', version: '1.0.0' });
+  const connect = async (bearer = token, client = new Client({ name: 'test-agent', version: '1.0.0' })) => {
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
     return client;
   };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_ENTROPY_BYTES, createToken } from '../src/core/index.js';
 import { createSandbox, referenceUpstreams, startMcpAirlock } from './mcp-harness.js';
@@ -114,6 +115,25 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     expect(simple).toBeDefined();
     const prompt = await agent.getPrompt({ name: simple?.name ?? '' });
     expect(prompt.messages.length).toBeGreaterThan(0);
+  });
+
+  it('offers the approval page through URL-mode elicitation where the client supports it', async () => {
+    const offered: { mode?: string; url?: string; elicitationId?: string }[] = [];
+    const client = new Client({ name: 'eliciting-agent', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      offered.push(request.params as (typeof offered)[number]);
+      return { action: 'accept' };
+    });
+    await airlock.connect(airlock.token, client);
+    try {
+      const held = (await client.callTool({ name: 'memory__delete_relations', arguments: { relations: [] } })) as CallResult;
+      expect(held._meta?.airlock?.code).toBe('AIRLOCK_HELD');
+      await expect.poll(() => offered.length).toBe(1);
+      expect(offered[0]).toMatchObject({ mode: 'url', elicitationId: held._meta?.airlock?.approvalId });
+      expect(offered[0]?.url).toMatch(/\/inbox\/approvals\/apr_/);
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses a tool it does not serve without reaching any upstream', async () => {

@@ -22,7 +22,8 @@ export const mcpServePart: ServePartFactory = async ({ loaded, firewall, env }) 
   const names = upstreams.map((upstream) => upstream.name);
   return {
     name: 'mcp',
-    routes: (urls) => [createMcpHttpRoute(proxy, { prefix: MCP_HTTP_PREFIX, approvalsUrl: urls.approvalsUrl })],
+    // The web inbox (always served with upstreams) shows each approval at /inbox/approvals/ID.
+    routes: (urls) => [createMcpHttpRoute(proxy, { prefix: MCP_HTTP_PREFIX, approvalsUrl: urls.approvalsUrl, approvalPagesUrl: `${urls.url}/inbox/approvals` })],
     start: async (urls) => ({
       lines: [`mcp ${names.join(', ')}: ${urls.url}${MCP_HTTP_PREFIX}`, ...refusedLines(proxy)],
       info: { surface: 'mcp', url: `${urls.url}${MCP_HTTP_PREFIX}`, upstreams: names },

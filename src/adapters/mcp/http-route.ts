@@ -21,9 +21,12 @@ const MAX_SESSIONS = 1_000;
  * `Authorization: Bearer alk_…`, and each is judged with its own token, so a session id alone
  * grants nothing.
  */
-export function createMcpHttpRoute(proxy: McpProxy, options: { readonly prefix: string; readonly approvalsUrl: string }): McpHttpRoute {
-  const { prefix, approvalsUrl } = options;
-  const contextOf = (extra: HandlerExtra) => ({ token: tokenOfRequest(extra), approvalsUrl });
+export function createMcpHttpRoute(
+  proxy: McpProxy,
+  options: { readonly prefix: string; readonly approvalsUrl: string; readonly approvalPagesUrl?: string },
+): McpHttpRoute {
+  const { prefix, approvalsUrl, approvalPagesUrl } = options;
+  const contextOf = (extra: HandlerExtra) => ({ token: tokenOfRequest(extra), approvalsUrl, ...(approvalPagesUrl === undefined ? {} : { approvalPagesUrl }) });
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   return {
     prefix,

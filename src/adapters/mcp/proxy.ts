@@ -31,6 +31,8 @@ export interface McpRequestContext {
   readonly token: string;
   /** e.g. `http://127.0.0.1:8080/approvals`; a held call names `${approvalsUrl}/ID`. None over stdio without a gateway. */
   readonly approvalsUrl?: string;
+  /** e.g. `http://127.0.0.1:8080/inbox/approvals`: where a human decides `${approvalPagesUrl}/ID`. */
+  readonly approvalPagesUrl?: string;
 }
 
 const RESOURCE_PREFIX = 'airlock://';
@@ -93,7 +95,7 @@ export class McpProxy {
     }
     const actions = await classifyMcpToolCall(call, { profile, facts });
     const decision = await this.#judge(context.token, digestToolCall(call), actions);
-    if (decision.verdict !== 'allow') return refusalResult(decision, context.approvalsUrl);
+    if (decision.verdict !== 'allow') return refusalResult(decision, context);
     try {
       return (await upstream.callTool(found.tool.name, args)) as ToolResult;
     } catch {
@@ -164,7 +166,7 @@ export class McpProxy {
   async #requireAllowed(context: McpRequestContext, actions: readonly Action[]): Promise<void> {
     const decision = await this.#judge(context.token, actions[0]?.digest ?? '', actions);
     if (decision.verdict === 'allow') return;
-    const refusal = refusalResult(decision, context.approvalsUrl);
+    const refusal = refusalResult(decision, context);
     throw new McpError(ErrorCode.InvalidRequest, refusal.content[0]?.text ?? 'refused by Airlock', refusal['_meta']);
   }
 

@@ -12,14 +12,22 @@ export const HELD_INSTRUCTION =
  * poll) or denied (with the deciding rules). `isError` so the model sees it failed; the
  * machine-readable part is in `_meta.airlock`.
  */
-export function refusalResult(decision: Decision, approvalsUrl: string | undefined): ToolResult {
+export function refusalResult(decision: Decision, urls: { readonly approvalsUrl?: string; readonly approvalPagesUrl?: string }): ToolResult {
   if (decision.verdict === 'hold' && decision.approval?.id !== undefined) {
     const { id, needed } = decision.approval;
-    const pollUrl = approvalsUrl === undefined ? undefined : `${approvalsUrl}/${encodeURIComponent(id)}`;
+    const pollUrl = urls.approvalsUrl === undefined ? undefined : `${urls.approvalsUrl}/${encodeURIComponent(id)}`;
+    const approvalUrl = urls.approvalPagesUrl === undefined ? undefined : `${urls.approvalPagesUrl}/${encodeURIComponent(id)}`;
     const why = decision.reasons.join('; ');
     const status = pollUrl === undefined ? '' : ` Status: ${pollUrl}`;
     const text = `Airlock held this call for human approval (approval id ${id}, ${needed} approval${needed === 1 ? '' : 's'} needed): ${why}. ${HELD_INSTRUCTION}${status}`;
-    const held = { code: 'AIRLOCK_HELD', approvalId: id, approvalsNeeded: needed, decisionId: decision.id, ...(pollUrl === undefined ? {} : { pollUrl }) };
+    const held = {
+      code: 'AIRLOCK_HELD',
+      approvalId: id,
+      approvalsNeeded: needed,
+      decisionId: decision.id,
+      ...(pollUrl === undefined ? {} : { pollUrl }),
+      ...(approvalUrl === undefined ? {} : { approvalUrl }),
+    };
     return { content: [{ type: 'text', text }], isError: true, _meta: { airlock: held } };
   }
   const text = `Airlock denied this call: ${decision.reasons.join('; ')} (rules: ${decision.policyIds.join(', ')}). Do not retry it or try another way; ask a human if it is needed.`;

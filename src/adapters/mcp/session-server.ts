@@ -11,6 +11,20 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpProxy, McpRequestContext } from './proxy.js';
+import type { ToolResult } from './respond.js';
+
+/**
+ * Where the client supports URL-mode elicitation, a held call also shows its human the
+ * approval page. Only a link: the approval itself happens out of band, by approvers, and the
+ * tool result already told the agent to stop. Not awaited: the answer does not wait on a human.
+ */
+function offerApprovalLink(server: Server, result: ToolResult): void {
+  const held = (result['_meta'] as { airlock?: { code?: string; approvalId?: string; approvalUrl?: string } } | undefined)?.airlock;
+  if (held?.code !== 'AIRLOCK_HELD' || held.approvalUrl === undefined || held.approvalId === undefined) return;
+  if (server.getClientCapabilities()?.elicitation?.url === undefined) return;
+  const message = `Airlock held a tool call of your agent (approval ${held.approvalId}). An approver decides it on this page; the agent waits.`;
+  server.elicitInput({ mode: 'url', message, elicitationId: held.approvalId, url: held.approvalUrl }).catch(() => undefined);
+}
 
 /** What a request handler knows of the request it serves. */
 export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -28,10 +42,11 @@ const INSTRUCTIONS =
 export function createSessionServer(proxy: McpProxy, contextOf: ContextSource): Server {
   const server = new Server({ name: 'airlock', version: '0.1.0' }, { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS });
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => ({ tools: await proxy.listTools(contextOf(extra)) }));
-  server.setRequestHandler(
-    CallToolRequestSchema,
-    async (request, extra) => (await proxy.callTool(request.params.name, request.params.arguments ?? {}, contextOf(extra))) as CallToolResult,
-  );
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const result = await proxy.callTool(request.params.name, request.params.arguments ?? {}, contextOf(extra));
+    offerApprovalLink(server, result);
+    return result as CallToolResult;
+  });
   server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({ resources: await proxy.listResources(contextOf(extra)) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async (_request, extra) => ({
     resourceTemplates: await proxy.listResourceTemplates(contextOf(extra)),
