@@ -43,6 +43,7 @@ export interface WebhookDispatcherOptions {
 const BATCH = 200;
 // Per tick, so that a burst of decisions cannot keep one round from ever delivering.
 const MAX_COLLECT_ROUNDS = 25;
+const PER_ENDPOINT_PER_ROUND = 16;
 
 /**
  * Turns approval transitions into signed webhook deliveries and sends them, in the background.
@@ -101,7 +102,15 @@ export class WebhookDispatcher {
   async deliver(): Promise<number> {
     const { store, clock } = this.#options;
     const due = await store.listWebhookDeliveries({ status: 'pending', dueBy: clock.now(), limit: BATCH });
-    const outcomes = await Promise.all(due.map((delivery) => this.#attempt(delivery)));
+    // At most a few per endpoint per round, all at once: a burst does not crowd out the requests
+    // this process serves, and a receiver that hangs costs the round one timeout, not one each.
+    const taken = new Map<string, number>();
+    const round = due.filter((delivery) => {
+      const count = (taken.get(delivery.endpoint) ?? 0) + 1;
+      taken.set(delivery.endpoint, count);
+      return count <= PER_ENDPOINT_PER_ROUND;
+    });
+    const outcomes = await Promise.all(round.map((delivery) => this.#attempt(delivery)));
     return outcomes.filter(Boolean).length;
   }
 
