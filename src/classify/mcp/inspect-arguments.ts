@@ -24,14 +24,16 @@ export interface InspectContext {
   readonly facts: ReadonlyMap<string, PathFact>;
 }
 
-// Argument names that carry a shell command on any tool, declared or not: `command`,
-// `start_command`, `startCommand`, `cmd`, `script`, `pre_deploy_commands`, …
-const COMMAND_KEY = /(command|cmd|script)s?$/i;
+// Argument names that carry a shell command on any tool, declared or not: `command`, `cmd`,
+// `script`, `start_command`, `pre-deploy-commands`, `startCommand`; whole words only, so that
+// `transcript` or `recommend` stay data.
+const CAMEL_COMMAND_KEY = /[a-z0-9](?:Command|Cmd|Script)s?$/;
+const WORD_COMMAND_KEY = /^(?:command|cmd|script)s?$|[_-](?:command|cmd|script)s?$/i;
 
 /** Which role an argument plays: declared by the catalog, else guessed from its name. */
 export function roleOf(name: string, declared: Readonly<Record<string, ArgumentRole>> | undefined): ArgumentRole | undefined {
   if (declared !== undefined && Object.hasOwn(declared, name)) return declared[name];
-  if (COMMAND_KEY.test(name)) return 'command';
+  if (WORD_COMMAND_KEY.test(name) || CAMEL_COMMAND_KEY.test(name)) return 'command';
   if (name.toLowerCase() === 'sql') return 'sql';
   return undefined;
 }

@@ -70,6 +70,17 @@ describe('mcp tool calls', () => {
     expect(actions.every((a) => a.digest === actions[0]?.digest)).toBe(true);
   });
 
+  it('reads command-like argument names as whole words only', async () => {
+    for (const key of ['command', 'cmd', 'scripts', 'start_command', 'pre-deploy-command', 'startCommand', 'buildCmd']) {
+      const actions = await classifyMcpToolCall(call('railway', 'deploy', { [key]: 'echo hi' }));
+      expect(actions.map((a) => a.surface), key).toContain('shell');
+    }
+    for (const key of ['transcript', 'recommend', 'description', 'commander_name']) {
+      const actions = await classifyMcpToolCall(call('railway', 'deploy', { [key]: 'echo hi' }));
+      expect(actions.map((a) => a.surface), key).toEqual(['mcp']);
+    }
+  });
+
   it('is unknown when the argument that decides is missing or not text', async () => {
     expect(await effectOf(call('postgres', 'query', {}))).toBe('unknown');
     expect(await effectOf(call('postgres', 'query', { sql: ['SELECT 1'] }))).toBe('unknown');
