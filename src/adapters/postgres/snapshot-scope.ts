@@ -9,9 +9,16 @@ export type SnapshotScope =
 /**
  * What the destructive actions of a statement can destroy. Tables when every such action names
  * only tables, schemas when only schemas; anything else (a DROP DATABASE, a role, a DO block, an
- * action without targets) falls back to the whole database, which is never less than needed.
+ * action without targets, anything with CASCADE) falls back to the whole database, which is
+ * never less than needed.
  */
-export function toSnapshotScope(actions: readonly Action[], database: string): SnapshotScope {
+export function toSnapshotScope(actions: readonly Action[], database: string, sql: string): SnapshotScope {
+  // CASCADE reaches objects the statement does not name (TRUNCATE … CASCADE empties every
+  // referencing table): only the whole database is sure to hold them. Matching the text may
+  // over-match (a comment), which costs a bigger dump, never a missing one.
+  if (/\bcascade\b/i.test(sql) || actions.some((action) => action.targets.some((target) => target.attrs['cascade'] === true))) {
+    return { kind: 'database', name: database };
+  }
   const risky = actions.filter((action) => action.effect === 'destructive' || action.effect === 'unknown');
   const targets: (Target | undefined)[] = risky.flatMap((action): (Target | undefined)[] => (action.targets.length === 0 ? [undefined] : [...action.targets]));
   const types = new Set(targets.map((target) => target?.type.toLowerCase()));

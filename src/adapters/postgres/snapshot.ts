@@ -32,7 +32,7 @@ const LOCK_WAIT_TIMEOUT_MS = 10_000;
 export async function takeSnapshot(options: SnapshotterOptions, request: SnapshotRequest, now = new Date()): Promise<SnapshotManifestV1> {
   const problem = vaultPlacementProblem(options.vaultDir, options.dataDir);
   if (problem !== undefined) throw new Error(problem);
-  const scope = toSnapshotScope(request.classified.actions, options.upstream.database);
+  const scope = toSnapshotScope(request.classified.actions, options.upstream.database, request.classified.sql);
   const id = newSnapshotId(now);
   const folder = createSnapshotFolder(options.vaultDir, id);
   const file = join(folder, DUMP_FILE);
