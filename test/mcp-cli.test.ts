@@ -26,6 +26,15 @@ beforeAll(async () => {
       `    args: [${JSON.stringify(serverScript('server-filesystem'))}, ${JSON.stringify(sandbox.base)}]`,
       '    catalog: filesystem',
       `    roots: [${JSON.stringify(sandbox.allowed)}]`,
+      '  memory:',
+      '    kind: mcp',
+      `    command: ${JSON.stringify(process.execPath)}`,
+      `    args: [${JSON.stringify(serverScript('server-memory'))}]`,
+      '    env: [MEMORY_FILE_PATH]',
+      '  everything:',
+      '    kind: mcp',
+      `    command: ${JSON.stringify(process.execPath)}`,
+      `    args: [${JSON.stringify(serverScript('server-everything'))}, stdio]`,
       '',
     ].join('\n'),
   );
@@ -33,12 +42,12 @@ beforeAll(async () => {
     const added = runCli(['approver', 'add', name, '--upstream', '*', '--env', '*'], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: `${name} has long secret words` } });
     expect(added.status, added.stderr).toBe(0);
   }
-  const issued = runCli(['token', 'issue', '--agent', 'coder', '--owner', 'alice', '--upstream', 'files', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--json'], { home });
+  const issued = runCli(['token', 'issue', '--agent', 'coder', '--owner', 'alice', '--upstream', 'files', 'memory', 'everything', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--json'], { home });
   expect(issued.status, issued.stderr).toBe(0);
   const token = (JSON.parse(issued.stdout) as { token: string }).token;
   agent = new Client({ name: 'stdio-agent', version: '1.0.0' });
   await agent.connect(
-    new StdioClientTransport({ command: process.execPath, args: [BIN, '--home', home, 'mcp'], env: { ...getDefaultEnvironment(), AIRLOCK_TOKEN: token }, stderr: 'ignore' }),
+    new StdioClientTransport({ command: process.execPath, args: [BIN, '--home', home, 'mcp'], env: { ...getDefaultEnvironment(), AIRLOCK_TOKEN: token, MEMORY_FILE_PATH: sandbox.memoryFile }, stderr: 'ignore' }),
   );
 }, 60_000);
 
@@ -61,6 +70,18 @@ describe('airlock mcp (stdio), real filesystem server', () => {
     expect(tools.map((tool) => tool.name)).toContain('files__read_text_file');
     const read = await call('files__read_text_file', { path: join(sandbox.allowed, 'a.txt') });
     expect(read.content[0]?.text).toBe('alpha\n');
+  });
+
+  it('judges the memory and everything servers by their catalogs; resources pass through', async () => {
+    const created = await call('memory__create_entities', { entities: [{ name: 'vault', entityType: 'thing', observations: ['kept'] }] });
+    expect(created.isError).not.toBe(true);
+    const deleted = await call('memory__delete_entities', { entityNames: ['vault'] });
+    expect(deleted._meta?.airlock?.code).toBe('AIRLOCK_HELD');
+    expect((await call('memory__read_graph', {})).content[0]?.text).toContain('vault');
+    expect((await call('everything__echo', { message: 'via stdio' })).content[0]?.text).toContain('via stdio');
+    const { resources } = await agent.listResources();
+    const first = resources.find((resource) => resource.uri.startsWith('airlock://everything/'));
+    expect((await agent.readResource({ uri: first?.uri ?? '' })).contents.length).toBeGreaterThan(0);
   });
 
   it('holds moving a file over another until two humans approve, then runs it once', async () => {
