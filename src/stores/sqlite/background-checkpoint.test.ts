@@ -1,4 +1,5 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -36,5 +37,25 @@ describe('background WAL checkpoints', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('closing a store with background checkpoints', () => {
+  it('finishes even when nothing else keeps the process alive', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'airlock-ckpt-exit-'));
+    const script = join(folder, 'close.mts');
+    const store = JSON.stringify(join(import.meta.dirname, 'sqlite-store.ts'));
+    writeFileSync(
+      script,
+      `import { SqliteStore } from ${store};
+const store = new SqliteStore({ path: ${JSON.stringify(join(folder, 'a.db'))}, backgroundCheckpoint: true });
+await store.appendAudit({ kind: 'decision', actor: 'system', at: 1, data: { a: 1 } });
+await store.close();
+console.log('closed');
+`,
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: join(import.meta.dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 });
+    // Exit code 13 is Node's "unsettled top-level await": the process ended inside close().
+    expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
   });
 });

@@ -47,9 +47,14 @@ export function startBackgroundCheckpoint(path: string): BackgroundCheckpoint {
   worker.on('error', () => undefined);
   return {
     stop: async () => {
+      // Referenced again while stopping: with nothing else left in the event loop, an unreferenced
+      // worker and timer would let the process end mid-await (exit code 13) before the store closes.
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
