@@ -8,7 +8,7 @@ import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
-const HOOK = join(import.meta.dirname, '..', 'bin', 'airlock-hook.js');
+const HOOK = join(import.meta.dirname, '..', 'bin', 'airlock-hook.cjs');
 
 const claudeInput = (command: string, cwd = '/repo'): string =>
   JSON.stringify({ session_id: 's1', transcript_path: '/tmp/t.jsonl', cwd, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'run' }, tool_use_id: 'toolu_1' });

@@ -34,7 +34,7 @@ describe('airlock install-hooks', () => {
     expect(report.hooks.find((hook) => hook.client === 'cursor')?.failClosed).toBe(true);
     for (const hook of report.hooks) {
       // Absolute node, absolute hook entry, the Airlock home: it works from the project folder.
-      expect(hook.command).toBe(`${process.execPath} ${join(import.meta.dirname, '..', 'bin', 'airlock-hook.js')} --home ${home} ${hook.client}`);
+      expect(hook.command).toBe(`${process.execPath} ${join(import.meta.dirname, '..', 'bin', 'airlock-hook.cjs')} --home ${home} ${hook.client}`);
     }
 
     const claude = readJson(join(dir, '.claude', 'settings.json'));

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { HookClient } from '../adapters/hooks/index.js';
 import { HOOK_CLIENTS } from '../adapters/hooks/index.js';
 import { EXIT } from './exit-codes.js';
-import { airlockCommandsIn, CLIENT_HOOK_FILES } from './install-hooks-clients.js';
+import { airlockCommandsIn, CLIENT_HOOK_FILES, HOOK_ENTRY_MARKER } from './install-hooks-clients.js';
 import { projectOf, shellQuote } from './install-hooks-command.js';
 import { printJson, printLines } from './output.js';
 
@@ -101,12 +101,12 @@ export function checkClient(project: string, client: HookClient): ClientReport {
   }
   if (client === 'cursor') {
     const handlers = ((config as { hooks?: Record<string, unknown[]> }).hooks ?? {}) as Record<string, unknown[]>;
-    const open = spec.events.filter((event) => (handlers[event] ?? []).some((h) => typeof (h as { command?: unknown }).command === 'string' && (h as { command: string }).command.includes('airlock-hook.js') && (h as { failClosed?: unknown }).failClosed !== true));
+    const open = spec.events.filter((event) => (handlers[event] ?? []).some((h) => typeof (h as { command?: unknown }).command === 'string' && (h as { command: string }).command.includes(HOOK_ENTRY_MARKER) && (h as { failClosed?: unknown }).failClosed !== true));
     checks.push({ check: 'fail closed', ok: open.length === 0, detail: open.length === 0 ? 'failClosed is set' : `failClosed is not true for ${open.join(', ')}: a crashing hook would let commands run; ${fix}` });
   }
   const command = found.find((entry) => entry.command !== undefined)?.command;
   if (command === undefined) return { client, file, checks };
-  const missing = wordsOf(command).filter((word) => word.startsWith('/') && (word.endsWith('.js') || word.endsWith('node')) && !existsSync(word));
+  const missing = wordsOf(command).filter((word) => word.startsWith('/') && ((word.endsWith('.js') || word.endsWith('.cjs')) || word.endsWith('node')) && !existsSync(word));
   const runner = wordsOf(command)[0] ?? '';
   const runs = missing.length === 0 && (!runner.startsWith('/') || executable(runner));
   checks.push({ check: 'executable', ok: runs, detail: runs ? `${runner} runs the hook entry` : `${missing.length > 0 ? `missing: ${missing.join(', ')}` : `${runner} is not executable`}; ${fix}` });

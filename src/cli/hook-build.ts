@@ -5,15 +5,16 @@ import type { Plugin } from 'esbuild';
 import { build } from 'esbuild';
 
 /**
- * Builds the fast hook entry: `src/cli/hook-main.ts` and only what it imports, bundled into
- * `dist/hook/` (gitignored; `npm ci` runs it through the `prepare` script). Packages stay
- * external (resolved from node_modules at run time); what the standalone mode needs is split
- * into chunks loaded on demand, so client mode loads almost nothing. Run:
+ * Builds the fast hook entry into `dist/hook/` (gitignored; `npm ci` runs this through the
+ * `prepare` script): `hook-fast.cjs`, the client-mode part as one CommonJS file (it loads
+ * nothing but node:http), and `hook-main.js`, the standalone judge as ES modules with what it
+ * needs split into chunks loaded on demand. Packages stay external (resolved from node_modules
+ * at run time). Run:
  * `node --import tsx src/cli/hook-build.ts`.
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Where the bundle goes; `bin/airlock-hook.js` loads `hook-main.js` from here. */
+/** Where the bundles go; `bin/airlock-hook.cjs` loads `hook-fast.cjs` and `hook-main.js` from here. */
 export const HOOK_BUNDLE_DIR = join(ROOT, 'dist', 'hook');
 
 /**
@@ -47,6 +48,16 @@ export async function buildHookBundle(): Promise<string> {
     target: 'node20',
     packages: 'external',
     plugins: [keepSourceUrls],
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'hook-fast.ts')],
+    outfile: join(staging, 'hook-fast.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
     logLevel: 'warning',
   });
   const old = `${HOOK_BUNDLE_DIR}.old-${process.pid}-${Date.now()}`;

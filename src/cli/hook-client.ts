@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { HookAnswer, HookClient } from '../adapters/hooks/protocols.js';
 import { formatAnswer } from '../adapters/hooks/protocols.js';
 
@@ -43,8 +42,9 @@ function deny(client: HookClient, why: string): HookAnswer {
   return formatAnswer(client, { verdict: 'deny', message: `Airlock denied this call: ${why}. Nothing was run.` });
 }
 
-function post(url: URL, body: string, token: string | undefined): Promise<{ status: number; body: string }> {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+async function post(url: URL, body: string, token: string | undefined): Promise<{ status: number; body: string }> {
+  // TLS costs milliseconds to load: only an https URL pays for it.
+  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
     if (token !== undefined && token !== '') headers.authorization = `Bearer ${token}`;

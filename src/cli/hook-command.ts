@@ -11,7 +11,7 @@ export { HOOK_TOKEN_ENV };
 
 /**
  * Registers `airlock hook CLIENT` (the pre-tool hook each agent client calls; the same answer as
- * the fast entry `bin/airlock-hook.js` that install-hooks writes), and beside it the commands that
+ * the fast entry `bin/airlock-hook.cjs` that install-hooks writes), and beside it the commands that
  * set hooks up: `airlock install-hooks` and `airlock doctor`.
  */
 export function registerHookCommands(program: Command): void {

@@ -10,7 +10,7 @@ import { CLIENT_HOOK_FILES, HookConfigError, mergeHookConfig } from './install-h
 import { CliFailure, printJson, printLines } from './output.js';
 
 /** This Airlock's fast hook entry, by absolute path: hooks run from the project, not from here. */
-export const HOOK_ENTRY = fileURLToPath(new URL('../../bin/airlock-hook.js', import.meta.url));
+export const HOOK_ENTRY = fileURLToPath(new URL('../../bin/airlock-hook.cjs', import.meta.url));
 
 /** Quotes one word for a POSIX shell (every client runs the hook command through one). */
 export function shellQuote(word: string): string {

@@ -1,0 +1,126 @@
+/**
+ * Agent-hook answer latency: from spawning the hook process to its exit with the answer, the
+ * time an agent client waits before every tool call. Measured in one run, interleaved so load
+ * on the machine hits every series alike:
+ *  (a) `node -e 0`: the floor, Node's own start;
+ *  (b) client mode: `bin/airlock-hook.cjs claude-code` with AIRLOCK_URL, forwarding the client's
+ *      JSON to a running `airlock serve` (pinned to CPU 0) that judges with warm parsers;
+ *  (c) standalone: the same entry judging in-process from the Airlock home (Cedar wasm, SQLite).
+ * Each call is a real Claude Code PreToolUse input for an allowed read (`git status`) with a
+ * real token, so the firewall authenticates, judges and audits. Run pinned to CPU 1:
+ *   taskset -c 1 node --import tsx bench/hook.bench.ts
+ * BENCH_HOOK_RUNS (default 100) runs per series after 5 warm-up runs each.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { buildHookBundle } from '../src/cli/hook-build.js';
+
+const RUNS = positiveInt('BENCH_HOOK_RUNS', 100);
+const WARMUP = 5;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'airlock.js');
+const HOOK = join(ROOT, 'bin', 'airlock-hook.cjs');
+const INPUT = JSON.stringify({
+  session_id: 'bench',
+  transcript_path: '/tmp/bench.jsonl',
+  cwd: '/repo',
+  permission_mode: 'default',
+  hook_event_name: 'PreToolUse',
+  tool_name: 'Bash',
+  tool_input: { command: 'git status', description: 'bench' },
+  tool_use_id: 'toolu_bench',
+});
+
+interface Series {
+  readonly label: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly input: string;
+  readonly samples: number[];
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** One process start → exit, in ms; checks the answer so a failing hook cannot look fast. */
+function timeOnce(series: Series): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, series.args, { env: series.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const elapsed = performance.now() - started;
+      if (code !== 0) return reject(new Error(`${series.label} exited ${String(code)}: ${stdout}`));
+      if (series.input !== '' && !stdout.includes('"permissionDecision":"allow"')) return reject(new Error(`${series.label} did not allow: ${stdout}`));
+      resolve(elapsed);
+    });
+    child.stdin.end(series.input);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function startServer(home: string): Promise<{ url: string; child: ChildProcess }> {
+  const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  const command = pinned ? 'taskset' : process.execPath;
+  const args = [...(pinned ? ['-c', '0', process.execPath] : []), CLI, '--home', home, 'serve', '--port', '0', '--json'];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));
+  });
+  return { url: (JSON.parse(line) as { url: string }).url, child };
+}
+
+async function main(): Promise<void> {
+  await buildHookBundle();
+  const home = mkdtempSync(join(tmpdir(), 'airlock-hook-bench-'));
+  const issued = spawnSync(process.execPath, [CLI, '--home', home, 'token', 'issue', '--agent', 'bench', '--owner', 'bench', '--upstream', 'shell', '--env', '*', '--effect', 'read', 'write', '--ttl', '1h', '--json'], { encoding: 'utf8' });
+  if (issued.status !== 0) throw new Error(`token issue failed: ${issued.stderr}`);
+  const token = (JSON.parse(issued.stdout) as { token: string }).token;
+  const server = await startServer(home);
+  const base = { ...process.env, AIRLOCK_TOKEN: token, AIRLOCK_URL: '' };
+  const series: Series[] = [
+    { label: 'node -e 0', args: ['-e', '0'], env: base, input: '', samples: [] },
+    { label: 'hook, client mode (airlock serve)', args: [HOOK, 'claude-code'], env: { ...base, AIRLOCK_URL: server.url }, input: INPUT, samples: [] },
+    { label: 'hook, standalone', args: [HOOK, '--home', home, 'claude-code'], env: base, input: INPUT, samples: [] },
+  ];
+  try {
+    for (let run = 0; run < WARMUP + RUNS; run += 1) {
+      for (const one of series) {
+        const elapsed = await timeOnce(one);
+        if (run >= WARMUP) one.samples.push(elapsed);
+      }
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+  const rows = series.map((one) => {
+    const sorted = [...one.samples].sort((a, b) => a - b);
+    return { series: one.label, runs: sorted.length, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), max_ms: round(sorted.at(-1) ?? Number.NaN) };
+  });
+  const floor = rows[0]!;
+  process.stdout.write(`hook answer latency, process start → answer (${RUNS} runs each, interleaved; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
+  for (const row of rows) {
+    const over = row === floor ? '' : `  (p50 +${round(row.p50_ms - floor.p50_ms)} ms over node -e 0)`;
+    process.stdout.write(`  ${row.series.padEnd(36)} p50 ${String(row.p50_ms).padStart(7)} ms   p99 ${String(row.p99_ms).padStart(7)} ms   max ${String(row.max_ms).padStart(7)} ms${over}\n`);
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'hook', runs: RUNS, rows })}\n`);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+await main();
