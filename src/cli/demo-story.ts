@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AuditRecord, Store } from '../core/index.js';
 import { EFFECTS, verifyAuditChain } from '../core/index.js';
@@ -46,7 +46,7 @@ export async function tellIncident(world: DemoWorld): Promise<boolean> {
   });
   const held = await send(world, staging.token, 'vol_staging_scratch');
   world.emit({ step: 'hold', title: '(c) the same token deletes a staging-only volume: held for a human', verdict: held.verdict, forwarded: held.forwarded, approvalId: held.approvalId ?? null, lines: held.lines });
-  const approval = approveFromCli(world.home, held.approvalId);
+  const approval = await approveFromCli(world.home, held.approvalId);
   const once = await send(world, staging.token, 'vol_staging_scratch');
   world.emit({
     step: 'approved-once', title: `    ${APPROVER} approves from the CLI; the identical request is sent again`,
@@ -85,17 +85,21 @@ async function send(world: DemoWorld, token: string, volumeId: string): Promise<
 }
 
 // A human approves in another process, through the real CLI, as they would from a terminal.
-function approveFromCli(home: string, approvalId: string | undefined): string[] {
+// INVARIANT: asynchronous, so the gateway in this process keeps serving (and closing idle
+// connections on time) while the approver's command runs.
+async function approveFromCli(home: string, approvalId: string | undefined): Promise<string[]> {
   if (approvalId === undefined) return ['    (no approval to approve)'];
   const run = (actor: string, args: string[]) =>
-    spawnSync(process.execPath, [BIN, '--home', home, ...args], {
-      env: { ...process.env, AIRLOCK_APPROVER_CREDENTIAL: APPROVER_CREDENTIAL, AIRLOCK_ACTOR: actor },
-      encoding: 'utf8',
+    new Promise<{ ok: boolean; stdout: string; stderr: string }>((done) => {
+      const env = { ...process.env, AIRLOCK_APPROVER_CREDENTIAL: APPROVER_CREDENTIAL, AIRLOCK_ACTOR: actor };
+      execFile(process.execPath, [BIN, '--home', home, ...args], { env, encoding: 'utf8' }, (error, stdout, stderr) =>
+        done({ ok: error === null, stdout, stderr }),
+      );
     });
   // An administrator enrols the approver; the approver then decides with their own credential.
-  run('admin', ['approver', 'add', APPROVER, '--upstream', 'railway', '--env', '*']);
-  const approved = run(APPROVER, ['approvals', 'approve', approvalId, '--as', APPROVER]);
-  const said = (approved.status === 0 ? approved.stdout : approved.stderr).trim().split('\n');
+  await run('admin', ['approver', 'add', APPROVER, '--upstream', 'railway', '--env', '*']);
+  const approved = await run(APPROVER, ['approvals', 'approve', approvalId, '--as', APPROVER]);
+  const said = (approved.ok ? approved.stdout : approved.stderr).trim().split('\n');
   return [`    $ airlock approvals approve ${approvalId} --as ${APPROVER}`, ...said.map((line) => `      ${line}`)];
 }
 
