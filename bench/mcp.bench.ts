@@ -21,7 +21,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpProxy, createMcpHttpRoute } from '../src/adapters/mcp/index.js';
 import { MCP_CATALOGS } from '../src/classify/index.js';
-import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService, authenticate } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { startGateway } from '../src/server/index.js';
@@ -93,6 +93,10 @@ async function main(): Promise<void> {
     const proxy = await McpProxy.start({
       upstreams: [{ name: 'fs', transport: { kind: 'stdio', command: process.execPath, args: [FS_SERVER, allowed], env: {}, stderr: 'ignore' }, profile: { ...(filesystem === undefined ? {} : { catalog: filesystem }), roots: [allowed] } }],
       firewall,
+      principalOf: async (bearer) => {
+        const found = await authenticate(store, bearer, systemClock.now());
+        return found.ok ? found.principal : undefined;
+      },
     });
     closers.unshift(() => proxy.close());
     const gateway = await startGateway({ firewall, upstreams: {}, productionEnvironments: ['production'], routes: (urls) => [createMcpHttpRoute(proxy, { prefix: '/mcp', approvalsUrl: urls.approvalsUrl })] });

@@ -7,7 +7,7 @@ import type { McpUpstreamOptions } from '../src/adapters/mcp/index.js';
 import { McpProxy, createMcpHttpRoute } from '../src/adapters/mcp/index.js';
 import { MCP_CATALOGS } from '../src/classify/mcp/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
-import { ApprovalService } from '../src/firewall/index.js';
+import { ApprovalService, authenticate } from '../src/firewall/index.js';
 import { createTestFirewall } from '../src/firewall/test-harness.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { startGateway } from '../src/server/index.js';
@@ -66,7 +66,11 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
   );
   const approvals = new ApprovalService({ store, clock: harness.clock, random: new SeededRandom('mcp'), rules: { denyEndsIt: true, ownerMayApprove: false }, productionEnvironments: ['production'] });
   for (const name of ['bob', 'carol']) await approvals.addApprover({ name, credential: `${SECRET} ${name}`, upstreams: ['*'], environments: ['*'] }, 'human:root');
-  const proxy = await McpProxy.start({ upstreams, firewall: harness.firewall });
+  const principalOf = async (bearer: string) => {
+    const found = await authenticate(store, bearer, harness.clock.now());
+    return found.ok ? found.principal : undefined;
+  };
+  const proxy = await McpProxy.start({ upstreams, firewall: harness.firewall, principalOf });
   const gateway = await startGateway({
     firewall: harness.firewall,
     upstreams: {},
@@ -84,8 +88,12 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
     return client;
   };
+  /** A further token, for another agent, limited to some upstreams. */
+  const issueToken = async (agent: string, names: string[]) =>
+    (await harness.grants.issue({ agent, owner: 'alice', upstreams: names, environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice')).token;
   return {
     token,
+    issueToken,
     store,
     proxy,
     gateway,

@@ -136,6 +136,24 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     }
   });
 
+  it('lists only the servers a token covers, without denials that would freeze it', async () => {
+    const scoped = await airlock.connect(await airlock.issueToken('fs-only', ['fs']));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const names = (await scoped.listTools()).tools.map((tool) => tool.name);
+        expect(names.length).toBeGreaterThan(0);
+        expect(names.every((name) => name.startsWith('fs__'))).toBe(true);
+      }
+      const mine = (await airlock.store.readAudit()).filter((record) => record.actor === 'agent:fs-only');
+      expect(mine.length).toBe(3);
+      expect(mine.every((record) => (record.data as { verdict?: string }).verdict === 'allow')).toBe(true);
+      const outside = (await scoped.callTool({ name: 'memory__read_graph', arguments: {} })) as CallResult;
+      expect(outside._meta?.airlock?.code).toBe('AIRLOCK_DENIED');
+    } finally {
+      await scoped.close();
+    }
+  });
+
   it('refuses a tool it does not serve without reaching any upstream', async () => {
     const result = await call('fs__delete_everything', {});
     expect(result._meta?.airlock?.code).toBe('AIRLOCK_NO_SUCH_TOOL');

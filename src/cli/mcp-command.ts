@@ -27,7 +27,7 @@ export function registerMcpCommands(program: Command): void {
         const upstreams = mcpUpstreamsOf(context.loaded, process.env, flags.upstream);
         if (upstreams.length === 0) throw new CliFailure('no mcp upstream is configured', EXIT.invalidInput);
         const engine = await loadEngineFor(context.loaded.policyDir);
-        const proxy = await startProxy(upstreams, createFirewall(context.loaded, context.store, engine));
+        const proxy = await startProxy(upstreams, createFirewall(context.loaded, context.store, engine), context.store);
         for (const line of refusedLines(proxy)) process.stderr.write(`airlock: ${line}\n`);
         try {
           await serveMcpStdio(proxy, { token, ...(flags.approvalsUrl === undefined ? {} : { approvalsUrl: flags.approvalsUrl.replace(/\/+$/, '') }) });

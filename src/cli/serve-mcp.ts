@@ -3,7 +3,11 @@ import { McpProxy, createMcpHttpRoute } from '../adapters/mcp/index.js';
 import type { McpServerProfile, McpToolEntry } from '../classify/index.js';
 import { MCP_CATALOGS } from '../classify/index.js';
 import type { LoadedConfig } from '../config/index.js';
+import type { Store } from '../core/index.js';
 import { describeError } from '../core/index.js';
+import type { Firewall } from '../firewall/index.js';
+import { authenticate } from '../firewall/index.js';
+import { systemClock } from '../platform/index.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 import type { ServePartFactory } from './serve-part.js';
@@ -15,10 +19,10 @@ export const MCP_HTTP_PREFIX = '/mcp';
  * `airlock serve`'s part for MCP: every `kind: mcp` upstream behind one MCP endpoint at `/mcp`
  * (Streamable HTTP), tools as `NAME__tool`. Agents send `Authorization: Bearer alk_…`.
  */
-export const mcpServePart: ServePartFactory = async ({ loaded, firewall, env }) => {
+export const mcpServePart: ServePartFactory = async ({ loaded, firewall, store, env }) => {
   const upstreams = mcpUpstreamsOf(loaded, env);
   if (upstreams.length === 0) return undefined;
-  const proxy = await startProxy(upstreams, firewall);
+  const proxy = await startProxy(upstreams, firewall, store);
   const names = upstreams.map((upstream) => upstream.name);
   return {
     name: 'mcp',
@@ -33,9 +37,13 @@ export const mcpServePart: ServePartFactory = async ({ loaded, firewall, env }) 
 };
 
 /** Connects to every upstream; a server that cannot be started or reached refuses the start. */
-export async function startProxy(upstreams: readonly McpUpstreamOptions[], firewall: Parameters<typeof McpProxy.start>[0]['firewall']): Promise<McpProxy> {
+export async function startProxy(upstreams: readonly McpUpstreamOptions[], firewall: Firewall, store: Store): Promise<McpProxy> {
+  const principalOf = async (token: string) => {
+    const found = await authenticate(store, token, systemClock.now());
+    return found.ok ? found.principal : undefined;
+  };
   try {
-    return await McpProxy.start({ upstreams, firewall });
+    return await McpProxy.start({ upstreams, firewall, principalOf });
   } catch (error) {
     throw new CliFailure('cannot connect to the mcp upstreams', EXIT.internal, [describeError(error)]);
   }

@@ -9,7 +9,8 @@ import {
   digestToolCall,
   pathsToResolve,
 } from '../../classify/index.js';
-import type { Action, Decision } from '../../core/index.js';
+import type { Action, Decision, Principal } from '../../core/index.js';
+import { digestRequest, principalScopeViolations } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { McpUpstreamOptions } from './config.js';
 import { resolvePathFacts } from './path-facts.js';
@@ -19,10 +20,15 @@ import type { ExposedTool, ToolTable } from './tool-table.js';
 import { NAME_SEPARATOR, buildToolTable, toExposedName } from './tool-table.js';
 import { UpstreamServer } from './upstream-client.js';
 
-/** What the proxy needs: the upstream servers and the firewall. */
+/** What the proxy needs: the upstream servers, the firewall, and who a token is. */
 export interface McpProxyOptions {
   readonly upstreams: readonly McpUpstreamOptions[];
   readonly firewall: Firewall;
+  /**
+   * The principal behind a token, or undefined. Listings use it to ask only about the servers
+   * the grant covers: asking about the others would be denials, and denials freeze tokens.
+   */
+  readonly principalOf: (token: string) => Promise<Principal | undefined>;
 }
 
 /** Who is asking, and where a held agent polls. */
@@ -45,11 +51,13 @@ const RESOURCE_PREFIX = 'airlock://';
 export class McpProxy {
   readonly #upstreams: ReadonlyMap<string, UpstreamServer>;
   readonly #firewall: Firewall;
+  readonly #principalOf: McpProxyOptions['principalOf'];
   #table: ToolTable;
 
   private constructor(upstreams: readonly UpstreamServer[], options: McpProxyOptions) {
     this.#upstreams = new Map(upstreams.map((upstream) => [upstream.name, upstream]));
     this.#firewall = options.firewall;
+    this.#principalOf = options.principalOf;
     this.#table = buildToolTable(upstreams);
   }
 
@@ -170,13 +178,17 @@ export class McpProxy {
     throw new McpError(ErrorCode.InvalidRequest, refusal.content[0]?.text ?? 'refused by Airlock', refusal['_meta']);
   }
 
+  /** The servers a listing shows: those in the grant, judged as one read of each. */
   async #readableServers(context: McpRequestContext, method: string): Promise<UpstreamServer[]> {
     const servers = [...this.#upstreams.values()];
-    const decisions = await Promise.all(servers.map(async (upstream) => {
-      const actions = classifyMcpListing(upstream.name, method);
-      return this.#judge(context.token, actions[0]?.digest ?? '', actions);
-    }));
-    return servers.filter((_, index) => decisions[index]?.verdict === 'allow');
+    const principal = await this.#principalOf(context.token);
+    const listings = servers.map((upstream) => classifyMcpListing(upstream.name, method));
+    const inScope = principal === undefined ? [] : servers.filter((_, index) => listings[index]?.every((action) => principalScopeViolations(principal, action).length === 0));
+    // A token that is not valid is still judged (and so audited) once; it is denied.
+    const judged = inScope.length > 0 ? inScope : servers.slice(0, 1);
+    const actions = judged.flatMap((upstream) => classifyMcpListing(upstream.name, method));
+    const decision = await this.#judge(context.token, digestRequest({ surface: 'mcp', method, servers: judged.map((upstream) => upstream.name) }), actions);
+    return decision.verdict === 'allow' ? inScope : [];
   }
 
   #resourceTarget(uri: string): { upstream: UpstreamServer; inner: string } {
