@@ -32,6 +32,9 @@ export function createSandbox() {
   return { base, allowed, outside, memoryFile: join(base, 'memory.jsonl'), remove: () => rmSync(base, { recursive: true, force: true }) };
 }
 
+/** A secret handed to the everything server, which its `get-env` tool echoes. */
+export const PLANTED_SECRET = 'planted-secret-4f9a1c77e2';
+
 /** The three reference servers as stdio upstreams; the filesystem one may write only in `allowed`. */
 export function referenceUpstreams(sandbox: ReturnType<typeof createSandbox>): McpUpstreamOptions[] {
   const stdio = (script: string, args: string[], env: Record<string, string> = {}) =>
@@ -39,7 +42,7 @@ export function referenceUpstreams(sandbox: ReturnType<typeof createSandbox>): M
   return [
     { name: 'fs', transport: stdio(serverScript('server-filesystem'), [sandbox.base]), profile: { ...catalog('filesystem'), roots: [sandbox.allowed] } },
     { name: 'memory', transport: stdio(serverScript('server-memory'), [], { MEMORY_FILE_PATH: sandbox.memoryFile }), profile: catalog('memory') },
-    { name: 'everything', transport: stdio(serverScript('server-everything'), ['stdio']), profile: catalog('everything') },
+    { name: 'everything', transport: stdio(serverScript('server-everything'), ['stdio'], { PLANTED_SECRET: PLANTED_SECRET }), profile: catalog('everything') },
   ];
 }
 

@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_ENTROPY_BYTES, createToken } from '../src/core/index.js';
-import { createSandbox, referenceUpstreams, startMcpAirlock } from './mcp-harness.js';
+import { PLANTED_SECRET, createSandbox, referenceUpstreams, startMcpAirlock } from './mcp-harness.js';
 import { verifies } from './requirements.js';
 
 type CallResult = { isError?: boolean; content: { type: string; text?: string }[]; _meta?: { airlock?: { code: string; approvalId?: string } } };
@@ -152,6 +152,16 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     } finally {
       await scoped.close();
     }
+  });
+
+  it('scrubs the secrets an upstream was given from what it answers', async () => {
+    verifies('mcp.upstream-secrets-scrubbed');
+    const env = await call('everything__get-env', {});
+    expect(env.isError).not.toBe(true);
+    const text = JSON.stringify(env);
+    expect(text).toContain('PLANTED_SECRET');
+    expect(text).not.toContain(PLANTED_SECRET);
+    expect(text).toContain('[redacted by airlock]');
   });
 
   it('refuses a tool it does not serve without reaching any upstream', async () => {

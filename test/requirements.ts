@@ -207,6 +207,8 @@ export const REQUIREMENTS = {
     'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
   'mcp.held-not-forwarded':
     'a held tool call never reaches the upstream and answers isError with the approval id; after approval it runs once',
+  'mcp.upstream-secrets-scrubbed':
+    'a credential or environment value Airlock hands an MCP server never reaches the agent, even when the server echoes it',
 
   // ---- REST adapter (issue 9) ----
   'check.http-corpus-exact': '`airlock check` gives every http case of the corpus its expected verdict',

@@ -5,6 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { McpUpstreamOptions, McpUpstreamTransport } from './config.js';
+import { scrubSecrets, secretsOf } from './scrub.js';
 
 const CLIENT_INFO = { name: 'airlock', version: '0.1.0' };
 // SECURITY: bounds what a hostile or broken upstream can make Airlock page through.
@@ -14,11 +15,14 @@ const MAX_PAGES = 50;
 export class UpstreamServer {
   readonly options: McpUpstreamOptions;
   readonly #client: Client;
+  readonly #secrets: readonly string[];
   #tools: readonly Tool[] = [];
 
   private constructor(options: McpUpstreamOptions, client: Client) {
     this.options = options;
     this.#client = client;
+    const { transport } = options;
+    this.#secrets = secretsOf(transport.kind === 'http' ? [transport.credential] : Object.values(transport.env));
   }
 
   /** Starts (stdio) or reaches (HTTP) the server and completes the MCP handshake. */
@@ -42,10 +46,10 @@ export class UpstreamServer {
 
   /** Lists the server's tools again (every page) and keeps them. */
   async refreshTools(): Promise<readonly Tool[]> {
-    this.#tools = await allPages(async (cursor) => {
+    this.#tools = scrubSecrets(await allPages(async (cursor) => {
       const page = await this.#client.listTools(cursor === undefined ? {} : { cursor });
       return { items: page.tools, next: page.nextCursor };
-    });
+    }), this.#secrets);
     return this.#tools;
   }
 
@@ -54,12 +58,13 @@ export class UpstreamServer {
    * tool's output schema: that is the agent's client's job, and a proxy must not reshape it.
    */
   async callTool(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return (await this.#client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema)) as Record<string, unknown>;
+    const answer = await this.#client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema);
+    return scrubSecrets(answer as Record<string, unknown>, this.#secrets);
   }
 
   async listResources(): Promise<Resource[]> {
     if (this.#client.getServerCapabilities()?.resources === undefined) return [];
-    return allPages(async (cursor) => {
+    return this.#scrubbedPages(async (cursor) => {
       const page = await this.#client.listResources(cursor === undefined ? {} : { cursor });
       return { items: page.resources, next: page.nextCursor };
     });
@@ -67,30 +72,34 @@ export class UpstreamServer {
 
   async listResourceTemplates(): Promise<ResourceTemplate[]> {
     if (this.#client.getServerCapabilities()?.resources === undefined) return [];
-    return allPages(async (cursor) => {
+    return this.#scrubbedPages(async (cursor) => {
       const page = await this.#client.listResourceTemplates(cursor === undefined ? {} : { cursor });
       return { items: page.resourceTemplates, next: page.nextCursor };
     });
   }
 
   async readResource(uri: string): Promise<Record<string, unknown>> {
-    return (await this.#client.readResource({ uri })) as Record<string, unknown>;
+    return scrubSecrets((await this.#client.readResource({ uri })) as Record<string, unknown>, this.#secrets);
   }
 
   async listPrompts(): Promise<Prompt[]> {
     if (this.#client.getServerCapabilities()?.prompts === undefined) return [];
-    return allPages(async (cursor) => {
+    return this.#scrubbedPages(async (cursor) => {
       const page = await this.#client.listPrompts(cursor === undefined ? {} : { cursor });
       return { items: page.prompts, next: page.nextCursor };
     });
   }
 
   async getPrompt(name: string, args: Record<string, string>): Promise<Record<string, unknown>> {
-    return (await this.#client.getPrompt({ name, arguments: args })) as Record<string, unknown>;
+    return scrubSecrets((await this.#client.getPrompt({ name, arguments: args })) as Record<string, unknown>, this.#secrets);
   }
 
   async close(): Promise<void> {
     await this.#client.close();
+  }
+
+  async #scrubbedPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
+    return scrubSecrets(await allPages(fetchPage), this.#secrets);
   }
 }
 
