@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonValue } from '../src/core/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
 import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
 import { plantedSecret, startTestGateway, volumeDelete } from './gateway-harness.js';
@@ -81,6 +82,12 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(extensions).toMatchObject({ code: 'AIRLOCK_HELD', approvalsNeeded: 1, approvalId: expect.any(String) });
     expect(extensions['pollUrl']).toBe(`${airlock.gateway.url}/approvals/${String(extensions['approvalId'])}`);
     expect(volumeExists(INCIDENT_IDS.stagingScratchVolume)).toBe(true);
+    // Approvers see what will run, decoded: the document and the variable holding the target.
+    const approval = await airlock.store.getApproval(String(extensions['approvalId']));
+    expect(approval?.request).toEqual({
+      summary: 'volumeDelete (destructive)',
+      details: { method: 'POST', urlQuery: {}, body: volumeDelete(INCIDENT_IDS.stagingScratchVolume) as JsonValue },
+    });
 
     const poll = async () => (await fetch(String(extensions['pollUrl']), { headers: { authorization: `Bearer ${staging}` } })).json();
     expect(await poll()).toMatchObject({ state: 'pending', needed: 1, approvals: 0 });
@@ -130,6 +137,19 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect((await fetch(`${airlock.gateway.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${airlock.gateway.url}/graphql/nope`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${airlock.gateway.url}/approvals/apr_nope`)).status).toBe(404);
+  });
+
+  it('scrubs Airlock\'s credential and the agent\'s token out of the request approvers see', async () => {
+    verifies('gateway.credential-never-leaks');
+    const staging = await airlock.token(['*'], ['read', 'write', 'destructive']);
+    const query = `mutation V($id: String!, $note: String) { volumeDelete(volumeId: $id) }`;
+    const held = await airlock.send(staging, { query, variables: { id: INCIDENT_IDS.prodDbVolume, note: `${SECRET} ${staging}` } });
+    expect(held.status).toBe(409);
+    const approval = await airlock.store.getApproval(String(extensionsOf(held.json)['approvalId']));
+    const shown = JSON.stringify(approval?.request);
+    expect(shown).toContain('volumeDelete');
+    expect(shown).not.toContain(SECRET);
+    expect(shown).not.toContain(staging);
   });
 
   it('never lets Airlock\'s upstream credential into a reply or the audit log', async () => {

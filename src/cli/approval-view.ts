@@ -14,6 +14,7 @@ export function toShownApproval(approval: Approval, productionEnvironments: read
     surface: approval.surface,
     requestDigest: approval.requestDigest,
     actions: approval.actions,
+    request: approval.request ?? null,
     policyIds: approval.policyIds,
     reasons: approval.reasons,
     approvals: approval.approvals.map((v) => ({ approver: v.approver, at: iso(v.at) })),
@@ -46,6 +47,12 @@ export function approvalDetail(approval: Approval, productionEnvironments: reado
     for (const target of action.targets) {
       lines.push(`    ${target.type} ${target.id} in ${target.environment ?? 'an unknown environment (treated as production)'}`);
     }
+  }
+  if (approval.request !== undefined) {
+    lines.push(`the request, decoded: ${approval.request.summary}`);
+    lines.push(...JSON.stringify(approval.request.details, null, 2).split('\n').map((line) => `  ${line}`));
+  } else {
+    lines.push('the request itself was not kept by its adapter; the actions above are what it does');
   }
   for (const vote of shown.approvals) lines.push(`approved by ${vote.approver} at ${vote.at}`);
   for (const denial of shown.denials) lines.push(`denied by ${denial.approver} at ${denial.at}${denial.reason === null ? '' : `: ${denial.reason}`}`);

@@ -1,4 +1,5 @@
 import type { Surface } from './action.js';
+import type { JsonValue } from './canonical.js';
 import type { Result } from './result.js';
 import { err, ok } from './result.js';
 
@@ -25,6 +26,30 @@ export interface ApprovalActionV1 {
   readonly targets: readonly ApprovalTargetV1[];
 }
 
+/**
+ * What will run, decoded for the humans who decide: the adapter's rendition of the held request
+ * (a GraphQL document and its variables, a SQL statement, a shell command and its folder, a tool
+ * call's arguments). Display only: the approval binds to the request digest, never to this.
+ * SECURITY: adapters scrub Airlock's credentials and the agent's token out of it.
+ */
+export interface ApprovalRequestV1 {
+  /** One line: `mutation VolumeDelete`, `DROP TABLE bookings`, `rm -rf build`. */
+  readonly summary: string;
+  /** The decoded arguments, as the upstream would receive them. */
+  readonly details: { readonly [key: string]: JsonValue };
+}
+
+/** Largest `details` kept on an approval, in characters of JSON; larger ones are cut, saying so. */
+export const MAX_APPROVAL_REQUEST_CHARS = 65_536;
+
+/** Bounds what an approval keeps of a request, so an agent cannot bloat the store through it. */
+export function boundApprovalRequest(request: ApprovalRequestV1): ApprovalRequestV1 {
+  const text = JSON.stringify(request.details);
+  const summary = request.summary.length > 500 ? `${request.summary.slice(0, 500)}…` : request.summary;
+  if (text.length <= MAX_APPROVAL_REQUEST_CHARS) return { summary, details: request.details };
+  return { summary, details: { truncated: `${text.slice(0, MAX_APPROVAL_REQUEST_CHARS)}…`, note: `cut at ${MAX_APPROVAL_REQUEST_CHARS} of ${text.length} characters` } };
+}
+
 /** One human's vote. */
 export interface ApprovalVote {
   /** `human:NAME`. */
@@ -48,6 +73,8 @@ export interface ApprovalV1 {
   readonly owner: string;
   readonly surface: Surface;
   readonly actions: readonly ApprovalActionV1[];
+  /** What will run, decoded, when the adapter could say (see `ApprovalRequestV1`). */
+  readonly request?: ApprovalRequestV1;
   /** Distinct human approvals that move it to `approved`. */
   readonly needed: number;
   readonly approvals: readonly ApprovalVote[];

@@ -6,6 +6,7 @@ export type {
   ApprovalDenial,
   ApprovalEvent,
   ApprovalRefusal,
+  ApprovalRequestV1,
   ApprovalRules,
   ApprovalState,
   ApprovalTargetV1,
@@ -18,6 +19,8 @@ export type {
 } from './approval.js';
 export {
   DEFAULT_APPROVAL_RULES,
+  MAX_APPROVAL_REQUEST_CHARS,
+  boundApprovalRequest,
   TERMINAL_APPROVAL_STATES,
   applyApprovalEvent,
   distinctApprovers,

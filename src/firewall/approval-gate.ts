@@ -2,6 +2,7 @@ import type {
   Action,
   Approval,
   ApprovalActionV1,
+  ApprovalRequestV1,
   ApprovalRules,
   Clock,
   Decision,
@@ -11,7 +12,7 @@ import type {
   Store,
   Surface,
 } from '../core/index.js';
-import { APPROVAL_POLICY_ID, applyApprovalEvent, distinctApprovers, isFirewallError } from '../core/index.js';
+import { APPROVAL_POLICY_ID, applyApprovalEvent, boundApprovalRequest, distinctApprovers, isFirewallError } from '../core/index.js';
 import type { UndoRule } from './undo-rules.js';
 import { undoWindowFor } from './undo-rules.js';
 
@@ -44,6 +45,8 @@ export interface HeldRequest {
    * is built only when an undo rule makes the hold a delayed action.
    */
   readonly replay?: () => HeldRequestV1;
+  /** What will run, decoded for approvers (see `ApprovalRequestV1`). */
+  readonly shown?: () => ApprovalRequestV1;
 }
 
 /**
@@ -110,6 +113,7 @@ async function createPending(
     owner: grant.owner,
     surface: request.surface,
     actions: request.actions.map(toApprovalAction),
+    ...(request.shown === undefined ? {} : { request: boundApprovalRequest(request.shown()) }),
     needed: decision.approval?.needed ?? 1,
     approvals: [],
     denials: [],

@@ -1,5 +1,6 @@
 import type {
   Action,
+  ApprovalRequestV1,
   Clock,
   Decision,
   HeldRequestV1,
@@ -35,6 +36,8 @@ export interface JudgeRequest {
   readonly actions: readonly Action[];
   /** The request as Airlock could run it itself after an undo window (see `UndoRule`). */
   readonly replay?: () => HeldRequestV1;
+  /** What will run, decoded for approvers; built only when the request is held. */
+  readonly shown?: () => ApprovalRequestV1;
 }
 
 /** What the firewall needs; wired by the server or the CLI. */

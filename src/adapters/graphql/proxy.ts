@@ -7,6 +7,7 @@ import type { Firewall } from '../../firewall/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { forwardGraphql } from './forward.js';
 import { toHeldRequest } from './held-request.js';
+import { toShownGraphqlRequest } from './shown-request.js';
 import type { AgentRequest, RequestRefusal } from './read-request.js';
 import { readAgentRequest } from './read-request.js';
 import type { TargetResolver } from './resolver.js';
@@ -46,6 +47,7 @@ export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
         actions,
         // Built only if held under an undo rule: Airlock then runs it itself once approved.
         replay: () => toHeldRequest(options.name, request),
+        shown: () => toShownGraphqlRequest(request, actions, [options.upstream.credential, request.token]),
       });
       judged = true;
       if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));

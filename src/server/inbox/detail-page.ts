@@ -64,7 +64,16 @@ function whatWillRun(approval: Approval): SafeHtml {
 </dl>
 <p class="hint">Only the request with exactly this digest can run, once.</p>
 ${approval.actions.map(actionBlock)}
+${decodedRequest(approval)}
 </section>`;
+}
+
+// The adapter's decoded rendition of the request: the agent's own words, so escaped like all else.
+function decodedRequest(approval: Approval): SafeHtml {
+  if (approval.request === undefined) return html`<p class="hint">The adapter did not keep the request itself; the actions above are what it does.</p>`;
+  return html`<h3>The request, decoded</h3>
+<p><code>${approval.request.summary}</code></p>
+<pre class="request-body" tabindex="0" aria-label="Decoded request">${JSON.stringify(approval.request.details, null, 2)}</pre>`;
 }
 
 function actionBlock(action: ApprovalActionV1): SafeHtml {
