@@ -174,6 +174,8 @@ export const REQUIREMENTS = {
   'hook.install-refuses-invalid': 'install-hooks refuses an invalid or unreadable config file and changes nothing',
   'hook.doctor-probes': 'doctor proves installed hooks stop a destructive probe and allow a harmless one, without recording approvals',
   'hook.server-mode': 'the hook forwarded to airlock serve gets the same verdicts, and an unreachable server is a deny',
+  'shell.parsers-agree-word-by-word':
+    'every simple command must have the same words (literal text or dynamic) in our parser and in mvdan/sh, else the command is unknown',
 
 
   // ---- SQL and the PostgreSQL guard (issue 6) ----

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { getProcessor } from 'sh-syntax';
 import type { Script } from './ast.js';
+import { wordDisagreement } from './word-check.js';
 
 /**
  * mvdan/sh (compiled to WebAssembly, package `sh-syntax`) is the authority on what bash accepts.
@@ -44,5 +45,6 @@ export async function mvdanDisagreement(source: string, script: Script): Promise
   if (theirs.length !== ours.length || theirs.some((offset, index) => offset !== ours[index])) {
     return 'the shell parsers disagree on where statements begin';
   }
-  return undefined;
+  // Statement boundaries agree: now every simple command's words (mvdan/sh's full tree).
+  return wordDisagreement(source, script);
 }
