@@ -5,6 +5,8 @@ import type { Action } from '../../core/index.js';
 import { createHttpClassifier } from '../../classify/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { RestUpstream } from './config.js';
+import { secretsOf } from './config.js';
+import { readableBody, toShownRequest } from '../shared/index.js';
 import { forwardRest } from './forward.js';
 import { forwardableHeaders } from './outgoing-headers.js';
 import type { RestAgentRequest } from './read-request.js';
@@ -51,7 +53,13 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
       // forwarded headers only, the path and body unchanged.
       const input = { method: request.method, path: request.target, headers: { ...headers, host }, body };
       const actions = placed(await classify(input), options.upstream.environment);
-      const { decision } = await options.firewall.judge({ token: request.token, surface: 'http', digest: actions[0]?.digest ?? '', actions });
+      const { decision } = await options.firewall.judge({
+        token: request.token,
+        surface: 'http',
+        digest: actions[0]?.digest ?? '',
+        actions,
+        shown: () => toShownRequest(actions, { method: request.method, path: request.target, body: body === null ? null : readableBody(body) }, [...secretsOf(options.upstream), request.token]),
+      });
       judged = true;
       if (decision.verdict !== 'allow') return sendRestAnswer(res, toRestAnswer(decision, options.approvalsUrl));
       await forwardRest(options.upstream, { method: request.method, target: request.target, headers, body: request.body }, res, options.dispatcher);

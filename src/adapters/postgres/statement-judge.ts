@@ -1,6 +1,7 @@
 import type { Action, Decision } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
+import { toShownRequest } from '../shared/index.js';
 
 /** Classifies SQL text into actions; `classifySqlText` from the SQL classifier in production. */
 export type SqlClassifier = (sql: string, upstream: string) => Promise<Action[]>;
@@ -55,7 +56,8 @@ export class StatementJudge {
     } catch {
       return undefined;
     }
-    const { decision } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions: classified.actions });
+    const shown = () => toShownRequest(classified.actions, { sql }, [token]);
+    const { decision } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions: classified.actions, shown });
     return { classified, decision };
   }
 

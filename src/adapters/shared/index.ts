@@ -1,2 +1,3 @@
 export type { Scrub } from './scrub.js';
 export { REDACTED, createScrub, scrubText } from './scrub.js';
+export { readableBody, toShownRequest } from './shown.js';
