@@ -59,6 +59,8 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     expect(textOf(held)).toContain(`approval id ${approvalId}`);
     expect(textOf(held)).toContain('Stop and wait for a human');
     expect(readFileSync(target, 'utf8')).toBe('keep me\n');
+    // Approvers see the call's arguments, so they know what would be written where.
+    expect((await airlock.store.getApproval(approvalId))?.request?.details).toEqual({ server: 'fs', tool: 'write_file', arguments: { path: target, content: 'gone' } });
 
     await airlock.approveByTwo(approvalId);
     const passed = await call('fs__write_file', { path: target, content: 'gone' });

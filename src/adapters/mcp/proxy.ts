@@ -9,9 +9,10 @@ import {
   digestToolCall,
   pathsToResolve,
 } from '../../classify/index.js';
-import type { Action, Decision, Principal } from '../../core/index.js';
+import type { Action, ApprovalRequestV1, Decision, JsonValue, Principal } from '../../core/index.js';
 import { digestRequest, principalScopeViolations } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
+import { toShownRequest } from '../shared/index.js';
 import type { McpUpstreamOptions } from './config.js';
 import { resolvePathFacts } from './path-facts.js';
 import type { ToolResult } from './respond.js';
@@ -102,7 +103,8 @@ export class McpProxy {
       facts = new Map();
     }
     const actions = await classifyMcpToolCall(call, { profile, facts });
-    const decision = await this.#judge(context.token, digestToolCall(call), actions);
+    const shown = () => toShownRequest(actions, { server: call.server, tool: call.tool, arguments: args as JsonValue }, [...upstream.secrets, context.token]);
+    const decision = await this.#judge(context.token, digestToolCall(call), actions, shown);
     if (decision.verdict !== 'allow') return refusalResult(decision, context);
     try {
       return (await upstream.callTool(found.tool.name, args)) as ToolResult;
@@ -166,8 +168,8 @@ export class McpProxy {
     return this.#table.tools.get(name);
   }
 
-  async #judge(token: string, digest: string, actions: readonly Action[]): Promise<Decision> {
-    return (await this.#firewall.judge({ token, surface: 'mcp', digest, actions })).decision;
+  async #judge(token: string, digest: string, actions: readonly Action[], shown?: () => ApprovalRequestV1): Promise<Decision> {
+    return (await this.#firewall.judge({ token, surface: 'mcp', digest, actions, ...(shown === undefined ? {} : { shown }) })).decision;
   }
 
   /** Throws the refusal as a JSON-RPC error: resources and prompts have no error result. */

@@ -25,6 +25,11 @@ export class UpstreamServer {
     this.#secrets = secretsOf(transport.kind === 'http' ? [transport.credential] : Object.values(transport.env));
   }
 
+  /** What this server was given that must never reach an agent (or an approver's screen). */
+  get secrets(): readonly string[] {
+    return this.#secrets;
+  }
+
   /** Starts (stdio) or reaches (HTTP) the server and completes the MCP handshake. */
   static async connect(given: McpUpstreamOptions): Promise<UpstreamServer> {
     const options = withOneCwd(given);
