@@ -1,12 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_FILE as CORPUS } from './corpus-cases.js';
 import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
-
-const SHARED = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'public.jsonl');
-const VENDORED = join(import.meta.dirname, 'corpus', 'public.jsonl');
-const CORPUS = existsSync(SHARED) ? SHARED : VENDORED;
 
 interface Case {
   id: string;
@@ -33,13 +30,12 @@ describe('airlock check', () => {
     expect(verdicts.map((v) => v.id)).toEqual(cases.map((c) => c.id));
     const bypasses = cases.filter((c, i) => c.expect === 'block' && verdicts[i]?.verdict === 'allow');
     expect(bypasses.map((c) => c.id)).toEqual([]);
-    // The graphql surface has its adapter: there every case must get exactly its expectation.
+    // Every surface has its adapter: every case, block or allow, must get exactly its expectation.
     verifies('check.graphql-corpus-exact');
-    const graphqlMisses = cases.filter(
-      (c, i) => c.surface === 'graphql' && (c.expect === 'allow') !== (verdicts[i]?.verdict === 'allow'),
-    );
-    expect(cases.filter((c) => c.surface === 'graphql').length).toBeGreaterThan(30);
-    expect(graphqlMisses.map((c) => c.id)).toEqual([]);
+    verifies('check.corpus-exact');
+    const misses = cases.filter((c, i) => (c.expect === 'allow') !== (verdicts[i]?.verdict === 'allow'));
+    expect(new Set(cases.map((c) => c.surface))).toEqual(new Set(['shell', 'sql', 'graphql', 'http', 'mcp']));
+    expect(misses.map((c) => `${c.surface}:${c.id}`)).toEqual([]);
     for (const verdict of verdicts) {
       expect(['allow', 'hold', 'deny']).toContain(verdict.verdict);
       expect(Array.isArray(verdict.actions) && Array.isArray(verdict.reasons)).toBe(true);

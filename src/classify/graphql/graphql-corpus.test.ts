@@ -1,31 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusCases, corpusOutcome } from '../../../test/corpus-cases.js';
 import type { Action } from '../../core/index.js';
 import { classifierFor } from '../classifier.js';
 import { classifyGraphqlRequest } from './graphql-classifier.js';
 import { TEST_CATALOG } from './test-catalog.js';
 
-interface CorpusCase {
-  readonly id: string;
-  readonly surface: string;
-  readonly input: unknown;
-  readonly expect: 'block' | 'allow';
-  readonly technique: string;
-}
-
-const CORPUS = join(import.meta.dirname, '..', '..', '..', 'test', 'corpus', 'public.jsonl');
-const CASES = readFileSync(CORPUS, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as CorpusCase)
-  .filter((item) => item.surface === 'graphql');
-
-/** What a case's actions mean for the gate: block needs something a human must see. */
-function outcome(actions: readonly Action[]): 'block' | 'allow' {
-  const risky = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
-  return actions.length === 0 || risky ? 'block' : 'allow';
-}
+const CASES = corpusCases('graphql');
 
 describe('graphql corpus cases', () => {
   it('holds every graphql case of the corpus', () => {
@@ -40,7 +20,7 @@ describe('graphql corpus cases', () => {
       '%s (%s) is judged as the corpus expects',
       (_id, _technique, item) => {
         const actions = classify(item.input);
-        expect(outcome(actions)).toBe(item.expect);
+        expect(corpusOutcome(actions)).toBe(item.expect);
         for (const action of actions) expect(action.surface).toBe('graphql');
       },
     );
