@@ -1,9 +1,5 @@
 import { z } from 'zod';
-
-// SECURITY: a secret is named by its environment variable, never written into the file.
-const envVarName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
+import { envVarName } from './env-var-name.js';
 
 /** The platforms Airlock ships a catalog for; `generic` judges by a user catalog (or none). */
 export const HTTP_PLATFORMS = ['aws', 'stripe', 'github', 'vercel', 'fly', 'supabase', 'neon', 'render', 'generic'] as const;

@@ -1,9 +1,5 @@
 import { z } from 'zod';
-
-// Kept local (not imported from schema.ts) because schema.ts imports this file.
-const envVarName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
+import { envVarName } from './env-var-name.js';
 
 /** What one argument of a tool carries (see `ArgumentRole` in src/classify/mcp). */
 const argumentRole = z.union([

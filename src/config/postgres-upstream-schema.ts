@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-// SECURITY: the password is named by its environment variable, never written into the file.
-const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
+import { envVarName } from './env-var-name.js';
 
 const postgresUrl = z
   .string()

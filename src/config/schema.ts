@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envVarName } from './env-var-name.js';
 import { parseDurationMs } from './duration.js';
 import { httpUpstream } from './http-upstream-schema.js';
 import { mcpUpstream } from './mcp-upstream-schema.js';
@@ -12,11 +13,6 @@ const duration = z.string().transform((text, context) => {
   }
   return ms;
 });
-
-// SECURITY: a secret is named by its environment variable, never written into the file.
-export const envVarName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
 
 const graphqlUpstream = z.strictObject({
   kind: z.literal('graphql'),
