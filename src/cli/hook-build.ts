@@ -35,6 +35,19 @@ const keepSourceUrls: Plugin = {
   },
 };
 
+/**
+ * The client-mode bundle needs only the hook protocols (input parsing, answer formats) from
+ * `adapters/hooks`; its barrel also exports the judge, whose imports (the firewall, yaml, zod,
+ * undici) would be loaded at start. The sources import the barrel (the architecture rule);
+ * this bundle takes the protocols module alone.
+ */
+const protocolsOnly: Plugin = {
+  name: 'hook-protocols-only',
+  setup(builder) {
+    builder.onResolve({ filter: /adapters\/hooks\/index\.js$/ }, () => ({ path: join(ROOT, 'src', 'adapters', 'hooks', 'protocols.ts') }));
+  },
+};
+
 /** Builds into a fresh folder and swaps it in, so a concurrent reader never sees half a bundle. */
 export async function buildHookBundle(): Promise<string> {
   const staging = `${HOOK_BUNDLE_DIR}.build-${process.pid}-${Date.now()}`;
@@ -54,6 +67,7 @@ export async function buildHookBundle(): Promise<string> {
     entryPoints: [join(ROOT, 'src', 'cli', 'hook-fast.ts')],
     outfile: join(staging, 'hook-fast.cjs'),
     bundle: true,
+    plugins: [protocolsOnly],
     format: 'cjs',
     platform: 'node',
     target: 'node20',

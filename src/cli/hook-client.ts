@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import type { HookAnswer, HookClient } from '../adapters/hooks/protocols.js';
-import { formatAnswer } from '../adapters/hooks/protocols.js';
+import type { HookAnswer, HookClient } from '../adapters/hooks/index.js';
+import { formatAnswer } from '../adapters/hooks/index.js';
 
 /** The environment variable naming a running `airlock serve` the hook forwards to. */
 export const HOOK_URL_ENV = 'AIRLOCK_URL';

@@ -1,5 +1,5 @@
-import type { HookAnswer, HookClient } from '../adapters/hooks/protocols.js';
-import { formatAnswer, HOOK_CLIENTS } from '../adapters/hooks/protocols.js';
+import type { HookAnswer, HookClient } from '../adapters/hooks/index.js';
+import { formatAnswer, HOOK_CLIENTS } from '../adapters/hooks/index.js';
 import { forwardHook, HOOK_URL_ENV } from './hook-client.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HookAnswer } from '../adapters/hooks/protocols.js';
+import type { HookAnswer } from '../adapters/hooks/index.js';
 import type { HookArgs, StandaloneAnswer } from './hook-fast.js';
 import { answerHookWith, main as fastMain } from './hook-fast.js';
 
@@ -10,7 +10,7 @@ import { answerHookWith, main as fastMain } from './hook-fast.js';
 
 /** Judges in this process from the Airlock home (the policy engine and the store). */
 export const standaloneAnswer: StandaloneAnswer = async (client, input, options) => {
-  const [{ runStandaloneHook }, { resolveHome }] = await Promise.all([import('./hook-standalone.js'), import('../config/load.js')]);
+  const [{ runStandaloneHook }, { resolveHome }] = await Promise.all([import('./hook-standalone.js'), import('../config/index.js')]);
   return runStandaloneHook(client, input, { home: resolveHome(options.home, options.env), dryRun: options.dryRun, env: options.env });
 };
 

@@ -1,6 +1,7 @@
 import type { HookAnswer, HookClient, HookDeps } from '../adapters/hooks/index.js';
 import { existsSync } from 'node:fs';
 import { dryRunJudge, HOOK_SHELL_UPSTREAM, HookInputError, runHook } from '../adapters/hooks/index.js';
+import type { Action } from '../core/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { createFirewall, decideOptionsOf } from './context.js';
@@ -37,11 +38,8 @@ async function wireStandalone(options: StandaloneHookOptions, closers: (() => Pr
   if (!existsSync(options.home)) throw new HookInputError(`the Airlock home ${options.home} does not exist`);
   const loaded = loadConfig(options.home);
   if (!loaded.ok) throw new Error('invalid Airlock configuration');
-  const [engine, shell, mcp] = await Promise.all([loadEngineFor(loaded.value.policyDir), import('../classify/shell/index.js'), import('../classify/mcp/index.js')]);
-  const classify = {
-    classifyShell: (line: string, cwd: string) => shell.classifyShellCommand(line, cwd, HOOK_SHELL_UPSTREAM),
-    classifyMcp: async (call: { server: string; tool: string; arguments: unknown }) => mcp.MCP_CLASSIFIER({ ...call, annotations: {} }),
-  };
+  const [engine, classifiers] = await Promise.all([loadEngineFor(loaded.value.policyDir), import('../classify/index.js')]);
+  const classify = hookClassifiers(classifiers);
   if (options.dryRun) return { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(engine, decideOptionsOf(loaded.value)) };
   const store = await openHookStore(loaded.value);
   closers.push(() => store.close());
@@ -53,4 +51,21 @@ async function openHookStore(loaded: LoadedConfig) {
   const { MemoryStore, openSqliteStore } = await import('../stores/index.js');
   if (loaded.config.store.kind === 'memory') return new MemoryStore();
   return openSqliteStore({ path: loaded.storeFile, backgroundCheckpoint: false });
+}
+
+/**
+ * The classifiers a hook judges with: the shell surface's registered classifier (its upstream is
+ * the hooks' shell upstream) and the MCP tool-call classifier the MCP proxy uses.
+ */
+export function hookClassifiers(classifiers: typeof import('../classify/index.js')): Pick<HookDeps, 'classifyShell' | 'classifyMcp'> {
+  const shell = classifiers.classifierFor('shell');
+  if (shell === undefined) throw new Error('no shell classifier');
+  return {
+    classifyShell: async (line: string, cwd: string): Promise<Action[]> => {
+      const actions = await shell({ command: line, cwd });
+      // Grants name the hooks' shell upstream; the registered classifier uses the same name.
+      return actions.map((action) => (action.upstream === HOOK_SHELL_UPSTREAM ? action : { ...action, upstream: HOOK_SHELL_UPSTREAM }));
+    },
+    classifyMcp: async (call) => classifiers.classifyMcpToolCall({ ...call, annotations: {} }),
+  };
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HookClient, HookDeps } from '../adapters/hooks/index.js';
-import { dryRunJudge, formatAnswer, HOOK_CLIENTS, HOOK_SHELL_UPSTREAM, runHook } from '../adapters/hooks/index.js';
+import { dryRunJudge, formatAnswer, HOOK_CLIENTS, runHook } from '../adapters/hooks/index.js';
 import type { GatewayRoute } from '../server/index.js';
 import { decideOptionsOf } from './context.js';
 import { HOOK_ROUTE_PREFIX } from './hook-client.js';
+import { hookClassifiers } from './hook-standalone.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** A hook input larger than this is not a tool call: refused (as the client's deny). */
@@ -17,13 +18,9 @@ const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
  * token and records nothing (what `airlock doctor` probes with).
  */
 export const hooksServePart: ServePartFactory = async (context) => {
-  const [shell, mcp] = await Promise.all([import('../classify/shell/index.js'), import('../classify/mcp/index.js')]);
-  // Warm the shell parsers (mvdan/sh's WebAssembly compiles on first use) before the first hook call.
-  await shell.classifyShellCommand('true', '/', HOOK_SHELL_UPSTREAM);
-  const classify = {
-    classifyShell: (line: string, cwd: string) => shell.classifyShellCommand(line, cwd, HOOK_SHELL_UPSTREAM),
-    classifyMcp: async (call: { server: string; tool: string; arguments: unknown }) => mcp.MCP_CLASSIFIER({ ...call, annotations: {} }),
-  };
+  const classify = hookClassifiers(await import('../classify/index.js'));
+  // Warm the shell parsers (mvdan/sh's WebAssembly and syntax tree load on first use) before the first hook call.
+  await classify.classifyShell('true', '/');
   const dryJudge = dryRunJudge(context.engine, decideOptionsOf(context.loaded));
   const depsFor = (token: string | undefined, dryRun: boolean): HookDeps =>
     dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryJudge } : { token, ...classify, judge: (request) => context.firewall.judge(request) };
