@@ -36,7 +36,7 @@ function mvdanSyntax(): MvdanSyntax {
 export function wordDisagreement(source: string, script: Script): string | undefined {
   let theirs: WordSig[][];
   try {
-    theirs = mvdanCommands(source);
+    theirs = mvdanCommands(mvdanParse(source));
   } catch {
     return 'mvdan/sh rejects the command';
   }
@@ -65,9 +65,18 @@ function sameCommand(ours: readonly WordSig[], theirs: readonly WordSig[]): bool
 
 type Node = Record<string, unknown>;
 
-function mvdanCommands(source: string): WordSig[][] {
+/** mvdan/sh's tree of `source`; throws when mvdan/sh rejects it as bash. */
+export function mvdanParse(source: string): unknown {
+  return mvdanSyntax().NewParser().Parse(source, 'command');
+}
+
+/** The byte offsets where mvdan/sh sees each top-level statement begin. */
+export function mvdanStatementStarts(file: unknown): number[] {
+  return ((file as { Stmts?: { Pos(): { Offset(): number } }[] }).Stmts ?? []).map((stmt) => stmt.Pos().Offset());
+}
+
+function mvdanCommands(file: unknown): WordSig[][] {
   const syntax = mvdanSyntax();
-  const file = syntax.NewParser().Parse(source, 'command');
   const commands: WordSig[][] = [];
   syntax.Walk(file, (node) => {
     if (node !== null && node !== undefined && syntax.NodeType(node) === 'CallExpr') {
