@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { TargetResolver } from '../src/adapters/graphql/index.js';
 import type { Effect } from '../src/core/index.js';
-import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
+import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, GrantService } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
-import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import type { GatewayOptions } from '../src/server/index.js';
 import { startGateway } from '../src/server/index.js';
 import type { SqliteStore } from '../src/stores/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
+import { defaultPolicyFirewall } from './default-firewall.js';
 
 /** What an agent got back from the gateway. */
 export interface GatewayReply {
@@ -36,17 +36,7 @@ export async function startTestGateway(options: {
 }) {
   const home = mkdtempSync(join(tmpdir(), 'airlock-gateway-'));
   const store: SqliteStore = openSqliteStore({ path: join(home, 'airlock.db') });
-  const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
-  if (!engine.ok) throw new Error('the default policy does not compile');
-  const firewall = new Firewall({
-    store,
-    engine: () => engine.value,
-    clock: systemClock,
-    ids: randomIds,
-    decide: { productionEnvironments: PRODUCTION, approvalsObtainable: 2 },
-    freeze: { maxDenials: 50, windowMs: 600_000 },
-    approvals: DEFAULT_APPROVAL_OPTIONS,
-  });
+  const firewall = defaultPolicyFirewall(store, PRODUCTION);
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
   const approvalService = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: PRODUCTION });
   await approvalService.addApprover({ name: 'bob', credential: APPROVER_SECRET, upstreams: ['*'], environments: ['*'] }, 'human:root');

@@ -5,9 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPROVAL_RULES } from '../src/core/index.js';
-import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
+import { ApprovalService, GrantService } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
-import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import type { Gateway } from '../src/server/index.js';
 import { createInboxRoute, startGateway } from '../src/server/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
@@ -16,6 +15,7 @@ import type { SqliteStore } from '../src/stores/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
 import { plantedSecret, volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
+import { defaultPolicyFirewall } from './default-firewall.js';
 
 // The incident's volumeDelete, held by the real gateway in front of the Railway stand-in, decided
 // by two humans in Chromium through the web inbox; then the agent's retry runs exactly once.
@@ -37,17 +37,7 @@ beforeAll(async () => {
   const secret = plantedSecret();
   railway = await startRailwayStandin({ port: 0, tokens: { account: [secret] }, seed: true });
   store = openSqliteStore({ path: join(home, 'airlock.db') });
-  const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
-  if (!engine.ok) throw new Error('the default policy does not compile');
-  const firewall = new Firewall({
-    store,
-    engine: () => engine.value,
-    clock: systemClock,
-    ids: randomIds,
-    decide: { productionEnvironments: PRODUCTION, approvalsObtainable: 2 },
-    freeze: { maxDenials: 50, windowMs: 600_000 },
-    approvals: DEFAULT_APPROVAL_OPTIONS,
-  });
+  const firewall = defaultPolicyFirewall(store, PRODUCTION);
   const approvers = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_RULES, productionEnvironments: PRODUCTION });
   for (const name of ['carol', 'dave']) {
     await approvers.addApprover({ name, credential: credentialOf(name), upstreams: ['railway'], environments: ['*'] }, 'human:root');

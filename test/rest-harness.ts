@@ -9,11 +9,11 @@ import { Agent } from 'undici';
 import type { RestUpstream } from '../src/adapters/http/index.js';
 import { createRestProxy } from '../src/adapters/http/index.js';
 import type { Effect } from '../src/core/index.js';
-import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
+import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, GrantService } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
-import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { startGateway } from '../src/server/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
+import { defaultPolicyFirewall } from './default-firewall.js';
 
 /** What reached a recording upstream. */
 export interface Arrival {
@@ -51,17 +51,7 @@ const APPROVER_SECRET = 'correct horse battery staple';
 export async function startRestGateway(upstreams: Readonly<Record<string, RestUpstream>>) {
   const home = mkdtempSync(join(tmpdir(), 'airlock-rest-'));
   const store = openSqliteStore({ path: join(home, 'airlock.db') });
-  const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
-  if (!engine.ok) throw new Error('the default policy does not compile');
-  const firewall = new Firewall({
-    store,
-    engine: () => engine.value,
-    clock: systemClock,
-    ids: randomIds,
-    decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },
-    freeze: { maxDenials: 50, windowMs: 600_000 },
-    approvals: DEFAULT_APPROVAL_OPTIONS,
-  });
+  const firewall = defaultPolicyFirewall(store, ['production']);
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
   const approvals = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'] });
   await approvals.addApprover({ name: 'bob', credential: APPROVER_SECRET, upstreams: ['*'], environments: ['*'] }, 'human:root');
