@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { startRailwayStandin } from '../src/standins/index.js';
 import { plantedSecret } from './gateway-harness.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
+import { startServe } from './serve-process.js';
 
 function writeConfig(home: string, url: string): void {
   writeFileSync(join(home, 'airlock.yaml'), `upstreams:\n  railway:\n    kind: graphql\n    url: ${url}\n    credentialEnv: RAILWAY_TOKEN\n`);
@@ -29,16 +26,9 @@ describe('airlock serve', () => {
     writeConfig(home, railway.url);
     const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'railway', '--env', '*', '--effect', 'read', '--resource', '*', '--json'], { home });
     const { token } = jsonLines(issued.stdout)[0] as { token: string };
-    const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], {
-      env: { ...process.env, RAILWAY_TOKEN: secret },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const serve = await startServe(home, { RAILWAY_TOKEN: secret });
     try {
-      const [line] = await new Promise<string[]>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', (l) => resolve([l]));
-        child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));
-      });
-      const { url } = JSON.parse(line ?? '{}') as { url: string };
+      const { url } = serve;
       const reply = await fetch(`${url}/graphql/railway`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -49,9 +39,7 @@ describe('airlock serve', () => {
       expect(text).toContain('"email"');
       expect(text).not.toContain(secret);
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      expect(await serve.stop()).toBe(0);
       await railway.close();
     }
   }, 30_000);

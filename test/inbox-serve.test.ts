@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { freshHome, runCli } from './run-cli.js';
+import { startServe } from './serve-process.js';
 
 // `airlock serve` mounts the web inbox: an approver added with the CLI logs in over real HTTP.
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
 const CREDENTIAL = 'serve inbox secret of carol';
 
 describe('airlock serve with the web inbox', () => {
@@ -16,16 +14,9 @@ describe('airlock serve with the web inbox', () => {
     writeFileSync(join(home, 'airlock.yaml'), 'upstreams:\n  railway:\n    kind: graphql\n    url: http://127.0.0.1:9/graphql/v2\n    credentialEnv: RAILWAY_TOKEN\n');
     const added = runCli(['approver', 'add', 'carol', '--upstream', 'railway', '--env', '*'], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: CREDENTIAL } });
     expect(added.status).toBe(0);
-    const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], {
-      env: { ...process.env, RAILWAY_TOKEN: 'railway-token-for-the-test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const serve = await startServe(home, { RAILWAY_TOKEN: 'railway-token-for-the-test' });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));
-      });
-      const started = JSON.parse(line) as { url: string; surfaces: { surface: string; url: string }[] };
+      const started = serve.ready as { url: string; surfaces: { surface: string; url: string }[] };
       const inbox = started.surfaces.find((surface) => surface.surface === 'inbox');
       expect(inbox?.url).toBe(`${started.url}/inbox`);
       expect((await fetch(`${started.url}/inbox/login`)).status).toBe(200);
@@ -41,9 +32,7 @@ describe('airlock serve with the web inbox', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Signed in as <strong>carol</strong>');
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await serve.stop();
     }
   }, 30_000);
 });
