@@ -1,13 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHookBundle } from '../src/cli/hook-build.js';
 import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
+import type { ServeProcess } from './serve-process.js';
+import { startServe } from './serve-process.js';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
 const HOOK = join(import.meta.dirname, '..', 'bin', 'airlock-hook.cjs');
 
 const claudeInput = (command: string, cwd = '/repo'): string =>
@@ -21,7 +20,7 @@ function hook(args: readonly string[], input: string, env: NodeJS.ProcessEnv): {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-let server: ChildProcess | undefined;
+let server: ServeProcess | undefined;
 let url = '';
 let home = '';
 let token = '';
@@ -31,20 +30,12 @@ beforeAll(async () => {
   home = freshHome();
   const issued = runCli(['token', 'issue', '--agent', 'agent', '--owner', 'alice', '--upstream', 'shell', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--ttl', '1h', '--json'], { home });
   token = (JSON.parse(issued.stdout) as { token: string }).token;
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server = child;
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));
-  });
-  url = (JSON.parse(line) as { url: string }).url;
+  server = await startServe(home);
+  url = server.url;
 }, 180_000);
 
 afterAll(async () => {
-  if (server === undefined) return;
-  const exited = new Promise((resolve) => server?.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  await server?.stop();
 });
 
 describe('the fast hook entry against airlock serve (client mode)', () => {
