@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, serverScript } from './mcp-harness.js';
+import { createSandbox, filesUpstreamYaml, serverScript } from './mcp-harness.js';
 import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 
@@ -20,12 +20,7 @@ beforeAll(async () => {
     [
       'version: 1',
       'upstreams:',
-      '  files:',
-      '    kind: mcp',
-      `    command: ${JSON.stringify(process.execPath)}`,
-      `    args: [${JSON.stringify(serverScript('server-filesystem'))}, ${JSON.stringify(sandbox.base)}]`,
-      '    catalog: filesystem',
-      `    roots: [${JSON.stringify(sandbox.allowed)}]`,
+      ...filesUpstreamYaml(sandbox),
       '  memory:',
       '    kind: mcp',
       `    command: ${JSON.stringify(process.execPath)}`,

@@ -33,6 +33,18 @@ export function createSandbox() {
 }
 
 /** A secret handed to the everything server, which its `get-env` tool echoes. */
+/** airlock.yaml lines for the real filesystem server as upstream `files`, writing only in the sandbox's allowed folder. */
+export function filesUpstreamYaml(sandbox: ReturnType<typeof createSandbox>): string[] {
+  return [
+    '  files:',
+    '    kind: mcp',
+    `    command: ${JSON.stringify(process.execPath)}`,
+    `    args: [${JSON.stringify(serverScript('server-filesystem'))}, ${JSON.stringify(sandbox.base)}]`,
+    '    catalog: filesystem',
+    `    roots: [${JSON.stringify(sandbox.allowed)}]`,
+  ];
+}
+
 export const PLANTED_SECRET = 'planted-secret-4f9a1c77e2';
 
 /** The three reference servers as stdio upstreams; the filesystem one may write only in `allowed`. */

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, serverScript } from './mcp-harness.js';
+import { createSandbox, filesUpstreamYaml, serverScript } from './mcp-harness.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
@@ -46,12 +46,7 @@ beforeAll(async () => {
     [
       'version: 1',
       'upstreams:',
-      '  files:',
-      '    kind: mcp',
-      `    command: ${JSON.stringify(process.execPath)}`,
-      `    args: [${JSON.stringify(serverScript('server-filesystem'))}, ${JSON.stringify(sandbox.base)}]`,
-      '    catalog: filesystem',
-      `    roots: [${JSON.stringify(sandbox.allowed)}]`,
+      ...filesUpstreamYaml(sandbox),
       '  everything:',
       '    kind: mcp',
       `    url: http://127.0.0.1:${port}/mcp`,
