@@ -5,7 +5,8 @@
  *  (a) `node -e 0`: the floor, Node's own start;
  *  (b) client mode: `bin/airlock-hook.cjs claude-code` with AIRLOCK_URL, forwarding the client's
  *      JSON to a running `airlock serve` (pinned to CPU 0) that judges with warm parsers;
- *  (c) standalone: the same entry judging in-process from the Airlock home (Cedar wasm, SQLite).
+ *  (c) standalone: the same entry judging in-process from the Airlock home (Cedar wasm, SQLite);
+ *  (d) the native client (`native/airlock-hook.c`, built by `npm ci`) forwarding like (b).
  * Each call is a real Claude Code PreToolUse input for an allowed read (`git status`) with a
  * real token, so the firewall authenticates, judges and audits. Run pinned to CPU 1:
  *   taskset -c 1 node --import tsx bench/hook.bench.ts
@@ -25,6 +26,7 @@ const WARMUP = 5;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'airlock.js');
 const HOOK = join(ROOT, 'bin', 'airlock-hook.cjs');
+const NATIVE_HOOK = join(ROOT, 'dist', 'hook', 'airlock-hook');
 const INPUT = JSON.stringify({
   session_id: 'bench',
   transcript_path: '/tmp/bench.jsonl',
@@ -38,6 +40,8 @@ const INPUT = JSON.stringify({
 
 interface Series {
   readonly label: string;
+  /** The program to start; default this Node. */
+  readonly program?: string;
   readonly args: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly input: string;
@@ -53,7 +57,7 @@ function positiveInt(name: string, fallback: number): number {
 function timeOnce(series: Series): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, series.args, { env: series.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(series.program ?? process.execPath, series.args, { env: series.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.once('error', reject);
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
   const series: Series[] = [
     { label: 'node -e 0', args: ['-e', '0'], env: base, input: '', samples: [] },
     { label: 'hook, client mode (airlock serve)', args: [HOOK, 'claude-code'], env: { ...base, AIRLOCK_URL: server.url }, input: INPUT, samples: [] },
+    { label: 'native hook, client mode', program: NATIVE_HOOK, args: ['claude-code'], env: { ...base, AIRLOCK_URL: server.url }, input: INPUT, samples: [] },
     { label: 'hook, standalone', args: [HOOK, '--home', home, 'claude-code'], env: base, input: INPUT, samples: [] },
   ];
   try {

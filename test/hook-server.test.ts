@@ -8,6 +8,7 @@ import type { ServeProcess } from './serve-process.js';
 import { startServe } from './serve-process.js';
 
 const HOOK = join(import.meta.dirname, '..', 'bin', 'airlock-hook.cjs');
+const NATIVE_HOOK = join(import.meta.dirname, '..', 'dist', 'hook', 'airlock-hook');
 
 const claudeInput = (command: string, cwd = '/repo'): string =>
   JSON.stringify({ session_id: 's1', transcript_path: '/tmp/t.jsonl', cwd, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'run' }, tool_use_id: 'toolu_1' });
@@ -71,6 +72,37 @@ describe('the fast hook entry against airlock serve (client mode)', () => {
     expect([noClient.status, noClient.stderr]).toEqual([2, expect.stringMatching(/name the client/)]);
     const missingHome = hook(['--home', join(home, 'no', 'such'), 'claude-code'], claudeInput('ls'), { AIRLOCK_TOKEN: token });
     expect([missingHome.status, JSON.parse(missingHome.stdout).hookSpecificOutput.permissionDecisionReason]).toEqual([2, expect.stringMatching(/home .* does not exist/)]);
+  }, 120_000);
+
+  it('gets the same answers through the native client, which fails closed the same way', () => {
+    verifies('hook.server-mode');
+    verifies('hook.fail-closed');
+    const native = (args: readonly string[], input: string, env: NodeJS.ProcessEnv) => {
+      const run = spawnSync(NATIVE_HOOK, args, { input, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
+      return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    };
+    const read = native(['--url', url, 'claude-code'], claudeInput('git status'), { AIRLOCK_TOKEN: token });
+    const viaNode = hook(['--url', url, 'claude-code'], claudeInput('git status'), { AIRLOCK_TOKEN: token });
+    expect(read).toEqual(viaNode);
+    expect(JSON.parse(read.stdout).hookSpecificOutput.permissionDecision).toBe('allow');
+    const held = native(['claude-code'], claudeInput('terraform destroy -auto-approve'), { AIRLOCK_URL: url, AIRLOCK_TOKEN: token });
+    expect(held.status).toBe(2);
+    expect(JSON.parse(held.stdout).hookSpecificOutput.permissionDecisionReason).toMatch(/held this call for human approval \(approval apr_\w+/);
+    const cursor = native(['--url', url, 'cursor'], JSON.stringify({ hook_event_name: 'beforeShellExecution', command: 'rm -rf /srv', cwd: '/repo', workspace_roots: ['/repo'] }), { AIRLOCK_TOKEN: token });
+    expect([cursor.status, JSON.parse(cursor.stdout).permission]).toEqual([2, 'deny']);
+    // Every failure is exit 2 with the reason on stderr: each client's deny.
+    for (const [args, env, why] of [
+      [['--url', 'http://127.0.0.1:9', 'claude-code'], { AIRLOCK_TOKEN: token }, /unreachable/],
+      [['--url', 'https://127.0.0.1:9', 'gemini'], { AIRLOCK_TOKEN: token }, /must be http/],
+      [['claude-code'], { AIRLOCK_TOKEN: token }, /no Airlock server/],
+      [['--url', url], { AIRLOCK_TOKEN: token }, /does not name its client/],
+      [['--url', url, 'cursor', 'extra'], { AIRLOCK_TOKEN: token }, /unexpected argument/],
+    ] as const) {
+      const refused = native(args, claudeInput('ls'), env);
+      expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, '', expect.stringMatching(why)]);
+    }
+    const forged = native(['--url', url, 'claude-code'], claudeInput('ls'), { AIRLOCK_TOKEN: 'alk_forged' });
+    expect([forged.status, JSON.parse(forged.stdout).hookSpecificOutput.permissionDecision]).toEqual([2, 'deny']);
   }, 120_000);
 
   it('judges a dry run on the server without a token and without creating an approval', () => {

@@ -9,7 +9,7 @@ import type { HookClient } from '../adapters/hooks/index.js';
  */
 
 /** The marker every Airlock hook command contains; how an existing Airlock entry is recognised. */
-export const HOOK_ENTRY_MARKER = 'airlock-hook.';
+export const HOOK_ENTRY_MARKER = 'airlock-hook';
 
 /** One client's project hook file. */
 export interface ClientHookFile {

@@ -17,13 +17,20 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./=:@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The native client-mode hook `npm ci` compiles when a C compiler is present (`native/airlock-hook.c`). */
+export const NATIVE_HOOK_ENTRY = fileURLToPath(new URL('../../dist/hook/airlock-hook', import.meta.url));
+
 /**
- * The command a client runs: this Node, this Airlock's hook entry, the Airlock home, and the
- * server URL when the hook should forward to `airlock serve`. The token is never written here:
- * the agent's environment carries it (AIRLOCK_TOKEN).
+ * The command a client runs. Forwarding to `airlock serve` (`url`): the native hook when it was
+ * built (it starts in about a millisecond, where Node takes tens), else this Node with the hook
+ * entry. Judging here: this Node, the hook entry and the Airlock home. The token is never
+ * written here: the agent's environment carries it (AIRLOCK_TOKEN).
  */
 export function hookCommandFor(client: HookClient, home: string, url: string | undefined): string {
-  const words = [process.execPath, HOOK_ENTRY, '--home', home, ...(url === undefined ? [] : ['--url', url]), client];
+  const words =
+    url !== undefined && existsSync(NATIVE_HOOK_ENTRY)
+      ? [NATIVE_HOOK_ENTRY, '--url', url, client]
+      : [process.execPath, HOOK_ENTRY, '--home', home, ...(url === undefined ? [] : ['--url', url]), client];
   return words.map(shellQuote).join(' ');
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HookClient, HookDeps } from '../adapters/hooks/index.js';
+import type { HookAnswer, HookClient, HookDeps } from '../adapters/hooks/index.js';
 import { dryRunJudge, formatAnswer, HOOK_CLIENTS, runHook } from '../adapters/hooks/index.js';
 import type { GatewayRoute } from '../server/index.js';
 import { decideOptionsOf } from './context.js';
@@ -32,10 +32,11 @@ export const hooksServePart: ServePartFactory = async (context) => {
       if (!HOOK_CLIENTS.includes(client)) return send(res, 404, { error: `no hook for \`${url.pathname}\`` });
       if (req.method !== 'POST') return send(res, 405, { error: 'POST the client\'s hook input' });
       const body = await readBody(req);
-      if (body === undefined) return send(res, 200, formatAnswer(client, { verdict: 'deny', message: 'Airlock denied this call: the hook input is too large. Nothing was run.' }));
+      const raw = url.searchParams.get('format') === 'raw';
+      if (body === undefined) return sendAnswer(res, formatAnswer(client, { verdict: 'deny', message: 'Airlock denied this call: the hook input is too large. Nothing was run.' }), raw);
       const token = bearer(req.headers.authorization);
       const answer = await runHook(client, body, async () => depsFor(token, url.searchParams.get('dry-run') === '1'));
-      send(res, 200, answer);
+      sendAnswer(res, answer, raw);
     },
   };
   return { name: 'agent hooks', routes: () => [route] };
@@ -55,6 +56,17 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A hook answer as JSON, or with `?format=raw` as `EXIT STDOUT_BYTES\n` + stdout + stderr: what the
+ * native client (`native/airlock-hook.c`) prints without a JSON parser.
+ */
+function sendAnswer(res: ServerResponse, answer: HookAnswer, raw: boolean): void {
+  if (!raw) return send(res, 200, answer);
+  const body = Buffer.concat([Buffer.from(`${answer.exitCode} ${Buffer.byteLength(answer.stdout)}\n`), Buffer.from(answer.stdout), Buffer.from(answer.stderr)]);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-store' });
+  res.end(body);
 }
 
 function send(res: ServerResponse, status: number, value: unknown): void {
