@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   const floor = rows[0]!;
   process.stdout.write(`hook answer latency, process start → answer (${RUNS} runs each, interleaved; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
   for (const row of rows) {
-    const over = row === floor ? '' : `  (p50 +${round(row.p50_ms - floor.p50_ms)} ms over node -e 0)`;
+    const delta = round(row.p50_ms - floor.p50_ms);
+    const over = row === floor ? '' : `  (p50 ${delta >= 0 ? `+${delta} ms over` : `${-delta} ms under`} node -e 0)`;
     process.stdout.write(`  ${row.series.padEnd(36)} p50 ${String(row.p50_ms).padStart(7)} ms   p99 ${String(row.p99_ms).padStart(7)} ms   max ${String(row.max_ms).padStart(7)} ms${over}\n`);
   }
   process.stdout.write(`${JSON.stringify({ bench: 'hook', runs: RUNS, rows })}\n`);
