@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HookAnswer, HookClient, HookDeps } from '../adapters/hooks/index.js';
 import { dryRunJudge, formatAnswer, HOOK_CLIENTS, runHook } from '../adapters/hooks/index.js';
+import { readBoundedBody } from '../adapters/shared/index.js';
 import type { GatewayRoute } from '../server/index.js';
 import { decideOptionsOf } from './context.js';
 import { HOOK_ROUTE_PREFIX } from './hook-client.js';
@@ -31,7 +32,8 @@ export const hooksServePart: ServePartFactory = async (context) => {
       const client = url.pathname.slice(HOOK_ROUTE_PREFIX.length + 1) as HookClient;
       if (!HOOK_CLIENTS.includes(client)) return send(res, 404, { error: `no hook for \`${url.pathname}\`` });
       if (req.method !== 'POST') return send(res, 405, { error: 'POST the client\'s hook input' });
-      const body = await readBody(req);
+      const bytes = await readBoundedBody(req, MAX_HOOK_INPUT_BYTES);
+      const body = bytes?.toString('utf8');
       const raw = url.searchParams.get('format') === 'raw';
       if (body === undefined) return sendAnswer(res, formatAnswer(client, { verdict: 'deny', message: 'Airlock denied this call: the hook input is too large. Nothing was run.' }), raw);
       const token = bearer(req.headers.authorization);
@@ -47,16 +49,6 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_HOOK_INPUT_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * A hook answer as JSON, or with `?format=raw` as `EXIT STDOUT_BYTES\n` + stdout + stderr: what the

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { readBoundedBody } from '../shared/index.js';
 import { MAX_REQUEST_BODY_BYTES } from './config.js';
 
 /** An agent's request as the adapter keeps it: the exact bytes, and the classifier's view of them. */
@@ -72,44 +73,3 @@ function toQueryParams(params: URLSearchParams): Record<string, string | string[
 }
 
 // Plain listeners rather than `for await`: the async iterator costs more than the read itself.
-function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) return Promise.resolve(undefined);
-  return new Promise<Buffer | undefined>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    function onData(chunk: Buffer): void {
-      size += chunk.length;
-      if (size > maxBytes) {
-        done();
-        // As `for await` did when left early: the rest of the body is not read.
-        req.destroy();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    }
-    function onEnd(): void {
-      done();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    }
-    function onError(error: Error): void {
-      done();
-      reject(error);
-    }
-    function onClose(): void {
-      done();
-      reject(new Error('the request closed before its body ended'));
-    }
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', onError);
-    req.once('close', onClose);
-  });
-}

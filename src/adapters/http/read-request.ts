@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readBoundedBody } from '../shared/index.js';
 import { MAX_REST_BODY_BYTES } from './config.js';
 
 /** An agent's REST request: what arrived, with the path relative to the upstream's base URL. */
@@ -44,25 +45,4 @@ export function agentToken(header: string | undefined): string {
   if (bearer !== null) return bearer[1] ?? '';
   const sigv4 = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//.exec(header);
   return sigv4?.[1] ?? '';
-}
-
-function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) return Promise.resolve(undefined);
-  return new Promise<Buffer | undefined>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners('data');
-        req.destroy();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }
