@@ -1,12 +1,9 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { Readable, Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import type { GraphqlUpstream } from './config.js';
 import { toUpstreamHeaders } from './config.js';
-import type { Scrub } from '../shared/index.js';
-import { createScrub } from '../shared/index.js';
+import { relayAnswer } from '../shared/index.js';
 
 /** One allowed request, as it goes upstream: the agent's bytes unchanged. */
 export interface ForwardRequest {
@@ -16,14 +13,6 @@ export interface ForwardRequest {
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
 }
-
-// Hop-by-hop headers and those the scrubbed, re-chunked body makes wrong.
-const DROPPED_RESPONSE_HEADERS = new Set([
-  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade',
-  'proxy-authenticate', 'proxy-authorization', 'content-length', 'content-encoding',
-  // SECURITY: a session the upstream opens belongs to Airlock's credential, not the agent.
-  'set-cookie',
-]);
 
 /**
  * Sends an allowed request upstream with Airlock's credential instead of the agent's, and streams
@@ -42,82 +31,5 @@ export async function forwardGraphql(
     headers: toUpstreamHeaders(forward.headers, upstream),
     ...(forward.method === 'POST' ? { body: forward.body } : {}),
   });
-  const decoder = decoderFor(answer.headers['content-encoding']);
-  if (decoder === undefined) {
-    answer.body.destroy();
-    throw new Error('the upstream answered in an encoding Airlock cannot scrub');
-  }
-  res.writeHead(answer.statusCode, toAgentHeaders(answer.headers, upstream.credential));
-  // A hand-written relay rather than `pipeline`: its per-request error and abort objects cost
-  // more than the relay itself on this hot path.
-  await relay(decoded(answer.body, decoder), createScrub([upstream.credential]), res);
-}
-
-// Node's own listener type, so that typed handlers fit `on` and `off` alike.
-type Listener = Parameters<Readable['on']>[1];
-
-/**
- * Streams `source` through `scrub` into `res`, with backpressure. Rejects, destroying both ends,
- * if either fails or the agent goes away before the end; `res` never gets unscrubbed bytes.
- */
-function relay(source: Readable, scrub: Scrub, res: ServerResponse): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const settle = (error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const [emitter, event, listener] of listeners) emitter.off(event, listener);
-      if (error === undefined) {
-        res.end(scrub.end());
-        resolve();
-        return;
-      }
-      source.destroy();
-      res.destroy();
-      reject(error);
-    };
-    const listeners: readonly [Readable | ServerResponse, string, Listener][] = [
-      [source, 'data', (chunk: Buffer) => {
-        const out = scrub.push(chunk);
-        if (out.length > 0 && !res.write(out)) source.pause();
-      }],
-      [source, 'end', () => settle()],
-      [source, 'error', (error: Error) => settle(error)],
-      [source, 'close', () => settle(new Error('the upstream answer closed before its end'))],
-      [res, 'drain', () => source.resume()],
-      [res, 'close', () => settle(new Error('the agent connection closed before the answer ended'))],
-      [res, 'error', (error: Error) => settle(error)],
-    ];
-    for (const [emitter, event, listener] of listeners) emitter.on(event, listener);
-  });
-}
-
-// The upstream body, decoded when compressed; an error on either stream surfaces on the result.
-function decoded(body: Readable, decoder: Transform | null): Readable {
-  if (decoder === null) return body;
-  body.once('error', (error) => decoder.destroy(error));
-  return body.pipe(decoder);
-}
-
-function toAgentHeaders(headers: Dispatcher.ResponseData['headers'], secret: string): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
-    // SECURITY: a header that reflects the credential is dropped whole, not patched.
-    const text = Array.isArray(value) ? value.join('\n') : value;
-    if (text.includes(secret)) continue;
-    kept[name] = value;
-  }
-  return kept;
-}
-
-/** A decoder for the body's encoding: null for plain bytes, undefined for one Airlock cannot read. */
-function decoderFor(encoding: string | string[] | undefined): Transform | null | undefined {
-  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? 'identity')).trim().toLowerCase();
-  if (name === '' || name === 'identity') return null;
-  // Asked for identity, an upstream may still compress; the body is decoded so it can be scrubbed.
-  if (name === 'gzip' || name === 'x-gzip') return createGunzip();
-  if (name === 'deflate') return createInflate();
-  if (name === 'br') return createBrotliDecompress();
-  return undefined;
+  await relayAnswer(answer, [upstream.credential], res);
 }

@@ -1,4 +1,3 @@
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
@@ -6,7 +5,7 @@ import type { DelayedActionResultV1, HeldRequestV1 } from '../../core/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { toUpstreamHeaders } from './config.js';
 import type { AgentRequest } from './read-request.js';
-import { scrubText } from '../shared/index.js';
+import { decodedBody, decoderFor, scrubText } from '../shared/index.js';
 
 // SECURITY: an allow-list (as for forwarding): the agent's token and any credential header it
 // sent are never stored with a held request.
@@ -41,7 +40,8 @@ export async function runHeldGraphqlRequest(
     headers: toUpstreamHeaders(held.headers, upstream),
     ...(held.method === 'POST' ? { body: held.body } : {}),
   });
-  const stream = decoded(answer.body, answer.headers['content-encoding']);
+  const decoder = decoderFor(answer.headers['content-encoding']);
+  const stream = decoder === undefined ? undefined : decodedBody(answer.body, decoder);
   // SECURITY: bytes that cannot be decoded cannot be scrubbed, so they are not kept.
   const body = stream === undefined ? (await answer.body.dump(), UNREADABLE) : await readBounded(stream);
   const contentType = answer.headers['content-type'];
@@ -54,12 +54,6 @@ export async function runHeldGraphqlRequest(
 
 const UNREADABLE = '[the upstream answered in an encoding airlock cannot read]';
 
-function decoded(body: Readable, encoding: string | string[] | undefined): Readable | undefined {
-  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')).trim().toLowerCase();
-  if (name === '' || name === 'identity') return body;
-  const decoder = name === 'gzip' || name === 'x-gzip' ? createGunzip() : name === 'deflate' ? createInflate() : name === 'br' ? createBrotliDecompress() : undefined;
-  return decoder === undefined ? undefined : body.pipe(decoder);
-}
 
 async function readBounded(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];

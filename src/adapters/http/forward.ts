@@ -1,11 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { RestUpstream } from './config.js';
 import { secretsOf } from './config.js';
 import { credentialHeaders } from './outgoing-headers.js';
-import { createScrub } from '../shared/index.js';
+import { relayAnswer } from '../shared/index.js';
 import { signAwsRequest } from './sigv4.js';
 
 /** An allowed request as it goes upstream. */
@@ -17,12 +15,6 @@ export interface RestForward {
   readonly headers: Record<string, string>;
   readonly body: Buffer;
 }
-
-// Hop-by-hop headers, those the re-streamed body makes wrong, and sessions of Airlock's credential.
-const DROPPED_RESPONSE_HEADERS = new Set([
-  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate',
-  'proxy-authorization', 'content-length', 'content-encoding', 'set-cookie',
-]);
 
 /** The URL the request goes to: the upstream base path, then the agent's path and query unchanged. */
 export function upstreamTarget(upstream: RestUpstream, target: string): { url: URL; pathAndQuery: string } {
@@ -54,31 +46,5 @@ export async function forwardRest(upstream: RestUpstream, forward: RestForward, 
     headers,
     ...(forward.body.length > 0 || !['GET', 'HEAD'].includes(forward.method) ? { body: forward.body } : {}),
   });
-  const encoding = String(answer.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const decoder = encoding === 'identity' || encoding === '' ? null : encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
-  if (decoder === undefined) {
-    answer.body.destroy();
-    throw new Error('the upstream answered in an encoding Airlock cannot scrub');
-  }
-  const secrets = secretsOf(upstream);
-  res.writeHead(answer.statusCode, agentHeaders(answer.headers, secrets));
-  const source: Readable = decoder === null ? answer.body : answer.body.pipe(decoder);
-  const scrub = createScrub(secrets);
-  for await (const chunk of source) {
-    const out = scrub.push(chunk as Buffer);
-    if (out.length > 0 && !res.write(out)) await new Promise((resolve) => res.once('drain', resolve));
-  }
-  res.end(scrub.end());
-}
-
-function agentHeaders(headers: Dispatcher.ResponseData['headers'], secrets: readonly string[]): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
-    const text = Array.isArray(value) ? value.join('\n') : value;
-    // SECURITY: a header that reflects a secret is dropped whole, not patched.
-    if (secrets.some((secret) => text.includes(secret))) continue;
-    kept[name] = value;
-  }
-  return kept;
+  await relayAnswer(answer, secretsOf(upstream), res);
 }

@@ -1,5 +1,4 @@
-/** What replaces a secret found in an upstream's answer. */
-export const REDACTED = '[redacted by airlock]';
+import { REDACTED } from '../shared/index.js';
 
 // Shorter values are too likely to be ordinary words; secrets are longer than this.
 const MIN_SECRET_LENGTH = 8;
@@ -12,7 +11,9 @@ export function secretsOf(values: readonly (string | undefined)[]): string[] {
 /**
  * Replaces every occurrence of a secret in a JSON answer (strings at any depth, keys included).
  * SECURITY: a server may echo its credential or environment (the everything server's `get-env`
- * does); the agent must never see what Airlock holds for it.
+ * does); the agent must never see what Airlock holds for it. It walks the value rather than
+ * replacing in its JSON text (`scrubText`), so a secret holding JSON punctuation cannot match
+ * across two strings and break the answer's structure.
  */
 export function scrubSecrets<T>(answer: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return answer;

@@ -2,3 +2,4 @@ export { readBoundedBody } from './bounded-body.js';
 export type { Scrub } from './scrub.js';
 export { REDACTED, createScrub, scrubText } from './scrub.js';
 export { readableBody, toShownRequest } from './shown.js';
+export { decodedBody, decoderFor, relayAnswer } from './answer.js';
