@@ -40,9 +40,7 @@ export function registerServeCommand(program: Command): void {
           const part = await factory(partContext);
           if (part !== undefined) parts.push(part);
         }
-        if (Object.keys(upstreams).length === 0 && parts.length === 0) {
-          throw new CliFailure('cannot start the gateway', EXIT.invalidInput, ['upstreams: nothing is configured to serve']);
-        }
+        // Never empty: the agent hooks' route needs no upstream, so serve runs with none configured.
         const gateway = await startGateway({
           firewall,
           upstreams,
