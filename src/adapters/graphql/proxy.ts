@@ -8,6 +8,7 @@ import type { GraphqlUpstream } from './config.js';
 import { forwardGraphql } from './forward.js';
 import { toHeldRequest } from './held-request.js';
 import { toShownGraphqlRequest } from './shown-request.js';
+import { ClassificationCache } from './classification-cache.js';
 import type { AgentRequest, RequestRefusal } from './read-request.js';
 import { readAgentRequest } from './read-request.js';
 import type { TargetResolver } from './resolver.js';
@@ -34,12 +35,13 @@ export type GraphqlProxy = (req: IncomingMessage, res: ServerResponse, url: URL)
  * allow. Never throws; any failure before forwarding is a 503 and nothing reaches the upstream.
  */
 export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
+  const classifications = new ClassificationCache();
   return async (req, res, url) => {
     let judged = false;
     try {
       const request = await readAgentRequest(req, url);
       if (typeof request === 'string') return sendAnswer(res, refusalAnswer(request));
-      const actions = await judgeableActions(options, request);
+      const actions = await judgeableActions(options, classifications, request);
       const { decision } = await options.firewall.judge({
         token: request.token,
         surface: 'graphql',
@@ -60,12 +62,19 @@ export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
   };
 }
 
-async function judgeableActions(options: GraphqlProxyOptions, request: AgentRequest): Promise<Action[]> {
-  const classify = classifierFor('graphql');
-  if (classify === undefined) throw new Error('no graphql classifier');
-  // INVARIANT: actions name the upstream as configured, which is what grants list.
-  const actions = (await classify(request.classifierInput)).map((action) => ({ ...action, upstream: options.name }));
+async function judgeableActions(
+  options: GraphqlProxyOptions,
+  classifications: ClassificationCache,
+  request: AgentRequest,
+): Promise<readonly Action[]> {
+  const actions = await classifications.classify(request.classifierInput, async (input) => {
+    const classify = classifierFor('graphql');
+    if (classify === undefined) throw new Error('no graphql classifier');
+    // INVARIANT: actions name the upstream as configured, which is what grants list.
+    return (await classify(input)).map((action) => ({ ...action, upstream: options.name }));
+  });
   try {
+    // Never cached: where targets live changes, and the resolver keeps its own brief cache.
     return await options.resolver.resolve(options.name, actions);
   } catch {
     // SECURITY: a resolver failure leaves targets unplaced, which counts as production.
