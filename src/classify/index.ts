@@ -14,4 +14,4 @@ export {
   toolNameProblem,
   toolNameSkeleton,
 } from './mcp/index.js';
-export { classifySqlText } from './sql/index.js';
+export { classifySqlText, isPlainQueryShape, literalKey, sqlShape } from './sql/index.js';

@@ -55,6 +55,18 @@ export interface FirewallOptions {
   readonly undo?: readonly UndoRule[];
 }
 
+/** Requests that reused one recorded allow, counted (see `DecisionReuse`). */
+export interface ReuseSummary {
+  readonly decision: Decision;
+  readonly principal: Principal;
+  readonly surface: Surface;
+  /** What the reused requests had in common, free of their values (e.g. a SQL shape). */
+  readonly shape: string;
+  readonly count: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+}
+
 /** A judged request: the decision, and who it was judged for (undefined when nobody). */
 export interface Judgment {
   readonly decision: Decision;
@@ -111,6 +123,37 @@ export class Firewall {
     const judgment = await this.judge(request);
     if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return judgment;
     return { ...judgment, forwarded: await forward(judgment.principal) };
+  }
+
+  /** Now, on the firewall's clock. */
+  now(): number {
+    return this.#options.clock.now();
+  }
+
+  /** The policy engine in force; a reused decision is valid only while this stays the same. */
+  policyInForce(): PolicyEngine {
+    return this.#options.engine();
+  }
+
+  /**
+   * Records that an earlier allow was reused for `count` more requests (see `DecisionReuse`).
+   * Throws when the audit log cannot take it, so that the caller stops reusing.
+   */
+  async recordReuse(summary: ReuseSummary): Promise<void> {
+    await this.#options.store.appendAudit({
+      kind: 'decision.reused',
+      actor: `agent:${summary.principal.grant.agent}`,
+      at: summary.lastAt,
+      data: {
+        decisionId: summary.decision.id,
+        ...toAuditPrincipal(summary.principal),
+        surface: summary.surface,
+        shape: summary.shape,
+        count: summary.count,
+        firstAt: summary.firstAt,
+        lastAt: summary.lastAt,
+      },
+    });
   }
 
   #decide(id: string, principal: Principal, actions: readonly Action[]): Decision {

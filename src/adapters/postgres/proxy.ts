@@ -72,11 +72,14 @@ export async function startPostgresProxy(options: PostgresProxyOptions): Promise
   return {
     host: options.host,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
-      }),
+      });
+      // The counts of reused decisions reach the audit log before the proxy says it is closed.
+      await judge.close();
+    },
   };
 }
 

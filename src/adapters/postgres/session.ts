@@ -83,25 +83,34 @@ export class GuardedSession {
 
   #onClientData(chunk: Buffer): void {
     this.#framer.push(chunk);
-    if (!this.#pumping) void this.#pump();
+    if (!this.#pumping) this.#pump();
   }
 
-  async #pump(): Promise<void> {
-    this.#pumping = true;
+  /**
+   * Handles the agent's messages in order. Synchronous until a message must wait (to be judged,
+   * or for a snapshot); then the rest wait for it, and the pump resumes when it is done.
+   */
+  #pump(): void {
     try {
       for (let message = this.#framer.next(); message !== undefined && !this.#closed; message = this.#framer.next()) {
         const pending = this.#handle(message);
         if (pending !== undefined) {
+          this.#pumping = true;
           this.#flush();
-          await pending;
+          pending.then(
+            () => {
+              this.#pumping = false;
+              this.#pump();
+            },
+            () => this.close(),
+          );
+          return;
         }
       }
       this.#flush();
     } catch {
       // SECURITY: a malformed message ends the session; nothing more is forwarded.
       this.close();
-    } finally {
-      this.#pumping = false;
     }
   }
 
@@ -145,8 +154,18 @@ export class GuardedSession {
     }
   }
 
-  async #query(message: WireMessage, sql: string): Promise<void> {
+  #query(message: WireMessage, sql: string): Promise<void> | undefined {
     if (PREPARE_PATTERN.test(sql)) this.#taintStatements();
+    // The hot path: a read whose shape this token ran a moment ago passes without waiting.
+    if (this.options.judge.reused(this.token, sql) !== undefined) {
+      this.#send(message.raw);
+      this.#unitsSent++;
+      return undefined;
+    }
+    return this.#judgeQuery(message, sql);
+  }
+
+  async #judgeQuery(message: WireMessage, sql: string): Promise<void> {
     const judgment = await this.#judge(sql);
     const refusal = await this.#refusalOrSnapshot(judgment);
     if (refusal !== undefined) return this.#inject(refusal, (marker) => serialize.query(marker), true);
@@ -154,14 +173,28 @@ export class GuardedSession {
     this.#unitsSent++;
   }
 
-  async #parse(message: WireMessage, name: string, sql: string): Promise<void> {
+  #parse(message: WireMessage, name: string, sql: string): Promise<void> | undefined {
     if (PREPARE_PATTERN.test(sql)) this.#taintStatements();
+    const reused = this.options.judge.reused(this.token, sql);
+    if (reused !== undefined) {
+      this.#prepared(message, name, reused);
+      return undefined;
+    }
+    return this.#judgeParse(message, name, sql);
+  }
+
+  async #judgeParse(message: WireMessage, name: string, sql: string): Promise<void> {
     const judgment = await this.#judge(sql);
     if (judgment === undefined || judgment.decision.verdict !== 'allow') {
       this.#statements.set(name, { state: 'refused' });
       const refusal = judgment === undefined ? unavailableError() : refusalFor(judgment.decision, this.options.approvalsUrl);
       return this.#inject(refusal, (marker) => serialize.parse({ name, text: marker, types: [] }), false);
     }
+    this.#prepared(message, name, judgment);
+  }
+
+  /** Records an allowed statement under its name and passes its Parse on. */
+  #prepared(message: WireMessage, name: string, judgment: StatementJudgment): void {
     this.#statements.set(name, {
       state: 'allowed',
       classified: judgment.classified,

@@ -1,7 +1,9 @@
+import { isPlainQueryShape, literalKey, sqlShape } from '../../classify/index.js';
 import type { Action, Decision } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
-import { toShownRequest } from '../shared/index.js';
+import { DecisionReuse } from '../../firewall/index.js';
+import { scrubText, toShownRequest } from '../shared/index.js';
 
 /** Classifies SQL text into actions; `classifySqlText` from the SQL classifier in production. */
 export type SqlClassifier = (sql: string, upstream: string) => Promise<Action[]>;
@@ -22,19 +24,49 @@ export interface StatementJudgment {
 }
 
 const CLASSIFICATION_CACHE_SIZE = 4096;
+const SHAPE_CACHE_SIZE = 4096;
+// Longer texts are judged in full every time: a few huge texts must not fill memory.
+const MAX_SHAPED_TEXT_CHARS = 8192;
+/** How long a recorded allow of a read shape is reused by one token; see `DecisionReuse`. */
+export const READ_REUSE_LIFETIME_MS = 1_000;
+
+/** What is known of a shape: whether its reads may reuse a decision, and one classification. */
+interface ShapeFacts {
+  readonly reusable: boolean;
+  readonly classified: ClassifiedText;
+  /** The shape as the audit log shows it: PostgreSQL's normalized text, scrubbed. */
+  readonly recordedAs: string;
+}
 
 /**
  * Classifies statement texts (cached by exact text: the classifier is pure, so the same text
  * always gives the same actions) and judges them through the firewall. One per upstream.
+ *
+ * The hot path (`reused`): a text whose shape (constants as parameters) is a plain read query,
+ * run again by the same token within `READ_REUSE_LIFETIME_MS` of a recorded allow for that
+ * shape, reuses that allow and is counted in the audit log (`decision.reused`) instead of being
+ * judged anew. A text that is not such a read, or any doubt, takes the full path (`judge`).
  */
 export class StatementJudge {
   readonly #cache = new Map<string, Promise<ClassifiedText>>();
+  readonly #shapes = new Map<string, ShapeFacts>();
+  // Texts the fast key refuses, with their normalized shapes: a client that sends one
+  // parameterized text again and again (the extended protocol) is normalized once.
+  readonly #normalized = new Map<string, string | undefined>();
+  readonly #reuse: DecisionReuse;
 
   constructor(
     private readonly upstream: string,
     private readonly firewall: Firewall,
     private readonly classify: SqlClassifier,
-  ) {}
+  ) {
+    this.#reuse = new DecisionReuse(firewall, { surface: 'sql', lifetimeMs: READ_REUSE_LIFETIME_MS, maxEntries: SHAPE_CACHE_SIZE });
+  }
+
+  /** Writes the reuse counts still pending and stops reusing decisions. */
+  close(): Promise<void> {
+    return this.#reuse.close();
+  }
 
   /** The cached classification of a text. */
   classified(sql: string): Promise<ClassifiedText> {
@@ -48,8 +80,33 @@ export class StatementJudge {
     return fresh;
   }
 
+  /**
+   * A recorded allow of `sql`'s shape that the session holding `token` may reuse now, counted
+   * in the audit log; undefined when `sql` must be judged in full with `judge`. Synchronous.
+   */
+  reused(token: string, sql: string): StatementJudgment | undefined {
+    const key = this.#shapeKey(sql);
+    const facts = key === undefined ? undefined : this.#shapes.get(key);
+    if (key === undefined || facts?.reusable !== true) return undefined;
+    const decision = this.#reuse.reuse(token, key);
+    if (decision === undefined) return undefined;
+    const { upstream } = this;
+    const classified: ClassifiedText = {
+      sql,
+      actions: facts.classified.actions,
+      destroys: false,
+      // Computed only if asked: a reused read binds no approval.
+      get digest() {
+        return sqlDigest(upstream, sql);
+      },
+    };
+    return { classified, decision };
+  }
+
   /** Classifies and judges `sql` for the session holding `token`; never throws. */
   async judge(token: string, sql: string): Promise<StatementJudgment | undefined> {
+    const reused = this.reused(token, sql);
+    if (reused !== undefined) return reused;
     let classified: ClassifiedText;
     try {
       classified = await this.classified(sql);
@@ -57,7 +114,12 @@ export class StatementJudge {
       return undefined;
     }
     const shown = () => toShownRequest(classified.actions, { sql }, [token]);
-    const { decision } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions: classified.actions, shown });
+    const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions: classified.actions, shown });
+    const key = this.#shapeKey(sql);
+    if (key !== undefined && decision.verdict === 'allow') {
+      const facts = this.#shapes.get(key) ?? this.#learnShape(key, sql, classified, token);
+      if (facts?.reusable === true) this.#reuse.remember(token, key, facts.recordedAs, decision, principal);
+    }
     return { classified, decision };
   }
 
@@ -68,12 +130,46 @@ export class StatementJudge {
     return (await this.firewall.judge({ token, surface: 'sql', digest, actions: [action] })).decision;
   }
 
+  /**
+   * The key texts of one shape share: the fast literal key where it answers, else PostgreSQL's
+   * normalized text (the two cannot collide: only the first has U+0001 in it).
+   */
+  #shapeKey(sql: string): string | undefined {
+    const fast = literalKey(sql);
+    if (fast !== undefined) return fast;
+    if (sql.length > MAX_SHAPED_TEXT_CHARS) return undefined;
+    if (this.#normalized.has(sql)) return this.#normalized.get(sql);
+    const shape = sqlShape(sql);
+    if (this.#normalized.size >= SHAPE_CACHE_SIZE) this.#normalized.clear();
+    this.#normalized.set(sql, shape);
+    return shape;
+  }
+
+  /**
+   * A shape may reuse decisions when it is a plain query (its judgment cannot depend on its
+   * constants) and this text of it only reads.
+   */
+  #learnShape(key: string, sql: string, classified: ClassifiedText, token: string): ShapeFacts | undefined {
+    const shape = sqlShape(sql);
+    if (shape === undefined) return undefined;
+    const reads = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
+    // SECURITY: the audit log keeps the shape, which has no constants; the token is scrubbed in
+    // case an agent wrote it into the text.
+    const facts = { reusable: reads && isPlainQueryShape(sql), classified, recordedAs: scrubText(shape, [token]) };
+    if (this.#shapes.size >= SHAPE_CACHE_SIZE) this.#shapes.clear();
+    this.#shapes.set(key, facts);
+    return facts;
+  }
+
   async #classifyNow(sql: string): Promise<ClassifiedText> {
     // INVARIANT: actions name the upstream as configured, which is what grants list.
     const actions = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
     const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
-    // The approval binds to this upstream and this exact text.
-    const digest = digestRequest({ surface: 'sql', upstream: this.upstream, sql });
-    return { sql, digest, actions, destroys };
+    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys };
   }
+}
+
+/** The digest an approval of `sql` on `upstream` binds to. */
+function sqlDigest(upstream: string, sql: string): string {
+  return digestRequest({ surface: 'sql', upstream, sql });
 }

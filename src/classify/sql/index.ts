@@ -10,6 +10,8 @@
  *   `EXECUTE name` through the session's earlier `PREPARE name AS …` text (uncached).
  * - `analyzeSql(text)`: the statement list, each with its own text, digest and judgment
  *   (operation, effect, reversible, targets); `parsed: false` when the server would reject it.
+ * - `sqlShape(text)`, `isPlainQueryShape(text)`: the text with constants as parameters, and
+ *   whether its judgment is the same whatever those constants are (so a decision may be reused).
  * - `fingerprintSql(text)`: libpg-query's fingerprint, for grouping in logs or metrics only.
  */
 import type { Action } from '../../core/index.js';
@@ -24,6 +26,8 @@ export { SQL_CACHE_MAX_ENTRIES, SQL_CACHE_MAX_TEXT_CHARS, classifySqlCached } fr
 export { SQL_CORPUS_UPSTREAM, classifySqlCorpusInput } from './corpus-classifier.js';
 export { analyzeSql, classifySqlTextSync, digestSqlText, toSqlActions } from './sql-classifier.js';
 export { fingerprintSql, isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
+export { LITERAL_KEY_MAX_CHARS, literalKey } from './literal-key.js';
+export { isPlainQueryShape, sqlShape } from './statement-shape.js';
 
 /** The sql surface's classifier (corpus input shape `{ sql }` or `{ extended: [...] }`). */
 export const SQL_CLASSIFIER: Classifier | undefined = classifySqlCorpusInput;

@@ -1,0 +1,85 @@
+import { normalizeSync, parseSync } from 'libpg-query';
+
+/**
+ * Statement shapes: a SQL text with every constant replaced by a parameter (`$1`, `$2`, …), as
+ * libpg-query's normalizer (PostgreSQL's own scanner and grammar) writes it. Texts that differ
+ * only in constants share a shape. A shape is the key under which the wire proxy reuses a
+ * decision, so only shapes whose judgment cannot depend on a constant may be reused: plain
+ * queries made of the nodes below. Constants do decide elsewhere (`DELETE … WHERE 1 = 1` deletes
+ * every row, `EXPLAIN (ANALYZE 0)` runs nothing), which is why a shape is not a classification.
+ */
+
+/** The shape of a SQL text, or undefined when PostgreSQL's parser rejects it. */
+export function sqlShape(sql: string): string | undefined {
+  try {
+    return normalizeSync(sql);
+  } catch {
+    return undefined;
+  }
+}
+
+// The parse-tree vocabulary of a plain query: selecting, joining, filtering, grouping, sorting
+// and computing values. Anything else (INTO, FOR UPDATE, WITH, window clauses, DML, DDL,
+// EXPLAIN options, utility statements) makes the shape not reusable: the text is then judged
+// every time, which is slower and never less safe.
+const PLAIN_QUERY_NODES: ReadonlySet<string> = new Set([
+  'SelectStmt', 'ResTarget', 'ColumnRef', 'String', 'A_Star', 'RangeVar', 'Alias', 'A_Expr',
+  'BoolExpr', 'A_Const', 'Integer', 'Float', 'Boolean', 'BitString', 'ParamRef', 'TypeCast',
+  'TypeName', 'FuncCall', 'SortBy', 'NullTest', 'BooleanTest', 'SubLink', 'JoinExpr',
+  'RangeSubselect', 'CaseExpr', 'CaseWhen', 'CoalesceExpr', 'MinMaxExpr', 'A_ArrayExpr',
+  'A_Indirection', 'A_Indices', 'RowExpr', 'SQLValueFunction', 'List',
+]);
+
+const PLAIN_QUERY_FIELDS: ReadonlySet<string> = new Set([
+  // SelectStmt
+  'targetList', 'fromClause', 'whereClause', 'groupClause', 'groupDistinct', 'havingClause',
+  'sortClause', 'limitCount', 'limitOffset', 'limitOption', 'op', 'all', 'larg', 'rarg',
+  'distinctClause', 'valuesLists',
+  // names, targets and relations
+  'location', 'name', 'indirection', 'val', 'fields', 'relname', 'schemaname', 'catalogname',
+  'inh', 'relpersistence', 'alias', 'aliasname', 'colnames',
+  // expressions
+  'kind', 'lexpr', 'rexpr', 'boolop', 'args', 'funcname', 'funcformat', 'agg_star',
+  'agg_distinct', 'agg_within_group', 'func_variadic', 'ival', 'sval', 'fval', 'boolval',
+  'bsval', 'isnull', 'number', 'arg', 'typeName', 'names', 'typemod', 'typmods', 'arrayBounds',
+  'pct_type', 'setof', 'typeOid', 'nulltesttype', 'argisrow', 'booltesttype', 'sortby_dir',
+  'sortby_nulls', 'useOp', 'node', 'subLinkType', 'subLinkId', 'testexpr', 'operName',
+  'subselect', 'casetype', 'casecollid', 'defresult', 'expr', 'result', 'coalescetype',
+  'coalescecollid', 'minmaxtype', 'minmaxcollid', 'inputcollid', 'elements', 'indices',
+  'is_slice', 'lidx', 'uidx', 'row_typeid', 'row_format', 'svfop', 'typmod', 'items',
+  'rexpr_list_start', 'rexpr_list_end',
+  // joins and subqueries in FROM
+  'jointype', 'isNatural', 'usingClause', 'quals', 'rtindex', 'lateral', 'subquery',
+]);
+
+const MAX_DEPTH = 200;
+
+/**
+ * Whether every statement of `sql` is a plain query (see `PLAIN_QUERY_NODES`), so that its
+ * judgment is the same for any constants in the places its shape has parameters. False when
+ * it does not parse.
+ */
+export function isPlainQueryShape(sql: string): boolean {
+  let tree: unknown;
+  try {
+    tree = parseSync(sql);
+  } catch {
+    return false;
+  }
+  const statements = (tree as { stmts?: unknown }).stmts;
+  if (!Array.isArray(statements) || statements.length === 0) return false;
+  return statements.every((entry: unknown) => isPlainQueryNode((entry as { stmt?: unknown }).stmt, 0));
+}
+
+function isPlainQueryNode(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainQueryNode(item, depth + 1));
+  if (value === null || typeof value !== 'object') return true;
+  for (const [key, child] of Object.entries(value)) {
+    const code = key.charCodeAt(0);
+    const isNodeType = code >= 65 && code <= 90;
+    if (!(isNodeType ? PLAIN_QUERY_NODES : PLAIN_QUERY_FIELDS).has(key)) return false;
+    if (!isPlainQueryNode(child, depth + 1)) return false;
+  }
+  return true;
+}

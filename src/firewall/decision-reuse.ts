@@ -1,0 +1,122 @@
+import type { Decision, PolicyEngine, Principal, Surface } from '../core/index.js';
+import type { Firewall } from './firewall.js';
+
+/** How a `DecisionReuse` behaves; the defaults suit the PostgreSQL guard. */
+export interface DecisionReuseOptions {
+  readonly surface: Surface;
+  /**
+   * How long a recorded allow may be reused, and how often reuse counts are written to the
+   * audit log. Also the longest a revoked or frozen grant keeps running reads it ran before.
+   */
+  readonly lifetimeMs: number;
+  /** The most (token, shape) pairs remembered at once. */
+  readonly maxEntries: number;
+}
+
+interface Entry {
+  readonly decision: Decision;
+  readonly principal: Principal;
+  /** The shape as the audit log shows it. */
+  readonly shape: string;
+  readonly policy: PolicyEngine;
+  readonly until: number;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/**
+ * Reuses a recorded allow for requests of the same shape by the same token for a short while,
+ * counting them instead of judging and recording each one: the hot path of a database session
+ * that runs one query shape thousands of times a second. Only allows are remembered, and only
+ * for shapes whose judgment cannot depend on the values left out of the shape (the adapter
+ * decides that). Every reuse is on the record: each `lifetimeMs` the counts are written as
+ * `decision.reused` audit records naming the decision reused, and they are written before an
+ * entry is dropped. An entry is valid until its lifetime or the grant's expiry, and only while
+ * the same policy is in force; a count that cannot be written ends all reuse (fail closed: the
+ * next request is judged and recorded in full, and is denied if the audit log is down).
+ */
+export class DecisionReuse {
+  readonly #entries = new Map<string, Entry>();
+  readonly #timer: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(
+    private readonly firewall: Firewall,
+    private readonly options: DecisionReuseOptions,
+  ) {
+    this.#timer = setInterval(() => void this.flush(), options.lifetimeMs);
+    this.#timer.unref();
+  }
+
+  /** The allow remembered for `token` and `shape`, counting this use; undefined when none is valid. */
+  reuse(token: string, shape: string): Decision | undefined {
+    const entry = this.#entries.get(entryKey(token, shape));
+    if (entry === undefined) return undefined;
+    const now = this.firewall.now();
+    if (now >= entry.until || entry.policy !== this.firewall.policyInForce()) return undefined;
+    if (entry.count === 0) entry.firstAt = now;
+    entry.count++;
+    entry.lastAt = now;
+    return entry.decision;
+  }
+
+  /**
+   * Remembers a recorded allow for later requests of `shape` by `token`; ignores anything else.
+   * `recordedAs` is the shape as the audit log may show it (scrubbed of secrets).
+   */
+  remember(token: string, shape: string, recordedAs: string, decision: Decision, principal: Principal | undefined): void {
+    if (this.#closed || decision.verdict !== 'allow' || principal === undefined) return;
+    const key = entryKey(token, shape);
+    const earlier = this.#entries.get(key);
+    if (earlier !== undefined && earlier.count > 0) void this.#write([earlier]);
+    if (earlier === undefined && this.#entries.size >= this.options.maxEntries) void this.flush(true);
+    const now = this.firewall.now();
+    this.#entries.set(key, {
+      decision,
+      principal,
+      shape: recordedAs,
+      policy: this.firewall.policyInForce(),
+      until: Math.min(now + this.options.lifetimeMs, principal.grant.expiresAt),
+      count: 0,
+      firstAt: now,
+      lastAt: now,
+    });
+  }
+
+  /** Writes the counts gathered so far; drops expired entries (and all of them with `everything`). */
+  async flush(everything = false): Promise<void> {
+    const now = this.firewall.now();
+    const counted: Entry[] = [];
+    for (const [key, entry] of this.#entries) {
+      if (entry.count > 0) counted.push({ ...entry });
+      entry.count = 0;
+      if (everything || now >= entry.until) this.#entries.delete(key);
+    }
+    await this.#write(counted);
+  }
+
+  /** Writes what is counted and stops reusing. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.flush(true);
+  }
+
+  async #write(entries: readonly Entry[]): Promise<void> {
+    for (const entry of entries) {
+      try {
+        await this.firewall.recordReuse({ ...entry, surface: this.options.surface });
+      } catch {
+        // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
+        // audit log's failure, and every later request goes through the full, recorded path.
+        this.#entries.clear();
+        return;
+      }
+    }
+  }
+}
+
+function entryKey(token: string, shape: string): string {
+  return `${token}\u0000${shape}`;
+}
