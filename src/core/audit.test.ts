@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
 import type { AuditHead, AuditRecordV1 } from './audit.js';
-import { chainAuditRecord, verifyAuditChain } from './audit.js';
+import { chainAuditRecord, hashAuditRecord, verifyAuditChain } from './audit.js';
+import type { JsonValue } from './canonical.js';
+import { sha256Hex, toCanonicalJson } from './canonical.js';
 
 function buildChain(size: number): { records: AuditRecordV1[]; head: AuditHead | undefined } {
   const records: AuditRecordV1[] = [];
@@ -86,5 +88,35 @@ describe('audit hash chain', () => {
     const { records, head } = buildChain(4);
     const result = verifyAuditChain(records.slice(0, 3), head);
     expect(result).toMatchObject({ ok: false, badSeq: 4 });
+  });
+});
+
+describe('audit record hash', () => {
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }));
+  const draft = fc.record({
+    kind: text,
+    actor: text,
+    at: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+    data: fc.dictionary(text, fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>),
+  });
+  const head = fc.option(fc.record({ seq: fc.nat(), hash: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }) }), { nil: undefined });
+
+  it('is SHA-256 of the canonical form of every field but the hash, as records were always hashed', () => {
+    fc.assert(
+      fc.property(head, draft, (previous, appended) => {
+        const data = JSON.parse(JSON.stringify(appended.data)) as { [key: string]: JsonValue };
+        const record = chainAuditRecord(previous, { ...appended, data });
+        const { v, seq, prevHash, kind, actor, at } = record;
+        expect(record.hash).toBe(sha256Hex(toCanonicalJson({ v, seq, prevHash, kind, actor, at, data })));
+        expect(hashAuditRecord(record)).toBe(record.hash);
+        expect(chainAuditRecord(previous, { ...appended, data }, toCanonicalJson(data)).hash).toBe(record.hash);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the hash of a record written by earlier versions', () => {
+    const record = chainAuditRecord(undefined, { kind: 'decision', actor: 'agent:a', at: 1000, data: { verdict: 'allow', n: 1 } });
+    expect(record.hash).toBe(sha256Hex('{"actor":"agent:a","at":1000,"data":{"n":1,"verdict":"allow"},"kind":"decision","prevHash":"' + '0'.repeat(64) + '","seq":1,"v":1}'));
   });
 });

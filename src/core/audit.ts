@@ -35,12 +35,19 @@ export interface AuditHead {
 
 /** The hash of a record: SHA-256 over the canonical form of everything but the hash itself. */
 export function hashAuditRecord(record: Omit<AuditRecordV1, 'hash'>): string {
-  const { v, seq, prevHash, kind, actor, at, data } = record;
-  return sha256Hex(toCanonicalJson({ v, seq, prevHash, kind, actor, at, data }));
+  return sha256Hex(canonicalAuditText(record, toCanonicalJson(record.data)));
 }
 
-/** Builds the record that follows `previous` (or starts a chain when there is none). */
-export function chainAuditRecord(previous: AuditHead | undefined, draft: AuditDraft): AuditRecordV1 {
+/**
+ * Builds the record that follows `previous` (or starts a chain when there is none). A store that
+ * already holds the canonical text of `draft.data` passes it as `canonicalData`, so that the data
+ * is not serialised twice.
+ */
+export function chainAuditRecord(
+  previous: AuditHead | undefined,
+  draft: AuditDraft,
+  canonicalData: string = toCanonicalJson(draft.data),
+): AuditRecordV1 {
   const unhashed = {
     v: 1 as const,
     seq: (previous?.seq ?? 0) + 1,
@@ -50,7 +57,15 @@ export function chainAuditRecord(previous: AuditHead | undefined, draft: AuditDr
     at: draft.at,
     data: draft.data,
   };
-  return { ...unhashed, hash: hashAuditRecord(unhashed) };
+  return { ...unhashed, hash: sha256Hex(canonicalAuditText(unhashed, canonicalData)) };
+}
+
+// INVARIANT: exactly `toCanonicalJson({ v, seq, prevHash, kind, actor, at, data })` (the form
+// every record ever written was hashed over), written out with the keys in code point order so
+// that the record's fields need no sorting and its data is not walked again.
+function canonicalAuditText(record: Omit<AuditRecordV1, 'hash' | 'data'>, canonicalData: string): string {
+  const { v, seq, prevHash, kind, actor, at } = record;
+  return `{"actor":${toCanonicalJson(actor)},"at":${toCanonicalJson(at)},"data":${canonicalData},"kind":${toCanonicalJson(kind)},"prevHash":${toCanonicalJson(prevHash)},"seq":${toCanonicalJson(seq)},"v":${toCanonicalJson(v)}}`;
 }
 
 /** The outcome of walking a chain. */

@@ -96,3 +96,54 @@ describe('canonical key order', () => {
     expect(toCanonicalJson({ '\uFFFF': 1, '\u{1F600}': 2, a: 3 })).toBe('{"a":3,"\uFFFF":1,"\u{1F600}":2}');
   });
 });
+
+// The canonical form as plainly as it can be written: the reference the fast one must match.
+function referenceCanonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(referenceCanonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const codePoints = (text: string): number[] => Array.from(text, (c) => c.codePointAt(0) ?? 0);
+  const byCodePoint = (a: string, b: string): number => {
+    const [left, right] = [codePoints(a), codePoints(b)];
+    for (let i = 0; i < Math.min(left.length, right.length); i++) {
+      const diff = (left[i] ?? 0) - (right[i] ?? 0);
+      if (diff !== 0) return diff;
+    }
+    return left.length - right.length;
+  };
+  const keys = Object.keys(value).sort(byCodePoint);
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${referenceCanonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+}
+
+describe('canonical form', () => {
+  const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u001f', '\u007f', '\u2028', '\uD800', '\uDC00', '\uE000', '\uFFFF', '\u{1F600}') }));
+  const unicodeJson = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      anyText,
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(anyText, tie('value'), { maxKeys: 6 }),
+    ),
+  })).value;
+
+  it('matches the plain reference for any text, including escapes and surrogates', () => {
+    fc.assert(
+      fc.property(unicodeJson, (value) => {
+        expect(toCanonicalJson(value)).toBe(referenceCanonical(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads back as the value it was made from', () => {
+    fc.assert(
+      fc.property(unicodeJson, (value) => {
+        const text = toCanonicalJson(value);
+        expect(toCanonicalJson(JSON.parse(text))).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

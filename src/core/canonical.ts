@@ -27,7 +27,7 @@ function canonical(value: unknown, depth: number): string {
       }
       return JSON.stringify(value);
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'object':
       return Array.isArray(value) ? canonicalArray(value, depth) : canonicalObject(value, depth);
     default:
@@ -53,19 +53,34 @@ function canonicalObject(object: object, depth: number): string {
     const item = record[key];
     if (item === undefined) continue;
     if (text.length > 1) text += ',';
-    text += `${JSON.stringify(key)}:${canonical(item, depth + 1)}`;
+    text += quote(key);
+    text += ':';
+    text += canonical(item, depth + 1);
   }
   return `${text}}`;
 }
 
+// What JSON.stringify escapes in a string (quote, backslash, controls, lone surrogates), and
+// paired surrogates too, which it leaves alone: those strings take the slow path, to be safe.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
+
+// JSON.stringify's text for a string; the common string needs no escape and skips the call.
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+// Sorting with a comparator that tests each pair for surrogates cost more than the rest of the
+// canonical form; UTF-16 order (the default sort) is code point order when no key holds one.
 function sortedKeys(keys: string[]): string[] {
+  for (const key of keys) if (SURROGATE.test(key)) return keys.sort(compareCodePoints);
   for (let i = 1; i < keys.length; i++) {
-    if (compareCodePoints(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(compareCodePoints);
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
   }
   return keys;
 }
 
-const SURROGATE = /[\uD800-\uDFFF]/;
 
 // UTF-16 order differs from code point order only when a surrogate meets a character at or
 // above U+E000; the slow path runs only for keys that carry one (keeps JCS compatibility).

@@ -20,6 +20,7 @@ import {
   FirewallError,
   chainAuditRecord,
   describeError,
+  toCanonicalJson,
   tokenHashesEqual,
 } from '../../core/index.js';
 import { SqliteApprovalTable } from './approval-table.js';
@@ -60,7 +61,7 @@ export class SqliteStore implements Store {
   private readonly statements: Statements;
   private readonly approvals: SqliteApprovalTable;
   private readonly outbox: SqliteOutboxTable;
-  private readonly appendInTransaction: Database.Transaction<(drafts: PreparedDraft[]) => AuditRecord[]>;
+  private readonly appendInTransaction: Database.Transaction<(drafts: readonly PreparedDraft[]) => AuditRecord[]>;
   private pendingAppends: PendingAppend[] = [];
   // Grants by token hash, read on every request. SECURITY: valid only while no grant row can have
   // changed: emptied when another connection commits (`PRAGMA data_version` moves; the CLI revokes
@@ -83,9 +84,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw toStoreError(error, `while opening \`${options.path}\``);
     }
-    this.appendInTransaction = this.db.transaction((drafts: PreparedDraft[]) =>
-      drafts.map((draft) => this.appendNow(draft)),
-    );
+    this.appendInTransaction = this.db.transaction((drafts: PreparedDraft[]) => this.appendNow(drafts));
     if (options.backgroundCheckpoint === true && options.path !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpoint = startBackgroundCheckpoint(options.path);
@@ -322,14 +321,19 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  // Runs inside the IMMEDIATE transaction: the head read, insert and head update commit together.
-  private appendNow(draft: PreparedDraft): AuditRecord {
-    const head = parseAuditHeadRow(this.statements.auditHead.get());
-    const record = chainAuditRecord(head, draft.draft);
-    this.statements.insertAudit.run(toAuditRowParams(record, draft.text));
-    // INVARIANT: the head moves in the same transaction as the insert, or not at all.
-    this.statements.setAuditHead.run({ seq: record.seq, hash: record.hash });
-    return record;
+  // Runs inside the IMMEDIATE transaction: the head read, inserts and head update commit together.
+  private appendNow(drafts: readonly PreparedDraft[]): AuditRecord[] {
+    let head = parseAuditHeadRow(this.statements.auditHead.get());
+    const records: AuditRecord[] = [];
+    for (const draft of drafts) {
+      const record = chainAuditRecord(head, draft.draft, draft.text);
+      this.statements.insertAudit.run(toAuditRowParams(record, draft.text));
+      records.push(record);
+      head = { seq: record.seq, hash: record.hash };
+    }
+    // INVARIANT: the head moves in the same transaction as the inserts, or not at all.
+    if (head !== undefined) this.statements.setAuditHead.run({ seq: head.seq, hash: head.hash });
+    return records;
   }
 
   private run<T>(context: string, work: () => T): T {
@@ -361,7 +365,7 @@ function freezeGrant(grant: Grant): Grant {
   return Object.freeze(grant);
 }
 
-/** A draft whose data has been rendered to the JSON text that will be stored and hashed. */
+/** A draft whose data has been rendered to the canonical JSON text that is stored and hashed. */
 interface PreparedDraft {
   readonly draft: AuditDraft;
   readonly text: string;
@@ -376,12 +380,23 @@ interface PendingAppend {
 // Serialises outside the transaction, so one unserialisable draft fails alone, not its batch.
 function prepareDraft(draft: AuditDraft): PreparedDraft {
   if (!Number.isFinite(draft.at)) throw new FirewallError('input.invalid', 'audit time is not a finite number');
-  const text = JSON.stringify(draft.data);
-  // INVARIANT: the record is hashed over the parsed text, so that what is stored reads back
-  // as exactly the value that was hashed; it also shares nothing with the caller's draft.
+  const text = canonicalDataText(draft.data);
+  // INVARIANT: the record is hashed over the value parsed back from the stored text, whose
+  // canonical form is that text again, so that what is stored reads back as exactly the value
+  // that was hashed; it also shares nothing with the caller's draft.
   const data = toAuditData(JSON.parse(text));
   const { kind, actor, at } = draft;
   return { draft: { kind, actor, at, data }, text };
+}
+
+// The data's canonical text, which is also what its hash covers. A value JSON cannot carry
+// exactly (NaN, a hole) is first taken through JSON as before: stored as JSON.stringify writes it.
+function canonicalDataText(data: AuditDraft['data']): string {
+  try {
+    return toCanonicalJson(data);
+  } catch {
+    return toCanonicalJson(JSON.parse(JSON.stringify(data)) as unknown);
+  }
 }
 
 function toAuditData(value: unknown): { [key: string]: JsonValue } {
