@@ -17,6 +17,21 @@ describe('airlock tokens', () => {
     }
   });
 
+  it('keep the checksums of tokens issued by earlier versions', () => {
+    const bytes = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
+    const issued = [
+      [new Uint8Array(32).fill(0), 'alk_00000000000000000000000000000000000000000003O9xIA'],
+      [new Uint8Array(32).fill(1), 'alk_0El6XFXwsUFD8J2vGxsaboW7rZYnQRBP5d9erwRwd293g9EQc'],
+      [new Uint8Array(32).fill(0x7f), 'alk_UEUO6qXbbx9u10zJkeozSTo6jqHF9gMOXCmiUjF5xOR0z8Vgq'],
+      [new Uint8Array(32).fill(0xff), 'alk_yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp114zifR'],
+      [bytes, 'alk_2eUwG5VtttVn7JL0USGLl77WLbEz76RYn7kQpV8htm234ZTgq'],
+    ] as const;
+    for (const [random, token] of issued) {
+      expect(createToken(random)).toBe(token);
+      expect(isWellFormedToken(token)).toBe(true);
+    }
+  });
+
   it('differ for different randomness', () => {
     expect(createToken(random.bytes(32))).not.toBe(createToken(random.bytes(32)));
   });
