@@ -58,5 +58,5 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
   const agentClient = (password = token): pg.Client =>
     new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'agent', password, database: server.database });
   const directClient = (): pg.Client => new pg.Client(target);
-  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, agentClient, directClient, target };
+  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, agentClient, directClient, target, clock: harness.clock, grants: harness.grants };
 }

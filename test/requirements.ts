@@ -189,6 +189,10 @@ export const REQUIREMENTS = {
     'an approved destructive statement runs only after its snapshot is in the vault, checksummed and audited',
   'pg.snapshot-failure-blocks': 'a destructive statement whose snapshot fails does not run',
   'pg.restore-brings-rows-back': 'airlock restore brings back every row a dropped table had',
+  'pg.reuse-only-plain-reads':
+    'a decision is reused only for texts of one shape that are plain reads: texts grouped by the fast literal key parse to the same tree but for constants, and no write, destruction, EXPLAIN, locking or unknown shape is ever reused',
+  'pg.reuse-on-the-record':
+    'every statement that reused an allow is counted in a decision.reused audit record naming the decision; reuse ends with its lifetime, the grant\'s expiry, a policy change, or an audit failure',
   'check.sql-corpus-exact': 'the sql classifier gives every sql case of the corpus its expected verdict',
   'sql.parse-tree-decides':
     'SQL is judged by PostgreSQL\'s parse tree, never its text: comments, quoting, case, dollar quotes and escapes change nothing',

@@ -132,7 +132,7 @@ export class StatementJudge {
 
   /**
    * The key texts of one shape share: the fast literal key where it answers, else PostgreSQL's
-   * normalized text (the two cannot collide: only the first has U+0001 in it).
+   * normalized text (the two cannot collide: only the first has control characters in it).
    */
   #shapeKey(sql: string): string | undefined {
     const fast = literalKey(sql);

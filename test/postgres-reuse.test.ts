@@ -1,0 +1,137 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQLSTATE } from '../src/adapters/postgres/index.js';
+import { READ_REUSE_LIFETIME_MS } from '../src/adapters/postgres/statement-judge.js';
+import { classifySqlText } from '../src/classify/index.js';
+import type { AuditRecord } from '../src/core/index.js';
+import type { TestPostgres } from './pg-server.js';
+import { startTestPostgres } from './pg-server.js';
+import { startGuardedPostgres } from './pg-proxy-harness.js';
+import { verifies } from './requirements.js';
+
+let server: TestPostgres;
+let guarded: Awaited<ReturnType<typeof startGuardedPostgres>>;
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+  guarded = await startGuardedPostgres(server, classifySqlText);
+  const direct = guarded.directClient();
+  await direct.connect();
+  await direct.query('DROP TABLE IF EXISTS accounts; CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
+  await direct.query('INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g');
+  await direct.end();
+}, 120_000);
+
+afterAll(async () => {
+  await guarded?.proxy.close();
+  await server?.stop();
+});
+
+async function withAgent<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = guarded.agentClient();
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Audit records written since `fromSeq`, of one kind. */
+async function recordsSince(fromSeq: number, kind: string): Promise<AuditRecord[]> {
+  return (await guarded.store.readAudit({ fromSeq })).filter((record) => record.kind === kind);
+}
+
+async function lastSeq(): Promise<number> {
+  return (await guarded.store.tailAudit(1))[0]?.seq ?? 0;
+}
+
+/** Moves past every reuse entry's lifetime, so the next statement is judged in full. */
+function forgetReuse(): void {
+  guarded.clock.advance(READ_REUSE_LIFETIME_MS);
+}
+
+describe('reused decisions on the PostgreSQL hot path', () => {
+  it('judges a read once, reuses that allow for its shape, and counts every reuse in the audit log', async () => {
+    verifies('pg.reuse-on-the-record');
+    forgetReuse();
+    const from = (await lastSeq()) + 1;
+    const balances = await withAgent(async (client) => {
+      const seen: number[] = [];
+      for (let id = 1; id <= 20; id++) {
+        // Simple protocol, constants in the text: twenty texts, one shape.
+        const result = await client.query(`SELECT balance FROM accounts WHERE id = ${id}`);
+        seen.push(result.rows[0]?.balance as number);
+      }
+      return seen;
+    });
+    expect(balances).toEqual(Array.from({ length: 20 }, (_, index) => (index + 1) * 10));
+    // Past the lifetime the shape is judged in full again, and the count so far is written first.
+    forgetReuse();
+    await withAgent((client) => client.query('SELECT balance FROM accounts WHERE id = 21'));
+    const decisions = (await recordsSince(from, 'decision')).filter((record) => record.data['surface'] === 'sql');
+    const reused = await recordsSince(from, 'decision.reused');
+    expect(decisions).toHaveLength(2);
+    expect(reused).toHaveLength(1);
+    expect(reused[0]?.data).toMatchObject({ decisionId: decisions[0]?.data['decisionId'], count: 19, shape: 'SELECT balance FROM accounts WHERE id = $1', surface: 'sql' });
+    expect(JSON.stringify(reused)).not.toContain(guarded.token);
+  });
+
+  it('never reuses a decision for writes, destruction, EXPLAIN or locking reads, whatever their constants', async () => {
+    verifies('pg.reuse-only-plain-reads');
+    forgetReuse();
+    const from = (await lastSeq()) + 1;
+    const statements = [
+      'UPDATE accounts SET balance = balance WHERE id = 1',
+      'UPDATE accounts SET balance = balance WHERE id = 2',
+      'SELECT balance FROM accounts WHERE id = 1 FOR UPDATE',
+      'SELECT balance FROM accounts WHERE id = 2 FOR UPDATE',
+      'EXPLAIN SELECT balance FROM accounts WHERE id = 1',
+      'EXPLAIN SELECT balance FROM accounts WHERE id = 2',
+      'SELECT nextval(pg_get_serial_sequence($$accounts$$, $$id$$)) WHERE 1 = 2',
+    ];
+    await withAgent(async (client) => {
+      for (const sql of statements) await client.query(sql).catch(() => undefined);
+    });
+    const judged = (await recordsSince(from, 'decision')).filter((record) => record.data['surface'] === 'sql');
+    expect(judged).toHaveLength(statements.length);
+    expect(await recordsSince(from, 'decision.reused')).toHaveLength(0);
+  });
+
+  it('holds a destructive statement every time, even right after a read of the same table', async () => {
+    verifies('pg.reuse-only-plain-reads');
+    forgetReuse();
+    await withAgent(async (client) => {
+      await client.query('SELECT balance FROM accounts WHERE 1 = 1');
+      await client.query('SELECT balance FROM accounts WHERE 1 = 2');
+      // One text of the read's lexical kind, but destruction: a tautology deletes every row.
+      const held = await client.query('DELETE FROM accounts WHERE 1 = 1').catch((error: { code?: string }) => error);
+      expect((held as { code?: string }).code).toBe(SQLSTATE.held);
+      const again = await client.query('DELETE FROM accounts WHERE 2 = 2').catch((error: { code?: string }) => error);
+      expect((again as { code?: string }).code).toBe(SQLSTATE.held);
+    });
+    const direct = guarded.directClient();
+    await direct.connect();
+    expect((await direct.query('SELECT count(*)::int AS n FROM accounts')).rows[0]?.n).toBe(100);
+    await direct.end();
+  });
+
+  it('stops reusing for a revoked grant once the lifetime is over', async () => {
+    verifies('pg.reuse-on-the-record');
+    forgetReuse();
+    const client = guarded.agentClient();
+    await client.connect();
+    try {
+      await client.query('SELECT balance FROM accounts WHERE id = 7');
+      await client.query('SELECT balance FROM accounts WHERE id = 8');
+      const grant = (await guarded.store.listGrants()).find((candidate) => candidate.agent === 'db-agent' && candidate.revokedAt === undefined);
+      expect(grant).toBeDefined();
+      await guarded.grants.revoke(grant?.id ?? '', 'human:alice');
+      forgetReuse();
+      const refused = await client.query('SELECT balance FROM accounts WHERE id = 9').catch((error: { code?: string }) => error);
+      expect((refused as { code?: string }).code).toBe(SQLSTATE.denied);
+    } finally {
+      await client.end();
+    }
+  });
+});
