@@ -3,6 +3,8 @@ import type { Dispatcher } from 'undici';
 import type { Action } from '../../core/index.js';
 import { sha256Hex } from '../../core/index.js';
 import { classifierFor } from '../../classify/index.js';
+import type { ScrubSecrets } from '../shared/index.js';
+import { toScrubSecrets } from '../shared/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { forwardGraphql } from './forward.js';
@@ -36,6 +38,7 @@ export type GraphqlProxy = (req: IncomingMessage, res: ServerResponse, url: URL)
  */
 export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
   const classifications = new ClassificationCache();
+  const secrets = toScrubSecrets([options.upstream.credential]);
   return async (req, res, url) => {
     let judged = false;
     try {
@@ -48,12 +51,17 @@ export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
         digest: actions[0]?.digest ?? sha256Hex(request.body.toString('utf8')),
         actions,
         // Built only if held under an undo rule: Airlock then runs it itself once approved.
-        replay: () => toHeldRequest(options.name, request),
-        shown: () => toShownGraphqlRequest(request, actions, [options.upstream.credential, request.token]),
+        // (Methods, not arrow properties: tsx names each of those with a defineProperty per request.)
+        replay() {
+          return toHeldRequest(options.name, request);
+        },
+        shown() {
+          return toShownGraphqlRequest(request, actions, [options.upstream.credential, request.token]);
+        },
       });
       judged = true;
       if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
-      await forwardAllowed(options, request, actions, res);
+      await forwardAllowed(options, request, actions, res, secrets);
     } catch {
       // SECURITY: a failure before the decision, or in it, forwards nothing and says nothing.
       if (!res.headersSent) sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
@@ -87,10 +95,11 @@ async function forwardAllowed(
   request: AgentRequest,
   actions: readonly Action[],
   res: ServerResponse,
+  secrets: ScrubSecrets,
 ): Promise<void> {
   const moves = actions.some((action) => action.effect !== 'read');
   try {
-    await forwardGraphql(options.upstream, request, res, options.dispatcher);
+    await forwardGraphql(options.upstream, request, res, options.dispatcher, secrets);
   } finally {
     // What this request changed may have moved things; the next decision asks again.
     if (moves) options.resolver.invalidate(options.name);

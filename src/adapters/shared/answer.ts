@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import type { Scrub } from './scrub.js';
-import { createScrub } from './scrub.js';
+import type { Scrub, ScrubSecrets } from './scrub.js';
+import { createScrub, isSecretList } from './scrub.js';
 
 // Hop-by-hop headers and those the scrubbed, re-chunked body makes wrong.
 const DROPPED_RESPONSE_HEADERS = new Set([
@@ -19,13 +19,17 @@ const DROPPED_RESPONSE_HEADERS = new Set([
  * streams. Throws before writing anything when the body is in an encoding Airlock cannot read
  * (and so cannot scrub); rejects, cutting both ends, if either fails midway.
  */
-export async function relayAnswer(answer: Dispatcher.ResponseData, secrets: readonly string[], res: ServerResponse): Promise<void> {
+export async function relayAnswer(
+  answer: Dispatcher.ResponseData,
+  secrets: readonly string[] | ScrubSecrets,
+  res: ServerResponse,
+): Promise<void> {
   const decoder = decoderFor(answer.headers['content-encoding']);
   if (decoder === undefined) {
     answer.body.destroy();
     throw new Error('the upstream answered in an encoding Airlock cannot scrub');
   }
-  res.writeHead(answer.statusCode, agentHeaders(answer.headers, secrets));
+  res.writeHead(answer.statusCode, agentHeaders(answer.headers, isSecretList(secrets) ? secrets : secrets.secrets));
   // A hand-written relay rather than `pipeline`: its per-request error and abort objects cost
   // more than the relay itself on this hot path.
   await relay(decodedBody(answer.body, decoder), createScrub(secrets), res);
@@ -71,30 +75,33 @@ type Listener = Parameters<Readable['on']>[1];
 function relay(source: Readable, scrub: Scrub, res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
-    const settle = (error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const [emitter, event, listener] of listeners) emitter.off(event, listener);
-      if (error === undefined) {
-        res.end(scrub.end());
-        resolve();
-        return;
-      }
-      source.destroy();
-      res.destroy();
-      reject(error);
+    // A method, not a named closure: tsx names each of those with a defineProperty per request.
+    const relaying = {
+      settle(error?: Error): void {
+        if (settled) return;
+        settled = true;
+        for (const [emitter, event, listener] of listeners) emitter.off(event, listener);
+        if (error === undefined) {
+          res.end(scrub.end());
+          resolve();
+          return;
+        }
+        source.destroy();
+        res.destroy();
+        reject(error);
+      },
     };
     const listeners: readonly [Readable | ServerResponse, string, Listener][] = [
       [source, 'data', (chunk: Buffer) => {
         const out = scrub.push(chunk);
         if (out.length > 0 && !res.write(out)) source.pause();
       }],
-      [source, 'end', () => settle()],
-      [source, 'error', (error: Error) => settle(error)],
-      [source, 'close', () => settle(new Error('the upstream answer closed before its end'))],
+      [source, 'end', () => relaying.settle()],
+      [source, 'error', (error: Error) => relaying.settle(error)],
+      [source, 'close', () => relaying.settle(new Error('the upstream answer closed before its end'))],
       [res, 'drain', () => source.resume()],
-      [res, 'close', () => settle(new Error('the agent connection closed before the answer ended'))],
-      [res, 'error', (error: Error) => settle(error)],
+      [res, 'close', () => relaying.settle(new Error('the agent connection closed before the answer ended'))],
+      [res, 'error', (error: Error) => relaying.settle(error)],
     ];
     for (const [emitter, event, listener] of listeners) emitter.on(event, listener);
   });

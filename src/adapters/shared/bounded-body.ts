@@ -11,38 +11,42 @@ export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise
   return new Promise<Buffer | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
+    // Methods rather than named closures: under tsx (keepNames) each named closure costs a
+    // defineProperty per request, more than the rest of this function.
+    const on = {
+      data(chunk: Buffer): void {
+        size += chunk.length;
+        if (size > maxBytes) {
+          on.off();
+          // As `for await` did when left early: the rest of the body is not read.
+          req.destroy();
+          resolve(undefined);
+          return;
+        }
+        chunks.push(chunk);
+      },
+      end(): void {
+        on.off();
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      },
+      error(error: Error): void {
+        on.off();
+        reject(error);
+      },
+      close(): void {
+        on.off();
+        reject(new Error('the request closed before its body ended'));
+      },
+      off(): void {
+        req.off('data', on.data);
+        req.off('end', on.end);
+        req.off('error', on.error);
+        req.off('close', on.close);
+      },
     };
-    function onData(chunk: Buffer): void {
-      size += chunk.length;
-      if (size > maxBytes) {
-        done();
-        // As `for await` did when left early: the rest of the body is not read.
-        req.destroy();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    }
-    function onEnd(): void {
-      done();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    }
-    function onError(error: Error): void {
-      done();
-      reject(error);
-    }
-    function onClose(): void {
-      done();
-      reject(new Error('the request closed before its body ended'));
-    }
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', onError);
-    req.once('close', onClose);
+    req.on('data', on.data);
+    req.once('end', on.end);
+    req.once('error', on.error);
+    req.once('close', on.close);
   });
 }

@@ -24,12 +24,23 @@ export interface Scrub {
   end(): Buffer;
 }
 
+/** Secrets with their byte forms worked out once, for a proxy that scrubs every answer. */
+export interface ScrubSecrets {
+  readonly secrets: readonly string[];
+  readonly forms: readonly Buffer[];
+}
+
+/** Works out the byte forms of `secrets` once (`createScrub` would on every call). */
+export function toScrubSecrets(secrets: readonly string[]): ScrubSecrets {
+  return Object.freeze({ secrets: Object.freeze([...secrets]), forms: Object.freeze(secrets.flatMap(secretForms)) });
+}
+
 /**
  * Replaces every occurrence of the secrets, even one split across chunks: it holds back the last
  * `longest - 1` bytes of each chunk until it knows they start no secret.
  */
-export function createScrub(secrets: readonly string[]): Scrub {
-  const forms = secrets.flatMap(secretForms);
+export function createScrub(secrets: readonly string[] | ScrubSecrets): Scrub {
+  const forms = isSecretList(secrets) ? secrets.flatMap(secretForms) : secrets.forms;
   const keep = Math.max(0, ...forms.map((form) => form.length - 1));
   let pending: Buffer = EMPTY;
   return {
@@ -68,4 +79,9 @@ function replaceAll(data: Buffer, forms: readonly Buffer[], replacement: Buffer)
     current = Buffer.concat(parts);
   }
   return current;
+}
+
+/** Whether `secrets` is a plain list (not yet worked out into byte forms). */
+export function isSecretList(secrets: readonly string[] | ScrubSecrets): secrets is readonly string[] {
+  return Array.isArray(secrets);
 }
