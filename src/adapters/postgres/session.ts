@@ -330,7 +330,7 @@ export class GuardedSession {
     const data = this.#backendTail === undefined ? chunk : Buffer.concat([this.#backendTail, chunk]);
     let offset = 0;
     let relayedUpTo = 0;
-    const out: Buffer[] = [];
+    let out: Buffer[] | undefined;
     while (offset + 5 <= data.length) {
       const type = data[offset];
       const end = offset + 1 + data.readInt32BE(offset + 1);
@@ -339,15 +339,21 @@ export class GuardedSession {
       else if (type === 0x45 /* E */ && this.#injections.size > 0) {
         const replacement = this.#replacementFor(data.subarray(offset + 5, end));
         if (replacement !== undefined) {
-          out.push(data.subarray(relayedUpTo, offset), replacement);
+          (out ??= []).push(data.subarray(relayedUpTo, offset), replacement);
           relayedUpTo = end;
         }
       }
       offset = end;
     }
-    out.push(data.subarray(relayedUpTo, offset));
     this.#backendTail = offset < data.length ? Buffer.from(data.subarray(offset)) : undefined;
-    const bytes = out.length === 1 ? out[0] : Buffer.concat(out);
+    // The common case: whole messages, nothing swapped; relay the bytes as they came.
+    if (out === undefined && relayedUpTo === 0 && offset === data.length) {
+      if (data.length > 0) this.client.write(data);
+      return;
+    }
+    const parts = out ?? [];
+    parts.push(data.subarray(relayedUpTo, offset));
+    const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     if (bytes !== undefined && bytes.length > 0) this.client.write(bytes);
   }
 
