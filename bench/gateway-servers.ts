@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { Agent, request } from 'undici';
 import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
@@ -41,6 +42,11 @@ export interface ServersReadyV1 {
   readonly agentToken: string;
   /** `GET` answers `{ user, system }` in µs, this process's `process.cpuUsage()`. */
   readonly cpu: string;
+  /**
+   * `GET` answers `{ p99Ms, maxMs }`, this process's event-loop delay since the last `GET`: a
+   * stall there delays every server at once.
+   */
+  readonly loop: string;
 }
 
 const PRODUCTION = ['production'];
@@ -101,9 +107,16 @@ async function passOn(req: IncomingMessage, res: ServerResponse): Promise<void> 
   await pipeline(answer.body, res);
 }
 
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 const control = await listen((req, res) => {
-  const body = req.method === 'GET' && req.url === '/cpu' ? JSON.stringify(process.cpuUsage()) : '{}';
-  res.writeHead(req.url === '/cpu' ? 200 : 404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  let body = '{}';
+  if (req.method === 'GET' && req.url === '/cpu') body = JSON.stringify(process.cpuUsage());
+  if (req.method === 'GET' && req.url === '/loop') {
+    body = JSON.stringify({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 });
+    loopDelay.reset();
+  }
+  res.writeHead(body === '{}' ? 404 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });
 
@@ -115,6 +128,7 @@ const ready: ServersReadyV1 = {
   gateway: `${gateway.url}/graphql/railway`,
   agentToken: issued.token,
   cpu: `${control.url}/cpu`,
+  loop: `${control.url}/loop`,
 };
 process.stdout.write(`${JSON.stringify(ready)}\n`);
 

@@ -11,7 +11,9 @@
  *    300-request warm-up: throughput, p50/p99, and the server process's CPU µs per request.
  * 2. Half of (b)'s saturation rate: open loop at that fixed rate for BENCH_OPEN_REQUESTS
  *    (default 2000) requests; latency counts from each request's scheduled send time, so a
- *    stall is not hidden by the requests it delays (no coordinated omission).
+ *    stall is not hidden by the requests it delays (no coordinated omission). The servers' own
+ *    event-loop delay over the run is printed beside it, to tell a stall in the servers' process
+ *    from one elsewhere on the machine.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -58,6 +60,9 @@ interface OpenLoop {
   readonly achievedPerSecond: number;
   readonly maxOutstanding: number;
   readonly serverCpuUsPerRequest: number;
+  /** The servers' event-loop delay during the run: a stall there shows in every latency. */
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
 }
 
 function positiveInt(name: string, fallback: number): number {
@@ -80,6 +85,11 @@ async function send(target: Target): Promise<void> {
   if (answer.statusCode !== 200 || !text.includes(EXPECTED) || text.includes('"errors"')) {
     throw new Error(`${target.label}: unexpected answer ${answer.statusCode}: ${text.slice(0, 300)}`);
   }
+}
+
+async function serverLoopDelay(loopUrl: string): Promise<{ p99Ms: number; maxMs: number }> {
+  const answer = await request(loopUrl, { headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  return (await answer.body.json()) as { p99Ms: number; maxMs: number };
 }
 
 async function serverCpuUs(cpuUrl: string): Promise<number> {
@@ -136,9 +146,10 @@ async function saturate(target: Target, cpuUrl: string): Promise<Saturation> {
 }
 
 /** Sends `count` requests at `rate` per second regardless of answers; latency from the scheduled time. */
-async function openLoop(target: Target, rate: number, count: number, cpuUrl: string): Promise<OpenLoop> {
+async function openLoop(target: Target, rate: number, count: number, cpuUrl: string, loopUrl: string): Promise<OpenLoop> {
   await closedLoop(target, WARMUP);
   const serverBefore = await serverCpuUs(cpuUrl);
+  await serverLoopDelay(loopUrl);
   const samples = new Float64Array(count);
   const intervalNs = 1e9 / rate;
   let sent = 0;
@@ -179,6 +190,7 @@ async function openLoop(target: Target, rate: number, count: number, cpuUrl: str
   });
   await withDeadline(run, `${target.label} open loop`);
   const serverUs = (await serverCpuUs(cpuUrl)) - serverBefore;
+  const loop = await serverLoopDelay(loopUrl);
   samples.sort();
   return {
     p50Ms: percentile(samples, 0.5),
@@ -186,6 +198,8 @@ async function openLoop(target: Target, rate: number, count: number, cpuUrl: str
     achievedPerSecond: (count / (finishedAt - start)) * 1e9,
     maxOutstanding,
     serverCpuUsPerRequest: serverUs / count,
+    loopP99Ms: loop.p99Ms,
+    loopMaxMs: loop.maxMs,
   };
 }
 
@@ -261,13 +275,13 @@ try {
 
   const rate = b.perSecond / 2;
   console.log(`\n2) open loop at half of (b)'s saturation: ${rate.toFixed(0)} req/s, ${OPEN_MEASURED} requests per target (latency from scheduled send)`);
-  console.log(`  ${'target'.padEnd(18)} ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'achieved/s'.padStart(10)}  max outstanding  server cpu µs/req`);
+  console.log(`  ${'target'.padEnd(18)} ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'achieved/s'.padStart(10)}  max outstanding  server cpu µs/req  server loop delay p99/max ms`);
   const open = new Map<Target, OpenLoop>();
   for (const target of targets) {
-    const o = await openLoop(target, rate, OPEN_MEASURED, ready.cpu);
+    const o = await openLoop(target, rate, OPEN_MEASURED, ready.cpu, ready.loop);
     open.set(target, o);
     console.log(
-      `  ${target.label.padEnd(18)} ${ms(o.p50Ms)}  ${ms(o.p99Ms)}  ${o.achievedPerSecond.toFixed(0).padStart(10)}  ${String(o.maxOutstanding).padStart(15)}  ${o.serverCpuUsPerRequest.toFixed(1).padStart(17)}`,
+      `  ${target.label.padEnd(18)} ${ms(o.p50Ms)}  ${ms(o.p99Ms)}  ${o.achievedPerSecond.toFixed(0).padStart(10)}  ${String(o.maxOutstanding).padStart(15)}  ${o.serverCpuUsPerRequest.toFixed(1).padStart(17)}  ${`${o.loopP99Ms.toFixed(1)}/${o.loopMaxMs.toFixed(1)}`.padStart(27)}`,
     );
   }
   const ob = open.get(passThrough) as OpenLoop;
