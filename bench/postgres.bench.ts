@@ -2,9 +2,12 @@
  * What the PostgreSQL guard costs: `pgbench -S` (select-only) transactions per second
  *  (a) direct to PostgreSQL,
  *  (b) through a bare TCP pass-through (no framing, no policy),
- *  (c) through Airlock's wire proxy (framing, classification, Cedar, SQLite audit per statement),
+ *  (c) through Airlock's wire proxy (framing, classification, Cedar, SQLite audit; a plain read
+ *      shape seen within the last second reuses its recorded allow and is counted),
  * in one run, as ratios to (a). PostgreSQL, the pass-through and Airlock (this process) are
- * pinned to CPU 0 (every thread); pgbench runs on CPU 1. Each target gets a 3 s warm-up first.
+ * pinned to CPU 0 (every thread); pgbench runs on CPU 1. Each target gets a warm-up first
+ * (BENCH_PG_WARMUP_SECONDS, default 10): V8 tiers up the WebAssembly of the SQL parser and
+ * Cedar for several CPU-seconds, which would otherwise be charged to the first target run.
  * Beside each rate: the CPU this process spent per transaction (the proxy's cost).
  *
  * Run: node --import tsx bench/postgres.bench.ts
@@ -27,7 +30,7 @@ import { openSqliteStore } from '../src/stores/index.js';
 import { startTestPostgres } from '../test/pg-server.js';
 
 const SECONDS = Number(process.env['BENCH_PG_SECONDS'] ?? 10);
-const WARMUP_SECONDS = 3;
+const WARMUP_SECONDS = Number(process.env['BENCH_PG_WARMUP_SECONDS'] ?? 10);
 const CLIENTS = Number(process.env['BENCH_PG_CLIENTS'] ?? 8);
 const MODE = process.env['BENCH_PG_MODE'] ?? 'simple';
 

@@ -1,20 +1,21 @@
 import type { Decision } from '../../core/index.js';
 import type { ClassifiedText } from './statement-judge.js';
 
+/** A prepared statement Airlock judged and allowed. */
+export interface AllowedStatement {
+  readonly state: 'allowed';
+  readonly classified: ClassifiedText;
+  /** The Parse was allowed by a human approval, which covers exactly one execution. */
+  readonly approvedOnce: boolean;
+  /** The decision that let the Parse through. */
+  readonly decision: Decision;
+  executions: number;
+  /** When the firewall last allowed it (ms); read/write statements are judged again after a while. */
+  judgedAt: number;
+}
+
 /** What Airlock knows of one prepared statement of a session. */
-export type PreparedStatement =
-  | {
-      readonly state: 'allowed';
-      readonly classified: ClassifiedText;
-      /** The Parse was allowed by a human approval, which covers exactly one execution. */
-      readonly approvedOnce: boolean;
-      /** The decision that let the Parse through. */
-      readonly decision: Decision;
-      executions: number;
-      /** When the firewall last allowed it (ms); read/write statements are judged again after a while. */
-      judgedAt: number;
-    }
-  | { readonly state: 'refused' | 'tainted' };
+export type PreparedStatement = AllowedStatement | { readonly state: 'refused' | 'tainted' };
 
 /** An ErrorResponse Airlock planted upstream, to be swapped in when the upstream's error for it arrives. */
 export interface Injection {

@@ -4,7 +4,7 @@ import { serialize } from 'pg-protocol';
 import { APPROVAL_POLICY_ID } from '../../core/index.js';
 import type { Decision } from '../../core/index.js';
 import { refusalFor, snapshotFailedError, unavailableError, unpreparedError } from './respond.js';
-import type { Injection, PreparedStatement } from './session-state.js';
+import type { AllowedStatement, Injection, PreparedStatement } from './session-state.js';
 import { INJECTION_MARKER, PREPARE_PATTERN } from './session-state.js';
 import type { StatementJudge, StatementJudgment } from './statement-judge.js';
 import type { UpstreamSession } from './upstream-connection.js';
@@ -223,24 +223,36 @@ export class GuardedSession {
   }
 
   /** The statement that executes is the statement that was judged: its record travels with the portal. */
-  async #execute(message: WireMessage): Promise<void> {
+  #execute(message: WireMessage): Promise<void> | undefined {
     const portal = new BodyReader(message.body).cstring();
     const statement = this.#portals.get(portal);
-    const fail = (error: Buffer): void => this.#inject(error, (marker) => serialize.execute({ portal: marker, rows: 0 }), false);
-    if (statement?.state !== 'allowed') return fail(unpreparedError(portal === '' ? 'the unnamed portal' : `portal \`${portal}\``));
+    if (statement?.state !== 'allowed') {
+      this.#failExecute(unpreparedError(portal === '' ? 'the unnamed portal' : `portal \`${portal}\``));
+      return undefined;
+    }
     const { classified } = statement;
     const firstApprovedRun = statement.approvedOnce && statement.executions === 0;
     statement.executions++;
-    if (!classified.destroys && Date.now() - statement.judgedAt < RECHECK_AFTER_MS) {
+    if (!classified.destroys && (Date.now() - statement.judgedAt < RECHECK_AFTER_MS || this.options.judge.reused(this.token, classified.sql) !== undefined)) {
+      if (Date.now() - statement.judgedAt >= RECHECK_AFTER_MS) statement.judgedAt = Date.now();
       this.#send(message.raw);
-      return;
+      return undefined;
     }
+    return this.#judgeExecute(message, statement, firstApprovedRun);
+  }
+
+  async #judgeExecute(message: WireMessage, statement: AllowedStatement, firstApprovedRun: boolean): Promise<void> {
+    const { classified } = statement;
     // An approval covers one execution; any other run of a destructive statement is judged again.
     const judgment: StatementJudgment | undefined = firstApprovedRun ? { classified, decision: statement.decision } : await this.#judge(classified.sql);
     const refusal = await this.#refusalOrSnapshot(judgment);
-    if (refusal !== undefined) return fail(refusal);
+    if (refusal !== undefined) return this.#failExecute(refusal);
     statement.judgedAt = Date.now();
     this.#send(message.raw);
+  }
+
+  #failExecute(error: Buffer): void {
+    this.#inject(error, (marker) => serialize.execute({ portal: marker, rows: 0 }), false);
   }
 
   #closeStatementOrPortal(message: WireMessage): void {
