@@ -60,14 +60,25 @@ export function combineActionVerdicts(verdicts: readonly ActionVerdict[]): Actio
       errors: [],
     };
   }
-  const verdict = verdicts.map((v) => v.verdict).reduce(mostRestrictive);
-  const deciding = verdicts.filter((v) => v.verdict === verdict);
-  const needed = Math.max(0, ...deciding.map((v) => v.approvalsNeeded ?? 0));
+  // Plain loops: this runs for every action and again for every request (hot path).
+  let verdict: Verdict = 'allow';
+  for (const action of verdicts) verdict = mostRestrictive(verdict, action.verdict);
+  const reasons = new Set<string>();
+  const policyIds = new Set<string>();
+  const errors = new Set<string>();
+  let needed = 0;
+  for (const action of verdicts) {
+    for (const error of action.errors) errors.add(error);
+    if (action.verdict !== verdict) continue;
+    for (const reason of action.reasons) reasons.add(reason);
+    for (const id of action.policyIds) policyIds.add(id);
+    needed = Math.max(needed, action.approvalsNeeded ?? 0);
+  }
   return {
     verdict,
-    reasons: unique(deciding.flatMap((v) => v.reasons)),
-    policyIds: unique(deciding.flatMap((v) => v.policyIds)),
-    errors: unique(verdicts.flatMap((v) => v.errors)),
+    reasons: [...reasons],
+    policyIds: [...policyIds],
+    errors: [...errors],
     ...(verdict === 'hold' ? { approvalsNeeded: needed } : {}),
   };
 }
@@ -83,8 +94,4 @@ export function toDecision(id: string, verdicts: readonly ActionVerdict[]): Deci
     errors: combined.errors,
     ...(combined.approvalsNeeded === undefined ? {} : { approval: { needed: combined.approvalsNeeded } }),
   };
-}
-
-function unique(items: readonly string[]): string[] {
-  return [...new Set(items)];
 }
