@@ -90,17 +90,7 @@ export class StatementJudge {
     if (key === undefined || facts?.reusable !== true) return undefined;
     const decision = this.#reuse.reuse(token, key);
     if (decision === undefined) return undefined;
-    const { upstream } = this;
-    const classified: ClassifiedText = {
-      sql,
-      actions: facts.classified.actions,
-      destroys: false,
-      // Computed only if asked: a reused read binds no approval.
-      get digest() {
-        return sqlDigest(upstream, sql);
-      },
-    };
-    return { classified, decision };
+    return { classified: new ReusedRead(this.upstream, sql, facts.classified.actions), decision };
   }
 
   /** Classifies and judges `sql` for the session holding `token`; never throws. */
@@ -166,6 +156,21 @@ export class StatementJudge {
     const actions = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
     const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
     return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys };
+  }
+}
+
+/** A text judged by its shape: the shape's actions; its digest computed only if asked (a read binds no approval). */
+class ReusedRead implements ClassifiedText {
+  readonly destroys = false;
+
+  constructor(
+    private readonly upstream: string,
+    readonly sql: string,
+    readonly actions: readonly Action[],
+  ) {}
+
+  get digest(): string {
+    return sqlDigest(this.upstream, this.sql);
   }
 }
 
