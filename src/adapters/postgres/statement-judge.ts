@@ -27,6 +27,8 @@ const CLASSIFICATION_CACHE_SIZE = 4096;
 const SHAPE_CACHE_SIZE = 4096;
 // Longer texts are judged in full every time: a few huge texts must not fill memory.
 const MAX_SHAPED_TEXT_CHARS = 8192;
+// Texts whose shape is remembered by exact text (at most SHAPE_CACHE_SIZE of them).
+const MAX_MEMO_TEXT_CHARS = 2048;
 /** How long a recorded allow of a read shape is reused by one token; see `DecisionReuse`. */
 export const READ_REUSE_LIFETIME_MS = 1_000;
 
@@ -70,6 +72,8 @@ export class StatementJudge {
 
   /** The cached classification of a text. */
   classified(sql: string): Promise<ClassifiedText> {
+    // Long texts are classified every time: a few huge texts must not fill memory.
+    if (sql.length > MAX_SHAPED_TEXT_CHARS) return this.#classifyNow(sql);
     const cached = this.#cache.get(sql);
     if (cached !== undefined) return cached;
     const fresh = this.#classifyNow(sql);
@@ -130,8 +134,10 @@ export class StatementJudge {
     if (sql.length > MAX_SHAPED_TEXT_CHARS) return undefined;
     if (this.#normalized.has(sql)) return this.#normalized.get(sql);
     const shape = sqlShape(sql);
-    if (this.#normalized.size >= SHAPE_CACHE_SIZE) this.#normalized.clear();
-    this.#normalized.set(sql, shape);
+    if (sql.length <= MAX_MEMO_TEXT_CHARS) {
+      if (this.#normalized.size >= SHAPE_CACHE_SIZE) this.#normalized.clear();
+      this.#normalized.set(sql, shape);
+    }
     return shape;
   }
 
