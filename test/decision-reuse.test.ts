@@ -39,7 +39,7 @@ describe('DecisionReuse', () => {
     reuse.remember(token, 'shape-a', 'SELECT a FROM t WHERE id = $1', decision, principal);
     for (let i = 0; i < 5; i++) {
       clock.advance(10);
-      expect(reuse.reuse(token, 'shape-a')?.id).toBe(decision.id);
+      expect(reuse.reuse(token, 'shape-a')?.decision.id).toBe(decision.id);
     }
     expect(reuse.reuse(token, 'shape-b')).toBeUndefined();
     expect(reuse.reuse('alk_someone_else', 'shape-a')).toBeUndefined();
@@ -100,6 +100,40 @@ describe('DecisionReuse', () => {
     // The full path is now the only path, and it fails closed while the log is down.
     expect((await judgeRead()).decision.verdict).toBe('deny');
     store.appendAudit = append;
+  });
+});
+
+describe('DecisionReuse.tally', () => {
+  it('counts runs on an earlier decision and writes them like reuses, describing each once per record', async () => {
+    verifies('pg.reuse-on-the-record');
+    const { reuse, token, store, judgeRead } = await setup();
+    const { decision, principal } = await judgeRead();
+    let described = 0;
+    const describe = () => {
+      described++;
+      return 'INSERT INTO t VALUES ($1)';
+    };
+    for (let i = 0; i < 4; i++) expect(reuse.tally(token, 'stmt', describe, decision, principal)).toBe(true);
+    // A tally is never a reusable allow.
+    expect(reuse.reuse(token, 'stmt')).toBeUndefined();
+    await reuse.flush();
+    expect(described).toBe(1);
+    expect((await reusedRecords(store))[0]?.data).toMatchObject({ decisionId: decision.id, count: 4, shape: 'INSERT INTO t VALUES ($1)' });
+  });
+
+  it('refuses to count after a count could not be written, until a full judgment is recorded again', async () => {
+    const store = new MemoryStore();
+    const { reuse, token, judgeRead } = await setup({ store });
+    const { decision, principal } = await judgeRead();
+    expect(reuse.tally(token, 'stmt', () => 'x', decision, principal)).toBe(true);
+    const append = store.appendAudit.bind(store);
+    store.appendAudit = () => Promise.reject(new Error('disk full'));
+    await reuse.flush();
+    expect(reuse.tally(token, 'stmt', () => 'x', decision, principal)).toBe(false);
+    store.appendAudit = append;
+    const again = await judgeRead();
+    reuse.remember(token, 'shape', 'shape', again.decision, again.principal);
+    expect(reuse.tally(token, 'stmt', () => 'x', decision, principal)).toBe(true);
   });
 });
 

@@ -77,6 +77,27 @@ describe('reused decisions on the PostgreSQL hot path', () => {
     expect(JSON.stringify(reused)).not.toContain(guarded.token);
   });
 
+  it('counts every execution of a prepared statement on the decision its Parse got', async () => {
+    verifies('pg.reuse-on-the-record');
+    forgetReuse();
+    const from = (await lastSeq()) + 1;
+    await withAgent(async (client) => {
+      for (let id = 1; id <= 10; id++) {
+        // Named: pg parses it once, then binds and executes it ten times.
+        await client.query({ name: 'touch', text: 'UPDATE accounts SET balance = balance WHERE id = $1', values: [id] });
+      }
+    });
+    // Counts are written every READ_REUSE_LIFETIME_MS of real time.
+    await new Promise((resolve) => setTimeout(resolve, READ_REUSE_LIFETIME_MS + 300));
+    const updates = (await recordsSince(from, 'decision')).filter((record) => JSON.stringify(record.data['actions']).includes('"operation":"UPDATE"'));
+    // The Parse was judged in full once; the ten executions ran on its decision.
+    expect(updates).toHaveLength(1);
+    const parse = updates[0];
+    const counted = (await recordsSince(from, 'decision.reused')).filter((record) => record.data['decisionId'] === parse?.data['decisionId']);
+    expect(counted.reduce((sum, record) => sum + Number(record.data['count']), 0)).toBe(10);
+    expect(counted[0]?.data['shape']).toBe('UPDATE accounts SET balance = balance WHERE id = $1');
+  });
+
   it('never reuses a decision for writes, destruction, EXPLAIN or locking reads, whatever their constants', async () => {
     verifies('pg.reuse-only-plain-reads');
     forgetReuse();

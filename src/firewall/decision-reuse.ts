@@ -1,5 +1,5 @@
 import type { Decision, PolicyEngine, Principal, Surface } from '../core/index.js';
-import type { Firewall } from './firewall.js';
+import type { Firewall, Judgment } from './firewall.js';
 
 /** How a `DecisionReuse` behaves; the defaults suit the PostgreSQL guard. */
 export interface DecisionReuseOptions {
@@ -38,8 +38,11 @@ interface Entry {
  */
 export class DecisionReuse {
   readonly #entries = new Map<string, Entry>();
+  // Runs counted by `tally`; never reused, written and forgotten at every flush.
+  readonly #tallies = new Map<string, Entry>();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
+  #failing = false;
 
   constructor(
     private readonly firewall: Firewall,
@@ -49,16 +52,35 @@ export class DecisionReuse {
     this.#timer.unref();
   }
 
-  /** The allow remembered for `token` and `shape`, counting this use; undefined when none is valid. */
-  reuse(token: string, shape: string): Decision | undefined {
+  /** The allow remembered for `token` and `shape` (and whom it was for), counting this use; undefined when none is valid. */
+  reuse(token: string, shape: string): Judgment | undefined {
     const entry = this.#entries.get(entryKey(token, shape));
     if (entry === undefined) return undefined;
     const now = this.firewall.now();
     if (now >= entry.until || entry.policy !== this.firewall.policyInForce()) return undefined;
-    if (entry.count === 0) entry.firstAt = now;
-    entry.count++;
-    entry.lastAt = now;
-    return entry.decision;
+    countUse(entry, now);
+    return entry;
+  }
+
+  /**
+   * Counts one more run allowed by an earlier recorded `decision` that needs no new judgment
+   * (an Execute of a prepared statement within its recheck interval), to be written with the
+   * reuse counts. `describe` gives the audit log's text for it, asked once per record.
+   */
+  tally(token: string, key: string, describe: () => string, decision: Decision, principal: Principal | undefined): boolean {
+    // SECURITY: after a count failed to reach the audit log, nothing is counted until a full
+    // judgment was recorded again: the caller judges in full, which fails closed.
+    if (this.#closed || this.#failing || principal === undefined) return false;
+    const now = this.firewall.now();
+    const at = entryKey(token, key);
+    let entry = this.#tallies.get(at);
+    if (entry === undefined || entry.decision !== decision) {
+      if (entry !== undefined && entry.count > 0) void this.#write([entry]);
+      entry = { decision, principal, shape: describe(), policy: this.firewall.policyInForce(), until: Infinity, count: 0, firstAt: now, lastAt: now };
+      this.#tallies.set(at, entry);
+    }
+    countUse(entry, now);
+    return true;
   }
 
   /**
@@ -67,6 +89,8 @@ export class DecisionReuse {
    */
   remember(token: string, shape: string, recordedAs: string, decision: Decision, principal: Principal | undefined): void {
     if (this.#closed || decision.verdict !== 'allow' || principal === undefined) return;
+    // A full judgment was just recorded: the audit log takes writes again.
+    this.#failing = false;
     const key = entryKey(token, shape);
     const earlier = this.#entries.get(key);
     if (earlier !== undefined && earlier.count > 0) void this.#write([earlier]);
@@ -93,6 +117,8 @@ export class DecisionReuse {
       entry.count = 0;
       if (everything || now >= entry.until) this.#entries.delete(key);
     }
+    for (const entry of this.#tallies.values()) if (entry.count > 0) counted.push(entry);
+    this.#tallies.clear();
     await this.#write(counted);
   }
 
@@ -111,10 +137,18 @@ export class DecisionReuse {
         // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
         // audit log's failure, and every later request goes through the full, recorded path.
         this.#entries.clear();
+        this.#tallies.clear();
+        this.#failing = true;
         return;
       }
     }
   }
+}
+
+function countUse(entry: Entry, now: number): void {
+  if (entry.count === 0) entry.firstAt = now;
+  entry.count++;
+  entry.lastAt = now;
 }
 
 function entryKey(token: string, shape: string): string {

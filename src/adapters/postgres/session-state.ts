@@ -1,4 +1,4 @@
-import type { Decision } from '../../core/index.js';
+import type { Decision, Principal } from '../../core/index.js';
 import type { ClassifiedText } from './statement-judge.js';
 
 /** A prepared statement Airlock judged and allowed. */
@@ -7,8 +7,9 @@ export interface AllowedStatement {
   readonly classified: ClassifiedText;
   /** The Parse was allowed by a human approval, which covers exactly one execution. */
   readonly approvedOnce: boolean;
-  /** The decision that let the Parse through. */
+  /** The decision that let the Parse through, and whom it was for. */
   readonly decision: Decision;
+  readonly principal: Principal | undefined;
   executions: number;
   /** When the firewall last allowed it (ms); read/write statements are judged again after a while. */
   judgedAt: number;

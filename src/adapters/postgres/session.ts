@@ -200,6 +200,7 @@ export class GuardedSession {
       classified: judgment.classified,
       approvedOnce: judgment.decision.policyIds.includes(APPROVAL_POLICY_ID),
       decision: judgment.decision,
+      principal: judgment.principal,
       executions: 0,
       judgedAt: Date.now(),
     });
@@ -233,12 +234,25 @@ export class GuardedSession {
     const { classified } = statement;
     const firstApprovedRun = statement.approvedOnce && statement.executions === 0;
     statement.executions++;
-    if (!classified.destroys && (Date.now() - statement.judgedAt < RECHECK_AFTER_MS || this.options.judge.reused(this.token, classified.sql) !== undefined)) {
-      if (Date.now() - statement.judgedAt >= RECHECK_AFTER_MS) statement.judgedAt = Date.now();
+    if (!classified.destroys && this.#runsOnEarlierDecision(statement)) {
       this.#send(message.raw);
       return undefined;
     }
     return this.#judgeExecute(message, statement, firstApprovedRun);
+  }
+
+  /**
+   * Whether an Execute of a read or write may run on a decision already recorded, counted in the
+   * audit log: the Parse's own, within the recheck interval, or a reused allow of its shape.
+   */
+  #runsOnEarlierDecision(statement: AllowedStatement): boolean {
+    const { judge } = this.options;
+    if (Date.now() - statement.judgedAt < RECHECK_AFTER_MS) {
+      return judge.countExecution(this.token, statement.classified.sql, statement.decision, statement.principal);
+    }
+    if (judge.reused(this.token, statement.classified.sql) === undefined) return false;
+    statement.judgedAt = Date.now();
+    return true;
   }
 
   async #judgeExecute(message: WireMessage, statement: AllowedStatement, firstApprovedRun: boolean): Promise<void> {

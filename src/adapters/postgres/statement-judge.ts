@@ -1,5 +1,5 @@
 import { isPlainQueryShape, literalKey, sqlShape } from '../../classify/index.js';
-import type { Action, Decision } from '../../core/index.js';
+import type { Action, Decision, Principal } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import { DecisionReuse } from '../../firewall/index.js';
@@ -21,6 +21,8 @@ export interface ClassifiedText {
 export interface StatementJudgment {
   readonly classified: ClassifiedText;
   readonly decision: Decision;
+  /** Whom the decision was for; undefined when nobody was authenticated. */
+  readonly principal?: Principal | undefined;
 }
 
 const CLASSIFICATION_CACHE_SIZE = 4096;
@@ -92,9 +94,9 @@ export class StatementJudge {
     const key = this.#shapeKey(sql);
     const facts = key === undefined ? undefined : this.#shapes.get(key);
     if (key === undefined || facts?.reusable !== true) return undefined;
-    const decision = this.#reuse.reuse(token, key);
-    if (decision === undefined) return undefined;
-    return { classified: new ReusedRead(this.upstream, sql, facts.classified.actions), decision };
+    const reused = this.#reuse.reuse(token, key);
+    if (reused === undefined) return undefined;
+    return { classified: new ReusedRead(this.upstream, sql, facts.classified.actions), decision: reused.decision, principal: reused.principal };
   }
 
   /** Classifies and judges `sql` for the session holding `token`; never throws. */
@@ -114,7 +116,15 @@ export class StatementJudge {
       const facts = this.#shapes.get(key) ?? this.#learnShape(key, sql, classified, token);
       if (facts?.reusable === true) this.#reuse.remember(token, key, facts.recordedAs, decision, principal);
     }
-    return { classified, decision };
+    return { classified, decision, principal };
+  }
+
+  /**
+   * Counts one more execution of a prepared statement that runs on the decision its Parse got
+   * (see `DecisionReuse.tally`); false when it cannot be counted and must be judged in full.
+   */
+  countExecution(token: string, sql: string, decision: Decision, principal: Principal | undefined): boolean {
+    return this.#reuse.tally(token, sql, () => scrubText(sqlShape(sql) ?? 'unparsed statement', [token]), decision, principal);
   }
 
   /** Judges an opaque request (a fast-path FunctionCall) as one action of unknown effect. */
