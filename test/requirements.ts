@@ -102,6 +102,8 @@ export const REQUIREMENTS = {
     'a held request is not forwarded and answers 409 with a GraphQL error: AIRLOCK_HELD, approval id, poll url',
   'gateway.agent-credentials-stripped':
     'credentials an agent sends (Authorization, Project-Access-Token, Cookie) never reach the upstream',
+  'gateway.reuse-only-identical-reads':
+    'a gateway decision is reused only for a read identical in digest and target placement, from the same token, within a second; every reuse is counted in a decision.reused record',
   'gateway.credential-never-leaks':
     'Airlock\'s upstream credential never reaches an agent (body or headers) or the audit log, even when reflected',
 

@@ -93,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.closeAllConnections();
       });
       await dispatcher.close();
+      for (const proxy of proxies.values()) await proxy.close();
       for (const extra of routes) await extra.close?.();
     },
   };
@@ -113,7 +114,7 @@ async function route(
   const graphql = /^\/graphql\/([a-z0-9][a-z0-9-]*)\/?$/.exec(url.pathname);
   if (graphql !== null) {
     const proxy = proxies.get(graphql[1] ?? '');
-    if (proxy !== undefined) return proxy(req, res, url);
+    if (proxy !== undefined) return proxy.handle(req, res, url);
     return sendAnswer(res, badRequestAnswer(404, 'No upstream is configured at this path.'));
   }
   if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { Action } from '../../core/index.js';
+import type { Action, Decision } from '../../core/index.js';
 import { sha256Hex } from '../../core/index.js';
 import { classifierFor } from '../../classify/index.js';
 import type { ScrubSecrets } from '../shared/index.js';
 import { toScrubSecrets } from '../shared/index.js';
 import type { Firewall } from '../../firewall/index.js';
+import { DecisionReuse } from '../../firewall/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { forwardGraphql } from './forward.js';
 import { toHeldRequest } from './held-request.js';
@@ -29,45 +30,101 @@ export interface GraphqlProxyOptions {
   readonly approvalsUrl: string;
 }
 
-/** Handles one agent request to a GraphQL upstream. */
-export type GraphqlProxy = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+/** One GraphQL upstream's proxy. */
+export interface GraphqlProxy {
+  /** Handles one agent request. Never throws. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  /** Writes the reuse counts still pending to the audit log. */
+  close(): Promise<void>;
+}
+
+/**
+ * How long a recorded allow of a read is reused for the identical request by the same token
+ * (see `DecisionReuse`): an agent polling one query does not pay a judgment and an audit commit
+ * per poll, and every poll is still counted on the record.
+ */
+export const GRAPHQL_READ_REUSE_LIFETIME_MS = 1_000;
+const REUSE_MAX_ENTRIES = 4096;
 
 /**
  * The pipeline for one GraphQL upstream: read → classify → resolve → judge → forward only on
  * allow. Never throws; any failure before forwarding is a 503 and nothing reaches the upstream.
+ * A request whose every action reads, identical (same request digest, same placement of its
+ * targets) to one the same token made within `GRAPHQL_READ_REUSE_LIFETIME_MS`, reuses that
+ * recorded allow and is counted in the audit log instead of being judged anew.
  */
 export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
   const classifications = new ClassificationCache();
   const secrets = toScrubSecrets([options.upstream.credential]);
-  return async (req, res, url) => {
-    let judged = false;
-    try {
-      const request = await readAgentRequest(req, url);
-      if (typeof request === 'string') return sendAnswer(res, refusalAnswer(request));
-      const actions = await judgeableActions(options, classifications, request);
-      const { decision } = await options.firewall.judge({
-        token: request.token,
-        surface: 'graphql',
-        digest: actions[0]?.digest ?? sha256Hex(request.body.toString('utf8')),
-        actions,
-        // Built only if held under an undo rule: Airlock then runs it itself once approved.
-        // (Methods, not arrow properties: tsx names each of those with a defineProperty per request.)
-        replay() {
-          return toHeldRequest(options.name, request);
-        },
-        shown() {
-          return toShownGraphqlRequest(request, actions, [options.upstream.credential, request.token]);
-        },
-      });
-      judged = true;
-      if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
-      await forwardAllowed(options, request, actions, res, secrets);
-    } catch {
-      // SECURITY: a failure before the decision, or in it, forwards nothing and says nothing.
-      if (!res.headersSent) sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
-      else res.destroy();
-    }
+  const reuse = new DecisionReuse(options.firewall, { surface: 'graphql', lifetimeMs: GRAPHQL_READ_REUSE_LIFETIME_MS, maxEntries: REUSE_MAX_ENTRIES });
+  return {
+    async handle(req, res, url) {
+      let judged = false;
+      try {
+        const request = await readAgentRequest(req, url);
+        if (typeof request === 'string') return sendAnswer(res, refusalAnswer(request));
+        const actions = await judgeableActions(options, classifications, request);
+        const digest = actions[0]?.digest ?? sha256Hex(request.body.toString('utf8'));
+        const reuseKey = readReuseKey(digest, actions);
+        const decision = (reuseKey === undefined ? undefined : reuse.reuse(request.token, reuseKey)?.decision) ?? (await judge(options, request, digest, actions, reuse, reuseKey));
+        judged = true;
+        if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
+        await forwardAllowed(options, request, actions, res, secrets);
+      } catch {
+        // SECURITY: a failure before the decision, or in it, forwards nothing and says nothing.
+        if (!res.headersSent) sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
+        else res.destroy();
+      }
+    },
+    close() {
+      return reuse.close();
+    },
   };
+}
+
+/** Judges a request in full, and remembers an allowed read for reuse. */
+async function judge(
+  options: GraphqlProxyOptions,
+  request: AgentRequest,
+  digest: string,
+  actions: readonly Action[],
+  reuse: DecisionReuse,
+  reuseKey: string | undefined,
+): Promise<Decision> {
+  const { decision, principal } = await options.firewall.judge({
+    token: request.token,
+    surface: 'graphql',
+    digest,
+    actions,
+    // Built only if held under an undo rule: Airlock then runs it itself once approved.
+    // (Methods, not arrow properties: tsx names each of those with a defineProperty per request.)
+    replay() {
+      return toHeldRequest(options.name, request);
+    },
+    shown() {
+      return toShownGraphqlRequest(request, actions, [options.upstream.credential, request.token]);
+    },
+  });
+  if (reuseKey !== undefined) reuse.remember(request.token, reuseKey, describeForAudit(actions), decision, principal);
+  return decision;
+}
+
+/**
+ * The reuse key of a request that only reads: its digest and where its targets were placed
+ * (a decision depends on both). Undefined for anything else, which is always judged in full.
+ */
+function readReuseKey(digest: string, actions: readonly Action[]): string | undefined {
+  if (actions.length === 0 || actions.some((action) => action.effect !== 'read')) return undefined;
+  let key = digest;
+  for (const action of actions) {
+    for (const target of action.targets) key += `\u0000${target.type}\u0000${target.id}\u0000${target.environment ?? ''}`;
+  }
+  return key;
+}
+
+/** What the audit log says the reused requests were: their operations (the request is the decision's). */
+function describeForAudit(actions: readonly Action[]): string {
+  return actions.map((action) => action.operation).join(', ');
 }
 
 async function judgeableActions(
