@@ -4,10 +4,9 @@
  *
  * For the wire proxy:
  * - `await loadSqlParser()` once at start; then the synchronous functions may be used.
- * - `classifySqlCached(text, upstream)`: the hot path for a Query or Parse message text; one
- *   frozen action per statement, digest `digestSqlText(text)`, cached by exact text.
- * - `classifySqlTextSync(text, upstream, { preparedStatement })`: the same, resolving a SQL-level
- *   `EXECUTE name` through the session's earlier `PREPARE name AS …` text (uncached).
+ * - `classifySqlTextSync(text, upstream, { preparedStatement })`: one action per statement,
+ *   resolving a SQL-level `EXECUTE name` through the session's earlier `PREPARE name AS …` text.
+ * - `literalKey(text)`: a fast key shared by texts that differ only in simple constants.
  * - `analyzeSql(text)`: the statement list, each with its own text, digest and judgment
  *   (operation, effect, reversible, targets); `parsed: false` when the server would reject it.
  * - `sqlShape(text)`, `isPlainQueryShape(text)`: the text with constants as parameters, and
@@ -22,7 +21,6 @@ import { classifySqlText as classifyText } from './sql-classifier.js';
 export type { SqlTarget } from './findings.js';
 export type { ClassifiedStatement, SqlAnalysis } from './sql-classifier.js';
 export type { SessionKnowledge, StatementJudgment } from './statement-judge.js';
-export { SQL_CACHE_MAX_ENTRIES, SQL_CACHE_MAX_TEXT_CHARS, classifySqlCached } from './classification-cache.js';
 export { SQL_CORPUS_UPSTREAM, classifySqlCorpusInput } from './corpus-classifier.js';
 export { analyzeSql, classifySqlTextSync, digestSqlText, toSqlActions } from './sql-classifier.js';
 export { fingerprintSql, isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
