@@ -5,13 +5,15 @@
  *  (c) through Airlock's wire proxy (framing, classification, Cedar, SQLite audit; a plain read
  *      shape seen within the last second reuses its recorded allow and is counted),
  * in one run, as ratios to (a). PostgreSQL, the pass-through and Airlock (this process) are
- * pinned to CPU 0 (every thread); pgbench runs on CPU 1. Each target gets a warm-up first
+ * pinned to CPU 0 (every thread); pgbench runs on CPU 1. Targets run in interleaved rounds and
+ * medians are reported. Each target gets a warm-up first
  * (BENCH_PG_WARMUP_SECONDS, default 10): V8 tiers up the WebAssembly of the SQL parser and
  * Cedar for several CPU-seconds, which would otherwise be charged to the first target run.
  * Beside each rate: the CPU this process spent per transaction (the proxy's cost).
  *
  * Run: node --import tsx bench/postgres.bench.ts
- * Knobs: BENCH_PG_SECONDS (default 10), BENCH_PG_CLIENTS (default 8), BENCH_PG_MODE
+ * Knobs: BENCH_PG_SECONDS per run (default 5), BENCH_PG_ROUNDS (default 3), BENCH_PG_CLIENTS
+ * (default 8), BENCH_PG_MODE
  * (pgbench -M: simple, the default, or extended / prepared).
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +31,8 @@ import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.j
 import { openSqliteStore } from '../src/stores/index.js';
 import { startTestPostgres } from '../test/pg-server.js';
 
-const SECONDS = Number(process.env['BENCH_PG_SECONDS'] ?? 10);
+const SECONDS = Number(process.env['BENCH_PG_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_PG_ROUNDS'] ?? 3);
 const WARMUP_SECONDS = Number(process.env['BENCH_PG_WARMUP_SECONDS'] ?? 10);
 const CLIENTS = Number(process.env['BENCH_PG_CLIENTS'] ?? 8);
 const MODE = process.env['BENCH_PG_MODE'] ?? 'simple';
@@ -62,24 +65,39 @@ interface Measured {
   readonly proxyCpuUsPerTransaction: number;
 }
 
-async function measure(port: number, password: string, database: string): Promise<Measured> {
-  // Warm-up, not measured: V8 compiles the hot parts of the SQL parser's and Cedar's
-  // WebAssembly with its optimizing tier in the first seconds, on background threads.
-  await pgbench(port, password, database, WARMUP_SECONDS);
+/** Where pgbench connects for one target. */
+interface Target {
+  readonly label: string;
+  readonly port: number;
+  readonly password: string;
+}
+
+async function measure(target: Target, database: string): Promise<Measured> {
   const before = process.cpuUsage();
-  const tps = await pgbench(port, password, database, SECONDS);
+  const tps = await pgbench(target.port, target.password, database, SECONDS);
   const used = process.cpuUsage(before);
   return { tps, proxyCpuUsPerTransaction: (used.user + used.system) / (tps * SECONDS) };
 }
 
-/** Every transaction pgbench ran (warm-ups included), to check that each is on the audit record. */
-let transactionsRun = 0;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Transactions pgbench ran per target (warm-ups included), to check Airlock's are all on the record. */
+const transactionsByPort = new Map<number, number>();
+let portsInOrder: number[] = [];
+function transactionsOf(index: number): number {
+  return transactionsByPort.get(portsInOrder[index] ?? -1) ?? 0;
+}
 
 async function pgbench(port: number, password: string, database: string, seconds: number): Promise<number> {
   const out = await run('taskset', ['-c', '1', 'pgbench', '-n', '-S', '-M', MODE, '-c', String(CLIENTS), '-j', '1', '-T', String(seconds), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { PGPASSWORD: password, PGSSLMODE: 'disable' });
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1];
   if (tps === undefined) throw new Error(`pgbench printed no tps: ${out.slice(-400)}`);
-  transactionsRun += Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? 0);
+  const processed = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? 0);
+  transactionsByPort.set(port, (transactionsByPort.get(port) ?? 0) + processed);
   return Number(tps);
 }
 
@@ -125,20 +143,34 @@ async function main(): Promise<void> {
     });
     const pipe = await startPassThrough(server.host, server.port);
 
-    const direct = await measure(server.port, server.password, server.database);
-    const bare = await measure((pipe.address() as AddressInfo).port, server.password, server.database);
-    const before = transactionsRun;
-    const airlock = await measure(proxy.port, token, server.database);
-    const throughAirlock = transactionsRun - before;
+    const targets: Target[] = [
+      { label: 'direct', port: server.port, password: server.password },
+      { label: 'bare TCP pass-through', port: (pipe.address() as AddressInfo).port, password: server.password },
+      { label: 'through Airlock', port: proxy.port, password: token },
+    ];
+    portsInOrder = targets.map((target) => target.port);
+    // Warm-up, not measured: V8 compiles the hot parts of the SQL parser's and Cedar's
+    // WebAssembly with its optimizing tier in the first seconds, on background threads.
+    for (const target of targets) await pgbench(target.port, target.password, server.database, WARMUP_SECONDS);
+    // Interleaved rounds: drift on a shared host then moves every target alike, and each round's
+    // ratios compare runs seconds apart.
+    const runs = targets.map(() => [] as Measured[]);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [index, target] of targets.entries()) runs[index]?.push(await measure(target, server.database));
+    }
+    const throughAirlock = transactionsOf(2);
 
-    const line = (label: string, run: Measured): string =>
-      `  ${label.padEnd(26)} ${run.tps.toFixed(0).padStart(8)} tps   ${((run.tps / direct.tps) * 100).toFixed(1).padStart(5)}% of direct` +
-      (run === direct ? '' : `   proxy CPU ${run.proxyCpuUsPerTransaction.toFixed(1).padStart(6)} µs/transaction`);
-    console.log(`pgbench -S -M ${MODE}, ${CLIENTS} clients, ${SECONDS}s each; servers on CPU 0, pgbench on CPU 1`);
-    console.log(line('direct', direct));
-    console.log(line('bare TCP pass-through', bare));
-    console.log(line('through Airlock', airlock));
-    console.log(`  Airlock / pass-through: ${((airlock.tps / bare.tps) * 100).toFixed(1)}%   target: Airlock >= 70% of direct (${airlock.tps / direct.tps >= 0.7 ? 'met' : 'NOT met'})`);
+    const [direct = [], bare = [], airlock = []] = runs;
+    const ratio = (of: readonly Measured[]) => median(of.map((run, round) => run.tps / (direct[round]?.tps ?? Number.NaN)));
+    console.log(`pgbench -S -M ${MODE}, ${CLIENTS} clients; ${ROUNDS} interleaved rounds of ${SECONDS} s per target after ${WARMUP_SECONDS} s warm-ups; servers on CPU 0, pgbench on CPU 1`);
+    console.log('  target                     median tps   of direct (median of rounds)   proxy CPU µs/transaction   rounds (tps)');
+    for (const [index, target] of targets.entries()) {
+      const of = runs[index] ?? [];
+      const cpu = index === 0 ? '-' : median(of.map((run) => run.proxyCpuUsPerTransaction)).toFixed(1);
+      console.log(`  ${target.label.padEnd(26)} ${median(of.map((run) => run.tps)).toFixed(0).padStart(10)}   ${(ratio(of) * 100).toFixed(1).padStart(27)}%   ${cpu.padStart(24)}   ${of.map((run) => run.tps.toFixed(0)).join(' ')}`);
+    }
+    const airlockRatio = ratio(airlock);
+    console.log(`  Airlock / pass-through: ${((median(airlock.map((run) => run.tps)) / median(bare.map((run) => run.tps))) * 100).toFixed(1)}%   target: Airlock >= 70% of direct (${airlockRatio >= 0.7 ? 'met' : 'NOT met'})`);
     // Closing the proxy writes the last reuse counts.
     await proxy.close();
     const records = await store.readAudit();

@@ -37,7 +37,9 @@ interface Entry {
  * next request is judged and recorded in full, and is denied if the audit log is down).
  */
 export class DecisionReuse {
-  readonly #entries = new Map<string, Entry>();
+  // By token, then by shape: a session's token is one string object, so its hash is computed once.
+  readonly #entries = new Map<string, Map<string, Entry>>();
+  #size = 0;
   // Runs counted by `tally`; never reused, written and forgotten at every flush.
   readonly #tallies = new Map<string, Entry>();
   readonly #timer: NodeJS.Timeout;
@@ -54,7 +56,7 @@ export class DecisionReuse {
 
   /** The allow remembered for `token` and `shape` (and whom it was for), counting this use; undefined when none is valid. */
   reuse(token: string, shape: string): Judgment | undefined {
-    const entry = this.#entries.get(entryKey(token, shape));
+    const entry = this.#entries.get(token)?.get(shape);
     if (entry === undefined) return undefined;
     const now = this.firewall.now();
     if (now >= entry.until || entry.policy !== this.firewall.policyInForce()) return undefined;
@@ -91,12 +93,14 @@ export class DecisionReuse {
     if (this.#closed || decision.verdict !== 'allow' || principal === undefined) return;
     // A full judgment was just recorded: the audit log takes writes again.
     this.#failing = false;
-    const key = entryKey(token, shape);
-    const earlier = this.#entries.get(key);
+    const earlier = this.#entries.get(token)?.get(shape);
     if (earlier !== undefined && earlier.count > 0) void this.#write([earlier]);
-    if (earlier === undefined && this.#entries.size >= this.options.maxEntries) void this.flush(true);
+    if (earlier === undefined && this.#size >= this.options.maxEntries) void this.flush(true);
+    let ofToken = this.#entries.get(token);
+    if (ofToken === undefined) this.#entries.set(token, (ofToken = new Map()));
+    if (earlier === undefined) this.#size++;
     const now = this.firewall.now();
-    this.#entries.set(key, {
+    ofToken.set(shape, {
       decision,
       principal,
       shape: recordedAs,
@@ -112,10 +116,16 @@ export class DecisionReuse {
   async flush(everything = false): Promise<void> {
     const now = this.firewall.now();
     const counted: Entry[] = [];
-    for (const [key, entry] of this.#entries) {
-      if (entry.count > 0) counted.push({ ...entry });
-      entry.count = 0;
-      if (everything || now >= entry.until) this.#entries.delete(key);
+    for (const [token, ofToken] of this.#entries) {
+      for (const [shape, entry] of ofToken) {
+        if (entry.count > 0) counted.push({ ...entry });
+        entry.count = 0;
+        if (everything || now >= entry.until) {
+          ofToken.delete(shape);
+          this.#size--;
+        }
+      }
+      if (ofToken.size === 0) this.#entries.delete(token);
     }
     for (const entry of this.#tallies.values()) if (entry.count > 0) counted.push(entry);
     this.#tallies.clear();
@@ -137,6 +147,7 @@ export class DecisionReuse {
         // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
         // audit log's failure, and every later request goes through the full, recorded path.
         this.#entries.clear();
+        this.#size = 0;
         this.#tallies.clear();
         this.#failing = true;
         return;

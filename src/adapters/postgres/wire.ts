@@ -22,9 +22,11 @@ export interface WireMessage {
   readonly body: Buffer;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Accumulates bytes and yields complete messages; refuses lengths that cannot be right. */
 export class MessageFramer {
-  #buffer: Buffer = Buffer.alloc(0);
+  #buffer: Buffer = EMPTY;
 
   push(chunk: Buffer): void {
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
@@ -47,15 +49,17 @@ export class MessageFramer {
     const length = this.#buffer.readInt32BE(1);
     if (length < 4 || length > MAX_FRONTEND_MESSAGE_BYTES) throw new WireError('message has an invalid length');
     if (this.#buffer.length < length + 1) return undefined;
-    const raw = this.#buffer.subarray(0, length + 1);
-    this.#buffer = this.#buffer.subarray(length + 1);
+    const whole = this.#buffer.length === length + 1;
+    const raw = whole ? this.#buffer : this.#buffer.subarray(0, length + 1);
+    // The common case is one whole message per chunk: no view of the empty rest is needed.
+    this.#buffer = whole ? EMPTY : this.#buffer.subarray(length + 1);
     return { type: raw[0] ?? 0, raw, body: raw.subarray(5) };
   }
 
   /** Whatever bytes are buffered and not yet framed; the framer is empty afterwards. */
   drain(): Buffer {
     const rest = this.#buffer;
-    this.#buffer = Buffer.alloc(0);
+    this.#buffer = EMPTY;
     return rest;
   }
 }
