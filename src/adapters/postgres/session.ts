@@ -42,7 +42,7 @@ export class GuardedSession {
   readonly #portals = new Map<string, PreparedStatement>();
   readonly #injections = new Map<string, Injection>();
   readonly #framer = new MessageFramer();
-  #outgoing: Buffer[] = [];
+  readonly #outgoing: Buffer[] = [];
   #backendTail: Buffer | undefined;
   #pumping = false;
   #unitsSent = 0;
@@ -342,7 +342,7 @@ export class GuardedSession {
   #flush(): void {
     if (this.#outgoing.length === 0 || this.#closed) return;
     const bytes = this.#outgoing.length === 1 ? this.#outgoing[0] : Buffer.concat(this.#outgoing);
-    this.#outgoing = [];
+    this.#outgoing.length = 0;
     if (bytes !== undefined) this.upstream.socket.write(bytes);
   }
 
@@ -394,8 +394,10 @@ export class GuardedSession {
 
   #unitCompleted(): void {
     this.#unitsDone++;
-    for (const [nonce, injection] of this.#injections) if (injection.unit < this.#unitsDone) this.#injections.delete(nonce);
-    if (this.#unitsDone >= this.#unitsSent) {
+    if (this.#injections.size > 0) {
+      for (const [nonce, injection] of this.#injections) if (injection.unit < this.#unitsDone) this.#injections.delete(nonce);
+    }
+    if (this.#unitsDone >= this.#unitsSent && this.#drainWaiters.length > 0) {
       const waiters = this.#drainWaiters;
       this.#drainWaiters = [];
       for (const waiter of waiters) waiter();
