@@ -41,7 +41,7 @@ export class DecisionReuse {
   readonly #entries = new Map<string, Map<string, Entry>>();
   #size = 0;
   // Runs counted by `tally`; never reused, written and forgotten at every flush.
-  readonly #tallies = new Map<string, Entry>();
+  readonly #tallies = new Map<string, Map<string, Entry>>();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
   #failing = false;
@@ -74,12 +74,13 @@ export class DecisionReuse {
     // judgment was recorded again: the caller judges in full, which fails closed.
     if (this.#closed || this.#failing || principal === undefined) return false;
     const now = this.firewall.now();
-    const at = entryKey(token, key);
-    let entry = this.#tallies.get(at);
+    let ofToken = this.#tallies.get(token);
+    if (ofToken === undefined) this.#tallies.set(token, (ofToken = new Map()));
+    let entry = ofToken.get(key);
     if (entry === undefined || entry.decision !== decision) {
       if (entry !== undefined && entry.count > 0) void this.#write([entry]);
       entry = { decision, principal, shape: describe(), policy: this.firewall.policyInForce(), until: Infinity, count: 0, firstAt: now, lastAt: now };
-      this.#tallies.set(at, entry);
+      ofToken.set(key, entry);
     }
     countUse(entry, now);
     return true;
@@ -127,7 +128,7 @@ export class DecisionReuse {
       }
       if (ofToken.size === 0) this.#entries.delete(token);
     }
-    for (const entry of this.#tallies.values()) if (entry.count > 0) counted.push(entry);
+    for (const ofToken of this.#tallies.values()) for (const entry of ofToken.values()) if (entry.count > 0) counted.push(entry);
     this.#tallies.clear();
     await this.#write(counted);
   }
@@ -160,8 +161,4 @@ function countUse(entry: Entry, now: number): void {
   if (entry.count === 0) entry.firstAt = now;
   entry.count++;
   entry.lastAt = now;
-}
-
-function entryKey(token: string, shape: string): string {
-  return `${token}\u0000${shape}`;
 }
