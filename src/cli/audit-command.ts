@@ -51,11 +51,16 @@ async function readAll(store: Store): Promise<AuditRecord[]> {
   }
 }
 
-function formatRecord(record: AuditRecord): string {
+/** One audit record as a line a person reads (`audit tail` without `--json`). */
+export function formatRecord(record: AuditRecord): string {
   const { data } = record;
-  const summary =
-    record.kind === 'decision'
-      ? `${String(data['verdict'])} ${(data['policyIds'] as string[] | undefined)?.join(',') ?? ''} — ${(data['reasons'] as string[] | undefined)?.join('; ') ?? ''}`
-      : JSON.stringify(data);
+  let summary: string;
+  if (record.kind === 'decision') {
+    summary = `${String(data['verdict'])} ${(data['policyIds'] as string[] | undefined)?.join(',') ?? ''} — ${(data['reasons'] as string[] | undefined)?.join('; ') ?? ''}`;
+  } else if (record.kind === 'decision.reused') {
+    summary = `${String(data['count'])} more on decision ${String(data['decisionId'])} (${String(data['surface'])}: ${String(data['shape'])})`;
+  } else {
+    summary = JSON.stringify(data);
+  }
   return `#${record.seq} ${new Date(record.at).toISOString()} ${record.kind} by ${record.actor}: ${summary}`;
 }
