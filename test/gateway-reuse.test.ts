@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHQL_READ_REUSE_LIFETIME_MS } from '../src/adapters/graphql/proxy.js';
+import { DECISION_REUSE_LIFETIME_MS } from '../src/firewall/index.js';
 import type { AuditRecord } from '../src/core/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
 import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
@@ -34,7 +34,7 @@ async function since(fromSeq: number, kind: string): Promise<AuditRecord[]> {
 }
 
 /** Counts are written every lifetime of real time. */
-const countsWritten = () => new Promise((resolve) => setTimeout(resolve, GRAPHQL_READ_REUSE_LIFETIME_MS + 300));
+const countsWritten = () => new Promise((resolve) => setTimeout(resolve, DECISION_REUSE_LIFETIME_MS + 300));
 
 describe('reused decisions on the GraphQL gateway', () => {
   it('judges an identical read once, passes its repeats with the upstream\'s data, and counts each', async () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLSTATE } from '../src/adapters/postgres/index.js';
-import { READ_REUSE_LIFETIME_MS } from '../src/adapters/postgres/statement-judge.js';
+import { DECISION_REUSE_LIFETIME_MS } from '../src/firewall/index.js';
 import { classifySqlText } from '../src/classify/index.js';
 import type { AuditRecord } from '../src/core/index.js';
 import type { TestPostgres } from './pg-server.js';
@@ -48,7 +48,7 @@ async function lastSeq(): Promise<number> {
 
 /** Moves past every reuse entry's lifetime, so the next statement is judged in full. */
 function forgetReuse(): void {
-  guarded.clock.advance(READ_REUSE_LIFETIME_MS);
+  guarded.clock.advance(DECISION_REUSE_LIFETIME_MS);
 }
 
 describe('reused decisions on the PostgreSQL hot path', () => {
@@ -87,8 +87,8 @@ describe('reused decisions on the PostgreSQL hot path', () => {
         await client.query({ name: 'touch', text: 'UPDATE accounts SET balance = balance WHERE id = $1', values: [id] });
       }
     });
-    // Counts are written every READ_REUSE_LIFETIME_MS of real time.
-    await new Promise((resolve) => setTimeout(resolve, READ_REUSE_LIFETIME_MS + 300));
+    // Counts are written every DECISION_REUSE_LIFETIME_MS of real time.
+    await new Promise((resolve) => setTimeout(resolve, DECISION_REUSE_LIFETIME_MS + 300));
     const updates = (await recordsSince(from, 'decision')).filter((record) => JSON.stringify(record.data['actions']).includes('"operation":"UPDATE"'));
     // The Parse was judged in full once; the ten executions ran on its decision.
     expect(updates).toHaveLength(1);

@@ -1,16 +1,21 @@
 import type { Decision, PolicyEngine, Principal, Surface } from '../core/index.js';
 import type { Firewall, Judgment } from './firewall.js';
 
-/** How a `DecisionReuse` behaves; the defaults suit the PostgreSQL guard. */
+/**
+ * How long a recorded allow may be reused, and how often reuse counts are written to the audit
+ * log. Also the longest a revoked or frozen grant keeps running reads it ran before.
+ */
+export const DECISION_REUSE_LIFETIME_MS = 1_000;
+/** The most (token, key) pairs a `DecisionReuse` remembers at once. */
+export const DECISION_REUSE_MAX_ENTRIES = 4096;
+
+/** How a `DecisionReuse` behaves. */
 export interface DecisionReuseOptions {
   readonly surface: Surface;
-  /**
-   * How long a recorded allow may be reused, and how often reuse counts are written to the
-   * audit log. Also the longest a revoked or frozen grant keeps running reads it ran before.
-   */
-  readonly lifetimeMs: number;
-  /** The most (token, shape) pairs remembered at once. */
-  readonly maxEntries: number;
+  /** Default `DECISION_REUSE_LIFETIME_MS`; tests shorten or fake it. */
+  readonly lifetimeMs?: number;
+  /** Default `DECISION_REUSE_MAX_ENTRIES`. */
+  readonly maxEntries?: number;
 }
 
 interface Entry {
@@ -43,14 +48,20 @@ export class DecisionReuse {
   // Runs counted by `tally`; never reused, written and forgotten at every flush.
   readonly #tallies = new Map<string, Map<string, Entry>>();
   readonly #timer: NodeJS.Timeout;
+  readonly #surface: Surface;
+  readonly #lifetimeMs: number;
+  readonly #maxEntries: number;
   #closed = false;
   #failing = false;
 
   constructor(
     private readonly firewall: Firewall,
-    private readonly options: DecisionReuseOptions,
+    options: DecisionReuseOptions,
   ) {
-    this.#timer = setInterval(() => void this.flush(), options.lifetimeMs);
+    this.#surface = options.surface;
+    this.#lifetimeMs = options.lifetimeMs ?? DECISION_REUSE_LIFETIME_MS;
+    this.#maxEntries = options.maxEntries ?? DECISION_REUSE_MAX_ENTRIES;
+    this.#timer = setInterval(() => void this.flush(), this.#lifetimeMs);
     this.#timer.unref();
   }
 
@@ -96,7 +107,7 @@ export class DecisionReuse {
     this.#failing = false;
     const earlier = this.#entries.get(token)?.get(shape);
     if (earlier !== undefined && earlier.count > 0) void this.#write([earlier]);
-    if (earlier === undefined && this.#size >= this.options.maxEntries) void this.flush(true);
+    if (earlier === undefined && this.#size >= this.#maxEntries) void this.flush(true);
     let ofToken = this.#entries.get(token);
     if (ofToken === undefined) this.#entries.set(token, (ofToken = new Map()));
     if (earlier === undefined) this.#size++;
@@ -106,7 +117,7 @@ export class DecisionReuse {
       principal,
       shape: recordedAs,
       policy: this.firewall.policyInForce(),
-      until: Math.min(now + this.options.lifetimeMs, principal.grant.expiresAt),
+      until: Math.min(now + this.#lifetimeMs, principal.grant.expiresAt),
       count: 0,
       firstAt: now,
       lastAt: now,
@@ -143,7 +154,7 @@ export class DecisionReuse {
   async #write(entries: readonly Entry[]): Promise<void> {
     for (const entry of entries) {
       try {
-        await this.firewall.recordReuse({ ...entry, surface: this.options.surface });
+        await this.firewall.recordReuse({ ...entry, surface: this.#surface });
       } catch {
         // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
         // audit log's failure, and every later request goes through the full, recorded path.

@@ -10,7 +10,7 @@ export { decideAction, isProductionTarget } from './decide-action.js';
 export type { CheckVerdict, DryRunOptions } from './dry-run.js';
 export { DRY_RUN_PRINCIPAL, dryRunLine } from './dry-run.js';
 export type { DecisionReuseOptions } from './decision-reuse.js';
-export { DecisionReuse } from './decision-reuse.js';
+export { DECISION_REUSE_LIFETIME_MS, DECISION_REUSE_MAX_ENTRIES, DecisionReuse } from './decision-reuse.js';
 export type { FirewallOptions, JudgeRequest, Judgment, ReuseSummary } from './firewall.js';
 export { Firewall } from './firewall.js';
 export type { FreezePolicy } from './freeze.js';

@@ -39,24 +39,17 @@ export interface GraphqlProxy {
 }
 
 /**
- * How long a recorded allow of a read is reused for the identical request by the same token
- * (see `DecisionReuse`): an agent polling one query does not pay a judgment and an audit commit
- * per poll, and every poll is still counted on the record.
- */
-export const GRAPHQL_READ_REUSE_LIFETIME_MS = 1_000;
-const REUSE_MAX_ENTRIES = 4096;
-
-/**
  * The pipeline for one GraphQL upstream: read → classify → resolve → judge → forward only on
  * allow. Never throws; any failure before forwarding is a 503 and nothing reaches the upstream.
  * A request whose every action reads, identical (same request digest, same placement of its
- * targets) to one the same token made within `GRAPHQL_READ_REUSE_LIFETIME_MS`, reuses that
- * recorded allow and is counted in the audit log instead of being judged anew.
+ * targets) to one the same token made within `DECISION_REUSE_LIFETIME_MS`, reuses that
+ * recorded allow and is counted in the audit log instead of being judged anew: an agent polling
+ * one query does not pay a judgment and an audit commit per poll.
  */
 export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
   const classifications = new ClassificationCache();
   const secrets = toScrubSecrets([options.upstream.credential]);
-  const reuse = new DecisionReuse(options.firewall, { surface: 'graphql', lifetimeMs: GRAPHQL_READ_REUSE_LIFETIME_MS, maxEntries: REUSE_MAX_ENTRIES });
+  const reuse = new DecisionReuse(options.firewall, { surface: 'graphql' });
   return {
     async handle(req, res, url) {
       let judged = false;

@@ -31,8 +31,6 @@ const SHAPE_CACHE_SIZE = 4096;
 const MAX_SHAPED_TEXT_CHARS = 8192;
 // Texts whose shape is remembered by exact text (at most SHAPE_CACHE_SIZE of them).
 const MAX_MEMO_TEXT_CHARS = 2048;
-/** How long a recorded allow of a read shape is reused by one token; see `DecisionReuse`. */
-export const READ_REUSE_LIFETIME_MS = 1_000;
 
 /** What is known of a shape: whether its reads may reuse a decision, and one classification. */
 interface ShapeFacts {
@@ -47,7 +45,7 @@ interface ShapeFacts {
  * always gives the same actions) and judges them through the firewall. One per upstream.
  *
  * The hot path (`reused`): a text whose shape (constants as parameters) is a plain read query,
- * run again by the same token within `READ_REUSE_LIFETIME_MS` of a recorded allow for that
+ * run again by the same token within `DECISION_REUSE_LIFETIME_MS` of a recorded allow for that
  * shape, reuses that allow and is counted in the audit log (`decision.reused`) instead of being
  * judged anew. A text that is not such a read, or any doubt, takes the full path (`judge`).
  */
@@ -64,7 +62,7 @@ export class StatementJudge {
     private readonly firewall: Firewall,
     private readonly classify: SqlClassifier,
   ) {
-    this.#reuse = new DecisionReuse(firewall, { surface: 'sql', lifetimeMs: READ_REUSE_LIFETIME_MS, maxEntries: SHAPE_CACHE_SIZE });
+    this.#reuse = new DecisionReuse(firewall, { surface: 'sql' });
   }
 
   /** Writes the reuse counts still pending and stops reusing decisions. */
