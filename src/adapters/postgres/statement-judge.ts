@@ -97,10 +97,11 @@ export class StatementJudge {
     return { classified: new ReusedRead(this.upstream, sql, facts.classified.actions), decision: reused.decision, principal: reused.principal };
   }
 
-  /** Classifies and judges `sql` for the session holding `token`; never throws. */
+  /**
+   * Classifies and judges `sql` for the session holding `token` in full, and remembers an
+   * allowed plain read for `reused`; never throws. Callers try `reused` first.
+   */
   async judge(token: string, sql: string): Promise<StatementJudgment | undefined> {
-    const reused = this.reused(token, sql);
-    if (reused !== undefined) return reused;
     let classified: ClassifiedText;
     try {
       classified = await this.classified(sql);
