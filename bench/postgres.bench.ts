@@ -87,10 +87,6 @@ function median(values: readonly number[]): number {
 
 /** Transactions pgbench ran per target (warm-ups included), to check Airlock's are all on the record. */
 const transactionsByPort = new Map<number, number>();
-let portsInOrder: number[] = [];
-function transactionsOf(index: number): number {
-  return transactionsByPort.get(portsInOrder[index] ?? -1) ?? 0;
-}
 
 async function pgbench(port: number, password: string, database: string, seconds: number): Promise<number> {
   const out = await run('taskset', ['-c', '1', 'pgbench', '-n', '-S', '-M', MODE, '-c', String(CLIENTS), '-j', '1', '-T', String(seconds), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { PGPASSWORD: password, PGSSLMODE: 'disable' });
@@ -148,7 +144,6 @@ async function main(): Promise<void> {
       { label: 'bare TCP pass-through', port: (pipe.address() as AddressInfo).port, password: server.password },
       { label: 'through Airlock', port: proxy.port, password: token },
     ];
-    portsInOrder = targets.map((target) => target.port);
     // Warm-up, not measured: V8 compiles the hot parts of the SQL parser's and Cedar's
     // WebAssembly with its optimizing tier in the first seconds, on background threads.
     for (const target of targets) await pgbench(target.port, target.password, server.database, WARMUP_SECONDS);
@@ -158,7 +153,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [index, target] of targets.entries()) runs[index]?.push(await measure(target, server.database));
     }
-    const throughAirlock = transactionsOf(2);
+    const throughAirlock = transactionsByPort.get(proxy.port) ?? 0;
 
     const [direct = [], bare = [], airlock = []] = runs;
     const ratio = (of: readonly Measured[]) => median(of.map((run, round) => run.tps / (direct[round]?.tps ?? Number.NaN)));
