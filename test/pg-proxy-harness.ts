@@ -58,5 +58,18 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
   const agentClient = (password = token): pg.Client =>
     new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'agent', password, database: server.database });
   const directClient = (): pg.Client => new pg.Client(target);
-  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, agentClient, directClient, target, clock: harness.clock, grants: harness.grants };
+  /** Runs `body` on a connected agent session (through Airlock), then ends it. */
+  const withAgent = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withClient(agentClient(), body);
+  /** Runs `body` on a connected session straight to the server, then ends it. */
+  const withDirect = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withClient(directClient(), body);
+  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, agentClient, directClient, withAgent, withDirect, target, clock: harness.clock, grants: harness.grants };
+}
+
+async function withClient<T>(client: pg.Client, body: (client: pg.Client) => Promise<T>): Promise<T> {
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -15,11 +15,10 @@ let guarded: Awaited<ReturnType<typeof startGuardedPostgres>>;
 beforeAll(async () => {
   server = await startTestPostgres();
   guarded = await startGuardedPostgres(server, protocolTestClassifier);
-  const direct = guarded.directClient();
-  await direct.connect();
-  await direct.query('DROP TABLE IF EXISTS items; CREATE TABLE items (id int PRIMARY KEY, name text)');
-  await direct.query("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g");
-  await direct.end();
+  await guarded.withDirect(async (direct) => {
+    await direct.query('DROP TABLE IF EXISTS items; CREATE TABLE items (id int PRIMARY KEY, name text)');
+    await direct.query("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g");
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -44,14 +43,8 @@ function agentEnv(sslmode: string): Record<string, string> {
   return { PGHOST: '127.0.0.1', PGPORT: String(guarded.proxy.port), PGUSER: 'agent', PGPASSWORD: guarded.token, PGDATABASE: server.database, PGSSLMODE: sslmode };
 }
 
-async function withAgent<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = guarded.agentClient();
-  await client.connect();
-  try {
-    return await body(client);
-  } finally {
-    await client.end();
-  }
+function withAgent<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
+  return guarded.withAgent(body);
 }
 
 describe('postgres wire proxy', () => {

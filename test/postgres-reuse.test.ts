@@ -15,11 +15,10 @@ let guarded: Awaited<ReturnType<typeof startGuardedPostgres>>;
 beforeAll(async () => {
   server = await startTestPostgres();
   guarded = await startGuardedPostgres(server, classifySqlText);
-  const direct = guarded.directClient();
-  await direct.connect();
-  await direct.query('DROP TABLE IF EXISTS accounts; CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
-  await direct.query('INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g');
-  await direct.end();
+  await guarded.withDirect(async (direct) => {
+    await direct.query('DROP TABLE IF EXISTS accounts; CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
+    await direct.query('INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g');
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -27,14 +26,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function withAgent<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = guarded.agentClient();
-  await client.connect();
-  try {
-    return await body(client);
-  } finally {
-    await client.end();
-  }
+function withAgent<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
+  return guarded.withAgent(body);
 }
 
 /** Audit records written since `fromSeq`, of one kind. */
@@ -131,10 +124,8 @@ describe('reused decisions on the PostgreSQL hot path', () => {
       const again = await client.query('DELETE FROM accounts WHERE 2 = 2').catch((error: { code?: string }) => error);
       expect((again as { code?: string }).code).toBe(SQLSTATE.held);
     });
-    const direct = guarded.directClient();
-    await direct.connect();
-    expect((await direct.query('SELECT count(*)::int AS n FROM accounts')).rows[0]?.n).toBe(100);
-    await direct.end();
+    const rows = await guarded.withDirect((direct) => direct.query('SELECT count(*)::int AS n FROM accounts'));
+    expect(rows.rows[0]?.n).toBe(100);
   });
 
   it('stops reusing for a revoked grant once the lifetime is over', async () => {
