@@ -9,6 +9,8 @@ import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, GrantService } from '../src/
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import type { GatewayOptions } from '../src/server/index.js';
 import { startGateway } from '../src/server/index.js';
+import { startRailwayStandin } from '../src/standins/index.js';
+import type { RailwayStandin } from '../src/standins/index.js';
 import type { SqliteStore } from '../src/stores/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
 import { defaultPolicyFirewall } from './default-firewall.js';
@@ -78,6 +80,26 @@ export async function startTestGateway(options: {
       await gateway.close();
       await store.close();
       rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A gateway started by `startTestGateway`. */
+export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
+
+/**
+ * The seeded Railway stand-in, which takes `secret` as an account token, and a gateway in front
+ * of it holding `secret` as Airlock's credential; `close` stops both.
+ */
+export async function startGatewayOverRailway(secret: string): Promise<{ railway: RailwayStandin; airlock: TestGateway; close(): Promise<void> }> {
+  const railway = await startRailwayStandin({ port: 0, tokens: { account: [secret] }, seed: true });
+  const airlock = await startTestGateway({ upstreamUrl: railway.url, secret });
+  return {
+    railway,
+    airlock,
+    close: async () => {
+      await airlock.close();
+      await railway.close();
     },
   };
 }

@@ -1,27 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECISION_REUSE_LIFETIME_MS } from '../src/firewall/index.js';
 import type { AuditRecord } from '../src/core/index.js';
-import type { RailwayStandin } from '../src/standins/index.js';
-import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
-import { plantedSecret, startTestGateway, volumeDelete } from './gateway-harness.js';
+import { INCIDENT_IDS } from '../src/standins/index.js';
+import type { TestGateway } from './gateway-harness.js';
+import { plantedSecret, startGatewayOverRailway, volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
 
 // Reused decisions on the gateway: an agent polling one query is judged once a second and every
 // poll is counted on the record; nothing else is ever reused.
 
 const SECRET = plantedSecret();
-let railway: RailwayStandin;
-let airlock: Awaited<ReturnType<typeof startTestGateway>>;
+let world: Awaited<ReturnType<typeof startGatewayOverRailway>>;
+let airlock: TestGateway;
 
 beforeAll(async () => {
-  railway = await startRailwayStandin({ port: 0, tokens: { account: [SECRET] }, seed: true });
-  airlock = await startTestGateway({ upstreamUrl: railway.url, secret: SECRET });
+  world = await startGatewayOverRailway(SECRET);
+  ({ airlock } = world);
 });
 
-afterAll(async () => {
-  await airlock.close();
-  await railway.close();
-});
+afterAll(() => world?.close());
 
 const QUERY = 'query Env($id: String!) { environment(id: $id) { name } }';
 

@@ -1,26 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../src/core/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
-import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
-import { plantedSecret, startTestGateway, volumeDelete } from './gateway-harness.js';
+import { INCIDENT_IDS } from '../src/standins/index.js';
+import type { TestGateway } from './gateway-harness.js';
+import { plantedSecret, startGatewayOverRailway, volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
 
 // The gateway over real HTTP, in front of the Railway stand-in over real HTTP, with the shipped
 // default policy: what an agent pointed at Airlock actually gets.
 
 const SECRET = plantedSecret();
+let world: Awaited<ReturnType<typeof startGatewayOverRailway>>;
+let airlock: TestGateway;
 let railway: RailwayStandin;
-let airlock: Awaited<ReturnType<typeof startTestGateway>>;
 
 beforeAll(async () => {
-  railway = await startRailwayStandin({ port: 0, tokens: { account: [SECRET] }, seed: true });
-  airlock = await startTestGateway({ upstreamUrl: railway.url, secret: SECRET });
+  world = await startGatewayOverRailway(SECRET);
+  ({ airlock, railway } = world);
 });
 
-afterAll(async () => {
-  await airlock.close();
-  await railway.close();
-});
+afterAll(() => world?.close());
 
 const volumeExists = (id: string): boolean => railway.state.state.volumes.some((volume) => volume.id === id);
 const extensionsOf = (json: unknown): Record<string, unknown> =>

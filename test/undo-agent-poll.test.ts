@@ -1,24 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailwayStandin } from '../src/standins/index.js';
-import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
-import { plantedSecret, startTestGateway, volumeDelete } from './gateway-harness.js';
+import { INCIDENT_IDS } from '../src/standins/index.js';
+import type { TestGateway } from './gateway-harness.js';
+import { plantedSecret, startGatewayOverRailway, volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
 
 // The agent's side of a hold over real HTTP: it polls its own approval with its own token.
 
 const SECRET = plantedSecret();
+let world: Awaited<ReturnType<typeof startGatewayOverRailway>>;
+let airlock: TestGateway;
 let railway: RailwayStandin;
-let airlock: Awaited<ReturnType<typeof startTestGateway>>;
 
 beforeAll(async () => {
-  railway = await startRailwayStandin({ port: 0, tokens: { account: [SECRET] }, seed: true });
-  airlock = await startTestGateway({ upstreamUrl: railway.url, secret: SECRET });
+  world = await startGatewayOverRailway(SECRET);
+  ({ airlock, railway } = world);
 });
 
-afterAll(async () => {
-  await airlock.close();
-  await railway.close();
-});
+afterAll(() => world?.close());
 
 const approvalIdOf = (json: unknown): string =>
   String((json as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions['approvalId']);
