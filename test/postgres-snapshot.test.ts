@@ -21,6 +21,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
+type Guarded = Awaited<ReturnType<typeof startGuardedPostgres>>;
+
+/** Starts a guarded proxy, opens a direct session and an agent session through it, runs `body`, then closes all three. */
+async function withGuardedSessions(options: { vaultDir?: string }, body: (guarded: Guarded, direct: pg.Client, agent: pg.Client) => Promise<void>): Promise<void> {
+  const guarded = await startGuardedPostgres(server, classifySqlText, options);
+  try {
+    await guarded.withDirect((direct) => guarded.withAgent((agent) => body(guarded, direct, agent)));
+  } finally {
+    await guarded.proxy.close();
+  }
+}
+
 const CONTENTS = "SELECT count(*)::int AS rows, md5(coalesce(string_agg(b::text, ',' ORDER BY id), '')) AS sum FROM bookings b";
 
 async function seedBookings(client: pg.Client): Promise<{ rows: number; sum: string }> {
@@ -60,12 +72,7 @@ describe('snapshot before destruction, and restore', () => {
     verifies('pg.approved-once');
     verifies('pg.snapshot-before-destruction');
     verifies('pg.restore-brings-rows-back');
-    const guarded = await startGuardedPostgres(server, classifySqlText);
-    const direct = guarded.directClient();
-    await direct.connect();
-    const agent = guarded.agentClient();
-    await agent.connect();
-    try {
+    await withGuardedSessions({}, async (guarded, direct, agent) => {
       const before = await seedBookings(direct);
       expect(before.rows).toBe(2000);
 
@@ -108,11 +115,7 @@ describe('snapshot before destruction, and restore', () => {
       await intoClient.connect();
       expect((await intoClient.query(CONTENTS)).rows[0]).toEqual(before);
       await intoClient.end();
-    } finally {
-      await agent.end();
-      await direct.end();
-      await guarded.proxy.close();
-    }
+    });
   });
 
   it('does not run a destructive statement whose snapshot fails (vault on the data filesystem)', async () => {
@@ -120,23 +123,14 @@ describe('snapshot before destruction, and restore', () => {
     if (server.dataDir === undefined) return;
     // Beside the data directory: the same filesystem, which the vault refuses.
     const badVault = join(server.dataDir, '..', 'vault');
-    const guarded = await startGuardedPostgres(server, classifySqlText, { vaultDir: badVault });
-    const direct = guarded.directClient();
-    await direct.connect();
-    const agent = guarded.agentClient();
-    await agent.connect();
-    try {
+    await withGuardedSessions({ vaultDir: badVault }, async (guarded, direct, agent) => {
       const before = await seedBookings(direct);
       const held = await agent.query('DROP TABLE bookings').catch((e: unknown) => e);
       await guarded.approveAll(approvalIdIn(held));
       await expect(agent.query('DROP TABLE bookings')).rejects.toMatchObject({ code: SQLSTATE.snapshotFailed });
       expect((await direct.query(CONTENTS)).rows[0]).toEqual(before);
       expect((await agent.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
-    } finally {
-      await agent.end();
-      await direct.end();
-      await guarded.proxy.close();
-    }
+    });
   });
 
   it('refuses to restore a snapshot id that no vault holds', () => {
