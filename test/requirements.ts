@@ -12,6 +12,8 @@ export const REQUIREMENTS = {
   'audit.detects-reorder': 'swapping audit records fails verification at the first one moved',
   'audit.write-failure-denies':
     'a request whose decision cannot be audited is denied and not forwarded',
+  'audit.checkpoint-store-id':
+    'every store has a random id of its own; a recreated or swapped-in database is reported as another store',
 
   'fail-closed.policy-engine-throws':
     'a request is denied and not forwarded when the policy engine throws',

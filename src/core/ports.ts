@@ -124,6 +124,11 @@ export interface Store extends DelayedActionStore, WebhookOutboxStore {
   tailAudit(count: number): Promise<AuditRecord[]>;
   /** The recorded head of the chain, undefined when nothing was appended. */
   auditHead(): Promise<AuditHead | undefined>;
+  /**
+   * The random id this store was created with, kept in the store itself: signed audit
+   * checkpoints name it, so a deleted, recreated or swapped-in store shows as another store.
+   */
+  storeId(): Promise<string>;
 
   /**
    * Stores a new approval as given (its version included); `store.conflict` if the id exists or

@@ -40,6 +40,20 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
       expect(await verify()).toEqual({ ok: true, count: 4 });
     });
 
+    it('has a random store id of its own that stays the same', async () => {
+      verifies('audit.checkpoint-store-id');
+      const id = await store().storeId();
+      expect(id).toMatch(/^sto_[0-9a-f]{32}$/);
+      await appendMany(2);
+      expect(await store().storeId()).toBe(id);
+      const other = await makeStore();
+      try {
+        expect(await other.storeId()).not.toBe(id);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('reads back nested and non-ascii data exactly as it was hashed', async () => {
       const data = {
         nested: { list: [1, 'two', null, true, -0.5], '10': 'a', '9': 'b' },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type {
   Approval,
   ApprovalState,
@@ -54,6 +55,8 @@ export class MemoryStore implements Store {
   private readonly approvalData = new MemoryApprovals();
   private readonly outbox = new MemoryOutbox(this.approvalData);
   private closed = false;
+  // Random like the SQLite store's, so two memory stores are two stores.
+  private readonly id = `sto_${randomBytes(16).toString('hex')}`;
 
   async insertGrant(grant: Grant, tokenHash: string): Promise<void> {
     this.assertOpen();
@@ -173,6 +176,11 @@ export class MemoryStore implements Store {
   async auditHead(): Promise<AuditHead | undefined> {
     this.assertOpen();
     return this.head === undefined ? undefined : { ...this.head };
+  }
+
+  async storeId(): Promise<string> {
+    this.assertOpen();
+    return this.id;
   }
 
   async insertApproval(approval: Approval): Promise<void> {

@@ -32,7 +32,7 @@ describe('migrate', () => {
   it('brings a new database to the latest version, and is idempotent', () => {
     migrate(db);
     expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
-    expect(tables()).toEqual(['approvals', 'approvers', 'audit', 'audit_head', 'delayed_actions', 'denials', 'grants', 'webhook_cursor', 'webhook_deliveries']);
+    expect(tables()).toEqual(['approvals', 'approvers', 'audit', 'audit_head', 'delayed_actions', 'denials', 'grants', 'store_identity', 'webhook_cursor', 'webhook_deliveries']);
     migrate(db);
     expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
   });

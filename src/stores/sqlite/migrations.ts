@@ -122,6 +122,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- The store's own random id, made once when the schema step runs (a new file, or an old
+      -- one on upgrade). Signed audit checkpoints name it: a recreated or swapped-in database
+      -- has another id.
+      CREATE TABLE store_identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        store_id TEXT NOT NULL
+      );
+      INSERT INTO store_identity (id, store_id) VALUES (1, 'sto_' || lower(hex(randomblob(16))));
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

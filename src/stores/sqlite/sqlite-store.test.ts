@@ -54,6 +54,7 @@ describe('SqliteStore', () => {
     await first.recordDenial('grt_1', 1_500);
     for (let n = 1; n <= 3; n++) await first.appendAudit(sampleDraft(n));
     const head = await first.auditHead();
+    const storeId = await first.storeId();
     await first.close();
 
     const second = new SqliteStore({ path });
@@ -63,6 +64,7 @@ describe('SqliteStore', () => {
       );
       expect(await second.countDenialsSince('grt_1', 0)).toBe(1);
       expect(await second.auditHead()).toEqual(head);
+      expect(await second.storeId()).toBe(storeId);
       expect((await second.appendAudit(sampleDraft(4))).seq).toBe(4);
       expect(verifyAuditChain(await second.readAudit(), await second.auditHead())).toEqual({
         ok: true,

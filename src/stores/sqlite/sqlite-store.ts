@@ -240,6 +240,14 @@ export class SqliteStore implements Store {
     return parseAuditHeadRow(row);
   }
 
+  async storeId(): Promise<string> {
+    const id = this.run('while reading the store id', () => this.statements.storeId.get());
+    if (typeof id !== 'string' || id === '') {
+      throw new FirewallError('store.unavailable', 'the store id is missing or not text');
+    }
+    return id;
+  }
+
   async insertApproval(approval: Approval): Promise<void> {
     this.approvals.insertApproval(approval);
   }

@@ -27,6 +27,7 @@ export interface Statements {
   readonly setAuditHead: Database.Statement<[{ seq: number; hash: string }]>;
   readonly readAudit: Database.Statement<[number, number]>;
   readonly tailAudit: Database.Statement<[number]>;
+  readonly storeId: Database.Statement<[]>;
 }
 
 const GRANT_COLUMNS = `id, token_hash, agent, owner, upstreams, environments, effects, resources,
@@ -65,5 +66,6 @@ export function prepareStatements(db: Database.Database): Statements {
     readAudit: db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?`),
     tailAudit: db.prepare(`SELECT ${AUDIT_COLUMNS} FROM
       (SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
+    storeId: db.prepare('SELECT store_id FROM store_identity WHERE id = 1').pluck(),
   };
 }
