@@ -14,6 +14,12 @@ export const REQUIREMENTS = {
     'a request whose decision cannot be audited is denied and not forwarded',
   'audit.checkpoint-store-id':
     'every store has a random id of its own; a recreated or swapped-in database is reported as another store',
+  'audit.checkpoint-detects-truncation':
+    'records removed after a signed checkpoint (head row rewritten too) fail `audit verify`, naming the checkpointed seq',
+  'audit.checkpoint-signed':
+    'an edited or forged checkpoint line fails its Ed25519 signature check',
+  'audit.checkpoint-witness':
+    'a witness copy of the checkpoints catches a deleted or cut checkpoint file in the home',
 
   'fail-closed.policy-engine-throws':
     'a request is denied and not forwarded when the policy engine throws',

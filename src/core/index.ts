@@ -32,6 +32,24 @@ export type { Approver, ApproverScope, ApproverV1 } from './approver.js';
 export { approverScopeViolations } from './approver.js';
 export type { AuditDraft, AuditHead, AuditRecord, AuditRecordV1, AuditVerification } from './audit.js';
 export { GENESIS_HASH, chainAuditRecord, hashAuditRecord, verifyAuditChain } from './audit.js';
+export type { AuditCheckpointV1, CheckpointSignatureCheck, SignedAuditCheckpointV1 } from './audit-checkpoint.js';
+export {
+  checkpointDigest,
+  checkpointSigningText,
+  createAuditCheckpoint,
+  isSameCheckpointedHead,
+  parseCheckpointLine,
+  toCheckpointLine,
+} from './audit-checkpoint.js';
+export type {
+  CheckpointProblem,
+  CheckpointProblemKind,
+  CheckpointSource,
+  CheckpointVerification,
+  CheckpointedStore,
+  TrustedCheckpoint,
+} from './audit-checkpoint-verify.js';
+export { compareWitness, verifyAuditCheckpoints } from './audit-checkpoint-verify.js';
 export type { JsonValue } from './canonical.js';
 export { digestRequest, sha256Hex, toCanonicalJson } from './canonical.js';
 export type { ActionVerdict, Decision, DecisionV1, Verdict } from './decision.js';
