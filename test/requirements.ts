@@ -88,6 +88,18 @@ export const REQUIREMENTS = {
     'an approver may approve only within their upstreams and environments; unknown needs `*`',
   'approver.credential-hashed':
     'approver credentials are stored only as salted scrypt hashes, verified in constant time, never shown',
+  'approver.totp-once':
+    'a TOTP code is accepted once: its step is taken by compare-and-set, and a replay or an older step is refused',
+  'approver.factor-required':
+    'every vote needs a second factor: a TOTP code of that approver, or a passkey check at most 2 minutes old; no TOTP enrolled means no vote by code',
+  'approver.factor-throttled':
+    'after 5 wrong codes for an approver within 15 minutes every code is refused, the right one too, with auth.throttled',
+  'approver.factor-audited':
+    'every refused second factor is an `approver.factor-failed` audit record with the name and channel, never the code',
+  'approver.login-never-blocks':
+    'hashing and verifying approver credentials runs scrypt off the event loop',
+  'admin.needs-admin-factor':
+    'administering needs an administrator\'s own TOTP code (admin.forbidden otherwise); the first administrator is bootstrapped once',
   'approval.confirm-irreversible-production':
     'approving an irreversible production action requires typing its target ids',
 

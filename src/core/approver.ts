@@ -11,10 +11,18 @@ export interface ApproverScope {
 export interface ApproverV1 {
   /** The name after `human:` in audit records. */
   readonly name: string;
-  /** `scrypt$N$r$p$salt$hash`; the credential itself is never stored. */
+  /** Inbox login password as `scrypt$N$r$p$salt$hash`; '' = none set (cannot log in). Never the credential itself. */
   readonly credentialHash: string;
   readonly scope: ApproverScope;
   readonly createdAt: number;
+  /** May administer: tokens, approvers, policy reload. */
+  readonly admin: boolean;
+  /** Base32 RFC 6238 secret; '' = not enrolled (cannot vote with a TOTP code). */
+  readonly totpSecret: string;
+  /** Highest 30 s step accepted; a code is accepted once. */
+  readonly lastTotpStep: number;
+  /** Inbox sessions started before this are dead. */
+  readonly credentialChangedAt: number;
 }
 
 /** The current version of an approver. */

@@ -19,6 +19,10 @@
  * - `approval.confirm-required`: an irreversible production action needs its target ids typed.
  * - `approver.not-found`: no approver has that name.
  * - `approver.unauthorized`: the approver's name or credential is wrong (never says which).
+ * - `approver.factor-required`: the vote needs a second factor the approver lacks or gave too
+ *   late: no TOTP secret enrolled, or a passkey check that is no longer fresh.
+ * - `auth.throttled`: too many failed second-factor codes for this approver lately; try later.
+ * - `admin.forbidden`: the approver proved who they are but is not an administrator.
  */
 export type FirewallErrorCode =
   | 'config.invalid'
@@ -38,7 +42,10 @@ export type FirewallErrorCode =
   | 'approval.expired'
   | 'approval.confirm-required'
   | 'approver.not-found'
-  | 'approver.unauthorized';
+  | 'approver.unauthorized'
+  | 'approver.factor-required'
+  | 'auth.throttled'
+  | 'admin.forbidden';
 
 /** An operational failure with a stable code; its message never carries a secret. */
 export class FirewallError extends Error {

@@ -70,6 +70,7 @@ export type { Grant, GrantScope, GrantV1, Principal } from './grant.js';
 export { grantInactiveReason, principalScopeViolations, scopeExcess, scopeViolations } from './grant.js';
 export { isPatternWithin, matchesPattern } from './pattern.js';
 export type {
+  ApproverPatch,
   Clock,
   GrantPatch,
   Ids,

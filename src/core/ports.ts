@@ -27,6 +27,13 @@ export interface GrantPatch {
   readonly frozenAt?: number | null;
 }
 
+/** Fields of an approver that change after it is added; `lastTotpStep` moves only by `useTotpStep`. */
+export interface ApproverPatch {
+  readonly credentialHash?: string;
+  readonly credentialChangedAt?: number;
+  readonly totpSecret?: string;
+}
+
 /** Where a webhook delivery is: `pending` (due at `nextAttemptAt`), `delivered`, or `failed` (gave up). */
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
@@ -154,6 +161,13 @@ export interface Store extends DelayedActionStore, WebhookOutboxStore {
   listApprovers(): Promise<Approver[]>;
   /** Removes an approver; `approver.not-found` if there is none. */
   removeApprover(name: string): Promise<void>;
+  /** Applies a patch and returns the new approver; `approver.not-found` if there is none. */
+  updateApprover(name: string, patch: ApproverPatch): Promise<Approver>;
+  /**
+   * Compare-and-set of the last accepted TOTP step: stores `step` and answers true only if it
+   * is above the stored one; false otherwise, and for an unknown name. A code is used once.
+   */
+  useTotpStep(name: string, step: number): Promise<boolean>;
 
   close(): Promise<void>;
 }

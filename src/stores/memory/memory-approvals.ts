@@ -1,4 +1,4 @@
-import type { Approval, ApprovalState, Approver } from '../../core/index.js';
+import type { Approval, ApprovalState, Approver, ApproverPatch } from '../../core/index.js';
 import { FirewallError } from '../../core/index.js';
 
 /**
@@ -66,6 +66,28 @@ export class MemoryApprovals {
 
   removeApprover(name: string): void {
     if (!this.approvers.delete(name)) throw new FirewallError('approver.not-found', `approver \`${name}\` not found`);
+  }
+
+  updateApprover(name: string, patch: ApproverPatch): Approver {
+    const current = this.approvers.get(name);
+    if (current === undefined) throw new FirewallError('approver.not-found', `approver \`${name}\` not found`);
+    const { credentialHash, credentialChangedAt, totpSecret } = patch;
+    const next: Approver = {
+      ...current,
+      ...(credentialHash === undefined ? {} : { credentialHash }),
+      ...(credentialChangedAt === undefined ? {} : { credentialChangedAt }),
+      ...(totpSecret === undefined ? {} : { totpSecret }),
+    };
+    this.approvers.set(name, copy(next));
+    return copy(next);
+  }
+
+  useTotpStep(name: string, step: number): boolean {
+    const current = this.approvers.get(name);
+    // INVARIANT: the step only moves up; a step at or below the stored one is a replay.
+    if (current === undefined || step <= current.lastTotpStep) return false;
+    this.approvers.set(name, { ...current, lastTotpStep: step });
+    return true;
   }
 
   private pendingFor(grantId: string, requestDigest: string): Approval | undefined {

@@ -7,6 +7,7 @@ import type {
   WebhookDeliveryStatus,
   WebhookDeliveryV1,
   Approver,
+  ApproverPatch,
   AuditDraft,
   AuditHead,
   AuditRecord,
@@ -226,6 +227,16 @@ export class MemoryStore implements Store {
   async removeApprover(name: string): Promise<void> {
     this.assertOpen();
     this.approvalData.removeApprover(name);
+  }
+
+  async updateApprover(name: string, patch: ApproverPatch): Promise<Approver> {
+    this.assertOpen();
+    return this.approvalData.updateApprover(name, patch);
+  }
+
+  async useTotpStep(name: string, step: number): Promise<boolean> {
+    this.assertOpen();
+    return this.approvalData.useTotpStep(name, step);
   }
 
   async insertDelayedAction(action: DelayedActionV1): Promise<void> {

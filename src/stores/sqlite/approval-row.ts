@@ -77,6 +77,10 @@ export interface ApproverRowParams {
   readonly upstreams: string;
   readonly environments: string;
   readonly created_at: number;
+  readonly admin: number;
+  readonly totp_secret: string;
+  readonly last_totp_step: number;
+  readonly credential_changed_at: number;
 }
 
 /** Converts an approver to row parameters. */
@@ -87,6 +91,10 @@ export function toApproverRowParams(approver: Approver): ApproverRowParams {
     upstreams: JSON.stringify(approver.scope.upstreams),
     environments: JSON.stringify(approver.scope.environments),
     created_at: approver.createdAt,
+    admin: approver.admin ? 1 : 0,
+    totp_secret: approver.totpSecret,
+    last_totp_step: approver.lastTotpStep,
+    credential_changed_at: approver.credentialChangedAt,
   };
 }
 
@@ -99,9 +107,19 @@ export function parseApproverRow(row: unknown): Approver {
       credentialHash: fields.text('credential_hash'),
       scope: { upstreams: fields.textList('upstreams'), environments: fields.textList('environments') },
       createdAt: fields.number('created_at'),
+      admin: parseAdminFlag(fields.integer('admin')),
+      totpSecret: fields.text('totp_secret'),
+      lastTotpStep: fields.integer('last_totp_step'),
+      credentialChangedAt: fields.number('credential_changed_at'),
     };
   } catch (error) {
     if (!(error instanceof MalformedColumnError)) throw error;
     throw malformedRowError('an approver', error);
   }
+}
+
+function parseAdminFlag(value: number): boolean {
+  // SECURITY: only an exact 1 makes an administrator; anything else in a tampered row is refused.
+  if (value !== 0 && value !== 1) throw new MalformedColumnError('admin is not 0 or 1');
+  return value === 1;
 }

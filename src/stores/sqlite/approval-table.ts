@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { Approval, ApprovalState, Approver } from '../../core/index.js';
+import type { Approval, ApprovalState, Approver, ApproverPatch } from '../../core/index.js';
 import { FirewallError } from '../../core/index.js';
 import type { ApprovalRowParams, ApproverRowParams } from './approval-row.js';
 import { parseApprovalRow, parseApproverRow, toApprovalRowParams, toApproverRowParams } from './approval-row.js';
 import { toStoreError } from './store-error.js';
 
 const APPROVAL_COLUMNS = 'id, version, grant_id, request_digest, state, created_at, data';
-const APPROVER_COLUMNS = 'name, credential_hash, upstreams, environments, created_at';
+const APPROVER_COLUMNS =
+  'name, credential_hash, upstreams, environments, created_at, admin, totp_secret, last_totp_step, credential_changed_at';
 
 /** The approval and approver statements of `SqliteStore`, prepared once when it opens. */
 export class SqliteApprovalTable {
@@ -20,6 +21,8 @@ export class SqliteApprovalTable {
   private readonly getApproverRow: Database.Statement<[string]>;
   private readonly listApproverRows: Database.Statement<[]>;
   private readonly deleteApprover: Database.Statement<[string]>;
+  private readonly patchApprover: Database.Statement<[ApproverPatchParams]>;
+  private readonly takeTotpStep: Database.Statement<[{ name: string; step: number }]>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO approvals (${APPROVAL_COLUMNS}) VALUES (@id, @version,
@@ -36,10 +39,19 @@ export class SqliteApprovalTable {
     this.latestForRequest = db.prepare(`SELECT ${APPROVAL_COLUMNS} FROM approvals
       WHERE grant_id = ? AND request_digest = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`);
     this.insertApproverRow = db.prepare(`INSERT INTO approvers (${APPROVER_COLUMNS}) VALUES (@name,
-      @credential_hash, @upstreams, @environments, @created_at)`);
+      @credential_hash, @upstreams, @environments, @created_at, @admin, @totp_secret, @last_totp_step,
+      @credential_changed_at)`);
     this.getApproverRow = db.prepare(`SELECT ${APPROVER_COLUMNS} FROM approvers WHERE name = ?`);
     this.listApproverRows = db.prepare(`SELECT ${APPROVER_COLUMNS} FROM approvers ORDER BY name`);
     this.deleteApprover = db.prepare('DELETE FROM approvers WHERE name = ?');
+    // A null parameter keeps the column as it is.
+    this.patchApprover = db.prepare(`UPDATE approvers SET
+      credential_hash = coalesce(@credential_hash, credential_hash),
+      credential_changed_at = coalesce(@credential_changed_at, credential_changed_at),
+      totp_secret = coalesce(@totp_secret, totp_secret)
+      WHERE name = @name RETURNING ${APPROVER_COLUMNS}`);
+    // INVARIANT: one statement compares and sets, so a step is taken once across processes.
+    this.takeTotpStep = db.prepare('UPDATE approvers SET last_totp_step = @step WHERE name = @name AND last_totp_step < @step');
   }
 
   insertApproval(approval: Approval): void {
@@ -91,6 +103,29 @@ export class SqliteApprovalTable {
     const result = run(`while removing approver \`${name}\``, () => this.deleteApprover.run(name));
     if (result.changes === 0) throw new FirewallError('approver.not-found', `approver \`${name}\` not found`);
   }
+
+  updateApprover(name: string, patch: ApproverPatch): Approver {
+    const params: ApproverPatchParams = {
+      name,
+      credential_hash: patch.credentialHash ?? null,
+      credential_changed_at: patch.credentialChangedAt ?? null,
+      totp_secret: patch.totpSecret ?? null,
+    };
+    const row = run(`while updating approver \`${name}\``, () => this.patchApprover.get(params));
+    if (row === undefined) throw new FirewallError('approver.not-found', `approver \`${name}\` not found`);
+    return parseApproverRow(row);
+  }
+
+  useTotpStep(name: string, step: number): boolean {
+    return run(`while using a code of approver \`${name}\``, () => this.takeTotpStep.run({ name, step })).changes === 1;
+  }
+}
+
+interface ApproverPatchParams {
+  readonly name: string;
+  readonly credential_hash: string | null;
+  readonly credential_changed_at: number | null;
+  readonly totp_secret: string | null;
 }
 
 function run<T>(context: string, work: () => T): T {

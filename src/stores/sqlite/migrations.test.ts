@@ -53,6 +53,15 @@ describe('migrate', () => {
     expect(tables()).toEqual([]);
   });
 
+  it('gives approvers from before step 5 no admin role, no TOTP, and credential_changed_at = created_at', () => {
+    migrate(db, MIGRATIONS.slice(0, 4));
+    db.prepare(`INSERT INTO approvers (name, credential_hash, upstreams, environments, created_at)
+      VALUES ('bob', 'scrypt$x', '["*"]', '["*"]', 1234)`).run();
+    migrate(db);
+    const row = db.prepare('SELECT admin, totp_secret, last_totp_step, credential_changed_at FROM approvers').get();
+    expect(row).toEqual({ admin: 0, totp_secret: '', last_totp_step: 0, credential_changed_at: 1234 });
+  });
+
   it('refuses migrations numbered out of order before touching the database', () => {
     const gap = [...MIGRATIONS, { version: MIGRATIONS.length + 2, sql: 'CREATE TABLE extra (a)' }];
     expect(isFirewallError(migrationError(() => migrate(db, gap)), 'store.migration')).toBe(true);

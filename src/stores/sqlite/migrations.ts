@@ -135,6 +135,18 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO store_identity (id, store_id) VALUES (1, 'sto_' || lower(hex(randomblob(16))));
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- Approvers' second factor and roles. Existing approvers are not administrators and have
+      -- no TOTP secret: they cannot vote by code until enrolled again.
+      ALTER TABLE approvers ADD COLUMN admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1));
+      ALTER TABLE approvers ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+      ALTER TABLE approvers ADD COLUMN last_totp_step INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE approvers ADD COLUMN credential_changed_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE approvers SET credential_changed_at = created_at;
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -4,6 +4,7 @@ import type {
   Approval,
   ApprovalState,
   Approver,
+  ApproverPatch,
   DelayedActionStatus,
   DelayedActionV1,
   WebhookDeliveryStatus,
@@ -282,6 +283,14 @@ export class SqliteStore implements Store {
 
   async removeApprover(name: string): Promise<void> {
     this.approvals.removeApprover(name);
+  }
+
+  async updateApprover(name: string, patch: ApproverPatch): Promise<Approver> {
+    return this.approvals.updateApprover(name, patch);
+  }
+
+  async useTotpStep(name: string, step: number): Promise<boolean> {
+    return this.approvals.useTotpStep(name, step);
   }
 
   async insertDelayedAction(action: DelayedActionV1): Promise<void> {
