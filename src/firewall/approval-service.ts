@@ -1,7 +1,10 @@
-import type { Approval, ApprovalEvent, ApprovalRules, ApprovalState, Approver, ApproverScope, Clock, RandomSource, Store } from '../core/index.js';
+import type { Approval, ApprovalEvent, ApprovalRules, ApprovalState, Approver, Clock, RandomSource, Store } from '../core/index.js';
 import { FirewallError, applyApprovalEvent, approverScopeViolations, targetsNeedingConfirmation } from '../core/index.js';
 import { audit, compareAndSet } from './approval-gate.js';
-import { UNKNOWN_APPROVER_HASH, assertUsableCredential, hashApproverCredential, verifyApproverCredential } from './approver-credential.js';
+import type { ApproverFactor } from './approver-factors.js';
+import { ApproverFactors } from './approver-factors.js';
+import type { EnrolledApprover, NewAdmin, NewApprover, ShownApprover } from './approver-directory.js';
+import { ApproverDirectory } from './approver-directory.js';
 
 /** What the approval service needs. */
 export interface ApprovalServiceOptions {
@@ -13,20 +16,6 @@ export interface ApprovalServiceOptions {
   readonly productionEnvironments: readonly string[];
 }
 
-/** An approver as shown: never the credential, nor its hash. */
-export interface ShownApprover {
-  readonly name: string;
-  readonly scope: ApproverScope;
-  readonly createdAt: number;
-}
-
-/** What adding an approver takes; the credential is hashed and forgotten. */
-export interface NewApprover extends ApproverScope {
-  readonly name: string;
-  readonly credential: string;
-}
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_CAS_ATTEMPTS = 5;
 
 /**
@@ -35,46 +24,65 @@ const MAX_CAS_ATTEMPTS = 5;
  */
 export class ApprovalService {
   readonly #options: ApprovalServiceOptions;
+  readonly #approvers: ApproverDirectory;
+  readonly #factors: ApproverFactors;
 
   constructor(options: ApprovalServiceOptions) {
     this.#options = options;
+    this.#approvers = new ApproverDirectory(options);
+    this.#factors = new ApproverFactors(options);
   }
 
-  /** Adds an approver with a hashed credential; returns nothing secret. */
-  async addApprover(request: NewApprover, actor: string): Promise<ShownApprover> {
-    const { store, clock, random } = this.#options;
-    if (!NAME.test(request.name)) throw new FirewallError('input.invalid', `\`${request.name}\` is not an approver name (letters, digits, . _ -)`);
-    if (request.upstreams.length === 0 || request.environments.length === 0) {
-      throw new FirewallError('input.invalid', 'an approver needs at least one upstream and one environment (`*` for any)');
-    }
-    assertUsableCredential(request.credential);
-    const approver: Approver = {
-      name: request.name,
-      credentialHash: hashApproverCredential(request.credential, random),
-      scope: { upstreams: [...request.upstreams], environments: [...request.environments] },
-      createdAt: clock.now(),
-    };
-    await store.insertApprover(approver);
-    await store.appendAudit({ kind: 'approver.added', actor, at: approver.createdAt, data: { name: approver.name, upstreams: [...approver.scope.upstreams], environments: [...approver.scope.environments] } });
-    return toShown(approver);
+  /**
+   * Adds an approver with a TOTP secret made here; the secret and its otpauth URI are in the
+   * answer this once. The inbox credential is optional (no inbox login until one is set).
+   */
+  async addApprover(request: NewApprover, actor: string): Promise<EnrolledApprover> {
+    return this.#approvers.add(request, actor);
+  }
+
+  /** Adds the first administrator, once: `store.conflict` when an administrator exists. */
+  async bootstrapAdmin(request: NewAdmin, actor: string): Promise<EnrolledApprover> {
+    return this.#approvers.bootstrapAdmin(request, actor);
+  }
+
+  /** Sets an approver's inbox login credential and moves `credentialChangedAt`, ending older sessions. */
+  async setCredential(name: string, credential: string, actor: string): Promise<void> {
+    return this.#approvers.setCredential(name, credential, actor);
   }
 
   /** Removes an approver; their past votes stay on the record. */
   async removeApprover(name: string, actor: string): Promise<void> {
-    await this.#options.store.removeApprover(name);
-    await this.#options.store.appendAudit({ kind: 'approver.removed', actor, at: this.#options.clock.now(), data: { name } });
+    return this.#approvers.remove(name, actor);
   }
 
-  /** Every approver, by name, without credentials. */
+  /** Every approver, by name, without credentials or secrets. */
   async listApprovers(): Promise<ShownApprover[]> {
-    return (await this.#options.store.listApprovers()).map(toShown);
+    return this.#approvers.list();
   }
 
-  /** The approver if the credential is theirs; an unknown name costs the same time as a wrong credential. */
+  /**
+   * The approver if the inbox credential is theirs (async scrypt: never blocks the event loop);
+   * an unknown name costs the same time as a wrong credential.
+   */
   async verifyApprover(name: string, credential: string): Promise<Approver | undefined> {
-    const approver = await this.#options.store.getApprover(name);
-    const matches = verifyApproverCredential(credential, approver?.credentialHash ?? UNKNOWN_APPROVER_HASH);
-    return matches ? approver : undefined;
+    return this.#approvers.verifyCredential(name, credential);
+  }
+
+  /**
+   * Checks a TOTP code once (replay refused), rate-limited per approver; audited on failure
+   * (`approver.factor-failed`); throws approver.unauthorized / auth.throttled, and
+   * approver.factor-required for an approver with no TOTP enrolled.
+   */
+  async verifyTotp(name: string, code: string): Promise<Approver> {
+    return this.#factors.verifyTotp(name, code);
+  }
+
+  /** Requires verifyTotp AND approver.admin; throws admin.forbidden otherwise. */
+  async authorizeAdmin(name: string, code: string): Promise<Approver> {
+    const approver = await this.#factors.verifyTotp(name, code);
+    if (!approver.admin) throw new FirewallError('admin.forbidden', `\`${approver.name}\` is not an administrator`);
+    return approver;
   }
 
   /** Approvals, oldest first; those past their expiry are expired first. */
@@ -102,51 +110,45 @@ export class ApprovalService {
   }
 
   /**
-   * Records `approverName`'s approval. The credential is verified when given; leave it out only
-   * where the caller has authenticated the approver already (a web session). Irreversible
-   * production targets must be named in `confirm`.
+   * Records `approverName`'s approval, proven by a fresh second factor. Irreversible production
+   * targets must be named in `confirm`.
    */
-  async approve(id: string, approverName: string, credential?: string, options: { confirm?: readonly string[] } = {}): Promise<Approval> {
-    const approver = await this.#authenticate(approverName, credential);
-    const approval = await this.get(id);
-    const violations = approverScopeViolations(approver.scope, approval);
-    if (violations.length > 0) {
-      throw new FirewallError('approval.refused', `\`${approverName}\` may not approve \`${id}\`: ${violations.join('; ')}`, { details: violations });
-    }
-    const missing = targetsNeedingConfirmation(approval, this.#options.productionEnvironments).filter((t) => !(options.confirm ?? []).includes(t));
+  async approve(id: string, approverName: string, factor: ApproverFactor, options: { confirm?: readonly string[] } = {}): Promise<Approval> {
+    // Confirmation is checked before the factor, so a forgotten --confirm does not use up a code.
+    const pending = await this.get(id);
+    const missing = targetsNeedingConfirmation(pending, this.#options.productionEnvironments).filter((t) => !(options.confirm ?? []).includes(t));
     if (missing.length > 0) {
       const named = missing.map((t) => `\`${t}\``).join(', ');
       throw new FirewallError('approval.confirm-required', `approval \`${id}\` deletes or changes irreversibly in production: confirm by typing the target id ${named}`, { details: missing });
     }
+    const approver = await this.#factors.verify(approverName, factor);
+    // The actions an approval covers never change, so the scope is checked on what was read.
+    const violations = approverScopeViolations(approver.scope, pending);
+    if (violations.length > 0) {
+      throw new FirewallError('approval.refused', `\`${approverName}\` may not approve \`${id}\`: ${violations.join('; ')}`, { details: violations });
+    }
     return this.#transition(id, { type: 'approve', actor: `human:${approver.name}` }, 'approval.approved');
   }
 
-  /** Records `approverName`'s denial; by default it ends the approval. */
-  async deny(id: string, approverName: string, reason?: string, credential?: string): Promise<Approval> {
-    const approver = await this.#authenticate(approverName, credential);
+  /** Records `approverName`'s denial, proven by a fresh second factor; by default it ends the approval. */
+  async deny(id: string, approverName: string, factor: ApproverFactor, reason?: string): Promise<Approval> {
+    const approver = await this.#factors.verify(approverName, factor);
     const event: ApprovalEvent = { type: 'deny', actor: `human:${approver.name}`, ...(reason === undefined ? {} : { reason }) };
     return this.#transition(id, event, 'approval.denied', reason);
   }
 
   /**
-   * Cancels as an approver: any approver may (stopping is the safe direction), within the undo
-   * window of a delayed action too. The credential is verified when given, as for `approve`.
+   * Cancels as an approver, proven by a fresh second factor: any approver may (stopping is the
+   * safe direction), within the undo window of a delayed action too.
    */
-  async cancelAsApprover(id: string, approverName: string, credential?: string): Promise<Approval> {
-    const approver = await this.#authenticate(approverName, credential);
+  async cancelAsApprover(id: string, approverName: string, factor: ApproverFactor): Promise<Approval> {
+    const approver = await this.#factors.verify(approverName, factor);
     return this.cancel(id, `human:${approver.name}`);
   }
 
   /** Cancels a pending or approved approval. */
   async cancel(id: string, actor: string): Promise<Approval> {
     return this.#transition(id, { type: 'cancel', actor }, 'approval.cancelled');
-  }
-
-  async #authenticate(name: string, credential: string | undefined): Promise<Approver> {
-    const approver = credential === undefined ? await this.#options.store.getApprover(name) : await this.verifyApprover(name, credential);
-    // SECURITY: one message for an unknown name and a wrong credential, so neither is probed.
-    if (approver === undefined) throw new FirewallError('approver.unauthorized', 'unknown approver or wrong credential');
-    return approver;
   }
 
   async #transition(id: string, event: ApprovalEvent & { actor: string }, kind: string, reason?: string): Promise<Approval> {
@@ -195,8 +197,4 @@ export class ApprovalService {
     if (approval === undefined) throw new FirewallError('approval.not-found', `no approval \`${id}\``);
     return approval;
   }
-}
-
-function toShown(approver: Approver): ShownApprover {
-  return { name: approver.name, scope: approver.scope, createdAt: approver.createdAt };
 }

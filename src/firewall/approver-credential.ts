@@ -1,4 +1,5 @@
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import type { ScryptOptions } from 'node:crypto';
+import { scrypt, timingSafeEqual } from 'node:crypto';
 import type { RandomSource } from '../core/index.js';
 import { FirewallError, isWellFormedToken } from '../core/index.js';
 
@@ -25,14 +26,17 @@ export function assertUsableCredential(credential: string): void {
 }
 
 /** Hashes a credential with scrypt and a fresh salt, as `scrypt$N$r$p$salt$hash` (base64url). */
-export function hashApproverCredential(credential: string, random: RandomSource): string {
+export async function hashApproverCredential(credential: string, random: RandomSource): Promise<string> {
   const salt = Buffer.from(random.bytes(SALT_BYTES));
-  const hash = scryptSync(credential, salt, KEY_BYTES, { ...COST, maxmem: MAX_MEMORY_BYTES });
+  const hash = await scryptAsync(credential, salt, { ...COST, maxmem: MAX_MEMORY_BYTES });
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
-/** Whether a credential matches a stored hash; compared in constant time; false for a malformed hash. */
-export function verifyApproverCredential(credential: string, stored: string): boolean {
+/**
+ * Whether a credential matches a stored hash; compared in constant time; false for a malformed
+ * hash. Runs scrypt on the thread pool, so a login flood never blocks the event loop.
+ */
+export async function verifyApproverCredential(credential: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   const [scheme, n, r, p, salt, hash] = parts;
   if (parts.length !== 6 || scheme !== 'scrypt' || salt === undefined || hash === undefined) return false;
@@ -41,11 +45,18 @@ export function verifyApproverCredential(credential: string, stored: string): bo
   const expected = Buffer.from(hash, 'base64url');
   if (expected.length !== KEY_BYTES) return false;
   try {
-    const actual = scryptSync(credential, Buffer.from(salt, 'base64url'), KEY_BYTES, { ...cost, maxmem: MAX_MEMORY_BYTES });
+    const actual = await scryptAsync(credential, Buffer.from(salt, 'base64url'), { ...cost, maxmem: MAX_MEMORY_BYTES });
     return timingSafeEqual(actual, expected);
   } catch {
     return false;
   }
+}
+
+// SECURITY: the callback form of scrypt runs on libuv's pool; scryptSync would stall every request.
+function scryptAsync(credential: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(credential, salt, KEY_BYTES, options, (error, key) => (error === null ? resolve(key) : reject(error)));
+  });
 }
 
 /** A hash no credential matches, verified against when the approver is unknown (equal timing). */

@@ -1,8 +1,12 @@
 export type { ApprovalOptions } from './approval-gate.js';
 export { DEFAULT_APPROVAL_OPTIONS } from './approval-gate.js';
-export type { ApprovalServiceOptions, NewApprover, ShownApprover } from './approval-service.js';
+export type { ApprovalServiceOptions } from './approval-service.js';
 export { ApprovalService } from './approval-service.js';
 export { MIN_APPROVER_CREDENTIAL_LENGTH } from './approver-credential.js';
+export type { EnrolledApprover, NewAdmin, NewApprover, ShownApprover } from './approver-directory.js';
+export type { ApproverFactor } from './approver-factors.js';
+export { PASSKEY_FACTOR_MAX_AGE_MS } from './approver-factors.js';
+export { TOTP_STEP_MS, totpCode } from './totp.js';
 export type { Authentication } from './authenticate.js';
 export { MAX_GRANT_DEPTH, authenticate } from './authenticate.js';
 export type { DecideOptions } from './decide-action.js';
