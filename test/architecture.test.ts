@@ -14,6 +14,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   stores: ['core'],
   classify: ['core'],
   firewall: ['core'],
+  // The admin API's schemas: shared by the server and its clients, so nothing but core and zod.
+  api: ['core'],
 };
 
 /** Node modules that do I/O or schedule work; core gets such things injected through ports. */
