@@ -1,7 +1,8 @@
 import { Agent } from 'undici';
 import type { GraphqlUpstream } from '../adapters/graphql/index.js';
 import { runHeldGraphqlRequest } from '../adapters/graphql/index.js';
-import type { Config } from '../config/index.js';
+import type { Config, SecretContext } from '../config/index.js';
+import { readSecretField } from '../config/index.js';
 import type { WebhookEndpoint } from '../firewall/index.js';
 import { ApprovalService, UndoExecutor, WebhookDispatcher, createHttpPoster } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
@@ -17,8 +18,9 @@ import type { ServePartFactory } from './serve-part.js';
 export const approvalsServePart: ServePartFactory = async ({ loaded, store, env }) => {
   const { config } = loaded;
   if (Object.keys(config.upstreams).length === 0 && Object.keys(config.webhooks.endpoints).length === 0) return undefined;
-  const endpoints = webhookEndpointsOf(config, env);
-  const upstreams = graphqlUpstreamsOf(config, env);
+  const secrets = { env, home: loaded.home };
+  const endpoints = webhookEndpointsOf(config, secrets);
+  const upstreams = graphqlUpstreamsOf(config, secrets);
   return {
     name: 'approvals background',
     start: async (urls) => {
@@ -67,21 +69,20 @@ export const approvalsServePart: ServePartFactory = async ({ loaded, store, env 
   };
 };
 
-function webhookEndpointsOf(config: Config, env: NodeJS.ProcessEnv): WebhookEndpoint[] {
+/** The configured webhook endpoints with their URLs and signing secrets read; refuses listing every problem. */
+export function webhookEndpointsOf(config: Config, secrets: SecretContext): WebhookEndpoint[] {
   const problems: string[] = [];
   const endpoints: WebhookEndpoint[] = [];
   for (const [name, endpoint] of Object.entries(config.webhooks.endpoints)) {
-    const url = endpoint.url ?? (endpoint.urlEnv === undefined ? undefined : env[endpoint.urlEnv]?.trim());
-    const secret = endpoint.secretEnv === undefined ? undefined : env[endpoint.secretEnv];
-    // SECURITY: only variable names are ever shown, never their values.
-    if (url === undefined || url === '') problems.push(`webhooks.endpoints.${name}.urlEnv: $${endpoint.urlEnv ?? ''} is unset`);
-    if (endpoint.secretEnv !== undefined && (secret === undefined || secret.trim() === '')) problems.push(`webhooks.endpoints.${name}.secretEnv: $${endpoint.secretEnv} is unset`);
-    if (url === undefined || url === '') continue;
+    const where = `webhooks.endpoints.${name}`;
+    const url = endpoint.url ?? readSecretField(endpoint, 'url', where, secrets, problems);
+    const secret = readSecretField(endpoint, 'secret', where, secrets, problems, false);
+    if (url === undefined) continue;
     endpoints.push({
       name,
       url,
       format: endpoint.format,
-      ...(secret === undefined || secret.trim() === '' ? {} : { secret: secret.trim() }),
+      ...(secret === undefined ? {} : { secret }),
       ...(endpoint.events === undefined ? {} : { events: endpoint.events }),
     });
   }
@@ -90,12 +91,12 @@ function webhookEndpointsOf(config: Config, env: NodeJS.ProcessEnv): WebhookEndp
 }
 
 // Serve has already refused a GraphQL upstream without its credential; the rest are skipped.
-function graphqlUpstreamsOf(config: Config, env: NodeJS.ProcessEnv): Record<string, GraphqlUpstream> {
+function graphqlUpstreamsOf(config: Config, secrets: SecretContext): Record<string, GraphqlUpstream> {
   const upstreams: Record<string, GraphqlUpstream> = {};
   for (const [name, upstream] of Object.entries(config.upstreams)) {
-    if (upstream.kind !== 'graphql' || upstream.url === undefined || upstream.credentialEnv === undefined) continue;
-    const credential = env[upstream.credentialEnv]?.trim();
-    if (credential === undefined || credential === '') continue;
+    if (upstream.kind !== 'graphql' || upstream.url === undefined) continue;
+    const credential = readSecretField(upstream, 'credential', `upstreams.${name}`, secrets, []);
+    if (credential === undefined) continue;
     upstreams[name] = { kind: 'graphql', url: upstream.url, credential, credentialHeader: upstream.credentialHeader };
   }
   return upstreams;

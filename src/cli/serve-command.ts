@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
+import { readSecretField } from '../config/index.js';
 import type { GatewayOptions } from '../server/index.js';
 import { startGateway } from '../server/index.js';
 import { createFirewall, loadConfigOf, openContext } from './context.js';
@@ -72,12 +73,9 @@ export function upstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Gatew
   for (const [name, upstream] of Object.entries(loaded.config.upstreams)) {
     if (upstream.kind !== 'graphql') continue;
     if (upstream.url === undefined) problems.push(`upstreams.${name}.url: required for a graphql upstream`);
-    const credential = upstream.credentialEnv === undefined ? undefined : env[upstream.credentialEnv];
-    // SECURITY: only the variable's name is ever shown, never its value.
-    if (upstream.credentialEnv === undefined) problems.push(`upstreams.${name}.credentialEnv: required for a graphql upstream`);
-    else if (credential === undefined || credential.trim() === '') problems.push(`upstreams.${name}.credentialEnv: $${upstream.credentialEnv} is unset`);
-    if (upstream.url !== undefined && credential !== undefined && credential.trim() !== '') {
-      upstreams[name] = { kind: 'graphql', url: upstream.url, credential: credential.trim(), credentialHeader: upstream.credentialHeader };
+    const credential = readSecretField(upstream, 'credential', `upstreams.${name}`, { env, home: loaded.home }, problems);
+    if (upstream.url !== undefined && credential !== undefined) {
+      upstreams[name] = { kind: 'graphql', url: upstream.url, credential, credentialHeader: upstream.credentialHeader };
     }
   }
   if (problems.length > 0) throw new CliFailure('cannot start the gateway', EXIT.invalidInput, problems);

@@ -3,6 +3,7 @@ import { McpProxy, createMcpHttpRoute } from '../adapters/mcp/index.js';
 import type { McpServerProfile, McpToolEntry } from '../classify/index.js';
 import { MCP_CATALOGS } from '../classify/index.js';
 import type { LoadedConfig } from '../config/index.js';
+import { readSecretField, resolveSecret } from '../config/index.js';
 import type { Store } from '../core/index.js';
 import { describeError } from '../core/index.js';
 import type { Firewall } from '../firewall/index.js';
@@ -65,15 +66,15 @@ export function mcpUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv, onl
   for (const [name, upstream] of configured) {
     if (upstream.kind !== 'mcp' || (only !== undefined && !only.includes(name))) continue;
     const where = `upstreams.${name}`;
-    // SECURITY: only a variable's name is ever shown, never its value.
+    const secrets = { env, home: loaded.home };
     const variable = (variableName: string, field: string): string | undefined => {
-      const value = env[variableName];
-      if (value === undefined || value === '') problems.push(`${where}.${field}: $${variableName} is unset`);
-      return value;
+      const value = resolveSecret({ env: variableName }, secrets);
+      if (!value.ok) problems.push(`${where}.${field}: ${value.error}`);
+      return value.ok ? value.value : undefined;
     };
     let transport: McpUpstreamTransport;
     if (upstream.url !== undefined) {
-      const credential = upstream.credentialEnv === undefined ? undefined : variable(upstream.credentialEnv, 'credentialEnv');
+      const credential = readSecretField(upstream, 'credential', where, secrets, problems, false);
       transport = { kind: 'http', url: upstream.url, ...(credential === undefined ? {} : { credential }) };
     } else {
       const args = upstream.args.map((arg) => arg.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, named: string) => variable(named, 'args') ?? ''));

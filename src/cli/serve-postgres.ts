@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import pg from 'pg';
 import type { LoadedConfig } from '../config/index.js';
+import { readSecretField } from '../config/index.js';
 import type { Store } from '../core/index.js';
 import type { SnapshotManifestV1, UpstreamTarget } from '../adapters/postgres/index.js';
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, vaultPlacementProblem } from '../adapters/postgres/index.js';
@@ -32,9 +33,8 @@ export function postgresUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv
     const at = `upstreams.${name}`;
     if (upstream.url === undefined) problems.push(`${at}.url: required for a postgres upstream`);
     if (upstream.vault === undefined) problems.push(`${at}.vault.dir: required: snapshots go there before any destructive statement runs`);
-    const password = upstream.credentialEnv === undefined ? undefined : env[upstream.credentialEnv];
-    // SECURITY: only the variable's name is ever shown, never its value.
-    if (needCredential && upstream.credentialEnv !== undefined && (password === undefined || password === '')) problems.push(`${at}.credentialEnv: $${upstream.credentialEnv} is unset`);
+    // Without a credential (trust authentication) the server is asked for no password.
+    const password = readSecretField(upstream, 'credential', at, { env, home: loaded.home }, needCredential ? problems : [], false);
     if (upstream.url === undefined || upstream.vault === undefined) continue;
     const url = new URL(upstream.url);
     resolved.push({

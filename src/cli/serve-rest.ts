@@ -6,6 +6,7 @@ import { createRestProxy } from '../adapters/http/index.js';
 import type { HttpCatalog } from '../classify/index.js';
 import { BUILTIN_CATALOGS, parseHttpCatalog } from '../classify/index.js';
 import type { LoadedConfig } from '../config/index.js';
+import { readSecretField } from '../config/index.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 import type { ServePartFactory } from './serve-part.js';
@@ -53,23 +54,17 @@ export function restUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): R
     if (upstream.kind !== 'http') continue;
     const where = `upstreams.${name}`;
     if (upstream.url === undefined) problems.push(`${where}.url: required for an http upstream`);
-    const secret = (variable: string | undefined, field: string): string | undefined => {
-      // SECURITY: only the variable's name is ever shown, never its value.
-      if (variable === undefined) problems.push(`${where}.${field}: required for an http upstream`);
-      else if ((env[variable] ?? '').trim() === '') problems.push(`${where}.${field}: $${variable} is unset`);
-      else return (env[variable] ?? '').trim();
-      return undefined;
-    };
+    const secrets = { env, home: loaded.home };
     let credential: RestUpstream['credential'] | undefined;
     if (upstream.aws !== undefined) {
-      const accessKeyId = secret(upstream.aws.accessKeyIdEnv, 'aws.accessKeyIdEnv');
-      const secretAccessKey = secret(upstream.aws.secretAccessKeyEnv, 'aws.secretAccessKeyEnv');
-      const sessionToken = upstream.aws.sessionTokenEnv === undefined ? undefined : secret(upstream.aws.sessionTokenEnv, 'aws.sessionTokenEnv');
+      const accessKeyId = readSecretField(upstream.aws, 'accessKeyId', `${where}.aws`, secrets, problems);
+      const secretAccessKey = readSecretField(upstream.aws, 'secretAccessKey', `${where}.aws`, secrets, problems);
+      const sessionToken = readSecretField(upstream.aws, 'sessionToken', `${where}.aws`, secrets, problems, false);
       if (accessKeyId !== undefined && secretAccessKey !== undefined) {
         credential = { kind: 'aws', keys: { accessKeyId, secretAccessKey, region: upstream.aws.region, service: upstream.aws.service, ...(sessionToken === undefined ? {} : { sessionToken }) } };
       }
     } else {
-      const token = secret(upstream.credentialEnv, 'credentialEnv');
+      const token = readSecretField(upstream, 'credential', where, secrets, problems);
       if (token !== undefined) credential = { kind: 'header', secret: token, headers: upstream.credentialHeaders };
     }
     const catalogs = catalogsFor(upstream.platform, upstream.catalog, loaded, `${where}.catalog`, problems);

@@ -59,10 +59,10 @@ describe('config', () => {
     verifies('config.secrets-redacted');
     const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } } });
     if (!parsed.ok) throw new Error('expected valid config');
-    const shown = JSON.stringify(redactConfig(parsed.value, { RAILWAY_TOKEN: 'super-secret-value' }));
+    const shown = JSON.stringify(redactConfig(parsed.value, { RAILWAY_TOKEN: 'super-secret-value' }, '/nonexistent'));
     expect(shown).not.toContain('super-secret-value');
     expect(shown).toContain('[redacted]');
-    expect(JSON.stringify(redactConfig(parsed.value, {}))).toContain('unset');
+    expect(JSON.stringify(redactConfig(parsed.value, {}, '/nonexistent'))).toContain('unset');
   });
 
   it('names the header a credential travels in, and refuses any other', () => {

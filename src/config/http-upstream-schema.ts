@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envVarName } from './env-var-name.js';
+import { checkOneSecretSource, secretFile } from './secret-schema.js';
 
 /** The platforms Airlock ships a catalog for; `generic` judges by a user catalog (or none). */
 export const HTTP_PLATFORMS = ['aws', 'stripe', 'github', 'vercel', 'fly', 'supabase', 'neon', 'render', 'generic'] as const;
@@ -10,15 +11,24 @@ const credentialHeader = z.strictObject({
   scheme: z.enum(['bearer', 'token', 'raw']).default('raw'),
 });
 
-/** AWS: Airlock re-signs every allowed request with SigV4 under these keys. */
-const awsSigning = z.strictObject({
-  accessKeyIdEnv: envVarName,
-  secretAccessKeyEnv: envVarName,
-  sessionTokenEnv: envVarName.optional(),
-  region: z.string().regex(/^[a-z0-9-]+$/),
-  /** The SigV4 signing name: `rds`, `s3`, `dynamodb`, `ec2`, … */
-  service: z.string().regex(/^[a-z0-9-]+$/),
-});
+/** AWS: Airlock re-signs every allowed request with SigV4 under these keys (each from a variable or a file). */
+const awsSigning = z
+  .strictObject({
+    accessKeyIdEnv: envVarName.optional(),
+    accessKeyIdFile: secretFile.optional(),
+    secretAccessKeyEnv: envVarName.optional(),
+    secretAccessKeyFile: secretFile.optional(),
+    sessionTokenEnv: envVarName.optional(),
+    sessionTokenFile: secretFile.optional(),
+    region: z.string().regex(/^[a-z0-9-]+$/),
+    /** The SigV4 signing name: `rds`, `s3`, `dynamodb`, `ec2`, … */
+    service: z.string().regex(/^[a-z0-9-]+$/),
+  })
+  .superRefine((aws, context) => {
+    checkOneSecretSource(aws, 'accessKeyId', context, true);
+    checkOneSecretSource(aws, 'secretAccessKey', context, true);
+    checkOneSecretSource(aws, 'sessionToken', context);
+  });
 
 /** A `kind: http` upstream in airlock.yaml (REST upstreams, issue 9). */
 export const httpUpstream = z
@@ -28,6 +38,8 @@ export const httpUpstream = z
     url: z.string().url().optional(),
     platform: z.enum(HTTP_PLATFORMS).default('generic'),
     credentialEnv: envVarName.optional(),
+    /** The service's way: a file only the server's user may read (systemd `LoadCredential=`). */
+    credentialFile: secretFile.optional(),
     /** Default: `Authorization: Bearer …`. Supabase project keys also go in `apikey` (scheme raw). */
     credentialHeaders: z.array(credentialHeader).min(1).default([{ name: 'authorization', scheme: 'bearer' }]),
     aws: awsSigning.optional(),
@@ -40,6 +52,7 @@ export const httpUpstream = z
     environment: z.string().min(1).optional(),
   })
   .superRefine((upstream, context) => {
+    checkOneSecretSource(upstream, 'credential', context);
     if (upstream.platform === 'aws' && upstream.aws === undefined) {
       context.addIssue({ code: 'custom', path: ['aws'], message: 'an aws upstream needs `aws` (key variables, region, service)' });
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envVarName } from './env-var-name.js';
+import { checkOneSecretSource, secretFile } from './secret-schema.js';
 
 /** What one argument of a tool carries (see `ArgumentRole` in src/classify/mcp). */
 const argumentRole = z.union([
@@ -24,8 +25,8 @@ const commandArgument = z
 /**
  * A `kind: mcp` upstream in airlock.yaml: an MCP server Airlock connects to and serves under
  * `NAME__tool`. Either `command` (+ `args`, `env`: names of variables handed to the child;
- * nothing else of Airlock's environment is) or `url` (Streamable HTTP, with `credentialEnv` sent
- * as a bearer token). `catalog` names the shipped catalog its tools are judged by (default: the
+ * nothing else of Airlock's environment is) or `url` (Streamable HTTP, with `credentialEnv` or
+ * `credentialFile` sent as a bearer token). `catalog` names the shipped catalog its tools are judged by (default: the
  * one named like the upstream, if any); `tools` classifies tools the catalog lacks or overrides
  * it; `roots` are the folders path arguments may write in.
  */
@@ -34,6 +35,7 @@ export const mcpUpstream = z
     kind: z.literal('mcp'),
     url: z.string().url().optional(),
     credentialEnv: envVarName.optional(),
+    credentialFile: secretFile.optional(),
     command: z.string().min(1).optional(),
     args: z.array(commandArgument).default([]),
     env: z.array(envVarName).default([]),
@@ -46,8 +48,12 @@ export const mcpUpstream = z
     if ((upstream.url === undefined) === (upstream.command === undefined)) {
       context.addIssue({ code: 'custom', message: 'give exactly one of `command` (stdio) or `url` (Streamable HTTP)' });
     }
+    checkOneSecretSource(upstream, 'credential', context);
     if (upstream.credentialEnv !== undefined && upstream.url === undefined) {
       context.addIssue({ code: 'custom', path: ['credentialEnv'], message: 'only a `url` upstream sends a credential' });
+    }
+    if (upstream.credentialFile !== undefined && upstream.url === undefined) {
+      context.addIssue({ code: 'custom', path: ['credentialFile'], message: 'only a `url` upstream sends a credential' });
     }
   });
 

@@ -1,29 +1,33 @@
 import { z } from 'zod';
 import { envVarName } from './env-var-name.js';
+import { checkOneSecretSource, secretFile } from './secret-schema.js';
 
 const postgresUrl = z
   .string()
   .url()
   .refine((text) => /^postgres(ql)?:\/\//.test(text), 'must be a postgres:// URL like postgres://user@host:5432/db')
   // SECURITY: a password in the URL would be a secret in the file; it comes from credentialEnv.
-  .refine((text) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(text), 'must not contain a password: name its environment variable in credentialEnv');
+  .refine((text) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(text), 'must not contain a password: name its environment variable in credentialEnv or its file in credentialFile');
 
 /**
  * A `kind: postgres` upstream in airlock.yaml: the real server (`url` without a password, the
- * password in `$credentialEnv`), where agents connect (`listen`), and the vault that receives
+ * password in `$credentialEnv` or the file `credentialFile`), where agents connect (`listen`), and the vault that receives
  * a snapshot before any destructive statement runs (`vault.dir`, on another filesystem than
  * `dataDir`, the server's data directory when Airlock can see it).
  */
-export const postgresUpstream = z.strictObject({
-  kind: z.literal('postgres'),
-  url: postgresUrl.optional(),
-  credentialEnv: envVarName.optional(),
-  listen: z
-    .strictObject({ port: z.number().int().min(0).max(65_535).default(6432) })
-    .prefault({}),
-  vault: z.strictObject({ dir: z.string().min(1) }).optional(),
-  dataDir: z.string().min(1).optional(),
-});
+export const postgresUpstream = z
+  .strictObject({
+    kind: z.literal('postgres'),
+    url: postgresUrl.optional(),
+    credentialEnv: envVarName.optional(),
+    credentialFile: secretFile.optional(),
+    listen: z
+      .strictObject({ port: z.number().int().min(0).max(65_535).default(6432) })
+      .prefault({}),
+    vault: z.strictObject({ dir: z.string().min(1) }).optional(),
+    dataDir: z.string().min(1).optional(),
+  })
+  .superRefine((upstream, context) => checkOneSecretSource(upstream, 'credential', context));
 
 /** A validated `kind: postgres` upstream. */
 export type PostgresUpstreamConfig = z.output<typeof postgresUpstream>;

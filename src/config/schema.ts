@@ -4,6 +4,7 @@ import { parseDurationMs } from './duration.js';
 import { httpUpstream } from './http-upstream-schema.js';
 import { mcpUpstream } from './mcp-upstream-schema.js';
 import { postgresUpstream } from './postgres-upstream-schema.js';
+import { checkOneSecretSource, secretFile } from './secret-schema.js';
 
 const duration = z.string().transform((text, context) => {
   const ms = parseDurationMs(text);
@@ -14,14 +15,18 @@ const duration = z.string().transform((text, context) => {
   return ms;
 });
 
-const graphqlUpstream = z.strictObject({
-  kind: z.literal('graphql'),
-  url: z.string().url().optional(),
-  credentialEnv: envVarName.optional(),
-  // Railway: account and workspace tokens go in `Authorization: Bearer`, project tokens in
-  // `Project-Access-Token`.
-  credentialHeader: z.enum(['authorization', 'project-access-token']).default('authorization'),
-});
+const graphqlUpstream = z
+  .strictObject({
+    kind: z.literal('graphql'),
+    url: z.string().url().optional(),
+    credentialEnv: envVarName.optional(),
+    // The service's way: a file only the server's user may read (systemd `LoadCredential=`).
+    credentialFile: secretFile.optional(),
+    // Railway: account and workspace tokens go in `Authorization: Bearer`, project tokens in
+    // `Project-Access-Token`.
+    credentialHeader: z.enum(['authorization', 'project-access-token']).default('authorization'),
+  })
+  .superRefine((upstream, context) => checkOneSecretSource(upstream, 'credential', context));
 
 // Each surface's upstream shape lives beside its own schema file; `kind` tells them apart.
 const upstream = z.discriminatedUnion('kind', [graphqlUpstream, httpUpstream, postgresUpstream, mcpUpstream]);
@@ -77,21 +82,51 @@ export const configSchema = z.strictObject({
           z
             .strictObject({
               url: z.string().url().optional(),
-              // A Slack incoming-webhook URL is itself a secret: name its variable instead.
+              // A Slack incoming-webhook URL is itself a secret: name its variable or file instead.
               urlEnv: envVarName.optional(),
+              urlFile: secretFile.optional(),
               format: z.enum(['json', 'slack']).default('json'),
-              // SECURITY: the HMAC signing secret, named by its environment variable.
+              // SECURITY: the HMAC signing secret, named by its environment variable or file.
               secretEnv: envVarName.optional(),
+              secretFile: secretFile.optional(),
               events: z.array(z.string().min(1)).min(1).optional(),
             })
-            .refine((e) => (e.url === undefined) !== (e.urlEnv === undefined), 'give exactly one of url and urlEnv')
-            .refine((e) => e.format === 'slack' || e.secretEnv !== undefined, 'a json endpoint needs secretEnv to sign with'),
+            .superRefine((e, context) => {
+              const urls = [e.url, e.urlEnv, e.urlFile].filter((value) => value !== undefined).length;
+              if (urls !== 1) context.addIssue({ code: 'custom', message: 'give exactly one of url and urlEnv or urlFile' });
+              checkOneSecretSource(e, 'secret', context);
+              if (e.format === 'json' && e.secretEnv === undefined && e.secretFile === undefined) {
+                context.addIssue({ code: 'custom', message: 'a json endpoint needs secretEnv or secretFile to sign with' });
+              }
+            }),
         )
         .default({}),
       maxAttempts: z.number().int().min(1).max(50).default(10),
       initialBackoff: duration.prefault('2s'),
       maxBackoff: duration.prefault('10m'),
       timeout: duration.prefault('5s'),
+    })
+    .prefault({}),
+  // Signed checkpoints of the audit chain's head (docs/audit.md): `airlock serve` writes one to
+  // HOME/audit-checkpoints.jsonl and every witness after `everyRecords` records or `every`.
+  audit: z
+    .strictObject({
+      checkpoint: z
+        .strictObject({
+          everyRecords: z.number().int().min(1).default(100),
+          every: duration.prefault('10s'),
+          // Copies outside the host, which someone who can write the home cannot reach.
+          witnesses: z
+            .array(
+              z.discriminatedUnion('kind', [
+                z.strictObject({ kind: z.literal('file'), path: z.string().min(1) }),
+                z.strictObject({ kind: z.literal('syslog'), socket: z.string().min(1).optional(), tag: z.string().min(1).default('airlock-audit') }),
+                z.strictObject({ kind: z.literal('http'), url: z.string().url() }),
+              ]),
+            )
+            .default([]),
+        })
+        .prefault({}),
     })
     .prefault({}),
   upstreams: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'upstream names are lowercase letters, digits and dashes'), upstream).default({}),
