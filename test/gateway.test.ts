@@ -86,6 +86,8 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(approval?.request).toEqual({
       summary: 'volumeDelete (destructive)',
       details: { method: 'POST', urlQuery: {}, body: volumeDelete(INCIDENT_IDS.stagingScratchVolume) as JsonValue },
+      // And the request as sent, for when a decoded reading could mislead.
+      raw: { text: `POST\n\n${JSON.stringify(volumeDelete(INCIDENT_IDS.stagingScratchVolume))}`, length: 6 + JSON.stringify(volumeDelete(INCIDENT_IDS.stagingScratchVolume)).length },
     });
 
     const poll = async () => (await fetch(String(extensions['pollUrl']), { headers: { authorization: `Bearer ${staging}` } })).json();

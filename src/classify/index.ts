@@ -15,3 +15,5 @@ export {
   toolNameSkeleton,
 } from './mcp/index.js';
 export { classifySqlText, isPlainQueryShape, literalKey, sqlShape } from './sql/index.js';
+// The inbox shows a stored body decoded only when it reads one way (no repeated key).
+export { parseStrictJson } from './graphql/index.js';

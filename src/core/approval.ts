@@ -27,6 +27,17 @@ export interface ApprovalActionV1 {
 }
 
 /**
+ * The request as it came, for approvers to read when Airlock could not read it one way: the
+ * method, the query string and the body text, exactly as sent (scrubbed, and cut when huge).
+ */
+export interface ApprovalRawRequestV1 {
+  /** `POST ?query=…` then a blank line and the body as UTF-8 text. */
+  readonly text: string;
+  /** Characters in the whole raw request; greater than `text.length` when it was cut. */
+  readonly length: number;
+}
+
+/**
  * What will run, decoded for the humans who decide: the adapter's rendition of the held request
  * (a GraphQL document and its variables, a SQL statement, a shell command and its folder, a tool
  * call's arguments). Display only: the approval binds to the request digest, never to this.
@@ -35,19 +46,47 @@ export interface ApprovalActionV1 {
 export interface ApprovalRequestV1 {
   /** One line: `mutation VolumeDelete`, `DROP TABLE bookings`, `rm -rf build`. */
   readonly summary: string;
-  /** The decoded arguments, as the upstream would receive them. */
+  /**
+   * The decoded arguments, as the upstream would receive them. Empty when the request is
+   * ambiguous and `raw` is kept: one parsed reading would hide what else the upstream may read.
+   */
   readonly details: { readonly [key: string]: JsonValue };
+  /** The request as sent, kept by adapters that read bytes (GraphQL, HTTP). */
+  readonly raw?: ApprovalRawRequestV1;
+  /**
+   * Why Airlock could not read the request one way (duplicate JSON keys, two query sources, a
+   * repeated argument): approvers are shown `raw` and these instead of a decoded reading.
+   */
+  readonly ambiguity?: readonly string[];
 }
 
 /** Largest `details` kept on an approval, in characters of JSON; larger ones are cut, saying so. */
 export const MAX_APPROVAL_REQUEST_CHARS = 65_536;
 
+/** Largest raw request kept on an approval, in characters; the length of the whole is kept. */
+export const MAX_APPROVAL_RAW_CHARS = 65_536;
+
+const MAX_AMBIGUITY_REASONS = 20;
+const MAX_REASON_CHARS = 500;
+
 /** Bounds what an approval keeps of a request, so an agent cannot bloat the store through it. */
 export function boundApprovalRequest(request: ApprovalRequestV1): ApprovalRequestV1 {
   const text = JSON.stringify(request.details);
-  const summary = request.summary.length > 500 ? `${request.summary.slice(0, 500)}…` : request.summary;
-  if (text.length <= MAX_APPROVAL_REQUEST_CHARS) return { summary, details: request.details };
-  return { summary, details: { truncated: `${text.slice(0, MAX_APPROVAL_REQUEST_CHARS)}…`, note: `cut at ${MAX_APPROVAL_REQUEST_CHARS} of ${text.length} characters` } };
+  const summary = cut(request.summary, 500);
+  const details = text.length <= MAX_APPROVAL_REQUEST_CHARS
+    ? request.details
+    : { truncated: `${text.slice(0, MAX_APPROVAL_REQUEST_CHARS)}…`, note: `cut at ${MAX_APPROVAL_REQUEST_CHARS} of ${text.length} characters` };
+  const { raw, ambiguity } = request;
+  return {
+    summary,
+    details,
+    ...(raw === undefined ? {} : { raw: { text: raw.text.slice(0, MAX_APPROVAL_RAW_CHARS), length: Math.max(raw.length, raw.text.length) } }),
+    ...(ambiguity === undefined ? {} : { ambiguity: ambiguity.slice(0, MAX_AMBIGUITY_REASONS).map((reason) => cut(reason, MAX_REASON_CHARS)) }),
+  };
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** One human's vote. */

@@ -6,6 +6,7 @@ export type {
   ApprovalDenial,
   ApprovalEvent,
   ApprovalRefusal,
+  ApprovalRawRequestV1,
   ApprovalRequestV1,
   ApprovalRules,
   ApprovalState,
@@ -19,6 +20,7 @@ export type {
 } from './approval.js';
 export {
   DEFAULT_APPROVAL_RULES,
+  MAX_APPROVAL_RAW_CHARS,
   MAX_APPROVAL_REQUEST_CHARS,
   boundApprovalRequest,
   TERMINAL_APPROVAL_STATES,
@@ -84,7 +86,17 @@ export type {
   WebhookDeliveryV1,
   WebhookOutboxStore,
 } from './ports.js';
+export {
+  DEFAULT_PRODUCTION_ENVIRONMENTS,
+  isDangerousAction,
+  isProductionAction,
+  isProductionTarget,
+  toBatchSummary,
+  toReviewOrder,
+} from './approval-review.js';
 export { FixedClock, SeededRandom, SequentialIds } from './fakes.js';
+export type { ShortText, VisibleLine } from './visible-text.js';
+export { groupDigits, hasHiddenCharacters, toShortText, toVisibleBlock, toVisibleLines, toVisibleText } from './visible-text.js';
 export type { Result } from './result.js';
 export { err, ok } from './result.js';
 export {

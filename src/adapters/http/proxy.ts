@@ -6,7 +6,7 @@ import { createHttpClassifier } from '../../classify/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { RestUpstream } from './config.js';
 import { secretsOf } from './config.js';
-import { readableBody, toShownRequest } from '../shared/index.js';
+import { readableBody, toRawRequestText, toShownRequest } from '../shared/index.js';
 import { forwardRest } from './forward.js';
 import { forwardableHeaders } from './outgoing-headers.js';
 import type { RestAgentRequest } from './read-request.js';
@@ -58,7 +58,7 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
         surface: 'http',
         digest: actions[0]?.digest ?? '',
         actions,
-        shown: () => toShownRequest(actions, { method: request.method, path: request.target, body: body === null ? null : readableBody(body) }, [...secretsOf(options.upstream), request.token]),
+        shown: () => toShownRequest(actions, { method: request.method, path: request.target, body: body === null ? null : readableBody(body) }, [...secretsOf(options.upstream), request.token], toRawRequestText(request.method, request.target, body)),
       });
       judged = true;
       if (decision.verdict !== 'allow') return sendRestAnswer(res, toRestAnswer(decision, options.approvalsUrl));

@@ -1,5 +1,5 @@
 export { readBoundedBody } from './bounded-body.js';
 export type { Scrub, ScrubSecrets } from './scrub.js';
 export { REDACTED, createScrub, scrubText, toScrubSecrets } from './scrub.js';
-export { readableBody, toShownRequest } from './shown.js';
+export { readableBody, toRawRequestText, toShownRequest } from './shown.js';
 export { decodedBody, decoderFor, relayAnswer } from './answer.js';

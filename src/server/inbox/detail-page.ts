@@ -1,11 +1,14 @@
-import type { Approval, ApprovalActionV1, DelayedActionV1 } from '../../core/index.js';
-import { distinctApprovers } from '../../core/index.js';
+import type { Approval, DelayedActionV1 } from '../../core/index.js';
+import { DEFAULT_PRODUCTION_ENVIRONMENTS, distinctApprovers } from '../../core/index.js';
 import type { SafeHtml } from './html.js';
 import { html } from './html.js';
 import { INBOX_PREFIX } from './http-io.js';
 import type { PageViewer } from './layout.js';
 import { csrfField, layout, timeElement } from './layout.js';
 import type { TimelineEntry } from './approval-timeline.js';
+import { passkeyFields, passkeyNotice, passkeyOptionsAttribute } from './passkey-fields.js';
+import { delayedRequestSection, requestHeadline, whatWillRunSection } from './request-view.js';
+import { agentText } from './safe-text.js';
 
 /** Everything the detail page shows; the same facts as `airlock approvals show`. */
 export interface DetailPageModel {
@@ -22,23 +25,26 @@ export interface DetailPageModel {
   readonly reason?: string;
   /** For a delayed action: the stored request Airlock will send, and how far it got. */
   readonly delayed?: DelayedActionV1;
+  /** Whether the viewer has a passkey to vote with; `false` shows where to add one. */
+  readonly hasPasskey?: boolean;
+  /** Environment names that count as production, for ordering a batch; default `production`, `prod`. */
+  readonly productionEnvironments?: readonly string[];
 }
-
-const MAX_SHOWN_BODY_CHARS = 20_000;
 
 /** The page of one approval: what will run, why it was held, who asked, votes, forms, timeline. */
 export function detailPage(model: DetailPageModel): SafeHtml {
   const { approval } = model;
+  const production = model.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS;
   return layout(
     `Approval ${approval.id}`,
     model.viewer,
     html`<p class="back"><a href="${INBOX_PREFIX}">All pending approvals</a></p>
-<h1>${headline(approval)}</h1>
+<h1>${requestHeadline(approval, production)}</h1>
 ${model.error === undefined ? '' : html`<div class="error-summary" role="alert" id="form-error" tabindex="-1" autofocus><p>${model.error}</p></div>`}
 ${model.notice === undefined ? '' : html`<p class="notice" role="status">${model.notice}</p>`}
-<p class="state state-${approval.state}" id="approval-state">Approval <code>${approval.id}</code> is <strong>${approval.state}</strong>: ${distinctApprovers(approval).length} of ${approval.needed} approvals.</p>
-${whatWillRun(approval)}
-${model.delayed === undefined ? '' : delayedRequest(model.delayed)}
+<p class="state state-${approval.state}" id="approval-state">Approval <code>${agentText(approval.id, 80)}</code> is <strong>${approval.state}</strong>: ${distinctApprovers(approval).length} of ${approval.needed} approvals.</p>
+${whatWillRunSection(approval, production)}
+${model.delayed === undefined ? '' : delayedRequestSection(model.delayed)}
 ${whyHeld(approval)}
 ${whoAsked(approval)}
 ${votes(approval)}
@@ -47,86 +53,11 @@ ${timeline(model.timeline)}`,
   );
 }
 
-function headline(approval: Approval): string {
-  const first = approval.actions[0];
-  if (first === undefined) return `Approval ${approval.id}`;
-  const target = first.targets[0];
-  const more = approval.actions.length > 1 ? ` and ${approval.actions.length - 1} more` : '';
-  return `${first.operation}${target === undefined ? '' : ` on ${target.type} ${target.id}`}${more}`;
-}
-
-function whatWillRun(approval: Approval): SafeHtml {
-  return html`<section aria-labelledby="what-heading">
-<h2 id="what-heading">What will run</h2>
-<dl class="facts">
-  <dt>Surface</dt><dd>${approval.surface}</dd>
-  <dt>Request digest</dt><dd><code class="digest">${approval.requestDigest}</code></dd>
-</dl>
-<p class="hint">Only the request with exactly this digest can run, once.</p>
-${approval.actions.map(actionBlock)}
-${decodedRequest(approval)}
-</section>`;
-}
-
-// The adapter's decoded rendition of the request: the agent's own words, so escaped like all else.
-function decodedRequest(approval: Approval): SafeHtml {
-  if (approval.request === undefined) return html`<p class="hint">The adapter did not keep the request itself; the actions above are what it does.</p>`;
-  return html`<h3>The request, decoded</h3>
-<p><code>${approval.request.summary}</code></p>
-<pre class="request-body" tabindex="0" aria-label="Decoded request">${JSON.stringify(approval.request.details, null, 2)}</pre>`;
-}
-
-function actionBlock(action: ApprovalActionV1): SafeHtml {
-  return html`<div class="action">
-<h3><span class="upstream">${action.upstream}</span> <code>${action.operation}</code></h3>
-<p><span class="tag effect-${action.effect}">${action.effect}</span> <span class="tag">${action.reversible ? 'reversible' : 'irreversible'}</span></p>
-<table>
-  <caption class="visually-hidden">Targets of ${action.operation}</caption>
-  <thead><tr><th scope="col">Type</th><th scope="col">Id</th><th scope="col">Environment</th></tr></thead>
-  <tbody>
-${action.targets.map(
-  (t) => html`  <tr><td>${t.type}</td><td><code>${t.id}</code></td><td>${t.environment ?? html`<strong>unknown</strong> (treated as production)`}</td></tr>
-`,
-)}  </tbody>
-</table>
-</div>`;
-}
-
-function delayedRequest(delayed: DelayedActionV1): SafeHtml {
-  const { request } = delayed;
-  return html`<section aria-labelledby="delayed-heading">
-<h2 id="delayed-heading">The request Airlock will send</h2>
-<dl class="facts">
-  <dt>Status</dt><dd>${delayed.status}${delayed.note === undefined ? '' : html`: ${delayed.note}`}</dd>
-  <dt>Upstream</dt><dd>${request.upstream}</dd>
-  <dt>Method</dt><dd>${request.method}${request.search === '' ? '' : html` <code>${request.search}</code>`}</dd>
-  ${delayed.result === undefined ? '' : html`<dt>Upstream answered</dt><dd>HTTP ${delayed.result.status}</dd>`}
-</dl>
-<pre class="request-body" tabindex="0" aria-label="Request body">${readableBody(request.body)}</pre>
-</section>`;
-}
-
-/**
- * The body decoded for reading: a GraphQL request as its document and variables, other JSON
- * pretty-printed, anything else as sent; cut when huge.
- */
-function readableBody(body: string): string {
-  let shown = body;
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    const { query, ...rest } = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    shown = typeof query === 'string' ? `${query}\n\n${JSON.stringify(rest, null, 2)}` : JSON.stringify(parsed, null, 2);
-  } catch {
-    // Not JSON: shown as it is.
-  }
-  return shown.length > MAX_SHOWN_BODY_CHARS ? `${shown.slice(0, MAX_SHOWN_BODY_CHARS)}\n… (${shown.length - MAX_SHOWN_BODY_CHARS} more characters)` : shown;
-}
-
 function whyHeld(approval: Approval): SafeHtml {
   return html`<section aria-labelledby="why-heading">
 <h2 id="why-heading">Why it was held</h2>
-<p>Rules: ${approval.policyIds.length === 0 ? '(no policy id)' : approval.policyIds.map((id, i) => html`${i > 0 ? ', ' : ''}<code>${id}</code>`)}</p>
-<ul>${approval.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>
+<p>Rules: ${approval.policyIds.length === 0 ? '(no policy id)' : approval.policyIds.map((id, i) => html`${i > 0 ? ', ' : ''}<code>${agentText(id, 120)}</code>`)}</p>
+<ul>${approval.reasons.map((reason) => html`<li>${agentText(reason, 300)}</li>`)}</ul>
 </section>`;
 }
 
@@ -134,9 +65,9 @@ function whoAsked(approval: Approval): SafeHtml {
   return html`<section aria-labelledby="who-heading">
 <h2 id="who-heading">Who asked</h2>
 <dl class="facts">
-  <dt>Agent</dt><dd>${approval.agent}</dd>
-  <dt>Owner</dt><dd>${approval.owner}</dd>
-  <dt>Grant</dt><dd><code>${approval.grantId}</code></dd>
+  <dt>Agent</dt><dd>${agentText(approval.agent, 120)}</dd>
+  <dt>Owner</dt><dd>${agentText(approval.owner, 120)}</dd>
+  <dt>Grant</dt><dd><code>${agentText(approval.grantId, 120)}</code></dd>
   <dt>Asked</dt><dd>${timeElement(approval.createdAt)}</dd>
   <dt>Expires</dt><dd>${timeElement(approval.expiresAt)}</dd>
 </dl>
@@ -165,9 +96,11 @@ function decisionForms(model: DetailPageModel): SafeHtml {
   const action = `${INBOX_PREFIX}/approvals/${encodeURIComponent(approval.id)}`;
   return html`<section aria-labelledby="decide-heading">
 <h2 id="decide-heading">Decide</h2>
+${passkeyNotice(model.hasPasskey)}
 <div class="decide">
-<form method="post" action="${action}/approve" class="stacked approve-form">
+<form method="post" action="${action}/approve" class="stacked approve-form" ${passkeyOptionsAttribute(`${action}/approve`)}>
   ${csrfField(viewer)}
+  ${passkeyFields()}
   ${model.confirmTargets.length === 0 ? '' : html`<p class="warning">This cannot be undone and touches production. Type each target id to confirm.</p>`}
   ${model.confirmTargets.map(
     (id, i) => html`<p>
@@ -177,8 +110,9 @@ function decisionForms(model: DetailPageModel): SafeHtml {
   )}
   <p><button type="submit" class="approve">Approve</button></p>
 </form>
-<form method="post" action="${action}/deny" class="stacked deny-form">
+<form method="post" action="${action}/deny" class="stacked deny-form" ${passkeyOptionsAttribute(`${action}/deny`)}>
   ${csrfField(viewer)}
+  ${passkeyFields()}
   <p>
     <label for="deny-reason">Reason for denying</label>
     <textarea id="deny-reason" name="reason" required maxlength="500" rows="3">${model.reason ?? ''}</textarea>
@@ -212,7 +146,7 @@ ${
   entries.length === 0
     ? html`<p>No audit records yet.</p>`
     : html`<ol class="timeline">${entries.map(
-        (e) => html`<li><span class="when">${timeElement(e.at)}</span> <strong>${e.kind}</strong> by <code>${e.actor}</code>${e.summary === '' ? '' : html`: ${e.summary}`} <span class="seq">(record ${e.seq})</span></li>`,
+        (e) => html`<li><span class="when">${timeElement(e.at)}</span> <strong>${agentText(e.kind, 60)}</strong> by <code>${agentText(e.actor, 120)}</code>${e.summary === '' ? '' : html`: ${agentText(e.summary, 300)}`} <span class="seq">(record ${e.seq})</span></li>`,
       )}</ol>`
 }
 </section>`;
