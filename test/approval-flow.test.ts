@@ -3,7 +3,7 @@ import type { Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import type { ApprovalOptions, GrantRequest } from '../src/firewall/index.js';
 import { ApprovalService } from '../src/firewall/index.js';
-import { createTestFirewall, testAction } from '../src/firewall/test-harness.js';
+import { TestAuthenticator, createTestFirewall, testAction } from '../src/firewall/test-harness.js';
 import { MemoryStore, openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
@@ -20,13 +20,14 @@ async function setup(approvals: Partial<ApprovalOptions> = {}, store: Store = ne
     rules: { denyEndsIt: approvals.denyEndsIt ?? true, ownerMayApprove: approvals.ownerMayApprove ?? false },
     productionEnvironments: ['production'],
   });
+  const phones = new TestAuthenticator({ service, store, clock: harness.clock });
   for (const name of ['bob', 'carol', 'alice', 'deploy-bot']) {
-    await service.addApprover({ name, credential: `${SECRET} ${name}`, upstreams: ['railway'], environments: ['*'] }, 'human:root');
+    await phones.enrol({ name, credential: `${SECRET} ${name}`, upstreams: ['railway'], environments: ['*'] });
   }
   const send = (action = testAction('destructive', 'staging')) =>
     harness.firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
-  const approve = (id: string, name: string, confirm: string[] = []) => service.approve(id, name, `${SECRET} ${name}`, { confirm });
-  return { ...harness, store, service, token, grant, send, approve };
+  const approve = async (id: string, name: string, confirm: string[] = []) => service.approve(id, name, await phones.factor(name), { confirm });
+  return { ...harness, store, service, phones, token, grant, send, approve };
 }
 
 describe('approvals through the firewall', () => {
@@ -86,27 +87,26 @@ describe('approvals through the firewall', () => {
     expect((await send(action)).decision.verdict).toBe('allow');
   });
 
-  it('never lets the agent, its namesake, the owner or a wrong credential approve', async () => {
+  it('never lets the agent, its namesake, the owner or a wrong code approve', async () => {
     verifies('approval.agent-never-approves');
-    verifies('approver.credential-hashed');
     const { send, approve, service, token } = await setup();
     const id = (await send()).decision.approval?.id ?? '';
     await expect(approve(id, 'deploy-bot')).rejects.toMatchObject({ code: 'approval.refused' });
     await expect(approve(id, 'alice')).rejects.toMatchObject({ code: 'approval.refused' });
-    await expect(service.approve(id, 'bob', token)).rejects.toMatchObject({ code: 'approver.unauthorized' });
-    await expect(service.approve(id, 'bob', 'wrong but long enough')).rejects.toMatchObject({ code: 'approver.unauthorized' });
-    await expect(service.approve(id, 'nobody', 'wrong but long enough')).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    await expect(service.approve(id, 'bob', { kind: 'totp', code: token })).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    await expect(service.approve(id, 'bob', { kind: 'totp', code: `${SECRET} bob` })).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    await expect(service.approve(id, 'nobody', { kind: 'totp', code: '123456' })).rejects.toMatchObject({ code: 'approver.unauthorized' });
     expect((await service.get(id)).state).toBe('pending');
   });
 
   it('keeps an approver within their scope; an unknown environment needs `*`', async () => {
     verifies('approval.approver-scope');
-    const { send, service } = await setup();
-    await service.addApprover({ name: 'stan', credential: `${SECRET} stan`, upstreams: ['railway'], environments: ['staging'] }, 'human:root');
+    const { send, approve, phones } = await setup();
+    await phones.enrol({ name: 'stan', upstreams: ['railway'], environments: ['staging'] });
     const unknown = (await send(testAction('destructive', undefined, 'vol_x'))).decision.approval?.id ?? '';
-    await expect(service.approve(unknown, 'stan', `${SECRET} stan`, { confirm: ['vol_x'] })).rejects.toMatchObject({ code: 'approval.refused' });
+    await expect(approve(unknown, 'stan', ['vol_x'])).rejects.toMatchObject({ code: 'approval.refused' });
     const staging = (await send()).decision.approval?.id ?? '';
-    expect((await service.approve(staging, 'stan', `${SECRET} stan`)).state).toBe('approved');
+    expect((await approve(staging, 'stan')).state).toBe('approved');
   });
 
   it('lets nothing through once expired, and takes no vote', async () => {
@@ -126,9 +126,9 @@ describe('approvals through the firewall', () => {
   it('ends on one deny: the identical request is then denied, naming who', async () => {
     verifies('approval.deny-ends-it');
     verifies('approval.audited-with-actor');
-    const { send, service, store } = await setup();
+    const { send, service, phones, store } = await setup();
     const id = (await send()).decision.approval?.id ?? '';
-    await service.deny(id, 'carol', 'not today', `${SECRET} carol`);
+    await service.deny(id, 'carol', await phones.factor('carol'), 'not today');
     const retry = await send();
     expect(retry.decision.verdict).toBe('deny');
     expect(retry.decision.reasons[0]).toMatch(/denied by human:carol .*not today/);
@@ -146,15 +146,17 @@ describe('approvals through the firewall', () => {
     expect(verdicts.filter((v) => v === 'allow')).toHaveLength(1);
   });
 
-  it('never shows or stores a credential in clear', async () => {
+  it('never shows or stores a credential in clear, nor shows a TOTP secret', async () => {
     verifies('approver.credential-hashed');
-    const { service, store } = await setup();
+    const { service, phones, store } = await setup();
     const listed = JSON.stringify(await service.listApprovers());
     expect(listed).not.toContain(SECRET);
     expect(listed).not.toContain('scrypt');
+    expect(listed).not.toContain(phones.secretOf('bob'));
     const stored = await store.getApprover('bob');
     expect(stored?.credentialHash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(JSON.stringify(await store.readAudit())).not.toContain(SECRET);
+    expect(JSON.stringify(await store.readAudit())).not.toContain(phones.secretOf('bob'));
     await expect(service.addApprover({ name: 'weak', credential: 'short', upstreams: ['*'], environments: ['*'] }, 'human:root')).rejects.toMatchObject({ code: 'input.invalid' });
   });
 });

@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { TargetResolver } from '../src/adapters/graphql/index.js';
 import type { Effect } from '../src/core/index.js';
 import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, GrantService } from '../src/firewall/index.js';
+import { TestAuthenticator } from '../src/firewall/test-harness.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import type { GatewayOptions } from '../src/server/index.js';
 import { startGateway } from '../src/server/index.js';
@@ -23,7 +24,6 @@ export interface GatewayReply {
   readonly json: unknown;
 }
 
-const APPROVER_SECRET = 'correct horse battery staple';
 const PRODUCTION = ['production'];
 
 /**
@@ -41,7 +41,8 @@ export async function startTestGateway(options: {
   const firewall = defaultPolicyFirewall(store, PRODUCTION);
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
   const approvalService = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: PRODUCTION });
-  await approvalService.addApprover({ name: 'bob', credential: APPROVER_SECRET, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const phones = new TestAuthenticator({ service: approvalService, store, clock: systemClock });
+  await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
   const gatewayOptions: GatewayOptions = {
     firewall,
     upstreams: { railway: { kind: 'graphql', url: options.upstreamUrl, credential: options.secret } },
@@ -75,7 +76,7 @@ export async function startTestGateway(options: {
     token,
     send,
     replies,
-    approve: (id: string) => approvalService.approve(id, 'bob', APPROVER_SECRET),
+    approve: async (id: string) => approvalService.approve(id, 'bob', await phones.factor('bob')),
     close: async () => {
       await gateway.close();
       await store.close();

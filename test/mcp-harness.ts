@@ -8,7 +8,7 @@ import { McpProxy, createMcpHttpRoute } from '../src/adapters/mcp/index.js';
 import { MCP_CATALOGS } from '../src/classify/mcp/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import { ApprovalService, authenticate } from '../src/firewall/index.js';
-import { createTestFirewall } from '../src/firewall/test-harness.js';
+import { TestAuthenticator, createTestFirewall } from '../src/firewall/test-harness.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { startGateway } from '../src/server/index.js';
 import { MemoryStore } from '../src/stores/index.js';
@@ -58,8 +58,6 @@ export function referenceUpstreams(sandbox: ReturnType<typeof createSandbox>): M
   ];
 }
 
-const SECRET = 'correct horse battery';
-
 function catalog(name: string) {
   const found = MCP_CATALOGS[name];
   if (found === undefined) throw new Error(`no catalog \`${name}\``);
@@ -80,7 +78,8 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
     'human:alice',
   );
   const approvals = new ApprovalService({ store, clock: harness.clock, random: new SeededRandom('mcp'), rules: { denyEndsIt: true, ownerMayApprove: false }, productionEnvironments: ['production'] });
-  for (const name of ['bob', 'carol']) await approvals.addApprover({ name, credential: `${SECRET} ${name}`, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const phones = new TestAuthenticator({ service: approvals, store, clock: harness.clock });
+  for (const name of ['bob', 'carol']) await phones.enrol({ name, upstreams: ['*'], environments: ['*'] });
   const principalOf = async (bearer: string) => {
     const found = await authenticate(store, bearer, harness.clock.now());
     return found.ok ? found.principal : undefined;
@@ -97,7 +96,7 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
   const approveByTwo = async (id: string) => {
     const approval = await approvals.get(id);
     const confirm = approval.actions.flatMap((action) => action.targets.map((target) => target.id));
-    for (const name of ['bob', 'carol']) await approvals.approve(id, name, `${SECRET} ${name}`, { confirm });
+    for (const name of ['bob', 'carol']) await approvals.approve(id, name, await phones.factor(name), { confirm });
   };
   const connect = async (bearer = token, client = new Client({ name: 'test-agent', version: '1.0.0' })) => {
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));

@@ -7,12 +7,11 @@ import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/ad
 import type { PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import { ApprovalService, authenticate } from '../src/firewall/index.js';
-import { createTestFirewall } from '../src/firewall/test-harness.js';
+import { TestAuthenticator, createTestFirewall } from '../src/firewall/test-harness.js';
 import { MemoryStore } from '../src/stores/index.js';
 import type { TestPostgres } from './pg-server.js';
 
 export const UPSTREAM = 'app';
-const APPROVER_SECRET = 'correct horse battery';
 
 /** A firewall on a memory store, a token for the agent, approvers, and the proxy in front of `server`. */
 export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: { vaultDir?: string; engine?: PolicyEngine } = {}) {
@@ -23,9 +22,8 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     'human:alice',
   );
   const approvals = new ApprovalService({ store, clock: harness.clock, random: new SeededRandom('approvers'), rules: { denyEndsIt: true, ownerMayApprove: false }, productionEnvironments: ['production'] });
-  for (const name of ['bob', 'carol']) {
-    await approvals.addApprover({ name, credential: `${APPROVER_SECRET} ${name}`, upstreams: [UPSTREAM], environments: ['*'] }, 'human:root');
-  }
+  const phones = new TestAuthenticator({ service: approvals, store, clock: harness.clock });
+  for (const name of ['bob', 'carol']) await phones.enrol({ name, upstreams: [UPSTREAM], environments: ['*'] });
   const vaultDir = options.vaultDir ?? mkdtempSync(join(tmpdir(), 'airlock-vault-'));
   const target = { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password };
   const snapshots: SnapshotManifestV1[] = [];
@@ -52,7 +50,7 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     for (const name of ['bob', 'carol']) {
       const now = await approvals.get(id);
       if (now.state !== 'pending') break;
-      await approvals.approve(id, name, `${APPROVER_SECRET} ${name}`, { confirm });
+      await approvals.approve(id, name, await phones.factor(name), { confirm });
     }
   };
   const agentClient = (password = token): pg.Client =>

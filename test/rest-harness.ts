@@ -10,6 +10,7 @@ import type { RestUpstream } from '../src/adapters/http/index.js';
 import { createRestProxy } from '../src/adapters/http/index.js';
 import type { Effect } from '../src/core/index.js';
 import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, GrantService } from '../src/firewall/index.js';
+import { TestAuthenticator } from '../src/firewall/test-harness.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import { startGateway } from '../src/server/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
@@ -45,8 +46,6 @@ export async function startRecordingUpstream() {
   return { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const APPROVER_SECRET = 'correct horse battery staple';
-
 /** A gateway with REST upstreams mounted at `/http/NAME`, the shipped Cedar policy and SQLite. */
 export async function startRestGateway(upstreams: Readonly<Record<string, RestUpstream>>) {
   const home = mkdtempSync(join(tmpdir(), 'airlock-rest-'));
@@ -54,7 +53,8 @@ export async function startRestGateway(upstreams: Readonly<Record<string, RestUp
   const firewall = defaultPolicyFirewall(store, ['production']);
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
   const approvals = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'] });
-  await approvals.addApprover({ name: 'bob', credential: APPROVER_SECRET, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const phones = new TestAuthenticator({ service: approvals, store, clock: systemClock });
+  await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
   const dispatcher = new Agent();
   const gateway = await startGateway({
     firewall,
@@ -72,7 +72,7 @@ export async function startRestGateway(upstreams: Readonly<Record<string, RestUp
     store,
     token: async (upstream: string, environments: string[], effects: Effect[]) =>
       (await grants.issue({ agent: 'agent', owner: 'alice', upstreams: [upstream], environments, effects, resources: ['*'], ttlMs: 3_600_000 }, 'human:alice')).token,
-    approve: (id: string) => approvals.approve(id, 'bob', APPROVER_SECRET),
+    approve: async (id: string) => approvals.approve(id, 'bob', await phones.factor('bob')),
     close: async () => {
       await gateway.close();
       await dispatcher.close();

@@ -6,12 +6,11 @@ import { EFFECTS, FixedClock, SeededRandom, SequentialIds, applyApprovalEvent } 
 import { parseConfig } from '../src/config/index.js';
 import type { GrantRequest, UndoRule } from '../src/firewall/index.js';
 import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService, UndoExecutor } from '../src/firewall/index.js';
-import { DefaultRulesEngine, testAction } from '../src/firewall/test-harness.js';
+import { DefaultRulesEngine, TestAuthenticator, testAction } from '../src/firewall/test-harness.js';
 import { MemoryStore, openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
 const FULL: GrantRequest = { agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 86_400_000 };
-const SECRET = 'correct horse battery';
 const FIVE_MINUTES = 300_000;
 const HELD: HeldRequestV1 = { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: { 'content-type': 'application/json' }, body: '{"query":"mutation { volumeDelete(volumeId: \\"vol_1\\") }"}' };
 
@@ -26,7 +25,8 @@ async function setup(options: { store?: Store; undo?: UndoRule[]; ttlMs?: number
   const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
   const { token, grant } = await grants.issue(FULL, 'human:alice');
   const service = new ApprovalService({ store, clock, random: new SeededRandom('approvers'), rules: approvals, productionEnvironments: ['production'] });
-  for (const name of ['bob', 'carol']) await service.addApprover({ name, credential: `${SECRET} ${name}`, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const phones = new TestAuthenticator({ service, store, clock });
+  for (const name of ['bob', 'carol']) await phones.enrol({ name, upstreams: ['*'], environments: ['*'] });
   const sent: HeldRequestV1[] = [];
   let answer: () => Promise<DelayedActionResultV1> = async () => ({ status: 200, contentType: 'application/json', body: '{"data":{"volumeDelete":true}}' });
   const executor = new UndoExecutor({
@@ -40,9 +40,9 @@ async function setup(options: { store?: Store; undo?: UndoRule[]; ttlMs?: number
   });
   const send = (action = testAction('destructive', 'staging')) =>
     firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action], replay: () => HELD });
-  const approve = (id: string, name = 'bob') => service.approve(id, name, `${SECRET} ${name}`);
+  const approve = async (id: string, name = 'bob') => service.approve(id, name, await phones.factor(name));
   const kinds = async () => (await store.readAudit()).filter((r) => r.kind.startsWith('approval.')).map((r) => `${r.kind} ${r.actor}`);
-  return { store, clock, service, executor, send, approve, sent, kinds, grants, grantId: grant.id, setAnswer: (next: typeof answer) => (answer = next) };
+  return { store, clock, service, phones, executor, send, approve, sent, kinds, grants, grantId: grant.id, setAnswer: (next: typeof answer) => (answer = next) };
 }
 
 describe('the undo window', () => {
@@ -80,12 +80,12 @@ describe('the undo window', () => {
 
   it('never runs what an approver cancelled within the window', async () => {
     verifies('undo.cancel-stops-it');
-    const { send, approve, executor, clock, sent, service, store, kinds } = await setup();
+    const { send, approve, executor, clock, sent, service, phones, store, kinds } = await setup();
     const id = (await send()).decision.approval?.id ?? '';
     await approve(id);
     clock.advance(60_000);
-    await expect(service.cancelAsApprover(id, 'carol', 'wrong credential here')).rejects.toMatchObject({ code: 'approver.unauthorized' });
-    expect((await service.cancelAsApprover(id, 'carol', `${SECRET} carol`)).state).toBe('cancelled');
+    await expect(service.cancelAsApprover(id, 'carol', { kind: 'totp', code: '000000' })).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    expect((await service.cancelAsApprover(id, 'carol', await phones.factor('carol'))).state).toBe('cancelled');
     clock.advance(FIVE_MINUTES);
     expect(await executor.tick()).toEqual([]);
     expect(sent).toEqual([]);

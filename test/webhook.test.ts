@@ -17,14 +17,13 @@ import {
   createHttpPoster,
   verifyWebhookSignature,
 } from '../src/firewall/index.js';
-import { DefaultRulesEngine, testAction } from '../src/firewall/test-harness.js';
+import { DefaultRulesEngine, TestAuthenticator, testAction } from '../src/firewall/test-harness.js';
 import { createInboxRoute, startGateway } from '../src/server/index.js';
 import type { SqliteStore } from '../src/stores/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
 const FULL: GrantRequest = { agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 86_400_000 };
-const APPROVER = 'correct horse battery staple';
 const SIGNING_SECRET = 'whsec_test_0123456789abcdef';
 const PUBLIC_URL = 'https://airlock.example.test';
 
@@ -76,7 +75,8 @@ async function setup(endpoints: (urls: { json: string; slack: string }) => Webho
   const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
   const { token } = await grants.issue(FULL, 'human:alice');
   const service = new ApprovalService({ store, clock, random: new SeededRandom('approvers'), rules: approvals, productionEnvironments: ['production'] });
-  for (const name of ['bob', 'carol']) await service.addApprover({ name, credential: `${APPROVER} ${name}`, upstreams: ['*'], environments: ['*'] }, 'human:root');
+  const phones = new TestAuthenticator({ service, store, clock });
+  for (const name of ['bob', 'carol']) await phones.enrol({ name, upstreams: ['*'], environments: ['*'] });
   const receiver = await startReceiver(receiverOptions);
   cleanups.push(receiver.close);
   const dispatcher = new WebhookDispatcher({
@@ -93,7 +93,7 @@ async function setup(endpoints: (urls: { json: string; slack: string }) => Webho
     const judged = await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
     return { id: judged.decision.approval?.id ?? '', retry: () => firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] }) };
   };
-  return { store, clock, service, dispatcher, receiver, hold, firewall, token };
+  return { store, clock, service, phones, dispatcher, receiver, hold, firewall, token };
 }
 
 const BOTH = (urls: { json: string; slack: string }): WebhookEndpoint[] => [
@@ -105,16 +105,16 @@ describe('signed webhooks', () => {
   it('sends a signed event for every new pending approval and every decision, to JSON and Slack endpoints', async () => {
     verifies('webhook.signed');
     verifies('webhook.every-event');
-    const { dispatcher, receiver, hold, service, clock, store } = await setup(BOTH);
+    const { dispatcher, receiver, hold, service, phones, clock, store } = await setup(BOTH);
     await dispatcher.tick(); // the first start begins at the head of the audit log
     const a = await hold('vol_a');
-    await service.approve(a.id, 'bob', `${APPROVER} bob`);
+    await service.approve(a.id, 'bob', await phones.factor('bob'));
     expect((await a.retry()).decision.verdict).toBe('allow');
     const b = await hold('vol_b');
-    await service.deny(b.id, 'carol', 'not during the freeze', `${APPROVER} carol`);
+    await service.deny(b.id, 'carol', await phones.factor('carol'), 'not during the freeze');
     const c = await hold('vol_c');
     const d = await hold('vol_d');
-    await service.cancelAsApprover(d.id, 'carol', `${APPROVER} carol`);
+    await service.cancelAsApprover(d.id, 'carol', await phones.factor('carol'));
     clock.advance(600_000);
     expect((await service.expireDue()).map((x) => x.id)).toEqual([c.id]);
     await dispatcher.tick();

@@ -1,10 +1,14 @@
-import type { Action, Effect, PolicyAnswer, PolicyEngine, PolicyInput, Store } from '../core/index.js';
+import type { Action, Clock, Effect, PolicyAnswer, PolicyEngine, PolicyInput, Store } from '../core/index.js';
 import { FixedClock, SeededRandom, SequentialIds, digestRequest } from '../core/index.js';
 import type { ApprovalOptions } from './approval-gate.js';
 import { DEFAULT_APPROVAL_OPTIONS } from './approval-gate.js';
+import type { ApprovalService } from './approval-service.js';
+import type { EnrolledApprover, NewApprover } from './approver-directory.js';
+import type { ApproverFactor } from './approver-factors.js';
 import { Firewall } from './firewall.js';
 import type { FreezePolicy } from './freeze.js';
 import { GrantService } from './grant-service.js';
+import { TOTP_STEP_MS, totpCode, totpStep } from './totp.js';
 
 /**
  * A stand-in for the shipped default policy, written in TypeScript so that firewall tests do
@@ -58,4 +62,49 @@ export function testAction(effect: Effect, environment?: string, id = 'vol_1'): 
     targets: [{ type: 'volume', id, ...(environment === undefined ? {} : { environment }), attrs: {} }],
     digest: digestRequest({ effect, environment: environment ?? null, id }),
   };
+}
+
+/**
+ * The approvers' authenticator apps, for tests: `enrol` adds an approver through the service
+ * and keeps the TOTP secret it shows once; `factor` gives a code the service accepts now.
+ * A code is accepted once per 30 s step, so `factor` takes the first step the approver has not
+ * used within the one-step drift window (this step, then the next): a third vote by the same
+ * approver within one step throws, asking the test to move its clock by `TOTP_STEP_MS`.
+ *
+ * @example
+ * const phones = new TestAuthenticator({ service, store, clock });
+ * await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
+ * await service.approve(id, 'bob', await phones.factor('bob'));
+ */
+export class TestAuthenticator {
+  readonly #options: { readonly service: ApprovalService; readonly store: Store; readonly clock: Clock };
+  readonly #secrets = new Map<string, string>();
+
+  constructor(options: { readonly service: ApprovalService; readonly store: Store; readonly clock: Clock }) {
+    this.#options = options;
+  }
+
+  /** Adds an approver (as `human:root` unless told) and keeps their TOTP secret. */
+  async enrol(request: NewApprover, actor = 'human:root'): Promise<EnrolledApprover> {
+    const enrolled = await this.#options.service.addApprover(request, actor);
+    this.#secrets.set(request.name, enrolled.totp.secret);
+    return enrolled;
+  }
+
+  /** The TOTP secret of an enrolled approver, for tests that make codes of their own. */
+  secretOf(name: string): string {
+    const secret = this.#secrets.get(name);
+    if (secret === undefined) throw new Error(`no approver \`${name}\` was enrolled through this authenticator`);
+    return secret;
+  }
+
+  /** A TOTP factor for `name` that the service accepts now, once. */
+  async factor(name: string): Promise<ApproverFactor> {
+    const { store, clock } = this.#options;
+    const now = totpStep(clock.now());
+    const used = (await store.getApprover(name))?.lastTotpStep ?? 0;
+    const step = Math.max(now, used + 1);
+    if (step > now + 1) throw new Error(`\`${name}\` used every code valid now: advance the clock by ${TOTP_STEP_MS} ms`);
+    return { kind: 'totp', code: totpCode(this.secretOf(name), step * TOTP_STEP_MS) };
+  }
 }
