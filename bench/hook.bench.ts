@@ -78,7 +78,7 @@ function percentile(sorted: readonly number[], p: number): number {
 async function startServer(home: string): Promise<{ url: string; child: ChildProcess }> {
   const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const command = pinned ? 'taskset' : process.execPath;
-  const args = [...(pinned ? ['-c', '0', process.execPath] : []), CLI, '--home', home, 'serve', '--port', '0', '--json'];
+  const args = [...(pinned ? ['-c', '0', process.execPath] : []), CLI, '--home', home, 'serve', '--dev', '--port', '0', '--json'];
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);

@@ -82,7 +82,7 @@ async function startCountingRelay(upstream: string, hang: Set<string>) {
 }
 
 async function startServe(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], { env: { ...process.env, RAILWAY_TOKEN: SECRET, HOOK_SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], { env: { ...process.env, RAILWAY_TOKEN: SECRET, HOOK_SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));

@@ -14,7 +14,7 @@ describe('airlock serve', () => {
   it('refuses to start when a credential variable is unset, naming it and not a value', () => {
     const home = freshHome();
     writeConfig(home, 'http://127.0.0.1:9/graphql/v2');
-    const run = runCli(['serve', '--port', '0'], { home, env: { RAILWAY_TOKEN: '' } });
+    const run = runCli(['serve', '--dev', '--port', '0'], { home, env: { RAILWAY_TOKEN: '' } });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('$RAILWAY_TOKEN is unset');
   });

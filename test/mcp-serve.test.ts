@@ -57,7 +57,7 @@ beforeAll(async () => {
   );
   const issued = runCli(['token', 'issue', '--agent', 'coder', '--owner', 'alice', '--upstream', 'files', 'everything', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--json'], { home });
   token = (jsonLines(issued.stdout)[0] as { token: string }).token;
-  const line = await startAndWait([BIN, '--home', home, 'serve', '--port', '0', '--json'], {}, 'stdout', /^\{/);
+  const line = await startAndWait([BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], {}, 'stdout', /^\{/);
   const { surfaces } = JSON.parse(line) as { surfaces: { surface: string; url: string }[] };
   mcpUrl = surfaces.find((surface) => surface.surface === 'mcp')?.url ?? '';
 }, 90_000);

@@ -31,7 +31,7 @@ function homeWithVault(vaultDir: string): string {
 }
 
 function serve(home: string): { child: ReturnType<typeof spawn>; first: Promise<string> } {
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], {
+  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], {
     env: { ...process.env, APP_PG_PASSWORD: server.password },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

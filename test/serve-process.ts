@@ -20,7 +20,7 @@ export interface ServeProcess {
  * it has printed where it listens; rejects (with what it said on stderr) if it exits first.
  */
 export async function startServe(home: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--json'], {
+  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

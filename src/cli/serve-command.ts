@@ -7,6 +7,7 @@ import { createFirewall, loadConfigOf, openContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
 import { loadEngineFor } from './policy-loading.js';
+import { enforceBoundary } from './serve-boundary.js';
 import { approvalsServePart } from './serve-approvals.js';
 import { hooksServePart } from './serve-hooks.js';
 import { inboxServePart } from './serve-inbox.js';
@@ -26,9 +27,16 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port (default: 8080)', parsePort, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--json', 'print the URL as a JSON object')
-    .action(async (flags: { port: number; host: string; json?: boolean }, command: Command) => {
-      // Refuse before opening anything: a gateway without its credentials cannot forward.
-      const upstreams = upstreamsOf(loadConfigOf(command), process.env);
+    .option('--dev', 'development mode: a home anywhere, started from a developer shell; boundary problems are warnings')
+    .option('--allow-root', 'run as root (refused otherwise)')
+    .action(async (flags: { port: number; host: string; json?: boolean; dev?: boolean; allowRoot?: boolean }, command: Command) => {
+      // SECURITY: everything serve creates (database, WAL, admin socket, snapshots) is its user's alone.
+      process.umask(0o077);
+      const configured = loadConfigOf(command);
+      // Refuse before opening anything: state others can reach is no boundary.
+      enforceBoundary(configured, process.env, flags, (text) => process.stderr.write(text));
+      // A gateway without its credentials cannot forward.
+      const upstreams = upstreamsOf(configured, process.env);
       const context = await openContext(command, 'server');
       const running: RunningPart[] = [];
       try {

@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import type { LoadedConfig } from '../config/index.js';
+import { credentialPathOf, secretRefOf } from '../config/index.js';
+import type { BoundaryProblem } from '../platform/index.js';
+import { checkHomePlacement, checkServerUser, checkServiceHome } from '../platform/index.js';
+import { EXIT } from './exit-codes.js';
+import { CliFailure } from './output.js';
+
+/** How `airlock serve` was asked to treat the boundary. */
+export interface BoundaryFlags {
+  /** Development: problems are warnings, and a banner says the shell reaches everything. */
+  readonly dev?: boolean;
+  /** Running as root is accepted. */
+  readonly allowRoot?: boolean;
+}
+
+/**
+ * The state paths the server reads besides its home (which is walked whole): the config file,
+ * the policy folder, the database and its WAL and shared-memory files, each postgres vault,
+ * and every credential file the config names (resolved as the server resolves them).
+ */
+export function statePathsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
+  const { config, home } = loaded;
+  const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir];
+  if (config.store.kind === 'sqlite') paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
+  const secrets = { env, home };
+  const fileOf = (section: object, base: string): string[] => {
+    const ref = secretRefOf(section, base);
+    return ref !== undefined && 'file' in ref ? [credentialPathOf(ref.file, secrets)] : [];
+  };
+  for (const upstream of Object.values(config.upstreams)) {
+    paths.push(...fileOf(upstream, 'credential'));
+    if (upstream.kind === 'postgres' && upstream.vault !== undefined) paths.push(resolve(home, upstream.vault.dir));
+    if (upstream.kind === 'http' && upstream.aws !== undefined) {
+      for (const base of ['accessKeyId', 'secretAccessKey', 'sessionToken']) paths.push(...fileOf(upstream.aws, base));
+    }
+  }
+  for (const endpoint of Object.values(config.webhooks.endpoints)) paths.push(...fileOf(endpoint, 'url'), ...fileOf(endpoint, 'secret'));
+  return paths;
+}
+
+/** Everything that lets another user reach the state of a server running as `uid` from `cwd`. */
+export function boundaryProblemsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv, server: { uid: number; cwd: string; allowRoot: boolean }): BoundaryProblem[] {
+  const identity = { uid: server.uid };
+  return [
+    ...checkServerUser(identity, server.allowRoot),
+    ...checkHomePlacement(loaded.home, server.cwd, identity),
+    ...checkServiceHome(loaded.home, statePathsOf(loaded, env), identity),
+  ];
+}
+
+/** The banner `serve --dev` prints: what development mode gives away. */
+export const DEV_MODE_BANNER = [
+  'airlock: DEVELOPMENT MODE (--dev): boundary checks are warnings only.',
+  'airlock: an agent with this shell can reach everything: the database, the policy, the credentials in this',
+  'airlock: environment, and approvals. For real credentials run the service (`airlock setup`, docs/deployment.md).',
+];
+
+/**
+ * Checks the boundary before `airlock serve` opens anything: refuses with every problem listed,
+ * or under `--dev` prints them as warnings beneath the development banner.
+ */
+export function enforceBoundary(loaded: LoadedConfig, env: NodeJS.ProcessEnv, flags: BoundaryFlags, write: (text: string) => void): void {
+  const uid = process.getuid?.() ?? -1;
+  const problems = boundaryProblemsOf(loaded, env, { uid, cwd: process.cwd(), allowRoot: flags.allowRoot === true });
+  if (flags.dev === true) {
+    write([...DEV_MODE_BANNER, ...problems.map((problem) => `airlock: warning: ${problem.text}`)].join('\n') + '\n');
+    return;
+  }
+  if (problems.length > 0) {
+    throw new CliFailure(`refusing to start: other users could reach the server's state in \`${loaded.home}\`; fix each, or pass --dev for a local trial`, EXIT.invalidInput, problems.map((problem) => problem.text));
+  }
+}
