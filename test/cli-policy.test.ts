@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifies } from './requirements.js';
@@ -20,6 +20,8 @@ describe('airlock init and policy test', () => {
     expect(run.stdout).toMatch(/^\d+ passed, 0 failed$/m);
     expect(runCli(['init'], { home }).status).toBe(2);
     expect(runCli(['config', 'show'], { home }).status).toBe(0);
+    // The server's alone: files 0600, folders 0700.
+    expect([join(home, 'airlock.yaml'), join(policies, 'default.cedar'), policies].map((path) => (statSync(path).mode & 0o777).toString(8))).toEqual(['600', '600', '700']);
   });
 
   it('exits 1 when a case fails, naming the difference', () => {
