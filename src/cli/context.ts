@@ -50,7 +50,7 @@ export function createFirewall(loaded: LoadedConfig, store: Store, engine: Polic
     ids: randomIds,
     decide: decideOptionsOf(loaded),
     freeze: { maxDenials: freeze.maxDenials, windowMs: freeze.window },
-    approvals: { ttlMs: approvals.ttl, denyEndsIt: approvals.denyEndsIt, ownerMayApprove: approvals.ownerMayApprove },
+    approvals: { ttlMs: approvals.ttl, denyEndsIt: approvals.denyEndsIt, ownerMayApprove: approvals.ownerMayApprove, maxPendingPerGrant: approvals.maxPendingPerGrant },
     undo: approvals.undo.map((rule) => ({ upstreams: rule.upstreams, operations: rule.operations, effects: rule.effects, delayMs: rule.delay })),
   });
 }

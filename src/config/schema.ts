@@ -49,6 +49,9 @@ export const configSchema = z.strictObject({
       denyEndsIt: z.boolean().default(true),
       // Off by default: the human who directed the agent should not be its only check.
       ownerMayApprove: z.boolean().default(false),
+      // Pending approvals one token's grant may have at once; one more hold is denied and the
+      // grant frozen, so an agent cannot flood approvers (and their webhooks) with holds.
+      maxPendingPerGrant: z.number().int().min(1).max(1000).default(10),
       // Delayed actions: once approved, Airlock itself runs the held request after `delay`
       // unless an approver cancels (`airlock approvals cancel ID`). GraphQL upstreams only.
       undo: z

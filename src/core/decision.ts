@@ -20,6 +20,8 @@ export const DEFAULT_DENY_POLICY_ID = 'airlock:default-deny';
 export const NO_ADAPTER_POLICY_ID = 'airlock:no-adapter';
 /** Policy id used when a human approval decided (allowed once, or denied by a human). */
 export const APPROVAL_POLICY_ID = 'airlock:approval';
+/** Policy id used when a grant already has as many pending approvals as it may: the hold is refused. */
+export const PENDING_CAP_POLICY_ID = 'airlock:pending-cap';
 
 /** A decision as data: never an exception. */
 export interface DecisionV1 {

@@ -57,6 +57,7 @@ export { digestRequest, sha256Hex, toCanonicalJson } from './canonical.js';
 export type { ActionVerdict, Decision, DecisionV1, Verdict } from './decision.js';
 export {
   APPROVAL_POLICY_ID,
+  PENDING_CAP_POLICY_ID,
   AUTHENTICATION_POLICY_ID,
   DEFAULT_DENY_POLICY_ID,
   FAIL_CLOSED_POLICY_ID,

@@ -44,6 +44,11 @@ export interface ApprovalEventV1 {
   };
   /** The inbox page of the approval; it asks the human to log in and never decides by itself. */
   readonly link: string;
+  /**
+   * The delivery id (the same on every retry of one delivery), set in each posted JSON body:
+   * inside what the signature covers, so receivers deduplicate on a value no one can forge.
+   */
+  readonly delivery?: string;
 }
 
 /** The event an audit record stands for, or undefined when it is not an approval event. */

@@ -13,6 +13,7 @@ import type {
   Surface,
 } from '../core/index.js';
 import { APPROVAL_POLICY_ID, applyApprovalEvent, boundApprovalRequest, distinctApprovers, isFirewallError } from '../core/index.js';
+import { DEFAULT_MAX_PENDING_PER_GRANT, countPendingApprovals, inGrantQueue, refuseOverCap } from './pending-cap.js';
 import type { UndoRule } from './undo-rules.js';
 import { undoWindowFor } from './undo-rules.js';
 
@@ -20,6 +21,11 @@ import { undoWindowFor } from './undo-rules.js';
 export interface ApprovalOptions extends ApprovalRules {
   /** How long a pending (or approved, unexecuted) approval lives. */
   readonly ttlMs: number;
+  /**
+   * Pending approvals one grant may have at once (default `DEFAULT_MAX_PENDING_PER_GRANT`); a
+   * hold past it is denied and the grant frozen.
+   */
+  readonly maxPendingPerGrant?: number;
 }
 
 /** Defaults: an hour to decide and retry, one deny ends it, the owner may not approve. */
@@ -72,7 +78,18 @@ export async function resolveHold(
   }
   if (latest?.state === 'pending') return bound(decision, latest);
   if (latest?.state === 'denied') return deniedByHuman(decision, latest);
-  return bound(decision, await createPending(context, principal, request, decision, now));
+  return newHold(context, principal, request, decision, now);
+}
+
+/** A new pending approval, unless the grant has as many pending as it may (then a deny and a freeze). */
+async function newHold(context: ApprovalGateContext, principal: Principal, request: HeldRequest, decision: Decision, now: number): Promise<Decision> {
+  const cap = context.approvals.maxPendingPerGrant ?? DEFAULT_MAX_PENDING_PER_GRANT;
+  const { grant } = principal;
+  return inGrantQueue(context.store, grant.id, async () => {
+    // SECURITY: counted and inserted in one queue per grant, so a burst of holds cannot slip past.
+    if ((await countPendingApprovals(context.store, grant.id)) >= cap) return refuseOverCap(context.store, grant, decision, cap, now);
+    return bound(decision, await createPending(context, principal, request, decision, now));
+  });
 }
 
 async function expireIfDue(context: ApprovalGateContext, approval: Approval | undefined, now: number): Promise<Approval | undefined> {
@@ -200,12 +217,14 @@ function bound(decision: Decision, approval: Approval): Decision {
   return { ...decision, approval: { needed: approval.needed, id: approval.id } };
 }
 
+// SECURITY: what the agent is told names no approver and repeats no reason: the approval's
+// audit records (`approval.approved`, `approval.denied`) keep them, for approvers only.
 function allowedOnce(decision: Decision, approval: Approval): Decision {
-  const who = distinctApprovers(approval).join(', ');
+  const count = distinctApprovers(approval).length;
   return {
     ...decision,
     verdict: 'allow',
-    reasons: [`approved by ${who} (approval \`${approval.id}\`); allowed this once`],
+    reasons: [`approved by ${count} human${count === 1 ? '' : 's'} (approval \`${approval.id}\`); allowed this once`],
     policyIds: [APPROVAL_POLICY_ID, ...decision.policyIds],
     approval: { needed: approval.needed, id: approval.id },
   };
@@ -221,12 +240,10 @@ function scheduledHold(decision: Decision, approval: Approval): Decision {
 }
 
 function deniedByHuman(decision: Decision, approval: Approval): Decision {
-  const who = approval.denials.map((d) => d.approver).join(', ');
-  const reason = approval.denials.find((d) => d.reason !== undefined)?.reason;
   return {
     ...decision,
     verdict: 'deny',
-    reasons: [`denied by ${who} (approval \`${approval.id}\`)${reason === undefined ? '' : `: ${reason}`}; do not retry this request`],
+    reasons: [`denied: a human decided against it (approval \`${approval.id}\`); do not retry this request, and do not try another way`],
     policyIds: [APPROVAL_POLICY_ID],
     approval: { needed: approval.needed, id: approval.id },
   };

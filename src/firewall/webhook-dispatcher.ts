@@ -80,13 +80,15 @@ export class WebhookDispatcher {
       for (const endpoint of endpoints) {
         if (endpoint.events !== undefined && !endpoint.events.includes(event.event)) continue;
         const now = clock.now();
+        const id = ids.next('whd');
         deliveries.push({
-          id: ids.next('whd'),
+          id,
           endpoint: endpoint.name,
           auditSeq: record.seq,
           event: event.event,
           approvalId: event.approval.id,
-          body: toWebhookBody(event, endpoint.format),
+          // The id receivers deduplicate on goes inside the signed body (the header is not signed).
+          body: toWebhookBody(event, endpoint.format, id),
           status: 'pending',
           attempts: 0,
           nextAttemptAt: now,
