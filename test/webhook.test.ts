@@ -18,7 +18,7 @@ import {
   verifyWebhookSignature,
 } from '../src/firewall/index.js';
 import { DefaultRulesEngine, TestAuthenticator, testAction } from '../src/firewall/test-harness.js';
-import { createInboxRoute, startGateway } from '../src/server/index.js';
+import { MemoryPasskeyStore, createInboxRoute, startGateway } from '../src/server/index.js';
 import type { SqliteStore } from '../src/stores/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
@@ -165,7 +165,7 @@ describe('signed webhooks', () => {
     await dispatcher.tick();
     const event = JSON.parse(receiver.received[0]?.body ?? '{}') as { link: string };
     expect(event.link).toBe(`${PUBLIC_URL}/inbox/approvals/${a.id}`);
-    const inbox = createInboxRoute({ store, clock: new FixedClock(), random: new SeededRandom('inbox'), rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'] });
+    const inbox = createInboxRoute({ store, clock: new FixedClock(), random: new SeededRandom('inbox'), rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'], publicUrl: PUBLIC_URL, passkeys: new MemoryPasskeyStore() });
     const gateway = await startGateway({ firewall, upstreams: {}, productionEnvironments: ['production'], approvals: store, routes: () => [inbox] });
     cleanups.push(() => gateway.close());
     const followed = await fetch(event.link.replace(PUBLIC_URL, gateway.url), { redirect: 'manual' });
