@@ -40,12 +40,15 @@ export function decideOptionsOf(loaded: LoadedConfig): DecideOptions {
   };
 }
 
-/** The firewall the config describes, on a given store and policy engine. */
-export function createFirewall(loaded: LoadedConfig, store: Store, engine: PolicyEngine): Firewall {
+/**
+ * The firewall the config describes, on a given store and policy engine; give a getter for an
+ * engine that may be swapped (`policy reload`), which the firewall then reads per request.
+ */
+export function createFirewall(loaded: LoadedConfig, store: Store, engine: PolicyEngine | (() => PolicyEngine)): Firewall {
   const { freeze, approvals } = loaded.config;
   return new Firewall({
     store,
-    engine: () => engine,
+    engine: typeof engine === 'function' ? engine : () => engine,
     clock: systemClock,
     ids: randomIds,
     decide: decideOptionsOf(loaded),

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from './admin-command.js';
 import { registerApprovalCommands } from './approvals-command.js';
 import { registerApproverCommands } from './approver-command.js';
 import { registerAuditCommands } from './audit-command.js';
@@ -30,6 +31,7 @@ registerPolicyCommands(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerApproverCommands(program);
+registerAdminCommands(program);
 registerApprovalCommands(program);
 registerConfigCommands(program);
 registerStandinCommand(program);

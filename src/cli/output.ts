@@ -39,6 +39,9 @@ const INPUT_CODES = new Set([
   'approval.confirm-required',
   'approver.not-found',
   'approver.unauthorized',
+  'approver.factor-required',
+  'auth.throttled',
+  'admin.forbidden',
 ]);
 
 /** Reports an error on stderr (as JSON when asked) and returns the exit code to use. */

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PolicyCase, PolicyCaseResult } from '../firewall/index.js';
 import { parsePolicyCases, runPolicyCases } from '../firewall/index.js';
+import { adminAuthOf, withAdmin } from './admin-client.js';
 import { decideOptionsOf, loadConfigOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
@@ -10,11 +11,23 @@ import { loadEngineFor } from './policy-loading.js';
 
 const CASE_FILE = /\.test\.(ya?ml|json)$/;
 
-/** Registers `airlock policy test DIR`. */
+/** Registers `airlock policy test DIR | reload`. */
 export function registerPolicyCommands(program: Command): void {
-  program
-    .command('policy')
-    .description('Cedar policies')
+  const policy = program.command('policy').description('Cedar policies');
+  policy
+    .command('reload')
+    .description('make the server load its policy folder again: all of it compiles, or the set in force stays')
+    .option('--as <admin>', 'the administrator asking; their TOTP code is read from the terminal (needed when a server owns the home)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { as?: string; json?: boolean }, command: Command) =>
+      withAdmin(command, async (admin) => {
+        const reloaded = await admin.call('reloadPolicy', { auth: adminAuthOf(admin, flags.as) });
+        if (flags.json) printJson({ ...reloaded, mode: admin.mode });
+        else if (admin.mode === 'remote') printLines(`reloaded ${reloaded.policyFiles} policy file(s) from ${reloaded.loadedFrom}; the new set is in force`);
+        else printLines(`checked ${reloaded.policyFiles} policy file(s) in ${reloaded.loadedFrom}: valid. No server runs on this home; \`airlock serve\` loads them when it starts`);
+      }),
+    );
+  policy
     .command('test <dir>')
     .description('load the policies in DIR and run the cases in DIR/*.test.yaml; exit 1 on any failure')
     .option('--json', 'one JSON result per case, then a summary')

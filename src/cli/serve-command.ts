@@ -6,8 +6,9 @@ import { startGateway } from '../server/index.js';
 import { createFirewall, loadConfigOf, openContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
-import { loadEngineFor } from './policy-loading.js';
+import { loadSwappablePolicy } from './policy-loading.js';
 import { enforceBoundary } from './serve-boundary.js';
+import { adminServePart } from './serve-admin.js';
 import { approvalsServePart } from './serve-approvals.js';
 import { hooksServePart } from './serve-hooks.js';
 import { inboxServePart } from './serve-inbox.js';
@@ -17,7 +18,7 @@ import { postgresServePart } from './serve-postgres.js';
 import { restServePart } from './serve-rest.js';
 
 /** Every surface besides GraphQL that `airlock serve` may run, each built from its own config. */
-const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart];
+const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart, adminServePart];
 
 /** Registers `airlock serve`: the gateway agents reach protected systems through. */
 export function registerServeCommand(program: Command): void {
@@ -41,9 +42,9 @@ export function registerServeCommand(program: Command): void {
       const running: RunningPart[] = [];
       try {
         const { loaded, store } = context;
-        const engine = await loadEngineFor(loaded.policyDir);
-        const firewall = createFirewall(loaded, store, engine);
-        const partContext = { loaded, store, engine, firewall, env: process.env, host: flags.host };
+        const policy = await loadSwappablePolicy(loaded.policyDir);
+        const firewall = createFirewall(loaded, store, policy.current);
+        const partContext = { loaded, store, engine: policy.current, reloadPolicy: policy.reload, firewall, env: process.env, host: flags.host };
         const parts: ServePart[] = [];
         for (const factory of SERVE_PARTS) {
           const part = await factory(partContext);

@@ -22,9 +22,10 @@ export const hooksServePart: ServePartFactory = async (context) => {
   const classify = hookClassifiers(await import('../classify/index.js'));
   // Warm the shell parsers (mvdan/sh's WebAssembly and syntax tree load on first use) before the first hook call.
   await classify.classifyShell('true', '/');
-  const dryJudge = dryRunJudge(context.engine, decideOptionsOf(context.loaded));
+  const decide = decideOptionsOf(context.loaded);
+  // The engine is read per call: `policy reload` may have swapped it since serve started.
   const depsFor = (token: string | undefined, dryRun: boolean): HookDeps =>
-    dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryJudge } : { token, ...classify, judge: (request) => context.firewall.judge(request) };
+    dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(context.engine(), decide) } : { token, ...classify, judge: (request) => context.firewall.judge(request) };
 
   const route: GatewayRoute = {
     prefix: HOOK_ROUTE_PREFIX,

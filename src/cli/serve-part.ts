@@ -1,13 +1,16 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { JsonValue, PolicyEngine, Store } from '../core/index.js';
 import type { Firewall } from '../firewall/index.js';
-import type { GatewayRoute, GatewayUrls } from '../server/index.js';
+import type { GatewayRoute, GatewayUrls, PolicyReload } from '../server/index.js';
 
 /** What every surface `airlock serve` runs is built from. */
 export interface ServePartContext {
   readonly loaded: LoadedConfig;
   readonly store: Store;
-  readonly engine: PolicyEngine;
+  /** The policy engine in force now: `policy reload` swaps it, so read it per use, never keep it. */
+  readonly engine: () => PolicyEngine;
+  /** Compiles the policy folder again and swaps it in, all or nothing (`policy.invalid` on failure). */
+  readonly reloadPolicy: () => Promise<PolicyReload>;
   readonly firewall: Firewall;
   readonly env: NodeJS.ProcessEnv;
   /** The interface the gateway listens on; listeners of their own use it too. */

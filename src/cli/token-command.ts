@@ -3,6 +3,7 @@ import { parseDurationMs } from '../config/index.js';
 import type { Effect, Grant } from '../core/index.js';
 import { isEffect } from '../core/index.js';
 import type { DeriveRequest, IssuedToken } from '../firewall/index.js';
+import { adminAuthOf, withAdmin } from './admin-client.js';
 import { withContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
@@ -18,12 +19,16 @@ interface ScopeFlags {
   json?: boolean;
 }
 
+/** The `--as` option of an admin change. */
+const AS_ADMIN = ['--as <admin>', 'the administrator making the change; their TOTP code is read from the terminal (needed when a server owns the home)'] as const;
+
 /** Registers `airlock token issue | derive | list | revoke | unfreeze`. */
 export function registerTokenCommands(program: Command): void {
   const token = program.command('token').description('issue and manage agent tokens (deny-by-default grants)');
   withScopeFlags(token.command('issue').description('issue a token to an agent; it is shown once'))
     .requiredOption('--owner <human>', 'the human answerable for the agent')
-    .action(async (flags: ScopeFlags, command: Command) => issue(flags, command));
+    .option(...AS_ADMIN)
+    .action(async (flags: ScopeFlags & { as?: string }, command: Command) => issue(flags, command));
   withScopeFlags(token.command('derive').description('derive a narrower token for a sub-agent'))
     .option('--parent <grant-id>', 'parent grant id (default: the token in $AIRLOCK_TOKEN)')
     .option('--owner <human>', 'owner (default: the parent\'s)')
@@ -36,10 +41,11 @@ export function registerTokenCommands(program: Command): void {
   token
     .command('revoke <grant-id>')
     .description('revoke a grant and every grant derived from it')
+    .option(...AS_ADMIN)
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { json?: boolean }, command: Command) =>
-      withContext(command, async ({ grants, actor }) => {
-        const revoked = await grants.revoke(id, actor);
+    .action(async (id: string, flags: { as?: string; json?: boolean }, command: Command) =>
+      withAdmin(command, async (admin) => {
+        const { revoked } = await admin.call('revokeToken', { auth: adminAuthOf(admin, flags.as), grantId: id });
         if (flags.json) printJson({ revoked });
         else printLines(`revoked ${revoked.length} grant(s): ${revoked.join(', ') || '(already revoked)'}`);
       }),
@@ -47,11 +53,12 @@ export function registerTokenCommands(program: Command): void {
   token
     .command('unfreeze <grant-id>')
     .description('lift a freeze caused by repeated denials, after a human has looked')
+    .option(...AS_ADMIN)
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { json?: boolean }, command: Command) =>
-      withContext(command, async ({ grants, actor }) => {
-        const grant = await grants.unfreeze(id, actor);
-        if (flags.json) printJson({ grant: toShownGrant(grant, Date.now()) });
+    .action(async (id: string, flags: { as?: string; json?: boolean }, command: Command) =>
+      withAdmin(command, async (admin) => {
+        const { grant } = await admin.call('unfreezeToken', { auth: adminAuthOf(admin, flags.as), grantId: id });
+        if (flags.json) printJson({ grant: toShownGrant(grant as Grant, Date.now()) });
         else printLines(`unfroze ${grant.id} (${grant.agent})`);
       }),
     );
@@ -68,21 +75,21 @@ function withScopeFlags(command: Command): Command {
     .option('--json', 'print JSON');
 }
 
-async function issue(flags: ScopeFlags, command: Command): Promise<void> {
-  await withContext(command, async ({ grants, actor, loaded }) => {
-    const issued = await grants.issue(
-      {
-        agent: flags.agent,
-        owner: flags.owner ?? '',
-        upstreams: required(flags.upstream, '--upstream'),
-        environments: required(flags.env, '--env'),
-        effects: parseEffects(flags.effect ?? ['read']),
-        resources: flags.resource ?? ['*'],
-        ttlMs: flags.ttl === undefined ? loaded.config.tokens.defaultTtl : parseTtl(flags.ttl),
-      },
-      actor,
-    );
-    printIssued(issued, flags.json === true);
+async function issue(flags: ScopeFlags & { as?: string }, command: Command): Promise<void> {
+  // Checked before the code is asked for: a typo should not cost an administrator a code.
+  const scope = {
+    agent: flags.agent,
+    owner: flags.owner ?? '',
+    upstreams: required(flags.upstream, '--upstream'),
+    environments: required(flags.env, '--env'),
+    effects: parseEffects(flags.effect ?? ['read']),
+    resources: flags.resource ?? ['*'],
+    // Left out: the server's `tokens.defaultTtl`.
+    ...(flags.ttl === undefined ? {} : { ttlMs: parseTtl(flags.ttl) }),
+  };
+  await withAdmin(command, async (admin) => {
+    const issued = await admin.call('issueToken', { auth: adminAuthOf(admin, flags.as), ...scope });
+    printIssued({ token: issued.token, grant: issued.grant as Grant }, flags.json === true);
   });
 }
 
@@ -108,9 +115,9 @@ async function derive(flags: ScopeFlags & { parent?: string }, command: Command)
 }
 
 async function list(flags: { json?: boolean }, command: Command): Promise<void> {
-  await withContext(command, async ({ grants }) => {
+  await withAdmin(command, async (admin) => {
     const now = Date.now();
-    const shown = (await grants.list()).map((grant) => toShownGrant(grant, now));
+    const shown = (await admin.call('listTokens', {})).grants.map((grant) => toShownGrant(grant as Grant, now));
     if (flags.json) {
       for (const grant of shown) printJson(grant);
       return;

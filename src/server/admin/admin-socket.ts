@@ -130,8 +130,11 @@ async function listen(server: Server, path: string): Promise<void> {
   chmodSync(path, ADMIN_SOCKET_MODE);
 }
 
-/** Removes a socket file nothing answers on; refuses when a server answers, or when it is no socket. */
-async function removeStaleSocket(path: string): Promise<void> {
+/**
+ * Readies the socket path: removes a socket file nothing answers on (a server that died left
+ * it); refuses when a server answers there, or when the file is no socket.
+ */
+export async function removeStaleSocket(path: string): Promise<void> {
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();
