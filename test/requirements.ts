@@ -20,6 +20,8 @@ export const REQUIREMENTS = {
     'an edited or forged checkpoint line fails its Ed25519 signature check',
   'audit.checkpoint-witness':
     'a witness copy of the checkpoints catches a deleted or cut checkpoint file in the home',
+  'audit.checkpoint-bounded':
+    'the server writes at most one checkpoint per N records under load, and one at shutdown',
 
   'fail-closed.policy-engine-throws':
     'a request is denied and not forwarded when the policy engine throws',

@@ -1,13 +1,15 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { AuditRecord, Store } from '../core/index.js';
-import { verifyAuditChain } from '../core/index.js';
-import { withContext } from './context.js';
+import type { AuditRecord } from '../core/index.js';
+import { AUDIT_SIGNING_KEY_FILE, readAuditPublicKey } from '../platform/index.js';
+import { MemoryStore, openSqliteStore } from '../stores/index.js';
+import type { AuditVerifyReport } from './audit-verify.js';
+import { verifyAuditLog } from './audit-verify.js';
+import { homeOf, loadConfigOf, withContext } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { printJson, printLines } from './output.js';
+import { CliFailure, printJson, printLines } from './output.js';
 
-const VERIFY_PAGE_SIZE = 5_000;
-
-/** Registers `airlock audit tail | verify`. */
+/** Registers `airlock audit tail | verify | public-key`. */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('read and verify the tamper-evident audit log');
   audit
@@ -27,28 +29,60 @@ export function registerAuditCommands(program: Command): void {
     );
   audit
     .command('verify')
-    .description('walk the hash chain; exit 1 naming the first bad record')
+    .description('walk the hash chain and check it against the signed checkpoints; exit 1 naming what is wrong')
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { json?: boolean }, command: Command) =>
-      withContext(command, async ({ store }) => {
-        const result = verifyAuditChain(await readAll(store), await store.auditHead());
-        if (flags.json) printJson(result);
-        else if (result.ok) printLines(`audit chain intact: ${result.count} record(s)`);
-        else printLines(`audit chain broken at record ${result.badSeq}: ${result.problem}`);
-        if (!result.ok) process.exitCode = EXIT.failed;
-      }),
-    );
+    .option('--public-key <file>', "check checkpoint signatures with this PEM key (default: the home's signing key)")
+    .option('--witness <file>', 'compare with a witness copy of the checkpoints (repeatable)', collect, [])
+    .action(async (flags: { json?: boolean; publicKey?: string; witness: string[] }, command: Command) => {
+      const loaded = loadConfigOf(command);
+      const sqlite = loaded.config.store.kind === 'sqlite';
+      const report = await verifyAuditLog({
+        home: loaded.home,
+        storeFile: sqlite ? loaded.storeFile : undefined,
+        // Opened only when the file exists: verify reads, it never creates a database.
+        openStore: () => (sqlite ? openSqliteStore({ path: loaded.storeFile }) : new MemoryStore()),
+        publicKeyFile: flags.publicKey,
+        witnessFiles: flags.witness,
+      });
+      if (flags.json) printJson(report);
+      else printLines(...formatVerifyReport(report));
+      if (!report.ok) process.exitCode = EXIT.failed;
+    });
+  audit
+    .command('public-key')
+    .description("print the public key the server's audit checkpoints are signed with")
+    .option('--json', 'print key id and PEM as JSON')
+    .action((flags: { json?: boolean }, command: Command) => {
+      const path = join(homeOf(command), AUDIT_SIGNING_KEY_FILE);
+      const key = readAuditPublicKey(path);
+      if (key === undefined) throw new CliFailure(`no audit signing key at \`${path}\`: \`airlock serve\` creates it when it first starts`, EXIT.invalidInput);
+      // SECURITY: only the public half is ever printed.
+      if (flags.json) printJson({ algorithm: 'ed25519', keyId: key.keyId, publicKey: key.publicKeyPem });
+      else process.stdout.write(key.publicKeyPem);
+    });
 }
 
-async function readAll(store: Store): Promise<AuditRecord[]> {
-  const records: AuditRecord[] = [];
-  for (;;) {
-    // Page from the last seq seen, not the count: with rows missing the two differ.
-    const fromSeq = (records.at(-1)?.seq ?? 0) + 1;
-    const page = await store.readAudit({ fromSeq, limit: VERIFY_PAGE_SIZE });
-    records.push(...page);
-    if (page.length < VERIFY_PAGE_SIZE) return records;
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A verify report as lines a person reads. */
+export function formatVerifyReport(report: AuditVerifyReport): string[] {
+  const { checkpoints } = report;
+  const lines = [report.badSeq === undefined ? `audit chain intact: ${report.count} record(s)` : `audit chain broken at record ${report.badSeq}: ${report.problem ?? ''}`];
+  if (report.storeId !== undefined) lines.push(`store id: ${report.storeId}`);
+  if (checkpoints.keyId === undefined) lines.push('checkpoints: none (this home was never served, or its signing key is gone)');
+  else {
+    const at = checkpoints.lastAt === undefined ? '' : ` (${new Date(checkpoints.lastAt).toISOString()})`;
+    const last = checkpoints.lastSeq === undefined ? 'none for this store' : `the last at record ${checkpoints.lastSeq}${at}`;
+    lines.push(`checkpoints: ${checkpoints.count} signed by key ${checkpoints.keyId} in ${checkpoints.file}; ${last}`);
   }
+  for (const witness of report.witnesses) lines.push(`witness ${witness.file}: ${witness.count} signed checkpoint(s)`);
+  if (checkpoints.notYetCheckpointed > 0) lines.push(`not yet checkpointed: ${checkpoints.notYetCheckpointed} record(s), appended since the last checkpoint`);
+  for (const problem of report.problems) lines.push(`problem: ${problem.message}${problem.source.startsWith('witness') ? ` (${problem.source})` : ''}`);
+  const count = report.problems.length + (report.badSeq === undefined ? 0 : 1);
+  lines.push(report.ok ? 'audit log verified' : `audit log NOT verified: ${count} problem(s)`);
+  return lines;
 }
 
 /** One audit record as a line a person reads (`audit tail` without `--json`). */

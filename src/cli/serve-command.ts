@@ -10,6 +10,7 @@ import { loadSwappablePolicy } from './policy-loading.js';
 import { enforceBoundary } from './serve-boundary.js';
 import { adminServePart } from './serve-admin.js';
 import { approvalsServePart } from './serve-approvals.js';
+import { checkpointsServePart } from './serve-checkpoints.js';
 import { hooksServePart } from './serve-hooks.js';
 import { inboxServePart } from './serve-inbox.js';
 import { mcpServePart } from './serve-mcp.js';
@@ -18,7 +19,7 @@ import { postgresServePart } from './serve-postgres.js';
 import { restServePart } from './serve-rest.js';
 
 /** Every surface besides GraphQL that `airlock serve` may run, each built from its own config. */
-const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart, adminServePart];
+const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart, adminServePart, checkpointsServePart];
 
 /** Registers `airlock serve`: the gateway agents reach protected systems through. */
 export function registerServeCommand(program: Command): void {

@@ -20,7 +20,8 @@ export type CheckpointProblemKind =
   | 'store-id' // checkpoints made for another store (database recreated or swapped)
   | 'missing' // a checkpointed record the store no longer holds (tail truncated)
   | 'altered' // a checkpointed record the store holds with another hash (chain rewritten)
-  | 'witness'; // the witness holds signed checkpoints the checked file lacks (file cut or edited)
+  | 'witness' // the witness holds signed checkpoints the checked file lacks (file cut or edited)
+  | 'absent'; // a checkpoint file, database or key that should be there is not
 
 /** One disagreement, in plain words; `line` is 1-based in `source`. */
 export interface CheckpointProblem {

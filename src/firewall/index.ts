@@ -7,6 +7,8 @@ export type { EnrolledApprover, NewAdmin, NewApprover, ShownApprover } from './a
 export type { ApproverFactor } from './approver-factors.js';
 export { PASSKEY_FACTOR_MAX_AGE_MS } from './approver-factors.js';
 export { TOTP_STEP_MS, totpCode } from './totp.js';
+export type { AuditCheckpointerOptions, CheckpointLineSink, CheckpointSigner } from './audit-checkpointer.js';
+export { AuditCheckpointer, MAX_WITNESS_BACKLOG } from './audit-checkpointer.js';
 export type { Authentication } from './authenticate.js';
 export { MAX_GRANT_DEPTH, authenticate } from './authenticate.js';
 export type { DecideOptions } from './decide-action.js';
