@@ -15,6 +15,7 @@ import { reportError } from './output.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { registerPostgresCommands } from './postgres-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSetupCommand } from './setup-command.js';
 import { registerStandinCommand } from './standin-command.js';
 import { registerTokenCommands } from './token-command.js';
 
@@ -36,6 +37,7 @@ registerApprovalCommands(program);
 registerConfigCommands(program);
 registerStandinCommand(program);
 registerServeCommand(program);
+registerSetupCommand(program);
 registerHookCommands(program);
 registerPostgresCommands(program);
 registerMcpCommands(program);

@@ -14,29 +14,40 @@ export interface BoundaryFlags {
   readonly allowRoot?: boolean;
 }
 
+/** Every credential file the config names (`credentialFile`, AWS key files, webhook URL and secret files), as written. */
+export function credentialFilesOf(config: LoadedConfig['config']): string[] {
+  const files: string[] = [];
+  const fileOf = (section: object, base: string): void => {
+    const ref = secretRefOf(section, base);
+    if (ref !== undefined && 'file' in ref) files.push(ref.file);
+  };
+  for (const upstream of Object.values(config.upstreams)) {
+    fileOf(upstream, 'credential');
+    if (upstream.kind === 'http' && upstream.aws !== undefined) {
+      for (const base of ['accessKeyId', 'secretAccessKey', 'sessionToken']) fileOf(upstream.aws, base);
+    }
+  }
+  for (const endpoint of Object.values(config.webhooks.endpoints)) {
+    fileOf(endpoint, 'url');
+    fileOf(endpoint, 'secret');
+  }
+  return files;
+}
+
+/** The postgres vault folders the config names, absolute. */
+export function vaultDirsOf(loaded: LoadedConfig): string[] {
+  return Object.values(loaded.config.upstreams).flatMap((upstream) => (upstream.kind === 'postgres' && upstream.vault !== undefined ? [resolve(loaded.home, upstream.vault.dir)] : []));
+}
+
 /**
  * The state paths the server reads besides its home (which is walked whole): the config file,
  * the policy folder, the database and its WAL and shared-memory files, each postgres vault,
  * and every credential file the config names (resolved as the server resolves them).
  */
 export function statePathsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
-  const { config, home } = loaded;
-  const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir];
-  if (config.store.kind === 'sqlite') paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
-  const secrets = { env, home };
-  const fileOf = (section: object, base: string): string[] => {
-    const ref = secretRefOf(section, base);
-    return ref !== undefined && 'file' in ref ? [credentialPathOf(ref.file, secrets)] : [];
-  };
-  for (const upstream of Object.values(config.upstreams)) {
-    paths.push(...fileOf(upstream, 'credential'));
-    if (upstream.kind === 'postgres' && upstream.vault !== undefined) paths.push(resolve(home, upstream.vault.dir));
-    if (upstream.kind === 'http' && upstream.aws !== undefined) {
-      for (const base of ['accessKeyId', 'secretAccessKey', 'sessionToken']) paths.push(...fileOf(upstream.aws, base));
-    }
-  }
-  for (const endpoint of Object.values(config.webhooks.endpoints)) paths.push(...fileOf(endpoint, 'url'), ...fileOf(endpoint, 'secret'));
-  return paths;
+  const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir, ...vaultDirsOf(loaded)];
+  if (loaded.config.store.kind === 'sqlite') paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
+  return [...paths, ...credentialFilesOf(loaded.config).map((file) => credentialPathOf(file, { env, home: loaded.home }))];
 }
 
 /** Everything that lets another user reach the state of a server running as `uid` from `cwd`. */
