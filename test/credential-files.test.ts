@@ -9,6 +9,10 @@ import { postgresUpstreamsOf } from '../src/cli/serve-postgres.js';
 import { restUpstreamsOf } from '../src/cli/serve-rest.js';
 import type { LoadedConfig } from '../src/config/index.js';
 import { parseConfig, redactConfig } from '../src/config/index.js';
+import { startRailwayStandin } from '../src/standins/index.js';
+import { plantedSecret } from './gateway-harness.js';
+import { jsonLines, runCli } from './run-cli.js';
+import { startServe } from './serve-process.js';
 
 /** A home whose `credentials/` folder holds these files, 0600. */
 function homeWith(files: Record<string, string>): string {
@@ -96,4 +100,30 @@ describe('credentials from files, for every upstream kind', () => {
     expect(shown).toContain('"credentialFile":"railway","credentialHeader":"authorization","credential":"[redacted]"');
     expect(shown).toContain('"credential":"missing"');
   });
+});
+
+describe('airlock serve with a credential file', () => {
+  it('forwards a graphql upstream with the credential read from HOME/credentials, never from the environment', async () => {
+    const secret = plantedSecret();
+    const railway = await startRailwayStandin({ port: 0, tokens: { account: [secret] }, seed: true });
+    const home = homeWith({ railway: `${secret}\n` });
+    writeFileSync(join(home, 'airlock.yaml'), `upstreams:\n  railway:\n    kind: graphql\n    url: ${railway.url}\n    credentialFile: railway\n`);
+    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'railway', '--env', '*', '--effect', 'read', '--resource', '*', '--json'], { home });
+    const { token } = jsonLines(issued.stdout)[0] as { token: string };
+    const serve = await startServe(home, { RAILWAY_TOKEN: '' });
+    try {
+      const reply = await fetch(`${serve.url}/graphql/railway`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      const text = await reply.text();
+      expect(reply.status, text).toBe(200);
+      expect(text).toContain('"email"');
+      expect(text).not.toContain(secret);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+      await railway.close();
+    }
+  }, 60_000);
 });
