@@ -175,6 +175,20 @@ export const REQUIREMENTS = {
     'a receiver that is down or slow delays no request and decides nothing; deliveries are retried with backoff from a persisted log',
   'webhook.link-never-approves':
     'the approval link in a webhook leads to the inbox login; following it changes nothing',
+  'webhook.agent-text-inert':
+    'agent-supplied text in a webhook carries no mention, link, line break or formatting, in the top-level text and in blocks',
+  'webhook.dedupe-signed':
+    'what receivers are told to deduplicate on (the delivery id) is inside the signed body',
+  'approval.shows-raw-when-ambiguous':
+    'an ambiguous held request (duplicate keys, two query sources) is shown to approvers as its raw bytes with the reason, never one parsed reading',
+  'approval.view-visible-text':
+    'agent text in the inbox and the CLI shows control and bidirectional characters visibly and isolated; an override cannot make an id read as another',
+  'approval.view-bounded':
+    'no agent value pushes other rows out of sight: long values are cut with their length, a batch lists production and destructive actions first, blank lines are folded',
+  'approval.agent-learns-no-approver':
+    'an agent told of a human decision (retry, poll, any surface) learns neither who decided nor why',
+  'approval.pending-cap-freezes':
+    'a hold past the per-grant cap of pending approvals is denied, the grant frozen and audited, and no webhook is sent for it',
   'agent.reads-own-approval-only':
     'an agent reads only approvals of its own grant; another\'s, or none, answers 404 alike',
   'approval.modified-request-held':
