@@ -182,17 +182,19 @@ describe('web inbox pages', () => {
     const approval = await inbox.store.getApproval(id);
     const { cookie } = await inbox.login('carol');
     const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
-    expect(page.text).toContain('<code>volumeDelete</code>');
-    expect(page.text).toContain('<code>vol_where</code>');
+    // Agent-supplied values are isolated left to right (see safe-text.ts).
+    const agent = (text: string): string => `<bdi dir="ltr" class="agent-text">${text}</bdi>`;
+    expect(page.text).toContain(`<code>${agent('volumeDelete')}</code>`);
+    expect(page.text).toContain(`<code>${agent('vol_where')}</code>`);
     expect(page.text).toContain('<strong>unknown</strong> (treated as production)');
     expect(page.text).toContain('irreversible');
     expect(page.text).toContain(approval?.requestDigest);
-    expect(page.text).toContain('<dt>Agent</dt><dd>deploy-bot</dd>');
-    expect(page.text).toContain('<dt>Owner</dt><dd>alice</dd>');
+    expect(page.text).toContain(`<dt>Agent</dt><dd>${agent('deploy-bot')}</dd>`);
+    expect(page.text).toContain(`<dt>Owner</dt><dd>${agent('alice')}</dd>`);
     expect(page.text).toContain(new Date(approval?.createdAt ?? 0).toISOString());
     expect(page.text).toContain('0 of 2 approvals');
-    expect(page.text).toContain('Type <code>vol_where</code> to confirm');
-    expect(page.text).toMatch(/<strong>approval.created<\/strong> by <code>agent:deploy-bot<\/code>/);
+    expect(page.text).toContain(`Type <code>${agent('vol_where')}</code> to confirm`);
+    expect(page.text).toContain(`<strong>approval.created</strong> by <code>${agent('agent:deploy-bot')}</code>`);
   });
 
   it('renders an XSS payload from the agent as inert text, in the list, the page and the stream', async () => {
@@ -289,7 +291,7 @@ describe('web inbox votes', () => {
     await expect(inbox.hold(testAction('destructive', 'staging', 'vol_scratch'))).rejects.toThrow('got deny');
     const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
     const timeline = page.text.slice(page.text.indexOf('Audit timeline'));
-    const kinds = [...timeline.matchAll(/<strong>([a-z.]+)<\/strong> by <code>([^<]+)<\/code>/g)].map((m) => `${m[1]} ${m[2]}`);
+    const kinds = [...timeline.matchAll(/<strong>([a-z.]+)<\/strong> by <code><bdi dir="ltr" class="agent-text">([^<]+)<\/bdi><\/code>/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(kinds).toEqual(['approval.created agent:deploy-bot', 'decision agent:deploy-bot', 'approval.denied human:carol', 'decision agent:deploy-bot']);
     expect(timeline).toContain('reason: not during the &lt;freeze&gt;');
     expect(page.text).toContain('is <strong>denied</strong>');

@@ -8,7 +8,7 @@ import { csrfField, layout, timeElement } from './layout.js';
 import type { TimelineEntry } from './approval-timeline.js';
 import { passkeyFields, passkeyNotice, passkeyOptionsAttribute } from './passkey-fields.js';
 import { delayedRequestSection, requestHeadline, whatWillRunSection } from './request-view.js';
-import { agentText } from './safe-text.js';
+import { agentText, agentValue } from './safe-text.js';
 
 /** Everything the detail page shows; the same facts as `airlock approvals show`. */
 export interface DetailPageModel {
@@ -104,7 +104,7 @@ ${passkeyNotice(model.hasPasskey)}
   ${model.confirmTargets.length === 0 ? '' : html`<p class="warning">This cannot be undone and touches production. Type each target id to confirm.</p>`}
   ${model.confirmTargets.map(
     (id, i) => html`<p>
-    <label for="confirm-${i}">Type <code>${id}</code> to confirm</label>
+    <label for="confirm-${i}">Type <code>${agentValue(id)}</code> to confirm</label>
     <input id="confirm-${i}" name="confirm" required autocomplete="off" spellcheck="false" data-expected="${id}">
   </p>`,
   )}
@@ -146,7 +146,7 @@ ${
   entries.length === 0
     ? html`<p>No audit records yet.</p>`
     : html`<ol class="timeline">${entries.map(
-        (e) => html`<li><span class="when">${timeElement(e.at)}</span> <strong>${agentText(e.kind, 60)}</strong> by <code>${agentText(e.actor, 120)}</code>${e.summary === '' ? '' : html`: ${agentText(e.summary, 300)}`} <span class="seq">(record ${e.seq})</span></li>`,
+        (e) => html`<li><span class="when">${timeElement(e.at)}</span> <strong>${e.kind}</strong> by <code>${agentText(e.actor, 120)}</code>${e.summary === '' ? '' : html`: ${agentText(e.summary, 300)}`} <span class="seq">(record ${e.seq})</span></li>`,
       )}</ol>`
 }
 </section>`;
