@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { AuditRecord, Store } from '../core/index.js';
 import { EFFECTS, verifyAuditChain } from '../core/index.js';
 import type { GrantRequest, GrantService } from '../firewall/index.js';
+import { DEMO_APPROVER, agentApprovesItself, enrolAndApprove } from './demo-shell.js';
 
 /** One step of the story, as `--json` prints it. */
 export interface DemoStep {
-  readonly step: 'scope' | 'environment' | 'hold' | 'approved-once' | 'replay' | 'audit';
+  readonly step: 'scope' | 'environment' | 'hold' | 'approved-once' | 'replay' | 'self-approve' | 'audit';
   readonly title: string;
   readonly lines: readonly string[];
   readonly [key: string]: unknown;
@@ -23,11 +22,7 @@ export interface DemoWorld {
   readonly emit: (step: DemoStep) => void;
 }
 
-const APPROVER = 'carol';
-// The demo's own approver credential; a real one is read from the environment, never argv.
-const APPROVER_CREDENTIAL = 'demo-approver-credential-0001';
 const DELETE_VOLUME = 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }';
-const BIN = fileURLToPath(new URL('../../bin/airlock.js', import.meta.url));
 
 /** The incident, replayed through the gateway: each safeguard fires in turn. */
 export async function tellIncident(world: DemoWorld): Promise<boolean> {
@@ -46,17 +41,20 @@ export async function tellIncident(world: DemoWorld): Promise<boolean> {
   });
   const held = await send(world, staging.token, 'vol_staging_scratch');
   world.emit({ step: 'hold', title: '(c) the same token deletes a staging-only volume: held for a human', verdict: held.verdict, forwarded: held.forwarded, approvalId: held.approvalId ?? null, lines: held.lines });
-  const approval = await approveFromCli(world.home, held.approvalId);
+  const approval = held.approvalId === undefined ? ['    (no approval to approve)'] : await enrolAndApprove(world.home, held.approvalId);
   const once = await send(world, staging.token, 'vol_staging_scratch');
   world.emit({
-    step: 'approved-once', title: `    ${APPROVER} approves from the CLI; the identical request is sent again`,
+    step: 'approved-once', title: `    ${DEMO_APPROVER} approves from the CLI with a code from her phone; the identical request is sent again`,
     verdict: once.verdict, forwarded: once.forwarded, volumeStillThere: world.volumeExists('vol_staging_scratch'), lines: [...approval, ...once.lines],
   });
   const replay = await send(world, staging.token, 'vol_staging_scratch');
   world.emit({ step: 'replay', title: '    the agent replays the approved request', verdict: replay.verdict, forwarded: replay.forwarded, lines: replay.lines });
+  const self = await selfApproveStep(world, base);
+  world.emit(self);
   const audit = await auditStep(world.store);
   world.emit(audit);
-  return scope.verdict === 'deny' && shared.verdict === 'deny' && held.verdict === 'hold' && once.forwarded && !replay.forwarded && audit['verified'] === true;
+  const refused = self['refused'] === true && self['volumeStillThere'] === true;
+  return scope.verdict === 'deny' && shared.verdict === 'deny' && held.verdict === 'hold' && once.forwarded && !replay.forwarded && refused && audit['verified'] === true;
 }
 
 interface Sent {
@@ -84,23 +82,25 @@ async function send(world: DemoWorld, token: string, volumeId: string): Promise<
   return { verdict, forwarded: verdict === 'allow', approvalId, lines };
 }
 
-// A human approves in another process, through the real CLI, as they would from a terminal.
-// INVARIANT: asynchronous, so the gateway in this process keeps serving (and closing idle
-// connections on time) while the approver's command runs.
-async function approveFromCli(home: string, approvalId: string | undefined): Promise<string[]> {
-  if (approvalId === undefined) return ['    (no approval to approve)'];
-  const run = (actor: string, args: string[]) =>
-    new Promise<{ ok: boolean; stdout: string; stderr: string }>((done) => {
-      const env = { ...process.env, AIRLOCK_APPROVER_CREDENTIAL: APPROVER_CREDENTIAL, AIRLOCK_ACTOR: actor };
-      execFile(process.execPath, [BIN, '--home', home, ...args], { env, encoding: 'utf8' }, (error, stdout, stderr) =>
-        done({ ok: error === null, stdout, stderr }),
-      );
-    });
-  // An administrator enrols the approver; the approver then decides with their own credential.
-  await run('admin', ['approver', 'add', APPROVER, '--upstream', 'railway', '--env', '*']);
-  const approved = await run(APPROVER, ['approvals', 'approve', approvalId, '--as', APPROVER]);
-  const said = (approved.ok ? approved.stdout : approved.stderr).trim().split('\n');
-  return [`    $ airlock approvals approve ${approvalId} --as ${APPROVER}`, ...said.map((line) => `      ${line}`)];
+/**
+ * (d) A token as broad as the incident's asks to delete the production volume: held for two
+ * approvers. The agent, with the developer's shell, runs the approval command itself.
+ */
+async function selfApproveStep(world: DemoWorld, base: Omit<GrantRequest, 'environments' | 'effects' | 'resources'>): Promise<DemoStep> {
+  const broad = await world.grants.issue({ ...base, environments: ['*'], effects: [...EFFECTS], resources: ['*'] }, 'human:alice');
+  const held = await send(world, broad.token, 'vol_prod_db');
+  const attempts = held.approvalId === undefined ? [] : await agentApprovesItself(world.home, held.approvalId, ['vol_prod_db']);
+  const refused = held.verdict === 'hold' && attempts.length > 0 && attempts.every((attempt) => attempt.refused);
+  return {
+    step: 'self-approve',
+    title: '(d) the agent asks to delete the production volume, is held, and tries to approve its own request from the shell',
+    verdict: held.verdict,
+    approvalId: held.approvalId ?? null,
+    refused,
+    attempts: attempts.map((attempt) => ({ code: attempt.code, refused: attempt.refused })),
+    volumeStillThere: world.volumeExists('vol_prod_db'),
+    lines: [...held.lines, ...attempts.flatMap((attempt) => attempt.lines), '    no code from an approver\'s phone, no approval: the volume stays'],
+  };
 }
 
 async function auditStep(store: Store): Promise<DemoStep> {
@@ -108,13 +108,13 @@ async function auditStep(store: Store): Promise<DemoStep> {
   const verification = verifyAuditChain(records, await store.auditHead());
   const lines = records.map(describeRecord);
   lines.push(verification.ok ? `    chain verified: ${verification.count} records intact` : `    chain BROKEN at record ${verification.badSeq}: ${verification.problem}`);
-  return { step: 'audit', title: '(d) the audit trail, hash-chained and verified', verified: verification.ok, records: records.length, lines };
+  return { step: 'audit', title: '(e) the audit trail, hash-chained and verified', verified: verification.ok, records: records.length, lines };
 }
 
 function describeRecord(record: AuditRecord): string {
   const data = record.data;
   const detail = record.kind === 'decision'
     ? `${String(data['verdict'])} by ${(data['policyIds'] as string[] | undefined)?.join(',') ?? ''}`
-    : String(data['approvalId'] ?? data['grantId'] ?? '');
+    : String(data['approvalId'] ?? data['grantId'] ?? data['name'] ?? '');
   return `    #${String(record.seq).padStart(2)} ${record.kind.padEnd(18)} ${record.actor.padEnd(20)} ${detail}`;
 }
