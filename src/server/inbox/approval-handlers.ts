@@ -44,8 +44,8 @@ async function waitingToRunInScope(context: InboxContext, approver: Approver): P
 /** GET /inbox: the pending list, and delayed actions that can still be cancelled. */
 export async function showPendingList(context: InboxContext, viewer: Viewer, res: ServerResponse): Promise<void> {
   const name = viewer.approver.name;
-  const items = (await pendingInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, name));
-  const waiting = (await waitingToRunInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, name));
+  const items = (await pendingInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, name, context.options.productionEnvironments));
+  const waiting = (await waitingToRunInScope(context, viewer.approver)).map((approval) => toPendingItem(approval, name, context.options.productionEnvironments));
   sendHtml(res, 200, pendingListPage(items, pageViewer(viewer), waiting));
 }
 
@@ -122,7 +122,7 @@ async function sendDetail(
   const confirmTargets = targetsNeedingConfirmation(approval, context.options.productionEnvironments);
   // A delayed action's stored request is exactly what Airlock will send: shown in full.
   const delayed = approval.undoWindowMs === undefined ? undefined : await context.options.store.getDelayedAction(approval.id);
-  const model = { approval, viewer: pageViewer(viewer), confirmTargets, timeline, ...extra, ...(delayed === undefined ? {} : { delayed }) };
+  const model = { approval, viewer: pageViewer(viewer), confirmTargets, timeline, productionEnvironments: context.options.productionEnvironments, ...extra, ...(delayed === undefined ? {} : { delayed }) };
   sendHtml(res, status, detailPage(model));
 }
 

@@ -80,7 +80,7 @@ export class LivePending {
         listener.res.end('event: logout\ndata: {}\n\n');
         return this.#remove(listener);
       }
-      const items = (await pendingInScope(this.#context, viewer.approver, pending)).map((a) => toPendingItem(a, viewer.approver.name));
+      const items = (await pendingInScope(this.#context, viewer.approver, pending)).map((a) => toPendingItem(a, viewer.approver.name, this.#context.options.productionEnvironments));
       const json = JSON.stringify(items);
       if (json !== listener.last) {
         listener.last = json;
