@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { Approval, ApprovalActionV1 } from '../src/core/index.js';
 import { approvalDetail, approvalLine } from '../src/cli/approval-view.js';
+import { toTerminalJson } from '../src/cli/terminal-text.js';
 import { detailPage } from '../src/server/inbox/detail-page.js';
 import { pendingListPage, toPendingItem } from '../src/server/inbox/pending-list.js';
 import { delayedRequestSection } from '../src/server/inbox/request-view.js';
@@ -175,5 +176,15 @@ describe('what approvers see: an ambiguous request', () => {
     } finally {
       await close();
     }
+  });
+});
+
+describe('what approvers see: JSON in a terminal', () => {
+  it('escapes an override in `--json` output, keeping the same value', () => {
+    const value = { id: RLO_ID, zw: 'a\u200bb', tag: '\u{E0041}' };
+    const text = toTerminalJson(value);
+    expect(text).not.toMatch(/[\u202E\u200B]/u);
+    expect(text).toContain('vol_prod_db\\u202egnigats');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -1,9 +1,11 @@
 import { isFirewallError } from '../core/index.js';
 import { EXIT } from './exit-codes.js';
+import { toTerminalJson } from './terminal-text.js';
 
 /** Prints a JSON value on one line. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  // SECURITY: agent-supplied strings cannot reorder or hide text in the terminal (same JSON value).
+  process.stdout.write(`${toTerminalJson(value)}\n`);
 }
 
 /** Prints lines of text. */

@@ -26,3 +26,17 @@ export function terminalBlock(text: string, indent = '  ', maxLineChars = 2_000)
     return `${indent}${String(line.number).padStart(width)} | ${cut}`;
   });
 }
+
+// Everything `toVisibleText` writes out that JSON.stringify leaves as is (it escapes only C0
+// controls, quotes, backslashes and lone surrogates).
+const JSON_HIDDEN = /[\u007F-\u009F\p{Cf}\p{Zl}\p{Zp}\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+
+/**
+ * JSON for a terminal: the same value, with every invisible or text-moving character escaped as
+ * `\uXXXX`, so `--json` output cannot be reordered by a right-to-left override either.
+ */
+export function toTerminalJson(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_HIDDEN, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
