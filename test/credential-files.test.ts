@@ -11,6 +11,7 @@ import type { LoadedConfig } from '../src/config/index.js';
 import { parseConfig, redactConfig } from '../src/config/index.js';
 import { startRailwayStandin } from '../src/standins/index.js';
 import { plantedSecret } from './gateway-harness.js';
+import { verifies } from './requirements.js';
 import { jsonLines, runCli } from './run-cli.js';
 import { startServe } from './serve-process.js';
 
@@ -84,6 +85,7 @@ describe('credentials from files, for every upstream kind', () => {
   });
 
   it('refuses a credential file others may read, without showing its value', () => {
+    verifies('boundary.credential-file-private');
     const home = homeWith({});
     writeFileSync(join(home, 'credentials', 'railway'), 'leaky-secret', { mode: 0o644 });
     const config = loaded(home, { upstreams: { railway: { kind: 'graphql', url: 'https://x.test/graphql', credentialFile: 'railway' } } });

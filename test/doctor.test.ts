@@ -1,4 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +26,7 @@ describe('airlock doctor', () => {
     const dir = mkdtempSync(join(tmpdir(), 'airlock-project-'));
     expect(runCli(['install-hooks', '--dir', dir, '--client', 'claude-code', 'codex'], { home }).status).toBe(0);
 
-    const healthy = runCli(['doctor', '--dir', dir, '--json'], { home });
+    const healthy = runCli(['doctor', '--dir', dir, '--only', 'hooks', '--json'], { home });
     expect(healthy.status, healthy.stdout + healthy.stderr).toBe(0);
     const report = JSON.parse(healthy.stdout) as DoctorReport;
     expect(report.ok).toBe(true);
@@ -65,6 +68,52 @@ describe('airlock doctor', () => {
     expect([empty.status, empty.stdout]).toEqual([1, expect.stringMatching(/no agent client config/)]);
   }, 600_000);
 });
+
+describe('airlock doctor: the boundary', () => {
+  it('says in words what lets an agent running as this user reach the server, never a credential value', async () => {
+    verifies('boundary.doctor-reports');
+    const home = freshHome();
+    expect(runCli(['init'], { home }).status).toBe(0);
+    chmodSync(join(home, 'airlock.yaml'), 0o644);
+    const socket = join(home, 'admin.sock');
+    // A stand-in for the server's admin API: it knows no approvers.
+    const listener = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ approvers: [] })));
+    await new Promise<void>((done) => listener.listen(socket, done));
+    chmodSync(socket, 0o666);
+    const value = `rw_${randomBytes(12).toString('hex')}`;
+    const holder = spawn('sleep', ['120'], { env: { PATH: process.env['PATH'], RAILWAY_API_TOKEN: value, DATABASE_URL: 'postgres://app@db/app' }, stdio: 'ignore' });
+    try {
+      // Not runCli: a synchronous child would block this process's stand-in from answering.
+      const run = await runCliAsync(['--home', home, 'doctor', '--only', 'boundary', '--json']);
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stdout).not.toContain(value);
+      const report = JSON.parse(run.stdout) as DoctorReport & { boundary: { check: string; ok: boolean; detail: string }[] };
+      const check = (name: string) => report.boundary.find((entry) => entry.check === name);
+      expect(check('home')).toMatchObject({ ok: false, detail: expect.stringContaining(`run \`chmod 600 ${join(home, 'airlock.yaml')}\``) });
+      // The listener is this test's process, running as the user who runs doctor.
+      expect(check('server user')).toMatchObject({ ok: false, detail: expect.stringMatching(/^the server runs as you \(.*process \d+ listening on admin\.sock\): an agent with your shell can approve for itself/) });
+      expect(check('credentials in environments')).toMatchObject({ ok: false, detail: expect.stringContaining(`pid ${holder.pid} (sleep): RAILWAY_API_TOKEN;`) });
+      // A DATABASE_URL without a password is no credential.
+      expect(check('credentials in environments')?.detail).not.toContain(`pid ${holder.pid} (sleep): RAILWAY_API_TOKEN, DATABASE_URL`);
+      expect(check('admin socket')).toMatchObject({ ok: false, detail: expect.stringContaining(`run \`chmod 660 ${socket}\``) });
+      expect(check('approvers')).toMatchObject({ ok: false, detail: expect.stringContaining('no administrator with a TOTP factor') });
+      expect(report.problems).toContainEqual(expect.stringMatching(/^boundary: server user: /));
+    } finally {
+      holder.kill();
+      listener.close();
+    }
+  }, 120_000);
+});
+
+async function runCliAsync(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'airlock.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const status = await new Promise<number | null>((done) => child.once('close', done));
+  return { status, stdout, stderr };
+}
 
 /** Leaves the Codex file in place with someone else's hook only. */
 function rmCodex(dir: string): void {

@@ -272,6 +272,14 @@ export const REQUIREMENTS = {
     'an allowed AWS request reaches the upstream re-signed with SigV4 under the real keys; the agent\'s signature and token never do',
   'rest.credential-never-leaks':
     'the real upstream credential never reaches the agent, even when the upstream reflects it',
+
+  // ---- the service boundary (issue 14) ----
+  'boundary.serve-refuses-open-home':
+    'serve refuses to start, naming each path and its fix, when its home or state is owned by another user or open to group or others, sits in a workspace, or when it runs as root',
+  'boundary.credential-file-private':
+    'a credential comes from a variable or a file only the server may read; a file open to others is refused, and no error shows a value',
+  'boundary.doctor-reports':
+    'doctor names the server running as the caller, credentials in readable environments (pid and name only), an open admin socket and missing factors',
 } as const satisfies Record<string, string>;
 
 /** The id of one security invariant; a misspelt id is a type error. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { runCli } from './run-cli.js';
 
 // `airlock setup` creates OS users and chowns files: only root can, so the test runs only as root.
@@ -46,6 +47,7 @@ function serveAsService(home: string): Promise<{ ready?: Record<string, unknown>
 
 describe.skipIf(!isRoot)('airlock setup', () => {
   it('makes the service user, a private home and a unit; serve runs as that user and refuses a database others may read', async () => {
+    verifies('boundary.serve-refuses-open-home');
     const parent = mkdtempSync(join(tmpdir(), 'airlock-setup-'));
     chmodSync(parent, 0o755); // the service user must reach its home, as under /var/lib
     const home = join(parent, 'home');
@@ -81,6 +83,12 @@ describe.skipIf(!isRoot)('airlock setup', () => {
     const served = await serveAsService(home);
     try {
       expect(served.ready?.['url'], served.stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // doctor, as root, sees the server's own user behind the admin socket.
+      const doctor = runCli(['doctor', '--only', 'boundary', '--json'], { home });
+      const boundary = (JSON.parse(doctor.stdout) as { boundary: { check: string; ok: boolean; detail: string }[] }).boundary;
+      expect(boundary.find((check) => check.check === 'home')).toMatchObject({ ok: true });
+      expect(boundary.find((check) => check.check === 'admin socket')).toMatchObject({ ok: true, detail: `${join(home, 'admin.sock')} is 0660, group ${service}` });
+      expect(boundary.find((check) => check.check === 'server user')).toMatchObject({ ok: true, detail: expect.stringMatching(new RegExp(`^the server runs as ${service} \\(uid ${uid}\\) \\(process \\d+ listening on admin\\.sock\\)`)) });
     } finally {
       await served.stop();
     }
@@ -97,6 +105,7 @@ describe.skipIf(!isRoot)('airlock setup', () => {
   }, 180_000);
 
   it('serve refuses root without --allow-root', () => {
+    verifies('boundary.serve-refuses-open-home');
     const home = mkdtempSync(join(tmpdir(), 'airlock-root-'));
     const run = runCli(['serve', '--port', '0'], { home });
     expect(run.status).toBe(2);

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { HookClient } from '../adapters/hooks/index.js';
 import { HOOK_CLIENTS } from '../adapters/hooks/index.js';
+import { checkBoundary, doctorHomeOf } from './doctor-boundary.js';
 import { EXIT } from './exit-codes.js';
 import { airlockCommandsIn, CLIENT_HOOK_FILES, HOOK_ENTRY_MARKER } from './install-hooks-clients.js';
 import { projectOf, shellQuote } from './install-hooks-command.js';
@@ -129,26 +131,38 @@ function firstLine(text: string): string {
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check that the agent hooks of a project are installed, run, stop a destructive probe and allow a harmless one (dry run: nothing recorded)')
+    .description('check the boundary (the home, the server\'s user, credentials in environments, the admin socket, approvers) and that the agent hooks of a project stop a destructive probe and allow a harmless one (dry run: nothing recorded)')
     .option('--dir <project>', 'the project folder (default: the working directory)')
+    .addOption(new Option('--only <section>', 'check one section').choices(['hooks', 'boundary']))
     .option('--json', 'print the report as JSON')
-    .action((flags: { dir?: string; json?: boolean }) => {
+    .action(async (flags: { dir?: string; only?: 'hooks' | 'boundary'; json?: boolean }, command: Command) => {
       const project = projectOf(flags.dir);
+      const hooks = flags.only !== 'boundary';
       // A client is in use when its folder exists in the project.
-      const clients = HOOK_CLIENTS.filter((client) => existsSync(join(project, CLIENT_HOOK_FILES[client].folder)));
+      const clients = hooks ? HOOK_CLIENTS.filter((client) => existsSync(join(project, CLIENT_HOOK_FILES[client].folder))) : [];
       const reports = clients.map((client) => checkClient(project, client));
+      const home = doctorHomeOf(command, process.env);
+      // The admin client reads the home from the global option: the one doctor chose.
+      command.parent?.setOptionValue('home', home);
+      const boundary = flags.only === 'hooks' ? [] : await checkBoundary(command, home, project);
       const problems = [
-        ...(clients.length === 0 ? [`no agent client config in ${project} (.claude, .cursor, .codex, .gemini); run: airlock install-hooks --dir ${shellQuote(project)}`] : []),
+        ...(hooks && clients.length === 0 ? [`no agent client config in ${project} (.claude, .cursor, .codex, .gemini); run: airlock install-hooks --dir ${shellQuote(project)}`] : []),
         ...reports.flatMap((report) => report.checks.filter((check) => !check.ok).map((check) => `${report.client}: ${check.check}: ${check.detail}`)),
+        ...boundary.filter((check) => !check.ok).map((check) => `boundary: ${check.check}: ${check.detail}`),
       ];
       const ok = problems.length === 0;
-      if (flags.json === true) printJson({ project, ok, clients: reports, problems });
+      if (flags.json === true) printJson({ project, home, ok, clients: reports, boundary, problems });
       else {
         printLines(
-          ...reports.flatMap((report) => [`${report.client} (${report.file})`, ...report.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.check}: ${check.detail}`)]),
-          ...(ok ? ['all hooks answer as they should'] : ['problems:', ...problems.map((problem) => `  - ${problem}`)]),
+          ...reports.flatMap((report) => [`${report.client} (${report.file})`, ...report.checks.map(checkLine)]),
+          ...(boundary.length === 0 ? [] : [`boundary (${home})`, ...boundary.map(checkLine)]),
+          ...(ok ? [hooks ? 'all hooks answer as they should' : 'the boundary holds'] : ['problems:', ...problems.map((problem) => `  - ${problem}`)]),
         );
       }
       if (!ok) process.exitCode = EXIT.failed;
     });
+}
+
+function checkLine(check: DoctorCheck): string {
+  return `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.check}: ${check.detail}`;
 }

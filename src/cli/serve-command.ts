@@ -17,6 +17,8 @@ import { mcpServePart } from './serve-mcp.js';
 import type { RunningPart, ServePart, ServePartFactory } from './serve-part.js';
 import { postgresServePart } from './serve-postgres.js';
 import { restServePart } from './serve-rest.js';
+import type { TlsFlags } from './serve-tls.js';
+import { tlsIdentityOf } from './serve-tls.js';
 
 /** Every surface besides GraphQL that `airlock serve` may run, each built from its own config. */
 const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart, adminServePart, checkpointsServePart];
@@ -29,6 +31,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port (default: 8080)', parsePort, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--json', 'print the URL as a JSON object')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key); default server.tls of the config')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--dev', 'development mode: a home anywhere, started from a developer shell; boundary problems are warnings')
     .option('--allow-root', 'run as root (refused otherwise)')
     .action(async (flags: { port: number; host: string; json?: boolean; dev?: boolean; allowRoot?: boolean }, command: Command) => {
@@ -43,9 +47,10 @@ export function registerServeCommand(program: Command): void {
       const running: RunningPart[] = [];
       try {
         const { loaded, store } = context;
+        const tls = tlsIdentityOf(command.opts<TlsFlags>(), loaded);
         const policy = await loadSwappablePolicy(loaded.policyDir);
         const firewall = createFirewall(loaded, store, policy.current);
-        const partContext = { loaded, store, engine: policy.current, reloadPolicy: policy.reload, firewall, env: process.env, host: flags.host };
+        const partContext = { loaded, store, engine: policy.current, reloadPolicy: policy.reload, firewall, env: process.env, host: flags.host, ...(tls === undefined ? {} : { tls }) };
         const parts: ServePart[] = [];
         for (const factory of SERVE_PARTS) {
           const part = await factory(partContext);
@@ -58,6 +63,7 @@ export function registerServeCommand(program: Command): void {
           productionEnvironments: loaded.config.environments.production,
           host: flags.host,
           port: flags.port,
+          ...(tls === undefined ? {} : { tls }),
           approvals: store,
           routes: (urls) => parts.flatMap((part) => part.routes?.(urls) ?? []),
         });

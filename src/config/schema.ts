@@ -154,6 +154,20 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  // The gateway's own listener: HTTPS when a certificate and key are given (docs/inbox.md).
+  server: z
+    .strictObject({
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    })
+    .prefault({}),
+  // The web inbox: where approvers' browsers reach it (passkeys are bound to that origin), and
+  // optionally a listener of its own, so it has an origin apart from the port agents use.
+  inbox: z
+    .strictObject({
+      publicUrl: z.string().url().optional(),
+      listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
+    })
+    .prefault({}),
   upstreams: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'upstream names are lowercase letters, digits and dashes'), upstream).default({}),
 });
 

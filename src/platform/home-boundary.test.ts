@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../test/requirements.js';
 import { checkHomePlacement, checkServerUser, checkServiceHome } from './home-boundary.js';
 
 const me = { uid: process.getuid?.() ?? 0 };
@@ -24,6 +25,7 @@ describe('checkServiceHome', () => {
   });
 
   it('names each path open to other users, with the chmod that fixes it', () => {
+    verifies('boundary.serve-refuses-open-home');
     const home = privateHome();
     chmodSync(join(home, 'airlock.db'), 0o644);
     chmodSync(join(home, 'policies'), 0o757);
