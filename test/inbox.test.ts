@@ -117,18 +117,58 @@ describe('web inbox login and sessions', () => {
     expect((await inbox.fetchInbox('/inbox', { cookie })).status).toBe(303);
   });
 
-  it('slows down guessing: after five failures a name is refused, even with the right credential', async () => {
+  it('ends a session when its approver is removed and re-added, even unseen in between, and their passkeys with it', async () => {
+    verifies('inbox.session-ends-on-credential-change');
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_readded'));
+    const dave = await inbox.approverSession('dave');
+    // Removed and re-added with a new credential before the old session is ever used again.
+    await inbox.service.removeApprover('dave', 'human:root');
+    await inbox.service.addApprover({ name: 'dave', credential: 'a brand new secret of dave', upstreams: ['railway'], environments: ['*'] }, 'human:root');
+    expect((await inbox.fetchInbox('/inbox', { cookie: dave.cookie })).status).toBe(303);
+    const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/approve/options`, { cookie: dave.cookie, form: { csrf: dave.csrf } });
+    expect(vote.status).toBe(303);
+    // The new dave has no passkey: the old one belonged to the removed approver.
+    const fresh = await inbox.login('dave', 'a brand new secret of dave');
+    expect((await inbox.passkeyOptions(`/inbox/approvals/${id}/approve/options`, fresh)).status).toBe(409);
+    expect(await stateOf(id)).toBe('pending');
+  });
+
+  it('ends every session of an approver whose credential changes', async () => {
+    const carol = await inbox.login('carol');
+    await inbox.service.setCredential('carol', 'the next secret of carol', 'human:root');
+    expect((await inbox.fetchInbox('/inbox', { cookie: carol.cookie })).status).toBe(303);
+    await inbox.login('carol', 'the next secret of carol');
+  });
+
+  it('slows down guessing by source and name, and a flood from one source locks nobody out elsewhere', async () => {
     verifies('inbox.login-throttled');
+    const flood = '127.0.0.2';
     for (let i = 0; i < 5; i++) {
-      expect((await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: `guess number ${i}` } })).status).toBe(401);
+      expect((await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'carol', credential: `guess number ${i}` } })).status).toBe(401);
     }
-    const right = await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: credentialOf('carol') } });
+    // That source may not try carol again, the right credential included ...
+    const right = await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'carol', credential: credentialOf('carol') } });
     expect(right.status).toBe(429);
     expect(right.headers.get('set-cookie')).toBeNull();
-    // Other approvers are unaffected; the window passes.
-    await inbox.login('dave');
+    // ... and after 20 failures in all, nothing at all.
+    for (let i = 0; i < 15; i++) await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: `made-up-${i}`, credential: `guess ${i}` } });
+    expect((await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'dave', credential: credentialOf('dave') } })).status).toBe(429);
+    // Carol herself, from her own address, is not locked out by any of it.
+    const own = await inbox.fetchInbox('/inbox/login', { source: '127.0.0.3', form: { approver: 'carol', credential: credentialOf('carol') } });
+    expect(own.status).toBe(303);
+    expect(own.headers.get('set-cookie')).toMatch(/^airlock_inbox=/);
+    // The window passes for the flooding source too.
     inbox.clock.advance(15 * 60 * 1000 + 1);
-    await inbox.login('carol');
+    expect((await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'carol', credential: credentialOf('carol') } })).status).toBe(303);
+  });
+
+  it('throttles one credential sprayed over many names and sources', async () => {
+    for (let i = 0; i < 10; i++) {
+      const reply = await inbox.fetchInbox('/inbox/login', { source: `127.0.1.${i + 1}`, form: { approver: `someone-${i}`, credential: 'Summer2024!' } });
+      expect(reply.status).toBe(401);
+    }
+    expect((await inbox.fetchInbox('/inbox/login', { source: '127.0.2.1', form: { approver: 'carol', credential: 'Summer2024!' } })).status).toBe(429);
+    expect((await inbox.fetchInbox('/inbox/login', { source: '127.0.2.1', form: { approver: 'carol', credential: credentialOf('carol') } })).status).toBe(303);
   });
 });
 
@@ -225,7 +265,8 @@ describe('web inbox votes', () => {
   it('refuses a POST without the session\'s CSRF token, or from another site', async () => {
     verifies('inbox.csrf');
     const id = await inbox.hold(testAction('destructive', 'staging'));
-    const { cookie, csrf } = await inbox.login('carol');
+    const carol = await inbox.approverSession('carol');
+    const { cookie, csrf } = carol;
     const attempts = [
       { form: { confirm: 'vol_1' } },
       { form: { csrf: 'forged-token', confirm: 'vol_1' } },
@@ -242,7 +283,9 @@ describe('web inbox votes', () => {
     expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf: other.csrf } })).status).toBe(403);
     const crossLogin = await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: credentialOf('carol') }, headers: { origin: 'https://evil.example' } });
     expect(crossLogin.status).toBe(403);
-    const ok = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } });
+    // The options of a vote are a POST with the token too.
+    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve/options`, { cookie, form: {} })).status).toBe(403);
+    const ok = await inbox.vote(carol, id, 'approve');
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe(`/inbox/approvals/${id}?done=approved`);
     expect(await stateOf(id)).toBe('approved');
@@ -251,9 +294,8 @@ describe('web inbox votes', () => {
   it('needs the target typed for an irreversible production action, and two distinct approvers', async () => {
     verifies('inbox.type-to-confirm');
     const id = await inbox.hold(testAction('destructive', 'production', 'vol_prod_db'));
-    const carol = await inbox.login('carol');
-    const vote = (who: { cookie: string; csrf: string }, confirm?: string) =>
-      inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie: who.cookie, form: { csrf: who.csrf, ...(confirm === undefined ? {} : { confirm }) } });
+    const carol = await inbox.approverSession('carol');
+    const vote = (who: Awaited<ReturnType<typeof inbox.approverSession>>, confirm?: string) => inbox.vote(who, id, 'approve', confirm === undefined ? {} : { confirm });
     const missing = await vote(carol);
     expect(missing.status).toBe(422);
     expect(missing.text).toContain('type each target id exactly as shown to confirm (vol_prod_db)');
@@ -268,11 +310,11 @@ describe('web inbox votes', () => {
     const again = await vote(carol, 'vol_prod_db');
     expect(again.status).toBe(403);
     expect(again.text).toContain('has already voted');
-    const alice = await inbox.login('alice');
+    const alice = await inbox.approverSession('alice');
     const owner = await vote(alice, 'vol_prod_db');
     expect(owner.status).toBe(403);
     expect(owner.text).toContain('owns the agent that asked');
-    const dave = await inbox.login('dave');
+    const dave = await inbox.approverSession('dave');
     expect((await vote(dave, 'vol_prod_db')).status).toBe(303);
     expect(await stateOf(id)).toBe('approved');
   });
@@ -280,11 +322,12 @@ describe('web inbox votes', () => {
   it('denies with a reason, which is required, and shows it on the audit timeline', async () => {
     verifies('inbox.audit-timeline');
     const id = await inbox.hold(testAction('destructive', 'staging', 'vol_scratch'));
-    const { cookie, csrf } = await inbox.login('carol');
-    const empty = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, { cookie, form: { csrf, reason: '   ' } });
+    const carol = await inbox.approverSession('carol');
+    const { cookie } = carol;
+    const empty = await inbox.vote(carol, id, 'deny', { reason: '   ' });
     expect(empty.status).toBe(422);
     expect(await stateOf(id)).toBe('pending');
-    const denied = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, { cookie, form: { csrf, reason: 'not during the <freeze>' } });
+    const denied = await inbox.vote(carol, id, 'deny', { reason: 'not during the <freeze>' });
     expect(denied.status).toBe(303);
     expect(await stateOf(id)).toBe('denied');
     // The agent's retry is now denied, and that decision joins the timeline too.
@@ -302,8 +345,10 @@ describe('web inbox votes', () => {
 describe('web inbox cancel', () => {
   it('withdraws an approval before it runs; the agent\'s retry is then held anew', async () => {
     const id = await inbox.hold(testAction('destructive', 'staging', 'vol_cancel'));
-    const { cookie, csrf } = await inbox.login('carol');
-    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } })).status).toBe(303);
+    const carol = await inbox.approverSession('carol');
+    const { cookie, csrf } = carol;
+    expect((await inbox.vote(carol, id, 'approve')).status).toBe(303);
+    // Cancelling needs the session only: stopping is the safe direction.
     const approved = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
     expect(approved.text).toContain('The agent may now run this exact request once.');
     expect((await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: {} })).status).toBe(403);
@@ -324,8 +369,9 @@ describe('web inbox cancel', () => {
     await inbox.store.updateApproval({ ...held, undoWindowMs: 60_000 }, held.version);
     const body = JSON.stringify({ query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: 'vol_delayed</pre><script>x()</script>' } });
     await inbox.store.insertDelayedAction({ approvalId: id, status: 'waiting', createdAt: inbox.clock.now(), request: { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: {}, body } });
-    const { cookie, csrf } = await inbox.login('carol');
-    await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf } });
+    const carol = await inbox.approverSession('carol');
+    const { cookie, csrf } = carol;
+    await inbox.vote(carol, id, 'approve');
     const list = await inbox.fetchInbox('/inbox', { cookie });
     expect(list.text).toContain('Approved, waiting to run');
     expect(list.text).toContain(`<li data-id="${id}">`);
@@ -342,6 +388,117 @@ describe('web inbox cancel', () => {
   });
 });
 
+describe('web inbox passkeys', () => {
+  it('never takes a vote on a session alone: every assertion must be fresh, for this approval and vote, made here and verified', async () => {
+    verifies('inbox.vote-needs-passkey');
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_guarded'));
+    const other = await inbox.hold(testAction('destructive', 'staging', 'vol_other'));
+    const carol = await inbox.approverSession('carol');
+    const approveUrl = `/inbox/approvals/${id}/approve`;
+    const optionsFor = async (path: string) => (await inbox.passkeyOptions(`${path}/options`, carol)).json.options ?? ({} as never);
+    const refusedWith = async (assertion: string | undefined) => {
+      const reply = await inbox.fetchInbox(approveUrl, { cookie: carol.cookie, form: { csrf: carol.csrf, ...(assertion === undefined ? {} : { assertion }) } });
+      expect(reply.status).toBe(403);
+      expect(reply.text).toContain('your passkey did not confirm this vote');
+      expect(await stateOf(id)).toBe('pending');
+    };
+    // The stolen cookie and CSRF token, as a plain fetch would send them: no assertion.
+    await refusedWith(undefined);
+    await optionsFor(approveUrl);
+    await refusedWith('{"not":"an assertion"}');
+    // An assertion over another approval's challenge, or over this approval's deny: this vote has none.
+    await refusedWith(carol.passkey.assert(await optionsFor(`/inbox/approvals/${other}/approve`)));
+    await refusedWith(carol.passkey.assert(await optionsFor(`/inbox/approvals/${id}/deny`)));
+    // Made on another origin (a page on another port), or without user verification.
+    await refusedWith(carol.passkey.assert(await optionsFor(approveUrl), { origin: inbox.gateway.url.replace(/:(\d+)$/, ':1') }));
+    await refusedWith(carol.passkey.assert(await optionsFor(approveUrl), { userVerified: false }));
+    // Another session of the same approver cannot answer this session's challenge.
+    const elsewhere = { ...(await inbox.login('carol')), passkey: carol.passkey };
+    const mine = await optionsFor(approveUrl);
+    const taken = await inbox.fetchInbox(approveUrl, { cookie: elsewhere.cookie, form: { csrf: elsewhere.csrf, assertion: carol.passkey.assert(mine) } });
+    expect(taken.status).toBe(403);
+    // The right one counts once; replayed, it is refused.
+    const assertion = carol.passkey.assert(await optionsFor(approveUrl));
+    expect((await inbox.fetchInbox(approveUrl, { cookie: carol.cookie, form: { csrf: carol.csrf, assertion } })).status).toBe(303);
+    expect(await stateOf(id)).toBe('approved');
+    const again = await inbox.fetchInbox(`/inbox/approvals/${other}/approve`, { cookie: carol.cookie, form: { csrf: carol.csrf, assertion } });
+    expect(again.status).toBe(403);
+    const failures = (await inbox.store.readAudit()).filter((r) => r.kind === 'approver.factor-failed' && r.data['channel'] === 'passkey');
+    expect(failures.map((r) => r.data['reason'])).toEqual(['no-passkey', 'malformed', 'no-challenge', 'no-challenge', 'not-verified', 'not-verified', 'no-challenge', 'not-verified']);
+    expect(failures.every((r) => r.data['name'] === 'carol')).toBe(true);
+    const approved = (await inbox.store.readAudit()).filter((r) => r.kind === 'approval.approved' && r.data['approvalId'] === id);
+    expect(approved.map((r) => r.actor)).toEqual(['human:carol']);
+  });
+
+  it('enrols a passkey only after a current TOTP code, once per code', async () => {
+    verifies('inbox.passkey-enrol-needs-totp');
+    const dave = await inbox.login('dave');
+    const id = await inbox.hold(testAction('destructive', 'staging', 'vol_enrol'));
+    // Without a passkey the page says where to get one, and a vote cannot even start.
+    const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie: dave.cookie });
+    expect(page.text).toContain('id="passkey-needed"');
+    expect((await inbox.passkeyOptions(`/inbox/approvals/${id}/approve/options`, dave)).status).toBe(409);
+    // A stolen session has no code from the phone: no options, nothing enrolled.
+    const code = inbox.totpOf('dave');
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: wrong })).status).toBe(401);
+    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: 'nope' })).status).toBe(422);
+    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, {})).status).toBe(422);
+    // An answer with no options asked for first is refused.
+    const { SoftPasskey } = await import('./passkey-authenticator.js');
+    const stray = new SoftPasskey(inbox.gateway.url).register({ challenge: 'made-up', rp: { id: '127.0.0.1' } });
+    expect((await inbox.fetchInbox('/inbox/passkeys', { cookie: dave.cookie, form: { csrf: dave.csrf, attestation: stray } })).status).toBe(422);
+    expect(await inbox.passkeyStore.listOf('dave')).toEqual([]);
+    // With the code: enrolled; the same code again is refused.
+    await inbox.enrolPasskey('dave', dave);
+    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: code })).status).toBe(401);
+    expect(await inbox.passkeyStore.listOf('dave')).toHaveLength(1);
+    const list = await inbox.fetchInbox('/inbox/passkeys?done=added', { cookie: dave.cookie });
+    expect(list.text).toContain('Your passkey was added.');
+    expect(list.text).toContain('1 passkey');
+    const records = await inbox.store.readAudit();
+    expect(records.filter((r) => r.kind === 'approver.passkey-added').map((r) => r.actor)).toEqual(['human:dave']);
+    expect(records.filter((r) => r.kind === 'approver.factor-failed').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('over TLS sets a __Host- cookie (Secure, Path=/) and reads only that one', async () => {
+    verifies('inbox.host-cookie-over-tls');
+    const tls = { 'x-forwarded-proto': 'https' };
+    const reply = await inbox.fetchInbox('/inbox/login', { headers: tls, form: { approver: 'carol', credential: credentialOf('carol') } });
+    const setCookie = reply.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^__Host-airlock_inbox=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=60; HttpOnly; Secure; SameSite=Strict$/);
+    const value = (setCookie.split(';')[0] ?? '').split('=')[1] ?? '';
+    expect((await inbox.fetchInbox('/inbox', { headers: tls, cookie: `__Host-airlock_inbox=${value}` })).status).toBe(200);
+    // The same session value under the plain name is not read over TLS, nor the __Host- one without.
+    expect((await inbox.fetchInbox('/inbox', { headers: tls, cookie: `airlock_inbox=${value}` })).status).toBe(303);
+    expect((await inbox.fetchInbox('/inbox', { cookie: `__Host-airlock_inbox=${value}` })).status).toBe(303);
+  });
+});
+
+describe('web inbox under a login flood', () => {
+  it('keeps the event loop free and /healthz prompt while logins pour in from many sources', async () => {
+    verifies('inbox.login-no-lockout');
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const flood = Array.from({ length: 60 }, (_, i) =>
+      inbox.fetchInbox('/inbox/login', { source: `127.0.4.${(i % 30) + 1}`, form: { approver: 'carol', credential: `flood guess ${i}` } }),
+    );
+    const started = performance.now();
+    const health = await fetch(`${inbox.gateway.url}/healthz`);
+    const healthMs = performance.now() - started;
+    const answers = await Promise.all(flood);
+    delay.disable();
+    expect(health.status).toBe(200);
+    // Generous bounds: scrypt runs on the thread pool, so neither waits for it.
+    expect(healthMs).toBeLessThan(500);
+    expect(delay.max / 1e6).toBeLessThan(200);
+    expect(answers.every((answer) => answer.status === 401 || answer.status === 429)).toBe(true);
+    // And carol, from her own address, still logs in.
+    expect((await inbox.fetchInbox('/inbox/login', { source: '127.0.5.1', form: { approver: 'carol', credential: credentialOf('carol') } })).status).toBe(303);
+  });
+});
+
 describe('web inbox live list', () => {
   it('streams the pending list to a logged-in approver and sends changes as they happen', async () => {
     verifies('inbox.live-list');
@@ -352,7 +509,7 @@ describe('web inbox live list', () => {
     expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toEqual([]);
     const id = await inbox.hold(testAction('destructive', 'staging', 'vol_new'));
     expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toMatchObject([{ id, targets: 'volume vol_new', environments: 'staging', votes: '0 of 1' }]);
-    await inbox.service.approve(id, 'dave', credentialOf('dave'));
+    await inbox.service.approve(id, 'dave', { kind: 'totp', code: inbox.totpOf('dave') });
     expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toEqual([]);
     await closeEvents(events);
   });

@@ -152,7 +152,10 @@ export const REQUIREMENTS = {
   'inbox.session-cookie': 'the inbox session cookie is signed, HttpOnly, SameSite=Strict, scoped to /inbox and expiring',
   'inbox.session-expires':
     'an inbox session ends at its expiry, on logout (server-side, so a copied cookie dies too) and when its cookie is altered',
-  'inbox.login-throttled': 'repeated failed logins for a name are refused for a while, without verifying',
+  'inbox.login-throttled':
+    'repeated failed logins from one source, for a name from one source, or with one credential are refused for a while, without verifying',
+  'inbox.login-no-lockout':
+    'a login flood from one source locks no approver out from another source and does not stall the event loop',
   'inbox.csrf':
     'an inbox POST without the session\'s CSRF token, or from another site, is refused and changes nothing',
   'inbox.scope': 'an approver sees, and can vote on, only approvals within their scope',
@@ -167,6 +170,14 @@ export const REQUIREMENTS = {
   'inbox.live-list': 'the pending list is pushed to a logged-in approver as it changes',
   'inbox.browser-end-to-end':
     'in Chromium, approvers log in, see the held request live, confirm and approve; the agent\'s retry passes once',
+  'inbox.vote-needs-passkey':
+    'a session alone never votes in the inbox: approve and deny need a fresh passkey assertion (user verified, on the configured origin) bound to that approval and vote, used once; a refusal is audited',
+  'inbox.passkey-enrol-needs-totp':
+    'an approver enrols a passkey only after a current TOTP code, so a stolen session cannot enrol an authenticator of its own',
+  'inbox.session-ends-on-credential-change':
+    'an inbox session ends when its approver is removed (and re-added) or their credential changes, and so do their passkeys',
+  'inbox.host-cookie-over-tls':
+    'over TLS the session cookie is `__Host-`, Secure and Path=/; a page on another port of the same host name never receives it',
   'webhook.signed':
     'every webhook is signed with HMAC-SHA256 over `t.body` and verifies with the documented recipe',
   'webhook.every-event':

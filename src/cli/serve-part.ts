@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { JsonValue, PolicyEngine, Store } from '../core/index.js';
 import type { Firewall } from '../firewall/index.js';
-import type { GatewayRoute, GatewayUrls, PolicyReload } from '../server/index.js';
+import type { GatewayRoute, GatewayUrls, PolicyReload, TlsIdentity } from '../server/index.js';
 
 /** What every surface `airlock serve` runs is built from. */
 export interface ServePartContext {
@@ -15,6 +15,8 @@ export interface ServePartContext {
   readonly env: NodeJS.ProcessEnv;
   /** The interface the gateway listens on; listeners of their own use it too. */
   readonly host: string;
+  /** The certificate and key of `--tls-cert`/`server.tls`: the gateway speaks HTTPS, and so do listeners of their own. */
+  readonly tls?: TlsIdentity;
 }
 
 /**

@@ -132,28 +132,6 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  // Signed checkpoints of the audit chain's head (docs/audit.md): `airlock serve` writes one to
-  // HOME/audit-checkpoints.jsonl and every witness after `everyRecords` records or `every`.
-  audit: z
-    .strictObject({
-      checkpoint: z
-        .strictObject({
-          everyRecords: z.number().int().min(1).default(100),
-          every: duration.prefault('10s'),
-          // Copies outside the host, which someone who can write the home cannot reach.
-          witnesses: z
-            .array(
-              z.discriminatedUnion('kind', [
-                z.strictObject({ kind: z.literal('file'), path: z.string().min(1) }),
-                z.strictObject({ kind: z.literal('syslog'), socket: z.string().min(1).optional(), tag: z.string().min(1).default('airlock-audit') }),
-                z.strictObject({ kind: z.literal('http'), url: z.string().url() }),
-              ]),
-            )
-            .default([]),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
   // The gateway's own listener: HTTPS when a certificate and key are given (docs/inbox.md).
   server: z
     .strictObject({

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import type { GraphqlProxy, GraphqlUpstream, TargetResolver } from '../adapters/graphql/index.js';
@@ -7,6 +6,8 @@ import { RailwayResolver, badRequestAnswer, createGraphqlProxy, sendAnswer } fro
 import type { Firewall } from '../firewall/index.js';
 import type { ApprovalLookup } from './approval-status.js';
 import { answerApprovalPoll } from './approval-status.js';
+import type { TlsIdentity } from './listener.js';
+import { createListener, listenerUrl } from './listener.js';
 
 /** What `startGateway` needs: the firewall, the upstreams and where to listen. */
 export interface GatewayOptions {
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Default 0: a free port. */
   readonly port?: number;
+  /** Serve HTTPS with this certificate and key instead of plain HTTP. */
+  readonly tls?: TlsIdentity;
   /** The URL agents reach the gateway at, for approval poll URLs; default the listening URL. */
   readonly publicUrl?: string;
   /** Where `GET /approvals/:id` reads approvals from; without it polling answers 404. */
@@ -68,7 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Filled once listening, because poll URLs need the port; no request is handled before that.
   const proxies = new Map<string, GraphqlProxy>();
   const routes: GatewayRoute[] = [];
-  const server = createServer((req, res) => {
+  const server = createListener(options.tls, (req, res) => {
     route(req, res, proxies, routes, options.approvals, approvalsUrl).catch(() => {
       if (!res.headersSent) sendJson(res, 503, { error: 'unavailable' });
       else res.destroy();
@@ -78,8 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const url = listenerUrl(server.address() as AddressInfo, options.tls !== undefined);
   const approvalsUrl = `${(options.publicUrl ?? url).replace(/\/+$/, '')}/approvals`;
   for (const [name, upstream] of Object.entries(options.upstreams)) {
     proxies.set(name, createGraphqlProxy({ name, upstream, firewall: options.firewall, resolver, dispatcher, approvalsUrl }));

@@ -8,6 +8,7 @@ import { INBOX_PREFIX, isCrossSite, readForm, redirect, sendHtml } from './http-
 import type { InboxContext, Viewer } from './inbox-context.js';
 import { pageViewer } from './inbox-context.js';
 import { messagePage } from './layout.js';
+import { verifiedVote } from './passkey-handlers.js';
 import { pendingListPage, toPendingItem } from './pending-list.js';
 import { isSessionCsrfToken } from './sessions.js';
 
@@ -58,8 +59,9 @@ export async function showApproval(context: InboxContext, viewer: Viewer, res: S
 }
 
 /**
- * POST /inbox/approvals/ID/approve, /deny or /cancel: one decision, after CSRF and scope checks.
- * Cancel withdraws an approval before it runs (within a delayed action's undo window, say).
+ * POST /inbox/approvals/ID/approve, /deny or /cancel: one decision, after CSRF and scope checks;
+ * approve and deny need a fresh passkey assertion for exactly this approval and vote. Cancel
+ * withdraws an approval before it runs (within a delayed action's undo window, say).
  */
 export async function submitVote(context: InboxContext, viewer: Viewer, req: IncomingMessage, res: ServerResponse, id: string, vote: InboxVote): Promise<void> {
   const form = await readForm(req);
@@ -74,13 +76,20 @@ export async function submitVote(context: InboxContext, viewer: Viewer, req: Inc
     return sendDetail(context, viewer, res, 422, approval, { error: `Give a reason for denying (at most ${MAX_REASON_LENGTH} characters).`, reason: reason.slice(0, MAX_REASON_LENGTH) });
   }
   try {
-    if (vote === 'approve') {
-      const confirm = form.getAll('confirm').map((typed) => typed.trim());
-      await context.service.approve(id, viewer.approver.name, undefined, { confirm });
-    } else if (vote === 'deny') {
-      await context.service.deny(id, viewer.approver.name, reason);
+    if (vote === 'cancel') {
+      // Session only: cancelling stops a request, the safe direction, and must be at hand fast
+      // (within a delayed action's undo window) even where no passkey is.
+      await context.service.cancel(id, `human:${viewer.approver.name}`);
     } else {
-      await context.service.cancelAsApprover(id, viewer.approver.name);
+      // SECURITY: a session alone never votes: a fresh assertion bound to this approval and vote.
+      const verifiedAt = await verifiedVote(context, viewer, { kind: 'vote', approvalId: id, vote }, form.get('assertion'));
+      if (verifiedAt === undefined) {
+        const error = 'Not recorded: your passkey did not confirm this vote. Vote again and confirm with your passkey when the browser asks.';
+        return sendDetail(context, viewer, res, 403, approval, { error, ...(reason === '' ? {} : { reason }) });
+      }
+      const factor = { kind: 'passkey', verifiedAt } as const;
+      if (vote === 'approve') await context.service.approve(id, viewer.approver.name, factor, { confirm: form.getAll('confirm').map((typed) => typed.trim()) });
+      else await context.service.deny(id, viewer.approver.name, factor, reason);
     }
   } catch (error) {
     return refusedVote(context, viewer, res, id, error, reason);
@@ -95,7 +104,7 @@ async function refusedVote(context: InboxContext, viewer: Viewer, res: ServerRes
   }
   const status = isFirewallError(error, 'approval.confirm-required')
     ? 422
-    : isFirewallError(error, 'approval.refused')
+    : isFirewallError(error, 'approval.refused') || isFirewallError(error, 'approver.factor-required')
       ? 403
       : isFirewallError(error, 'approval.expired') || isFirewallError(error, 'store.conflict')
         ? 409
@@ -122,7 +131,8 @@ async function sendDetail(
   const confirmTargets = targetsNeedingConfirmation(approval, context.options.productionEnvironments);
   // A delayed action's stored request is exactly what Airlock will send: shown in full.
   const delayed = approval.undoWindowMs === undefined ? undefined : await context.options.store.getDelayedAction(approval.id);
-  const model = { approval, viewer: pageViewer(viewer), confirmTargets, timeline, productionEnvironments: context.options.productionEnvironments, ...extra, ...(delayed === undefined ? {} : { delayed }) };
+  const hasPasskey = (await context.passkeys.usableOf(viewer.approver)).length > 0;
+  const model = { approval, viewer: pageViewer(viewer), confirmTargets, timeline, productionEnvironments: context.options.productionEnvironments, hasPasskey, ...extra, ...(delayed === undefined ? {} : { delayed }) };
   sendHtml(res, status, detailPage(model));
 }
 

@@ -1,8 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SafeHtml } from './html.js';
 
-/** The session cookie's name. */
+/** The session cookie's name over plain HTTP (development on a loopback address). */
 export const SESSION_COOKIE = 'airlock_inbox';
+/**
+ * The session cookie's name over TLS: the `__Host-` prefix makes the browser refuse it unless it
+ * is Secure, host-only and Path=/, so no other host name (and no plain-HTTP page) can set or see it.
+ */
+export const SECURE_SESSION_COOKIE = '__Host-airlock_inbox';
 
 /** Where the inbox lives on the gateway. */
 export const INBOX_PREFIX = '/inbox';
@@ -62,6 +67,13 @@ export function sendAsset(res: ServerResponse, type: string, body: string): void
   res.end(body);
 }
 
+/** Sends JSON (what the passkey script fetches) with the inbox's headers. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** Redirects with 303 (See Other): after a POST the browser GETs the next page. */
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
   res.writeHead(303, { ...SECURITY_HEADERS, ...headers, location, 'content-length': 0 });
@@ -77,10 +89,20 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
   return undefined;
 }
 
-/** `Set-Cookie` for the session: HttpOnly, SameSite=Strict, scoped to the inbox, Secure over TLS. */
+/**
+ * `Set-Cookie` for the session: HttpOnly and SameSite=Strict always; over TLS `__Host-` with
+ * Secure and Path=/ (a browser keeps it from plain-HTTP pages on other ports of the same host
+ * name, though not from `http://localhost`: see docs/inbox.md), else scoped to the inbox path.
+ */
 export function sessionCookie(value: string, maxAgeMs: number, secure: boolean): string {
   const maxAge = Math.max(0, Math.floor(maxAgeMs / 1000));
-  return `${SESSION_COOKIE}=${value}; Path=${INBOX_PREFIX}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  if (secure) return `${SECURE_SESSION_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`;
+  return `${SESSION_COOKIE}=${value}; Path=${INBOX_PREFIX}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict`;
+}
+
+/** The session cookie the request carries: only the `__Host-` one over TLS, only the plain one otherwise. */
+export function readSessionCookie(req: IncomingMessage): string | undefined {
+  return readCookie(req, isSecureRequest(req) ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 }
 
 /** Whether the browser reached us over TLS (directly, or as a proxy in front says). */

@@ -1,9 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApprovalRules, Approver, Clock, RandomSource, Store } from '../../core/index.js';
 import type { ApprovalService } from '../../firewall/index.js';
-import { SESSION_COOKIE, readCookie } from './http-io.js';
+import { readSessionCookie } from './http-io.js';
 import type { LoginThrottle, LoginThrottleOptions } from './login-throttle.js';
+import type { PasskeyStore } from './passkey-store.js';
+import type { InboxPasskeys } from './passkeys.js';
 import type { InboxSession, InboxSessions } from './sessions.js';
+import { isSessionCurrent } from './sessions.js';
 
 /** What the web inbox is built from. */
 export interface InboxOptions {
@@ -13,6 +16,14 @@ export interface InboxOptions {
   readonly rules: ApprovalRules;
   /** Environment names that count as production, for type-to-confirm. */
   readonly productionEnvironments: readonly string[];
+  /**
+   * Where approvers' browsers open the inbox (scheme, host, port), e.g.
+   * `https://airlock.example.com:8443`: passkeys are bound to its host name, and an assertion
+   * counts only when the browser made it on exactly this origin.
+   */
+  readonly publicUrl: string;
+  /** Where enrolled passkeys are kept (`FilePasskeyStore` in `airlock serve`). */
+  readonly passkeys: PasskeyStore;
   /** Default 8 hours. A restart ends every session regardless. */
   readonly sessionTtlMs?: number;
   /** How often the live list looks for changes; default 1 second. */
@@ -26,6 +37,7 @@ export interface InboxContext {
   readonly service: ApprovalService;
   readonly sessions: InboxSessions;
   readonly throttle: LoginThrottle;
+  readonly passkeys: InboxPasskeys;
 }
 
 /** A request's live session and its approver, read fresh from the store. */
@@ -37,17 +49,22 @@ export interface Viewer {
 
 /**
  * The logged-in approver of a request, if any. The approver is re-read on every request, so a
- * removed approver is logged out at once and a narrowed scope applies at once.
+ * removed approver is logged out at once and a narrowed scope applies at once; a session started
+ * before the approver was removed and re-added, or before their credentials changed, is over.
  */
 export async function viewerOf(context: InboxContext, req: IncomingMessage): Promise<Viewer | undefined> {
   // SECURITY: only the session cookie authenticates here; an `Authorization` header (an agent's
   // Airlock token) is never read by the inbox.
-  const cookie = readCookie(req, SESSION_COOKIE);
+  const cookie = readSessionCookie(req);
   const session = context.sessions.find(cookie);
   if (session === undefined || cookie === undefined) return undefined;
   const approver = await context.options.store.getApprover(session.approver);
   if (approver === undefined) {
     context.sessions.destroyAllOf(session.approver);
+    return undefined;
+  }
+  if (!isSessionCurrent(session, approver)) {
+    context.sessions.end(session);
     return undefined;
   }
   return { cookie, session, approver };

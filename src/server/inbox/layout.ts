@@ -19,6 +19,8 @@ export function layout(title: string, viewer: PageViewer | undefined, main: Html
 <link rel="icon" href="${INBOX_PREFIX}/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${INBOX_PREFIX}/assets/inbox.css">
 <script src="${INBOX_PREFIX}/assets/inbox.js" defer></script>
+<script src="${INBOX_PREFIX}/assets/webauthn.js" defer></script>
+<script src="${INBOX_PREFIX}/assets/inbox-passkey.js" defer></script>
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
@@ -37,6 +39,7 @@ ${main}
 function accountNav(viewer: PageViewer): SafeHtml {
   return html`<nav aria-label="Account" class="account">
     <span>Signed in as <strong>${viewer.approver}</strong></span>
+    <a href="${INBOX_PREFIX}/passkeys">Passkeys</a>
     <form method="post" action="${INBOX_PREFIX}/logout">
       ${csrfField(viewer)}
       <button type="submit" class="link-button">Log out</button>

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isWellFormedToken } from '../../core/index.js';
-import { INBOX_PREFIX, SESSION_COOKIE, isCrossSite, isSecureRequest, readCookie, readForm, redirect, sendHtml, sessionCookie } from './http-io.js';
+import { INBOX_PREFIX, isCrossSite, isSecureRequest, readForm, readSessionCookie, redirect, sendHtml, sessionCookie } from './http-io.js';
 import type { InboxContext } from './inbox-context.js';
 import { viewerOf } from './inbox-context.js';
 import { messagePage } from './layout.js';
@@ -39,12 +39,15 @@ export async function submitLogin(context: InboxContext, req: IncomingMessage, r
   if (!APPROVER_NAME.test(name) || credential === '' || credential.length > MAX_CREDENTIAL_LENGTH || looksLikeAgentToken(credential) || looksLikeAgentToken(name)) {
     return refuse(401, BAD_LOGIN);
   }
-  const approver = await context.throttle.attempt(name, () => context.service.verifyApprover(name, credential));
+  // The peer's address, never a header: behind a proxy every login shares the proxy's (docs/inbox.md).
+  const source = req.socket.remoteAddress ?? 'unknown';
+  // SECURITY: verifyApprover is async scrypt (a worker thread): a flood never stalls the event loop.
+  const approver = await context.throttle.attempt({ source, name, credential }, () => context.service.verifyApprover(name, credential));
   if (approver === 'throttled') return refuse(429, 'Too many attempts. Wait a few minutes, then try again.');
   if (approver === undefined) return refuse(401, BAD_LOGIN);
   // A session the browser already had ends here: one login, one live session per browser.
-  context.sessions.destroy(readCookie(req, SESSION_COOKIE));
-  const { cookie } = context.sessions.create(approver.name);
+  context.sessions.destroy(readSessionCookie(req));
+  const { cookie } = context.sessions.create(approver);
   await context.options.store.appendAudit({ kind: 'approver.login', actor: `human:${approver.name}`, at: context.options.clock.now(), data: { channel: 'inbox' } });
   redirect(res, next, { 'set-cookie': sessionCookie(cookie, context.sessions.ttlMs, isSecureRequest(req)) });
 }

@@ -1,9 +1,15 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../../core/index.js';
+import type { Approver, Clock } from '../../core/index.js';
+import { approverGeneration } from './approver-generation.js';
 
 /** One logged-in approver. */
 export interface InboxSession {
+  /** A server-side handle of the session (never the cookie): what passkey challenges are bound to. */
+  readonly key: string;
   readonly approver: string;
+  /** The approver's generation at login (`approverGeneration`): removal, re-adding or new credentials end the session. */
+  readonly approverGeneration: string;
+  readonly startedAt: number;
   /** Sent back in every form of the session; a POST without it is refused (CSRF). */
   readonly csrfToken: string;
   readonly expiresAt: number;
@@ -38,15 +44,19 @@ export class InboxSessions {
   }
 
   /** Starts a fresh session (never reusing an id the browser brought: no fixation); returns the cookie value. */
-  create(approver: string): { cookie: string; session: InboxSession } {
+  create(approver: Approver): { cookie: string; session: InboxSession } {
     this.#prune();
     const id = randomBytes(ID_BYTES).toString('base64url');
+    const now = this.#clock.now();
     const session: InboxSession = {
-      approver,
+      key: hashId(id),
+      approver: approver.name,
+      approverGeneration: approverGeneration(approver),
+      startedAt: now,
       csrfToken: randomBytes(ID_BYTES).toString('base64url'),
-      expiresAt: this.#clock.now() + this.#ttlMs,
+      expiresAt: now + this.#ttlMs,
     };
-    this.#sessions.set(hashId(id), session);
+    this.#sessions.set(session.key, session);
     return { cookie: `${id}.${this.#sign(id)}`, session };
   }
 
@@ -67,6 +77,11 @@ export class InboxSessions {
   destroy(cookie: string | undefined): void {
     const id = this.#verifiedId(cookie);
     if (id !== undefined) this.#sessions.delete(hashId(id));
+  }
+
+  /** Ends one session, found by its key. */
+  end(session: InboxSession): void {
+    this.#sessions.delete(session.key);
   }
 
   /** Ends every session of an approver (when their credential no longer holds). */
@@ -92,6 +107,16 @@ export class InboxSessions {
     const now = this.#clock.now();
     for (const [key, session] of this.#sessions) if (now >= session.expiresAt) this.#sessions.delete(key);
   }
+}
+
+/**
+ * Whether a session still speaks for `approver` as it stands now: the same approver record
+ * (removed and re-added is another one) whose credentials have not changed since login.
+ */
+export function isSessionCurrent(session: InboxSession, approver: Approver): boolean {
+  // SECURITY: an exact comparison, not clock order: a change within the login's millisecond (or
+  // under a fixed clock) still ends the session.
+  return approverGeneration(approver) === session.approverGeneration;
 }
 
 /** Whether a form's CSRF token is the session's; constant time. */
