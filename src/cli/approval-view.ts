@@ -87,14 +87,15 @@ function requestLines(request: ApprovalRequestV1 | undefined): string[] {
   }
   return [
     `the request, decoded: ${terminalText(request.summary, 500)}`,
-    ...terminalBlock(JSON.stringify(request.details, null, 2)),
+    ...terminalBlock(JSON.stringify(request.details, null, 2), '  ', Number.POSITIVE_INFINITY),
     ...(raw === undefined ? [] : rawLines(raw)),
   ];
 }
 
 function rawLines(raw: NonNullable<ApprovalRequestV1['raw']>): string[] {
   const cut = raw.length > raw.text.length ? ` (the first ${groupDigits(raw.text.length)} of ${groupDigits(raw.length)} characters)` : '';
-  return [`the request as sent${cut}:`, ...terminalBlock(raw.text)];
+  // What will run is never cut here (only the store bounds it): the lines before it are.
+  return [`the request as sent${cut}:`, ...terminalBlock(raw.text, '  ', Number.POSITIVE_INFINITY)];
 }
 
 function approveHint(id: string, confirmTargets: readonly string[]): string[] {
