@@ -89,6 +89,13 @@ export type StoreUse = 'command' | 'server';
 
 function openStore(loaded: LoadedConfig, use: StoreUse): Store {
   if (loaded.config.store.kind === 'memory') return new MemoryStore();
-  mkdirSync(loaded.home, { recursive: true });
-  return openSqliteStore({ path: loaded.storeFile, backgroundCheckpoint: use === 'server' });
+  // SECURITY: a store the CLI creates (`admin bootstrap` as the service user, a first command in
+  // a dev home) is the owner's alone; SQLite gives its -wal and -shm files the database's mode.
+  const previous = process.umask(0o077);
+  try {
+    mkdirSync(loaded.home, { recursive: true });
+    return openSqliteStore({ path: loaded.storeFile, backgroundCheckpoint: use === 'server' });
+  } finally {
+    process.umask(previous);
+  }
 }
