@@ -41,12 +41,13 @@ freeze:
   maxDenials: 5
   window: 10m
 
-# Upstreams Airlock guards. Credentials are named by environment variable, never inlined:
-# the agent never sees them, and \`airlock config show\` prints only whether they are set.
+# Upstreams Airlock guards. Credentials are named, never inlined: credentialFile names a file in
+# credentials/ (or $CREDENTIALS_DIRECTORY under systemd) only the server may read; credentialEnv
+# names a variable, for development. \`airlock config show\` prints only whether they are there.
 upstreams: {}
 #  railway:
 #    kind: graphql
 #    url: https://backboard.railway.com/graphql/v2
-#    credentialEnv: RAILWAY_API_TOKEN
+#    credentialFile: railway-token      # or credentialEnv: RAILWAY_API_TOKEN
 #    credentialHeader: authorization   # or project-access-token for a Railway project token
 `;
