@@ -149,6 +149,18 @@ describe('signed audit checkpoints against a writer of the home', () => {
     expect((await verify(served)).problems.map((p) => p.kind)).toEqual(['absent']);
   });
 
+  it('ignores a line torn by a crash, with a note, but not a removed line', async () => {
+    const served = await servedHome();
+    const file = join(served.home, AUDIT_CHECKPOINTS_FILE);
+    const lines = checkpointLines(served);
+    writeFileSync(file, `${lines.join('\n')}\n{"checkpoint":{"v":1,"sto\n`);
+    const torn = await verify(served);
+    expect(torn).toMatchObject({ ok: true, problems: [] });
+    expect(torn.notes).toEqual([expect.stringContaining('line 5 is not a checkpoint')]);
+    writeFileSync(file, `${[lines[0], 'garbage', ...lines.slice(2)].join('\n')}\n`);
+    expect((await verify(served)).problems).toEqual([expect.objectContaining({ kind: 'sequence', line: 3 })]);
+  });
+
   it('checks with an exported public key when the home lost its signing key', async () => {
     const served = await servedHome();
     const exported = join(mkdtempSync(join(tmpdir(), 'airlock-pub-')), 'audit.pub');

@@ -5,7 +5,8 @@ import { AUDIT_SIGNING_KEY_FILE, readAuditPublicKey } from '../platform/index.js
 import { MemoryStore, openSqliteStore } from '../stores/index.js';
 import type { AuditVerifyReport } from './audit-verify.js';
 import { verifyAuditLog } from './audit-verify.js';
-import { homeOf, loadConfigOf, withContext } from './context.js';
+import { withAdmin } from './admin-client.js';
+import { homeOf, loadConfigOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
 
@@ -18,10 +19,11 @@ export function registerAuditCommands(program: Command): void {
     .option('-n, --count <n>', 'how many records', '20')
     .option('--json', 'one JSON record per line')
     .action(async (flags: { count: string; json?: boolean }, command: Command) =>
-      withContext(command, async ({ store }) => {
+      // Through the server while it owns the home: the human reading the log cannot open its store.
+      withAdmin(command, async (client) => {
         const count = Number.parseInt(flags.count, 10);
-        const records = await store.tailAudit(Number.isFinite(count) && count > 0 ? count : 20);
-        for (const record of records) {
+        const { records } = await client.call('auditTail', { count: Number.isFinite(count) && count > 0 ? Math.min(count, 10_000) : 20 });
+        for (const record of records as AuditRecord[]) {
           if (flags.json) printJson(record);
           else printLines(formatRecord(record));
         }
@@ -79,6 +81,7 @@ export function formatVerifyReport(report: AuditVerifyReport): string[] {
   }
   for (const witness of report.witnesses) lines.push(`witness ${witness.file}: ${witness.count} signed checkpoint(s)`);
   if (checkpoints.notYetCheckpointed > 0) lines.push(`not yet checkpointed: ${checkpoints.notYetCheckpointed} record(s), appended since the last checkpoint`);
+  for (const note of report.notes) lines.push(`note: ${note}`);
   for (const problem of report.problems) lines.push(`problem: ${problem.message}${problem.source.startsWith('witness') ? ` (${problem.source})` : ''}`);
   const count = report.problems.length + (report.badSeq === undefined ? 0 : 1);
   lines.push(report.ok ? 'audit log verified' : `audit log NOT verified: ${count} problem(s)`);

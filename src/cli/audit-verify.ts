@@ -29,6 +29,8 @@ export interface AuditVerifyReport {
   readonly witnesses: readonly { readonly file: string; readonly count: number }[];
   /** Every disagreement between store, checkpoint file and witnesses; any one fails the check. */
   readonly problems: readonly CheckpointProblem[];
+  /** What was ignored, e.g. a line torn by a crash; not a failure. */
+  readonly notes: readonly string[];
 }
 
 /** Where `verifyAuditLog` looks. */
@@ -64,7 +66,7 @@ export async function verifyAuditLog(input: AuditVerifyInput): Promise<AuditVeri
     if (lines !== undefined || input.witnessFiles.length > 0 || input.publicKeyFile !== undefined) {
       problems.push({ kind: 'absent', source: keyFile, message: `no key to check checkpoints with at \`${keyFile}\`: pass --public-key FILE (from \`airlock audit public-key\`)` });
     }
-    return { ...base, ok: chain.ok && problems.length === 0, checkpoints: { file, count: 0, notYetCheckpointed: store.last?.seq ?? 0 }, witnesses: [], problems };
+    return { ...base, ok: chain.ok && problems.length === 0, checkpoints: { file, count: 0, notYetCheckpointed: store.last?.seq ?? 0 }, witnesses: [], problems, notes: [] };
   }
   if (lines === undefined && existsSync(ownKey)) {
     problems.push({ kind: 'absent', source: file, message: `the checkpoint file \`${file}\` is missing, though this home has a signing key (it was served): it was deleted` });
@@ -85,6 +87,7 @@ export async function verifyAuditLog(input: AuditVerifyInput): Promise<AuditVeri
     },
     witnesses: witnesses.map((w) => ({ file: w.file, count: w.result.trusted.length })),
     problems,
+    notes: [homeResult, ...witnesses.map((w) => w.result)].flatMap((r) => r.notes),
   };
 }
 

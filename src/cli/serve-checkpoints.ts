@@ -1,3 +1,4 @@
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditCheckpointV1, Store } from '../core/index.js';
 import { describeError, parseCheckpointLine } from '../core/index.js';
@@ -25,6 +26,7 @@ export const checkpointsServePart: ServePartFactory = async ({ loaded, store }) 
     start: async () => {
       // SECURITY: created 0600 and never printed; only the public key leaves the home.
       const signer = loadOrCreateAuditSigningKey(join(loaded.home, AUDIT_SIGNING_KEY_FILE));
+      await endTornLine(journalPath);
       const previous = await lastCheckpoint(journalPath);
       const mismatch = await startMismatch(store, previous);
       if (mismatch !== undefined) warn(`${mismatch}; run \`airlock audit verify\``);
@@ -52,6 +54,15 @@ export const checkpointsServePart: ServePartFactory = async ({ loaded, store }) 
     },
   };
 };
+
+// A crash mid-append can leave a line without its newline; the next line must not be glued to it.
+async function endTornLine(path: string): Promise<void> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  if (text !== '' && !text.endsWith('\n')) await appendFile(path, '\n', { mode: 0o600 });
+}
 
 async function lastCheckpoint(path: string): Promise<AuditCheckpointV1 | undefined> {
   const lines = (await readCheckpointLines(path)) ?? [];

@@ -14,7 +14,6 @@ export interface CheckpointedStore {
 
 /** Why checkpoints and store disagree. */
 export type CheckpointProblemKind =
-  | 'malformed' // a line that is no checkpoint
   | 'signature' // a line whose signature does not verify with the trusted key
   | 'sequence' // a line that does not follow the one before it (lines removed or reordered)
   | 'store-id' // checkpoints made for another store (database recreated or swapped)
@@ -54,6 +53,11 @@ export interface CheckpointVerification {
   /** Records the store holds after the last checkpoint for it (not a failure). */
   readonly notYetCheckpointed: number;
   readonly problems: readonly CheckpointProblem[];
+  /**
+   * Lines that are no checkpoint at all (a line torn by a crash): they claim nothing, and a
+   * valid line replaced by one still shows as a break in the `prev` links, so they do not fail.
+   */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -69,13 +73,14 @@ export function verifyAuditCheckpoints(
   options: { readonly linked: boolean },
 ): CheckpointVerification {
   const problems: CheckpointProblem[] = [];
-  const trusted = trustedLines(source, check, problems);
+  const notes: string[] = [];
+  const trusted = trustedLines(source, check, problems, notes);
   if (options.linked) problems.push(...sequenceProblems(source.name, trusted));
   problems.push(...storeProblems(store, source.name, trusted));
   const own = trusted.filter((line) => line.checkpoint.storeId === store.storeId);
   const last = own.reduce<TrustedCheckpoint | undefined>((a, b) => (a === undefined || b.checkpoint.seq >= a.checkpoint.seq ? b : a), undefined);
   const notYetCheckpointed = Math.max(0, (store.last?.seq ?? 0) - (last?.checkpoint.seq ?? 0));
-  return { ok: problems.length === 0, trusted, last, notYetCheckpointed, problems };
+  return { ok: problems.length === 0, trusted, last, notYetCheckpointed, problems, notes };
 }
 
 /**
@@ -96,14 +101,14 @@ export function compareWitness(home: readonly TrustedCheckpoint[], witness: read
   return [{ kind: 'witness', source: witnessName, message, line: latest.line, seq: latest.checkpoint.seq }];
 }
 
-function trustedLines(source: CheckpointSource, check: CheckpointSignatureCheck, problems: CheckpointProblem[]): TrustedCheckpoint[] {
+function trustedLines(source: CheckpointSource, check: CheckpointSignatureCheck, problems: CheckpointProblem[], notes: string[]): TrustedCheckpoint[] {
   const trusted: TrustedCheckpoint[] = [];
   source.lines.forEach((text, index) => {
     const line = index + 1;
     if (text.trim() === '') return;
     const parsed = parseCheckpointLine(text);
     if (!parsed.ok) {
-      problems.push({ kind: 'malformed', source: source.name, line, message: `line ${line} is not a checkpoint: ${parsed.error}` });
+      notes.push(`${source.name}: line ${line} is not a checkpoint (${parsed.error}); ignored`);
       return;
     }
     const { checkpoint, signature } = parsed.value;
