@@ -41,6 +41,17 @@ freeze:
   maxDenials: 5
   window: 10m
 
+# Signed checkpoints of the audit chain (docs/audit.md): \`airlock serve\` signs the chain's head
+# into audit-checkpoints.jsonl every N records or T, and copies each to the witnesses: file
+# (another mount), syslog, or http. \`airlock audit verify --witness FILE\` compares.
+audit:
+  checkpoint:
+    everyRecords: 100
+    every: 10s
+    witnesses: []
+#      - kind: file
+#        path: /mnt/audit-witness/airlock-checkpoints.jsonl
+
 # Upstreams Airlock guards. Credentials are named, never inlined: credentialFile names a file in
 # credentials/ (or $CREDENTIALS_DIRECTORY under systemd) only the server may read; credentialEnv
 # names a variable, for development. \`airlock config show\` prints only whether they are there.
