@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -57,32 +57,37 @@ describe.skipIf(!isRoot)('airlock setup', () => {
     const dry = runCli(['setup', '--user', service, '--unit-dir', unitDir, '--dry-run'], { home });
     expect(dry.status, dry.stderr).toBe(0);
     expect(dry.stdout).toContain(`create system user and group ${service}`);
+    expect(dry.stdout).toContain(`User=${service}\n`);
     expect(existsSync(home)).toBe(false);
 
     const first = runCli(['setup', '--user', service, '--admin-user', admin, '--unit-dir', unitDir], { home });
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain(`runuser -u ${service} -- ${process.execPath} ${BIN} --home ${home} admin bootstrap NAME`);
-    // Idempotent: a second run finds everything in place and repairs modes.
-    chmodSync(join(home, 'airlock.yaml'), 0o644);
+    // Idempotent: a second run finds everything in place, repairs modes and owners, and loads the credential files the config now names.
+    writeFileSync(join(home, 'airlock.yaml'), 'upstreams:\n  railway:\n    kind: graphql\n    url: http://127.0.0.1:9/graphql/v2\n    credentialFile: railway-token\n', { mode: 0o644 });
+    writeFileSync(join(home, 'credentials', 'railway-token'), 'rw_service_token\n', { mode: 0o644 });
     const again = runCli(['setup', '--user', service, '--admin-user', admin, '--unit-dir', unitDir], { home });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain(`ok   system user ${service} exists`);
 
     const uid = Number(spawnSync('id', ['-u', service], { encoding: 'utf8' }).stdout.trim());
     expect(statSync(home).uid).toBe(uid);
-    expect([home, join(home, 'airlock.yaml'), join(home, 'policies'), join(home, 'policies', 'default.cedar'), join(home, 'credentials')].map(modeOf)).toEqual(['710', '600', '700', '600', '700']);
+    expect([home, join(home, 'airlock.yaml'), join(home, 'policies'), join(home, 'policies', 'default.cedar'), join(home, 'credentials'), join(home, 'credentials', 'railway-token')].map(modeOf)).toEqual(['710', '600', '700', '600', '700', '600']);
+    expect(statSync(join(home, 'credentials', 'railway-token')).uid).toBe(uid);
     expect(spawnSync('id', ['-nG', admin], { encoding: 'utf8' }).stdout.split(/\s+/)).toContain(service);
 
     const unitFile = join(unitDir, 'airlock.service');
     const unit = readFileSync(unitFile, 'utf8');
-    for (const line of [`User=${service}`, `Group=${service}`, 'UMask=0077', `ExecStart=${process.execPath} ${BIN} --home ${home} serve`, 'NoNewPrivileges=yes', 'ProtectSystem=strict', `ReadWritePaths=${home}`, 'ProtectHome=yes', 'PrivateTmp=yes', 'Restart=on-failure']) {
+    for (const line of [`User=${service}`, `Group=${service}`, 'UMask=0077', `ExecStart=${process.execPath} ${BIN} --home ${home} serve`, 'NoNewPrivileges=yes', 'ProtectSystem=strict', `ReadWritePaths=${home}`, 'ProtectHome=yes', 'PrivateTmp=yes', 'Restart=on-failure', `LoadCredential=railway-token:${home}/credentials/railway-token`]) {
       expect(unit.split('\n')).toContain(line);
     }
     verifyUnit(unitFile);
 
+    // As the unit would, but without systemd: the credential comes from HOME/credentials.
     const served = await serveAsService(home);
     try {
       expect(served.ready?.['url'], served.stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(served.ready?.['upstreams']).toEqual([`${String(served.ready?.['url'])}/graphql/railway`]);
       // doctor, as root, sees the server's own user behind the admin socket.
       const doctor = runCli(['doctor', '--only', 'boundary', '--json'], { home });
       const boundary = (JSON.parse(doctor.stdout) as { boundary: { check: string; ok: boolean; detail: string }[] }).boundary;

@@ -56,6 +56,9 @@ export function registerSetupCommand(program: Command): void {
       const steps = planSetup(options);
       if (flags.dryRun === true) {
         printLines('airlock setup would:', ...steps.map((step) => `  ${step.run === undefined ? '(nothing to do) ' : ''}${step.says}`));
+        // The unit as the config stands now (the starter's, when there is none yet).
+        const loaded = existsSync(join(options.home, CONFIG_FILE_NAME)) ? loadedAfterSetup(options.home) : undefined;
+        printLines('', `${join(options.unitDir, SERVICE_UNIT)}:`, serviceUnit(options, loaded));
         return;
       }
       for (const step of steps) {
