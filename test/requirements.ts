@@ -289,6 +289,8 @@ export const REQUIREMENTS = {
     'serve refuses to start, naming each path and its fix, when its home or state is owned by another user or open to group or others, sits in a workspace, or when it runs as root',
   'boundary.credential-file-private':
     'a credential comes from a variable or a file only the server may read; a file open to others is refused, and no error shows a value',
+  'boundary.two-users':
+    'with the server as its own OS user and the agent as the human\'s, the agent cannot read or write the home, read the server\'s environment, enrol an approver, issue or unfreeze a token, or approve through the CLI or the admin API; a truncated audit log is reported; a human with TOTP codes approves and the request runs once',
   'boundary.doctor-reports':
     'doctor names the server running as the caller, credentials in readable environments (pid and name only), an open admin socket and missing factors',
 } as const satisfies Record<string, string>;

@@ -220,7 +220,7 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
 
       // Still held: nothing the agent did counted.
       expect(codeOf(await sendAsAgent(server.url, issued.token, volumeDelete('vol_prod_db')))).toBe('AIRLOCK_HELD');
-      expect(railway.state.volumes.some((volume) => volume.id === 'vol_prod_db')).toBe(true);
+      expect(railway.state.state.volumes.some((volume) => volume.id === 'vol_prod_db')).toBe(true);
 
       // --- the humans, with their phones ---
       const byCarol = airlockAs(AGENT, home, ['approvals', 'approve', approvalId, '--as', 'carol', '--confirm', 'vol_prod_db'], `${carol.next()}\n`);
@@ -229,7 +229,7 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
       expect(byDave.status, byDave.stderr).toBe(0);
       const once = await sendAsAgent(server.url, issued.token, volumeDelete('vol_prod_db'));
       expect(once.status, JSON.stringify(once.body)).toBe(200);
-      expect(railway.state.volumes.some((volume) => volume.id === 'vol_prod_db')).toBe(false);
+      expect(railway.state.state.volumes.some((volume) => volume.id === 'vol_prod_db')).toBe(false);
       expect(codeOf(await sendAsAgent(server.url, issued.token, volumeDelete('vol_prod_db')))).toBe('AIRLOCK_HELD');
 
       // Every refused factor is on the record.
