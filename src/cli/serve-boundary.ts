@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
-import { credentialPathOf, secretRefOf } from '../config/index.js';
+import { credentialPathOf, fromSystemd, secretRefOf } from '../config/index.js';
 import type { BoundaryProblem } from '../platform/index.js';
 import { checkHomePlacement, checkServerUser, checkServiceHome } from '../platform/index.js';
 import { EXIT } from './exit-codes.js';
@@ -47,7 +47,9 @@ export function vaultDirsOf(loaded: LoadedConfig): string[] {
 export function statePathsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
   const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir, ...vaultDirsOf(loaded)];
   if (loaded.config.store.kind === 'sqlite') paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
-  return [...paths, ...credentialFilesOf(loaded.config).map((file) => credentialPathOf(file, { env, home: loaded.home }))];
+  const secrets = { env, home: loaded.home };
+  // Files systemd hands over are root's with an ACL for the service; systemd keeps them private, and the resolver checks them.
+  return [...paths, ...credentialFilesOf(loaded.config).filter((file) => !fromSystemd(file, secrets)).map((file) => credentialPathOf(file, secrets))];
 }
 
 /** Everything that lets another user reach the state of a server running as `uid` from `cwd`. */

@@ -11,6 +11,6 @@ export {
 export { redactConfig } from './redact.js';
 export type { Config } from './schema.js';
 export type { SecretContext, SecretRef } from './secret.js';
-export { CREDENTIALS_FOLDER, credentialPathOf, readSecretField, resolveSecret, secretRefOf } from './secret.js';
+export { CREDENTIALS_FOLDER, credentialPathOf, fromSystemd, readSecretField, resolveSecret, secretRefOf } from './secret.js';
 export { configSchema } from './schema.js';
 export { STARTER_CONFIG } from './starter.js';

@@ -30,6 +30,11 @@ describe('resolveSecret', () => {
     const systemd = mkdtempSync(join(tmpdir(), 'airlock-creds-'));
     writeFileSync(join(systemd, 'railway'), 'from-systemd', { mode: 0o400 });
     expect(resolveSecret({ file: 'railway' }, { env: { CREDENTIALS_DIRECTORY: systemd }, home })).toEqual({ ok: true, value: 'from-systemd' });
+    // As systemd leaves them: root's, 0400 plus an ACL for the service user, which stat shows as group read.
+    chmodSync(join(systemd, 'railway'), 0o440);
+    expect(resolveSecret({ file: 'railway' }, { env: { CREDENTIALS_DIRECTORY: systemd }, home })).toEqual({ ok: true, value: 'from-systemd' });
+    chmodSync(join(systemd, 'railway'), 0o444);
+    expect(resolveSecret({ file: 'railway' }, { env: { CREDENTIALS_DIRECTORY: systemd }, home }).ok).toBe(false);
   });
 
   it('refuses a file others may read, a missing one and an empty one, naming the file and never the value', () => {

@@ -25,8 +25,13 @@ const MAX_SECRET_BYTES = 64 * 1024;
  */
 export function credentialPathOf(file: string, context: SecretContext): string {
   if (isAbsolute(file)) return file;
+  return join(fromSystemd(file, context) ? (context.env['CREDENTIALS_DIRECTORY'] ?? '') : join(context.home, CREDENTIALS_FOLDER), file);
+}
+
+/** Whether a credential file is one systemd hands over (`LoadCredential=`), not one of the home. */
+export function fromSystemd(file: string, context: SecretContext): boolean {
   const systemd = context.env['CREDENTIALS_DIRECTORY'];
-  return join(systemd !== undefined && systemd !== '' ? systemd : join(context.home, CREDENTIALS_FOLDER), file);
+  return !isAbsolute(file) && systemd !== undefined && systemd !== '';
 }
 
 /**
@@ -51,8 +56,11 @@ export function resolveSecret(ref: SecretRef, context: SecretContext): Result<st
     // One open file for the check and the read: the mode checked is the mode of what is read.
     const stats = fstatSync(fd);
     if (!stats.isFile()) return err(`credential file \`${path}\` is not a file`);
-    // SECURITY: a credential other users could read is no longer the server's alone.
-    if ((stats.mode & 0o077) !== 0) {
+    // SECURITY: a credential other users could read is no longer the server's alone. systemd
+    // writes `$CREDENTIALS_DIRECTORY` files as root, 0400 with an ACL for the service's user,
+    // which shows as group read (the ACL mask): there only "others" must have nothing.
+    const closedTo = fromSystemd(ref.file, context) ? 0o007 : 0o077;
+    if ((stats.mode & closedTo) !== 0) {
       return err(`credential file \`${path}\` is open to other users (mode 0${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${path}\``);
     }
     if (stats.size > MAX_SECRET_BYTES) return err(`credential file \`${path}\` is larger than ${MAX_SECRET_BYTES} bytes`);
