@@ -41,11 +41,12 @@ export function vaultDirsOf(loaded: LoadedConfig): string[] {
 
 /**
  * The state paths the server reads besides its home (which is walked whole): the config file,
- * the policy folder, the database and its WAL and shared-memory files, each postgres vault,
- * and every credential file the config names (resolved as the server resolves them).
+ * the policy folder, the database and its WAL and shared-memory files, each postgres vault, the
+ * TLS key, and every credential file the config names (resolved as the server resolves them).
  */
 export function statePathsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
-  const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir, ...vaultDirsOf(loaded)];
+  const tlsKey = loaded.config.server.tls === undefined ? [] : [resolve(loaded.home, loaded.config.server.tls.keyFile)];
+  const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir, ...vaultDirsOf(loaded), ...tlsKey];
   if (loaded.config.store.kind === 'sqlite') paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
   const secrets = { env, home: loaded.home };
   // Files systemd hands over are root's with an ACL for the service; systemd keeps them private, and the resolver checks them.
