@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
+import { bootstrapAdmin, enrolApprover } from './totp-phone.js';
 
 interface IssuedJson {
   token: string;
@@ -46,6 +47,19 @@ describe('airlock token', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--env is required/);
   });
+
+  it('checks an administrator named with --as exactly as the server would, even with no server', () => {
+    const dana = bootstrapAdmin(home, 'dana');
+    const bob = enrolApprover(home, 'bob', ['--upstream', '*', '--env', '*']);
+    const wrong = runCli(['token', 'issue', '--agent', 'a', '--owner', 'o', '--upstream', 'railway', '--env', 'staging', '--as', 'dana', '--json'], { home, input: '000000\n' });
+    expect(JSON.parse(wrong.stderr)).toMatchObject({ error: { code: 'approver.unauthorized' } });
+    const notAdmin = runCli(['token', 'issue', '--agent', 'a', '--owner', 'o', '--upstream', 'railway', '--env', 'staging', '--as', 'bob', '--json'], { home, input: bob.line() });
+    expect(JSON.parse(notAdmin.stderr)).toMatchObject({ error: { code: 'admin.forbidden' } });
+    const issued = runCli(['token', 'issue', '--agent', 'a', '--owner', 'o', '--upstream', 'railway', '--env', 'staging', '--as', 'dana', '--json'], { home, input: dana.line() });
+    expect(issued.status).toBe(0);
+    const tail = runCli(['audit', 'tail', '-n', '1', '--json'], { home });
+    expect(JSON.parse(tail.stdout)).toMatchObject({ kind: 'grant.issued', actor: 'human:dana', data: { channel: 'cli-local' } });
+  }, 120_000);
 
   it('names an unknown grant with a typed error and exit 2', () => {
     const run = runCli(['token', 'unfreeze', 'grt_nope', '--json'], { home });

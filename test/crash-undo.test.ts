@@ -14,6 +14,7 @@ import { openSqliteStore } from '../src/stores/index.js';
 import { plantedSecret, volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
+import { enrolApprover } from './totp-phone.js';
 
 // `airlock serve` as a real child process in front of the Railway stand-in, killed with SIGKILL
 // while approvals are pending, a delayed action waits out its undo window and another is in
@@ -21,7 +22,6 @@ import { freshHome, jsonLines, runCli } from './run-cli.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
 const SECRET = plantedSecret();
-const APPROVER = { AIRLOCK_APPROVER_CREDENTIAL: 'carol approves with care' };
 const TTL_S = 45;
 const HOOK_SECRET = 'crash-test-signing-secret';
 
@@ -140,14 +140,16 @@ describe('airlock serve killed with SIGKILL', () => {
       `  railway: { kind: graphql, url: "${relay.url}", credentialEnv: RAILWAY_TOKEN }`,
       '',
     ].join('\n'));
-    expect(runCli(['approver', 'add', 'carol', '--upstream', 'railway', '--env', '*'], { home, env: APPROVER }).status).toBe(0);
-    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'railway', '--env', 'staging', '--effect', 'read', 'write', 'destructive', '--json'], { home });
-    const { token } = jsonLines(issued.stdout)[0] as { token: string };
-    const approve = (id: string) => {
-      const run = runCli(['approvals', 'approve', id, '--as', 'carol'], { home, env: APPROVER });
+    // Three approvers, so that no vote waits for a fresh TOTP step inside the 3 s undo window.
+    const phones = new Map(['carol', 'dave', 'erin'].map((name) => [name, enrolApprover(home, name, ['--upstream', 'railway', '--env', '*'])]));
+    const vote = (verb: 'approve' | 'cancel', id: string, name: string) => {
+      // While serve runs, the CLI is a client of its admin socket: the vote goes through the server.
+      const run = runCli(['approvals', verb, id, '--as', name], { home, input: phones.get(name)?.line() ?? '' });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
     };
+    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'railway', '--env', 'staging', '--effect', 'read', 'write', 'destructive', '--json'], { home });
+    const { token } = jsonLines(issued.stdout)[0] as { token: string };
 
     let serve = await startServe(home);
     cleanups.push(() => kill(serve.child, 'SIGTERM'));
@@ -171,12 +173,12 @@ describe('airlock serve killed with SIGKILL', () => {
 
     // One delayed action is sent by Airlock after its window; Railway never answers it.
     const arrived = relay.nextDelete();
-    approve(inFlight);
+    vote('approve', inFlight, 'carol');
     expect(await arrived).toBe(inFlightVolume);
     // Another is approved: its window has 3 s to run when the process is killed.
-    approve(waiting);
-    approve(cancelled);
-    expect(runCli(['approvals', 'cancel', cancelled, '--as', 'carol'], { home, env: APPROVER }).status).toBe(0);
+    vote('approve', waiting, 'dave');
+    vote('approve', cancelled, 'erin');
+    vote('cancel', cancelled, 'carol');
     expect((await send(waitingVolume)).status).toBe(409); // the agent's retry never runs it
     expect(JSON.parse((await poll(waiting)).text)).toMatchObject({ state: 'approved', resultUrl: expect.stringContaining(`/approvals/${waiting}/result`) });
     await kill(serve.child, 'SIGKILL');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
+import { enrolApprover } from './totp-phone.js';
 
-const CREDENTIALS = { bob: 'bob long approver secret', carol: 'carol long approver secret' };
+const APPROVERS = ['bob', 'carol'];
 
 /** Real inputs, field for field, as each client sends them (shared/upstreams/agent-hooks.md). */
 const claudeInput = (command: string, cwd = '/repo'): string =>
@@ -66,9 +67,9 @@ describe('airlock hook', () => {
     expect(reason).toMatch(/Stop and wait/);
     const approval = /approval (apr_\w+)/.exec(reason)?.[1] as string;
 
-    for (const [name, credential] of Object.entries(CREDENTIALS)) {
-      expect(runCli(['approver', 'add', name, '--upstream', 'shell', '--env', '*'], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: credential } }).status).toBe(0);
-      const approved = runCli(['approvals', 'approve', approval, '--as', name, '--confirm', '/srv/data'], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: credential } });
+    for (const name of APPROVERS) {
+      const phone = enrolApprover(home, name, ['--upstream', 'shell', '--env', '*']);
+      const approved = runCli(['approvals', 'approve', approval, '--as', name, '--confirm', '/srv/data'], { home, input: phone.line() });
       expect(approved.status, approved.stderr).toBe(0);
     }
     // Another working directory is another request: still held.

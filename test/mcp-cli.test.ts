@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, filesUpstreamYaml, serverScript } from './mcp-harness.js';
 import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
+import type { TotpPhone } from './totp-phone.js';
+import { enrolApprover } from './totp-phone.js';
 
 type CallResult = { isError?: boolean; content: { text?: string }[]; _meta?: { airlock?: { code: string; approvalId?: string } } };
 
@@ -13,6 +15,8 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
 const sandbox = createSandbox();
 const home = freshHome();
 let agent: Client;
+/** The approvers' authenticator apps, by name. */
+const phones = new Map<string, TotpPhone>();
 
 beforeAll(async () => {
   writeFileSync(
@@ -33,10 +37,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  for (const name of ['bob', 'carol']) {
-    const added = runCli(['approver', 'add', name, '--upstream', '*', '--env', '*'], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: `${name} has long secret words` } });
-    expect(added.status, added.stderr).toBe(0);
-  }
+  for (const name of ['bob', 'carol']) phones.set(name, enrolApprover(home, name, ['--upstream', '*', '--env', '*']));
   const issued = runCli(['token', 'issue', '--agent', 'coder', '--owner', 'alice', '--upstream', 'files', 'memory', 'everything', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--json'], { home });
   expect(issued.status, issued.stderr).toBe(0);
   const token = (JSON.parse(issued.stdout) as { token: string }).token;
@@ -92,7 +93,7 @@ describe('airlock mcp (stdio), real filesystem server', () => {
     const confirm = shown.confirmTargets;
     expect(confirm).toContain(join(sandbox.outside, 'keep.txt'));
     for (const name of ['bob', 'carol']) {
-      const approved = runCli(['approvals', 'approve', id, '--as', name, '--confirm', ...confirm], { home, env: { AIRLOCK_APPROVER_CREDENTIAL: `${name} has long secret words` } });
+      const approved = runCli(['approvals', 'approve', id, '--as', name, '--confirm', ...confirm], { home, input: phones.get(name)?.line() ?? '' });
       expect(approved.status, approved.stderr).toBe(0);
     }
     // The filesystem server itself refuses to move over an existing file: the call reaches it

@@ -80,7 +80,7 @@ async function bodyInput(req: IncomingMessage, res: ServerResponse): Promise<unk
   }
   const body = await readBody(req);
   if (body === undefined) {
-    res.setHeader('connection', 'close');
+    // The rest is read and dropped by node:http once the answer ends, so the client reads it.
     sendInvalid(res, `the request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes`);
     return undefined;
   }
