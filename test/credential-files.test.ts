@@ -72,6 +72,20 @@ describe('credentials from files, for every upstream kind', () => {
     expect(mcpUpstreamsOf(config, {})[0]?.transport).toEqual({ kind: 'http', url: 'https://mcp.test/mcp', credential: 'mcp-token' });
   });
 
+  it('mcp: hands a stdio child variables from files, also in ${NAME} arguments', () => {
+    const home = homeWith({ 'db-url': 'postgresql://app:pw@db/app\n' });
+    const config = loaded(home, { upstreams: { pg: { kind: 'mcp', command: 'npx', args: ['server-postgres', '${DATABASE_URL}'], env: ['PGSSLMODE'], envFiles: { DATABASE_URL: 'db-url' } } } });
+    expect(mcpUpstreamsOf(config, { PGSSLMODE: 'require', DATABASE_URL: 'from-the-environment' })[0]?.transport).toEqual({
+      kind: 'stdio',
+      command: 'npx',
+      args: ['server-postgres', 'postgresql://app:pw@db/app'],
+      env: { PGSSLMODE: 'require', DATABASE_URL: 'postgresql://app:pw@db/app' },
+    });
+    const missing = loaded(home, { upstreams: { pg: { kind: 'mcp', command: 'npx', envFiles: { TOKEN: 'gone' } } } });
+    expect(failureOf(() => mcpUpstreamsOf(missing, {}))).toMatchObject({ details: [`upstreams.pg.envFiles.TOKEN: credential file \`${home}/credentials/gone\` cannot be read (ENOENT)`] });
+    expect(parseConfig({ upstreams: { pg: { kind: 'mcp', command: 'npx', env: ['TOKEN'], envFiles: { TOKEN: 't' } } } }).ok).toBe(false);
+  });
+
   it('webhooks: read the URL and the signing secret from files, or from $CREDENTIALS_DIRECTORY', () => {
     const home = homeWith({});
     const systemd = mkdtempSync(join(tmpdir(), 'airlock-systemd-'));

@@ -14,7 +14,7 @@ export interface BoundaryFlags {
   readonly allowRoot?: boolean;
 }
 
-/** Every credential file the config names (`credentialFile`, AWS key files, webhook URL and secret files), as written. */
+/** Every credential file the config names (`credentialFile`, AWS key files, MCP `envFiles`, webhook URL and secret files), as written. */
 export function credentialFilesOf(config: LoadedConfig['config']): string[] {
   const files: string[] = [];
   const fileOf = (section: object, base: string): void => {
@@ -26,6 +26,7 @@ export function credentialFilesOf(config: LoadedConfig['config']): string[] {
     if (upstream.kind === 'http' && upstream.aws !== undefined) {
       for (const base of ['accessKeyId', 'secretAccessKey', 'sessionToken']) fileOf(upstream.aws, base);
     }
+    if (upstream.kind === 'mcp') files.push(...Object.values(upstream.envFiles));
   }
   for (const endpoint of Object.values(config.webhooks.endpoints)) {
     fileOf(endpoint, 'url');

@@ -67,9 +67,11 @@ export function mcpUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv, onl
     if (upstream.kind !== 'mcp' || (only !== undefined && !only.includes(name))) continue;
     const where = `upstreams.${name}`;
     const secrets = { env, home: loaded.home };
+    // A variable named in envFiles comes from its file; any other from Airlock's environment.
     const variable = (variableName: string, field: string): string | undefined => {
-      const value = resolveSecret({ env: variableName }, secrets);
-      if (!value.ok) problems.push(`${where}.${field}: ${value.error}`);
+      const file = Object.hasOwn(upstream.envFiles, variableName) ? upstream.envFiles[variableName] : undefined;
+      const value = resolveSecret(file === undefined ? { env: variableName } : { file }, secrets);
+      if (!value.ok) problems.push(`${where}.${file === undefined ? field : `envFiles.${variableName}`}: ${value.error}`);
       return value.ok ? value.value : undefined;
     };
     let transport: McpUpstreamTransport;
@@ -78,7 +80,7 @@ export function mcpUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv, onl
       transport = { kind: 'http', url: upstream.url, ...(credential === undefined ? {} : { credential }) };
     } else {
       const args = upstream.args.map((arg) => arg.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, named: string) => variable(named, 'args') ?? ''));
-      const childEnv = Object.fromEntries(upstream.env.map((named) => [named, variable(named, 'env') ?? '']));
+      const childEnv = Object.fromEntries([...upstream.env, ...Object.keys(upstream.envFiles)].map((named) => [named, variable(named, 'env') ?? '']));
       transport = { kind: 'stdio', command: upstream.command ?? '', args, env: childEnv, ...(upstream.cwd === undefined ? {} : { cwd: upstream.cwd }) };
     }
     upstreams.push({ name, transport, profile: profileOf(name, upstream) });

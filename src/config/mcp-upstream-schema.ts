@@ -24,8 +24,9 @@ const commandArgument = z
 
 /**
  * A `kind: mcp` upstream in airlock.yaml: an MCP server Airlock connects to and serves under
- * `NAME__tool`. Either `command` (+ `args`, `env`: names of variables handed to the child;
- * nothing else of Airlock's environment is) or `url` (Streamable HTTP, with `credentialEnv` or
+ * `NAME__tool`. Either `command` (+ `args`, `env`: names of variables handed to the child,
+ * `envFiles`: variables handed to it from credential files; nothing else of Airlock's
+ * environment is) or `url` (Streamable HTTP, with `credentialEnv` or
  * `credentialFile` sent as a bearer token). `catalog` names the shipped catalog its tools are judged by (default: the
  * one named like the upstream, if any); `tools` classifies tools the catalog lacks or overrides
  * it; `roots` are the folders path arguments may write in.
@@ -39,6 +40,8 @@ export const mcpUpstream = z
     command: z.string().min(1).optional(),
     args: z.array(commandArgument).default([]),
     env: z.array(envVarName).default([]),
+    // Variables handed to the child whose values come from credential files (the service's way).
+    envFiles: z.record(envVarName, secretFile).default({}),
     catalog: z.enum(['filesystem', 'memory', 'everything', 'postgres', 'railway', 'shell', 'none']).optional(),
     roots: z.array(z.string().regex(/^\//, 'must be an absolute path')).min(1).optional(),
     cwd: z.string().regex(/^\//, 'must be an absolute path').optional(),
@@ -49,6 +52,12 @@ export const mcpUpstream = z
       context.addIssue({ code: 'custom', message: 'give exactly one of `command` (stdio) or `url` (Streamable HTTP)' });
     }
     checkOneSecretSource(upstream, 'credential', context);
+    for (const named of upstream.env.filter((variable) => Object.hasOwn(upstream.envFiles, variable))) {
+      context.addIssue({ code: 'custom', path: ['envFiles', named], message: `\`${named}\` is in \`env\` too: give it one source` });
+    }
+    if (Object.keys(upstream.envFiles).length > 0 && upstream.command === undefined) {
+      context.addIssue({ code: 'custom', path: ['envFiles'], message: 'only a `command` upstream is handed variables' });
+    }
     if (upstream.credentialEnv !== undefined && upstream.url === undefined) {
       context.addIssue({ code: 'custom', path: ['credentialEnv'], message: 'only a `url` upstream sends a credential' });
     }
