@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TOTP_STEP_MS, totpCode } from '../src/firewall/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
@@ -113,12 +114,15 @@ interface GraphqlReply {
 }
 
 async function sendAsAgent(url: string, token: string, body: unknown): Promise<GraphqlReply> {
-  const response = await fetch(`${url}/graphql/railway`, {
+  // A connection of its own each time: the CLI runs between requests outlast the server's
+  // keep-alive, and a POST on a socket the server is closing is not retried.
+  const response = await request(`${url}/graphql/railway`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    reset: true,
   });
-  return { status: response.status, body: (await response.json()) as GraphqlReply['body'] };
+  return { status: response.statusCode, body: (await response.body.json()) as GraphqlReply['body'] };
 }
 
 function codeOf(reply: GraphqlReply): unknown {
@@ -151,7 +155,8 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
     const uid = Number(spawnSync('id', ['-u', SERVICE], { encoding: 'utf8' }).stdout.trim());
     for (const path of [join(home, 'airlock.yaml'), join(home, 'credentials', 'railway')]) chownSync(path, uid, uid);
 
-    const carolEnrolled = parseJson<{ totp: { secret: string } }>(airlockAs(SERVICE, home, ['admin', 'bootstrap', 'carol', '--json']));
+    const carolLogin = `carol-inbox-${randomBytes(8).toString('hex')}`;
+    const carolEnrolled = parseJson<{ totp: { secret: string } }>(airlockAs(SERVICE, home, ['admin', 'bootstrap', 'carol', '--inbox-login', '--json'], `${carolLogin}\n`));
     const carol = new Phone(carolEnrolled.totp.secret);
     const server = await serveAsService(home);
     try {
@@ -217,6 +222,28 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
       const approvers = airlockAs(AGENT, home, ['approver', 'list', '--json']);
       expect(approvers.status, approvers.stderr).toBe(0);
       expect(approvers.stdout).not.toContain('mallory');
+
+      // 6. A collected inbox session: carol logs in, the agent gets her cookie and votes with it.
+      const login = await fetch(`${server.url}/inbox/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ approver: 'carol', credential: carolLogin, next: '/inbox' }).toString(),
+        redirect: 'manual',
+      });
+      expect(login.status).toBe(303);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toMatch(/^airlock_inbox=./);
+      const detail = await fetch(`${server.url}/inbox/approvals/${approvalId}`, { headers: { cookie } });
+      expect(detail.status).toBe(200);
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await detail.text())?.[1] ?? '';
+      expect(csrf).not.toBe('');
+      const stolenVote = await fetch(`${server.url}/inbox/approvals/${approvalId}/approve`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, confirm: 'vol_prod_db' }).toString(),
+        redirect: 'manual',
+      });
+      expect(stolenVote.status).toBe(403);
 
       // Still held: nothing the agent did counted.
       expect(codeOf(await sendAsAgent(server.url, issued.token, volumeDelete('vol_prod_db')))).toBe('AIRLOCK_HELD');
