@@ -10,6 +10,9 @@ import { sendFailure, sendInvalid, sendJson } from './admin-respond.js';
 /** The socket's mode: its owner (the service user) and group `airlock` may connect. */
 export const ADMIN_SOCKET_MODE = 0o660;
 
+// An oversized body is read this far (and dropped) to answer it; beyond, the connection is cut.
+const MAX_DRAINED_BYTES = 16 * MAX_ADMIN_BODY_BYTES;
+
 /** Where the admin socket listens and what it runs. */
 export interface AdminSocketOptions {
   readonly path: string;
@@ -74,14 +77,14 @@ function queryInput(url: URL): Record<string, string> {
 
 /** The parsed JSON body, or undefined once a 400 has been sent for it. */
 async function bodyInput(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    sendInvalid(res, 'send the request as `application/json`');
-    return undefined;
-  }
+  // The body is read before any answer, so the client is done sending when it comes.
   const body = await readBody(req);
   if (body === undefined) {
-    // The rest is read and dropped by node:http once the answer ends, so the client reads it.
-    sendInvalid(res, `the request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes`);
+    if (await drained(req)) sendInvalid(res, `the request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes`);
+    return undefined;
+  }
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    sendInvalid(res, 'send the request as `application/json`');
     return undefined;
   }
   try {
@@ -110,6 +113,23 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+  });
+}
+
+/** Reads and drops the rest of a body up to a hard limit; past it the connection is cut (false). */
+function drained(req: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_DRAINED_BYTES) {
+        req.destroy();
+        resolve(false);
+      }
+    });
+    req.once('end', () => resolve(true));
+    req.once('error', () => resolve(false));
+    req.resume();
   });
 }
 
