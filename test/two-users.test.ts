@@ -40,20 +40,20 @@ interface Run {
 }
 
 /** Runs a command as an OS user with its supplementary groups, from a neutral folder, umask 077. */
-function runAs(user: string, argv: readonly string[], input = ''): Run {
+function runAs(user: string, argv: readonly string[], input = '', env: NodeJS.ProcessEnv = {}): Run {
   const result = spawnSync('setpriv', [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', ...argv], {
     cwd: '/',
     input,
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/', AIRLOCK_ACTOR: user },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/', AIRLOCK_ACTOR: user, ...env },
     timeout: 90_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The real `airlock` CLI as an OS user. */
-function airlockAs(user: string, home: string, args: readonly string[], input = ''): Run {
-  return runAs(user, [process.execPath, BIN, '--home', home, ...args], input);
+function airlockAs(user: string, home: string, args: readonly string[], input = '', env: NodeJS.ProcessEnv = {}): Run {
+  return runAs(user, [process.execPath, BIN, '--home', home, ...args], input, env);
 }
 
 /** A person's phone: TOTP codes in order, each step at most once, as the server accepts them. */
@@ -244,6 +244,18 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
         redirect: 'manual',
       });
       expect(stolenVote.status).toBe(403);
+
+      // 7. What the agent may do itself: narrow its own token for a sub-agent, through the
+      // gateway with the token it holds; never widen it, never from a grant id alone.
+      const asHolder = { AIRLOCK_TOKEN: issued.token, AIRLOCK_URL: server.url };
+      const narrowed = parseJson<{ token: string; grant: { effects: string[] } }>(
+        airlockAs(AGENT, home, ['token', 'derive', '--agent', 'sub', '--effect', 'read', '--json'], '', asHolder),
+      );
+      expect(narrowed.grant.effects).toEqual(['read']);
+      const widened = airlockAs(AGENT, home, ['token', 'derive', '--agent', 'sub', '--upstream', '*', '--json'], '', { AIRLOCK_TOKEN: narrowed.token, AIRLOCK_URL: server.url });
+      expect(widened.status).toBe(2);
+      expect(widened.stderr).toContain('exceed');
+      expect(airlockAs(AGENT, home, ['token', 'derive', '--agent', 'sub', '--parent', issued.grant.id]).status).not.toBe(0);
 
       // Still held: nothing the agent did counted.
       expect(codeOf(await sendAsAgent(server.url, issued.token, volumeDelete('vol_prod_db')))).toBe('AIRLOCK_HELD');

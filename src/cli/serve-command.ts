@@ -17,11 +17,12 @@ import { mcpServePart } from './serve-mcp.js';
 import type { RunningPart, ServePart, ServePartFactory } from './serve-part.js';
 import { postgresServePart } from './serve-postgres.js';
 import { restServePart } from './serve-rest.js';
+import { tokensServePart } from './serve-tokens.js';
 import type { TlsFlags } from './serve-tls.js';
 import { tlsIdentityOf } from './serve-tls.js';
 
 /** Every surface besides GraphQL that `airlock serve` may run, each built from its own config. */
-const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart, adminServePart, checkpointsServePart];
+const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, restServePart, mcpServePart, postgresServePart, hooksServePart, tokensServePart, adminServePart, checkpointsServePart];
 
 /** Registers `airlock serve`: the gateway agents reach protected systems through. */
 export function registerServeCommand(program: Command): void {

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { DERIVE_TOKEN_PATH } from '../api/index.js';
 import { parseDurationMs } from '../config/index.js';
 import type { Effect, Grant } from '../core/index.js';
 import { isEffect } from '../core/index.js';
 import type { DeriveRequest, IssuedToken } from '../firewall/index.js';
-import { adminAuthOf, withAdmin } from './admin-client.js';
-import { withContext } from './context.js';
+import { adminAuthOf, adminSocketPath, withAdmin } from './admin-client.js';
+import { homeOf, withContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
 
@@ -32,7 +34,8 @@ export function registerTokenCommands(program: Command): void {
   withScopeFlags(token.command('derive').description('derive a narrower token for a sub-agent'))
     .option('--parent <grant-id>', 'parent grant id (default: the token in $AIRLOCK_TOKEN)')
     .option('--owner <human>', 'owner (default: the parent\'s)')
-    .action(async (flags: ScopeFlags & { parent?: string }, command: Command) => derive(flags, command));
+    .option('--url <gateway>', 'derive through the gateway at this URL with the token in $AIRLOCK_TOKEN (default: $AIRLOCK_URL); what an agent does when a server owns the home')
+    .action(async (flags: ScopeFlags & { parent?: string; url?: string }, command: Command) => derive(flags, command));
   token
     .command('list')
     .description('list grants (never tokens: only their hashes are stored)')
@@ -93,22 +96,32 @@ async function issue(flags: ScopeFlags & { as?: string }, command: Command): Pro
   });
 }
 
-async function derive(flags: ScopeFlags & { parent?: string }, command: Command): Promise<void> {
+async function derive(flags: ScopeFlags & { parent?: string; url?: string }, command: Command): Promise<void> {
+  const parentToken = process.env['AIRLOCK_TOKEN'];
+  const request: DeriveRequest = {
+    agent: flags.agent,
+    ...(flags.owner === undefined ? {} : { owner: flags.owner }),
+    ...(flags.upstream === undefined ? {} : { upstreams: flags.upstream }),
+    ...(flags.env === undefined ? {} : { environments: flags.env }),
+    ...(flags.effect === undefined ? {} : { effects: parseEffects(flags.effect) }),
+    ...(flags.resource === undefined ? {} : { resources: flags.resource }),
+    ...(flags.ttl === undefined ? {} : { ttlMs: parseTtl(flags.ttl) }),
+  };
+  const gateway = flags.url ?? process.env['AIRLOCK_URL'];
+  if (gateway !== undefined && flags.parent === undefined) {
+    if (parentToken === undefined) throw new CliFailure('put the parent token in $AIRLOCK_TOKEN to derive through the gateway', EXIT.invalidInput);
+    printIssued(await deriveThroughGateway(gateway, parentToken, request), flags.json === true);
+    return;
+  }
+  // SECURITY: while a server owns the home only it opens the store; the agent goes through it.
+  if (existsSync(adminSocketPath(homeOf(command)))) {
+    throw new CliFailure('a server owns this home: derive through it with --url GATEWAY (or $AIRLOCK_URL) and the parent token in $AIRLOCK_TOKEN', EXIT.invalidInput);
+  }
   await withContext(command, async ({ grants, actor }) => {
-    const parentToken = process.env['AIRLOCK_TOKEN'];
     const parent = flags.parent !== undefined ? { id: flags.parent } : parentToken !== undefined ? { token: parentToken } : undefined;
     if (parent === undefined) {
       throw new CliFailure('name the parent with --parent GRANT_ID or put its token in $AIRLOCK_TOKEN', EXIT.invalidInput);
     }
-    const request: DeriveRequest = {
-      agent: flags.agent,
-      ...(flags.owner === undefined ? {} : { owner: flags.owner }),
-      ...(flags.upstream === undefined ? {} : { upstreams: flags.upstream }),
-      ...(flags.env === undefined ? {} : { environments: flags.env }),
-      ...(flags.effect === undefined ? {} : { effects: parseEffects(flags.effect) }),
-      ...(flags.resource === undefined ? {} : { resources: flags.resource }),
-      ...(flags.ttl === undefined ? {} : { ttlMs: parseTtl(flags.ttl) }),
-    };
     const derivedBy = 'token' in parent ? `${actor} (holding the parent token)` : actor;
     printIssued(await grants.derive(parent, request, derivedBy), flags.json === true);
   });
@@ -182,4 +195,24 @@ function parseTtl(text: string): number {
   const ms = parseDurationMs(text);
   if (ms === undefined) throw new CliFailure(`\`${text}\` is not a duration like 30m or 8h`, EXIT.invalidInput);
   return ms;
+}
+
+/** `POST /tokens/derive` on the gateway, authenticated by the parent token. */
+async function deriveThroughGateway(gateway: string, parentToken: string, request: DeriveRequest): Promise<IssuedToken> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(DERIVE_TOKEN_PATH, gateway), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${parentToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  } catch (error) {
+    throw new CliFailure(`no Airlock gateway answers at \`${gateway}\`: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal);
+  }
+  const body = (await response.json().catch(() => ({}))) as { token?: string; grant?: Grant; error?: { code?: string; message?: string; details?: string[] } };
+  if (!response.ok || body.token === undefined || body.grant === undefined) {
+    const exit = response.status >= 500 ? EXIT.internal : EXIT.invalidInput;
+    throw new CliFailure(`the gateway refused: ${body.error?.message ?? `HTTP ${response.status}`}`, exit, body.error?.details ?? []);
+  }
+  return { token: body.token, grant: body.grant };
 }
