@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import type { GrantRequest } from '../src/firewall/index.js';
-import { ApprovalService, PASSKEY_FACTOR_MAX_AGE_MS, TOTP_STEP_MS, totpCode } from '../src/firewall/index.js';
+import { ApprovalService, FactorThrottle, PASSKEY_FACTOR_MAX_AGE_MS, TOTP_STEP_MS, totpCode } from '../src/firewall/index.js';
 import { TestAuthenticator, createTestFirewall, testAction } from '../src/firewall/test-harness.js';
 import { MemoryStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
@@ -79,6 +79,21 @@ describe('TOTP votes', () => {
     expect((await service.verifyTotp('carol', codeOf('carol'))).name).toBe('carol');
     clock.advance(15 * 60_000);
     expect((await service.approve(id, 'bob', { kind: 'totp', code: codeOf('bob') })).state).toBe('approved');
+  });
+
+  it('counts wrong codes once for every channel that shares a throttle, as the admin API and inbox of one serve do', async () => {
+    verifies('approver.factor-throttled');
+    const { store, hold, codeOf, clock } = await setup();
+    const shared = new FactorThrottle({ clock });
+    const options = { store, clock, random: new SeededRandom('channels'), rules: { denyEndsIt: true, ownerMayApprove: false }, productionEnvironments: ['production'], factorThrottle: shared };
+    const [adminApi, inbox] = [new ApprovalService(options), new ApprovalService(options)];
+    const id = await hold();
+    const right = codeOf('bob');
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 3; i++) await expect(adminApi.approve(id, 'bob', { kind: 'totp', code: wrong })).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    for (let i = 0; i < 2; i++) await expect(inbox.verifyTotp('bob', wrong)).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    await expect(adminApi.approve(id, 'bob', { kind: 'totp', code: right })).rejects.toMatchObject({ code: 'auth.throttled' });
+    await expect(inbox.verifyTotp('bob', right)).rejects.toMatchObject({ code: 'auth.throttled' });
   });
 
   it('audits every refused factor with the name and channel, never the code', async () => {

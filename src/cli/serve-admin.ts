@@ -12,7 +12,7 @@ export const ADMIN_API_CHANNEL = 'admin-api';
  * `airlock`). While the server runs, every CLI command is a client of it; it is the only process
  * that opens the store. Always on: even a home with no upstream has tokens and approvers.
  */
-export const adminServePart: ServePartFactory = async ({ loaded, store, reloadPolicy }) => {
+export const adminServePart: ServePartFactory = async ({ loaded, store, reloadPolicy, factorThrottle }) => {
   const { config } = loaded;
   const operations = new AdminOperations({
     store,
@@ -24,6 +24,7 @@ export const adminServePart: ServePartFactory = async ({ loaded, store, reloadPo
     tokens: { defaultTtlMs: config.tokens.defaultTtl, maxTtlMs: config.tokens.maxTtl },
     reloadPolicy,
     channel: ADMIN_API_CHANNEL,
+    factorThrottle,
   });
   const path = join(loaded.home, ADMIN_SOCKET_FILE);
   // Before any listener starts: a second server on this home is refused, not half started.

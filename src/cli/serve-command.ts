@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
 import { readSecretField } from '../config/index.js';
+import { FactorThrottle } from '../firewall/index.js';
+import { systemClock } from '../platform/index.js';
 import type { GatewayOptions } from '../server/index.js';
 import { startGateway } from '../server/index.js';
 import { createFirewall, loadConfigOf, openContext } from './context.js';
@@ -51,7 +53,8 @@ export function registerServeCommand(program: Command): void {
         const tls = tlsIdentityOf(command.opts<TlsFlags>(), loaded);
         const policy = await loadSwappablePolicy(loaded.policyDir);
         const firewall = createFirewall(loaded, store, policy.current);
-        const partContext = { loaded, store, engine: policy.current, reloadPolicy: policy.reload, firewall, env: process.env, host: flags.host, ...(tls === undefined ? {} : { tls }) };
+        const factorThrottle = new FactorThrottle({ clock: systemClock });
+        const partContext = { loaded, store, factorThrottle, engine: policy.current, reloadPolicy: policy.reload, firewall, env: process.env, host: flags.host, ...(tls === undefined ? {} : { tls }) };
         const parts: ServePart[] = [];
         for (const factory of SERVE_PARTS) {
           const part = await factory(partContext);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Store } from '../core/index.js';
+import type { FactorThrottle } from '../firewall/index.js';
 import { cryptoRandom, systemClock } from '../platform/index.js';
 import type { GatewayRoute, PasskeyStore } from '../server/index.js';
 import { FilePasskeyStore, createInboxRoute, startRouteListener } from '../server/index.js';
@@ -19,11 +20,11 @@ export const PASSKEYS_FILE_NAME = 'passkeys.json';
  * since only upstreams produce holds. Sessions live in the serving process (a restart logs
  * every approver out); passkeys in `HOME/passkeys.json`.
  */
-export const inboxServePart: ServePartFactory = async ({ loaded, store, tls }) => {
+export const inboxServePart: ServePartFactory = async ({ loaded, store, tls, factorThrottle }) => {
   const { config } = loaded;
   if (Object.keys(config.upstreams).length === 0) return undefined;
   const passkeys = openPasskeys(join(loaded.home, PASSKEYS_FILE_NAME));
-  const build = (listenUrl: string): GatewayRoute => inboxRoute(config, store, passkeys, publicUrlOf(config, listenUrl));
+  const build = (listenUrl: string): GatewayRoute => inboxRoute(config, store, passkeys, publicUrlOf(config, listenUrl), factorThrottle);
   const { listen } = config.inbox;
   if (listen === undefined) {
     return {
@@ -41,7 +42,7 @@ export const inboxServePart: ServePartFactory = async ({ loaded, store, tls }) =
   };
 };
 
-function inboxRoute(config: Config, store: Store, passkeys: PasskeyStore, publicUrl: string): GatewayRoute {
+function inboxRoute(config: Config, store: Store, passkeys: PasskeyStore, publicUrl: string, factorThrottle: FactorThrottle): GatewayRoute {
   return createInboxRoute({
     store,
     clock: systemClock,
@@ -50,6 +51,7 @@ function inboxRoute(config: Config, store: Store, passkeys: PasskeyStore, public
     productionEnvironments: config.environments.production,
     publicUrl,
     passkeys,
+    factorThrottle,
   });
 }
 

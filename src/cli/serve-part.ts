@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { JsonValue, PolicyEngine, Store } from '../core/index.js';
-import type { Firewall } from '../firewall/index.js';
+import type { FactorThrottle, Firewall } from '../firewall/index.js';
 import type { GatewayRoute, GatewayUrls, PolicyReload, TlsIdentity } from '../server/index.js';
 
 /** What every surface `airlock serve` runs is built from. */
@@ -17,6 +17,8 @@ export interface ServePartContext {
   readonly host: string;
   /** The certificate and key of `--tls-cert`/`server.tls`: the gateway speaks HTTPS, and so do listeners of their own. */
   readonly tls?: TlsIdentity;
+  /** Failed TOTP codes per approver, one count for every channel of this server (admin API, inbox). */
+  readonly factorThrottle: FactorThrottle;
 }
 
 /**

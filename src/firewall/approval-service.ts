@@ -3,6 +3,7 @@ import { FirewallError, applyApprovalEvent, approverScopeViolations, targetsNeed
 import { audit, compareAndSet } from './approval-gate.js';
 import type { ApproverFactor } from './approver-factors.js';
 import { ApproverFactors } from './approver-factors.js';
+import type { FactorThrottle } from './factor-throttle.js';
 import type { EnrolledApprover, NewAdmin, NewApprover, ShownApprover } from './approver-directory.js';
 import { ApproverDirectory } from './approver-directory.js';
 
@@ -14,6 +15,11 @@ export interface ApprovalServiceOptions {
   readonly rules: ApprovalRules;
   /** Environment names that count as production, for type-to-confirm. */
   readonly productionEnvironments: readonly string[];
+  /**
+   * Failed codes counted so far. One process's channels (admin API, inbox, background) share
+   * one, so guesses on one channel count on every other; default: a throttle of its own.
+   */
+  readonly factorThrottle?: FactorThrottle;
 }
 
 const MAX_CAS_ATTEMPTS = 5;

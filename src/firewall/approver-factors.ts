@@ -30,10 +30,10 @@ export class ApproverFactors {
   readonly #clock: Clock;
   readonly #throttle: FactorThrottle;
 
-  constructor(options: { readonly store: Store; readonly clock: Clock }) {
+  constructor(options: { readonly store: Store; readonly clock: Clock; readonly factorThrottle?: FactorThrottle }) {
     this.#store = options.store;
     this.#clock = options.clock;
-    this.#throttle = new FactorThrottle({ clock: options.clock });
+    this.#throttle = options.factorThrottle ?? new FactorThrottle({ clock: options.clock });
   }
 
   /** The approver if `factor` is theirs and fresh; throws a FirewallError otherwise. */

@@ -2,6 +2,7 @@ export type { ApprovalOptions } from './approval-gate.js';
 export { DEFAULT_APPROVAL_OPTIONS } from './approval-gate.js';
 export type { ApprovalServiceOptions } from './approval-service.js';
 export { ApprovalService } from './approval-service.js';
+export { FactorThrottle } from './factor-throttle.js';
 export { MIN_APPROVER_CREDENTIAL_LENGTH } from './approver-credential.js';
 export type { EnrolledApprover, NewAdmin, NewApprover, ShownApprover } from './approver-directory.js';
 export type { ApproverFactor } from './approver-factors.js';

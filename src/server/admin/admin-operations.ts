@@ -2,6 +2,7 @@ import type { AdminAnswer, AdminOperation, AdminParsedRequest, AdminAuthV1 } fro
 import { ADMIN_ROUTES, describeIssues } from '../../api/index.js';
 import type { ApprovalRules, Clock, Ids, RandomSource, Store } from '../../core/index.js';
 import { FirewallError, verifyAuditChain } from '../../core/index.js';
+import type { FactorThrottle } from '../../firewall/index.js';
 import { ApprovalService, GrantService } from '../../firewall/index.js';
 import { withAuditChannel } from './channel-store.js';
 
@@ -32,6 +33,8 @@ export interface AdminOperationsOptions {
    * who can write the store anyway. Left out on the server, which refuses such changes.
    */
   readonly ownerActor?: string;
+  /** Failed TOTP codes, shared with the server's other channels; default: counted here alone. */
+  readonly factorThrottle?: FactorThrottle;
 }
 
 // Handlers answer with core values (readonly, exact optional fields); the API's inferred types
@@ -55,7 +58,7 @@ export class AdminOperations {
     this.#options = options;
     this.#store = withAuditChannel(options.store, options.channel);
     const { clock, random, ids, rules, productionEnvironments } = options;
-    this.#approvals = new ApprovalService({ store: this.#store, clock, random, rules, productionEnvironments });
+    this.#approvals = new ApprovalService({ store: this.#store, clock, random, rules, productionEnvironments, ...(options.factorThrottle === undefined ? {} : { factorThrottle: options.factorThrottle }) });
     this.#grants = new GrantService({ store: this.#store, clock, ids, random, limits: { maxTtlMs: options.tokens.maxTtlMs } });
     this.#handlers = this.#createHandlers();
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApprovalRules, Approver, Clock, RandomSource, Store } from '../../core/index.js';
-import type { ApprovalService } from '../../firewall/index.js';
+import type { ApprovalService, FactorThrottle } from '../../firewall/index.js';
 import { readSessionCookie } from './http-io.js';
 import type { LoginThrottle, LoginThrottleOptions } from './login-throttle.js';
 import type { PasskeyStore } from './passkey-store.js';
@@ -29,6 +29,8 @@ export interface InboxOptions {
   /** How often the live list looks for changes; default 1 second. */
   readonly liveIntervalMs?: number;
   readonly loginThrottle?: LoginThrottleOptions;
+  /** Failed TOTP codes, shared with the server's other channels (passkey enrolment asks for one). */
+  readonly factorThrottle?: FactorThrottle;
 }
 
 /** The pieces every inbox handler shares. */

@@ -46,7 +46,7 @@ function webauthnBundlePath(): URL {
 export function createInboxRoute(options: InboxOptions): GatewayRoute {
   const context: InboxContext = {
     options,
-    service: new ApprovalService({ store: options.store, clock: options.clock, random: options.random, rules: options.rules, productionEnvironments: options.productionEnvironments }),
+    service: new ApprovalService({ store: options.store, clock: options.clock, random: options.random, rules: options.rules, productionEnvironments: options.productionEnvironments, ...(options.factorThrottle === undefined ? {} : { factorThrottle: options.factorThrottle }) }),
     sessions: new InboxSessions(options.clock, options.sessionTtlMs),
     throttle: new LoginThrottle(options.clock, options.loginThrottle),
     passkeys: new InboxPasskeys({ store: options.passkeys, clock: options.clock, origin: toPasskeyOrigin(options.publicUrl) }),
