@@ -16,7 +16,8 @@ export const UPSTREAM = 'app';
 /** A firewall on a memory store, a token for the agent, approvers, and the proxy in front of `server`. */
 export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: { vaultDir?: string; engine?: PolicyEngine } = {}) {
   const store: Store = new MemoryStore();
-  const harness = createTestFirewall(store, options.engine === undefined ? {} : { engine: options.engine });
+  // The corpus holds dozens of statements on one token; the hold-flood cap has its own tests.
+  const harness = createTestFirewall(store, { approvals: { maxPendingPerGrant: 1000 }, ...(options.engine === undefined ? {} : { engine: options.engine }) });
   const { token } = await harness.grants.issue(
     { agent: 'db-agent', owner: 'alice', upstreams: [UPSTREAM], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 },
     'human:alice',
