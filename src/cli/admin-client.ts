@@ -7,8 +7,8 @@ import { ADMIN_ROUTES, ADMIN_SOCKET_FILE, adminErrorAnswerV1, describeIssues } f
 import { resolveCliActor } from '../config/index.js';
 import type { FirewallErrorCode } from '../core/index.js';
 import { FirewallError } from '../core/index.js';
-import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
-import { AdminOperations } from '../server/index.js';
+import type { AdminOperations } from '../server/index.js';
+import { adminOperationsOf } from './admin-operations-of.js';
 import { homeOf, openContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
@@ -173,15 +173,8 @@ export class LocalAdmin implements AdminClient {
   /** Opens the home's store and wires the same operations the server runs. */
   static async open(command: Command): Promise<LocalAdmin> {
     const context = await openContext(command);
-    const { config, policyDir } = context.loaded;
-    const operations = new AdminOperations({
-      store: context.store,
-      clock: systemClock,
-      ids: randomIds,
-      random: cryptoRandom,
-      rules: { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove },
-      productionEnvironments: config.environments.production,
-      tokens: { defaultTtlMs: config.tokens.defaultTtl, maxTtlMs: config.tokens.maxTtl },
+    const { policyDir } = context.loaded;
+    const operations = adminOperationsOf(context.loaded, context.store, {
       // No server holds a policy set to swap: check the folder, which serve loads when it starts.
       reloadPolicy: async () => {
         const compiled = await compilePolicyDir(policyDir);

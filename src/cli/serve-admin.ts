@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ADMIN_SOCKET_FILE } from '../api/index.js';
-import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
-import { AdminOperations, removeStaleSocket, startAdminSocket } from '../server/index.js';
+import { removeStaleSocket, startAdminSocket } from '../server/index.js';
+import { adminOperationsOf } from './admin-operations-of.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** The channel admin changes made through the server are recorded with. */
@@ -13,19 +13,7 @@ export const ADMIN_API_CHANNEL = 'admin-api';
  * that opens the store. Always on: even a home with no upstream has tokens and approvers.
  */
 export const adminServePart: ServePartFactory = async ({ loaded, store, reloadPolicy, factorThrottle }) => {
-  const { config } = loaded;
-  const operations = new AdminOperations({
-    store,
-    clock: systemClock,
-    ids: randomIds,
-    random: cryptoRandom,
-    rules: { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove },
-    productionEnvironments: config.environments.production,
-    tokens: { defaultTtlMs: config.tokens.defaultTtl, maxTtlMs: config.tokens.maxTtl },
-    reloadPolicy,
-    channel: ADMIN_API_CHANNEL,
-    factorThrottle,
-  });
+  const operations = adminOperationsOf(loaded, store, { reloadPolicy, channel: ADMIN_API_CHANNEL, factorThrottle });
   const path = join(loaded.home, ADMIN_SOCKET_FILE);
   // Before any listener starts: a second server on this home is refused, not half started.
   await removeStaleSocket(path);

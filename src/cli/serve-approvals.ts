@@ -6,6 +6,7 @@ import { readSecretField } from '../config/index.js';
 import type { WebhookEndpoint } from '../firewall/index.js';
 import { ApprovalService, UndoExecutor, WebhookDispatcher, createHttpPoster } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
+import { runEvery } from './background-loop.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 import type { ServePartFactory } from './serve-part.js';
@@ -40,10 +41,14 @@ export const approvalsServePart: ServePartFactory = async ({ loaded, store, env 
       // Before anything else runs: what a killed process left half-done is marked, never rerun.
       await executor.recover();
       const loops = [
-        every(config.approvals.sweepInterval, async () => {
-          await service.expireDue();
-          await executor.tick();
-        }),
+        runEvery(
+          config.approvals.sweepInterval,
+          async () => {
+            await service.expireDue();
+            await executor.tick();
+          },
+          LOOP,
+        ),
       ];
       if (endpoints.length > 0) {
         const webhooks = new WebhookDispatcher({
@@ -55,7 +60,7 @@ export const approvalsServePart: ServePartFactory = async ({ loaded, store, env 
           retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: config.webhooks.initialBackoff, maxDelayMs: config.webhooks.maxBackoff },
           post: createHttpPoster(config.webhooks.timeout),
         });
-        loops.push(every(Math.min(config.approvals.sweepInterval, 1_000), () => webhooks.tick()));
+        loops.push(runEvery(Math.min(config.approvals.sweepInterval, 1_000), () => webhooks.tick(), LOOP));
       }
       return {
         lines: endpoints.length === 0 ? [] : [`webhooks: ${endpoints.map((e) => `${e.name} (${e.format})`).join(', ')}`],
@@ -102,28 +107,8 @@ function graphqlUpstreamsOf(config: Config, secrets: SecretContext): Record<stri
   return upstreams;
 }
 
-/** Runs `work` every `intervalMs`, never two at once; a failed round is reported and the next one runs. */
-function every(intervalMs: number, work: () => Promise<unknown>): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const round = (): void => {
-    running = work()
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        process.stderr.write(`airlock: background approvals work failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(round, intervalMs);
-      });
-  };
-  timer = setTimeout(round, 0);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
-
+// The first round at once (what a restart left due runs now); a failed round is said, not fatal.
+const LOOP = {
+  firstAfterMs: 0,
+  onError: (error: unknown) => process.stderr.write(`airlock: background approvals work failed: ${error instanceof Error ? error.message : String(error)}\n`),
+};

@@ -4,6 +4,7 @@ import type { AuditCheckpointV1, Store } from '../core/index.js';
 import { describeError, parseCheckpointLine } from '../core/index.js';
 import { AuditCheckpointer } from '../firewall/index.js';
 import { AUDIT_SIGNING_KEY_FILE, fileSink, loadOrCreateAuditSigningKey, readCheckpointLines, systemClock, witnessSink } from '../platform/index.js';
+import { runEvery } from './background-loop.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** The home's own checkpoint file (one signed JSON line per checkpoint). */
@@ -42,7 +43,7 @@ export const checkpointsServePart: ServePartFactory = async ({ loaded, store }) 
         onWitnessError: (witness, error) => warn(`checkpoint witness ${witness} failed (will retry): ${describeError(error)}`),
       });
       await checkpointer.checkpointNow();
-      const loop = poll(() => checkpointer.tick());
+      const loop = runEvery(CHECKPOINT_POLL_MS, () => checkpointer.tick(), { firstAfterMs: CHECKPOINT_POLL_MS, onError: (error) => warn(`audit checkpoint failed: ${describeError(error)}`) });
       return {
         lines: [`audit checkpoints: ${journalPath} (key ${signer.keyId}${witnesses.length > 0 ? `, ${witnesses.length} witness(es)` : ''})`],
         info: { auditCheckpoints: journalPath, auditKeyId: signer.keyId, witnesses: witnesses.map((w) => w.kind) },
@@ -88,27 +89,4 @@ async function startMismatch(store: Store, previous: AuditCheckpointV1 | undefin
 
 function warn(message: string): void {
   process.stderr.write(`airlock: ${message}\n`);
-}
-
-/** Runs `work` every CHECKPOINT_POLL_MS, never two at once; a failed round is reported. */
-function poll(work: () => Promise<unknown>): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const round = (): void => {
-    running = work()
-      .then(() => undefined)
-      .catch((error: unknown) => warn(`audit checkpoint failed: ${describeError(error)}`))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(round, CHECKPOINT_POLL_MS);
-      });
-  };
-  timer = setTimeout(round, CHECKPOINT_POLL_MS);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import type { GraphqlProxy, GraphqlUpstream, TargetResolver } from '../adapters/graphql/index.js';
 import { RailwayResolver, badRequestAnswer, createGraphqlProxy, sendAnswer } from '../adapters/graphql/index.js';
@@ -7,7 +6,7 @@ import type { Firewall } from '../firewall/index.js';
 import type { ApprovalLookup } from './approval-status.js';
 import { answerApprovalPoll } from './approval-status.js';
 import type { TlsIdentity } from './listener.js';
-import { createListener, listenerUrl } from './listener.js';
+import { closeListener, createListener, listenOn } from './listener.js';
 
 /** What `startGateway` needs: the firewall, the upstreams and where to listen. */
 export interface GatewayOptions {
@@ -77,11 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const url = listenerUrl(server.address() as AddressInfo, options.tls !== undefined);
+  const url = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1', options.tls !== undefined);
   const approvalsUrl = `${(options.publicUrl ?? url).replace(/\/+$/, '')}/approvals`;
   for (const [name, upstream] of Object.entries(options.upstreams)) {
     proxies.set(name, createGraphqlProxy({ name, upstream, firewall: options.firewall, resolver, dispatcher, approvalsUrl }));
@@ -90,10 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     url,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await closeListener(server);
       await dispatcher.close();
       for (const proxy of proxies.values()) await proxy.close();
       for (const extra of routes) await extra.close?.();

@@ -20,3 +20,20 @@ export function listenerUrl(address: AddressInfo, tls: boolean): string {
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   return `${tls ? 'https' : 'http'}://${host}:${address.port}`;
 }
+
+/** Starts listening on `port` and `host`; resolves to the URL it listens at. */
+export async function listenOn(server: Server, port: number, host: string, tls: boolean): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return listenerUrl(server.address() as AddressInfo, tls);
+}
+
+/** Stops accepting, ends open connections (idle keep-alive ones too), and resolves once closed. */
+export function closeListener(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GatewayRoute } from './gateway.js';
 import type { TlsIdentity } from './listener.js';
-import { createListener, listenerUrl } from './listener.js';
+import { closeListener, createListener, listenOn } from './listener.js';
 
 /** Where a listener of its own serves some routes (the web inbox on its own origin). */
 export interface RouteListenerOptions {
@@ -35,19 +34,12 @@ export async function startRouteListener(options: RouteListenerOptions): Promise
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const url = listenerUrl(server.address() as AddressInfo, options.tls !== undefined);
+  const url = await listenOn(server, options.port, options.host, options.tls !== undefined);
   routes.push(...options.routes(url));
   return {
     url,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await closeListener(server);
       for (const route of routes) await route.close?.();
     },
   };
