@@ -276,6 +276,10 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
       expect(tail.status, tail.stderr).toBe(0);
       expect(tail.stdout).toContain('approver.factor-failed');
       expect(tail.stdout).not.toContain(secret);
+      // The human cannot read the home, so the server checks its log for them, checkpoints too.
+      const checked = parseJson<{ ok: boolean; checkpoints: { count: number } }>(airlockAs(AGENT, home, ['audit', 'verify', '--json']));
+      expect(checked.ok).toBe(true);
+      expect(checked.checkpoints.count).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }

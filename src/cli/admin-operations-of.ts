@@ -6,7 +6,7 @@ import { AdminOperations } from '../server/index.js';
 
 /** What differs between the server's admin operations and the CLI's local ones. */
 export type AdminOperationsWiring = Pick<AdminOperationsOptions, 'reloadPolicy' | 'channel'> &
-  Partial<Pick<AdminOperationsOptions, 'ownerActor' | 'factorThrottle'>>;
+  Partial<Pick<AdminOperationsOptions, 'ownerActor' | 'factorThrottle' | 'verifyAudit'>>;
 
 /**
  * The admin operations a home's config describes, on its store: the server's (over the socket)

@@ -1,11 +1,11 @@
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditRecord } from '../core/index.js';
 import { AUDIT_SIGNING_KEY_FILE, readAuditPublicKey } from '../platform/index.js';
-import { MemoryStore, openSqliteStore } from '../stores/index.js';
-import type { AuditVerifyReport } from './audit-verify.js';
-import { verifyAuditLog } from './audit-verify.js';
 import { withAdmin } from './admin-client.js';
+import type { AuditVerifyReport } from './audit-verify.js';
+import { verifyAuditLogOf } from './audit-verify.js';
 import { homeOf, loadConfigOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure, printJson, printLines } from './output.js';
@@ -36,16 +36,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--public-key <file>', "check checkpoint signatures with this PEM key (default: the home's signing key)")
     .option('--witness <file>', 'compare with a witness copy of the checkpoints (repeatable)', collect, [])
     .action(async (flags: { json?: boolean; publicKey?: string; witness: string[] }, command: Command) => {
-      const loaded = loadConfigOf(command);
-      const sqlite = loaded.config.store.kind === 'sqlite';
-      const report = await verifyAuditLog({
-        home: loaded.home,
-        storeFile: sqlite ? loaded.storeFile : undefined,
-        // Opened only when the file exists: verify reads, it never creates a database.
-        openStore: () => (sqlite ? openSqliteStore({ path: loaded.storeFile }) : new MemoryStore()),
-        publicKeyFile: flags.publicKey,
-        witnessFiles: flags.witness,
-      });
+      const report = canRead(homeOf(command)) ? await verifyAuditLogOf(loadConfigOf(command), { publicKeyFile: flags.publicKey, witnessFiles: flags.witness }) : await verifyThroughServer(command, flags);
       if (flags.json) printJson(report);
       else printLines(...formatVerifyReport(report));
       if (!report.ok) process.exitCode = EXIT.failed;
@@ -62,6 +53,28 @@ export function registerAuditCommands(program: Command): void {
       if (flags.json) printJson({ algorithm: 'ed25519', keyId: key.keyId, publicKey: key.publicKeyPem });
       else process.stdout.write(key.publicKeyPem);
     });
+}
+
+/** Whether this process may read the home's config: the service user and root may, its group may not. */
+function canRead(home: string): boolean {
+  try {
+    accessSync(home, constants.R_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The check run by the server that owns the home, for a human in its group who cannot read the
+ * home: the chain against the home's signed checkpoints. Witness copies and another public key
+ * are files of the caller's, compared where the home is readable (as the service user or root).
+ */
+async function verifyThroughServer(command: Command, flags: { publicKey?: string; witness: string[] }): Promise<AuditVerifyReport> {
+  if (flags.witness.length > 0 || flags.publicKey !== undefined) {
+    throw new CliFailure('--witness and --public-key compare files against the home itself: run `airlock audit verify` as the service user or root', EXIT.invalidInput);
+  }
+  return withAdmin(command, async (client) => (await client.call('auditVerify', {})) as unknown as AuditVerifyReport);
 }
 
 function collect(value: string, previous: string[]): string[] {

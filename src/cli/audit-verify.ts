@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoadedConfig } from '../config/index.js';
 import type { AuditHead, AuditRecord, CheckpointProblem, CheckpointSignatureCheck, CheckpointVerification, CheckpointedStore, Store, TrustedCheckpoint } from '../core/index.js';
 import { compareWitness, verifyAuditChain, verifyAuditCheckpoints } from '../core/index.js';
 import { AUDIT_SIGNING_KEY_FILE, readAuditPublicKey, readCheckpointLines } from '../platform/index.js';
+import { MemoryStore, openSqliteStore } from '../stores/index.js';
 import { AUDIT_CHECKPOINTS_FILE } from './serve-checkpoints.js';
 
 const VERIFY_PAGE_SIZE = 5_000;
@@ -131,4 +133,19 @@ function checkpointedStore(records: readonly AuditRecord[], storeId: string | un
   const bySeq = new Map(records.map((record) => [record.seq, record.hash]));
   const last = records.at(-1);
   return { storeId, last: last === undefined ? undefined : { seq: last.seq, hash: last.hash }, hashAt: (seq) => bySeq.get(seq) };
+}
+
+/**
+ * `verifyAuditLog` for a loaded home: the store opened on its own connection (and closed after),
+ * never created. What `airlock audit verify` runs, and the server for a client of its admin API.
+ */
+export function verifyAuditLogOf(loaded: LoadedConfig, options: { publicKeyFile?: string | undefined; witnessFiles: readonly string[] }): Promise<AuditVerifyReport> {
+  const sqlite = loaded.config.store.kind === 'sqlite';
+  return verifyAuditLog({
+    home: loaded.home,
+    storeFile: sqlite ? loaded.storeFile : undefined,
+    openStore: () => (sqlite ? openSqliteStore({ path: loaded.storeFile }) : new MemoryStore()),
+    publicKeyFile: options.publicKeyFile,
+    witnessFiles: options.witnessFiles,
+  });
 }

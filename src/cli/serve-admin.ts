@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ADMIN_SOCKET_FILE } from '../api/index.js';
 import { removeStaleSocket, startAdminSocket } from '../server/index.js';
 import { adminOperationsOf } from './admin-operations-of.js';
+import { verifyAuditLogOf } from './audit-verify.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** The channel admin changes made through the server are recorded with. */
@@ -13,7 +14,9 @@ export const ADMIN_API_CHANNEL = 'admin-api';
  * that opens the store. Always on: even a home with no upstream has tokens and approvers.
  */
 export const adminServePart: ServePartFactory = async ({ loaded, store, reloadPolicy, factorThrottle }) => {
-  const operations = adminOperationsOf(loaded, store, { reloadPolicy, channel: ADMIN_API_CHANNEL, factorThrottle });
+  // The server reads its home: a human in group `airlock` gets the whole check through it.
+  const verifyAudit = () => verifyAuditLogOf(loaded, { witnessFiles: [] });
+  const operations = adminOperationsOf(loaded, store, { reloadPolicy, channel: ADMIN_API_CHANNEL, factorThrottle, verifyAudit });
   const path = join(loaded.home, ADMIN_SOCKET_FILE);
   // Before any listener starts: a second server on this home is refused, not half started.
   await removeStaleSocket(path);

@@ -35,6 +35,11 @@ export interface AdminOperationsOptions {
   readonly ownerActor?: string;
   /** Failed TOTP codes, shared with the server's other channels; default: counted here alone. */
   readonly factorThrottle?: FactorThrottle;
+  /**
+   * The whole audit check (chain, signed checkpoints, store id), run where the home is readable;
+   * default: the hash chain alone.
+   */
+  readonly verifyAudit?: () => Promise<unknown>;
 }
 
 // Handlers answer with core values (readonly, exact optional fields); the API's inferred types
@@ -116,7 +121,7 @@ export class AdminOperations {
         return { policyFiles: reload.policyFiles, loadedFrom: reload.loadedFrom };
       },
       auditTail: async ({ count }) => ({ records: await this.#store.tailAudit(count) }),
-      auditVerify: async () => verifyAuditChain(await this.#readAllAudit(), await this.#store.auditHead()),
+      auditVerify: async () => (this.#options.verifyAudit === undefined ? verifyAuditChain(await this.#readAllAudit(), await this.#store.auditHead()) : this.#options.verifyAudit()),
     };
   }
 
