@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifies } from './requirements.js';
+import { sharedCheckout } from './shared-checkout.js';
 import { runCli } from './run-cli.js';
 
 // `airlock setup` creates OS users and chowns files: only root can, so the test runs only as root.
@@ -13,11 +14,15 @@ const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn('test/setup.test.ts skipped: airlock setup creates OS users and needs root');
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
+// The project as the service user can run it (a copy when this checkout is out of its reach).
+const checkout = isRoot ? sharedCheckout() : undefined;
+const SHARED_BIN = checkout?.bin ?? BIN;
 const suffix = randomBytes(3).toString('hex');
 const service = `alksvc${suffix}`;
 const admin = `alkadm${suffix}`;
 
 afterAll(() => {
+  checkout?.remove();
   if (!isRoot) return;
   for (const user of [service, admin]) spawnSync('userdel', [user]);
   for (const group of [service, admin]) spawnSync('groupdel', [group]);
@@ -29,7 +34,7 @@ function modeOf(path: string): string {
 
 /** Starts `airlock serve` as the service user the way the unit does: its uid and gid, umask 077, cwd /. */
 function serveAsService(home: string): Promise<{ ready?: Record<string, unknown>; code?: number | null; stderr: string; stop(): Promise<void> }> {
-  const command = `umask 077; exec ${process.execPath} ${BIN} --home ${home} serve --port 0 --json`;
+  const command = `umask 077; exec ${process.execPath} ${SHARED_BIN} --home ${home} serve --port 0 --json`;
   const child = spawn('setpriv', [`--reuid=${service}`, `--regid=${service}`, '--init-groups', '--', 'sh', '-c', command], { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

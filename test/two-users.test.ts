@@ -13,6 +13,7 @@ import type { RailwayStandin } from '../src/standins/index.js';
 import { startRailwayStandin } from '../src/standins/index.js';
 import { volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
+import { sharedCheckout } from './shared-checkout.js';
 
 // Issue 14's acceptance test: Airlock as a service of its own OS user, and an "agent" that holds
 // the shell of the human who administers it (same OS user, in the service's group so it reaches
@@ -22,12 +23,15 @@ import { verifies } from './requirements.js';
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn('test/two-users.test.ts skipped: it creates two OS users (useradd) and needs root');
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'airlock.js');
+// The project as the two users can run it (a copy when this checkout is out of their reach).
+const checkout = isRoot ? sharedCheckout() : undefined;
+const BIN = checkout?.bin ?? join(import.meta.dirname, '..', 'bin', 'airlock.js');
 const suffix = randomBytes(3).toString('hex');
 const SERVICE = `alksrv${suffix}`;
 const AGENT = `alkdev${suffix}`;
 
 afterAll(() => {
+  checkout?.remove();
   if (!isRoot) return;
   for (const user of [SERVICE, AGENT]) spawnSync('userdel', [user]);
   for (const group of [SERVICE, AGENT]) spawnSync('groupdel', [group]);
