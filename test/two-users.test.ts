@@ -1,7 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -157,7 +157,10 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
     );
     writeFileSync(join(home, 'credentials', 'railway'), `${secret}\n`, { mode: 0o600 });
     const uid = Number(spawnSync('id', ['-u', SERVICE], { encoding: 'utf8' }).stdout.trim());
-    for (const path of [join(home, 'airlock.yaml'), join(home, 'credentials', 'railway')]) chownSync(path, uid, uid);
+    // Where a PostgreSQL guard keeps its snapshots: the service's alone, like everything here.
+    mkdirSync(join(home, 'vault'), { mode: 0o700 });
+    writeFileSync(join(home, 'vault', 'snapshot.sql'), 'copy of a table\n', { mode: 0o600 });
+    for (const path of [join(home, 'airlock.yaml'), join(home, 'credentials', 'railway'), join(home, 'vault'), join(home, 'vault', 'snapshot.sql')]) chownSync(path, uid, uid);
 
     const carolLogin = `carol-inbox-${randomBytes(8).toString('hex')}`;
     const carolEnrolled = parseJson<{ totp: { secret: string } }>(airlockAs(SERVICE, home, ['admin', 'bootstrap', 'carol', '--inbox-login', '--json'], `${carolLogin}\n`));
@@ -181,12 +184,13 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
 
       // --- the attacks, as the agent ---
       // 1. The home's files: read, write, list.
-      for (const file of ['airlock.db', 'airlock.yaml', 'credentials/railway', 'audit-signing.key', 'policies/default.cedar']) {
+      for (const file of ['airlock.db', 'airlock.yaml', 'credentials/railway', 'audit-signing.key', 'policies/default.cedar', 'vault/snapshot.sql']) {
         expect(runAs(AGENT, ['cat', join(home, file)]).status, file).not.toBe(0);
       }
       expect(runAs(AGENT, ['ls', home]).status).not.toBe(0);
       expect(runAs(AGENT, ['sh', '-c', `echo 'permit (principal, action, resource);' > ${join(home, 'policies', 'allow-all.cedar')}`]).status).not.toBe(0);
       expect(runAs(AGENT, ['sh', '-c', `echo x >> ${join(home, 'airlock.db')}`]).status).not.toBe(0);
+      expect(runAs(AGENT, ['sh', '-c', `: > ${join(home, 'vault', 'snapshot.sql')}`]).status).not.toBe(0);
 
       // 2. The server's environment and memory.
       expect(runAs(AGENT, ['cat', `/proc/${String(server.child.pid)}/environ`]).status).not.toBe(0);
