@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { ApprovalService } from '../firewall/index.js';
-import { cryptoRandom, systemClock } from '../platform/index.js';
 import { enrolmentLines, readNewCredential } from './approver-command.js';
-import { withContext } from './context.js';
+import { approvalServiceOf, withContext } from './context.js';
 import { printJson, printLines } from './output.js';
 
 /** Registers `airlock admin bootstrap NAME`. */
@@ -17,14 +15,7 @@ export function registerAdminCommands(program: Command): void {
       // SECURITY: no server is asked: whoever can write the home's store is its owner already,
       // and the service refuses (store.conflict) once any administrator exists.
       withContext(command, async (context) => {
-        const { approvals, environments } = context.loaded.config;
-        const service = new ApprovalService({
-          store: context.store,
-          clock: systemClock,
-          random: cryptoRandom,
-          rules: { denyEndsIt: approvals.denyEndsIt, ownerMayApprove: approvals.ownerMayApprove },
-          productionEnvironments: environments.production,
-        });
+        const service = approvalServiceOf(context.loaded, context.store);
         const credential = flags.inboxLogin === true ? readNewCredential(name) : undefined;
         const enrolled = await service.bootstrapAdmin({ name, ...(credential === undefined ? {} : { credential }) }, context.actor);
         if (flags.json) printJson(enrolled);

@@ -3,6 +3,7 @@ import type { Store } from '../core/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
 import type { AdminOperationsOptions } from '../server/index.js';
 import { AdminOperations } from '../server/index.js';
+import { approvalRulesOf } from './context.js';
 
 /** What differs between the server's admin operations and the CLI's local ones. */
 export type AdminOperationsWiring = Pick<AdminOperationsOptions, 'reloadPolicy' | 'channel'> &
@@ -19,7 +20,7 @@ export function adminOperationsOf(loaded: LoadedConfig, store: Store, wiring: Ad
     clock: systemClock,
     ids: randomIds,
     random: cryptoRandom,
-    rules: { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove },
+    rules: approvalRulesOf(config),
     productionEnvironments: config.environments.production,
     tokens: { defaultTtlMs: config.tokens.defaultTtl, maxTtlMs: config.tokens.maxTtl },
     ...wiring,

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { LoadedConfig } from '../config/index.js';
+import type { Config, LoadedConfig } from '../config/index.js';
 import { loadConfig, resolveCliActor, resolveHome } from '../config/index.js';
-import type { PolicyEngine, Store } from '../core/index.js';
-import type { DecideOptions } from '../firewall/index.js';
-import { Firewall, GrantService } from '../firewall/index.js';
+import type { ApprovalRules, PolicyEngine, Store } from '../core/index.js';
+import type { DecideOptions, FactorThrottle } from '../firewall/index.js';
+import { ApprovalService, Firewall, GrantService } from '../firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
 import { MemoryStore, openSqliteStore } from '../stores/index.js';
 import { EXIT } from './exit-codes.js';
@@ -53,8 +53,25 @@ export function createFirewall(loaded: LoadedConfig, store: Store, engine: Polic
     ids: randomIds,
     decide: decideOptionsOf(loaded),
     freeze: { maxDenials: freeze.maxDenials, windowMs: freeze.window },
-    approvals: { ttlMs: approvals.ttl, denyEndsIt: approvals.denyEndsIt, ownerMayApprove: approvals.ownerMayApprove, maxPendingPerGrant: approvals.maxPendingPerGrant },
+    approvals: { ttlMs: approvals.ttl, ...approvalRulesOf(loaded.config), maxPendingPerGrant: approvals.maxPendingPerGrant },
     undo: approvals.undo.map((rule) => ({ upstreams: rule.upstreams, operations: rule.operations, effects: rule.effects, delayMs: rule.delay })),
+  });
+}
+
+/** The approval rules the config sets, as the approval state machine takes them. */
+export function approvalRulesOf(config: Config): ApprovalRules {
+  return { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove };
+}
+
+/** The approval service the config describes, on a given store; give serve's shared throttle where there is one. */
+export function approvalServiceOf(loaded: LoadedConfig, store: Store, factorThrottle?: FactorThrottle): ApprovalService {
+  return new ApprovalService({
+    store,
+    clock: systemClock,
+    random: cryptoRandom,
+    rules: approvalRulesOf(loaded.config),
+    productionEnvironments: loaded.config.environments.production,
+    ...(factorThrottle === undefined ? {} : { factorThrottle }),
   });
 }
 

@@ -4,9 +4,10 @@ import { runHeldGraphqlRequest } from '../adapters/graphql/index.js';
 import type { Config, SecretContext } from '../config/index.js';
 import { readSecretField } from '../config/index.js';
 import type { WebhookEndpoint } from '../firewall/index.js';
-import { ApprovalService, UndoExecutor, WebhookDispatcher, createHttpPoster } from '../firewall/index.js';
-import { cryptoRandom, randomIds, systemClock } from '../platform/index.js';
+import { UndoExecutor, WebhookDispatcher, createHttpPoster } from '../firewall/index.js';
+import { randomIds, systemClock } from '../platform/index.js';
 import { runEvery } from './background-loop.js';
+import { approvalRulesOf, approvalServiceOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 import type { ServePartFactory } from './serve-part.js';
@@ -26,8 +27,8 @@ export const approvalsServePart: ServePartFactory = async ({ loaded, store, env 
     name: 'approvals background',
     start: async (urls) => {
       const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 120_000 });
-      const rules = { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove };
-      const service = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules, productionEnvironments: config.environments.production });
+      const rules = approvalRulesOf(config);
+      const service = approvalServiceOf(loaded, store);
       const executor = new UndoExecutor({
         store,
         clock: systemClock,

@@ -5,6 +5,7 @@ import type { FactorThrottle } from '../firewall/index.js';
 import { cryptoRandom, systemClock } from '../platform/index.js';
 import type { GatewayRoute, PasskeyStore } from '../server/index.js';
 import { FilePasskeyStore, createInboxRoute, startRouteListener } from '../server/index.js';
+import { approvalRulesOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 import type { ServePartFactory } from './serve-part.js';
@@ -47,7 +48,7 @@ function inboxRoute(config: Config, store: Store, passkeys: PasskeyStore, public
     store,
     clock: systemClock,
     random: cryptoRandom,
-    rules: { denyEndsIt: config.approvals.denyEndsIt, ownerMayApprove: config.approvals.ownerMayApprove },
+    rules: approvalRulesOf(config),
     productionEnvironments: config.environments.production,
     publicUrl,
     passkeys,
