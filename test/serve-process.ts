@@ -43,3 +43,43 @@ export async function startServe(home: string, env: NodeJS.ProcessEnv = {}): Pro
     },
   };
 }
+
+/** `airlock serve` started as another OS user; `ready` is undefined when it exited first. */
+export interface ServeAsProcess {
+  readonly child: ChildProcess;
+  /** The first line `serve --json` printed. */
+  readonly ready: Record<string, unknown> | undefined;
+  /** The exit code, when it exited before listening. */
+  readonly code: number | null | undefined;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
+  /** Sends SIGTERM (if still running) and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `airlock serve --port 0 --json` for `home` as OS user `user`, the way the systemd unit
+ * does: that user's uid, gid and groups, umask 077, cwd /, a bare environment. `bin` is a copy
+ * of the CLI the user can read (see shared-checkout.ts). Resolves once it listens or exits.
+ */
+export function startServeAs(user: string, bin: string, home: string): Promise<ServeAsProcess> {
+  const command = `umask 077; exec ${process.execPath} ${bin} --home ${home} serve --port 0 --json`;
+  const child = spawn('setpriv', [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', 'sh', '-c', command], {
+    cwd: '/',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const toProcess = (ready: Record<string, unknown> | undefined, code: number | null | undefined): ServeAsProcess => ({ child, ready, code, stderr: () => stderr, stop });
+  return new Promise((resolve) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(toProcess(JSON.parse(line) as Record<string, unknown>, undefined)));
+    child.once('exit', (code) => resolve(toProcess(undefined, code)));
+  });
+}

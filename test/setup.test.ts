@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifies } from './requirements.js';
+import { startServeAs } from './serve-process.js';
 import { sharedCheckout } from './shared-checkout.js';
 import { runCli } from './run-cli.js';
 
@@ -30,24 +30,6 @@ afterAll(() => {
 
 function modeOf(path: string): string {
   return (statSync(path).mode & 0o777).toString(8);
-}
-
-/** Starts `airlock serve` as the service user the way the unit does: its uid and gid, umask 077, cwd /. */
-function serveAsService(home: string): Promise<{ ready?: Record<string, unknown>; code?: number | null; stderr: string; stop(): Promise<void> }> {
-  const command = `umask 077; exec ${process.execPath} ${SHARED_BIN} --home ${home} serve --port 0 --json`;
-  const child = spawn('setpriv', [`--reuid=${service}`, `--regid=${service}`, '--init-groups', '--', 'sh', '-c', command], { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve) => {
-    createInterface({ input: child.stdout }).once('line', (line) => resolve({ ready: JSON.parse(line) as Record<string, unknown>, stderr, stop }));
-    child.once('exit', (code) => resolve({ code, stderr, stop }));
-  });
 }
 
 describe.skipIf(!isRoot)('airlock setup', () => {
@@ -89,9 +71,9 @@ describe.skipIf(!isRoot)('airlock setup', () => {
     verifyUnit(unitFile);
 
     // As the unit would, but without systemd: the credential comes from HOME/credentials.
-    const served = await serveAsService(home);
+    const served = await startServeAs(service, SHARED_BIN, home);
     try {
-      expect(served.ready?.['url'], served.stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(served.ready?.['url'], served.stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(served.ready?.['upstreams']).toEqual([`${String(served.ready?.['url'])}/graphql/railway`]);
       // doctor, as root, sees the server's own user behind the admin socket.
       const doctor = runCli(['doctor', '--only', 'boundary', '--json'], { home });
@@ -107,11 +89,11 @@ describe.skipIf(!isRoot)('airlock setup', () => {
     expect(modeOf(db)).toBe('600');
 
     chmodSync(db, 0o644);
-    const refused = await serveAsService(home);
+    const refused = await startServeAs(service, SHARED_BIN, home);
     await refused.stop();
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`\`${db}\` is open to other users`);
-    expect(refused.stderr).toContain(`run \`chmod 600 ${db}\``);
+    expect(refused.stderr()).toContain(`\`${db}\` is open to other users`);
+    expect(refused.stderr()).toContain(`run \`chmod 600 ${db}\``);
   }, 180_000);
 
   it('serve refuses root without --allow-root', () => {

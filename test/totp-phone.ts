@@ -27,6 +27,15 @@ export class TotpPhone {
     }
   }
 
+  /** A six-digit code the server accepts at no step near now: what a guessing agent sends. */
+  wrong(): string {
+    const near = [-1, 0, 1].map((offset) => totpCode(this.secret, Date.now() + offset * TOTP_STEP_MS));
+    for (let n = 0; ; n++) {
+      const code = String(123_456 + n * 7).padStart(6, '0');
+      if (!near.includes(code)) return code;
+    }
+  }
+
   /** The code as the CLI reads it from stdin. */
   line(): string {
     return `${this.code()}\n`;

@@ -1,19 +1,18 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TOTP_STEP_MS, totpCode } from '../src/firewall/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
 import { startRailwayStandin } from '../src/standins/index.js';
 import { volumeDelete } from './gateway-harness.js';
 import { verifies } from './requirements.js';
+import { startServeAs } from './serve-process.js';
 import { sharedCheckout } from './shared-checkout.js';
+import { TotpPhone } from './totp-phone.js';
 
 // Issue 14's acceptance test: Airlock as a service of its own OS user, and an "agent" that holds
 // the shell of the human who administers it (same OS user, in the service's group so it reaches
@@ -58,53 +57,6 @@ function runAs(user: string, argv: readonly string[], input = '', env: NodeJS.Pr
 /** The real `airlock` CLI as an OS user. */
 function airlockAs(user: string, home: string, args: readonly string[], input = '', env: NodeJS.ProcessEnv = {}): Run {
   return runAs(user, [process.execPath, BIN, '--home', home, ...args], input, env);
-}
-
-/** A person's phone: TOTP codes in order, each step at most once, as the server accepts them. */
-class Phone {
-  #lastStep = 0;
-  constructor(readonly secret: string) {}
-  /** The code of the next step the server will take (the current one, or one ahead). */
-  next(): string {
-    const now = Date.now();
-    const step = Math.max(Math.floor(now / TOTP_STEP_MS), this.#lastStep + 1);
-    if (step > Math.floor(now / TOTP_STEP_MS) + 1) throw new Error('phone: every code of this window is spent; the test needs fewer votes per person');
-    this.#lastStep = step;
-    return totpCode(this.secret, step * TOTP_STEP_MS);
-  }
-  /** A six-digit code the server accepts at no step near now. */
-  wrong(): string {
-    const near = [-1, 0, 1].map((offset) => totpCode(this.secret, Date.now() + offset * TOTP_STEP_MS));
-    for (let n = 0; ; n++) {
-      const code = String(123_456 + n * 7).padStart(6, '0');
-      if (!near.includes(code)) return code;
-    }
-  }
-}
-
-/** `airlock serve` as the service user, the way the systemd unit starts it. */
-async function serveAsService(home: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stop(): Promise<void> }> {
-  const command = `umask 077; exec ${process.execPath} ${BIN} --home ${home} serve --port 0 --json`;
-  const child = spawn('setpriv', [`--reuid=${SERVICE}`, `--regid=${SERVICE}`, '--init-groups', '--', 'sh', '-c', command], {
-    cwd: '/',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${stderr}`)));
-  });
-  return {
-    child,
-    url: String((JSON.parse(line) as Record<string, unknown>)['url']),
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 function parseJson<T>(run: Run): T {
@@ -164,17 +116,19 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
 
     const carolLogin = `carol-inbox-${randomBytes(8).toString('hex')}`;
     const carolEnrolled = parseJson<{ totp: { secret: string } }>(airlockAs(SERVICE, home, ['admin', 'bootstrap', 'carol', '--inbox-login', '--json'], `${carolLogin}\n`));
-    const carol = new Phone(carolEnrolled.totp.secret);
-    const server = await serveAsService(home);
+    const carol = new TotpPhone(carolEnrolled.totp.secret);
+    const served = await startServeAs(SERVICE, BIN, home);
+    if (served.ready === undefined) throw new Error(`serve exited with ${String(served.code)}: ${served.stderr()}`);
+    const server = { ...served, url: String(served.ready['url']) };
     try {
       // The human (the agent's OS user, who is in the service group) enrols a second admin and
       // issues the agent's token, each with a code from carol's phone.
       const daveEnrolled = parseJson<{ totp: { secret: string } }>(
-        airlockAs(AGENT, home, ['approver', 'add', 'dave', '--upstream', 'railway', '--env', '*', '--admin', '--as', 'carol', '--json'], `${carol.next()}\n`),
+        airlockAs(AGENT, home, ['approver', 'add', 'dave', '--upstream', 'railway', '--env', '*', '--admin', '--as', 'carol', '--json'], carol.line()),
       );
-      const dave = new Phone(daveEnrolled.totp.secret);
+      const dave = new TotpPhone(daveEnrolled.totp.secret);
       const issued = parseJson<{ token: string; grant: { id: string } }>(
-        airlockAs(AGENT, home, ['token', 'issue', '--agent', 'cursor', '--owner', 'alice', '--upstream', 'railway', '--env', '*', '--effect', 'read', 'write', 'destructive', '--ttl', '1h', '--as', 'dave', '--json'], `${dave.next()}\n`),
+        airlockAs(AGENT, home, ['token', 'issue', '--agent', 'cursor', '--owner', 'alice', '--upstream', 'railway', '--env', '*', '--effect', 'read', 'write', 'destructive', '--ttl', '1h', '--as', 'dave', '--json'], dave.line()),
       );
 
       // The incident's request: held for two humans.
@@ -270,9 +224,9 @@ describe.skipIf(!isRoot)('Airlock as a service the agent cannot reconfigure, app
       expect(railway.state.state.volumes.some((volume) => volume.id === 'vol_prod_db')).toBe(true);
 
       // --- the humans, with their phones ---
-      const byCarol = airlockAs(AGENT, home, ['approvals', 'approve', approvalId, '--as', 'carol', '--confirm', 'vol_prod_db'], `${carol.next()}\n`);
+      const byCarol = airlockAs(AGENT, home, ['approvals', 'approve', approvalId, '--as', 'carol', '--confirm', 'vol_prod_db'], carol.line());
       expect(byCarol.status, byCarol.stderr).toBe(0);
-      const byDave = airlockAs(AGENT, home, ['approvals', 'approve', approvalId, '--as', 'dave', '--confirm', 'vol_prod_db'], `${dave.next()}\n`);
+      const byDave = airlockAs(AGENT, home, ['approvals', 'approve', approvalId, '--as', 'dave', '--confirm', 'vol_prod_db'], dave.line());
       expect(byDave.status, byDave.stderr).toBe(0);
       const once = await sendAsAgent(server.url, issued.token, volumeDelete('vol_prod_db'));
       expect(once.status, JSON.stringify(once.body)).toBe(200);
