@@ -195,18 +195,7 @@ export class Firewall {
   async #countDenial(principal: Principal, now: number): Promise<void> {
     const { store, freeze } = this.#options;
     try {
-      const frozen = await recordDenialAndMaybeFreeze(store, principal.grant, now, freeze);
-      if (frozen === undefined) return;
-      await store.appendAudit({
-        kind: 'grant.frozen',
-        actor: 'system',
-        at: now,
-        data: {
-          grantId: frozen.id,
-          agent: frozen.agent,
-          reason: `${freeze.maxDenials} denials within ${freeze.windowMs} ms`,
-        },
-      });
+      await recordDenialAndMaybeFreeze(store, principal.grant, now, freeze);
     } catch {
       // The request is already denied; failing to count it must not turn into anything else.
     }

@@ -1,5 +1,6 @@
 import type { Decision, Grant, Store } from '../core/index.js';
 import { PENDING_CAP_POLICY_ID } from '../core/index.js';
+import { freezeGrant } from './freeze.js';
 
 /** Pending approvals one grant may have at once, unless config says otherwise. */
 export const DEFAULT_MAX_PENDING_PER_GRANT = 10;
@@ -43,16 +44,7 @@ export async function countPendingApprovals(store: Store, grantId: string): Prom
  */
 export async function refuseOverCap(store: Store, grant: Grant, decision: Decision, cap: number, now: number): Promise<Decision> {
   // Read again: an earlier refusal in the queue may have frozen it already (one audit record).
-  const current = (await store.getGrant(grant.id)) ?? grant;
-  if (current.frozenAt === undefined) {
-    const frozen = await store.updateGrant(grant.id, { frozenAt: now });
-    await store.appendAudit({
-      kind: 'grant.frozen',
-      actor: 'system',
-      at: now,
-      data: { grantId: frozen.id, agent: frozen.agent, reason: `a hold was refused: ${cap} approvals already pending, the most one grant may have` },
-    });
-  }
+  await freezeGrant(store, (await store.getGrant(grant.id)) ?? grant, now, `a hold was refused: ${cap} approvals already pending, the most one grant may have`);
   const { approval: _none, ...rest } = decision;
   return {
     ...rest,
