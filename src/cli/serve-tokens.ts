@@ -5,6 +5,7 @@ import type { FirewallErrorCode } from '../core/index.js';
 import { isFirewallError } from '../core/index.js';
 import type { DeriveRequest } from '../firewall/index.js';
 import type { GatewayRoute } from '../server/index.js';
+import { sendJson } from '../server/index.js';
 import { createGrantService } from './context.js';
 import type { ServePartFactory } from './serve-part.js';
 
@@ -60,10 +61,4 @@ export const tokensServePart: ServePartFactory = async ({ loaded, store }) => {
 
 function send(res: ServerResponse, status: number, code: string, message: string, details: readonly string[] = []): void {
   sendJson(res, status, { error: { code, message, details } });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
 }

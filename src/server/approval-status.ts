@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Approval, ApprovalState, DelayedActionStatus, DelayedActionV1, Store } from '../core/index.js';
 import { distinctApprovers } from '../core/index.js';
 import { authenticate } from '../firewall/index.js';
+import { sendJson } from './json-answer.js';
 
 /**
  * Where the gateway reads approvals from for agents to poll: a `Store` (the agent's token is
@@ -107,8 +108,3 @@ export async function answerApprovalPoll(
   sendJson(res, waiting ? 202 : 409, status);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
-}

@@ -5,6 +5,7 @@ import { RailwayResolver, badRequestAnswer, createGraphqlProxy, sendAnswer } fro
 import type { Firewall } from '../firewall/index.js';
 import type { ApprovalLookup } from './approval-status.js';
 import { answerApprovalPoll } from './approval-status.js';
+import { sendJson } from './json-answer.js';
 import type { TlsIdentity } from './listener.js';
 import { closeListener, createListener, listenOn } from './listener.js';
 
@@ -120,8 +121,3 @@ async function route(
   sendJson(res, 404, { error: 'not found' });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
-}

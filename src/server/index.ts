@@ -4,6 +4,7 @@ export type { TargetResolver } from '../adapters/graphql/index.js';
 export type { ApprovalLookup, ApprovalStatusV1 } from './approval-status.js';
 export type { Gateway, GatewayOptions, GatewayRoute, GatewayUrls } from './gateway.js';
 export { startGateway } from './gateway.js';
+export { sendJson } from './json-answer.js';
 export type { InboxOptions, PasskeyCredentialV1, PasskeyStore } from './inbox/index.js';
 export { FilePasskeyStore, MemoryPasskeyStore, createInboxRoute } from './inbox/index.js';
 export type { TlsIdentity } from './listener.js';

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FirewallErrorCode } from '../../core/index.js';
 import { describeError, isFirewallError } from '../../core/index.js';
+import { sendJson } from '../json-answer.js';
 
 // The HTTP status of each error code the admin API answers with; a code not listed is a 500.
 const STATUS: Partial<Record<FirewallErrorCode, number>> = {
@@ -24,13 +25,6 @@ const STATUS: Partial<Record<FirewallErrorCode, number>> = {
   'store.unavailable': 503,
   'audit.write': 503,
 };
-
-/** Sends a JSON answer; admin answers are never cached. */
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(body);
-}
 
 /** Sends the typed error `{ error: { code, message, details } }` for `input.invalid`. */
 export function sendInvalid(res: ServerResponse, message: string, details: readonly string[] = []): void {

@@ -5,7 +5,8 @@ import { connect } from 'node:net';
 import { ADMIN_ROUTES, MAX_ADMIN_BODY_BYTES, findAdminRoute } from '../../api/index.js';
 import { FirewallError } from '../../core/index.js';
 import type { AdminOperations } from './admin-operations.js';
-import { sendFailure, sendInvalid, sendJson } from './admin-respond.js';
+import { sendJson } from '../json-answer.js';
+import { sendFailure, sendInvalid } from './admin-respond.js';
 
 /** The socket's mode: its owner (the service user) and group `airlock` may connect. */
 export const ADMIN_SOCKET_MODE = 0o660;
