@@ -35,7 +35,7 @@ export const issueTokenRequestV1 = z.strictObject({
   owner: z.string().min(1).max(200),
   upstreams: patterns,
   environments: patterns,
-  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'destructive', 'unknown'])).min(1),
+  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown'])).min(1),
   resources: patterns,
   /** Lifetime; the server's `tokens.defaultTtl` when left out. */
   ttlMs: z.number().int().positive().optional(),
@@ -108,7 +108,7 @@ export const grantV1 = z.looseObject({
   owner: z.string(),
   upstreams: z.array(z.string()),
   environments: z.array(z.string()),
-  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'destructive', 'unknown'])),
+  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown'])),
   resources: z.array(z.string()),
   createdAt: z.number(),
   expiresAt: z.number(),

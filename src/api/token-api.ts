@@ -19,7 +19,7 @@ export const deriveTokenRequestV1 = z.strictObject({
   owner: z.string().min(1).max(200).optional(),
   upstreams: patterns.optional(),
   environments: patterns.optional(),
-  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'destructive', 'unknown'])).min(1).optional(),
+  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown'])).min(1).optional(),
   resources: patterns.optional(),
   ttlMs: z.number().int().positive().optional(),
 });

@@ -17,3 +17,7 @@ export {
 export { classifySqlText, isPlainQueryShape, literalKey, sqlShape } from './sql/index.js';
 // The inbox shows a stored body decoded only when it reads one way (no repeated key).
 export { parseStrictJson } from './graphql/index.js';
+export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/index.js';
+export { classifyShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';
+export type { FileToolCall } from './files/index.js';
+export { classifyFileTool } from './files/index.js';

@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { classifierFor } from '../classify/index.js';
+import type { Surface } from '../core/index.js';
+import { classifierFor, shellClassifier } from '../classify/index.js';
 import { dryRunLine } from '../firewall/index.js';
-import { decideOptionsOf, loadConfigOf } from './context.js';
+import { decideOptionsOf, homeOf, loadConfigOf } from './context.js';
+import { hookShellContext } from './hook-context.js';
 import { printJson } from './output.js';
 import { loadEngineFor } from './policy-loading.js';
 
@@ -16,7 +18,10 @@ export function registerCheckCommand(program: Command): void {
     .action(async (flags: { policy?: string }, command: Command) => {
       const loaded = loadConfigOf(command);
       const engine = await loadEngineFor(flags.policy === undefined ? loaded.policyDir : resolve(flags.policy), flags.policy !== undefined);
-      const options = { engine, decide: decideOptionsOf(loaded), classify: classifierFor };
+      // Shell cases are judged as the hooks judge them: scripts read from this machine, Airlock's paths guarded.
+      const shell = shellClassifier(hookShellContext(homeOf(command)));
+      const classify = (surface: Surface) => (surface === 'shell' ? shell : classifierFor(surface));
+      const options = { engine, decide: decideOptionsOf(loaded), classify };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       for await (const line of lines) {
         if (line.trim() === '') continue;

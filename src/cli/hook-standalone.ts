@@ -5,6 +5,7 @@ import type { Action } from '../core/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { createFirewall, decideOptionsOf } from './context.js';
+import { hookShellContext } from './hook-context.js';
 import { loadEngineFor } from './policy-loading.js';
 
 /** The environment variable the agent's Airlock token is read from (never argv: it would show in ps). */
@@ -39,7 +40,7 @@ async function wireStandalone(options: StandaloneHookOptions, closers: (() => Pr
   const loaded = loadConfig(options.home);
   if (!loaded.ok) throw new Error('invalid Airlock configuration');
   const [engine, classifiers] = await Promise.all([loadEngineFor(loaded.value.policyDir), import('../classify/index.js')]);
-  const classify = hookClassifiers(classifiers);
+  const classify = hookClassifiers(classifiers, options.home);
   if (options.dryRun) return { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(engine, decideOptionsOf(loaded.value)) };
   const store = await openHookStore(loaded.value);
   closers.push(() => store.close());
@@ -57,9 +58,8 @@ async function openHookStore(loaded: LoadedConfig) {
  * The classifiers a hook judges with: the shell surface's registered classifier (its upstream is
  * the hooks' shell upstream) and the MCP tool-call classifier the MCP proxy uses.
  */
-export function hookClassifiers(classifiers: typeof import('../classify/index.js')): Pick<HookDeps, 'classifyShell' | 'classifyMcp'> {
-  const shell = classifiers.classifierFor('shell');
-  if (shell === undefined) throw new Error('no shell classifier');
+export function hookClassifiers(classifiers: typeof import('../classify/index.js'), airlockHome: string | undefined): Pick<HookDeps, 'classifyShell' | 'classifyMcp'> {
+  const shell = classifiers.shellClassifier(hookShellContext(airlockHome));
   return {
     classifyShell: async (line: string, cwd: string): Promise<Action[]> => {
       const actions = await shell({ command: line, cwd });

@@ -72,7 +72,7 @@ function withScopeFlags(command: Command): Command {
     .requiredOption('--agent <name>', 'the agent the token is for')
     .option('--upstream <names...>', 'upstreams it may reach (`*` for any)')
     .option('--env <names...>', 'environments it may touch (`*` for any)')
-    .option('--effect <effects...>', 'effects it may perform: read write destructive unknown')
+    .option('--effect <effects...>', 'effects it may perform: read write execute destructive unknown')
     .option('--resource <patterns...>', 'resource patterns over `type:id` (`*` for any)')
     .option('--ttl <duration>', 'lifetime, e.g. 30m, 8h (default: tokens.defaultTtl)')
     .option('--json', 'print JSON');
@@ -186,7 +186,7 @@ function required(list: string[] | undefined, flag: string): string[] {
 function parseEffects(values: string[]): Effect[] {
   const bad = values.filter((value) => !isEffect(value));
   if (bad.length > 0) {
-    throw new CliFailure(`unknown effect ${bad.map((b) => `\`${b}\``).join(', ')}: use read, write, destructive or unknown`, EXIT.invalidInput);
+    throw new CliFailure(`unknown effect ${bad.map((b) => `\`${b}\``).join(', ')}: use read, write, execute, destructive or unknown`, EXIT.invalidInput);
   }
   return values as Effect[];
 }

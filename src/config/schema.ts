@@ -60,7 +60,7 @@ export const configSchema = z.strictObject({
             delay: duration,
             upstreams: z.array(z.string().min(1)).min(1).default(['*']),
             operations: z.array(z.string().min(1)).min(1).default(['*']),
-            effects: z.array(z.enum(['read', 'write', 'destructive', 'unknown'])).min(1).default(['destructive']),
+            effects: z.array(z.enum(['read', 'write', 'execute', 'destructive', 'unknown'])).min(1).default(['destructive']),
           }),
         )
         .default([]),

@@ -1,10 +1,14 @@
 import type { JsonValue } from './canonical.js';
 
-/** What an action does to its target, as the classifier understood it. */
-export type Effect = 'read' | 'write' | 'destructive' | 'unknown';
+/**
+ * What an action does to its target, as the classifier understood it. `execute` runs a program
+ * whose effect Airlock cannot see into (a compiled binary, `node app.js`, a test runner): the
+ * policy decides, knowing only that it can do whatever its user can.
+ */
+export type Effect = 'read' | 'write' | 'execute' | 'destructive' | 'unknown';
 
 /** Every effect, from least to most dangerous. */
-export const EFFECTS: readonly Effect[] = ['read', 'write', 'destructive', 'unknown'];
+export const EFFECTS: readonly Effect[] = ['read', 'write', 'execute', 'destructive', 'unknown'];
 
 /** Type guard for an effect name. */
 export function isEffect(value: unknown): value is Effect {

@@ -20,7 +20,7 @@
  *       upstream: railway
  *       surface: graphql                 # graphql, http, sql, mcp or shell
  *       operation: volumeDelete
- *       effect: destructive              # read, write, destructive or unknown
+ *       effect: destructive              # read, write, execute, destructive or unknown
  *       reversible: false                # optional, default false
  *       targets:                         # optional, default [] (the upstream itself)
  *         - { type: volume, id: vol_1, environment: production, attrs: {} }

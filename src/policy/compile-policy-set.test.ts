@@ -28,6 +28,7 @@ describe('compilePolicySet', () => {
     expect(policies.map((p) => p.id)).toEqual([
       'default:read',
       'default:write',
+      'default:execute',
       'default:destructive-outside-production',
       'default:destructive-production',
       'default:unknown-outside-production',

@@ -12,7 +12,7 @@ export const GENERATED_VOCABULARY = {
   targetTypes: ['volume', 'service'],
   targetIds: ['v0', 'v1', 'v2'],
   environments: ['staging', 'production'],
-  effects: ['read', 'write', 'destructive', 'unknown'],
+  effects: ['read', 'write', 'execute', 'destructive', 'unknown'],
   operations: ['volumeDelete', 'DROP TABLE'],
 } as const;
 

@@ -5,7 +5,7 @@ import { err, ok } from '../../core/index.js';
 // A catalog is data a user can write or extend: every shape here is strict, so a misspelt key
 // is refused instead of silently meaning nothing.
 
-const effect = z.enum(['read', 'write', 'destructive', 'unknown']);
+const effect = z.enum(['read', 'write', 'execute', 'destructive', 'unknown']);
 
 /** The methods a catalog may name; anything else an agent sends is `unknown`. */
 export const CATALOG_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

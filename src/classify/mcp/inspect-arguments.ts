@@ -40,7 +40,7 @@ export function roleOf(name: string, declared: Readonly<Record<string, ArgumentR
 
 /** Orders effects from least to most dangerous; `unknown` counts as the most. */
 export function maxEffect(a: Effect, b: Effect): Effect {
-  const rank: Record<Effect, number> = { read: 0, write: 1, destructive: 2, unknown: 3 };
+  const rank: Record<Effect, number> = { read: 0, write: 1, execute: 2, destructive: 3, unknown: 4 };
   return rank[b] > rank[a] ? b : a;
 }
 

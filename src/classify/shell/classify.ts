@@ -1,10 +1,11 @@
 import type { Action, Effect } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Classifier } from '../classifier.js';
-import type { Finding } from './types.js';
+import { guardFindings } from './guard.js';
+import type { Finding, ShellContext } from './types.js';
 import { classifyCode } from './walker.js';
 
-export type { Action, Finding };
+export type { Action, Finding, ShellContext };
 
 /** The upstream name shell actions carry when the caller names none (the corpus, `airlock check`). */
 export const SHELL_UPSTREAM = 'shell';
@@ -14,12 +15,12 @@ export const SHELL_UPSTREAM = 'shell';
  * command that would run (and every file a redirection overwrites). Never throws; what cannot be
  * understood is one `unknown` action. Shared by the agent hooks and the MCP proxy.
  */
-export async function classifyShellCommand(command: string, cwd: string, upstream: string): Promise<Action[]> {
+export async function classifyShellCommand(command: string, cwd: string, upstream: string, context: ShellContext = {}): Promise<Action[]> {
   const digest = digestRequest({ command, cwd });
   const project = cwd.startsWith('/') ? stripSlash(cwd) : undefined;
   let findings: Finding[];
   try {
-    findings = await classifyCode(command, project, { project, upstream });
+    findings = guardFindings(await classifyCode(command, project, { project, upstream, context }), context.guard);
   } catch (error) {
     // SECURITY: a classifier bug on hostile input must still produce a judgeable, held action.
     findings = [{ operation: `shell (classifier failed: ${error instanceof Error ? error.name : 'error'})`, effect: 'unknown', targets: [] }];
@@ -28,14 +29,21 @@ export async function classifyShellCommand(command: string, cwd: string, upstrea
   return dedupe(findings).map((finding) => toAction(finding, upstream, digest));
 }
 
-/** The shell surface's classifier: corpus input `{command, cwd}`. */
-export const SHELL_CLASSIFIER: Classifier = (input) => {
+/** The shell surface's classifier: corpus input `{command, cwd}`, consulting what `context` allows. */
+export function shellClassifier(context: ShellContext = {}): Classifier {
+  return (input) => classifyShellInput(input, context);
+}
+
+/** The shell classifier with nothing to consult: what would need a file is `unknown`. */
+export const SHELL_CLASSIFIER: Classifier = shellClassifier();
+
+function classifyShellInput(input: unknown, context: ShellContext): Promise<Action[]> | Action[] {
   const shape = input as { command?: unknown; cwd?: unknown } | null;
   if (typeof shape !== 'object' || shape === null || typeof shape.command !== 'string' || (shape.cwd !== undefined && typeof shape.cwd !== 'string')) {
     return [toAction({ operation: 'shell (invalid request)', effect: 'unknown', targets: [] }, SHELL_UPSTREAM, digestRequest(input ?? null))];
   }
-  return classifyShellCommand(shape.command, shape.cwd ?? '', SHELL_UPSTREAM);
-};
+  return classifyShellCommand(shape.command, shape.cwd ?? '', SHELL_UPSTREAM, context);
+}
 
 function toAction(finding: Finding, upstream: string, digest: string): Action {
   const effect: Effect = finding.effect;

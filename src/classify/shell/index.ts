@@ -1,2 +1,2 @@
-export { classifyShellCommand, SHELL_CLASSIFIER, SHELL_UPSTREAM } from './classify.js';
-export type { Finding, FindingTarget } from './types.js';
+export { classifyShellCommand, SHELL_CLASSIFIER, SHELL_UPSTREAM, shellClassifier } from './classify.js';
+export type { FileRead, FileReader, Finding, FindingTarget, GuardSettings, ShellContext } from './types.js';

@@ -25,6 +25,33 @@ export interface Arg {
 /** What a command's standard input is, when it matters (shells and database clients read code from it). */
 export type Stdin = { readonly kind: 'none' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'opaque' };
 
+/** What reading one file gave: its text, no such file, or why it could not be read (too large, binary, permission). */
+export type FileRead = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'missing' } | { readonly kind: 'unreadable'; readonly why: string };
+
+/**
+ * Reads the files a command would run or consult (package.json scripts, shell scripts, Makefiles),
+ * injected so that the classifier stays free of I/O. Bounded by the implementation (size, binary).
+ */
+export interface FileReader {
+  read(path: string): Promise<FileRead>;
+}
+
+/** What a classification may consult beyond the command line itself; every part optional. */
+export interface ShellContext {
+  /** Without a reader nothing can be looked into, and what would need it is `unknown`. */
+  readonly files?: FileReader;
+  /** Paths Airlock guards (its home, its config, the agent clients' hook configuration); see guard.ts. */
+  readonly guard?: GuardSettings;
+}
+
+/** Where Airlock's own state and the agent clients' hook configuration live (see guard.ts). */
+export interface GuardSettings {
+  /** Absolute paths (files or folders) that no agent command may write, move or delete. */
+  readonly paths: readonly string[];
+  /** The user's home folder, to place `~` paths; undefined when unknown. */
+  readonly userHome?: string;
+}
+
 /** Everything a command handler knows about one invocation. */
 export interface Invocation {
   /** The command name as written, without its folder (`/bin/rm` → `rm`). */
@@ -36,6 +63,10 @@ export interface Invocation {
   readonly project: string | undefined;
   readonly stdin: Stdin;
   readonly upstream: string;
+  /** Reads files a command would run (scripts, package.json); undefined when nothing may be read. */
+  readonly files: FileReader | undefined;
+  /** True when an earlier command of this same line may have written `path` (so its text now is not what will run). */
+  mayHaveWritten(path: string): boolean;
   /** Classifies another command line (bash -c, eval, here-documents to sh) in this context. */
   shell(code: string): Promise<Finding[]>;
   /** Classifies another argument vector (sudo, env, xargs, find -exec…) in this context. */

@@ -1,12 +1,14 @@
 import { posix } from 'node:path';
 import type { Command, Redirect, Script, Word } from './ast.js';
 import { HANDLERS } from './catalog/index.js';
+import { runProjectFile } from './catalog/scripts.js';
+import { guardInvocation } from './guard.js';
 import { writeFinding } from './catalog/files.js';
 import { parseOptions } from './options.js';
 import { isInside, resolvePath } from './paths.js';
 import { nestedScripts, parseShell, ShellSyntaxError } from './parser.js';
 import { mvdanDisagreement } from './syntax-check.js';
-import type { Arg, Finding, Invocation, Stdin } from './types.js';
+import type { Arg, Finding, Invocation, ShellContext, Stdin } from './types.js';
 import { found } from './types.js';
 import { literal, wordValue } from './words.js';
 
@@ -25,6 +27,34 @@ interface Scope {
 export interface WalkSettings {
   readonly project: string | undefined;
   readonly upstream: string;
+  readonly context?: ShellContext;
+  /** Paths written by the commands judged so far in this command line; shared by nested walks. */
+  readonly written?: WriteLog;
+}
+
+/** The paths a command line writes, in order, so that a later command reading one of them is not judged by its old text. */
+export class WriteLog {
+  private readonly paths = new Set<string>();
+
+  record(findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      if (finding.effect === 'read') continue;
+      for (const target of finding.targets) if (target.type === 'path') this.paths.add(target.id);
+    }
+  }
+
+  /** True when `path`, a folder above it, or a glob that could match it was written. */
+  mayHaveWritten(path: string): boolean {
+    for (const written of this.paths) {
+      if (written === path || isInside(path, written)) return true;
+      const globAt = written.search(/[*?[{]/);
+      if (globAt >= 0) {
+        const folder = written.slice(0, written.lastIndexOf('/', globAt));
+        if (folder === '' || isInside(path, folder)) return true;
+      }
+    }
+    return false;
+  }
 }
 
 /**
@@ -42,7 +72,7 @@ export async function classifyCode(code: string, cwd: string | undefined, settin
   }
   const disagreement = await mvdanDisagreement(code, script);
   if (disagreement !== undefined) return found.unknown('shell', disagreement);
-  const walker = new Walker(settings, depth);
+  const walker = new Walker(settings.written === undefined ? { ...settings, written: new WriteLog() } : settings, depth);
   return walker.script(script, { cwd, functions: new Set() }, { kind: 'none' });
 }
 
@@ -61,7 +91,9 @@ class Walker {
         // Each part of a pipeline runs in its own subshell: a `cd` there does not last.
         const own = alone ? scope : { cwd: scope.cwd, functions: scope.functions };
         const input = previous === undefined ? stdin : outputOf(previous);
-        findings.push(...(await this.command(command, own, input)));
+        const judged = await this.command(command, own, input);
+        this.settings.written?.record(judged);
+        findings.push(...judged);
         previous = command;
       }
     }
@@ -137,12 +169,13 @@ class Walker {
       const folder = path === undefined ? undefined : posix.dirname(path);
       if (folder !== undefined && BIN_DIRS.has(folder)) name = posix.basename(written);
       else if (path !== undefined && this.settings.project !== undefined && isInside(path, this.settings.project) && !path.includes('/.git/')) {
-        return found.write('project executable', [{ type: 'path', id: path }]);
+        return [...guardInvocation(this.invocation(written, args.slice(1), scope, stdin), this.settings.context?.guard), ...(await runProjectFile(this.invocation(written, args.slice(1), scope, stdin), path))];
       } else return found.unknown(written, 'runs a program outside the standard folders', path === undefined ? [] : [{ type: 'path', id: path }]);
     }
     const handler = HANDLERS.get(name);
     if (handler === undefined) return found.unknown(name, 'not a command Airlock knows');
-    return handler(this.invocation(name, args.slice(1), scope, stdin));
+    const invocation = this.invocation(name, args.slice(1), scope, stdin);
+    return [...guardInvocation(invocation, this.settings.context?.guard), ...(await handler(invocation))];
   }
 
   private invocation(name: string, args: readonly Arg[], scope: Scope, stdin: Stdin): Invocation {
@@ -153,6 +186,8 @@ class Walker {
       project: this.settings.project,
       stdin,
       upstream: this.settings.upstream,
+      files: this.settings.context?.files,
+      mayHaveWritten: (path) => this.settings.written?.mayHaveWritten(path) ?? false,
       shell: (code) => classifyCode(code, scope.cwd, this.settings, this.depth + 1),
       exec: (next, input) => (this.depth + 1 > MAX_NESTING ? Promise.resolve(found.unknown(name, 'wrappers nested too deep')) : new Walker(this.settings, this.depth + 1).exec(next, scope, input ?? { kind: 'none' })),
     };

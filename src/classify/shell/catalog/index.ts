@@ -1,9 +1,11 @@
 import type { Handler } from '../types.js';
 import { found } from '../types.js';
+import { BUILTIN_HANDLERS } from './builtins.js';
 import { EXEC_HANDLERS } from './exec.js';
 import { FILE_HANDLERS } from './files.js';
 import { git } from './git.js';
 import { PLATFORM_HANDLERS } from './platforms.js';
+import { SCRIPT_HANDLERS } from './scripts.js';
 
 /** Commands that only look (or only print). Their arguments are data, never code. */
 const READ_COMMANDS = [
@@ -42,4 +44,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...Object.entries(EXEC_HANDLERS),
   ...Object.entries(PLATFORM_HANDLERS),
   ['git', git],
+  // Last, so that they win: bash runs its builtin before any program of the same name.
+  ...Object.entries(SCRIPT_HANDLERS),
+  ...Object.entries(BUILTIN_HANDLERS),
 ]);
