@@ -1,8 +1,9 @@
 import { parseOptions } from '../options.js';
-import { isInside, resolvePath } from '../paths.js';
+import { resolvePath } from '../paths.js';
 import type { Arg, Finding, Handler, Invocation, Stdin } from '../types.js';
 import { DYNAMIC_ARG, found, knownArg } from '../types.js';
 import { isInertCode } from './inert-code.js';
+import { execute, runShellFile } from './script-files.js';
 
 /**
  * Commands that run other commands: wrappers (sudo, env, nice…), shells given code, eval, and
@@ -103,7 +104,7 @@ const shell: Handler = async (inv) => {
   }
   if (code !== undefined) return inv.shell(code);
   const script = inv.args[index];
-  if (script !== undefined && !fromStdin) return runScript(inv, script);
+  if (script !== undefined && !fromStdin) return runShellScript(inv, script);
   return codeFromStdin(inv, inv.stdin);
 };
 
@@ -113,14 +114,20 @@ function codeFromStdin(inv: Invocation, stdin: Stdin): Promise<Finding[]> | Find
   return found.unknown(inv.name, 'runs code known only at run time');
 }
 
-/** Running a script file: the project's own scripts are ordinary work; anything else is unread code. */
-function runScript(inv: Invocation, script: Arg): Finding[] {
+/** `bash FILE`, `source FILE`: the file's text is read and judged as shell code (see script-files.ts). */
+function runShellScript(inv: Invocation, script: Arg): Promise<Finding[]> | Finding[] {
   const text = script.value.known && !script.value.glob ? script.value.text : undefined;
   const path = text === undefined ? undefined : resolvePath(text, inv.cwd);
-  if (path !== undefined && inv.project !== undefined && isInside(path, inv.project) && !path.includes('/.git/')) {
-    return found.write(`${inv.name} script`, [{ type: 'path', id: path }]);
-  }
-  return found.unknown(`${inv.name} script`, 'runs a script outside the project', path === undefined ? [] : [{ type: 'path', id: path }]);
+  if (text === undefined || path === undefined) return found.unknown(`${inv.name} script`, 'script known only at run time');
+  return runShellFile(inv, text, path);
+}
+
+/** `python FILE`, `node FILE`…: a program in another language, which Airlock does not look into. */
+function runProgramScript(inv: Invocation, script: Arg): Finding[] {
+  const text = script.value.known && !script.value.glob ? script.value.text : undefined;
+  const path = text === undefined ? undefined : resolvePath(text, inv.cwd);
+  if (path === undefined) return found.unknown(`${inv.name} script`, 'script known only at run time');
+  return execute(`${inv.name} script (a program Airlock does not look into)`, [{ type: 'path', id: path }]);
 }
 
 /** eval: its arguments joined by spaces are parsed again as shell code. */
@@ -130,7 +137,7 @@ const evalHandler: Handler = (inv) => {
 };
 
 /** source / `.`: runs a file in this shell. */
-const source: Handler = (inv) => (inv.args[0] === undefined ? found.unknown(inv.name, 'no file') : runScript(inv, inv.args[0]));
+const source: Handler = (inv) => (inv.args[0] === undefined ? found.unknown(inv.name, 'no file') : runShellScript(inv, inv.args[0]));
 
 /** Interpreters given code inline: only provably inert code (printing literals) is let through. */
 function interpreter(language: 'python' | 'javascript' | 'other', inline: readonly string[], benign: readonly string[] = []): Handler {
@@ -147,12 +154,15 @@ function interpreter(language: 'python' | 'javascript' | 'other', inline: readon
         return found.unknown(`${inv.name} ${text}`, 'code in another language');
       }
       if (text === '-m' && benign.includes(inv.args[index + 1]?.value.text ?? '')) return found.write(`${inv.name} -m ${inv.args[index + 1]?.value.text}`);
-      if (text === '-m') return found.unknown(`${inv.name} -m`, 'runs a module');
+      if (text === '-m') {
+        const module = inv.args[index + 1]?.value.text;
+        return module === undefined ? found.unknown(`${inv.name} -m`, 'module known only at run time') : execute(`${inv.name} -m ${module} (a program Airlock does not look into)`);
+      }
       if (!text.startsWith('-')) {
         if (text.endsWith('manage.py') && ['flush', 'sqlflush', 'reset_db', 'dbshell'].includes(inv.args[index + 1]?.value.text ?? '')) {
           return found.destroy(`manage.py ${inv.args[index + 1]?.value.text}`);
         }
-        return runScript(inv, inv.args[index] as Arg);
+        return runProgramScript(inv, inv.args[index] as Arg);
       }
     }
     return codeFromInterpreterStdin(inv);
@@ -162,6 +172,19 @@ function interpreter(language: 'python' | 'javascript' | 'other', inline: readon
 function codeFromInterpreterStdin(inv: Invocation): Finding[] {
   return inv.stdin.kind === 'none' ? found.unknown(inv.name, 'interactive interpreter') : found.unknown(inv.name, 'runs code read from standard input');
 }
+
+/** deno: `eval` and `task` (deno.json tasks, not read) are unknown; running a program is `execute`. */
+const deno: Handler = (inv) => {
+  const sub = inv.args.find((arg) => arg.value.text === undefined || !arg.value.text.startsWith('-'));
+  const first = inv.args[0]?.value.text;
+  if (first === '--version' || first === '-V' || first === '--help' || first === '-h') return found.read(`deno ${first}`);
+  if (sub === undefined) return found.unknown('deno', 'interactive interpreter');
+  const name = sub.value.text;
+  if (name === undefined) return found.unknown('deno', 'arguments known only at run time');
+  if (name === 'eval' || name === 'repl') return found.unknown(`deno ${name}`, 'code in another language');
+  if (name === 'task') return found.unknown('deno task', 'tasks in deno.json are not read');
+  return execute(`deno ${name} (a program Airlock does not look into)`);
+};
 
 /** `watch CMD…` and `su -c`, `ssh host CMD`: a command string run by a shell. */
 const watch: Handler = (inv) => {
@@ -219,7 +242,7 @@ export const EXEC_HANDLERS: Readonly<Record<string, Handler>> = {
   python3: interpreter('python', ['-c'], PY_BENIGN),
   python2: interpreter('python', ['-c']),
   node: interpreter('javascript', ['-e', '--eval', '-p', '--print']),
-  deno: interpreter('other', ['eval']),
+  deno,
   bun: interpreter('other', ['-e', '--eval']),
   ruby: interpreter('other', ['-e']),
   perl: interpreter('other', ['-e', '-E']),
