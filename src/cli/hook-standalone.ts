@@ -56,16 +56,20 @@ async function openHookStore(loaded: LoadedConfig) {
 
 /**
  * The classifiers a hook judges with: the shell surface's registered classifier (its upstream is
- * the hooks' shell upstream) and the MCP tool-call classifier the MCP proxy uses.
+ * the hooks' shell upstream), the file-tool classifier under the same upstream, and the MCP
+ * tool-call classifier the MCP proxy uses.
  */
-export function hookClassifiers(classifiers: typeof import('../classify/index.js'), airlockHome: string | undefined): Pick<HookDeps, 'classifyShell' | 'classifyMcp'> {
-  const shell = classifiers.shellClassifier(hookShellContext(airlockHome));
+export function hookClassifiers(classifiers: typeof import('../classify/index.js'), airlockHome: string | undefined): Pick<HookDeps, 'classifyShell' | 'classifyFile' | 'classifyMcp'> {
+  const context = hookShellContext(airlockHome);
+  const shell = classifiers.shellClassifier(context);
   return {
     classifyShell: async (line: string, cwd: string): Promise<Action[]> => {
       const actions = await shell({ command: line, cwd });
       // Grants name the hooks' shell upstream; the registered classifier uses the same name.
       return actions.map((action) => (action.upstream === HOOK_SHELL_UPSTREAM ? action : { ...action, upstream: HOOK_SHELL_UPSTREAM }));
     },
+    // File tools are judged like the shell's writes, against the same guarded paths.
+    classifyFile: async (call) => classifiers.classifyFileTool(call, HOOK_SHELL_UPSTREAM, context),
     classifyMcp: async (call) => classifiers.classifyMcpToolCall({ ...call, annotations: {} }),
   };
 }

@@ -1,51 +1,49 @@
-import { join } from 'node:path';
 import type { HookClient } from '../adapters/hooks/index.js';
+import { CURSOR_FILE_TOOLS } from '../adapters/hooks/index.js';
+import type { HookScope } from './install-hooks-locations.js';
 
 /**
- * Where and how each agent client reads its project hook configuration
- * (shared/upstreams/agent-hooks.md), and how Airlock's entry is merged into what is there:
- * other hooks and settings are kept untouched, Airlock's own entry (recognised by the hook
- * entry's file name and the client argument) is replaced in place, so running twice changes nothing.
+ * How each agent client's hook configuration is shaped (docs/agent-hooks.md), and how Airlock's
+ * entry is merged into what is there: other hooks and settings are kept untouched, Airlock's own
+ * entry (recognised by the hook entry's file name and the client argument) is replaced in place,
+ * so running twice changes nothing.
  */
 
 /** The marker every Airlock hook command contains; how an existing Airlock entry is recognised. */
 export const HOOK_ENTRY_MARKER = 'airlock-hook';
 
-/** One client's project hook file. */
-export interface ClientHookFile {
-  readonly client: HookClient;
-  /** The folder whose presence means the project uses this client. */
-  readonly folder: string;
-  /** The config file, relative to the project. */
-  readonly file: string;
-  /** The events Airlock hooks, for messages and doctor. */
-  readonly events: readonly string[];
-  /** Whether the client has a fail-closed option and Airlock sets it. */
-  readonly failClosedOption: boolean;
-  /** Something the user must still do that Airlock cannot write (e.g. a feature flag in TOML). */
-  readonly note?: string;
+/** What a client does when the hook itself fails (missing binary, crash, timeout), and why. */
+export interface FailureMode {
+  readonly mode: 'closed' | 'open';
+  readonly why: string;
 }
 
-/** Claude Code tool names Airlock judges: the shell tool and every MCP tool. */
-export const CLAUDE_MATCHER = 'Bash|mcp__.*';
-/** Codex names its shell tool differently across versions; MCP tools are `mcp__server__tool`. */
-export const CODEX_MATCHER = 'Bash|shell|local_shell|exec_command|mcp__.*';
-/** Gemini CLI's shell tool and its MCP tools. */
-export const GEMINI_MATCHER = 'run_shell_command|mcp_.*';
+/** One client's hook events and what its hook failures do. */
+export interface ClientHookSpec {
+  readonly client: HookClient;
+  /** The events Airlock hooks, for messages and doctor. */
+  readonly events: readonly string[];
+  readonly failure: FailureMode;
+}
 
-/** Every client's project hook file. */
-export const CLIENT_HOOK_FILES: Readonly<Record<HookClient, ClientHookFile>> = {
-  'claude-code': { client: 'claude-code', folder: '.claude', file: join('.claude', 'settings.json'), events: ['PreToolUse'], failClosedOption: false },
-  cursor: { client: 'cursor', folder: '.cursor', file: join('.cursor', 'hooks.json'), events: ['beforeShellExecution', 'beforeMCPExecution'], failClosedOption: true },
-  codex: {
-    client: 'codex',
-    folder: '.codex',
-    file: join('.codex', 'hooks.json'),
-    events: ['PreToolUse'],
-    failClosedOption: false,
-    note: 'Codex runs hooks only with `[features] codex_hooks = true` in config.toml',
-  },
-  gemini: { client: 'gemini', folder: '.gemini', file: join('.gemini', 'settings.json'), events: ['BeforeTool'], failClosedOption: false },
+/** Claude Code tools that run commands (`Monitor` runs a shell command too), edit files, or call MCP. */
+export const CLAUDE_MATCHER = 'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*';
+/** Codex's shell tools across versions, `apply_patch` (also matchable as Edit/Write), and MCP tools. */
+export const CODEX_MATCHER = 'Bash|shell|local_shell|exec_command|unified_exec|apply_patch|Edit|Write|mcp__.*';
+/** Gemini CLI's shell tool, its file-writing tools, and its MCP tools. */
+export const GEMINI_MATCHER = 'run_shell_command|write_file|replace|mcp_.*';
+/** Cursor's file tools, reached through `preToolUse` (shell and MCP have events of their own). */
+export const CURSOR_FILE_MATCHER = CURSOR_FILE_TOOLS.join('|');
+
+/** How long a client waits for the hook, in seconds (Gemini counts milliseconds). */
+const HOOK_TIMEOUT_SECONDS = 30;
+
+/** Every client's events and failure behaviour. */
+export const CLIENT_HOOK_SPECS: Readonly<Record<HookClient, ClientHookSpec>> = {
+  'claude-code': { client: 'claude-code', events: ['PreToolUse'], failure: { mode: 'closed', why: 'the entry has `"onFailure": "block"` (Claude Code 2.1.295 and later): a hook that cannot start, crashes or times out blocks the call' } },
+  cursor: { client: 'cursor', events: ['beforeShellExecution', 'beforeMCPExecution', 'preToolUse'], failure: { mode: 'closed', why: 'each entry has `failClosed: true`: a hook that fails, times out or answers no JSON blocks the call' } },
+  codex: { client: 'codex', events: ['PreToolUse'], failure: { mode: 'open', why: 'Codex has no fail-closed option: a hook that fails, times out, or exits 2 with empty stderr lets the tool run' } },
+  gemini: { client: 'gemini', events: ['BeforeTool'], failure: { mode: 'open', why: 'Gemini CLI has no fail-closed option: a hook that fails or times out only warns, and the tool runs' } },
 };
 
 /** An existing config file Airlock will not touch: not JSON, or not the shape the client reads. */
@@ -126,50 +124,109 @@ function mergeCursorEvent(config: Json, event: string, handler: Json): void {
   else handlers.push(handler);
 }
 
+/** Parses a config file's text (undefined or blank: an empty config); refuses anything but a JSON object. */
+export function parseConfigText(existing: string | undefined): Json {
+  if (existing === undefined || existing.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(existing);
+  } catch (error) {
+    throw new HookConfigError(`not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
+  }
+  if (!isRecord(parsed)) throw new HookConfigError('not a JSON object');
+  return parsed;
+}
+
 /**
  * Parses an existing file's text (undefined: no file) and returns the config with Airlock's hook
  * merged in. Throws {@link HookConfigError} for text that is not a JSON object of the client's shape.
  */
-export function mergeHookConfig(client: HookClient, existing: string | undefined, command: string): Json {
-  let config: Json = {};
-  if (existing !== undefined && existing.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(existing);
-    } catch (error) {
-      throw new HookConfigError(`not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
-    }
-    if (!isRecord(parsed)) throw new HookConfigError('not a JSON object');
-    config = parsed;
-  }
+export function mergeHookConfig(client: HookClient, existing: string | undefined, command: string, scope: HookScope): Json {
+  const config = parseConfigText(existing);
   switch (client) {
     case 'claude-code':
-      // timeout in seconds; a timeout lets the call run, so it is generous and the hook is fast.
-      mergeMatcherGroups(config, client, 'PreToolUse', CLAUDE_MATCHER, { type: 'command', command, timeout: 30 });
+      // SECURITY: without onFailure a missing or crashing hook lets the call run.
+      mergeMatcherGroups(config, client, 'PreToolUse', CLAUDE_MATCHER, { type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS, onFailure: 'block' });
+      // Managed settings: user and project hooks are ignored, so none can answer before Airlock.
+      if (scope === 'managed') config.allowManagedHooksOnly = true;
       break;
     case 'codex':
-      mergeMatcherGroups(config, client, 'PreToolUse', CODEX_MATCHER, { type: 'command', command, timeout: 30 });
+      mergeMatcherGroups(config, client, 'PreToolUse', CODEX_MATCHER, { type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS });
       break;
     case 'gemini':
-      // Gemini's timeout is in milliseconds.
-      mergeMatcherGroups(config, client, 'BeforeTool', GEMINI_MATCHER, { name: 'airlock', type: 'command', command, timeout: 30_000 });
+      mergeMatcherGroups(config, client, 'BeforeTool', GEMINI_MATCHER, { name: 'airlock', type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS * 1000 });
       break;
-    case 'cursor':
+    case 'cursor': {
       if (config.version === undefined) config.version = 1;
       // SECURITY: without failClosed a crashing or timed-out hook lets the command run.
-      for (const event of CLIENT_HOOK_FILES.cursor.events) mergeCursorEvent(config, event, { command, timeout: 30, failClosed: true });
+      const handler = { type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS, failClosed: true };
+      mergeCursorEvent(config, 'beforeShellExecution', handler);
+      mergeCursorEvent(config, 'beforeMCPExecution', handler);
+      mergeCursorEvent(config, 'preToolUse', { ...handler, matcher: CURSOR_FILE_MATCHER });
       break;
+    }
   }
   return config;
 }
 
+/**
+ * Removes every Airlock handler from a config (the migration of project files earlier versions
+ * wrote), dropping groups and events left empty by it. Returns the events it removed them from.
+ */
+export function removeAirlockHandlers(client: HookClient, config: Json): string[] {
+  if (!isRecord(config.hooks)) return [];
+  const hooks = config.hooks;
+  const removedFrom: string[] = [];
+  for (const [event, entries] of Object.entries(hooks)) {
+    if (!Array.isArray(entries)) continue;
+    const kept = entries.flatMap((entry): unknown[] => {
+      if (client === 'cursor') return isAirlockHandler(entry, client) ? [] : [entry];
+      if (!isRecord(entry) || !Array.isArray(entry.hooks) || !entry.hooks.some((handler) => isAirlockHandler(handler, client))) return [entry];
+      const handlers = entry.hooks.filter((handler) => !isAirlockHandler(handler, client));
+      return handlers.length === 0 ? [] : [{ ...entry, hooks: handlers }];
+    });
+    if (JSON.stringify(kept) === JSON.stringify(entries)) continue;
+    removedFrom.push(event);
+    if (kept.length === 0) delete hooks[event];
+    else hooks[event] = kept;
+  }
+  return removedFrom;
+}
+
+/** One Airlock handler found in a config: its event, command and the group it sits in. */
+export interface FoundHandler {
+  readonly event: string;
+  readonly command: string | undefined;
+  /** The whole handler object as written (doctor reads `onFailure`, `failClosed`, `timeout`). */
+  readonly handler: Json | undefined;
+  /** The matcher of its group (Claude Code, Codex, Gemini) or of the handler (Cursor). */
+  readonly matcher: string | undefined;
+  /** The group's index within the event (Codex identifies trusted hooks by it). */
+  readonly group: number;
+  /** The handler's index within its group. */
+  readonly index: number;
+}
+
 /** The Airlock handlers found in a config, per event (for doctor). */
-export function airlockCommandsIn(client: HookClient, config: unknown): { event: string; command: string | undefined }[] {
+export function airlockHandlersIn(client: HookClient, config: unknown): FoundHandler[] {
   const hooks = isRecord(config) && isRecord(config.hooks) ? config.hooks : {};
-  return CLIENT_HOOK_FILES[client].events.map((event) => {
+  return CLIENT_HOOK_SPECS[client].events.map((event) => {
     const entries = Array.isArray(hooks[event]) ? (hooks[event] as unknown[]) : [];
-    const handlers = client === 'cursor' ? entries : entries.flatMap((group) => (isRecord(group) && Array.isArray(group.hooks) ? group.hooks : []));
-    const found = handlers.find((handler) => isAirlockHandler(handler, client)) as Json | undefined;
-    return { event, command: found === undefined ? undefined : (found.command as string) };
+    for (const [group, entry] of entries.entries()) {
+      if (client === 'cursor') {
+        if (isAirlockHandler(entry, client)) {
+          const handler = entry as Json;
+          return { event, command: handler.command as string, handler, matcher: typeof handler.matcher === 'string' ? handler.matcher : undefined, group, index: 0 };
+        }
+        continue;
+      }
+      const handlers = isRecord(entry) && Array.isArray(entry.hooks) ? entry.hooks : [];
+      const index = handlers.findIndex((handler) => isAirlockHandler(handler, client));
+      if (index >= 0) {
+        const handler = handlers[index] as Json;
+        return { event, command: handler.command as string, handler, matcher: isRecord(entry) && typeof entry.matcher === 'string' ? entry.matcher : undefined, group, index };
+      }
+    }
+    return { event, command: undefined, handler: undefined, matcher: undefined, group: -1, index: -1 };
   });
 }

@@ -2,11 +2,16 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync,
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { HookClient } from '../adapters/hooks/index.js';
 import { HOOK_CLIENTS } from '../adapters/hooks/index.js';
 import { homeOf } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { CLIENT_HOOK_FILES, HookConfigError, mergeHookConfig } from './install-hooks-clients.js';
+import type { FailureMode } from './install-hooks-clients.js';
+import { CLIENT_HOOK_SPECS, HookConfigError, mergeHookConfig, parseConfigText, removeAirlockHandlers } from './install-hooks-clients.js';
+import { pinCodexHooksOn } from './install-hooks-codex.js';
+import type { HookScope } from './install-hooks-locations.js';
+import { CODEX_MANAGED_REQUIREMENTS, hookFileFor, managedRoot, PROJECT_HOOK_FILES } from './install-hooks-locations.js';
 import { CliFailure, printJson, printLines } from './output.js';
 
 /** This Airlock's fast hook entry, by absolute path: hooks run from the project, not from here. */
@@ -34,58 +39,124 @@ export function hookCommandFor(client: HookClient, home: string, url: string | u
   return words.map(shellQuote).join(' ');
 }
 
-/** What install-hooks did for one client. */
+/** What install-hooks did for one file. */
 export interface InstalledHook {
   readonly client: HookClient;
+  readonly scope: HookScope;
   readonly file: string;
   readonly changed: boolean;
   readonly command: string;
-  readonly failClosed: boolean;
-  readonly note?: string;
+  /** What the client does when the hook itself fails. */
+  readonly failure: FailureMode;
+  /** What the user must still do (or know) for the client to run the hook. */
+  readonly notes: readonly string[];
 }
 
-/** A planned write: computed for every client before anything is written. */
-interface PlannedWrite extends InstalledHook {
+/** An Airlock entry taken out of a project file an earlier version wrote it into. */
+export interface RemovedHook {
+  readonly client: HookClient;
+  readonly file: string;
+  readonly events: readonly string[];
+}
+
+/** A planned write: computed for every file before anything is written. */
+interface PlannedWrite {
+  readonly file: string;
   readonly text: string;
+  readonly changed: boolean;
+}
+
+function readIfThere(file: string, problems: string[]): string | undefined | null {
+  try {
+    return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  } catch (error) {
+    problems.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return null;
+  }
+}
+
+/** Notes per client and scope: what makes the installed hook actually run. */
+function notesFor(client: HookClient, scope: HookScope, file: string): string[] {
+  if (client === 'codex' && scope === 'user') {
+    return [`Codex runs a user hook only once you trust it: start codex, type /hooks and trust the Airlock hook in ${file} (airlock doctor checks); Codex before 0.124 also needs \`[features] codex_hooks = true\` in its config.toml`];
+  }
+  if (client === 'codex') return ['managed hooks are trusted by policy; `[features] hooks = true` is pinned in requirements.toml so no user or project config turns hooks off'];
+  if (client === 'claude-code') return ['`onFailure: "block"` needs Claude Code 2.1.295 or later; older versions run the call when the hook fails'];
+  if (client === 'gemini') return ['Gemini CLI runs the call when a hook fails: there is no fail-closed option'];
+  return [];
 }
 
 /**
  * Plans every client's file first and writes only when all of them can be merged: an unreadable
  * or invalid file refuses the whole run with nothing changed.
  */
-export function installHooks(project: string, clients: readonly HookClient[], home: string, url: string | undefined): InstalledHook[] {
+export function installHooks(clients: readonly HookClient[], scope: HookScope, home: string, url: string | undefined, env: NodeJS.ProcessEnv): { installed: InstalledHook[]; writes: PlannedWrite[] } {
   const problems: string[] = [];
   const planned: PlannedWrite[] = [];
+  const installed: InstalledHook[] = [];
   for (const client of clients) {
-    const spec = CLIENT_HOOK_FILES[client];
-    const file = join(project, spec.file);
+    const file = hookFileFor(client, scope, env);
     const command = hookCommandFor(client, home, url);
-    let existing: string | undefined;
+    const existing = readIfThere(file, problems);
+    if (existing === null) continue;
     try {
-      existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    } catch (error) {
-      problems.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      continue;
-    }
-    try {
-      const text = `${JSON.stringify(mergeHookConfig(client, existing, command), null, 2)}\n`;
+      const text = `${JSON.stringify(mergeHookConfig(client, existing, command, scope), null, 2)}\n`;
       if (existing !== undefined && !canWrite(file)) problems.push(`${file}: cannot be written`);
-      planned.push({ client, file, changed: text !== existing, command, failClosed: spec.failClosedOption, text, ...(spec.note === undefined ? {} : { note: spec.note }) });
+      planned.push({ file, text, changed: text !== existing });
+      installed.push({ client, scope, file, changed: text !== existing, command, failure: CLIENT_HOOK_SPECS[client].failure, notes: notesFor(client, scope, file) });
     } catch (error) {
       if (!(error instanceof HookConfigError)) throw error;
       problems.push(`${file}: ${error.message}; fix or move it, then run install-hooks again`);
     }
+    if (client === 'codex' && scope === 'managed') {
+      const requirements = join(managedRoot(env), CODEX_MANAGED_REQUIREMENTS);
+      const text = readIfThere(requirements, problems);
+      if (text === null) continue;
+      const pinned = pinCodexHooksOn(text);
+      if ('problem' in pinned) problems.push(`${requirements}: ${pinned.problem}`);
+      else planned.push({ file: requirements, text: pinned.text, changed: pinned.changed });
+    }
   }
   if (problems.length > 0) throw new CliFailure('cannot install the hooks; nothing was changed', EXIT.invalidInput, problems);
-  for (const write of planned) {
+  return { installed, writes: planned };
+}
+
+/**
+ * Earlier versions wrote the hook into the project's shared files, with this machine's paths:
+ * Airlock's entries are taken out of them (nothing else is touched). Files that are not valid
+ * JSON are left alone.
+ */
+export function planProjectCleanup(project: string, clients: readonly HookClient[]): { removed: RemovedHook[]; writes: PlannedWrite[] } {
+  const removed: RemovedHook[] = [];
+  const writes: PlannedWrite[] = [];
+  for (const client of clients) {
+    for (const relative of PROJECT_HOOK_FILES[client]) {
+      const file = join(project, relative);
+      let config: Record<string, unknown>;
+      try {
+        if (!existsSync(file)) continue;
+        config = parseConfigText(readFileSync(file, 'utf8'));
+      } catch {
+        continue;
+      }
+      const events = removeAirlockHandlers(client, config);
+      if (events.length === 0) continue;
+      removed.push({ client, file, events });
+      writes.push({ file, text: `${JSON.stringify(config, null, 2)}\n`, changed: true });
+    }
+  }
+  return { removed, writes };
+}
+
+/** Writes each changed file beside itself and renames it over: a client never reads half of one. */
+export function applyWrites(writes: readonly PlannedWrite[]): void {
+  for (const write of writes) {
     if (!write.changed) continue;
     mkdirSync(dirname(write.file), { recursive: true });
-    // Written beside and renamed over: a client reading the file never sees half of it.
     const temporary = `${write.file}.airlock-${process.pid}.tmp`;
     writeFileSync(temporary, write.text, { mode: existsSync(write.file) ? statSync(write.file).mode : 0o644 });
     renameSync(temporary, write.file);
   }
-  return planned.map(({ text: _text, ...installed }) => installed);
 }
 
 function canWrite(file: string): boolean {
@@ -111,28 +182,39 @@ export function projectOf(dir: string | undefined): string {
   return project;
 }
 
+/** Why install-hooks writes no project file. */
+const PROJECT_SCOPE_REFUSAL = [
+  "a project's hook files are shared (often committed) and the project itself can edit them: an agent could remove the hook, and this machine's paths are a missing command on every other machine, which Claude Code, Codex and Gemini CLI answer by running the call",
+  'install for the user (--scope user, the default) or for every user of the machine (--scope managed, as root)',
+];
+
 /** Registers `airlock install-hooks`. */
 export function registerInstallHooksCommand(program: Command): void {
   program
     .command('install-hooks')
-    .description("write Airlock's pre-tool hook into each agent client's project config (merged, never clobbering)")
+    .description("write Airlock's pre-tool hook into each agent client's user (default) or managed settings, merged, never clobbering; remove Airlock entries earlier versions wrote into the project's files")
     .option('--client <names...>', `clients to install for (default: all of ${HOOK_CLIENTS.join(', ')})`)
-    .option('--dir <project>', 'the project folder (default: the working directory)')
+    .addOption(new Option('--scope <scope>', 'user: your own settings; managed: the machine\'s managed settings (root; $AIRLOCK_MANAGED_ROOT moves them)').choices(['user', 'managed', 'project']).default('user'))
+    .option('--dir <project>', 'the project whose old Airlock hook entries to remove (default: the working directory)')
     .option('--url <url>', 'forward hook calls to this running `airlock serve` instead of judging in the hook process')
     .option('--json', 'print the result as JSON')
-    .action((flags: { client?: string[]; dir?: string; url?: string; json?: boolean }, command: Command) => {
+    .action((flags: { client?: string[]; scope: HookScope | 'project'; dir?: string; url?: string; json?: boolean }, command: Command) => {
+      if (flags.scope === 'project') throw new CliFailure('install-hooks does not write hooks into a project', EXIT.invalidInput, PROJECT_SCOPE_REFUSAL);
       const clients = parseClients(flags.client);
       const project = projectOf(flags.dir);
       if (flags.url !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.url)) throw new CliFailure(`--url \`${flags.url}\` is not an http(s) URL`, EXIT.invalidInput);
       const home = homeOf(command);
-      const installed = installHooks(project, clients, home, flags.url);
+      const { installed, writes } = installHooks(clients, flags.scope, home, flags.url, process.env);
+      const cleanup = planProjectCleanup(project, clients);
+      applyWrites([...writes, ...cleanup.writes]);
       if (flags.json === true) {
-        printJson({ project, home, hooks: installed });
+        printJson({ scope: flags.scope, home, hooks: installed, removedFromProject: cleanup.removed });
         return;
       }
       printLines(
-        ...installed.map((hook) => `${hook.changed ? 'installed' : 'unchanged'}  ${hook.client}: ${hook.file}${hook.failClosed ? ' (fail closed)' : ''}${hook.note === undefined ? '' : `\n  note: ${hook.note}`}`),
-        `agents need AIRLOCK_TOKEN in their environment; check with: airlock doctor --dir ${shellQuote(project)}`,
+        ...installed.map((hook) => `${hook.changed ? 'installed' : 'unchanged'}  ${hook.client} (${hook.scope}): ${hook.file}; a failing hook fails ${hook.failure.mode}${hook.notes.map((note) => `\n  note: ${note}`).join('')}`),
+        ...cleanup.removed.map((entry) => `removed    ${entry.client}: Airlock's old entry (${entry.events.join(', ')}) from the project file ${entry.file}`),
+        `agents need AIRLOCK_TOKEN in their environment; check with: airlock doctor --only hooks`,
       );
     });
 }

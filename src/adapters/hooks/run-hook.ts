@@ -1,12 +1,25 @@
-import type { Action, PolicyEngine, Surface } from '../../core/index.js';
+import type { Action, ApprovalRequestV1, JsonValue, PolicyEngine, Surface } from '../../core/index.js';
 import { digestRequest, toDecision } from '../../core/index.js';
+import type { FileToolCall } from '../../classify/index.js';
 import type { DecideOptions, Judgment } from '../../firewall/index.js';
 import { DRY_RUN_PRINCIPAL, decideAction } from '../../firewall/index.js';
-import type { HookAnswer, HookClient, HookVerdict } from './protocols.js';
-import { formatAnswer, formatPass, HookInputError, parseHookInput } from './protocols.js';
+import { toShownRequest } from '../shared/index.js';
+import { parseHookInput } from './hook-input.js';
+import type { HookAnswer, HookCall, HookClient, HookVerdict } from './protocols.js';
+import { formatAnswer, formatPass, HookInputError } from './protocols.js';
 
-/** The upstream name shell commands from agent hooks are judged under (grants name it). */
+/** The upstream name shell commands and file edits from agent hooks are judged under (grants name it). */
 export const HOOK_SHELL_UPSTREAM = 'shell';
+
+/** One judge request as a hook makes it: what the firewall judges, and what approvers are shown. */
+export interface HookJudgeRequest {
+  readonly token: string;
+  readonly surface: Surface;
+  readonly digest: string;
+  readonly actions: readonly Action[];
+  /** What will run, for approvers: built only when the call is held. */
+  readonly shown?: () => ApprovalRequestV1;
+}
 
 /** What a hook needs from Airlock; wired by the CLI from the home folder. */
 export interface HookDeps {
@@ -18,8 +31,18 @@ export interface HookDeps {
    */
   readonly dryRun?: boolean;
   classifyShell(command: string, cwd: string): Promise<Action[]>;
+  /** An agent file tool's writes (and reads), judged like the shell's (`classifyFileTool`). */
+  classifyFile(call: FileToolCall): Promise<Action[]>;
   classifyMcp(call: { server: string; tool: string; arguments: unknown }): Promise<Action[]>;
-  judge(request: { token: string; surface: Surface; digest: string; actions: readonly Action[] }): Promise<Judgment>;
+  judge(request: HookJudgeRequest): Promise<Judgment>;
+}
+
+/** What one judgeable call becomes: its surface, actions, digest and what approvers read. */
+interface Classified {
+  readonly surface: Surface;
+  readonly actions: readonly Action[];
+  readonly digest: string;
+  readonly details: { readonly [key: string]: JsonValue };
 }
 
 /**
@@ -31,21 +54,46 @@ export async function runHook(client: HookClient, input: string, deps: () => Pro
     const call = parseHookInput(client, input);
     if (call.kind === 'other') return formatPass(client);
     const wired = await deps();
-    if (wired.dryRun !== true && (wired.token === undefined || wired.token === '')) return formatAnswer(client, refusal('no Airlock token: set AIRLOCK_TOKEN for the agent'));
-    if (call.kind === 'shell') {
-      const actions = await wired.classifyShell(call.command, call.cwd);
-      const judgment = await wired.judge({ token: wired.token ?? '', surface: 'shell', digest: digestRequest({ command: call.command, cwd: call.cwd }), actions });
-      return formatAnswer(client, verdictOf(judgment, wired.dryRun === true));
-    }
-    const request = { server: call.server, tool: call.tool, arguments: call.arguments };
-    const actions = await wired.classifyMcp(request);
-    const digest = actions[0]?.digest ?? digestRequest(request);
-    const judgment = await wired.judge({ token: wired.token ?? '', surface: 'mcp', digest, actions });
-    return formatAnswer(client, verdictOf(judgment, wired.dryRun === true));
+    const dryRun = wired.dryRun === true;
+    if (!dryRun && (wired.token === undefined || wired.token === '')) return formatAnswer(client, refusal('no Airlock token: set AIRLOCK_TOKEN for the agent'));
+    const token = wired.token ?? '';
+    const classified = await classify(call, wired);
+    // SECURITY: the agent's token is scrubbed out of anything approvers are shown.
+    const shown = (): ApprovalRequestV1 => toShownRequest(classified.actions, classified.details, [token]);
+    const judgment = await wired.judge({ token, surface: classified.surface, digest: classified.digest, actions: classified.actions, shown });
+    return formatAnswer(client, verdictOf(judgment, dryRun));
   } catch (error) {
     const why = error instanceof HookInputError ? error.message : 'Airlock failed while judging this call';
     return formatAnswer(client, refusal(why));
   }
+}
+
+async function classify(call: Exclude<HookCall, { kind: 'other' }>, deps: HookDeps): Promise<Classified> {
+  switch (call.kind) {
+    case 'shell': {
+      // The digest binds an approval to this exact line in this exact folder.
+      const digest = digestRequest({ command: call.command, cwd: call.cwd });
+      const details = { tool: call.tool, command: call.command, cwd: call.cwd, ...(call.argv === undefined ? {} : { argv: [...call.argv] }) };
+      const actions = call.dialect === 'powershell' ? [unreadableCommand(call.command, digest, 'PowerShell commands cannot be parsed by Airlock')] : await deps.classifyShell(call.command, call.cwd);
+      return { surface: 'shell', actions, digest, details };
+    }
+    case 'file': {
+      const request: FileToolCall = { tool: call.tool, writes: call.writes, ...(call.reads === undefined ? {} : { reads: call.reads }), cwd: call.cwd };
+      const actions = await deps.classifyFile(request);
+      const details = { tool: call.tool, writes: [...call.writes], reads: [...(call.reads ?? [])], cwd: call.cwd };
+      return { surface: 'shell', actions, digest: actions[0]?.digest ?? digestRequest(details), details };
+    }
+    case 'mcp': {
+      const request = { server: call.server, tool: call.tool, arguments: call.arguments };
+      const actions = await deps.classifyMcp(request);
+      return { surface: 'mcp', actions, digest: actions[0]?.digest ?? digestRequest(request), details: { server: call.server, tool: call.tool, arguments: (call.arguments ?? null) as JsonValue } };
+    }
+  }
+}
+
+/** A command Airlock cannot read: `unknown`, so policy holds it, with the reason approvers see. */
+function unreadableCommand(command: string, digest: string, reason: string): Action {
+  return { upstream: HOOK_SHELL_UPSTREAM, surface: 'shell', operation: 'powershell', effect: 'unknown', reversible: false, targets: [{ type: 'command', id: command, attrs: { reason } }], digest };
 }
 
 function refusal(why: string): HookVerdict {
