@@ -7,6 +7,15 @@ import {
   principalScopeViolations,
 } from '../core/index.js';
 
+/**
+ * The target type classifiers give what Airlock guards from every agent: its home, its installed
+ * code, the agent clients' hook configuration, its processes, other processes' environments
+ * (see src/classify/shell/guard.ts, which spells the same string).
+ */
+export const GUARDED_TARGET_TYPE = 'airlock-guarded';
+/** The policy id of a denial for a guarded target: decided in code, before the grant and Cedar. */
+export const GUARD_POLICY_ID = 'airlock:guard';
+
 /** What deciding one action needs besides the engine. */
 export interface DecideOptions {
   /** Environment names that count as production; an unknown environment always does. */
@@ -26,6 +35,9 @@ export function decideAction(
   action: Action,
   options: DecideOptions,
 ): ActionVerdict {
+  // SECURITY: first, so that neither a wide grant nor a policy nor approvals can reach it.
+  const guarded = guardedVerdict(action);
+  if (guarded !== undefined) return guarded;
   const violations = principalScopeViolations(principal, action);
   if (violations.length > 0) {
     return {
@@ -40,6 +52,24 @@ export function decideAction(
     action.targets.length > 0 ? action.targets : [undefined];
   const verdicts = targets.map((target) => decideTarget(engine, principal, action, target, options));
   return combineActionVerdicts(verdicts);
+}
+
+/**
+ * A denial for an action touching what Airlock guards, whatever the grant and the policy say. It
+ * is never a hold: an approver persuaded once would hand the agent the firewall's own off switch.
+ */
+function guardedVerdict(action: Action): ActionVerdict | undefined {
+  const guarded = action.targets.filter((target) => target.type === GUARDED_TARGET_TYPE);
+  if (guarded.length === 0) return undefined;
+  return {
+    verdict: 'deny',
+    reasons: guarded.map((target) => {
+      const why = typeof target.attrs['why'] === 'string' ? ` (${target.attrs['why']})` : '';
+      return `\`${target.id}\` is guarded by Airlock${why}: no agent may do this, and no grant, policy or approval can allow it`;
+    }),
+    policyIds: [GUARD_POLICY_ID],
+    errors: [],
+  };
 }
 
 /** Whether a target counts as production: a configured name, or an unknown environment. */

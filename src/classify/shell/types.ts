@@ -46,10 +46,27 @@ export interface ShellContext {
 
 /** Where Airlock's own state and the agent clients' hook configuration live (see guard.ts). */
 export interface GuardSettings {
-  /** Absolute paths (files or folders) that no agent command may write, move or delete. */
+  /** Paths (files or folders, absolute or `~/…`) that no agent command may write, move, delete, chmod or link. */
   readonly paths: readonly string[];
+  /** Relative paths guarded wherever they are (`.claude/settings.json`: any folder's). */
+  readonly names?: readonly string[];
+  /** Folders no agent command may even read (the Airlock home: its store and keys). */
+  readonly unreadable?: readonly string[];
   /** The user's home folder, to place `~` paths; undefined when unknown. */
   readonly userHome?: string;
+  /** Airlock's live processes; looked up only when a command line sends signals (it costs a /proc scan). */
+  readonly processes?: () => readonly GuardedProcess[];
+}
+
+/** One live Airlock process, as signals would find it. */
+export interface GuardedProcess {
+  readonly pid: number;
+  /** Its process group (`kill -- -PGID` signals all of it). */
+  readonly pgid?: number;
+  /** The name pkill and killall match without -f (`node`, `airlock-hook`). */
+  readonly name: string;
+  /** The full command line, arguments joined by spaces (what `pkill -f` matches). */
+  readonly commandLine: string;
 }
 
 /** Everything a command handler knows about one invocation. */
