@@ -8,13 +8,14 @@ export type WordPart =
   /** Literal text; `quoted` parts never glob, tilde-expand or split. */
   | { readonly kind: 'lit'; readonly value: string; readonly quoted: boolean }
   /** `$NAME`, `${NAME…}`, `$1`, `$@`…; `plain` when it is exactly the variable's value. */
-  | { readonly kind: 'param'; readonly name: string; readonly plain: boolean; readonly quoted: boolean; readonly nested: readonly Script[] }
+  /** `inner` is the source between `${` and `}` (subscripts and offsets there are arithmetic). */
+  | { readonly kind: 'param'; readonly name: string; readonly plain: boolean; readonly quoted: boolean; readonly nested: readonly Script[]; readonly inner?: string }
   /** `$(…)` or backticks: a script that runs, whose output becomes text. */
   | { readonly kind: 'cmdsub'; readonly body: Script }
   /** `<(…)` / `>(…)`: a script that runs beside the command. */
   | { readonly kind: 'procsub'; readonly body: Script }
-  /** `$((…))`: arithmetic, which may itself hold command substitutions. */
-  | { readonly kind: 'arith'; readonly nested: readonly Script[] };
+  /** `$((…))`: arithmetic, which may itself hold command substitutions; `text` is its source. */
+  | { readonly kind: 'arith'; readonly nested: readonly Script[]; readonly text?: string };
 
 /** A shell word: its parts in order and its source text. */
 export interface Word {
@@ -35,16 +36,30 @@ export interface Redirect {
 export interface Assignment {
   readonly name: string;
   readonly value: readonly Word[];
+  /** The source of `[…]` in `NAME[…]=value`: bash evaluates it arithmetically. */
+  readonly subscript?: string;
+  /** `NAME=(…)`: an array, whose `[…]=` keys are arithmetic too. */
+  readonly array?: boolean;
 }
 
 /** A command that may run. */
 export type Command =
   | { readonly kind: 'simple'; readonly assigns: readonly Assignment[]; readonly words: readonly Word[]; readonly redirects: readonly Redirect[] }
   /** Subshells, groups, if, loops, case: bodies that may run and words they expand. */
-  | { readonly kind: 'compound'; readonly keyword: string; readonly bodies: readonly Script[]; readonly words: readonly Word[]; readonly redirects: readonly Redirect[] }
+  | {
+      readonly kind: 'compound';
+      readonly keyword: string;
+      readonly bodies: readonly Script[];
+      readonly words: readonly Word[];
+      readonly redirects: readonly Redirect[];
+      /** The loop variable of `for NAME in …` / `select NAME in …`. */
+      readonly variable?: string;
+      /** The source of `for ((…))`: arithmetic. */
+      readonly arith?: string;
+    }
   | { readonly kind: 'function'; readonly name: string; readonly body: Command }
   /** `[[ … ]]` and `(( … ))`: tests that only expand their words. */
-  | { readonly kind: 'test'; readonly words: readonly Word[]; readonly nested: readonly Script[]; readonly redirects: readonly Redirect[] };
+  | { readonly kind: 'test'; readonly words: readonly Word[]; readonly nested: readonly Script[]; readonly redirects: readonly Redirect[]; readonly arith?: string };
 
 /** Commands joined by `|` (or `|&`): each one's output feeds the next one's input. */
 export interface Pipeline {
@@ -56,6 +71,8 @@ export interface Pipeline {
 /** A list of pipelines as they appear, whatever joins them (`;`, `&&`, `||`, `&`, newline). */
 export interface Script {
   readonly pipelines: readonly Pipeline[];
+  /** The source of a command or process substitution's body (to judge it again elsewhere). */
+  readonly text?: string;
   /** Offsets where each top-level statement (and-or list) begins. */
   readonly statementStarts: readonly number[];
 }

@@ -189,11 +189,15 @@ class ShellParser {
     this.skipBlanks();
     const words: Word[] = [];
     const nested: Script[] = [];
+    let arith: string | undefined;
+    let variable: string | undefined;
     if (this.startsWith('((')) {
       this.pos += 2;
+      const start = this.pos;
       this.scanBalanced('))', nested);
+      arith = this.src.slice(start, this.pos - 2);
     } else {
-      this.readWord();
+      variable = this.readWord().raw;
       this.skipBlanks();
       const save = this.pos;
       this.skipNewlines();
@@ -211,7 +215,7 @@ class ShellParser {
     if (this.src[this.pos] === ';') this.pos++;
     const body = this.parseDoDone();
     const bodies = [...nested, body];
-    return { kind: 'compound', keyword, bodies, words, redirects: [] };
+    return { kind: 'compound', keyword, bodies, words, redirects: [], ...(arith === undefined ? {} : { arith }), ...(variable === undefined ? {} : { variable }) };
   }
 
   private parseDoDone(): Script {
@@ -268,9 +272,10 @@ class ShellParser {
 
   private parseArithCommand(): Command {
     this.pos += 2;
+    const start = this.pos;
     const nested: Script[] = [];
     this.scanBalanced('))', nested);
-    return { kind: 'test', words: [], nested, redirects: [] };
+    return { kind: 'test', words: [], nested, redirects: [], arith: this.src.slice(start, this.pos - 2) };
   }
 
   /** Redirections after a compound command apply to all of it. */
@@ -323,7 +328,9 @@ class ShellParser {
 
   private assignmentOf(word: Word, start: number): Assignment {
     const name = (/^[A-Za-z_][A-Za-z0-9_]*/.exec(word.raw) ?? [''])[0];
-    const eq = word.raw.indexOf('=');
+    // The `=` after the subscript (a subscript may hold `=` itself: `a[i=1]=2`).
+    const eq = (ASSIGNMENT.exec(word.raw)?.[0].length ?? word.raw.indexOf('=') + 1) - 1;
+    const subscript = word.raw[name.length] === '[' ? { subscript: word.raw.slice(name.length + 1, word.raw.lastIndexOf(']', eq)) } : {};
     if (word.raw.length === eq + 1 && this.src[this.pos] === '(') {
       // NAME=( a b c ): an array; every element is a word that expands.
       this.pos++;
@@ -336,12 +343,12 @@ class ShellParser {
         value.push(this.readWord());
       }
       this.pos++;
-      return { name, value };
+      return { name, value, array: true, ...subscript };
     }
     // Re-read the value part alone so its parts are exact.
     const valueParser = new ShellParser(this.src.slice(start + eq + 1, start + word.raw.length), this.depth + 1);
     const value = valueParser.atEnd() ? [] : [valueParser.readWord()];
-    return { name, value };
+    return { name, value, ...subscript };
   }
 
   private atEnd(): boolean {
@@ -388,9 +395,10 @@ class ShellParser {
       const ch = this.src[this.pos] as string;
       if ((ch === '<' || ch === '>') && this.src[this.pos + 1] === '(') {
         this.pos += 2;
+        const start = this.pos;
         const body = this.nested(() => this.parseScript([], true));
         this.expectChar(')');
-        parts.push({ kind: 'procsub', body });
+        parts.push({ kind: 'procsub', body: { ...body, text: this.src.slice(start, this.pos - 1) } });
         continue;
       }
       if (METACHARS.has(ch)) break;
@@ -426,7 +434,7 @@ class ShellParser {
   }
 
   /** The inside of "…" (or a here-document body when `closer` is undefined). */
-  private parseDoubleQuoted(closer: '"' | undefined): WordPart[] {
+  parseDoubleQuoted(closer: '"' | undefined): WordPart[] {
     const parts: WordPart[] = [];
     for (;;) {
       if (this.pos >= this.src.length) {
@@ -476,15 +484,17 @@ class ShellParser {
     }
     if (this.src.startsWith('$((', this.pos)) {
       this.pos += 3;
+      const start = this.pos;
       const nested: Script[] = [];
       this.scanBalanced('))', nested);
-      return { kind: 'arith', nested };
+      return { kind: 'arith', nested, text: this.src.slice(start, this.pos - 2) };
     }
     if (next === '(') {
       this.pos += 2;
+      const start = this.pos;
       const body = this.nested(() => this.parseScript([], true));
       this.expectChar(')');
-      return { kind: 'cmdsub', body };
+      return { kind: 'cmdsub', body: { ...body, text: this.src.slice(start, this.pos - 1) } };
     }
     if (next === '{') {
       this.pos += 2;
@@ -493,7 +503,7 @@ class ShellParser {
       this.scanBalanced('}', nested);
       const inner = this.src.slice(bodyStart, this.pos - 1);
       const name = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(inner)?.[0] ?? '';
-      return { kind: 'param', name, plain: name !== '' && name === inner, quoted: inDouble, nested };
+      return { kind: 'param', name, plain: name !== '' && name === inner, quoted: inDouble, nested, inner };
     }
     const simple = next === undefined ? null : /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])/.exec(this.src.slice(this.pos + 1, this.pos + 200));
     if (simple !== null) {
@@ -566,7 +576,7 @@ class ShellParser {
         this.pos++;
       }
     }
-    return { kind: 'cmdsub', body: parseShell(content, this.depth + this.level + 1) };
+    return { kind: 'cmdsub', body: { ...parseShell(content, this.depth + this.level + 1), text: content } };
   }
 
   /** Skips to `closer` (`}` of `${…}` or `))` of arithmetic), collecting substitutions inside. */
@@ -705,6 +715,16 @@ class ShellParser {
   private error(message: string): ShellSyntaxError {
     return new ShellSyntaxError(message, this.pos);
   }
+}
+
+/**
+ * The parts of text that bash expands again before evaluating it arithmetically (an array
+ * subscript, a `let` expression): parameters, command substitutions and arithmetic, as inside a
+ * here-document. Quotes are kept as text, so a `$(…)` inside them is found too.
+ * Throws {@link ShellSyntaxError} when a substitution inside cannot be parsed.
+ */
+export function parseExpansionText(text: string): WordPart[] {
+  return new ShellParser(text, 1).parseDoubleQuoted(undefined);
 }
 
 function pushLit(parts: WordPart[], value: string, quoted: boolean): void {

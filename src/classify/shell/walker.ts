@@ -1,6 +1,13 @@
 import { posix } from 'node:path';
-import type { Command, Redirect, Script, Word } from './ast.js';
+import type { ArithmeticVerdict } from './arithmetic.js';
+import { arithmeticText, arithmeticWord, isInertValue, merge, numericOutput, paramOperators } from './arithmetic.js';
+import type { Assignment, Command, Redirect, Script, Word } from './ast.js';
+import { judgeAssignment } from './assignments.js';
+import { BASH_BUILTINS } from './catalog/builtins.js';
 import { HANDLERS } from './catalog/index.js';
+import { LineState } from './line-state.js';
+import { reparseOption } from './shell-options.js';
+import { variableUses } from './variable-uses.js';
 import { runProjectFile } from './catalog/scripts.js';
 import { guardInvocation } from './guard.js';
 import { writeFinding } from './catalog/files.js';
@@ -30,6 +37,8 @@ export interface WalkSettings {
   readonly context?: ShellContext;
   /** Paths written by the commands judged so far in this command line; shared by nested walks. */
   readonly written?: WriteLog;
+  /** Variables, aliases, functions and options earlier commands of this line set; shared by nested walks. */
+  readonly line?: LineState;
 }
 
 /** The paths a command line writes, in order, so that a later command reading one of them is not judged by its old text. */
@@ -72,15 +81,22 @@ export async function classifyCode(code: string, cwd: string | undefined, settin
   }
   const disagreement = await mvdanDisagreement(code, script);
   if (disagreement !== undefined) return found.unknown('shell', disagreement);
-  const walker = new Walker(settings.written === undefined ? { ...settings, written: new WriteLog() } : settings, depth);
+  const walker = new Walker({ ...settings, written: settings.written ?? new WriteLog(), line: settings.line ?? new LineState() }, depth);
   return walker.script(script, { cwd, functions: new Set() }, { kind: 'none' });
 }
 
+/** Arithmetic comparisons inside `[[ ]]`: both sides are evaluated. */
+const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
+
 class Walker {
+  private readonly line: LineState;
+
   constructor(
     private readonly settings: WalkSettings,
     private readonly depth: number,
-  ) {}
+  ) {
+    this.line = settings.line ?? new LineState();
+  }
 
   async script(script: Script, scope: Scope, stdin: Stdin): Promise<Finding[]> {
     const findings: Finding[] = [];
@@ -105,16 +121,21 @@ class Walker {
     switch (command.kind) {
       case 'function':
         // Judged where it is defined, as if called: the name may shadow a harmless command.
+        // A call after a variable was set to chosen text is judged again (see exec).
         scope.functions.add(command.name);
+        this.line.functions.set(command.name, command.body);
         return this.command(command.body, scope, stdin);
       case 'test':
         for (const word of command.words) findings.push(...(await this.substitutions(word, scope)));
         for (const nested of command.nested) findings.push(...(await this.script(nested, { ...scope }, { kind: 'none' })));
         findings.push(...(await this.redirects(command.redirects, scope)));
+        findings.push(...(await this.testArithmetic(command, scope)));
         return findings;
       case 'compound': {
         const inner = command.keyword === '(' ? { cwd: scope.cwd, functions: new Set(scope.functions) } : scope;
         for (const word of command.words) findings.push(...(await this.substitutions(word, scope)));
+        if (command.arith !== undefined) findings.push(...(await this.verdict(arithmeticText(command.arith, this.line), scope, command.bodies, 'for (( ))')));
+        if (command.variable !== undefined) this.loopVariable(command.variable, command.words);
         findings.push(...(await this.redirects(command.redirects, scope)));
         const input = stdinFrom(command.redirects) ?? stdin;
         for (const body of command.bodies) findings.push(...(await this.script(body, inner, input)));
@@ -122,6 +143,7 @@ class Walker {
       }
       case 'simple': {
         for (const assign of command.assigns) for (const word of assign.value) findings.push(...(await this.substitutions(word, scope)));
+        for (const assign of command.assigns) findings.push(...(await this.assignment(assign, scope)));
         for (const word of command.words) findings.push(...(await this.substitutions(word, scope)));
         findings.push(...(await this.redirects(command.redirects, scope)));
         const args = command.words.map((word): Arg => ({ word, value: wordValue(word) }));
@@ -132,13 +154,101 @@ class Walker {
     }
   }
 
-  /** Command and process substitutions inside a word run (in a subshell) before the command. */
+  /**
+   * Command and process substitutions inside a word run (in a subshell) before the command; the
+   * arithmetic inside it (`$((…))`, `${a[…]}`, `${x:…}`) is evaluated, and `${!x}` names a variable.
+   */
   private async substitutions(word: Word, scope: Scope): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const part of word.parts) {
       for (const nested of nestedScripts(part)) findings.push(...(await this.script(nested, { cwd: scope.cwd, functions: new Set(scope.functions) }, { kind: 'none' })));
+      if (part.kind === 'arith' && part.text !== undefined) findings.push(...(await this.verdict(arithmeticText(part.text, this.line), scope, part.nested, '$(( ))')));
+      if (part.kind === 'param' && part.inner !== undefined) {
+        const indirect = part.inner.startsWith('!') ? /^!([A-Za-z_][A-Za-z0-9_]*)/.exec(part.inner)?.[1] : undefined;
+        const chosen: ArithmeticVerdict = indirect !== undefined && this.line.isTainted(indirect) ? { codes: [], unknown: `\`\${!${indirect}}\` names a variable this command line chose` } : { codes: [] };
+        findings.push(...(await this.verdict(merge([chosen, paramOperators(part.inner.slice(part.name.length), this.line)]), scope, part.nested, '${…}')));
+      }
     }
     return findings;
+  }
+
+  /**
+   * Judges what evaluating text arithmetically does: the code it runs (except substitutions the
+   * walk judges anyway, `nested`), and `unknown` when what it evaluates cannot be known.
+   */
+  private async verdict(verdict: ArithmeticVerdict, scope: Scope, nested: readonly Script[], operation: string): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const code of verdict.codes) {
+      if (nested.some((script) => script.text === code)) continue;
+      findings.push(...(await classifyCode(code, scope.cwd, this.settings, this.depth + 1)));
+    }
+    if (verdict.unknown !== undefined) findings.push(...found.unknown(`arithmetic ${operation}`, verdict.unknown));
+    return findings;
+  }
+
+  /** `[[ -v NAME ]]`, `[[ X -eq Y ]]`, `(( … ))`: arithmetic in tests. */
+  private async testArithmetic(command: Extract<Command, { kind: 'test' }>, scope: Scope): Promise<Finding[]> {
+    if (command.arith !== undefined) return this.verdict(arithmeticText(command.arith, this.line), scope, command.nested, '(( ))');
+    const evaluated = command.words.filter((word, index) => {
+      const before = command.words[index - 1]?.raw;
+      return before === '-v' || ARITHMETIC_TESTS.has(before ?? '') || ARITHMETIC_TESTS.has(command.words[index + 1]?.raw ?? '');
+    });
+    return this.verdict(merge(evaluated.map((word) => this.wordArithmetic({ word, value: wordValue(word) }))), scope, [], '[[ ]]');
+  }
+
+  /** A word whose value bash evaluates arithmetically: its known text is expanded again. */
+  private wordArithmetic(arg: Arg): ArithmeticVerdict {
+    if (arg.value.known) return arithmeticText(arg.value.text, this.line);
+    return arg.word === undefined ? { codes: [], unknown: 'a value known only at run time is evaluated as arithmetic' } : arithmeticWord(arg.word, this.line);
+  }
+
+  /** `NAME=value`, `NAME[…]=value`, `NAME=(…)`: subscripts are arithmetic; the value may change what runs or hold code. */
+  private async assignment(assign: Assignment, scope: Scope): Promise<Finding[]> {
+    const verdicts: ArithmeticVerdict[] = [];
+    if (assign.subscript !== undefined) verdicts.push(arithmeticText(assign.subscript, this.line));
+    for (const element of assign.array === true ? assign.value : []) {
+      const key = /^\[(.*?)\]\+?=/s.exec(element.raw)?.[1];
+      if (key !== undefined) verdicts.push(arithmeticText(key, this.line));
+    }
+    const single = assign.array === true || assign.value.length > 1 ? undefined : assign.value[0];
+    const value: Arg | undefined = assign.array === true ? undefined : single === undefined ? { word: undefined, value: { known: true, text: '', glob: false } } : { word: single, value: wordValue(single) };
+    if (this.line.integers.has(assign.name) && value !== undefined) verdicts.push(this.wordArithmetic(value));
+    const findings = await this.verdict(merge(verdicts), scope, assign.value.flatMap((word) => word.parts.flatMap(nestedScripts)), 'subscript');
+    this.setVariable(assign.name, value);
+    return [...findings, ...judgeAssignment(assign.name, value)];
+  }
+
+  /** Records that `name` now holds `value` (undefined: text only the run knows). */
+  private setVariable(name: string | undefined, value: Arg | undefined): void {
+    if (name === undefined || value === undefined || !isInert(value)) this.line.taint(name);
+  }
+
+  /** `for NAME in WORDS`: NAME takes each word (or each positional parameter). */
+  private loopVariable(name: string, words: readonly Word[]): void {
+    if (words.length === 0 || words.some((word) => !isInert({ word, value: wordValue(word) }))) this.line.taint(name);
+  }
+
+  /** What a builtin does to variables: arithmetic on its operands, values later commands see. */
+  private async builtinVariables(name: string, args: readonly Arg[], scope: Scope): Promise<Finding[]> {
+    const uses = variableUses(name, args);
+    const verdicts = uses.arithmetic.map((arg) => this.wordArithmetic(arg));
+    const findings: Finding[] = [];
+    for (const set of uses.sets) {
+      const value = set.value === 'input' ? undefined : set.value === 'unchanged' ? 'unchanged' : set.value;
+      if (value !== 'unchanged' && (uses.integer || this.line.integers.has(set.name ?? '')) && value !== undefined) verdicts.push(this.wordArithmetic(value));
+      if (value !== 'unchanged' && uses.nameref && value !== undefined) verdicts.push(this.wordArithmetic(value));
+      if (uses.integer && set.name !== undefined) this.line.integers.add(set.name.replace(/\[.*$/, ''));
+      if (value === 'unchanged') {
+        if (uses.nameref) this.line.taint(set.name);
+        continue;
+      }
+      this.setVariable(set.name, uses.nameref ? undefined : value);
+      findings.push(...judgeAssignment(set.name, value));
+    }
+    if (name === 'alias') for (const arg of args) if (arg.value.known && arg.value.text.includes('=')) this.line.aliases.add(arg.value.text.slice(0, arg.value.text.indexOf('=')));
+    const reparse = reparseOption(name, args);
+    if (reparse !== undefined) this.line.reparse ??= reparse;
+    return [...(await this.verdict(merge(verdicts), scope, [], name)), ...findings];
   }
 
   private async redirects(redirects: readonly Redirect[], scope: Scope): Promise<Finding[]> {
@@ -149,7 +259,9 @@ class Walker {
       const target: Arg = { word: redirect.target, value: wordValue(redirect.target) };
       const invocation = this.invocation('redirect', [], scope, { kind: 'none' });
       const duplicatesFd = (redirect.op === '>&' || redirect.op === '<&') && /^(\d+-?|-)$/.test(redirect.target.raw);
-      if (duplicatesFd || redirect.op === '<' || redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<' || redirect.op === '<&') continue;
+      if (duplicatesFd || redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<') continue;
+      if (redirect.op === '<' || redirect.op === '<&' || redirect.op === '<>') findings.push(...readFinding(redirect.op, target, scope));
+      if (redirect.op === '<' || redirect.op === '<&') continue;
       const truncates = redirect.op === '>' || redirect.op === '>|' || redirect.op === '&>' || redirect.op === '>&';
       findings.push(...writeFinding(`redirect ${redirect.op}`, invocation, target, truncates));
     }
@@ -160,9 +272,12 @@ class Walker {
   async exec(args: readonly Arg[], scope: Scope, stdin: Stdin): Promise<Finding[]> {
     const first = args[0];
     if (first === undefined) return [];
-    if (!first.value.known || first.value.glob) return found.unknown('shell', 'command name known only at run time');
+    // A lone `[` is no glob bash could match: it is the test builtin.
+    if (!first.value.known || (first.value.glob && first.value.text !== '[')) return found.unknown('shell', 'command name known only at run time');
     const written = first.value.text;
-    if (scope.functions.has(written)) return [];
+    if (this.line.reparse !== undefined) return found.unknown(written, `${this.line.reparse} changes how bash reads the rest of the line`);
+    if (this.line.aliases.has(written)) return found.unknown(written, 'an alias defined on this command line');
+    if (scope.functions.has(written)) return this.callFunction(written, scope, stdin);
     let name = written;
     if (written.includes('/')) {
       const path = resolvePath(written, scope.cwd);
@@ -175,7 +290,23 @@ class Walker {
     const handler = HANDLERS.get(name);
     if (handler === undefined) return found.unknown(name, 'not a command Airlock knows');
     const invocation = this.invocation(name, args.slice(1), scope, stdin);
-    return [...guardInvocation(invocation, this.settings.context?.guard), ...(await handler(invocation))];
+    const variables = name === written && BASH_BUILTINS.has(name) ? await this.builtinVariables(name, args.slice(1), scope) : [];
+    return [...guardInvocation(invocation, this.settings.context?.guard), ...variables, ...(await handler(invocation))];
+  }
+
+  /**
+   * A function was judged where it was defined; a call after a variable was set to chosen text is
+   * judged again, since the arithmetic in its body may now evaluate that text.
+   */
+  private async callFunction(name: string, scope: Scope, stdin: Stdin): Promise<Finding[]> {
+    const body = this.line.functions.get(name);
+    if (body === undefined || !this.line.anyTainted || this.line.rewalking.has(name)) return [];
+    this.line.rewalking.add(name);
+    try {
+      return await this.command(body, scope, stdin);
+    } finally {
+      this.line.rewalking.delete(name);
+    }
   }
 
   private invocation(name: string, args: readonly Arg[], scope: Scope, stdin: Stdin): Invocation {
@@ -192,6 +323,22 @@ class Walker {
       exec: (next, input) => (this.depth + 1 > MAX_NESTING ? Promise.resolve(found.unknown(name, 'wrappers nested too deep')) : new Walker(this.settings, this.depth + 1).exec(next, scope, input ?? { kind: 'none' })),
     };
   }
+}
+
+/** A value that, evaluated arithmetically later, runs nothing and names no variable. */
+function isInert(value: Arg): boolean {
+  if (value.value.known) return isInertValue(value.value.text);
+  // Numbers from arithmetic, lengths and special parameters.
+  return (
+    value.word !== undefined &&
+    value.word.parts.every((part) => (part.kind === 'lit' ? isInertValue(part.value) : part.kind === 'arith' || (part.kind === 'cmdsub' && numericOutput(part.body)) || (part.kind === 'param' && /^(#.+|[#?$!])$/.test(part.inner ?? part.name))))
+  );
+}
+
+/** `< FILE`, `<> FILE`: the file is read (the guard post-pass sees reads of files such as /proc/…/environ). */
+function readFinding(op: string, target: Arg, scope: Scope): Finding[] {
+  const path = target.value.known && !target.value.glob ? resolvePath(target.value.text, scope.cwd) : undefined;
+  return found.read(`redirect ${op === '<>' ? '<' : op}`, path === undefined ? [] : [{ type: 'path', id: path }]);
 }
 
 /** `cd DIR` / `pushd DIR` move the rest of the script; an unknowable target makes cwd unknown. */
