@@ -6,13 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHookBundle } from '../src/cli/hook-build.js';
+import { codexHookHash } from '../src/cli/install-hooks-codex.js';
 import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
 
 interface DoctorReport {
   ok: boolean;
-  clients: { client: string; checks: { check: string; ok: boolean; detail: string }[] }[];
+  clients: { client: string; scope: string; failure: { mode: string; why: string }; checks: { check: string; ok: boolean; detail: string; warning?: boolean }[] }[];
   problems: string[];
+  warnings: string[];
 }
 
 beforeAll(async () => {
@@ -20,52 +22,84 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('airlock doctor', () => {
-  it('proves installed hooks stop a destructive probe and allow a harmless one, recording nothing', () => {
+  it('runs each installed hook as its client would: wired, trusted, stops a destructive probe, no objection to a harmless one, and how it fails with Airlock moved away, recording nothing', () => {
     verifies('hook.doctor-probes');
     const home = freshHome();
+    const user = mkdtempSync(join(tmpdir(), 'airlock-user-'));
     const dir = mkdtempSync(join(tmpdir(), 'airlock-project-'));
-    expect(runCli(['install-hooks', '--dir', dir, '--client', 'claude-code', 'codex'], { home }).status).toBe(0);
+    const env = { HOME: user, CODEX_HOME: '', CLAUDE_CONFIG_DIR: '', GEMINI_CLI_HOME: '', AIRLOCK_MANAGED_ROOT: mkdtempSync(join(tmpdir(), 'airlock-root-')) };
+    expect(runCli(['install-hooks', '--dir', dir, '--client', 'claude-code', 'codex'], { home, env }).status).toBe(0);
+    // Codex runs a user hook only once trusted (/hooks), which records the definition's hash.
+    const codexFile = join(user, '.codex', 'hooks.json');
+    const codexEntry = (JSON.parse(readFileSync(codexFile, 'utf8')) as { hooks: { PreToolUse: { matcher: string; hooks: { command: string; timeout: number }[] }[] } }).hooks.PreToolUse[0];
+    const trusted = codexHookHash({ matcher: codexEntry?.matcher, command: codexEntry?.hooks[0]?.command as string, timeout: codexEntry?.hooks[0]?.timeout });
+    writeFileSync(join(user, '.codex', 'config.toml'), `model = "o4"\n\n[hooks.state."${codexFile}:pre_tool_use:0:0"]\ntrusted_hash = "${trusted}"\n`);
 
-    const healthy = runCli(['doctor', '--dir', dir, '--only', 'hooks', '--json'], { home });
+    const healthy = runCli(['doctor', '--dir', dir, '--only', 'hooks', '--json'], { home, env });
     expect(healthy.status, healthy.stdout + healthy.stderr).toBe(0);
     const report = JSON.parse(healthy.stdout) as DoctorReport;
     expect(report.ok).toBe(true);
-    expect(report.clients.map((client) => client.client)).toEqual(['claude-code', 'codex']);
-    for (const client of report.clients) {
-      expect(client.checks.map((check) => [check.check, check.ok])).toEqual([
-        ['config', true],
-        ['installed PreToolUse', true],
-        ['executable', true],
-        ['destructive probe', true],
-        ['harmless probe', true],
-      ]);
-    }
+    expect(report.clients.map((client) => [client.client, client.scope, client.failure.mode])).toEqual([['claude-code', 'user', 'closed'], ['codex', 'user', 'open']]);
+    const [claude, codex] = report.clients;
+    expect(claude?.checks.map((check) => [check.check, check.ok])).toEqual([
+      ['config', true],
+      ['installed PreToolUse', true],
+      ['matches PreToolUse', true],
+      ['fail closed', true],
+      ['hooks on', true],
+      ['executable', true],
+      ['destructive probe', true],
+      ['harmless probe', true],
+      ['with Airlock moved away', true],
+    ]);
+    expect(claude?.checks.at(-1)?.detail).toMatch(/exit code 127: Claude Code blocks the call \(onFailure: block\)/);
+    expect(codex?.checks.map((check) => [check.check, check.ok])).toEqual([
+      ['config', true],
+      ['installed PreToolUse', true],
+      ['matches PreToolUse', true],
+      ['fail closed', false],
+      ['hooks on', true],
+      ['trusted', true],
+      ['executable', true],
+      ['destructive probe', true],
+      ['harmless probe', true],
+      ['with Airlock moved away', false],
+    ]);
+    // Codex cannot fail closed: said, as a warning doctor cannot fix, not as a problem.
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^codex \(user\): fail closed: Codex has no fail-closed option/),
+      expect.stringMatching(/^codex \(user\): with Airlock moved away: .*exit code 127: Codex runs the call \(it has no fail-closed option\)/),
+    ]);
     // Dry-run probes: no pending approval clutters the inbox, nothing reaches the audit log.
     const pending = runCli(['approvals', 'list', '--json'], { home });
     expect(pending.status).toBe(0);
     expect(jsonLines(pending.stdout).flatMap((line) => (Array.isArray(line) ? line : [line]))).toEqual([]);
 
-    // Break things: Cursor without failClosed, a Gemini folder with no hook, Claude Code pointed at a broken home.
-    mkdirSync(join(dir, '.cursor'));
-    writeFileSync(join(dir, '.cursor', 'hooks.json'), JSON.stringify({ version: 1, hooks: {} }));
-    expect(runCli(['install-hooks', '--dir', dir, '--client', 'cursor'], { home }).status).toBe(0);
-    const cursorFile = join(dir, '.cursor', 'hooks.json');
+    // Break things: Cursor without failClosed, Gemini's matcher narrowed to the shell, Claude Code
+    // pointed at a broken home, Codex's definition changed after it was trusted, and an old entry in the project.
+    expect(runCli(['install-hooks', '--dir', dir, '--client', 'cursor', 'gemini'], { home, env }).status).toBe(0);
+    const cursorFile = join(user, '.cursor', 'hooks.json');
     writeFileSync(cursorFile, readFileSync(cursorFile, 'utf8').replaceAll('"failClosed": true', '"failClosed": false'));
-    mkdirSync(join(dir, '.gemini'));
-    const claudeFile = join(dir, '.claude', 'settings.json');
+    const geminiFile = join(user, '.gemini', 'settings.json');
+    writeFileSync(geminiFile, readFileSync(geminiFile, 'utf8').replace('run_shell_command|write_file|replace|mcp_.*', 'run_shell_command'));
+    const claudeFile = join(user, '.claude', 'settings.json');
     const brokenHome = join(home, 'airlock.yaml', 'nope');
     writeFileSync(claudeFile, readFileSync(claudeFile, 'utf8').replace(`--home ${home}`, `--home ${brokenHome}`));
-    rmCodex(dir);
+    writeFileSync(codexFile, readFileSync(codexFile, 'utf8').replace('"timeout": 30', '"timeout": 31'));
+    mkdirSync(join(dir, '.claude'));
+    writeFileSync(join(dir, '.claude', 'settings.json'), JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: '/usr/bin/node /opt/bin/airlock-hook.cjs --home /srv claude-code' }] }] } }));
 
-    const sick = runCli(['doctor', '--dir', dir], { home });
+    const sick = runCli(['doctor', '--dir', dir, '--only', 'hooks'], { home, env });
     expect(sick.status).toBe(1);
-    expect(sick.stdout).toMatch(/cursor: fail closed: failClosed is not true for beforeShellExecution, beforeMCPExecution/);
-    expect(sick.stdout).toMatch(/gemini: config: .*\.gemini\/settings\.json is missing; run: airlock install-hooks --client gemini/);
-    expect(sick.stdout).toMatch(/claude-code: harmless probe: `ls` was answered: deny \(Airlock denied this call: the Airlock home .*nope does not exist/);
-    expect(sick.stdout).toMatch(/codex: installed PreToolUse: no Airlock hook for PreToolUse/);
+    expect(sick.stdout).toMatch(/cursor \(user\): fail closed: failClosed is not true for beforeShellExecution, beforeMCPExecution, preToolUse/);
+    expect(sick.stdout).toMatch(/cursor \(user\): with Airlock moved away: .*Cursor runs the call \(no failClosed\)/);
+    expect(sick.stdout).toMatch(/gemini \(user\): matches BeforeTool: the matcher `run_shell_command` misses write_file, replace, mcp_server_tool/);
+    expect(sick.stdout).toMatch(/claude-code \(user\): harmless probe: `ls` was answered: deny \(Airlock denied this call: the Airlock home .*nope does not exist/);
+    expect(sick.stdout).toMatch(/codex \(user\): trusted: the recorded trust is for another definition/);
+    expect(sick.stdout).toMatch(/claude-code: the project file .*\.claude\/settings\.json holds an Airlock hook with this machine's paths/);
 
-    const empty = runCli(['doctor', '--dir', mkdtempSync(join(tmpdir(), 'airlock-empty-'))], { home });
-    expect([empty.status, empty.stdout]).toEqual([1, expect.stringMatching(/no agent client config/)]);
+    const empty = runCli(['doctor', '--dir', mkdtempSync(join(tmpdir(), 'airlock-empty-')), '--only', 'hooks'], { home, env: { ...env, HOME: mkdtempSync(join(tmpdir(), 'airlock-user-')) } });
+    expect([empty.status, empty.stdout]).toEqual([1, expect.stringMatching(/no Airlock hook is installed for any client/)]);
   }, 600_000);
 });
 
@@ -113,9 +147,4 @@ async function runCliAsync(args: readonly string[]): Promise<{ status: number | 
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const status = await new Promise<number | null>((done) => child.once('close', done));
   return { status, stdout, stderr };
-}
-
-/** Leaves the Codex file in place with someone else's hook only. */
-function rmCodex(dir: string): void {
-  writeFileSync(join(dir, '.codex', 'hooks.json'), JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'true' }] }] } }));
 }

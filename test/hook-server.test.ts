@@ -42,13 +42,18 @@ afterAll(async () => {
 describe('the fast hook entry against airlock serve (client mode)', () => {
   it('gets the same verdicts from the server: reads allowed, destructive held with an approval id', () => {
     verifies('hook.server-mode');
+    // An allow is no decision: Claude Code's own permission prompt still runs.
     const read = hook(['claude-code'], claudeInput('git status'), { AIRLOCK_URL: url, AIRLOCK_TOKEN: token });
-    expect([read.status, JSON.parse(read.stdout).hookSpecificOutput.permissionDecision]).toEqual([0, 'allow']);
+    expect([read.status, read.stdout, read.stderr]).toEqual([0, '', '']);
     const held = hook(['--url', url, 'claude-code'], claudeInput('terraform destroy -auto-approve'), { AIRLOCK_TOKEN: token });
     expect(held.status).toBe(2);
     expect(JSON.parse(held.stdout).hookSpecificOutput.permissionDecisionReason).toMatch(/held this call for human approval \(approval apr_\w+/);
     const pending = runCli(['approvals', 'list', '--json'], { home });
     expect(pending.stdout).toMatch(/terraform/);
+    // The server keeps the exact line and folder for approvers, as the standalone hook does.
+    const id = /approval (apr_\w+)/.exec(held.stderr)?.[1] as string;
+    const shown = runCli(['approvals', 'show', id, '--json'], { home });
+    expect(JSON.parse(shown.stdout).request).toMatchObject({ details: { tool: 'Bash', command: 'terraform destroy -auto-approve', cwd: '/repo' } });
     // Judged as the MCP proxy judges: the filesystem server's read tool.
     const mcp = hook(['gemini'], geminiMcpInput(), { AIRLOCK_URL: url, AIRLOCK_TOKEN: token });
     expect(mcp.status, mcp.stdout).not.toBe(null);
@@ -84,7 +89,7 @@ describe('the fast hook entry against airlock serve (client mode)', () => {
     const read = native(['--url', url, 'claude-code'], claudeInput('git status'), { AIRLOCK_TOKEN: token });
     const viaNode = hook(['--url', url, 'claude-code'], claudeInput('git status'), { AIRLOCK_TOKEN: token });
     expect(read).toEqual(viaNode);
-    expect(JSON.parse(read.stdout).hookSpecificOutput.permissionDecision).toBe('allow');
+    expect([read.status, read.stdout]).toEqual([0, '']);
     const held = native(['claude-code'], claudeInput('terraform destroy -auto-approve'), { AIRLOCK_URL: url, AIRLOCK_TOKEN: token });
     expect(held.status).toBe(2);
     expect(JSON.parse(held.stdout).hookSpecificOutput.permissionDecisionReason).toMatch(/held this call for human approval \(approval apr_\w+/);
