@@ -4,6 +4,7 @@ import { couldMatch, guardedRead, guardedWrite, isOtherEnviron } from './guard-p
 import { parseOptions } from './options.js';
 import { isInside, resolvePath } from './paths.js';
 import type { Arg, GuardSettings, Invocation } from './types.js';
+import { knownArg } from './types.js';
 
 /**
  * What one command's arguments say about guarded paths, where its handler gives no path target:
@@ -25,6 +26,43 @@ const IN_PLACE_EDITORS = new Set(['perl', 'ruby']);
 const GIT_CHANGES_PATHS = new Set(['checkout', 'restore', 'rm', 'mv', 'stash', 'clean', 'reset', 'checkout-index', 'update-index']);
 /** find actions that take what is found away (or hand it to a command that may). */
 const FIND_CHANGES = new Set(['-delete', '-exec', '-execdir', '-ok', '-okdir']);
+
+/** Interpreters whose inline code (`-c`, `-e`, a here-document) may open any file by name. */
+const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell', 'awk', 'gawk', 'mawk', 'tclsh', 'julia']);
+
+/**
+ * Inline code that names a guarded path (`python3 -c "open('.claude/settings.json','w')"`), or a
+ * script given one as an argument: the guard cannot follow the code, so naming what it guards is
+ * enough (a read of a client's config through an interpreter is denied too; `cat` it instead).
+ */
+export function guardedCodeMention(inv: Invocation, guard: GuardSettings): GuardHit | undefined {
+  if (!INTERPRETERS.has(inv.name) && !/^python\d/.test(inv.name)) return undefined;
+  const texts = inlineCode(inv);
+  if (inv.stdin.kind === 'text') texts.push(inv.stdin.text);
+  const code = texts.join('\n').toLowerCase();
+  if (/\/proc\/[^'"\s]*environ/.test(code) && !/\/proc\/(self|thread-self)\/environ/.test(code)) return environHit('/proc/*/environ');
+  const named = [...(guard.names ?? []), ...guard.paths.map((path) => place(path, guard)), ...guard.paths.filter((path) => path.startsWith('~/')).map((path) => path.slice(1))];
+  const hit = named.find((path) => code.includes(path.toLowerCase()));
+  if (hit !== undefined) return { guarded: hit, why: 'named by code Airlock cannot follow, and guarded' };
+  // A script handed a guarded path may write it (awk's operands are only its input).
+  return inv.name.endsWith('awk') ? undefined : firstGuarded(parseOptions(inv.args).operands, inv.cwd, guard);
+}
+
+/** The code given on the command line (`-c CODE`, `-e CODE`, `deno eval CODE`, awk's program); not the files it reads. */
+function inlineCode(inv: Invocation): string[] {
+  const texts = inv.args.map((arg) => arg.value.text);
+  if (inv.name.endsWith('awk')) {
+    const program = texts.find((text, index) => text !== undefined && !text.startsWith('-') && !/^-[fv]$/.test(texts[index - 1] ?? ''));
+    return program === undefined ? [] : [program];
+  }
+  const code: string[] = [];
+  texts.forEach((text, index) => {
+    const next = texts[index + 1];
+    if (next === undefined || text === undefined) return;
+    if (/^-[a-zA-Z]*[ceE]$/.test(text) || ['-r', '-p', '--eval', '--print', '-Command', '--command', 'eval'].includes(text)) code.push(next);
+  });
+  return code;
+}
 
 /** Another process's environment, or the Airlock home, read through `inv`'s arguments. */
 export function guardedArgumentRead(inv: Invocation, guard: GuardSettings): GuardHit | undefined {
@@ -53,6 +91,7 @@ export function guardedOperandWrite(inv: Invocation, guard: GuardSettings): Guar
     const options = parseOptions(inv.args, new Set(['-e', '-E', '-I', '-M', '-m', '-r']));
     return [...options.flags].some((flag) => flag === '-i') || inv.args.some((arg) => /^-[a-zA-Z]*i/.test(arg.value.text ?? '')) ? firstGuarded(options.operands, inv.cwd, guard) : undefined;
   }
+  if (inv.name === 'dd') return firstGuarded(inv.args.flatMap((arg) => (textOf(arg)?.startsWith('of=') ? [knownArg((textOf(arg) as string).slice(3))] : [])), inv.cwd, guard);
   if (inv.name === 'git') return gitWrite(inv, guard);
   if (inv.name === 'find') return findWrite(inv, guard);
   return undefined;
@@ -71,10 +110,21 @@ function pathsIn(arg: Arg, inv: Invocation): string[] {
   return texts.map((item) => resolvePath(item, inv.cwd) ?? item);
 }
 
+/**
+ * An argument's text; for one the walker could not know, its source when the only expansion in
+ * it is the home folder (`of=$HOME/x` → `of=~/x`), which places `~` anywhere in a word.
+ */
+function textOf(arg: Arg): string | undefined {
+  if (arg.value.known) return arg.value.text;
+  const raw = arg.word?.raw.replace(/\$\{?HOME\}?/g, '~').replace(/["']/g, '');
+  return raw === undefined || /[$`\\]/.test(raw) ? undefined : raw;
+}
+
 function firstGuarded(operands: readonly Arg[], cwd: string | undefined, guard: GuardSettings): GuardHit | undefined {
   for (const operand of operands) {
-    if (!operand.value.known) continue;
-    const hit = guardedWrite(resolvePath(operand.value.text, cwd) ?? operand.value.text, guard);
+    const text = textOf(operand);
+    if (text === undefined) continue;
+    const hit = guardedWrite(resolvePath(text, cwd) ?? text, guard);
     if (hit !== undefined) return hit;
   }
   return undefined;

@@ -178,6 +178,49 @@ describe('guard: writes to what Airlock guards', () => {
   });
 });
 
+/** Every route with every spelling: `{}` stands for the path. */
+const ROUTE_TEMPLATES = [
+  'rm {}', 'rm -rf {}', 'echo x > {}', 'echo x >> {}', 'tee {} < /dev/null', 'sed -i s/a/b/ {}', 'mv {} /tmp/x', 'mv /tmp/x {}', 'cp /tmp/x {}',
+  'install /tmp/x {}', 'ln -sf /tmp/x {}', 'truncate -s0 {}', 'dd if=/dev/null of={}', 'chmod 600 {}', 'touch {}', 'git checkout -- {}',
+  'sudo rm {}', "bash -c 'rm {}'", 'env rm {}', 'find {} -delete', 'rsync /tmp/x {}', 'perl -pi -e s/a/b/ {}', 'shred {}', 'python3 fix.py {}',
+];
+const PATH_SPELLINGS = [
+  '~/.claude/settings.json', '$HOME/.claude/settings.json', '/home/dev/.claude/settings.json', '../.claude/settings.json', '.claude/settings.json',
+  '.claude/../.claude/settings.json', '.c*/settings.json', '.claude/*.json', '.claude/settings.{json,x}', '/home/dev/proj/.cursor/hooks.json',
+  '.CURSOR/HOOKS.JSON', '/proc/self/root/home/dev/.codex/config.toml', '/etc/claude-code/managed-settings.json', '/var/lib/airlock/airlock.yaml',
+  '/opt/airlock/bin/airlock-hook.cjs', '.gemini/settings.json', '~/.codex/hooks.json',
+];
+
+describe('guard: every route with every spelling', () => {
+  it('denies each of the routes for each of the spellings', async () => {
+    const missed: string[] = [];
+    for (const template of ROUTE_TEMPLATES) {
+      for (const spelling of PATH_SPELLINGS) {
+        const command = template.replace('{}', spelling);
+        if ((await guarded(command)).length === 0) missed.push(command);
+      }
+    }
+    expect(missed).toEqual([]);
+  });
+});
+
+describe('guard: code Airlock cannot follow', () => {
+  it.each([
+    'python3 -c "open(\'.claude/settings.json\', \'w\').write(\'{}\')"',
+    "node -e \"require('fs').writeFileSync(process.env.HOME + '/.claude/settings.json', '{}')\"",
+    'python3 -c "print(open(\'/proc/1/environ\').read())"',
+    "awk '{ print > \".cursor/hooks.json\" }' /dev/null",
+    "python3 - <<'EOF'\nopen('/var/lib/airlock/airlock.db').read()\nEOF",
+    'python3 scripts/fix.py .claude/settings.json',
+  ])('denies `%s`', async (command) => {
+    expect(await guarded(command)).not.toEqual([]);
+  });
+
+  it.each(['python3 -c "print(1)"', "awk '{print $1}' .claude/settings.json", 'node build.js', 'python3 -c "open(\'/proc/self/environ\').read()"'])('leaves `%s` to the policy', async (command) => {
+    expect(await guarded(command)).toEqual([]);
+  });
+});
+
 describe('guard: reads of secrets', () => {
   it.each([
     'cat /proc/1/environ',

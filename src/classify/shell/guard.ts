@@ -1,4 +1,4 @@
-import { guardedArgumentRead, guardedOperandWrite } from './guard-commands.js';
+import { guardedArgumentRead, guardedCodeMention, guardedOperandWrite } from './guard-commands.js';
 import type { GuardHit } from './guard-paths.js';
 import { guardedRead, guardedWrite, isOtherEnviron } from './guard-paths.js';
 import { signalOf } from './guard-signals.js';
@@ -25,7 +25,7 @@ export function guardInvocation(inv: Invocation, guard: GuardSettings | undefine
   const findings: Finding[] = [];
   const read = guardedArgumentRead(inv, guard);
   if (read !== undefined) findings.push(guarded(inv.name, read));
-  const write = guardedOperandWrite(inv, guard);
+  const write = guardedOperandWrite(inv, guard) ?? guardedCodeMention(inv, guard);
   if (write !== undefined) findings.push(guarded(inv.name, write));
   const signal = signalOf(inv, guard);
   if (signal.kind === 'signals') findings.push(guarded(inv.name, { guarded: signal.what, why: 'Airlock\'s processes' }));
