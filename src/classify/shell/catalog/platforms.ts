@@ -286,7 +286,6 @@ export const PLATFORM_HANDLERS: Readonly<Record<string, Handler>> = {
   prisma: migrations,
   rails: migrations,
   rake: migrations,
-  artisan: migrations,
   sequelize: migrations,
   knex: migrations,
   typeorm: migrations,
