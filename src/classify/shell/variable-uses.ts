@@ -127,6 +127,8 @@ function declaration(name: string, args: readonly Arg[]): VariableUses {
     sets.push(splitAssignment(arg));
   }
   const arithmetic = sets.filter((set) => set.name === undefined || set.name.includes('[')).map((set) => set.nameArg);
+  // `declare -a a='([KEY]=…)'`: a quoted compound value is parsed as an array, its keys evaluated.
+  for (const set of sets) if (typeof set.value !== 'string' && set.value.value.known && set.value.value.text.startsWith('(')) arithmetic.push(set.value);
   return { arithmetic, sets, integer, nameref, exported };
 }
 
