@@ -14,7 +14,11 @@
  * scripts) and `make build` (it reads the Makefile and judges the recipes of build and its
  * prerequisite), beside `git status` in the same folder, which reads no file. Run pinned to CPU 1:
  *   taskset -c 1 node --import tsx bench/hook.bench.ts
- * BENCH_HOOK_RUNS (default 100) runs per series after 5 warm-up runs each.
+ * Then, in this process, the classification alone for the same three commands (what the
+ * server adds per call by reading package.json or the Makefile and judging what they run).
+ * BENCH_HOOK_RUNS (default 100) runs per series after 5 warm-up runs each; BENCH_HOOK_SERIES
+ * (comma-separated words, e.g. `native`) keeps only the series whose label holds one of them,
+ * beside the `node -e 0` floor.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +27,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { classifyShellCommand } from '../src/classify/index.js';
 import { buildHookBundle } from '../src/cli/hook-build.js';
+import { nodeFileReader } from '../src/platform/shell-file-reader.js';
 
 const RUNS = positiveInt('BENCH_HOOK_RUNS', 100);
 const WARMUP = 5;
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
   const base = { ...process.env, AIRLOCK_TOKEN: token, AIRLOCK_URL: '' };
   const project = benchProject();
   const native = (label: string, command: string): Series => ({ label, program: NATIVE_HOOK, args: ['claude-code'], env: { ...base, AIRLOCK_URL: server.url }, input: hookInput(command, project), samples: [] });
-  const series: Series[] = [
+  const all: Series[] = [
     { label: 'node -e 0', args: ['-e', '0'], env: base, input: '', samples: [] },
     { label: 'hook, client mode (airlock serve)', args: [HOOK, 'claude-code'], env: { ...base, AIRLOCK_URL: server.url }, input: INPUT, samples: [] },
     { label: 'native hook, client mode', program: NATIVE_HOOK, args: ['claude-code'], env: { ...base, AIRLOCK_URL: server.url }, input: INPUT, samples: [] },
@@ -128,6 +134,8 @@ async function main(): Promise<void> {
     native('native, project: npm test', 'npm test'),
     native('native, project: make build', 'make build'),
   ];
+  const wanted = (process.env.BENCH_HOOK_SERIES ?? '').split(',').filter((word) => word !== '');
+  const series = all.filter((one, index) => index === 0 || wanted.length === 0 || wanted.some((word) => one.label.includes(word)));
   try {
     for (let run = 0; run < WARMUP + RUNS; run += 1) {
       for (const one of series) {
@@ -152,7 +160,36 @@ async function main(): Promise<void> {
   // Issue 15's bar: the native client answers within 50 ms p99, reading scripts included.
   const slow = rows.filter((row) => row.series.startsWith('native') && row.p99_ms > HOOK_P99_LIMIT_MS);
   process.stdout.write(`  native client p99 ≤ ${HOOK_P99_LIMIT_MS} ms: ${slow.length === 0 ? 'yes' : `no (${slow.map((row) => row.series).join(', ')})`}\n`);
-  process.stdout.write(`${JSON.stringify({ bench: 'hook', runs: RUNS, rows })}\n`);
+  const classification = await classificationCost(project);
+  process.stdout.write(`shell classification in-process, real file reader (${CLASSIFY_RUNS} runs each, interleaved)\n`);
+  for (const row of classification) process.stdout.write(`  ${row.command.padEnd(38)} p50 ${String(row.p50_ms).padStart(7)} ms   p99 ${String(row.p99_ms).padStart(7)} ms\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'hook', runs: RUNS, rows, classification })}\n`);
+}
+
+const CLASSIFY_RUNS = 1000;
+
+/** The classifier's own time for each command in `project`, p50 and p99 (ms), with the reader the hooks use. */
+async function classificationCost(project: string): Promise<{ command: string; p50_ms: number; p99_ms: number }[]> {
+  const context = { files: nodeFileReader() };
+  const commands = ['git status', 'npm test', 'make build'];
+  const samples = commands.map((): number[] => []);
+  for (let run = 0; run < WARMUP * 10 + CLASSIFY_RUNS; run += 1) {
+    for (const [index, command] of commands.entries()) {
+      const started = performance.now();
+      const actions = await classifyShellCommand(command, project, 'shell', context);
+      const elapsed = performance.now() - started;
+      if (actions.some((action) => action.effect === 'unknown' || action.effect === 'destructive')) throw new Error(`${command} was not judged allowable: ${JSON.stringify(actions)}`);
+      if (run >= WARMUP * 10) samples[index]?.push(elapsed);
+    }
+  }
+  return commands.map((command, index) => {
+    const sorted = [...(samples[index] ?? [])].sort((a, b) => a - b);
+    return { command, p50_ms: round2(percentile(sorted, 50)), p99_ms: round2(percentile(sorted, 99)) };
+  });
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function round(value: number): number {

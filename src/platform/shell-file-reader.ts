@@ -1,6 +1,4 @@
-import { constants } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { open, realpath } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { FileRead, FileReader } from '../classify/index.js';
 
 /** The largest script, package.json or Makefile the hook reads; anything larger is not looked into. */
@@ -29,21 +27,24 @@ const PROGRAM_HEADERS: readonly { readonly bytes: readonly number[]; readonly ki
  * file (ENOENT, ENOTDIR) is `missing`; everything else that cannot be read is `unreadable`, with why.
  */
 export function nodeFileReader(): FileReader {
-  return { read: readScriptFile };
+  // Synchronous on purpose: a read is a handful of system calls on a small local file (tens of
+  // microseconds), where each await of node:fs/promises waits for the thread pool, which under load
+  // cost milliseconds per step (measured: about 10 ms per read at load 15 on two CPUs).
+  return { read: (path) => Promise.resolve(readScriptFile(path)) };
 }
 
-async function readScriptFile(path: string): Promise<FileRead> {
+function readScriptFile(path: string): FileRead {
   if (!path.startsWith('/')) return { kind: 'unreadable', why: 'not an absolute path' };
   if (isUnder(path, NEVER_READ)) return { kind: 'unreadable', why: 'a device or process file' };
-  let handle: FileHandle | undefined;
+  let fd: number | undefined;
   try {
     // SECURITY: the real path decides, so a link inside the project cannot lead into /proc or /dev.
-    if (isUnder(await realpath(path), NEVER_READ)) return { kind: 'unreadable', why: 'a link to a device or process file' };
+    if (isUnder(realpathSync.native(path), NEVER_READ)) return { kind: 'unreadable', why: 'a link to a device or process file' };
     // O_NONBLOCK: opening a FIFO someone left in the project must not hang the hook.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    const stat = await handle.stat();
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return { kind: 'unreadable', why: 'not a regular file' };
-    return await readBounded(handle, stat.size);
+    return readBounded(fd, stat.size);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
@@ -52,15 +53,15 @@ async function readScriptFile(path: string): Promise<FileRead> {
     if (code === 'EISDIR') return { kind: 'unreadable', why: 'not a regular file' };
     return { kind: 'unreadable', why: `cannot read: ${code ?? 'error'}` };
   } finally {
-    await handle?.close().catch(() => undefined);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-async function readBounded(handle: FileHandle, size: number): Promise<FileRead> {
+function readBounded(fd: number, size: number): FileRead {
   const buffer = Buffer.alloc(Math.min(size, MAX_SCRIPT_FILE_BYTES) + 1);
   let length = 0;
   while (length < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
     if (bytesRead === 0) break;
     length += bytesRead;
   }
