@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SandboxCase } from './explicit-cases.js';
+
+/**
+ * Spellings of one command line that run the same thing (or a little more): wrappers and
+ * prefixes, compound forms, the program by its absolute path, and globs in place of the
+ * project's file names. Airlock must judge each as it judges what it runs; the sandbox checks.
+ */
+export function variantsOf(base: SandboxCase, seedProject: string): SandboxCase[] {
+  const { command } = base;
+  const spellings: [string, string][] = [
+    ['bash -c', `bash -c ${singleQuoted(command)}`],
+    ['after true &&', `true && ${command}`],
+    ['pipe to cat', `${command} | cat`],
+  ];
+  const first = /^[A-Za-z][\w.-]*(?=\s|$)/.exec(command)?.[0];
+  if (first !== undefined && !command.includes('\n')) {
+    spellings.push(['env', `env ${command}`], ['assignment', `LC_ALL=C ${command}`], ['timeout', `timeout 4 ${command}`]);
+    const absolute = ['/usr/bin', '/bin', '/usr/local/bin'].map((dir) => join(dir, first)).find((path) => existsSync(path));
+    if (absolute !== undefined) spellings.push(['absolute path', `${absolute}${command.slice(first.length)}`]);
+  }
+  for (const [name, globbed] of globSpellings(command, seedProject)) spellings.push([name, globbed]);
+  return spellings.map(([name, text]) => ({ ...base, label: `variant ${base.label.replace(/^corpus /, '')} ${name}`, command: text }));
+}
+
+/** Each word naming a file or folder of the seed, spelled as globs that match it. */
+function globSpellings(command: string, seedProject: string): [string, string][] {
+  const out: [string, string][] = [];
+  const words = command.split(/(\s+)/);
+  words.forEach((word, index) => {
+    const bare = word.replace(/^\.\//, '').replace(/\/$/, '');
+    if (!/^[\w.][\w./-]*$/.test(bare) || bare.length < 3 || !existsSync(join(seedProject, bare))) return;
+    const last = bare.length - 1;
+    const forms = [`${bare.slice(0, last)}[${bare[last]}]`, `${bare.slice(0, last)}*`];
+    forms.forEach((form, n) => {
+      const copy = [...words];
+      copy[index] = form;
+      out.push([`glob ${n + 1} for ${bare}`, copy.join('')]);
+    });
+  });
+  return out;
+}
+
+function singleQuoted(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

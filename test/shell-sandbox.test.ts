@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { corpusCases } from './corpus-cases.js';
+import { catalogCases } from './sandbox/catalog-cases.js';
+import type { SandboxCase } from './sandbox/explicit-cases.js';
+import { classCases } from './sandbox/explicit-cases.js';
+import type { JudgeLine } from './sandbox/judge-line.js';
+import { createJudge } from './sandbox/judge-line.js';
+import type { Seed } from './sandbox/sandbox-run.js';
+import { runInSandbox, sandboxUnavailable } from './sandbox/sandbox-run.js';
+import { createSeed, SANDBOX_HOME } from './sandbox/seed-project.js';
+import { variantsOf } from './sandbox/variants.js';
+import { contradictions, describeContradictions } from './sandbox/verdict-check.js';
+
+// Runs every shell line Airlock allows (the corpus, issue 15's classes, variants, the command
+// catalog's examples) in a bubblewrap sandbox under strace, and fails when the run did more than
+// the verdict said. Skipped, with the reason printed, where the sandbox cannot start.
+const UNAVAILABLE = sandboxUnavailable();
+if (UNAVAILABLE !== undefined) console.warn(`shell sandbox tests skipped: ${UNAVAILABLE}`);
+
+/** How many sandboxes run at once (the suite's other files share the machine). */
+const PARALLEL_RUNS = 2;
+
+/** Where traces go: memory when the host has it (the disk is shared with the rest of the suite). */
+const TRACE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+const root = mkdtempSync(join(tmpdir(), 'airlock-sandbox-'));
+const seed = UNAVAILABLE === undefined ? createSeed(join(root, 'seed')) : undefined;
+const judge: JudgeLine | undefined = seed === undefined ? undefined : await createJudge(join(root, 'airlock-home'), seed);
+const cases = judge === undefined || seed === undefined ? [] : await collectCases(judge, seed.project);
+const tally = { judged: 0, held: 0, ran: 0, passed: 0, failed: 0, notInstalled: [] as string[], timedOut: [] as string[], slowest: [] as [number, string][] };
+const started = Date.now();
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  if (UNAVAILABLE !== undefined) return;
+  const missing = tally.notInstalled.length === 0 ? '' : ` (${[...new Set(tally.notInstalled)].join(', ')})`;
+  console.log(
+    `shell sandbox: ${tally.judged} lines judged, ${tally.held} not allowed, ${tally.ran} allowed and run: ${tally.passed} did no more than their verdict, ${tally.failed} did more; ` +
+      `${tally.notInstalled.length} skipped as not installed${missing}; ${tally.timedOut.length} hit the time limit${tally.timedOut.length === 0 ? '' : ` (${tally.timedOut.join(', ')})`}; ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+      `(slowest runs: ${tally.slowest.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, label]) => `${label} ${ms} ms`).join(', ')})`,
+  );
+});
+
+describe.skipIf(UNAVAILABLE !== undefined)('shell lines Airlock allows do no more in a sandbox than their verdict says', () => {
+  it('has the corpus, the issue classes and variants to run', () => {
+    expect(cases.filter((item) => item.label.startsWith('corpus ')).length).toBe(corpusCases('shell').length);
+    expect(cases.filter((item) => item.label.startsWith('class ')).length).toBeGreaterThan(40);
+    expect(cases.filter((item) => item.label.startsWith('variant ')).length).toBeGreaterThan(50);
+  });
+
+  it.concurrent.each(cases.map((item) => [title(item), item] as const))('%s', async (_title, item) => {
+    if (item.needs !== undefined && !installed(item.needs)) {
+      tally.notInstalled.push(item.needs);
+      return;
+    }
+    tally.judged += 1;
+    const judged = await (judge as JudgeLine)(item.command, item.cwd);
+    if (judged.verdict !== 'allow') {
+      tally.held += 1;
+      return;
+    }
+    const traces = mkdtempSync(join(TRACE_ROOT, 'airlock-trace-'));
+    const run = await inPool(async () => {
+      const start = Date.now();
+      const result = await runInSandbox(item.command, item.cwd, seed as Seed, traces);
+      tally.slowest.push([Date.now() - start, item.label]);
+      return result;
+    });
+    await rm(traces, { recursive: true, force: true });
+    tally.ran += 1;
+    if (run.timedOut) tally.timedOut.push(item.label);
+    const found = contradictions(judged.actions, run.trace, { project: item.cwd, home: SANDBOX_HOME });
+    if (found.length === 0) tally.passed += 1;
+    else tally.failed += 1;
+    const label = `${item.label}: ${JSON.stringify(item.command)}`;
+    expect(found.length === 0 ? 'no contradiction' : describeContradictions(label, judged.actions, found)).toBe('no contradiction');
+  });
+});
+
+/** The corpus's shell cases, the issue's classes, variants of every allowed corpus line, the catalog's examples. */
+async function collectCases(judgeLine: JudgeLine, seedProject: string): Promise<SandboxCase[]> {
+  const corpus: SandboxCase[] = corpusCases('shell').map((item) => {
+    const input = item.input as { command: string; cwd?: string };
+    return { label: `corpus ${item.id}`, command: input.command, cwd: input.cwd ?? '/repo' };
+  });
+  const allowed: SandboxCase[] = [];
+  for (const item of corpus) if ((await judgeLine(item.command, item.cwd)).verdict === 'allow') allowed.push(item);
+  const all = [...corpus, ...classCases(), ...allowed.flatMap((item) => variantsOf(item, seedProject)), ...((await catalogCases()) ?? [])];
+  const seen = new Set<string>();
+  return all.filter((item) => {
+    const key = `${item.cwd}\u0000${item.command}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `task` when fewer than PARALLEL_RUNS sandboxes are running. */
+async function inPool<T>(task: () => Promise<T>): Promise<T> {
+  while (running >= PARALLEL_RUNS) await new Promise<void>((resume) => waiting.push(resume));
+  running += 1;
+  try {
+    return await task();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+const installedCache = new Map<string, boolean>();
+
+function installed(program: string): boolean {
+  let found = installedCache.get(program);
+  if (found === undefined) {
+    found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', program], { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } }).status === 0;
+    installedCache.set(program, found);
+  }
+  return found;
+}
+
+function title(item: SandboxCase): string {
+  const command = item.command.replace(/\s*\n\s*/g, ' ⏎ ');
+  return `${item.label}: ${command.length > 90 ? `${command.slice(0, 87)}...` : command}`;
+}
