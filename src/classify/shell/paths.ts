@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { expandBraces, globInstances, globsIntersect, globTokens, hasGlobSyntax, targetTokens } from './glob-names.js';
 
 /**
  * Where a path lands and what losing it would cost, judged against the project (the working
@@ -49,8 +50,32 @@ function isRegenerable(name: string): boolean {
   return REGENERABLE_NAMES.has(name) || REGENERABLE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
+/**
+ * The precious names as patterns, for globs: a glob segment that could match one of these (or
+ * whose instances match PRECIOUS) counts as naming a precious file. Tighter than PRECIOUS for
+ * `id_*` keys, so that `*.js` is not taken for `id_rsa.js`.
+ */
+const PRECIOUS_PATTERNS = ['.env', '.env.*', '*.db', '*.sqlite', '*.sqlite3', '*.pem', '*.key', '*.p12', '*.keystore', '*.tfstate', '*.tfstate.backup', 'id_rsa', 'id_rsa.pub', 'id_ed25519', 'id_ed25519.pub', 'id_ecdsa', 'id_ecdsa.pub', 'id_dsa'].map(targetTokens);
+const GIT_PATTERN = [targetTokens('.git')];
+
 function isPrecious(name: string): boolean {
+  if (hasGlobSyntax(name)) return globCouldMatch(name, PRECIOUS_PATTERNS, (instance) => PRECIOUS.some((pattern) => pattern.test(instance)));
   return PRECIOUS.some((pattern) => pattern.test(name));
+}
+
+function isGitFolder(name: string): boolean {
+  return name === '.git' || (hasGlobSyntax(name) && globCouldMatch(name, GIT_PATTERN, (instance) => instance === '.git'));
+}
+
+/** Could the glob segment `name` match one of `patterns`? Unreadable globs could match anything. */
+function globCouldMatch(name: string, patterns: readonly ReturnType<typeof targetTokens>[], test: (instance: string) => boolean): boolean {
+  const alternatives = expandBraces(name);
+  if (alternatives === undefined) return true;
+  return alternatives.some((alternative) => {
+    const tokens = globTokens(alternative);
+    if (tokens === undefined) return true;
+    return patterns.some((pattern) => globsIntersect(tokens, pattern)) || globInstances(tokens).some(test);
+  });
 }
 
 /** How removing (or overwriting) `path` should be judged. */
@@ -65,7 +90,7 @@ export function deletionLoss(path: string, recursive: boolean, project: string |
   if (isScratch(path)) return 'cheap';
   if (project === undefined || !isInside(path, project)) return 'costly';
   const segments = path.slice(project.length + 1).split('/');
-  if (segments.includes('.git') || segments.some(isPrecious)) return 'costly';
+  if (segments.some(isGitFolder) || segments.some(isPrecious)) return 'costly';
   if (segments.some(isRegenerable)) return 'cheap';
   return recursive ? 'costly' : 'cheap';
 }
@@ -77,7 +102,7 @@ export function isHarmlessDevice(path: string): boolean {
 
 /** A glob operand's folder and last segment: `dist/*` → `dist`, `*`. */
 export function splitGlob(text: string): { dir: string; pattern: string } {
-  const firstGlob = text.search(/[*?[{]/);
+  const firstGlob = text.search(/[*?[{]|[@!+]\(/);
   const slash = text.lastIndexOf('/', firstGlob < 0 ? text.length : firstGlob);
   if (slash < 0) return { dir: '.', pattern: text };
   return { dir: text.slice(0, slash) || '/', pattern: text.slice(slash + 1) };
@@ -85,5 +110,5 @@ export function splitGlob(text: string): { dir: string; pattern: string } {
 
 /** True when a glob's last segment matches everything (`*`, `.*`, `*.*`, `{a,b}`…): no name to judge. */
 export function globMatchesAll(pattern: string): boolean {
-  return pattern.replace(/[*?.]|\[[^\]]*\]/g, '') === '' || pattern.includes('/') || /[{}]/.test(pattern);
+  return pattern.replace(/[*?.]|\[[^\]]*\]/g, '') === '' || pattern.includes('/') || /[{}]|[@!+*?]\(/.test(pattern);
 }

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { hasAny, parseOptions } from '../options.js';
+import { expandBraces, hasGlobSyntax } from '../glob-names.js';
 import { deletionLoss, globMatchesAll, isHarmlessDevice, resolvePath, splitGlob } from '../paths.js';
 import type { Arg, Finding, Handler, Invocation } from '../types.js';
 import { DYNAMIC_ARG, found, knownArg } from '../types.js';
@@ -11,7 +12,26 @@ type Judgment = { readonly loss: 'cheap' | 'costly' | 'unknown'; readonly id: st
 export function judgeLoss(arg: Arg, inv: Invocation, recursive: boolean): Judgment {
   if (!arg.value.known) return { loss: 'unknown', id: '?' };
   const text = arg.value.text;
-  if (arg.value.glob) {
+  // SECURITY: a glob is judged by every name it could match (brace alternatives each on their own),
+  // so `.env*`, `app.d[b]` or `{.env,x}` cost what `.env` and `app.db` cost.
+  if (arg.value.glob || hasGlobSyntax(text)) {
+    const alternatives = expandBraces(text) ?? [text.replace(/[{}]/g, '*')];
+    const judged = alternatives.map((alternative) => judgeGlob(alternative, inv, recursive));
+    return judged.find((item) => item.loss === 'costly') ?? judged.find((item) => item.loss === 'unknown') ?? judged[0] ?? { loss: 'unknown', id: text };
+  }
+  const path = resolvePath(text, inv.cwd);
+  if (path === undefined) return { loss: 'unknown', id: text };
+  if (path.startsWith('/dev/')) return { loss: isHarmlessDevice(path) ? 'cheap' : 'costly', id: path };
+  return { loss: deletionLoss(path, recursive, inv.project), id: path };
+}
+
+/** One brace alternative: a plain path, or a folder and the pattern of its last segment(s). */
+function judgeGlob(text: string, inv: Invocation, recursive: boolean): Judgment {
+  if (!hasGlobSyntax(text)) {
+    const path = resolvePath(text, inv.cwd);
+    return path === undefined ? { loss: 'unknown', id: text } : { loss: deletionLoss(path, recursive, inv.project), id: path };
+  }
+  {
     const { dir, pattern } = splitGlob(text);
     const folder = resolvePath(dir, inv.cwd);
     if (folder === undefined) return { loss: 'unknown', id: text };
@@ -19,10 +39,6 @@ export function judgeLoss(arg: Arg, inv: Invocation, recursive: boolean): Judgme
     if (globMatchesAll(pattern)) return { loss: deletionLoss(folder, true, inv.project), id: `${folder}/${pattern}` };
     return { loss: deletionLoss(posix.join(folder, pattern), recursive, inv.project), id: `${folder}/${pattern}` };
   }
-  const path = resolvePath(text, inv.cwd);
-  if (path === undefined) return { loss: 'unknown', id: text };
-  if (path.startsWith('/dev/')) return { loss: isHarmlessDevice(path) ? 'cheap' : 'costly', id: path };
-  return { loss: deletionLoss(path, recursive, inv.project), id: path };
 }
 
 /** One finding for a command that deletes or overwrites `operands`: its effect is the worst operand's. */
