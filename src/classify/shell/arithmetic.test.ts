@@ -43,6 +43,11 @@ const EVALUATED = [
   "for v in 'a[$({RUN})]'; do (( v )); done",
   "let \"a[\\$({RUN})]\"",
   "let 'a[`{RUN}`]'",
+  "declare -n r; r='a[$({RUN})]'; echo $r",
+  "declare -i n; read n <<< 'a[$({RUN})]'",
+  "declare -i n; n+='a[$({RUN})]'",
+  "x='a[$({RUN})]'; echo $(( ${x} ))",
+  "x='$({RUN})'; echo ${x@P}",
 ];
 
 describe('arithmetic that evaluates array subscripts', () => {
@@ -84,6 +89,10 @@ describe('arithmetic that evaluates array subscripts', () => {
       'unset x',
       'count=$((count + 1)); echo $count',
       'mapfile -t lines < input.txt',
+      'for i in $(seq 1 3); do echo ${arr[$i]}; done',
+      'arr=($(ls)); echo ${arr[0]} ${arr[@]:1}',
+      'while IFS= read -r line; do echo "$line"; done < input.txt',
+      'x=a; echo ${x@Q} ${x^^} ${x:-default} ${x#a}',
     ];
     for (const command of ordinary) {
       const actions = await judge(command);

@@ -26,7 +26,7 @@ export interface VariableTaint {
 const NOTHING: ArithmeticVerdict = { codes: [] };
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 /** Commands whose output is a number (or blank): their output, evaluated, runs nothing. */
-const NUMERIC_OUTPUT = new Set(['wc', 'nproc']);
+const NUMERIC_OUTPUT = new Set(['wc', 'nproc', 'seq']);
 
 /** Judges source text that bash expands and then evaluates arithmetically. */
 export function arithmeticText(text: string, taint: VariableTaint): ArithmeticVerdict {
@@ -110,7 +110,7 @@ function codeOf(script: Script): ArithmeticVerdict {
   return script.text === undefined ? { codes: [], unknown: 'a substitution whose text is lost' } : { codes: [script.text] };
 }
 
-/** True when a substitution's output can only be a number: a pipeline ending in `wc` or `nproc`. */
+/** True when a substitution's output can only be numbers: a pipeline ending in `wc`, `nproc` or `seq`. */
 export function numericOutput(script: Script): boolean {
   const last = script.pipelines[script.pipelines.length - 1]?.commands.at(-1);
   if (script.pipelines.length !== 1 || last?.kind !== 'simple') return false;

@@ -60,6 +60,7 @@ export const EXECUTION_VARIABLES: readonly ExecutionVariable[] = [
   { name: /^(PERL5OPT|PERL5LIB|PERLLIB|PERL5DB)$/, why: 'perl loads code it names' },
   { name: /^(RUBYOPT|RUBYLIB|BUNDLE_GEMFILE)$/, why: 'ruby loads code it names' },
   { name: /^(LUA_INIT\w*|LUA_PATH\w*|LUA_CPATH\w*|PHPRC|PHP_INI_SCAN_DIR)$/, why: 'the interpreter loads code it names' },
+  { name: 'JAVA_HOME', why: 'build tools run the java it points to', harmless: (value) => /^\/(usr\/lib\/jvm|opt|Library\/Java|usr\/local\/opt)\/[^.]*$/.test(value) },
   { name: /^(JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|CLASSPATH|MAVEN_OPTS|GRADLE_OPTS)$/, why: 'java loads agents and classes it names' },
   { name: /^(PROMPT_COMMAND|PS0|PS1|PS2|PS4)$/, why: 'bash runs the command substitutions in it' },
   { name: /^(SHELLOPTS|BASHOPTS|POSIXLY_CORRECT)$/, why: 'changes how bash reads and runs the rest' },

@@ -12,6 +12,8 @@ export class LineState implements VariableTaint {
   private taintedAll = false;
   /** Variables declared integer (`declare -i`): assigning one evaluates the value. */
   readonly integers = new Set<string>();
+  /** Namerefs (`declare -n`): assigning one names another variable, subscript and all. */
+  readonly namerefs = new Set<string>();
   /** Aliases defined on this line: a later command of that name is not the command it looks like. */
   readonly aliases = new Set<string>();
   /** Function bodies by name, to judge them again when a call follows a tainting assignment. */

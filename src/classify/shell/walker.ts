@@ -85,6 +85,9 @@ export async function classifyCode(code: string, cwd: string | undefined, settin
   return walker.script(script, { cwd, functions: new Set() }, { kind: 'none' });
 }
 
+/** Text from input or the run, given to an integer variable or a nameref: bash evaluates it. */
+const EVALUATED_INPUT: ArithmeticVerdict = { codes: [], unknown: 'text known only at run time is evaluated as arithmetic' };
+
 /** Arithmetic comparisons inside `[[ ]]`: both sides are evaluated. */
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
@@ -135,7 +138,7 @@ class Walker {
         const inner = command.keyword === '(' ? { cwd: scope.cwd, functions: new Set(scope.functions) } : scope;
         for (const word of command.words) findings.push(...(await this.substitutions(word, scope)));
         if (command.arith !== undefined) findings.push(...(await this.verdict(arithmeticText(command.arith, this.line), scope, command.bodies, 'for (( ))')));
-        if (command.variable !== undefined) this.loopVariable(command.variable, command.words);
+        if (command.variable !== undefined) findings.push(...this.loopVariable(command.variable, command.words));
         findings.push(...(await this.redirects(command.redirects, scope)));
         const input = stdinFrom(command.redirects) ?? stdin;
         for (const body of command.bodies) findings.push(...(await this.script(body, inner, input)));
@@ -165,7 +168,12 @@ class Walker {
       if (part.kind === 'arith' && part.text !== undefined) findings.push(...(await this.verdict(arithmeticText(part.text, this.line), scope, part.nested, '$(( ))')));
       if (part.kind === 'param' && part.inner !== undefined) {
         const indirect = part.inner.startsWith('!') ? /^!([A-Za-z_][A-Za-z0-9_]*)/.exec(part.inner)?.[1] : undefined;
-        const chosen: ArithmeticVerdict = indirect !== undefined && this.line.isTainted(indirect) ? { codes: [], unknown: `\`\${!${indirect}}\` names a variable this command line chose` } : { codes: [] };
+        const chosen: ArithmeticVerdict =
+          indirect !== undefined && this.line.isTainted(indirect)
+            ? { codes: [], unknown: `\`\${!${indirect}}\` names a variable this command line chose` }
+            : /@P$/.test(part.inner)
+              ? { codes: [], unknown: '`${…@P}` runs the command substitutions in the value' }
+              : { codes: [] };
         findings.push(...(await this.verdict(merge([chosen, paramOperators(part.inner.slice(part.name.length), this.line)]), scope, part.nested, '${…}')));
       }
     }
@@ -212,7 +220,7 @@ class Walker {
     }
     const single = assign.array === true || assign.value.length > 1 ? undefined : assign.value[0];
     const value: Arg | undefined = assign.array === true ? undefined : single === undefined ? { word: undefined, value: { known: true, text: '', glob: false } } : { word: single, value: wordValue(single) };
-    if (this.line.integers.has(assign.name) && value !== undefined) verdicts.push(this.wordArithmetic(value));
+    if (this.line.integers.has(assign.name) || this.line.namerefs.has(assign.name)) verdicts.push(value === undefined ? EVALUATED_INPUT : this.wordArithmetic(value));
     const findings = await this.verdict(merge(verdicts), scope, assign.value.flatMap((word) => word.parts.flatMap(nestedScripts)), 'subscript');
     this.setVariable(assign.name, value);
     return [...findings, ...judgeAssignment(assign.name, value)];
@@ -224,8 +232,11 @@ class Walker {
   }
 
   /** `for NAME in WORDS`: NAME takes each word (or each positional parameter). */
-  private loopVariable(name: string, words: readonly Word[]): void {
-    if (words.length === 0 || words.some((word) => !isInert({ word, value: wordValue(word) }))) this.line.taint(name);
+  private loopVariable(name: string, words: readonly Word[]): Finding[] {
+    const values = words.map((word): Arg => ({ word, value: wordValue(word) }));
+    if (values.length === 0 || values.some((value) => !isInert(value))) this.line.taint(name);
+    if (this.line.integers.has(name) || this.line.namerefs.has(name)) return found.unknown(`for ${name}`, 'the loop assigns a variable bash evaluates');
+    return values.length === 0 ? judgeAssignment(name, undefined) : values.flatMap((value) => judgeAssignment(name, value)).slice(0, 1);
   }
 
   /** What a builtin does to variables: arithmetic on its operands, values later commands see. */
@@ -235,9 +246,11 @@ class Walker {
     const findings: Finding[] = [];
     for (const set of uses.sets) {
       const value = set.value === 'input' ? undefined : set.value === 'unchanged' ? 'unchanged' : set.value;
-      if (value !== 'unchanged' && (uses.integer || this.line.integers.has(set.name ?? '')) && value !== undefined) verdicts.push(this.wordArithmetic(value));
-      if (value !== 'unchanged' && uses.nameref && value !== undefined) verdicts.push(this.wordArithmetic(value));
-      if (uses.integer && set.name !== undefined) this.line.integers.add(set.name.replace(/\[.*$/, ''));
+      const bare = set.name?.replace(/\[.*$/, '');
+      const evaluated = uses.integer || uses.nameref || this.line.integers.has(bare ?? '') || this.line.namerefs.has(bare ?? '');
+      if (value !== 'unchanged' && evaluated) verdicts.push(value === undefined ? EVALUATED_INPUT : this.wordArithmetic(value));
+      if (uses.integer && bare !== undefined) this.line.integers.add(bare);
+      if (uses.nameref && bare !== undefined) this.line.namerefs.add(bare);
       if (value === 'unchanged') {
         if (uses.nameref) this.line.taint(set.name);
         continue;
