@@ -12,7 +12,9 @@
  *
  * SECURITY: fails closed. Every problem (bad arguments, no server, timeout, a malformed answer)
  * exits 2 with the reason on stderr, which every supported client (Claude Code, Cursor, Codex,
- * Gemini CLI) treats as a deny. Only plain http to a loopback-style host:port is spoken; an
+ * Gemini CLI) treats as a deny. The reason is never empty: Codex counts exit 2 with empty stderr
+ * as a failed hook and runs the tool. The server's own answers (an allow is no output for Claude
+ * Code and Codex) are printed byte for byte. Only plain http to a loopback-style host:port is spoken; an
  * https URL needs the Node hook (`bin/airlock-hook.cjs`).
  */
 #define _POSIX_C_SOURCE 200809L

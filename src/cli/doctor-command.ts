@@ -25,12 +25,12 @@ export interface DoctorCheck {
 }
 
 /** Every installed hook file of every client: the user's and the managed one, where they exist. */
-export function checkInstalledHooks(project: string, env: NodeJS.ProcessEnv): ClientReport[] {
-  return HOOK_CLIENTS.flatMap((client) => HOOK_SCOPES.map((scope) => ({ client, scope, file: hookFileFor(client, scope, env) })))
-    .filter(({ file }) => existsSync(file))
-    .map(({ client, scope, file }) => checkInstalledHook(client, scope, file, project, env))
-    // A user's settings file with no Airlock entry at all is someone else's, when another scope has the hook.
-    .filter((report, _index, all) => report.checks.some((check) => check.check.startsWith('installed') && check.ok) || !all.some((other) => other.client === report.client && other !== report));
+export async function checkInstalledHooks(project: string, env: NodeJS.ProcessEnv): Promise<ClientReport[]> {
+  const files = HOOK_CLIENTS.flatMap((client) => HOOK_SCOPES.map((scope) => ({ client, scope, file: hookFileFor(client, scope, env) }))).filter(({ file }) => existsSync(file));
+  // Checked together: each one waits mostly on its hook's start.
+  const reports = await Promise.all(files.map(({ client, scope, file }) => checkInstalledHook(client, scope, file, project, env)));
+  // A settings file with no Airlock entry at all is someone else's, when another scope has the hook.
+  return reports.filter((report) => report.checks.some((check) => check.check.startsWith('installed') && check.ok) || !reports.some((other) => other.client === report.client && other !== report));
 }
 
 /** Airlock entries left in a project's shared files (earlier versions wrote them there). */
@@ -61,7 +61,7 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (flags: { dir?: string; only?: 'hooks' | 'boundary'; json?: boolean }, command: Command) => {
       const project = projectOf(flags.dir);
       const hooks = flags.only !== 'boundary';
-      const reports = hooks ? checkInstalledHooks(project, process.env) : [];
+      const reports = hooks ? await checkInstalledHooks(project, process.env) : [];
       const leftovers = hooks ? leftoverProjectHooks(project) : [];
       const home = doctorHomeOf(command, process.env);
       // The admin client reads the home from the global option: the one doctor chose.

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HookClient } from '../adapters/hooks/index.js';
@@ -115,10 +115,22 @@ function executable(path: string): boolean {
   }
 }
 
+/** How long doctor lets one probe run: clients give the hook 30 s, then treat it as failed. */
+const PROBE_TIMEOUT_MS = 30_000;
+
 /** Runs a hook command the way every client does: `sh -c COMMAND` with the input on stdin. */
-function runAsClient(command: string, input: string, cwd: string): Run {
-  const run = spawnSync('/bin/sh', ['-c', command], { input, cwd, encoding: 'utf8', timeout: 30_000 });
-  return { status: run.status, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
+function runAsClient(command: string, input: string, cwd: string): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['pipe', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_MS });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdin.on('error', () => undefined);
+    child.on('error', () => done({ status: null, stdout, stderr }));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }
 
 /** The command with the Airlock program it starts (and the entry file it names) moved to a missing path. */
@@ -148,7 +160,7 @@ function readText(file: string): string | undefined {
 }
 
 /** Checks one installed hook file of one client. */
-export function checkInstalledHook(client: HookClient, scope: HookScope, file: string, project: string, env: NodeJS.ProcessEnv): ClientReport {
+export async function checkInstalledHook(client: HookClient, scope: HookScope, file: string, project: string, env: NodeJS.ProcessEnv): Promise<ClientReport> {
   const spec = CLIENT_HOOK_SPECS[client];
   const checks: DoctorCheck[] = [];
   const fix = `run: airlock install-hooks --client ${client}${scope === 'managed' ? ' --scope managed' : ''}`;
@@ -173,7 +185,7 @@ export function checkInstalledHook(client: HookClient, scope: HookScope, file: s
   checks.push(...willRunChecks(client, scope, file, config, found, env));
   const first = found.find((entry) => entry.command !== undefined);
   if (first?.command === undefined) return report();
-  checks.push(...probeChecks(client, first, project, fix));
+  checks.push(...(await probeChecks(client, first, project, fix)));
   return report();
 }
 
@@ -229,7 +241,7 @@ function willRunChecks(client: HookClient, scope: HookScope, file: string, confi
 }
 
 /** The hook run as the client runs it: destructive, harmless, and with Airlock moved away. */
-function probeChecks(client: HookClient, entry: FoundHandler, project: string, fix: string): DoctorCheck[] {
+async function probeChecks(client: HookClient, entry: FoundHandler, project: string, fix: string): Promise<DoctorCheck[]> {
   const command = entry.command as string;
   const words = wordsOf(command);
   const missing = words.filter((word) => word.startsWith('/') && (word.endsWith('.js') || word.endsWith('.cjs') || word.endsWith('node')) && !existsSync(word));
@@ -238,13 +250,16 @@ function probeChecks(client: HookClient, entry: FoundHandler, project: string, f
   const checks: DoctorCheck[] = [{ check: 'executable', ok: runs, detail: runs ? `${runner} runs the hook entry` : `${missing.length > 0 ? `missing: ${missing.join(', ')}` : `${runner} is not executable`}; ${fix}` }];
   if (!runs) return checks;
   const dry = `${command} --dry-run`;
-  const destructive = runAsClient(dry, probeInput(client, DESTRUCTIVE_PROBE, project), project);
+  // The three runs are independent: run together, doctor waits for one hook start, not three.
+  const [destructive, harmless, away] = await Promise.all([
+    runAsClient(dry, probeInput(client, DESTRUCTIVE_PROBE, project), project),
+    runAsClient(dry, probeInput(client, HARMLESS_PROBE, project), project),
+    runAsClient(`${movedAway(command)} --dry-run`, probeInput(client, DESTRUCTIVE_PROBE, project), project),
+  ]);
   const stopped = decisionRead(client, destructive, entry.handler);
   checks.push({ check: 'destructive probe', ok: stopped === 'deny', detail: stopped === 'deny' ? `\`${DESTRUCTIVE_PROBE}\` is stopped` : `\`${DESTRUCTIVE_PROBE}\` was answered: ${stopped}${firstLine(destructive.stderr)}` });
-  const harmless = runAsClient(dry, probeInput(client, HARMLESS_PROBE, project), project);
   const passed = decisionRead(client, harmless, entry.handler);
   checks.push({ check: 'harmless probe', ok: passed === 'no objection', detail: passed === 'no objection' ? `\`${HARMLESS_PROBE}\` gets no objection: the client's own permissions decide` : `\`${HARMLESS_PROBE}\` was answered: ${passed}${firstLine(harmless.stderr)}` });
-  const away = runAsClient(`${movedAway(command)} --dry-run`, probeInput(client, DESTRUCTIVE_PROBE, project), project);
   const outcome = decisionRead(client, away, entry.handler);
   const blocked = outcome === 'deny' || outcome.includes('blocks');
   const open = CLIENT_HOOK_SPECS[client].failure.mode === 'open';
