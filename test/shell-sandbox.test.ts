@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Action } from '../src/core/index.js';
 import { corpusCases } from './corpus-cases.js';
 import { catalogCases } from './sandbox/catalog-cases.js';
 import type { SandboxCase } from './sandbox/explicit-cases.js';
@@ -44,6 +45,51 @@ afterAll(() => {
       `${tally.notInstalled.length} skipped as not installed${missing}; ${tally.timedOut.length} hit the time limit${tally.timedOut.length === 0 ? '' : ` (${tally.timedOut.join(', ')})`}; ${((Date.now() - started) / 1000).toFixed(1)} s ` +
       `(slowest runs: ${tally.slowest.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, label]) => `${label} ${ms} ms`).join(', ')})`,
   );
+});
+
+describe.skipIf(UNAVAILABLE !== undefined)('the sandbox harness sees what a run does', () => {
+  const act = (effect: Action['effect'], operation: string, paths: string[] = []): Action => ({
+    upstream: 'shell',
+    surface: 'shell',
+    operation,
+    effect,
+    reversible: true,
+    targets: paths.map((id) => ({ type: 'path', id, attrs: {} })),
+    digest: 'test',
+  });
+  const check = async (command: string, actions: Action[], timeLimitMs?: number) => {
+    const traces = mkdtempSync(join(TRACE_ROOT, 'airlock-trace-'));
+    const run = await runInSandbox(command, '/repo', seed as Seed, traces, timeLimitMs);
+    await rm(traces, { recursive: true, force: true });
+    return { run, found: contradictions(actions, run.trace, { project: '/repo', home: SANDBOX_HOME }).map((item) => item.why) };
+  };
+
+  it('finds nothing wrong with a read that reads, a named write, sed -i and git status', async () => {
+    expect((await check('cat README.md src/app.ts; ls -la; grep -r greeting src', [act('read', 'cat')])).found).toEqual([]);
+    expect((await check('rm -rf dist build', [act('write', 'rm', ['/repo/dist', '/repo/build'])])).found).toEqual([]);
+    expect((await check("sed -i 's/foo/bar/' src/app.ts", [act('write', 'sed -i', ['/repo/src/app.ts'])])).found).toEqual([]);
+    expect((await check('git status', [act('read', 'git status')])).found).toEqual([]);
+  });
+
+  it('catches a delete, a truncation, a write through a symlink and a signal that the verdict did not declare', async () => {
+    expect((await check('rm -f .env', [act('read', 'rm')])).found).toEqual(['delete /repo/.env under a read verdict']);
+    expect((await check('sort -o README.md notes.txt', [act('read', 'sort')])).found.join('\n')).toMatch(/README\.md under a read verdict/);
+    const link = await check('ln -s data/app.db db-link && echo x > db-link', [act('write', 'ln', ['/repo/db-link']), act('write', 'redirect >', ['/repo/db-link'])]);
+    expect(link.found).toEqual(['truncate /repo/data/app.db: a precious file']);
+    expect((await check('rm -rf dist data/app.db', [act('write', 'rm', ['/repo/dist', '/repo/data'])])).found).toEqual(['delete /repo/data/app.db: a precious file']);
+    expect((await check('touch /tmp/x ~/y', [act('write', 'touch', ['/tmp/x'])])).found).toEqual([`create ${SANDBOX_HOME}/y: outside the project and /tmp`]);
+    expect((await check('kill -9 1', [act('read', 'kill')])).found).toEqual(['sent SIGKILL to pid 1, a process outside this run, under a read verdict']);
+  });
+
+  it('sees programs run from the project, forgives what an execute action starts, and kills a run at its time limit', async () => {
+    const trap = await check('PATH=./bin:$PATH ls', [act('read', 'ls')]);
+    expect(trap.found).toEqual(['ran /repo/bin/ls, a program from the project, home or /tmp that no action declared as execute', 'delete /repo/.env under a read verdict']);
+    expect((await check('./bin/ls', [act('execute', './bin/ls')])).found).toEqual([]);
+    const started = Date.now();
+    const slow = await check('sleep 30', [act('read', 'sleep')], 500);
+    expect(slow.run.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
 
 describe.skipIf(UNAVAILABLE !== undefined)('shell lines Airlock allows do no more in a sandbox than their verdict says', () => {

@@ -51,10 +51,10 @@ export interface Seed {
 /**
  * Runs `command` with bash in a sandbox: a private copy of the seed's project at `cwd` and of its
  * home at SANDBOX_HOME (both in memory, gone with the sandbox), a private /tmp, the host's /usr
- * and /etc read-only, no network, a pid namespace of its own, killed after the time limit.
+ * and /etc read-only, no network, a pid namespace of its own, killed after `timeLimitMs`.
  * `strace -f` records every process's file and process syscalls into `traceDir` (empty, on the host).
  */
-export function runInSandbox(command: string, cwd: string, seed: Seed, traceDir: string): Promise<SandboxRun> {
+export function runInSandbox(command: string, cwd: string, seed: Seed, traceDir: string, timeLimitMs = SANDBOX_TIME_LIMIT_MS): Promise<SandboxRun> {
   const strace = ['/usr/bin/strace', '-ff', '--seccomp-bpf', '-ttt', '-qq', '-y', '-s', '65535', '-e', 'signal=none', '-e', `trace=${TRACED}`, '-o', `${TRACE_MOUNT}/t`];
   // The copy runs before strace starts, so it is not part of the record.
   const setup = `cp -a ${SEED_MOUNT}/project/. "$1" && cp -a ${SEED_MOUNT}/home/. "$2" && shift 2 && exec "$@"`;
@@ -71,7 +71,7 @@ export function runInSandbox(command: string, cwd: string, seed: Seed, traceDir:
   ];
   const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: SANDBOX_HOME, USER: 'agent', LANG: 'C.UTF-8', TERM: 'dumb' };
   return new Promise((resolve) => {
-    const child = spawn('bwrap', args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: SANDBOX_TIME_LIMIT_MS, killSignal: 'SIGKILL' });
+    const child = spawn('bwrap', args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: timeLimitMs, killSignal: 'SIGKILL' });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4_000) stderr += chunk.toString('utf8');
