@@ -132,6 +132,20 @@ describe('package.json scripts', () => {
   });
 });
 
+describe('script runners in package scripts', () => {
+  const root = project({
+    'package.json': packageJson({ clean: 'rm -rf ~/data', build: 'tsc -p .', all: 'run-s build clean', par: 'run-p build', both: 'concurrently "npm:build" "tsc -w"', wild: 'run-s build:*', sneaky: 'concurrently "rm -rf /srv/data"' }),
+  });
+
+  it('run-s, run-p and concurrently run the scripts and commands they name: judged, not hidden as a package program', async () => {
+    expect(await worst('npm run all', root)).toBe('destructive');
+    expect(await worst('npm run par', root)).toBe('write');
+    expect(await worst('npm run both', root)).toBe('write');
+    expect(await worst('npm run sneaky', root)).toBe('destructive');
+    expect(await worst('npm run wild', root)).toBe('unknown');
+  });
+});
+
 describe('script files', () => {
   const root = project({
     'danger.sh*': '#!/bin/bash\nrm -rf /srv/data\n',

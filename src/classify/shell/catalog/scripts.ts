@@ -2,6 +2,7 @@ import type { Finding, Handler, Invocation } from '../types.js';
 import { make } from './make.js';
 import { bun, npm, packageRunner, pnpm, yarn } from './package-managers.js';
 import { runDirectFile } from './script-files.js';
+import { SCRIPT_RUNNER_HANDLERS } from './script-runners.js';
 
 /**
  * Looking inside what will run (issue 15 part 2): package scripts (package-managers.ts,
@@ -26,4 +27,5 @@ export const SCRIPT_HANDLERS: Readonly<Record<string, Handler>> = {
   pnpx: packageRunner('pnpx'),
   make,
   gmake: make,
+  ...SCRIPT_RUNNER_HANDLERS,
 };
