@@ -62,6 +62,7 @@ export function isOtherEnviron(path: string): boolean {
 function guardedWhy(guarded: string, guard: GuardSettings): string {
   if ((guard.unreadable ?? []).includes(guarded)) return 'the Airlock home (its config, store and keys)';
   if (/(^|\/)\.(claude|cursor|codex|gemini)(\/|$)|\/(claude-code|cursor|codex|gemini-cli)\/|ClaudeCode/i.test(guarded)) return 'an agent client\'s hook configuration';
+  if (/(^|\/)\.airlock$/i.test(guarded)) return 'an Airlock home (its config, store and keys)';
   if (/airlock/i.test(guarded)) return 'Airlock itself';
   return 'guarded by Airlock';
 }
