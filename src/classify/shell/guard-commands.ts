@@ -26,6 +26,8 @@ const IN_PLACE_EDITORS = new Set(['perl', 'ruby']);
 const GIT_CHANGES_PATHS = new Set(['checkout', 'restore', 'rm', 'mv', 'stash', 'clean', 'reset', 'checkout-index', 'update-index']);
 /** find actions that take what is found away (or hand it to a command that may). */
 const FIND_CHANGES = new Set(['-delete', '-exec', '-execdir', '-ok', '-okdir']);
+/** Commands find may hand what it found to without changing it. */
+const FIND_READERS = new Set(['cat', 'head', 'tail', 'grep', 'egrep', 'rg', 'wc', 'ls', 'stat', 'file', 'md5sum', 'sha1sum', 'sha256sum', 'jq', 'echo', 'printf', 'basename', 'dirname', 'du', 'test']);
 
 /** Interpreters whose inline code (`-c`, `-e`, a here-document) may open any file by name. */
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell', 'awk', 'gawk', 'mawk', 'tclsh', 'julia']);
@@ -154,7 +156,9 @@ function gitWrite(inv: Invocation, guard: GuardSettings): GuardHit | undefined {
  */
 function findWrite(inv: Invocation, guard: GuardSettings): GuardHit | undefined {
   const texts = inv.args.map((arg) => arg.value.text);
-  if (!texts.some((text) => text !== undefined && FIND_CHANGES.has(text))) return undefined;
+  // -exec cat {} reads; -exec rm {} (or a command only the run knows) may change.
+  const changes = texts.some((text, index) => text === '-delete' || (text !== undefined && FIND_CHANGES.has(text) && !FIND_READERS.has(texts[index + 1] ?? '')));
+  if (!changes) return undefined;
   const firstExpression = texts.findIndex((text) => text === undefined || text.startsWith('-') || text === '(' || text === '!');
   const starts = (firstExpression < 0 ? texts : texts.slice(0, firstExpression)).map((text) => {
     const path = text === undefined ? undefined : resolvePath(text, inv.cwd);
@@ -162,7 +166,7 @@ function findWrite(inv: Invocation, guard: GuardSettings): GuardHit | undefined 
   });
   if (starts.length === 0) starts.push(inv.cwd === undefined ? undefined : place(inv.cwd, guard));
   const names = texts.flatMap((text, index) => (text === '-name' || text === '-iname' ? [texts[index + 1] ?? '*'] : []));
-  const nameMatches = (path: string): boolean => names.length === 0 || path.split('/').some((segment) => names.some((name) => couldMatch(name, segment)));
+  const nameMatches = (path: string): boolean => names.length === 0 || path.split('/').some((segment) => names.some((name) => couldMatch(name, segment, true)));
   for (const start of starts) {
     if (start === undefined) continue;
     for (const guarded of guard.paths) {

@@ -116,11 +116,11 @@ function containsName(pattern: readonly string[], name: string): boolean {
   return false;
 }
 
-/** Could one segment (literal or glob) name `literal`? */
-export function couldMatch(segment: string, literal: string): boolean {
+/** Could one segment (literal or glob) name `literal`? `anyDot`: `*` matches a leading dot (find's -name does). */
+export function couldMatch(segment: string, literal: string, anyDot = false): boolean {
   if (!/[*?[]/.test(segment)) return segment.toLowerCase() === literal.toLowerCase();
   // bash without dotglob: a leading dot must be matched by a literal dot.
-  if (literal.startsWith('.') && !segment.startsWith('.')) return false;
+  if (!anyDot && literal.startsWith('.') && !segment.startsWith('.')) return false;
   return globRegExp(segment).test(literal);
 }
 
