@@ -88,8 +88,17 @@ describe('package.json scripts', () => {
     expect(effects(await judge('npm run nope', root))).toEqual([`read npm run nope (no such script in ${root}/package.json: npm fails and runs nothing)`]);
     const empty = mkdtempSync(join(tmpdir(), 'airlock-no-package-'));
     expect(effects(await judge('npm test', empty))).toEqual(['read npm run test (no package.json up to /: npm fails and runs nothing)']);
-    // The corpus' npm test runs in /repo, which does not exist here: still allowed.
-    expect(effects(await judge('npm test', '/repo'))).toEqual(['read npm run test (no package.json up to /: npm fails and runs nothing)']);
+  });
+
+  it('a folder the reader cannot see is not taken to run nothing: npm test is execute, other scripts unknown', async () => {
+    // The corpus' npm test runs in /repo, which does not exist here, as the agent's /tmp/project
+    // does not for a server with a private /tmp: allowed as a program Airlock cannot see into.
+    expect(effects(await judge('npm test', '/repo'))).toEqual(['execute npm run test (the folder /repo is not visible to Airlock: runs whatever its script says)']);
+    expect(await worst('npm start', '/repo')).toBe('execute');
+    expect(await worst('npm run clean', '/repo')).toBe('unknown');
+    expect(await worst('bash /repo/x.sh', '/repo')).toBe('unknown');
+    expect(await worst('./x.sh', '/repo')).toBe('unknown');
+    expect(await worst('make', '/repo')).toBe('unknown');
   });
 
   it('installs run lifecycle scripts: execute at least, worse when the project postinstall is worse', async () => {

@@ -4,7 +4,7 @@ import type { Finding, Handler, Invocation } from '../types.js';
 import { found } from '../types.js';
 import type { Makefile, MakeRule } from './makefile.js';
 import { BUILTIN_VARIABLES, parseMakefile } from './makefile.js';
-import { shellQuote } from './package-scripts.js';
+import { folderVisible, shellQuote } from './package-scripts.js';
 import { execute } from './script-files.js';
 
 /**
@@ -237,6 +237,7 @@ async function loadMakefile(inv: Invocation, args: MakeArgs): Promise<{ makefile
   if (inv.files === undefined) return { findings: found.unknown('make', 'the Makefile cannot be read here') };
   const named = args.files.length > 0;
   const candidates = named ? args.files.map((file) => resolvePath(file, dir)) : MAKEFILE_NAMES.map((name) => posix.join(dir, name));
+  if (!(await folderVisible(inv, dir))) return { findings: found.unknown('make', `the folder ${dir} is not visible to Airlock`) };
   const texts: string[] = [];
   let first: string | undefined;
   for (const path of candidates) {

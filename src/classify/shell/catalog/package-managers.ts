@@ -2,7 +2,7 @@ import { resolvePath } from '../paths.js';
 import type { Arg, Finding, Handler, Invocation } from '../types.js';
 import { found } from '../types.js';
 import type { ScriptRun } from './package-scripts.js';
-import { findPackage, packagePrograms, runPackageProgram, runScripts } from './package-scripts.js';
+import { findPackage, folderVisible, packagePrograms, runPackageProgram, runScripts } from './package-scripts.js';
 import { execute } from './script-files.js';
 
 /**
@@ -71,11 +71,11 @@ function tail(inv: Invocation, parsed: ToolArgs, word: number): string[] | undef
 }
 
 /** Runs a script family (`npm run X` with preX and postX) of the nearest package.json. */
-async function scriptFamily(inv: Invocation, tool: string, name: string, parsed: ToolArgs, rest: readonly string[], from: string | undefined): Promise<Finding[]> {
+async function scriptFamily(inv: Invocation, tool: string, name: string, parsed: ToolArgs, rest: readonly string[], from: string | undefined, explicitRun = true): Promise<Finding[]> {
   const operation = `${tool} run ${name}`;
   const lookup = await findPackage(inv, tool, from);
   if (lookup.kind === 'stop') return lookup.findings;
-  if (lookup.kind === 'none') return found.read(`${operation} (no package.json up to /: ${tool} fails and runs nothing)`);
+  if (lookup.kind === 'none') return noPackage(inv, operation, tool, from, NPM_SHORT_SCRIPTS[name] !== undefined && !explicitRun);
   const hooks = parsed.options.has('--ignore-scripts') ? [name] : [`pre${name}`, name, `post${name}`];
   const run: ScriptRun = { operation, names: hooks, extra: { name, args: rest } };
   if (!Object.hasOwn(lookup.pkg.scripts, name)) {
@@ -84,6 +84,17 @@ async function scriptFamily(inv: Invocation, tool: string, name: string, parsed:
   }
   const judged = await runScripts(inv, lookup.pkg, run);
   return judged === 'absent' ? found.read(operation) : judged;
+}
+
+/**
+ * No package.json from `from` up to `/`: the tool fails and runs nothing, if this reader sees the
+ * folder at all. If it does not (the server's view differs), the conventional `npm test`/`start`/
+ * `stop` is a program Airlock cannot see into (`execute`); any other script is `unknown`.
+ */
+async function noPackage(inv: Invocation, operation: string, tool: string, from: string | undefined, conventional: boolean): Promise<Finding[]> {
+  if (from !== undefined && (await folderVisible(inv, from))) return found.read(`${operation} (no package.json up to /: ${tool} fails and runs nothing)`);
+  const why = `the folder ${from ?? ''} is not visible to Airlock`;
+  return conventional ? execute(`${operation} (${why}: runs whatever its script says)`) : found.unknown(operation, why);
 }
 
 /** `npm install`, `npm ci`, `yarn`, `pnpm install`…: the project's lifecycle scripts, judged, and the dependencies', unseen. */
@@ -146,7 +157,7 @@ export const npm: Handler = async (inv) => {
   if (problem !== undefined) return problem;
   if (NPM_RUN.has(command)) return rest[0] === undefined ? found.read('npm run (lists the scripts)') : scriptFamily(inv, 'npm', rest[0], parsed, [...rest.slice(1), ...parsed.passed], inv.cwd);
   const script = NPM_SHORT_SCRIPTS[command];
-  if (script !== undefined) return scriptFamily(inv, 'npm', script, parsed, [...rest, ...parsed.passed], inv.cwd);
+  if (script !== undefined) return scriptFamily(inv, 'npm', script, parsed, [...rest, ...parsed.passed], inv.cwd, false);
   if (command === 'restart') return restart(inv, parsed);
   if (NPM_INSTALL.has(command)) return installFamily(inv, 'npm', `npm ${command}`, parsed, inv.cwd);
   if (command === 'install-test' || command === 'it' || command === 'install-ci-test' || command === 'cit') {
@@ -164,7 +175,7 @@ export const npm: Handler = async (inv) => {
 async function restart(inv: Invocation, parsed: ToolArgs): Promise<Finding[]> {
   const lookup = await findPackage(inv, 'npm');
   if (lookup.kind === 'stop') return lookup.findings;
-  if (lookup.kind === 'none') return found.read('npm restart (no package.json up to /: npm fails and runs nothing)');
+  if (lookup.kind === 'none') return noPackage(inv, 'npm restart', 'npm', inv.cwd, true);
   if (Object.hasOwn(lookup.pkg.scripts, 'restart')) return scriptFamily(inv, 'npm', 'restart', parsed, [], inv.cwd);
   return [...(await scriptFamily(inv, 'npm', 'stop', parsed, [], inv.cwd)), ...(await scriptFamily(inv, 'npm', 'start', parsed, [], inv.cwd))];
 }
@@ -175,7 +186,7 @@ async function versionOrPack(inv: Invocation, command: string, parsed: ToolArgs,
   if (parsed.options.has('--ignore-scripts')) return found.write(`npm ${command}`);
   const lookup = await findPackage(inv, 'npm');
   if (lookup.kind === 'stop') return lookup.findings;
-  if (lookup.kind === 'none') return found.read(`npm ${command} (no package.json up to /: npm fails and runs nothing)`);
+  if (lookup.kind === 'none') return noPackage(inv, `npm ${command}`, 'npm', inv.cwd, false);
   const names = command === 'version' ? ['preversion', 'version', 'postversion'] : ['prepack', 'prepare', 'postpack'];
   const judged = await runScripts(inv, lookup.pkg, { operation: `npm ${command}`, names });
   return [...found.write(`npm ${command}`, [{ type: 'path', id: lookup.pkg.dir }]), ...(judged === 'absent' ? [] : judged)];
@@ -233,8 +244,8 @@ export const pnpm: Handler = async (inv) => {
   if (PNPM_INSTALL.has(command)) return installFamily(inv, 'pnpm', `pnpm ${command}`, parsed, from);
   if (command === 'dlx' || command === 'exec') return execFamily(inv, 'pnpm', afterWord(inv, parsed, 0), from);
   if (command === 'create') return execute(`pnpm create ${rest[0] ?? ''} (runs a package's program)`);
-  if (command === 'test' || command === 't' || command === 'tst') return scriptFamily(inv, 'pnpm', 'test', parsed, tail(inv, parsed, 0) ?? [], from);
-  if (command === 'start') return scriptFamily(inv, 'pnpm', 'start', parsed, tail(inv, parsed, 0) ?? [], from);
+  if (command === 'test' || command === 't' || command === 'tst') return scriptFamily(inv, 'pnpm', 'test', parsed, tail(inv, parsed, 0) ?? [], from, false);
+  if (command === 'start') return scriptFamily(inv, 'pnpm', 'start', parsed, tail(inv, parsed, 0) ?? [], from, false);
   if (command === 'run') return rest[0] === undefined ? found.read('pnpm run (lists the scripts)') : scriptOrProgram(inv, 'pnpm', rest[0], parsed, tail(inv, parsed, 1), from);
   if (command === 'publish') return found.unknown('pnpm publish', 'changes the registry');
   if (PNPM_BUILTINS.has(command)) return found.write(`pnpm ${command}`);

@@ -53,6 +53,16 @@ export async function findPackage(inv: Invocation, tool: string, from: string | 
   }
 }
 
+/**
+ * Whether `folder` exists in the reader's view. `missing` files are taken to mean that the tool
+ * runs nothing only where the folder is seen: `airlock serve` may run with a private /tmp
+ * (PrivateTmp=yes), where the agent's /tmp/project is missing but real.
+ */
+export async function folderVisible(inv: Invocation, folder: string): Promise<boolean> {
+  const read = await inv.files?.read(folder);
+  return read !== undefined && read.kind !== 'missing';
+}
+
 /** Judges the scripts of `run` that the package has, in order; none present gives `absent`. */
 export async function runScripts(inv: Invocation, pkg: PackageFile, run: ScriptRun): Promise<Finding[] | 'absent'> {
   const present = run.names.filter((name) => Object.hasOwn(pkg.scripts, name));

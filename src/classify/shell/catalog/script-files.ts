@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Finding, FindingTarget, Invocation } from '../types.js';
 import { found } from '../types.js';
+import { folderVisible } from './package-scripts.js';
 
 /**
  * Script files that will run: `bash file`, `source file`, `./file`. Their text is read and judged
@@ -32,7 +33,8 @@ export async function runShellFile(inv: Invocation, written: string, path: strin
   if (!('text' in read)) return read.findings;
   if (read.text === undefined) {
     // INVARIANT: a path with a `/` is opened as is: no such file and the shell runs nothing.
-    return written.includes('/') ? found.read(`${operation} (no such file: runs nothing)`, target) : found.unknown(operation, 'no such file here; the shell would search PATH', target);
+    if (!written.includes('/')) return found.unknown(operation, 'no such file here; the shell would search PATH', target);
+    return missingFile(inv, operation, path);
   }
   return inv.shell(read.text);
 }
@@ -43,12 +45,19 @@ export async function runDirectFile(inv: Invocation, path: string): Promise<Find
   const target = [{ type: 'path', id: path }];
   const read = await readScript(inv, operation, path);
   if (!('text' in read)) return read.findings;
-  if (read.text === undefined) return found.read(`${operation} (no such file: runs nothing)`, target);
+  if (read.text === undefined) return missingFile(inv, operation, path);
   const interpreter = interpreterOf(read.text);
   // No `#!` line: the kernel refuses it (ENOEXEC) and bash runs the file with itself.
   if (interpreter === undefined || SHELLS.has(interpreter)) return inv.shell(read.text);
   if (INTERPRETERS.test(interpreter)) return execute(`${operation} (a ${interpreter} program)`, target);
   return found.unknown(operation, `runs with \`${interpreter}\``, target);
+}
+
+/** No such file: nothing runs, if this reader sees the folder the file would be in (see folderVisible). */
+async function missingFile(inv: Invocation, operation: string, path: string): Promise<Finding[]> {
+  const target = [{ type: 'path', id: path }];
+  if (await folderVisible(inv, posix.dirname(path))) return found.read(`${operation} (no such file: runs nothing)`, target);
+  return found.unknown(operation, `the folder ${posix.dirname(path)} is not visible to Airlock`, target);
 }
 
 /** The file's text, `undefined` text when there is no such file, or the findings that end the matter. */
