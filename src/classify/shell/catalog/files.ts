@@ -108,8 +108,24 @@ const ln: Handler = (inv) => {
   return destination === undefined ? found.write('ln') : lossFinding('ln -f', inv, [destination], false);
 };
 
-const rsync: Handler = (inv) => {
-  const options = parseOptions(inv.args, new Set(['-e', '--rsh', '--exclude', '--include', '--filter', '-f', '--files-from', '--exclude-from', '--include-from', '--backup-dir', '--suffix', '--chmod', '--chown', '--log-file', '--password-file', '--port', '--timeout', '--bwlimit']));
+/** rsync's remote shell when it is plain ssh with options that name no command (`ssh -p 2222 -i key`). */
+const PLAIN_SSH = /^ssh( +-[46AaCfgKkMNnqsTtVvXxYy]+| +-[bcDEeFIiJLlmOpQRSWw] *[\w@.:\/~+-]+)*$/;
+
+const rsync: Handler = async (inv) => {
+  const options = parseOptions(inv.args, new Set(['-e', '--rsh', '--rsync-path', '--exclude', '--include', '--filter', '-f', '--files-from', '--exclude-from', '--include-from', '--backup-dir', '--suffix', '--chmod', '--chown', '--log-file', '--password-file', '--port', '--timeout', '--bwlimit', '--write-batch', '--only-write-batch', '--read-batch']));
+  // SECURITY: `-e` names the program rsync starts to reach the other side; `--rsync-path` what runs there.
+  const shells = [...(options.values.get('-e') ?? []), ...(options.values.get('--rsh') ?? [])];
+  const runs: Finding[] = [];
+  for (const shell of shells) {
+    if (shell.includes('\0dynamic')) runs.push(...found.unknown('rsync -e', 'remote shell known only at run time'));
+    else if (!PLAIN_SSH.test(shell.trim())) runs.push(...(await inv.exec([...shell.trim().split(/ +/).map(knownArg), DYNAMIC_ARG])));
+  }
+  if (options.values.has('--rsync-path')) runs.push(...found.unknown('rsync --rsync-path', 'runs a command of the caller’s choice on the other side'));
+  for (const file of [...(options.values.get('--log-file') ?? []), ...(options.values.get('--write-batch') ?? []), ...(options.values.get('--only-write-batch') ?? [])]) runs.push(...writeFinding('rsync', inv, knownArg(file), true));
+  return [...runs, ...rsyncTransfer(inv, options)];
+};
+
+function rsyncTransfer(inv: Invocation, options: ReturnType<typeof parseOptions>): Finding[] {
   const deletes = [...options.flags].some((flag) => flag.startsWith('--delete') || flag === '--remove-source-files' || flag === '--del');
   const destination = options.operands[options.operands.length - 1];
   if (destination === undefined) return found.read('rsync');
@@ -119,7 +135,7 @@ const rsync: Handler = (inv) => {
     return deletes ? found.destroy('rsync --delete', target) : found.write('rsync', target);
   }
   return lossFinding(deletes ? 'rsync --delete' : 'rsync', inv, [destination], deletes);
-};
+}
 
 /** find: -delete, -exec/-execdir/-ok (the command runs on what is found), -fprint files. */
 const find: Handler = async (inv) => {
@@ -178,12 +194,41 @@ const tee: Handler = (inv) => {
   return options.operands.flatMap((arg) => writeFinding('tee', inv, arg, !append)).concat(found.read('tee'));
 };
 
+/**
+ * What a sed script does beyond printing: GNU sed's `e` command and `s///e` run shell code, `w`,
+ * `W` and `s///w` write files. Addresses, `s` and `y` bodies and the text of `a`/`i`/`c` are
+ * removed first so that letters inside them do not count.
+ */
+export function sedScriptRisk(script: string): 'runs' | 'writes' | undefined {
+  let risk: 'runs' | 'writes' | undefined;
+  const rest = script
+    .replace(/(^|\n)\s*[aic]\\?[^\n]*/g, '$1')
+    .replace(/s(.)((?:\\.|(?!\1)[^\\])*)\1((?:\\.|(?!\1)[^\\])*)\1([A-Za-z0-9]*)/g, (_match, _d, _a, _b, flags: string) => {
+      if (flags.includes('e')) risk = 'runs';
+      else if (flags.includes('w') && risk === undefined) risk = 'writes';
+      return ';';
+    })
+    .replace(/y(.)((?:\\.|(?!\1)[^\\])*)\1((?:\\.|(?!\1)[^\\])*)\1/g, ';')
+    .replace(/\\(.)((?:\\.|(?!\1)[^\\])*)\1|\/((?:\\.|[^/\\])*)\//g, ' ')
+    .replace(/(^|[;\n{}])\s*[:btTrRlqQ][^;\n}]*/g, '$1');
+  if (/(^|[^A-Za-z])e([^A-Za-z]|$)/.test(rest)) return 'runs';
+  if (/(^|[^A-Za-z])[wW]([^A-Za-z]|$)/.test(rest)) return risk ?? 'writes';
+  return risk;
+}
+
 const sed: Handler = (inv) => {
   const options = parseOptions(inv.args, new Set(['-e', '--expression', '-f', '--file', '-l', '--line-length']));
+  const inline = options.values.get('-e') ?? options.values.get('--expression');
+  const scripts = inline ?? (options.values.has('-f') || options.values.has('--file') ? [] : [options.operands[0]?.value.text ?? '\0dynamic']);
+  const sandboxed = hasAny(options, '--sandbox');
+  const risks = sandboxed ? [] : scripts.map((script) => (script.includes('\0dynamic') ? 'runs' : sedScriptRisk(script)));
+  if (risks.includes('runs')) return found.unknown('sed', 'the script runs commands (`e`) or is known only at run time');
+  if (!sandboxed && (options.values.has('-f') || options.values.has('--file'))) return found.unknown('sed -f', 'script in a file');
+  const writes = risks.includes('writes') ? found.unknown('sed', 'the script writes files (`w`)') : [];
   const inPlace = [...options.flags].some((flag) => flag === '-i' || flag.startsWith('--in-place'));
-  if (!inPlace) return found.read('sed');
+  if (!inPlace) return writes.length > 0 ? writes : found.read('sed');
   const files = options.values.has('-e') || options.values.has('--expression') || options.values.has('-f') ? options.operands : options.operands.slice(1);
-  return lossFinding('sed -i', inv, files, false).map((finding) => (finding.effect === 'destructive' ? finding : { ...finding, effect: finding.effect === 'read' ? 'write' : finding.effect }));
+  return [...writes, ...lossFinding('sed -i', inv, files, false).map((finding) => (finding.effect === 'destructive' ? finding : { ...finding, effect: finding.effect === 'read' ? 'write' : finding.effect }))];
 };
 
 /** Always destroys: filesystems, partitions, secure erase. */

@@ -1,7 +1,8 @@
 import { hasAny, parseOptions } from '../options.js';
 import { resolvePath } from '../paths.js';
-import type { Arg, Finding, FindingTarget, Handler } from '../types.js';
-import { found } from '../types.js';
+import type { Arg, Finding, FindingTarget, Handler, Invocation } from '../types.js';
+import { found, knownArg } from '../types.js';
+import { writeFinding } from './files.js';
 
 /** git's options that come before the subcommand and take a value. */
 const GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix', '--list-cmds']);
@@ -9,15 +10,19 @@ const GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--na
 const READ = new Set([
   'status', 'log', 'diff', 'show', 'blame', 'annotate', 'rev-parse', 'ls-files', 'ls-tree', 'ls-remote', 'describe', 'shortlog', 'grep',
   'cat-file', 'rev-list', 'whatchanged', 'show-ref', 'show-branch', 'for-each-ref', 'merge-base', 'name-rev', 'cherry', 'count-objects',
-  'fsck', 'verify-commit', 'verify-tag', 'help', 'version', 'var', 'check-ignore', 'check-attr', 'diff-tree', 'diff-files', 'diff-index', 'range-diff', 'bisect',
+  'fsck', 'verify-commit', 'verify-tag', 'help', 'version', 'var', 'check-ignore', 'check-attr', 'diff-tree', 'diff-files', 'diff-index', 'range-diff',
 ]);
 /** Subcommands that change things recoverably (history keeps it, or it only adds). */
 const WRITE = new Set([
   'add', 'commit', 'merge', 'rebase', 'pull', 'fetch', 'init', 'clone', 'cherry-pick', 'revert', 'mv', 'rm', 'apply', 'am', 'notes', 'submodule',
   'remote', 'config', 'worktree', 'sparse-checkout', 'archive', 'bundle', 'format-patch', 'mergetool', 'difftool', 'maintenance', 'pack-refs',
   'repack', 'commit-tree', 'hash-object', 'update-index', 'read-tree', 'write-tree', 'mktree', 'lfs', 'gc', 'stash', 'tag', 'branch', 'checkout',
-  'switch', 'restore', 'reset', 'clean', 'push', 'reflog', 'update-ref', 'prune', 'symbolic-ref', 'replace',
+  'switch', 'restore', 'reset', 'clean', 'push', 'reflog', 'update-ref', 'prune', 'symbolic-ref', 'replace', 'bisect',
 ]);
+/** Options of subcommands whose value is a program git runs (`--upload-pack` runs it locally for local and ssh remotes). */
+const RUNS_PROGRAM = new Set(['--upload-pack', '--receive-pack', '--exec', '--template', '--sendmail-cmd', '--smtp-server']);
+/** Subcommands where `-u` is `--upload-pack`. */
+const SHORT_UPLOAD_PACK = new Set(['clone']);
 /** Config keys whose value git runs as a command: an agent-chosen value means anything can run. */
 const EXECUTES = /^(alias\.|core\.(pager|editor|sshcommand|fsmonitor|hookspath|askpass|gitproxy)|.*\.(command|cmd|helper|textconv|process|clean|smudge)$|sequence\.editor|gpg\.program|credential\.)/i;
 
@@ -99,8 +104,44 @@ function subcommandFinding(sub: string, args: readonly Arg[]): Finding[] {
   }
 }
 
+/**
+ * What a subcommand's options run or write, beyond its own effect: `rebase --exec` and
+ * `difftool --extcmd` run shell code, `bisect run` and `submodule foreach` run commands,
+ * `--upload-pack` and friends run programs, `--output` writes a file, `-c` on clone sets config.
+ */
+async function optionFindings(sub: string, args: readonly Arg[], inv: Invocation): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const op = `git ${sub}`;
+  const texts = args.map((arg) => arg.value.text);
+  if (sub === 'bisect' && texts[0] === 'run') return inv.exec(args.slice(1));
+  if (sub === 'submodule' && texts.includes('foreach')) {
+    const code = args.slice(texts.indexOf('foreach') + 1).filter((arg) => arg.value.text !== '--recursive');
+    if (code.some((arg) => !arg.value.known)) return found.unknown(`${op} foreach`, 'command known only at run time');
+    return inv.shell(code.map((arg) => arg.value.text).join(' '));
+  }
+  for (let index = 0; index < args.length; index++) {
+    const text = texts[index];
+    if (text === undefined) continue;
+    const eq = text.indexOf('=');
+    const name = text.startsWith('--') && eq > 0 ? text.slice(0, eq) : text;
+    const value = (): Arg | undefined => (text.startsWith('--') && eq > 0 ? knownArg(text.slice(eq + 1)) : args[index + 1]);
+    if ((sub === 'rebase' && (name === '-x' || name === '--exec')) || (sub === 'difftool' && (name === '-x' || name === '--extcmd'))) {
+      const code = value();
+      findings.push(...(code?.value.known === true ? await inv.shell(code.value.text) : found.unknown(`${op} ${name}`, 'command known only at run time')));
+    } else if (RUNS_PROGRAM.has(name) || (name === '-u' && SHORT_UPLOAD_PACK.has(sub)) || (sub === 'grep' && (name.startsWith('-O') || name === '--open-files-in-pager'))) {
+      findings.push(...found.unknown(`${op} ${name}`, 'runs a program of the caller’s choice'));
+    } else if (name === '--output' && ['log', 'diff', 'show', 'format-patch', 'diff-tree', 'diff-index', 'diff-files', 'range-diff', 'whatchanged', 'shortlog'].includes(sub)) {
+      findings.push(...writeFinding(`${op} --output`, inv, value() ?? knownArg(''), true));
+    } else if ((name === '-c' || name === '--config') && sub === 'clone') {
+      const setting = value();
+      if (setting?.value.known !== true || EXECUTES.test(setting.value.text)) findings.push(...found.unknown(`${op} ${name}`, 'sets a command git will run'));
+    }
+  }
+  return findings;
+}
+
 /** git, with global options (-C, -c, --git-dir…) before the subcommand. */
-export const git: Handler = (inv) => {
+export const git: Handler = async (inv) => {
   const args = inv.args;
   let index = 0;
   const targets: FindingTarget[] = [];
@@ -109,15 +150,20 @@ export const git: Handler = (inv) => {
     const text = arg.value.text;
     if (text === undefined) return found.unknown('git', 'arguments known only at run time');
     if (!text.startsWith('-')) break;
+    if (text === '--exec-path') return found.read('git --exec-path');
     const name = text.includes('=') ? text.slice(0, text.indexOf('=')) : text;
     const value = text.includes('=') ? text.slice(text.indexOf('=') + 1) : GLOBAL_WITH_VALUE.has(name) ? args[++index]?.value.text : undefined;
     if (GLOBAL_WITH_VALUE.has(name) && value === undefined) return found.unknown('git', 'option value known only at run time');
-    if (name === '-c' && value !== undefined && EXECUTES.test(value)) return found.unknown('git -c', 'sets a command git will run');
+    if ((name === '-c' || name === '--config-env') && value !== undefined && EXECUTES.test(value)) return found.unknown(`git ${name}`, 'sets a command git will run');
+    // SECURITY: git runs its subcommands (git-log, git-upload-pack…) from the exec path.
+    if (name === '--exec-path') return found.unknown('git --exec-path', 'runs git’s programs from a folder of the caller’s choice');
     if (name === '-C' && value !== undefined) targets.push({ type: 'path', id: resolvePath(value, inv.cwd) ?? value });
     if (text === '--help' || text === '--version' || text === '-h') return found.read(`git ${text}`);
     index++;
   }
   const sub = args[index]?.value.text;
   if (sub === undefined) return found.read('git');
-  return subcommandFinding(sub, args.slice(index + 1)).map((finding) => ({ ...finding, targets: [...finding.targets, ...targets] }));
+  const rest = args.slice(index + 1);
+  const own = subcommandFinding(sub, rest).map((finding) => ({ ...finding, targets: [...finding.targets, ...targets] }));
+  return [...own, ...(await optionFindings(sub, rest, inv))];
 };

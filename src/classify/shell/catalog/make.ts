@@ -69,7 +69,6 @@ function variableOf(makefile: Makefile, args: MakeArgs, name: string): Expanded 
   if (makefile.dynamicVariables.has(name)) return { why: `\`${name}\` depends on a condition or the environment` };
   if (name === 'CURDIR') return { text: args.dir ?? '' };
   if (name === 'HOME') return { text: '~' };
-  if (name === 'MAKE') return { text: 'make' };
   return { text: makefile.variables.get(name) ?? BUILTIN_VARIABLES.get(name) ?? '' };
 }
 

@@ -251,6 +251,14 @@ const gh: Handler = (inv) => {
 /** ORM and framework CLIs whose verbs wipe databases. */
 const migrations = verbCli({ destroys: ['fresh', 'wipe', 'rollback', 'drop', 'reset', 'flush', 'schema:drop', 'db:drop', 'db:reset'], destroyFlags: ['--force-reset', '--accept-data-loss'] });
 
+/** `PROG --help` / `--version` print and exit; anything else is `judge`d. */
+function unlessHelp(judge: Handler): Handler {
+  return (inv) => {
+    const only = inv.args.length === 1 ? inv.args[0]?.value.text : undefined;
+    return only === '--help' || only === '--version' || only === '-V' ? found.read(`${inv.name} ${only}`) : judge(inv);
+  };
+}
+
 /** Platform and database CLIs by name. */
 export const PLATFORM_HANDLERS: Readonly<Record<string, Handler>> = {
   railway,
@@ -291,7 +299,7 @@ export const PLATFORM_HANDLERS: Readonly<Record<string, Handler>> = {
   typeorm: migrations,
   'drizzle-kit': migrations,
   curl,
-  wget,
+  wget: unlessHelp(wget),
   psql: sqlClient(['-c', '--command'], ['-f', '--file'], ['-h', '--host', '-p', '--port', '-U', '--username', '-d', '--dbname', '-v', '--set', '--variable', '-o', '--output', '-F', '-R', '-P', '-T', '-L']),
   mysql: sqlClient(['-e', '--execute'], [], ['-h', '--host', '-P', '--port', '-u', '--user', '-D', '--database', '-S', '--socket']),
   mariadb: sqlClient(['-e', '--execute'], [], ['-h', '--host', '-P', '--port', '-u', '--user', '-D', '--database', '-S', '--socket']),
@@ -299,12 +307,12 @@ export const PLATFORM_HANDLERS: Readonly<Record<string, Handler>> = {
   'redis-cli': redisCli,
   mongosh,
   mongo: mongosh,
-  dropdb: (inv) => found.destroy('dropdb', inv.args.filter((arg) => !arg.value.text?.startsWith('-')).map((arg) => ({ type: 'database', id: arg.value.text ?? '?' }))),
-  dropuser: () => found.destroy('dropuser'),
-  pg_restore: (inv) => (inv.args.some((arg) => arg.value.text === '-c' || arg.value.text === '--clean' || !arg.value.known) ? found.destroy('pg_restore --clean') : found.write('pg_restore')),
+  dropdb: unlessHelp((inv) => found.destroy('dropdb', inv.args.filter((arg) => !arg.value.text?.startsWith('-')).map((arg) => ({ type: 'database', id: arg.value.text ?? '?' })))),
+  dropuser: unlessHelp(() => found.destroy('dropuser')),
+  pg_restore: unlessHelp((inv) => (inv.args.some((arg) => arg.value.text === '-c' || arg.value.text === '--clean' || !arg.value.known) ? found.destroy('pg_restore --clean') : found.write('pg_restore'))),
   pg_dump: () => found.read('pg_dump'),
   pg_dumpall: () => found.read('pg_dumpall'),
   mysqldump: () => found.read('mysqldump'),
   mysqladmin: verbCli(),
-  createdb: () => found.write('createdb'),
+  createdb: unlessHelp(() => found.write('createdb')),
 };

@@ -15,6 +15,9 @@ import { lossFinding, writeFinding } from './files.js';
  */
 export function handlerFromSpec(spec: CommandSpec): Handler {
   return async (inv) => {
+    const only = inv.args.length === 1 ? inv.args[0]?.value.text : undefined;
+    // `PROG --version` and `PROG --help` print and exit, whatever the program.
+    if (only === '--version' || only === '--help' || only === '-version') return found.read(`${inv.name} ${only}`);
     const parsed = readCommandArgs(inv.args, spec);
     const findings: Finding[] = [];
     if (spec.otherOptions === 'unknown') {

@@ -30,7 +30,8 @@ export const ARCHIVE_COMMANDS: readonly CommandSpecInput[] = [
     examples: [
       { command: 'tar -czf /tmp/src.tgz src', effect: 'write' },
       { command: 'tar tzf /tmp/src.tgz', effect: 'read' },
-      { command: 'tar -czf /tmp/src.tgz src && tar -xzf /tmp/src.tgz -C /tmp', effect: 'write' },
+      { command: 'tar -czf /tmp/src.tgz src && mkdir -p /tmp/x && tar -xzf /tmp/src.tgz -C /tmp/x', effect: 'write' },
+      { command: 'tar -czf /tmp/src.tgz src && tar -xzf /tmp/src.tgz', effect: 'write' },
       { command: 'tar -cf /tmp/a.tar --checkpoint=1 --checkpoint-action=exec=true src', effect: 'unknown' },
       { command: 'tar -cf /tmp/a.tar -I gzip src', effect: 'write' },
     ],
@@ -104,7 +105,7 @@ export const ARCHIVE_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'zstd -c package.json > /tmp/p.zst', effect: 'write' }, { command: 'zstd package.json -o /tmp/p.zst', effect: 'write' }],
   },
   {
-    name: '7z', aliases: ['7za', '7zr'], package: 'p7zip-full', effect: 'write', reversible: true,
+    name: '7z', aliases: ['7za', { name: '7zr', package: 'p7zip' }], package: 'p7zip-full', effect: 'write', reversible: true,
     why: 'a subcommand letter first: `l`/`t` read, `a`/`u`/`d` change the archive, `x`/`e` extract over files in the output folder',
     operands: { default: 'read', positions: { '1': 'written' } }, otherOptions: 'harmless',
     options: [{ names: ['-o'], takesValue: 'optional', does: 'writes', why: 'extracts into this folder (`-oDIR`)' }],

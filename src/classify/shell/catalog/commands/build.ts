@@ -8,7 +8,8 @@ import type { CommandSpecInput } from '../command-schema.js';
  */
 const execute = (name: string, pkg: string, why: string, example: string, aliases: CommandSpecInput['aliases'] = []): CommandSpecInput => ({
   name, aliases, package: pkg, effect: 'execute', reversible: false, why, operands: { default: 'data' }, otherOptions: 'harmless',
-  examples: [{ command: example, effect: 'execute' }],
+  // Asking a program for its version or help runs nothing of the project's.
+  examples: [{ command: example, effect: /^\S+ (--version|-version)$/.test(example) ? 'read' : 'execute' }],
 });
 
 export const BUILD_COMMANDS: readonly CommandSpecInput[] = [
@@ -38,7 +39,7 @@ export const BUILD_COMMANDS: readonly CommandSpecInput[] = [
   execute('eslint', 'npm:eslint', 'lints with eslint.config.js, which is code, and plugins; `--fix` rewrites files', 'eslint --version'),
   execute('prettier', 'npm:prettier', 'formats with a config and plugins that may be code (prettier.config.js); `--write` rewrites files', 'prettier --version'),
   execute('biome', 'npm:@biomejs/biome', 'lints and formats; `--write` rewrites files, plugins are code', 'biome --version'),
-  execute('webpack', 'npm:webpack-cli', 'bundles with webpack.config.js, which is code', 'webpack --version'),
+  execute('webpack', 'npm:webpack', 'bundles with webpack.config.js, which is code', 'webpack --version'),
   execute('vite', 'npm:vite', 'builds or serves with vite.config.*, which is code', 'vite --version'),
   execute('rollup', 'npm:rollup', 'bundles with rollup.config.*, which is code', 'rollup --version'),
   execute('next', 'npm:next', 'builds or serves a Next.js app (project code)', 'next --version'),
@@ -63,7 +64,7 @@ export const BUILD_COMMANDS: readonly CommandSpecInput[] = [
   execute('flask', 'python3-flask', 'runs the project’s Flask app and its CLI commands', 'flask --version'),
   execute('uvicorn', 'uvicorn', 'serves the project’s ASGI app', 'uvicorn --version'),
   execute('gunicorn', 'gunicorn', 'serves the project’s WSGI app (config files are Python)', 'gunicorn --version'),
-  execute('pytest', 'python3-pytest', 'runs the project’s tests and conftest.py', 'pytest --version', ['py.test', 'pytest-3']),
+  execute('pytest', 'python3-pytest', 'runs the project’s tests and conftest.py', 'pytest --version', ['pytest-3']),
   execute('tox', 'tox', 'creates environments and runs the commands of tox.ini', 'tox --version'),
   execute('nox', 'pypi:nox', 'runs noxfile.py sessions (Python code)', 'nox --version'),
   execute('mypy', 'mypy', 'type-checks Python; plugins named in its config are Python code', 'mypy --version'),

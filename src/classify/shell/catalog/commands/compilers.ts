@@ -16,7 +16,7 @@ const GCC_OPTIONS: CommandSpecInput['options'] = [
 
 export const COMPILER_COMMANDS: readonly CommandSpecInput[] = [
   {
-    name: 'gcc', aliases: ['cpp'], package: 'gcc', effect: 'write', reversible: true, why: 'compiles sources into objects or a program (a.out unless -o)',
+    name: 'gcc', aliases: [{ name: 'cpp', package: 'cpp' }], package: 'gcc', effect: 'write', reversible: true, why: 'compiles sources into objects or a program (a.out unless -o)',
     operands: { default: 'read' }, otherOptions: 'harmless', optionStyle: 'words', options: GCC_OPTIONS,
     examples: [{ command: "printf 'int main(){return 0;}' > /tmp/m.c && gcc /tmp/m.c -o /tmp/m", effect: 'write' }],
   },
@@ -26,7 +26,7 @@ export const COMPILER_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'g++ --version', effect: 'read' }],
   },
   {
-    name: 'cc', aliases: ['c++'], package: 'gcc', effect: 'write', reversible: true, why: 'the system C (C++) compiler, usually gcc or clang',
+    name: 'cc', aliases: [{ name: 'c++', package: 'g++' }], package: 'gcc', effect: 'write', reversible: true, why: 'the system C (C++) compiler, usually gcc or clang',
     operands: { default: 'read' }, otherOptions: 'harmless', optionStyle: 'words', options: GCC_OPTIONS,
     examples: [{ command: 'cc --version', effect: 'read' }],
   },
@@ -110,7 +110,7 @@ export const COMPILER_COMMANDS: readonly CommandSpecInput[] = [
   {
     name: 'ruff', package: 'pypi:ruff', effect: 'write', reversible: true, why: 'lints and formats Python (Rust; runs no project code); `--fix` and `format` rewrite files',
     operands: { default: 'data' }, otherOptions: 'harmless',
-    examples: [{ command: 'ruff --version', effect: 'write' }],
+    examples: [{ command: 'ruff --version', effect: 'read' }],
   },
   {
     name: 'isort', package: 'isort', effect: 'write', reversible: true, why: 'sorts Python imports in place (`--check`/`--diff` only read)',
@@ -156,7 +156,7 @@ export const COMPILER_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'pandoc --version', effect: 'read' }],
   },
   {
-    name: 'convert', aliases: ['magick'], package: 'imagemagick-6.q16', effect: 'write', reversible: true, why: 'converts images; the last operand is the output, replaced',
+    name: 'convert', package: 'imagemagick-6.q16', effect: 'write', reversible: true, why: 'converts images; the last operand is the output, replaced',
     operands: { default: 'read', positions: { last: 'overwritten' } }, otherOptions: 'harmless', optionStyle: 'words',
     options: [{ names: ['-write'], takesValue: true, does: 'overwrites', why: 'writes an intermediate image' }, { names: ['-script'], takesValue: true, does: 'runs-code', why: 'runs a Magick script' }],
     examples: [{ command: 'convert -version', effect: 'read' }],
@@ -168,7 +168,7 @@ export const COMPILER_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'ffmpeg -version', effect: 'read' }],
   },
   {
-    name: 'pdflatex', aliases: ['latex', 'xelatex', 'lualatex', 'tex', 'pdftex'], package: 'texlive-binaries', effect: 'write', reversible: true,
+    name: 'pdflatex', aliases: ['tex', 'pdftex'], package: 'texlive-binaries', effect: 'write', reversible: true,
     why: 'typesets a document into the working folder; TeX can write files it names, and with shell escape it runs commands',
     operands: { default: 'read' }, otherOptions: 'harmless', optionStyle: 'words',
     options: [

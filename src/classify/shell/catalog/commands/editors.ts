@@ -32,7 +32,7 @@ export const EDITOR_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'nvim --version', effect: 'read' }],
   },
   {
-    name: 'emacs', package: 'emacs-bin-common', effect: 'write', reversible: true, why: 'edits files; `--eval`, `-l`, `-f` and `--script` run Emacs Lisp, which can run anything',
+    name: 'emacs', package: 'emacs-nox', effect: 'write', reversible: true, why: 'edits files; `--eval`, `-l`, `-f` and `--script` run Emacs Lisp, which can run anything',
     operands: { default: 'written' }, otherOptions: 'harmless',
     options: [
       { names: ['--eval', '--execute', '-l', '--load', '-f', '--funcall', '--script', '-x', '-L', '--directory', '--init-directory', '-u', '--user'], takesValue: true, does: 'runs-code', why: 'Emacs Lisp run at startup' },
@@ -61,7 +61,7 @@ export const EDITOR_COMMANDS: readonly CommandSpecInput[] = [
   },
   {
     name: 'xdg-open', package: 'xdg-utils', effect: 'execute', reversible: false, why: 'opens a file or URL with whatever program the desktop associates with it',
-    otherOptions: 'harmless', examples: [{ command: 'xdg-open --version', effect: 'execute' }],
+    otherOptions: 'harmless', examples: [{ command: 'xdg-open --version', effect: 'read' }],
   },
   {
     name: 'open', package: 'macos', effect: 'execute', reversible: false, why: 'macOS: opens files with their application; `.command` and `.app` files run',

@@ -6,7 +6,8 @@ import type { CommandSpecInput } from '../command-schema.js';
  */
 const execute = (name: string, pkg: string, why: string, example: string, aliases: CommandSpecInput['aliases'] = []): CommandSpecInput => ({
   name, aliases, package: pkg, effect: 'execute', reversible: false, why, operands: { default: 'data' }, otherOptions: 'harmless',
-  examples: [{ command: example, effect: 'execute' }],
+  // Asking a program for its version or help runs nothing of the project's.
+  examples: [{ command: example, effect: /^\S+ (--version|-version)$/.test(example) ? 'read' : 'execute' }],
 });
 
 export const SYSTEM_TOOL_COMMANDS: readonly CommandSpecInput[] = [

@@ -72,7 +72,7 @@ export const SYSTEM_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'whereis ls', effect: 'read' }, { command: 'lscpu', effect: 'read' }],
   },
   {
-    name: 'ps', aliases: ['free', 'uptime', 'w', 'vmstat', 'top', 'pgrep', 'pidof', 'pmap', 'pwdx', 'tload', 'slabtop'], package: 'procps', effect: 'read', reversible: true,
+    name: 'ps', aliases: ['free', 'uptime', 'w', 'vmstat', 'top', 'pgrep', { name: 'pidof', package: 'sysvinit-utils' }, 'pmap', 'pwdx', 'tload', 'slabtop'], package: 'procps', effect: 'read', reversible: true,
     why: 'prints processes and memory; `top` in batch mode prints and exits', otherOptions: 'harmless',
     options: [{ names: ['-o', '-O', '-p', '-u', '-U', '-g', '-G', '-t', '-C', '--sort', '--format', '-n', '-d', '-w', '-F', '-P', '-s'], takesValue: true, does: 'harmless', why: 'which processes and columns' }],
     examples: [{ command: 'ps aux', effect: 'read' }, { command: 'free -m', effect: 'read' }, { command: 'pgrep -l bash', effect: 'read' }, { command: 'top -b -n 1', effect: 'read' }],
@@ -86,7 +86,7 @@ export const SYSTEM_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'iostat', effect: 'read' }],
   },
   {
-    name: 'nvidia-smi', package: 'nvidia-smi', effect: 'read', reversible: true,
+    name: 'nvidia-smi', package: 'vendor:nvidia-driver', effect: 'read', reversible: true,
     why: 'prints GPU state; its setting options (clocks, power, persistence, reset) change the device',
     otherOptions: 'unknown',
     options: [{ names: ['-L', '--list-gpus', '-q', '--query', '-h', '--help', '--version', '-i', '--id', '--query-gpu', '--format', '-l', '--loop', '-d', '--display'], takesValue: false, does: 'harmless', why: 'queries' }],

@@ -146,7 +146,7 @@ export const TEXT_COMMANDS: readonly CommandSpecInput[] = [
     examples: [{ command: 'nl src/app.ts', effect: 'read' }, { command: 'fold -w 40 package.json', effect: 'read' }],
   },
   {
-    name: 'rev', package: 'bsdextrautils', effect: 'read', reversible: true, why: 'reverses lines', operands: { default: 'read' }, otherOptions: 'harmless',
+    name: 'rev', package: 'util-linux', effect: 'read', reversible: true, why: 'reverses lines', operands: { default: 'read' }, otherOptions: 'harmless',
     examples: [{ command: 'rev package.json', effect: 'read' }],
   },
   {
@@ -305,6 +305,6 @@ export const TEXT_COMMANDS: readonly CommandSpecInput[] = [
       { names: ['-e', '--expression'], takesValue: true, does: 'runs-code', why: 'a dc program; `!` runs the shell' },
       { names: ['-f', '--file'], takesValue: true, does: 'runs-code', why: 'a dc program in a file' },
     ],
-    examples: [{ command: 'dc --version', effect: 'read' }],
+    examples: [{ command: "echo '1 2 + p' | dc", effect: 'unknown' }],
   },
 ];
