@@ -48,6 +48,7 @@ const EVALUATED = [
   "declare -i n; n+='a[$({RUN})]'",
   "x='a[$({RUN})]'; echo $(( ${x} ))",
   "x='$({RUN})'; echo ${x@P}",
+  "echo 'a[$({RUN})]' > f; declare -a a=([$(cat f)]=1)",
 ];
 
 describe('arithmetic that evaluates array subscripts', () => {
@@ -93,6 +94,9 @@ describe('arithmetic that evaluates array subscripts', () => {
       'arr=($(ls)); echo ${arr[0]} ${arr[@]:1}',
       'while IFS= read -r line; do echo "$line"; done < input.txt',
       'x=a; echo ${x@Q} ${x^^} ${x:-default} ${x#a}',
+      'declare -A m=([a]=1 [b]=2); echo ${m[a]}',
+      'declare -a arr=(1 2 3); echo ${arr[1]} ${#arr[@]}',
+      'f() { local -a files=($(ls)); echo ${files[0]}; }; f',
     ];
     for (const command of ordinary) {
       const actions = await judge(command);

@@ -57,6 +57,12 @@ describe('builtins that run code from their arguments', () => {
     expect(actions.every((action) => action.effect === 'read'), describeActions(actions)).toBe(true);
   });
 
+  it('lets trap and other code runners call functions defined earlier on the line, judged where defined', async () => {
+    const actions = await judge('cleanup() { rm -rf /tmp/build.x; }; trap cleanup EXIT');
+    expect(isPlain(actions), describeActions(actions)).toBe(true);
+    expect(isHeld(await judge('cleanup() { rm -rf ~; }; trap cleanup EXIT'))).toBe(true);
+  });
+
   it('judges `exec` with only redirections by its redirections', async () => {
     expect((await judge('exec 3>out.txt')).map((action) => [action.effect, action.operation])).toContainEqual(['write', 'redirect >']);
     expect(isPlain(await judge('exec < input.txt'))).toBe(true);

@@ -320,6 +320,10 @@ class ShellParser {
         assigns.push(this.assignmentOf(word, start));
         continue;
       }
+      if (this.src[this.pos] === '(' && isDeclaration(words[0]) && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(word.raw)) {
+        words.push(this.declaredArray(word, start));
+        continue;
+      }
       words.push(word);
     }
     if (words.length === 0 && assigns.length === 0 && redirects.length === 0) throw this.error('expected a command');
@@ -349,6 +353,27 @@ class ShellParser {
     const valueParser = new ShellParser(this.src.slice(start + eq + 1, start + word.raw.length), this.depth + 1);
     const value = valueParser.atEnd() ? [] : [valueParser.readWord()];
     return { name, value, ...subscript };
+  }
+
+  /**
+   * `declare NAME=(…)` (and local, export…): one argument holding a whole array, as bash reads it.
+   * Its elements keep their parts (substitutions in them run); the parentheses are literal text.
+   */
+  private declaredArray(head: Word, start: number): Word {
+    this.pos++;
+    const parts: WordPart[] = [...head.parts];
+    pushLit(parts, '(', true);
+    for (let first = true; ; first = false) {
+      this.skipBlanks();
+      this.skipNewlines();
+      if (this.src[this.pos] === ')') break;
+      if (this.pos >= this.src.length) throw this.error('unterminated array');
+      if (!first) pushLit(parts, ' ', true);
+      for (const part of this.readWord().parts) pushPart(parts, part);
+    }
+    this.pos++;
+    pushLit(parts, ')', true);
+    return { parts, raw: this.src.slice(start, this.pos) };
   }
 
   private atEnd(): boolean {
@@ -725,6 +750,12 @@ class ShellParser {
  */
 export function parseExpansionText(text: string): WordPart[] {
   return new ShellParser(text, 1).parseDoubleQuoted(undefined);
+}
+
+/** `declare`, `typeset`, `local`, `export`, `readonly`: builtins that take `NAME=(…)` arguments. */
+function isDeclaration(word: Word | undefined): boolean {
+  const part = word?.parts.length === 1 ? word.parts[0] : undefined;
+  return part?.kind === 'lit' && !part.quoted && ['declare', 'typeset', 'local', 'export', 'readonly'].includes(part.value);
 }
 
 function pushLit(parts: WordPart[], value: string, quoted: boolean): void {

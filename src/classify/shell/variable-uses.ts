@@ -128,8 +128,15 @@ function declaration(name: string, args: readonly Arg[]): VariableUses {
   }
   const arithmetic = sets.filter((set) => set.name === undefined || set.name.includes('[')).map((set) => set.nameArg);
   // `declare -a a='([KEY]=…)'`: a quoted compound value is parsed as an array, its keys evaluated.
-  for (const set of sets) if (typeof set.value !== 'string' && set.value.value.known && set.value.value.text.startsWith('(')) arithmetic.push(set.value);
+  for (const set of sets) if (typeof set.value !== 'string' && isArrayWithKeys(set.value)) arithmetic.push(set.value);
   return { arithmetic, sets, integer, nameref, exported };
+}
+
+/** A value `(…)` that may hold `[KEY]=` elements (an over-approximation: any `[` inside). */
+function isArrayWithKeys(value: Arg): boolean {
+  if (value.value.known) return value.value.text.startsWith('(');
+  const head = value.word?.parts[0];
+  return head?.kind === 'lit' && head.value.startsWith('(') && (value.word?.raw.includes('[') ?? false);
 }
 
 /** `NAME=value` as one argument: the name and the value, each as exact as the word allows. */

@@ -70,7 +70,7 @@ export class WriteLog {
  * Classifies shell code: parse (our parser, vouched for by mvdan/sh), then walk every command
  * that could run, in order, following `cd`, functions, substitutions and nested shells.
  */
-export async function classifyCode(code: string, cwd: string | undefined, settings: WalkSettings, depth = 0): Promise<Finding[]> {
+export async function classifyCode(code: string, cwd: string | undefined, settings: WalkSettings, depth = 0, functions: ReadonlySet<string> = new Set()): Promise<Finding[]> {
   if (depth > MAX_NESTING) return found.unknown('shell', 'code nested too deep');
   let script: Script;
   try {
@@ -82,7 +82,9 @@ export async function classifyCode(code: string, cwd: string | undefined, settin
   const disagreement = await mvdanDisagreement(code, script);
   if (disagreement !== undefined) return found.unknown('shell', disagreement);
   const walker = new Walker({ ...settings, written: settings.written ?? new WriteLog(), line: settings.line ?? new LineState() }, depth);
-  return walker.script(script, { cwd, functions: new Set() }, { kind: 'none' });
+  // Functions defined earlier were judged where they were defined: code run later (trap, eval,
+  // alias, bash -c) may call them.
+  return walker.script(script, { cwd, functions: new Set(functions) }, { kind: 'none' });
 }
 
 /** Text from input or the run, given to an integer variable or a nameref: bash evaluates it. */
@@ -188,7 +190,7 @@ class Walker {
     const findings: Finding[] = [];
     for (const code of verdict.codes) {
       if (nested.some((script) => script.text === code)) continue;
-      findings.push(...(await classifyCode(code, scope.cwd, this.settings, this.depth + 1)));
+      findings.push(...(await classifyCode(code, scope.cwd, this.settings, this.depth + 1, scope.functions)));
     }
     if (verdict.unknown !== undefined) findings.push(...found.unknown(`arithmetic ${operation}`, verdict.unknown));
     return findings;
@@ -332,7 +334,7 @@ class Walker {
       upstream: this.settings.upstream,
       files: this.settings.context?.files,
       mayHaveWritten: (path) => this.settings.written?.mayHaveWritten(path) ?? false,
-      shell: (code) => classifyCode(code, scope.cwd, this.settings, this.depth + 1),
+      shell: (code) => classifyCode(code, scope.cwd, this.settings, this.depth + 1, scope.functions),
       exec: (next, input) => (this.depth + 1 > MAX_NESTING ? Promise.resolve(found.unknown(name, 'wrappers nested too deep')) : new Walker(this.settings, this.depth + 1).exec(next, scope, input ?? { kind: 'none' })),
     };
   }

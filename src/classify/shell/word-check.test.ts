@@ -51,8 +51,17 @@ describe('mvdan/sh word-by-word cross-check', () => {
     expect(wordDisagreement('rm -rf /srv; ls', script)).toMatch(/how many commands/);
   });
 
-  it('makes the classifier answer unknown where the parsers disagree (our parser misreads a declare array)', async () => {
-    const [action] = await classifyShellCommand('declare -a y=(1 2)', '/repo', 'shell');
+  it('makes the classifier answer unknown where the parsers disagree (our parser reads legacy `$[…]` arithmetic as text)', async () => {
+    const [action] = await classifyShellCommand('echo $[1+2]', '/repo', 'shell');
     expect(action?.effect).toBe('unknown');
+    expect(action?.operation).toMatch(/disagree/);
+  });
+
+  it('agrees on `declare NAME=(…)` arrays, whose elements may run substitutions', async () => {
+    for (const source of ['declare -a y=(1 2)', 'local -a files=($(ls) "$@")', 'declare -A m=([a]=1 [b]=$(date))']) {
+      expect(wordDisagreement(source, parseShell(source)), source).toBeUndefined();
+    }
+    const actions = await classifyShellCommand('declare -a y=(1 $(rm -rf ~))', '/repo', 'shell');
+    expect(actions.map((action) => action.effect)).toContain('destructive');
   });
 });
