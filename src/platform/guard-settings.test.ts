@@ -23,10 +23,13 @@ describe('guardSettingsFor', () => {
   });
 
   it('costs well under a millisecond to build (the hook builds it per call)', () => {
-    const started = process.hrtime.bigint();
-    for (let run = 0; run < 100; run++) guardSettingsFor('/tmp/home');
-    const eachMs = Number(process.hrtime.bigint() - started) / 100 / 1e6;
-    expect(eachMs).toBeLessThan(1);
+    // The best of five batches: a loaded machine slows some batches, not what the code costs.
+    const batches = Array.from({ length: 5 }, () => {
+      const started = process.hrtime.bigint();
+      for (let run = 0; run < 20; run++) guardSettingsFor('/tmp/home');
+      return Number(process.hrtime.bigint() - started) / 20 / 1e6;
+    });
+    expect(Math.min(...batches)).toBeLessThan(1);
   });
 });
 
