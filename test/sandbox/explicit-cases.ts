@@ -45,6 +45,7 @@ const CLASSES: Record<string, readonly string[]> = {
     'GIT_EDITOR=./scripts/cleanup.sh git commit --allow-empty',
     'PAGER=./scripts/cleanup.sh git -p log -1',
   ],
+  'project scripts': ['./scripts/deploy.sh', 'sh scripts/deploy.sh', 'bash scripts/cleanup.sh', 'source scripts/cleanup.sh', './node_modules/.bin/hello'],
   'write then run': [
     "echo 'rm -f .env' > tidy.sh && bash tidy.sh",
     "printf 'rm -f .env\\n' > t.sh; sh t.sh",

@@ -16,7 +16,7 @@ export interface LineJudgment {
   readonly actions: readonly Action[];
 }
 
-/** Judges `{command, cwd}` as `airlock check` does; the second argument is the seed the sandbox copies. */
+/** Judges one shell line run in `cwd` as `airlock check` does. */
 export type JudgeLine = (command: string, cwd: string) => Promise<LineJudgment>;
 
 /**

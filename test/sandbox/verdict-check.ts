@@ -26,13 +26,15 @@ const PRECIOUS_NAMES = [/^\.env/, /\.db$/, /\.sqlite3?$/];
  * State a program keeps for itself while doing what it was judged for, exempt under every
  * verdict: its own folder in the home (`~/.npm`, `~/.terraform.d`, `~/.config/gcloud`: npm's log,
  * terraform's update check, gcloud's first-run config, top's settings folder), git's index that
- * `git status` refreshes (its documented optional lock), and the JVM's perf data in /tmp.
+ * `git status` refreshes (its documented optional lock), the JVM's perf data in /tmp, and
+ * Python's bytecode cache (`__pycache__/*.pyc`) beside the modules it imports.
  * A program's own folder is found by its name or, where it differs, by STATE_NAMES.
  */
 function isBookkeeping(effect: SandboxEffect, path: string, scope: RunScope): boolean {
   const programs = effect.programs.slice(1);
   if (programs.includes('git') && new RegExp(`^${escape(scope.project)}/\\.git/index(\\.lock)?$`).test(path)) return true;
   if (programs.some((program) => program === 'java' || program === 'javac') && /^\/tmp\/hsperfdata_[^/]+(\/|$)/.test(path)) return true;
+  if (programs.some((program) => /^python[\d.]*$/.test(program)) && /\/__pycache__(\/[^/]+\.pyc(\.\d+)?)?$/.test(path)) return true;
   const folderItself = /^\d+\.\d+ mkdir/.test(effect.syscall);
   return programs.some((program) => {
     if (SHELLS_AND_WRAPPERS.has(program)) return false;
@@ -53,7 +55,7 @@ const SIGNAL_PROGRAMS = new Set(['kill', 'pkill', 'killall']);
 /**
  * Compares what a run did with what Airlock said it would do (the actions of an allowed line):
  * - all `read`: nothing written, created, truncated, renamed, deleted or re-moded anywhere, no
- *   program run from the project, home or /tmp, no signal outside the run;
+ *   signal outside the run;
  * - `write`: changes only inside a path an action names (or a folder it names), inside the
  *   project or /tmp, never to a precious file (`.env*`, databases), never to `.git/` unless a
  *   git command is among the actions;
@@ -67,9 +69,10 @@ export function contradictions(actions: readonly Action[], record: TraceRecord, 
   for (const effect of record.effects) {
     // programs[0] is the harness's own `bash -c`, which every effect descends from.
     if (effect.programs.slice(1).some((program) => executing.has(program))) continue;
-    if (effect.kind === 'exec' && effect.programs.length === 1) continue;
-    const why = effect.kind === 'exec' ? execProblem(effect, scope) : effect.kind === 'signal' ? signalProblem(effect, actions, record, readOnly) : fileProblem(effect, actions, scope, readOnly);
-    if (why !== undefined) found.push({ why, effect });
+    if (effect.kind === 'exec') continue;
+    const why = effect.kind === 'signal' ? signalProblem(effect, actions, record, readOnly) : fileProblem(effect, actions, scope, readOnly);
+    // The same finding again (a retry loop, one file per process) adds nothing to the message.
+    if (why !== undefined && !found.some((item) => item.why === why)) found.push({ why, effect });
   }
   return found;
 }
@@ -98,11 +101,6 @@ function fileProblem(effect: SandboxEffect, actions: readonly Action[], scope: R
     if (!namedByAction(path, actions)) return `${what}: no action names this path`;
   }
   return undefined;
-}
-
-function execProblem(effect: SandboxEffect, scope: RunScope): string | undefined {
-  const local = [scope.project, scope.home, '/tmp'].some((root) => within(effect.path, root));
-  return local ? `ran ${effect.path}, a program from the project, home or /tmp that no action declared as execute` : undefined;
 }
 
 function signalProblem(effect: SandboxEffect, actions: readonly Action[], record: TraceRecord, readOnly: boolean): string | undefined {
