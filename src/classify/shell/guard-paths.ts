@@ -118,7 +118,9 @@ function containsName(pattern: readonly string[], name: string): boolean {
 
 /** Could one segment (literal or glob) name `literal`? `anyDot`: `*` matches a leading dot (find's -name does). */
 export function couldMatch(segment: string, literal: string, anyDot = false): boolean {
-  if (!/[*?[]/.test(segment)) return segment.toLowerCase() === literal.toLowerCase();
+  if (!/[*?[]/.test(segment) && !/[@!+]\(/.test(segment)) return segment.toLowerCase() === literal.toLowerCase();
+  // extglob groups (`@(a|b)`, `!(x)`, `+(…)`): judged as able to match anything.
+  if (/[@!+*?]\(/.test(segment)) return true;
   // bash without dotglob: a leading dot must be matched by a literal dot.
   if (!anyDot && literal.startsWith('.') && !segment.startsWith('.')) return false;
   return globRegExp(segment).test(literal);
@@ -132,7 +134,7 @@ function globRegExp(segment: string): RegExp {
     if (char === '*') source += '.*';
     else if (char === '?') source += '.';
     else if (char === '[') {
-      const close = segment.indexOf(']', index + 2);
+      const close = bracketEnd(segment, index);
       if (close < 0) {
         source += '\\[';
         continue;
@@ -140,7 +142,8 @@ function globRegExp(segment: string): RegExp {
       let body = segment.slice(index + 1, close);
       const negate = body.startsWith('!') || body.startsWith('^');
       if (negate) body = body.slice(1);
-      source += `[${negate ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/\]/g, '\\]')}]`;
+      const classes = body.replace(/\[:(\w+):\]/g, (whole, name: string) => POSIX_CLASSES[name] ?? '\\s\\S');
+      source += `[${negate ? '^' : ''}${classes.replace(/\\(?![sSw])/g, '\\\\').replace(/[[\]]/g, '\\$&')}]`;
       index = close;
     } else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
   }
@@ -150,6 +153,25 @@ function globRegExp(segment: string): RegExp {
     // A class the engine cannot read ([[:alpha:]]…): it could match anything.
     return /^.*$/s;
   }
+}
+
+/** POSIX bracket classes as JavaScript class contents. */
+const POSIX_CLASSES: Readonly<Record<string, string>> = { alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', punct: '!-/:-@\\[-`{-~', xdigit: '0-9a-fA-F', word: '\\w' };
+
+/** Where the bracket expression opened at `open` closes (a `]` first in it is literal; `[:x:]` is one unit), or -1. */
+function bracketEnd(segment: string, open: number): number {
+  let index = open + 1;
+  if (segment[index] === '!' || segment[index] === '^') index++;
+  if (segment[index] === ']') index++;
+  while (index < segment.length) {
+    if (segment.startsWith('[:', index)) {
+      const end = segment.indexOf(':]', index + 2);
+      if (end < 0) return -1;
+      index = end + 2;
+    } else if (segment[index] === ']') return index;
+    else index++;
+  }
+  return -1;
 }
 
 /** `a{b,c}d` → `abd`, `acd`; ranges and too many alternatives become `*` (they could match anything). */

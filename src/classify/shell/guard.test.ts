@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyShellCommand } from './classify.js';
 import { GUARDED_TARGET_TYPE, guardFindings, guardInvocation } from './guard.js';
+import { couldMatch, expandBraces } from './guard-paths.js';
 import type { GuardSettings, Invocation } from './types.js';
 import { DYNAMIC_ARG, knownArg } from './types.js';
 
@@ -299,5 +300,24 @@ describe('guard: signals to Airlock', () => {
     expect(await judge("pkill -f 'airl.ck'")).toBe(true);
     expect(await judge('pkill node')).toBe(false);
     expect(await judge(`kill ${AIRLOCK_PID}`)).toBe(false);
+  });
+});
+
+describe('guard: glob segments', () => {
+  it('matches like bash: a leading dot only by a literal dot, classes, negation, extglob groups as anything', () => {
+    expect(couldMatch('.c*', '.claude')).toBe(true);
+    expect(couldMatch('*', '.claude')).toBe(false);
+    expect(couldMatch('*', '.claude', true)).toBe(true);
+    expect(couldMatch('.[a-d]laude', '.claude')).toBe(true);
+    expect(couldMatch('.[!c]laude', '.claude')).toBe(false);
+    expect(couldMatch('settings.[[:alpha:]]son', 'settings.json')).toBe(true);
+    expect(couldMatch('@(settings|x).json', 'settings.json')).toBe(true);
+    expect(couldMatch('SETTINGS.JSON', 'settings.json')).toBe(true);
+  });
+
+  it('expands braces, and judges ranges and too many alternatives as `*`', () => {
+    expect(expandBraces('.{claude,cursor}/x')).toEqual(['.claude/x', '.cursor/x']);
+    expect(expandBraces('a{1..9}')).toEqual(['a*']);
+    expect(expandBraces(`{${Array.from({ length: 70 }, (_, i) => `n${i}`).join(',')}}/x`)).toEqual(['*/x']);
   });
 });
