@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('airlock doctor', () => {
-  it('runs each installed hook as its client would: wired, trusted, stops a destructive probe, no objection to a harmless one, and how it fails with Airlock moved away, recording nothing', () => {
+  it('runs each installed hook as its client would: wired, trusted, stops a destructive probe, no objection to a harmless one, and how it fails with Airlock moved away, recording nothing', async () => {
     verifies('hook.doctor-probes');
     const home = freshHome();
     const user = mkdtempSync(join(tmpdir(), 'airlock-user-'));
@@ -35,7 +35,8 @@ describe('airlock doctor', () => {
     const trusted = codexHookHash({ matcher: codexEntry?.matcher, command: codexEntry?.hooks[0]?.command as string, timeout: codexEntry?.hooks[0]?.timeout });
     writeFileSync(join(user, '.codex', 'config.toml'), `model = "o4"\n\n[hooks.state."${codexFile}:pre_tool_use:0:0"]\ntrusted_hash = "${trusted}"\n`);
 
-    const healthy = runCli(['doctor', '--dir', dir, '--only', 'hooks', '--json'], { home, env });
+    // Not runCli: doctor starts every installed hook several times, longer than runCli waits on a busy machine.
+    const healthy = await runCliAsync(['--home', home, 'doctor', '--dir', dir, '--only', 'hooks', '--json'], env);
     expect(healthy.status, healthy.stdout + healthy.stderr).toBe(0);
     const report = JSON.parse(healthy.stdout) as DoctorReport;
     expect(report.ok).toBe(true);
@@ -89,7 +90,7 @@ describe('airlock doctor', () => {
     mkdirSync(join(dir, '.claude'));
     writeFileSync(join(dir, '.claude', 'settings.json'), JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: '/usr/bin/node /opt/bin/airlock-hook.cjs --home /srv claude-code' }] }] } }));
 
-    const sick = runCli(['doctor', '--dir', dir, '--only', 'hooks'], { home, env });
+    const sick = await runCliAsync(['--home', home, 'doctor', '--dir', dir, '--only', 'hooks'], env);
     expect(sick.status).toBe(1);
     expect(sick.stdout).toMatch(/cursor \(user\): fail closed: failClosed is not true for beforeShellExecution, beforeMCPExecution, preToolUse/);
     expect(sick.stdout).toMatch(/cursor \(user\): with Airlock moved away: .*Cursor runs the call \(no failClosed\)/);
@@ -98,7 +99,7 @@ describe('airlock doctor', () => {
     expect(sick.stdout).toMatch(/codex \(user\): trusted: the recorded trust is for another definition/);
     expect(sick.stdout).toMatch(/claude-code: the project file .*\.claude\/settings\.json holds an Airlock hook with this machine's paths/);
 
-    const empty = runCli(['doctor', '--dir', mkdtempSync(join(tmpdir(), 'airlock-empty-')), '--only', 'hooks'], { home, env: { ...env, HOME: mkdtempSync(join(tmpdir(), 'airlock-user-')) } });
+    const empty = await runCliAsync(['--home', home, 'doctor', '--dir', mkdtempSync(join(tmpdir(), 'airlock-empty-')), '--only', 'hooks'], { ...env, HOME: mkdtempSync(join(tmpdir(), 'airlock-user-')) });
     expect([empty.status, empty.stdout]).toEqual([1, expect.stringMatching(/no Airlock hook is installed for any client/)]);
   }, 600_000);
 });
@@ -139,8 +140,8 @@ describe('airlock doctor: the boundary', () => {
   }, 120_000);
 });
 
-async function runCliAsync(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'airlock.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'airlock.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -120,6 +120,10 @@ describe('airlock hook', () => {
     const env = { AIRLOCK_TOKEN: issueToken(home) };
     const write = runCli(['hook', 'claude-code'], { home, input: JSON.stringify({ session_id: 's1', cwd: '/repo', hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: 'notes/todo.md', content: 'x' }, tool_use_id: 't' }), env });
     expect([write.status, write.stdout, write.stderr]).toEqual([0, '', '']);
+    // A client's hook configuration is guarded: denied, never held for a human to wave through.
+    const guarded = runCli(['hook', 'gemini'], { home, input: JSON.stringify({ session_id: 's1', cwd: '/repo', hook_event_name: 'BeforeTool', tool_name: 'write_file', tool_input: { file_path: '.claude/settings.json', content: '{}' } }), env });
+    expect([guarded.status, JSON.parse(guarded.stdout).decision]).toEqual([2, 'deny']);
+    expect(guarded.stderr).toMatch(/^Airlock denied this call/);
     const blind = runCli(['hook', 'codex'], { home, input: JSON.stringify({ session_id: 's1', cwd: '/repo', hook_event_name: 'PreToolUse', tool_name: 'apply_patch', tool_input: { command: '*** Begin Patch\n*** End Patch' }, turn_id: 't' }), env });
     expect([blind.status, blind.stdout, blind.stderr]).toEqual([2, '', expect.stringMatching(/the apply_patch patch names no file/)]);
     const nameless = runCli(['hook', 'cursor'], { home, input: JSON.stringify({ hook_event_name: 'preToolUse', conversation_id: 'c', workspace_roots: ['/repo'], tool_name: 'Delete', tool_input: {} }), env });

@@ -27,8 +27,9 @@ export interface DoctorCheck {
 /** Every installed hook file of every client: the user's and the managed one, where they exist. */
 export async function checkInstalledHooks(project: string, env: NodeJS.ProcessEnv): Promise<ClientReport[]> {
   const files = HOOK_CLIENTS.flatMap((client) => HOOK_SCOPES.map((scope) => ({ client, scope, file: hookFileFor(client, scope, env) }))).filter(({ file }) => existsSync(file));
-  // Checked together: each one waits mostly on its hook's start.
-  const reports = await Promise.all(files.map(({ client, scope, file }) => checkInstalledHook(client, scope, file, project, env)));
+  const reports: ClientReport[] = [];
+  // One after another: each probe must answer within the client's own timeout.
+  for (const { client, scope, file } of files) reports.push(await checkInstalledHook(client, scope, file, project, env));
   // A settings file with no Airlock entry at all is someone else's, when another scope has the hook.
   return reports.filter((report) => report.checks.some((check) => check.check.startsWith('installed') && check.ok) || !reports.some((other) => other.client === report.client && other !== report));
 }

@@ -73,7 +73,8 @@ export function decisionRead(client: HookClient, run: Run, handler: Record<strin
     if (client === 'codex' && run.stderr.trim() === '') return 'exit 2 with empty stderr (Codex counts the hook as failed and runs the tool)';
     return 'deny';
   }
-  if (run.status !== 0) return `exit code ${String(run.status)}: ${failureOutcome(client, handler)}`;
+  if (run.status === null) return `no answer within ${PROBE_TIMEOUT_MS / 1000} s (the client's timeout): ${failureOutcome(client, handler)}`;
+  if (run.status !== 0) return `exit code ${run.status}: ${failureOutcome(client, handler)}`;
   const out = run.stdout.trim();
   if (client === 'codex') return out === '' ? 'no objection' : 'unexpected output (Codex counts the hook as failed and runs the tool)';
   if (client === 'claude-code' && out === '') return 'no objection';
@@ -250,12 +251,11 @@ async function probeChecks(client: HookClient, entry: FoundHandler, project: str
   const checks: DoctorCheck[] = [{ check: 'executable', ok: runs, detail: runs ? `${runner} runs the hook entry` : `${missing.length > 0 ? `missing: ${missing.join(', ')}` : `${runner} is not executable`}; ${fix}` }];
   if (!runs) return checks;
   const dry = `${command} --dry-run`;
-  // The three runs are independent: run together, doctor waits for one hook start, not three.
-  const [destructive, harmless, away] = await Promise.all([
-    runAsClient(dry, probeInput(client, DESTRUCTIVE_PROBE, project), project),
-    runAsClient(dry, probeInput(client, HARMLESS_PROBE, project), project),
-    runAsClient(`${movedAway(command)} --dry-run`, probeInput(client, DESTRUCTIVE_PROBE, project), project),
-  ]);
+  // One at a time, as a client runs them: run together they would slow each other past the
+  // client's timeout on a busy machine and report a failure the client would not see.
+  const destructive = await runAsClient(dry, probeInput(client, DESTRUCTIVE_PROBE, project), project);
+  const harmless = await runAsClient(dry, probeInput(client, HARMLESS_PROBE, project), project);
+  const away = await runAsClient(`${movedAway(command)} --dry-run`, probeInput(client, DESTRUCTIVE_PROBE, project), project);
   const stopped = decisionRead(client, destructive, entry.handler);
   checks.push({ check: 'destructive probe', ok: stopped === 'deny', detail: stopped === 'deny' ? `\`${DESTRUCTIVE_PROBE}\` is stopped` : `\`${DESTRUCTIVE_PROBE}\` was answered: ${stopped}${firstLine(destructive.stderr)}` });
   const passed = decisionRead(client, harmless, entry.handler);
