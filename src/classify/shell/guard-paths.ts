@@ -6,7 +6,7 @@ import type { GuardSettings } from './types.js';
  * unknown, or a glob pattern), could touch something Airlock guards: the guarded path itself,
  * anything inside it, or a folder above it (moving or deleting that takes the guarded path along).
  * Matching is case-insensitive (macOS's default file system is) and a glob counts when it could
- * match: `.c*`, `.{claude,x}`, `[.]claude`. Like bash without `dotglob`, a pattern that does not
+ * match: `.c*`, `.{claude,x}`, `.[c]laude`. Like bash without `dotglob`, a pattern that does not
  * start with a literal dot does not match a dot-name (`rm -rf dist/*` never reaches `dist/.claude`).
  */
 
@@ -61,10 +61,10 @@ export function isOtherEnviron(path: string): boolean {
 /** Why a guarded path is guarded, in words (never a secret). */
 function guardedWhy(guarded: string, guard: GuardSettings): string {
   if ((guard.unreadable ?? []).includes(guarded)) return 'the Airlock home (its config, store and keys)';
-  if (/(^|\/)\.(claude|cursor|codex|gemini)(\/|$)|\/(claude-code|cursor|codex|gemini-cli)\/|ClaudeCode/i.test(guarded)) return 'an agent client\'s hook configuration';
+  if (/(^|\/)\.?(claude|cursor|codex|gemini|claude-code|gemini-cli|claudecode|geminicli)(\/|$)/i.test(guarded)) return 'an agent client\'s hook configuration';
   if (/(^|\/)\.airlock$/i.test(guarded)) return 'an Airlock home (its config, store and keys)';
-  if (/airlock/i.test(guarded)) return 'Airlock itself';
-  return 'guarded by Airlock';
+  // What else is guarded is Airlock's installed code and its service units.
+  return 'Airlock\'s own code or service';
 }
 
 /** The spellings of `path` to compare, as segment lists (absolute ones start with ''). */
