@@ -100,7 +100,7 @@ export function guardedOperandWrite(inv: Invocation, guard: GuardSettings): Guar
 }
 
 function environHit(path: string): GuardHit {
-  return { guarded: path, why: 'another process\'s environment (its secrets)' };
+  return { guarded: path, why: 'another process\'s environment, which holds its secrets' };
 }
 
 /** The paths an argument may name: itself, and the value of `x=/path` / `--opt=~/path`. */

@@ -38,7 +38,7 @@ export function guardedRead(path: string, guard: GuardSettings): GuardHit | unde
     for (const folder of guard.unreadable ?? []) {
       const segments = place(folder, guard);
       // Reading the folder itself, anything in it, or a glob that could reach into it; not a folder above.
-      if (form.length >= segments.length && overlaps(form, segments)) return { guarded: folder, why: 'the Airlock home (its store and keys)' };
+      if (form.length >= segments.length && overlaps(form, segments)) return { guarded: folder, why: 'the Airlock home, which holds its config, store and keys' };
     }
   }
   return undefined;
@@ -60,9 +60,9 @@ export function isOtherEnviron(path: string): boolean {
 
 /** Why a guarded path is guarded, in words (never a secret). */
 function guardedWhy(guarded: string, guard: GuardSettings): string {
-  if ((guard.unreadable ?? []).includes(guarded)) return 'the Airlock home (its config, store and keys)';
+  if ((guard.unreadable ?? []).includes(guarded)) return 'the Airlock home, which holds its config, store and keys';
   if (/(^|\/)\.?(claude|cursor|codex|gemini|claude-code|gemini-cli|claudecode|geminicli)(\/|$)/i.test(guarded)) return 'an agent client\'s hook configuration';
-  if (/(^|\/)\.airlock$/i.test(guarded)) return 'an Airlock home (its config, store and keys)';
+  if (/(^|\/)\.airlock$/i.test(guarded)) return 'an Airlock home, which holds its config, store and keys';
   // What else is guarded is Airlock's installed code and its service units.
   return 'Airlock\'s own code or service';
 }

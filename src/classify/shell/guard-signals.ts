@@ -48,13 +48,13 @@ export function signalOf(inv: Invocation, guard: GuardSettings): Signal {
     case 'pgrep': {
       const matched = pgrepMatches(inv.args, guard);
       if (matched === undefined) return NONE;
-      return inv.name === 'pkill' ? { kind: 'signals', what: `Airlock's processes (\`${matched}\`)` } : { kind: 'lookup' };
+      return inv.name === 'pkill' ? { kind: 'signals', what: `Airlock's processes matched by ${matched}` } : { kind: 'lookup' };
     }
     case 'killall':
     case 'pidof': {
       const matched = byName(inv.args, guard);
       if (matched === undefined) return NONE;
-      return inv.name === 'killall' ? { kind: 'signals', what: `Airlock's processes (\`${matched}\`)` } : { kind: 'lookup' };
+      return inv.name === 'killall' ? { kind: 'signals', what: `Airlock's processes matched by ${matched}` } : { kind: 'lookup' };
     }
     case 'grep':
     case 'egrep':

@@ -16,6 +16,8 @@ import type { Finding, FindingTarget, GuardSettings, Invocation } from './types.
 export const GUARDED_TARGET_TYPE = 'airlock-guarded';
 /** Marks a command that signals a pid only the run knows, or looks Airlock's pids up; paired in `guardFindings`. */
 const SIGNAL_MARK = 'airlock-guard-mark';
+/** Why Airlock's processes are guarded. */
+const SIGNAL_WHY = 'stopping or attaching to them would switch the firewall off';
 /** Programs run by path (not written): what the walker reports for a program outside the standard folders. */
 const RUNS_PROGRAM = /\(runs a program outside the standard folders\)$/;
 
@@ -28,7 +30,7 @@ export function guardInvocation(inv: Invocation, guard: GuardSettings | undefine
   const write = guardedOperandWrite(inv, guard) ?? guardedCodeMention(inv, guard);
   if (write !== undefined) findings.push(guarded(inv.name, write));
   const signal = signalOf(inv, guard);
-  if (signal.kind === 'signals') findings.push(guarded(inv.name, { guarded: signal.what, why: 'Airlock\'s processes' }));
+  if (signal.kind === 'signals') findings.push(guarded(inv.name, { guarded: signal.what, why: SIGNAL_WHY }));
   else if (signal.kind !== 'none') findings.push({ operation: inv.name, effect: 'read', targets: [{ type: SIGNAL_MARK, id: signal.kind }] });
   return findings;
 }
@@ -38,7 +40,7 @@ export function guardFindings(findings: readonly Finding[], guard: GuardSettings
   const marks = new Set(findings.flatMap((finding) => finding.targets.filter((target) => target.type === SIGNAL_MARK).map((target) => target.id)));
   const judged = findings.filter((finding) => !finding.targets.some((target) => target.type === SIGNAL_MARK)).map((finding) => guardFinding(finding, guard));
   // `pgrep airlock | xargs kill`, `kill $(pidof airlock-hook)`: the pid comes from a lookup of Airlock's processes.
-  if (marks.has('lookup') && marks.has('dynamic')) judged.push(guarded('kill', { guarded: 'pids looked up among Airlock\'s processes', why: 'Airlock\'s processes' }));
+  if (marks.has('lookup') && marks.has('dynamic')) judged.push(guarded('kill', { guarded: 'pids looked up among Airlock\'s processes', why: SIGNAL_WHY }));
   return judged;
 }
 
@@ -47,7 +49,7 @@ function guardFinding(finding: Finding, guard: GuardSettings | undefined): Findi
   const changes = finding.effect === 'write' || finding.effect === 'destructive' || (finding.effect === 'unknown' && !RUNS_PROGRAM.test(finding.operation));
   for (const target of finding.targets) {
     if (target.type !== 'path') continue;
-    const hit = (changes ? guardedWrite(target.id, guard) : undefined) ?? guardedRead(target.id, guard) ?? (isOtherEnviron(target.id) ? { guarded: target.id, why: 'another process\'s environment (its secrets)' } : undefined);
+    const hit = (changes ? guardedWrite(target.id, guard) : undefined) ?? guardedRead(target.id, guard) ?? (isOtherEnviron(target.id) ? { guarded: target.id, why: 'another process\'s environment, which holds its secrets' } : undefined);
     if (hit !== undefined) return { ...guarded(finding.operation, hit), targets: [...finding.targets, guardTarget(hit)] };
   }
   return finding;
