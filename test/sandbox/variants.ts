@@ -5,7 +5,8 @@ import type { SandboxCase } from './explicit-cases.js';
 /**
  * Spellings of one command line that run the same thing: a nested shell, a pipe, a wrapper, an
  * assignment prefix, the program by its absolute path, and globs in place of the project's file
- * names (two per name, to keep the run short). Airlock must judge each as it judges what it runs; the sandbox checks.
+ * names (two per name, to keep the run short); and the same line with an option that changes
+ * what it does (EXTRA_OPTIONS), which Airlock must notice. Airlock must judge each as it judges what it runs; the sandbox checks.
  */
 export function variantsOf(base: SandboxCase, seedProject: string): SandboxCase[] {
   const { command } = base;
@@ -18,6 +19,7 @@ export function variantsOf(base: SandboxCase, seedProject: string): SandboxCase[
     spellings.push(['env', `env ${command}`], ['assignment', `LC_ALL=C ${command}`]);
     const absolute = ['/usr/bin', '/bin', '/usr/local/bin'].map((dir) => join(dir, first)).find((path) => existsSync(path));
     if (absolute !== undefined) spellings.push(['absolute path', `${absolute}${command.slice(first.length)}`]);
+    for (const option of EXTRA_OPTIONS[first] ?? []) spellings.push([`with ${option}`, `${command} ${option}`]);
   }
   for (const [name, globbed] of globSpellings(command, seedProject)) spellings.push([name, globbed]);
   return spellings.map(([name, text]) => ({ ...base, label: `variant ${base.label.replace(/^corpus /, '')} ${name}`, command: text }));
@@ -40,6 +42,17 @@ function globSpellings(command: string, seedProject: string): [string, string][]
   });
   return out;
 }
+
+/** Options that make a program write or run something, appended to an allowed line that uses it. */
+const EXTRA_OPTIONS: Record<string, readonly string[]> = {
+  git: ['--output=git-out.txt'],
+  find: ['-fprint found.txt'],
+  grep: ['--include=*.ts'],
+  sed: ['-i.bak'],
+  rm: ['-v'],
+  kubectl: ['--kubeconfig=/tmp/kubeconfig'],
+  terraform: ['-lock=false'],
+};
 
 function singleQuoted(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
