@@ -6,7 +6,7 @@ import type { SandboxCase } from './explicit-cases.js';
  * Spellings of one command line that run the same thing: a nested shell, a pipe, a wrapper, an
  * assignment prefix, the program by its absolute path, and globs in place of the project's file
  * names (two per name, to keep the run short); and the same line with an option that changes
- * what it does (EXTRA_OPTIONS), which Airlock must notice. Airlock must judge each as it judges what it runs; the sandbox checks.
+ * what it does (EXTRA_OPTIONS). Airlock must judge each by what it runs; the sandbox checks.
  */
 export function variantsOf(base: SandboxCase, seedProject: string): SandboxCase[] {
   const { command } = base;
