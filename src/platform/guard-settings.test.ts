@@ -58,6 +58,12 @@ describe.skipIf(!hasProc)('Airlock processes from /proc', () => {
     expect(await guardedIn(`kill ${globalThis.process.pid}`)).toBe(false);
   });
 
+  it('looks one pid up with a single read: Airlock\'s, or nothing', () => {
+    const guard = guardSettingsFor('/tmp/home');
+    expect(guard.processes?.(child.pid).map((process) => process.pid)).toEqual([child.pid]);
+    expect(guard.processes?.(globalThis.process.pid)).toEqual([]);
+  });
+
   it('returns nothing where there is no /proc', () => {
     expect(scanProcesses(ROOT, join(folder, 'no-proc'))).toEqual([]);
   });

@@ -70,21 +70,25 @@ function installPaths(root: string): string[] {
   return ['bin', 'dist', 'node_modules', 'package.json'].map((part) => join(root, part));
 }
 
-/** A lazily scanned, briefly cached list of Airlock's live processes (Linux /proc; none elsewhere). */
-function airlockProcesses(root: string): () => readonly GuardedProcess[] {
+/**
+ * Airlock's live processes (Linux /proc; none elsewhere): the whole list is scanned lazily and kept
+ * briefly; one pid (`kill PID`, the common case) is a single read.
+ */
+function airlockProcesses(root: string): (pid?: number) => readonly GuardedProcess[] {
   let cached: { at: number; processes: readonly GuardedProcess[] } | undefined;
-  return () => {
+  return (pid) => {
+    if (pid !== undefined) return scanProcesses(root, '/proc', [String(pid)]);
     const now = Date.now();
     if (cached === undefined || now - cached.at > PROCESS_SCAN_TTL_MS) cached = { at: now, processes: scanProcesses(root) };
     return cached.processes;
   };
 }
 
-/** Reads /proc/PID/cmdline of every process; those running an Airlock entry point are Airlock's. */
-export function scanProcesses(root: string, proc = '/proc'): GuardedProcess[] {
-  let entries: string[];
+/** Reads /proc/PID/cmdline of every process (or of `pids`); those running an Airlock entry point are Airlock's. */
+export function scanProcesses(root: string, proc = '/proc', pids?: readonly string[]): GuardedProcess[] {
+  let entries: readonly string[];
   try {
-    entries = readdirSync(proc);
+    entries = pids ?? readdirSync(proc);
   } catch {
     return [];
   }

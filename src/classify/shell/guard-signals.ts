@@ -107,11 +107,11 @@ function kill(args: readonly Arg[], guard: GuardSettings): Signal {
 function isAirlockPid(text: string | undefined, guard: GuardSettings): boolean {
   if (text === undefined || !/^\d+$/.test(text)) return false;
   const pid = Number(text);
-  return processes(guard).some((process) => process.pid === pid);
+  return processes(guard, pid).some((process) => process.pid === pid);
 }
 
-function processes(guard: Pick<GuardSettings, 'processes'>): readonly GuardedProcess[] {
-  return guard.processes?.() ?? [];
+function processes(guard: Pick<GuardSettings, 'processes'>, pid?: number): readonly GuardedProcess[] {
+  return guard.processes?.(pid) ?? [];
 }
 
 /** The pattern pkill/pgrep was given when it matches an Airlock process; undefined otherwise. */

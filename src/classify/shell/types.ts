@@ -54,8 +54,11 @@ export interface GuardSettings {
   readonly unreadable?: readonly string[];
   /** The user's home folder, to place `~` paths; undefined when unknown. */
   readonly userHome?: string;
-  /** Airlock's live processes; looked up only when a command line sends signals (it costs a /proc scan). */
-  readonly processes?: () => readonly GuardedProcess[];
+  /**
+   * Airlock's live processes, or only process `pid` when it is one of them; looked up only when a
+   * command line sends signals (all of them cost a /proc scan, one pid a single read).
+   */
+  readonly processes?: (pid?: number) => readonly GuardedProcess[];
 }
 
 /** One live Airlock process, as signals would find it. */
