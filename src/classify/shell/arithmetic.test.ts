@@ -49,6 +49,8 @@ const EVALUATED = [
   "x='a[$({RUN})]'; echo $(( ${x} ))",
   "x='$({RUN})'; echo ${x@P}",
   "echo 'a[$({RUN})]' > f; declare -a a=([$(cat f)]=1)",
+  "x='a[$({RUN})]'; a=(1); echo ${#a[x]}",
+  "x='a[$({RUN})]'; a=(1); echo ${!a[x]}",
 ];
 
 describe('arithmetic that evaluates array subscripts', () => {

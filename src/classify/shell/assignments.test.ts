@@ -33,7 +33,7 @@ describe('assignments to variables that change what runs', () => {
     "PROMPT_COMMAND='rm -rf ~'", 'SHELLOPTS=xtrace bash -c ls', 'BASHOPTS=extglob bash -c ls', 'IFS=r ls', 'HOME=/tmp/x ls', 'CDPATH=/tmp cd x',
     'npm_config_script_shell=./x npm test', 'CC=./evil make', 'MAKEFLAGS=--eval=x make', 'RUSTC_WRAPPER=./x cargo build', 'GOFLAGS=-toolexec=./x go build',
     'JAVA_TOOL_OPTIONS=-javaagent:x.jar java -version', 'export LD_PRELOAD=./x.so', 'readonly PATH=.', 'read PATH', 'printf -v PATH %s .',
-    'env LD_PRELOAD=./x.so ls', 'env -C /tmp rm x', 'for PATH in ./bin; do ls; done', 'JAVA_HOME=./evil mvn -v',
+    'env LD_PRELOAD=./x.so ls', 'env -C /tmp rm x', 'for PATH in ./bin; do ls; done', 'JAVA_HOME=./evil mvn -v', 'GLOBIGNORE=x; rm *',
   ])('answers unknown for `%s`', async (command) => {
     const actions = await judge(command);
     expect(actions.some((action) => action.effect === 'unknown'), describeActions(actions)).toBe(true);

@@ -176,7 +176,9 @@ class Walker {
             : /@P$/.test(part.inner)
               ? { codes: [], unknown: '`${…@P}` runs the command substitutions in the value' }
               : { codes: [] };
-        findings.push(...(await this.verdict(merge([chosen, paramOperators(part.inner.slice(part.name.length), this.line)]), scope, part.nested, '${…}')));
+        // `${#a[…]}` and `${!a[…]}` evaluate the subscript of the name after `#` or `!`.
+        const operators = part.name === '#' || part.name === '!' ? part.inner.replace(/^[#!][A-Za-z_][A-Za-z0-9_]*/, '') : part.inner.slice(part.name.length);
+        findings.push(...(await this.verdict(merge([chosen, paramOperators(operators, this.line)]), scope, part.nested, '${…}')));
       }
     }
     return findings;
