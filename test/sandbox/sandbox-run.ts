@@ -31,10 +31,10 @@ export interface SandboxRun {
 /** Why the sandbox cannot start on this machine, or undefined when it can. */
 export function sandboxUnavailable(): string | undefined {
   if (process.platform !== 'linux') return 'the sandbox needs Linux (bubblewrap and strace)';
-  for (const tool of ['bwrap', 'strace']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `\`${tool}\` is not installed (Debian: apt-get install bubblewrap strace)`;
+  for (const [tool, pkg] of [['bwrap', 'bubblewrap'], ['strace', 'strace'], ['git', 'git']]) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `\`${tool}\` is not installed (Debian: apt-get install ${pkg})`;
   }
-  const probe = spawnSync('bwrap', [...baseArgs(), '/usr/bin/strace', '-qq', '-e', 'trace=execve', '-o', '/dev/null', '/bin/true'], { encoding: 'utf8', timeout: 10_000 });
+  const probe = spawnSync('bwrap', [...baseArgs(), '/usr/bin/strace', '-f', '--seccomp-bpf', '-qq', '-e', 'trace=execve', '-o', '/dev/null', '/bin/true'], { encoding: 'utf8', timeout: 10_000 });
   if (probe.status !== 0) return `bubblewrap with strace cannot start here (${(probe.stderr || probe.error?.message || 'no output').trim().split('\n')[0]}): needs root or unprivileged user namespaces, and ptrace`;
   return undefined;
 }
