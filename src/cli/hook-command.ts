@@ -19,7 +19,7 @@ export function registerHookCommands(program: Command): void {
   for (const client of HOOK_CLIENTS) {
     hook
       .command(client)
-      .description(`the ${client} hook: judge the shell command or MCP call on stdin, answer in ${client}'s format`)
+      .description(`the ${client} hook: judge the shell command, file edit or MCP call on stdin, answer in ${client}'s format`)
       .option('--url <url>', 'forward to this running `airlock serve` (default: $AIRLOCK_URL; unset: judge here)')
       .option('--dry-run', 'judge without a token and record nothing (what `airlock doctor` probes with)')
       .action(async (flags: { url?: string; dryRun?: boolean }, command: Command) => {

@@ -1,6 +1,5 @@
 import type { ShellContext } from '../classify/index.js';
-import { guardSettingsFor } from '../platform/guard-settings.js';
-import { nodeFileReader } from '../platform/shell-file-reader.js';
+import { guardSettingsFor, nodeFileReader } from '../platform/index.js';
 
 /** What the hooks' shell classifier may consult on this machine: its files, and what Airlock guards. */
 export function hookShellContext(airlockHome: string | undefined): ShellContext {

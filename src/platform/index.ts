@@ -5,3 +5,5 @@ export { AUDIT_SIGNING_KEY_FILE, loadOrCreateAuditSigningKey, readAuditPublicKey
 export type { CheckpointSink, WitnessConfig } from './checkpoint-witnesses.js';
 export { WITNESS_TIMEOUT_MS, fileSink, httpSink, readCheckpointLines, syslogSink, witnessSink } from './checkpoint-witnesses.js';
 export { cryptoRandom, randomIds, systemClock } from './system.js';
+export { guardSettingsFor } from './guard-settings.js';
+export { nodeFileReader } from './shell-file-reader.js';
