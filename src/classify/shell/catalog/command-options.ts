@@ -89,7 +89,7 @@ class ArgReader {
 
   /** Every listed long option `name` is a prefix of (getopt_long's abbreviations). */
   private abbreviated(name: string): OptionSpec[] {
-    if (name.length < 3) return [];
+    if (name.length < 3) return []; // `--` alone ends options
     const specs = new Set<OptionSpec>();
     for (const [full, options] of this.byName) if (full.startsWith('--') && full.startsWith(name)) for (const option of options) specs.add(option);
     return [...specs];
