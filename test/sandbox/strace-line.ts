@@ -71,7 +71,8 @@ function splitArgs(text: string): string[] {
 
 function toArg(text: string): StraceArg {
   if (text.startsWith('"')) return { kind: 'string', text: decodeCString(text) };
-  const fd = /^(AT_FDCWD|-?\d+)<(.*)>$/.exec(text);
+  // `-y` marks an fd whose file is gone with `(deleted)` after its path.
+  const fd = /^(AT_FDCWD|-?\d+)<(.*)>(?:\(deleted\))?$/.exec(text);
   if (fd !== null) return { kind: 'fd', fd: fd[1] ?? '', path: fd[2] ?? '' };
   return { kind: 'other', text };
 }

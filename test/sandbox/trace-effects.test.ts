@@ -17,6 +17,7 @@ describe('strace lines', () => {
     ]);
     expect(call?.result).toBe(3);
     expect(call?.resultPath).toBe('/repo/a, "b"A');
+    expect(parseStraceLine('1.2 ftruncate(4</dev/shm/pym-1>(deleted), 4096) = 0')?.args[0]).toEqual({ kind: 'fd', fd: '4', path: '/dev/shm/pym-1' });
   });
 
   it('keeps the errno of a failed call and skips what is not a finished call', () => {
