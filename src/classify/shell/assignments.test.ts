@@ -33,7 +33,7 @@ describe('assignments to variables that change what runs', () => {
     "PROMPT_COMMAND='rm -rf ~'", 'SHELLOPTS=xtrace bash -c ls', 'BASHOPTS=extglob bash -c ls', 'IFS=r ls', 'HOME=/tmp/x ls', 'CDPATH=/tmp cd x',
     'npm_config_script_shell=./x npm test', 'CC=./evil make', 'MAKEFLAGS=--eval=x make', 'RUSTC_WRAPPER=./x cargo build', 'GOFLAGS=-toolexec=./x go build',
     'JAVA_TOOL_OPTIONS=-javaagent:x.jar java -version', 'export LD_PRELOAD=./x.so', 'readonly PATH=.', 'read PATH', 'printf -v PATH %s .',
-    'env LD_PRELOAD=./x.so ls', 'env -C /tmp rm x', 'for PATH in ./bin; do ls; done', 'JAVA_HOME=./evil mvn -v', 'GLOBIGNORE=x; rm *',
+    'env LD_PRELOAD=./x.so ls', 'env -C /tmp rm x', 'for PATH in ./bin; do ls; done', 'JAVA_HOME=./evil mvn -v', 'GLOBIGNORE=x; rm *', 'PATH+=:./bin; ls',
   ])('answers unknown for `%s`', async (command) => {
     const actions = await judge(command);
     expect(actions.some((action) => action.effect === 'unknown'), describeActions(actions)).toBe(true);
@@ -45,7 +45,7 @@ describe('assignments to variables that change what runs', () => {
       'PATH=/usr/local/bin:$PATH ls', 'export PATH="$HOME/.cargo/bin:$PATH"; ls', 'export PATH', 'IFS= read -r line < f', "IFS=$'\\n' read -r line < f", 'IFS=, read -r a b < f',
       'GIT_AUTHOR_NAME=bot git commit -m x', 'GIT_TERMINAL_PROMPT=0 git status', 'GIT_EDITOR=true git commit', 'PYTHONUNBUFFERED=1 python3 -m pytest',
       'NODE_OPTIONS=--max-old-space-size=4096 node app.js', 'CFLAGS="-O2 -Wall" ls', 'MAKEFLAGS=-j4 ls', 'env FOO=1 ls', 'env -i ls', 'TZ=UTC date', 'LANG=C sort f',
-      'export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64; ls', 'export GOPATH=$HOME/go; ls', 'export PATH=$PATH:/usr/local/go/bin; ls',
+      'export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64; ls', 'export GOPATH=$HOME/go; ls', 'export PATH=$PATH:/usr/local/go/bin; ls', 'PATH+=:/usr/local/bin; ls',
     ];
     for (const command of ordinary) {
       const actions = await judge(command);

@@ -40,6 +40,8 @@ export interface Assignment {
   readonly subscript?: string;
   /** `NAME=(…)`: an array, whose `[…]=` keys are arithmetic too. */
   readonly array?: boolean;
+  /** `NAME+=value`: the value is added to the old one. */
+  readonly append?: boolean;
 }
 
 /** A command that may run. */

@@ -334,7 +334,10 @@ class ShellParser {
     const name = (/^[A-Za-z_][A-Za-z0-9_]*/.exec(word.raw) ?? [''])[0];
     // The `=` after the subscript (a subscript may hold `=` itself: `a[i=1]=2`).
     const eq = (ASSIGNMENT.exec(word.raw)?.[0].length ?? word.raw.indexOf('=') + 1) - 1;
-    const subscript = word.raw[name.length] === '[' ? { subscript: word.raw.slice(name.length + 1, word.raw.lastIndexOf(']', eq)) } : {};
+    const subscript = {
+      ...(word.raw[name.length] === '[' ? { subscript: word.raw.slice(name.length + 1, word.raw.lastIndexOf(']', eq)) } : {}),
+      ...(word.raw[eq - 1] === '+' ? { append: true } : {}),
+    };
     if (word.raw.length === eq + 1 && this.src[this.pos] === '(') {
       // NAME=( a b c ): an array; every element is a word that expands.
       this.pos++;

@@ -17,7 +17,7 @@ import { isInside, resolvePath } from './paths.js';
 import { nestedScripts, parseShell, ShellSyntaxError } from './parser.js';
 import { mvdanDisagreement } from './syntax-check.js';
 import type { Arg, Finding, Invocation, ShellContext, Stdin } from './types.js';
-import { found } from './types.js';
+import { found, knownArg } from './types.js';
 import { literal, wordValue } from './words.js';
 
 /** Shell code inside shell code (bash -c, eval, here-documents to sh) nests at most this deep. */
@@ -203,7 +203,9 @@ class Walker {
     if (this.line.integers.has(assign.name) || this.line.namerefs.has(assign.name)) verdicts.push(value === undefined ? EVALUATED_INPUT : this.wordArithmetic(value));
     const findings = await this.verdict(merge(verdicts), scope, assign.value.flatMap((word) => word.parts.flatMap(nestedScripts)), 'subscript');
     this.setVariable(assign.name, value);
-    return [...findings, ...judgeAssignment(assign.name, value)];
+    // `PATH+=:DIR` is `PATH=$PATH:DIR`.
+    const judged = assign.append === true && assign.name === 'PATH' && value?.value.known === true ? knownArg(`$PATH${value.value.text}`) : value;
+    return [...findings, ...judgeAssignment(assign.name, judged)];
   }
 
   /** Records that `name` now holds `value` (undefined: text only the run knows). */
