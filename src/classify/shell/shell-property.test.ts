@@ -19,6 +19,13 @@ const DESTRUCTIVE: readonly (readonly string[])[] = [
   ['shred', '-u', '/srv/data/prod.db'],
   ['find', '/srv/data', '-delete'],
   ['docker', 'volume', 'prune', '-f'],
+  // Read tools whose options or operands write, and globs that name precious files (issue 15).
+  ['sort', '-o', '/etc/passwd', 'src/app.ts'],
+  ['sort', '--output=/srv/data/prod.db', 'x'],
+  ['uniq', 'src/app.ts', '/etc/hosts'],
+  ['tar', '-xf', '/tmp/a.tar', '-C', '/etc'],
+  ['rm', '-f', '.env*'],
+  ['rm', 'data/app.d[b]'],
 ];
 
 const hex = (text: string): string => `$'${[...text].map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}'`;

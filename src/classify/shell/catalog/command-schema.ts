@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Result } from '../../../core/index.js';
+import { err, ok } from '../../../core/index.js';
 
 // The shell command catalog is data, like the HTTP catalogs: every shape is strict, so a
 // misspelt key is refused instead of silently meaning nothing. One entry says what a command
@@ -98,7 +100,7 @@ export type OperandUse = (typeof OPERAND_USES)[number];
  * Checks catalog data. Errors name the entry and field: `sort.options.0.names.0: …`. Beyond the
  * shape: an option's names agree on whether it takes a value, wherever they appear.
  */
-export function parseCommandSpecs(data: readonly unknown[]): { ok: true; value: CommandSpec[] } | { ok: false; error: string[] } {
+export function parseCommandSpecs(data: readonly unknown[]): Result<CommandSpec[], string[]> {
   const problems: string[] = [];
   const value: CommandSpec[] = [];
   for (const [index, item] of data.entries()) {
@@ -117,5 +119,5 @@ export function parseCommandSpecs(data: readonly unknown[]): { ok: true; value: 
     }
     value.push(parsed.data);
   }
-  return problems.length > 0 ? { ok: false, error: problems } : { ok: true, value };
+  return problems.length > 0 ? err(problems) : ok(value);
 }
