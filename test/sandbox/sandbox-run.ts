@@ -10,13 +10,13 @@ export const TRACE_MOUNT = '/run/airlock-trace';
 /** How long one command may run before the sandbox is killed. */
 export const SANDBOX_TIME_LIMIT_MS = 5_000;
 
-/** The syscalls recorded: everything that changes a file, runs a program or sends a signal, and what places paths. */
+/** The syscalls recorded: everything that changes a file (a Unix socket's `bind` makes one), runs a program or sends a signal, and what places paths. */
 const TRACED = [
   'open', 'openat', 'openat2', 'creat', 'truncate', 'ftruncate',
   'unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2',
   'mkdir', 'mkdirat', 'mknod', 'mknodat', 'symlink', 'symlinkat', 'link', 'linkat',
   'chmod', 'fchmod', 'fchmodat', 'chown', 'fchown', 'lchown', 'fchownat',
-  'execve', 'execveat', 'kill', 'tkill', 'tgkill',
+  'bind', 'execve', 'execveat', 'kill', 'tkill', 'tgkill',
   'chdir', 'fchdir', 'clone', 'clone3', 'fork', 'vfork',
 ].join(',');
 

@@ -80,7 +80,7 @@ function toArg(text: string): StraceArg {
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', v: '\v', f: '\f', '"': '"', '\\': '\\' };
 
 /** Decodes strace's C-style quoted string (`"a\x62\n"`), dropping a trailing `...` of truncation. */
-function decodeCString(text: string): string {
+export function decodeCString(text: string): string {
   const bytes: number[] = [];
   for (let i = 1; i < text.length; i += 1) {
     const char = text[i] ?? '';

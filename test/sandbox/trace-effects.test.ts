@@ -47,7 +47,7 @@ describe('a run read from its trace', () => {
     expect(effects).toEqual(['exec /bin/bash by bash', 'exec /usr/bin/rm by bash>rm', 'delete /tmp/x by bash>rm', 'create /repo/d by bash']);
   });
 
-  it('drops a temporary file made and renamed into place, keeping the rename; keeps refused attempts', () => {
+  it('drops a temporary file made and renamed into place (or a socket bound and removed), keeping the rename; keeps refused attempts', () => {
     const effects = trace({
       't.5': [
         '1.0 execve("/usr/bin/sed", ["sed"], 0x0) = 0',
@@ -56,8 +56,11 @@ describe('a run read from its trace', () => {
         '1.3 rename("src/sedX", "src/app.ts") = 0',
         '1.4 openat(AT_FDCWD</repo>, "/etc/passwd", O_WRONLY|O_TRUNC) = -1 EROFS (Read-only file system)',
         '1.5 openat(AT_FDCWD</repo>, "/nope", O_WRONLY|O_CREAT) = -1 ENOENT (No such file or directory)',
+        '1.6 bind(3<socket:[1]>, {sa_family=AF_UNIX, sun_path="/tmp/pymp-1/listener"}, 110) = 0',
+        '1.7 unlink("/tmp/pymp-1/listener") = 0',
+        '1.8 bind(4<socket:[2]>, {sa_family=AF_UNIX, sun_path="kept.sock"}, 110) = 0',
       ].join('\n'),
     }, (path) => path === '/repo/src/app.ts' || path === '/etc/passwd');
-    expect(effects).toEqual(['exec /usr/bin/sed by sed', 'rename /repo/src/app.ts by sed', 'truncate /etc/passwd by sed']);
+    expect(effects).toEqual(['exec /usr/bin/sed by sed', 'rename /repo/src/app.ts by sed', 'truncate /etc/passwd by sed', 'create /repo/kept.sock by sed']);
   });
 });

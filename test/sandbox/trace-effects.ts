@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import type { StraceArg, StraceCall } from './strace-line.js';
-import { parseStraceLine } from './strace-line.js';
+import { decodeCString, parseStraceLine } from './strace-line.js';
 
 /** What one run did to the world, as the sandbox saw it: one syscall that changed something. */
 export interface SandboxEffect {
@@ -145,6 +145,8 @@ function effectsOf(call: StraceCall, state: Walk, run: RunContext): SandboxEffec
     case 'fchmodat':
     case 'fchownat':
       return one('metadata', at(0, 1));
+    case 'bind':
+      return socketEffects(call, state);
     case 'kill':
     case 'tkill':
       return signalEffect(call, 0, 1, state);
@@ -162,6 +164,14 @@ function openEffects(call: StraceCall, flags: string, path: string, state: Walk,
   if (set.has('O_TRUNC')) return [effectOf(call, 'truncate', target, state)];
   if (set.has('O_CREAT') || set.has('O_WRONLY') || set.has('O_RDWR')) return [effectOf(call, 'write', target, state)];
   return [];
+}
+
+/** `bind` of a Unix socket to a path creates that file (abstract sockets, `@…`, create none). */
+function socketEffects(call: StraceCall, state: Walk): SandboxEffect[] {
+  const quoted = /sun_path="(?:[^"\\]|\\.)*"/.exec(otherAt(call, 1))?.[0];
+  if (quoted === undefined) return [];
+  const path = decodeCString(quoted.slice('sun_path='.length));
+  return path === '' ? [] : [effectOf(call, 'create', resolveIn(state.cwd, path), state)];
 }
 
 function signalEffect(call: StraceCall, pidIndex: number, signalIndex: number, state: Walk): SandboxEffect[] {
