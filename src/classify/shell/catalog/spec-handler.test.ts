@@ -48,6 +48,8 @@ const CASES: readonly (readonly [string, Effect])[] = [
   ['tar xzf /tmp/src.tgz --directory=/usr', 'destructive'],
   ['tar czf /tmp/src.tgz --remove-files src', 'destructive'],
   ['tar czf .env src', 'destructive'],
+  ['tar -czvf .env src', 'destructive'],
+  ['tar -xzvf /tmp/src.tgz -C /etc', 'destructive'],
   ['tar --frobnicate -cf /tmp/a.tar src', 'unknown'],
   ["vim -c '!rm -rf ~' src/app.ts", 'unknown'],
   ["vim +'!rm -rf ~' src/app.ts", 'unknown'],

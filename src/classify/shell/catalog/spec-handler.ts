@@ -39,9 +39,16 @@ export function handlerFromSpec(spec: CommandSpec): Handler {
       const base = operandUse(spec, index, parsed.operands.length);
       return { arg, use: overrides.length > 0 && base !== 'data' ? worstUse(overrides) : base };
     });
-    const targets = uses.filter(({ use }) => use === 'read' || use === 'written').flatMap(({ arg }) => pathTarget(arg, work));
-    findings.push({ operation: inv.name, effect, targets });
-    if (effect === 'read' && uses.some(({ use }) => use === 'written')) findings.push(...found.write(inv.name, uses.filter(({ use }) => use === 'written').flatMap(({ arg }) => pathTarget(arg, work))));
+    // Read operands are targets of a read only: the write log must not take `tar czf x.tgz src` for a write to src.
+    const read = uses.filter(({ use }) => use === 'read').flatMap(({ arg }) => pathTarget(arg, work));
+    const written = uses.filter(({ use }) => use === 'written').flatMap(({ arg }) => pathTarget(arg, work));
+    if (effect === 'read') {
+      findings.push({ operation: inv.name, effect, targets: read });
+      if (written.length > 0) findings.push(...found.write(inv.name, written));
+    } else {
+      findings.push({ operation: inv.name, effect, targets: written });
+      if (read.length > 0) findings.push(...found.read(inv.name, read));
+    }
     findings.push(...(await operandFindings(inv.name, at, uses)));
     for (const { given, options } of applied) for (const option of options) findings.push(...(await optionFindings(inv.name, at, given, option)));
     if (spec.stdin === 'code' && (inv.stdin.kind !== 'none' || parsed.operands.length === 0)) findings.push(...found.unknown(inv.name, 'runs code read from standard input'));

@@ -224,7 +224,7 @@ export const TEXT_COMMANDS: readonly CommandSpecInput[] = [
   {
     name: 'od', package: 'coreutils', effect: 'read', reversible: true, why: 'dumps files in octal and other formats',
     operands: { default: 'read' }, otherOptions: 'harmless',
-    options: [{ names: ['-A', '--address-radix', '-j', '--skip-bytes', '-N', '--read-bytes', '-S', '--strings', '-t', '--format', '-w', '--width'], takesValue: 'optional', does: 'harmless', why: 'format and range' }],
+    options: [{ names: ['-A', '--address-radix', '-j', '--skip-bytes', '-N', '--read-bytes', '-S', '--strings', '-t', '--format', '-w', '--width'], takesValue: true, does: 'harmless', why: 'format and range' }],
     examples: [{ command: 'od -c -N 16 package.json', effect: 'read' }],
   },
   {
