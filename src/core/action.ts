@@ -51,6 +51,13 @@ export interface ActionV1 {
 /** The current version of an action. */
 export type Action = ActionV1;
 
+/**
+ * The target type classifiers give what Airlock guards from every agent: its home, its installed
+ * code, the agent clients' hook configuration, its processes, other processes' environments. The
+ * firewall denies such an action in code, before the grant and Cedar (`GUARD_POLICY_ID`).
+ */
+export const GUARDED_TARGET_TYPE = 'airlock-guarded';
+
 /** The key a resource pattern is matched against: `type:id`. */
 export function toResourceKey(target: Target): string {
   return `${target.type}:${target.id}`;

@@ -16,6 +16,8 @@ export const AUTHENTICATION_POLICY_ID = 'airlock:authentication';
 export const FAIL_CLOSED_POLICY_ID = 'airlock:fail-closed';
 /** Policy id used when Cedar found no permit: deny by default. */
 export const DEFAULT_DENY_POLICY_ID = 'airlock:default-deny';
+/** Policy id used when an action touches what Airlock guards from every agent (see `GUARDED_TARGET_TYPE`). */
+export const GUARD_POLICY_ID = 'airlock:guard';
 /** Policy id used when no adapter understands the surface. */
 export const NO_ADAPTER_POLICY_ID = 'airlock:no-adapter';
 /** Policy id used when a human approval decided (allowed once, or denied by a human). */

@@ -1,5 +1,5 @@
 export type { Action, ActionV1, Effect, Surface, Target } from './action.js';
-export { EFFECTS, SURFACES, isEffect, isSurface, toResourceKey } from './action.js';
+export { EFFECTS, GUARDED_TARGET_TYPE, SURFACES, isEffect, isSurface, toResourceKey } from './action.js';
 export type {
   Approval,
   ApprovalActionV1,
@@ -62,6 +62,7 @@ export {
   DEFAULT_DENY_POLICY_ID,
   FAIL_CLOSED_POLICY_ID,
   GRANT_SCOPE_POLICY_ID,
+  GUARD_POLICY_ID,
   NO_ADAPTER_POLICY_ID,
   combineActionVerdicts,
   mostRestrictive,

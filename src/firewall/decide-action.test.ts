@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, PolicyAnswer, PolicyEngine } from '../core/index.js';
 import { digestRequest } from '../core/index.js';
-import { GUARD_POLICY_ID, GUARDED_TARGET_TYPE, decideAction } from './decide-action.js';
+import { GUARD_POLICY_ID, GUARDED_TARGET_TYPE } from '../core/index.js';
+import { decideAction } from './decide-action.js';
 import { DRY_RUN_PRINCIPAL } from './dry-run.js';
 
 /** A policy that allows everything: the guard must not depend on the policy saying no. */

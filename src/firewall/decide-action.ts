@@ -3,18 +3,12 @@ import {
   DEFAULT_DENY_POLICY_ID,
   FAIL_CLOSED_POLICY_ID,
   GRANT_SCOPE_POLICY_ID,
+  GUARD_POLICY_ID,
+  GUARDED_TARGET_TYPE,
   combineActionVerdicts,
   principalScopeViolations,
 } from '../core/index.js';
 
-/**
- * The target type classifiers give what Airlock guards from every agent: its home, its installed
- * code, the agent clients' hook configuration, its processes, other processes' environments
- * (see src/classify/shell/guard.ts, which spells the same string).
- */
-export const GUARDED_TARGET_TYPE = 'airlock-guarded';
-/** The policy id of a denial for a guarded target: decided in code, before the grant and Cedar. */
-export const GUARD_POLICY_ID = 'airlock:guard';
 
 /** What deciding one action needs besides the engine. */
 export interface DecideOptions {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyShellCommand } from './classify.js';
-import { GUARDED_TARGET_TYPE, guardFindings, guardInvocation } from './guard.js';
+import { GUARDED_TARGET_TYPE } from '../../core/index.js';
+import { guardFindings, guardInvocation } from './guard.js';
 import { couldMatch, expandBraces } from './guard-paths.js';
 import type { GuardSettings, Invocation } from './types.js';
 import { DYNAMIC_ARG, knownArg } from './types.js';

@@ -1,3 +1,4 @@
+import { GUARDED_TARGET_TYPE } from '../../core/index.js';
 import { guardedArgumentRead, guardedCodeMention, guardedOperandWrite } from './guard-commands.js';
 import type { GuardHit } from './guard-paths.js';
 import { guardedRead, guardedWrite, isOtherEnviron } from './guard-paths.js';
@@ -12,8 +13,6 @@ import type { Finding, FindingTarget, GuardSettings, Invocation } from './types.
  * configuration or stop Airlock is an agent without Airlock).
  */
 
-/** The target type the firewall denies in code (src/firewall/decide-action.ts). */
-export const GUARDED_TARGET_TYPE = 'airlock-guarded';
 /** Marks a command that signals a pid only the run knows, or looks Airlock's pids up; paired in `guardFindings`. */
 const SIGNAL_MARK = 'airlock-guard-mark';
 /** Why Airlock's processes are guarded. */

@@ -270,6 +270,14 @@ class Walker {
     // A lone `[` is no glob bash could match: it is the test builtin.
     if (!first.value.known || (first.value.glob && first.value.text !== '[')) return found.unknown('shell', 'command name known only at run time');
     const written = first.value.text;
+    // Guarded paths, Airlock's processes and other environments are checked whatever the command
+    // is, including those Airlock cannot judge (`strace -p`, `mount --bind`): a deny beats a hold.
+    const guarded = guardInvocation(this.invocation(posix.basename(written), args.slice(1), scope, stdin), this.settings.context?.guard);
+    return [...guarded, ...(await this.run(written, args, scope, stdin))];
+  }
+
+  /** What running `written` with `args` does: its handler's findings, or why it is unknown. */
+  private async run(written: string, args: readonly Arg[], scope: Scope, stdin: Stdin): Promise<Finding[]> {
     if (this.line.reparse !== undefined) return found.unknown(written, `${this.line.reparse} changes how bash reads the rest of the line`);
     if (this.line.aliases.has(written)) return found.unknown(written, 'an alias defined on this command line');
     if (scope.functions.has(written)) return this.callFunction(written, scope, stdin);
@@ -279,14 +287,14 @@ class Walker {
       const folder = path === undefined ? undefined : posix.dirname(path);
       if (folder !== undefined && BIN_DIRS.has(folder)) name = posix.basename(written);
       else if (path !== undefined && this.settings.project !== undefined && isInside(path, this.settings.project) && !path.includes('/.git/')) {
-        return [...guardInvocation(this.invocation(written, args.slice(1), scope, stdin), this.settings.context?.guard), ...(await runProjectFile(this.invocation(written, args.slice(1), scope, stdin), path))];
+        return runProjectFile(this.invocation(written, args.slice(1), scope, stdin), path);
       } else return found.unknown(written, 'runs a program outside the standard folders', path === undefined ? [] : [{ type: 'path', id: path }]);
     }
     const handler = HANDLERS.get(name);
     if (handler === undefined) return found.unknown(name, 'not a command Airlock knows');
     const invocation = this.invocation(name, args.slice(1), scope, stdin);
     const variables = name === written && BASH_BUILTINS.has(name) ? await this.builtinVariables(name, args.slice(1), scope) : [];
-    return [...guardInvocation(invocation, this.settings.context?.guard), ...variables, ...(await handler(invocation))];
+    return [...variables, ...(await handler(invocation))];
   }
 
   /**
