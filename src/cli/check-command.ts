@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Surface } from '../core/index.js';
 import { classifierFor, shellClassifier } from '../classify/index.js';
 import { dryRunLine } from '../firewall/index.js';
-import { decideOptionsOf, homeOf, loadConfigOf } from './context.js';
+import { decideOptionsOf, loadConfigOf } from './context.js';
 import { hookShellContext } from './hook-context.js';
 import { printJson } from './output.js';
 import { loadEngineFor } from './policy-loading.js';
@@ -19,7 +19,7 @@ export function registerCheckCommand(program: Command): void {
       const loaded = loadConfigOf(command);
       const engine = await loadEngineFor(flags.policy === undefined ? loaded.policyDir : resolve(flags.policy), flags.policy !== undefined);
       // Shell cases are judged as the hooks judge them: scripts read from this machine, Airlock's paths guarded.
-      const shell = shellClassifier(hookShellContext(homeOf(command)));
+      const shell = shellClassifier(hookShellContext(loaded));
       const classify = (surface: Surface) => (surface === 'shell' ? shell : classifierFor(surface));
       const options = { engine, decide: decideOptionsOf(loaded), classify };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });

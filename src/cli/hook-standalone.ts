@@ -40,7 +40,7 @@ async function wireStandalone(options: StandaloneHookOptions, closers: (() => Pr
   const loaded = loadConfig(options.home);
   if (!loaded.ok) throw new Error('invalid Airlock configuration');
   const [engine, classifiers] = await Promise.all([loadEngineFor(loaded.value.policyDir), import('../classify/index.js')]);
-  const classify = hookClassifiers(classifiers, options.home);
+  const classify = hookClassifiers(classifiers, loaded.value);
   if (options.dryRun) return { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(engine, decideOptionsOf(loaded.value)) };
   const store = await openHookStore(loaded.value);
   closers.push(() => store.close());
@@ -59,8 +59,8 @@ async function openHookStore(loaded: LoadedConfig) {
  * the hooks' shell upstream), the file-tool classifier under the same upstream, and the MCP
  * tool-call classifier the MCP proxy uses.
  */
-export function hookClassifiers(classifiers: typeof import('../classify/index.js'), airlockHome: string | undefined): Pick<HookDeps, 'classifyShell' | 'classifyFile' | 'classifyMcp'> {
-  const context = hookShellContext(airlockHome);
+export function hookClassifiers(classifiers: typeof import('../classify/index.js'), loaded: LoadedConfig): Pick<HookDeps, 'classifyShell' | 'classifyFile' | 'classifyMcp'> {
+  const context = hookShellContext(loaded);
   const shell = classifiers.shellClassifier(context);
   return {
     classifyShell: async (line: string, cwd: string): Promise<Action[]> => {

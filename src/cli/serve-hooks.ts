@@ -19,7 +19,7 @@ const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
  * token and records nothing (what `airlock doctor` probes with).
  */
 export const hooksServePart: ServePartFactory = async (context) => {
-  const classify = hookClassifiers(await import('../classify/index.js'), context.loaded.home);
+  const classify = hookClassifiers(await import('../classify/index.js'), context.loaded);
   // Warm the shell parsers (mvdan/sh's WebAssembly and syntax tree load on first use) before the first hook call.
   await classify.classifyShell('true', '/');
   const decide = decideOptionsOf(context.loaded);

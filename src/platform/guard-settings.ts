@@ -50,8 +50,9 @@ const CLIENT_CONFIG_NAMES = ['.claude/settings.json', '.claude/settings.local.js
 const ENTRY_NAMES = new Set(['airlock', 'airlock.js', 'airlock-hook', 'airlock-hook.cjs', 'hook-main.js']);
 
 /** The guard for a hook or `airlock check` judging with the Airlock home `airlockHome`. */
-export function guardSettingsFor(airlockHome: string | undefined): GuardSettings {
-  const homes = [...new Set([...(airlockHome === undefined ? [] : [resolve(airlockHome)]), SERVICE_HOME])];
+export function guardSettingsFor(airlockHome: string | undefined, statePaths: readonly string[] = []): GuardSettings {
+  // The policy folder and store may be configured outside the home: they are its state all the same.
+  const homes = [...new Set([...(airlockHome === undefined ? [] : [resolve(airlockHome)]), SERVICE_HOME, ...statePaths.map((path) => resolve(path))])];
   return {
     paths: [...homes, ...installPaths(INSTALL_ROOT), ...SERVICE_UNITS, ...CLIENT_CONFIG],
     names: CLIENT_CONFIG_NAMES,

@@ -30,7 +30,7 @@ export async function createJudge(airlockHome: string, seed: { project: string; 
   if (!loaded.ok) throw new Error(`default config did not load: ${loaded.error.join('; ')}`);
   const compiled = await compilePolicyDir(join(airlockHome, 'no-policy-folder'));
   if (!compiled.ok) throw new Error(`shipped policy did not compile: ${compiled.error.join('; ')}`);
-  const context = hookShellContext(airlockHome);
+  const context = hookShellContext(loaded.value);
   return async (command, cwd) => {
     const files = context.files === undefined ? undefined : redirected(context.files, [[cwd, seed.project], [SANDBOX_HOME, seed.home]]);
     const shell = shellClassifier({ ...context, ...(files === undefined ? {} : { files }) });
