@@ -57,7 +57,8 @@ export const make: Handler = async (inv) => {
   const rules = expandedRules(makefile, variables);
   if ('why' in rules) return found.unknown('make', rules.why, target);
   const walk = new RecipeWalk(inv, args.dir, makefile, rules.map, variables, path);
-  const findings: Finding[] = [...found.read(`make ${goalText.join(' ')}: recipes of ${path}`, target)];
+  // No action of its own for reading the Makefile: a hold shows the command line, and each action costs the firewall a judgment.
+  const findings: Finding[] = [];
   for (const goal of goalText) findings.push(...(await walk.visit(goal, 0)));
   return findings;
 };

@@ -72,7 +72,6 @@ export async function runScripts(inv: Invocation, pkg: PackageFile, run: ScriptR
     const text = pkg.scripts[name] ?? '';
     const args = run.extra?.name === name ? run.extra.args : [];
     const code = args.length === 0 ? text : `${text} ${args.map(shellQuote).join(' ')}`;
-    findings.push(...found.read(`${run.operation}: script \`${name}\` of ${pkg.path}`, [{ type: 'path', id: pkg.path }]));
     // The script runs in the package's folder; `cd` there first so that its paths land right.
     const judged = await inv.shell(pkg.dir === inv.cwd ? code : `cd ${shellQuote(pkg.dir)}\n${code}`);
     findings.push(...(await packagePrograms(inv, pkg.dir, judged)));
