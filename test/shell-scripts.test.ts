@@ -281,16 +281,16 @@ describe('Makefiles', () => {
 });
 
 describe('bounds', () => {
-  it('a project whose scripts call each other in a fan-out is cut off by the read budget, quickly', async () => {
+  // The classifier applies the budget itself (classify.ts): the reader handed over here has none.
+  // Without it, fan-out 3 walked for minutes; the test's own timeout is the bound, not a timing assertion.
+  it('a project whose scripts call each other in a fan-out is cut off by the read budget', async () => {
     const scripts: Record<string, string> = {};
     for (let level = 0; level < 20; level++) scripts[`s${level}`] = `npm run s${level + 1} && npm run s${level + 1} && npm run s${level + 1}`;
     scripts.s20 = 'echo done';
     const root = project({ 'package.json': packageJson(scripts) });
-    const started = performance.now();
-    const actions = await judge('npm run s0', root, budgetedReader(nodeFileReader()));
-    expect(performance.now() - started).toBeLessThan(2_000);
+    const actions = await judge('npm run s0', root, nodeFileReader());
     expect(actions.some((action) => action.effect === 'unknown' && action.operation.includes('read budget spent'))).toBe(true);
-  });
+  }, 60_000);
 
   it('counts bytes too: past the budget nothing more is looked into', async () => {
     const root = project({ 'package.json': packageJson({ test: 'vitest run', pad: 'x'.repeat(200_000) }) });

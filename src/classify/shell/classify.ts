@@ -1,6 +1,7 @@
 import type { Action, Effect } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Classifier } from '../classifier.js';
+import { budgetedReader } from './catalog/read-budget.js';
 import { guardFindings } from './guard.js';
 import type { Finding, ShellContext } from './types.js';
 import { classifyCode } from './walker.js';
@@ -20,7 +21,10 @@ export async function classifyShellCommand(command: string, cwd: string, upstrea
   const project = cwd.startsWith('/') ? stripSlash(cwd) : undefined;
   let findings: Finding[];
   try {
-    findings = guardFindings(await classifyCode(command, project, { project, upstream, context }), context.guard);
+    // Each command line gets its own read budget and cache (catalog/read-budget.ts): a hostile
+    // project's scripts that call each other cannot make the hook read and walk without end.
+    const bounded: ShellContext = context.files === undefined ? context : { ...context, files: budgetedReader(context.files) };
+    findings = guardFindings(await classifyCode(command, project, { project, upstream, context: bounded }), context.guard);
   } catch (error) {
     // SECURITY: a classifier bug on hostile input must still produce a judgeable, held action.
     findings = [{ operation: `shell (classifier failed: ${error instanceof Error ? error.name : 'error'})`, effect: 'unknown', targets: [] }];
