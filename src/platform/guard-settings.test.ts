@@ -21,16 +21,6 @@ describe('guardSettingsFor', () => {
     expect(guard.paths).toEqual(expect.arrayContaining([join(ROOT, 'bin'), join(ROOT, 'dist'), join(ROOT, 'node_modules'), join(ROOT, 'package.json')]));
     expect(guard.paths).not.toContain(ROOT);
   });
-
-  it('costs well under a millisecond to build (the hook builds it per call)', () => {
-    // The best of five batches: a loaded machine slows some batches, not what the code costs.
-    const batches = Array.from({ length: 5 }, () => {
-      const started = process.hrtime.bigint();
-      for (let run = 0; run < 20; run++) guardSettingsFor('/tmp/home');
-      return Number(process.hrtime.bigint() - started) / 20 / 1e6;
-    });
-    expect(Math.min(...batches)).toBeLessThan(1);
-  });
 });
 
 describe.skipIf(!hasProc)('Airlock processes from /proc', () => {
