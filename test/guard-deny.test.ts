@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import { classifyFileTool, classifyShellCommand } from '../src/classify/index.js';
 import type { GuardSettings } from '../src/classify/index.js';
 import { EFFECTS } from '../src/core/index.js';
@@ -34,6 +35,7 @@ describe('the firewall denies what Airlock guards', () => {
     'cat /proc/1/environ',
     'sed -i s/airlock/true/ .cursor/hooks.json && rm -rf data',
   ])('denies `%s` with airlock:guard and creates no approval', async (command) => {
+    verifies('hook.guard-denies');
     const { store, firewall, token } = await setup();
     const actions = await classifyShellCommand(command, '/home/dev/proj', 'shell', { guard: GUARD });
     const { decision } = await firewall.judge({ token, surface: 'shell', digest: actions[0]?.digest ?? '', actions });

@@ -91,6 +91,7 @@ describe('airlock hook', () => {
   }, 600_000);
 
   it('holds what it cannot read and keeps the exact line and folder for approvers: PowerShell, an argument vector, a shell command in dir_path', () => {
+    verifies('hook.holds-keep-command');
     verifies('hook.client-protocols');
     const home = freshHome();
     const env = { AIRLOCK_TOKEN: issueToken(home) };

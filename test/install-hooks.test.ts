@@ -21,6 +21,7 @@ beforeAll(async () => {
 
 describe('airlock install-hooks', () => {
   it("writes each client's user settings (never the project's), merged with what is there, fail closed where the client can, and a second run adds nothing", () => {
+    verifies('hook.installs-out-of-reach');
     verifies('hook.install-merges');
     const home = freshHome();
     const user = temp('airlock-user-');

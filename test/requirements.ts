@@ -219,6 +219,21 @@ export const REQUIREMENTS = {
   'hook.client-protocols': "each client's hook answers its real input in the client's exact output format and exit code",
   'hook.fail-closed': 'bad input, a missing token, a broken home or an unreachable Airlock server is the client\'s deny',
   'hook.held-then-once': 'a held command is denied with the approval id; after approval the identical command in the same directory is allowed once',
+  'hook.never-weakens-client':
+    "an Airlock allow is no decision where the client's allow would skip its own permission prompt; a deny or hold always blocks (exit 2, non-empty stderr)",
+  'hook.holds-keep-command': 'a held hook call keeps the exact command line (or file paths, or tool call) and the folder it runs in, shown to approvers',
+  'hook.installs-out-of-reach':
+    "install-hooks writes the user's or the machine's managed client settings, never a project's shared files, with each client's fail-closed option",
+  'hook.guard-denies':
+    "writes to Airlock's home, config and code or any client's hook configuration, reads of other processes' environments and signals to Airlock are denied, never held",
+  'shell.judged-by-what-runs':
+    'builtins that run code, arithmetic that evaluates subscripts and variables that change what runs are judged by the code they run, each class proven against real bash',
+  'shell.catalog-as-data':
+    "every command is one catalog entry with its package, effect, options and why; each example is classified as its stated effect, and no name is one no program has",
+  'shell.globs-judged-by-matches': 'a glob that could match a precious file is judged as that file, for every spelling bash expands to it',
+  'shell.looks-inside-scripts':
+    'package scripts, script files and Makefile recipes are judged by their text; a file written earlier in the same line is unknown',
+  'shell.sandbox-agrees': 'every shell line Airlock allows does no more in a sandbox (strace) than its verdict says',
   'hook.install-merges': 'install-hooks merges into existing client configs without clobbering, sets fail-closed options, and is idempotent',
   'hook.install-refuses-invalid': 'install-hooks refuses an invalid or unreadable config file and changes nothing',
   'hook.doctor-probes': 'doctor proves installed hooks stop a destructive probe and allow a harmless one, without recording approvals',

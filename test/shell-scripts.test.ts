@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifies } from './requirements.js';
 import type { Action, Effect } from '../src/core/index.js';
 import type { FileReader } from '../src/classify/index.js';
 import { classifyShellCommand } from '../src/classify/index.js';
@@ -51,6 +52,7 @@ describe('package.json scripts', () => {
   });
 
   it('judges the script text: `npm run clean` whose script is `rm -rf ~/data` is destructive', async () => {
+    verifies('shell.looks-inside-scripts');
     const actions = await judge('npm run clean', root);
     expect(effects(actions)).toContainEqual('destructive rm');
     expect(actions.find((action) => action.effect === 'destructive')?.targets.map((target) => target.id)).toEqual(['~/data']);
@@ -185,6 +187,7 @@ describe('script files', () => {
   });
 
   it('a script written earlier in the same line is unknown; written in one call and run in the next, it is judged', async () => {
+    verifies('shell.looks-inside-scripts');
     expect(await worst(`printf 'rm -rf ~' > x.sh && bash x.sh`, root)).toBe('unknown');
     expect(await worst(`echo 'rm -rf ~' > run.sh; ./run.sh`, root)).toBe('unknown');
     // Two calls: the first writes (allowed as a write), the second is judged by what is now on disk.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifies } from '../../../test/requirements.js';
 import { parseHookInput } from './hook-input.js';
 import { patchPaths } from './patch-paths.js';
 import { formatAnswer, formatPass, HookInputError } from './protocols.js';
@@ -69,6 +70,7 @@ describe('formatAnswer', () => {
   const deny = { verdict: 'deny', message: 'Airlock denied this call.' } as const;
 
   it("never answers Claude Code's allow (which would skip the user's permission prompt)", () => {
+    verifies('hook.never-weakens-client');
     expect(formatAnswer('claude-code', allow)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
     const denied = formatAnswer('claude-code', deny);
     expect([denied.exitCode, denied.stderr, JSON.parse(denied.stdout).hookSpecificOutput.permissionDecision]).toEqual([2, 'Airlock denied this call.\n', 'deny']);
@@ -81,6 +83,7 @@ describe('formatAnswer', () => {
   });
 
   it('gives Codex a non-empty stderr with every deny, even an empty message', () => {
+    verifies('hook.never-weakens-client');
     expect(formatAnswer('codex', { verdict: 'hold', message: '' })).toEqual({ stdout: '', stderr: 'Airlock denied this call. Nothing was run.\n', exitCode: 2 });
     expect(formatAnswer('codex', allow)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });

@@ -1,3 +1,4 @@
+import { verifies } from '../../../test/requirements.js';
 import { describe, expect, it } from 'vitest';
 import { bashRunsIt, describeActions, isHeld, isPlain, judge } from '../../../test/bash-proof.js';
 
@@ -55,6 +56,7 @@ const EVALUATED = [
 
 describe('arithmetic that evaluates array subscripts', () => {
   it.each(EVALUATED)('holds `%s`, which real bash runs', async (template) => {
+    verifies('shell.judged-by-what-runs');
     expect(bashRunsIt(template), 'real bash runs the code').toBe(true);
     const actions = await judge(template);
     expect(isHeld(actions), describeActions(actions)).toBe(true);

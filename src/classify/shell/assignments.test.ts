@@ -1,3 +1,4 @@
+import { verifies } from '../../../test/requirements.js';
 import { describe, expect, it } from 'vitest';
 import { bashRunsIt, describeActions, isPlain, judge } from '../../../test/bash-proof.js';
 import { executionVariable } from './assignments.js';
@@ -20,6 +21,7 @@ const PROVEN: readonly { readonly setup: string; readonly template: string }[] =
 
 describe('assignments to variables that change what runs', () => {
   it.each(PROVEN)('holds `$template`, which really runs the chosen code', async ({ setup, template }) => {
+    verifies('shell.judged-by-what-runs');
     expect(bashRunsIt(template, setup), 'the code runs').toBe(true);
     const actions = await judge(template);
     expect(actions.some((action) => action.effect === 'unknown' && /^set [A-Z0-9_]+ \(sets /.test(action.operation)), describeActions(actions)).toBe(true);

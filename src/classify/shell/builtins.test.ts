@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { verifies } from '../../../test/requirements.js';
 import { describe, expect, it } from 'vitest';
 import { bashRunsIt, describeActions, isHeld, isPlain, judge } from '../../../test/bash-proof.js';
 import { BASH_BUILTINS } from './catalog/builtins.js';
@@ -22,6 +23,7 @@ const CODE_RUNNING: readonly { readonly template: string; readonly proof: boolea
 
 describe('builtins that run code from their arguments', () => {
   it.each(CODE_RUNNING)('holds `$template`', async ({ template, proof, opaque }) => {
+    verifies('shell.judged-by-what-runs');
     if (proof) expect(bashRunsIt(template), 'real bash runs the code').toBe(true);
     const actions = await judge(template);
     expect(isHeld(actions), describeActions(actions)).toBe(true);

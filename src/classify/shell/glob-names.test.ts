@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifies } from '../../../test/requirements.js';
 import { classifyShellCommand } from './index.js';
 import { expandBraces, globsIntersect, globTokens, targetTokens } from './glob-names.js';
 
@@ -64,6 +65,7 @@ const removal = (path: string, word: string): string => (path === '.git' ? `rm -
 
 describe('globs judged against every name they could match', () => {
   it('generates at least 48 glob spellings of protected paths, each of which bash really expands to the protected path', () => {
+    verifies('shell.globs-judged-by-matches');
     expect(CASES.length).toBeGreaterThanOrEqual(48);
     for (const { path, word } of CASES) expect(bashExpands(word), word).toContain(path);
   });

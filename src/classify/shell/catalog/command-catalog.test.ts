@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifies } from '../../../../test/requirements.js';
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../../core/index.js';
 import { classifyShellCommand } from '../index.js';
@@ -66,6 +67,7 @@ describe('the shell command catalog', () => {
   });
 
   it('judges every example as the effect it states (the sandbox harness holds the run to that effect)', { timeout: 120_000 }, async () => {
+    verifies('shell.catalog-as-data');
     for (const spec of COMMAND_CATALOG) {
       for (const example of spec.examples) {
         const actions = await classifyShellCommand(example.command, '/repo', 'shell');
@@ -91,6 +93,7 @@ describe('the shell command catalog', () => {
   });
 
   it('lists only names that programs have: reviewed by package, and checked against the real files wherever the package is here', { timeout: 120_000 }, () => {
+    verifies('shell.catalog-as-data');
     const reviewed = new Map(Object.entries(REVIEWED_PROGRAM_NAMES).flatMap(([pkg, names]) => names.map((name) => [`${pkg} ${name}`, true] as const)));
     for (const { name, pkg } of PAIRS) expect(reviewed.has(`${pkg} ${name}`), `\`${name}\` of \`${pkg}\` is not in reviewed-program-names.ts`).toBe(true);
     // No stale entries: the reviewed list says exactly what the catalog claims.
