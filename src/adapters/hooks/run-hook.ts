@@ -1,7 +1,7 @@
 import type { Action, ApprovalRequestV1, JsonValue, PolicyEngine, Surface } from '../../core/index.js';
 import { digestRequest, toDecision } from '../../core/index.js';
 import type { FileToolCall } from '../../classify/index.js';
-import type { DecideOptions, Judgment } from '../../firewall/index.js';
+import type { DecideOptions, JudgeRequest, Judgment } from '../../firewall/index.js';
 import { DRY_RUN_PRINCIPAL, decideAction } from '../../firewall/index.js';
 import { toShownRequest } from '../shared/index.js';
 import { parseHookInput } from './hook-input.js';
@@ -12,14 +12,7 @@ import { formatAnswer, formatPass, HookInputError } from './protocols.js';
 export const HOOK_SHELL_UPSTREAM = 'shell';
 
 /** One judge request as a hook makes it: what the firewall judges, and what approvers are shown. */
-export interface HookJudgeRequest {
-  readonly token: string;
-  readonly surface: Surface;
-  readonly digest: string;
-  readonly actions: readonly Action[];
-  /** What will run, for approvers: built only when the call is held. */
-  readonly shown?: () => ApprovalRequestV1;
-}
+export type HookJudgeRequest = Pick<JudgeRequest, 'token' | 'surface' | 'digest' | 'actions' | 'shown'>;
 
 /** What a hook needs from Airlock; wired by the CLI from the home folder. */
 export interface HookDeps {

@@ -1,7 +1,7 @@
 import type { Action, Effect } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Finding, ShellContext } from '../shell/index.js';
-import { deletionLoss, guardFindings, isHarmlessDevice, resolvePath } from '../shell/index.js';
+import { deletionLoss, guardFindings, isHarmlessDevice, resolvePath, shellFindingAction } from '../shell/index.js';
 
 /**
  * Agent clients' file tools (Claude Code `Edit|Write|NotebookEdit`, Cursor `preToolUse`, Codex
@@ -33,7 +33,7 @@ export function classifyFileTool(call: FileToolCall, upstream: string, context: 
     }),
   ];
   if (findings.length === 0) findings.push({ operation: `${operation}: no path`, effect: 'unknown', targets: [] });
-  return guardFindings(findings, context.guard).map((finding) => toAction(finding, upstream, digest));
+  return guardFindings(findings, context.guard).map((finding) => shellFindingAction(finding, upstream, digest));
 }
 
 /** A file the tool creates, edits or deletes: judged as losing what it held. */
@@ -45,18 +45,6 @@ function writeFinding(operation: string, path: string, project: string | undefin
   return { operation, effect: deletionLoss(resolved, false, project) === 'cheap' ? 'write' : 'destructive', targets };
 }
 
-function toAction(finding: Finding, upstream: string, digest: string): Action {
-  const effect: Effect = finding.effect;
-  return {
-    upstream,
-    surface: 'shell',
-    operation: finding.operation,
-    effect,
-    reversible: effect === 'read' || effect === 'write',
-    targets: finding.targets.map((target) => ({ type: target.type, id: target.id, attrs: target.attrs ?? {} })),
-    digest,
-  };
-}
 
 function stripSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;

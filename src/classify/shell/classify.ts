@@ -49,7 +49,8 @@ function classifyShellInput(input: unknown, context: ShellContext): Promise<Acti
   return classifyShellCommand(shape.command, shape.cwd ?? '', SHELL_UPSTREAM, context);
 }
 
-function toAction(finding: Finding, upstream: string, digest: string): Action {
+/** A finding as the shell surface's action (shared by the file tools, judged like the shell's writes). */
+export function toAction(finding: Finding, upstream: string, digest: string): Action {
   const effect: Effect = finding.effect;
   return {
     upstream,
