@@ -6,6 +6,8 @@ export interface SandboxCase {
   readonly cwd: string;
   /** A program that must be installed for the case to mean anything; skipped (and counted) otherwise. */
   readonly needs?: string;
+  /** For a spelling that runs exactly what this line runs (a wrapper, a glob): the line. */
+  readonly sameAs?: string;
 }
 
 /**

@@ -19,10 +19,11 @@ export function variantsOf(base: SandboxCase, seedProject: string): SandboxCase[
     spellings.push(['env', `env ${command}`], ['assignment', `LC_ALL=C ${command}`]);
     const absolute = ['/usr/bin', '/bin', '/usr/local/bin'].map((dir) => join(dir, first)).find((path) => existsSync(path));
     if (absolute !== undefined) spellings.push(['absolute path', `${absolute}${command.slice(first.length)}`]);
-    for (const option of EXTRA_OPTIONS[first] ?? []) spellings.push([`with ${option}`, `${command} ${option}`]);
   }
   for (const [name, globbed] of globSpellings(command, seedProject)) spellings.push([name, globbed]);
-  return spellings.map(([name, text]) => ({ ...base, label: `variant ${base.label.replace(/^corpus /, '')} ${name}`, command: text }));
+  const label = (name: string) => `variant ${base.label.replace(/^corpus /, '')} ${name}`;
+  const withOptions = (EXTRA_OPTIONS[first ?? ''] ?? []).map((option) => ({ ...base, label: label(`with ${option}`), command: `${command} ${option}` }));
+  return [...spellings.map(([name, text]) => ({ ...base, label: label(name), command: text, sameAs: command })), ...withOptions];
 }
 
 /** Each word naming a file or folder of the seed, spelled as globs that match it. */
