@@ -29,6 +29,15 @@ export const OPTION_EFFECTS = ['harmless', 'reads', 'writes', 'overwrites', 'del
 export const OPERAND_USES = ['data', 'read', 'written', 'overwritten', 'deleted', 'code', 'shell'] as const;
 const operandUse = z.enum(OPERAND_USES);
 
+/**
+ * Files a command names itself (derived-outputs.ts): `compressed` (FILE+SUFFIX written, FILE
+ * removed: gzip), `temporary` (a new name in a folder: mktemp), `pieces` (the second operand is a
+ * prefix: split), `prefixed-pieces` (`--prefix` names them: csplit).
+ */
+export const OUTPUT_RULES = ['compressed', 'temporary', 'pieces', 'prefixed-pieces'] as const;
+/** Which rule names the files a command derives. */
+export type OutputRule = (typeof OUTPUT_RULES)[number];
+
 // `-o`, `--output`, `-fprint` (one dash, many letters: find, java), `+` (vim's and less's `+cmd`).
 const OPTION_NAME = /^(-[^-\s]|--[A-Za-z0-9][A-Za-z0-9_.-]*|-[A-Za-z][A-Za-z0-9_:-]+|\+)$/;
 
@@ -72,6 +81,8 @@ export const commandSpecSchema = z.strictObject({
     .strictObject({ default: operandUse, positions: z.record(z.string().regex(/^(\d+|last)$/), operandUse).default({}) })
     .prefault({ default: 'data' }),
   options: z.array(optionSpec).default([]),
+  /** Files the command names itself from its operands and options (see OUTPUT_RULES). */
+  outputs: z.enum(OUTPUT_RULES).optional(),
   /** Options not listed: `harmless`, or `unknown` for tools whose option set is large or risky. */
   otherOptions: z.enum(['harmless', 'unknown']),
   /** `getopt` (GNU: clusters, `--opt=v`, long abbreviations) or `words` (`-name` is one option; ffmpeg, java). */

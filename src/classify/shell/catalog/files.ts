@@ -101,11 +101,31 @@ function moveOrCopy(moves: boolean): Handler {
   };
 }
 
+/**
+ * ln: the links it creates. `ln TARGET` links ./basename(TARGET), `ln -t DIR TARGET…` and
+ * `ln TARGET… DIR` link DIR/basename(TARGET), `ln TARGET LINK` links LINK (or LINK/basename when
+ * LINK is a folder: naming LINK covers both). Without -f a link never replaces anything; with -f
+ * the link paths are judged by the loss rules, and `-b` renames what was there to a backup.
+ */
 const ln: Handler = (inv) => {
+  if (helpOnly(inv)) return found.read('ln --help');
   const options = parseOptions(inv.args, new Set(['-t', '--target-directory', '-S', '--suffix']));
-  if (!hasAny(options, '-f', '--force')) return found.write('ln');
-  const destination = options.operands[options.operands.length - 1];
-  return destination === undefined ? found.write('ln') : lossFinding('ln -f', inv, [destination], false);
+  const folder = options.values.get('-t') ?? options.values.get('--target-directory');
+  const operands = [...options.operands];
+  const inFolder = (dir: Arg, targets: readonly Arg[]): Arg[] => targets.map((target) => (dir.value.known && target.value.known ? knownArg(posix.join(dir.value.text, posix.basename(target.value.text))) : DYNAMIC_ARG));
+  let links: Arg[];
+  if (folder !== undefined) links = inFolder(knownArg(folder[0] ?? ''), operands);
+  else if (operands.length === 1) links = inFolder(knownArg('.'), operands);
+  else if (operands.length > 2) links = inFolder(operands[operands.length - 1] as Arg, operands.slice(0, -1));
+  else links = operands.slice(-1);
+  if (links.length === 0) return found.write('ln');
+  if (!hasAny(options, '-f', '--force')) {
+    if (links.some((link) => !link.value.known)) return found.unknown('ln', 'link path known only at run time');
+    return found.write('ln', links.map((link) => ({ type: 'path', id: resolvePath(link.value.text ?? '', inv.cwd) ?? link.value.text ?? '' })));
+  }
+  const suffix = options.values.get('-S')?.[0] ?? options.values.get('--suffix')?.[0] ?? (hasAny(options, '-b') || [...options.flags].some((flag) => flag.startsWith('--backup')) ? '~' : undefined);
+  const backups = suffix === undefined ? [] : links.map((link) => (link.value.known ? knownArg(`${link.value.text}${suffix}`) : DYNAMIC_ARG));
+  return lossFinding('ln -f', inv, [...links, ...backups], false);
 };
 
 /** rsync's remote shell when it is plain ssh with options that name no command (`ssh -p 2222 -i key`). */
@@ -217,7 +237,9 @@ export function sedScriptRisk(script: string): 'runs' | 'writes' | undefined {
 }
 
 const sed: Handler = (inv) => {
-  const options = parseOptions(inv.args, new Set(['-e', '--expression', '-f', '--file', '-l', '--line-length']));
+  // `-i.bak`'s suffix is not a cluster of options (`-i.env` is not `-i -e nv`).
+  const args = inv.args.map((arg) => (arg.value.known && /^-[^-e-]*i/.test(arg.value.text) && !/^-[^i]*[fl]/.test(arg.value.text) ? knownArg(arg.value.text.slice(0, arg.value.text.indexOf('i') + 1)) : arg));
+  const options = parseOptions(args, new Set(['-e', '--expression', '-f', '--file', '-l', '--line-length']));
   const inline = options.values.get('-e') ?? options.values.get('--expression');
   const scripts = inline ?? (options.values.has('-f') || options.values.has('--file') ? [] : [options.operands[0]?.value.text ?? '\0dynamic']);
   const sandboxed = hasAny(options, '--sandbox');
@@ -228,8 +250,47 @@ const sed: Handler = (inv) => {
   const inPlace = [...options.flags].some((flag) => flag === '-i' || flag.startsWith('--in-place'));
   if (!inPlace) return writes.length > 0 ? writes : found.read('sed');
   const files = options.values.has('-e') || options.values.has('--expression') || options.values.has('-f') ? options.operands : options.operands.slice(1);
-  return [...writes, ...lossFinding('sed -i', inv, files, false).map((finding) => (finding.effect === 'destructive' ? finding : { ...finding, effect: finding.effect === 'read' ? 'write' : finding.effect }))];
+  const suffix = inPlaceSuffix(inv.args);
+  const backups = suffix === '' ? [] : files.flatMap((file) => (file.value.known ? sedBackups(file.value.text, suffix).map(knownArg) : [DYNAMIC_ARG]));
+  return [...writes, ...lossFinding('sed -i', inv, [...files, ...backups], false).map((finding) => (finding.effect === 'destructive' ? finding : { ...finding, effect: finding.effect === 'read' ? 'write' : finding.effect }))];
 };
+
+/** The backup suffix of sed's `-i[SUFFIX]` / `--in-place[=SUFFIX]` (the last given wins); '' for none. */
+function inPlaceSuffix(args: readonly Arg[]): string {
+  let suffix = '';
+  for (let index = 0; index < args.length; index++) {
+    const text = args[index]?.value.known === true ? (args[index]?.value.text ?? '') : '';
+    if (text === '--') break;
+    if (text.startsWith('--in') && '--in-place'.startsWith(text.split('=')[0] ?? '')) suffix = text.includes('=') ? text.slice(text.indexOf('=') + 1) : '';
+    else if (/^-[^-]/.test(text)) {
+      for (let at = 1; at < text.length; at++) {
+        const letter = text[at];
+        if (letter === 'i') {
+          suffix = text.slice(at + 1);
+          break;
+        }
+        // A letter that takes a value ends the cluster (and takes the next argument when it is last).
+        if (letter === 'e' || letter === 'f' || letter === 'l') {
+          if (at === text.length - 1) index++;
+          break;
+        }
+      }
+    } else if (text === '--expression' || text === '--file' || text === '--line-length') index++;
+  }
+  return suffix;
+}
+
+/**
+ * Where sed keeps the original of FILE: FILE+SUFFIX, or, when SUFFIX has `*`s, SUFFIX with each
+ * `*` replaced by FILE's base name, beside FILE or (with a `/`) where that path leads — both
+ * are named when it is not plain which.
+ */
+function sedBackups(file: string, suffix: string): string[] {
+  if (!suffix.includes('*')) return [`${file}${suffix}`];
+  const named = suffix.replaceAll('*', posix.basename(file));
+  const beside = posix.join(posix.dirname(file), named);
+  return named.includes('/') && beside !== named ? [named, beside] : [beside];
+}
 
 /** Always destroys: filesystems, partitions, secure erase. */
 const alwaysDestroys: Handler = (inv) => {

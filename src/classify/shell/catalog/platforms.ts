@@ -3,7 +3,7 @@ import { RAILWAY_CATALOG } from '../../catalogs/railway-catalog.js';
 import { classifySqlText } from '../../sql/index.js';
 import { hasAny, parseOptions } from '../options.js';
 import type { Arg, Finding, Handler, Invocation } from '../types.js';
-import { found } from '../types.js';
+import { DYNAMIC_ARG, found, knownArg } from '../types.js';
 import { writeFinding } from './files.js';
 
 /**
@@ -87,7 +87,25 @@ function targetsOf(args: readonly Arg[]): { type: string; id: string }[] {
     .map((id) => ({ type: 'resource', id }));
 }
 
-const terraform: Handler = (inv) => {
+/** Terraform options whose value is a file it writes (`-out=tfplan`, `-out tfplan`; `-backup=-` writes none). */
+const TERRAFORM_OUTPUTS = new Set(['out', 'state-out', 'backup', 'generate-config-out']);
+
+/** The files a terraform command line writes through its options, judged by the loss rules. */
+function terraformOutputs(inv: Invocation): Finding[] {
+  const findings: Finding[] = [];
+  inv.args.forEach((arg, index) => {
+    const match = arg.value.known ? /^--?([a-z-]+)(=(.*))?$/s.exec(arg.value.text) : null;
+    if (match === null || !TERRAFORM_OUTPUTS.has(match[1] ?? '')) return;
+    const value = match[2] === undefined ? inv.args[index + 1] : knownArg(match[3] ?? '');
+    if (value?.value.known === true && value.value.text === '-') return;
+    findings.push(...writeFinding(`${inv.name} -${match[1]}`, inv, value ?? DYNAMIC_ARG, true));
+  });
+  return findings;
+}
+
+const terraform: Handler = async (inv) => [...terraformOutputs(inv), ...(await terraformVerbs(inv))];
+
+const terraformVerbs: Handler = (inv) => {
   const verbs = verbsOf(inv.args);
   const texts = inv.args.map((arg) => arg.value.text);
   if (verbs[0] === 'apply' && texts.some((text) => text === '-destroy' || text === '--destroy')) return found.destroy(`${inv.name} apply -destroy`);

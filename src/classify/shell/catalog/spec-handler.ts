@@ -5,6 +5,7 @@ import { DYNAMIC_ARG, found, knownArg } from '../types.js';
 import type { GivenOption } from './command-options.js';
 import { readCommandArgs } from './command-options.js';
 import type { CommandSpec, OperandUse, OptionSpec } from './command-schema.js';
+import { derivedOutputs } from './derived-outputs.js';
 import { lossFinding, writeFinding } from './files.js';
 
 /**
@@ -50,6 +51,7 @@ export function handlerFromSpec(spec: CommandSpec): Handler {
       if (read.length > 0) findings.push(...found.read(inv.name, read));
     }
     findings.push(...(await operandFindings(inv.name, at, uses)));
+    if (spec.outputs !== undefined) findings.push(...derivedOutputs(spec.outputs, at, parsed, effect));
     for (const { given, options } of applied) for (const option of options) findings.push(...(await optionFindings(inv.name, at, given, option)));
     if (spec.stdin === 'code' && (inv.stdin.kind !== 'none' || parsed.operands.length === 0)) findings.push(...found.unknown(inv.name, 'runs code read from standard input'));
     return findings;
