@@ -214,7 +214,9 @@ describe('the web inbox in Chromium', () => {
     // Carol opens a look-alike link to the agent's page on another port of the same host name:
     // over plain HTTP it is sent no cookie of the inbox.
     await carol.page.goto(agentPage.url);
-    expect(agentPage.cookies).toEqual(['']);
+    // Every request the page got (the page, and the favicon when Chromium asks for it) came without a cookie.
+    expect(agentPage.cookies.length).toBeGreaterThan(0);
+    expect(agentPage.cookies.every((cookie) => cookie === '')).toBe(true);
     // A passkey, with a code from her phone.
     await enrolPasskey(carol.page, 'carol');
     await carol.page.goto(`${inboxUrl}/inbox`);

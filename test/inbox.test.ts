@@ -490,8 +490,10 @@ describe('web inbox under a login flood', () => {
     const answers = await Promise.all(flood);
     delay.disable();
     expect(health.status).toBe(200);
-    // Generous bounds: scrypt runs on the thread pool, so neither waits for it.
-    expect(healthMs).toBeLessThan(500);
+    // Generous bounds: scrypt runs on the thread pool, so neither waits for it. Scrypt on the main
+    // thread would queue /healthz behind the whole flood (many seconds); the rest of the suite
+    // (the shell sandbox among it) loads this 2-core machine, so 2 s separates the two cases.
+    expect(healthMs).toBeLessThan(2_000);
     expect(delay.max / 1e6).toBeLessThan(200);
     expect(answers.every((answer) => answer.status === 401 || answer.status === 429)).toBe(true);
     // And carol, from her own address, still logs in.
