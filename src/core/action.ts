@@ -10,6 +10,11 @@ export type Effect = 'read' | 'write' | 'execute' | 'destructive' | 'unknown';
 /** Every effect, from least to most dangerous. */
 export const EFFECTS: readonly Effect[] = ['read', 'write', 'execute', 'destructive', 'unknown'];
 
+/** The more dangerous of two effects, in the order of `EFFECTS` (`unknown` is the most). */
+export function worseEffect(a: Effect, b: Effect): Effect {
+  return EFFECTS.indexOf(b) > EFFECTS.indexOf(a) ? b : a;
+}
+
 /** Type guard for an effect name. */
 export function isEffect(value: unknown): value is Effect {
   return typeof value === 'string' && (EFFECTS as readonly string[]).includes(value);

@@ -1,4 +1,5 @@
 import type { Action, Effect, Target } from '../../core/index.js';
+import { worseEffect } from '../../core/index.js';
 import { RAILWAY_CATALOG } from '../catalogs/railway-catalog.js';
 import type { GraphqlCatalog } from '../graphql/index.js';
 import { classifyGraphqlRequest } from '../graphql/index.js';
@@ -38,12 +39,6 @@ export function roleOf(name: string, declared: Readonly<Record<string, ArgumentR
   return undefined;
 }
 
-/** Orders effects from least to most dangerous; `unknown` counts as the most. */
-export function maxEffect(a: Effect, b: Effect): Effect {
-  const rank: Record<Effect, number> = { read: 0, write: 1, execute: 2, destructive: 3, unknown: 4 };
-  return rank[b] > rank[a] ? b : a;
-}
-
 /** Looks inside every argument with a role; arguments without one are data. */
 export async function inspectArguments(
   args: Readonly<Record<string, unknown>>,
@@ -72,7 +67,7 @@ export async function inspectArguments(
         nested.push(...(await classifyCode(role, text, args, context)));
       } else {
         const found = judgePath(role, name, text, context);
-        effect = maxEffect(effect, found.effect);
+        effect = worseEffect(effect, found.effect);
         targets.push(found.target);
       }
     }

@@ -1,6 +1,6 @@
 import type { Action, Effect, JsonValue, Target } from '../../core/index.js';
-import { digestRequest, sha256Hex } from '../../core/index.js';
-import { inspectArguments, maxEffect } from './inspect-arguments.js';
+import { digestRequest, sha256Hex, worseEffect } from '../../core/index.js';
+import { inspectArguments } from './inspect-arguments.js';
 import { inspectPath } from './path-check.js';
 import type { McpServerProfile, McpToolEntry, PathFact } from './mcp-catalog.js';
 import { builtinProfileFor } from './server-profiles.js';
@@ -73,13 +73,13 @@ async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts:
     effect = call.annotations.destructiveHint === true ? 'destructive' : 'unknown';
     targets.push({ type: 'mcp-tool', id: tool, attrs: { reason: `\`${tool}\` is not in the catalog of \`${call.server}\`; its annotations are not trusted` } });
   } else {
-    effect = maxEffect(escalatedByAnnotations(entry, call.annotations), findings.effect);
+    effect = worseEffect(escalatedByAnnotations(entry, call.annotations), findings.effect);
     if (entry.decidedBy !== undefined && typeof call.arguments[entry.decidedBy] !== 'string') {
       effect = 'unknown';
       targets.push({ type: 'mcp-argument', id: entry.decidedBy, attrs: { reason: `\`${entry.decidedBy}\` is missing or not text` } });
     }
   }
-  for (const action of nested) effect = maxEffect(effect, action.effect);
+  for (const action of nested) effect = worseEffect(effect, action.effect);
   const reversible = effect === 'read' || (entry?.reversible === true && effect === 'write' && nested.every((a) => a.reversible));
   const toolAction: Action = { upstream: call.server, surface: 'mcp', operation: tool, effect, reversible, targets, digest };
   return [toolAction, ...nested];

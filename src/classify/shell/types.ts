@@ -100,6 +100,8 @@ export type Handler = (invocation: Invocation) => Finding[] | Promise<Finding[]>
 export const found = {
   read: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'read', targets }],
   write: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'write', targets }],
+  /** A program Airlock cannot see into (compiled, in another language, a package's program). */
+  execute: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'execute', targets }],
   destroy: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'destructive', targets }],
   unknown: (operation: string, why: string, targets: readonly FindingTarget[] = []): Finding[] => [
     { operation: `${operation} (${why})`, effect: 'unknown', targets },

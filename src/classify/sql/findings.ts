@@ -1,5 +1,5 @@
 import type { Effect, JsonValue } from '../../core/index.js';
-import { EFFECTS } from '../../core/index.js';
+import { worseEffect } from '../../core/index.js';
 
 /** Something a statement touches, before an environment is resolved. */
 export interface SqlTarget {
@@ -33,9 +33,9 @@ export class Findings {
     return [...this.touched.values()];
   }
 
-  /** Records an effect; the findings keep the worst one (read < write < destructive < unknown). */
+  /** Records an effect; the findings keep the worst one (in the order of core's `EFFECTS`). */
   raise(effect: Effect): void {
-    if (EFFECTS.indexOf(effect) > EFFECTS.indexOf(this.worst)) this.worst = effect;
+    this.worst = worseEffect(this.worst, effect);
   }
 
   /** Records that some rows are deleted or overwritten, even if the statement is a scoped write. */

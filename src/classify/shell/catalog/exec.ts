@@ -3,7 +3,7 @@ import { resolvePath } from '../paths.js';
 import type { Arg, Finding, Handler, Invocation, Stdin } from '../types.js';
 import { DYNAMIC_ARG, found, knownArg } from '../types.js';
 import { isInertCode } from './inert-code.js';
-import { execute, runShellFile } from './script-files.js';
+import { runShellFile } from './script-files.js';
 
 /**
  * Commands that run other commands: wrappers (sudo, env, nice…), shells given code, eval, and
@@ -127,7 +127,7 @@ function runProgramScript(inv: Invocation, script: Arg): Finding[] {
   const text = script.value.known && !script.value.glob ? script.value.text : undefined;
   const path = text === undefined ? undefined : resolvePath(text, inv.cwd);
   if (path === undefined) return found.unknown(`${inv.name} script`, 'script known only at run time');
-  return execute(`${inv.name} script (a program Airlock does not look into)`, [{ type: 'path', id: path }]);
+  return found.execute(`${inv.name} script (a program Airlock does not look into)`, [{ type: 'path', id: path }]);
 }
 
 /** eval: its arguments joined by spaces are parsed again as shell code. */
@@ -156,7 +156,7 @@ function interpreter(language: 'python' | 'javascript' | 'other', inline: readon
       if (text === '-m' && benign.includes(inv.args[index + 1]?.value.text ?? '')) return found.write(`${inv.name} -m ${inv.args[index + 1]?.value.text}`);
       if (text === '-m') {
         const module = inv.args[index + 1]?.value.text;
-        return module === undefined ? found.unknown(`${inv.name} -m`, 'module known only at run time') : execute(`${inv.name} -m ${module} (a program Airlock does not look into)`);
+        return module === undefined ? found.unknown(`${inv.name} -m`, 'module known only at run time') : found.execute(`${inv.name} -m ${module} (a program Airlock does not look into)`);
       }
       if (!text.startsWith('-')) {
         if (text.endsWith('manage.py') && ['flush', 'sqlflush', 'reset_db', 'dbshell'].includes(inv.args[index + 1]?.value.text ?? '')) {
@@ -183,7 +183,7 @@ const deno: Handler = (inv) => {
   if (name === undefined) return found.unknown('deno', 'arguments known only at run time');
   if (name === 'eval' || name === 'repl') return found.unknown(`deno ${name}`, 'code in another language');
   if (name === 'task') return found.unknown('deno task', 'tasks in deno.json are not read');
-  return execute(`deno ${name} (a program Airlock does not look into)`);
+  return found.execute(`deno ${name} (a program Airlock does not look into)`);
 };
 
 /** `watch CMD…` and `su -c`, `ssh host CMD`: a command string run by a shell. */

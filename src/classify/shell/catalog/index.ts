@@ -1,4 +1,5 @@
 import type { Handler } from '../types.js';
+import { found } from '../types.js';
 import { BUILTIN_HANDLERS } from './builtins.js';
 import { COMMAND_CATALOG, namesOf } from './command-catalog.js';
 import type { CommandSpec } from './command-schema.js';
@@ -32,7 +33,7 @@ function handlerOf(spec: CommandSpec, name: string): Handler {
 
 /** Every command Airlock knows how to judge, by name. Anything else is `unknown`. */
 export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ...PENDING_SCRIPT_TOOLS.map((name): [string, Handler] => [name, () => [{ operation: name, effect: 'execute', targets: [] }]]),
+  ...PENDING_SCRIPT_TOOLS.map((name): [string, Handler] => [name, () => found.execute(name)]),
   ...COMMAND_CATALOG.flatMap((spec) => namesOf(spec).map((name): [string, Handler] => [name, handlerOf(spec, name)])),
   ...Object.entries(EXEC_HANDLERS),
   // Last, so that they win: bash runs its builtin before any program of the same name.

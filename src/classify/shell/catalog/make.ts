@@ -5,7 +5,6 @@ import { found } from '../types.js';
 import type { Makefile, MakeRule } from './makefile.js';
 import { BUILTIN_VARIABLES, parseMakefile } from './makefile.js';
 import { folderVisible, shellQuote } from './package-scripts.js';
-import { execute } from './script-files.js';
 
 /**
  * `make [TARGET…]`: reads the Makefile, follows the goal's prerequisites and judges each recipe
@@ -255,7 +254,7 @@ async function loadMakefile(inv: Invocation, args: MakeArgs): Promise<{ makefile
   }
   if (first === undefined) {
     // Without a Makefile, make's builtin rules may still compile a goal from a source file.
-    return { findings: args.goals.length === 0 ? found.read('make (no Makefile: make fails and runs nothing)') : execute(`make ${args.goals.join(' ')} (no Makefile: make's builtin rules)`, [{ type: 'path', id: dir }]) };
+    return { findings: args.goals.length === 0 ? found.read('make (no Makefile: make fails and runs nothing)') : found.execute(`make ${args.goals.join(' ')} (no Makefile: make's builtin rules)`, [{ type: 'path', id: dir }]) };
   }
   return { makefile: parseMakefile(texts.join('\n')), path: first };
 }

@@ -3,7 +3,6 @@ import type { Arg, Finding, Handler, Invocation } from '../types.js';
 import { found } from '../types.js';
 import type { ScriptRun } from './package-scripts.js';
 import { findPackage, folderVisible, packagePrograms, runPackageProgram, runScripts } from './package-scripts.js';
-import { execute } from './script-files.js';
 
 /**
  * npm, yarn, pnpm and bun: running a package script judges its text (package-scripts.ts);
@@ -79,7 +78,7 @@ async function scriptFamily(inv: Invocation, tool: string, name: string, parsed:
   const hooks = parsed.options.has('--ignore-scripts') ? [name] : [`pre${name}`, name, `post${name}`];
   const run: ScriptRun = { operation, names: hooks, extra: { name, args: rest } };
   if (!Object.hasOwn(lookup.pkg.scripts, name)) {
-    if (name === 'start') return execute(`${operation} (no start script: node server.js)`, [{ type: 'path', id: `${lookup.pkg.dir}/server.js` }]);
+    if (name === 'start') return found.execute(`${operation} (no start script: node server.js)`, [{ type: 'path', id: `${lookup.pkg.dir}/server.js` }]);
     return found.read(`${operation} (no such script in ${lookup.pkg.path}: ${tool} fails and runs nothing)`, [{ type: 'path', id: lookup.pkg.path }]);
   }
   const judged = await runScripts(inv, lookup.pkg, run);
@@ -94,14 +93,14 @@ async function scriptFamily(inv: Invocation, tool: string, name: string, parsed:
 async function noPackage(inv: Invocation, operation: string, tool: string, from: string | undefined, conventional: boolean): Promise<Finding[]> {
   if (from !== undefined && (await folderVisible(inv, from))) return found.read(`${operation} (no package.json up to /: ${tool} fails and runs nothing)`);
   const why = `the folder ${from ?? ''} is not visible to Airlock`;
-  return conventional ? execute(`${operation} (${why}: runs whatever its script says)`) : found.unknown(operation, why);
+  return conventional ? found.execute(`${operation} (${why}: runs whatever its script says)`) : found.unknown(operation, why);
 }
 
 /** `npm install`, `npm ci`, `yarn`, `pnpm install`…: the project's lifecycle scripts, judged, and the dependencies', unseen. */
 async function installFamily(inv: Invocation, tool: string, operation: string, parsed: ToolArgs, from: string | undefined): Promise<Finding[]> {
   const target = from === undefined ? [] : [{ type: 'path', id: `${from}/node_modules` }];
   if (parsed.options.has('--ignore-scripts')) return found.write(`${operation} (no lifecycle scripts)`, target);
-  const findings = execute(`${operation} (runs the dependencies' lifecycle scripts, which Airlock cannot see)`, target);
+  const findings = found.execute(`${operation} (runs the dependencies' lifecycle scripts, which Airlock cannot see)`, target);
   const lookup = await findPackage(inv, tool, from);
   if (lookup.kind === 'stop') return [...findings, ...lookup.findings];
   if (lookup.kind === 'none') return findings;
@@ -122,7 +121,7 @@ async function execFamily(inv: Invocation, tool: string, runner: ToolArgs | unde
   }
   const words = [...runner.words, ...runner.passed];
   if (words.length === 0) return found.unknown(`${tool} exec`, 'no program named');
-  if (runner.options.has('--package') || runner.options.has('-p')) return execute(`${tool} exec ${words[0]} (a package's program)`);
+  if (runner.options.has('--package') || runner.options.has('-p')) return found.execute(`${tool} exec ${words[0]} (a package's program)`);
   return runPackageProgram(inv, words.map((text) => ({ word: undefined, value: { known: true, text, glob: false } })));
 }
 
@@ -163,7 +162,7 @@ export const npm: Handler = async (inv) => {
   if (command === 'install-test' || command === 'it' || command === 'install-ci-test' || command === 'cit') {
     return [...(await installFamily(inv, 'npm', `npm ${command}`, parsed, inv.cwd)), ...(await scriptFamily(inv, 'npm', 'test', parsed, [], inv.cwd))];
   }
-  if (command === 'init' || command === 'create' || command === 'innit') return rest.length === 0 ? found.write('npm init', inv.cwd === undefined ? [] : [{ type: 'path', id: `${inv.cwd}/package.json` }]) : execute(`npm init ${rest[0]} (runs a package's program)`);
+  if (command === 'init' || command === 'create' || command === 'innit') return rest.length === 0 ? found.write('npm init', inv.cwd === undefined ? [] : [{ type: 'path', id: `${inv.cwd}/package.json` }]) : found.execute(`npm init ${rest[0]} (runs a package's program)`);
   if (command === 'publish' || command === 'unpublish' || command === 'deprecate' || command === 'dist-tag' || command === 'owner' || command === 'access' || command === 'token' || command === 'adduser' || command === 'login' || command === 'logout') {
     return found.unknown(`npm ${command}`, 'changes the registry or credentials');
   }
@@ -208,8 +207,8 @@ export const yarn: Handler = async (inv) => {
   if (YARN_READS.has(command)) return found.read(`yarn ${command}`);
   if (YARN_INSTALL.has(command)) return installFamily(inv, 'yarn', `yarn ${command}`, parsed, from);
   if (command === 'dlx' || command === 'exec') return execFamily(inv, 'yarn', afterWord(inv, parsed, 0), from);
-  if (command === 'create') return execute(`yarn create ${rest[0] ?? ''} (runs a package's program)`);
-  if (command === 'node') return execute('yarn node (a program Airlock does not look into)');
+  if (command === 'create') return found.execute(`yarn create ${rest[0] ?? ''} (runs a package's program)`);
+  if (command === 'node') return found.execute('yarn node (a program Airlock does not look into)');
   if (command === 'workspace' || command === 'workspaces') return found.unknown(`yarn ${command}`, 'workspace scripts are not resolved');
   if (command === 'publish' || command === 'login' || command === 'logout' || command === 'tag' || command === 'team' || command === 'access' || command === 'policy') return found.unknown(`yarn ${command}`, 'changes the registry or credentials');
   if (command === 'run') return rest[0] === undefined ? found.read('yarn run (lists the scripts)') : scriptOrProgram(inv, 'yarn', rest[0], parsed, tail(inv, parsed, 1), from);
@@ -223,7 +222,7 @@ async function scriptOrProgram(inv: Invocation, tool: string, name: string, pars
   const lookup = await findPackage(inv, tool, from);
   if (lookup.kind === 'stop') return lookup.findings;
   if (lookup.kind === 'found' && Object.hasOwn(lookup.pkg.scripts, name)) return scriptFamily(inv, tool, name, parsed, rest, from);
-  return execute(`${tool} ${name} (no such script: a package's program or file, if there is one)`);
+  return found.execute(`${tool} ${name} (no such script: a package's program or file, if there is one)`);
 }
 
 const PNPM_READS = new Set(['list', 'ls', 'll', 'la', 'outdated', 'why', 'licenses', 'root', 'bin', 'config', 'help', 'store', 'doctor', 'search', 'view', 'info']);
@@ -243,7 +242,7 @@ export const pnpm: Handler = async (inv) => {
   if (PNPM_READS.has(command)) return found.read(`pnpm ${command}`);
   if (PNPM_INSTALL.has(command)) return installFamily(inv, 'pnpm', `pnpm ${command}`, parsed, from);
   if (command === 'dlx' || command === 'exec') return execFamily(inv, 'pnpm', afterWord(inv, parsed, 0), from);
-  if (command === 'create') return execute(`pnpm create ${rest[0] ?? ''} (runs a package's program)`);
+  if (command === 'create') return found.execute(`pnpm create ${rest[0] ?? ''} (runs a package's program)`);
   if (command === 'test' || command === 't' || command === 'tst') return scriptFamily(inv, 'pnpm', 'test', parsed, tail(inv, parsed, 0) ?? [], from, false);
   if (command === 'start') return scriptFamily(inv, 'pnpm', 'start', parsed, tail(inv, parsed, 0) ?? [], from, false);
   if (command === 'run') return rest[0] === undefined ? found.read('pnpm run (lists the scripts)') : scriptOrProgram(inv, 'pnpm', rest[0], parsed, tail(inv, parsed, 1), from);
@@ -267,10 +266,10 @@ export const bun: Handler = async (inv) => {
   if (BUN_INSTALL.has(command)) return installFamily(inv, 'bun', `bun ${command}`, parsed, from);
   if (command === 'x') return execFamily(inv, 'bun', afterWord(inv, parsed, 0), from);
   if (command === 'pm' || command === 'outdated' || command === 'help') return found.read(`bun ${command}`);
-  if (command === 'test' || command === 'create' || command === 'build' || command === 'upgrade' || command === 'init') return execute(`bun ${command} (a program Airlock does not look into)`);
+  if (command === 'test' || command === 'create' || command === 'build' || command === 'upgrade' || command === 'init') return found.execute(`bun ${command} (a program Airlock does not look into)`);
   const name = command === 'run' ? rest[0] : command;
   if (name === undefined) return found.read('bun run (lists the scripts)');
-  if (/[./]/.test(name)) return execute(`bun ${name} (a program Airlock does not look into)`, [{ type: 'path', id: resolvePath(name, from) ?? name }]);
+  if (/[./]/.test(name)) return found.execute(`bun ${name} (a program Airlock does not look into)`, [{ type: 'path', id: resolvePath(name, from) ?? name }]);
   return scriptOrProgram(inv, 'bun', name, parsed, tail(inv, parsed, command === 'run' ? 1 : 0), from);
 };
 

@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import type { Arg, Finding, Invocation } from '../types.js';
 import { found } from '../types.js';
-import { execute } from './script-files.js';
 
 /**
  * package.json scripts as npm, yarn, pnpm and bun run them: the nearest package.json up from the
@@ -94,7 +93,7 @@ export async function packagePrograms(inv: Invocation, dir: string | undefined, 
     const path = `${dir}/node_modules/.bin/${name}`;
     const read = await inv.files.read(path);
     const exists = read.kind === 'text' || (read.kind === 'unreadable' && !read.why.startsWith('read budget'));
-    judged.push(...(exists ? execute(`${name} (a package's program in node_modules/.bin)`, [{ type: 'path', id: path }]) : [finding]));
+    judged.push(...(exists ? found.execute(`${name} (a package's program in node_modules/.bin)`, [{ type: 'path', id: path }]) : [finding]));
   }
   return judged;
 }
@@ -108,7 +107,7 @@ export async function runPackageProgram(inv: Invocation, argv: readonly Arg[]): 
   if (first === undefined || !first.known) return found.unknown(inv.name, 'program known only at run time');
   const name = binName(first.text);
   const judged = await inv.exec([{ word: undefined, value: { known: true, text: name, glob: false } }, ...argv.slice(1)]);
-  return judged.map((finding) => (finding.effect === 'unknown' && finding.targets.length === 0 && finding.operation === `${name} (not a command Airlock knows)` ? execute(`${inv.name} ${name} (a package's program)`)[0] as Finding : finding));
+  return judged.map((finding) => (finding.effect === 'unknown' && finding.targets.length === 0 && finding.operation === `${name} (not a command Airlock knows)` ? found.execute(`${inv.name} ${name} (a package's program)`)[0] as Finding : finding));
 }
 
 /** `@scope/tool@1.2` → `tool`: the program a package spec names by default. */

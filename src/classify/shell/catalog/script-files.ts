@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Finding, FindingTarget, Invocation } from '../types.js';
+import type { Finding, Invocation } from '../types.js';
 import { found } from '../types.js';
 import { folderVisible } from './package-scripts.js';
 
@@ -16,11 +16,6 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'posh
 const INTERPRETERS = /^(node|nodejs|python[0-9.]*|pypy[0-9.]*|ruby|perl|php|lua|luajit|deno|bun|tsx|ts-node|Rscript|julia|tclsh|wish|osascript|swift|elixir|escript|groovy|kotlin|scala|java|racket|guile|sbcl|clojure|node[0-9.]+)$/;
 /** The why the reader gives a compiled program (see src/platform/shell-file-reader.ts). */
 const COMPILED = 'compiled program';
-
-/** A program Airlock cannot see into (compiled, or in another language). */
-export function execute(operation: string, targets: readonly FindingTarget[] = []): Finding[] {
-  return [{ operation, effect: 'execute', targets }];
-}
 
 /**
  * `bash FILE`, `sh FILE`, `source FILE`, `. FILE`: the shell reads FILE whatever its `#!` line says.
@@ -49,7 +44,7 @@ export async function runDirectFile(inv: Invocation, path: string): Promise<Find
   const interpreter = interpreterOf(read.text);
   // No `#!` line: the kernel refuses it (ENOEXEC) and bash runs the file with itself.
   if (interpreter === undefined || SHELLS.has(interpreter)) return inv.shell(read.text);
-  if (INTERPRETERS.test(interpreter)) return execute(`${operation} (a ${interpreter} program)`, target);
+  if (INTERPRETERS.test(interpreter)) return found.execute(`${operation} (a ${interpreter} program)`, target);
   return found.unknown(operation, `runs with \`${interpreter}\``, target);
 }
 
@@ -69,7 +64,7 @@ async function readScript(inv: Invocation, operation: string, path: string): Pro
   const read = await inv.files.read(path);
   if (read.kind === 'missing') return { text: undefined };
   if (read.kind === 'unreadable') {
-    if (read.why.startsWith(COMPILED)) return { findings: execute(`${operation} (${read.why})`, target) };
+    if (read.why.startsWith(COMPILED)) return { findings: found.execute(`${operation} (${read.why})`, target) };
     return { findings: found.unknown(operation, `cannot read the file: ${read.why}`, target) };
   }
   return { text: read.text };

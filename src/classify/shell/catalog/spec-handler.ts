@@ -1,4 +1,5 @@
 import type { Effect } from '../../../core/index.js';
+import { worseEffect } from '../../../core/index.js';
 import { deletionLoss, isInside, resolvePath } from '../paths.js';
 import type { Arg, Finding, Handler, Invocation } from '../types.js';
 import { DYNAMIC_ARG, found, knownArg } from '../types.js';
@@ -69,11 +70,10 @@ function operandUse(spec: CommandSpec, index: number, count: number): OperandUse
   return positions[String(index)] ?? (index === count - 1 && count > 1 ? positions.last : undefined) ?? spec.operands.default;
 }
 
-const EFFECT_ORDER: readonly Effect[] = ['read', 'write', 'execute', 'destructive', 'unknown'];
 const USE_ORDER: readonly OperandUse[] = ['data', 'read', 'written', 'overwritten', 'deleted', 'code', 'shell'];
 
 function worst(effects: readonly Effect[]): Effect {
-  return effects.reduce((a, b) => (EFFECT_ORDER.indexOf(b) > EFFECT_ORDER.indexOf(a) ? b : a));
+  return effects.reduce(worseEffect);
 }
 
 function worstUse(uses: readonly OperandUse[]): OperandUse {
