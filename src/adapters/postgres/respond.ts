@@ -9,6 +9,10 @@ import { errorResponse } from './wire.js';
  * - `ZA002` unavailable: Airlock could not decide; nothing ran.
  * - `ZA003` snapshot failed: the statement was allowed but its snapshot failed, so it did not run.
  * - `ZA004` unprepared: a Bind/Execute names a statement Airlock did not judge.
+ * - `ZA005` invalid text: the statement text is not valid in the session's encoding (UTF-8); nothing ran.
+ * - `ZA006` reading settings changed: the server now reads statement text differently from
+ *   Airlock (a setting such as standard_conforming_strings changed); the session is ended.
+ * - `ZA007` unmeasurable: a statement that changes rows ran in a way Airlock cannot count; nothing ran.
  */
 export const SQLSTATE = {
   held: 'ZA001',
@@ -16,6 +20,9 @@ export const SQLSTATE = {
   unavailable: 'ZA002',
   snapshotFailed: 'ZA003',
   unprepared: 'ZA004',
+  invalidText: 'ZA005',
+  readingSettingsChanged: 'ZA006',
+  unmeasurable: 'ZA007',
 } as const;
 
 /** The sentence a held agent reads; it must stop the agent, not invite a workaround. */
@@ -62,5 +69,30 @@ export function unpreparedError(what: string): Buffer {
   return errorResponse({
     sqlstate: SQLSTATE.unprepared,
     message: `airlock did not judge ${what}: prepare it again through airlock`,
+  });
+}
+
+/** Statement text that is not valid UTF-8 (the only encoding Airlock reads sessions in). */
+export function invalidTextError(): Buffer {
+  return errorResponse({
+    sqlstate: SQLSTATE.invalidText,
+    message: 'airlock refused statement text that is not valid UTF-8, the client encoding of every session through airlock; nothing ran',
+  });
+}
+
+/** The server reports a reading setting Airlock does not follow; the session ends. */
+export function readingSettingsChangedError(problem: string): Buffer {
+  return errorResponse({
+    severity: 'FATAL',
+    sqlstate: SQLSTATE.readingSettingsChanged,
+    message: `airlock ended this session: ${problem}, so the server would read statement text differently from airlock`,
+  });
+}
+
+/** A statement that changes rows, sent in a way whose effect Airlock cannot count. */
+export function unmeasurableError(why: string): Buffer {
+  return errorResponse({
+    sqlstate: SQLSTATE.unmeasurable,
+    message: `airlock cannot count the rows this statement changes (${why}), so it was not run`,
   });
 }
