@@ -80,6 +80,27 @@ describe('approval state machine', () => {
     expect(applyApprovalEvent(executed, { type: 'execute' }, 11, RULES)).toMatchObject({ ok: false, error: { code: 'final' } });
   });
 
+  it('returns an executed approval to approved with the votes it had, and nothing else', () => {
+    verifies('approval.passes-once');
+    const approved = run(pending(), [{ type: 'approve', actor: 'human:bob' }, { type: 'approve', actor: 'human:carol' }], 7);
+    const executed = run(approved, [{ type: 'execute' }], 9);
+    const back = applyApprovalEvent(executed, { type: 'return' }, 12, RULES);
+    expect(back).toMatchObject({ ok: true, value: { state: 'approved', decidedAt: 7, approvals: approved.approvals } });
+    // Only from executed: not twice, not from pending, denied or a delayed action Airlock runs itself.
+    if (!back.ok) throw new Error('not returned');
+    expect(applyApprovalEvent(back.value, { type: 'return' }, 13, RULES)).toMatchObject({ ok: false, error: { code: 'not-executed' } });
+    expect(applyApprovalEvent(pending(), { type: 'return' }, 13, RULES)).toMatchObject({ ok: false, error: { code: 'not-executed' } });
+    const denied = run(pending(), [{ type: 'deny', actor: 'human:bob' }]);
+    expect(applyApprovalEvent(denied, { type: 'return' }, 13, RULES)).toMatchObject({ ok: false, error: { code: 'not-executed' } });
+    const delayed = { ...executed, undoWindowMs: 5 };
+    expect(applyApprovalEvent(delayed, { type: 'return' }, 13, RULES)).toMatchObject({ ok: false, error: { code: 'not-executed' } });
+    // Past its expiry it still goes back (the request never ran), and then it only expires.
+    const late = applyApprovalEvent(executed, { type: 'return' }, 150, RULES);
+    if (!late.ok) throw new Error('not returned');
+    expect(applyApprovalEvent(late.value, { type: 'execute' }, 150, RULES)).toMatchObject({ ok: false, error: { code: 'expired' } });
+    expect(applyApprovalEvent(late.value, { type: 'expire' }, 150, RULES)).toMatchObject({ ok: true, value: { state: 'expired' } });
+  });
+
   it('asks to confirm the targets of irreversible actions in production or unknown environments', () => {
     verifies('approval.confirm-irreversible-production');
     const action = { upstream: 'railway', operation: 'volumeDelete', effect: 'destructive', reversible: false };
@@ -100,11 +121,19 @@ interface Model {
   voters: Set<string>;
   denials: number;
   executions: number;
+  returns: number;
 }
 
 const ACTORS = ['human:bob', 'human:carol', 'human:dave', 'human:alice', 'human:deploy-bot', 'agent:deploy-bot', 'agent:x', 'system'];
 
 function modelStep(model: Model, event: ApprovalEvent, now: number, needed: number, rules: ApprovalRules): void {
+  if (event.type === 'return') {
+    if (model.state === 'executed') {
+      model.state = 'approved';
+      model.returns++;
+    }
+    return;
+  }
   const final = ['denied', 'expired', 'cancelled', 'executed'].includes(model.state);
   if (final) return;
   if (now >= 100) {
@@ -136,24 +165,27 @@ const eventArb: fc.Arbitrary<ApprovalEvent> = fc.oneof(
   fc.constantFrom(...ACTORS).map((actor) => ({ type: 'cancel' as const, actor })),
   fc.constant({ type: 'expire' as const }),
   fc.constant({ type: 'execute' as const }),
+  fc.constant({ type: 'return' as const }),
 );
 
 describe('approval state machine against a model', () => {
-  it('agrees on state and counts; executes at most once; never approved short of `needed`', () => {
+  it('agrees on state and counts; runs at most once (executions less returns); never approved short of `needed`', () => {
     verifies('approval.state-machine-model');
     const stepArb = fc.record({ event: eventArb, advanceMs: fc.nat(15) });
     const rulesArb = fc.record({ denyEndsIt: fc.boolean(), ownerMayApprove: fc.boolean() });
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 40 }), fc.integer({ min: 1, max: 3 }), rulesArb, (steps, needed, rules) => {
         let approval = pending({ needed });
-        const model: Model = { state: 'pending', approvers: new Set(), voters: new Set(), denials: 0, executions: 0 };
+        const model: Model = { state: 'pending', approvers: new Set(), voters: new Set(), denials: 0, executions: 0, returns: 0 };
         let now = 0;
         let executions = 0;
+        let returns = 0;
         for (const { event, advanceMs } of steps) {
           now += advanceMs;
           const result = applyApprovalEvent(approval, event, now, rules);
           if (result.ok) {
             if (result.value.state === 'executed' && approval.state !== 'executed') executions++;
+            if (event.type === 'return') returns++;
             approval = result.value;
           }
           modelStep(model, event, now, needed, rules);
@@ -166,7 +198,9 @@ describe('approval state machine against a model', () => {
           }
         }
         expect(executions).toBe(model.executions);
-        expect(executions).toBeLessThanOrEqual(1);
+        expect(returns).toBe(model.returns);
+        // Every execution but the last was returned: the request ran at most once.
+        expect(executions - returns).toBeLessThanOrEqual(1);
       }),
       { numRuns: 500 },
     );

@@ -3,7 +3,10 @@ import type { JsonValue } from './canonical.js';
 import type { Result } from './result.js';
 import { err, ok } from './result.js';
 
-/** Where an approval is in its life. `denied`, `expired`, `cancelled` and `executed` are final. */
+/**
+ * Where an approval is in its life. `denied`, `expired`, `cancelled` and `executed` are final,
+ * but for one way back: `return`, from `executed` to `approved`, when the request never ran.
+ */
 export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'executed';
 
 /** States from which nothing moves. */
@@ -144,7 +147,12 @@ export type ApprovalEvent =
   | { readonly type: 'deny'; readonly actor: string; readonly reason?: string }
   | { readonly type: 'cancel'; readonly actor: string }
   | { readonly type: 'expire' }
-  | { readonly type: 'execute' };
+  | { readonly type: 'execute' }
+  /**
+   * The request that executed the approval never ran (its snapshot failed before anything was
+   * sent): the approval is approved again, for the identical request to pass once more.
+   */
+  | { readonly type: 'return' };
 
 /** How approvals are decided; comes from config. */
 export interface ApprovalRules {
@@ -171,7 +179,8 @@ export interface ApprovalRefusal {
     | 'owner' // the actor owns the agent and the rules forbid that
     | 'already-voted' // this human has approved or denied already
     | 'not-pending' // approve on an approved approval
-    | 'not-approved'; // execute before approval
+    | 'not-approved' // execute before approval
+    | 'not-executed'; // return of an approval that is not executed, or that Airlock runs itself (delayed)
   readonly message: string;
 }
 
@@ -197,6 +206,7 @@ export function applyApprovalEvent(
   now: number,
   rules: ApprovalRules = DEFAULT_APPROVAL_RULES,
 ): Result<Approval, ApprovalRefusal> {
+  if (event.type === 'return') return returned(approval);
   if (isFinalApprovalState(approval.state)) {
     return refuse('final', `approval \`${approval.id}\` is ${approval.state}`);
   }
@@ -220,6 +230,19 @@ export function applyApprovalEvent(
       if (approval.runAt !== undefined && now < approval.runAt) return refuse('not-due', `approval \`${approval.id}\` runs at ${approval.runAt}`);
       return ok({ ...approval, state: 'executed', decidedAt: now });
   }
+}
+
+// INVARIANT: only `executed` goes back, and only to `approved` with the votes it had: a return
+// never adds approvals, never revives a pending, denied, expired or cancelled approval. It is
+// allowed past the expiry (it records that the request never ran), and the approval then
+// expires like any approved one. A delayed action's run is Airlock's own and is never returned.
+function returned(approval: Approval): Result<Approval, ApprovalRefusal> {
+  if (approval.state !== 'executed' || approval.undoWindowMs !== undefined) {
+    return refuse('not-executed', `approval \`${approval.id}\` is ${approval.state === 'executed' ? 'a delayed action' : approval.state}, not executed by a request`);
+  }
+  // It left `pending` when the last vote reached `needed`.
+  const approvedAt = Math.max(...approval.approvals.map((vote) => vote.at));
+  return ok({ ...approval, state: 'approved', ...(Number.isFinite(approvedAt) ? { decidedAt: approvedAt } : {}) });
 }
 
 /** Distinct humans who approved; the count M-of-N is measured in. */

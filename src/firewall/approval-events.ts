@@ -9,6 +9,7 @@ export const APPROVAL_EVENT_KINDS: readonly string[] = [
   'approval.expired',
   'approval.cancelled',
   'approval.executed',
+  'approval.returned',
   'approval.ran',
   'approval.outcome-unknown',
   'approval.not-run',

@@ -55,6 +55,12 @@ export interface HeldRequest {
   readonly shown?: () => ApprovalRequestV1;
 }
 
+/** A resolved hold: the decision, and the approval as it was executed when the decision allows once. */
+export interface HoldResolution {
+  readonly decision: Decision;
+  readonly executed?: Approval;
+}
+
 /**
  * Turns a held decision into one bound to an approval. The latest approval for the same grant
  * and request digest decides: approved → allowed exactly once (marked executed by
@@ -66,19 +72,46 @@ export async function resolveHold(
   principal: Principal,
   request: HeldRequest,
   decision: Decision,
-): Promise<Decision> {
+): Promise<HoldResolution> {
   const needed = decision.approval?.needed ?? 1;
   const now = context.clock.now();
   const latest = await expireIfDue(context, await context.store.findApprovalForRequest(principal.grant.id, request.digest), now);
   // SECURITY: a delayed action is run by Airlock after its undo window, never by the agent's retry.
-  if (latest?.state === 'approved' && latest.undoWindowMs !== undefined) return scheduledHold(decision, latest);
+  if (latest?.state === 'approved' && latest.undoWindowMs !== undefined) return { decision: scheduledHold(decision, latest) };
   if (latest?.state === 'approved' && distinctApprovers(latest).length >= needed) {
     const executed = await tryExecute(context, latest, now);
-    if (executed !== undefined) return allowedOnce(decision, executed);
+    if (executed !== undefined) return { decision: allowedOnce(decision, executed), executed };
   }
-  if (latest?.state === 'pending') return bound(decision, latest);
-  if (latest?.state === 'denied') return deniedByHuman(decision, latest);
-  return newHold(context, principal, request, decision, now);
+  if (latest?.state === 'pending') return { decision: bound(decision, latest) };
+  if (latest?.state === 'denied') return { decision: deniedByHuman(decision, latest) };
+  return { decision: await newHold(context, principal, request, decision, now) };
+}
+
+const MAX_RETURN_REASON_CHARS = 500;
+
+/**
+ * Returns an approval a request executed to `approved`, because that request never ran:
+ * by compare-and-set on `executedVersion`, the version the request's execution stored, so a
+ * return after anything else happened to the approval (another return, a later execution)
+ * changes nothing. Audited as `approval.returned` with `reason`. True when it was returned.
+ */
+export async function returnExecuted(context: ApprovalGateContext, approvalId: string, executedVersion: number, reason: string): Promise<boolean> {
+  const approval = await context.store.getApproval(approvalId);
+  if (approval === undefined || approval.version !== executedVersion) return false;
+  const now = context.clock.now();
+  const next = applyApprovalEvent(approval, { type: 'return' }, now, context.approvals);
+  if (!next.ok) return false;
+  const stored = await compareAndSet(context, next.value, executedVersion);
+  if (stored === undefined) return false;
+  const bounded = reason.length > MAX_RETURN_REASON_CHARS ? `${reason.slice(0, MAX_RETURN_REASON_CHARS)}…` : reason;
+  try {
+    await audit(context, 'approval.returned', 'system', stored, now, { reason: bounded });
+  } catch (error) {
+    // SECURITY: a return the audit log does not show did not happen: spend the approval again.
+    await compareAndSet(context, approval, stored.version).catch(() => undefined);
+    throw error;
+  }
+  return true;
 }
 
 /** A new pending approval, unless the grant has as many pending as it may (then a deny and a freeze). */

@@ -1,5 +1,6 @@
 import type {
   Action,
+  Approval,
   ApprovalRequestV1,
   Clock,
   Decision,
@@ -17,7 +18,7 @@ import {
   toDecision,
 } from '../core/index.js';
 import type { ApprovalOptions } from './approval-gate.js';
-import { resolveHold } from './approval-gate.js';
+import { resolveHold, returnExecuted } from './approval-gate.js';
 import type { UndoRule } from './undo-rules.js';
 import { toAuditActions, toAuditDecision, toAuditPrincipal } from './audit-data.js';
 import { authenticate } from './authenticate.js';
@@ -73,12 +74,18 @@ export interface Judgment {
   readonly principal: Principal | undefined;
 }
 
+// Decisions allowed once by an approval that may still give it back (see `returnApproval`).
+// Each needed human approval, so there are few; the oldest are forgotten past this many.
+const MAX_RETURNABLE_DECISIONS = 1024;
+
 /**
  * The pipeline's middle: authenticate → decide → audit. It fails closed: any error is a deny
  * with an error id, and a decision that cannot be written to the audit log is a deny too.
  */
 export class Firewall {
   readonly #options: FirewallOptions;
+  /** Decision id → the approval it executed, at the version its execution stored. */
+  readonly #returnable = new Map<string, { readonly approvalId: string; readonly version: number }>();
 
   constructor(options: FirewallOptions) {
     this.#options = options;
@@ -91,12 +98,13 @@ export class Firewall {
     const now = clock.now();
     let principal: Principal | undefined;
     let decision: Decision;
+    let executed: Approval | undefined;
     try {
       const authentication = await authenticate(this.#options.store, request.token, now);
       if (authentication.ok) {
         principal = authentication.principal;
         decision = this.#decide(id, principal, request.actions);
-        if (decision.verdict === 'hold') decision = await resolveHold(this.#options, principal, request, decision);
+        if (decision.verdict === 'hold') ({ decision, executed } = await resolveHold(this.#options, principal, request, decision));
       } else {
         decision = denied(id, AUTHENTICATION_POLICY_ID, authentication.reason, []);
       }
@@ -106,6 +114,7 @@ export class Firewall {
       ]);
     }
     decision = await this.#record(request, principal, decision, now);
+    if (executed !== undefined && decision.verdict === 'allow') this.#rememberReturnable(decision, executed);
     if (decision.verdict === 'deny' && principal !== undefined) {
       await this.#countDenial(principal, now);
     }
@@ -123,6 +132,43 @@ export class Firewall {
     const judgment = await this.judge(request);
     if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return judgment;
     return { ...judgment, forwarded: await forward(judgment.principal) };
+  }
+
+  /**
+   * Gives back the approval `decision` used up, because the request it allowed never reached
+   * the upstream (the snapshot taken before a destructive statement failed): the approval is
+   * `approved` again (audited `approval.returned` with `reason`), so the identical request
+   * passes once more when it is sent again. True when it was returned; false (and nothing
+   * changed) when `decision` was not an allow-once of this firewall, was returned already, or
+   * the approval changed since this decision executed it. Never throws.
+   *
+   * SECURITY: one approval still runs once. Only the decision that executed the approval can
+   * return it, once, by compare-and-set on the version that execution stored, so after a return
+   * a retry executes it anew and this decision can no longer return it. The caller guarantees
+   * the rest by construction: it calls this only on the path that answers the agent with an
+   * error instead of forwarding, before anything of the request was sent, and never after
+   * forwarding (the PostgreSQL session: where a failed snapshot answers ZA003 in place of the
+   * statement).
+   */
+  async returnApproval(decision: Decision, reason: string): Promise<boolean> {
+    const entry = this.#returnable.get(decision.id);
+    if (entry === undefined || entry.approvalId !== decision.approval?.id) return false;
+    // One try per decision, whatever its outcome.
+    this.#returnable.delete(decision.id);
+    try {
+      return await returnExecuted(this.#options, entry.approvalId, entry.version, reason);
+    } catch {
+      // The approval stays used up: the safe direction, and the agent is told it did not run.
+      return false;
+    }
+  }
+
+  #rememberReturnable(decision: Decision, executed: Approval): void {
+    if (this.#returnable.size >= MAX_RETURNABLE_DECISIONS) {
+      const oldest = this.#returnable.keys().next();
+      if (oldest.done !== true) this.#returnable.delete(oldest.value);
+    }
+    this.#returnable.set(decision.id, { approvalId: executed.id, version: executed.version });
   }
 
   /** Now, on the firewall's clock. */

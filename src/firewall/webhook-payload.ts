@@ -21,6 +21,7 @@ const HEADLINES: Readonly<Record<string, string>> = {
   'approval.expired': 'expired unapproved',
   'approval.cancelled': 'was cancelled',
   'approval.executed': 'is running',
+  'approval.returned': 'did not run (its snapshot failed) and is approved again',
   'approval.ran': 'ran',
   'approval.outcome-unknown': 'has an unknown outcome: check the upstream',
   'approval.not-run': 'did not run',
