@@ -1,75 +1,60 @@
 import type { Effect } from '../../core/index.js';
+import { PG_CATALOG_NON_VOLATILE_FUNCTIONS } from './pg-catalog-functions.js';
 
-// Built-in functions whose effect is known. Anything not listed here (user functions,
-// extension functions, built-ins we have not vetted) is `unknown`: a function body can do
-// anything, so a call to it cannot be judged from the call site. Names are as the parser
-// gives them: unquoted identifiers are folded to lower case, so `"LOWER"(x)` is not `lower`.
+// The effect of a call to a built-in function, by its name. Anything not known here (user
+// functions, extension functions, built-ins not vetted) is `unknown`: a function body can do
+// anything, so a call to it cannot be judged from the call site. Names are as the parser gives
+// them: unquoted identifiers are folded to lower case, so `"LOWER"(x)` is not `lower`.
+//
+// The rule for PostgreSQL's own functions: a pg_catalog function whose every overload is
+// IMMUTABLE or STABLE is a read. That is PostgreSQL's contract, not our guess: such functions
+// run under the calling query's snapshot and may not change the database (the executor refuses
+// data changes inside a non-volatile function). pg-catalog-functions.ts records those names from
+// a real server's pg_proc, and a test proves it current. Two kinds of exception:
+// - non-volatile built-ins that are no reads for Airlock (OPAQUE_FUNCTIONS below, with reasons);
+// - VOLATILE built-ins, which stay unknown unless reviewed into a list below one by one.
+//
+// judgment: trust by name assumes the name resolves to pg_catalog's function. Calls that could
+// reach something else are judged where they are made: a schema other than pg_catalog
+// (`public.lower(x)`) is unknown here; a search_path that puts a schema before pg_catalog, and
+// creating or renaming a function to a trusted name (an overload on a new type captures calls),
+// are judged in ddl-judges.ts. Objects that existed before Airlock are outside what it can see.
 
-const READ_FUNCTIONS = `
-count sum avg min max array_agg string_agg json_agg jsonb_agg json_object_agg jsonb_object_agg
-bool_and bool_or every bit_and bit_or bit_xor stddev stddev_pop stddev_samp variance var_pop
-var_samp corr covar_pop covar_samp regr_slope regr_intercept regr_count regr_r2 regr_avgx regr_avgy
-percentile_cont percentile_disc mode rank dense_rank percent_rank cume_dist row_number ntile lag
-lead first_value last_value nth_value any_value range_agg range_intersect_agg xmlagg grouping
-lower upper initcap length char_length character_length octet_length bit_length substr substring
-trim btrim ltrim rtrim replace concat concat_ws format left right lpad rpad position strpos
-split_part regexp_replace regexp_match regexp_matches regexp_split_to_array regexp_split_to_table
-regexp_like regexp_count regexp_instr regexp_substr repeat reverse md5 sha224 sha256 sha384 sha512
-encode decode to_char to_number to_date to_timestamp quote_ident quote_literal quote_nullable
-translate ascii chr starts_with string_to_array string_to_table array_to_string overlay
-convert_from convert_to to_hex to_bin to_oct normalize unistr casefold parse_ident
-abs ceil ceiling floor round trunc mod power pow sqrt cbrt exp ln log log10 sign pi random
-random_normal div gcd lcm width_bucket degrees radians sin cos tan asin acos atan atan2 sind cosd
-tand asind acosd atand atan2d sinh cosh tanh asinh acosh atanh factorial scale min_scale
-trim_scale erf erfc
-now clock_timestamp statement_timestamp transaction_timestamp timeofday date_trunc date_part
-extract age make_date make_time make_timestamp make_timestamptz make_interval date_bin
-justify_days justify_hours justify_interval isfinite timezone date_add date_subtract
-json_build_object jsonb_build_object json_build_array jsonb_build_array to_json to_jsonb
-row_to_json array_to_json json_object jsonb_object json_array_elements jsonb_array_elements
-json_array_elements_text jsonb_array_elements_text json_each jsonb_each json_each_text
-jsonb_each_text json_extract_path jsonb_extract_path json_extract_path_text
-jsonb_extract_path_text jsonb_set jsonb_set_lax jsonb_insert jsonb_strip_nulls json_strip_nulls
-jsonb_pretty json_typeof jsonb_typeof jsonb_array_length json_array_length jsonb_object_keys
-json_object_keys jsonb_path_query jsonb_path_query_array jsonb_path_query_first
-jsonb_path_exists jsonb_path_match json_populate_record jsonb_populate_record
-json_populate_recordset jsonb_populate_recordset json_to_record jsonb_to_record
-json_to_recordset jsonb_to_recordset
-array_length array_append array_prepend array_cat array_position array_positions array_remove
-array_replace unnest cardinality array_dims array_lower array_upper array_ndims array_fill
-array_reverse array_sample array_shuffle array_sort trim_array generate_series
-generate_subscripts
-gen_random_uuid uuidv4 uuidv7 uuid_extract_timestamp uuid_extract_version uuid_generate_v4
-uuid_generate_v1
-version current_database current_schema current_schemas current_setting pg_backend_pid
-pg_typeof format_type pg_size_pretty pg_size_bytes pg_total_relation_size pg_relation_size
-pg_table_size pg_indexes_size pg_database_size pg_column_size has_table_privilege
-has_column_privilege has_schema_privilege has_database_privilege has_function_privilege
-has_sequence_privilege pg_has_role pg_get_viewdef pg_get_functiondef pg_get_indexdef
-pg_get_constraintdef pg_get_triggerdef pg_get_ruledef pg_get_expr pg_get_userbyid
-pg_get_serial_sequence pg_get_function_arguments pg_get_function_result
-pg_get_function_identity_arguments obj_description col_description shobj_description
-pg_is_in_recovery inet_server_addr inet_server_port inet_client_addr inet_client_port
-pg_postmaster_start_time pg_conf_load_time pg_current_wal_lsn pg_last_wal_replay_lsn
-pg_last_xact_replay_timestamp pg_table_is_visible pg_function_is_visible pg_type_is_visible
-to_regclass to_regtype to_regproc to_regprocedure to_regnamespace to_regrole num_nulls
-num_nonnulls pg_sleep pg_sleep_for pg_sleep_until pg_jit_available pg_trigger_depth
-txid_current txid_current_if_assigned txid_snapshot_xmin pg_current_xact_id
-pg_current_snapshot pg_snapshot_xmin pg_snapshot_xmax pg_xact_status pg_blocking_pids
-pg_relation_filenode pg_get_keywords pg_listening_channels pg_notification_queue_usage
+/**
+ * Volatile built-ins reviewed as reads: volatile because their answer changes within a
+ * statement (time, randomness, sizes, the server's WAL position) or because they take session
+ * locks, not because they change data. A test fails when a volatile built-in is a read and is
+ * not listed here.
+ */
+export const VOLATILE_READ_FUNCTIONS: ReadonlySet<string> = words(`
+random clock_timestamp timeofday gen_random_uuid currval lastval
+pg_sleep pg_sleep_for pg_sleep_until
 pg_advisory_lock pg_advisory_unlock pg_advisory_xact_lock pg_try_advisory_lock
-pg_try_advisory_xact_lock pg_advisory_lock_shared pg_advisory_unlock_shared
-pg_advisory_unlock_all pg_try_advisory_lock_shared pg_advisory_xact_lock_shared
-to_tsvector to_tsquery plainto_tsquery phraseto_tsquery websearch_to_tsquery ts_rank ts_rank_cd
-ts_headline setweight strip numnode querytree tsvector_to_array array_to_tsvector ts_lexize
-currval lastval
-date time timestamp timestamptz interval text int2 int4 int8 float4 float8 numeric bool varchar
+pg_try_advisory_xact_lock pg_advisory_lock_shared pg_advisory_unlock_shared pg_advisory_unlock_all
+pg_try_advisory_lock_shared pg_advisory_xact_lock_shared pg_try_advisory_xact_lock_shared
+pg_relation_size pg_table_size pg_indexes_size pg_total_relation_size pg_database_size
+pg_tablespace_size pg_blocking_pids pg_safe_snapshot_blocking_pids pg_lock_status
+pg_notification_queue_usage pg_xact_status txid_status pg_xact_commit_timestamp pg_jit_available
+pg_is_in_recovery pg_is_wal_replay_paused pg_get_wal_replay_pause_state pg_current_wal_lsn
+pg_current_wal_flush_lsn pg_current_wal_insert_lsn pg_last_wal_receive_lsn pg_last_wal_replay_lsn
+pg_last_xact_replay_timestamp pg_partition_ancestors pg_partition_tree pg_sequence_last_value
+`);
+
+// Core functions newer than the PostgreSQL the catalog was generated from (16 to 18), reviewed
+// by hand: none changes data. libpg-query parses the newest grammar, so these names reach us.
+const NEWER_CORE_READ_FUNCTIONS = `
+any_value array_reverse array_sample array_shuffle array_sort casefold date_add date_subtract erf
+erfc random_normal system_user to_bin to_oct uuid_extract_timestamp uuid_extract_version uuidv4
+uuidv7
+`;
+
+// Functions of common extensions (pg_trgm, pgcrypto, uuid-ossp, unaccent, fuzzystrmatch): none
+// changes data; they live in whatever schema the extension was created in, so they are trusted
+// unqualified only, as every name here is.
+const EXTENSION_READ_FUNCTIONS = `
 similarity word_similarity strict_word_similarity show_trgm digest hmac crypt gen_salt
-gen_random_bytes pgp_sym_encrypt pgp_sym_decrypt uuid_generate_v1mc uuid_nil unaccent
-levenshtein soundex metaphone dmetaphone difference
-host hostmask masklen netmask network broadcast family abbrev set_masklen inet_merge
-xpath xpath_exists xmlexists xml_is_well_formed
-similar_to_escape overlaps pg_collation_for is_normalized system_user
+gen_random_bytes pgp_sym_encrypt pgp_sym_decrypt uuid_generate_v1 uuid_generate_v1mc
+uuid_generate_v4 uuid_nil unaccent levenshtein soundex metaphone dmetaphone difference
 `;
 
 // Built-ins that change data, though not destructively.
@@ -86,23 +71,50 @@ pg_create_restore_point pg_backup_start pg_backup_stop pg_wal_replay_pause pg_wa
 pg_truncate_visibility_map pg_replication_slot_advance pg_log_backend_memory_contexts
 `;
 
-// Built-ins listed for documentation only: they stay `unknown` as every unlisted name does,
-// because their effect depends on text or files Airlock cannot see (remote SQL, server files,
-// settings such as search_path or role that change what later statements mean).
-export const OPAQUE_FUNCTIONS: ReadonlySet<string> = words(`
-dblink dblink_exec dblink_send_query dblink_open dblink_fetch pg_read_file pg_read_binary_file
-pg_ls_dir pg_stat_file lo_import lo_export set_config query_to_xml query_to_xml_and_xmlschema
-cursor_to_xml table_to_xml
-`);
+// Remote SQL (dblink) and SQL passed as text: what runs is a string, not the tree judged here.
+const TEXT_AS_SQL = `
+dblink dblink_exec dblink_send_query dblink_open dblink_fetch query_to_xml
+query_to_xml_and_xmlschema cursor_to_xml
+`;
+
+// The server's own files (its keys, its configuration, other databases' storage) and file I/O.
+const SERVER_FILES = `pg_read_file pg_read_binary_file pg_ls_dir pg_stat_file lo_import lo_export`;
+
+// STABLE, yet they return every row of a table, schema or database named by a string: the tables
+// read are no target a policy can name, where `SELECT * FROM t` names `t`.
+const TABLES_BY_STRING = `
+table_to_xml table_to_xml_and_xmlschema schema_to_xml schema_to_xml_and_xmlschema database_to_xml
+database_to_xml_and_xmlschema
+`;
+
+// STABLE, yet they return other sessions' SQL text, which may carry a password (ALTER ROLE …
+// PASSWORD): the pg_stat_activity view shows the same as a table policies can name; these do not.
+const OTHER_SESSIONS_TEXT = `pg_stat_get_activity pg_stat_get_backend_activity`;
+
+// STABLE language validators, never meant to be called by hand: fmgr_c_validator loads the
+// function's shared library into the backend (running its initialisation code, as LOAD does);
+// fmgr_sql_validator parses a stored body under the session's settings.
+const VALIDATORS = `fmgr_c_validator fmgr_sql_validator fmgr_internal_validator`;
+
+/**
+ * Built-ins that stay `unknown` whatever the catalog says of them. (`set_config` is judged by
+ * the statement walker, by the setting it names, so it is in no list here.)
+ */
+export const OPAQUE_FUNCTIONS: ReadonlySet<string> = words(
+  [TEXT_AS_SQL, SERVER_FILES, TABLES_BY_STRING, OTHER_SESSIONS_TEXT, VALIDATORS].join(' '),
+);
 
 function words(text: string): Set<string> {
   return new Set(text.split(/\s+/).filter((word) => word !== ''));
 }
 
 const KNOWN_FUNCTIONS: ReadonlyMap<string, Effect> = new Map<string, Effect>([
-  ...[...words(READ_FUNCTIONS)].map((name) => [name, 'read'] as const),
+  ...[...PG_CATALOG_NON_VOLATILE_FUNCTIONS].map((name) => [name, 'read'] as const),
+  ...[...VOLATILE_READ_FUNCTIONS, ...words(NEWER_CORE_READ_FUNCTIONS), ...words(EXTENSION_READ_FUNCTIONS)].map((name) => [name, 'read'] as const),
   ...[...words(WRITE_FUNCTIONS)].map((name) => [name, 'write'] as const),
   ...[...words(DESTRUCTIVE_FUNCTIONS)].map((name) => [name, 'destructive'] as const),
+  // SECURITY: last, so an opaque name is unknown even where a list above names it.
+  ...[...OPAQUE_FUNCTIONS].map((name) => [name, 'unknown'] as const),
 ]);
 
 /**
@@ -119,5 +131,6 @@ export function functionEffect(name: readonly string[]): Effect {
 
 /** Whether a name is one of the built-ins Airlock trusts (creating a function by that name shadows it). */
 export function isTrustedBuiltinName(name: string): boolean {
-  return KNOWN_FUNCTIONS.has(name);
+  const effect = KNOWN_FUNCTIONS.get(name);
+  return effect !== undefined && effect !== 'unknown';
 }
