@@ -121,6 +121,25 @@ describe('DecisionReuse.tally', () => {
     expect((await reusedRecords(store))[0]?.data).toMatchObject({ decisionId: decision.id, count: 4, shape: 'INSERT INTO t VALUES ($1)' });
   });
 
+  it('keeps one count per decision when sessions sharing a token run the same text in turn', async () => {
+    verifies('pg.reuse-on-the-record');
+    const { reuse, token, store, judgeRead } = await setup();
+    const first = await judgeRead();
+    const second = await judgeRead();
+    for (let i = 0; i < 3; i++) {
+      expect(reuse.tally(token, 'stmt', () => 'UPDATE t SET a = $1', first.decision, first.principal)).toBe(true);
+      expect(reuse.tally(token, 'stmt', () => 'UPDATE t SET a = $1', second.decision, second.principal)).toBe(true);
+    }
+    // Nothing is written until the flush: turns between sessions do not cost a record each.
+    expect(await reusedRecords(store)).toHaveLength(0);
+    await reuse.flush();
+    const counts = (await reusedRecords(store)).map((record) => [record.data['decisionId'], record.data['count']]);
+    expect(counts).toEqual([
+      [first.decision.id, 3],
+      [second.decision.id, 3],
+    ]);
+  });
+
   it('refuses to count after a count could not be written, until a full judgment is recorded again', async () => {
     const store = new MemoryStore();
     const { reuse, token, judgeRead } = await setup({ store });

@@ -45,8 +45,11 @@ export class DecisionReuse {
   // By token, then by shape: a session's token is one string object, so its hash is computed once.
   readonly #entries = new Map<string, Map<string, Entry>>();
   #size = 0;
-  // Runs counted by `tally`; never reused, written and forgotten at every flush.
-  readonly #tallies = new Map<string, Map<string, Entry>>();
+  // Runs counted by `tally`, by token, key and the decision they ran on; never reused, written
+  // and forgotten at every flush. Keyed by decision too: sessions sharing a token each prepare
+  // the same text under their own decision, and must not displace one another's counts (each
+  // displacement wrote a record: one audit append per Execute under pgbench -M prepared).
+  readonly #tallies = new Map<string, Map<string, Map<Decision, Entry>>>();
   readonly #timer: NodeJS.Timeout;
   readonly #surface: Surface;
   readonly #lifetimeMs: number;
@@ -87,11 +90,12 @@ export class DecisionReuse {
     const now = this.firewall.now();
     let ofToken = this.#tallies.get(token);
     if (ofToken === undefined) this.#tallies.set(token, (ofToken = new Map()));
-    let entry = ofToken.get(key);
-    if (entry === undefined || entry.decision !== decision) {
-      if (entry !== undefined && entry.count > 0) void this.#write([entry]);
+    let ofKey = ofToken.get(key);
+    if (ofKey === undefined) ofToken.set(key, (ofKey = new Map()));
+    let entry = ofKey.get(decision);
+    if (entry === undefined) {
       entry = { decision, principal, shape: describe(), policy: this.firewall.policyInForce(), until: Infinity, count: 0, firstAt: now, lastAt: now };
-      ofToken.set(key, entry);
+      ofKey.set(decision, entry);
     }
     countUse(entry, now);
     return true;
@@ -139,7 +143,9 @@ export class DecisionReuse {
       }
       if (ofToken.size === 0) this.#entries.delete(token);
     }
-    for (const ofToken of this.#tallies.values()) for (const entry of ofToken.values()) if (entry.count > 0) counted.push(entry);
+    for (const ofToken of this.#tallies.values()) {
+      for (const ofKey of ofToken.values()) for (const entry of ofKey.values()) if (entry.count > 0) counted.push(entry);
+    }
     this.#tallies.clear();
     await this.#write(counted);
   }
