@@ -1,7 +1,6 @@
 import { isTrustedBuiltinName } from './builtin-functions.js';
-import type { Findings } from './findings.js';
-import type { PgObject } from './parse-node.js';
 import { asNode, asObject, dottedName, listField, relationName, stringField, stringValue } from './parse-node.js';
+import { SET_CONFIG, judgeVariableSet } from './setting-change.js';
 import type { StatementHandler } from './statement-handler.js';
 import { walkTree } from './tree-walk.js';
 
@@ -102,33 +101,30 @@ const judgeAlterDomain: StatementHandler = (body, findings, context, depth) => {
   return 'ALTER DOMAIN';
 };
 
-// Settings that switch off safeguards or load code; any other SET only tunes the session.
-const DESTRUCTIVE_SETTINGS = new Set([
-  'role', 'session_authorization', 'session_replication_role', 'allow_system_table_mods',
-  'zero_damaged_pages', 'ignore_system_indexes', 'ignore_checksum_failure', 'ignore_invalid_pages',
-]);
-const OPAQUE_SETTINGS = new Set(['session_preload_libraries', 'local_preload_libraries', 'dynamic_library_path', 'jit_provider']);
-
 /**
- * SET / RESET. Becoming another role, disabling triggers and foreign keys
- * (session_replication_role) and similar are destructive; a search_path that puts a schema
- * before pg_catalog lets user functions shadow built-ins, so what later calls do is unknown.
+ * SET / RESET, judged as a setting change (setting-change.ts): becoming another role is
+ * destructive, changing how statement text is read is denied by the guard.
  */
 const judgeSet: StatementHandler = (body, findings) => {
+  judgeVariableSet(body, findings);
   const kind = stringField(body, 'kind');
-  const name = stringField(body, 'name');
-  const setting = kind === 'VAR_SET_VALUE' || kind === 'VAR_SET_CURRENT';
-  if (!setting || name === undefined) return kind === 'VAR_RESET' || kind === 'VAR_RESET_ALL' ? 'RESET' : 'SET';
-  if (DESTRUCTIVE_SETTINGS.has(name)) findings.raise('destructive');
-  else if (OPAQUE_SETTINGS.has(name) || (name === 'search_path' && shadowsCatalog(body))) findings.raise('unknown');
-  if (findings.effect !== 'read') findings.touch('setting', name);
-  return 'SET';
+  return kind === 'VAR_RESET' || kind === 'VAR_RESET_ALL' ? 'RESET' : 'SET';
 };
 
-function shadowsCatalog(body: PgObject): boolean {
-  const schemas = listField(body, 'args').map((arg) => stringField(asObject(asNode(arg)?.body['sval']), 'sval'));
-  const position = schemas.indexOf('pg_catalog');
-  return position > 0 || (position < 0 && schemas.includes(undefined));
+/**
+ * ALTER DATABASE … SET and ALTER SYSTEM SET change every later session of the database (or
+ * server); Airlock's own sessions pin the reading settings at startup, which outranks both, but
+ * the guard denies such a change anyway.
+ */
+function settingsChange(operation: string): StatementHandler {
+  return (body, findings, context, depth) => {
+    findings.raise('destructive');
+    // ALTER SYSTEM names no database.
+    findings.touch('database', stringField(body, 'dbname'));
+    judgeVariableSet(asObject(body['setstmt']), findings);
+    walkTree(body, findings, context, depth + 1);
+    return operation;
+  };
 }
 
 /**
@@ -140,7 +136,7 @@ const judgeCreateFunction: StatementHandler = (body, findings, context, depth) =
   const name = listField(body, 'funcname').map((item) => stringValue(item) ?? '?');
   const shortName = name[name.length - 1] ?? '?';
   const replaces = body['replace'] === true;
-  findings.raise(replaces || isTrustedBuiltinName(shortName) ? 'unknown' : 'write');
+  findings.raise(replaces || isTrustedName(shortName) ? 'unknown' : 'write');
   findings.touch('function', name.join('.'));
   // The body (AS '…' or BEGIN ATOMIC …) runs only when called.
   walkTree(body, findings, context, depth + 1, new Set(['sql_body', 'options']));
@@ -156,7 +152,7 @@ const ROUTINE_TYPES = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_RO
 const judgeRename: StatementHandler = (body, findings, context, depth) => {
   const newName = stringField(body, 'newname') ?? '';
   const routine = ROUTINE_TYPES.has(stringField(body, 'renameType') ?? '');
-  findings.raise(routine && isTrustedBuiltinName(newName) ? 'unknown' : 'write');
+  findings.raise(routine && isTrustedName(newName) ? 'unknown' : 'write');
   if (routine) findings.touch('function', objectName(body['object']));
   walkTree(body, findings, context, depth + 1);
   return 'RENAME';
@@ -177,16 +173,25 @@ const judgeCall: StatementHandler = (body, findings, context, depth) => {
   return 'CALL';
 };
 
-/** Role statements: the role is the target. */
+/** Role statements: the role is the target; ALTER ROLE … SET is also a setting change. */
 function roleChange(operation: string): StatementHandler {
   return (body, findings, context, depth) => {
     findings.raise('destructive');
     const role = asObject(body['role']);
     findings.touch('role', stringField(role, 'rolename') ?? stringField(body, 'role'));
     for (const item of listField(body, 'roles')) findings.touch('role', stringField(asNode(item)?.body, 'rolename'));
+    if (body['setstmt'] !== undefined) judgeVariableSet(asObject(body['setstmt']), findings);
     walkTree(body, findings, context, depth + 1);
     return operation;
   };
+}
+
+/**
+ * A name whose functions Airlock trusts by name: a vetted built-in, or set_config (judged by its
+ * arguments). A function created or renamed to one can capture calls meant for it.
+ */
+function isTrustedName(name: string): boolean {
+  return isTrustedBuiltinName(name) || name === SET_CONFIG;
 }
 
 /** Handlers of statements whose judgment depends on their details. */
@@ -206,4 +211,6 @@ export const DDL_HANDLERS: Readonly<Record<string, StatementHandler>> = {
   AlterRoleStmt: roleChange('ALTER ROLE'),
   AlterRoleSetStmt: roleChange('ALTER ROLE SET'),
   DropRoleStmt: roleChange('DROP ROLE'),
+  AlterDatabaseSetStmt: settingsChange('ALTER DATABASE SET'),
+  AlterSystemStmt: settingsChange('ALTER SYSTEM'),
 };

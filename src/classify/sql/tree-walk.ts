@@ -3,6 +3,7 @@ import { isBuiltinOperator } from './builtin-operators.js';
 import type { Findings } from './findings.js';
 import type { PgNode } from './parse-node.js';
 import { asNode, asObject, listField, relationName, stringField, stringValue } from './parse-node.js';
+import { isSetConfigName, judgeSetConfig } from './setting-change.js';
 
 /** What walking a statement's tree needs from the statement judge. */
 export interface WalkContext {
@@ -64,6 +65,8 @@ function noteNode(node: PgNode, findings: Findings, context: WalkContext): void 
   switch (node.type) {
     case 'FuncCall': {
       const name = names(listField(node.body, 'funcname'));
+      // set_config is SET as an expression: judged by the setting and value it names.
+      if (isSetConfigName(name)) return judgeSetConfig(node.body, findings);
       const effect = functionEffect(name);
       findings.raise(effect);
       if (effect !== 'read') findings.touch('function', name.join('.'));
