@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Firewall } from '../../firewall/index.js';
+import type { BlastRadius } from './blast-radius.js';
+import { DEFAULT_BLAST_RADIUS } from './blast-radius.js';
 import { CancelRegistry } from './cancel-registry.js';
 import { GuardedSession } from './session.js';
 import type { SnapshotRequest } from './session.js';
@@ -35,6 +37,8 @@ export interface PostgresProxyOptions {
   readonly snapshot?: (request: SnapshotRequest) => Promise<void>;
   /** Base of the URLs a held agent polls. */
   readonly approvalsUrl: string;
+  /** How many rows one statement may change before it is held (default `DEFAULT_BLAST_RADIUS`). */
+  readonly blastRadius?: BlastRadius;
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -172,7 +176,13 @@ async function connectSession(
   backendKey.writeInt32BE(key.processId, 0);
   backendKey.writeInt32BE(key.secretKey, 4);
   socket.write(Buffer.concat([typedMessage('R', int32(0)), ...upstream.parameterStatus, typedMessage('K', backendKey), readyForQuery('I')]));
-  const session = new GuardedSession(socket, upstream, token, { judge, approvalsUrl: options.approvalsUrl, snapshot: options.snapshot }, key.withdraw);
+  const sessionOptions = {
+    judge,
+    approvalsUrl: options.approvalsUrl,
+    snapshot: options.snapshot,
+    blastRadius: options.blastRadius ?? DEFAULT_BLAST_RADIUS,
+  };
+  const session = new GuardedSession(socket, upstream, token, sessionOptions, key.withdraw);
   session.start(pending);
   socket.resume();
 }

@@ -18,11 +18,10 @@ export interface AllowedStatement {
 /** What Airlock knows of one prepared statement of a session. */
 export type PreparedStatement = AllowedStatement | { readonly state: 'refused' | 'tainted' };
 
-/** An ErrorResponse Airlock planted upstream, to be swapped in when the upstream's error for it arrives. */
-export interface Injection {
-  readonly error: Buffer;
-  /** The sync unit it belongs to; once that unit's ReadyForQuery passed, it can no longer come. */
-  readonly unit: number;
+/** A portal bound to an allowed statement, with its Bind as sent (to bind it again after a rollback). */
+export interface BoundPortal {
+  readonly statement: AllowedStatement;
+  readonly bind: Buffer;
 }
 
 /**
@@ -31,5 +30,8 @@ export interface Injection {
  */
 export const PREPARE_PATTERN = /\b(prepare|deallocate|discard)\b/i;
 
-/** The marker planted in an injected statement's name or text; it shows up in the upstream's error. */
-export const INJECTION_MARKER = /airlock_([0-9a-f]{32})/;
+/**
+ * Names of statements, portals and savepoints Airlock uses inside a session for itself; an agent's
+ * Parse or Bind using one is refused, so it cannot replace or close them.
+ */
+export const RESERVED_NAME_PREFIX = 'airlock_';

@@ -1,14 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
 import { APPROVAL_POLICY_ID } from '../../core/index.js';
 import type { Decision } from '../../core/index.js';
-import { refusalFor, snapshotFailedError, unavailableError, unpreparedError } from './respond.js';
-import type { AllowedStatement, Injection, PreparedStatement } from './session-state.js';
-import { INJECTION_MARKER, PREPARE_PATTERN } from './session-state.js';
-import type { StatementJudge, StatementJudgment } from './statement-judge.js';
+import type { BlastRadius, OverLimit, TableChange } from './blast-radius.js';
+import { overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
+import { refusalFor, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from './respond.js';
+import { ResponseRouter } from './response-router.js';
+import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
+import type { Answer } from './response-sinks.js';
+import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink } from './response-sinks.js';
+import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableReference, taggedRows } from './row-counts.js';
+import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
+import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
+import type { ClassifiedText, StatementJudge, StatementJudgment } from './statement-judge.js';
 import type { UpstreamSession } from './upstream-connection.js';
-import { BodyReader, MessageFramer, parseErrorFields } from './wire.js';
+import { BodyReader, MessageFramer, readyForQuery } from './wire.js';
 import type { WireMessage } from './wire.js';
 
 /** What a session needs from its proxy. */
@@ -18,6 +24,12 @@ export interface SessionOptions {
   readonly approvalsUrl: string;
   /** Dumps what an allowed destructive statement will destroy; throws when it cannot. */
   readonly snapshot: ((request: SnapshotRequest) => Promise<void>) | undefined;
+  /** How many rows one statement may change before it is held. */
+  readonly blastRadius: BlastRadius;
+  /** A problem sentence when a ParameterStatus from the upstream says it reads text differently. */
+  readonly parameterStatusProblem?: (body: Buffer) => string | undefined;
+  /** The FATAL error that ends a session whose server reads text differently now. */
+  readonly readingChanged?: (problem: string) => Buffer;
 }
 
 /** What a snapshot is asked to save before a statement runs. */
@@ -30,24 +42,43 @@ export interface SnapshotRequest {
 // revoked or expired token stops a long-lived session's prepared statements too.
 const RECHECK_AFTER_MS = 1_000;
 
+// The savepoint a counted statement runs under; Airlock's own statements and portal live under
+// the reserved prefix, which agents may not use.
+const SAVEPOINT = `${RESERVED_NAME_PREFIX}guard`;
+const OWN_PORTAL = `${RESERVED_NAME_PREFIX}portal`;
+const REFUSED = `${RESERVED_NAME_PREFIX}refused`;
+// A counted statement's answer is held until it is counted; past this it is rolled back and held.
+const MAX_HELD_BYTES = 64 * 1024 * 1024;
+// A table over the row limit is counted this far, to tell the approver its size.
+const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
+
 /**
  * One agent connection, after it authenticated: relays the protocol between the agent and its
  * own upstream session, judging every statement on the way. A statement that must not run is
- * replaced by one that fails upstream with a marker; the upstream's error is swapped for
- * Airlock's on the way back. So the upstream itself keeps the protocol faithful: the rest of an
- * extended-protocol batch is skipped until Sync, and a transaction block is aborted.
+ * replaced by one that fails upstream; the upstream's error is swapped for Airlock's on the way
+ * back. So the upstream itself keeps the protocol faithful: the rest of an extended-protocol
+ * batch is skipped until Sync, and a transaction block is aborted.
+ *
+ * A statement that overwrites or deletes rows runs under a savepoint of Airlock's (inside a
+ * transaction of Airlock's when the client has none); its answer waits until Airlock has read
+ * how many rows it changed in which tables. Within the limits it stands and its answer is
+ * relayed; over them it is rolled back and held for a human, like a DROP.
  */
 export class GuardedSession {
   readonly #statements = new Map<string, PreparedStatement>();
-  readonly #portals = new Map<string, PreparedStatement>();
-  readonly #injections = new Map<string, Injection>();
+  readonly #portals = new Map<string, BoundPortal>();
   readonly #framer = new MessageFramer();
   readonly #outgoing: Buffer[] = [];
-  #backendTail: Buffer | undefined;
+  readonly #router: ResponseRouter;
+  // Airlock's own statements parsed upstream in this session, by text.
+  readonly #ownStatements = new Map<string, string>();
+  #status: TransactionStatus = 'I';
+  // Since the last Sync sent: a statement executed (an implicit transaction may be open), one of
+  // them controlled the transaction, Airlock opened a transaction of its own to count in.
+  #executedSinceSync = false;
+  #controlSinceSync = false;
+  #ownTransaction = false;
   #pumping = false;
-  #unitsSent = 0;
-  #unitsDone = 0;
-  #drainWaiters: (() => void)[] = [];
   #closed = false;
 
   constructor(
@@ -56,18 +87,25 @@ export class GuardedSession {
     private readonly token: string,
     private readonly options: SessionOptions,
     private readonly unregister: () => void,
-  ) {}
+  ) {
+    this.#router = new ResponseRouter({
+      relay: (bytes) => this.client.write(bytes),
+      parameterStatus: (body) => this.#onParameterStatus(body),
+      protocolError: () => this.close(),
+      ready: (status) => (this.#status = status),
+    });
+  }
 
   /** Starts relaying; `pending` holds agent bytes that arrived before the session was ready. */
   start(pending: Buffer): void {
     const { client, upstream } = this;
-    upstream.socket.on('data', (chunk: Buffer) => this.#onUpstreamData(chunk));
+    upstream.socket.on('data', (chunk: Buffer) => this.#router.push(chunk));
     client.on('data', (chunk: Buffer) => this.#onClientData(chunk));
     for (const socket of [client, upstream.socket]) {
       socket.on('close', () => this.close());
       socket.on('error', () => this.close());
     }
-    if (upstream.leftover.length > 0) this.#onUpstreamData(upstream.leftover);
+    if (upstream.leftover.length > 0) this.#router.push(upstream.leftover);
     if (pending.length > 0) this.#onClientData(pending);
   }
 
@@ -78,7 +116,7 @@ export class GuardedSession {
     this.unregister();
     this.client.destroy();
     this.upstream.socket.destroy();
-    for (const waiter of this.#drainWaiters) waiter();
+    this.#router.abandon();
   }
 
   #onClientData(chunk: Buffer): void {
@@ -88,7 +126,7 @@ export class GuardedSession {
 
   /**
    * Handles the agent's messages in order. Synchronous until a message must wait (to be judged,
-   * or for a snapshot); then the rest wait for it, and the pump resumes when it is done.
+   * counted, or for a snapshot); then the rest wait for it, and the pump resumes when it is done.
    */
   #pump(): void {
     try {
@@ -100,6 +138,7 @@ export class GuardedSession {
           pending.then(
             () => {
               this.#pumping = false;
+              this.#flush();
               this.#pump();
             },
             () => this.close(),
@@ -114,7 +153,7 @@ export class GuardedSession {
     }
   }
 
-  /** Handles one agent message; returns a promise only when it must wait (to judge). */
+  /** Handles one agent message; returns a promise only when it must wait. */
   #handle(message: WireMessage): Promise<void> | undefined {
     switch (message.type) {
       case 0x51 /* Q */:
@@ -131,13 +170,13 @@ export class GuardedSession {
       case 0x43 /* C */:
         this.#closeStatementOrPortal(message);
         return undefined;
-      case 0x53 /* S */:
-      case 0x46 /* F */:
-        if (message.type === 0x46) return this.#functionCall(message);
-        this.#send(message.raw);
-        this.#unitsSent++;
-        return undefined;
       case 0x44 /* D */:
+        this.#send(message.raw, 'describe');
+        return undefined;
+      case 0x53 /* S */:
+        return this.#sync(message);
+      case 0x46 /* F */:
+        return this.#functionCall(message);
       case 0x48 /* H */:
       case 0x64 /* d */:
       case 0x63 /* c */:
@@ -156,24 +195,76 @@ export class GuardedSession {
 
   #query(message: WireMessage, sql: string): Promise<void> | undefined {
     if (PREPARE_PATTERN.test(sql)) this.#taintStatements();
-    // The hot path: a read whose shape this token ran a moment ago passes without waiting.
-    if (this.options.judge.reused(this.token, sql) !== undefined) {
-      this.#send(message.raw);
-      this.#unitsSent++;
+    // The hot path: a statement whose shape this token ran a moment ago passes without waiting.
+    const reused = this.options.judge.reused(this.token, sql);
+    if (reused !== undefined && reused.classified.counting.by === 'none') {
+      this.#send(message.raw, 'query');
       return undefined;
     }
-    return this.#judgeQuery(message, sql);
+    return this.#judgeQuery(message, sql, reused);
   }
 
-  async #judgeQuery(message: WireMessage, sql: string): Promise<void> {
-    const judgment = await this.#judge(sql);
+  async #judgeQuery(message: WireMessage, sql: string, reused: StatementJudgment | undefined): Promise<void> {
+    const judgment = reused ?? (await this.#judge(sql));
     const refusal = await this.#refusalOrSnapshot(judgment);
-    if (refusal !== undefined) return this.#inject(refusal, (marker) => serialize.query(marker), true);
-    this.#send(message.raw);
-    this.#unitsSent++;
+    if (refusal !== undefined || judgment === undefined) return this.#plantQueryError(refusal ?? unavailableError());
+    const { counting } = judgment.classified;
+    if (counting.by === 'none') return this.#send(message.raw, 'query');
+    if (counting.by === 'unmeasurable') return this.#plantQueryError(unmeasurableError(counting.why));
+    return this.#countedQuery(message, judgment);
+  }
+
+  /**
+   * Runs a Query whose statements overwrite or delete rows under Airlock's savepoint (or in a
+   * transaction of Airlock's when the client is in none, committed once counted), and keeps its
+   * answer until the rows it changed are counted.
+   */
+  async #countedQuery(message: WireMessage, judgment: StatementJudgment): Promise<void> {
+    // The transaction status must be known: wait for everything sent before to be answered.
+    await this.#router.settled();
+    if (this.#closed) return;
+    // A failed transaction block runs nothing: the server answers with its error.
+    if (this.#status === 'E') return this.#send(message.raw, 'query');
+    const own = this.#status === 'I';
+    const statistics = judgment.classified.counting.by === 'statistics';
+    this.#ownQuery(own ? 'BEGIN' : `SAVEPOINT ${SAVEPOINT}`);
+    const before = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
+    const statement = new HoldingSink();
+    this.#send(message.raw, 'query', statement);
+    const after = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
+    this.#flush();
+    const answer = await statement.answer;
+    const changes = this.#changes(judgment.classified, answer, statement, await before?.answer, await after?.answer);
+    if (answer.error !== undefined || answer.status !== 'T') {
+      // It failed: the client sees its error as PostgreSQL gave it, and an autocommit statement
+      // that failed leaves no transaction behind.
+      if (own) this.#ownQuery('ROLLBACK');
+      return this.#relayHeld(statement, own ? 'I' : undefined);
+    }
+    const overs = changes === undefined ? undefined : await this.#overLimits(changes, false);
+    if (overs !== undefined && overs.length === 0) {
+      if (!own) {
+        this.#relayHeld(statement);
+        this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        return;
+      }
+      const commit = this.#ownQuery('COMMIT');
+      this.#flush();
+      const committed = await commit.answer;
+      // An autocommit statement whose commit fails (a deferred constraint) reports that error.
+      return this.#relayHeld(statement, committed.status ?? 'I', committed.error);
+    }
+    this.#ownQuery(own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
+    if (overs === undefined) return this.#plantQueryError(unmeasurableError('the server did not say how many rows it changed'));
+    const escalated = await this.options.judge.judgeOverLimit(this.token, judgment.classified, overs);
+    const refusal = await this.#refusalOrSnapshot(escalated);
+    if (refusal !== undefined) return this.#plantQueryError(refusal);
+    // Approved by a human for what it changes, and snapshotted: it runs again, as sent.
+    this.#send(message.raw, 'query');
   }
 
   #parse(message: WireMessage, name: string, sql: string): Promise<void> | undefined {
+    if (name.startsWith(RESERVED_NAME_PREFIX)) return this.#refuseParse(name, unpreparedError(`statement \`${name}\`: names starting with ${RESERVED_NAME_PREFIX} are airlock's`));
     if (PREPARE_PATTERN.test(sql)) this.#taintStatements();
     const reused = this.options.judge.reused(this.token, sql);
     if (reused !== undefined) {
@@ -186,11 +277,15 @@ export class GuardedSession {
   async #judgeParse(message: WireMessage, name: string, sql: string): Promise<void> {
     const judgment = await this.#judge(sql);
     if (judgment === undefined || judgment.decision.verdict !== 'allow') {
-      this.#statements.set(name, { state: 'refused' });
-      const refusal = judgment === undefined ? unavailableError() : refusalFor(judgment.decision, this.options.approvalsUrl);
-      return this.#inject(refusal, (marker) => serialize.parse({ name, text: marker, types: [] }), false);
+      return this.#refuseParse(name, judgment === undefined ? unavailableError() : refusalFor(judgment.decision, this.options.approvalsUrl));
     }
     this.#prepared(message, name, judgment);
+  }
+
+  #refuseParse(name: string, refusal: Buffer): undefined {
+    this.#statements.set(name, { state: 'refused' });
+    this.#plant(refusal, serialize.parse({ name: REFUSED, text: REFUSED, types: [] }), 'parse');
+    return undefined;
   }
 
   /** Records an allowed statement under its name and passes its Parse on. */
@@ -204,7 +299,7 @@ export class GuardedSession {
       executions: 0,
       judgedAt: Date.now(),
     });
-    this.#send(message.raw);
+    this.#send(message.raw, 'parse');
   }
 
   #bind(message: WireMessage): undefined {
@@ -213,32 +308,34 @@ export class GuardedSession {
     const name = reader.cstring();
     const statement = this.#statements.get(name);
     // INVARIANT: only a statement Airlock judged and allowed can be bound.
-    if (statement?.state !== 'allowed') {
+    if (statement?.state !== 'allowed' || portal.startsWith(RESERVED_NAME_PREFIX)) {
       this.#portals.delete(portal);
-      this.#inject(unpreparedError(name === '' ? 'the unnamed statement' : `statement \`${name}\``), (marker) => serialize.bind({ portal: '', statement: marker }), false);
+      this.#plant(unpreparedError(name === '' ? 'the unnamed statement' : `statement \`${name}\``), serialize.bind({ portal: '', statement: REFUSED }), 'bind');
       return undefined;
     }
-    this.#portals.set(portal, statement);
-    this.#send(message.raw);
+    this.#portals.set(portal, { statement, bind: message.raw });
+    this.#send(message.raw, 'bind');
     return undefined;
   }
 
   /** The statement that executes is the statement that was judged: its record travels with the portal. */
   #execute(message: WireMessage): Promise<void> | undefined {
-    const portal = new BodyReader(message.body).cstring();
-    const statement = this.#portals.get(portal);
-    if (statement?.state !== 'allowed') {
-      this.#failExecute(unpreparedError(portal === '' ? 'the unnamed portal' : `portal \`${portal}\``));
+    const reader = new BodyReader(message.body);
+    const name = reader.cstring();
+    const portal = this.#portals.get(name);
+    if (portal === undefined) {
+      this.#failExecute(unpreparedError(name === '' ? 'the unnamed portal' : `portal \`${name}\``));
       return undefined;
     }
+    const { statement } = portal;
     const { classified } = statement;
     const firstApprovedRun = statement.approvedOnce && statement.executions === 0;
     statement.executions++;
-    if (!classified.destroys && this.#runsOnEarlierDecision(statement)) {
-      this.#send(message.raw);
+    if (!classified.destroys && classified.counting.by === 'none' && this.#runsOnEarlierDecision(statement)) {
+      this.#sendExecute(message, classified);
       return undefined;
     }
-    return this.#judgeExecute(message, statement, firstApprovedRun);
+    return this.#judgeExecute(message, portal, firstApprovedRun, reader.int32());
   }
 
   /**
@@ -255,18 +352,100 @@ export class GuardedSession {
     return true;
   }
 
-  async #judgeExecute(message: WireMessage, statement: AllowedStatement, firstApprovedRun: boolean): Promise<void> {
+  async #judgeExecute(message: WireMessage, portal: BoundPortal, firstApprovedRun: boolean, maxRows: number): Promise<void> {
+    const { statement } = portal;
     const { classified } = statement;
+    let judgment: StatementJudgment | undefined;
+    if (firstApprovedRun) judgment = { classified, decision: statement.decision };
+    else if (!classified.destroys && this.#runsOnEarlierDecision(statement)) judgment = { classified, decision: statement.decision, principal: statement.principal };
+    else judgment = await this.#judge(classified.sql);
     // An approval covers one execution; any other run of a destructive statement is judged again.
-    const judgment: StatementJudgment | undefined = firstApprovedRun ? { classified, decision: statement.decision } : await this.#judge(classified.sql);
     const refusal = await this.#refusalOrSnapshot(judgment);
-    if (refusal !== undefined) return this.#failExecute(refusal);
+    if (refusal !== undefined || judgment === undefined) return this.#failExecute(refusal ?? unavailableError());
     statement.judgedAt = Date.now();
-    this.#send(message.raw);
+    const { counting } = judgment.classified;
+    if (counting.by === 'none') return this.#sendExecute(message, classified);
+    if (counting.by === 'unmeasurable') return this.#failExecute(unmeasurableError(counting.why));
+    // A row limit makes the server stop midway; the count comes only with the last part.
+    if (maxRows > 0) return this.#failExecute(unmeasurableError('it is fetched in parts (an Execute with a row limit)'));
+    return this.#countedExecute(message, portal, judgment);
+  }
+
+  /** An Execute, forwarded, remembering what it tells about the transaction. */
+  #sendExecute(message: WireMessage, classified: ClassifiedText): void {
+    this.#executedSinceSync = true;
+    if (classified.actions.some((action) => TRANSACTION_CONTROL.has(action.operation))) this.#controlSinceSync = true;
+    this.#send(message.raw, 'execute');
+  }
+
+  /** The extended-protocol twin of `#countedQuery`: one Execute under Airlock's savepoint, counted. */
+  async #countedExecute(message: WireMessage, portal: BoundPortal, judgment: StatementJudgment): Promise<void> {
+    await this.#router.settled();
+    if (this.#closed) return;
+    if (this.#status === 'E') return this.#sendExecute(message, judgment.classified);
+    // After BEGIN or COMMIT earlier in this batch, whether a transaction is open is not known here.
+    if (this.#controlSinceSync) return this.#failExecute(unmeasurableError('it follows a transaction command in the same batch; send Sync between them'));
+    if (this.#status === 'I' && !this.#ownTransaction) {
+      // BEGIN also turns an implicit transaction (statements since the last Sync) into a block;
+      // Airlock commits it at the client's Sync.
+      this.#ownExecute('BEGIN');
+      this.#ownTransaction = true;
+    }
+    const statistics = judgment.classified.counting.by === 'statistics';
+    this.#ownExecute(`SAVEPOINT ${SAVEPOINT}`);
+    const before = statistics ? this.#ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
+    const statement = new HoldingSink();
+    this.#executedSinceSync = true;
+    this.#send(message.raw, 'execute', statement);
+    const after = statistics ? this.#ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
+    // Without Sync the server keeps its answers until asked: Flush asks.
+    this.#send(serialize.flush());
+    this.#flush();
+    const answer = await statement.answer;
+    const changes = this.#changes(judgment.classified, answer, statement, await before?.answer, await after?.answer);
+    // It failed (the server now skips to Sync) or was skipped: its answer is the client's as is.
+    if (answer.how !== 'done') return this.#relayHeld(statement);
+    const overs = changes === undefined ? undefined : await this.#overLimits(changes, true);
+    if (overs !== undefined && overs.length === 0) {
+      this.#relayHeld(statement);
+      this.#ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      return;
+    }
+    this.#ownExecute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    this.#ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    if (overs === undefined) return this.#failExecute(unmeasurableError('the server did not say how many rows it changed'));
+    const escalated = await this.options.judge.judgeOverLimit(this.token, judgment.classified, overs);
+    const refusal = await this.#refusalOrSnapshot(escalated);
+    if (refusal !== undefined) return this.#failExecute(refusal);
+    // Approved for what it changes: the portal ran (and was rolled back), so it is bound again.
+    this.#send(serialize.close({ type: 'P', name: new BodyReader(message.body).cstring() }), 'close', new DropSink());
+    this.#send(portal.bind, 'bind', new DropSink());
+    this.#send(message.raw, 'execute');
+  }
+
+  /**
+   * A Sync; a transaction Airlock opened to count in is committed first, as the implicit one
+   * would have been, and nothing else is sent until the server said how that went.
+   */
+  #sync(message: WireMessage): Promise<void> | undefined {
+    const own = this.#ownTransaction;
+    this.#executedSinceSync = false;
+    this.#controlSinceSync = false;
+    this.#ownTransaction = false;
+    if (!own) {
+      this.#send(message.raw, 'sync');
+      return undefined;
+    }
+    const sync = new CommitAtSync(this.#ownExecute('COMMIT'));
+    this.#send(message.raw, 'sync', sync);
+    return sync.ended.then((failed) => {
+      // The COMMIT was skipped after an error: the block Airlock opened is rolled back.
+      if (failed) this.#ownQuery('ROLLBACK');
+    });
   }
 
   #failExecute(error: Buffer): void {
-    this.#inject(error, (marker) => serialize.execute({ portal: marker, rows: 0 }), false);
+    this.#plant(error, serialize.execute({ portal: REFUSED, rows: 0 }), 'execute');
   }
 
   #closeStatementOrPortal(message: WireMessage): void {
@@ -275,7 +454,7 @@ export class GuardedSession {
     const name = reader.cstring();
     if (kind === 0x53 /* S */) this.#statements.delete(name);
     else this.#portals.delete(name);
-    this.#send(message.raw);
+    this.#send(message.raw, 'close');
   }
 
   async #functionCall(message: WireMessage): Promise<void> {
@@ -287,10 +466,9 @@ export class GuardedSession {
     }
     if (decision?.verdict !== 'allow') {
       const refusal = decision === undefined ? unavailableError() : refusalFor(decision, this.options.approvalsUrl);
-      return this.#inject(refusal, (marker) => serialize.query(marker), true);
+      return this.#plant(refusal, serialize.query(REFUSED), 'query');
     }
-    this.#send(message.raw);
-    this.#unitsSent++;
+    this.#send(message.raw, 'function');
   }
 
   async #judge(sql: string): Promise<StatementJudgment | undefined> {
@@ -307,36 +485,145 @@ export class GuardedSession {
     if (judgment.decision.verdict !== 'allow') return refusalFor(judgment.decision, this.options.approvalsUrl);
     if (!judgment.classified.destroys) return undefined;
     const snapshot = this.options.snapshot;
-    // SECURITY: without a vault nothing destructive runs; a snapshot that fails blocks the statement.
-    if (snapshot === undefined) return snapshotFailedError();
     try {
+      // SECURITY: without a vault nothing destructive runs; a snapshot that fails blocks the statement.
+      if (snapshot === undefined) throw new Error('no vault');
       // What the session sent before this statement is committed (or not) before the dump looks.
-      await this.#drain();
+      this.#flush();
+      await this.#router.settled();
       await snapshot(judgment);
       return undefined;
     } catch {
+      // The statement does not run, so an approval it spent is given back for the retry.
+      await this.options.judge.returnApproval(judgment.decision, 'its snapshot failed, so it did not run');
       return snapshotFailedError();
     }
   }
 
   /**
-   * Plants a statement that fails upstream carrying a marker, so the upstream answers in order
-   * and keeps the transaction state as PostgreSQL would; the answer is swapped for `error`.
+   * What a counted statement changed, per table: from its CommandComplete tags, or from the
+   * server's statistics read around it; undefined when that cannot be told.
    */
-  #inject(error: Buffer, build: (marker: string) => Buffer, endsUnit: boolean): void {
-    const nonce = randomBytes(16).toString('hex');
-    this.#injections.set(nonce, { error, unit: this.#unitsSent });
-    this.#send(build(`airlock_${nonce}`));
-    if (endsUnit) this.#unitsSent++;
+  #changes(classified: ClassifiedText, answer: Answer, held: HoldingSink, before: Answer | undefined, after: Answer | undefined): TableChange[] | undefined {
+    if (held.heldBytes > MAX_HELD_BYTES) return undefined;
+    const { counting } = classified;
+    if (counting.by === 'statistics') {
+      if (before?.how !== 'done' || after?.how !== 'done' || before.error !== undefined || after.error !== undefined) return undefined;
+      return changesBetween(before.rows, after.rows);
+    }
+    if (counting.by !== 'tags') return [];
+    const changes: TableChange[] = [];
+    for (const change of counting.statements) {
+      const tag = answer.tags[change.statement];
+      const rows = tag === undefined ? undefined : taggedRows(tag);
+      if (rows === undefined) return answer.error === undefined ? undefined : [];
+      changes.push({ table: change.table, reference: tableReference(change.table), updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
+    }
+    return changes;
+  }
+
+  /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */
+  async #overLimits(changes: readonly TableChange[], extended: boolean): Promise<OverLimit[] | undefined> {
+    const { blastRadius } = this.options;
+    const counts = changes.map((change) => {
+      const over = overRowLimit(blastRadius, change);
+      const limit = over ? TABLE_SIZE_COUNT_LIMIT : shareCountLimit(blastRadius, change);
+      if (limit === undefined) return undefined;
+      const sql = boundedCountSql(change.reference, limit);
+      return { over, limit, sink: extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true) };
+    });
+    if (counts.every((count) => count === undefined)) return [];
+    if (extended) this.#send(serialize.flush());
+    this.#flush();
+    const overs: OverLimit[] = [];
+    for (const [index, change] of changes.entries()) {
+      const count = counts[index];
+      if (count === undefined) continue;
+      const answer = await count.sink.answer;
+      const now = Number(answer.rows[0]?.[0] ?? Number.NaN);
+      // SECURITY: a table that cannot be counted counts as over its limit.
+      if (answer.error !== undefined || !Number.isFinite(now)) {
+        overs.push({ change, tableRows: undefined, atLeast: false });
+        continue;
+      }
+      const before = now + change.deleted - change.inserted;
+      if (count.over || overShare(blastRadius, change, now)) overs.push({ change, tableRows: before, atLeast: now >= count.limit });
+    }
+    return overs;
+  }
+
+  /** Relays a held answer; `status` replaces its ReadyForQuery, `error` goes just before it. */
+  #relayHeld(held: HoldingSink, status?: TransactionStatus, error?: Buffer): void {
+    const messages = [...held.held];
+    const last = messages[messages.length - 1];
+    if (status !== undefined && last?.[0] === 0x5a) messages[messages.length - 1] = readyForQuery(status);
+    if (error !== undefined) messages.splice(Math.max(0, messages.length - 1), 0, error);
+    if (messages.length > 0) this.client.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages));
+    this.#flush();
+  }
+
+  /** One of Airlock's statements in the simple protocol; its answer is kept from the client. */
+  #ownQuery(sql: string, keepRows = false): OwnSink {
+    const sink = new OwnSink(keepRows);
+    this.#send(serialize.query(sql), 'query', sink);
+    return sink;
+  }
+
+  /**
+   * One of Airlock's statements inside an extended-protocol batch, through a named statement and
+   * portal of its own: a simple Query there would end the client's implicit transaction and
+   * destroy its unnamed statement and portal.
+   */
+  #ownExecute(sql: string, keepRows = false): OwnSink {
+    let name = this.#ownStatements.get(sql);
+    if (name === undefined) {
+      name = `${RESERVED_NAME_PREFIX}s${this.#ownStatements.size + 1}`;
+      const parsed = new OwnSink();
+      this.#ownStatements.set(sql, name);
+      this.#send(serialize.parse({ name, text: sql, types: [] }), 'parse', parsed);
+      // Skipped or failed, it is parsed again next time.
+      void parsed.answer.then((answer) => {
+        if (answer.how !== 'done') this.#ownStatements.delete(sql);
+      });
+    }
+    const sink = new OwnSink(keepRows);
+    this.#send(serialize.bind({ portal: OWN_PORTAL, statement: name }), 'bind', new OwnSink());
+    this.#send(serialize.execute({ portal: OWN_PORTAL, rows: 0 }), 'execute', sink);
+    this.#send(serialize.close({ type: 'P', name: OWN_PORTAL }), 'close', new OwnSink());
+    return sink;
+  }
+
+  /**
+   * Plants a message that fails upstream, so the upstream answers in order and keeps the
+   * transaction state as PostgreSQL would; its error is swapped for `error`.
+   */
+  #plant(error: Buffer, message: Buffer, kind: SlotKind): void {
+    this.#send(message, kind, new ReplaceErrorSink(error));
+  }
+
+  #plantQueryError(error: Buffer): void {
+    this.#plant(error, serialize.query(REFUSED), 'query');
   }
 
   #taintStatements(): void {
     for (const name of this.#statements.keys()) this.#statements.set(name, { state: 'tainted' });
     this.#portals.clear();
+    // DEALLOCATE ALL and DISCARD ALL remove Airlock's own statements too.
+    this.#ownStatements.clear();
   }
 
-  #send(bytes: Buffer): void {
+  #onParameterStatus(body: Buffer): void {
+    const problem = this.options.parameterStatusProblem?.(body);
+    if (problem === undefined) return;
+    // SECURITY: from here the server would read text differently from Airlock; nothing more runs.
+    const error = this.options.readingChanged?.(problem);
+    if (error !== undefined) this.client.write(error);
+    this.close();
+  }
+
+  #send(bytes: Buffer, kind?: SlotKind, sink?: ResponseSink): void {
     this.#outgoing.push(bytes);
+    if (kind !== undefined) this.#router.expect(kind, sink);
   }
 
   #flush(): void {
@@ -345,62 +632,34 @@ export class GuardedSession {
     this.#outgoing.length = 0;
     if (bytes !== undefined) this.upstream.socket.write(bytes);
   }
+}
 
-  #drain(): Promise<void> {
-    if (this.#unitsDone >= this.#unitsSent || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+const TRANSACTION_CONTROL: ReadonlySet<string> = new Set(['BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED']);
+
+/**
+ * The client's Sync after Airlock opened a transaction to count in: the COMMIT Airlock sent
+ * before it ran (status idle; its error, if any, goes to the client before ReadyForQuery), or
+ * was skipped after an error (status failed): then Airlock rolls back, and the client sees the
+ * idle status its implicit transaction would have left.
+ */
+class CommitAtSync implements ResponseSink {
+  /** Resolves at the Sync's ReadyForQuery: true when the block is still open and must be rolled back. */
+  readonly ended: Promise<boolean>;
+  #resolve!: (failed: boolean) => void;
+
+  constructor(private readonly commit: OwnSink) {
+    this.ended = new Promise((resolve) => (this.#resolve = resolve));
   }
 
-  /** Relays upstream bytes, whole messages at a time, swapping planted errors for Airlock's. */
-  #onUpstreamData(chunk: Buffer): void {
-    const data = this.#backendTail === undefined ? chunk : Buffer.concat([this.#backendTail, chunk]);
-    let offset = 0;
-    let relayedUpTo = 0;
-    let out: Buffer[] | undefined;
-    while (offset + 5 <= data.length) {
-      const type = data[offset];
-      const end = offset + 1 + data.readInt32BE(offset + 1);
-      if (end > data.length) break;
-      if (type === 0x5a /* Z */) this.#unitCompleted();
-      else if (type === 0x45 /* E */ && this.#injections.size > 0) {
-        const replacement = this.#replacementFor(data.subarray(offset + 5, end));
-        if (replacement !== undefined) {
-          (out ??= []).push(data.subarray(relayedUpTo, offset), replacement);
-          relayedUpTo = end;
-        }
-      }
-      offset = end;
-    }
-    this.#backendTail = offset < data.length ? Buffer.from(data.subarray(offset)) : undefined;
-    // The common case: whole messages, nothing swapped; relay the bytes as they came.
-    if (out === undefined && relayedUpTo === 0 && offset === data.length) {
-      if (data.length > 0) this.client.write(data);
-      return;
-    }
-    const parts = out ?? [];
-    parts.push(data.subarray(relayedUpTo, offset));
-    const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    if (bytes !== undefined && bytes.length > 0) this.client.write(bytes);
+  take(type: number, message: Buffer): Buffer | undefined {
+    if (type !== 0x5a) return message;
+    this.#resolve(String.fromCharCode(message[5] ?? 0) !== 'I');
+    const error = this.commit.error;
+    const ready = readyForQuery('I');
+    return error === undefined ? ready : Buffer.concat([error, ready]);
   }
 
-  #replacementFor(body: Buffer): Buffer | undefined {
-    const message = parseErrorFields(body).get('M') ?? '';
-    const nonce = INJECTION_MARKER.exec(message)?.[1];
-    if (nonce === undefined) return undefined;
-    const injection = this.#injections.get(nonce);
-    this.#injections.delete(nonce);
-    return injection?.error;
-  }
-
-  #unitCompleted(): void {
-    this.#unitsDone++;
-    if (this.#injections.size > 0) {
-      for (const [nonce, injection] of this.#injections) if (injection.unit < this.#unitsDone) this.#injections.delete(nonce);
-    }
-    if (this.#unitsDone >= this.#unitsSent && this.#drainWaiters.length > 0) {
-      const waiters = this.#drainWaiters;
-      this.#drainWaiters = [];
-      for (const waiter of waiters) waiter();
-    }
+  end(): void {
+    this.#resolve(false);
   }
 }

@@ -4,6 +4,8 @@ import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import { DecisionReuse } from '../../firewall/index.js';
 import { scrubText, toShownRequest } from '../shared/index.js';
+import type { OverLimit } from './blast-radius.js';
+import { changedRows, describeOverLimit } from './blast-radius.js';
 
 /** Classifies SQL text into actions; `classifySqlText` from the SQL classifier in production. */
 export type SqlClassifier = (sql: string, upstream: string) => Promise<Action[]>;
@@ -15,6 +17,31 @@ export interface ClassifiedText {
   readonly actions: readonly Action[];
   /** Something in it may destroy data (or cannot be known not to): snapshot before it runs. */
   readonly destroys: boolean;
+  /** How Airlock counts the rows it changes before letting it stand (see `RowCounting`). */
+  readonly counting: RowCounting;
+}
+
+/**
+ * How the rows a statement text changes are counted. `none`: it changes no rows it could lose
+ * (reads, inserts, DDL judged on its own). `tags`: each statement that loses rows is a plain
+ * UPDATE or DELETE of one table, whose CommandComplete tag says how many rows it changed.
+ * `statistics`: anything else that overwrites or deletes rows (data-modifying CTEs, MERGE,
+ * INSERT … ON CONFLICT DO UPDATE, EXECUTE of a prepared one); the server's per-transaction
+ * statistics are read before and after. `unmeasurable`: it changes rows beside something that
+ * Airlock's savepoint cannot wrap (transaction control, COPY); it is refused.
+ */
+export type RowCounting =
+  | { readonly by: 'none' }
+  | { readonly by: 'tags'; readonly statements: readonly TaggedChange[] }
+  | { readonly by: 'statistics' }
+  | { readonly by: 'unmeasurable'; readonly why: string };
+
+/** A plain UPDATE or DELETE of one table, the `statement`-th of its text. */
+export interface TaggedChange {
+  readonly statement: number;
+  readonly kind: 'UPDATE' | 'DELETE';
+  /** The table as the classifier names it. */
+  readonly table: string;
 }
 
 /** The outcome of judging one statement text for one session. */
@@ -126,6 +153,38 @@ export class StatementJudge {
     return this.#reuse.tally(token, sql, () => scrubText(sqlShape(sql) ?? 'unparsed statement', [token]), decision, principal);
   }
 
+  /**
+   * Judges again a text the server found changing more rows than the limits allow, as the
+   * destructive statement it turned out to be: every action that overwrites or deletes rows
+   * becomes destructive, and each table over its limit is named with what the statement would
+   * do to it. A human sees that; an approval of this exact text lets it run once. Never throws.
+   */
+  async judgeOverLimit(token: string, classified: ClassifiedText, overs: readonly OverLimit[]): Promise<StatementJudgment | undefined> {
+    const measured: Action[] = overs.map((over) => ({
+      upstream: this.upstream,
+      surface: 'sql',
+      operation: 'ROWS CHANGED',
+      effect: 'destructive',
+      reversible: false,
+      targets: [{ type: 'table', id: over.change.table, attrs: { rows: changedRows(over.change), ...(over.tableRows === undefined ? {} : { tableRows: over.tableRows }), measured: describeOverLimit(over) } }],
+      digest: classified.digest,
+    }));
+    const actions = [...classified.actions.map((action) => (action.effect === 'write' && !action.reversible ? { ...action, effect: 'destructive' as const } : action)), ...measured];
+    const escalated: ClassifiedText = { ...classified, actions, destroys: true, counting: NO_COUNTING };
+    try {
+      const shown = () => toShownRequest(actions, { sql: classified.sql }, [token]);
+      const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions, shown });
+      return { classified: escalated, decision, principal };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Gives back an approval `decision` spent on a statement that then did not run. */
+  async returnApproval(decision: Decision, reason: string): Promise<void> {
+    if (decision.approval?.id !== undefined) await this.firewall.returnApproval(decision, reason);
+  }
+
   /** Judges an opaque request (a fast-path FunctionCall) as one action of unknown effect. */
   async judgeOpaque(token: string, operation: string, payload: Buffer): Promise<Decision> {
     const digest = digestRequest({ surface: 'sql', upstream: this.upstream, operation, payload: payload.toString('base64') });
@@ -170,13 +229,14 @@ export class StatementJudge {
     // INVARIANT: actions name the upstream as configured, which is what grants list.
     const actions = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
     const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
-    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys };
+    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : rowCounting(actions) };
   }
 }
 
 /** A text judged by its shape: the shape's actions; its digest computed only if asked (a read binds no approval). */
 class ReusedRead implements ClassifiedText {
   readonly destroys = false;
+  readonly counting = NO_COUNTING;
 
   constructor(
     private readonly upstream: string,
@@ -192,4 +252,33 @@ class ReusedRead implements ClassifiedText {
 /** The digest an approval of `sql` on `upstream` binds to. */
 function sqlDigest(upstream: string, sql: string): string {
   return digestRequest({ surface: 'sql', upstream, sql });
+}
+
+const NO_COUNTING: RowCounting = { by: 'none' };
+
+// Statements a savepoint of Airlock's cannot sit beside: they end, start or name transactions,
+// or hand the connection to a COPY sub-protocol whose answer cannot wait for a count.
+const UNWRAPPABLE_OPERATIONS: ReadonlySet<string> = new Set([
+  'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'COPY FROM', 'COPY TO',
+]);
+
+/** How the rows the statements of one text change are counted (one action per statement). */
+export function rowCounting(actions: readonly Action[]): RowCounting {
+  const tagged: TaggedChange[] = [];
+  let statistics = false;
+  actions.forEach((action, statement) => {
+    // A write that cannot be undone overwrites or deletes rows (see the SQL classifier's loseRows).
+    if (action.effect !== 'write' || action.reversible) return;
+    const changed = action.targets.filter((target) => target.attrs['rows'] !== undefined);
+    const only = changed[0];
+    if ((action.operation === 'UPDATE' || action.operation === 'DELETE') && changed.length === 1 && only !== undefined) {
+      tagged.push({ statement, kind: action.operation, table: only.id });
+    } else statistics = true;
+  });
+  if (!statistics && tagged.length === 0) return NO_COUNTING;
+  const unwrappable = actions.find((action) => UNWRAPPABLE_OPERATIONS.has(action.operation));
+  if (unwrappable !== undefined) {
+    return { by: 'unmeasurable', why: `it changes rows in the same message as ${unwrappable.operation}; send them as separate statements` };
+  }
+  return statistics ? { by: 'statistics' } : { by: 'tags', statements: tagged };
 }

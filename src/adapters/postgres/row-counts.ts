@@ -1,0 +1,45 @@
+import type { TableChange } from './blast-radius.js';
+import { toExactPattern } from './snapshot-scope.js';
+
+/**
+ * The rows this transaction has updated, deleted and inserted so far, per table, as the server
+ * counts them (its per-transaction statistics include the running subtransaction, and rows
+ * changed by triggers, cascades and data-modifying CTEs). Read before and after a statement, the
+ * difference is what the statement changed. Only tables with changes are listed.
+ */
+export const TRANSACTION_CHANGES_SQL = `SELECT c.oid::pg_catalog.regclass::pg_catalog.text,
+  pg_catalog.pg_stat_get_xact_tuples_updated(c.oid), pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid),
+  pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid)
+FROM pg_catalog.pg_class c
+WHERE c.relkind IN ('r', 'm', 't')
+  AND pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid) > 0`;
+
+/** Per-table changes between two readings of `TRANSACTION_CHANGES_SQL`. */
+export function changesBetween(before: readonly (readonly (string | null)[])[], after: readonly (readonly (string | null)[])[]): TableChange[] {
+  const earlier = new Map(before.map((row) => [row[0] ?? '', row] as const));
+  const changes: TableChange[] = [];
+  for (const row of after) {
+    const table = row[0] ?? '';
+    const was = earlier.get(table);
+    const delta = (index: number): number => Number(row[index] ?? 0) - Number(was?.[index] ?? 0);
+    const change = { table, reference: table, updated: delta(1), deleted: delta(2), inserted: delta(3) };
+    if (change.updated > 0 || change.deleted > 0) changes.push(change);
+  }
+  return changes;
+}
+
+/** The rows a CommandComplete tag reports (`UPDATE 5`, `DELETE 3`, `INSERT 0 5`); undefined for others. */
+export function taggedRows(tag: string): number | undefined {
+  const match = /^(?:UPDATE|DELETE|MERGE|INSERT \d+) (\d+)$/.exec(tag);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** SQL naming a table the classifier reported (`public.users`, `"Odd Name"`). */
+export function tableReference(id: string): string {
+  return toExactPattern(id);
+}
+
+/** Counts a table's rows, stopping at `limit`: `SELECT count(*) FROM (SELECT 1 FROM t LIMIT n)`. */
+export function boundedCountSql(reference: string, limit: number): string {
+  return `SELECT pg_catalog.count(*) FROM (SELECT 1 FROM ${reference} LIMIT ${Math.max(1, Math.floor(limit))}) airlock_rows`;
+}
