@@ -19,6 +19,22 @@ export interface ResolvedPostgresUpstream {
   /** Absolute path of the vault folder. */
   readonly vaultDir: string;
   readonly dataDir: string | undefined;
+  /** Where the database lives, as configured; undefined counts as production. */
+  readonly environment?: string;
+  /** How many rows a statement may change before it is rolled back and held. */
+  readonly blastRadius: PostgresBlastRadius;
+}
+
+/**
+ * The rows a data-changing statement may change unapproved: more than `rows`, or at least
+ * `shareFloor` rows that are more than `share` of its table, and it is rolled back and held;
+ * `tables` gives named tables their own bounds.
+ */
+export interface PostgresBlastRadius {
+  readonly rows: number;
+  readonly share: number;
+  readonly shareFloor: number;
+  readonly tables?: Readonly<Record<string, { readonly rows?: number | undefined; readonly share?: number | undefined }>> | undefined;
 }
 
 /**
@@ -49,6 +65,8 @@ export function postgresUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv
       listenPort: upstream.listen.port,
       vaultDir: resolve(loaded.home, upstream.vault.dir),
       dataDir: upstream.dataDir === undefined ? undefined : resolve(loaded.home, upstream.dataDir),
+      ...(upstream.environment === undefined ? {} : { environment: upstream.environment }),
+      blastRadius: upstream.blastRadius,
     });
   }
   if (problems.length > 0) throw new CliFailure('invalid postgres upstream configuration', EXIT.invalidInput, problems);

@@ -328,7 +328,7 @@ function refuse(code: ApprovalRefusal['code'], message: string): { ok: false; er
  * Ids of targets an approver must type to confirm: those of irreversible actions in a
  * production environment, or an unknown one (which could be production).
  */
-export function targetsNeedingConfirmation(approval: Approval, productionEnvironments: readonly string[]): string[] {
+export function targetsNeedingConfirmation(approval: Pick<Approval, 'actions'>, productionEnvironments: readonly string[]): string[] {
   const ids = approval.actions
     .filter((action) => !action.reversible)
     .flatMap((action) => action.targets)

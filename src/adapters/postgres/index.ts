@@ -1,3 +1,4 @@
+export { withEnvironment } from './environment.js';
 export type { PostgresProxyOptions, RunningPostgresProxy } from './proxy.js';
 export { startPostgresProxy } from './proxy.js';
 export type { RestoreResult } from './restore.js';

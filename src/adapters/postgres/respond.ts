@@ -1,4 +1,5 @@
-import type { Decision } from '../../core/index.js';
+import type { ApprovalActionV1, Decision } from '../../core/index.js';
+import { DEFAULT_PRODUCTION_ENVIRONMENTS, hasHiddenCharacters, targetsNeedingConfirmation } from '../../core/index.js';
 import { errorResponse } from './wire.js';
 
 /**
@@ -29,15 +30,29 @@ export const SQLSTATE = {
 export const HELD_SENTENCE =
   'stop and wait for a human to approve it, then send the identical statement again; do not retry with other credentials, another statement or another way';
 
-/** The ErrorResponse for a decision that is not an allow. */
-export function refusalFor(decision: Decision, approvalsUrl: string): Buffer {
+/** What a hold's hint can name beyond the approval id. */
+export interface HoldHintContext {
+  /** The held statement's actions: the ids an approver must type to confirm come from them. */
+  readonly actions?: readonly ApprovalActionV1[];
+  /** Environments that count as production (default `DEFAULT_PRODUCTION_ENVIRONMENTS`). */
+  readonly productionEnvironments?: readonly string[];
+  /** Where humans decide in the inbox, e.g. `http://127.0.0.1:8080/inbox/approvals`. */
+  readonly approvalPagesUrl?: string;
+}
+
+/**
+ * The ErrorResponse for a decision that is not an allow. A hold's HINT names the exact way to
+ * approve it: the CLI command (with `--confirm` and the target ids when the approval needs them,
+ * known from `hint.actions`) and the inbox page when there is one.
+ */
+export function refusalFor(decision: Decision, approvalsUrl: string, hint: HoldHintContext = {}): Buffer {
   if (decision.verdict === 'hold' && decision.approval?.id !== undefined) {
     const { id, needed } = decision.approval;
     return errorResponse({
       sqlstate: SQLSTATE.held,
       message: `airlock held this statement for human approval (approval id ${id}, ${needed} approval${needed === 1 ? '' : 's'} needed): ${HELD_SENTENCE}`,
       detail: `approval id: ${id}; poll ${approvalsUrl}/${encodeURIComponent(id)}`,
-      hint: 'A human approves with `airlock approvals approve ' + id + '`.',
+      hint: howToApprove(id, needed, hint),
     });
   }
   if (decision.verdict === 'deny') {
@@ -56,11 +71,57 @@ export function unavailableError(): Buffer {
   return errorResponse({ sqlstate: SQLSTATE.unavailable, message: 'airlock is unavailable; the statement was not run' });
 }
 
-/** An allowed destructive statement whose snapshot failed did not run. */
-export function snapshotFailedError(): Buffer {
+// More confirm ids than this, or one that is long or hides characters, and the hint points to
+// `approvals show` instead of listing them.
+const MAX_LISTED_CONFIRM_IDS = 10;
+const MAX_LISTED_CONFIRM_ID_CHARS = 200;
+const SHELL_WORD = /^[A-Za-z0-9_.:/@%+=,-]+$/;
+
+/**
+ * `A human approves it with \`airlock approvals approve ID --as <approver> --confirm IDS\`, or at
+ * URL.`: the CLI's own wording (see `approvals show`). Without the actions, `--confirm` is shown
+ * as optional, since whether it is needed cannot be told here.
+ */
+function howToApprove(id: string, needed: number, hint: HoldHintContext): string {
+  const who = needed === 1 ? 'A human approves it' : `${needed} humans approve it, each`;
+  const command = `airlock approvals approve ${id} --as <approver>${confirmPart(id, hint)}`;
+  const page = hint.approvalPagesUrl === undefined ? '' : `, or in the inbox at ${hint.approvalPagesUrl.replace(/\/+$/, '')}/${encodeURIComponent(id)}`;
+  return `${who} with \`${command}\`${page}.`;
+}
+
+function confirmPart(id: string, hint: HoldHintContext): string {
+  if (hint.actions === undefined) return ' [--confirm <target ids>]';
+  const ids = targetsNeedingConfirmation({ actions: hint.actions }, hint.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS);
+  if (ids.length === 0) return '';
+  // SECURITY: target ids come from the agent's statement; one that hides characters or is
+  // very long is never spelled out for a human to paste.
+  const listable = ids.length <= MAX_LISTED_CONFIRM_IDS && ids.every((target) => target.length <= MAX_LISTED_CONFIRM_ID_CHARS && !hasHiddenCharacters(target));
+  if (!listable) return ` --confirm <the target ids \`airlock approvals show ${id}\` lists>`;
+  return ` --confirm ${ids.map(toShellWord).join(' ')}`;
+}
+
+/** A target id as one shell word: as is when plain, else single-quoted. */
+function toShellWord(text: string): string {
+  return SHELL_WORD.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Whether an approval stands after a snapshot failed: kept (returned), used up, or there was none. */
+export type ApprovalAfterFailedSnapshot = 'kept' | 'used' | 'none';
+
+/**
+ * An allowed destructive statement whose snapshot failed did not run. `approval` says what
+ * became of the approval that allowed it (`Firewall.returnApproval` keeps it).
+ */
+export function snapshotFailedError(approval: ApprovalAfterFailedSnapshot = 'kept'): Buffer {
+  const next = {
+    kept: 'the approval is kept: send the identical statement again once the snapshot can be taken',
+    used: 'its approval could not be kept: a human must approve it again once the snapshot can be taken',
+    none: 'send it again once the snapshot can be taken',
+  }[approval];
   return errorResponse({
     sqlstate: SQLSTATE.snapshotFailed,
-    message: 'airlock could not snapshot what this statement destroys, so it was not run; the approval is used up',
+    message: `airlock could not snapshot what this statement destroys, so it was not run; ${next}`,
+    hint: 'An operator finds why in the audit log (a full or unwritable vault, pg_dump failing, or another session with uncommitted table changes).',
   });
 }
 

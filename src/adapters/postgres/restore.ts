@@ -22,13 +22,18 @@ const RESTORE_TIMEOUT_MS = 60 * 60_000;
 /**
  * Restores a snapshot with pg_restore, in one transaction: into the database it came from
  * (objects in the dump are dropped and recreated from it), or into `into` (created when missing).
- * The dump's checksum is verified first; a mismatch refuses.
+ * The dump's checksum is verified first; a mismatch refuses, and so does a snapshot that
+ * records that nothing existed (it has no dump).
  */
 export async function restoreSnapshot(vaultDir: string, id: string, upstream: UpstreamTarget, into?: string): Promise<RestoreResult> {
   if (!/^snap_[A-Za-z0-9_]+$/.test(id)) throw new RestoreRefused(`\`${id}\` is not a snapshot id`);
   const folder = join(vaultDir, id);
   const snapshot = readManifest(folder);
   if (snapshot === undefined) throw new RestoreRefused(`no snapshot \`${id}\` in the vault`);
+  if (snapshot.nothingExisted === true) {
+    const names = snapshot.missing?.map((name) => `\`${name}\``).join(', ') ?? 'what it covered';
+    throw new RestoreRefused(`snapshot \`${id}\` has no dump to restore: nothing existed when it was taken (${names})`);
+  }
   const file = join(folder, snapshot.file);
   let checksum: string;
   try {

@@ -12,12 +12,25 @@ export interface SnapshotManifestV1 {
   readonly database: string;
   readonly takenAt: string;
   readonly scope: SnapshotScope;
-  /** The dump (pg_dump custom format), relative to the snapshot's folder. */
+  /** The dump (pg_dump custom format), relative to the snapshot's folder; `''` when `nothingExisted`. */
   readonly file: string;
   /** Where the snapshot's folder is. */
   readonly location: string;
+  /** The dump's checksum and size; `''` and 0 when `nothingExisted`. */
   readonly sha256: string;
   readonly bytes: number;
+  /**
+   * The objects dumped, by exact name (`schema.table`, `schema` or the database): those of
+   * `scope` that existed. Absent in manifests written before existence was checked.
+   */
+  readonly dumped?: readonly string[];
+  /** Names of `scope` that matched nothing that existed: they were not dumped. */
+  readonly missing?: readonly string[];
+  /**
+   * Nothing in `scope` existed when the snapshot was taken, so there is no dump and nothing to
+   * restore (a `DROP TABLE IF EXISTS` of a missing table); the statement still ran on the record.
+   */
+  readonly nothingExisted?: true;
   /** The statement it was taken for, the request digest and the decision that allowed it. */
   readonly statement: string;
   readonly requestDigest: string;
