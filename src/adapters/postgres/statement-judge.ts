@@ -172,7 +172,7 @@ export class StatementJudge {
     const actions = [...classified.actions.map((action) => (action.effect === 'write' && !action.reversible ? { ...action, effect: 'destructive' as const } : action)), ...measured];
     const escalated: ClassifiedText = { ...classified, actions, destroys: true, counting: NO_COUNTING };
     try {
-      const shown = () => toShownRequest(actions, { sql: classified.sql }, [token]);
+      const shown = () => toShownRequest(actions, { sql: classified.sql, measured: overs.map(describeOverLimit) }, [token]);
       const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions, shown });
       return { classified: escalated, decision, principal };
     } catch {
