@@ -4,6 +4,7 @@ import type { Firewall } from '../../firewall/index.js';
 import type { BlastRadius } from './blast-radius.js';
 import { DEFAULT_BLAST_RADIUS } from './blast-radius.js';
 import { CancelRegistry } from './cancel-registry.js';
+import { startupParametersProblem } from './reading-settings.js';
 import { GuardedSession } from './session.js';
 import type { SnapshotRequest } from './session.js';
 import type { SqlClassifier } from './statement-judge.js';
@@ -117,6 +118,9 @@ function acceptConnection(socket: Socket, options: PostgresProxyOptions, judge: 
         }
         if (code !== PROTOCOL_V3) return fatal('0A000', 'unsupported frontend protocol: airlock speaks protocol 3.0');
         parameters = parseStartupParameters(packet);
+        // SECURITY: the agent may not ask for a reading of statement text Airlock does not share.
+        const unreadable = startupParametersProblem(parameters);
+        if (unreadable !== undefined) return fatal('22023' /* invalid_parameter_value */, unreadable);
         const database = parameters.get('database') ?? parameters.get('user') ?? '';
         if (database !== options.upstream.database && database !== options.name) {
           return fatal('3D000', `database \`${database}\` is not served here: connect to \`${options.upstream.database}\``);

@@ -2,6 +2,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
+import { PINNED_READING_SETTINGS, startupReportProblem } from './reading-settings.js';
 import { BodyReader, MessageFramer, parseErrorFields } from './wire.js';
 import type { WireMessage } from './wire.js';
 
@@ -37,7 +38,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Opens and authenticates a session upstream with Airlock's own credentials: cleartext, MD5 or
- * SCRAM-SHA-256 as the server asks. Rejects with `UpstreamConnectError` on any failure.
+ * SCRAM-SHA-256 as the server asks, with the reading settings pinned (`PINNED_READING_SETTINGS`)
+ * and checked in what the server reports. Rejects with `UpstreamConnectError` on any failure.
  */
 export function openUpstreamSession(target: UpstreamTarget): Promise<UpstreamSession> {
   return new Promise((resolve, reject) => {
@@ -56,7 +58,9 @@ export function openUpstreamSession(target: UpstreamTarget): Promise<UpstreamSes
     };
     socket.once('error', (error: NodeJS.ErrnoException) => fail(`cannot reach upstream: ${error.code ?? 'error'}`));
     socket.once('connect', () => {
-      socket.write(serialize.startup({ user: target.user, database: target.database, client_encoding: 'UTF8' }));
+      // SECURITY: the server must read statement text as the classifier does; startup parameters
+      // outrank any ALTER ROLE / DATABASE … SET, and RESET returns to them.
+      socket.write(serialize.startup({ user: target.user, database: target.database, ...PINNED_READING_SETTINGS }));
     });
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -72,6 +76,9 @@ export function openUpstreamSession(target: UpstreamTarget): Promise<UpstreamSes
             const fields = parseErrorFields(message.body);
             return fail(`upstream refused the connection: ${fields.get('C') ?? ''} ${fields.get('M') ?? ''}`.trim());
           } else if (message.type === 0x5a /* Z */) {
+            // A ParameterStatus body follows its type byte and length.
+            const unpinned = startupReportProblem(parameterStatus.map((raw) => raw.subarray(5)));
+            if (unpinned !== undefined) return fail(`upstream session would read statement text differently from airlock: ${unpinned}`);
             clearTimeout(timer);
             socket.removeAllListeners('data');
             socket.removeAllListeners('error');
