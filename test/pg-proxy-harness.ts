@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RunningPostgresProxy, SnapshotManifestV1, SqlClassifier } from '../src/adapters/postgres/index.js';
-import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/adapters/postgres/index.js';
+import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, withEnvironment } from '../src/adapters/postgres/index.js';
 import type { PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import { ApprovalService, authenticate } from '../src/firewall/index.js';
@@ -13,8 +13,18 @@ import type { TestPostgres } from './pg-server.js';
 
 export const UPSTREAM = 'app';
 
+/** What `startGuardedPostgres` may change from its defaults. */
+export interface GuardedPostgresOptions {
+  readonly vaultDir?: string;
+  readonly engine?: PolicyEngine;
+  /** The upstream's configured environment; every statement's targets are placed in it. */
+  readonly environment?: string;
+  /** The pg_dump program snapshots run (default `pg_dump` on the PATH). */
+  readonly pgDump?: string;
+}
+
 /** A firewall on a memory store, a token for the agent, approvers, and the proxy in front of `server`. */
-export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: { vaultDir?: string; engine?: PolicyEngine } = {}) {
+export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: GuardedPostgresOptions = {}) {
   const store: Store = new MemoryStore();
   // The corpus holds dozens of statements on one token; the hold-flood cap has its own tests.
   const harness = createTestFirewall(store, { approvals: { maxPendingPerGrant: 1000 }, ...(options.engine === undefined ? {} : { engine: options.engine }) });
@@ -32,13 +42,15 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     name: UPSTREAM,
     upstream: target,
     firewall: harness.firewall,
-    classify,
+    // As `airlock serve` does with a configured environment: targets are placed in it.
+    classify: options.environment === undefined ? classify : async (sql, upstream) => withEnvironment(await classify(sql, upstream), options.environment),
     authenticateToken: async (candidate) => (await authenticate(store, candidate, harness.clock.now())).ok,
     snapshot: async (request) => {
       const record = async (manifest: SnapshotManifestV1): Promise<void> => {
         await store.appendAudit({ kind: 'snapshot.taken', actor: 'system', at: harness.clock.now(), data: toSnapshotAuditData(manifest) });
       };
-      snapshots.push(await takeSnapshot({ upstreamName: UPSTREAM, upstream: target, vaultDir, dataDir: server.dataDir, record }, request));
+      const tool = options.pgDump === undefined ? {} : { pgDump: options.pgDump };
+      snapshots.push(await takeSnapshot({ upstreamName: UPSTREAM, upstream: target, vaultDir, dataDir: server.dataDir, record, ...tool }, request));
     },
     approvalsUrl: 'http://127.0.0.1:1/approvals',
     host: '127.0.0.1',
@@ -54,6 +66,10 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
       await approvals.approve(id, name, await phones.factor(name), { confirm });
     }
   };
+  /** Approves as `name` alone, typing `confirm` (the target ids to confirm, if any). */
+  const approveAs = async (id: string, name: 'bob' | 'carol', confirm: string[] = []): Promise<void> => {
+    await approvals.approve(id, name, await phones.factor(name), { confirm });
+  };
   const agentClient = (password = token): pg.Client =>
     new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'agent', password, database: server.database });
   const directClient = (): pg.Client => new pg.Client(target);
@@ -61,7 +77,7 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
   const withAgent = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withClient(agentClient(), body);
   /** Runs `body` on a connected session straight to the server, then ends it. */
   const withDirect = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withClient(directClient(), body);
-  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, agentClient, directClient, withAgent, withDirect, target, clock: harness.clock, grants: harness.grants };
+  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, approveAs, firewall: harness.firewall, agentClient, directClient, withAgent, withDirect, target, clock: harness.clock, grants: harness.grants };
 }
 
 async function withClient<T>(client: pg.Client, body: (client: pg.Client) => Promise<T>): Promise<T> {
