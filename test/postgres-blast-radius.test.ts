@@ -112,7 +112,7 @@ describe('blast radius by result', () => {
 
   it('after approval, snapshots the table, then runs the statement once', async () => {
     const sql = 'DELETE FROM users WHERE id < 1000000000';
-    const error = await guarded.withAgent(async (client) => client.query(sql).catch((caught: unknown) => caught as { message: string }));
+    const error = await guarded.withAgent(async (client) => client.query(sql).then(() => ({ message: 'ran' }), (caught: unknown) => caught as { message: string }));
     const id = /approval id (apr_[A-Za-z0-9_]+)/.exec(error.message)?.[1] ?? '';
     await guarded.approveAll(id);
     const snapshotsBefore = guarded.snapshots.length;
@@ -162,6 +162,26 @@ describe('blast radius by result', () => {
     expect(wipe.stderr).toMatch(/held this statement/);
     const scoped = await run('DELETE FROM users WHERE id = 3');
     expect(scoped.stdout).toMatch(/DELETE 1/);
+    expect(await usersState()).toEqual({ count: ROWS - 1, free: ROWS - 1 });
+  });
+});
+
+describe('SQL-level PREPARE and EXECUTE', () => {
+  it('judges EXECUTE name as what the session prepared under that name, once the server accepted it', async () => {
+    await guarded.withAgent(async (client) => {
+      await client.query('PREPARE by_id(int) AS SELECT name FROM users WHERE id = $1');
+      expect((await client.query('EXECUTE by_id(4)')).rows).toEqual([{ name: 'user 4' }]);
+      await client.query('PREPARE drop_one(int) AS DELETE FROM users WHERE id = $1');
+      expect((await client.query('EXECUTE drop_one(4)')).rowCount).toBe(1);
+      await client.query('PREPARE drop_others(int) AS DELETE FROM users WHERE id <> $1');
+      await expect(client.query('EXECUTE drop_others(0)')).rejects.toMatchObject({ code: SQLSTATE.held });
+      // A PREPARE the server refused names nothing: its EXECUTE cannot be judged, so it is held.
+      await expect(client.query('PREPARE broken AS SELECT no_such_column FROM users')).rejects.toMatchObject({ code: '42703' });
+      await expect(client.query('EXECUTE broken')).rejects.toMatchObject({ code: SQLSTATE.held });
+      // After DEALLOCATE ALL every name is forgotten.
+      await client.query('DEALLOCATE ALL');
+      await expect(client.query('EXECUTE by_id(5)')).rejects.toMatchObject({ code: SQLSTATE.held });
+    });
     expect(await usersState()).toEqual({ count: ROWS - 1, free: ROWS - 1 });
   });
 });

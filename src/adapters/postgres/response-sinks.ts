@@ -86,6 +86,17 @@ export class HoldingSink extends ReadingSink {
   }
 }
 
+/** The client's statement, relayed as it comes; Airlock only learns how it ended. */
+export class WatchSink extends ReadingSink {
+  constructor() {
+    super(false);
+  }
+
+  protected pass(_type: number, message: Buffer): Buffer | undefined {
+    return message;
+  }
+}
+
 /** A planted statement's ErrorResponse becomes Airlock's; the rest of its answer is the client's. */
 export class ReplaceErrorSink implements ResponseSink {
   constructor(private readonly replacement: Buffer) {}

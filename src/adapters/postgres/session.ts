@@ -8,7 +8,7 @@ import { refusalFor, snapshotFailedError, unavailableError, unmeasurableError, u
 import { ResponseRouter } from './response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
 import type { Answer } from './response-sinks.js';
-import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink } from './response-sinks.js';
+import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink, WatchSink } from './response-sinks.js';
 import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableReference, taggedRows } from './row-counts.js';
 import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
@@ -72,6 +72,8 @@ export class GuardedSession {
   readonly #router: ResponseRouter;
   // Airlock's own statements parsed upstream in this session, by text.
   readonly #ownStatements = new Map<string, string>();
+  // SQL-level prepared statements the server accepted, by name: the PREPARE text.
+  readonly #sqlPrepared = new Map<string, string>();
   #status: TransactionStatus = 'I';
   // Since the last Sync sent: a statement executed (an implicit transaction may be open), one of
   // them controlled the transaction, Airlock opened a transaction of its own to count in.
@@ -194,7 +196,7 @@ export class GuardedSession {
   }
 
   #query(message: WireMessage, sql: string): Promise<void> | undefined {
-    if (PREPARE_PATTERN.test(sql)) this.#taintStatements();
+    if (PREPARE_PATTERN.test(sql)) this.#taintStatements(sql);
     // The hot path: a statement whose shape this token ran a moment ago passes without waiting.
     const reused = this.options.judge.reused(this.token, sql);
     if (reused !== undefined && reused.classified.counting.by === 'none') {
@@ -205,13 +207,28 @@ export class GuardedSession {
   }
 
   async #judgeQuery(message: WireMessage, sql: string, reused: StatementJudgment | undefined): Promise<void> {
-    const judgment = reused ?? (await this.#judge(sql));
+    const judgment = reused ?? (await this.#judge(sql, this.#sqlPrepared.get(SQL_EXECUTE.exec(sql)?.[1]?.toLowerCase() ?? '')));
     const refusal = await this.#refusalOrSnapshot(judgment);
     if (refusal !== undefined || judgment === undefined) return this.#plantQueryError(refusal ?? unavailableError());
     const { counting } = judgment.classified;
-    if (counting.by === 'none') return this.#send(message.raw, 'query');
+    if (counting.by === 'none') return this.#sendQuery(message, judgment.classified);
     if (counting.by === 'unmeasurable') return this.#plantQueryError(unmeasurableError(counting.why));
     return this.#countedQuery(message, judgment);
+  }
+
+  /**
+   * A Query, forwarded. A lone SQL-level `PREPARE name AS …` is remembered once the server
+   * accepted it, so that a later `EXECUTE name` is judged as what it runs.
+   */
+  #sendQuery(message: WireMessage, classified: ClassifiedText): void {
+    const name = SQL_PREPARE.exec(classified.sql)?.[1]?.toLowerCase();
+    const only = classified.actions.length === 1 ? classified.actions[0] : undefined;
+    if (name === undefined || name === 'transaction' || only?.operation !== 'PREPARE') return this.#send(message.raw, 'query');
+    const watch = new WatchSink();
+    this.#send(message.raw, 'query', watch);
+    void watch.answer.then((answer) => {
+      if (answer.how === 'done' && answer.error === undefined) this.#sqlPrepared.set(name, classified.sql);
+    });
   }
 
   /**
@@ -265,7 +282,7 @@ export class GuardedSession {
 
   #parse(message: WireMessage, name: string, sql: string): Promise<void> | undefined {
     if (name.startsWith(RESERVED_NAME_PREFIX)) return this.#refuseParse(name, unpreparedError(`statement \`${name}\`: names starting with ${RESERVED_NAME_PREFIX} are airlock's`));
-    if (PREPARE_PATTERN.test(sql)) this.#taintStatements();
+    if (PREPARE_PATTERN.test(sql)) this.#taintStatements(sql);
     const reused = this.options.judge.reused(this.token, sql);
     if (reused !== undefined) {
       this.#prepared(message, name, reused);
@@ -471,9 +488,9 @@ export class GuardedSession {
     this.#send(message.raw, 'function');
   }
 
-  async #judge(sql: string): Promise<StatementJudgment | undefined> {
+  async #judge(sql: string, prepared?: string): Promise<StatementJudgment | undefined> {
     try {
-      return await this.options.judge.judge(this.token, sql);
+      return await this.options.judge.judge(this.token, sql, prepared);
     } catch {
       return undefined;
     }
@@ -605,7 +622,9 @@ export class GuardedSession {
     this.#plant(error, serialize.query(REFUSED), 'query');
   }
 
-  #taintStatements(): void {
+  #taintStatements(sql: string): void {
+    // DEALLOCATE and DISCARD may remove SQL-level prepared statements: forget them all.
+    if (FORGETS_PREPARED.test(sql)) this.#sqlPrepared.clear();
     for (const name of this.#statements.keys()) this.#statements.set(name, { state: 'tainted' });
     this.#portals.clear();
     // DEALLOCATE ALL and DISCARD ALL remove Airlock's own statements too.
@@ -633,6 +652,12 @@ export class GuardedSession {
     if (bytes !== undefined) this.upstream.socket.write(bytes);
   }
 }
+
+// A lone SQL-level PREPARE or EXECUTE of an unquoted name (folded to lower case, as the server does).
+const SQL_PREPARE = /^\s*prepare\s+([a-z_][a-z0-9_$]*)\b/i;
+const SQL_EXECUTE = /^\s*execute\s+([a-z_][a-z0-9_$]*)\b/i;
+
+const FORGETS_PREPARED = /\b(deallocate|discard)\b/i;
 
 const TRANSACTION_CONTROL: ReadonlySet<string> = new Set(['BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED']);
 

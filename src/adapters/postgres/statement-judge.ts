@@ -128,10 +128,10 @@ export class StatementJudge {
    * Classifies and judges `sql` for the session holding `token` in full, and remembers an
    * allowed plain read for `reused`; never throws. Callers try `reused` first.
    */
-  async judge(token: string, sql: string): Promise<StatementJudgment | undefined> {
+  async judge(token: string, sql: string, prepared?: string): Promise<StatementJudgment | undefined> {
     let classified: ClassifiedText;
     try {
-      classified = await this.classified(sql);
+      classified = prepared === undefined ? await this.classified(sql) : await this.#classifiedAfter(prepared, sql);
     } catch {
       return undefined;
     }
@@ -225,6 +225,20 @@ export class StatementJudge {
     return facts;
   }
 
+  /**
+   * `sql` (an SQL-level `EXECUTE name …`) judged as what the session's earlier `PREPARE name AS …`
+   * (`prepared`) made it: the two are classified as one text, so the classifier sees what the
+   * EXECUTE runs; the actions and digest are the EXECUTE's own.
+   */
+  async #classifiedAfter(prepared: string, sql: string): Promise<ClassifiedText> {
+    const together = await this.classified(`${prepared};\n${sql}`);
+    const actions = together.actions.slice(1);
+    const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
+    // INVARIANT: the PREPARE text is one statement, so everything after its action is the EXECUTE's.
+    if (actions.length === 0) throw new Error('the prepared text did not classify as one statement');
+    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : rowCounting(actions) };
+  }
+
   async #classifyNow(sql: string): Promise<ClassifiedText> {
     // INVARIANT: actions name the upstream as configured, which is what grants list.
     const actions = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
@@ -267,8 +281,9 @@ export function rowCounting(actions: readonly Action[]): RowCounting {
   const tagged: TaggedChange[] = [];
   let statistics = false;
   actions.forEach((action, statement) => {
-    // A write that cannot be undone overwrites or deletes rows (see the SQL classifier's loseRows).
-    if (action.effect !== 'write' || action.reversible) return;
+    // A write that cannot be undone overwrites or deletes rows (see the SQL classifier's loseRows);
+    // a PREPARE is judged as what it prepares but runs nothing: its EXECUTE is counted.
+    if (action.effect !== 'write' || action.reversible || action.operation === 'PREPARE') return;
     const changed = action.targets.filter((target) => target.attrs['rows'] !== undefined);
     const only = changed[0];
     if ((action.operation === 'UPDATE' || action.operation === 'DELETE') && changed.length === 1 && only !== undefined) {
