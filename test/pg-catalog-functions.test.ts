@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPAQUE_FUNCTIONS, VOLATILE_READ_FUNCTIONS, functionEffect } from '../src/classify/sql/builtin-functions.js';
+import { isBuiltinOperator } from '../src/classify/sql/builtin-operators.js';
 import type { CatalogSnapshot } from '../scripts/pg-catalog-source.js';
 import { CATALOG_MODULE_PATH, readCatalogSnapshot, renderCatalogModule } from '../scripts/pg-catalog-source.js';
 import type { TestPostgres } from './pg-server.js';
@@ -14,6 +15,7 @@ import { verifies } from './requirements.js';
 
 let server: TestPostgres;
 let snapshot: CatalogSnapshot;
+let coreOperators: { name: string; volatile: boolean }[];
 
 beforeAll(async () => {
   server = await startTestPostgres();
@@ -21,6 +23,13 @@ beforeAll(async () => {
   await client.connect();
   try {
     snapshot = await readCatalogSnapshot(client);
+    const operators = await client.query<{ name: string; volatile: boolean }>(
+      `SELECT o.oprname AS name, bool_or(p.provolatile = 'v') AS volatile
+         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode
+        WHERE o.oprnamespace = 'pg_catalog'::pg_catalog.regnamespace AND o.oid < 16384
+        GROUP BY o.oprname`,
+    );
+    coreOperators = operators.rows;
   } finally {
     await client.end();
   }
@@ -80,5 +89,14 @@ describe('the built-in function catalog', () => {
     }
     // A built-in's name in another schema is a user function.
     expect(functionEffect(['public', 'acldefault'])).toBe('unknown');
+  });
+});
+
+describe('the built-in operators', () => {
+  it('trust every core operator symbol of the server, none of which runs a volatile function', () => {
+    verifies('sql.opaque-code-unknown');
+    expect(coreOperators.length).toBeGreaterThan(50);
+    expect(coreOperators.filter((operator) => !isBuiltinOperator(['pg_catalog', operator.name])).map((operator) => operator.name)).toEqual([]);
+    expect(coreOperators.filter((operator) => operator.volatile).map((operator) => operator.name)).toEqual([]);
   });
 });

@@ -33,10 +33,16 @@ let guarded: Guarded;
 const work = mkdtempSync(join(tmpdir(), 'airlock-tools-'));
 
 // A small shop: a table with a serial key, a trigram index, a unique constraint and a comment;
-// one with an identity key, a foreign key, a check and a default; a view, a sequence that has
-// been used, a SQL function and an extension.
+// one with an identity key, a foreign key, a check and a default; a view, a materialized view, a
+// sequence that has been used, a SQL function, an extension, an enum, a composite type, a domain
+// and a partitioned table (each kind of object pg_dump reads with its own prepared statement).
 const SCHEMA = `
 CREATE EXTENSION pg_trgm;
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TYPE pair AS (a int, b text);
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+CREATE TABLE events (id int, at date NOT NULL, kind mood, detail pair, weight positive) PARTITION BY RANGE (at);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);
 CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   customer_id int NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
@@ -49,6 +55,8 @@ CREATE FUNCTION order_total(cid int) RETURNS numeric LANGUAGE sql STABLE AS $$ S
 COMMENT ON TABLE customers IS 'people who buy';
 INSERT INTO customers (name, email) SELECT 'customer ' || g, 'c' || g || '@example.com' FROM generate_series(1, 40) g;
 INSERT INTO orders (customer_id, total, placed_at) SELECT 1 + g % 40, g * 7.5, '2026-01-01'::timestamptz + g * interval '1 hour' FROM generate_series(1, 120) g;
+INSERT INTO events SELECT g, '2026-01-01'::date + g, 'ok', ROW(g, 'e' || g)::pair, g FROM generate_series(1, 30) g;
+CREATE MATERIALIZED VIEW order_counts AS SELECT customer_id, count(*) AS orders FROM orders GROUP BY customer_id;
 SELECT nextval('invoice_no'), nextval('invoice_no');
 ANALYZE;
 `;
@@ -139,7 +147,7 @@ describe.skipIf(missingTools.length > 0)(`PostgreSQL tools through Airlock${miss
 
   it('prints the same for psql meta-commands as psql without Airlock', { timeout: 120_000 }, async () => {
     verifies('sql.opaque-code-unknown');
-    for (const command of ['\\l', '\\d+', '\\d+ orders', '\\db', '\\df+', '\\dx', '\\dn', '\\dt', '\\dv', '\\ds', '\\di']) {
+    for (const command of ['\\l', '\\d+', '\\d+ orders', '\\d+ events', '\\dT+', '\\dD', '\\dm+', '\\db', '\\df+', '\\dx', '\\dn', '\\dt', '\\dv', '\\ds', '\\di']) {
       const args = ['-X', '--no-password', '-c', command];
       const direct = await run('psql', args, directEnv());
       expect(direct.status, command).toBe(0);
@@ -203,6 +211,8 @@ async function contents(database: string): Promise<unknown> {
       customers: await read('SELECT * FROM customers ORDER BY id'),
       orders: await read('SELECT * FROM orders ORDER BY id'),
       bigOrders: await read('SELECT * FROM big_orders ORDER BY id'),
+      events: await read('SELECT id, at, kind, detail::text, weight FROM events ORDER BY id'),
+      orderCounts: await read('SELECT * FROM order_counts ORDER BY customer_id'),
       sequences: await read('SELECT last_value, is_called FROM invoice_no UNION ALL SELECT last_value, is_called FROM customers_id_seq'),
       totals: await read('SELECT order_total(1) AS one, order_total(2) AS two'),
     };
