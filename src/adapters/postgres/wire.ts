@@ -24,43 +24,72 @@ export interface WireMessage {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Accumulates bytes and yields complete messages; refuses lengths that cannot be right. */
+/**
+ * Accumulates bytes and yields complete messages; refuses lengths that cannot be right. Chunks
+ * are kept as they came until a message is complete and copied into one buffer at most once,
+ * so a large message arriving in many chunks costs its size, not its size times its chunks.
+ */
 export class MessageFramer {
-  #buffer: Buffer = EMPTY;
+  // The bytes not yet framed: #head, then the chunks in #rest. INVARIANT: #rest is empty when
+  // #head is, no chunk in #rest is empty, and #length is the sum of all their lengths.
+  #head: Buffer = EMPTY;
+  readonly #rest: Buffer[] = [];
+  #length = 0;
 
   push(chunk: Buffer): void {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    if (chunk.length === 0) return;
+    if (this.#head.length === 0) this.#head = chunk;
+    else this.#rest.push(chunk);
+    this.#length += chunk.length;
   }
 
   /** The untyped startup packet (length, then payload), or undefined until it is complete. */
   nextStartup(): Buffer | undefined {
-    if (this.#buffer.length < 4) return undefined;
-    const length = this.#buffer.readInt32BE(0);
+    if (this.#length < 4) return undefined;
+    const length = this.#headWith(4).readInt32BE(0);
     if (length < 8 || length > 10_000) throw new WireError('startup packet has an invalid length');
-    if (this.#buffer.length < length) return undefined;
-    const packet = this.#buffer.subarray(0, length);
-    this.#buffer = this.#buffer.subarray(length);
-    return packet;
+    return this.#length < length ? undefined : this.#take(length);
   }
 
   /** The next complete typed message, or undefined until one is complete. */
   next(): WireMessage | undefined {
-    if (this.#buffer.length < 5) return undefined;
-    const length = this.#buffer.readInt32BE(1);
+    if (this.#length < 5) return undefined;
+    const length = this.#headWith(5).readInt32BE(1);
     if (length < 4 || length > MAX_FRONTEND_MESSAGE_BYTES) throw new WireError('message has an invalid length');
-    if (this.#buffer.length < length + 1) return undefined;
-    const whole = this.#buffer.length === length + 1;
-    const raw = whole ? this.#buffer : this.#buffer.subarray(0, length + 1);
-    // The common case is one whole message per chunk: no view of the empty rest is needed.
-    this.#buffer = whole ? EMPTY : this.#buffer.subarray(length + 1);
+    if (this.#length < length + 1) return undefined;
+    const raw = this.#take(length + 1);
     return { type: raw[0] ?? 0, raw, body: raw.subarray(5) };
   }
 
   /** Whatever bytes are buffered and not yet framed; the framer is empty afterwards. */
   drain(): Buffer {
-    const rest = this.#buffer;
-    this.#buffer = EMPTY;
-    return rest;
+    return this.#take(this.#length);
+  }
+
+  /** Removes and returns the first `count` buffered bytes (count <= #length). */
+  #take(count: number): Buffer {
+    const head = this.#headWith(count);
+    this.#length -= count;
+    // The common case is one whole message per chunk: no view of the empty rest is kept.
+    if (head.length > count) {
+      this.#head = head.subarray(count);
+      return head.subarray(0, count);
+    }
+    this.#head = this.#rest.shift() ?? EMPTY;
+    return head;
+  }
+
+  /**
+   * #head, first joined with the chunks after it until it holds at least `count` bytes
+   * (count <= #length). A message is joined once, when it is complete, never chunk by chunk.
+   */
+  #headWith(count: number): Buffer {
+    if (this.#head.length >= count) return this.#head;
+    let joined = this.#head.length;
+    let taken = 0;
+    while (joined < count) joined += (this.#rest[taken++] ?? EMPTY).length;
+    this.#head = Buffer.concat([this.#head, ...this.#rest.splice(0, taken)], joined);
+    return this.#head;
   }
 }
 
