@@ -4,6 +4,7 @@ import { APPROVAL_POLICY_ID } from '../../core/index.js';
 import type { Decision } from '../../core/index.js';
 import type { BlastRadius, OverLimit, TableChange } from './blast-radius.js';
 import { overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
+import { destructionProbe } from './destroys-nothing.js';
 import { refusalFor, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from './respond.js';
 import { ResponseRouter } from './response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
@@ -207,6 +208,10 @@ export class GuardedSession {
   }
 
   async #judgeQuery(message: WireMessage, sql: string, reused: StatementJudgment | undefined): Promise<void> {
+    if (reused === undefined) {
+      const probed = await this.#probedQuery(message, sql);
+      if (probed) return;
+    }
     const judgment = reused ?? (await this.#judge(sql, this.#sqlPrepared.get(SQL_EXECUTE.exec(sql)?.[1]?.toLowerCase() ?? '')));
     const refusal = await this.#refusalOrSnapshot(judgment);
     if (refusal !== undefined || judgment === undefined) return this.#plantQueryError(refusal ?? unavailableError());
@@ -214,6 +219,55 @@ export class GuardedSession {
     if (counting.by === 'none') return this.#sendQuery(message, judgment.classified);
     if (counting.by === 'unmeasurable') return this.#plantQueryError(unmeasurableError(counting.why));
     return this.#countedQuery(message, judgment);
+  }
+
+  /**
+   * A destructive Query that may destroy nothing (see `destructionProbe`): asked of the server
+   * inside a transaction (or savepoint) of Airlock's, run there as a write when it destroys
+   * nothing. False when it must be judged as usual (then nothing of the probe is left behind).
+   */
+  async #probedQuery(message: WireMessage, sql: string): Promise<boolean> {
+    let classified: ClassifiedText;
+    try {
+      classified = await this.options.judge.classified(sql);
+    } catch {
+      return false;
+    }
+    const probe = classified.destroys ? destructionProbe(classified.actions, sql) : undefined;
+    if (probe === undefined) return false;
+    await this.#router.settled();
+    if (this.#closed || this.#status === 'E') return false;
+    const own = this.#status === 'I';
+    const undo = own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`;
+    this.#ownQuery(own ? 'BEGIN' : `SAVEPOINT ${SAVEPOINT}`);
+    if (probe.lock !== undefined) this.#ownQuery(probe.lock);
+    const check = this.#ownQuery(probe.check, true);
+    this.#flush();
+    const answer = await check.answer;
+    const judgment = answer.error === undefined && answer.rows[0]?.[0] === 't' ? await this.options.judge.judgeDestroyingNothing(this.token, classified, probe.found) : undefined;
+    if (judgment === undefined) {
+      this.#ownQuery(undo);
+      this.#flush();
+      return false;
+    }
+    if (judgment.decision.verdict !== 'allow') {
+      this.#ownQuery(undo);
+      this.#plantQueryError(refusalFor(judgment.decision, this.options.approvalsUrl));
+      return true;
+    }
+    if (!own) {
+      this.#send(message.raw, 'query');
+      this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      return true;
+    }
+    const statement = new HoldingSink();
+    this.#send(message.raw, 'query', statement);
+    const commit = this.#ownQuery('COMMIT');
+    this.#flush();
+    await statement.answer;
+    const committed = await commit.answer;
+    this.#relayHeld(statement, committed.status ?? 'I', committed.error);
+    return true;
   }
 
   /**

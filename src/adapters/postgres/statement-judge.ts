@@ -6,6 +6,7 @@ import { DecisionReuse } from '../../firewall/index.js';
 import { scrubText, toShownRequest } from '../shared/index.js';
 import type { OverLimit } from './blast-radius.js';
 import { changedRows, describeOverLimit } from './blast-radius.js';
+import { destroyingNothing } from './destroys-nothing.js';
 
 /** Classifies SQL text into actions; `classifySqlText` from the SQL classifier in production. */
 export type SqlClassifier = (sql: string, upstream: string) => Promise<Action[]>;
@@ -175,6 +176,21 @@ export class StatementJudge {
       const shown = () => toShownRequest(actions, { sql: classified.sql, measured: overs.map(describeOverLimit) }, [token]);
       const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions, shown });
       return { classified: escalated, decision, principal };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Judges a destructive text the server showed to destroy nothing (`destructionProbe`) as the
+   * write it turned out to be. Never throws.
+   */
+  async judgeDestroyingNothing(token: string, classified: ClassifiedText, found: string): Promise<StatementJudgment | undefined> {
+    const actions = destroyingNothing(classified.actions, found);
+    try {
+      const shown = () => toShownRequest(actions, { sql: classified.sql, found }, [token]);
+      const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions, shown });
+      return { classified: { ...classified, actions, destroys: false, counting: NO_COUNTING }, decision, principal };
     } catch {
       return undefined;
     }
