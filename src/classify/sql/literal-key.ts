@@ -33,22 +33,23 @@ export function literalKey(sql: string): string | undefined {
   let index = 0;
   while (index < length) {
     const code = sql.charCodeAt(index);
-    if (isWordStart(code)) {
+    const kind = classOf(code);
+    if (kind & WORD_START) {
       let end = index + 1;
-      while (end < length && isWordPart(sql.charCodeAt(end))) end++;
+      while (end < length && classOf(sql.charCodeAt(end)) & WORD_PART) end++;
       if (end < length && sql.charCodeAt(end) === QUOTE) return undefined;
       index = end;
-    } else if (isDigit(code)) {
+    } else if (kind & DIGIT) {
       let end = index + 1;
-      while (end < length && isDigit(sql.charCodeAt(end))) end++;
+      while (end < length && classOf(sql.charCodeAt(end)) & DIGIT) end++;
       let marker = INTEGER;
-      if (sql.charCodeAt(end) === DOT && isDigit(sql.charCodeAt(end + 1))) {
+      if (sql.charCodeAt(end) === DOT && classOf(sql.charCodeAt(end + 1)) & DIGIT) {
         marker = DECIMAL;
         end += 2;
-        while (end < length && isDigit(sql.charCodeAt(end))) end++;
+        while (end < length && classOf(sql.charCodeAt(end)) & DIGIT) end++;
         if (sql.charCodeAt(end) === DOT) return undefined;
       } else if (end - index > MAX_INTEGER_DIGITS) return undefined;
-      if (end < length && (isWordPart(sql.charCodeAt(end)) || sql.charCodeAt(end) === QUOTE)) return undefined;
+      if (end < length && (classOf(sql.charCodeAt(end)) & WORD_PART || sql.charCodeAt(end) === QUOTE)) return undefined;
       // A digit right after a dot continues a number PostgreSQL began at the dot (`.5`).
       if (index > 0 && sql.charCodeAt(index - 1) === DOT) return undefined;
       key += sql.slice(copiedUpTo, index) + marker;
@@ -58,17 +59,17 @@ export function literalKey(sql: string): string | undefined {
       for (;;) {
         if (end >= length) return undefined;
         const inner = sql.charCodeAt(end);
-        if (inner === BACKSLASH || inner > 0x7e || (inner < 0x20 && !isSpace(inner))) return undefined;
+        if (inner === BACKSLASH || inner > 0x7e || (inner < 0x20 && !(classOf(inner) & SPACE))) return undefined;
         if (inner === QUOTE) {
           if (sql.charCodeAt(end + 1) !== QUOTE) break;
           end += 2;
         } else end++;
       }
       end++;
-      if (end < length && (isWordPart(sql.charCodeAt(end)) || sql.charCodeAt(end) === QUOTE)) return undefined;
+      if (end < length && (classOf(sql.charCodeAt(end)) & WORD_PART || sql.charCodeAt(end) === QUOTE)) return undefined;
       key += sql.slice(copiedUpTo, index) + STRING;
       copiedUpTo = index = end;
-    } else if (isPlainPunctuation(code) || isSpace(code)) {
+    } else if (kind & (PUNCTUATION | SPACE)) {
       if ((code === DASH || code === SLASH) && isCommentStart(code, sql.charCodeAt(index + 1))) return undefined;
       index++;
     } else {
@@ -85,30 +86,28 @@ const SLASH = 0x2f;
 const STAR = 0x2a;
 const BACKSLASH = 0x5c;
 
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
+// Character classes, one table lookup per character (the key is computed for every statement).
+const WORD_START = 1;
+const DIGIT = 2;
+const WORD_PART = WORD_START | DIGIT;
+const SPACE = 4;
+// Operators and punctuation PostgreSQL reads the same whatever surrounds them here; `$`, `"`,
+// `\`, `&` and the comment starters are handled (refused) above or by omission.
+const PUNCTUATION = 8;
 
-function isWordStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
-}
+const CLASSES = new Uint8Array(128);
+for (let code = 0x61; code <= 0x7a; code++) CLASSES[code] = WORD_START;
+for (let code = 0x41; code <= 0x5a; code++) CLASSES[code] = WORD_START;
+CLASSES[0x5f] = WORD_START;
+for (let code = 0x30; code <= 0x39; code++) CLASSES[code] = DIGIT;
+for (const code of [0x20, 0x09, 0x0a, 0x0d]) CLASSES[code] = SPACE;
+for (const char of '()[],;.:=<>+-*/%^|~!@#?') CLASSES[char.charCodeAt(0)] = PUNCTUATION;
 
-function isWordPart(code: number): boolean {
-  return isWordStart(code) || isDigit(code);
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+/** The class bits of a UTF-16 code unit; 0 for anything outside the table, NaN past the end included. */
+function classOf(code: number): number {
+  return code < 128 ? (CLASSES[code] ?? 0) : 0;
 }
 
 function isCommentStart(code: number, next: number): boolean {
   return (code === DASH && next === DASH) || (code === SLASH && next === STAR);
-}
-
-// Operators and punctuation PostgreSQL reads the same whatever surrounds them here; `$`, `"`,
-// `\`, `&` and the comment starters are handled (refused) above or by omission.
-const PLAIN_PUNCTUATION = new Set([...'()[],;.:=<>+-*/%^|~!@#?'].map((char) => char.charCodeAt(0)));
-
-function isPlainPunctuation(code: number): boolean {
-  return PLAIN_PUNCTUATION.has(code);
 }
