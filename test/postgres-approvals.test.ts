@@ -8,12 +8,15 @@ import { RestoreRefused, SQLSTATE, listSnapshots, restoreSnapshot, withEnvironme
 import { refusalFor, snapshotFailedError } from '../src/adapters/postgres/respond.js';
 import { parseErrorFields } from '../src/adapters/postgres/wire.js';
 import { classifySqlText } from '../src/classify/sql/index.js';
+import { postgresUpstreamsOf } from '../src/cli/serve-postgres.js';
+import { loadConfig } from '../src/config/index.js';
 import type { Decision } from '../src/core/index.js';
 import type { TestPostgres } from './pg-server.js';
 import { startTestPostgres } from './pg-server.js';
 import type { GuardedPostgresOptions } from './pg-proxy-harness.js';
 import { startGuardedPostgres } from './pg-proxy-harness.js';
 import { verifies } from './requirements.js';
+import { freshHome } from './run-cli.js';
 
 let server: TestPostgres;
 
@@ -37,9 +40,9 @@ async function withGuardedSessions(options: GuardedPostgresOptions, body: (guard
   }
 }
 
-/** The error a statement through Airlock failed with (the test fails if it ran). */
-async function refusal(client: pg.Client, sql: string): Promise<pg.DatabaseError> {
-  const error = await client.query(sql).then(
+/** The error a statement through Airlock failed with (the test fails if it ran); prepared (extended protocol) when named. */
+async function refusal(client: pg.Client, sql: string, preparedAs?: string): Promise<pg.DatabaseError> {
+  const error = await client.query(preparedAs === undefined ? sql : { name: preparedAs, text: sql }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -68,19 +71,21 @@ async function auditKinds(guarded: Guarded): Promise<string[]> {
 }
 
 describe('snapshots of what does not exist', () => {
-  it('runs an approved DROP TABLE IF EXISTS of a missing table, recording a snapshot that nothing existed, which restore refuses', async () => {
+  it('runs an approved DROP SCHEMA IF EXISTS of a missing schema, recording a snapshot that nothing existed, which restore refuses', async () => {
     verifies('pg.snapshot-before-destruction');
+    // (A DROP TABLE of missing tables is asked of the server first and runs as a write: see
+    // postgres-pgbench-init.test.ts. A schema is not probed, so it reaches the snapshot.)
     await withGuardedSessions({}, async (guarded, direct, agent) => {
-      await direct.query('DROP TABLE IF EXISTS never_there');
-      const held = await refusal(agent, 'DROP TABLE IF EXISTS never_there');
+      await direct.query('DROP SCHEMA IF EXISTS never_there');
+      const held = await refusal(agent, 'DROP SCHEMA IF EXISTS never_there');
       expect(held.code).toBe(SQLSTATE.held);
       await guarded.approveAll(approvalIdIn(held));
-      await agent.query('DROP TABLE IF EXISTS never_there');
+      await agent.query('DROP SCHEMA IF EXISTS never_there');
 
       expect(guarded.snapshots).toHaveLength(1);
       const [snapshot] = guarded.snapshots;
       if (snapshot === undefined) throw new Error('no snapshot');
-      expect(snapshot).toMatchObject({ nothingExisted: true, missing: ['never_there'], dumped: [], file: '', bytes: 0, scope: { kind: 'tables', names: ['never_there'] } });
+      expect(snapshot).toMatchObject({ nothingExisted: true, missing: ['never_there'], dumped: [], file: '', bytes: 0, scope: { kind: 'schemas', names: ['never_there'] } });
       const audit = (await guarded.store.readAudit()).find((record) => record.kind === 'snapshot.taken');
       expect(audit?.data).toMatchObject({ snapshotId: snapshot.id, nothingExisted: true, missing: ['never_there'], approvalId: approvalIdIn(held) });
       expect(await guarded.approvals.get(approvalIdIn(held))).toMatchObject({ state: 'executed' });
@@ -88,6 +93,17 @@ describe('snapshots of what does not exist', () => {
       expect(listSnapshots(guarded.vaultDir).map((s) => s.id)).toEqual([snapshot.id]);
       await expect(restoreSnapshot(guarded.vaultDir, snapshot.id, guarded.target)).rejects.toThrow(RestoreRefused);
       await expect(restoreSnapshot(guarded.vaultDir, snapshot.id, guarded.target)).rejects.toThrow(/has no dump to restore: nothing existed when it was taken \(`never_there`\)/);
+    });
+  });
+
+  it('runs an approved DROP TABLE IF EXISTS of a missing table sent as a prepared statement', async () => {
+    await withGuardedSessions({}, async (guarded, direct, agent) => {
+      await direct.query('DROP TABLE IF EXISTS never_there');
+      const held = await refusal(agent, 'DROP TABLE IF EXISTS never_there', 'drop_held');
+      expect(held.code).toBe(SQLSTATE.held);
+      await guarded.approveAll(approvalIdIn(held));
+      await agent.query({ name: 'drop_approved', text: 'DROP TABLE IF EXISTS never_there' });
+      expect(guarded.snapshots).toEqual([expect.objectContaining({ nothingExisted: true, missing: ['never_there'], scope: { kind: 'tables', names: ['never_there'] } })]);
     });
   });
 
@@ -233,6 +249,22 @@ describe('environment on postgres upstreams', () => {
     const actions = await classifySqlText('DROP TABLE a; TRUNCATE b', 'app');
     expect(withEnvironment(actions, 'development').flatMap((action) => action.targets.map((target) => target.environment))).toEqual(['development', 'development']);
     expect(withEnvironment(actions, undefined).flatMap((action) => action.targets.map((target) => target.environment))).toEqual([undefined, undefined]);
+  });
+
+  it('resolves environment and the blast radius from airlock.yaml, with the defaults', () => {
+    const home = freshHome();
+    const upstream = (name: string, extra: string[]) => [`  ${name}:`, '    kind: postgres', '    url: postgres://app@127.0.0.1:5432/app', '    vault: { dir: vault }', ...extra];
+    writeFileSync(
+      join(home, 'airlock.yaml'),
+      ['version: 1', 'upstreams:', ...upstream('dev', ['    environment: development', '    blastRadius: { rows: 5, tables: { users: { share: 0.1 } } }']), ...upstream('prod', []), ''].join('\n'),
+    );
+    const loaded = loadConfig(home);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+    const [dev, prod] = postgresUpstreamsOf(loaded.value, {}, false);
+    expect(dev).toMatchObject({ name: 'dev', environment: 'development', blastRadius: { rows: 5, share: 0.5, shareFloor: 10, tables: { users: { share: 0.1 } } } });
+    expect(dev?.blastRadius.tables?.['users']).toEqual({ share: 0.1 });
+    expect(prod?.environment).toBeUndefined();
+    expect(prod?.blastRadius).toEqual({ rows: 1000, share: 0.5, shareFloor: 10 });
   });
 
   it('needs one approver and no confirmation on a development upstream', async () => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { LoadedConfig } from '../config/index.js';
 import { readSecretField } from '../config/index.js';
 import type { Store } from '../core/index.js';
-import type { SnapshotManifestV1, UpstreamTarget } from '../adapters/postgres/index.js';
+import type { BlastRadius, SnapshotManifestV1, UpstreamTarget } from '../adapters/postgres/index.js';
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, vaultPlacementProblem } from '../adapters/postgres/index.js';
 import { classifySqlText } from '../classify/index.js';
 import { authenticate } from '../firewall/index.js';
@@ -22,19 +22,23 @@ export interface ResolvedPostgresUpstream {
   /** Where the database lives, as configured; undefined counts as production. */
   readonly environment?: string;
   /** How many rows a statement may change before it is rolled back and held. */
-  readonly blastRadius: PostgresBlastRadius;
+  readonly blastRadius: BlastRadius;
 }
 
-/**
- * The rows a data-changing statement may change unapproved: more than `rows`, or at least
- * `shareFloor` rows that are more than `share` of its table, and it is rolled back and held;
- * `tables` gives named tables their own bounds.
- */
-export interface PostgresBlastRadius {
+/** The `blastRadius` section of a postgres upstream, as the config schema gives it. */
+interface BlastRadiusConfig {
   readonly rows: number;
   readonly share: number;
   readonly shareFloor: number;
   readonly tables?: Readonly<Record<string, { readonly rows?: number | undefined; readonly share?: number | undefined }>> | undefined;
+}
+
+/** The proxy's limits from the config's: a table's bound left out is the upstream's. */
+function toBlastRadius(config: BlastRadiusConfig): BlastRadius {
+  const { rows, share, shareFloor, tables } = config;
+  if (tables === undefined) return { rows, share, shareFloor };
+  const own = Object.entries(tables).map(([name, limit]) => [name, { ...(limit.rows === undefined ? {} : { rows: limit.rows }), ...(limit.share === undefined ? {} : { share: limit.share }) }] as const);
+  return { rows, share, shareFloor, tables: Object.fromEntries(own) };
 }
 
 /**
@@ -66,7 +70,7 @@ export function postgresUpstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv
       vaultDir: resolve(loaded.home, upstream.vault.dir),
       dataDir: upstream.dataDir === undefined ? undefined : resolve(loaded.home, upstream.dataDir),
       ...(upstream.environment === undefined ? {} : { environment: upstream.environment }),
-      blastRadius: upstream.blastRadius,
+      blastRadius: toBlastRadius(upstream.blastRadius),
     });
   }
   if (problems.length > 0) throw new CliFailure('invalid postgres upstream configuration', EXIT.invalidInput, problems);
@@ -120,6 +124,7 @@ async function startOne(upstream: ResolvedPostgresUpstream, store: Store, contex
       await takeSnapshot({ upstreamName: upstream.name, upstream: upstream.target, vaultDir: upstream.vaultDir, dataDir, record: recordIn(store) }, request);
     },
     approvalsUrl,
+    blastRadius: upstream.blastRadius,
     host: context.host,
     port: upstream.listenPort,
   });

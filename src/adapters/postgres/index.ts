@@ -1,3 +1,4 @@
+export type { BlastRadius } from './blast-radius.js';
 export { withEnvironment } from './environment.js';
 export type { PostgresProxyOptions, RunningPostgresProxy } from './proxy.js';
 export { startPostgresProxy } from './proxy.js';
