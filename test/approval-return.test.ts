@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { verifies } from '../../test/requirements.js';
-import type { Store } from '../core/index.js';
-import { EFFECTS, SeededRandom } from '../core/index.js';
-import { MemoryStore, openSqliteStore } from '../stores/index.js';
-import { ApprovalService } from './approval-service.js';
-import { TestAuthenticator, createTestFirewall, testAction } from './test-harness.js';
+import { verifies } from './requirements.js';
+import type { Store } from '../src/core/index.js';
+import { EFFECTS, SeededRandom } from '../src/core/index.js';
+import { MemoryStore, openSqliteStore } from '../src/stores/index.js';
+import { ApprovalService } from '../src/firewall/index.js';
+import { TestAuthenticator, createTestFirewall, testAction } from '../src/firewall/test-harness.js';
 
 async function setup(store: Store) {
   const harness = createTestFirewall(store);
