@@ -29,9 +29,10 @@ const RELATIONS = `SELECT n.nspname AS schema, c.relname AS name FROM pg_catalog
 const SCHEMAS = 'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1';
 const DATABASES = 'SELECT datname AS name FROM pg_catalog.pg_database WHERE datname = $1';
 // A session with an open transaction that renamed or created a table holds an access exclusive
-// lock on it until it ends; while any does, a name missing here may exist in that session.
+// lock on it until it ends (a prepared transaction too, with no pid); while any does, a name
+// missing here may exist in that session.
 const UNCOMMITTED_TABLES = `SELECT count(*)::int AS held FROM pg_catalog.pg_locks
-  WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted AND pid <> pg_backend_pid()
+  WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted AND pid IS DISTINCT FROM pg_backend_pid()
     AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`;
 
 /**
@@ -94,7 +95,7 @@ async function existingIn(client: pg.Client, scope: SnapshotScope): Promise<Exis
 }
 
 /** The object names a (possibly qualified) name may end in: the whole name and every part after a dot. */
-export function toNameCandidates(name: string): string[] {
+function toNameCandidates(name: string): string[] {
   const candidates = [name];
   for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) candidates.push(name.slice(dot + 1));
   return candidates.filter((candidate) => candidate !== '');
