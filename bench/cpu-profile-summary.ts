@@ -29,6 +29,7 @@ const PARTS: readonly [RegExp, string][] = [
   [/adapters\/postgres\/session\.ts/, 'session relay'],
   [/src\/adapters\//, 'adapter (other)'],
   [/\/bench\//, 'bench measuring pipes'],
+  [/^node:inspector/, 'the profiler itself'],
   [/^node:/, 'node (net, streams, timers)'],
 ];
 const SPECIAL = new Map([

@@ -56,13 +56,9 @@ function kindOf(message: Buffer): string {
 /** The two pipes and what they measured. */
 export class FrameTimer {
   readonly held: HeldMessage[] = [];
+  /** Messages seen upstream that no client sent, by kind: the proxy's own (its SAVEPOINTs, its login). */
+  readonly added = new Map<string, number>();
   readonly #fronts = new Set<FrontConnection>();
-  #unmatched = 0;
-
-  /** Messages seen upstream that no client sent (injected, or a pairing that failed). */
-  get unmatched(): number {
-    return this.#unmatched;
-  }
 
   /** A pipe clients connect to, forwarding to `port` (the proxy). */
   front(port: number): Promise<Server> {
@@ -87,7 +83,8 @@ export class FrameTimer {
           const index = paired?.pending.findIndex((pending) => pending.bytes.equals(message)) ?? -1;
           const found = index < 0 ? undefined : paired?.pending[index];
           if (found === undefined || paired === undefined) {
-            this.#unmatched++;
+            const kind = kindOf(message);
+            this.added.set(kind, (this.added.get(kind) ?? 0) + 1);
             return;
           }
           paired.pending.splice(0, index + 1);

@@ -9,7 +9,8 @@
  * Knobs: BENCH_PG_WORKLOAD (tpcb-simple, the default, or another of the bench's), BENCH_PG_SECONDS
  * (default 10), BENCH_PG_WARMUP_SECONDS (default 5), BENCH_PG_CLIENTS (default 8),
  * BENCH_PG_PROFILE_OUT (a file to keep the .cpuprofile in, for Chrome's DevTools),
- * BENCH_PG_TIMING_PIPES=0 (no pipes: a CPU profile without their cost, and no wait times).
+ * BENCH_PG_TIMING_PIPES=0 (no pipes: a CPU profile without their cost, and no wait times),
+ * BENCH_PG_PROFILE_TARGET=pipe (time the bare pass-through instead of Airlock: the floor of the waits).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -21,7 +22,7 @@ import { summarizeProfile, topFunctions } from './cpu-profile-summary.js';
 import type { CpuProfile } from './cpu-profile-summary.js';
 import { FrameTimer } from './frame-timer.js';
 import { run } from './pg-pinning.js';
-import { startBenchProxy } from './pg-targets.js';
+import { startBenchProxy, startPassThrough } from './pg-targets.js';
 import { median, pgbench, WORKLOADS } from './pg-workloads.js';
 
 const WORKLOAD = process.env['BENCH_PG_WORKLOAD'] ?? 'tpcb-simple';
@@ -30,6 +31,7 @@ const WARMUP_SECONDS = Number(process.env['BENCH_PG_WARMUP_SECONDS'] ?? 5);
 const CLIENTS = Number(process.env['BENCH_PG_CLIENTS'] ?? 8);
 const PROFILE_OUT = process.env['BENCH_PG_PROFILE_OUT'];
 const TIMING_PIPES = process.env['BENCH_PG_TIMING_PIPES'] !== '0';
+const BARE_PIPE = process.env['BENCH_PG_PROFILE_TARGET'] === 'pipe';
 
 /** Wall-time samples (µs) of one step, by name. */
 const steps = new Map<string, number[]>();
@@ -66,8 +68,10 @@ async function main(): Promise<void> {
     await run('pgbench', ['-i', '-s', '1', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, server.database], { PGPASSWORD: server.password, PGSSLMODE: 'disable' });
     const timer = new FrameTimer();
     const back = TIMING_PIPES ? await timer.back(server.port) : undefined;
+    const upstreamPort = back === undefined ? server.port : (back.address() as AddressInfo).port;
+    const bare = BARE_PIPE ? await startPassThrough(server.host, upstreamPort) : undefined;
     const proxy = await startBenchProxy(
-      { ...server, port: back === undefined ? server.port : (back.address() as AddressInfo).port },
+      { ...server, port: upstreamPort },
       {
         classify: (classify) => timed('classify (parse + walk)', classify),
         inspect: ({ store, firewall }) => {
@@ -77,11 +81,13 @@ async function main(): Promise<void> {
         },
       },
     );
-    const front = TIMING_PIPES ? await timer.front(proxy.port) : undefined;
-    const at = { port: front === undefined ? proxy.port : (front.address() as AddressInfo).port, password: proxy.token, database: server.database, clients: CLIENTS };
+    const measured = bare === undefined ? proxy.port : (bare.address() as AddressInfo).port;
+    const front = TIMING_PIPES ? await timer.front(measured) : undefined;
+    const at = { port: front === undefined ? measured : (front.address() as AddressInfo).port, password: bare === undefined ? proxy.token : server.password, database: server.database, clients: CLIENTS };
     await pgbench(workload, { ...at, seconds: WARMUP_SECONDS });
     steps.clear();
     timer.held.length = 0;
+    timer.added.clear();
 
     const inspector = new Session();
     inspector.connect();
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
 
     const statements = transactions * workload.statementsPerTransaction;
     const [load1] = loadavg();
-    console.log(`${workload.title}, ${CLIENTS} clients, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), timing pipes around Airlock; load average ${load1?.toFixed(2)}`);
+    console.log(`${workload.title} through ${bare === undefined ? 'Airlock' : 'the bare pipe'}, ${CLIENTS} clients, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)${TIMING_PIPES ? ', timing pipes around it' : ''}; load average ${load1?.toFixed(2)}`);
     console.log(`  ${tps.toFixed(0)} tps, ${statements} statements; this process's CPU: ${((cpu.user + cpu.system) / statements).toFixed(1)} µs per statement (pipes included)`);
 
     const { parts, inclusive, totalUs } = summarizeProfile(profile, ['judge', 'appendAudit', 'classifySqlText', 'literalKey', 'sqlShape', 'authenticate', 'decideAction', 'reused', 'countExecution']);
@@ -112,7 +118,7 @@ async function main(): Promise<void> {
     console.log('  step                                  calls  per stmt    median      mean       p90');
     for (const [name, values] of steps) console.log(row(name, values, statements));
 
-    if (TIMING_PIPES) console.log(`\ntime each message waited in Airlock (front pipe to back pipe, µs; ${timer.unmatched} unmatched):`);
+    if (TIMING_PIPES) console.log(`\ntime each message waited in ${bare === undefined ? 'Airlock' : 'the bare pipe'} (front pipe to back pipe, µs):`);
     console.log('  message                               count  per stmt    median      mean       p90');
     const byKind = new Map<string, number[]>();
     for (const held of timer.held) {
@@ -121,8 +127,12 @@ async function main(): Promise<void> {
       byKind.set(held.kind, list);
     }
     for (const [kind, values] of [...byKind].sort()) console.log(row(kind, values, statements));
+    if (TIMING_PIPES) {
+      const added = [...timer.added].map(([kind, count]) => `${kind} ${(count / statements).toFixed(2)}`).join(', ');
+      console.log(`messages the proxy sent that pgbench did not, per statement: ${added || 'none'}`);
+    }
     await proxy.close();
-    for (const pipe of [front, back]) pipe?.close();
+    for (const pipe of [front, back, bare]) pipe?.close();
   } finally {
     await server.stop();
   }
