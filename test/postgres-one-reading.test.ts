@@ -203,6 +203,9 @@ describe('through Airlock', () => {
     await guarded.withAgent(async (agent) => {
       await agent.query("SET standard_conforming_strings = on; SET client_encoding = 'UTF8'; SELECT pg_catalog.set_config('search_path', '', false);");
       expect(await show(agent, 'search_path')).toBe('');
+      // pg_dump 15.8 and later also restrict what it reads, naming the setting through pg_settings.
+      await agent.query("SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+      expect(await show(agent, 'restrict_nonsystem_relation_kind')).toBe('view, foreign-table');
       for (const sql of ["SET client_encoding = 'utf-8'", "SET NAMES 'Unicode'", 'SET standard_conforming_strings = yes', "SET backslash_quote = 'SAFE_ENCODING'", 'RESET standard_conforming_strings', 'SET client_encoding TO DEFAULT', 'RESET ALL', 'DISCARD ALL']) {
         await agent.query(sql);
         expect(await show(agent, 'standard_conforming_strings'), sql).toBe('on');

@@ -198,6 +198,37 @@ describe('set_config with a setting that is not a reading setting', () => {
   });
 });
 
+describe('set_config(name, …) over pg_settings', () => {
+  it('is the setting the WHERE clause fixes, as pg_dump runs it', () => {
+    expect(judged("SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'")).toEqual({ effect: 'read', targets: ['table:pg_settings'] });
+    expect(judged("SELECT set_config(name, 'replica', false) FROM pg_catalog.pg_settings WHERE 'session_replication_role' = name AND context = 'user'")).toEqual({
+      effect: 'destructive',
+      targets: ['setting:session_replication_role', 'table:pg_catalog.pg_settings'],
+    });
+    expectDenied([["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'standard_conforming_strings'", 'standard_conforming_strings']]);
+  });
+
+  it('is computed, and denied, when the rows may name any setting', () => {
+    expectDenied([
+      ["SELECT set_config(name, 'off', false) FROM pg_settings", '(computed)'],
+      ["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'a' OR true", '(computed)'],
+      ["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name LIKE 'restrict%'", '(computed)'],
+      ["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name <> 'a'", '(computed)'],
+      ["SELECT set_config(name, 'off', false) FROM public.pg_settings WHERE name = 'a'", '(computed)'],
+      ["SELECT set_config(name, 'off', false) FROM pg_settings, other WHERE name = 'a'", '(computed)'],
+      ["SELECT set_config(name, 'off', false) FROM my_settings WHERE name = 'a'", '(computed)'],
+      ["WITH pg_settings AS (SELECT 'standard_conforming_strings' AS name) SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'a'", '(computed)'],
+      // The WHERE clause is not known to run before set_config within it.
+      ["SELECT 1 FROM pg_settings WHERE name = 'a' AND set_config(name, 'off', false) IS NOT NULL", '(computed)'],
+      ["SELECT 1 FROM pg_settings WHERE name = 'a' ORDER BY set_config(name, 'off', false)", '(computed)'],
+      // A subquery's `name` is not the outer row's.
+      ["SELECT (SELECT set_config(name, 'off', false) FROM other) FROM pg_settings WHERE name = 'a'", '(computed)'],
+      ["UPDATE t SET a = set_config(name, 'off', false) FROM pg_settings WHERE name = 'a'", '(computed)'],
+      ["SELECT set_config(s.name, 'off', false) FROM pg_settings s WHERE s.name = 'a'", '(computed)'],
+    ]);
+  });
+});
+
 describe('search_path', () => {
   it('is denied when it names pg_catalog after another schema', () => {
     expectDenied([

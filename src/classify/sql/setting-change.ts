@@ -103,13 +103,14 @@ export function isSetConfigName(name: readonly string[]): boolean {
 }
 
 /**
- * `set_config(name, value, is_local)`, judged as `SET name = value` is. A call that may not be
+ * `set_config(name, value, is_local)`, judged as `SET name = value` is; a name that is the column
+ * `name` of a settings row (see `settingsRowName`) is the setting that row is. A call that may not be
  * the built-in (another number of arguments, named or variadic ones, an `is_local` that is not
  * a boolean constant, which a user function taking text could capture) is also unknown.
  */
-export function judgeSetConfig(call: PgObject, findings: Findings): void {
+export function judgeSetConfig(call: PgObject, findings: Findings, settingsRow: string | undefined): void {
   const args = listField(call, 'args');
-  const name = foldConstant(args[0]);
+  const name = isNameColumn(args[0]) ? settingsRow : foldConstant(args[0]);
   const value = foldConstant(args[1]);
   const change: SettingChange =
     typeof name === 'string'
@@ -128,4 +129,55 @@ const CALL_DECORATIONS = ['agg_order', 'agg_filter', 'over', 'agg_within_group',
 
 function hasCallDecorations(call: PgObject): boolean {
   return CALL_DECORATIONS.some((key) => call[key] !== undefined && call[key] !== false);
+}
+
+/** The view of every setting, one row each, whose column `name` names it. */
+export const SETTINGS_VIEW = 'pg_settings';
+const NAMEDATALEN_BYTES = 63;
+
+/**
+ * x when a query reads only pg_settings (unqualified or in pg_catalog) and its WHERE clause
+ * requires `name = 'x'`: every row its SELECT list sees names setting x. pg_dump's
+ * `SELECT set_config(name, …) FROM pg_settings WHERE name = '…'` is judged so. The caller
+ * checks that no CTE is named pg_settings.
+ */
+export function settingsRowName(select: PgObject): string | undefined {
+  const from = listField(select, 'fromClause');
+  const view = from.length === 1 ? asNode(from[0]) : undefined;
+  const schema = stringField(view?.body, 'schemaname');
+  if (view?.type !== 'RangeVar' || stringField(view.body, 'relname') !== SETTINGS_VIEW || (schema !== undefined && schema !== 'pg_catalog')) return undefined;
+  for (const conjunct of conjuncts(select['whereClause'])) {
+    const name = nameEquals(conjunct);
+    // A longer literal would be cut to fit the column's comparison; not worth following.
+    if (name !== undefined && Buffer.byteLength(name) < NAMEDATALEN_BYTES) return name;
+  }
+  return undefined;
+}
+
+/** The terms of a WHERE clause that must all hold: its top-level AND, or itself. */
+function conjuncts(where: unknown): readonly unknown[] {
+  const node = asNode(where);
+  if (node?.type === 'BoolExpr' && stringField(node.body, 'boolop') === 'AND_EXPR') return listField(node.body, 'args');
+  return where === undefined ? [] : [where];
+}
+
+/** 'x' for `name = 'x'` or `'x' = name`. */
+function nameEquals(term: unknown): string | undefined {
+  const node = asNode(term);
+  const operator = listField(node?.body, 'name');
+  if (node?.type !== 'A_Expr' || stringField(node.body, 'kind') !== 'AEXPR_OP' || operator.length !== 1 || asNode(operator[0])?.body['sval'] !== '=') return undefined;
+  const [left, right] = [node.body['lexpr'], node.body['rexpr']];
+  const constant = isNameColumn(left) ? right : isNameColumn(right) ? left : undefined;
+  return asNode(constant)?.type === 'A_Const' ? stringOf(foldConstant(constant)) : undefined;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether an expression is the unqualified column reference `name`. */
+function isNameColumn(value: unknown): boolean {
+  const node = asNode(value);
+  const fields = listField(node?.body, 'fields');
+  return node?.type === 'ColumnRef' && fields.length === 1 && asNode(fields[0])?.body['sval'] === 'name';
 }

@@ -3,7 +3,7 @@ import { isBuiltinOperator } from './builtin-operators.js';
 import type { Findings } from './findings.js';
 import type { PgNode } from './parse-node.js';
 import { asNode, asObject, listField, relationName, stringField, stringValue } from './parse-node.js';
-import { isSetConfigName, judgeSetConfig } from './setting-change.js';
+import { SETTINGS_VIEW, isSetConfigName, judgeSetConfig, settingsRowName } from './setting-change.js';
 
 /** What walking a statement's tree needs from the statement judge. */
 export interface WalkContext {
@@ -11,6 +11,11 @@ export interface WalkContext {
   readonly cteNames: ReadonlySet<string>;
   /** Judges a statement nested in the tree (CTE, subquery, rule action) into the same findings. */
   judgeNested(node: PgNode, findings: Findings, depth: number, context: WalkContext): void;
+  /**
+   * In the SELECT list of a query over pg_settings filtered by `name = 'x'`: x, the setting the
+   * column `name` holds in every row (pg_dump runs `set_config(name, …)` so).
+   */
+  readonly settingsRow?: string | undefined;
 }
 
 /** Thrown when a tree nests deeper than Airlock will follow; the statement is then unknown. */
@@ -56,9 +61,23 @@ export function walkTree(value: unknown, findings: Findings, context: WalkContex
     walkWithClause(object, findings, context, depth, skipKeys);
     return;
   }
+  const level = isQueryLevel(object);
   for (const key in object) {
-    if (skipKeys?.has(key) !== true) walkTree(object[key], findings, context, depth + 1);
+    if (skipKeys?.has(key) !== true) walkTree(object[key], findings, level ? queryContext(object, key, context) : context, depth + 1);
   }
+}
+
+/** Whether an object is one level of a query (a SELECT's body), where column names resolve anew. */
+function isQueryLevel(object: Readonly<Record<string, unknown>>): boolean {
+  return 'targetList' in object || 'fromClause' in object || 'valuesLists' in object;
+}
+
+/** The context for one field of a query level: only its SELECT list may know the settings row. */
+function queryContext(select: Readonly<Record<string, unknown>>, key: string, context: WalkContext): WalkContext {
+  // Only a SELECT's own list (UPDATE and INSERT name a `relation` whose columns come first).
+  const listOfSelect = key === 'targetList' && !('relation' in select);
+  const row = listOfSelect && !context.cteNames.has(SETTINGS_VIEW) ? settingsRowName(select) : undefined;
+  return row === context.settingsRow ? context : { ...context, settingsRow: row };
 }
 
 function noteNode(node: PgNode, findings: Findings, context: WalkContext): void {
@@ -66,7 +85,7 @@ function noteNode(node: PgNode, findings: Findings, context: WalkContext): void 
     case 'FuncCall': {
       const name = names(listField(node.body, 'funcname'));
       // set_config is SET as an expression: judged by the setting and value it names.
-      if (isSetConfigName(name)) return judgeSetConfig(node.body, findings);
+      if (isSetConfigName(name)) return judgeSetConfig(node.body, findings, context.settingsRow);
       const effect = functionEffect(name);
       findings.raise(effect);
       if (effect !== 'read') findings.touch('function', name.join('.'));
@@ -122,8 +141,9 @@ function walkWithClause(object: Readonly<Record<string, unknown>>, findings: Fin
     if (name !== undefined) visible.add(name);
   }
   const inner: WalkContext = { ...context, cteNames: new Set([...context.cteNames, ...names]) };
+  const level = isQueryLevel(object);
   for (const key in object) {
-    if (key !== 'withClause' && skipKeys?.has(key) !== true) walkTree(object[key], findings, inner, depth + 1);
+    if (key !== 'withClause' && skipKeys?.has(key) !== true) walkTree(object[key], findings, level ? queryContext(object, key, inner) : inner, depth + 1);
   }
 }
 
