@@ -40,22 +40,26 @@ pg_current_wal_flush_lsn pg_current_wal_insert_lsn pg_last_wal_receive_lsn pg_la
 pg_last_xact_replay_timestamp pg_partition_ancestors pg_partition_tree pg_sequence_last_value
 `);
 
-// Core functions newer than the PostgreSQL the catalog was generated from (16 to 18), reviewed
-// by hand: none changes data. libpg-query parses the newest grammar, so these names reach us.
-const NEWER_CORE_READ_FUNCTIONS = `
+/**
+ * Core functions newer than the PostgreSQL the catalog was generated from (16 to 18), reviewed
+ * by hand: none changes data. libpg-query parses the newest grammar, so these names reach us.
+ */
+export const NEWER_CORE_READ_FUNCTIONS: ReadonlySet<string> = words(`
 any_value array_reverse array_sample array_shuffle array_sort casefold date_add date_subtract erf
 erfc random_normal system_user to_bin to_oct uuid_extract_timestamp uuid_extract_version uuidv4
 uuidv7
-`;
+`);
 
-// Functions of common extensions (pg_trgm, pgcrypto, uuid-ossp, unaccent, fuzzystrmatch): none
-// changes data; they live in whatever schema the extension was created in, so they are trusted
-// unqualified only, as every name here is.
-const EXTENSION_READ_FUNCTIONS = `
+/**
+ * Functions of common extensions (pg_trgm, pgcrypto, uuid-ossp, unaccent, fuzzystrmatch): none
+ * changes data; they live in whatever schema the extension was created in, so they are trusted
+ * unqualified only, as every name here is.
+ */
+export const EXTENSION_READ_FUNCTIONS: ReadonlySet<string> = words(`
 similarity word_similarity strict_word_similarity show_trgm digest hmac crypt gen_salt
 gen_random_bytes pgp_sym_encrypt pgp_sym_decrypt uuid_generate_v1 uuid_generate_v1mc
 uuid_generate_v4 uuid_nil unaccent levenshtein soundex metaphone dmetaphone difference
-`;
+`);
 
 // Built-ins that change data, though not destructively.
 const WRITE_FUNCTIONS = `
@@ -110,7 +114,7 @@ function words(text: string): Set<string> {
 
 const KNOWN_FUNCTIONS: ReadonlyMap<string, Effect> = new Map<string, Effect>([
   ...[...PG_CATALOG_NON_VOLATILE_FUNCTIONS].map((name) => [name, 'read'] as const),
-  ...[...VOLATILE_READ_FUNCTIONS, ...words(NEWER_CORE_READ_FUNCTIONS), ...words(EXTENSION_READ_FUNCTIONS)].map((name) => [name, 'read'] as const),
+  ...[...VOLATILE_READ_FUNCTIONS, ...NEWER_CORE_READ_FUNCTIONS, ...EXTENSION_READ_FUNCTIONS].map((name) => [name, 'read'] as const),
   ...[...words(WRITE_FUNCTIONS)].map((name) => [name, 'write'] as const),
   ...[...words(DESTRUCTIVE_FUNCTIONS)].map((name) => [name, 'destructive'] as const),
   // SECURITY: last, so an opaque name is unknown even where a list above names it.
