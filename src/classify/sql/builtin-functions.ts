@@ -7,10 +7,11 @@ import { PG_CATALOG_NON_VOLATILE_FUNCTIONS } from './pg-catalog-functions.js';
 // them: unquoted identifiers are folded to lower case, so `"LOWER"(x)` is not `lower`.
 //
 // The rule for PostgreSQL's own functions: a pg_catalog function whose every overload is
-// IMMUTABLE or STABLE is a read. That is PostgreSQL's contract, not our guess: such functions
-// run under the calling query's snapshot and may not change the database (the executor refuses
-// data changes inside a non-volatile function). pg-catalog-functions.ts records those names from
-// a real server's pg_proc, and a test proves it current. Two kinds of exception:
+// IMMUTABLE or STABLE is a read. That is PostgreSQL's contract, not our guess: a non-volatile
+// function may not change the database (the server enforces it for SQL and PL/pgSQL bodies; its
+// own C functions are marked so by its developers, and sequences, locks and the like are
+// VOLATILE). pg-catalog-functions.ts records those names from a real server's pg_proc, and a
+// test proves it current. Two kinds of exception:
 // - non-volatile built-ins that are no reads for Airlock (OPAQUE_FUNCTIONS below, with reasons);
 // - VOLATILE built-ins, which stay unknown unless reviewed into a list below one by one.
 //
@@ -52,8 +53,8 @@ uuidv7
 
 /**
  * Functions of common extensions (pg_trgm, pgcrypto, uuid-ossp, unaccent, fuzzystrmatch): none
- * changes data; they live in whatever schema the extension was created in, so they are trusted
- * unqualified only, as every name here is.
+ * changes data. They live in whatever schema the extension was created in, so, like every name
+ * here, they are trusted only unqualified or qualified with pg_catalog.
  */
 export const EXTENSION_READ_FUNCTIONS: ReadonlySet<string> = words(`
 similarity word_similarity strict_word_similarity show_trgm digest hmac crypt gen_salt
