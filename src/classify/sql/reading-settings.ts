@@ -60,11 +60,6 @@ export function settingName(name: string): string {
   return name.toLowerCase();
 }
 
-/** Whether a setting is one that changes how statement text is read. */
-export function isReadingSetting(name: string): boolean {
-  return READING_SETTINGS.has(settingName(name));
-}
-
 /** The guarded target a change must be denied with, or undefined when the guard lets it pass. */
 export function guardedSetting(change: SettingChange): GuardedSetting | undefined {
   if (change.kind === 'computed') {
