@@ -140,6 +140,21 @@ describe('DecisionReuse.tally', () => {
     ]);
   });
 
+  it('writes the counts of one flush together, and stops counting when any of them fails', async () => {
+    const { reuse, token, store, judgeRead } = await setup();
+    const [first, second, third] = [await judgeRead(), await judgeRead(), await judgeRead()];
+    for (const run of [first, second, third]) reuse.tally(token, 'stmt', () => 'x', run.decision, run.principal);
+    const append = store.appendAudit.bind(store);
+    let calls = 0;
+    store.appendAudit = (draft) => (++calls === 2 ? Promise.reject(new Error('disk full')) : append(draft));
+    await reuse.flush();
+    // The counts around the failed one are still on the record, in order.
+    expect((await reusedRecords(store)).map((record) => record.data['decisionId'])).toEqual([first.decision.id, third.decision.id]);
+    expect(second.decision.id).not.toBe(first.decision.id);
+    expect(reuse.tally(token, 'stmt', () => 'x', first.decision, first.principal)).toBe(false);
+    store.appendAudit = append;
+  });
+
   it('refuses to count after a count could not be written, until a full judgment is recorded again', async () => {
     const store = new MemoryStore();
     const { reuse, token, judgeRead } = await setup({ store });

@@ -158,20 +158,19 @@ export class DecisionReuse {
   }
 
   async #write(entries: readonly Entry[]): Promise<void> {
-    for (const entry of entries) {
-      try {
-        await this.firewall.recordReuse({ ...entry, surface: this.#surface });
-      } catch {
-        // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
-        // audit log's failure, and every later request goes through the full, recorded path.
-        this.#entries.clear();
-        this.#size = 0;
-        this.#tallies.clear();
-        this.#failing = true;
-        return;
-      }
-    }
+    if (entries.length === 0) return;
+    // All at once, in order: the store writes the appends of one event-loop turn in one
+    // transaction, where one at a time took a transaction and a turn each.
+    const written = await Promise.allSettled(entries.map((entry) => this.firewall.recordReuse({ ...entry, surface: this.#surface })));
+    if (written.every((result) => result.status === 'fulfilled')) return;
+    // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
+    // audit log's failure, and every later request goes through the full, recorded path.
+    this.#entries.clear();
+    this.#size = 0;
+    this.#tallies.clear();
+    this.#failing = true;
   }
+
 }
 
 function countUse(entry: Entry, now: number): void {
