@@ -185,3 +185,26 @@ describe('SQL-level PREPARE and EXECUTE', () => {
     expect(await usersState()).toEqual({ count: ROWS - 1, free: ROWS - 1 });
   });
 });
+
+describe('rows changed where the statement does not name them', () => {
+  it('counts rows a foreign key cascade deletes, and holds the one-row DELETE that empties another table', async () => {
+    await guarded.withDirect(async (direct) => {
+      await direct.query('DROP TABLE IF EXISTS orders, accounts');
+      await direct.query('CREATE TABLE accounts (id int PRIMARY KEY)');
+      await direct.query('CREATE TABLE orders (id int PRIMARY KEY, account int REFERENCES accounts ON DELETE CASCADE)');
+      await direct.query('INSERT INTO accounts VALUES (1), (2)');
+      await direct.query(`INSERT INTO orders SELECT g, 1 FROM generate_series(1, ${ROWS}) g`);
+    });
+    await guarded.withAgent(async (client) => {
+      // Asked twice: the first run of a table also learns whether it has triggers.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(client.query('DELETE FROM accounts WHERE id = 1')).rejects.toMatchObject({ code: SQLSTATE.held });
+      }
+      expect((await client.query('DELETE FROM accounts WHERE id = 2')).rowCount).toBe(1);
+    });
+    const left = await guarded.withDirect(async (direct) => (await direct.query('SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM accounts)::int AS accounts')).rows[0]);
+    expect(left).toEqual({ orders: ROWS, accounts: 1 });
+    const approval = (await guarded.store.listApprovals({ state: 'pending' })).at(-1);
+    expect(JSON.stringify(approval?.request?.details['measured'])).toMatch(new RegExp(`would delete ${ROWS} of ${ROWS} rows in orders`));
+  });
+});

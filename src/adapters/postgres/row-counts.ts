@@ -43,3 +43,11 @@ export function tableReference(id: string): string {
 export function boundedCountSql(reference: string, limit: number): string {
   return `SELECT pg_catalog.count(*) FROM (SELECT 1 FROM ${reference} LIMIT ${Math.max(1, Math.floor(limit))}) airlock_rows`;
 }
+
+/**
+ * Whether a table's UPDATE/DELETE tag counts every row such a statement changes: an ordinary
+ * table with no triggers (foreign keys with ON DELETE CASCADE are triggers) and no rules.
+ */
+export function plainTableSql(reference: string): string {
+  return `SELECT c.relkind = 'r' AND NOT c.relhastriggers AND NOT c.relhasrules FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass('${reference.replaceAll("'", "''")}')`;
+}

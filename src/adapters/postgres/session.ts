@@ -10,7 +10,7 @@ import { ResponseRouter } from './response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
 import type { Answer } from './response-sinks.js';
 import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink, WatchSink } from './response-sinks.js';
-import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableReference, taggedRows } from './row-counts.js';
+import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, plainTableSql, tableReference, taggedRows } from './row-counts.js';
 import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
 import type { ClassifiedText, StatementJudge, StatementJudgment } from './statement-judge.js';
@@ -50,6 +50,9 @@ const OWN_PORTAL = `${RESERVED_NAME_PREFIX}portal`;
 const REFUSED = `${RESERVED_NAME_PREFIX}refused`;
 // A counted statement's answer is held until it is counted; past this it is rolled back and held.
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
+// What a session learnt of a table's triggers and rules is asked again after this long, and at
+// once when any session through this proxy ran a statement that may change the catalog.
+const PLAIN_TABLE_TTL_MS = 10_000;
 // A table over the row limit is counted this far, to tell the approver its size.
 const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
 
@@ -73,6 +76,8 @@ export class GuardedSession {
   readonly #router: ResponseRouter;
   // Airlock's own statements parsed upstream in this session, by text.
   readonly #ownStatements = new Map<string, string>();
+  // Tables this session asked about: whether a tag counts everything a change of them does.
+  readonly #plainTables = new Map<string, { readonly plain: boolean; readonly epoch: number; readonly at: number }>();
   // SQL-level prepared statements the server accepted, by name: the PREPARE text.
   readonly #sqlPrepared = new Map<string, string>();
   #status: TransactionStatus = 'I';
@@ -297,7 +302,7 @@ export class GuardedSession {
     // A failed transaction block runs nothing: the server answers with its error.
     if (this.#status === 'E') return this.#send(message.raw, 'query');
     const own = this.#status === 'I';
-    const statistics = judgment.classified.counting.by === 'statistics';
+    const statistics = this.#countsByStatistics(judgment.classified, false);
     this.#ownQuery(own ? 'BEGIN' : `SAVEPOINT ${SAVEPOINT}`);
     const before = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
     const statement = new HoldingSink();
@@ -462,7 +467,7 @@ export class GuardedSession {
       this.#ownExecute('BEGIN');
       this.#ownTransaction = true;
     }
-    const statistics = judgment.classified.counting.by === 'statistics';
+    const statistics = this.#countsByStatistics(judgment.classified, true);
     this.#ownExecute(`SAVEPOINT ${SAVEPOINT}`);
     const before = statistics ? this.#ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
     const statement = new HoldingSink();
@@ -578,7 +583,7 @@ export class GuardedSession {
   #changes(classified: ClassifiedText, answer: Answer, held: HoldingSink, before: Answer | undefined, after: Answer | undefined): TableChange[] | undefined {
     if (held.heldBytes > MAX_HELD_BYTES) return undefined;
     const { counting } = classified;
-    if (counting.by === 'statistics') {
+    if (counting.by === 'statistics' || before !== undefined) {
       if (before?.how !== 'done' || after?.how !== 'done' || before.error !== undefined || after.error !== undefined) return undefined;
       return changesBetween(before.rows, after.rows);
     }
@@ -591,6 +596,34 @@ export class GuardedSession {
       changes.push({ table: change.table, reference: tableReference(change.table), updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
     }
     return changes;
+  }
+
+  /**
+   * Whether a counted statement's changes must be read from the server's statistics: always for
+   * statements whose tag cannot tell, and for UPDATE/DELETE of a table that has triggers or rules
+   * (a cascade or a trigger changes rows no tag counts) or that this session has not asked about
+   * since the catalog last changed — then it asks, for next time (`extended`: inside a batch).
+   */
+  #countsByStatistics(classified: ClassifiedText, extended: boolean): boolean {
+    const { counting } = classified;
+    if (counting.by !== 'tags') return counting.by === 'statistics';
+    const epoch = this.options.judge.catalogEpoch;
+    let statistics = false;
+    for (const change of counting.statements) {
+      const reference = tableReference(change.table);
+      const known = this.#plainTables.get(reference);
+      if (known !== undefined && known.epoch === epoch && Date.now() - known.at < PLAIN_TABLE_TTL_MS) {
+        if (!known.plain) statistics = true;
+        continue;
+      }
+      statistics = true;
+      const sql = plainTableSql(reference);
+      const asked = extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true);
+      void asked.answer.then((answer) => {
+        if (answer.error === undefined) this.#plainTables.set(reference, { plain: answer.rows[0]?.[0] === 't', epoch, at: Date.now() });
+      });
+    }
+    return statistics;
   }
 
   /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */

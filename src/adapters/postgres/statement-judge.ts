@@ -93,6 +93,16 @@ export class StatementJudge {
     this.#reuse = new DecisionReuse(firewall, { surface: 'sql' });
   }
 
+  #catalogEpoch = 0;
+
+  /**
+   * Bumped whenever an allowed statement may change the catalog (DDL, anything unknown): what
+   * sessions learnt about tables' triggers and rules is asked again after it.
+   */
+  get catalogEpoch(): number {
+    return this.#catalogEpoch;
+  }
+
   /** Writes the reuse counts still pending and stops reusing decisions. */
   close(): Promise<void> {
     return this.#reuse.close();
@@ -138,6 +148,7 @@ export class StatementJudge {
     }
     const shown = () => toShownRequest(classified.actions, { sql }, [token]);
     const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions: classified.actions, shown });
+    if (decision.verdict === 'allow' && classified.actions.some((action) => !CATALOG_KEEPING_OPERATIONS.has(action.operation))) this.#catalogEpoch++;
     const key = this.#shapeKey(sql);
     if (key !== undefined && decision.verdict === 'allow') {
       const facts = this.#shapes.get(key) ?? this.#learnShape(key, sql, classified, token);
@@ -285,6 +296,13 @@ function sqlDigest(upstream: string, sql: string): string {
 }
 
 const NO_COUNTING: RowCounting = { by: 'none' };
+
+// Operations that cannot add a trigger or rule to a table; anything else (DDL, an unknown
+// function, a DO block) may, so what sessions know of tables is asked again.
+const CATALOG_KEEPING_OPERATIONS: ReadonlySet<string> = new Set([
+  'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY FROM', 'COPY TO', 'EXPLAIN', 'EMPTY', 'SHOW', 'SET', 'RESET',
+  'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'LOCK', 'VACUUM', 'ANALYZE', 'LISTEN', 'UNLISTEN', 'NOTIFY',
+]);
 
 // Statements a savepoint of Airlock's cannot sit beside: they end, start or name transactions,
 // or hand the connection to a COPY sub-protocol whose answer cannot wait for a count.
