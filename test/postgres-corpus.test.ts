@@ -43,8 +43,22 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/**
+ * The tables the cases destroy exist and hold rows before each case: the proxy asks the server
+ * whether a DROP or TRUNCATE would destroy anything, and on an empty database nothing would.
+ */
+async function fillTables(): Promise<void> {
+  await guarded.withDirect(async (direct) => {
+    for (const table of ['users', '"Users"', 'orders']) {
+      await direct.query(`CREATE TABLE IF NOT EXISTS ${table} (id int)`);
+      await direct.query(`INSERT INTO ${table} SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM ${table})`);
+    }
+  });
+}
+
 /** Sends a case through the proxy with `pg`: whether Airlock stopped it (an Airlock SQLSTATE). */
 async function stoppedByProxy(entry: SqlCase): Promise<boolean> {
+  await fillTables();
   const client = guarded.agentClient();
   await client.connect();
   let stopped = false;
