@@ -79,7 +79,17 @@ function isPlainQueryNode(value: unknown, depth: number): boolean {
     const code = key.charCodeAt(0);
     const isNodeType = code >= 65 && code <= 90;
     if (!(isNodeType ? PLAIN_QUERY_NODES : PLAIN_QUERY_FIELDS).has(key)) return false;
+    if (key === 'FuncCall' && judgedByArguments(child)) return false;
     if (!isPlainQueryNode(child, depth + 1)) return false;
   }
   return true;
+}
+
+// Functions the classifier judges by their constant arguments: set_config('search_path', …) is a
+// read, set_config('standard_conforming_strings', 'off', …) is denied, and their shapes are one.
+const JUDGED_BY_ARGUMENTS: ReadonlySet<string> = new Set(['set_config']);
+
+function judgedByArguments(call: unknown): boolean {
+  const names = (call as { funcname?: { String?: { sval?: string } }[] }).funcname ?? [];
+  return JUDGED_BY_ARGUMENTS.has(names.at(-1)?.String?.sval?.toLowerCase() ?? '');
 }
