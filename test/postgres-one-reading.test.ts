@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SQLSTATE } from '../src/adapters/postgres/index.js';
 import { UpstreamConnectError, openUpstreamSession } from '../src/adapters/postgres/upstream-connection.js';
 import { MessageFramer, PROTOCOL_V3, int32, parseErrorFields, parseStartupParameters, typedMessage } from '../src/adapters/postgres/wire.js';
 import { classifySqlText } from '../src/classify/sql/index.js';
@@ -211,6 +213,75 @@ describe('through Airlock', () => {
     });
   });
 });
+
+describe('a session whose server starts reading differently', () => {
+  it('is ended (ZA006) when the server reports a reading setting off its pin, even after an approved DO block', async () => {
+    const agent = guarded.agentClient();
+    agent.on('error', () => undefined);
+    await agent.connect();
+    const block = "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
+    const held = await failure(agent, block);
+    expect(held?.code).toBe(SQLSTATE.held);
+    const id = /approval id (apr_[A-Za-z0-9_]+)/.exec(held?.message ?? '')?.[1] ?? '';
+    await guarded.approveAll(id);
+    const ended = await failure(agent, block);
+    expect(ended?.code).toBe(SQLSTATE.readingSettingsChanged);
+    // Nothing more runs on it: the payload that would now be a DELETE never reaches the server.
+    await expect(agent.query(SCS_DELETE)).rejects.toThrow();
+    await agent.end().catch(() => undefined);
+    expect(await victimRows()).toBe(VICTIM_ROWS);
+  });
+
+  it('sent in one pipeline after an approved DO block that switches the reading, the next statement never runs', async () => {
+    const block = "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
+    const first = await rawSession([Buffer.from(block)]);
+    expect(first).toEqual([SQLSTATE.held]);
+    const approval = (await guarded.store.listApprovals({ state: 'pending' })).at(-1);
+    await guarded.approveAll(approval?.id ?? '');
+    const answers = await rawSession([Buffer.from(block), Buffer.from(SCS_DELETE)]);
+    expect(answers).toEqual([SQLSTATE.readingSettingsChanged]);
+    expect(await victimRows()).toBe(VICTIM_ROWS);
+  });
+
+  it('refuses statement text that is not valid UTF-8 (ZA005) and keeps serving', async () => {
+    const answers = await rawSession([Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0x27, 0x95, 0x5c, 0x27])]);
+    expect(answers).toContain(SQLSTATE.invalidText);
+    expect(await victimRows()).toBe(VICTIM_ROWS);
+  });
+});
+
+/** Sends Query messages of raw bytes on an authenticated session; the SQLSTATEs of the errors answered. */
+async function rawSession(texts: readonly Buffer[]): Promise<string[]> {
+  const socket = connect({ host: '127.0.0.1', port: guarded.proxy.port });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const codes: string[] = [];
+  let buffered = Buffer.alloc(0);
+  let readies = 0;
+  const done = new Promise<void>((resolve) => {
+    socket.on('close', () => resolve());
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 5 && buffered.length >= 1 + buffered.readInt32BE(1)) {
+        const type = String.fromCharCode(buffered[0] ?? 0);
+        const end = 1 + buffered.readInt32BE(1);
+        if (type === 'R' && buffered.readInt32BE(5) === 3) socket.write(serialize.password(guarded.token));
+        if (type === 'E') codes.push(/C([0-9A-Z]{5})\0/.exec(buffered.subarray(5, end).toString('latin1'))?.[1] ?? '');
+        if (type === 'Z' && ++readies === 1) for (const text of texts) socket.write(rawQuery(text));
+        if (type === 'Z' && readies === texts.length + 1) resolve();
+        if (type === 'E' && buffered[6] === 0x46 /* FATAL */) resolve();
+        buffered = buffered.subarray(end);
+      }
+    });
+  });
+  socket.write(startupPacket({ user: 'agent', database: server.database }));
+  await done;
+  socket.end();
+  return codes;
+}
+
+function rawQuery(text: Buffer): Buffer {
+  return typedMessage('Q', Buffer.concat([text, Buffer.from([0])]));
+}
 
 describe('the upstream session', () => {
   it('reads as Airlock does even when the database says otherwise', async () => {

@@ -157,3 +157,11 @@ export function unmeasurableError(why: string): Buffer {
     message: `airlock cannot count the rows this statement changes (${why}), so it was not run`,
   });
 }
+
+/** A statement sent in the same batch after one that ran code Airlock cannot read. */
+export function unsureReadingError(): Buffer {
+  return errorResponse({
+    sqlstate: SQLSTATE.unmeasurable,
+    message: 'airlock did not run this statement: it follows, in the same batch, a statement that ran code airlock cannot read and that may have changed how the server reads text; send Sync first',
+  });
+}

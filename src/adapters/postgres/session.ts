@@ -5,7 +5,8 @@ import type { Decision } from '../../core/index.js';
 import type { BlastRadius, OverLimit, TableChange } from './blast-radius.js';
 import { overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
 import { destructionProbe } from './destroys-nothing.js';
-import { refusalFor, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from './respond.js';
+import { decodeStatementText, parameterStatusProblem } from './reading-settings.js';
+import { invalidTextError, readingSettingsChangedError, refusalFor, unsureReadingError, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from './respond.js';
 import { ResponseRouter } from './response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
 import type { Answer } from './response-sinks.js';
@@ -15,7 +16,7 @@ import type { AllowedStatement, BoundPortal, PreparedStatement } from './session
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
 import type { ClassifiedText, StatementJudge, StatementJudgment } from './statement-judge.js';
 import type { UpstreamSession } from './upstream-connection.js';
-import { BodyReader, MessageFramer, readyForQuery } from './wire.js';
+import { BodyReader, MessageFramer, WireError, readyForQuery } from './wire.js';
 import type { WireMessage } from './wire.js';
 
 /** What a session needs from its proxy. */
@@ -27,10 +28,6 @@ export interface SessionOptions {
   readonly snapshot: ((request: SnapshotRequest) => Promise<void>) | undefined;
   /** How many rows one statement may change before it is held. */
   readonly blastRadius: BlastRadius;
-  /** A problem sentence when a ParameterStatus from the upstream says it reads text differently. */
-  readonly parameterStatusProblem?: (body: Buffer) => string | undefined;
-  /** The FATAL error that ends a session whose server reads text differently now. */
-  readonly readingChanged?: (problem: string) => Buffer;
 }
 
 /** What a snapshot is asked to save before a statement runs. */
@@ -86,6 +83,9 @@ export class GuardedSession {
   #executedSinceSync = false;
   #controlSinceSync = false;
   #ownTransaction = false;
+  // A statement ran code Airlock cannot read: what comes next waits for the server's report
+  // ('settle') or, inside a batch, is refused until Sync ('batch').
+  #readingUnsure: 'none' | 'settle' | 'batch' = 'none';
   #pumping = false;
   #closed = false;
 
@@ -97,7 +97,9 @@ export class GuardedSession {
     private readonly unregister: () => void,
   ) {
     this.#router = new ResponseRouter({
-      relay: (bytes) => this.client.write(bytes),
+      relay: (bytes) => {
+        if (!this.#closed) this.client.write(bytes);
+      },
       parameterStatus: (body) => this.#onParameterStatus(body),
       protocolError: () => this.close(),
       ready: (status) => (this.#status = status),
@@ -117,12 +119,13 @@ export class GuardedSession {
     if (pending.length > 0) this.#onClientData(pending);
   }
 
-  /** Ends both connections. */
-  close(): void {
+  /** Ends both connections; `last` is sent to the client first (a FATAL error). */
+  close(last?: Buffer): void {
     if (this.#closed) return;
     this.#closed = true;
     this.unregister();
-    this.client.destroy();
+    if (last === undefined) this.client.destroy();
+    else this.client.end(last);
     this.upstream.socket.destroy();
     this.#router.abandon();
   }
@@ -163,13 +166,47 @@ export class GuardedSession {
 
   /** Handles one agent message; returns a promise only when it must wait. */
   #handle(message: WireMessage): Promise<void> | undefined {
+    if (this.#readingUnsure !== 'none' && READS_TEXT.has(message.type)) return this.#afterUnreadCode(message);
+    return this.#handleNow(message);
+  }
+
+  /**
+   * A message that the server will read as text, after a statement ran code Airlock could not
+   * read (an approved DO block or function): it may have changed how the server reads text, which
+   * the server says (ParameterStatus) only at ReadyForQuery. In the simple protocol the message
+   * waits for that; inside an extended-protocol batch it is refused until Sync.
+   */
+  #afterUnreadCode(message: WireMessage): Promise<void> | undefined {
+    if (this.#readingUnsure === 'batch') {
+      const error = unsureReadingError();
+      if (message.type === 0x51) this.#plantQueryError(error);
+      else if (message.type === 0x50) this.#refuseParse(new BodyReader(message.body).cstring(), error);
+      else this.#failExecute(error);
+      return undefined;
+    }
+    this.#flush();
+    return this.#router.settled().then(() => {
+      this.#readingUnsure = 'none';
+      if (this.#closed) return;
+      const pending = this.#handleNow(message);
+      this.#flush();
+      return pending;
+    });
+  }
+
+  #handleNow(message: WireMessage): Promise<void> | undefined {
     switch (message.type) {
-      case 0x51 /* Q */:
-        return this.#query(message, new BodyReader(message.body).cstring());
+      case 0x51 /* Q */: {
+        const sql = statementText(message.body, 0);
+        if (sql !== undefined) return this.#query(message, sql);
+        this.#plantQueryError(invalidTextError());
+        return undefined;
+      }
       case 0x50 /* P */: {
-        const reader = new BodyReader(message.body);
-        const name = reader.cstring();
-        return this.#parse(message, name, reader.cstring());
+        const name = new BodyReader(message.body).cstring();
+        const sql = statementText(message.body, Buffer.byteLength(name) + 1);
+        if (sql === undefined) return this.#refuseParse(name, invalidTextError());
+        return this.#parse(message, name, sql);
       }
       case 0x42 /* B */:
         return this.#bind(message);
@@ -280,6 +317,7 @@ export class GuardedSession {
    * accepted it, so that a later `EXECUTE name` is judged as what it runs.
    */
   #sendQuery(message: WireMessage, classified: ClassifiedText): void {
+    if (runsUnreadCode(classified)) this.#readingUnsure = 'settle';
     const name = SQL_PREPARE.exec(classified.sql)?.[1]?.toLowerCase();
     const only = classified.actions.length === 1 ? classified.actions[0] : undefined;
     if (name === undefined || name === 'transaction' || only?.operation !== 'PREPARE') return this.#send(message.raw, 'query');
@@ -449,6 +487,7 @@ export class GuardedSession {
 
   /** An Execute, forwarded, remembering what it tells about the transaction. */
   #sendExecute(message: WireMessage, classified: ClassifiedText): void {
+    if (runsUnreadCode(classified)) this.#readingUnsure = 'batch';
     this.#executedSinceSync = true;
     if (classified.actions.some((action) => TRANSACTION_CONTROL.has(action.operation))) this.#controlSinceSync = true;
     this.#send(message.raw, 'execute');
@@ -504,6 +543,7 @@ export class GuardedSession {
    * would have been, and nothing else is sent until the server said how that went.
    */
   #sync(message: WireMessage): Promise<void> | undefined {
+    if (this.#readingUnsure === 'batch') this.#readingUnsure = 'settle';
     const own = this.#ownTransaction;
     this.#executedSinceSync = false;
     this.#controlSinceSync = false;
@@ -544,6 +584,7 @@ export class GuardedSession {
       const refusal = decision === undefined ? unavailableError() : refusalFor(decision, this.options.approvalsUrl);
       return this.#plant(refusal, serialize.query(REFUSED), 'query');
     }
+    this.#readingUnsure = 'settle';
     this.#send(message.raw, 'function');
   }
 
@@ -719,12 +760,9 @@ export class GuardedSession {
   }
 
   #onParameterStatus(body: Buffer): void {
-    const problem = this.options.parameterStatusProblem?.(body);
-    if (problem === undefined) return;
+    const problem = parameterStatusProblem(body);
     // SECURITY: from here the server would read text differently from Airlock; nothing more runs.
-    const error = this.options.readingChanged?.(problem);
-    if (error !== undefined) this.client.write(error);
-    this.close();
+    if (problem !== undefined) this.close(readingSettingsChangedError(problem));
   }
 
   #send(bytes: Buffer, kind?: SlotKind, sink?: ResponseSink): void {
@@ -743,6 +781,21 @@ export class GuardedSession {
 // A lone SQL-level PREPARE or EXECUTE of an unquoted name (folded to lower case, as the server does).
 const SQL_PREPARE = /^\s*prepare\s+([a-z_][a-z0-9_$]*)\b/i;
 const SQL_EXECUTE = /^\s*execute\s+([a-z_][a-z0-9_$]*)\b/i;
+
+/** The statement text starting at `offset` of a Query or Parse body, read as the server reads it. */
+function statementText(body: Buffer, offset: number): string | undefined {
+  const end = body.indexOf(0, offset);
+  if (end < 0) throw new WireError('string is not terminated');
+  return decodeStatementText(body.subarray(offset, end));
+}
+
+// Messages whose text or execution the server reads under the session's settings.
+const READS_TEXT: ReadonlySet<number> = new Set([0x51 /* Q */, 0x50 /* P */, 0x45 /* E */, 0x46 /* F */]);
+
+/** Whether a statement runs code Airlock did not read (a DO block, a user function, an unknown). */
+function runsUnreadCode(classified: ClassifiedText): boolean {
+  return classified.actions.some((action) => action.effect === 'unknown');
+}
 
 const FORGETS_PREPARED = /\b(deallocate|discard)\b/i;
 
