@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RunningPostgresProxy, SnapshotManifestV1, SqlClassifier } from '../src/adapters/postgres/index.js';
-import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, withEnvironment } from '../src/adapters/postgres/index.js';
+import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/adapters/postgres/index.js';
 import type { PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import { ApprovalService, authenticate } from '../src/firewall/index.js';
@@ -42,8 +42,8 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     name: UPSTREAM,
     upstream: target,
     firewall: harness.firewall,
-    // As `airlock serve` does with a configured environment: targets are placed in it.
-    classify: options.environment === undefined ? classify : async (sql, upstream) => withEnvironment(await classify(sql, upstream), options.environment),
+    classify,
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
     authenticateToken: async (candidate) => (await authenticate(store, candidate, harness.clock.now())).ok,
     snapshot: async (request) => {
       const record = async (manifest: SnapshotManifestV1): Promise<void> => {

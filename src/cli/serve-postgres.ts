@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { LoadedConfig } from '../config/index.js';
 import { readSecretField } from '../config/index.js';
 import type { Store } from '../core/index.js';
+import type { GatewayUrls } from '../server/index.js';
 import type { BlastRadius, SnapshotManifestV1, UpstreamTarget } from '../adapters/postgres/index.js';
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, vaultPlacementProblem } from '../adapters/postgres/index.js';
 import { classifySqlText } from '../classify/index.js';
@@ -96,7 +97,7 @@ export const postgresServePart: ServePartFactory = async (context) => {
     start: async (urls) => {
       const running: RunningPart[] = [];
       try {
-        for (const upstream of upstreams) running.push(await startOne(upstream, context.store, context, urls.approvalsUrl));
+        for (const upstream of upstreams) running.push(await startOne(upstream, context.store, context, urls));
       } catch (error) {
         for (const part of running) await part.close();
         throw error;
@@ -112,7 +113,7 @@ export const postgresServePart: ServePartFactory = async (context) => {
   };
 };
 
-async function startOne(upstream: ResolvedPostgresUpstream, store: Store, context: Parameters<ServePartFactory>[0], approvalsUrl: string): Promise<RunningPart> {
+async function startOne(upstream: ResolvedPostgresUpstream, store: Store, context: Parameters<ServePartFactory>[0], urls: GatewayUrls): Promise<RunningPart> {
   const { dataDir } = upstream;
   const proxy = await startPostgresProxy({
     name: upstream.name,
@@ -123,8 +124,11 @@ async function startOne(upstream: ResolvedPostgresUpstream, store: Store, contex
     snapshot: async (request) => {
       await takeSnapshot({ upstreamName: upstream.name, upstream: upstream.target, vaultDir: upstream.vaultDir, dataDir, record: recordIn(store) }, request);
     },
-    approvalsUrl,
+    approvalsUrl: urls.approvalsUrl,
+    approvalPagesUrl: `${urls.url}/inbox/approvals`,
+    productionEnvironments: context.loaded.config.environments.production,
     blastRadius: upstream.blastRadius,
+    ...(upstream.environment === undefined ? {} : { environment: upstream.environment }),
     host: context.host,
     port: upstream.listenPort,
   });

@@ -40,6 +40,12 @@ export interface PostgresProxyOptions {
   readonly approvalsUrl: string;
   /** How many rows one statement may change before it is held (default `DEFAULT_BLAST_RADIUS`). */
   readonly blastRadius?: BlastRadius;
+  /** The environment everything behind this upstream lives in; unset counts as production. */
+  readonly environment?: string;
+  /** Environment names that count as production, for the hold message's `--confirm`. */
+  readonly productionEnvironments?: readonly string[];
+  /** Where humans decide in the inbox, e.g. `http://127.0.0.1:8080/inbox/approvals`. */
+  readonly approvalPagesUrl?: string;
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -62,7 +68,7 @@ const STARTUP_TIMEOUT_MS = 30_000;
  */
 export async function startPostgresProxy(options: PostgresProxyOptions): Promise<RunningPostgresProxy> {
   const cancels = new CancelRegistry();
-  const judge = new StatementJudge(options.name, options.firewall, options.classify);
+  const judge = new StatementJudge(options.name, options.firewall, options.classify, options.environment);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -185,6 +191,10 @@ async function connectSession(
     approvalsUrl: options.approvalsUrl,
     snapshot: options.snapshot,
     blastRadius: options.blastRadius ?? DEFAULT_BLAST_RADIUS,
+    hint: {
+      ...(options.productionEnvironments === undefined ? {} : { productionEnvironments: options.productionEnvironments }),
+      ...(options.approvalPagesUrl === undefined ? {} : { approvalPagesUrl: options.approvalPagesUrl }),
+    },
   };
   const session = new GuardedSession(socket, upstream, token, sessionOptions, key.withdraw);
   session.start(pending);

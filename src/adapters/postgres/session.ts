@@ -2,10 +2,12 @@ import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
 import { APPROVAL_POLICY_ID } from '../../core/index.js';
 import type { Decision } from '../../core/index.js';
+import { scrubText } from '../shared/index.js';
 import type { BlastRadius, OverLimit, TableChange } from './blast-radius.js';
 import { overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
 import { destructionProbe } from './destroys-nothing.js';
 import { decodeStatementText, parameterStatusProblem } from './reading-settings.js';
+import type { HoldHintContext } from './respond.js';
 import { invalidTextError, readingSettingsChangedError, refusalFor, unsureReadingError, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from './respond.js';
 import { ResponseRouter } from './response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
@@ -28,6 +30,8 @@ export interface SessionOptions {
   readonly snapshot: ((request: SnapshotRequest) => Promise<void>) | undefined;
   /** How many rows one statement may change before it is held. */
   readonly blastRadius: BlastRadius;
+  /** What a hold's HINT needs beside the statement's actions (production names, the inbox). */
+  readonly hint?: Omit<HoldHintContext, 'actions'>;
 }
 
 /** What a snapshot is asked to save before a statement runs. */
@@ -294,7 +298,7 @@ export class GuardedSession {
     }
     if (judgment.decision.verdict !== 'allow') {
       this.#ownQuery(undo);
-      this.#plantQueryError(refusalFor(judgment.decision, this.options.approvalsUrl));
+      this.#plantQueryError(this.#refusal(judgment));
       return true;
     }
     if (!own) {
@@ -391,7 +395,7 @@ export class GuardedSession {
   async #judgeParse(message: WireMessage, name: string, sql: string): Promise<void> {
     const judgment = await this.#judge(sql);
     if (judgment === undefined || judgment.decision.verdict !== 'allow') {
-      return this.#refuseParse(name, judgment === undefined ? unavailableError() : refusalFor(judgment.decision, this.options.approvalsUrl));
+      return this.#refuseParse(name, judgment === undefined ? unavailableError() : this.#refusal(judgment));
     }
     this.#prepared(message, name, judgment);
   }
@@ -581,7 +585,7 @@ export class GuardedSession {
       decision = undefined;
     }
     if (decision?.verdict !== 'allow') {
-      const refusal = decision === undefined ? unavailableError() : refusalFor(decision, this.options.approvalsUrl);
+      const refusal = decision === undefined ? unavailableError() : refusalFor(decision, this.options.approvalsUrl, this.options.hint);
       return this.#plant(refusal, serialize.query(REFUSED), 'query');
     }
     this.#readingUnsure = 'settle';
@@ -596,10 +600,15 @@ export class GuardedSession {
     }
   }
 
+  /** The error answering a decision that is not an allow; a hold's HINT says how to approve it. */
+  #refusal(judgment: StatementJudgment): Buffer {
+    return refusalFor(judgment.decision, this.options.approvalsUrl, { ...this.options.hint, actions: judgment.classified.actions });
+  }
+
   /** Undefined when the statement may run now (its snapshot taken if it destroys); else the error to answer. */
   async #refusalOrSnapshot(judgment: StatementJudgment | undefined): Promise<Buffer | undefined> {
     if (judgment === undefined) return unavailableError();
-    if (judgment.decision.verdict !== 'allow') return refusalFor(judgment.decision, this.options.approvalsUrl);
+    if (judgment.decision.verdict !== 'allow') return this.#refusal(judgment);
     if (!judgment.classified.destroys) return undefined;
     const snapshot = this.options.snapshot;
     try {
@@ -610,10 +619,12 @@ export class GuardedSession {
       await this.#router.settled();
       await snapshot(judgment);
       return undefined;
-    } catch {
+    } catch (error) {
       // The statement does not run, so an approval it spent is given back for the retry.
-      await this.options.judge.returnApproval(judgment.decision, 'its snapshot failed, so it did not run');
-      return snapshotFailedError();
+      const why = error instanceof Error ? error.message : 'the snapshot failed';
+      const returned = await this.options.judge.returnApproval(judgment.decision, `its snapshot failed (${scrubText(why, [this.token])}), so it did not run`);
+      const approved = judgment.decision.policyIds.includes(APPROVAL_POLICY_ID);
+      return snapshotFailedError(returned ? 'kept' : approved ? 'used' : 'none');
     }
   }
 

@@ -7,6 +7,7 @@ import { scrubText, toShownRequest } from '../shared/index.js';
 import type { OverLimit } from './blast-radius.js';
 import { changedRows, describeOverLimit } from './blast-radius.js';
 import { destroyingNothing } from './destroys-nothing.js';
+import { withEnvironment } from './environment.js';
 
 /** Classifies SQL text into actions; `classifySqlText` from the SQL classifier in production. */
 export type SqlClassifier = (sql: string, upstream: string) => Promise<Action[]>;
@@ -89,6 +90,7 @@ export class StatementJudge {
     private readonly upstream: string,
     private readonly firewall: Firewall,
     private readonly classify: SqlClassifier,
+    private readonly environment?: string,
   ) {
     this.#reuse = new DecisionReuse(firewall, { surface: 'sql' });
   }
@@ -178,7 +180,7 @@ export class StatementJudge {
       operation: 'ROWS CHANGED',
       effect: 'destructive',
       reversible: false,
-      targets: [{ type: 'table', id: over.change.table, attrs: { rows: changedRows(over.change), ...(over.tableRows === undefined ? {} : { tableRows: over.tableRows }), measured: describeOverLimit(over) } }],
+      targets: [{ type: 'table', id: over.change.table, ...(this.environment === undefined ? {} : { environment: this.environment }), attrs: { rows: changedRows(over.change), ...(over.tableRows === undefined ? {} : { tableRows: over.tableRows }), measured: describeOverLimit(over) } }],
       digest: classified.digest,
     }));
     const actions = [...classified.actions.map((action) => (action.effect === 'write' && !action.reversible ? { ...action, effect: 'destructive' as const } : action)), ...measured];
@@ -208,8 +210,8 @@ export class StatementJudge {
   }
 
   /** Gives back an approval `decision` spent on a statement that then did not run. */
-  async returnApproval(decision: Decision, reason: string): Promise<void> {
-    if (decision.approval?.id !== undefined) await this.firewall.returnApproval(decision, reason);
+  async returnApproval(decision: Decision, reason: string): Promise<boolean> {
+    return decision.approval?.id !== undefined && (await this.firewall.returnApproval(decision, reason));
   }
 
   /** Judges an opaque request (a fast-path FunctionCall) as one action of unknown effect. */
@@ -268,7 +270,8 @@ export class StatementJudge {
 
   async #classifyNow(sql: string): Promise<ClassifiedText> {
     // INVARIANT: actions name the upstream as configured, which is what grants list.
-    const actions = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
+    const classified = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
+    const actions = withEnvironment(classified, this.environment);
     const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
     return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : rowCounting(actions) };
   }
