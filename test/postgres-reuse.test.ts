@@ -91,13 +91,38 @@ describe('reused decisions on the PostgreSQL hot path', () => {
     expect(counted[0]?.data['shape']).toBe('UPDATE accounts SET balance = balance WHERE id = $1');
   });
 
-  it('never reuses a decision for writes, destruction, EXPLAIN or locking reads, whatever their constants', async () => {
+  it('reuses a write bounded by = on a column for its shape, counted, and still counts the rows of every run', async () => {
+    verifies('pg.reuse-only-plain-reads');
+    verifies('pg.blast-radius-by-result');
+    forgetReuse();
+    const from = (await lastSeq()) + 1;
+    await withAgent(async (client) => {
+      for (let id = 1; id <= 5; id++) expect((await client.query(`UPDATE accounts SET balance = ${id * 10} WHERE balance = ${id * 10}`)).rowCount).toBe(1);
+      // The same shape, where every row now matches: its judgment is reused, its count is not.
+      await guarded.withDirect((direct) => direct.query('UPDATE accounts SET balance = 5'));
+      const held = await client.query('UPDATE accounts SET balance = 6 WHERE balance = 5').catch((error: { code?: string }) => error);
+      expect((held as { code?: string }).code).toBe(SQLSTATE.held);
+      await guarded.withDirect((direct) => direct.query('UPDATE accounts SET balance = id * 10'));
+      // Past the lifetime the shape is judged in full again, and the count so far is written first.
+      forgetReuse();
+      expect((await client.query('UPDATE accounts SET balance = 10 WHERE balance = 10')).rowCount).toBe(1);
+    });
+    const judged = (await recordsSince(from, 'decision')).filter((record) => record.data['surface'] === 'sql');
+    // The first text, the held one again as what it turned out to be, the one past the lifetime.
+    expect(judged.length).toBe(3);
+    const counted = await recordsSince(from, 'decision.reused');
+    expect(counted.map((record) => record.data['shape'])).toContain('UPDATE accounts SET balance = $1 WHERE balance = $2');
+  });
+
+  it('never reuses a decision for writes whose constants decide, destruction, EXPLAIN or locking reads', async () => {
     verifies('pg.reuse-only-plain-reads');
     forgetReuse();
     const from = (await lastSeq()) + 1;
     const statements = [
-      'UPDATE accounts SET balance = balance WHERE id = 1',
-      'UPDATE accounts SET balance = balance WHERE id = 2',
+      'UPDATE accounts SET balance = balance WHERE id > 98',
+      'UPDATE accounts SET balance = balance WHERE id > 99',
+      "UPDATE accounts SET balance = balance WHERE owner LIKE 'a%'",
+      "UPDATE accounts SET balance = balance WHERE owner LIKE 'b%'",
       'SELECT balance FROM accounts WHERE id = 1 FOR UPDATE',
       'SELECT balance FROM accounts WHERE id = 2 FOR UPDATE',
       'EXPLAIN SELECT balance FROM accounts WHERE id = 1',

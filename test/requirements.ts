@@ -254,7 +254,13 @@ export const REQUIREMENTS = {
   'pg.snapshot-failure-blocks': 'a destructive statement whose snapshot fails does not run',
   'pg.restore-brings-rows-back': 'airlock restore brings back every row a dropped table had',
   'pg.reuse-only-plain-reads':
-    'a decision is reused only for texts of one shape that are plain reads: texts grouped by the fast literal key parse to the same tree but for constants, and no write, destruction, EXPLAIN, locking or unknown shape is ever reused',
+    'a decision is reused only for texts of one shape whose judgment cannot depend on their constants: plain reads, transaction control, plain INSERTs, and UPDATE/DELETE whose constants are data or compared with = to a column; no destruction, EXPLAIN, locking, unknown shape or constant-dependent predicate (id > 0, LIKE) is ever reused',
+  'pg.blast-radius-by-result':
+    'every statement that overwrites or deletes rows (UPDATE, DELETE, MERGE, ON CONFLICT DO UPDATE, data-modifying CTEs, prepared EXECUTEs, cascades) runs under an Airlock savepoint and is rolled back and held when the server reports more changed rows than the limits, saying what it would change; reused or not',
+  'pg.one-reading':
+    'the server reads statement text as Airlock does: the reading settings are pinned, every way of changing them is denied, non-UTF-8 text and startup options are refused, and a session whose server reports another reading is ended',
+  'pg.real-tools-pass':
+    'pg_dump, pg_restore, psql meta-commands and pgbench -i complete through Airlock; what destroys is held once with the exact approve command',
   'pg.reuse-on-the-record':
     'every statement that reused an allow is counted in a decision.reused audit record naming the decision; reuse ends with its lifetime, the grant\'s expiry, a policy change, or an audit failure',
   'check.sql-corpus-exact': 'the sql classifier gives every sql case of the corpus its expected verdict',

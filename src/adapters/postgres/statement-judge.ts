@@ -1,4 +1,4 @@
-import { isPlainQueryShape, literalKey, sqlShape } from '../../classify/index.js';
+import { isPlainQueryShape, isReusableWriteShape, literalKey, sqlShape } from '../../classify/index.js';
 import type { Action, Decision, Principal } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
@@ -134,7 +134,7 @@ export class StatementJudge {
     if (key === undefined || facts?.reusable !== true) return undefined;
     const reused = this.#reuse.reuse(token, key);
     if (reused === undefined) return undefined;
-    return { classified: new ReusedRead(this.upstream, sql, facts.classified.actions), decision: reused.decision, principal: reused.principal };
+    return { classified: new ReusedShape(this.upstream, sql, facts.classified), decision: reused.decision, principal: reused.principal };
   }
 
   /**
@@ -246,9 +246,12 @@ export class StatementJudge {
     const shape = sqlShape(sql);
     if (shape === undefined) return undefined;
     const reads = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
+    const writes = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read' || action.effect === 'write');
+    // Writes too: the rows each run changes are counted by the session whatever its judgment.
+    const reusable = (reads && isPlainQueryShape(sql)) || (writes && classified.counting.by !== 'unmeasurable' && isReusableWriteShape(shape));
     // SECURITY: the audit log keeps the shape, which has no constants; the token is scrubbed in
     // case an agent wrote it into the text.
-    const facts = { reusable: reads && isPlainQueryShape(sql), classified, recordedAs: scrubText(shape, [token]) };
+    const facts = { reusable, classified, recordedAs: scrubText(shape, [token]) };
     if (this.#shapes.size >= SHAPE_CACHE_SIZE) this.#shapes.clear();
     this.#shapes.set(key, facts);
     return facts;
@@ -277,16 +280,24 @@ export class StatementJudge {
   }
 }
 
-/** A text judged by its shape: the shape's actions; its digest computed only if asked (a read binds no approval). */
-class ReusedRead implements ClassifiedText {
+/**
+ * A text judged by its shape: the shape's actions and row counting (a reusable shape names the
+ * same tables whatever its constants); its digest computed only if asked (nothing reused binds
+ * an approval).
+ */
+class ReusedShape implements ClassifiedText {
   readonly destroys = false;
-  readonly counting = NO_COUNTING;
+  readonly actions: readonly Action[];
+  readonly counting: RowCounting;
 
   constructor(
     private readonly upstream: string,
     readonly sql: string,
-    readonly actions: readonly Action[],
-  ) {}
+    shape: ClassifiedText,
+  ) {
+    this.actions = shape.actions;
+    this.counting = shape.counting;
+  }
 
   get digest(): string {
     return sqlDigest(this.upstream, this.sql);

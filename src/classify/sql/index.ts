@@ -25,7 +25,7 @@ export { SQL_CORPUS_UPSTREAM, classifySqlCorpusInput } from './corpus-classifier
 export { analyzeSql, classifySqlTextSync, digestSqlText, toSqlActions } from './sql-classifier.js';
 export { fingerprintSql, isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
 export { LITERAL_KEY_MAX_CHARS, literalKey } from './literal-key.js';
-export { isPlainQueryShape, sqlShape } from './statement-shape.js';
+export { isPlainQueryShape, isReusableWriteShape, sqlShape } from './statement-shape.js';
 
 /** The sql surface's classifier (corpus input shape `{ sql }` or `{ extended: [...] }`). */
 export const SQL_CLASSIFIER: Classifier | undefined = classifySqlCorpusInput;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifies } from '../../../test/requirements.js';
 import { loadSqlParser } from './sql-parser.js';
-import { isPlainQueryShape, sqlShape } from './statement-shape.js';
+import { isPlainQueryShape, isReusableWriteShape, sqlShape } from './statement-shape.js';
 
 beforeAll(async () => {
   await loadSqlParser();
@@ -47,5 +47,44 @@ describe('isPlainQueryShape', () => {
     ]) {
       expect(isPlainQueryShape(sql), sql).toBe(false);
     }
+  });
+});
+
+describe('isReusableWriteShape', () => {
+  const shapeOf = (sql: string): string => sqlShape(sql) ?? '';
+
+  it('accepts writes whose constants are data or compared with = to a column, and transaction control', () => {
+    verifies('pg.reuse-only-plain-reads');
+    for (const sql of [
+      'UPDATE pgbench_accounts SET abalance = abalance + -4213 WHERE aid = 77',
+      "UPDATE t SET name = 'x', n = lower('Y') WHERE id = 5 AND tenant = 'acme'::text",
+      'UPDATE t SET n = 1 WHERE id IN (1, 2, 3) RETURNING id, 7',
+      "DELETE FROM t WHERE 5 = id AND kind = 'old'",
+      "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 2, 3, 4, CURRENT_TIMESTAMP)",
+      'INSERT INTO t SELECT * FROM s WHERE s.id > 10',
+      'BEGIN',
+      'END',
+      'ROLLBACK',
+    ]) expect(isReusableWriteShape(shapeOf(sql)), sql).toBe(true);
+  });
+
+  it('refuses shapes whose judgment a constant decides, and everything else', () => {
+    for (const sql of [
+      'UPDATE t SET n = 1 WHERE id > 0',
+      'DELETE FROM t WHERE id <> 0',
+      "DELETE FROM t WHERE name LIKE '%'",
+      "DELETE FROM t WHERE name ~ '.*'",
+      'DELETE FROM t WHERE 1 = 1',
+      'DELETE FROM t WHERE id = 1 OR true',
+      'DELETE FROM t WHERE id = coalesce(1, id)',
+      'DELETE FROM t USING (SELECT 1 AS id WHERE 1 = 1) s WHERE t.id = s.id',
+      'WITH d AS (DELETE FROM u WHERE id = 1 RETURNING id) UPDATE t SET n = 1 WHERE id = 2',
+      'INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET n = 2',
+      "UPDATE t SET n = set_config('standard_conforming_strings', 'off', false)::int WHERE id = 1",
+      "PREPARE TRANSACTION 'x'",
+      'SELECT 1',
+      'DROP TABLE t',
+      'UPDATE t SET n = 1; DELETE FROM t WHERE id = 1',
+    ]) expect(isReusableWriteShape(shapeOf(sql)), sql).toBe(false);
   });
 });

@@ -93,3 +93,91 @@ function judgedByArguments(call: unknown): boolean {
   const names = (call as { funcname?: { String?: { sval?: string } }[] }).funcname ?? [];
   return JUDGED_BY_ARGUMENTS.has(names.at(-1)?.String?.sval?.toLowerCase() ?? '');
 }
+
+/**
+ * Whether `sql` (a shape: constants as parameters) is one statement whose judgment cannot depend
+ * on the values of its parameters, beyond the plain queries above: transaction control; an INSERT
+ * without CTE or ON CONFLICT (its values are data); an UPDATE or DELETE without CTE whose
+ * parameters are data (SET values, RETURNING) or compared with `=` to a column (`WHERE aid = $1`,
+ * `id IN ($1, $2)`), where every value selects "some" rows. A parameter anywhere else (`id > $1`
+ * is every row for 0, `name LIKE $1` for '%') makes the shape not reusable. The wire proxy still
+ * counts the rows each run changes; this only says that the judgment of the text is the same.
+ */
+export function isReusableWriteShape(sql: string): boolean {
+  let tree: unknown;
+  try {
+    tree = parseSync(sql);
+  } catch {
+    return false;
+  }
+  const statements = (tree as { stmts?: { stmt?: Record<string, unknown> }[] }).stmts;
+  if (!Array.isArray(statements) || statements.length !== 1) return false;
+  const [type, body] = Object.entries(statements[0]?.stmt ?? {})[0] ?? [];
+  const statement = (body ?? {}) as Record<string, unknown>;
+  if (hasJudgedByArguments(statement, 0)) return false;
+  switch (type) {
+    case 'TransactionStmt':
+      return !['TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(String(statement['kind']));
+    case 'InsertStmt':
+      return statement['withClause'] === undefined && statement['onConflictClause'] === undefined;
+    case 'UpdateStmt':
+      return statement['withClause'] === undefined && !hasParameter(statement['fromClause'], 0) && parametersCompareColumns(statement['whereClause'], 0);
+    case 'DeleteStmt':
+      return statement['withClause'] === undefined && !hasParameter(statement['usingClause'], 0) && parametersCompareColumns(statement['whereClause'], 0);
+    default:
+      return false;
+  }
+}
+
+/** Whether every parameter in a predicate is one side of `column = $n` or an item of `column IN (…)`. */
+function parametersCompareColumns(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item) => parametersCompareColumns(item, depth + 1));
+  if (value === null || typeof value !== 'object') return true;
+  const node = value as Record<string, unknown>;
+  if ('ParamRef' in node) return false;
+  const expression = node['A_Expr'] as Record<string, unknown> | undefined;
+  if (expression !== undefined && isEquality(expression)) {
+    const { lexpr, rexpr } = expression;
+    if (expression['kind'] === 'AEXPR_OP' && ((isColumn(lexpr) && isParameter(rexpr)) || (isParameter(lexpr) && isColumn(rexpr)))) return true;
+    const items = ((rexpr as { List?: { items?: unknown[] } } | undefined)?.List?.items ?? []);
+    if (expression['kind'] === 'AEXPR_IN' && isColumn(lexpr) && items.every((item) => isParameter(item) || !hasParameter(item, depth + 1))) return true;
+  }
+  return Object.values(node).every((child) => parametersCompareColumns(child, depth + 1));
+}
+
+function isEquality(expression: Record<string, unknown>): boolean {
+  const name = expression['name'] as { String?: { sval?: string } }[] | undefined;
+  return name?.length === 1 && name[0]?.String?.sval === '=';
+}
+
+function isColumn(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'ColumnRef' in value;
+}
+
+/** `$1`, or `$1::type`. */
+function isParameter(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if ('ParamRef' in value) return true;
+  const cast = (value as { TypeCast?: { arg?: unknown } }).TypeCast;
+  return cast !== undefined && typeof cast.arg === 'object' && cast.arg !== null && 'ParamRef' in cast.arg;
+}
+
+function hasParameter(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) return value.some((item) => hasParameter(item, depth + 1));
+  if (value === null || typeof value !== 'object') return false;
+  if ('ParamRef' in value) return true;
+  return Object.values(value).some((child) => hasParameter(child, depth + 1));
+}
+
+function hasJudgedByArguments(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) return value.some((item) => hasJudgedByArguments(item, depth + 1));
+  if (value === null || typeof value !== 'object') return false;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'FuncCall' && judgedByArguments(child)) return true;
+    if (hasJudgedByArguments(child, depth + 1)) return true;
+  }
+  return false;
+}
