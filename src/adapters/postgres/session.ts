@@ -90,6 +90,8 @@ export class GuardedSession {
   // A statement ran code Airlock cannot read: what comes next waits for the server's report
   // ('settle') or, inside a batch, is refused until Sync ('batch').
   #readingUnsure: 'none' | 'settle' | 'batch' = 'none';
+  // The transaction status once everything sent is answered, when Airlock knows it already.
+  #statusAfterSent: TransactionStatus | undefined;
   #pumping = false;
   #closed = false;
 
@@ -338,12 +340,17 @@ export class GuardedSession {
    * answer until the rows it changed are counted.
    */
   async #countedQuery(message: WireMessage, judgment: StatementJudgment): Promise<void> {
-    // The transaction status must be known: wait for everything sent before to be answered.
-    await this.#router.settled();
-    if (this.#closed) return;
+    // The transaction status must be known: predicted when only Airlock's own RELEASE is still
+    // unanswered, else waited for.
+    let status = this.#statusAfterSent;
+    if (status === undefined) {
+      await this.#router.settled();
+      if (this.#closed) return;
+      status = this.#status;
+    }
     // A failed transaction block runs nothing: the server answers with its error.
-    if (this.#status === 'E') return this.#send(message.raw, 'query');
-    const own = this.#status === 'I';
+    if (status === 'E') return this.#send(message.raw, 'query');
+    const own = status === 'I';
     const statistics = this.#countsByStatistics(judgment.classified, false);
     this.#ownQuery(own ? 'BEGIN' : `SAVEPOINT ${SAVEPOINT}`);
     const before = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
@@ -364,6 +371,7 @@ export class GuardedSession {
       if (!own) {
         this.#relayHeld(statement);
         this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        this.#statusAfterSent = 'T';
         return;
       }
       const commit = this.#ownQuery('COMMIT');
@@ -777,6 +785,8 @@ export class GuardedSession {
   }
 
   #send(bytes: Buffer, kind?: SlotKind, sink?: ResponseSink): void {
+    // Anything of the client's may change the transaction status.
+    if (kind !== undefined && !(sink instanceof OwnSink)) this.#statusAfterSent = undefined;
     this.#outgoing.push(bytes);
     if (kind !== undefined) this.#router.expect(kind, sink);
   }
