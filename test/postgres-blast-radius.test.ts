@@ -208,3 +208,25 @@ describe('rows changed where the statement does not name them', () => {
     expect(JSON.stringify(approval?.request?.details['measured'])).toMatch(new RegExp(`would delete ${ROWS} of ${ROWS} rows in orders`));
   });
 });
+
+describe("Airlock's savepoint beside the client's own", () => {
+  it('keeps the client\'s savepoints working around counted statements', async () => {
+    await guarded.withAgent(async (client) => {
+      await client.query('BEGIN');
+      await client.query('SAVEPOINT mine');
+      await client.query('DELETE FROM users WHERE id = 1');
+      await client.query('SELECT 1');
+      await client.query('DELETE FROM users WHERE id = 2');
+      await client.query('ROLLBACK TO SAVEPOINT mine');
+      await client.query('DELETE FROM users WHERE id = 3');
+      await client.query('SAVEPOINT later');
+      await client.query('DELETE FROM users WHERE id = 4');
+      await client.query('RELEASE SAVEPOINT later');
+      await client.query('DELETE FROM users WHERE id = 5');
+      await client.query('RELEASE SAVEPOINT mine');
+      await client.query('COMMIT');
+    });
+    const left = await guarded.withDirect(async (direct) => (await direct.query('SELECT array_agg(id ORDER BY id) AS ids FROM users WHERE id <= 6')).rows[0].ids);
+    expect(left).toEqual([1, 2, 6]);
+  });
+});

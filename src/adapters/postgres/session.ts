@@ -90,6 +90,8 @@ export class GuardedSession {
   // A statement ran code Airlock cannot read: what comes next waits for the server's report
   // ('settle') or, inside a batch, is refused until Sync ('batch').
   #readingUnsure: 'none' | 'settle' | 'batch' = 'none';
+  // Airlock's savepoint of a counted statement that stood is still open (see `#savepointSql`).
+  #releasePending = false;
   // The transaction status once everything sent is answered, when Airlock knows it already.
   #statusAfterSent: TransactionStatus | undefined;
   #pumping = false;
@@ -108,7 +110,11 @@ export class GuardedSession {
       },
       parameterStatus: (body) => this.#onParameterStatus(body),
       protocolError: () => this.close(),
-      ready: (status) => (this.#status = status),
+      ready: (status) => {
+        this.#status = status;
+        // A failed or ended block took Airlock's savepoint with it.
+        if (status !== 'T') this.#releasePending = false;
+      },
     });
   }
 
@@ -201,6 +207,8 @@ export class GuardedSession {
   }
 
   #handleNow(message: WireMessage): Promise<void> | undefined {
+    // An extended-protocol message may name savepoints Airlock cannot see: release its own first.
+    if (this.#releasePending && message.type !== 0x51) this.#releaseSavepoint();
     switch (message.type) {
       case 0x51 /* Q */: {
         const sql = statementText(message.body, 0);
@@ -264,6 +272,7 @@ export class GuardedSession {
     const refusal = await this.#refusalOrSnapshot(judgment);
     if (refusal !== undefined || judgment === undefined) return this.#plantQueryError(refusal ?? unavailableError());
     const { counting } = judgment.classified;
+    if (this.#releasePending && judgment.classified.actions.some((action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation))) this.#releaseSavepoint();
     if (counting.by === 'none') return this.#sendQuery(message, judgment.classified);
     if (counting.by === 'unmeasurable') return this.#plantQueryError(unmeasurableError(counting.why));
     return this.#countedQuery(message, judgment);
@@ -287,7 +296,7 @@ export class GuardedSession {
     if (this.#closed || this.#status === 'E') return false;
     const own = this.#status === 'I';
     const undo = own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`;
-    this.#ownQuery(own ? 'BEGIN' : `SAVEPOINT ${SAVEPOINT}`);
+    this.#ownQuery(own ? 'BEGIN' : this.#savepointSql());
     if (probe.lock !== undefined) this.#ownQuery(probe.lock);
     const check = this.#ownQuery(probe.check, true);
     this.#flush();
@@ -352,7 +361,7 @@ export class GuardedSession {
     if (status === 'E') return this.#send(message.raw, 'query');
     const own = status === 'I';
     const statistics = this.#countsByStatistics(judgment.classified, false);
-    this.#ownQuery(own ? 'BEGIN' : `SAVEPOINT ${SAVEPOINT}`);
+    this.#ownQuery(own ? 'BEGIN' : this.#savepointSql());
     const before = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
     const statement = new HoldingSink();
     this.#send(message.raw, 'query', statement);
@@ -370,7 +379,8 @@ export class GuardedSession {
     if (overs !== undefined && overs.length === 0) {
       if (!own) {
         this.#relayHeld(statement);
-        this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        // Released with the next savepoint, or before anything that could name it.
+        this.#releasePending = true;
         this.#statusAfterSent = 'T';
         return;
       }
@@ -726,6 +736,23 @@ export class GuardedSession {
     this.#flush();
   }
 
+  /**
+   * The text that opens Airlock's savepoint for a counted statement inside a block: the savepoint
+   * of the previous one, if it stood, is released in the same message (one round of the protocol
+   * instead of two). Keeping it open until then is safe: nothing in between names savepoints
+   * (`#releaseSavepoint` runs first otherwise), and COMMIT, ROLLBACK or an error end it.
+   */
+  #savepointSql(): string {
+    const release = this.#releasePending ? `RELEASE SAVEPOINT ${SAVEPOINT}; ` : '';
+    this.#releasePending = false;
+    return `${release}SAVEPOINT ${SAVEPOINT}`;
+  }
+
+  #releaseSavepoint(): void {
+    this.#releasePending = false;
+    this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+  }
+
   /** One of Airlock's statements in the simple protocol; its answer is kept from the client. */
   #ownQuery(sql: string, keepRows = false): OwnSink {
     const sink = new OwnSink(keepRows);
@@ -817,6 +844,10 @@ const READS_TEXT: ReadonlySet<number> = new Set([0x51 /* Q */, 0x50 /* P */, 0x4
 function runsUnreadCode(classified: ClassifiedText): boolean {
   return classified.actions.some((action) => action.effect === 'unknown');
 }
+
+// Statements that name savepoints: Airlock's own open one is released before them, so that the
+// client's RELEASE or ROLLBACK TO of an earlier savepoint cannot take it along unseen.
+const SAVEPOINT_OPERATIONS: ReadonlySet<string> = new Set(['SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'EXECUTE', 'DO', 'CALL']);
 
 const FORGETS_PREPARED = /\b(deallocate|discard)\b/i;
 
