@@ -230,3 +230,20 @@ describe("Airlock's savepoint beside the client's own", () => {
     expect(left).toEqual([1, 2, 6]);
   });
 });
+
+describe('errors of counted statements', () => {
+  it('come back as PostgreSQL gave them, positions counted in the client\'s own text', async () => {
+    const sql = 'UPDATE users SET nope = 1 WHERE id = 1';
+    const direct = await guarded.withDirect(async (client) => client.query(sql).catch((error: unknown) => error as { code?: string; position?: string }));
+    for (const inBlock of [false, true]) {
+      const through = await guarded.withAgent(async (client) => {
+        if (inBlock) await client.query('BEGIN');
+        const error = await client.query(sql).catch((caught: unknown) => caught as { code?: string; position?: string });
+        if (inBlock) await client.query('ROLLBACK');
+        return error;
+      });
+      expect(through).toMatchObject({ code: direct.code, position: direct.position });
+    }
+    expect(direct.position).toBe(String(sql.indexOf('nope') + 1));
+  });
+});

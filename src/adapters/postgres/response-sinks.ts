@@ -65,9 +65,23 @@ export class OwnSink extends ReadingSink {
 export class HoldingSink extends ReadingSink {
   readonly held: Buffer[] = [];
   #bytes = 0;
+  #ownLeft: number;
 
-  constructor() {
+  /**
+   * `ownStatements`: the Query text starts with that many statements of Airlock's, `ownChars`
+   * long; their CommandCompletes are not the client's, and error positions are shifted back.
+   */
+  constructor(ownStatements = 0, private readonly ownChars = 0) {
     super(false);
+    this.#ownLeft = ownStatements;
+  }
+
+  override take(type: number, message: Buffer): Buffer | undefined {
+    if (type === 0x43 /* C */ && this.#ownLeft > 0) {
+      this.#ownLeft--;
+      return undefined;
+    }
+    return super.take(type, type === 0x45 && this.ownChars > 0 ? withPositionShifted(message, this.ownChars) : message);
   }
 
   /** Bytes held so far; a session refuses to hold without bound. */
@@ -128,4 +142,29 @@ function dataRowTexts(message: Buffer): (string | null)[] {
     }
   }
   return values;
+}
+
+/**
+ * An ErrorResponse whose position (`P`, in characters of the Query text) is moved back by
+ * `chars`: the client's text started that far into the text the server read. A position inside
+ * Airlock's own part is dropped.
+ */
+function withPositionShifted(message: Buffer, chars: number): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 5;
+  while (offset < message.length && message[offset] !== 0) {
+    const end = message.indexOf(0, offset + 1);
+    if (end < 0) return message;
+    if (message[offset] === 0x50 /* P */) {
+      const position = Number(message.toString('utf8', offset + 1, end)) - chars;
+      if (position > 0) parts.push(Buffer.from(`P${position}\0`, 'utf8'));
+    } else parts.push(message.subarray(offset, end + 1));
+    offset = end + 1;
+  }
+  parts.push(Buffer.from([0]));
+  const body = Buffer.concat(parts);
+  const header = Buffer.alloc(5);
+  header.write('E', 0, 'latin1');
+  header.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([header, body]);
 }

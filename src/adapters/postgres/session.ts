@@ -18,7 +18,7 @@ import type { AllowedStatement, BoundPortal, PreparedStatement } from './session
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
 import type { ClassifiedText, StatementJudge, StatementJudgment } from './statement-judge.js';
 import type { UpstreamSession } from './upstream-connection.js';
-import { BodyReader, MessageFramer, WireError, readyForQuery } from './wire.js';
+import { BodyReader, MessageFramer, WireError, readyForQuery, typedMessage } from './wire.js';
 import type { WireMessage } from './wire.js';
 
 /** What a session needs from its proxy. */
@@ -361,10 +361,22 @@ export class GuardedSession {
     if (status === 'E') return this.#send(message.raw, 'query');
     const own = status === 'I';
     const statistics = this.#countsByStatistics(judgment.classified, false);
-    this.#ownQuery(own ? 'BEGIN' : this.#savepointSql());
-    const before = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
-    const statement = new HoldingSink();
-    this.#send(message.raw, 'query', statement);
+    const opening = own ? 'BEGIN' : this.#savepointSql();
+    let statement: HoldingSink;
+    let before: OwnSink | undefined;
+    if (statistics) {
+      this.#ownQuery(opening);
+      before = this.#ownQuery(TRANSACTION_CHANGES_SQL, true);
+      statement = new HoldingSink();
+      this.#send(message.raw, 'query', statement);
+    } else {
+      // The hot path: Airlock's statements go in front of the client's text, in one Query, so
+      // the server answers both in one round. The client's text starts where the lexer starts
+      // afresh (after `; `), so the server reads it exactly as Airlock judged it alone.
+      const prefix = `${opening}; `;
+      statement = new HoldingSink(prefix.split(';').length - 1, prefix.length);
+      this.#send(typedMessage('Q', Buffer.concat([Buffer.from(prefix, 'utf8'), message.body])), 'query', statement);
+    }
     const after = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
     this.#flush();
     const answer = await statement.answer;
