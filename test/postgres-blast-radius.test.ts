@@ -234,7 +234,7 @@ describe("Airlock's savepoint beside the client's own", () => {
 describe('errors of counted statements', () => {
   it('come back as PostgreSQL gave them, positions counted in the client\'s own text', async () => {
     const sql = 'UPDATE users SET nope = 1 WHERE id = 1';
-    const direct = await guarded.withDirect(async (client) => client.query(sql).catch((error: unknown) => error as { code?: string; position?: string }));
+    const direct = await guarded.withDirect(async (client) => client.query(sql).then(() => ({}) as { code?: string; position?: string }, (error: unknown) => error as { code?: string; position?: string }));
     for (const inBlock of [false, true]) {
       const through = await guarded.withAgent(async (client) => {
         if (inBlock) await client.query('BEGIN');
@@ -245,5 +245,22 @@ describe('errors of counted statements', () => {
       expect(through).toMatchObject({ code: direct.code, position: direct.position });
     }
     expect(direct.position).toBe(String(sql.indexOf('nope') + 1));
+  });
+});
+
+describe('statements bounded to one row by a unique key', () => {
+  it('run uncounted once the session knows the key, and are counted again when the key goes', async () => {
+    await guarded.withAgent(async (client) => {
+      for (let id = 1; id <= 4; id++) expect((await client.query(`DELETE FROM users WHERE id = ${id}`)).rowCount).toBe(1);
+      // The key dropped through Airlock: what sessions knew of the table is asked again.
+      const drop = 'ALTER TABLE users DROP CONSTRAINT users_pkey';
+      const held = await client.query(drop).then(() => ({ message: 'ran' }), (error: unknown) => error as { message: string });
+      await guarded.approveAll(/approval id (apr_[A-Za-z0-9_]+)/.exec(held.message)?.[1] ?? '');
+      await client.query(drop);
+      await guarded.withDirect((direct) => direct.query(`INSERT INTO users SELECT 5, 'twin ' || g, 'free' FROM generate_series(1, ${ROWS}) g`));
+      await expect(client.query('DELETE FROM users WHERE id = 5')).rejects.toMatchObject({ code: SQLSTATE.held });
+      await expect(client.query('DELETE FROM users WHERE id = 5')).rejects.toMatchObject({ code: SQLSTATE.held });
+    });
+    expect(await usersState()).toEqual({ count: 2 * ROWS - 4, free: 2 * ROWS - 4 });
   });
 });

@@ -14,7 +14,7 @@ export {
   toolNameProblem,
   toolNameSkeleton,
 } from './mcp/index.js';
-export { classifySqlText, isPlainQueryShape, isReusableWriteShape, literalKey, sqlShape } from './sql/index.js';
+export { classifySqlText, isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlShape } from './sql/index.js';
 // The inbox shows a stored body decoded only when it reads one way (no repeated key).
 export { parseStrictJson } from './graphql/index.js';
 export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/index.js';

@@ -45,9 +45,35 @@ export function boundedCountSql(reference: string, limit: number): string {
 }
 
 /**
- * Whether a table's UPDATE/DELETE tag counts every row such a statement changes: an ordinary
- * table with no triggers (foreign keys with ON DELETE CASCADE are triggers) and no rules.
+ * What a session needs to know of a table it changes: whether its UPDATE/DELETE tag counts every
+ * row such a statement changes (an ordinary table with no triggers — foreign keys with ON DELETE
+ * CASCADE are triggers — no rules and no inheritance children), and its columns with a unique,
+ * immediate, whole-table index of their own, which pinned to one value reach at most one row.
  */
-export function plainTableSql(reference: string): string {
-  return `SELECT c.relkind = 'r' AND NOT c.relhastriggers AND NOT c.relhasrules FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass('${reference.replaceAll("'", "''")}')`;
+export function tableFactsSql(reference: string): string {
+  return `SELECT c.relkind = 'r' AND NOT c.relhastriggers AND NOT c.relhasrules AND NOT c.relhassubclass,
+  pg_catalog.array_to_json(ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+    WHERE i.indrelid = c.oid AND i.indisunique AND i.indnatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL
+      AND i.indisvalid AND i.indimmediate))
+FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass('${reference.replaceAll("'", "''")}')`;
+}
+
+/** What `tableFactsSql` answers. */
+export interface TableFacts {
+  readonly plain: boolean;
+  readonly uniqueColumns: ReadonlySet<string>;
+}
+
+/** Reads the row `tableFactsSql` answers; undefined when there is none (no such table). */
+export function toTableFacts(row: readonly (string | null)[] | undefined): TableFacts | undefined {
+  if (row === undefined) return undefined;
+  let columns: unknown;
+  try {
+    columns = JSON.parse(row[1] ?? '[]');
+  } catch {
+    columns = [];
+  }
+  const names = Array.isArray(columns) ? columns.filter((name): name is string => typeof name === 'string') : [];
+  return { plain: row[0] === 't', uniqueColumns: new Set(names) };
 }

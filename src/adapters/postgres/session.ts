@@ -4,7 +4,7 @@ import { APPROVAL_POLICY_ID } from '../../core/index.js';
 import type { Decision } from '../../core/index.js';
 import { scrubText } from '../shared/index.js';
 import type { BlastRadius, OverLimit, TableChange } from './blast-radius.js';
-import { overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
+import { limitFor, overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
 import { destructionProbe } from './destroys-nothing.js';
 import { decodeStatementText, parameterStatusProblem } from './reading-settings.js';
 import type { HoldHintContext } from './respond.js';
@@ -13,10 +13,11 @@ import { ResponseRouter } from './response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
 import type { Answer } from './response-sinks.js';
 import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink, WatchSink } from './response-sinks.js';
-import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, plainTableSql, tableReference, taggedRows } from './row-counts.js';
+import type { TableFacts } from './row-counts.js';
+import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableFactsSql, tableReference, taggedRows, toTableFacts } from './row-counts.js';
 import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
-import type { ClassifiedText, StatementJudge, StatementJudgment } from './statement-judge.js';
+import type { ClassifiedText, RowCounting, StatementJudge, StatementJudgment } from './statement-judge.js';
 import type { UpstreamSession } from './upstream-connection.js';
 import { BodyReader, MessageFramer, WireError, readyForQuery, typedMessage } from './wire.js';
 import type { WireMessage } from './wire.js';
@@ -53,7 +54,7 @@ const REFUSED = `${RESERVED_NAME_PREFIX}refused`;
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
 // What a session learnt of a table's triggers and rules is asked again after this long, and at
 // once when any session through this proxy ran a statement that may change the catalog.
-const PLAIN_TABLE_TTL_MS = 10_000;
+const TABLE_FACTS_TTL_MS = 10_000;
 // A table over the row limit is counted this far, to tell the approver its size.
 const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
 
@@ -77,8 +78,8 @@ export class GuardedSession {
   readonly #router: ResponseRouter;
   // Airlock's own statements parsed upstream in this session, by text.
   readonly #ownStatements = new Map<string, string>();
-  // Tables this session asked about: whether a tag counts everything a change of them does.
-  readonly #plainTables = new Map<string, { readonly plain: boolean; readonly epoch: number; readonly at: number }>();
+  // Tables this session asked about (see `tableFactsSql`), by SQL reference.
+  readonly #knownTables = new Map<string, { readonly facts: TableFacts | undefined; readonly epoch: number; readonly at: number; readonly asking: boolean }>();
   // SQL-level prepared statements the server accepted, by name: the PREPARE text.
   readonly #sqlPrepared = new Map<string, string>();
   #status: TransactionStatus = 'I';
@@ -275,6 +276,7 @@ export class GuardedSession {
     if (this.#releasePending && judgment.classified.actions.some((action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation))) this.#releaseSavepoint();
     if (counting.by === 'none') return this.#sendQuery(message, judgment.classified);
     if (counting.by === 'unmeasurable') return this.#plantQueryError(unmeasurableError(counting.why));
+    if (this.#boundedToOneRow(counting)) return this.#sendQuery(message, judgment.classified);
     return this.#countedQuery(message, judgment);
   }
 
@@ -515,6 +517,7 @@ export class GuardedSession {
     if (counting.by === 'none') return this.#sendExecute(message, classified);
     if (counting.by === 'unmeasurable') return this.#failExecute(unmeasurableError(counting.why));
     // A row limit makes the server stop midway; the count comes only with the last part.
+    if (this.#boundedToOneRow(counting)) return this.#sendExecute(message, classified);
     if (maxRows > 0) return this.#failExecute(unmeasurableError('it is fetched in parts (an Execute with a row limit)'));
     return this.#countedExecute(message, portal, judgment);
   }
@@ -689,23 +692,50 @@ export class GuardedSession {
   #countsByStatistics(classified: ClassifiedText, extended: boolean): boolean {
     const { counting } = classified;
     if (counting.by !== 'tags') return counting.by === 'statistics';
-    const epoch = this.options.judge.catalogEpoch;
     let statistics = false;
     for (const change of counting.statements) {
-      const reference = tableReference(change.table);
-      const known = this.#plainTables.get(reference);
-      if (known !== undefined && known.epoch === epoch && Date.now() - known.at < PLAIN_TABLE_TTL_MS) {
-        if (!known.plain) statistics = true;
-        continue;
-      }
-      statistics = true;
-      const sql = plainTableSql(reference);
-      const asked = extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true);
-      void asked.answer.then((answer) => {
-        if (answer.error === undefined) this.#plainTables.set(reference, { plain: answer.rows[0]?.[0] === 't', epoch, at: Date.now() });
-      });
+      const facts = this.#tableFacts(change.table, extended);
+      if (facts?.plain !== true) statistics = true;
     }
     return statistics;
+  }
+
+  /**
+   * What this session knows of a table (see `tableFactsSql`), if it is fresh; otherwise
+   * undefined, and it is asked now for next time (`extended`: inside a batch).
+   */
+  #tableFacts(table: string, extended: boolean): TableFacts | undefined {
+    const reference = tableReference(table);
+    const epoch = this.options.judge.catalogEpoch;
+    const known = this.#knownTables.get(reference);
+    if (known !== undefined && known.epoch === epoch && Date.now() - known.at < TABLE_FACTS_TTL_MS) return known.facts;
+    if (known?.asking === true) return undefined;
+    this.#knownTables.set(reference, { facts: undefined, epoch, at: 0, asking: true });
+    const sql = tableFactsSql(reference);
+    const asked = extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true);
+    void asked.answer.then((answer) => {
+      const facts = answer.error === undefined ? toTableFacts(answer.rows[0]) : undefined;
+      if (facts === undefined) this.#knownTables.delete(reference);
+      else this.#knownTables.set(reference, { facts, epoch, at: Date.now(), asking: false });
+    });
+    return undefined;
+  }
+
+  /**
+   * Whether every row change of a text is bounded to one row: a plain table, with a column the
+   * WHERE pins to one value that has a unique index of its own. Such a statement need not be
+   * counted: it changes at most one row, under any limit. Only from fresh facts; never asks.
+   */
+  #boundedToOneRow(counting: RowCounting): boolean {
+    if (counting.by !== 'tags') return false;
+    const epoch = this.options.judge.catalogEpoch;
+    return counting.statements.every((change) => {
+      const known = this.#knownTables.get(tableReference(change.table));
+      const facts = known !== undefined && known.epoch === epoch && Date.now() - known.at < TABLE_FACTS_TTL_MS ? known.facts : undefined;
+      // One row is within any limit that lets a row change at all.
+      const oneRowAllowed = limitFor(this.options.blastRadius, change.table).rows >= 1 && this.options.blastRadius.shareFloor > 1;
+      return oneRowAllowed && facts?.plain === true && change.pinned.some((column) => facts.uniqueColumns.has(column));
+    });
   }
 
   /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */

@@ -1,4 +1,4 @@
-import { isPlainQueryShape, isReusableWriteShape, literalKey, sqlShape } from '../../classify/index.js';
+import { isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlShape } from '../../classify/index.js';
 import type { Action, Decision, Principal } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
@@ -44,6 +44,8 @@ export interface TaggedChange {
   readonly kind: 'UPDATE' | 'DELETE';
   /** The table as the classifier names it. */
   readonly table: string;
+  /** Columns its WHERE pins to one value (`aid = 5`): a unique one bounds it to one row. */
+  readonly pinned: readonly string[];
 }
 
 /** The outcome of judging one statement text for one session. */
@@ -276,7 +278,7 @@ export class StatementJudge {
     const classified = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
     const actions = withEnvironment(classified, this.environment);
     const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
-    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : rowCounting(actions) };
+    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : withPinnedColumns(rowCounting(actions), sql) };
   }
 }
 
@@ -311,6 +313,13 @@ function sqlDigest(upstream: string, sql: string): string {
 
 const NO_COUNTING: RowCounting = { by: 'none' };
 
+/** Tagged changes with the columns their WHERE pins (see `pinnedColumns`). */
+function withPinnedColumns(counting: RowCounting, sql: string): RowCounting {
+  if (counting.by !== 'tags') return counting;
+  const pinned = pinnedColumns(sql);
+  return { by: 'tags', statements: counting.statements.map((change) => ({ ...change, pinned: pinned[change.statement] ?? [] })) };
+}
+
 // Operations that cannot add a trigger or rule to a table; anything else (DDL, an unknown
 // function, a DO block) may, so what sessions know of tables is asked again.
 const CATALOG_KEEPING_OPERATIONS: ReadonlySet<string> = new Set([
@@ -335,7 +344,7 @@ export function rowCounting(actions: readonly Action[]): RowCounting {
     const changed = action.targets.filter((target) => target.attrs['rows'] !== undefined);
     const only = changed[0];
     if ((action.operation === 'UPDATE' || action.operation === 'DELETE') && changed.length === 1 && only !== undefined) {
-      tagged.push({ statement, kind: action.operation, table: only.id });
+      tagged.push({ statement, kind: action.operation, table: only.id, pinned: [] });
     } else statistics = true;
   });
   if (!statistics && tagged.length === 0) return NO_COUNTING;
