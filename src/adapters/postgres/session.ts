@@ -257,7 +257,7 @@ export class GuardedSession {
     if (PREPARE_PATTERN.test(sql)) this.#taintStatements(sql);
     // The hot path: a statement whose shape this token ran a moment ago passes without waiting.
     const reused = this.options.judge.reused(this.token, sql);
-    if (reused !== undefined && reused.classified.counting.by === 'none') {
+    if (reused !== undefined && this.#needsNoCount(reused.classified)) {
       this.#send(message.raw, 'query');
       return undefined;
     }
@@ -481,7 +481,8 @@ export class GuardedSession {
     const { classified } = statement;
     const firstApprovedRun = statement.approvedOnce && statement.executions === 0;
     statement.executions++;
-    if (!classified.destroys && classified.counting.by === 'none' && this.#runsOnEarlierDecision(statement)) {
+    // Synchronous when it can be: a message that waits splits the client's batch in two writes.
+    if (!classified.destroys && this.#needsNoCount(classified) && this.#runsOnEarlierDecision(statement)) {
       this.#sendExecute(message, classified);
       return undefined;
     }
@@ -719,6 +720,11 @@ export class GuardedSession {
       else this.#knownTables.set(reference, { facts, epoch, at: Date.now(), asking: false });
     });
     return undefined;
+  }
+
+  /** Whether a text's row changes need no counting: none, or each bounded to one row. */
+  #needsNoCount(classified: ClassifiedText): boolean {
+    return classified.counting.by === 'none' || this.#boundedToOneRow(classified.counting);
   }
 
   /**
