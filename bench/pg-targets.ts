@@ -49,11 +49,12 @@ export interface BenchProxyHooks {
   readonly inspect?: (parts: { readonly store: SqliteStore; readonly firewall: Firewall }) => void;
 }
 
-/** Starts the proxy with the default policy, a SQLite audit log and a grant for every effect. */
-export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHooks = {}): Promise<BenchProxy> {
-  await loadSqlParser();
-  // As the gateway opens it: WAL checkpoints off the request path.
-  const store = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'airlock-bench-')), 'airlock.db'), backgroundCheckpoint: true });
+/**
+ * A firewall as the gateway builds it, on a SQLite audit log in a fresh folder (WAL checkpoints
+ * off the request path), the default policy, and a grant service: what every PostgreSQL bench judges with.
+ */
+export function benchFirewall(prefix: string): { readonly store: SqliteStore; readonly firewall: Firewall; readonly grants: GrantService } {
+  const store = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), prefix)), 'airlock.db'), backgroundCheckpoint: true });
   const compiled = CedarPolicyEngine.create(loadDefaultPolicyFiles());
   if (!compiled.ok) throw new Error('default policy does not load');
   const engine = compiled.value;
@@ -66,8 +67,15 @@ export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHoo
     freeze: { maxDenials: 5, windowMs: 600_000 },
     approvals: { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 3_600_000 },
   });
-  hooks.inspect?.({ store, firewall });
   const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+  return { store, firewall, grants };
+}
+
+/** Starts the proxy with the default policy, a SQLite audit log and a grant for every effect. */
+export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHooks = {}): Promise<BenchProxy> {
+  await loadSqlParser();
+  const { store, firewall, grants } = benchFirewall('airlock-bench-');
+  hooks.inspect?.({ store, firewall });
   const { token } = await grants.issue({ agent: 'bench', owner: 'alice', upstreams: ['app'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
   const upstream = { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password };
   const proxy = await startPostgresProxy({

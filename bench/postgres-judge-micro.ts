@@ -7,17 +7,11 @@
  *
  * Run: node --import tsx bench/postgres-judge-micro.ts   (BENCH_MICRO_ROUNDS, default 2000)
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MessageFramer } from '../src/adapters/postgres/wire.js';
 import { classifySqlText, literalKey, loadSqlParser, sqlShape } from '../src/classify/sql/index.js';
 import { EFFECTS, digestRequest } from '../src/core/index.js';
-import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
-import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
-import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
-import { openSqliteStore } from '../src/stores/index.js';
+import { benchFirewall } from './pg-targets.js';
 
 const ROUNDS = Number(process.env['BENCH_MICRO_ROUNDS'] ?? 2000);
 
@@ -71,20 +65,7 @@ async function main(): Promise<void> {
   await loadSqlParser();
   const texts = Array.from({ length: ROUNDS }, tpcbTexts).flat();
   const messages = texts.map(queryMessage);
-  const store = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'airlock-micro-')), 'airlock.db'), backgroundCheckpoint: true });
-  const compiled = CedarPolicyEngine.create(loadDefaultPolicyFiles());
-  if (!compiled.ok) throw new Error('default policy does not load');
-  const engine = compiled.value;
-  const firewall = new Firewall({
-    store,
-    engine: () => engine,
-    clock: systemClock,
-    ids: randomIds,
-    decide: { productionEnvironments: ['production', 'prod'], approvalsObtainable: 2 },
-    freeze: { maxDenials: 5, windowMs: 600_000 },
-    approvals: { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 3_600_000 },
-  });
-  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+  const { store, firewall, grants } = benchFirewall('airlock-micro-');
   const { token } = await grants.issue({ agent: 'bench', owner: 'alice', upstreams: ['app'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
   const classified = new Map<string, Awaited<ReturnType<typeof classifySqlText>>>();
   for (const text of texts) classified.set(text, await classifySqlText(text, 'app'));
