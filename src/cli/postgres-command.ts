@@ -23,7 +23,8 @@ export function registerPostgresCommands(program: Command): void {
       printLines(
         ...all.map((s) => {
           const what = s.scope.kind === 'database' ? `database ${s.scope.name}` : `${s.scope.kind} ${s.scope.names.join(', ')}`;
-          return `${s.id}  ${s.takenAt}  ${s.upstream}/${s.database}  ${what}  ${s.bytes} bytes  sha256 ${s.sha256.slice(0, 12)}…  approval ${s.approvalId ?? '-'}`;
+          const saved = s.nothingExisted === true ? `nothing existed (${(s.missing ?? []).join(', ')})` : `${s.bytes} bytes  sha256 ${s.sha256.slice(0, 12)}…`;
+          return `${s.id}  ${s.takenAt}  ${s.upstream}/${s.database}  ${what}  ${saved}  approval ${s.approvalId ?? '-'}`;
         }),
       );
     });
