@@ -7,6 +7,7 @@ import { classifySqlText } from '../src/classify/sql/index.js';
 import type { TestPostgres } from './pg-server.js';
 import { startTestPostgres } from './pg-server.js';
 import { startGuardedPostgres } from './pg-proxy-harness.js';
+import { verifies } from './requirements.js';
 
 /**
  * Blast radius by result: statements whose text looks scoped but that reach every row are
@@ -64,6 +65,7 @@ const TOTAL_BUT_SCOPED_LOOKING = [
 
 describe('blast radius by result', () => {
   it.each(TOTAL_BUT_SCOPED_LOOKING)('holds %s, leaves every row, and says what it would change', async (sql) => {
+    verifies('pg.blast-radius-by-result');
     const held = await guarded.withAgent(async (client) => client.query(sql).catch((error: unknown) => error));
     expect(held).toMatchObject({ code: SQLSTATE.held });
     expect(String((held as Error).message)).toMatch(/approval id apr_/);

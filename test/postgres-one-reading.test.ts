@@ -12,6 +12,7 @@ import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.j
 import type { TestPostgres } from './pg-server.js';
 import { startTestPostgres } from './pg-server.js';
 import { startGuardedPostgres } from './pg-proxy-harness.js';
+import { verifies } from './requirements.js';
 
 // The two desyncs of issue 16. Each text is, to libpg-query (standard_conforming_strings on,
 // UTF-8), one SELECT of string constants; to a server reading otherwise it deletes every row.
@@ -139,6 +140,7 @@ describe('through Airlock', () => {
   ];
 
   it('every change of a reading setting is denied (42501) with the guard\'s reason, and nothing changes', async () => {
+    verifies('pg.one-reading');
     await guarded.withAgent(async (agent) => {
       for (const [sql, setting] of changes) {
         const error = await failure(agent, sql);
@@ -233,6 +235,7 @@ describe('a session whose server starts reading differently', () => {
   });
 
   it('sent in one pipeline after an approved DO block that switches the reading, the next statement never runs', async () => {
+    verifies('pg.one-reading');
     const block = "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
     const first = await rawSession([Buffer.from(block)]);
     expect(first).toEqual([SQLSTATE.held]);

@@ -4,6 +4,7 @@ import { classifySqlText } from '../src/classify/sql/index.js';
 import type { TestPostgres } from './pg-server.js';
 import { startTestPostgres } from './pg-server.js';
 import { startGuardedPostgres } from './pg-proxy-harness.js';
+import { verifies } from './requirements.js';
 
 /**
  * `pgbench -i` through Airlock: on a fresh database it drops tables that do not exist and
@@ -44,6 +45,7 @@ async function accounts(): Promise<number> {
 
 describe.skipIf(!hasPgbench)('pgbench -i through airlock', () => {
   it('completes on a fresh database with no approval: its drops and truncates destroy nothing', async () => {
+    verifies('pg.real-tools-pass');
     const run = await pgbenchInit();
     expect(run.output).toMatch(/done in/);
     expect(run.status).toBe(0);

@@ -121,6 +121,7 @@ function comparable(script: string): string {
 describe.skipIf(missingTools.length > 0)(`PostgreSQL tools through Airlock${missingTools.length > 0 ? ` (skipped: ${missingTools.join(', ')} not installed)` : ''}`, () => {
   it('dumps in plain format, whole and schema only, exactly as pg_dump does without Airlock', { timeout: 120_000 }, async () => {
     verifies('sql.opaque-code-unknown');
+    verifies('pg.real-tools-pass');
     for (const extra of [[], ['--schema-only']]) {
       const args = ['--format=plain', '--no-password', ...extra];
       const direct = await run('pg_dump', args, directEnv());
