@@ -14,7 +14,7 @@ import type { ResponseSink, SlotKind, TransactionStatus } from './response-route
 import type { Answer } from './response-sinks.js';
 import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink, WatchSink } from './response-sinks.js';
 import type { TableFacts } from './row-counts.js';
-import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableFactsSql, tableReference, taggedRows, toTableFacts } from './row-counts.js';
+import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableFactsSql, taggedRows, toTableFacts } from './row-counts.js';
 import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
 import type { ClassifiedText, RowCounting, StatementJudge, StatementJudgment } from './statement-judge.js';
@@ -679,7 +679,7 @@ export class GuardedSession {
       const tag = answer.tags[change.statement];
       const rows = tag === undefined ? undefined : taggedRows(tag);
       if (rows === undefined) return answer.error === undefined ? undefined : [];
-      changes.push({ table: change.table, reference: tableReference(change.table), updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
+      changes.push({ table: change.table, reference: change.reference, updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
     }
     return changes;
   }
@@ -695,7 +695,7 @@ export class GuardedSession {
     if (counting.by !== 'tags') return counting.by === 'statistics';
     let statistics = false;
     for (const change of counting.statements) {
-      const facts = this.#tableFacts(change.table, extended);
+      const facts = this.#tableFacts(change.reference, extended);
       if (facts?.plain !== true) statistics = true;
     }
     return statistics;
@@ -705,8 +705,7 @@ export class GuardedSession {
    * What this session knows of a table (see `tableFactsSql`), if it is fresh; otherwise
    * undefined, and it is asked now for next time (`extended`: inside a batch).
    */
-  #tableFacts(table: string, extended: boolean): TableFacts | undefined {
-    const reference = tableReference(table);
+  #tableFacts(reference: string, extended: boolean): TableFacts | undefined {
     const epoch = this.options.judge.catalogEpoch;
     const known = this.#knownTables.get(reference);
     if (known !== undefined && known.epoch === epoch && Date.now() - known.at < TABLE_FACTS_TTL_MS) return known.facts;
@@ -736,7 +735,7 @@ export class GuardedSession {
     if (counting.by !== 'tags') return false;
     const epoch = this.options.judge.catalogEpoch;
     return counting.statements.every((change) => {
-      const known = this.#knownTables.get(tableReference(change.table));
+      const known = this.#knownTables.get(change.reference);
       const facts = known !== undefined && known.epoch === epoch && Date.now() - known.at < TABLE_FACTS_TTL_MS ? known.facts : undefined;
       // One row is within any limit that lets a row change at all.
       const oneRowAllowed = limitFor(this.options.blastRadius, change.table).rows >= 1 && this.options.blastRadius.shareFloor > 1;

@@ -8,6 +8,7 @@ import type { OverLimit } from './blast-radius.js';
 import { changedRows, describeOverLimit } from './blast-radius.js';
 import { destroyingNothing } from './destroys-nothing.js';
 import { withEnvironment } from './environment.js';
+import { tableReference } from './row-counts.js';
 
 /** Classifies SQL text into actions; `classifySqlText` from the SQL classifier in production. */
 export type SqlClassifier = (sql: string, upstream: string) => Promise<Action[]>;
@@ -44,6 +45,8 @@ export interface TaggedChange {
   readonly kind: 'UPDATE' | 'DELETE';
   /** The table as the classifier names it. */
   readonly table: string;
+  /** SQL naming it in the session (`tableReference`). */
+  readonly reference: string;
   /** Columns its WHERE pins to one value (`aid = 5`): a unique one bounds it to one row. */
   readonly pinned: readonly string[];
 }
@@ -344,7 +347,7 @@ export function rowCounting(actions: readonly Action[]): RowCounting {
     const changed = action.targets.filter((target) => target.attrs['rows'] !== undefined);
     const only = changed[0];
     if ((action.operation === 'UPDATE' || action.operation === 'DELETE') && changed.length === 1 && only !== undefined) {
-      tagged.push({ statement, kind: action.operation, table: only.id, pinned: [] });
+      tagged.push({ statement, kind: action.operation, table: only.id, reference: tableReference(only.id), pinned: [] });
     } else statistics = true;
   });
   if (!statistics && tagged.length === 0) return NO_COUNTING;
