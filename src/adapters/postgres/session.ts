@@ -479,10 +479,14 @@ export class GuardedSession {
     }
     const { statement } = portal;
     const { classified } = statement;
-    const firstApprovedRun = statement.approvedOnce && statement.executions === 0;
+    const firstRun = statement.executions === 0;
+    const firstApprovedRun = statement.approvedOnce && firstRun;
     statement.executions++;
     // Synchronous when it can be: a message that waits splits the client's batch in two writes.
-    if (!classified.destroys && this.#needsNoCount(classified) && this.#runsOnEarlierDecision(statement)) {
+    // The first run of a Parse judged or counted a moment ago is on the record with that Parse;
+    // every later run is counted.
+    const recorded = firstRun && Date.now() - statement.judgedAt < RECHECK_AFTER_MS;
+    if (!classified.destroys && this.#needsNoCount(classified) && (recorded || this.#runsOnEarlierDecision(statement))) {
       this.#sendExecute(message, classified);
       return undefined;
     }
