@@ -865,7 +865,12 @@ export class GuardedSession {
   #send(bytes: Buffer, kind?: SlotKind, sink?: ResponseSink): void {
     // Anything of the client's may change the transaction status.
     if (kind !== undefined && !(sink instanceof OwnSink)) this.#statusAfterSent = undefined;
-    this.#outgoing.push(bytes);
+    // Messages forwarded as they came lie side by side in the client's chunk: one view of them
+    // all is written, not a copy.
+    const last = this.#outgoing[this.#outgoing.length - 1];
+    if (last !== undefined && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
+      this.#outgoing[this.#outgoing.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length);
+    } else this.#outgoing.push(bytes);
     if (kind !== undefined) this.#router.expect(kind, sink);
   }
 
