@@ -92,12 +92,13 @@ export class ResponseRouter {
       const end = offset + 1 + data.readInt32BE(offset + 1);
       if (end > data.length) break;
       const slot = this.#slots[this.#head];
-      const asynchronous = type === 0x4e /* N */ || type === 0x41 /* A */ || type === 0x53; /* S */
-      if (type === 0x53) this.events.parameterStatus(data.subarray(offset + 5, end));
+      const parameterStatus = type === 0x53; /* S */
+      const asynchronous = parameterStatus || type === 0x4e /* N */ || type === 0x41; /* A */
+      if (parameterStatus) this.events.parameterStatus(data.subarray(offset + 5, end));
       if (slot === undefined) {
         // INVARIANT: only notices, notifications and parameter changes come unasked.
         if (!asynchronous) return this.events.protocolError('the upstream answered a message nobody sent');
-      } else if (slot.sink !== undefined && !(type === 0x53)) {
+      } else if (slot.sink !== undefined && !parameterStatus) {
         if (relayFrom < offset) out.push(data.subarray(relayFrom, offset));
         const relayed = slot.sink.take(type, data.subarray(offset, end));
         if (relayed !== undefined) out.push(relayed);

@@ -1,4 +1,5 @@
 import type { ResponseSink, SlotEnd, TransactionStatus } from './response-router.js';
+import { typedMessage } from './wire.js';
 
 /** How one slot's answer ended, with what Airlock read from it. */
 export interface Answer {
@@ -162,9 +163,5 @@ function withPositionShifted(message: Buffer, chars: number): Buffer {
     offset = end + 1;
   }
   parts.push(Buffer.from([0]));
-  const body = Buffer.concat(parts);
-  const header = Buffer.alloc(5);
-  header.write('E', 0, 'latin1');
-  header.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([header, body]);
+  return typedMessage('E', Buffer.concat(parts));
 }

@@ -18,6 +18,7 @@ import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableFactsSql
 import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
 import type { ClassifiedText, RowCounting, StatementJudge, StatementJudgment } from './statement-judge.js';
+import { TRANSACTION_OPERATIONS } from './statement-judge.js';
 import type { UpstreamSession } from './upstream-connection.js';
 import { BodyReader, MessageFramer, WireError, readyForQuery, typedMessage } from './wire.js';
 import type { WireMessage } from './wire.js';
@@ -297,7 +298,7 @@ export class GuardedSession {
     await this.#router.settled();
     if (this.#closed || this.#status === 'E') return false;
     const own = this.#status === 'I';
-    const undo = own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`;
+    const undo = undoSql(own);
     this.#ownQuery(own ? 'BEGIN' : this.#savepointSql());
     if (probe.lock !== undefined) this.#ownQuery(probe.lock);
     const check = this.#ownQuery(probe.check, true);
@@ -321,12 +322,21 @@ export class GuardedSession {
     }
     const statement = new HoldingSink();
     this.#send(message.raw, 'query', statement);
+    await this.#commitThenRelay(statement);
+    return true;
+  }
+
+  /**
+   * Commits the transaction Airlock opened for a client's autocommit statement, then relays the
+   * statement's held answer with the status the commit left; a commit that fails (a deferred
+   * constraint) reports its error, as autocommit would.
+   */
+  async #commitThenRelay(statement: HoldingSink): Promise<void> {
     const commit = this.#ownQuery('COMMIT');
     this.#flush();
     await statement.answer;
     const committed = await commit.answer;
     this.#relayHeld(statement, committed.status ?? 'I', committed.error);
-    return true;
   }
 
   /**
@@ -398,13 +408,9 @@ export class GuardedSession {
         this.#statusAfterSent = 'T';
         return;
       }
-      const commit = this.#ownQuery('COMMIT');
-      this.#flush();
-      const committed = await commit.answer;
-      // An autocommit statement whose commit fails (a deferred constraint) reports that error.
-      return this.#relayHeld(statement, committed.status ?? 'I', committed.error);
+      return this.#commitThenRelay(statement);
     }
-    this.#ownQuery(own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
+    this.#ownQuery(undoSql(own));
     if (overs === undefined) return this.#plantQueryError(unmeasurableError('the server did not say how many rows it changed'));
     const escalated = await this.options.judge.judgeOverLimit(this.token, judgment.classified, overs);
     const refusal = await this.#refusalOrSnapshot(escalated);
@@ -531,7 +537,7 @@ export class GuardedSession {
   #sendExecute(message: WireMessage, classified: ClassifiedText): void {
     if (runsUnreadCode(classified)) this.#readingUnsure = 'batch';
     this.#executedSinceSync = true;
-    if (classified.actions.some((action) => TRANSACTION_CONTROL.has(action.operation))) this.#controlSinceSync = true;
+    if (classified.actions.some((action) => TRANSACTION_OPERATIONS.has(action.operation))) this.#controlSinceSync = true;
     this.#send(message.raw, 'execute');
   }
 
@@ -710,10 +716,9 @@ export class GuardedSession {
    * undefined, and it is asked now for next time (`extended`: inside a batch).
    */
   #tableFacts(reference: string, extended: boolean): TableFacts | undefined {
+    const fresh = this.#freshFacts(reference);
+    if (fresh !== undefined || this.#knownTables.get(reference)?.asking === true) return fresh;
     const epoch = this.options.judge.catalogEpoch;
-    const known = this.#knownTables.get(reference);
-    if (known !== undefined && known.epoch === epoch && Date.now() - known.at < TABLE_FACTS_TTL_MS) return known.facts;
-    if (known?.asking === true) return undefined;
     this.#knownTables.set(reference, { facts: undefined, epoch, at: 0, asking: true });
     const sql = tableFactsSql(reference);
     const asked = extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true);
@@ -723,6 +728,13 @@ export class GuardedSession {
       else this.#knownTables.set(reference, { facts, epoch, at: Date.now(), asking: false });
     });
     return undefined;
+  }
+
+  /** What this session knows of a table, if it learnt it since the catalog last changed and recently. */
+  #freshFacts(reference: string): TableFacts | undefined {
+    const known = this.#knownTables.get(reference);
+    const fresh = known !== undefined && known.epoch === this.options.judge.catalogEpoch && Date.now() - known.at < TABLE_FACTS_TTL_MS;
+    return fresh ? known.facts : undefined;
   }
 
   /** Whether a text's row changes need no counting: none, or each bounded to one row. */
@@ -737,10 +749,8 @@ export class GuardedSession {
    */
   #boundedToOneRow(counting: RowCounting): boolean {
     if (counting.by !== 'tags') return false;
-    const epoch = this.options.judge.catalogEpoch;
     return counting.statements.every((change) => {
-      const known = this.#knownTables.get(change.reference);
-      const facts = known !== undefined && known.epoch === epoch && Date.now() - known.at < TABLE_FACTS_TTL_MS ? known.facts : undefined;
+      const facts = this.#freshFacts(change.reference);
       // One row is within any limit that lets a row change at all.
       const oneRowAllowed = limitFor(this.options.blastRadius, change.table).rows >= 1 && this.options.blastRadius.shareFloor > 1;
       return oneRowAllowed && facts?.plain === true && change.pinned.some((column) => facts.uniqueColumns.has(column));
@@ -882,6 +892,11 @@ export class GuardedSession {
   }
 }
 
+/** What undoes a counted statement: Airlock's transaction (`own`), or its savepoint in the client's. */
+function undoSql(own: boolean): string {
+  return own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`;
+}
+
 // A lone SQL-level PREPARE or EXECUTE of an unquoted name (folded to lower case, as the server does).
 const SQL_PREPARE = /^\s*prepare\s+([a-z_][a-z0-9_$]*)\b/i;
 const SQL_EXECUTE = /^\s*execute\s+([a-z_][a-z0-9_$]*)\b/i;
@@ -907,7 +922,6 @@ const SAVEPOINT_OPERATIONS: ReadonlySet<string> = new Set(['SAVEPOINT', 'RELEASE
 
 const FORGETS_PREPARED = /\b(deallocate|discard)\b/i;
 
-const TRANSACTION_CONTROL: ReadonlySet<string> = new Set(['BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED']);
 
 /**
  * The client's Sync after Airlock opened a transaction to count in: the COMMIT Airlock sent

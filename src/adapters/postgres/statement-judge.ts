@@ -1,5 +1,5 @@
 import { isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlShape } from '../../classify/index.js';
-import type { Action, Decision, Principal } from '../../core/index.js';
+import type { Action, Decision, JsonValue, Principal } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import { DecisionReuse } from '../../firewall/index.js';
@@ -189,14 +189,7 @@ export class StatementJudge {
       digest: classified.digest,
     }));
     const actions = [...classified.actions.map((action) => (action.effect === 'write' && !action.reversible ? { ...action, effect: 'destructive' as const } : action)), ...measured];
-    const escalated: ClassifiedText = { ...classified, actions, destroys: true, counting: NO_COUNTING };
-    try {
-      const shown = () => toShownRequest(actions, { sql: classified.sql, measured: overs.map(describeOverLimit) }, [token]);
-      const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions, shown });
-      return { classified: escalated, decision, principal };
-    } catch {
-      return undefined;
-    }
+    return this.#judgeAs(token, { ...classified, actions, destroys: true, counting: NO_COUNTING }, { measured: overs.map(describeOverLimit) });
   }
 
   /**
@@ -205,10 +198,19 @@ export class StatementJudge {
    */
   async judgeDestroyingNothing(token: string, classified: ClassifiedText, found: string): Promise<StatementJudgment | undefined> {
     const actions = destroyingNothing(classified.actions, found);
+    return this.#judgeAs(token, { ...classified, actions, destroys: false, counting: NO_COUNTING }, { found });
+  }
+
+  /**
+   * Judges a text as what the server showed it to be (`classified`, with the approver shown
+   * `details` beside the text); never throws.
+   */
+  async #judgeAs(token: string, classified: ClassifiedText, details: { readonly [key: string]: JsonValue }): Promise<StatementJudgment | undefined> {
+    const { actions, digest, sql } = classified;
     try {
-      const shown = () => toShownRequest(actions, { sql: classified.sql, found }, [token]);
-      const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest: classified.digest, actions, shown });
-      return { classified: { ...classified, actions, destroys: false, counting: NO_COUNTING }, decision, principal };
+      const shown = () => toShownRequest(actions, { sql, ...details }, [token]);
+      const { decision, principal } = await this.firewall.judge({ token, surface: 'sql', digest, actions, shown });
+      return { classified, decision, principal };
     } catch {
       return undefined;
     }
@@ -270,16 +272,19 @@ export class StatementJudge {
   async #classifiedAfter(prepared: string, sql: string): Promise<ClassifiedText> {
     const together = await this.classified(`${prepared};\n${sql}`);
     const actions = together.actions.slice(1);
-    const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
     // INVARIANT: the PREPARE text is one statement, so everything after its action is the EXECUTE's.
     if (actions.length === 0) throw new Error('the prepared text did not classify as one statement');
-    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : rowCounting(actions) };
+    return this.#classifiedText(sql, actions);
   }
 
   async #classifyNow(sql: string): Promise<ClassifiedText> {
     // INVARIANT: actions name the upstream as configured, which is what grants list.
     const classified = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
-    const actions = withEnvironment(classified, this.environment);
+    return this.#classifiedText(sql, withEnvironment(classified, this.environment));
+  }
+
+  /** A text with its actions: whether it may destroy, and how the rows it changes are counted. */
+  #classifiedText(sql: string, actions: readonly Action[]): ClassifiedText {
     const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
     return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : withPinnedColumns(rowCounting(actions), sql) };
   }
@@ -330,11 +335,12 @@ const CATALOG_KEEPING_OPERATIONS: ReadonlySet<string> = new Set([
   'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'LOCK', 'VACUUM', 'ANALYZE', 'LISTEN', 'UNLISTEN', 'NOTIFY',
 ]);
 
+/** Operations (as the SQL classifier names them) that start, end or name transactions. */
+export const TRANSACTION_OPERATIONS: ReadonlySet<string> = new Set(['BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED']);
+
 // Statements a savepoint of Airlock's cannot sit beside: they end, start or name transactions,
 // or hand the connection to a COPY sub-protocol whose answer cannot wait for a count.
-const UNWRAPPABLE_OPERATIONS: ReadonlySet<string> = new Set([
-  'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'COPY FROM', 'COPY TO',
-]);
+const UNWRAPPABLE_OPERATIONS: ReadonlySet<string> = new Set([...TRANSACTION_OPERATIONS, 'COPY FROM', 'COPY TO']);
 
 /** How the rows the statements of one text change are counted (one action per statement). */
 export function rowCounting(actions: readonly Action[]): RowCounting {
