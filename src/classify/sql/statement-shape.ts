@@ -164,20 +164,17 @@ function isParameter(value: unknown): boolean {
 }
 
 function hasParameter(value: unknown, depth: number): boolean {
-  if (depth > MAX_DEPTH) return true;
-  if (Array.isArray(value)) return value.some((item) => hasParameter(item, depth + 1));
-  if (value === null || typeof value !== 'object') return false;
-  if ('ParamRef' in value) return true;
-  return Object.values(value).some((child) => hasParameter(child, depth + 1));
+  return hasEntry(value, (key) => key === 'ParamRef', depth);
 }
 
 function hasJudgedByArguments(value: unknown, depth: number): boolean {
+  return hasEntry(value, (key, child) => key === 'FuncCall' && judgedByArguments(child), depth);
+}
+
+/** Whether any object in a parse tree has an entry `test` accepts; true past the depth bound. */
+function hasEntry(value: unknown, test: (key: string, child: unknown) => boolean, depth: number): boolean {
   if (depth > MAX_DEPTH) return true;
-  if (Array.isArray(value)) return value.some((item) => hasJudgedByArguments(item, depth + 1));
+  if (Array.isArray(value)) return value.some((item) => hasEntry(item, test, depth + 1));
   if (value === null || typeof value !== 'object') return false;
-  for (const [key, child] of Object.entries(value)) {
-    if (key === 'FuncCall' && judgedByArguments(child)) return true;
-    if (hasJudgedByArguments(child, depth + 1)) return true;
-  }
-  return false;
+  return Object.entries(value).some(([key, child]) => test(key, child) || hasEntry(child, test, depth + 1));
 }
