@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Action, Surface } from '../src/core/index.js';
+import type { Action, SurfaceKind } from '../src/core/index.js';
 
 /** One case of the adversarial corpus (`shared/corpus/README.md`). */
 export interface CorpusCase {
   readonly id: string;
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   readonly input: unknown;
   readonly expect: 'block' | 'allow';
   readonly why: string;
@@ -19,7 +19,7 @@ const VENDORED = join(import.meta.dirname, 'corpus', 'public.jsonl');
 export const CORPUS_FILE = existsSync(SHARED) ? SHARED : VENDORED;
 
 /** Every case of one surface, with its JSON line as `airlock check` reads it. */
-export function corpusCases(surface: Surface): (CorpusCase & { readonly line: string })[] {
+export function corpusCases(surface: SurfaceKind): (CorpusCase & { readonly line: string })[] {
   return readFileSync(CORPUS_FILE, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')

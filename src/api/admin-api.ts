@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EFFECTS, SURFACES } from '../core/index.js';
+import { EFFECTS, SURFACE_KINDS } from '../core/index.js';
 
 // The admin API of `airlock serve`, spoken over `HOME/admin.sock`: one schema per request and
 // answer, and one route table. Requests are strict (an unknown field is refused, never ignored);
@@ -136,7 +136,7 @@ export const approvalV1 = z.looseObject({
   grantId: z.string(),
   agent: z.string(),
   owner: z.string(),
-  surface: z.enum(SURFACES as ['graphql', 'http', 'sql', 'mcp', 'shell']),
+  surface: z.enum(SURFACE_KINDS as ['graphql', 'http', 'sql', 'mcp', 'shell']),
   actions: z.array(
     z.looseObject({
       upstream: z.string(),

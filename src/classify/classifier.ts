@@ -1,4 +1,4 @@
-import type { Action, Surface } from '../core/index.js';
+import type { Action, SurfaceKind } from '../core/index.js';
 import { RAILWAY_CATALOG } from './catalogs/railway-catalog.js';
 import { classifyGraphqlRequest } from './graphql/index.js';
 import { HTTP_CLASSIFIER } from './http/index.js';
@@ -16,7 +16,7 @@ export type Classifier = (input: unknown) => Action[] | Promise<Action[]>;
  * The classifiers that exist so far, by surface. A surface without one is judged `deny` with
  * reason "no adapter": what Airlock cannot understand is never allowed.
  */
-export const CLASSIFIERS: Partial<Record<Surface, Classifier>> = {
+export const CLASSIFIERS: Partial<Record<SurfaceKind, Classifier>> = {
   graphql: (input) => classifyGraphqlRequest(input, RAILWAY_CATALOG),
   ...(SHELL_CLASSIFIER === undefined ? {} : { shell: SHELL_CLASSIFIER }),
   ...(SQL_CLASSIFIER === undefined ? {} : { sql: SQL_CLASSIFIER }),
@@ -25,6 +25,6 @@ export const CLASSIFIERS: Partial<Record<Surface, Classifier>> = {
 };
 
 /** The classifier for a surface, if one exists. */
-export function classifierFor(surface: Surface): Classifier | undefined {
+export function classifierFor(surface: SurfaceKind): Classifier | undefined {
   return CLASSIFIERS[surface];
 }

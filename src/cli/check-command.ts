@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Surface } from '../core/index.js';
+import type { SurfaceKind } from '../core/index.js';
 import { classifierFor, shellClassifier } from '../classify/index.js';
 import { dryRunLine } from '../firewall/index.js';
 import { decideOptionsOf, loadConfigOf } from './context.js';
@@ -20,7 +20,7 @@ export function registerCheckCommand(program: Command): void {
       const engine = await loadEngineFor(flags.policy === undefined ? loaded.policyDir : resolve(flags.policy), flags.policy !== undefined);
       // Shell cases are judged as the hooks judge them: scripts read from this machine, Airlock's paths guarded.
       const shell = shellClassifier(hookShellContext(loaded));
-      const classify = (surface: Surface) => (surface === 'shell' ? shell : classifierFor(surface));
+      const classify = (surface: SurfaceKind) => (surface === 'shell' ? shell : classifierFor(surface));
       const options = { engine, decide: decideOptionsOf(loaded), classify };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       for await (const line of lines) {

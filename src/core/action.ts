@@ -20,15 +20,15 @@ export function isEffect(value: unknown): value is Effect {
   return typeof value === 'string' && (EFFECTS as readonly string[]).includes(value);
 }
 
-/** The protocol surface an action arrived through. */
-export type Surface = 'graphql' | 'http' | 'sql' | 'mcp' | 'shell';
+/** The protocol an action arrived through (a `Surface` is the adapter that speaks it). */
+export type SurfaceKind = 'graphql' | 'http' | 'sql' | 'mcp' | 'shell';
 
 /** Every surface Airlock knows of. */
-export const SURFACES: readonly Surface[] = ['graphql', 'http', 'sql', 'mcp', 'shell'];
+export const SURFACE_KINDS: readonly SurfaceKind[] = ['graphql', 'http', 'sql', 'mcp', 'shell'];
 
 /** Type guard for a surface name. */
-export function isSurface(value: unknown): value is Surface {
-  return typeof value === 'string' && (SURFACES as readonly string[]).includes(value);
+export function isSurfaceKind(value: unknown): value is SurfaceKind {
+  return typeof value === 'string' && (SURFACE_KINDS as readonly string[]).includes(value);
 }
 
 /** Something an action touches; `environment` comes from the resolver, never from the caller. */
@@ -43,7 +43,7 @@ export interface Target {
 /** One normalized thing a request would do, whatever protocol carried it. */
 export interface ActionV1 {
   readonly upstream: string;
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   /** The protocol's own name for the operation: `volumeDelete`, `DROP TABLE`, `rm`, a tool name. */
   readonly operation: string;
   readonly effect: Effect;

@@ -1,4 +1,4 @@
-import type { Surface } from './action.js';
+import type { SurfaceKind } from './action.js';
 import type { JsonValue } from './canonical.js';
 import type { Result } from './result.js';
 import { err, ok } from './result.js';
@@ -113,7 +113,7 @@ export interface ApprovalV1 {
   readonly grantId: string;
   readonly agent: string;
   readonly owner: string;
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   readonly actions: readonly ApprovalActionV1[];
   /** What will run, decoded, when the adapter could say (see `ApprovalRequestV1`). */
   readonly request?: ApprovalRequestV1;
@@ -344,7 +344,7 @@ export function targetsNeedingConfirmation(approval: Pick<Approval, 'actions'>, 
  */
 export interface HeldRequestV1 {
   readonly upstream: string;
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   readonly method: 'GET' | 'POST';
   /** The query string as it came, `?…` or empty. */
   readonly search: string;

@@ -1,5 +1,5 @@
-export type { Action, ActionV1, Effect, Surface, Target } from './action.js';
-export { EFFECTS, GUARDED_TARGET_TYPE, SURFACES, isEffect, isSurface, toResourceKey, worseEffect } from './action.js';
+export type { Action, ActionV1, Effect, SurfaceKind, Target } from './action.js';
+export { EFFECTS, GUARDED_TARGET_TYPE, SURFACE_KINDS, isEffect, isSurfaceKind, toResourceKey, worseEffect } from './action.js';
 export type {
   Approval,
   ApprovalActionV1,

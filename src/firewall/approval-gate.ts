@@ -10,7 +10,7 @@ import type {
   Ids,
   Principal,
   Store,
-  Surface,
+  SurfaceKind,
 } from '../core/index.js';
 import { APPROVAL_POLICY_ID, applyApprovalEvent, boundApprovalRequest, distinctApprovers, isFirewallError } from '../core/index.js';
 import { DEFAULT_MAX_PENDING_PER_GRANT, countPendingApprovals, inGrantQueue, refuseOverCap } from './pending-cap.js';
@@ -43,7 +43,7 @@ export interface ApprovalGateContext {
 
 /** The request a held decision was made for. */
 export interface HeldRequest {
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   readonly digest: string;
   readonly actions: readonly Action[];
   /**

@@ -1,4 +1,4 @@
-import type { Decision, PolicyEngine, Principal, Surface } from '../core/index.js';
+import type { Decision, PolicyEngine, Principal, SurfaceKind } from '../core/index.js';
 import type { Firewall, Judgment } from './firewall.js';
 
 /**
@@ -11,7 +11,7 @@ export const DECISION_REUSE_MAX_ENTRIES = 4096;
 
 /** How a `DecisionReuse` behaves. */
 export interface DecisionReuseOptions {
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   /** Default `DECISION_REUSE_LIFETIME_MS`; tests shorten or fake it. */
   readonly lifetimeMs?: number;
   /** Default `DECISION_REUSE_MAX_ENTRIES`. */
@@ -51,7 +51,7 @@ export class DecisionReuse {
   // displacement wrote a record: one audit append per Execute under pgbench -M prepared).
   readonly #tallies = new Map<string, Map<string, Map<Decision, Entry>>>();
   readonly #timer: NodeJS.Timeout;
-  readonly #surface: Surface;
+  readonly #surface: SurfaceKind;
   readonly #lifetimeMs: number;
   readonly #maxEntries: number;
   #closed = false;

@@ -1,11 +1,11 @@
-import type { Action, Effect, Grant, JsonValue, PolicyEngine, Principal, Surface } from '../core/index.js';
+import type { Action, Effect, Grant, JsonValue, PolicyEngine, Principal, SurfaceKind } from '../core/index.js';
 import {
   EFFECTS,
   FAIL_CLOSED_POLICY_ID,
   NO_ADAPTER_POLICY_ID,
   combineActionVerdicts,
   describeError,
-  isSurface,
+  isSurfaceKind,
 } from '../core/index.js';
 import type { DecideOptions } from './decide-action.js';
 import { decideAction } from './decide-action.js';
@@ -25,7 +25,7 @@ export interface DryRunOptions {
   readonly engine: PolicyEngine;
   readonly decide: DecideOptions;
   /** The classifier for a surface, or undefined when no adapter exists for it yet. */
-  readonly classify: (surface: Surface) => ((input: unknown) => Action[] | Promise<Action[]>) | undefined;
+  readonly classify: (surface: SurfaceKind) => ((input: unknown) => Action[] | Promise<Action[]>) | undefined;
 }
 
 /** The principal a dry run judges for: granted every upstream, environment and effect. */
@@ -58,7 +58,7 @@ export async function dryRunLine(line: string, options: DryRunOptions): Promise<
     const record = parsed as Record<string, unknown>;
     id = typeof record['id'] === 'string' ? record['id'] : null;
     const surface = record['surface'];
-    if (!isSurface(surface)) return failed(id, `unknown surface \`${String(surface)}\``);
+    if (!isSurfaceKind(surface)) return failed(id, `unknown surface \`${String(surface)}\``);
     if (!('input' in record)) return failed(id, 'a case needs an `input`');
     const classify = options.classify(surface);
     if (classify === undefined) {

@@ -9,7 +9,7 @@ import type {
   PolicyEngine,
   Principal,
   Store,
-  Surface,
+  SurfaceKind,
 } from '../core/index.js';
 import {
   AUTHENTICATION_POLICY_ID,
@@ -31,7 +31,7 @@ import { recordDenialAndMaybeFreeze } from './freeze.js';
 export interface JudgeRequest {
   /** The Airlock token the agent presented. Never stored, logged or echoed. */
   readonly token: string;
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   /** SHA-256 of the canonical request; an approval will bind to it. */
   readonly digest: string;
   readonly actions: readonly Action[];
@@ -60,7 +60,7 @@ export interface FirewallOptions {
 export interface ReuseSummary {
   readonly decision: Decision;
   readonly principal: Principal;
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   /** What the reused requests had in common, free of their values (e.g. a SQL shape). */
   readonly shape: string;
   readonly count: number;

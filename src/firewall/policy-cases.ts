@@ -44,7 +44,7 @@ import type {
   Result,
   Verdict,
 } from '../core/index.js';
-import { EFFECTS, SURFACES, describeError, digestRequest, err, ok } from '../core/index.js';
+import { EFFECTS, SURFACE_KINDS, describeError, digestRequest, err, ok } from '../core/index.js';
 import type { DecideOptions } from './decide-action.js';
 import { decideAction } from './decide-action.js';
 
@@ -119,7 +119,7 @@ const caseSchema = z.strictObject({
     }),
   action: z.strictObject({
     upstream: z.string().min(1),
-    surface: z.enum(SURFACES),
+    surface: z.enum(SURFACE_KINDS),
     operation: z.string().min(1),
     effect: z.enum(EFFECTS),
     reversible: z.boolean().default(false),

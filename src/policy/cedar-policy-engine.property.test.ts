@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
 import type { PolicyAnswer, PolicyInput } from '../core/index.js';
-import { SURFACES } from '../core/index.js';
+import { SURFACE_KINDS } from '../core/index.js';
 import type { CedarPolicyEngineOptions } from './cedar-policy-engine.js';
 import { CedarPolicyEngine } from './cedar-policy-engine.js';
 import { toAuthorizationCall, toCedarRequestParts } from './cedar-request.js';
@@ -72,7 +72,7 @@ function recordArbitrary(narrow: boolean): fc.Arbitrary<InputRecord> {
       grantId: from(V.grants),
       upstream: from(V.upstreams),
       effect: from(['destructive', 'read', 'write', 'unknown'] as const),
-      surface: from(['sql', ...SURFACES] as const),
+      surface: from(['sql', ...SURFACE_KINDS] as const),
       operation: from(V.operations),
       reversible: fc.boolean(),
       target: fc.option(

@@ -1,4 +1,4 @@
-import type { Action, ApprovalRequestV1, JsonValue, PolicyEngine, Surface } from '../../core/index.js';
+import type { Action, ApprovalRequestV1, JsonValue, PolicyEngine, SurfaceKind } from '../../core/index.js';
 import { digestRequest, toDecision } from '../../core/index.js';
 import type { FileToolCall } from '../../classify/index.js';
 import type { DecideOptions, JudgeRequest, Judgment } from '../../firewall/index.js';
@@ -32,7 +32,7 @@ export interface HookDeps {
 
 /** What one judgeable call becomes: its surface, actions, digest and what approvers read. */
 interface Classified {
-  readonly surface: Surface;
+  readonly surface: SurfaceKind;
   readonly actions: readonly Action[];
   readonly digest: string;
   readonly details: { readonly [key: string]: JsonValue };

@@ -28,7 +28,7 @@ export function whatWillRunSection(approval: Approval, productionEnvironments: r
 <h2 id="what-heading">What will run</h2>
 <p class="batch-summary${ordered.some((a) => a.targets.some((t) => isProductionTarget(t, productionEnvironments))) ? ' in-production' : ''}" id="batch-summary"><strong>${summary}</strong>${approval.actions.length > 1 ? ' (production and destructive actions are listed first)' : ''}</p>
 <dl class="facts">
-  <dt>Surface</dt><dd>${approval.surface}</dd>
+  <dt>SurfaceKind</dt><dd>${approval.surface}</dd>
   <dt>Request digest</dt><dd><code class="digest">${agentText(approval.requestDigest, 80)}</code></dd>
 </dl>
 <p class="hint">Only the request with exactly this digest can run, once.</p>

@@ -1,5 +1,5 @@
 import type { Approval, ApprovalState, Approver } from '../../core/index.js';
-import { isFinalApprovalState, isSurface } from '../../core/index.js';
+import { isFinalApprovalState, isSurfaceKind } from '../../core/index.js';
 import { MalformedColumnError, RowReader, malformedRowError } from './row-reader.js';
 
 const STATES: readonly ApprovalState[] = ['pending', 'approved', 'denied', 'expired', 'cancelled', 'executed'];
@@ -64,7 +64,7 @@ function assertShape(approval: Approval): void {
   if (typeof approval.needed !== 'number' || typeof approval.expiresAt !== 'number') {
     throw new MalformedColumnError('data is missing needed or expiresAt');
   }
-  if (!isSurface(approval.surface)) throw new MalformedColumnError('data holds an unknown surface');
+  if (!isSurfaceKind(approval.surface)) throw new MalformedColumnError('data holds an unknown surface');
   if (isFinalApprovalState(approval.state) && typeof approval.decidedAt !== 'number') {
     throw new MalformedColumnError('a final approval has no decidedAt');
   }
