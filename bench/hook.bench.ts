@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { classifyShellCommand } from '../src/classify/index.js';
-import { buildHookBundle } from '../src/cli/hook-build.js';
+import { buildHookBundle } from '../src/cli/hook/hook-build.js';
 import { nodeFileReader } from '../src/platform/shell-file-reader.js';
 
 const RUNS = positiveInt('BENCH_HOOK_RUNS', 100);

@@ -17,7 +17,7 @@ if (existsSync(fast) && existsSync(full)) {
   (async () => {
     const { register } = await import('tsx/esm/api');
     register();
-    const sources = await import(pathToFileURL(join(__dirname, '..', 'src', 'cli', 'hook-main.ts')).href);
+    const sources = await import(pathToFileURL(join(__dirname, '..', 'src', 'cli', 'hook', 'hook-main.ts')).href);
     await sources.main(process.argv.slice(2));
   })();
 }

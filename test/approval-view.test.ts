@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { Approval, ApprovalActionV1 } from '../src/core/index.js';
-import { approvalDetail, approvalLine } from '../src/cli/approval-view.js';
+import { approvalDetail, approvalLine } from '../src/cli/commands/approval-view.js';
 import { toTerminalJson } from '../src/cli/terminal-text.js';
 import { detailPage } from '../src/server/inbox/detail-page.js';
 import { pendingListPage, toPendingItem } from '../src/server/inbox/pending-list.js';

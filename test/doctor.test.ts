@@ -5,8 +5,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildHookBundle } from '../src/cli/hook-build.js';
-import { codexHookHash } from '../src/cli/install-hooks-codex.js';
+import { buildHookBundle } from '../src/cli/hook/hook-build.js';
+import { codexHookHash } from '../src/cli/commands/install-hooks/install-hooks-codex.js';
 import { verifies } from './requirements.js';
 import { freshHome, jsonLines, runCli } from './run-cli.js';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHookBundle } from '../src/cli/hook-build.js';
+import { buildHookBundle } from '../src/cli/hook/hook-build.js';
 import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 import type { ServeProcess } from './serve-process.js';

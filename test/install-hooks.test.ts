@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildHookBundle } from '../src/cli/hook-build.js';
+import { buildHookBundle } from '../src/cli/hook/hook-build.js';
 import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 

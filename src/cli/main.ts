@@ -1,23 +1,23 @@
 import { Command, CommanderError } from 'commander';
-import { registerAdminCommands } from './admin-command.js';
-import { registerApprovalCommands } from './approvals-command.js';
-import { registerApproverCommands } from './approver-command.js';
-import { registerAuditCommands } from './audit-command.js';
-import { registerCatalogCommands } from './catalog-command.js';
-import { registerCheckCommand } from './check-command.js';
-import { registerConfigCommands } from './config-command.js';
-import { registerDemoCommand } from './demo-command.js';
+import { registerAdminCommands } from './commands/admin-command.js';
+import { registerApprovalCommands } from './commands/approvals-command.js';
+import { registerApproverCommands } from './commands/approver-command.js';
+import { registerAuditCommands } from './commands/audit-command.js';
+import { registerCatalogCommands } from './commands/catalog-command.js';
+import { registerCheckCommand } from './commands/check-command.js';
+import { registerConfigCommands } from './commands/config-command.js';
+import { registerDemoCommand } from './commands/demo/demo-command.js';
 import { EXIT } from './exit-codes.js';
-import { registerHookCommands } from './hook-command.js';
-import { registerInitCommand } from './init-command.js';
-import { registerMcpCommands } from './mcp-command.js';
+import { registerHookCommands } from './hook/hook-command.js';
+import { registerInitCommand } from './commands/init-command.js';
+import { registerMcpCommands } from './commands/mcp-command.js';
 import { reportError } from './output.js';
-import { registerPolicyCommands } from './policy-command.js';
-import { registerPostgresCommands } from './postgres-command.js';
+import { registerPolicyCommands } from './commands/policy-command.js';
+import { registerPostgresCommands } from './commands/postgres-command.js';
 import { registerServeCommand } from './serve-command.js';
-import { registerSetupCommand } from './setup-command.js';
-import { registerStandinCommand } from './standin-command.js';
-import { registerTokenCommands } from './token-command.js';
+import { registerSetupCommand } from './commands/setup-command.js';
+import { registerStandinCommand } from './commands/standin-command.js';
+import { registerTokenCommands } from './commands/token-command.js';
 
 const program = new Command('airlock')
   .description('Airlock: the enforcement gateway between AI agents and what they can damage')

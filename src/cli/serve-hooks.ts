@@ -4,8 +4,8 @@ import { dryRunJudge, formatAnswer, HOOK_CLIENTS, runHook } from '../adapters/ho
 import { readBoundedBody } from '../adapters/shared/index.js';
 import type { GatewayRoute } from '../server/index.js';
 import { decideOptionsOf } from './context.js';
-import { HOOK_ROUTE_PREFIX } from './hook-client.js';
-import { hookClassifiers } from './hook-standalone.js';
+import { HOOK_ROUTE_PREFIX } from './hook/hook-client.js';
+import { hookClassifiers } from './hook/hook-standalone.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** A hook input larger than this is not a tool call: refused (as the client's deny). */

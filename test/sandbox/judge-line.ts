@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Action } from '../../src/core/index.js';
 import type { FileReader } from '../../src/classify/index.js';
 import { classifierFor, shellClassifier } from '../../src/classify/index.js';
-import { hookShellContext } from '../../src/cli/hook-context.js';
+import { hookShellContext } from '../../src/cli/hook/hook-context.js';
 import { compilePolicyDir } from '../../src/cli/policy-loading.js';
 import { decideOptionsOf } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
