@@ -4,14 +4,13 @@
  *
  * For the wire proxy:
  * - `await loadSqlParser()` once at start; then the synchronous functions may be used.
- * - `classifySqlTextSync(text, upstream, { preparedStatement })`: one action per statement,
- *   resolving a SQL-level `EXECUTE name` through the session's earlier `PREPARE name AS …` text.
+ * - `classifySqlTextSync(text, upstream)`: one action per statement; a SQL-level `EXECUTE name`
+ *   is known only when the text also holds its `PREPARE name AS …` (the guard prepends it).
  * - `literalKey(text)`: a fast key shared by texts that differ only in simple constants.
- * - `analyzeSql(text)`: the statement list, each with its own text, digest and judgment
+ * - `analyzeSql(text)`: the statement list, each with its own text, digest and analysis
  *   (operation, effect, reversible, targets); `parsed: false` when the server would reject it.
  * - `sqlShape(text)`, `isPlainQueryShape(text)`: the text with constants as parameters, and
  *   whether its judgment is the same whatever those constants are (so a decision may be reused).
- * - `fingerprintSql(text)`: libpg-query's fingerprint, for grouping in logs or metrics only.
  */
 import type { Action } from '../../core/index.js';
 import type { Classifier } from '../classifier.js';
@@ -20,10 +19,10 @@ import { classifySqlText as classifyText } from './sql-classifier.js';
 
 export type { SqlTarget } from './findings.js';
 export type { ClassifiedStatement, SqlAnalysis } from './sql-classifier.js';
-export type { SessionKnowledge, StatementJudgment } from './statement-judge.js';
+export type { StatementAnalysis } from './statement-analyzer.js';
 export { SQL_CORPUS_UPSTREAM, classifySqlCorpusInput } from './corpus-classifier.js';
 export { analyzeSql, classifySqlTextSync, digestSqlText, toSqlActions } from './sql-classifier.js';
-export { fingerprintSql, isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
+export { isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
 export { LITERAL_KEY_MAX_CHARS, literalKey } from './literal-key.js';
 export { isPlainQueryShape, isReusableWriteShape, sqlShape } from './statement-shape.js';
 export { pinnedColumns } from './pinned-columns.js';

@@ -212,13 +212,13 @@ describe('code whose effect cannot be known statically', () => {
       ['PREPARE one AS SELECT * FROM users WHERE id = $1; EXECUTE one(7)', ['read', 'read']],
       ['CREATE TABLE t AS EXECUTE purge', ['unknown']],
     ]);
-    const session = { preparedStatement: (name: string) => (name === 'q' ? 'PREPARE q AS SELECT 1' : name === 'p' ? 'PREPARE p AS DELETE FROM t' : undefined) };
-    expect(analyzeSql('EXECUTE q', session).statements.map((s) => s.effect)).toEqual(['read']);
-    expect(analyzeSql('EXECUTE p', session).statements.map((s) => s.effect)).toEqual(['destructive']);
-    expect(analyzeSql('EXECUTE other', session).statements.map((s) => s.effect)).toEqual(['unknown']);
+    // The session's earlier PREPARE text, classified with the EXECUTE as one string (as the guard does).
+    const executed = (prepared: string, sql: string) => analyzeSql(`${prepared};\n${sql}`).statements.slice(1).map((s) => s.effect);
+    expect(executed('PREPARE q AS SELECT 1', 'EXECUTE q')).toEqual(['read']);
+    expect(executed('PREPARE p AS DELETE FROM t', 'EXECUTE p')).toEqual(['destructive']);
+    expect(executed('PREPARE q AS SELECT 1', 'EXECUTE other')).toEqual(['unknown']);
     // A session text that is not the PREPARE of that name is not trusted.
-    const lying = { preparedStatement: () => 'SELECT 1' };
-    expect(analyzeSql('EXECUTE q', lying).statements.map((s) => s.effect)).toEqual(['unknown']);
+    expect(executed('SELECT 1', 'EXECUTE q')).toEqual(['unknown']);
   });
 });
 

@@ -1,11 +1,11 @@
 import type { Action, Target } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import { isSqlParserLoaded, loadSqlParser, parseSql } from './sql-parser.js';
-import type { SessionKnowledge, StatementJudgment } from './statement-judge.js';
-import { StatementJudge } from './statement-judge.js';
+import type { StatementAnalysis } from './statement-analyzer.js';
+import { StatementAnalyzer } from './statement-analyzer.js';
 
-/** One statement of a SQL string, judged. */
-export interface ClassifiedStatement extends StatementJudgment {
+/** One statement of a SQL string, analyzed. */
+export interface ClassifiedStatement extends StatementAnalysis {
   /** The statement's own text, sliced from the input by the parser's locations. */
   readonly text: string;
   /** `digestSqlText(text)`: what an approval of this statement alone binds to. */
@@ -29,11 +29,11 @@ function assertParserLoaded(): void {
 }
 
 /**
- * Judges every statement of a SQL string with PostgreSQL's parser (synchronous; the parser
+ * Analyzes every statement of a SQL string with PostgreSQL's parser (synchronous; the parser
  * must be loaded). Text the parser rejects is one `unknown` statement; an empty string (or
  * only comments) is one `read` statement named `EMPTY`, as the server runs nothing.
  */
-export function analyzeSql(sql: string, session: SessionKnowledge = {}): SqlAnalysis {
+export function analyzeSql(sql: string): SqlAnalysis {
   assertParserLoaded();
   const parsed = parseSql(sql);
   if (!parsed.ok) {
@@ -42,17 +42,17 @@ export function analyzeSql(sql: string, session: SessionKnowledge = {}): SqlAnal
   if (parsed.statements.length === 0) {
     return { parsed: true, statements: [{ operation: 'EMPTY', effect: 'read', reversible: true, targets: [], text: sql, digest: digestSqlText(sql) }] };
   }
-  const judge = new StatementJudge(session);
-  const statements = parsed.statements.map((statement) => classified(judge.judge(statement.node), statement.text));
+  const analyzer = new StatementAnalyzer();
+  const statements = parsed.statements.map((statement) => classified(analyzer.analyze(statement.node), statement.text));
   return { parsed: true, statements };
 }
 
-function classified(judgment: StatementJudgment, text: string): ClassifiedStatement {
+function classified(analysis: StatementAnalysis, text: string): ClassifiedStatement {
   return {
-    operation: judgment.operation,
-    effect: judgment.effect,
-    reversible: judgment.reversible,
-    targets: judgment.targets,
+    operation: analysis.operation,
+    effect: analysis.effect,
+    reversible: analysis.reversible,
+    targets: analysis.targets,
     text,
     digest: digestSqlText(text),
   };
@@ -75,8 +75,8 @@ export function toSqlActions(analysis: SqlAnalysis, upstream: string, digest: st
 }
 
 /** Synchronous `classifySqlText` for callers that loaded the parser (`loadSqlParser`). */
-export function classifySqlTextSync(sql: string, upstream: string, session: SessionKnowledge = {}): Action[] {
-  return toSqlActions(analyzeSql(sql, session), upstream, digestSqlText(sql));
+export function classifySqlTextSync(sql: string, upstream: string): Action[] {
+  return toSqlActions(analyzeSql(sql), upstream, digestSqlText(sql));
 }
 
 /**

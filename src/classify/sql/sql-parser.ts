@@ -1,4 +1,4 @@
-import { fingerprintSync, loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync } from 'libpg-query';
 import { asNode } from './parse-node.js';
 import type { PgNode } from './parse-node.js';
 
@@ -75,17 +75,4 @@ function textSlicer(sql: string): (start: number, length: number | undefined) =>
   if (/^[\x00-\x7f]*$/.test(sql)) return (start, length) => sql.slice(start, length === undefined ? undefined : start + length);
   const bytes = Buffer.from(sql, 'utf8');
   return (start, length) => bytes.subarray(start, length === undefined ? undefined : start + length).toString('utf8');
-}
-
-/**
- * libpg-query's fingerprint of SQL text: equal for statements that differ only in constants,
- * comments and whitespace. Not a classification key (constants decide `WHERE 1 = 1` versus
- * `WHERE 1 = 2`); useful to group statements in logs and metrics. Undefined when it does not parse.
- */
-export function fingerprintSql(sql: string): string | undefined {
-  try {
-    return fingerprintSync(sql);
-  } catch {
-    return undefined;
-  }
 }

@@ -7,12 +7,11 @@ import type { PgNode, PgObject } from './parse-node.js';
 import { asNode, stringField } from './parse-node.js';
 import { STATEMENT_EFFECTS } from './statement-effects.js';
 import type { StatementHandler } from './statement-handler.js';
-import { parseSql } from './sql-parser.js';
 import type { WalkContext } from './tree-walk.js';
 import { walkTree } from './tree-walk.js';
 
-/** The judgment of one statement. */
-export interface StatementJudgment {
+/** What one statement does, as its parse tree shows it. */
+export interface StatementAnalysis {
   /** The statement's SQL name: `SELECT`, `DROP TABLE`, `EXECUTE`, … */
   readonly operation: string;
   readonly effect: Effect;
@@ -20,36 +19,26 @@ export interface StatementJudgment {
   readonly targets: readonly SqlTarget[];
 }
 
-/** What the judge may know about the session a statement runs in. */
-export interface SessionKnowledge {
-  /**
-   * The text of the SQL-level `PREPARE name AS …` statement the session ran earlier under this
-   * name, if the caller tracked it. Without it `EXECUTE name` is unknown.
-   */
-  readonly preparedStatement?: (name: string) => string | undefined;
-}
-
 const NO_CTES: ReadonlySet<string> = new Set();
 
-// The result of judging what a `PREPARE` prepared; `null` once deallocated.
+// The findings of what a `PREPARE` prepared; `null` once deallocated.
 type PreparedEntry = Findings | null;
 
 /**
- * Judges the statements of one SQL string in order. It remembers what a `PREPARE` earlier in
- * the same string prepared, so `PREPARE p AS DELETE …; EXECUTE p` is judged as the DELETE.
+ * Analyzes the statements of one SQL string in order. It remembers what a `PREPARE` earlier in
+ * the same string prepared, so `PREPARE p AS DELETE …; EXECUTE p` is analyzed as the DELETE; an
+ * `EXECUTE` of a name prepared elsewhere is unknown (the PostgreSQL guard classifies the
+ * session's `PREPARE` text and the `EXECUTE` together, as one string).
  */
-export class StatementJudge {
+export class StatementAnalyzer {
   private readonly prepared = new Map<string, PreparedEntry>();
-  private allDeallocated = false;
 
-  constructor(private readonly session: SessionKnowledge = {}) {}
-
-  /** Judges one statement (a parse tree root). Never throws. */
-  judge(node: PgNode): StatementJudgment {
+  /** Analyzes one statement (a parse tree root). Never throws. */
+  analyze(node: PgNode): StatementAnalysis {
     const findings = new Findings();
     let operation: string;
     try {
-      operation = this.judgeInto(node, findings, 0);
+      operation = this.analyzeInto(node, findings, 0);
     } catch {
       // SECURITY: a tree too deep (TreeTooDeepError), or any bug, must still give a
       // judgeable statement, and one that is held.
@@ -59,7 +48,7 @@ export class StatementJudge {
     return { operation, effect: findings.effect, reversible: findings.reversible, targets: findings.targets };
   }
 
-  private judgeInto(node: PgNode, findings: Findings, depth: number): string {
+  private analyzeInto(node: PgNode, findings: Findings, depth: number): string {
     const context: WalkContext = {
       cteNames: NO_CTES,
       judgeNested: (nested, into, nestedDepth, nestedContext) => {
@@ -82,22 +71,22 @@ export class StatementJudge {
   private sessionHandler(type: string): StatementHandler | undefined {
     switch (type) {
       case 'PrepareStmt':
-        return (body, findings, context, depth) => this.judgePrepare(body, findings, context, depth);
+        return (body, findings, context, depth) => this.analyzePrepare(body, findings, context, depth);
       case 'ExecuteStmt':
-        return (body, findings, context, depth) => this.judgeExecute(body, findings, context, depth);
+        return (body, findings, context, depth) => this.analyzeExecute(body, findings, context, depth);
       case 'DeallocateStmt':
-        return (body) => this.judgeDeallocate(body);
+        return (body) => this.analyzeDeallocate(body);
       default:
         return undefined;
     }
   }
 
-  private judgePrepare(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
+  private analyzePrepare(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
     const prepared = new Findings();
     const query = asNode(body['query']);
     if (query === undefined) prepared.raise('unknown');
     else context.judgeNested(query, prepared, depth + 1, context);
-    // judgment: preparing runs nothing, but a PREPARE is held like what it prepares, so a
+    // Preparing runs nothing, but a PREPARE is held like what it prepares, so a
     // destructive statement cannot be staged without a human seeing it.
     findings.absorb(prepared);
     const name = stringField(body, 'name');
@@ -105,7 +94,7 @@ export class StatementJudge {
     return 'PREPARE';
   }
 
-  private judgeExecute(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
+  private analyzeExecute(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
     const name = stringField(body, 'name') ?? '';
     const prepared = this.preparedFindings(name);
     if (prepared === undefined) {
@@ -118,31 +107,19 @@ export class StatementJudge {
     return 'EXECUTE';
   }
 
-  private judgeDeallocate(body: PgObject): string {
+  private analyzeDeallocate(body: PgObject): string {
     const name = stringField(body, 'name');
     if (name === undefined || body['isall'] === true) {
       this.prepared.clear();
-      this.allDeallocated = true;
     } else {
       this.prepared.set(name, null);
     }
     return 'DEALLOCATE';
   }
 
-  /** What `EXECUTE name` runs, if known: prepared earlier in this string, else in the session. */
+  /** What `EXECUTE name` runs, if known: prepared earlier in this string. */
   private preparedFindings(name: string): Findings | undefined {
-    const local = this.prepared.get(name);
-    if (local !== undefined) return local ?? undefined;
-    if (this.allDeallocated) return undefined;
-    const text = this.session.preparedStatement?.(name);
-    if (text === undefined) return undefined;
-    const parsed = parseSql(text);
-    const root = parsed.ok && parsed.statements.length === 1 ? parsed.statements[0]?.node : undefined;
-    if (root?.type !== 'PrepareStmt' || stringField(root.body, 'name') !== name) return undefined;
-    // A fresh judge: the session's PREPARE is judged on its own, as when it ran.
-    const findings = new Findings();
-    new StatementJudge().judgeInto(root, findings, 0);
-    return findings;
+    return this.prepared.get(name) ?? undefined;
   }
 }
 
