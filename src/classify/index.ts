@@ -21,3 +21,5 @@ export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/
 export { classifyShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';
 export type { FileToolCall } from './files/index.js';
 export { classifyFileTool } from './files/index.js';
+export type { CredentialMatch, DetectOptions } from './secrets/index.js';
+export { detectCredentials, fingerprintOf, holdsCredential } from './secrets/index.js';

@@ -4,6 +4,7 @@ import { registerApprovalCommands } from './commands/approvals-command.js';
 import { registerApproverCommands } from './commands/approver-command.js';
 import { registerAuditCommands } from './commands/audit-command.js';
 import { registerCatalogCommands } from './commands/catalog-command.js';
+import { registerScanCommand } from './commands/scan-command.js';
 import { registerCheckCommand } from './commands/check-command.js';
 import { registerConfigCommands } from './commands/config-command.js';
 import { registerDemoCommand } from './commands/demo/demo-command.js';
@@ -42,6 +43,7 @@ registerHookCommands(program);
 registerPostgresCommands(program);
 registerMcpCommands(program);
 registerCatalogCommands(program);
+registerScanCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -34,6 +34,8 @@ export type { Approver, ApproverScope, ApproverV1 } from './approver.js';
 export { approverScopeViolations } from './approver.js';
 export type { AuditDraft, AuditHead, AuditRecord, AuditRecordV1, AuditVerification } from './audit.js';
 export { GENESIS_HASH, chainAuditRecord, hashAuditRecord, verifyAuditChain } from './audit.js';
+export type { PreparedAuditDraft } from './audit-draft.js';
+export { prepareAuditDraft } from './audit-draft.js';
 export type { AuditCheckpointV1, CheckpointSignatureCheck, SignedAuditCheckpointV1 } from './audit-checkpoint.js';
 export {
   checkpointDigest,
@@ -74,19 +76,22 @@ export type { Grant, GrantScope, GrantV1, Principal } from './grant.js';
 export { grantInactiveReason, principalScopeViolations, scopeExcess, scopeViolations } from './grant.js';
 export { isPatternWithin, matchesPattern } from './pattern.js';
 export type {
+  ApprovalStore,
   ApproverPatch,
+  ApproverStore,
+  AuditLog,
   Clock,
   GrantPatch,
+  GrantStore,
   Ids,
   PolicyAnswer,
   PolicyEngine,
   PolicyInput,
-  DelayedActionStore,
   RandomSource,
   Store,
   WebhookDeliveryStatus,
   WebhookDeliveryV1,
-  WebhookOutboxStore,
+  WebhookOutbox,
 } from './ports.js';
 export {
   DEFAULT_PRODUCTION_ENVIRONMENTS,
@@ -99,6 +104,8 @@ export {
 export { FixedClock, SeededRandom, SequentialIds } from './fakes.js';
 export type { ShortText, VisibleLine } from './visible-text.js';
 export { groupDigits, hasHiddenCharacters, toShortText, toVisibleBlock, toVisibleLines, toVisibleText } from './visible-text.js';
+export type { ClassifiedRequest } from './classified-request.js';
+export { LruCache } from './lru-cache.js';
 export type { Result } from './result.js';
 export { err, ok } from './result.js';
 export {

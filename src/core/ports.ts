@@ -59,8 +59,71 @@ export interface WebhookDeliveryV1 {
   readonly deliveredAt?: number;
 }
 
-/** Persistence of delayed (undo-window) actions. */
-export interface DelayedActionStore {
+/** Persistence of grants and of the denials counted against them: the grant contract's part. */
+export interface GrantStore {
+  /** Stores a new grant under the hash of its token; `store.conflict` if the id or hash exists. */
+  insertGrant(grant: Grant, tokenHash: string): Promise<void>;
+  getGrant(id: string): Promise<Grant | undefined>;
+  /** The grant whose token has this hash (compared in constant time after lookup). */
+  findGrantByTokenHash(tokenHash: string): Promise<Grant | undefined>;
+  /** Every grant, oldest first. */
+  listGrants(): Promise<Grant[]>;
+  /** Direct children of a grant, oldest first. */
+  listChildGrants(parentId: string): Promise<Grant[]>;
+  /** Applies a patch and returns the new grant; `grant.not-found` if there is none. */
+  updateGrant(id: string, patch: GrantPatch): Promise<Grant>;
+
+  /** Records one denial of a grant's request at a time. */
+  recordDenial(grantId: string, at: number): Promise<void>;
+  /** How many denials a grant has had at or after `since`. */
+  countDenialsSince(grantId: string, since: number): Promise<number>;
+  /** Forgets a grant's denials (when a human unfreezes it). */
+  clearDenials(grantId: string): Promise<void>;
+}
+
+/** The append-only, hash-chained audit log: the audit contract's part. */
+export interface AuditLog {
+  /**
+   * Appends a record after the current head, atomically; `audit.write` on failure. The draft is
+   * stored as `prepareAuditDraft` renders it, whatever the implementation.
+   */
+  appendAudit(draft: AuditDraft): Promise<AuditRecord>;
+  /** Records in sequence order from `fromSeq` (default 1), at most `limit` of them. */
+  readAudit(options?: { fromSeq?: number; limit?: number }): Promise<AuditRecord[]>;
+  /** The last `count` records, in sequence order. */
+  tailAudit(count: number): Promise<AuditRecord[]>;
+  /** The recorded head of the chain, undefined when nothing was appended. */
+  auditHead(): Promise<AuditHead | undefined>;
+  /**
+   * The random id this store was created with, kept in the store itself: signed audit
+   * checkpoints name it, so a deleted, recreated or swapped-in store shows as another store.
+   */
+  storeId(): Promise<string>;
+}
+
+/**
+ * Persistence of approvals and of the delayed (undo-window) actions that carry approved ones
+ * out: the approval contract's part. They share a part because claiming a delayed action
+ * moves its approval in the same transaction.
+ */
+export interface ApprovalStore {
+  /**
+   * Stores a new approval as given (its version included); `store.conflict` if the id exists or
+   * another approval for the same grant and request digest is still pending.
+   */
+  insertApproval(approval: Approval): Promise<void>;
+  getApproval(id: string): Promise<Approval | undefined>;
+  /** Approvals, oldest first, optionally only those in one state. */
+  listApprovals(filter?: { state?: ApprovalState }): Promise<Approval[]>;
+  /**
+   * Compare-and-set: stores `next` with version `expectedVersion + 1` only if the stored version
+   * is `expectedVersion`, and returns what was stored; `store.conflict` if it is stale,
+   * `approval.not-found` if there is none. Two approvers or two replicas cannot both apply.
+   */
+  updateApproval(next: Approval, expectedVersion: number): Promise<Approval>;
+  /** The latest approval for this grant and request digest. */
+  findApprovalForRequest(grantId: string, requestDigest: string): Promise<Approval | undefined>;
+
   /** Stores a new delayed action; `store.conflict` if one exists for the approval. */
   insertDelayedAction(action: DelayedActionV1): Promise<void>;
   getDelayedAction(approvalId: string): Promise<DelayedActionV1 | undefined>;
@@ -83,77 +146,8 @@ export interface DelayedActionStore {
   ): Promise<DelayedActionV1>;
 }
 
-/** Persistence of webhook deliveries and of how far the audit log has been turned into them. */
-export interface WebhookOutboxStore {
-  /** The last audit seq turned into deliveries; undefined before the first time. */
-  getWebhookCursor(): Promise<number | undefined>;
-  /**
-   * In one transaction: inserts the deliveries (one already there for the same endpoint and
-   * audit seq is kept, not doubled) and sets the cursor to `cursor`.
-   */
-  enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): Promise<void>;
-  /** Deliveries oldest first: in one status, and/or due by a time, at most `limit`. */
-  listWebhookDeliveries(filter?: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number }): Promise<WebhookDeliveryV1[]>;
-  /** Replaces a delivery's attempt fields; `store.conflict` if there is no such delivery. */
-  updateWebhookDelivery(delivery: WebhookDeliveryV1): Promise<void>;
-}
-
-/**
- * Everything Airlock persists. Each method is atomic on its own; no caller needs a transaction
- * across calls. Implementations: memory (tests), SQLite (embedded default), later PostgreSQL.
- * Every implementation must pass the store contract suite.
- */
-export interface Store extends DelayedActionStore, WebhookOutboxStore {
-  /** Stores a new grant under the hash of its token; `store.conflict` if the id or hash exists. */
-  insertGrant(grant: Grant, tokenHash: string): Promise<void>;
-  getGrant(id: string): Promise<Grant | undefined>;
-  /** The grant whose token has this hash (compared in constant time after lookup). */
-  findGrantByTokenHash(tokenHash: string): Promise<Grant | undefined>;
-  /** Every grant, oldest first. */
-  listGrants(): Promise<Grant[]>;
-  /** Direct children of a grant, oldest first. */
-  listChildGrants(parentId: string): Promise<Grant[]>;
-  /** Applies a patch and returns the new grant; `grant.not-found` if there is none. */
-  updateGrant(id: string, patch: GrantPatch): Promise<Grant>;
-
-  /** Records one denial of a grant's request at a time. */
-  recordDenial(grantId: string, at: number): Promise<void>;
-  /** How many denials a grant has had at or after `since`. */
-  countDenialsSince(grantId: string, since: number): Promise<number>;
-  /** Forgets a grant's denials (when a human unfreezes it). */
-  clearDenials(grantId: string): Promise<void>;
-
-  /** Appends a record after the current head, atomically; `audit.write` on failure. */
-  appendAudit(draft: AuditDraft): Promise<AuditRecord>;
-  /** Records in sequence order from `fromSeq` (default 1), at most `limit` of them. */
-  readAudit(options?: { fromSeq?: number; limit?: number }): Promise<AuditRecord[]>;
-  /** The last `count` records, in sequence order. */
-  tailAudit(count: number): Promise<AuditRecord[]>;
-  /** The recorded head of the chain, undefined when nothing was appended. */
-  auditHead(): Promise<AuditHead | undefined>;
-  /**
-   * The random id this store was created with, kept in the store itself: signed audit
-   * checkpoints name it, so a deleted, recreated or swapped-in store shows as another store.
-   */
-  storeId(): Promise<string>;
-
-  /**
-   * Stores a new approval as given (its version included); `store.conflict` if the id exists or
-   * another approval for the same grant and request digest is still pending.
-   */
-  insertApproval(approval: Approval): Promise<void>;
-  getApproval(id: string): Promise<Approval | undefined>;
-  /** Approvals, oldest first, optionally only those in one state. */
-  listApprovals(filter?: { state?: ApprovalState }): Promise<Approval[]>;
-  /**
-   * Compare-and-set: stores `next` with version `expectedVersion + 1` only if the stored version
-   * is `expectedVersion`, and returns what was stored; `store.conflict` if it is stale,
-   * `approval.not-found` if there is none. Two approvers or two replicas cannot both apply.
-   */
-  updateApproval(next: Approval, expectedVersion: number): Promise<Approval>;
-  /** The latest approval for this grant and request digest. */
-  findApprovalForRequest(grantId: string, requestDigest: string): Promise<Approval | undefined>;
-
+/** Persistence of the humans who may approve: the approver contract's part. */
+export interface ApproverStore {
   /** Stores a new approver; `store.conflict` if the name exists. */
   insertApprover(approver: Approver): Promise<void>;
   getApprover(name: string): Promise<Approver | undefined>;
@@ -168,7 +162,33 @@ export interface Store extends DelayedActionStore, WebhookOutboxStore {
    * is above the stored one; false otherwise, and for an unknown name. A code is used once.
    */
   useTotpStep(name: string, step: number): Promise<boolean>;
+}
 
+/**
+ * Webhook deliveries and how far the audit log has been turned into them: the outbox
+ * contract's part.
+ */
+export interface WebhookOutbox {
+  /** The last audit seq turned into deliveries; undefined before the first time. */
+  getWebhookCursor(): Promise<number | undefined>;
+  /**
+   * In one transaction: inserts the deliveries (one already there for the same endpoint and
+   * audit seq is kept, not doubled) and sets the cursor to `cursor`.
+   */
+  enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): Promise<void>;
+  /** Deliveries oldest first: in one status, and/or due by a time, at most `limit`. */
+  listWebhookDeliveries(filter?: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number }): Promise<WebhookDeliveryV1[]>;
+  /** Replaces a delivery's attempt fields; `store.conflict` if there is no such delivery. */
+  updateWebhookDelivery(delivery: WebhookDeliveryV1): Promise<void>;
+}
+
+/**
+ * Everything Airlock persists: the five parts, each proven by its own contract file
+ * (`stores/contract-*.ts`), and `close`. Each method is atomic on its own; no caller needs a
+ * transaction across calls. Implementations: memory (tests), SQLite (embedded default), later
+ * PostgreSQL. Every implementation must pass the store contract suite.
+ */
+export interface Store extends GrantStore, AuditLog, ApprovalStore, ApproverStore, WebhookOutbox {
   close(): Promise<void>;
 }
 

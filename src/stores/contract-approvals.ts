@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
-import type { Approval, Approver, Store } from '../core/index.js';
+import type { Approval, ApprovalStore, DelayedActionV1 } from '../core/index.js';
+import type { Opened } from './contract-fixtures.js';
 import { expectFirewallError, tryToMutate, useStore } from './contract-fixtures.js';
 
 /** A plausible pending approval for grant `grt_1`; overrides replace fields. */
@@ -34,22 +35,19 @@ export function sampleApproval(id: string, overrides: Partial<Approval> = {}): A
   };
 }
 
-/** A plausible approver; the hash is a placeholder, not a real scrypt output. */
-export function sampleApprover(name: string): Approver {
+/** A delayed action waiting on approval `approvalId`. */
+export function sampleDelayedAction(approvalId: string, overrides: Partial<DelayedActionV1> = {}): DelayedActionV1 {
   return {
-    name,
-    credentialHash: `scrypt$16384$8$1$salt-${name}$hash-${name}`,
-    scope: { upstreams: ['railway'], environments: ['*'] },
-    createdAt: 2_000,
-    admin: false,
-    totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
-    lastTotpStep: 0,
-    credentialChangedAt: 2_000,
+    approvalId,
+    status: 'waiting',
+    request: { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: { 'content-type': 'application/json' }, body: '{"query":"mutation { volumeDelete(volumeId: \\"vol_1\\") }"}' },
+    createdAt: 1_000,
+    ...overrides,
   };
 }
 
-/** The part of the store contract about approvals and approvers. */
-export function runApprovalContract(makeStore: () => Promise<Store>): void {
+/** The `ApprovalStore` part of the store contract: approvals and the delayed actions that carry them out. */
+export function runApprovalContract(makeStore: () => Promise<Opened<ApprovalStore>>): void {
   const store = useStore(makeStore);
 
   describe('approvals', () => {
@@ -106,48 +104,47 @@ export function runApprovalContract(makeStore: () => Promise<Store>): void {
     });
   });
 
-  describe('approvers', () => {
-    it('adds, lists by name, reads and removes approvers', async () => {
-      await store().insertApprover(sampleApprover('carol'));
-      await store().insertApprover(sampleApprover('bob'));
-      expect(await store().getApprover('bob')).toEqual(sampleApprover('bob'));
-      expect((await store().listApprovers()).map((a) => a.name)).toEqual(['bob', 'carol']);
-      await expectFirewallError(store().insertApprover(sampleApprover('bob')), 'store.conflict');
-      await store().removeApprover('bob');
-      expect(await store().getApprover('bob')).toBeUndefined();
-      await expectFirewallError(store().removeApprover('bob'), 'approver.not-found');
+  describe('delayed actions', () => {
+    it('stores one per approval and lists by status', async () => {
+      await store().insertDelayedAction(sampleDelayedAction('apr_1'));
+      await store().insertDelayedAction(sampleDelayedAction('apr_2', { status: 'done', createdAt: 500 }));
+      expect(await store().getDelayedAction('apr_1')).toEqual(sampleDelayedAction('apr_1'));
+      expect(await store().getDelayedAction('apr_none')).toBeUndefined();
+      await expectFirewallError(store().insertDelayedAction(sampleDelayedAction('apr_1')), 'store.conflict');
+      expect((await store().listDelayedActions({ status: 'waiting' })).map((a) => a.approvalId)).toEqual(['apr_1']);
     });
 
-    it('keeps the role and second-factor fields as given', async () => {
-      const admin = { ...sampleApprover('root'), admin: true, totpSecret: '', lastTotpStep: 7, credentialHash: '' };
-      await store().insertApprover(admin);
-      expect(await store().getApprover('root')).toEqual(admin);
-      expect(await store().listApprovers()).toEqual([admin]);
+    it('claims once: the approval and the action move together, and a second claim changes nothing', async () => {
+      verifies('undo.crash-never-runs-twice');
+      const approved = sampleApproval('apr_1', { state: 'approved', decidedAt: 2_000 });
+      await store().insertApproval(approved);
+      await store().insertDelayedAction(sampleDelayedAction('apr_1'));
+      const executed = { ...approved, state: 'executed' as const, decidedAt: 3_000 };
+      const stored = await store().claimDelayedAction(executed, approved.version, 3_000);
+      expect(stored).toMatchObject({ state: 'executed', version: approved.version + 1 });
+      expect(await store().getDelayedAction('apr_1')).toMatchObject({ status: 'running', startedAt: 3_000 });
+      await expectFirewallError(store().claimDelayedAction(executed, stored.version, 3_001), 'store.conflict');
+      expect((await store().getApproval('apr_1'))?.version).toBe(stored.version);
     });
 
-    it('patches the credential and TOTP secret only, and says when the approver is missing', async () => {
-      await store().insertApprover(sampleApprover('bob'));
-      const changed = await store().updateApprover('bob', { credentialHash: 'scrypt$new', credentialChangedAt: 9_000 });
-      expect(changed).toEqual({ ...sampleApprover('bob'), credentialHash: 'scrypt$new', credentialChangedAt: 9_000 });
-      const enrolled = await store().updateApprover('bob', { totpSecret: 'MFRGG' });
-      expect(enrolled).toEqual({ ...changed, totpSecret: 'MFRGG' });
-      expect(await store().getApprover('bob')).toEqual(enrolled);
-      await expectFirewallError(store().updateApprover('nobody', { totpSecret: 'MFRGG' }), 'approver.not-found');
+    it('refuses a claim on a stale approval and leaves the action waiting', async () => {
+      const approved = sampleApproval('apr_1', { state: 'approved', decidedAt: 2_000 });
+      await store().insertApproval(approved);
+      await store().insertDelayedAction(sampleDelayedAction('apr_1'));
+      await store().updateApproval({ ...approved, state: 'cancelled' }, approved.version);
+      await expectFirewallError(store().claimDelayedAction({ ...approved, state: 'executed' }, approved.version, 3_000), 'store.conflict');
+      expect(await store().getDelayedAction('apr_1')).toMatchObject({ status: 'waiting' });
+      expect((await store().getApproval('apr_1'))?.state).toBe('cancelled');
     });
 
-    it('takes each TOTP step once, only upwards, by compare-and-set', async () => {
-      verifies('approver.totp-once');
-      await store().insertApprover(sampleApprover('bob'));
-      await store().insertApprover(sampleApprover('carol'));
-      expect(await store().useTotpStep('bob', 100)).toBe(true);
-      expect(await store().useTotpStep('bob', 100)).toBe(false);
-      expect(await store().useTotpStep('bob', 99)).toBe(false);
-      expect(await store().useTotpStep('nobody', 100)).toBe(false);
-      expect((await store().getApprover('bob'))?.lastTotpStep).toBe(100);
-      expect((await store().getApprover('carol'))?.lastTotpStep).toBe(0);
-      // Of several racing uses of one step, exactly one wins.
-      const raced = await Promise.all([101, 101, 101].map((step) => store().useTotpStep('bob', step)));
-      expect(raced.filter(Boolean)).toHaveLength(1);
+    it('finishes by compare-and-set on the status, keeping the result', async () => {
+      await store().insertDelayedAction(sampleDelayedAction('apr_1', { status: 'running' }));
+      const result = { status: 200, contentType: 'application/json', body: '{"data":{"volumeDelete":true}}' };
+      const done = await store().finishDelayedAction('apr_1', 'running', { status: 'done', finishedAt: 4_000, result });
+      expect(done).toMatchObject({ status: 'done', result });
+      expect(await store().getDelayedAction('apr_1')).toEqual(done);
+      await expectFirewallError(store().finishDelayedAction('apr_1', 'running', { status: 'unknown' }), 'store.conflict');
+      await expectFirewallError(store().finishDelayedAction('apr_none', 'running', { status: 'unknown' }), 'approval.not-found');
     });
   });
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
-import type { AuditDraft, AuditRecord, Store } from '../core/index.js';
-import { GENESIS_HASH, verifyAuditChain } from '../core/index.js';
-import { expectFirewallError, sampleDraft, tryToMutate, useStore } from './contract-fixtures.js';
+import type { AuditDraft, AuditHead, AuditLog, AuditRecord } from '../core/index.js';
+import { GENESIS_HASH, chainAuditRecord, hashAuditRecord, prepareAuditDraft, verifyAuditChain } from '../core/index.js';
+import type { Opened } from './contract-fixtures.js';
+import { edgeDrafts, expectFirewallError, sampleDraft, tryToMutate, useStore } from './contract-fixtures.js';
 
-/** The part of the store contract about the audit chain. */
-export function runAuditContract(makeStore: () => Promise<Store>): void {
+/** The `AuditLog` part of the store contract: the hash-chained audit log and the store id. */
+export function runAuditContract(makeStore: () => Promise<Opened<AuditLog>>): void {
   const store = useStore(makeStore);
 
   async function appendMany(count: number): Promise<AuditRecord[]> {
@@ -99,6 +100,20 @@ export function runAuditContract(makeStore: () => Promise<Store>): void {
       expect('missing' in appended.data).toBe(false);
       expect(await store().readAudit()).toEqual([appended]);
       expect(await verify()).toMatchObject({ ok: true });
+    });
+
+    it('records every draft exactly as prepareAuditDraft prepares it, so all stores agree', async () => {
+      verifies('store.audit-chain-kept');
+      let head: AuditHead | undefined;
+      for (const draft of edgeDrafts()) {
+        const prepared = prepareAuditDraft(draft);
+        const expected = chainAuditRecord(head, prepared.draft, prepared.text);
+        expect(await store().appendAudit(draft)).toEqual(expected);
+        head = { seq: expected.seq, hash: expected.hash };
+      }
+      const read = await store().readAudit();
+      expect(read.map((record) => record.hash)).toEqual(read.map((record) => hashAuditRecord(record)));
+      expect(await verify()).toEqual({ ok: true, count: edgeDrafts().length });
     });
 
     it('pages with fromSeq and limit', async () => {

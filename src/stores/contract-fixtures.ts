@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, expect } from 'vitest';
-import type { AuditDraft, FirewallErrorCode, Grant, Store } from '../core/index.js';
+import type { AuditDraft, FirewallErrorCode, Grant } from '../core/index.js';
 import { describeError, isFirewallError, sha256Hex } from '../core/index.js';
 
+/** One part of the `Store` port as a contract file tests it: with `close`, to clean up after each test. */
+export type Opened<Part> = Part & { close(): Promise<void> };
+
 /** Gives each test a fresh store from `makeStore` and closes it afterwards. */
-export function useStore(makeStore: () => Promise<Store>): () => Store {
-  let store: Store | undefined;
+export function useStore<Part>(makeStore: () => Promise<Opened<Part>>): () => Opened<Part> {
+  let store: Opened<Part> | undefined;
   beforeEach(async () => {
     store = await makeStore();
   });
@@ -47,6 +50,22 @@ export function sampleDraft(n: number): AuditDraft {
     at: 10_000 + n,
     data: { n, verdict: n % 2 === 0 ? 'allow' : 'deny', reasons: ['p1', `p${n}`], extra: null },
   };
+}
+
+/**
+ * Drafts at the edges of the JSON rules: undefined fields and list items, nested objects with
+ * unsorted and numeric keys, numbers JSON writes in odd forms, non-ascii and lone-surrogate text,
+ * and a Date (no JSON value: its canonical form is `{}`, not the text `toJSON` would give).
+ */
+export function edgeDrafts(): AuditDraft[] {
+  const data: Record<string, unknown>[] = [
+    { missing: undefined, list: [undefined, 1, undefined], nested: { inner: undefined, kept: 'yes' } },
+    { z: { b: [{ d: 1, c: 2 }], a: {} }, '10': 'ten', '9': 'nine', '': 'empty key', deep: { a: { b: { c: { d: [[[]]] } } } } },
+    { numbers: [0, -0, 1e21, 1e-7, 0.1 + 0.2, -5e-324, Number.MAX_SAFE_INTEGER + 2, 1.5e300], nan: Number.NaN, inf: [Number.POSITIVE_INFINITY] },
+    { text: 'ünï 🚀 \u2028 "quoted" \\ back\nline\u0000', lone: '\ud800 \udfff', '\ud83d\ude80': 'emoji key', 'é': 1, '\uffff': 2 },
+    { when: new Date(0), list: [new Date(1)] },
+  ];
+  return data.map((item, index) => ({ kind: 'edge', actor: 'system', at: 20_000 + index, data: item as AuditDraft['data'] }));
 }
 
 /** Asserts that a promise rejects with a FirewallError of exactly this code. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
-import type { GrantPatch, Store } from '../core/index.js';
+import type { GrantPatch, GrantStore } from '../core/index.js';
+import type { Opened } from './contract-fixtures.js';
 import {
   expectFirewallError,
   sampleGrant,
@@ -9,8 +10,8 @@ import {
   useStore,
 } from './contract-fixtures.js';
 
-/** The part of the store contract about grants and denials. */
-export function runGrantContract(makeStore: () => Promise<Store>): void {
+/** The `GrantStore` part of the store contract: grants and the denials counted against them. */
+export function runGrantContract(makeStore: () => Promise<Opened<GrantStore>>): void {
   const store = useStore(makeStore);
 
   describe('grants', () => {

@@ -13,13 +13,13 @@ import type {
   AuditRecord,
   Grant,
   GrantPatch,
-  JsonValue,
   Store,
 } from '../../core/index.js';
 import {
   FirewallError,
   chainAuditRecord,
   describeError,
+  prepareAuditDraft,
   tokenHashesEqual,
 } from '../../core/index.js';
 import { checkPaging } from '../paging.js';
@@ -139,17 +139,9 @@ export class MemoryStore implements Store {
     let record: AuditRecord;
     try {
       this.assertOpen();
-      // Through JSON text, like the SQLite store, so both keep and return the same value.
-      const data: unknown = JSON.parse(JSON.stringify(draft.data));
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new FirewallError('input.invalid', 'audit data is not a JSON object');
-      }
-      record = chainAuditRecord(this.head, {
-        kind: draft.kind,
-        actor: draft.actor,
-        at: draft.at,
-        data: data as { [key: string]: JsonValue },
-      });
+      // Prepared as the SQLite store prepares it, so both keep and return the same value.
+      const prepared = prepareAuditDraft(draft);
+      record = chainAuditRecord(this.head, prepared.draft, prepared.text);
     } catch (error) {
       const message = `while appending an audit record: ${describeError(error)}`;
       throw new FirewallError('audit.write', message, { cause: error });

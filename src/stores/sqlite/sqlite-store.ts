@@ -14,14 +14,14 @@ import type {
   AuditRecord,
   Grant,
   GrantPatch,
-  JsonValue,
+  PreparedAuditDraft,
   Store,
 } from '../../core/index.js';
 import {
   FirewallError,
   chainAuditRecord,
   describeError,
-  toCanonicalJson,
+  prepareAuditDraft,
   tokenHashesEqual,
 } from '../../core/index.js';
 import { SqliteApprovalTable } from './approval-table.js';
@@ -62,7 +62,7 @@ export class SqliteStore implements Store {
   private readonly statements: Statements;
   private readonly approvals: SqliteApprovalTable;
   private readonly outbox: SqliteOutboxTable;
-  private readonly appendInTransaction: Database.Transaction<(drafts: readonly PreparedDraft[]) => AuditRecord[]>;
+  private readonly appendInTransaction: Database.Transaction<(drafts: readonly PreparedAuditDraft[]) => AuditRecord[]>;
   private pendingAppends: PendingAppend[] = [];
   // Grants by token hash, read on every request. SECURITY: valid only while no grant row can have
   // changed: emptied when another connection commits (`PRAGMA data_version` moves; the CLI revokes
@@ -85,7 +85,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw toStoreError(error, `while opening \`${options.path}\``);
     }
-    this.appendInTransaction = this.db.transaction((drafts: PreparedDraft[]) => this.appendNow(drafts));
+    this.appendInTransaction = this.db.transaction((drafts: PreparedAuditDraft[]) => this.appendNow(drafts));
     if (options.backgroundCheckpoint === true && options.path !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpoint = startBackgroundCheckpoint(options.path);
@@ -192,9 +192,10 @@ export class SqliteStore implements Store {
    * transaction (one WAL write), and each caller's promise settles only after that commit.
    */
   async appendAudit(draft: AuditDraft): Promise<AuditRecord> {
-    let prepared: PreparedDraft;
+    let prepared: PreparedAuditDraft;
     try {
-      prepared = prepareDraft(draft);
+      // Serialised outside the transaction, so one unserialisable draft fails alone, not its batch.
+      prepared = prepareAuditDraft(draft);
     } catch (error) {
       throw toAuditWriteError(error);
     }
@@ -339,7 +340,7 @@ export class SqliteStore implements Store {
   }
 
   // Runs inside the IMMEDIATE transaction: the head read, inserts and head update commit together.
-  private appendNow(drafts: readonly PreparedDraft[]): AuditRecord[] {
+  private appendNow(drafts: readonly PreparedAuditDraft[]): AuditRecord[] {
     let head = parseAuditHeadRow(this.statements.auditHead.get());
     const records: AuditRecord[] = [];
     for (const draft of drafts) {
@@ -382,45 +383,10 @@ function freezeGrant(grant: Grant): Grant {
   return Object.freeze(grant);
 }
 
-/** A draft whose data has been rendered to the canonical JSON text that is stored and hashed. */
-interface PreparedDraft {
-  readonly draft: AuditDraft;
-  readonly text: string;
-}
-
 interface PendingAppend {
-  readonly draft: PreparedDraft;
+  readonly draft: PreparedAuditDraft;
   resolve(record: AuditRecord): void;
   reject(error: unknown): void;
-}
-
-// Serialises outside the transaction, so one unserialisable draft fails alone, not its batch.
-function prepareDraft(draft: AuditDraft): PreparedDraft {
-  if (!Number.isFinite(draft.at)) throw new FirewallError('input.invalid', 'audit time is not a finite number');
-  const text = canonicalDataText(draft.data);
-  // INVARIANT: the record is hashed over the value parsed back from the stored text, whose
-  // canonical form is that text again, so that what is stored reads back as exactly the value
-  // that was hashed; it also shares nothing with the caller's draft.
-  const data = toAuditData(JSON.parse(text));
-  const { kind, actor, at } = draft;
-  return { draft: { kind, actor, at, data }, text };
-}
-
-// The data's canonical text, which is also what its hash covers. A value JSON cannot carry
-// exactly (NaN, a hole) is first taken through JSON as before: stored as JSON.stringify writes it.
-function canonicalDataText(data: AuditDraft['data']): string {
-  try {
-    return toCanonicalJson(data);
-  } catch {
-    return toCanonicalJson(JSON.parse(JSON.stringify(data)) as unknown);
-  }
-}
-
-function toAuditData(value: unknown): { [key: string]: JsonValue } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FirewallError('input.invalid', 'audit data is not a JSON object');
-  }
-  return value as { [key: string]: JsonValue };
 }
 
 function openDatabase(path: string): Database.Database {

@@ -1,0 +1,4 @@
+export type { HomeLocation } from './home-locations.js';
+export { HOME_LOCATIONS, hintForPath, isSensitiveName } from './home-locations.js';
+export type { FindingSource, ScanFindingV1, ScanOptions, ScanReportV1, ScanSkipV1 } from './scan-credentials.js';
+export { ScanInputError, scanCredentials, scanEnvironment } from './scan-credentials.js';
