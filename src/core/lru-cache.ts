@@ -38,6 +38,11 @@ export class LruCache<K, V> {
     }
   }
 
+  /** Forgets a key without reporting it to `onEvict`; true when it was kept. */
+  delete(key: K): boolean {
+    return this.#entries.delete(key);
+  }
+
   /** Drops every entry. */
   clear(): void {
     const values = [...this.#entries.values()];

@@ -24,6 +24,8 @@ interface Entry {
   /** The shape as the audit log shows it. */
   readonly shape: string;
   readonly policy: PolicyEngine;
+  /** Where the judged request's targets were placed, when the caller said (see `Firewall.judge`). */
+  readonly placement?: string | undefined;
   readonly until: number;
   count: number;
   firstAt: number;
@@ -31,6 +33,9 @@ interface Entry {
 }
 
 /**
+ * @deprecated as an adapter's import: `Firewall.judge`, `reused` and `tally` own reuse (see
+ * /work/plan/firewall-api.md); kept exported until the PostgreSQL adapter switches.
+ *
  * Reuses a recorded allow for requests of the same shape by the same token for a short while,
  * counting them instead of judging and recording each one: the hot path of a database session
  * that runs one query shape thousands of times a second. Only allows are remembered, and only
@@ -68,10 +73,13 @@ export class DecisionReuse {
     this.#timer.unref();
   }
 
-  /** The allow remembered for `token` and `shape` (and whom it was for), counting this use; undefined when none is valid. */
-  reuse(token: string, shape: string): Judgment | undefined {
+  /**
+   * The allow remembered for `token` and `shape` (and whom it was for), counting this use;
+   * undefined when none is valid, or when `placement` is given and differs from the remembered.
+   */
+  reuse(token: string, shape: string, placement?: string): Judgment | undefined {
     const entry = this.#entries.get(token)?.get(shape);
-    if (entry === undefined) return undefined;
+    if (entry === undefined || (placement !== undefined && placement !== entry.placement)) return undefined;
     const now = this.firewall.now();
     if (now >= entry.until || entry.policy !== this.firewall.policyInForce()) return undefined;
     countUse(entry, now);
@@ -105,7 +113,7 @@ export class DecisionReuse {
    * Remembers a recorded allow for later requests of `shape` by `token`; ignores anything else.
    * `recordedAs` is the shape as the audit log may show it (scrubbed of secrets).
    */
-  remember(token: string, shape: string, recordedAs: string, decision: Decision, principal: Principal | undefined): void {
+  remember(token: string, shape: string, recordedAs: string, decision: Decision, principal: Principal | undefined, placement?: string): void {
     if (this.#closed || decision.verdict !== 'allow' || principal === undefined) return;
     // A full judgment was just recorded: the audit log takes writes again.
     this.#failing = false;
@@ -121,6 +129,7 @@ export class DecisionReuse {
       principal,
       shape: recordedAs,
       policy: this.firewall.policyInForce(),
+      placement,
       until: Math.min(now + this.#lifetimeMs, principal.grant.expiresAt),
       count: 0,
       firstAt: now,

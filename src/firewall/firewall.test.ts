@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { verifies } from '../../test/requirements.js';
-import type { PolicyEngine, Store } from '../core/index.js';
+import type { PolicyEngine, Principal, Store } from '../core/index.js';
 import {
   EFFECTS,
   FirewallError,
@@ -10,6 +10,9 @@ import {
   hashToken,
 } from '../core/index.js';
 import { MemoryStore } from '../stores/index.js';
+import type { JudgeRequest } from './firewall.js';
+import type { Firewall } from './firewall.js';
+import { AUTHENTICATION_RECHECK_MS } from './agent-session.js';
 import type { GrantRequest } from './grant-service.js';
 import { createTestFirewall, testAction } from './test-harness.js';
 
@@ -160,6 +163,13 @@ describe('firewall', () => {
   });
 });
 
+/** What every adapter does with a judgment: forward only an allow, with whom it was for. */
+async function judgeThenForward<T>(firewall: Firewall, judged: JudgeRequest, forward: (principal: Principal) => Promise<T>) {
+  const judgment = await firewall.judge(judged);
+  if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return { ...judgment, forwarded: undefined };
+  return { ...judgment, forwarded: await forward(judgment.principal) };
+}
+
 describe('firewall fails closed', () => {
   it('denies and forwards nothing when the policy engine throws', async () => {
     verifies('fail-closed.policy-engine-throws');
@@ -171,7 +181,7 @@ describe('firewall fails closed', () => {
     };
     const { firewall, token, store } = await setup({ engine: throwing });
     const forward = vi.fn(async () => 'forwarded');
-    const result = await firewall.guard(request(token), forward);
+    const result = await judgeThenForward(firewall, request(token), forward);
     expect(result.decision.verdict).toBe('deny');
     expect(result.decision.policyIds).toEqual(['airlock:fail-closed']);
     expect(result.decision.errors[0]).toMatch(/^err_\d+: FirewallError: wasm trapped/);
@@ -188,7 +198,7 @@ describe('firewall fails closed', () => {
     };
     const { firewall, token } = await setup({ engine: erroring });
     const forward = vi.fn(async () => 'forwarded');
-    const result = await firewall.guard(request(token), forward);
+    const result = await judgeThenForward(firewall, request(token), forward);
     expect(result.decision.verdict).toBe('deny');
     expect(forward).not.toHaveBeenCalled();
   });
@@ -199,7 +209,7 @@ describe('firewall fails closed', () => {
     const { firewall, token } = await setup({}, store);
     vi.spyOn(store, 'findGrantByTokenHash').mockRejectedValue(new Error('disk on fire'));
     const forward = vi.fn(async () => 'forwarded');
-    const result = await firewall.guard(request(token), forward);
+    const result = await judgeThenForward(firewall, request(token), forward);
     expect(result.decision).toMatchObject({ verdict: 'deny', policyIds: ['airlock:fail-closed'] });
     expect(forward).not.toHaveBeenCalled();
   });
@@ -210,7 +220,7 @@ describe('firewall fails closed', () => {
     const { firewall, token } = await setup({}, store);
     vi.spyOn(store, 'appendAudit').mockRejectedValue(new FirewallError('audit.write', 'disk full'));
     const forward = vi.fn(async () => 'forwarded');
-    const result = await firewall.guard(request(token), forward);
+    const result = await judgeThenForward(firewall, request(token), forward);
     expect(result.decision.verdict).toBe('deny');
     expect(result.decision.reasons[0]).toMatch(/audit log could not record/);
     expect(forward).not.toHaveBeenCalled();
@@ -219,8 +229,45 @@ describe('firewall fails closed', () => {
   it('forwards an allowed request exactly once', async () => {
     const { firewall, token } = await setup();
     const forward = vi.fn(async () => 'forwarded');
-    const result = await firewall.guard(request(token), forward);
+    const result = await judgeThenForward(firewall, request(token), forward);
     expect(result.forwarded).toBe('forwarded');
     expect(forward).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('firewall sessions and reuse', () => {
+  it('authenticates a connection once and asks the store again only after the recheck interval', async () => {
+    const store = new MemoryStore();
+    const { firewall, token, grants, clock } = await setup({}, store);
+    const who = await firewall.authenticate(token);
+    if (!who.ok) throw new Error(who.reason);
+    const lookups = vi.spyOn(store, 'findGrantByTokenHash');
+    const read = testAction('read', 'staging');
+    const classified = { surface: 'graphql' as const, digest: read.digest, actions: [read] };
+    expect((await firewall.judge(classified, who.session)).decision.verdict).toBe('allow');
+    expect(lookups).not.toHaveBeenCalled();
+    await grants.revoke(who.session.principal.grant.id, 'human:alice');
+    clock.advance(AUTHENTICATION_RECHECK_MS);
+    expect((await firewall.judge(classified, who.session)).decision.reasons[0]).toMatch(/revoked/);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect((await firewall.authenticate('alk_not-a-token')).ok).toBe(false);
+  });
+
+  it('reuses an allow of the same key, token and placement, and counts it on the audit log', async () => {
+    const { firewall, token, store, clock } = await setup();
+    const read = testAction('read', 'staging');
+    const classified = { surface: 'graphql' as const, digest: read.digest, actions: [read], reuseKey: 'k' };
+    const first = await firewall.judge(classified, token);
+    expect((await firewall.judge(classified, token)).decision.id).toBe(first.decision.id);
+    expect(firewall.reused({ surface: 'graphql', upstream: 'railway' }, 'k', token)?.decision.id).toBe(first.decision.id);
+    const elsewhere = { ...classified, actions: [testAction('read', 'production')] };
+    expect((await firewall.judge(elsewhere, token)).decision.id).not.toBe(first.decision.id);
+    const held = { ...classified, actions: [testAction('destructive', 'staging')], reuseKey: 'h' };
+    await firewall.judge(held, token);
+    expect(firewall.reused({ surface: 'graphql', upstream: 'railway' }, 'h', token)).toBeUndefined();
+    clock.advance(1);
+    await firewall.close();
+    const reused = (await store.readAudit()).filter((record) => record.kind === 'decision.reused');
+    expect(reused[0]?.data).toMatchObject({ decisionId: first.decision.id, count: 2, surface: 'graphql', shape: 'volume' });
   });
 });

@@ -1,6 +1,7 @@
 import type {
   Action,
   Approval,
+  ClassifiedRequest,
   ApprovalRequestV1,
   Clock,
   Decision,
@@ -14,32 +15,62 @@ import type {
 import {
   AUTHENTICATION_POLICY_ID,
   FAIL_CLOSED_POLICY_ID,
+  LruCache,
   describeError,
   toDecision,
 } from '../core/index.js';
+import { AgentSession } from './agent-session.js';
 import type { ApprovalOptions } from './approval-gate.js';
 import { resolveHold, returnExecuted } from './approval-gate.js';
 import type { UndoRule } from './undo-rules.js';
 import { toAuditActions, toAuditDecision, toAuditPrincipal } from './audit-data.js';
+import type { Authentication } from './authenticate.js';
 import { authenticate } from './authenticate.js';
+import { DecisionReuse } from './decision-reuse.js';
 import type { DecideOptions } from './decide-action.js';
 import { decideAction } from './decide-action.js';
 import type { FreezePolicy } from './freeze.js';
 import { recordDenialAndMaybeFreeze } from './freeze.js';
 
-/** One request as an adapter hands it over: already parsed into actions. */
-export interface JudgeRequest {
-  /** The Airlock token the agent presented. Never stored, logged or echoed. */
-  readonly token: string;
+/**
+ * One request as an adapter hands it over: classified (`ClassifiedRequest`), with what the
+ * firewall needs beside it to hold it for a human.
+ */
+export interface JudgeRequest extends ClassifiedRequest {
+  /**
+   * The Airlock token the agent presented. Never stored, logged or echoed.
+   * @deprecated pass the token or the connection's `AgentSession` to `judge` as `who`; kept for
+   * the PostgreSQL adapter until it switches (see /work/plan/firewall-api.md).
+   */
+  readonly token?: string;
   readonly surface: SurfaceKind;
-  /** SHA-256 of the canonical request; an approval will bind to it. */
-  readonly digest: string;
-  readonly actions: readonly Action[];
+  /**
+   * How the audit log names the requests that reuse an allow of `reuseKey` (scrubbed of secrets,
+   * free of values); default the actions' operations.
+   */
+  readonly reuseShape?: string;
   /** The request as Airlock could run it itself after an undo window (see `UndoRule`). */
   readonly replay?: () => HeldRequestV1;
   /** What will run, decoded for approvers; built only when the request is held. */
   readonly shown?: () => ApprovalRequestV1;
 }
+
+/**
+ * Where reused decisions of one adapter live: requests of one surface to one upstream (as
+ * configured: what the actions name). Keys of different scopes never meet.
+ */
+export interface ReuseScope {
+  readonly surface: SurfaceKind;
+  readonly upstream: string;
+}
+
+/** Who a request is from: the connection's session (`Firewall.authenticate`), or a one-shot request's token. */
+export type Caller = AgentSession | string;
+
+/** The outcome of `Firewall.authenticate`: the connection's session, or why there is none. */
+export type SessionAuthentication =
+  | { readonly ok: true; readonly session: AgentSession }
+  | { readonly ok: false; readonly reason: string };
 
 /** What the firewall needs; wired by the server or the CLI. */
 export interface FirewallOptions {
@@ -78,60 +109,104 @@ export interface Judgment {
 // Each needed human approval, so there are few; the oldest are forgotten past this many.
 const MAX_RETURNABLE_DECISIONS = 1024;
 
+/** The approval a decision executed, at the version its execution stored. */
+interface Returnable {
+  readonly approvalId: string;
+  readonly version: number;
+}
+
 /**
  * The pipeline's middle: authenticate → decide → audit. It fails closed: any error is a deny
  * with an error id, and a decision that cannot be written to the audit log is a deny too.
+ *
+ * @example
+ * const who = await firewall.authenticate(token); // once per connection
+ * if (!who.ok) return refuse(who.reason);
+ * const { decision } = await firewall.judge({ surface: 'graphql', ...classified, shown }, who.session);
  */
 export class Firewall {
   readonly #options: FirewallOptions;
-  /** Decision id → the approval it executed, at the version its execution stored. */
-  readonly #returnable = new Map<string, { readonly approvalId: string; readonly version: number }>();
+  readonly #returnable = new LruCache<string, Returnable>(MAX_RETURNABLE_DECISIONS);
+  // Decision reuse, by surface then upstream (two lookups of strings the caller already holds).
+  readonly #reuse = new Map<SurfaceKind, Map<string, DecisionReuse>>();
 
   constructor(options: FirewallOptions) {
     this.#options = options;
   }
 
-  /** Judges a request; never throws, never allows what it could not record. */
-  async judge(request: JudgeRequest): Promise<Judgment> {
-    const { clock, ids } = this.#options;
-    const id = ids.next('dec');
-    const now = clock.now();
-    let principal: Principal | undefined;
-    let decision: Decision;
-    let executed: Approval | undefined;
+  /**
+   * Authenticates a connection's token once: the session it gives is passed to every `judge`
+   * of the connection, which asks the store again only when the check is older than
+   * `AUTHENTICATION_RECHECK_MS` (or the grant expired, or this firewall froze it). Never throws:
+   * a store failure is a failed authentication.
+   */
+  async authenticate(token: string): Promise<SessionAuthentication> {
+    const now = this.#options.clock.now();
     try {
-      const authentication = await authenticate(this.#options.store, request.token, now);
-      if (authentication.ok) {
-        principal = authentication.principal;
-        decision = this.#decide(id, principal, request.actions);
-        if (decision.verdict === 'hold') ({ decision, executed } = await resolveHold(this.#options, principal, request, decision));
-      } else {
-        decision = denied(id, AUTHENTICATION_POLICY_ID, authentication.reason, []);
-      }
-    } catch (error) {
-      decision = denied(id, FAIL_CLOSED_POLICY_ID, 'airlock failed while deciding, so the request is denied', [
-        `${ids.next('err')}: ${describeError(error)}`,
-      ]);
+      const found = await authenticate(this.#options.store, token, now);
+      return found.ok ? { ok: true, session: new AgentSession(token, found.principal, now) } : { ok: false, reason: found.reason };
+    } catch {
+      return { ok: false, reason: 'airlock could not check the token' };
     }
-    decision = await this.#record(request, principal, decision, now);
-    if (executed !== undefined && decision.verdict === 'allow') this.#rememberReturnable(decision, executed);
-    if (decision.verdict === 'deny' && principal !== undefined) {
-      await this.#countDenial(principal, now);
-    }
-    return { decision, principal };
   }
 
   /**
-   * Judges a request and runs `forward` only when it is allowed. Holds and denials never reach
-   * the upstream; the adapter turns the decision into its protocol's answer.
+   * Judges a request for `who` (the connection's session, or the token of a one-shot request);
+   * never throws, never allows what it could not record. A request with a `reuseKey` whose
+   * allow was recorded for the same token within `DECISION_REUSE_LIFETIME_MS`, under the same
+   * policy and with its targets placed the same way, reuses that allow and is counted on the
+   * audit log (`decision.reused`) instead of judged anew; an allowed one is remembered so.
+   * (`who` absent: the deprecated `request.token`.)
    */
-  async guard<T>(
-    request: JudgeRequest,
-    forward: (principal: Principal) => Promise<T>,
-  ): Promise<Judgment & { readonly forwarded?: T }> {
-    const judgment = await this.judge(request);
-    if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return judgment;
-    return { ...judgment, forwarded: await forward(judgment.principal) };
+  async judge(request: JudgeRequest, who: Caller | undefined = request.token): Promise<Judgment> {
+    const token = typeof who === 'string' ? who : who?.token;
+    const scope = request.reuseKey === undefined || token === undefined ? undefined : this.#scopeOf(request);
+    if (scope !== undefined && token !== undefined && request.reuseKey !== undefined) {
+      const reused = scope.reuse(token, request.reuseKey, placementOf(request.actions));
+      if (reused !== undefined) return reused;
+    }
+    const judgment = await this.#judgeInFull(request, who);
+    if (scope !== undefined && token !== undefined && request.reuseKey !== undefined && reusableActions(request.actions)) {
+      const shape = request.reuseShape ?? request.actions.map((action) => action.operation).join(', ');
+      scope.remember(token, request.reuseKey, shape, judgment.decision, judgment.principal, placementOf(request.actions));
+    }
+    return judgment;
+  }
+
+  /**
+   * The hot path, synchronous: the allow recorded in `scope` for requests of `reuseKey` that
+   * `who` may reuse now, counted on the audit log; undefined when the request must go to
+   * `judge`. The caller guarantees that where targets are placed cannot differ between requests
+   * of one key in the scope (a PostgreSQL upstream's environment is configured, not resolved).
+   */
+  reused(scope: ReuseScope, reuseKey: string, who: Caller): Judgment | undefined {
+    return this.#reuse.get(scope.surface)?.get(scope.upstream)?.reuse(typeof who === 'string' ? who : who.token, reuseKey);
+  }
+
+  /**
+   * Counts one more run allowed by an earlier recorded `judgment` that needs no new one (an
+   * Execute of a prepared statement within its recheck interval), written with the reuse counts
+   * of `scope`; `describe` gives the audit log's text for `key`, asked once per record. False
+   * when it cannot be counted (the audit log failed since): judge it in full.
+   */
+  tally(scope: ReuseScope, key: string, describe: () => string, judgment: Judgment, who: Caller): boolean {
+    const token = typeof who === 'string' ? who : who.token;
+    return this.#reuseIn(scope.surface, scope.upstream).tally(token, key, describe, judgment.decision, judgment.principal);
+  }
+
+  /** Writes the reuse counts of `scope` still pending and forgets its decisions (an adapter closing). */
+  async endReuse(scope: ReuseScope): Promise<void> {
+    const reuse = this.#reuse.get(scope.surface)?.get(scope.upstream);
+    if (reuse === undefined) return;
+    this.#reuse.get(scope.surface)?.delete(scope.upstream);
+    await reuse.close();
+  }
+
+  /** Writes every reuse count still pending and stops reusing decisions. */
+  async close(): Promise<void> {
+    const all = [...this.#reuse.values()].flatMap((ofSurface) => [...ofSurface.values()]);
+    this.#reuse.clear();
+    await Promise.all(all.map((reuse) => reuse.close()));
   }
 
   /**
@@ -163,14 +238,6 @@ export class Firewall {
     }
   }
 
-  #rememberReturnable(decision: Decision, executed: Approval): void {
-    if (this.#returnable.size >= MAX_RETURNABLE_DECISIONS) {
-      const oldest = this.#returnable.keys().next();
-      if (oldest.done !== true) this.#returnable.delete(oldest.value);
-    }
-    this.#returnable.set(decision.id, { approvalId: executed.id, version: executed.version });
-  }
-
   /** Now, on the firewall's clock. */
   now(): number {
     return this.#options.clock.now();
@@ -200,6 +267,63 @@ export class Firewall {
         lastAt: summary.lastAt,
       },
     });
+  }
+
+  async #judgeInFull(request: JudgeRequest, who: Caller | undefined): Promise<Judgment> {
+    const { clock, ids } = this.#options;
+    const id = ids.next('dec');
+    const now = clock.now();
+    let principal: Principal | undefined;
+    let decision: Decision;
+    let executed: Approval | undefined;
+    try {
+      const authentication = await this.#authenticationOf(who, now);
+      if (authentication.ok) {
+        principal = authentication.principal;
+        decision = this.#decide(id, principal, request.actions);
+        if (decision.verdict === 'hold') ({ decision, executed } = await resolveHold(this.#options, principal, request, decision));
+      } else {
+        decision = denied(id, AUTHENTICATION_POLICY_ID, authentication.reason, []);
+      }
+    } catch (error) {
+      decision = denied(id, FAIL_CLOSED_POLICY_ID, 'airlock failed while deciding, so the request is denied', [
+        `${ids.next('err')}: ${describeError(error)}`,
+      ]);
+    }
+    decision = await this.#record(request, principal, decision, now);
+    if (executed !== undefined && decision.verdict === 'allow') {
+      this.#returnable.set(decision.id, { approvalId: executed.id, version: executed.version });
+    }
+    if (decision.verdict === 'deny' && principal !== undefined) {
+      const froze = await this.#countDenial(principal, now);
+      if (froze && who instanceof AgentSession) who.expire();
+    }
+    return { decision, principal };
+  }
+
+  /** Who `who` is now: a fresh session as it stands, anything else asked of the store. */
+  async #authenticationOf(who: Caller | undefined, now: number): Promise<Authentication> {
+    if (who === undefined) return { ok: false, reason: 'no airlock token was presented' };
+    if (typeof who === 'string') return authenticate(this.#options.store, who, now);
+    if (who.isFresh(now)) return { ok: true, principal: who.principal };
+    const again = await authenticate(this.#options.store, who.token, now);
+    who.renew(again, now);
+    return again;
+  }
+
+  /** The reuse of the request's scope, made on first use; undefined when it names no one upstream. */
+  #scopeOf(request: JudgeRequest): DecisionReuse | undefined {
+    const upstream = request.actions[0]?.upstream;
+    if (upstream === undefined || request.actions.some((action) => action.upstream !== upstream)) return undefined;
+    return this.#reuseIn(request.surface, upstream);
+  }
+
+  #reuseIn(surface: SurfaceKind, upstream: string): DecisionReuse {
+    let ofSurface = this.#reuse.get(surface);
+    if (ofSurface === undefined) this.#reuse.set(surface, (ofSurface = new Map()));
+    let reuse = ofSurface.get(upstream);
+    if (reuse === undefined) ofSurface.set(upstream, (reuse = new DecisionReuse(this, { surface })));
+    return reuse;
   }
 
   #decide(id: string, principal: Principal, actions: readonly Action[]): Decision {
@@ -238,14 +362,32 @@ export class Firewall {
     }
   }
 
-  async #countDenial(principal: Principal, now: number): Promise<void> {
+  /** Counts a denial; true when it froze the grant. */
+  async #countDenial(principal: Principal, now: number): Promise<boolean> {
     const { store, freeze } = this.#options;
     try {
-      await recordDenialAndMaybeFreeze(store, principal.grant, now, freeze);
+      return (await recordDenialAndMaybeFreeze(store, principal.grant, now, freeze)) !== undefined;
     } catch {
       // The request is already denied; failing to count it must not turn into anything else.
+      return false;
     }
   }
+}
+
+// SECURITY: only reads and writes are ever reused (a PostgreSQL write shape counts its rows on
+// every run); anything destructive, unknown or running a program is judged every time, whatever
+// a classifier's key says.
+function reusableActions(actions: readonly Action[]): boolean {
+  return actions.length > 0 && actions.every((action) => action.effect === 'read' || action.effect === 'write');
+}
+
+/** Where a request's targets were placed: an allow is reused only for the same placement. */
+function placementOf(actions: readonly Action[]): string {
+  let placement = '';
+  for (const action of actions) {
+    for (const target of action.targets) placement += `\u0000${target.type}\u0000${target.id}\u0000${target.environment ?? ''}`;
+  }
+  return placement;
 }
 
 function denied(id: string, policyId: string, reason: string, errors: string[]): Decision {

@@ -6,7 +6,7 @@ import type { CedarRequestParts } from './cedar-request.js';
 import { toAuthorizationCall, toCedarRequestParts } from './cedar-request.js';
 import type { CompiledPolicySet } from './compile-policy-set.js';
 import { compilePolicySet } from './compile-policy-set.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../core/index.js';
 import { describeCedarError } from './parse-policy-file.js';
 import type { PolicyFile, PolicyProblem } from './policy-problem.js';
 import type { PolicySlice } from './policy-slices.js';
