@@ -23,6 +23,7 @@ import { Agent, request } from 'undici';
 import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
+import { createGraphqlRoute } from '../src/adapters/graphql/index.js';
 import { startGateway } from '../src/server/index.js';
 import { startRailwayStandin } from '../src/standins/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
@@ -74,10 +75,8 @@ const issued = await grants.issue(
   'human:bench',
 );
 const gateway = await startGateway({
-  firewall,
-  upstreams: { railway: { kind: 'graphql', url: standin.url, credential } },
-  productionEnvironments: PRODUCTION,
   approvals: store,
+  routes: (urls) => [createGraphqlRoute({ firewall, upstreams: { railway: { kind: 'graphql', url: standin.url, credential } }, productionEnvironments: PRODUCTION, approvalsUrl: urls.approvalsUrl })],
   host: '127.0.0.1',
   port: 0,
 });

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       },
     });
     closers.unshift(() => proxy.close());
-    const gateway = await startGateway({ firewall, upstreams: {}, productionEnvironments: ['production'], routes: (urls) => [createMcpHttpRoute(proxy, { prefix: '/mcp', approvalsUrl: urls.approvalsUrl })] });
+    const gateway = await startGateway({ routes: (urls) => [createMcpHttpRoute(proxy, { prefix: '/mcp', approvalsUrl: urls.approvalsUrl })] });
     closers.unshift(() => gateway.close());
     const viaHttp = new Client({ name: 'bench', version: '1' });
     await viaHttp.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));

@@ -9,6 +9,7 @@ import { ApprovalService, DEFAULT_APPROVAL_OPTIONS, GrantService } from '../src/
 import { TestAuthenticator } from '../src/firewall/test-harness.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import type { GatewayOptions } from '../src/server/index.js';
+import { createGraphqlRoute } from '../src/adapters/graphql/index.js';
 import { startGateway } from '../src/server/index.js';
 import { startRailwayStandin } from '../src/standins/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
@@ -43,12 +44,12 @@ export async function startTestGateway(options: {
   const approvalService = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: PRODUCTION });
   const phones = new TestAuthenticator({ service: approvalService, store, clock: systemClock });
   await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
+  const upstreams = { railway: { kind: 'graphql', url: options.upstreamUrl, credential: options.secret } } as const;
   const gatewayOptions: GatewayOptions = {
-    firewall,
-    upstreams: { railway: { kind: 'graphql', url: options.upstreamUrl, credential: options.secret } },
-    productionEnvironments: PRODUCTION,
     approvals: store,
-    ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+    routes: (urls) => [
+      createGraphqlRoute({ firewall, upstreams, productionEnvironments: PRODUCTION, approvalsUrl: urls.approvalsUrl, ...(options.resolver === undefined ? {} : { resolver: options.resolver }) }),
+    ],
   };
   const gateway = await startGateway(gatewayOptions);
   const replies: GatewayReply[] = [];

@@ -14,6 +14,7 @@ import { ApprovalService, GrantService, totpCode } from '../src/firewall/index.j
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import type { Gateway, RouteListener } from '../src/server/index.js';
 import { FilePasskeyStore, createInboxRoute, startGateway, startRouteListener } from '../src/server/index.js';
+import { createGraphqlRoute } from '../src/adapters/graphql/index.js';
 import type { RailwayStandin } from '../src/standins/index.js';
 import { INCIDENT_IDS, startRailwayStandin } from '../src/standins/index.js';
 import type { SqliteStore } from '../src/stores/index.js';
@@ -73,10 +74,8 @@ beforeAll(async () => {
   }
   // The agents' port: plain HTTP, no inbox.
   gateway = await startGateway({
-    firewall,
-    upstreams: { railway: { kind: 'graphql', url: railway.url, credential: secret } },
-    productionEnvironments: PRODUCTION,
     approvals: store,
+    routes: (urls) => [createGraphqlRoute({ firewall, upstreams: { railway: { kind: 'graphql', url: railway.url, credential: secret } }, productionEnvironments: PRODUCTION, approvalsUrl: urls.approvalsUrl })],
   });
   // The inbox: a listener and an origin of its own, over TLS.
   const tls = selfSignedCertificate(home, INBOX_HOST);

@@ -53,9 +53,6 @@ export async function startInboxHarness(options: { sessionTtlMs?: number } = {})
   const passkeyStore = new MemoryPasskeyStore();
   let route: GatewayRoute | undefined;
   const gateway = await startGateway({
-    firewall,
-    upstreams: {},
-    productionEnvironments: production,
     approvals: store,
     routes: (urls) => {
       route = createInboxRoute({

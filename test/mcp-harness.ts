@@ -86,9 +86,6 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
   };
   const proxy = await McpProxy.start({ upstreams, firewall: harness.firewall, principalOf });
   const gateway = await startGateway({
-    firewall: harness.firewall,
-    upstreams: {},
-    productionEnvironments: ['production'],
     approvals: store,
     routes: (urls) => [createMcpHttpRoute(proxy, { prefix: '/mcp', approvalsUrl: urls.approvalsUrl, approvalPagesUrl: `${urls.url}/inbox/approvals` })],
   });

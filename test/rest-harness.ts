@@ -57,9 +57,6 @@ export async function startRestGateway(upstreams: Readonly<Record<string, RestUp
   await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
   const dispatcher = new Agent();
   const gateway = await startGateway({
-    firewall,
-    upstreams: {},
-    productionEnvironments: ['production'],
     approvals: store,
     routes: (urls) =>
       Object.entries(upstreams).map(([name, upstream]) => {

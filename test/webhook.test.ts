@@ -166,7 +166,7 @@ describe('signed webhooks', () => {
     const event = JSON.parse(receiver.received[0]?.body ?? '{}') as { link: string };
     expect(event.link).toBe(`${PUBLIC_URL}/inbox/approvals/${a.id}`);
     const inbox = createInboxRoute({ store, clock: new FixedClock(), random: new SeededRandom('inbox'), rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'], publicUrl: PUBLIC_URL, passkeys: new MemoryPasskeyStore() });
-    const gateway = await startGateway({ firewall, upstreams: {}, productionEnvironments: ['production'], approvals: store, routes: () => [inbox] });
+    const gateway = await startGateway({ approvals: store, routes: () => [inbox] });
     cleanups.push(() => gateway.close());
     const followed = await fetch(event.link.replace(PUBLIC_URL, gateway.url), { redirect: 'manual' });
     expect([302, 303]).toContain(followed.status);

@@ -16,10 +16,12 @@ export {
 } from './mcp/index.js';
 export { classifySqlText, isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlShape } from './sql/index.js';
 // The inbox shows a stored body decoded only when it reads one way (no repeated key).
-export { parseStrictJson } from './graphql/index.js';
+export type { GraphqlCatalog } from './graphql/index.js';
+export { classifyGraphqlRequest, parseStrictJson } from './graphql/index.js';
+export { RAILWAY_CATALOG } from './catalogs/railway-catalog.js';
 export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/index.js';
 export { classifyShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';
 export type { FileToolCall } from './files/index.js';
 export { classifyFileTool } from './files/index.js';
-export type { CredentialMatch, DetectOptions } from './secrets/index.js';
-export { detectCredentials, fingerprintOf, holdsCredential } from './secrets/index.js';
+export type { CredentialMatch, CredentialProbe, CredentialReadCall, DetectOptions, ProbedCredential } from './secrets/index.js';
+export { detectCredentials, fingerprintOf, holdsCredential, withCredentialReads } from './secrets/index.js';

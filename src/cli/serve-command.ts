@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
-import { readSecretField } from '../config/index.js';
+import type { GraphqlUpstream } from '../adapters/graphql/index.js';
+import { createGraphqlRoute, graphqlUpstreamsOf } from '../adapters/graphql/index.js';
 import { FactorThrottle } from '../firewall/index.js';
 import { systemClock } from '../platform/index.js';
-import type { GatewayOptions } from '../server/index.js';
 import { startGateway } from '../server/index.js';
 import { createFirewall, loadConfigOf, openContext } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -61,15 +61,13 @@ export function registerServeCommand(program: Command): void {
           if (part !== undefined) parts.push(part);
         }
         // Never empty: the agent hooks' route needs no upstream, so serve runs with none configured.
+        const productionEnvironments = loaded.config.environments.production;
         const gateway = await startGateway({
-          firewall,
-          upstreams,
-          productionEnvironments: loaded.config.environments.production,
           host: flags.host,
           port: flags.port,
           ...(tls === undefined ? {} : { tls }),
           approvals: store,
-          routes: (urls) => parts.flatMap((part) => part.routes?.(urls) ?? []),
+          routes: (urls) => [createGraphqlRoute({ firewall, upstreams, productionEnvironments, approvalsUrl: urls.approvalsUrl }), ...parts.flatMap((part) => part.routes?.(urls) ?? [])],
         });
         const urls = { url: gateway.url, approvalsUrl: `${gateway.url}/approvals` };
         for (const part of parts) if (part.start !== undefined) running.push(await part.start(urls));
@@ -87,19 +85,11 @@ export function registerServeCommand(program: Command): void {
 }
 
 /** The GraphQL upstreams of the config with their credentials; refuses listing every problem. */
-export function upstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): GatewayOptions['upstreams'] {
-  const problems: string[] = [];
-  const upstreams: Record<string, GatewayOptions['upstreams'][string]> = {};
-  for (const [name, upstream] of Object.entries(loaded.config.upstreams)) {
-    if (upstream.kind !== 'graphql') continue;
-    if (upstream.url === undefined) problems.push(`upstreams.${name}.url: required for a graphql upstream`);
-    const credential = readSecretField(upstream, 'credential', `upstreams.${name}`, { env, home: loaded.home }, problems);
-    if (upstream.url !== undefined && credential !== undefined) {
-      upstreams[name] = { kind: 'graphql', url: upstream.url, credential, credentialHeader: upstream.credentialHeader };
-    }
-  }
-  if (problems.length > 0) throw new CliFailure('cannot start the gateway', EXIT.invalidInput, problems);
-  return upstreams;
+export function upstreamsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Record<string, GraphqlUpstream> {
+  const sections = Object.fromEntries(Object.entries(loaded.config.upstreams).flatMap(([name, upstream]) => (upstream.kind === 'graphql' ? [[name, upstream]] : [])));
+  const upstreams = graphqlUpstreamsOf(sections, { env, home: loaded.home });
+  if (!upstreams.ok) throw new CliFailure('cannot start the gateway', EXIT.invalidInput, upstreams.error);
+  return upstreams.value;
 }
 
 function untilSignalled(): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envVarName } from './env-var-name.js';
 import { parseDurationMs } from './duration.js';
+import { graphqlUpstream } from './graphql-upstream-schema.js';
 import { httpUpstream } from './http-upstream-schema.js';
 import { mcpUpstream } from './mcp-upstream-schema.js';
 import { postgresUpstream } from './postgres-upstream-schema.js';
@@ -14,19 +15,6 @@ const duration = z.string().transform((text, context) => {
   }
   return ms;
 });
-
-const graphqlUpstream = z
-  .strictObject({
-    kind: z.literal('graphql'),
-    url: z.string().url().optional(),
-    credentialEnv: envVarName.optional(),
-    // The service's way: a file only the server's user may read (systemd `LoadCredential=`).
-    credentialFile: secretFile.optional(),
-    // Railway: account and workspace tokens go in `Authorization: Bearer`, project tokens in
-    // `Project-Access-Token`.
-    credentialHeader: z.enum(['authorization', 'project-access-token']).default('authorization'),
-  })
-  .superRefine((upstream, context) => checkOneSecretSource(upstream, 'credential', context));
 
 // Each surface's upstream shape lives beside its own schema file; `kind` tells them apart.
 const upstream = z.discriminatedUnion('kind', [graphqlUpstream, httpUpstream, postgresUpstream, mcpUpstream]);

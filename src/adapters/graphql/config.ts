@@ -1,3 +1,14 @@
+import type { Config, SecretContext } from '../../config/index.js';
+import { readSecretField } from '../../config/index.js';
+import type { Result } from '../../core/index.js';
+import { err, ok } from '../../core/index.js';
+
+/** A `kind: graphql` section of the config's `upstreams`. */
+export type GraphqlUpstreamConfig = Extract<Config['upstreams'][string], { kind: 'graphql' }>;
+
+/** The platforms a GraphQL upstream may name (`platform: railway`). */
+export type GraphqlPlatformName = GraphqlUpstreamConfig['platform'];
+
 /** Which header carries Airlock's own credential to a GraphQL upstream. */
 export type CredentialHeader = 'authorization' | 'project-access-token';
 
@@ -10,6 +21,29 @@ export interface GraphqlUpstream {
   readonly credential: string;
   /** Railway: `authorization` (Bearer) for account and workspace tokens, `project-access-token` for project tokens. */
   readonly credentialHeader?: CredentialHeader;
+  /** Supplies the catalog and the resolver; default `railway`. */
+  readonly platform?: GraphqlPlatformName;
+}
+
+/**
+ * The GraphQL upstreams of the config with their credentials read, or every problem (a missing
+ * URL, an unset or unreadable credential).
+ */
+export function graphqlUpstreamsOf(
+  sections: Readonly<Record<string, GraphqlUpstreamConfig>>,
+  secrets: SecretContext,
+): Result<Record<string, GraphqlUpstream>, string[]> {
+  const problems: string[] = [];
+  const upstreams: Record<string, GraphqlUpstream> = {};
+  for (const [name, upstream] of Object.entries(sections)) {
+    if (upstream.url === undefined) problems.push(`upstreams.${name}.url: required for a graphql upstream`);
+    const credential = readSecretField(upstream, 'credential', `upstreams.${name}`, secrets, problems);
+    if (upstream.url !== undefined && credential !== undefined) {
+      const { url, credentialHeader, platform } = upstream;
+      upstreams[name] = { kind: 'graphql', url, credential, credentialHeader, platform };
+    }
+  }
+  return problems.length > 0 ? err(problems) : ok(upstreams);
 }
 
 /** Request bodies above this are refused before parsing. */

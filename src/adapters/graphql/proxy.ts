@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Action, Decision } from '../../core/index.js';
 import { sha256Hex } from '../../core/index.js';
-import { classifierFor } from '../../classify/index.js';
+import type { GraphqlCatalog } from '../../classify/index.js';
+import { classifyGraphqlRequest } from '../../classify/index.js';
 import type { ScrubSecrets } from '../shared/index.js';
 import { toScrubSecrets } from '../shared/index.js';
 import type { Firewall } from '../../firewall/index.js';
@@ -24,6 +25,8 @@ export interface GraphqlProxyOptions {
   readonly name: string;
   readonly upstream: GraphqlUpstream;
   readonly firewall: Firewall;
+  /** What its operations do: the catalog of the upstream's platform (`platform: railway`). */
+  readonly catalog: GraphqlCatalog;
   readonly resolver: TargetResolver;
   readonly dispatcher: Dispatcher;
   /** Base of the URLs a held agent polls, e.g. `http://127.0.0.1:8080/approvals`. */
@@ -126,10 +129,8 @@ async function judgeableActions(
   request: AgentRequest,
 ): Promise<readonly Action[]> {
   const actions = await classifications.classify(request.classifierInput, async (input) => {
-    const classify = classifierFor('graphql');
-    if (classify === undefined) throw new Error('no graphql classifier');
     // INVARIANT: actions name the upstream as configured, which is what grants list.
-    return (await classify(input)).map((action) => ({ ...action, upstream: options.name }));
+    return classifyGraphqlRequest(input, options.catalog).map((action) => ({ ...action, upstream: options.name }));
   });
   try {
     // Never cached: where targets live changes, and the resolver keeps its own brief cache.

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { createGraphqlRoute } from '../../../adapters/graphql/index.js';
 import { loadConfig } from '../../../config/index.js';
 import { cryptoRandom } from '../../../platform/index.js';
 import { startGateway } from '../../../server/index.js';
@@ -47,11 +48,11 @@ async function runDemo(home: string, json: boolean): Promise<boolean> {
     const engine = await loadEngineFor(config.policyDir);
     const firewall = createFirewall(config, store, engine);
     const grants = createGrantService(config, store);
+    const upstreams = { railway: { kind: 'graphql', url: standin.url, credential: railwayCredential } } as const;
+    const productionEnvironments = config.config.environments.production;
     const gateway = await startGateway({
-      firewall,
-      upstreams: { railway: { kind: 'graphql', url: standin.url, credential: railwayCredential } },
-      productionEnvironments: config.config.environments.production,
       approvals: store,
+      routes: (urls) => [createGraphqlRoute({ firewall, upstreams, productionEnvironments, approvalsUrl: urls.approvalsUrl })],
     });
     try {
       if (!json) printIntro(standin.url, gateway.url);
