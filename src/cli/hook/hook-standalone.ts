@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/index.js';
 import { createFirewall, decideOptionsOf } from '../context.js';
 import { hookShellContext } from './hook-context.js';
 import { loadEngineFor } from '../policy-loading.js';
+import { withCredentialChecks } from '../../scan/index.js';
 
 /** The environment variable the agent's Airlock token is read from (never argv: it would show in ps). */
 export const HOOK_TOKEN_ENV = 'AIRLOCK_TOKEN';
@@ -62,7 +63,8 @@ async function openHookStore(loaded: LoadedConfig) {
 export function hookClassifiers(classifiers: typeof import('../../classify/index.js'), loaded: LoadedConfig): Pick<HookDeps, 'classifyShell' | 'classifyFile' | 'classifyMcp'> {
   const context = hookShellContext(loaded);
   const shell = classifiers.shellClassifier(context);
-  return {
+  // Issue 24: a call that would read a provider credential is held, whatever it is (src/scan).
+  return withCredentialChecks({
     classifyShell: async (line: string, cwd: string): Promise<Action[]> => {
       const actions = await shell({ command: line, cwd });
       // Grants name the hooks' shell upstream; the registered classifier uses the same name.
@@ -71,5 +73,5 @@ export function hookClassifiers(classifiers: typeof import('../../classify/index
     // File tools are judged like the shell's writes, against the same guarded paths.
     classifyFile: async (call) => classifiers.classifyFileTool(call, HOOK_SHELL_UPSTREAM, context),
     classifyMcp: async (call) => classifiers.classifyMcpToolCall({ ...call, annotations: {} }),
-  };
+  }, context.guard?.userHome);
 }
