@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { credentialFixtures, writeFixtures } from './credential-fixtures.js';
 
 // `airlock scan` run as a user runs it (the real binary, through tsx) on a fixture repository
@@ -41,6 +41,9 @@ beforeAll(() => {
   writeFileSync(join(repo, '.gitignore'), '.env*\n!.env.example\n*.tfstate\nnode_modules/\n');
   spawnSync('git', ['add', 'config', 'scripts', '.gitignore'], { cwd: repo });
 });
+
+// Each run starts the CLI (several seconds on a loaded machine).
+vi.setConfig({ testTimeout: 180_000 });
 
 describe('airlock scan', () => {
   it('finds every planted credential, in the repository and the CLI logins of the home, and no near-miss', () => {
