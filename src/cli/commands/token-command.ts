@@ -5,6 +5,7 @@ import { parseDurationMs } from '../../config/index.js';
 import type { Effect, Grant } from '../../core/index.js';
 import { isEffect } from '../../core/index.js';
 import type { DeriveRequest, IssuedToken } from '../../firewall/index.js';
+import { systemClock } from '../../platform/index.js';
 import { adminAuthOf, adminSocketPath, withAdmin } from '../admin-client.js';
 import { homeOf, withContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -61,7 +62,7 @@ export function registerTokenCommands(program: Command): void {
     .action(async (id: string, flags: { as?: string; json?: boolean }, command: Command) =>
       withAdmin(command, async (admin) => {
         const { grant } = await admin.call('unfreezeToken', { auth: adminAuthOf(admin, flags.as), grantId: id });
-        if (flags.json) printJson({ grant: toShownGrant(grant as Grant, Date.now()) });
+        if (flags.json) printJson({ grant: toShownGrant(grant as Grant, systemClock.now()) });
         else printLines(`unfroze ${grant.id} (${grant.agent})`);
       }),
     );
@@ -129,7 +130,7 @@ async function derive(flags: ScopeFlags & { parent?: string; url?: string }, com
 
 async function list(flags: { json?: boolean }, command: Command): Promise<void> {
   await withAdmin(command, async (admin) => {
-    const now = Date.now();
+    const now = systemClock.now();
     const shown = (await admin.call('listTokens', {})).grants.map((grant) => toShownGrant(grant as Grant, now));
     if (flags.json) {
       for (const grant of shown) printJson(grant);
@@ -145,7 +146,7 @@ async function list(flags: { json?: boolean }, command: Command): Promise<void> 
 }
 
 function printIssued(issued: IssuedToken, json: boolean): void {
-  const grant = toShownGrant(issued.grant, Date.now());
+  const grant = toShownGrant(issued.grant, systemClock.now());
   if (json) {
     printJson({ token: issued.token, grant });
     return;

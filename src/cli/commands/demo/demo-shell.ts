@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { totpCode } from '../../../firewall/index.js';
+import { systemClock } from '../../../platform/index.js';
 
 // The demo's people at the shell: an administrator and approver using the real CLI, the demo
 // itself playing their phones (it computes TOTP codes from the secrets enrolment printed), and
@@ -46,8 +47,8 @@ function enrolledSecret(run: ShellRun): string {
 export async function enrolAndApprove(home: string, approvalId: string): Promise<string[]> {
   const dana = enrolledSecret(await airlock(home, 'airlock', ['admin', 'bootstrap', ADMIN, '--json'], ''));
   const enrol = ['approver', 'add', DEMO_APPROVER, '--upstream', 'railway', '--env', '*', '--as', ADMIN, '--json'];
-  const carol = enrolledSecret(await airlock(home, ADMIN, enrol, `${totpCode(dana, Date.now())}\n`));
-  const approved = await airlock(home, DEMO_APPROVER, ['approvals', 'approve', approvalId, '--as', DEMO_APPROVER], `${totpCode(carol, Date.now())}\n`);
+  const carol = enrolledSecret(await airlock(home, ADMIN, enrol, `${totpCode(dana, systemClock.now())}\n`));
+  const approved = await airlock(home, DEMO_APPROVER, ['approvals', 'approve', approvalId, '--as', DEMO_APPROVER], `${totpCode(carol, systemClock.now())}\n`);
   return [
     `    $ airlock admin bootstrap ${ADMIN}            (the service user, once: ${ADMIN}'s phone scans the secret)`,
     `    $ airlock approver add ${DEMO_APPROVER} --upstream railway --env '*' --as ${ADMIN}   (${ADMIN} types a code from her phone)`,
