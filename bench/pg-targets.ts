@@ -82,6 +82,7 @@ export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHoo
     name: 'app',
     upstream,
     firewall,
+    clock: systemClock,
     classify: hooks.classify?.(classifySqlText) ?? classifySqlText,
     authenticateToken: async (candidate) => (await authenticate(store, candidate, Date.now())).ok,
     approvalsUrl: 'http://127.0.0.1:1/approvals',

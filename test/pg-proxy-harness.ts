@@ -42,6 +42,7 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     name: UPSTREAM,
     upstream: target,
     firewall: harness.firewall,
+    clock: harness.clock,
     classify,
     ...(options.environment === undefined ? {} : { environment: options.environment }),
     authenticateToken: async (candidate) => (await authenticate(store, candidate, harness.clock.now())).ok,

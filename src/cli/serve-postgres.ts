@@ -8,6 +8,7 @@ import type { BlastRadius, SnapshotManifestV1, UpstreamTarget } from '../adapter
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData, vaultPlacementProblem } from '../adapters/postgres/index.js';
 import { classifySqlText } from '../classify/index.js';
 import { authenticate } from '../firewall/index.js';
+import { systemClock } from '../platform/index.js';
 import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 import type { RunningPart, ServePartFactory } from './serve-part.js';
@@ -119,6 +120,7 @@ async function startOne(upstream: ResolvedPostgresUpstream, store: Store, contex
     name: upstream.name,
     upstream: upstream.target,
     firewall: context.firewall,
+    clock: systemClock,
     classify: classifySqlText,
     authenticateToken: async (token) => (await authenticate(store, token, Date.now())).ok,
     snapshot: async (request) => {

@@ -1,14 +1,15 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Clock } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { BlastRadius } from './blast-radius.js';
 import { DEFAULT_BLAST_RADIUS } from './blast-radius.js';
 import { CancelRegistry } from './cancel-registry.js';
 import { startupParametersProblem } from './reading-settings.js';
-import { GuardedSession } from './session.js';
-import type { SnapshotRequest } from './session.js';
-import type { SqlClassifier } from './statement-judge.js';
-import { StatementJudge } from './statement-judge.js';
+import type { SqlClassifier } from './session/classified-text.js';
+import { StatementGate } from './session/gate.js';
+import { SessionRelay } from './session/relay.js';
+import type { SnapshotRequest } from './session/relay.js';
 import type { UpstreamTarget } from './upstream-connection.js';
 import { openUpstreamSession, sendUpstreamCancel } from './upstream-connection.js';
 import {
@@ -31,6 +32,8 @@ export interface PostgresProxyOptions {
   readonly name: string;
   readonly upstream: UpstreamTarget;
   readonly firewall: Firewall;
+  /** Times the recheck of prepared statements and what sessions learnt of tables. */
+  readonly clock: Clock;
   readonly classify: SqlClassifier;
   /** Whether a token belongs to a live grant; the statement-level checks happen in `firewall`. */
   readonly authenticateToken: (token: string) => Promise<boolean>;
@@ -68,12 +71,12 @@ const STARTUP_TIMEOUT_MS = 30_000;
  */
 export async function startPostgresProxy(options: PostgresProxyOptions): Promise<RunningPostgresProxy> {
   const cancels = new CancelRegistry();
-  const judge = new StatementJudge(options.name, options.firewall, options.classify, options.environment);
+  const gate = new StatementGate({ upstream: options.name, firewall: options.firewall, classify: options.classify, environment: options.environment, clock: options.clock });
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    acceptConnection(socket, options, judge, cancels);
+    acceptConnection(socket, options, gate, cancels);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -89,13 +92,13 @@ export async function startPostgresProxy(options: PostgresProxyOptions): Promise
         server.close(() => resolve());
       });
       // The counts of reused decisions reach the audit log before the proxy says it is closed.
-      await judge.close();
+      await gate.close();
     },
   };
 }
 
 /** Runs one connection's startup: SSL refusal or cancel, then password (the token), then upstream. */
-function acceptConnection(socket: Socket, options: PostgresProxyOptions, judge: StatementJudge, cancels: CancelRegistry): void {
+function acceptConnection(socket: Socket, options: PostgresProxyOptions, gate: StatementGate, cancels: CancelRegistry): void {
   socket.setNoDelay(true);
   const framer = new MessageFramer();
   let phase: 'startup' | 'password' | 'connecting' = 'startup';
@@ -142,7 +145,7 @@ function acceptConnection(socket: Socket, options: PostgresProxyOptions, judge: 
       socket.pause();
       socket.removeListener('data', onData);
       // SECURITY: the token is the password; it is never logged or echoed.
-      void connectSession(socket, options, judge, cancels, new BodyReader(message.body).cstring(), framer.drain()).finally(() => clearTimeout(timer));
+      void connectSession(socket, options, gate, cancels, new BodyReader(message.body).cstring(), framer.drain()).finally(() => clearTimeout(timer));
     } catch {
       fatal('08P01', 'invalid startup packet');
     }
@@ -154,7 +157,7 @@ function acceptConnection(socket: Socket, options: PostgresProxyOptions, judge: 
 async function connectSession(
   socket: Socket,
   options: PostgresProxyOptions,
-  judge: StatementJudge,
+  gate: StatementGate,
   cancels: CancelRegistry,
   token: string,
   pending: Buffer,
@@ -187,7 +190,7 @@ async function connectSession(
   backendKey.writeInt32BE(key.secretKey, 4);
   socket.write(Buffer.concat([typedMessage('R', int32(0)), ...upstream.parameterStatus, typedMessage('K', backendKey), readyForQuery('I')]));
   const sessionOptions = {
-    judge,
+    gate,
     approvalsUrl: options.approvalsUrl,
     snapshot: options.snapshot,
     blastRadius: options.blastRadius ?? DEFAULT_BLAST_RADIUS,
@@ -196,7 +199,7 @@ async function connectSession(
       ...(options.approvalPagesUrl === undefined ? {} : { approvalPagesUrl: options.approvalPagesUrl }),
     },
   };
-  const session = new GuardedSession(socket, upstream, token, sessionOptions, key.withdraw);
+  const session = new SessionRelay(socket, upstream, token, sessionOptions, key.withdraw);
   session.start(pending);
   socket.resume();
 }

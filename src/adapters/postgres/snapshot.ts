@@ -4,7 +4,7 @@ import type { JsonValue } from '../../core/index.js';
 import type { ExistingScope } from './existing-scope.js';
 import { findExistingScope } from './existing-scope.js';
 import { runPgTool } from './pg-tools.js';
-import type { SnapshotRequest } from './session.js';
+import type { SnapshotRequest } from './session/relay.js';
 import type { SnapshotScope } from './snapshot-scope.js';
 import { toSnapshotScope } from './snapshot-scope.js';
 import type { UpstreamTarget } from './upstream-connection.js';

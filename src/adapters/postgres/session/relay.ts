@@ -1,31 +1,33 @@
 import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
-import { APPROVAL_POLICY_ID } from '../../core/index.js';
-import type { Decision } from '../../core/index.js';
-import { scrubText } from '../shared/index.js';
-import type { BlastRadius, OverLimit, TableChange } from './blast-radius.js';
-import { limitFor, overRowLimit, overShare, shareCountLimit } from './blast-radius.js';
-import { destructionProbe } from './destroys-nothing.js';
-import { decodeStatementText, parameterStatusProblem } from './reading-settings.js';
-import type { HoldHintContext } from './respond.js';
-import { invalidTextError, readingSettingsChangedError, refusalFor, unsureReadingError, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from './respond.js';
-import { ResponseRouter } from './response-router.js';
-import type { ResponseSink, SlotKind, TransactionStatus } from './response-router.js';
-import type { Answer } from './response-sinks.js';
-import { DropSink, HoldingSink, OwnSink, ReplaceErrorSink, WatchSink } from './response-sinks.js';
-import type { TableFacts } from './row-counts.js';
-import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, tableFactsSql, taggedRows, toTableFacts } from './row-counts.js';
-import type { AllowedStatement, BoundPortal, PreparedStatement } from './session-state.js';
-import { PREPARE_PATTERN, RESERVED_NAME_PREFIX } from './session-state.js';
-import type { ClassifiedText, RowCounting, StatementJudge, StatementJudgment } from './statement-judge.js';
-import { TRANSACTION_OPERATIONS } from './statement-judge.js';
-import type { UpstreamSession } from './upstream-connection.js';
-import { BodyReader, MessageFramer, WireError, readyForQuery, typedMessage } from './wire.js';
-import type { WireMessage } from './wire.js';
+import { APPROVAL_POLICY_ID } from '../../../core/index.js';
+import type { Decision } from '../../../core/index.js';
+import { scrubText } from '../../shared/index.js';
+import type { BlastRadius, OverLimit, TableChange } from '../blast-radius.js';
+import { overRowLimit, overShare, shareCountLimit } from '../blast-radius.js';
+import { destructionProbe } from '../destroys-nothing.js';
+import { decodeStatementText, parameterStatusProblem } from '../reading-settings.js';
+import type { HoldHintContext } from '../respond.js';
+import { invalidTextError, readingSettingsChangedError, refusalFor, unsureReadingError, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from '../respond.js';
+import { ResponseRouter } from '../response-router.js';
+import type { ResponseSink, SlotKind, TransactionStatus } from '../response-router.js';
+import type { Answer } from '../response-sinks.js';
+import { DropSink, HoldingSink, OwnSink, WatchSink } from '../response-sinks.js';
+import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, taggedRows } from '../row-counts.js';
+import type { UpstreamSession } from '../upstream-connection.js';
+import { BodyReader, MessageFramer, WireError, readyForQuery, typedMessage } from '../wire.js';
+import type { WireMessage } from '../wire.js';
+import type { ClassifiedText } from './classified-text.js';
+import { TRANSACTION_OPERATIONS } from './classified-text.js';
+import type { GatedStatement, StatementGate } from './gate.js';
+import { CommitAtSync, Markers, SAVEPOINT, undoSql } from './markers.js';
+import type { BoundPortal } from './statements.js';
+import { PREPARE_PATTERN, RESERVED_NAME_PREFIX, StatementTable, sqlPrepareName } from './statements.js';
+import { TableKnowledge } from './table-knowledge.js';
 
 /** What a session needs from its proxy. */
 export interface SessionOptions {
-  readonly judge: StatementJudge;
+  readonly gate: StatementGate;
   /** Base of the URLs a held agent polls, e.g. `http://127.0.0.1:8080/approvals`. */
   readonly approvalsUrl: string;
   /** Dumps what an allowed destructive statement will destroy; throws when it cannot. */
@@ -38,24 +40,12 @@ export interface SessionOptions {
 
 /** What a snapshot is asked to save before a statement runs. */
 export interface SnapshotRequest {
-  readonly classified: StatementJudgment['classified'];
+  readonly classified: ClassifiedText;
   readonly decision: Decision;
 }
 
-// A read or write statement prepared once is judged again at Execute after this long, so that a
-// revoked or expired token stops a long-lived session's prepared statements too.
-const RECHECK_AFTER_MS = 1_000;
-
-// The savepoint a counted statement runs under; Airlock's own statements and portal live under
-// the reserved prefix, which agents may not use.
-const SAVEPOINT = `${RESERVED_NAME_PREFIX}guard`;
-const OWN_PORTAL = `${RESERVED_NAME_PREFIX}portal`;
-const REFUSED = `${RESERVED_NAME_PREFIX}refused`;
 // A counted statement's answer is held until it is counted; past this it is rolled back and held.
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
-// What a session learnt of a table's triggers and rules is asked again after this long, and at
-// once when any session through this proxy ran a statement that may change the catalog.
-const TABLE_FACTS_TTL_MS = 10_000;
 // A table over the row limit is counted this far, to tell the approver its size.
 const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
 
@@ -70,19 +60,19 @@ const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
  * transaction of Airlock's when the client has none); its answer waits until Airlock has read
  * how many rows it changed in which tables. Within the limits it stands and its answer is
  * relayed; over them it is rolled back and held for a human, like a DROP.
+ *
+ * The relay dispatches messages; the statements table (`StatementTable`), the gate
+ * (`StatementGate`), Airlock's own statements and savepoint (`Markers`) and what it knows of
+ * tables (`TableKnowledge`) are its parts.
  */
-export class GuardedSession {
-  readonly #statements = new Map<string, PreparedStatement>();
-  readonly #portals = new Map<string, BoundPortal>();
+export class SessionRelay {
+  readonly #statements = new StatementTable();
   readonly #framer = new MessageFramer();
   readonly #outgoing: Buffer[] = [];
   readonly #router: ResponseRouter;
-  // Airlock's own statements parsed upstream in this session, by text.
-  readonly #ownStatements = new Map<string, string>();
-  // Tables this session asked about (see `tableFactsSql`), by SQL reference.
-  readonly #knownTables = new Map<string, { readonly facts: TableFacts | undefined; readonly epoch: number; readonly at: number; readonly asking: boolean }>();
-  // SQL-level prepared statements the server accepted, by name: the PREPARE text.
-  readonly #sqlPrepared = new Map<string, string>();
+  readonly #markers: Markers;
+  readonly #tables: TableKnowledge;
+  readonly #gate: StatementGate;
   #status: TransactionStatus = 'I';
   // Since the last Sync sent: a statement executed (an implicit transaction may be open), one of
   // them controlled the transaction, Airlock opened a transaction of its own to count in.
@@ -92,8 +82,6 @@ export class GuardedSession {
   // A statement ran code Airlock cannot read: what comes next waits for the server's report
   // ('settle') or, inside a batch, is refused until Sync ('batch').
   #readingUnsure: 'none' | 'settle' | 'batch' = 'none';
-  // Airlock's savepoint of a counted statement that stood is still open (see `#savepointSql`).
-  #releasePending = false;
   // The transaction status once everything sent is answered, when Airlock knows it already.
   #statusAfterSent: TransactionStatus | undefined;
   #pumping = false;
@@ -106,6 +94,9 @@ export class GuardedSession {
     private readonly options: SessionOptions,
     private readonly unregister: () => void,
   ) {
+    this.#gate = options.gate;
+    this.#markers = new Markers((bytes, kind, sink) => this.#send(bytes, kind, sink));
+    this.#tables = new TableKnowledge(options.gate, this.#markers, options.blastRadius);
     this.#router = new ResponseRouter({
       relay: (bytes) => {
         if (!this.#closed) this.client.write(bytes);
@@ -115,7 +106,7 @@ export class GuardedSession {
       ready: (status) => {
         this.#status = status;
         // A failed or ended block took Airlock's savepoint with it.
-        if (status !== 'T') this.#releasePending = false;
+        if (status !== 'T') this.#markers.savepointGone();
       },
     });
   }
@@ -193,9 +184,9 @@ export class GuardedSession {
   #afterUnreadCode(message: WireMessage): Promise<void> | undefined {
     if (this.#readingUnsure === 'batch') {
       const error = unsureReadingError();
-      if (message.type === 0x51) this.#plantQueryError(error);
+      if (message.type === 0x51) this.#markers.refuseQuery(error);
       else if (message.type === 0x50) this.#refuseParse(new BodyReader(message.body).cstring(), error);
-      else this.#failExecute(error);
+      else this.#markers.refuseExecute(error);
       return undefined;
     }
     this.#flush();
@@ -210,12 +201,12 @@ export class GuardedSession {
 
   #handleNow(message: WireMessage): Promise<void> | undefined {
     // An extended-protocol message may name savepoints Airlock cannot see: release its own first.
-    if (this.#releasePending && message.type !== 0x51) this.#releaseSavepoint();
+    if (this.#markers.releasePending && message.type !== 0x51) this.#markers.releaseSavepoint();
     switch (message.type) {
       case 0x51 /* Q */: {
         const sql = statementText(message.body, 0);
         if (sql !== undefined) return this.#query(message, sql);
-        this.#plantQueryError(invalidTextError());
+        this.#markers.refuseQuery(invalidTextError());
         return undefined;
       }
       case 0x50 /* P */: {
@@ -255,29 +246,29 @@ export class GuardedSession {
   }
 
   #query(message: WireMessage, sql: string): Promise<void> | undefined {
-    if (PREPARE_PATTERN.test(sql)) this.#taintStatements(sql);
+    if (PREPARE_PATTERN.test(sql)) this.#taint(sql);
     // The hot path: a statement whose shape this token ran a moment ago passes without waiting.
-    const reused = this.options.judge.reused(this.token, sql);
-    if (reused !== undefined && this.#needsNoCount(reused.classified)) {
+    const reused = this.#gate.reused(this.token, sql);
+    if (reused !== undefined && this.#tables.needsNoCount(reused.classified)) {
       this.#send(message.raw, 'query');
       return undefined;
     }
     return this.#judgeQuery(message, sql, reused);
   }
 
-  async #judgeQuery(message: WireMessage, sql: string, reused: StatementJudgment | undefined): Promise<void> {
+  async #judgeQuery(message: WireMessage, sql: string, reused: GatedStatement | undefined): Promise<void> {
     if (reused === undefined) {
       const probed = await this.#probedQuery(message, sql);
       if (probed) return;
     }
-    const judgment = reused ?? (await this.#judge(sql, this.#sqlPrepared.get(SQL_EXECUTE.exec(sql)?.[1]?.toLowerCase() ?? '')));
+    const judgment = reused ?? (await this.#gate.judge(this.token, sql, this.#statements.sqlPrepared(sql)));
     const refusal = await this.#refusalOrSnapshot(judgment);
-    if (refusal !== undefined || judgment === undefined) return this.#plantQueryError(refusal ?? unavailableError());
+    if (refusal !== undefined || judgment === undefined) return this.#markers.refuseQuery(refusal ?? unavailableError());
     const { counting } = judgment.classified;
-    if (this.#releasePending && judgment.classified.actions.some((action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation))) this.#releaseSavepoint();
+    if (this.#markers.releasePending && judgment.classified.actions.some((action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation))) this.#markers.releaseSavepoint();
     if (counting.by === 'none') return this.#sendQuery(message, judgment.classified);
-    if (counting.by === 'unmeasurable') return this.#plantQueryError(unmeasurableError(counting.why));
-    if (this.#boundedToOneRow(counting)) return this.#sendQuery(message, judgment.classified);
+    if (counting.by === 'unmeasurable') return this.#markers.refuseQuery(unmeasurableError(counting.why));
+    if (this.#tables.boundedToOneRow(counting)) return this.#sendQuery(message, judgment.classified);
     return this.#countedQuery(message, judgment);
   }
 
@@ -289,7 +280,7 @@ export class GuardedSession {
   async #probedQuery(message: WireMessage, sql: string): Promise<boolean> {
     let classified: ClassifiedText;
     try {
-      classified = await this.options.judge.classified(sql);
+      classified = await this.#gate.classified(sql);
     } catch {
       return false;
     }
@@ -299,25 +290,25 @@ export class GuardedSession {
     if (this.#closed || this.#status === 'E') return false;
     const own = this.#status === 'I';
     const undo = undoSql(own);
-    this.#ownQuery(own ? 'BEGIN' : this.#savepointSql());
-    if (probe.lock !== undefined) this.#ownQuery(probe.lock);
-    const check = this.#ownQuery(probe.check, true);
+    this.#markers.ownQuery(own ? 'BEGIN' : this.#markers.savepointSql());
+    if (probe.lock !== undefined) this.#markers.ownQuery(probe.lock);
+    const check = this.#markers.ownQuery(probe.check, true);
     this.#flush();
     const answer = await check.answer;
-    const judgment = answer.error === undefined && answer.rows[0]?.[0] === 't' ? await this.options.judge.judgeDestroyingNothing(this.token, classified, probe.found) : undefined;
+    const judgment = answer.error === undefined && answer.rows[0]?.[0] === 't' ? await this.#gate.judgeDestroyingNothing(this.token, classified, probe.found) : undefined;
     if (judgment === undefined) {
-      this.#ownQuery(undo);
+      this.#markers.ownQuery(undo);
       this.#flush();
       return false;
     }
     if (judgment.decision.verdict !== 'allow') {
-      this.#ownQuery(undo);
-      this.#plantQueryError(this.#refusal(judgment));
+      this.#markers.ownQuery(undo);
+      this.#markers.refuseQuery(this.#refusal(judgment));
       return true;
     }
     if (!own) {
       this.#send(message.raw, 'query');
-      this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      this.#markers.ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       return true;
     }
     const statement = new HoldingSink();
@@ -332,7 +323,7 @@ export class GuardedSession {
    * constraint) reports its error, as autocommit would.
    */
   async #commitThenRelay(statement: HoldingSink): Promise<void> {
-    const commit = this.#ownQuery('COMMIT');
+    const commit = this.#markers.ownQuery('COMMIT');
     this.#flush();
     await statement.answer;
     const committed = await commit.answer;
@@ -345,13 +336,12 @@ export class GuardedSession {
    */
   #sendQuery(message: WireMessage, classified: ClassifiedText): void {
     if (runsUnreadCode(classified)) this.#readingUnsure = 'settle';
-    const name = SQL_PREPARE.exec(classified.sql)?.[1]?.toLowerCase();
-    const only = classified.actions.length === 1 ? classified.actions[0] : undefined;
-    if (name === undefined || name === 'transaction' || only?.operation !== 'PREPARE') return this.#send(message.raw, 'query');
+    const name = sqlPrepareName(classified);
+    if (name === undefined) return this.#send(message.raw, 'query');
     const watch = new WatchSink();
     this.#send(message.raw, 'query', watch);
     void watch.answer.then((answer) => {
-      if (answer.how === 'done' && answer.error === undefined) this.#sqlPrepared.set(name, classified.sql);
+      if (answer.how === 'done' && answer.error === undefined) this.#statements.rememberSqlPrepare(name, classified.sql);
     });
   }
 
@@ -360,7 +350,7 @@ export class GuardedSession {
    * transaction of Airlock's when the client is in none, committed once counted), and keeps its
    * answer until the rows it changed are counted.
    */
-  async #countedQuery(message: WireMessage, judgment: StatementJudgment): Promise<void> {
+  async #countedQuery(message: WireMessage, judgment: GatedStatement): Promise<void> {
     // The transaction status must be known: predicted when only Airlock's own RELEASE is still
     // unanswered, else waited for.
     let status = this.#statusAfterSent;
@@ -372,13 +362,13 @@ export class GuardedSession {
     // A failed transaction block runs nothing: the server answers with its error.
     if (status === 'E') return this.#send(message.raw, 'query');
     const own = status === 'I';
-    const statistics = this.#countsByStatistics(judgment.classified, false);
-    const opening = own ? 'BEGIN' : this.#savepointSql();
+    const statistics = this.#tables.countsByStatistics(judgment.classified, false);
+    const opening = own ? 'BEGIN' : this.#markers.savepointSql();
     let statement: HoldingSink;
     let before: OwnSink | undefined;
     if (statistics) {
-      this.#ownQuery(opening);
-      before = this.#ownQuery(TRANSACTION_CHANGES_SQL, true);
+      this.#markers.ownQuery(opening);
+      before = this.#markers.ownQuery(TRANSACTION_CHANGES_SQL, true);
       statement = new HoldingSink();
       this.#send(message.raw, 'query', statement);
     } else {
@@ -389,14 +379,14 @@ export class GuardedSession {
       statement = new HoldingSink(prefix.split(';').length - 1, prefix.length);
       this.#send(typedMessage('Q', Buffer.concat([Buffer.from(prefix, 'utf8'), message.body])), 'query', statement);
     }
-    const after = statistics ? this.#ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
+    const after = statistics ? this.#markers.ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
     this.#flush();
     const answer = await statement.answer;
     const changes = this.#changes(judgment.classified, answer, statement, await before?.answer, await after?.answer);
     if (answer.error !== undefined || answer.status !== 'T') {
       // It failed: the client sees its error as PostgreSQL gave it, and an autocommit statement
       // that failed leaves no transaction behind.
-      if (own) this.#ownQuery('ROLLBACK');
+      if (own) this.#markers.ownQuery('ROLLBACK');
       return this.#relayHeld(statement, own ? 'I' : undefined);
     }
     const overs = changes === undefined ? undefined : await this.#overLimits(changes, false);
@@ -404,25 +394,25 @@ export class GuardedSession {
       if (!own) {
         this.#relayHeld(statement);
         // Released with the next savepoint, or before anything that could name it.
-        this.#releasePending = true;
+        this.#markers.keepSavepoint();
         this.#statusAfterSent = 'T';
         return;
       }
       return this.#commitThenRelay(statement);
     }
-    this.#ownQuery(undoSql(own));
-    if (overs === undefined) return this.#plantQueryError(unmeasurableError('the server did not say how many rows it changed'));
-    const escalated = await this.options.judge.judgeOverLimit(this.token, judgment.classified, overs);
+    this.#markers.ownQuery(undoSql(own));
+    if (overs === undefined) return this.#markers.refuseQuery(unmeasurableError('the server did not say how many rows it changed'));
+    const escalated = await this.#gate.judgeOverLimit(this.token, judgment.classified, overs);
     const refusal = await this.#refusalOrSnapshot(escalated);
-    if (refusal !== undefined) return this.#plantQueryError(refusal);
+    if (refusal !== undefined) return this.#markers.refuseQuery(refusal);
     // Approved by a human for what it changes, and snapshotted: it runs again, as sent.
     this.#send(message.raw, 'query');
   }
 
   #parse(message: WireMessage, name: string, sql: string): Promise<void> | undefined {
     if (name.startsWith(RESERVED_NAME_PREFIX)) return this.#refuseParse(name, unpreparedError(`statement \`${name}\`: names starting with ${RESERVED_NAME_PREFIX} are airlock's`));
-    if (PREPARE_PATTERN.test(sql)) this.#taintStatements(sql);
-    const reused = this.options.judge.reused(this.token, sql);
+    if (PREPARE_PATTERN.test(sql)) this.#taint(sql);
+    const reused = this.#gate.reused(this.token, sql);
     if (reused !== undefined) {
       this.#prepared(message, name, reused);
       return undefined;
@@ -431,7 +421,7 @@ export class GuardedSession {
   }
 
   async #judgeParse(message: WireMessage, name: string, sql: string): Promise<void> {
-    const judgment = await this.#judge(sql);
+    const judgment = await this.#gate.judge(this.token, sql);
     if (judgment === undefined || judgment.decision.verdict !== 'allow') {
       return this.#refuseParse(name, judgment === undefined ? unavailableError() : this.#refusal(judgment));
     }
@@ -439,22 +429,14 @@ export class GuardedSession {
   }
 
   #refuseParse(name: string, refusal: Buffer): undefined {
-    this.#statements.set(name, { state: 'refused' });
-    this.#plant(refusal, serialize.parse({ name: REFUSED, text: REFUSED, types: [] }), 'parse');
+    this.#statements.refuse(name);
+    this.#markers.refuseParse(refusal);
     return undefined;
   }
 
   /** Records an allowed statement under its name and passes its Parse on. */
-  #prepared(message: WireMessage, name: string, judgment: StatementJudgment): void {
-    this.#statements.set(name, {
-      state: 'allowed',
-      classified: judgment.classified,
-      approvedOnce: judgment.decision.policyIds.includes(APPROVAL_POLICY_ID),
-      decision: judgment.decision,
-      principal: judgment.principal,
-      executions: 0,
-      judgedAt: Date.now(),
-    });
+  #prepared(message: WireMessage, name: string, judgment: GatedStatement): void {
+    this.#statements.allow(name, judgment, this.#gate.now());
     this.#send(message.raw, 'parse');
   }
 
@@ -462,14 +444,11 @@ export class GuardedSession {
     const reader = new BodyReader(message.body);
     const portal = reader.cstring();
     const name = reader.cstring();
-    const statement = this.#statements.get(name);
     // INVARIANT: only a statement Airlock judged and allowed can be bound.
-    if (statement?.state !== 'allowed' || portal.startsWith(RESERVED_NAME_PREFIX)) {
-      this.#portals.delete(portal);
-      this.#plant(unpreparedError(name === '' ? 'the unnamed statement' : `statement \`${name}\``), serialize.bind({ portal: '', statement: REFUSED }), 'bind');
+    if (this.#statements.bind(portal, name, message.raw) === undefined) {
+      this.#markers.refuseBind(unpreparedError(name === '' ? 'the unnamed statement' : `statement \`${name}\``));
       return undefined;
     }
-    this.#portals.set(portal, { statement, bind: message.raw });
     this.#send(message.raw, 'bind');
     return undefined;
   }
@@ -478,9 +457,9 @@ export class GuardedSession {
   #execute(message: WireMessage): Promise<void> | undefined {
     const reader = new BodyReader(message.body);
     const name = reader.cstring();
-    const portal = this.#portals.get(name);
+    const portal = this.#statements.portal(name);
     if (portal === undefined) {
-      this.#failExecute(unpreparedError(name === '' ? 'the unnamed portal' : `portal \`${name}\``));
+      this.#markers.refuseExecute(unpreparedError(name === '' ? 'the unnamed portal' : `portal \`${name}\``));
       return undefined;
     }
     const { statement } = portal;
@@ -491,45 +470,31 @@ export class GuardedSession {
     // Synchronous when it can be: a message that waits splits the client's batch in two writes.
     // The first run of a Parse judged or counted a moment ago is on the record with that Parse;
     // every later run is counted.
-    const recorded = firstRun && Date.now() - statement.judgedAt < RECHECK_AFTER_MS;
-    if (!classified.destroys && this.#needsNoCount(classified) && (recorded || this.#runsOnEarlierDecision(statement))) {
+    const recorded = firstRun && this.#gate.recentlyJudged(statement);
+    if (!classified.destroys && this.#tables.needsNoCount(classified) && (recorded || this.#gate.runsOnEarlierDecision(this.token, statement))) {
       this.#sendExecute(message, classified);
       return undefined;
     }
     return this.#judgeExecute(message, portal, firstApprovedRun, reader.int32());
   }
 
-  /**
-   * Whether an Execute of a read or write may run on a decision already recorded, counted in the
-   * audit log: the Parse's own, within the recheck interval, or a reused allow of its shape.
-   */
-  #runsOnEarlierDecision(statement: AllowedStatement): boolean {
-    const { judge } = this.options;
-    if (Date.now() - statement.judgedAt < RECHECK_AFTER_MS) {
-      return judge.countExecution(this.token, statement.classified.sql, statement.decision, statement.principal);
-    }
-    if (judge.reused(this.token, statement.classified.sql) === undefined) return false;
-    statement.judgedAt = Date.now();
-    return true;
-  }
-
   async #judgeExecute(message: WireMessage, portal: BoundPortal, firstApprovedRun: boolean, maxRows: number): Promise<void> {
     const { statement } = portal;
     const { classified } = statement;
-    let judgment: StatementJudgment | undefined;
+    let judgment: GatedStatement | undefined;
     if (firstApprovedRun) judgment = { classified, decision: statement.decision };
-    else if (!classified.destroys && this.#runsOnEarlierDecision(statement)) judgment = { classified, decision: statement.decision, principal: statement.principal };
-    else judgment = await this.#judge(classified.sql);
+    else if (!classified.destroys && this.#gate.runsOnEarlierDecision(this.token, statement)) judgment = { classified, decision: statement.decision, principal: statement.principal };
+    else judgment = await this.#gate.judge(this.token, classified.sql);
     // An approval covers one execution; any other run of a destructive statement is judged again.
     const refusal = await this.#refusalOrSnapshot(judgment);
-    if (refusal !== undefined || judgment === undefined) return this.#failExecute(refusal ?? unavailableError());
-    statement.judgedAt = Date.now();
+    if (refusal !== undefined || judgment === undefined) return this.#markers.refuseExecute(refusal ?? unavailableError());
+    this.#gate.markJudged(statement);
     const { counting } = judgment.classified;
     if (counting.by === 'none') return this.#sendExecute(message, classified);
-    if (counting.by === 'unmeasurable') return this.#failExecute(unmeasurableError(counting.why));
+    if (counting.by === 'unmeasurable') return this.#markers.refuseExecute(unmeasurableError(counting.why));
     // A row limit makes the server stop midway; the count comes only with the last part.
-    if (this.#boundedToOneRow(counting)) return this.#sendExecute(message, classified);
-    if (maxRows > 0) return this.#failExecute(unmeasurableError('it is fetched in parts (an Execute with a row limit)'));
+    if (this.#tables.boundedToOneRow(counting)) return this.#sendExecute(message, classified);
+    if (maxRows > 0) return this.#markers.refuseExecute(unmeasurableError('it is fetched in parts (an Execute with a row limit)'));
     return this.#countedExecute(message, portal, judgment);
   }
 
@@ -542,25 +507,25 @@ export class GuardedSession {
   }
 
   /** The extended-protocol twin of `#countedQuery`: one Execute under Airlock's savepoint, counted. */
-  async #countedExecute(message: WireMessage, portal: BoundPortal, judgment: StatementJudgment): Promise<void> {
+  async #countedExecute(message: WireMessage, portal: BoundPortal, judgment: GatedStatement): Promise<void> {
     await this.#router.settled();
     if (this.#closed) return;
     if (this.#status === 'E') return this.#sendExecute(message, judgment.classified);
     // After BEGIN or COMMIT earlier in this batch, whether a transaction is open is not known here.
-    if (this.#controlSinceSync) return this.#failExecute(unmeasurableError('it follows a transaction command in the same batch; send Sync between them'));
+    if (this.#controlSinceSync) return this.#markers.refuseExecute(unmeasurableError('it follows a transaction command in the same batch; send Sync between them'));
     if (this.#status === 'I' && !this.#ownTransaction) {
       // BEGIN also turns an implicit transaction (statements since the last Sync) into a block;
       // Airlock commits it at the client's Sync.
-      this.#ownExecute('BEGIN');
+      this.#markers.ownExecute('BEGIN');
       this.#ownTransaction = true;
     }
-    const statistics = this.#countsByStatistics(judgment.classified, true);
-    this.#ownExecute(`SAVEPOINT ${SAVEPOINT}`);
-    const before = statistics ? this.#ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
+    const statistics = this.#tables.countsByStatistics(judgment.classified, true);
+    this.#markers.ownExecute(`SAVEPOINT ${SAVEPOINT}`);
+    const before = statistics ? this.#markers.ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
     const statement = new HoldingSink();
     this.#executedSinceSync = true;
     this.#send(message.raw, 'execute', statement);
-    const after = statistics ? this.#ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
+    const after = statistics ? this.#markers.ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
     // Without Sync the server keeps its answers until asked: Flush asks.
     this.#send(serialize.flush());
     this.#flush();
@@ -571,15 +536,15 @@ export class GuardedSession {
     const overs = changes === undefined ? undefined : await this.#overLimits(changes, true);
     if (overs !== undefined && overs.length === 0) {
       this.#relayHeld(statement);
-      this.#ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      this.#markers.ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       return;
     }
-    this.#ownExecute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    this.#ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    if (overs === undefined) return this.#failExecute(unmeasurableError('the server did not say how many rows it changed'));
-    const escalated = await this.options.judge.judgeOverLimit(this.token, judgment.classified, overs);
+    this.#markers.ownExecute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    this.#markers.ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    if (overs === undefined) return this.#markers.refuseExecute(unmeasurableError('the server did not say how many rows it changed'));
+    const escalated = await this.#gate.judgeOverLimit(this.token, judgment.classified, overs);
     const refusal = await this.#refusalOrSnapshot(escalated);
-    if (refusal !== undefined) return this.#failExecute(refusal);
+    if (refusal !== undefined) return this.#markers.refuseExecute(refusal);
     // Approved for what it changes: the portal ran (and was rolled back), so it is bound again.
     this.#send(serialize.close({ type: 'P', name: new BodyReader(message.body).cstring() }), 'close', new DropSink());
     this.#send(portal.bind, 'bind', new DropSink());
@@ -600,57 +565,38 @@ export class GuardedSession {
       this.#send(message.raw, 'sync');
       return undefined;
     }
-    const sync = new CommitAtSync(this.#ownExecute('COMMIT'));
+    const sync = new CommitAtSync(this.#markers.ownExecute('COMMIT'));
     this.#send(message.raw, 'sync', sync);
     return sync.ended.then((failed) => {
       // The COMMIT was skipped after an error: the block Airlock opened is rolled back.
-      if (failed) this.#ownQuery('ROLLBACK');
+      if (failed) this.#markers.ownQuery('ROLLBACK');
     });
-  }
-
-  #failExecute(error: Buffer): void {
-    this.#plant(error, serialize.execute({ portal: REFUSED, rows: 0 }), 'execute');
   }
 
   #closeStatementOrPortal(message: WireMessage): void {
     const reader = new BodyReader(message.body);
     const kind = reader.byte();
-    const name = reader.cstring();
-    if (kind === 0x53 /* S */) this.#statements.delete(name);
-    else this.#portals.delete(name);
+    this.#statements.close(kind, reader.cstring());
     this.#send(message.raw, 'close');
   }
 
   async #functionCall(message: WireMessage): Promise<void> {
-    let decision: Decision | undefined;
-    try {
-      decision = await this.options.judge.judgeOpaque(this.token, 'FunctionCall', message.body);
-    } catch {
-      decision = undefined;
-    }
+    const decision: Decision | undefined = await this.#gate.judgeOpaque(this.token, 'FunctionCall', message.body);
     if (decision?.verdict !== 'allow') {
       const refusal = decision === undefined ? unavailableError() : refusalFor(decision, this.options.approvalsUrl, this.options.hint);
-      return this.#plant(refusal, serialize.query(REFUSED), 'query');
+      return this.#markers.refuseQuery(refusal);
     }
     this.#readingUnsure = 'settle';
     this.#send(message.raw, 'function');
   }
 
-  async #judge(sql: string, prepared?: string): Promise<StatementJudgment | undefined> {
-    try {
-      return await this.options.judge.judge(this.token, sql, prepared);
-    } catch {
-      return undefined;
-    }
-  }
-
   /** The error answering a decision that is not an allow; a hold's HINT says how to approve it. */
-  #refusal(judgment: StatementJudgment): Buffer {
+  #refusal(judgment: GatedStatement): Buffer {
     return refusalFor(judgment.decision, this.options.approvalsUrl, { ...this.options.hint, actions: judgment.classified.actions });
   }
 
   /** Undefined when the statement may run now (its snapshot taken if it destroys); else the error to answer. */
-  async #refusalOrSnapshot(judgment: StatementJudgment | undefined): Promise<Buffer | undefined> {
+  async #refusalOrSnapshot(judgment: GatedStatement | undefined): Promise<Buffer | undefined> {
     if (judgment === undefined) return unavailableError();
     if (judgment.decision.verdict !== 'allow') return this.#refusal(judgment);
     if (!judgment.classified.destroys) return undefined;
@@ -666,7 +612,7 @@ export class GuardedSession {
     } catch (error) {
       // The statement does not run, so an approval it spent is given back for the retry.
       const why = error instanceof Error ? error.message : 'the snapshot failed';
-      const returned = await this.options.judge.returnApproval(judgment.decision, `its snapshot failed (${scrubText(why, [this.token])}), so it did not run`);
+      const returned = await this.#gate.returnApproval(judgment.decision, `its snapshot failed (${scrubText(why, [this.token])}), so it did not run`);
       const approved = judgment.decision.policyIds.includes(APPROVAL_POLICY_ID);
       return snapshotFailedError(returned ? 'kept' : approved ? 'used' : 'none');
     }
@@ -694,69 +640,6 @@ export class GuardedSession {
     return changes;
   }
 
-  /**
-   * Whether a counted statement's changes must be read from the server's statistics: always for
-   * statements whose tag cannot tell, and for UPDATE/DELETE of a table that has triggers or rules
-   * (a cascade or a trigger changes rows no tag counts) or that this session has not asked about
-   * since the catalog last changed — then it asks, for next time (`extended`: inside a batch).
-   */
-  #countsByStatistics(classified: ClassifiedText, extended: boolean): boolean {
-    const { counting } = classified;
-    if (counting.by !== 'tags') return counting.by === 'statistics';
-    let statistics = false;
-    for (const change of counting.statements) {
-      const facts = this.#tableFacts(change.reference, extended);
-      if (facts?.plain !== true) statistics = true;
-    }
-    return statistics;
-  }
-
-  /**
-   * What this session knows of a table (see `tableFactsSql`), if it is fresh; otherwise
-   * undefined, and it is asked now for next time (`extended`: inside a batch).
-   */
-  #tableFacts(reference: string, extended: boolean): TableFacts | undefined {
-    const fresh = this.#freshFacts(reference);
-    if (fresh !== undefined || this.#knownTables.get(reference)?.asking === true) return fresh;
-    const epoch = this.options.judge.catalogEpoch;
-    this.#knownTables.set(reference, { facts: undefined, epoch, at: 0, asking: true });
-    const sql = tableFactsSql(reference);
-    const asked = extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true);
-    void asked.answer.then((answer) => {
-      const facts = answer.error === undefined ? toTableFacts(answer.rows[0]) : undefined;
-      if (facts === undefined) this.#knownTables.delete(reference);
-      else this.#knownTables.set(reference, { facts, epoch, at: Date.now(), asking: false });
-    });
-    return undefined;
-  }
-
-  /** What this session knows of a table, if it learnt it since the catalog last changed and recently. */
-  #freshFacts(reference: string): TableFacts | undefined {
-    const known = this.#knownTables.get(reference);
-    const fresh = known !== undefined && known.epoch === this.options.judge.catalogEpoch && Date.now() - known.at < TABLE_FACTS_TTL_MS;
-    return fresh ? known.facts : undefined;
-  }
-
-  /** Whether a text's row changes need no counting: none, or each bounded to one row. */
-  #needsNoCount(classified: ClassifiedText): boolean {
-    return classified.counting.by === 'none' || this.#boundedToOneRow(classified.counting);
-  }
-
-  /**
-   * Whether every row change of a text is bounded to one row: a plain table, with a column the
-   * WHERE pins to one value that has a unique index of its own. Such a statement need not be
-   * counted: it changes at most one row, under any limit. Only from fresh facts; never asks.
-   */
-  #boundedToOneRow(counting: RowCounting): boolean {
-    if (counting.by !== 'tags') return false;
-    return counting.statements.every((change) => {
-      const facts = this.#freshFacts(change.reference);
-      // One row is within any limit that lets a row change at all.
-      const oneRowAllowed = limitFor(this.options.blastRadius, change.table).rows >= 1 && this.options.blastRadius.shareFloor > 1;
-      return oneRowAllowed && facts?.plain === true && change.pinned.some((column) => facts.uniqueColumns.has(column));
-    });
-  }
-
   /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */
   async #overLimits(changes: readonly TableChange[], extended: boolean): Promise<OverLimit[] | undefined> {
     const { blastRadius } = this.options;
@@ -765,7 +648,7 @@ export class GuardedSession {
       const limit = over ? TABLE_SIZE_COUNT_LIMIT : shareCountLimit(blastRadius, change);
       if (limit === undefined) return undefined;
       const sql = boundedCountSql(change.reference, limit);
-      return { over, limit, sink: extended ? this.#ownExecute(sql, true) : this.#ownQuery(sql, true) };
+      return { over, limit, sink: extended ? this.#markers.ownExecute(sql, true) : this.#markers.ownQuery(sql, true) };
     });
     if (counts.every((count) => count === undefined)) return [];
     if (extended) this.#send(serialize.flush());
@@ -797,73 +680,10 @@ export class GuardedSession {
     this.#flush();
   }
 
-  /**
-   * The text that opens Airlock's savepoint for a counted statement inside a block: the savepoint
-   * of the previous one, if it stood, is released in the same message (one round of the protocol
-   * instead of two). Keeping it open until then is safe: nothing in between names savepoints
-   * (`#releaseSavepoint` runs first otherwise), and COMMIT, ROLLBACK or an error end it.
-   */
-  #savepointSql(): string {
-    const release = this.#releasePending ? `RELEASE SAVEPOINT ${SAVEPOINT}; ` : '';
-    this.#releasePending = false;
-    return `${release}SAVEPOINT ${SAVEPOINT}`;
-  }
-
-  #releaseSavepoint(): void {
-    this.#releasePending = false;
-    this.#ownQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-  }
-
-  /** One of Airlock's statements in the simple protocol; its answer is kept from the client. */
-  #ownQuery(sql: string, keepRows = false): OwnSink {
-    const sink = new OwnSink(keepRows);
-    this.#send(serialize.query(sql), 'query', sink);
-    return sink;
-  }
-
-  /**
-   * One of Airlock's statements inside an extended-protocol batch, through a named statement and
-   * portal of its own: a simple Query there would end the client's implicit transaction and
-   * destroy its unnamed statement and portal.
-   */
-  #ownExecute(sql: string, keepRows = false): OwnSink {
-    let name = this.#ownStatements.get(sql);
-    if (name === undefined) {
-      name = `${RESERVED_NAME_PREFIX}s${this.#ownStatements.size + 1}`;
-      const parsed = new OwnSink();
-      this.#ownStatements.set(sql, name);
-      this.#send(serialize.parse({ name, text: sql, types: [] }), 'parse', parsed);
-      // Skipped or failed, it is parsed again next time.
-      void parsed.answer.then((answer) => {
-        if (answer.how !== 'done') this.#ownStatements.delete(sql);
-      });
-    }
-    const sink = new OwnSink(keepRows);
-    this.#send(serialize.bind({ portal: OWN_PORTAL, statement: name }), 'bind', new OwnSink());
-    this.#send(serialize.execute({ portal: OWN_PORTAL, rows: 0 }), 'execute', sink);
-    this.#send(serialize.close({ type: 'P', name: OWN_PORTAL }), 'close', new OwnSink());
-    return sink;
-  }
-
-  /**
-   * Plants a message that fails upstream, so the upstream answers in order and keeps the
-   * transaction state as PostgreSQL would; its error is swapped for `error`.
-   */
-  #plant(error: Buffer, message: Buffer, kind: SlotKind): void {
-    this.#send(message, kind, new ReplaceErrorSink(error));
-  }
-
-  #plantQueryError(error: Buffer): void {
-    this.#plant(error, serialize.query(REFUSED), 'query');
-  }
-
-  #taintStatements(sql: string): void {
-    // DEALLOCATE and DISCARD may remove SQL-level prepared statements: forget them all.
-    if (FORGETS_PREPARED.test(sql)) this.#sqlPrepared.clear();
-    for (const name of this.#statements.keys()) this.#statements.set(name, { state: 'tainted' });
-    this.#portals.clear();
-    // DEALLOCATE ALL and DISCARD ALL remove Airlock's own statements too.
-    this.#ownStatements.clear();
+  /** After a text that may prepare or remove statements behind Airlock's back (`PREPARE_PATTERN`). */
+  #taint(sql: string): void {
+    this.#statements.taint(sql);
+    this.#markers.forgetOwnStatements();
   }
 
   #onParameterStatus(body: Buffer): void {
@@ -892,15 +712,6 @@ export class GuardedSession {
   }
 }
 
-/** What undoes a counted statement: Airlock's transaction (`own`), or its savepoint in the client's. */
-function undoSql(own: boolean): string {
-  return own ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`;
-}
-
-// A lone SQL-level PREPARE or EXECUTE of an unquoted name (folded to lower case, as the server does).
-const SQL_PREPARE = /^\s*prepare\s+([a-z_][a-z0-9_$]*)\b/i;
-const SQL_EXECUTE = /^\s*execute\s+([a-z_][a-z0-9_$]*)\b/i;
-
 /** The statement text starting at `offset` of a Query or Parse body, read as the server reads it. */
 function statementText(body: Buffer, offset: number): string | undefined {
   const end = body.indexOf(0, offset);
@@ -919,34 +730,3 @@ function runsUnreadCode(classified: ClassifiedText): boolean {
 // Statements that name savepoints: Airlock's own open one is released before them, so that the
 // client's RELEASE or ROLLBACK TO of an earlier savepoint cannot take it along unseen.
 const SAVEPOINT_OPERATIONS: ReadonlySet<string> = new Set(['SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'EXECUTE', 'DO', 'CALL']);
-
-const FORGETS_PREPARED = /\b(deallocate|discard)\b/i;
-
-
-/**
- * The client's Sync after Airlock opened a transaction to count in: the COMMIT Airlock sent
- * before it ran (status idle; its error, if any, goes to the client before ReadyForQuery), or
- * was skipped after an error (status failed): then Airlock rolls back, and the client sees the
- * idle status its implicit transaction would have left.
- */
-class CommitAtSync implements ResponseSink {
-  /** Resolves at the Sync's ReadyForQuery: true when the block is still open and must be rolled back. */
-  readonly ended: Promise<boolean>;
-  #resolve!: (failed: boolean) => void;
-
-  constructor(private readonly commit: OwnSink) {
-    this.ended = new Promise((resolve) => (this.#resolve = resolve));
-  }
-
-  take(type: number, message: Buffer): Buffer | undefined {
-    if (type !== 0x5a) return message;
-    this.#resolve(String.fromCharCode(message[5] ?? 0) !== 'I');
-    const error = this.commit.error;
-    const ready = readyForQuery('I');
-    return error === undefined ? ready : Buffer.concat([error, ready]);
-  }
-
-  end(): void {
-    this.#resolve(false);
-  }
-}
