@@ -29,7 +29,9 @@ describe('airlock catalog import openapi', () => {
     ]);
     // The draft works as a catalog: a delete through it is destructive, on the named widget.
     const classify = createHttpClassifier({ catalogs: [catalog] });
-    const [action] = await classify({ method: 'DELETE', path: '/v2/widgets/w1', headers: { Host: 'api.widgets.test' }, body: null });
+    const {
+      actions: [action],
+    } = await classify({ method: 'DELETE', path: '/v2/widgets/w1', headers: { Host: 'api.widgets.test' }, body: null });
     expect(action).toMatchObject({ operation: 'deleteWidget', effect: 'destructive', targets: [{ type: 'widgets', id: 'w1' }] });
   });
 

@@ -9,22 +9,20 @@ import { SQL_CLASSIFIER } from './sql/index.js';
 /**
  * Turns one request of a surface (corpus input shape, `corpus/README.md`) into normalized
  * actions; never throws for bad input. Parsers that load WebAssembly answer asynchronously.
+ * (Adapters call their surface's `ClassifiedRequest` function, which also gives the digest.)
  */
 export type Classifier = (input: unknown) => Action[] | Promise<Action[]>;
 
-/**
- * The classifiers that exist so far, by surface. A surface without one is judged `deny` with
- * reason "no adapter": what Airlock cannot understand is never allowed.
- */
-export const CLASSIFIERS: Partial<Record<SurfaceKind, Classifier>> = {
+/** The classifier of every surface (GraphQL judged by the Railway catalog, as in the corpus). */
+export const CLASSIFIERS: Readonly<Record<SurfaceKind, Classifier>> = {
   graphql: (input) => classifyGraphqlRequest(input, RAILWAY_CATALOG),
-  ...(SHELL_CLASSIFIER === undefined ? {} : { shell: SHELL_CLASSIFIER }),
-  ...(SQL_CLASSIFIER === undefined ? {} : { sql: SQL_CLASSIFIER }),
-  ...(HTTP_CLASSIFIER === undefined ? {} : { http: HTTP_CLASSIFIER }),
-  ...(MCP_CLASSIFIER === undefined ? {} : { mcp: MCP_CLASSIFIER }),
+  shell: SHELL_CLASSIFIER,
+  sql: SQL_CLASSIFIER,
+  http: async (input) => [...(await HTTP_CLASSIFIER(input)).actions],
+  mcp: MCP_CLASSIFIER,
 };
 
-/** The classifier for a surface, if one exists. */
-export function classifierFor(surface: SurfaceKind): Classifier | undefined {
+/** The classifier for a surface. */
+export function classifierFor(surface: SurfaceKind): Classifier {
   return CLASSIFIERS[surface];
 }

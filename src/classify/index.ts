@@ -17,7 +17,7 @@ export {
 export { classifySqlText, isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlShape } from './sql/index.js';
 // The inbox shows a stored body decoded only when it reads one way (no repeated key).
 export type { GraphqlCatalog } from './graphql/index.js';
-export { classifyGraphqlRequest, parseStrictJson } from './graphql/index.js';
+export { classifyGraphql, classifyGraphqlRequest, parseStrictJson } from './graphql/index.js';
 export { RAILWAY_CATALOG } from './catalogs/railway-catalog.js';
 export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/index.js';
 export { classifyShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';

@@ -17,7 +17,7 @@ function counting(): { classify: (input: Readonly<Record<string, unknown>>) => P
 
 describe('ClassificationCache', () => {
   it('classifies a repeated input once and shares deeply frozen actions', async () => {
-    const cache = new ClassificationCache();
+    const cache = new ClassificationCache<readonly Action[]>();
     const { classify, calls } = counting();
     const first = await cache.classify(INPUT, classify);
     const second = await cache.classify({ ...INPUT }, classify);
@@ -31,7 +31,7 @@ describe('ClassificationCache', () => {
   });
 
   it('classifies again when any part of the input differs', async () => {
-    const cache = new ClassificationCache();
+    const cache = new ClassificationCache<readonly Action[]>();
     const { classify, calls } = counting();
     await cache.classify(INPUT, classify);
     await cache.classify({ ...INPUT, method: 'GET' }, classify);
@@ -44,7 +44,7 @@ describe('ClassificationCache', () => {
   });
 
   it('does not keep large bodies', async () => {
-    const cache = new ClassificationCache();
+    const cache = new ClassificationCache<readonly Action[]>();
     const { classify, calls } = counting();
     const large = { ...INPUT, body: `{"query":"{ me { id } }","pad":"${'x'.repeat(20_000)}"}` };
     await cache.classify(large, classify);
@@ -53,7 +53,7 @@ describe('ClassificationCache', () => {
   });
 
   it('does not keep a failed classification', async () => {
-    const cache = new ClassificationCache();
+    const cache = new ClassificationCache<readonly Action[]>();
     let calls = 0;
     const failing = async (): Promise<Action[]> => {
       calls++;

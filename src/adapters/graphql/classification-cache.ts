@@ -1,4 +1,4 @@
-import type { Action } from '../../core/index.js';
+import { LruCache } from '../../core/index.js';
 
 // Agents repeat the same few requests. Bounded in entries and in body length, so that a flood of
 // large distinct bodies costs at most a few MiB; least recently used goes first.
@@ -11,32 +11,17 @@ const CACHE_MAX_BODY_TEXT = 16 * 1024;
  * upstream's fixed catalog and name, so a hit is exactly what classifying again would give.
  * Entries are deeply frozen: every request that hits one shares it.
  */
-export class ClassificationCache {
-  readonly #entries = new Map<string, readonly Action[]>();
+export class ClassificationCache<T> {
+  readonly #entries = new LruCache<string, T>(CACHE_ENTRIES);
 
-  /** The cached actions for `input`, or those `classify` gives for it (kept for next time). */
-  async classify(
-    input: Readonly<Record<string, unknown>>,
-    classify: (input: Readonly<Record<string, unknown>>) => Promise<readonly Action[]>,
-  ): Promise<readonly Action[]> {
+  /** The cached classification of `input`, or the one `classify` gives for it (kept for next time). */
+  async classify(input: Readonly<Record<string, unknown>>, classify: (input: Readonly<Record<string, unknown>>) => Promise<T>): Promise<T> {
     const key = cacheKey(input);
-    if (key !== undefined) {
-      const cached = this.#entries.get(key);
-      if (cached !== undefined) {
-        this.#entries.delete(key);
-        this.#entries.set(key, cached);
-        return cached;
-      }
-    }
-    const actions = deepFreeze(await classify(input));
-    if (key !== undefined) {
-      this.#entries.set(key, actions);
-      if (this.#entries.size > CACHE_ENTRIES) {
-        const oldest = this.#entries.keys().next();
-        if (oldest.done !== true) this.#entries.delete(oldest.value);
-      }
-    }
-    return actions;
+    const cached = key === undefined ? undefined : this.#entries.get(key);
+    if (cached !== undefined) return cached;
+    const classified = deepFreeze(await classify(input));
+    if (key !== undefined) this.#entries.set(key, classified);
+    return classified;
   }
 }
 

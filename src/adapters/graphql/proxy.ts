@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { Action, Decision } from '../../core/index.js';
-import { sha256Hex } from '../../core/index.js';
+import type { Action, ClassifiedRequest } from '../../core/index.js';
 import type { GraphqlCatalog } from '../../classify/index.js';
-import { classifyGraphqlRequest } from '../../classify/index.js';
+import { classifyGraphql } from '../../classify/index.js';
 import type { ScrubSecrets } from '../shared/index.js';
 import { toScrubSecrets } from '../shared/index.js';
 import type { Firewall } from '../../firewall/index.js';
-import { DecisionReuse } from '../../firewall/index.js';
 import type { GraphqlUpstream } from './config.js';
 import { forwardGraphql } from './forward.js';
 import { toHeldRequest } from './held-request.js';
@@ -44,28 +42,41 @@ export interface GraphqlProxy {
 /**
  * The pipeline for one GraphQL upstream: read → classify → resolve → judge → forward only on
  * allow. Never throws; any failure before forwarding is a 503 and nothing reaches the upstream.
- * A request whose every action reads, identical (same request digest, same placement of its
- * targets) to one the same token made within `DECISION_REUSE_LIFETIME_MS`, reuses that
- * recorded allow and is counted in the audit log instead of being judged anew: an agent polling
- * one query does not pay a judgment and an audit commit per poll.
+ * A request whose every action reads carries a reuse key (`classifyGraphql`): the firewall
+ * reuses the recorded allow of an identical request the same token made within
+ * `DECISION_REUSE_LIFETIME_MS`, with its targets placed the same, and counts it on the audit
+ * log instead of judging anew: an agent polling one query does not pay a judgment and an audit
+ * commit per poll.
  */
 export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
-  const classifications = new ClassificationCache();
+  const classifications = new ClassificationCache<ClassifiedRequest>();
   const secrets = toScrubSecrets([options.upstream.credential]);
-  const reuse = new DecisionReuse(options.firewall, { surface: 'graphql' });
   return {
     async handle(req, res, url) {
       let judged = false;
       try {
         const request = await readAgentRequest(req, url);
         if (typeof request === 'string') return sendAnswer(res, refusalAnswer(request));
-        const actions = await judgeableActions(options, classifications, request);
-        const digest = actions[0]?.digest ?? sha256Hex(request.body.toString('utf8'));
-        const reuseKey = readReuseKey(digest, actions);
-        const decision = (reuseKey === undefined ? undefined : reuse.reuse(request.token, reuseKey)?.decision) ?? (await judge(options, request, digest, actions, reuse, reuseKey));
+        const classified = await placedRequest(options, classifications, request);
+        const { decision } = await options.firewall.judge(
+          {
+            surface: 'graphql',
+            ...classified,
+            // Built only if held under an undo rule: Airlock then runs it itself once approved.
+            // (Methods, not arrow properties: tsx names each of those with a defineProperty per request.)
+            replay() {
+              return toHeldRequest(options.name, request);
+            },
+            shown() {
+              return toShownGraphqlRequest(request, classified.actions, [options.upstream.credential, request.token]);
+            },
+          },
+          // One request, one token: a reused allow needs no store; anything else authenticates.
+          request.token,
+        );
         judged = true;
         if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
-        await forwardAllowed(options, request, actions, res, secrets);
+        await forwardAllowed(options, request, classified.actions, res, secrets);
       } catch {
         // SECURITY: a failure before the decision, or in it, forwards nothing and says nothing.
         if (!res.headersSent) sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
@@ -73,71 +84,28 @@ export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
       }
     },
     close() {
-      return reuse.close();
+      return options.firewall.endReuse({ surface: 'graphql', upstream: options.name });
     },
   };
 }
 
-/** Judges a request in full, and remembers an allowed read for reuse. */
-async function judge(
+/** The request classified (cached by input) and its targets placed by the resolver (never cached). */
+async function placedRequest(
   options: GraphqlProxyOptions,
+  classifications: ClassificationCache<ClassifiedRequest>,
   request: AgentRequest,
-  digest: string,
-  actions: readonly Action[],
-  reuse: DecisionReuse,
-  reuseKey: string | undefined,
-): Promise<Decision> {
-  const { decision, principal } = await options.firewall.judge({
-    token: request.token,
-    surface: 'graphql',
-    digest,
-    actions,
-    // Built only if held under an undo rule: Airlock then runs it itself once approved.
-    // (Methods, not arrow properties: tsx names each of those with a defineProperty per request.)
-    replay() {
-      return toHeldRequest(options.name, request);
-    },
-    shown() {
-      return toShownGraphqlRequest(request, actions, [options.upstream.credential, request.token]);
-    },
-  });
-  if (reuseKey !== undefined) reuse.remember(request.token, reuseKey, describeForAudit(actions), decision, principal);
-  return decision;
-}
-
-/**
- * The reuse key of a request that only reads: its digest and where its targets were placed
- * (a decision depends on both). Undefined for anything else, which is always judged in full.
- */
-function readReuseKey(digest: string, actions: readonly Action[]): string | undefined {
-  if (actions.length === 0 || actions.some((action) => action.effect !== 'read')) return undefined;
-  let key = digest;
-  for (const action of actions) {
-    for (const target of action.targets) key += `\u0000${target.type}\u0000${target.id}\u0000${target.environment ?? ''}`;
-  }
-  return key;
-}
-
-/** What the audit log says the reused requests were: their operations (the request is the decision's). */
-function describeForAudit(actions: readonly Action[]): string {
-  return actions.map((action) => action.operation).join(', ');
-}
-
-async function judgeableActions(
-  options: GraphqlProxyOptions,
-  classifications: ClassificationCache,
-  request: AgentRequest,
-): Promise<readonly Action[]> {
-  const actions = await classifications.classify(request.classifierInput, async (input) => {
+): Promise<ClassifiedRequest> {
+  const classified = await classifications.classify(request.classifierInput, async (input) => {
+    const { actions, ...rest } = classifyGraphql(input, options.catalog);
     // INVARIANT: actions name the upstream as configured, which is what grants list.
-    return classifyGraphqlRequest(input, options.catalog).map((action) => ({ ...action, upstream: options.name }));
+    return { ...rest, actions: actions.map((action) => ({ ...action, upstream: options.name })) };
   });
   try {
     // Never cached: where targets live changes, and the resolver keeps its own brief cache.
-    return await options.resolver.resolve(options.name, actions);
+    return { ...classified, actions: await options.resolver.resolve(options.name, classified.actions) };
   } catch {
     // SECURITY: a resolver failure leaves targets unplaced, which counts as production.
-    return actions;
+    return classified;
   }
 }
 

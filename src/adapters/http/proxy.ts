@@ -52,14 +52,11 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
       // INVARIANT: the classifier sees the request as the upstream will: its host, the
       // forwarded headers only, the path and body unchanged.
       const input = { method: request.method, path: request.target, headers: { ...headers, host }, body };
-      const actions = placed(await classify(input), options.upstream.environment);
-      const { decision } = await options.firewall.judge({
-        token: request.token,
-        surface: 'http',
-        digest: actions[0]?.digest ?? '',
-        actions,
-        shown: () => toShownRequest(actions, { method: request.method, path: request.target, body: body === null ? null : readableBody(body) }, [...secretsOf(options.upstream), request.token], toRawRequestText(request.method, request.target, body)),
-      });
+      const classified = await classify(input);
+      const actions = placed(classified.actions, options.upstream.environment);
+      const shown = () => toShownRequest(actions, { method: request.method, path: request.target, body: body === null ? null : readableBody(body) }, [...secretsOf(options.upstream), request.token], toRawRequestText(request.method, request.target, body));
+      // One request, one token: authenticated with the judgment (no connection to keep it for).
+      const { decision } = await options.firewall.judge({ surface: 'http', digest: classified.digest, actions, shown }, request.token);
       judged = true;
       if (decision.verdict !== 'allow') return sendRestAnswer(res, toRestAnswer(decision, options.approvalsUrl));
       await forwardRest(options.upstream, { method: request.method, target: request.target, headers, body: request.body }, res, options.dispatcher);
@@ -89,7 +86,7 @@ function bodyForClassifier(request: RestAgentRequest, contentType: string | unde
   }
 }
 
-function placed(actions: Action[], environment: string | undefined): Action[] {
+function placed(actions: readonly Action[], environment: string | undefined): readonly Action[] {
   if (environment === undefined) return actions;
   // The operator declared where this upstream lives; the agent cannot say otherwise.
   return actions.map((action) => ({ ...action, targets: action.targets.map((target) => ({ ...target, environment })) }));

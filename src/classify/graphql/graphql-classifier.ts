@@ -1,6 +1,6 @@
 import { parse, print } from 'graphql';
 import type { DocumentNode, FieldNode, OperationTypeNode } from 'graphql';
-import type { Action, Effect, JsonValue, Target } from '../../core/index.js';
+import type { Action, ClassifiedRequest, Effect, JsonValue, Target } from '../../core/index.js';
 import { digestRequest, sha256Hex } from '../../core/index.js';
 import { createVariableLookup, locateIds } from './argument-values.js';
 import type { VariableLookup } from './argument-values.js';
@@ -33,27 +33,45 @@ const MAX_DOCUMENT_TOKENS = 50_000;
  * ); // [{ operation: 'volumeDelete', effect: 'destructive', targets: [{ type: 'volume', id: 'v1', … }], … }]
  */
 export function classifyGraphqlRequest(request: unknown, catalog: GraphqlCatalog): Action[] {
-  try {
-    return classify(request, catalog);
-  } catch {
-    // SECURITY: a classifier bug on hostile input must still produce a judgeable, blocked action.
-    return [toAction(catalog, problemDraft(problem('invalid-request', 'the request could not be classified')), rawDigest(request))];
-  }
+  return [...classifyGraphql(request, catalog).actions];
 }
 
-function classify(request: unknown, catalog: GraphqlCatalog): Action[] {
+/**
+ * The request as `classifyGraphqlRequest` classifies it, with its digest (the canonical
+ * documents, or the raw request when one does not parse) and, when every action reads, a reuse
+ * key: the digest, since a read's judgment depends on nothing else but where its targets are.
+ */
+export function classifyGraphql(request: unknown, catalog: GraphqlCatalog): ClassifiedRequest {
+  let classified: ClassifiedRequest;
+  try {
+    classified = classify(request, catalog);
+  } catch {
+    // SECURITY: a classifier bug on hostile input must still produce a judgeable, blocked action.
+    classified = problemRequest(catalog, problem('invalid-request', 'the request could not be classified'), rawDigest(request));
+  }
+  const { digest, actions } = classified;
+  const reads = actions.length > 0 && actions.every((action) => action.effect === 'read');
+  return reads ? { digest, actions, reuseKey: digest } : classified;
+}
+
+function classify(request: unknown, catalog: GraphqlCatalog): ClassifiedRequest {
   const envelope = parseGraphqlRequest(request);
-  if (!envelope.ok) return [toAction(catalog, problemDraft(envelope.error), rawDigest(request))];
+  if (!envelope.ok) return problemRequest(catalog, envelope.error, rawDigest(request));
   const { method, batch, elements } = envelope.value;
   const analyses = elements.map((element) => (element.ok ? analyze(element.value, method, catalog) : undefined));
   const complete = analyses.every((analysis): analysis is ElementAnalysis => analysis !== undefined);
   const digest = complete
     ? digestRequest({ surface: 'graphql', method, batch, elements: analyses.map((a) => a?.canonical ?? null) })
     : rawDigest(request);
-  return elements.flatMap((element, index) => {
+  const actions = elements.flatMap((element, index) => {
     const drafts = element.ok ? (analyses[index]?.drafts ?? []) : [problemDraft(element.error)];
     return drafts.map((draft) => toAction(catalog, draft, digest));
   });
+  return { digest, actions };
+}
+
+function problemRequest(catalog: GraphqlCatalog, why: RequestProblem, digest: string): ClassifiedRequest {
+  return { digest, actions: [toAction(catalog, problemDraft(why), digest)] };
 }
 
 /** Parses and classifies one operation request. */

@@ -1,3 +1,3 @@
 export type { GraphqlCatalog, OperationEntry, TargetLocator } from './graphql-catalog.js';
-export { classifyGraphqlRequest } from './graphql-classifier.js';
+export { classifyGraphql, classifyGraphqlRequest } from './graphql-classifier.js';
 export { parseStrictJson } from './strict-json.js';

@@ -11,7 +11,7 @@ function request(method: string, host: string, path: string, headers: Record<str
 }
 
 async function one(input: unknown): Promise<Action> {
-  const actions = await classify(input);
+  const { actions } = await classify(input);
   expect(actions).toHaveLength(1);
   return actions[0] as Action;
 }
@@ -112,7 +112,7 @@ describe('bodies that carry the operation', () => {
 
   it('reads EC2 TerminateInstances lists and CloudFormation DeleteStack', async () => {
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    const ec2 = await classify(request('POST', 'ec2.eu-west-1.amazonaws.com', '/', form, 'Action=TerminateInstances&InstanceId.1=i-1&InstanceId.2=i-2'));
+    const { actions: ec2 } = await classify(request('POST', 'ec2.eu-west-1.amazonaws.com', '/', form, 'Action=TerminateInstances&InstanceId.1=i-1&InstanceId.2=i-2'));
     expect(ec2.map((a) => [a.effect, a.targets.map((t) => t.id)])).toEqual([['destructive', ['i-1', 'i-2']]]);
     const stack = await one(request('GET', 'cloudformation.us-east-1.amazonaws.com', '/?Action=DeleteStack&StackName=prod'));
     expect(stack).toMatchObject({ operation: 'cloudformation:DeleteStack', effect: 'destructive' });

@@ -1,4 +1,4 @@
-import type { Action, JsonValue } from '../../core/index.js';
+import type { Action, ClassifiedRequest, JsonValue } from '../../core/index.js';
 import { digestRequest, sha256Hex } from '../../core/index.js';
 import { findRpcOperation, parseAwsHost, rpcEntry } from './aws-request.js';
 import type { CatalogEndpoint, HttpCatalog } from './catalog-schema.js';
@@ -24,7 +24,7 @@ export interface HttpClassifierOptions {
 }
 
 /** Classifies one REST request (`{ method, path, headers, body }`); never throws. */
-export type HttpClassify = (input: unknown) => Promise<Action[]>;
+export type HttpClassify = (input: unknown) => Promise<ClassifiedRequest>;
 
 /**
  * Builds the REST classifier: the request is read as the upstream would read it (host, framing,
@@ -36,30 +36,34 @@ export type HttpClassify = (input: unknown) => Promise<Action[]>;
  * @example
  * const classify = createHttpClassifier({ catalogs: BUILTIN_CATALOGS });
  * await classify({ method: 'DELETE', path: '/repos/acme/api', headers: { Host: 'api.github.com' }, body: null });
- * // [{ operation: 'repos/delete', effect: 'destructive', targets: [{ type: 'github-repo', id: 'acme/api' }], … }]
+ * // { digest, actions: [{ operation: 'repos/delete', effect: 'destructive', targets: [{ type: 'github-repo', id: 'acme/api' }], … }] }
  */
 export function createHttpClassifier(options: HttpClassifierOptions): HttpClassify {
   return async (input) => {
     const digest = requestDigest(input);
-    let upstream = options.upstream ?? 'http';
-    try {
-      const parsed = parseHttpRequest(input);
-      if (!parsed.ok) return [toAction(upstream, unknownDraft(`http:${parsed.error.kind}`, parsed.error.reason), digest)];
-      const view = parsed.value;
-      const catalog = catalogForHost(options.catalogs, view.hostname, view.port) ?? options.fallback;
-      if (catalog === undefined) {
-        const host = view.port === undefined ? view.hostname : `${view.hostname}:${view.port}`;
-        const draft = unknownDraft('http:unknown-host', `no catalog describes \`${host}\``, [{ type: 'http-host', id: host, attrs: {} }]);
-        return [toAction(options.upstream ?? host, draft, digest)];
-      }
-      upstream = options.upstream ?? catalog.platform;
-      const drafts = catalog.aws === undefined ? await classifyRest(view, catalog, upstream) : await classifyAws(view, catalog, upstream);
-      return drafts.map((draft) => toAction(upstream, draft, digest));
-    } catch {
-      // SECURITY: a classifier bug on hostile input must still produce a judgeable, held action.
-      return [toAction(upstream, unknownDraft('http:invalid-request', 'the request could not be classified'), digest)];
-    }
+    return { digest, actions: await classifyRequest(input, options, digest) };
   };
+}
+
+async function classifyRequest(input: unknown, options: HttpClassifierOptions, digest: string): Promise<Action[]> {
+  let upstream = options.upstream ?? 'http';
+  try {
+    const parsed = parseHttpRequest(input);
+    if (!parsed.ok) return [toAction(upstream, unknownDraft(`http:${parsed.error.kind}`, parsed.error.reason), digest)];
+    const view = parsed.value;
+    const catalog = catalogForHost(options.catalogs, view.hostname, view.port) ?? options.fallback;
+    if (catalog === undefined) {
+      const host = view.port === undefined ? view.hostname : `${view.hostname}:${view.port}`;
+      const draft = unknownDraft('http:unknown-host', `no catalog describes \`${host}\``, [{ type: 'http-host', id: host, attrs: {} }]);
+      return [toAction(options.upstream ?? host, draft, digest)];
+    }
+    upstream = options.upstream ?? catalog.platform;
+    const drafts = catalog.aws === undefined ? await classifyRest(view, catalog, upstream) : await classifyAws(view, catalog, upstream);
+    return drafts.map((draft) => toAction(upstream, draft, digest));
+  } catch {
+    // SECURITY: a classifier bug on hostile input must still produce a judgeable, held action.
+    return [toAction(upstream, unknownDraft('http:invalid-request', 'the request could not be classified'), digest)];
+  }
 }
 
 function toAction(upstream: string, draft: ActionDraft, digest: string): Action {

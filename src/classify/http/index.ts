@@ -1,4 +1,4 @@
-import type { Classifier } from '../classifier.js';
+import type { HttpClassify } from './http-classifier.js';
 import { BUILTIN_CATALOGS } from './builtin-catalogs.js';
 import { createHttpClassifier } from './http-classifier.js';
 
@@ -15,4 +15,4 @@ export { draftCatalogFromOpenApi } from './openapi-draft.js';
  * The http surface's classifier (corpus input shape `{ method, path, headers, body }`): the
  * shipped catalogs, chosen by the request's Host.
  */
-export const HTTP_CLASSIFIER: Classifier = createHttpClassifier({ catalogs: BUILTIN_CATALOGS });
+export const HTTP_CLASSIFIER: HttpClassify = createHttpClassifier({ catalogs: BUILTIN_CATALOGS });

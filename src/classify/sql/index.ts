@@ -28,7 +28,7 @@ export { isPlainQueryShape, isReusableWriteShape, sqlShape } from './statement-s
 export { pinnedColumns } from './pinned-columns.js';
 
 /** The sql surface's classifier (corpus input shape `{ sql }` or `{ extended: [...] }`). */
-export const SQL_CLASSIFIER: Classifier | undefined = classifySqlCorpusInput;
+export const SQL_CLASSIFIER: Classifier = classifySqlCorpusInput;
 
 /**
  * Classifies PostgreSQL text (one or several statements) with the real parser: one action per
