@@ -82,7 +82,7 @@ describe('airlock doctor', () => {
     const cursorFile = join(user, '.cursor', 'hooks.json');
     writeFileSync(cursorFile, readFileSync(cursorFile, 'utf8').replaceAll('"failClosed": true', '"failClosed": false'));
     const geminiFile = join(user, '.gemini', 'settings.json');
-    writeFileSync(geminiFile, readFileSync(geminiFile, 'utf8').replace('run_shell_command|write_file|replace|mcp_.*', 'run_shell_command'));
+    writeFileSync(geminiFile, readFileSync(geminiFile, 'utf8').replace('run_shell_command|write_file|replace|mcp_.*|read_file|read_many_files|search_file_content|grep_search', 'run_shell_command'));
     const claudeFile = join(user, '.claude', 'settings.json');
     const brokenHome = join(home, 'airlock.yaml', 'nope');
     writeFileSync(claudeFile, readFileSync(claudeFile, 'utf8').replace(`--home ${home}`, `--home ${brokenHome}`));

@@ -34,5 +34,11 @@ describe('airlock hook and credentials', () => {
     expect(shown.status, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/cat would reveal a stripe secret key, live mode \([^)]*\.env:2, fingerprint [0-9a-f]{8}\)/);
     for (const text of [held.stdout, held.stderr, shown.stdout, shown.stderr]) expect(text).not.toContain(stripe?.secret.slice(8, 20));
+
+    // The file tool reads the same file: held too.
+    const readTool = JSON.stringify({ session_id: 's1', cwd: project, hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: join(project, '.env') } });
+    const heldRead = runCli(['hook', 'claude-code'], { home, input: readTool, env });
+    expect(heldRead.status).toBe(2);
+    expect(heldRead.stderr).toMatch(/held this call for human approval/);
   }, 240_000);
 });

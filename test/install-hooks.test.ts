@@ -59,7 +59,7 @@ describe('airlock install-hooks', () => {
     expect(claude.hooks.PostToolUse).toEqual(claudeBefore.hooks.PostToolUse);
     expect(claude.hooks.PreToolUse).toEqual([
       claudeBefore.hooks.PreToolUse[0],
-      { matcher: 'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*', hooks: [{ type: 'command', command: report.hooks[0]?.command, timeout: 30, onFailure: 'block' }] },
+      { matcher: 'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*|Read|Grep', hooks: [{ type: 'command', command: report.hooks[0]?.command, timeout: 30, onFailure: 'block' }] },
     ]);
     expect(claude.allowManagedHooksOnly).toBeUndefined();
     const cursor = readJson(join(user, '.cursor', 'hooks.json'));
@@ -73,7 +73,7 @@ describe('airlock install-hooks', () => {
       hooks: { PreToolUse: [{ matcher: 'Bash|shell|local_shell|exec_command|unified_exec|apply_patch|Edit|Write|mcp__.*', hooks: [{ type: 'command', command: report.hooks[2]?.command, timeout: 30 }] }] },
     });
     expect(readJson(join(user, '.gemini', 'settings.json')).hooks.BeforeTool).toEqual([
-      { matcher: 'run_shell_command|write_file|replace|mcp_.*', hooks: [{ name: 'airlock', type: 'command', command: report.hooks[3]?.command, timeout: 30_000 }] },
+      { matcher: 'run_shell_command|write_file|replace|mcp_.*|read_file|read_many_files|search_file_content|grep_search', hooks: [{ name: 'airlock', type: 'command', command: report.hooks[3]?.command, timeout: 30_000 }] },
     ]);
 
     const files = ['.claude/settings.json', '.cursor/hooks.json', '.codex/hooks.json', '.gemini/settings.json'].map((file) => join(user, file));

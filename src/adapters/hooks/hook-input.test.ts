@@ -18,7 +18,8 @@ describe('parseHookInput', () => {
     expect(parseHookInput('claude-code', claude('Edit', { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' }))).toMatchObject({ writes: ['/repo/src/a.ts'] });
     expect(parseHookInput('claude-code', claude('NotebookEdit', { notebook_path: '/repo/n.ipynb', new_source: '' }))).toMatchObject({ kind: 'file', writes: ['/repo/n.ipynb'] });
     expect(parseHookInput('claude-code', claude('mcp__github__delete_repo', { repo: 'x' }))).toMatchObject({ kind: 'mcp', server: 'github', tool: 'delete_repo' });
-    expect(parseHookInput('claude-code', claude('Read', { file_path: '/repo/a' }))).toEqual({ kind: 'other', tool: 'Read' });
+    // Issue 24: a read is judged too, so that a file holding a provider credential is held (read-tools.ts).
+    expect(parseHookInput('claude-code', claude('Read', { file_path: '/repo/a' }))).toEqual({ kind: 'file', tool: 'Read', writes: [], reads: ['/repo/a'], cwd: '/repo' });
   });
 
   it('denies a file tool whose input names no file', () => {

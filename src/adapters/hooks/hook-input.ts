@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { patchPaths } from './patch-paths.js';
+import { readToolCall } from './read-tools.js';
 import type { HookCall, HookClient } from './protocols.js';
 import { HookInputError } from './protocols.js';
 
@@ -84,6 +85,8 @@ function claudeCall(tool: string, input: Json, cwd: string): HookCall {
   if (tool === 'Bash' || tool === 'Monitor') return { kind: 'shell', tool, dialect: 'posix', ...commandOf(input.command), cwd: text(cwd, 'cwd') };
   if (tool === 'PowerShell') return { kind: 'shell', tool, dialect: 'powershell', command: text(input.command, 'tool_input.command'), cwd: text(cwd, 'cwd') };
   if (tool === 'Edit' || tool === 'Write' || tool === 'MultiEdit' || tool === 'NotebookEdit') return fileCall(tool, input, cwd);
+  const read = readToolCall(tool, input, cwd);
+  if (read !== undefined) return read;
   const mcp = splitMcpName(tool, '__');
   return mcp === undefined ? { kind: 'other', tool } : { kind: 'mcp', ...mcp, arguments: input, cwd };
 }
@@ -107,6 +110,8 @@ function geminiCall(tool: string, input: Json, cwd: string, context: Json | unde
     const server = String(context.server_name ?? context.serverName ?? 'unknown');
     return { kind: 'mcp', server, tool: String(context.tool_name ?? context.toolName ?? tool), arguments: input, cwd };
   }
+  const read = readToolCall(tool, input, cwd);
+  if (read !== undefined) return read;
   const mcp = splitMcpName(tool, '__') ?? splitMcpName(tool, '_');
   return mcp === undefined ? { kind: 'other', tool } : { kind: 'mcp', ...mcp, arguments: input, cwd };
 }

@@ -26,12 +26,12 @@ export interface ClientHookSpec {
   readonly failure: FailureMode;
 }
 
-/** Claude Code tools that run commands (`Monitor` runs a shell command too), edit files, or call MCP. */
-export const CLAUDE_MATCHER = 'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*';
+/** Claude Code tools that run commands (`Monitor` runs a shell command too), edit files, or call MCP; and its file reads (issue 24: credentials). */
+export const CLAUDE_MATCHER = 'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*|Read|Grep';
 /** Codex's shell tools across versions, `apply_patch` (also matchable as Edit/Write), and MCP tools. */
 export const CODEX_MATCHER = 'Bash|shell|local_shell|exec_command|unified_exec|apply_patch|Edit|Write|mcp__.*';
-/** Gemini CLI's shell tool, its file-writing tools, and its MCP tools. */
-export const GEMINI_MATCHER = 'run_shell_command|write_file|replace|mcp_.*';
+/** Gemini CLI's shell tool, its file-writing tools, and its MCP tools; and its file reads (issue 24: credentials). */
+export const GEMINI_MATCHER = 'run_shell_command|write_file|replace|mcp_.*|read_file|read_many_files|search_file_content|grep_search';
 /** Cursor's file tools, reached through `preToolUse` (shell and MCP have events of their own). */
 export const CURSOR_FILE_MATCHER = CURSOR_FILE_TOOLS.join('|');
 
