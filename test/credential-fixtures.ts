@@ -94,6 +94,8 @@ export function credentialFixtures(seed = 24): { plants: Plant[]; nearMisses: { 
     { file: 'docker-compose.yml', text: `DATABASE_URL: postgres://app:${r(BASE62, 16)}@127.0.0.1:5432/app` },
     { file: 'config/database.yml', text: 'url: postgresql://app:${DB_PASSWORD}@db.example.org/app' },
     { file: 'config/database.yml', text: 'url: postgresql://app:<password>@db.example.org/app' },
+    { file: 'config/database.yml', text: 'test: postgresql://app:pw@db/app' },
+    { file: 'src/proxy.ts', text: 'const url = `postgres://AGENT:TOKEN@${host}:${port}/${db}`;' },
     { file: 'package.json', text: `{ "token": "${r(BASE62, 32)}", "name": "x" }` },
     { file: 'src/ids.ts', text: `export const requestId = '${uuid()}';` },
   ];

@@ -36,6 +36,8 @@ const POSTGRES_URL = /\bpostgres(?:ql)?:\/\/[^\s:/@"'`]*:([^\s@"'`]+)@([^\s/:?"'
 const PLACEHOLDER_WORDS = /example|placeholder|your|dummy|sample|changeme|redacted|replace|insert|secret_here|token_here|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|^\$/i;
 /** Passwords that are a template's, not anyone's. */
 const PLACEHOLDER_PASSWORDS = new Set(['password', 'pass', 'passwd', 'secret', 'pwd', 'postgres', 'user', 'changeme', 'x', 'xxx']);
+/** Shorter PostgreSQL passwords are taken for a test's or a template's (`app:pw@db`). */
+const MIN_PASSWORD_CHARS = 6;
 /** Hosts of a developer's own machine: a password there is not a provider credential. */
 const LOCAL_HOSTS = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1|0\.0\.0\.0|host\.docker\.internal)$/i;
 
@@ -70,7 +72,11 @@ export function fingerprintOf(secret: string): string {
 
 type Add = (rule: Pick<CredentialRule, 'id' | 'platform' | 'kind' | 'can'>, secret: string, at: number) => void;
 
+/** Every token rule's pattern at once: a line none of them matches is skipped in one test. */
+const ANY_TOKEN = new RegExp(CREDENTIAL_RULES.flatMap((rule) => (rule.pattern === undefined ? [] : [rule.pattern.source])).join('|'));
+
 function tokenMatches(line: string, add: Add): void {
+  if (!ANY_TOKEN.test(line)) return;
   for (const rule of CREDENTIAL_RULES) {
     if (rule.pattern === undefined) continue;
     for (const match of line.matchAll(rule.pattern)) {
@@ -92,7 +98,7 @@ function namedMatches(line: string, hint: string | undefined, add: Add): void {
 function postgresMatches(line: string, hint: string | undefined, add: Add): void {
   for (const match of line.matchAll(POSTGRES_URL)) {
     const [whole, password = '', host = ''] = match;
-    if (LOCAL_HOSTS.test(host) || PLACEHOLDER_PASSWORDS.has(password.toLowerCase())) continue;
+    if (LOCAL_HOSTS.test(host) || /[${]/.test(host) || isTemplatePassword(password)) continue;
     add(postgresRule(host), password, (match.index ?? 0) + whole.indexOf(`:${password}@`) + 1);
   }
   // ~/.pgpass: host:port:database:user:password, one entry a line.
@@ -100,10 +106,18 @@ function postgresMatches(line: string, hint: string | undefined, add: Add): void
     const fields = line.split(/(?<!\\):/);
     const password = fields.slice(4).join(':');
     const host = fields[0] ?? '';
-    if (fields.length >= 5 && password !== '' && !LOCAL_HOSTS.test(host) && !PLACEHOLDER_PASSWORDS.has(password.toLowerCase())) {
+    if (fields.length >= 5 && !LOCAL_HOSTS.test(host) && !isTemplatePassword(password)) {
       add(postgresRule(host), password, line.length - password.length);
     }
   }
+}
+
+/**
+ * A password in a template or a test rather than a credential: a known default, shorter than
+ * MIN_PASSWORD_CHARS, or one upper-case word (`TOKEN`, `PASSWORD`) standing for the value.
+ */
+function isTemplatePassword(password: string): boolean {
+  return password.length < MIN_PASSWORD_CHARS || PLACEHOLDER_PASSWORDS.has(password.toLowerCase()) || /^[A-Z_]+$/.test(password);
 }
 
 /** The platform a PostgreSQL host belongs to, as its domain tells. */
