@@ -5,6 +5,7 @@ export { BUILTIN_CATALOGS, createHttpClassifier, draftCatalogFromOpenApi, parseH
 export type { McpClassifyOptions, McpServerProfile, McpToolCall, McpToolEntry, PathFact } from './mcp/index.js';
 export {
   MCP_CATALOGS,
+  classifyMcpCall,
   classifyMcpListing,
   classifyMcpPromptGet,
   classifyMcpResourceRead,
@@ -20,8 +21,8 @@ export type { GraphqlCatalog } from './graphql/index.js';
 export { classifyGraphql, classifyGraphqlRequest, parseStrictJson } from './graphql/index.js';
 export { RAILWAY_CATALOG } from './catalogs/railway-catalog.js';
 export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/index.js';
-export { classifyShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';
+export { classifyShellCommand, digestShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';
 export type { FileToolCall } from './files/index.js';
-export { classifyFileTool } from './files/index.js';
+export { classifyFileTool, digestFileTool } from './files/index.js';
 export type { CredentialMatch, CredentialProbe, CredentialReadCall, DetectOptions, ProbedCredential } from './secrets/index.js';
 export { detectCredentials, fingerprintOf, holdsCredential, withCredentialReads } from './secrets/index.js';

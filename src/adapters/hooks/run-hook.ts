@@ -1,6 +1,7 @@
 import type { Action, ApprovalRequestV1, JsonValue, PolicyEngine, SurfaceKind } from '../../core/index.js';
-import { digestRequest, toDecision } from '../../core/index.js';
+import { toDecision } from '../../core/index.js';
 import type { FileToolCall } from '../../classify/index.js';
+import { digestFileTool, digestShellCommand } from '../../classify/index.js';
 import type { DecideOptions, JudgeRequest, Judgment } from '../../firewall/index.js';
 import { DRY_RUN_PRINCIPAL, decideAction } from '../../firewall/index.js';
 import { toShownRequest } from '../shared/index.js';
@@ -30,7 +31,11 @@ export interface HookDeps {
   judge(request: HookJudgeRequest): Promise<Judgment>;
 }
 
-/** What one judgeable call becomes: its surface, actions, digest and what approvers read. */
+/**
+ * What one judgeable call becomes: its surface, actions, digest (as its classifier defines it:
+ * `digestShellCommand`, `digestFileTool`, or the MCP call's as its actions carry it) and what
+ * approvers read.
+ */
 interface Classified {
   readonly surface: SurfaceKind;
   readonly actions: readonly Action[];
@@ -64,8 +69,7 @@ export async function runHook(client: HookClient, input: string, deps: () => Pro
 async function classify(call: Exclude<HookCall, { kind: 'other' }>, deps: HookDeps): Promise<Classified> {
   switch (call.kind) {
     case 'shell': {
-      // The digest binds an approval to this exact line in this exact folder.
-      const digest = digestRequest({ command: call.command, cwd: call.cwd });
+      const digest = digestShellCommand(call.command, call.cwd);
       const details = { tool: call.tool, command: call.command, cwd: call.cwd, ...(call.argv === undefined ? {} : { argv: [...call.argv] }) };
       const actions = call.dialect === 'powershell' ? [unreadableCommand(call.command, digest, 'PowerShell commands cannot be parsed by Airlock')] : await deps.classifyShell(call.command, call.cwd);
       return { surface: 'shell', actions, digest, details };
@@ -74,14 +78,24 @@ async function classify(call: Exclude<HookCall, { kind: 'other' }>, deps: HookDe
       const request: FileToolCall = { tool: call.tool, writes: call.writes, ...(call.reads === undefined ? {} : { reads: call.reads }), cwd: call.cwd };
       const actions = await deps.classifyFile(request);
       const details = { tool: call.tool, writes: [...call.writes], reads: [...(call.reads ?? [])], cwd: call.cwd };
-      return { surface: 'shell', actions, digest: actions[0]?.digest ?? digestRequest(details), details };
+      return { surface: 'shell', actions, digest: digestFileTool(request), details };
     }
     case 'mcp': {
       const request = { server: call.server, tool: call.tool, arguments: call.arguments };
       const actions = await deps.classifyMcp(request);
-      return { surface: 'mcp', actions, digest: actions[0]?.digest ?? digestRequest(request), details: { server: call.server, tool: call.tool, arguments: (call.arguments ?? null) as JsonValue } };
+      return { surface: 'mcp', actions, digest: classifierDigest(actions), details: { server: call.server, tool: call.tool, arguments: (call.arguments ?? null) as JsonValue } };
     }
   }
+}
+
+/**
+ * The digest a classifier gave the request, which every action carries.
+ * INVARIANT: classifiers give at least one action; none would be a bug, denied by the caller.
+ */
+function classifierDigest(actions: readonly Action[]): string {
+  const first = actions[0];
+  if (first === undefined) throw new Error('the classifier gave no action');
+  return first.digest;
 }
 
 /** A command Airlock cannot read: `unknown`, so policy holds it, with the reason approvers see. */

@@ -1,16 +1,9 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { PathFact } from '../../classify/index.js';
-import {
-  classifyMcpListing,
-  classifyMcpPromptGet,
-  classifyMcpResourceRead,
-  classifyMcpToolCall,
-  digestToolCall,
-  pathsToResolve,
-} from '../../classify/index.js';
-import type { Action, ApprovalRequestV1, Decision, JsonValue, Principal } from '../../core/index.js';
-import { digestRequest, principalScopeViolations } from '../../core/index.js';
+import { classifyMcpCall, classifyMcpListing, classifyMcpPromptGet, classifyMcpResourceRead, pathsToResolve } from '../../classify/index.js';
+import type { ApprovalRequestV1, ClassifiedRequest, Decision, JsonValue, Principal } from '../../core/index.js';
+import { principalScopeViolations } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import { toShownRequest } from '../shared/index.js';
 import type { McpUpstreamOptions } from './config.js';
@@ -102,9 +95,9 @@ export class McpProxy {
     } catch {
       facts = new Map();
     }
-    const actions = await classifyMcpToolCall(call, { profile, facts });
-    const shown = () => toShownRequest(actions, { server: call.server, tool: call.tool, arguments: args as JsonValue }, [...upstream.secrets, context.token]);
-    const decision = await this.#judge(context.token, digestToolCall(call), actions, shown);
+    const classified = await classifyMcpCall(call, { profile, facts });
+    const shown = () => toShownRequest(classified.actions, { server: call.server, tool: call.tool, arguments: args as JsonValue }, [...upstream.secrets, context.token]);
+    const decision = await this.#judge(context.token, classified, shown);
     if (decision.verdict !== 'allow') return refusalResult(decision, context);
     try {
       return (await upstream.callTool(found.tool.name, args)) as ToolResult;
@@ -130,8 +123,7 @@ export class McpProxy {
 
   async readResource(uri: string, context: McpRequestContext): Promise<Record<string, unknown>> {
     const { upstream, inner } = this.#resourceTarget(uri);
-    const actions = classifyMcpResourceRead(upstream.name, inner, upstream.options.profile);
-    await this.#requireAllowed(context, actions);
+    await this.#requireAllowed(context, classifyMcpResourceRead(upstream.name, inner, upstream.options.profile));
     const result = await upstream.readResource(inner);
     const contents = Array.isArray(result['contents']) ? (result['contents'] as Record<string, unknown>[]) : [];
     return { ...result, contents: contents.map((item) => (typeof item['uri'] === 'string' ? { ...item, uri: wrapUri(upstream.name, item['uri']) } : item)) };
@@ -168,13 +160,13 @@ export class McpProxy {
     return this.#table.tools.get(name);
   }
 
-  async #judge(token: string, digest: string, actions: readonly Action[], shown?: () => ApprovalRequestV1): Promise<Decision> {
-    return (await this.#firewall.judge({ token, surface: 'mcp', digest, actions, ...(shown === undefined ? {} : { shown }) })).decision;
+  async #judge(token: string, classified: ClassifiedRequest, shown?: () => ApprovalRequestV1): Promise<Decision> {
+    return (await this.#firewall.judge({ surface: 'mcp', ...classified, ...(shown === undefined ? {} : { shown }) }, token)).decision;
   }
 
   /** Throws the refusal as a JSON-RPC error: resources and prompts have no error result. */
-  async #requireAllowed(context: McpRequestContext, actions: readonly Action[]): Promise<void> {
-    const decision = await this.#judge(context.token, actions[0]?.digest ?? '', actions);
+  async #requireAllowed(context: McpRequestContext, classified: ClassifiedRequest): Promise<void> {
+    const decision = await this.#judge(context.token, classified);
     if (decision.verdict === 'allow') return;
     const refusal = refusalResult(decision, context);
     throw new McpError(ErrorCode.InvalidRequest, refusal.content[0]?.text ?? 'refused by Airlock', refusal['_meta']);
@@ -184,12 +176,10 @@ export class McpProxy {
   async #readableServers(context: McpRequestContext, method: string): Promise<UpstreamServer[]> {
     const servers = [...this.#upstreams.values()];
     const principal = await this.#principalOf(context.token);
-    const listings = servers.map((upstream) => classifyMcpListing(upstream.name, method));
-    const inScope = principal === undefined ? [] : servers.filter((_, index) => listings[index]?.every((action) => principalScopeViolations(principal, action).length === 0));
+    const inScope = principal === undefined ? [] : servers.filter((upstream) => classifyMcpListing([upstream.name], method).actions.every((action) => principalScopeViolations(principal, action).length === 0));
     // A token that is not valid is still judged (and so audited) once; it is denied.
     const judged = inScope.length > 0 ? inScope : servers.slice(0, 1);
-    const actions = judged.flatMap((upstream) => classifyMcpListing(upstream.name, method));
-    const decision = await this.#judge(context.token, digestRequest({ surface: 'mcp', method, servers: judged.map((upstream) => upstream.name) }), actions);
+    const decision = await this.#judge(context.token, classifyMcpListing(judged.map((upstream) => upstream.name), method));
     return decision.verdict === 'allow' ? inScope : [];
   }
 

@@ -20,9 +20,14 @@ export interface FileToolCall {
   readonly cwd: string;
 }
 
+/** The digest an approval of a file-tool call binds to: the tool, its paths and folder. */
+export function digestFileTool(call: FileToolCall): string {
+  return digestRequest({ tool: call.tool, writes: [...call.writes], reads: [...(call.reads ?? [])], cwd: call.cwd });
+}
+
 /** The actions of one file-tool call under `upstream` (the hooks' shell upstream). */
 export function classifyFileTool(call: FileToolCall, upstream: string, context: ShellContext = {}): Action[] {
-  const digest = digestRequest({ tool: call.tool, writes: [...call.writes], reads: [...(call.reads ?? [])], cwd: call.cwd });
+  const digest = digestFileTool(call);
   const project = call.cwd.startsWith('/') ? stripSlash(call.cwd) : undefined;
   const operation = `${call.tool} (file tool)`;
   const findings: Finding[] = [

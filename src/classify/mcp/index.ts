@@ -3,7 +3,7 @@ import { classifyMcpToolCall } from './mcp-classifier.js';
 
 export type { ArgumentRole, McpCatalog, McpServerProfile, McpToolEntry, PathFact } from './mcp-catalog.js';
 export type { McpClassifyOptions, McpToolAnnotations, McpToolCall } from './mcp-classifier.js';
-export { classifyMcpToolCall, digestToolCall, pathsToResolve } from './mcp-classifier.js';
+export { classifyMcpCall, classifyMcpToolCall, digestToolCall, pathsToResolve } from './mcp-classifier.js';
 export { classifyMcpListing, classifyMcpPromptGet, classifyMcpResourceRead } from './mcp-requests.js';
 export { inspectPath } from './path-check.js';
 export { MCP_CATALOGS, builtinProfileFor } from './server-profiles.js';

@@ -1,4 +1,4 @@
-import type { Action, Effect, JsonValue, Target } from '../../core/index.js';
+import type { Action, ClassifiedRequest, Effect, JsonValue, Target } from '../../core/index.js';
 import { digestRequest, sha256Hex, worseEffect } from '../../core/index.js';
 import { inspectArguments } from './inspect-arguments.js';
 import { inspectPath } from './path-check.js';
@@ -40,13 +40,22 @@ export interface McpClassifyOptions {
  * // [{ operation: 'remove_volume', effect: 'destructive', targets: [{ type: 'volume', id: 'v1', … }], … }]
  */
 export async function classifyMcpToolCall(input: unknown, options: McpClassifyOptions = {}): Promise<Action[]> {
+  return [...(await classifyMcpCall(input, options)).actions];
+}
+
+/**
+ * The call as `classifyMcpToolCall` classifies it, with its digest: server, tool and arguments
+ * canonically (`digestToolCall`), or the raw input when it is not a call.
+ */
+export async function classifyMcpCall(input: unknown, options: McpClassifyOptions = {}): Promise<ClassifiedRequest> {
   const call = parseToolCall(input);
-  if (typeof call === 'string') return [problemAction(serverOf(input), 'tools/call', call, rawDigest(input))];
+  if (typeof call === 'string') return problemRequest(serverOf(input), 'tools/call', call, rawDigest(input));
+  const digest = digestToolCall(call);
   try {
-    return await classifyCall(call, options.profile ?? builtinProfileFor(call.server), options.facts ?? new Map());
+    return { digest, actions: await classifyCall(call, options.profile ?? builtinProfileFor(call.server), options.facts ?? new Map(), digest) };
   } catch {
     // SECURITY: a classifier bug on hostile input must still produce a judgeable, blocked action.
-    return [problemAction(call.server, call.tool, 'the call could not be classified', rawDigest(input))];
+    return problemRequest(call.server, call.tool, 'the call could not be classified', digest);
   }
 }
 
@@ -55,8 +64,7 @@ export function digestToolCall(call: Pick<McpToolCall, 'server' | 'tool' | 'argu
   return digestRequest({ surface: 'mcp', server: call.server, tool: call.tool, arguments: call.arguments as JsonValue });
 }
 
-async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts: ReadonlyMap<string, PathFact>): Promise<Action[]> {
-  const digest = digestToolCall(call);
+async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts: ReadonlyMap<string, PathFact>, digest: string): Promise<Action[]> {
   const tool = stripServerPrefix(call.server, call.tool);
   if (tool === undefined) return [problemAction(call.server, call.tool, `\`${call.tool}\` names another server`, digest)];
   const known = [...Object.keys(profile.tools ?? {}), ...Object.keys(profile.catalog?.tools ?? {})];
@@ -146,6 +154,10 @@ function serverOf(input: unknown): string {
 
 function problemAction(upstream: string, operation: string, reason: string, digest: string): Action {
   return { upstream, surface: 'mcp', operation, effect: 'unknown', reversible: false, targets: [{ type: 'mcp-call', id: operation, attrs: { reason } }], digest };
+}
+
+function problemRequest(upstream: string, operation: string, reason: string, digest: string): ClassifiedRequest {
+  return { digest, actions: [problemAction(upstream, operation, reason, digest)] };
 }
 
 function rawDigest(input: unknown): string {

@@ -1,4 +1,4 @@
-import type { Action, JsonValue } from '../../core/index.js';
+import type { ClassifiedRequest, JsonValue } from '../../core/index.js';
 import { digestRequest } from '../../core/index.js';
 import type { McpServerProfile } from './mcp-catalog.js';
 import { inspectPath } from './path-check.js';
@@ -7,7 +7,7 @@ import { inspectPath } from './path-check.js';
  * Classifies reading one resource of a server: a read of that URI. A `file:` URI is a path
  * like any other: climbing out or leaving the roots makes it `unknown`.
  */
-export function classifyMcpResourceRead(server: string, uri: string, profile: McpServerProfile): Action[] {
+export function classifyMcpResourceRead(server: string, uri: string, profile: McpServerProfile): ClassifiedRequest {
   const digest = digestRequest({ surface: 'mcp', server, method: 'resources/read', uri });
   let reason: string | undefined;
   if (/^file:/i.test(uri)) {
@@ -22,17 +22,20 @@ export function classifyMcpResourceRead(server: string, uri: string, profile: Mc
   }
   const attrs = reason === undefined ? {} : { reason };
   const effect = reason === undefined ? 'read' : 'unknown';
-  return [{ upstream: server, surface: 'mcp', operation: 'resources/read', effect, reversible: true, targets: [{ type: 'resource', id: uri, attrs }], digest }];
+  return { digest, actions: [{ upstream: server, surface: 'mcp', operation: 'resources/read', effect, reversible: true, targets: [{ type: 'resource', id: uri, attrs }], digest }] };
 }
 
 /** Classifies getting one prompt: a read (a prompt only renders messages). */
-export function classifyMcpPromptGet(server: string, name: string, args: Readonly<Record<string, string>>): Action[] {
+export function classifyMcpPromptGet(server: string, name: string, args: Readonly<Record<string, string>>): ClassifiedRequest {
   const digest = digestRequest({ surface: 'mcp', server, method: 'prompts/get', name, arguments: args as JsonValue });
-  return [{ upstream: server, surface: 'mcp', operation: 'prompts/get', effect: 'read', reversible: true, targets: [{ type: 'prompt', id: name, attrs: {} }], digest }];
+  return { digest, actions: [{ upstream: server, surface: 'mcp', operation: 'prompts/get', effect: 'read', reversible: true, targets: [{ type: 'prompt', id: name, attrs: {} }], digest }] };
 }
 
-/** Classifies listing a server's tools, resources or prompts: a read of the server itself. */
-export function classifyMcpListing(server: string, method: string): Action[] {
-  const digest = digestRequest({ surface: 'mcp', server, method });
-  return [{ upstream: server, surface: 'mcp', operation: method, effect: 'read', reversible: true, targets: [], digest }];
+/**
+ * Classifies listing the tools, resources or prompts of `servers` in one request: a read of each
+ * server itself.
+ */
+export function classifyMcpListing(servers: readonly string[], method: string): ClassifiedRequest {
+  const digest = digestRequest({ surface: 'mcp', method, servers: [...servers] });
+  return { digest, actions: servers.map((server) => ({ upstream: server, surface: 'mcp', operation: method, effect: 'read', reversible: true, targets: [], digest })) };
 }

@@ -8,6 +8,11 @@ import { classifyCode } from './walker.js';
 
 export type { Action, Finding, ShellContext };
 
+/** The digest an approval of a command line binds to: this exact line in this exact folder. */
+export function digestShellCommand(command: string, cwd: string): string {
+  return digestRequest({ command, cwd });
+}
+
 /** The upstream name shell actions carry when the caller names none (the corpus, `airlock check`). */
 export const SHELL_UPSTREAM = 'shell';
 
@@ -17,7 +22,7 @@ export const SHELL_UPSTREAM = 'shell';
  * understood is one `unknown` action. Shared by the agent hooks and the MCP proxy.
  */
 export async function classifyShellCommand(command: string, cwd: string, upstream: string, context: ShellContext = {}): Promise<Action[]> {
-  const digest = digestRequest({ command, cwd });
+  const digest = digestShellCommand(command, cwd);
   const project = cwd.startsWith('/') ? stripSlash(cwd) : undefined;
   let findings: Finding[];
   try {
