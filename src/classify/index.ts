@@ -15,7 +15,7 @@ export {
   toolNameProblem,
   toolNameSkeleton,
 } from './mcp/index.js';
-export { classifySqlText, isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlShape } from './sql/index.js';
+export { classifySqlRequest, classifySqlText, digestSqlRequest, isPlainQueryShape, isReusableWriteShape, literalKey, pinnedColumns, sqlReuseKey, sqlShape } from './sql/index.js';
 // The inbox shows a stored body decoded only when it reads one way (no repeated key).
 export type { GraphqlCatalog } from './graphql/index.js';
 export { classifyGraphql, classifyGraphqlRequest, parseStrictJson } from './graphql/index.js';
