@@ -1,7 +1,7 @@
 import { parse, print } from 'graphql';
 import type { DocumentNode, FieldNode, OperationTypeNode } from 'graphql';
 import type { Action, ClassifiedRequest, Effect, JsonValue, Target } from '../../core/index.js';
-import { digestRequest, sha256Hex } from '../../core/index.js';
+import { LruCache, digestRequest, sha256Hex } from '../../core/index.js';
 import { createVariableLookup, locateIds } from './argument-values.js';
 import type { VariableLookup } from './argument-values.js';
 import type { GraphqlCatalog, OperationEntry } from './graphql-catalog.js';
@@ -100,25 +100,15 @@ interface ParsedDocument {
 // result. Bounded in entries and in text length; least recently used goes first.
 const DOCUMENT_CACHE_ENTRIES = 256;
 const DOCUMENT_CACHE_MAX_TEXT = 16 * 1024;
-const documentCache = new Map<string, ParsedDocument>();
+const documentCache = new LruCache<string, ParsedDocument>(DOCUMENT_CACHE_ENTRIES);
 
 /** Parses (or finds) a document; throws if it does not parse. */
 function parseDocument(query: string): ParsedDocument {
   const cached = documentCache.get(query);
-  if (cached !== undefined) {
-    documentCache.delete(query);
-    documentCache.set(query, cached);
-    return cached;
-  }
+  if (cached !== undefined) return cached;
   const document = parse(query, { noLocation: true, maxTokens: MAX_DOCUMENT_TOKENS });
   const parsed: ParsedDocument = { document, printed: print(document) };
-  if (query.length <= DOCUMENT_CACHE_MAX_TEXT) {
-    documentCache.set(query, parsed);
-    if (documentCache.size > DOCUMENT_CACHE_ENTRIES) {
-      const oldest = documentCache.keys().next();
-      if (oldest.done !== true) documentCache.delete(oldest.value);
-    }
-  }
+  if (query.length <= DOCUMENT_CACHE_MAX_TEXT) documentCache.set(query, parsed);
   return parsed;
 }
 
