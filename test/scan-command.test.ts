@@ -94,4 +94,17 @@ describe('airlock scan', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('no such file or folder: `missing-folder`');
   });
+
+  it('fails `airlock doctor` with each stray credential as a problem, and passes it on a clean folder', () => {
+    const run = spawnSync(process.execPath, [BIN, '--home', mkdtempSync(join(tmpdir(), 'h6-doctor-')), 'doctor', '--only', 'credentials', '--dir', repo, '--json'], { cwd: repo, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: home }, timeout: 120_000 });
+    expect(run.status, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as { ok: boolean; problems: string[] };
+    expect(report.ok).toBe(false);
+    expect(report.problems.length).toBe(fixtures.plants.length);
+    expect(report.problems).toContainEqual(expect.stringMatching(/^credentials: \.env:1: stripe secret key, live mode \(fingerprint [0-9a-f]{8}\) an agent could read/));
+    for (const plant of fixtures.plants) expect(run.stdout).not.toContain(plant.secret);
+    const clean = mkdtempSync(join(tmpdir(), 'h6-doctor-clean-'));
+    const ok = spawnSync(process.execPath, [BIN, '--home', mkdtempSync(join(tmpdir(), 'h6-doctor-')), 'doctor', '--only', 'credentials', '--dir', clean], { cwd: clean, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: clean }, timeout: 120_000 });
+    expect([ok.status, ok.stdout]).toEqual([0, expect.stringMatching(/ok {3}stray credentials: none an agent could read[\s\S]*no stray credentials\n$/)]);
+  });
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { HOOK_CLIENTS } from '../../../adapters/hooks/index.js';
 import { checkBoundary, doctorHomeOf } from './doctor-boundary.js';
+import { checkStrayCredentials } from './doctor-credentials.js';
 import type { ClientReport } from './doctor-hook-checks.js';
 import { checkInstalledHook } from './doctor-hook-checks.js';
 import { EXIT } from '../../exit-codes.js';
@@ -55,35 +56,38 @@ export function leftoverProjectHooks(project: string): string[] {
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description("check the boundary (the home, the server's user, credentials in environments, the admin socket, approvers) and that every installed agent hook is wired, will run, stops a destructive probe, allows a harmless one (dry run: nothing recorded), and how it fails with Airlock moved away")
+    .description("check the boundary (the home, the server's user, credentials in environments, the admin socket, approvers) and that every installed agent hook is wired, will run, stops a destructive probe, allows a harmless one (dry run: nothing recorded), and how it fails with Airlock moved away; and stray provider credentials an agent could read (airlock scan)")
     .option('--dir <project>', 'the project whose shared hook files to inspect (default: the working directory)')
-    .addOption(new Option('--only <section>', 'check one section').choices(['hooks', 'boundary']))
+    .addOption(new Option('--only <section>', 'check one section').choices(['hooks', 'boundary', 'credentials']))
     .option('--json', 'print the report as JSON')
-    .action(async (flags: { dir?: string; only?: 'hooks' | 'boundary'; json?: boolean }, command: Command) => {
+    .action(async (flags: { dir?: string; only?: 'hooks' | 'boundary' | 'credentials'; json?: boolean }, command: Command) => {
       const project = projectOf(flags.dir);
-      const hooks = flags.only !== 'boundary';
+      const hooks = flags.only === undefined || flags.only === 'hooks';
       const reports = hooks ? await checkInstalledHooks(project, process.env) : [];
       const leftovers = hooks ? leftoverProjectHooks(project) : [];
       const home = doctorHomeOf(command, process.env);
       // The admin client reads the home from the global option: the one doctor chose.
       command.parent?.setOptionValue('home', home);
-      const boundary = flags.only === 'hooks' ? [] : await checkBoundary(command, home, project);
+      const boundary = flags.only === undefined || flags.only === 'boundary' ? await checkBoundary(command, home, project) : [];
+      const credentials = flags.only === undefined || flags.only === 'credentials' ? checkStrayCredentials(project, process.env) : [];
       const failed = (check: DoctorCheck): boolean => !check.ok && check.warning !== true;
       const problems = [
         ...(hooks && reports.length === 0 ? ['no Airlock hook is installed for any client (user or managed settings); run: airlock install-hooks'] : []),
         ...reports.flatMap((report) => report.checks.filter(failed).map((check) => `${report.client} (${report.scope}): ${check.check}: ${check.detail}`)),
         ...leftovers,
         ...boundary.filter(failed).map((check) => `boundary: ${check.check}: ${check.detail}`),
+        ...credentials.filter(failed).map((check) => `credentials: ${check.detail}`),
       ];
       const warnings = reports.flatMap((report) => report.checks.filter((check) => !check.ok && check.warning === true).map((check) => `${report.client} (${report.scope}): ${check.check}: ${check.detail}`));
       const ok = problems.length === 0;
-      if (flags.json === true) printJson({ project, home, ok, clients: reports, boundary, problems, warnings });
+      if (flags.json === true) printJson({ project, home, ok, clients: reports, boundary, credentials, problems, warnings });
       else {
         printLines(
           ...reports.flatMap((report) => [`${report.client} (${report.scope}: ${report.file}); a failing hook fails ${report.failure.mode}: ${report.failure.why}`, ...report.checks.map(checkLine)]),
           ...(boundary.length === 0 ? [] : [`boundary (${home})`, ...boundary.map(checkLine)]),
+          ...(credentials.length === 0 ? [] : ['credentials', ...credentials.map(checkLine)]),
           ...(warnings.length === 0 ? [] : ['warnings:', ...warnings.map((warning) => `  - ${warning}`)]),
-          ...(ok ? [hooks ? 'all hooks answer as they should' : 'the boundary holds'] : ['problems:', ...problems.map((problem) => `  - ${problem}`)]),
+          ...(ok ? [hooks ? 'all hooks answer as they should' : flags.only === 'credentials' ? 'no stray credentials' : 'the boundary holds'] : ['problems:', ...problems.map((problem) => `  - ${problem}`)]),
         );
       }
       if (!ok) process.exitCode = EXIT.failed;
