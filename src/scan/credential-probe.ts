@@ -15,18 +15,19 @@ const NEVER_PROBED = /^\/(proc|dev|sys)(\/|$)/;
 
 /**
  * The hooks' credential probe on this machine: reads the files a call would read, following
- * links (what the agent would get is the link's target), bounded in size and number, cached for
- * the probe's life (one hook call). `userHome` places `~`.
+ * links (what the agent would get is the link's target), bounded in size and number, each file's
+ * answer kept while it is unchanged (SEEN). `userHome` places `~`.
  */
 export function nodeCredentialProbe(options: { readonly userHome?: string } = {}): CredentialProbe {
-  const cache = new Map<string, readonly ProbedCredential[]>();
   const inFile = (path: string): readonly ProbedCredential[] => {
-    const cached = cache.get(path);
-    if (cached !== undefined) return cached;
-    const read = NEVER_PROBED.test(path) ? undefined : readTextFile(path, MAX_PROBED_FILE_BYTES);
+    if (NEVER_PROBED.test(path)) return [];
+    const version = versionOf(path);
+    const cached = version === undefined ? undefined : SEEN.get(path);
+    if (cached !== undefined && cached.version === version) return cached.hits;
+    const read = readTextFile(path, MAX_PROBED_FILE_BYTES);
     const hint = hintForPath(path);
-    const hits = read?.kind === 'text' ? detectCredentials(read.text, hint === undefined ? {} : { hint }).map((match) => ({ path, match })) : [];
-    cache.set(path, hits);
+    const hits = read.kind === 'text' ? detectCredentials(read.text, hint === undefined ? {} : { hint }).map((match) => ({ path, match })) : [];
+    if (version !== undefined) remember(path, version, hits);
     return hits;
   };
   return {
@@ -40,6 +41,30 @@ export function nodeCredentialProbe(options: { readonly userHome?: string } = {}
       return [];
     },
   };
+}
+
+/**
+ * What files held when last looked into, by path, valid while their size, change time and inode
+ * stay the same: a served hook (`airlock serve`) answers repeated searches of one project
+ * without reading it again. Bounded; the oldest entries go first.
+ */
+const SEEN = new Map<string, { readonly version: string; readonly hits: readonly ProbedCredential[] }>();
+const MAX_SEEN_FILES = 20_000;
+
+function remember(path: string, version: string, hits: readonly ProbedCredential[]): void {
+  SEEN.delete(path);
+  SEEN.set(path, { version, hits });
+  if (SEEN.size > MAX_SEEN_FILES) SEEN.delete(SEEN.keys().next().value ?? '');
+}
+
+/** A file's identity and change stamp (following links), or undefined when it cannot be told. */
+function versionOf(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.ctimeNs}:${stat.mtimeNs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function expandHome(path: string, userHome: string | undefined): string | undefined {
