@@ -25,7 +25,7 @@ async function seed(home: string): Promise<{ frozen: string }> {
     const { token } = await grants.issue({ agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
     for (const id of ['vol_a', 'vol_b']) {
       const action = testAction('destructive', 'staging', id);
-      await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+      await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     }
     const frozen = await grants.issue({ agent: 'hunter', owner: 'alice', upstreams: ['railway'], environments: ['staging'], effects: ['read'], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
     await store.updateGrant(frozen.grant.id, { frozenAt: Date.now() });

@@ -96,7 +96,7 @@ describe('webhook text carries agent content only escaped', () => {
     await dispatcher.collect();
     const { token } = await grants.issue(FULL, 'human:alice');
     const action = testAction('destructive', 'staging');
-    await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+    await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     await dispatcher.tick();
     const [delivery] = posted;
     const body = JSON.parse(delivery?.body ?? '{}') as { delivery?: string };
@@ -114,9 +114,9 @@ describe('the agent learns nothing about approvers', () => {
     const { firewall, grants, clock } = createTestFirewall(store);
     const { token } = await grants.issue(FULL, 'human:alice');
     const action = testAction('destructive', 'staging');
-    const held = await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+    const held = await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     await denyAsHuman(store, held.decision.approval?.id ?? '', clock.now());
-    const retry = await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+    const retry = await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     expect(retry.decision.verdict).toBe('deny');
     expect(retry.decision.reasons.join(' ')).toMatch(/denied: a human decided against it/);
     expect(JSON.stringify(retry.decision)).not.toMatch(/carol|backups|on-call/);
@@ -164,7 +164,7 @@ describe('hold flooding', () => {
     const { token } = await grants.issue(FULL, 'human:alice');
     // All at once, as a flooding agent sends them: exactly ten become approvals.
     const actions = Array.from({ length: 11 }, (_, i) => testAction('destructive', 'staging', `vol_${i}`));
-    const judged = await Promise.all(actions.map((action) => firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] })));
+    const judged = await Promise.all(actions.map((action) => firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token)));
     const verdicts = judged.map((j) => j.decision.verdict);
     expect(verdicts.filter((v) => v === 'hold')).toHaveLength(10);
     expect(verdicts.filter((v) => v === 'deny')).toHaveLength(1);
@@ -181,7 +181,7 @@ describe('hold flooding', () => {
     expect(await store.listWebhookDeliveries({ status: 'pending', dueBy: clock.now(), limit: 100 })).toHaveLength(10);
     // Frozen: the next request, even a read, is refused until a human unfreezes the grant.
     const read = testAction('read', 'staging');
-    expect((await firewall.judge({ token, surface: 'graphql', digest: read.digest, actions: [read] })).decision.verdict).toBe('deny');
+    expect((await firewall.judge({ surface: 'graphql', digest: read.digest, actions: [read] }, token)).decision.verdict).toBe('deny');
   });
 
   it('takes the cap from config, and binds a retry of a held request to its approval without counting it', async () => {
@@ -189,7 +189,7 @@ describe('hold flooding', () => {
     const { firewall, grants } = createTestFirewall(store, { approvals: { maxPendingPerGrant: 2 } });
     const { token } = await grants.issue(FULL, 'human:alice');
     const [a, b, c] = ['vol_a', 'vol_b', 'vol_c'].map((id) => testAction('destructive', 'staging', id));
-    const send = async (action = a!) => (await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] })).decision.verdict;
+    const send = async (action = a!) => (await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token)).decision.verdict;
     expect(await send(a)).toBe('hold');
     expect(await send(b)).toBe('hold');
     expect(await send(a)).toBe('hold');

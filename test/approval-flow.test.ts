@@ -25,7 +25,7 @@ async function setup(approvals: Partial<ApprovalOptions> = {}, store: Store = ne
     await phones.enrol({ name, credential: `${SECRET} ${name}`, upstreams: ['railway'], environments: ['*'] });
   }
   const send = (action = testAction('destructive', 'staging')) =>
-    harness.firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+    harness.firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
   const approve = async (id: string, name: string, confirm: string[] = []) => service.approve(id, name, await phones.factor(name), { confirm });
   return { ...harness, store, service, phones, token, grant, send, approve };
 }

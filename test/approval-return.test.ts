@@ -16,7 +16,7 @@ async function setup(store: Store) {
   const phones = new TestAuthenticator({ service, store, clock: harness.clock });
   await phones.enrol({ name: 'bob', upstreams: ['railway'], environments: ['*'] });
   const action = testAction('destructive', 'staging');
-  const send = () => harness.firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+  const send = () => harness.firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
   const approve = async (id: string) => service.approve(id, 'bob', await phones.factor('bob'));
   /** The request held, approved by bob, and sent again: its decision allows it once. */
   const approvedAndSent = async () => {

@@ -22,7 +22,7 @@ async function setup() {
   /** Holds a new staging volumeDelete and returns its approval id. */
   const hold = async () => {
     const action = testAction('destructive', 'staging', `vol_${++volume}`);
-    const judged = await harness.firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+    const judged = await harness.firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     return judged.decision.approval?.id ?? '';
   };
   /** The code bob's phone shows now. */

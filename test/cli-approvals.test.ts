@@ -18,7 +18,7 @@ async function seedHeldRequests(home: string): Promise<void> {
     const { firewall, grants } = createTestFirewall(store, { approvals: { ttlMs: 20 * YEAR_MS } });
     const { token } = await grants.issue({ agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
     for (const action of [testAction('destructive', 'production', 'vol_prod'), testAction('destructive', 'staging', 'vol_stg')]) {
-      await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+      await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     }
   } finally {
     await store.close();

@@ -21,7 +21,7 @@ async function setup(options: { store?: Store; ttlMs?: number } = {}) {
   open.push(reuse);
   const judgeRead = async () => {
     const action = testAction('read', 'staging');
-    return harness.firewall.judge({ token: issued.token, surface: 'sql', digest: action.digest, actions: [action] });
+    return harness.firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, issued.token);
   };
   return { ...harness, store, token: issued.token, reuse, judgeRead };
 }
@@ -77,11 +77,11 @@ describe('DecisionReuse', () => {
   it('remembers only allows', async () => {
     const { reuse, token, firewall } = await setup();
     const action = testAction('destructive', 'production');
-    const held = await firewall.judge({ token, surface: 'sql', digest: action.digest, actions: [action] });
+    const held = await firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, token);
     expect(held.decision.verdict).toBe('hold');
     reuse.remember(token, 'shape', 'shape', held.decision, held.principal);
     expect(reuse.reuse(token, 'shape')).toBeUndefined();
-    const denied = await firewall.judge({ token: 'alk_not_a_token', surface: 'sql', digest: action.digest, actions: [action] });
+    const denied = await firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, 'alk_not_a_token');
     reuse.remember('alk_not_a_token', 'shape', 'shape', denied.decision, denied.principal);
     expect(reuse.reuse('alk_not_a_token', 'shape')).toBeUndefined();
   });
@@ -191,7 +191,7 @@ describe('DecisionReuse and the policy in force', () => {
     const reuse = new DecisionReuse(firewall, { surface: 'sql', lifetimeMs: LIFETIME_MS, maxEntries: 16 });
     open.push(reuse);
     const action = testAction('read', 'staging');
-    const { decision, principal } = await firewall.judge({ token: issued.token, surface: 'sql', digest: action.digest, actions: [action] });
+    const { decision, principal } = await firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, issued.token);
     reuse.remember(issued.token, 'shape', 'shape', decision, principal);
     expect(reuse.reuse(issued.token, 'shape')).toBeDefined();
     current = new DefaultRulesEngine();

@@ -38,7 +38,7 @@ describe('the firewall denies what Airlock guards', () => {
     verifies('hook.guard-denies');
     const { store, firewall, token } = await setup();
     const actions = await classifyShellCommand(command, '/home/dev/proj', 'shell', { guard: GUARD });
-    const { decision } = await firewall.judge({ token, surface: 'shell', digest: actions[0]?.digest ?? '', actions });
+    const { decision } = await firewall.judge({ surface: 'shell', digest: actions[0]?.digest ?? '', actions }, token);
     expect(decision.verdict).toBe('deny');
     expect(decision.policyIds).toContain('airlock:guard');
     expect(decision.reasons.join(' ')).toContain('is guarded by Airlock');
@@ -48,16 +48,16 @@ describe('the firewall denies what Airlock guards', () => {
   it('still holds a plain destructive command for approval, and allows a read of the same file', async () => {
     const { store, firewall, token } = await setup();
     const held = await classifyShellCommand('rm -rf data', '/home/dev/proj', 'shell', { guard: GUARD });
-    expect((await firewall.judge({ token, surface: 'shell', digest: held[0]?.digest ?? '', actions: held })).decision.verdict).toBe('hold');
+    expect((await firewall.judge({ surface: 'shell', digest: held[0]?.digest ?? '', actions: held }, token)).decision.verdict).toBe('hold');
     expect((await store.listApprovals()).length).toBe(1);
     const read = await classifyShellCommand('cat .claude/settings.json', '/home/dev/proj', 'shell', { guard: GUARD });
-    expect((await firewall.judge({ token, surface: 'shell', digest: read[0]?.digest ?? '', actions: read })).decision.verdict).toBe('allow');
+    expect((await firewall.judge({ surface: 'shell', digest: read[0]?.digest ?? '', actions: read }, token)).decision.verdict).toBe('allow');
   });
 
   it('denies a file tool writing a client\'s hook configuration', async () => {
     const { firewall, token } = await setup();
     const actions = classifyFileTool({ tool: 'Write', writes: ['/home/dev/.claude/settings.json'], cwd: '/home/dev/proj' }, 'shell', { guard: GUARD });
-    const { decision } = await firewall.judge({ token, surface: 'shell', digest: actions[0]?.digest ?? '', actions });
+    const { decision } = await firewall.judge({ surface: 'shell', digest: actions[0]?.digest ?? '', actions }, token);
     expect(decision).toMatchObject({ verdict: 'deny', policyIds: ['airlock:guard'] });
   });
 });

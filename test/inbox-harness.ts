@@ -76,7 +76,7 @@ export async function startInboxHarness(options: { sessionTtlMs?: number } = {})
 
   /** Sends an action through the firewall as the agent; returns the approval id of a hold. */
   const hold = async (action: Action = testAction('destructive', 'production')): Promise<string> => {
-    const { decision } = await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
+    const { decision } = await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
     if (decision.verdict !== 'hold' || decision.approval?.id === undefined) throw new Error(`expected a hold, got ${decision.verdict}`);
     return decision.approval.id;
   };

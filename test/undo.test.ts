@@ -39,7 +39,7 @@ async function setup(options: { store?: Store; undo?: UndoRule[]; ttlMs?: number
     },
   });
   const send = (action = testAction('destructive', 'staging')) =>
-    firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action], replay: () => HELD });
+    firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action], replay: () => HELD }, token);
   const approve = async (id: string, name = 'bob') => service.approve(id, name, await phones.factor(name));
   const kinds = async () => (await store.readAudit()).filter((r) => r.kind.startsWith('approval.')).map((r) => `${r.kind} ${r.actor}`);
   return { store, clock, service, phones, executor, send, approve, sent, kinds, grants, grantId: grant.id, setAnswer: (next: typeof answer) => (answer = next) };

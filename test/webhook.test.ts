@@ -90,8 +90,8 @@ async function setup(endpoints: (urls: { json: string; slack: string }) => Webho
   });
   const hold = async (target: string) => {
     const action = testAction('destructive', 'staging', target);
-    const judged = await firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] });
-    return { id: judged.decision.approval?.id ?? '', retry: () => firewall.judge({ token, surface: 'graphql', digest: action.digest, actions: [action] }) };
+    const judged = await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
+    return { id: judged.decision.approval?.id ?? '', retry: () => firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token) };
   };
   return { store, clock, service, phones, dispatcher, receiver, hold, firewall, token };
 }

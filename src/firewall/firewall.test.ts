@@ -32,15 +32,16 @@ async function setup(options: Parameters<typeof createTestFirewall>[1] = {}, sto
   return { ...harness, store, token: issued.token, grant: issued.grant };
 }
 
-function request(token: string, action = testAction('read', 'staging')) {
-  return { token, surface: 'graphql' as const, digest: action.digest, actions: [action] };
+/** A one-action request and the token it is judged for, as `judge`'s two arguments. */
+function request(token: string, action = testAction('read', 'staging')): readonly [JudgeRequest, string] {
+  return [{ surface: 'graphql', digest: action.digest, actions: [action] }, token];
 }
 
 describe('firewall', () => {
   it('allows a read within the grant and records it without the token', async () => {
     verifies('token.never-in-audit');
     const { firewall, store, token } = await setup();
-    const { decision } = await firewall.judge(request(token));
+    const { decision } = await firewall.judge(...request(token));
     expect(decision.verdict).toBe('allow');
     const records = await store.readAudit();
     expect(records.map((r) => r.kind)).toEqual(['grant.issued', 'decision']);
@@ -52,11 +53,11 @@ describe('firewall', () => {
     verifies('hold.destructive-needs-approval');
     verifies('hold.production-needs-two');
     const { firewall, token } = await setup();
-    const staging = await firewall.judge(request(token, testAction('destructive', 'staging')));
+    const staging = await firewall.judge(...request(token, testAction('destructive', 'staging')));
     expect(staging.decision).toMatchObject({ verdict: 'hold', approval: { needed: 1 } });
-    const production = await firewall.judge(request(token, testAction('destructive', 'production')));
+    const production = await firewall.judge(...request(token, testAction('destructive', 'production')));
     expect(production.decision).toMatchObject({ verdict: 'hold', approval: { needed: 2 } });
-    const unknown = await firewall.judge(request(token, testAction('destructive')));
+    const unknown = await firewall.judge(...request(token, testAction('destructive')));
     expect(unknown.decision).toMatchObject({ verdict: 'hold', approval: { needed: 2 } });
   });
 
@@ -65,7 +66,7 @@ describe('firewall', () => {
     const { firewall, token } = await setup();
     const read = testAction('read', 'staging');
     const drop = testAction('destructive', 'production');
-    const { decision } = await firewall.judge({ token, surface: 'graphql', digest: 'd', actions: [read, drop] });
+    const { decision } = await firewall.judge({ surface: 'graphql', digest: 'd', actions: [read, drop] }, token);
     expect(decision).toMatchObject({ verdict: 'hold', approval: { needed: 2 } });
   });
 
@@ -73,7 +74,7 @@ describe('firewall', () => {
     verifies('grant.out-of-scope-denied');
     const { firewall, grants } = await setup();
     const narrow = await grants.issue({ ...FULL, environments: ['staging'], effects: ['read'] }, 'human:alice');
-    const { decision } = await firewall.judge(request(narrow.token, testAction('destructive', 'production')));
+    const { decision } = await firewall.judge(...request(narrow.token, testAction('destructive', 'production')));
     expect(decision.verdict).toBe('deny');
     expect(decision.policyIds).toEqual(['airlock:grant-scope']);
     expect(decision.reasons.join(' ')).toMatch(/production, which is not granted/);
@@ -86,12 +87,12 @@ describe('firewall', () => {
     const other = await grants.issue(FULL, 'human:alice');
     await grants.revoke(other.grant.id, 'human:alice');
     const answers = [
-      await firewall.judge(request('alk_not-a-token')),
-      await firewall.judge(request(`${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`)),
-      await firewall.judge(request(other.token)),
+      await firewall.judge(...request('alk_not-a-token')),
+      await firewall.judge(...request(`${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`)),
+      await firewall.judge(...request(other.token)),
     ];
     clock.advance(FULL.ttlMs);
-    answers.push(await firewall.judge(request(token)));
+    answers.push(await firewall.judge(...request(token)));
     expect(answers.map((a) => a.decision.verdict)).toEqual(['deny', 'deny', 'deny', 'deny']);
     expect(answers.map((a) => a.decision.policyIds[0])).toEqual(Array(4).fill('airlock:authentication'));
     expect(answers[2]?.decision.reasons[0]).toMatch(/revoked/);
@@ -102,10 +103,10 @@ describe('firewall', () => {
     verifies('grant.revoke-cascades');
     const { firewall, grants, store, grant } = await setup();
     const child = await grants.derive({ id: grant.id }, { agent: 'sub-agent', environments: ['staging'] }, 'agent:deploy-bot');
-    expect((await firewall.judge(request(child.token))).decision.verdict).toBe('allow');
+    expect((await firewall.judge(...request(child.token))).decision.verdict).toBe('allow');
     await grants.revoke(grant.id, 'human:alice');
     expect((await store.getGrant(child.grant.id))?.revokedAt).toBeDefined();
-    const { decision } = await firewall.judge(request(child.token));
+    const { decision } = await firewall.judge(...request(child.token));
     expect(decision.verdict).toBe('deny');
   });
 
@@ -115,11 +116,11 @@ describe('firewall', () => {
     const child = await grants.derive({ id: grant.id }, { agent: 'sub-agent', environments: ['staging'] }, 'agent:deploy-bot');
     // Freeze the parent's row only: nothing cascades, so only the ancestor check can deny.
     await store.updateGrant(grant.id, { frozenAt: 1 });
-    const { decision } = await firewall.judge(request(child.token));
+    const { decision } = await firewall.judge(...request(child.token));
     expect(decision.policyIds).toEqual(['airlock:authentication']);
     expect(decision.reasons[0]).toMatch(/^parent grant `grt_\w+` is frozen/);
     await store.updateGrant(grant.id, { frozenAt: null });
-    expect((await firewall.judge(request(child.token))).decision.verdict).toBe('allow');
+    expect((await firewall.judge(...request(child.token))).decision.verdict).toBe('allow');
   });
 
   it('denies a child stored wider than its parent, which derivation would have refused', async () => {
@@ -130,7 +131,7 @@ describe('firewall', () => {
     const token = createToken(new SeededRandom('wide-child').bytes(TOKEN_ENTROPY_BYTES));
     const wide = { ...parent.grant, id: 'grt_wide', parentId: parent.grant.id, environments: ['*'] };
     await store.insertGrant(wide, hashToken(token));
-    const { decision } = await firewall.judge(request(token));
+    const { decision } = await firewall.judge(...request(token));
     expect(decision.policyIds).toEqual(['airlock:authentication']);
     expect(decision.reasons[0]).toMatch(/^grant `grt_wide` exceeds its parent: environments/);
   });
@@ -152,20 +153,20 @@ describe('firewall', () => {
     const { firewall, grants } = await setup();
     const narrow = await grants.issue({ ...FULL, effects: ['read'] }, 'human:alice');
     for (let i = 0; i < 3; i++) {
-      const { decision } = await firewall.judge(request(narrow.token, testAction('destructive', 'staging')));
+      const { decision } = await firewall.judge(...request(narrow.token, testAction('destructive', 'staging')));
       expect(decision.policyIds).toEqual(['airlock:grant-scope']);
     }
-    const frozen = await firewall.judge(request(narrow.token));
+    const frozen = await firewall.judge(...request(narrow.token));
     expect(frozen.decision.verdict).toBe('deny');
     expect(frozen.decision.reasons[0]).toMatch(/frozen/);
     await grants.unfreeze(narrow.grant.id, 'human:alice');
-    expect((await firewall.judge(request(narrow.token))).decision.verdict).toBe('allow');
+    expect((await firewall.judge(...request(narrow.token))).decision.verdict).toBe('allow');
   });
 });
 
 /** What every adapter does with a judgment: forward only an allow, with whom it was for. */
-async function judgeThenForward<T>(firewall: Firewall, judged: JudgeRequest, forward: (principal: Principal) => Promise<T>) {
-  const judgment = await firewall.judge(judged);
+async function judgeThenForward<T>(firewall: Firewall, judged: readonly [JudgeRequest, string], forward: (principal: Principal) => Promise<T>) {
+  const judgment = await firewall.judge(...judged);
   if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return { ...judgment, forwarded: undefined };
   return { ...judgment, forwarded: await forward(judgment.principal) };
 }

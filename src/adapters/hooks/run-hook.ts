@@ -13,7 +13,10 @@ import { formatAnswer, formatPass, HookInputError } from './protocols.js';
 export const HOOK_SHELL_UPSTREAM = 'shell';
 
 /** One judge request as a hook makes it: what the firewall judges, and what approvers are shown. */
-export type HookJudgeRequest = Pick<JudgeRequest, 'token' | 'surface' | 'digest' | 'actions' | 'shown'>;
+export interface HookJudgeRequest extends Pick<JudgeRequest, 'surface' | 'digest' | 'actions' | 'shown'> {
+  /** The agent's token, which the wiring passes to `Firewall.judge` as `who` (empty in a dry run). */
+  readonly token: string;
+}
 
 /** What a hook needs from Airlock; wired by the CLI from the home folder. */
 export interface HookDeps {
