@@ -8,7 +8,7 @@ import { startPostgresProxy } from '../src/adapters/postgres/index.js';
 import type { SqlClassifier } from '../src/adapters/postgres/index.js';
 import { classifySqlText, loadSqlParser } from '../src/classify/sql/index.js';
 import { EFFECTS } from '../src/core/index.js';
-import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService, authenticate } from '../src/firewall/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
@@ -84,7 +84,6 @@ export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHoo
     firewall,
     clock: systemClock,
     classify: hooks.classify?.(classifySqlText) ?? classifySqlText,
-    authenticateToken: async (candidate) => (await authenticate(store, candidate, Date.now())).ok,
     approvalsUrl: 'http://127.0.0.1:1/approvals',
     host: '127.0.0.1',
     port: 0,

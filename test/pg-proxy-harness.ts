@@ -6,7 +6,7 @@ import type { RunningPostgresProxy, SnapshotManifestV1, SqlClassifier } from '..
 import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/adapters/postgres/index.js';
 import type { PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
-import { ApprovalService, authenticate } from '../src/firewall/index.js';
+import { ApprovalService } from '../src/firewall/index.js';
 import { TestAuthenticator, createTestFirewall } from '../src/firewall/test-harness.js';
 import { MemoryStore } from '../src/stores/index.js';
 import type { TestPostgres } from './pg-server.js';
@@ -45,7 +45,6 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     clock: harness.clock,
     classify,
     ...(options.environment === undefined ? {} : { environment: options.environment }),
-    authenticateToken: async (candidate) => (await authenticate(store, candidate, harness.clock.now())).ok,
     snapshot: async (request) => {
       const record = async (manifest: SnapshotManifestV1): Promise<void> => {
         await store.appendAudit({ kind: 'snapshot.taken', actor: 'system', at: harness.clock.now(), data: toSnapshotAuditData(manifest) });

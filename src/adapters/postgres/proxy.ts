@@ -35,8 +35,6 @@ export interface PostgresProxyOptions {
   /** Times the recheck of prepared statements and what sessions learnt of tables. */
   readonly clock: Clock;
   readonly classify: SqlClassifier;
-  /** Whether a token belongs to a live grant; the statement-level checks happen in `firewall`. */
-  readonly authenticateToken: (token: string) => Promise<boolean>;
   /** Dumps what an allowed destructive statement destroys; absent means nothing destructive runs. */
   readonly snapshot?: (request: SnapshotRequest) => Promise<void>;
   /** Base of the URLs a held agent polls. */
@@ -165,13 +163,9 @@ async function connectSession(
   const fatal = (sqlstate: string, message: string): void => {
     socket.end(errorResponse({ sqlstate, message, severity: 'FATAL' }));
   };
-  let valid = false;
-  try {
-    valid = await options.authenticateToken(token);
-  } catch {
-    return fatal('ZA002', 'airlock is unavailable; try again later');
-  }
-  if (!valid) return fatal('28P01', 'password authentication failed: the password must be a live Airlock token');
+  // Authenticated once for the connection; the firewall asks again within its recheck bound.
+  const who = await options.firewall.authenticate(token);
+  if (!who.ok) return fatal('28P01', 'password authentication failed: the password must be a live Airlock token');
   let upstream;
   try {
     upstream = await openUpstreamSession(options.upstream);
@@ -199,7 +193,7 @@ async function connectSession(
       ...(options.approvalPagesUrl === undefined ? {} : { approvalPagesUrl: options.approvalPagesUrl }),
     },
   };
-  const session = new SessionRelay(socket, upstream, token, sessionOptions, key.withdraw);
+  const session = new SessionRelay(socket, upstream, who.session, sessionOptions, key.withdraw);
   session.start(pending);
   socket.resume();
 }

@@ -1,8 +1,7 @@
 import { isPlainQueryShape, isReusableWriteShape, literalKey, sqlShape } from '../../../classify/index.js';
 import type { Action, Clock, Decision, JsonValue, Principal } from '../../../core/index.js';
 import { digestRequest } from '../../../core/index.js';
-import type { Firewall } from '../../../firewall/index.js';
-import { DecisionReuse } from '../../../firewall/index.js';
+import type { AgentSession, Firewall, ReuseScope } from '../../../firewall/index.js';
 import { scrubText, toShownRequest } from '../../shared/index.js';
 import type { OverLimit } from '../blast-radius.js';
 import { changedRows, describeOverLimit } from '../blast-radius.js';
@@ -51,11 +50,14 @@ interface ShapeFacts {
  * The PostgreSQL guard's gate, one per upstream: classifies statement texts (`TextClassifier`)
  * and has the firewall judge them, for every session through the upstream.
  *
- * The hot path (`reused`): a text whose shape (constants as parameters) is a plain read query,
- * run again by the same token within `DECISION_REUSE_LIFETIME_MS` of a recorded allow for that
- * shape, reuses that allow and is counted in the audit log (`decision.reused`) instead of being
- * judged anew. A text that is not such a read, or any doubt, takes the full path (`judge`).
- * A prepared statement runs on its Parse's decision for `RECHECK_AFTER_MS` on the injected clock.
+ * Every judgment is for the connection's `AgentSession` (authenticated once, at connect). The
+ * hot path (`reused`): a text whose shape (constants as parameters) is a plain read query or a
+ * reusable write, run again by the same token within `DECISION_REUSE_LIFETIME_MS` of a recorded
+ * allow for that shape, reuses that allow and is counted in the audit log (`decision.reused`)
+ * instead of being judged anew; the firewall keeps and counts those allows (in this upstream's
+ * `ReuseScope`), the gate says which shapes may reuse one. A text that is not such a shape, or
+ * any doubt, takes the full path (`judge`). A prepared statement runs on its Parse's decision
+ * for `RECHECK_AFTER_MS` on the injected clock.
  */
 export class StatementGate {
   readonly #texts: TextClassifier;
@@ -63,7 +65,7 @@ export class StatementGate {
   // Texts the fast key refuses, with their normalized shapes: a client that sends one
   // parameterized text again and again (the extended protocol) is normalized once.
   readonly #normalized = new Map<string, string | undefined>();
-  readonly #reuse: DecisionReuse;
+  readonly #scope: ReuseScope;
   readonly #upstream: string;
   readonly #firewall: Firewall;
   readonly #environment: string | undefined;
@@ -76,7 +78,7 @@ export class StatementGate {
     this.#environment = options.environment;
     this.#clock = options.clock;
     this.#texts = new TextClassifier(options.upstream, options.classify, options.environment);
-    this.#reuse = new DecisionReuse(options.firewall, { surface: 'sql' });
+    this.#scope = { surface: 'sql', upstream: options.upstream };
   }
 
   /**
@@ -94,7 +96,7 @@ export class StatementGate {
 
   /** Writes the reuse counts still pending and stops reusing decisions. */
   close(): Promise<void> {
-    return this.#reuse.close();
+    return this.#firewall.endReuse(this.#scope);
   }
 
   /** The cached classification of a text. */
@@ -103,41 +105,44 @@ export class StatementGate {
   }
 
   /**
-   * A recorded allow of `sql`'s shape that the session holding `token` may reuse now, counted
-   * in the audit log; undefined when `sql` must be judged in full with `judge`. Synchronous.
+   * A recorded allow of `sql`'s shape that the connection `who` may reuse now, counted in the
+   * audit log; undefined when `sql` must be judged in full with `judge`. Synchronous.
    */
-  reused(token: string, sql: string): GatedStatement | undefined {
+  reused(who: AgentSession, sql: string): GatedStatement | undefined {
     const key = this.#shapeKey(sql);
     const facts = key === undefined ? undefined : this.#shapes.get(key);
     if (key === undefined || facts?.reusable !== true) return undefined;
-    const reused = this.#reuse.reuse(token, key);
+    const reused = this.#firewall.reused(this.#scope, key, who);
     if (reused === undefined) return undefined;
     return { classified: this.#texts.asShape(sql, facts.classified), decision: reused.decision, principal: reused.principal };
   }
 
   /**
-   * Classifies and judges `sql` for the session holding `token` in full, and remembers an
-   * allowed plain read for `reused`; `prepared` is the session's `PREPARE` text an SQL-level
-   * `EXECUTE` runs. Never throws: undefined when it could not be judged. Callers try `reused` first.
+   * Classifies and judges `sql` for the connection `who` in full; the firewall remembers an
+   * allow of a reusable shape for `reused`. `prepared` is the session's `PREPARE` text an
+   * SQL-level `EXECUTE` runs. Never throws: undefined when it could not be judged. Callers try
+   * `reused` first.
    */
-  async judge(token: string, sql: string, prepared?: string): Promise<GatedStatement | undefined> {
+  async judge(who: AgentSession, sql: string, prepared?: string): Promise<GatedStatement | undefined> {
     try {
-      return await this.#judgeText(token, sql, prepared);
+      return await this.#judgeText(who, sql, prepared);
     } catch {
       return undefined;
     }
   }
 
-  async #judgeText(token: string, sql: string, prepared: string | undefined): Promise<GatedStatement> {
+  async #judgeText(who: AgentSession, sql: string, prepared: string | undefined): Promise<GatedStatement> {
     const classified = prepared === undefined ? await this.#texts.classified(sql) : await this.#texts.classifiedAfter(prepared, sql);
+    const { token } = who;
     const shown = () => toShownRequest(classified.actions, { sql }, [token]);
-    const { decision, principal } = await this.#firewall.judge({ token, surface: 'sql', digest: classified.digest, actions: classified.actions, shown });
-    if (decision.verdict === 'allow' && classified.actions.some((action) => !CATALOG_KEEPING_OPERATIONS.has(action.operation))) this.#catalogEpoch++;
+    // The shape's facts are known before judging, so that an allow of a reusable one is
+    // remembered with it; they are kept for `reused` only once an allow was recorded.
     const key = this.#shapeKey(sql);
-    if (key !== undefined && decision.verdict === 'allow') {
-      const facts = this.#shapes.get(key) ?? this.#learnShape(key, sql, classified, token);
-      if (facts?.reusable === true) this.#reuse.remember(token, key, facts.recordedAs, decision, principal);
-    }
+    const facts = key === undefined ? undefined : (this.#shapes.get(key) ?? shapeFacts(sql, classified, token));
+    const reuse = key !== undefined && facts?.reusable === true ? { reuseKey: key, reuseShape: facts.recordedAs } : {};
+    const { decision, principal } = await this.#firewall.judge({ surface: 'sql', digest: classified.digest, actions: classified.actions, shown, ...reuse }, who);
+    if (decision.verdict === 'allow' && classified.actions.some((action) => !CATALOG_KEEPING_OPERATIONS.has(action.operation))) this.#catalogEpoch++;
+    if (key !== undefined && facts !== undefined && decision.verdict === 'allow' && !this.#shapes.has(key)) this.#rememberShape(key, facts);
     return { classified, decision, principal };
   }
 
@@ -155,20 +160,20 @@ export class StatementGate {
    * Whether an Execute of a read or write may run on a decision already recorded, counted in the
    * audit log: the Parse's own, within the recheck interval, or a reused allow of its shape.
    */
-  runsOnEarlierDecision(token: string, statement: AllowedStatement): boolean {
-    if (this.recentlyJudged(statement)) return this.#countExecution(token, statement);
-    if (this.reused(token, statement.classified.sql) === undefined) return false;
+  runsOnEarlierDecision(who: AgentSession, statement: AllowedStatement): boolean {
+    if (this.recentlyJudged(statement)) return this.#countExecution(who, statement);
+    if (this.reused(who, statement.classified.sql) === undefined) return false;
     this.markJudged(statement);
     return true;
   }
 
   /**
    * Counts one more execution of a prepared statement that runs on the decision its Parse got
-   * (see `DecisionReuse.tally`); false when it cannot be counted and must be judged in full.
+   * (see `Firewall.tally`); false when it cannot be counted and must be judged in full.
    */
-  #countExecution(token: string, statement: AllowedStatement): boolean {
+  #countExecution(who: AgentSession, statement: AllowedStatement): boolean {
     const { sql } = statement.classified;
-    return this.#reuse.tally(token, sql, () => scrubText(sqlShape(sql) ?? 'unparsed statement', [token]), statement.decision, statement.principal);
+    return this.#firewall.tally(this.#scope, sql, () => scrubText(sqlShape(sql) ?? 'unparsed statement', [who.token]), statement, who);
   }
 
   /**
@@ -177,7 +182,7 @@ export class StatementGate {
    * becomes destructive, and each table over its limit is named with what the statement would
    * do to it. A human sees that; an approval of this exact text lets it run once. Never throws.
    */
-  async judgeOverLimit(token: string, classified: ClassifiedText, overs: readonly OverLimit[]): Promise<GatedStatement | undefined> {
+  async judgeOverLimit(who: AgentSession, classified: ClassifiedText, overs: readonly OverLimit[]): Promise<GatedStatement | undefined> {
     const environment = this.#environment;
     const measured: Action[] = overs.map((over) => ({
       upstream: this.#upstream,
@@ -189,27 +194,27 @@ export class StatementGate {
       digest: classified.digest,
     }));
     const actions = [...classified.actions.map((action) => (action.effect === 'write' && !action.reversible ? { ...action, effect: 'destructive' as const } : action)), ...measured];
-    return this.#judgeAs(token, { ...classified, actions, destroys: true, counting: NO_COUNTING }, { measured: overs.map(describeOverLimit) });
+    return this.#judgeAs(who, { ...classified, actions, destroys: true, counting: NO_COUNTING }, { measured: overs.map(describeOverLimit) });
   }
 
   /**
    * Judges a destructive text the server showed to destroy nothing (`destructionProbe`) as the
    * write it turned out to be. Never throws.
    */
-  async judgeDestroyingNothing(token: string, classified: ClassifiedText, found: string): Promise<GatedStatement | undefined> {
+  async judgeDestroyingNothing(who: AgentSession, classified: ClassifiedText, found: string): Promise<GatedStatement | undefined> {
     const actions = destroyingNothing(classified.actions, found);
-    return this.#judgeAs(token, { ...classified, actions, destroys: false, counting: NO_COUNTING }, { found });
+    return this.#judgeAs(who, { ...classified, actions, destroys: false, counting: NO_COUNTING }, { found });
   }
 
   /**
    * Judges a text as what the server showed it to be (`classified`, with the approver shown
    * `details` beside the text); never throws.
    */
-  async #judgeAs(token: string, classified: ClassifiedText, details: { readonly [key: string]: JsonValue }): Promise<GatedStatement | undefined> {
+  async #judgeAs(who: AgentSession, classified: ClassifiedText, details: { readonly [key: string]: JsonValue }): Promise<GatedStatement | undefined> {
     const { actions, digest, sql } = classified;
     try {
-      const shown = () => toShownRequest(actions, { sql, ...details }, [token]);
-      const { decision, principal } = await this.#firewall.judge({ token, surface: 'sql', digest, actions, shown });
+      const shown = () => toShownRequest(actions, { sql, ...details }, [who.token]);
+      const { decision, principal } = await this.#firewall.judge({ surface: 'sql', digest, actions, shown }, who);
       return { classified, decision, principal };
     } catch {
       return undefined;
@@ -222,11 +227,11 @@ export class StatementGate {
   }
 
   /** Judges an opaque request (a fast-path FunctionCall) as one action of unknown effect; undefined when it could not be judged. */
-  async judgeOpaque(token: string, operation: string, payload: Buffer): Promise<Decision | undefined> {
+  async judgeOpaque(who: AgentSession, operation: string, payload: Buffer): Promise<Decision | undefined> {
     try {
       const digest = digestRequest({ surface: 'sql', upstream: this.#upstream, operation, payload: payload.toString('base64') });
       const action: Action = { upstream: this.#upstream, surface: 'sql', operation, effect: 'unknown', reversible: false, targets: [], digest };
-      return (await this.#firewall.judge({ token, surface: 'sql', digest, actions: [action] })).decision;
+      return (await this.#firewall.judge({ surface: 'sql', digest, actions: [action] }, who)).decision;
     } catch {
       return undefined;
     }
@@ -249,24 +254,26 @@ export class StatementGate {
     return shape;
   }
 
-  /**
-   * A shape may reuse decisions when it is a plain query (its judgment cannot depend on its
-   * constants) and this text of it only reads.
-   */
-  #learnShape(key: string, sql: string, classified: ClassifiedText, token: string): ShapeFacts | undefined {
-    const shape = sqlShape(sql);
-    if (shape === undefined) return undefined;
-    const reads = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
-    const writes = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read' || action.effect === 'write');
-    // Writes too: the rows each run changes are counted by the session whatever its judgment.
-    const reusable = (reads && isPlainQueryShape(sql)) || (writes && classified.counting.by !== 'unmeasurable' && isReusableWriteShape(shape));
-    // SECURITY: the audit log keeps the shape, which has no constants; the token is scrubbed in
-    // case an agent wrote it into the text.
-    const facts = { reusable, classified, recordedAs: scrubText(shape, [token]) };
+  #rememberShape(key: string, facts: ShapeFacts): void {
     if (this.#shapes.size >= SHAPE_CACHE_SIZE) this.#shapes.clear();
     this.#shapes.set(key, facts);
-    return facts;
   }
+}
+
+/**
+ * What a text tells of its shape. A shape may reuse decisions when it is a plain query (its
+ * judgment cannot depend on its constants) and this text of it only reads, or a reusable write.
+ */
+function shapeFacts(sql: string, classified: ClassifiedText, token: string): ShapeFacts | undefined {
+  const shape = sqlShape(sql);
+  if (shape === undefined) return undefined;
+  const reads = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
+  const writes = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read' || action.effect === 'write');
+  // Writes too: the rows each run changes are counted by the session whatever its judgment.
+  const reusable = (reads && isPlainQueryShape(sql)) || (writes && classified.counting.by !== 'unmeasurable' && isReusableWriteShape(shape));
+  // SECURITY: the audit log keeps the shape, which has no constants; the token is scrubbed in
+  // case an agent wrote it into the text.
+  return { reusable, classified, recordedAs: scrubText(shape, [token]) };
 }
 
 // Operations that cannot add a trigger or rule to a table; anything else (DDL, an unknown

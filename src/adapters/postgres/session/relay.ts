@@ -1,14 +1,13 @@
 import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
-import { APPROVAL_POLICY_ID } from '../../../core/index.js';
 import type { Decision } from '../../../core/index.js';
-import { scrubText } from '../../shared/index.js';
+import type { AgentSession } from '../../../firewall/index.js';
 import type { BlastRadius, OverLimit, TableChange } from '../blast-radius.js';
 import { overRowLimit, overShare, shareCountLimit } from '../blast-radius.js';
 import { destructionProbe } from '../destroys-nothing.js';
 import { decodeStatementText, parameterStatusProblem } from '../reading-settings.js';
 import type { HoldHintContext } from '../respond.js';
-import { invalidTextError, readingSettingsChangedError, refusalFor, unsureReadingError, snapshotFailedError, unavailableError, unmeasurableError, unpreparedError } from '../respond.js';
+import { invalidTextError, readingSettingsChangedError, unsureReadingError, unavailableError, unmeasurableError, unpreparedError } from '../respond.js';
 import { ResponseRouter } from '../response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from '../response-router.js';
 import type { Answer } from '../response-sinks.js';
@@ -24,6 +23,7 @@ import { CommitAtSync, Markers, SAVEPOINT, undoSql } from './markers.js';
 import type { BoundPortal } from './statements.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX, StatementTable, sqlPrepareName } from './statements.js';
 import { TableKnowledge } from './table-knowledge.js';
+import { Admission } from './admission.js';
 
 /** What a session needs from its proxy. */
 export interface SessionOptions {
@@ -73,6 +73,7 @@ export class SessionRelay {
   readonly #markers: Markers;
   readonly #tables: TableKnowledge;
   readonly #gate: StatementGate;
+  readonly #admission: Admission;
   #status: TransactionStatus = 'I';
   // Since the last Sync sent: a statement executed (an implicit transaction may be open), one of
   // them controlled the transaction, Airlock opened a transaction of its own to count in.
@@ -90,13 +91,17 @@ export class SessionRelay {
   constructor(
     private readonly client: Socket,
     private readonly upstream: UpstreamSession,
-    private readonly token: string,
+    private readonly agent: AgentSession,
     private readonly options: SessionOptions,
     private readonly unregister: () => void,
   ) {
     this.#gate = options.gate;
     this.#markers = new Markers((bytes, kind, sink) => this.#send(bytes, kind, sink));
     this.#tables = new TableKnowledge(options.gate, this.#markers, options.blastRadius);
+    this.#admission = new Admission(options, options.gate, agent, () => {
+      this.#flush();
+      return this.#router.settled();
+    });
     this.#router = new ResponseRouter({
       relay: (bytes) => {
         if (!this.#closed) this.client.write(bytes);
@@ -248,7 +253,7 @@ export class SessionRelay {
   #query(message: WireMessage, sql: string): Promise<void> | undefined {
     if (PREPARE_PATTERN.test(sql)) this.#taint(sql);
     // The hot path: a statement whose shape this token ran a moment ago passes without waiting.
-    const reused = this.#gate.reused(this.token, sql);
+    const reused = this.#gate.reused(this.agent, sql);
     if (reused !== undefined && this.#tables.needsNoCount(reused.classified)) {
       this.#send(message.raw, 'query');
       return undefined;
@@ -261,8 +266,8 @@ export class SessionRelay {
       const probed = await this.#probedQuery(message, sql);
       if (probed) return;
     }
-    const judgment = reused ?? (await this.#gate.judge(this.token, sql, this.#statements.sqlPrepared(sql)));
-    const refusal = await this.#refusalOrSnapshot(judgment);
+    const judgment = reused ?? (await this.#gate.judge(this.agent, sql, this.#statements.sqlPrepared(sql)));
+    const refusal = await this.#admission.refusalOrSnapshot(judgment);
     if (refusal !== undefined || judgment === undefined) return this.#markers.refuseQuery(refusal ?? unavailableError());
     const { counting } = judgment.classified;
     if (this.#markers.releasePending && judgment.classified.actions.some((action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation))) this.#markers.releaseSavepoint();
@@ -295,7 +300,7 @@ export class SessionRelay {
     const check = this.#markers.ownQuery(probe.check, true);
     this.#flush();
     const answer = await check.answer;
-    const judgment = answer.error === undefined && answer.rows[0]?.[0] === 't' ? await this.#gate.judgeDestroyingNothing(this.token, classified, probe.found) : undefined;
+    const judgment = answer.error === undefined && answer.rows[0]?.[0] === 't' ? await this.#gate.judgeDestroyingNothing(this.agent, classified, probe.found) : undefined;
     if (judgment === undefined) {
       this.#markers.ownQuery(undo);
       this.#flush();
@@ -303,7 +308,7 @@ export class SessionRelay {
     }
     if (judgment.decision.verdict !== 'allow') {
       this.#markers.ownQuery(undo);
-      this.#markers.refuseQuery(this.#refusal(judgment));
+      this.#markers.refuseQuery(this.#admission.refusal(judgment));
       return true;
     }
     if (!own) {
@@ -402,8 +407,8 @@ export class SessionRelay {
     }
     this.#markers.ownQuery(undoSql(own));
     if (overs === undefined) return this.#markers.refuseQuery(unmeasurableError('the server did not say how many rows it changed'));
-    const escalated = await this.#gate.judgeOverLimit(this.token, judgment.classified, overs);
-    const refusal = await this.#refusalOrSnapshot(escalated);
+    const escalated = await this.#gate.judgeOverLimit(this.agent, judgment.classified, overs);
+    const refusal = await this.#admission.refusalOrSnapshot(escalated);
     if (refusal !== undefined) return this.#markers.refuseQuery(refusal);
     // Approved by a human for what it changes, and snapshotted: it runs again, as sent.
     this.#send(message.raw, 'query');
@@ -412,7 +417,7 @@ export class SessionRelay {
   #parse(message: WireMessage, name: string, sql: string): Promise<void> | undefined {
     if (name.startsWith(RESERVED_NAME_PREFIX)) return this.#refuseParse(name, unpreparedError(`statement \`${name}\`: names starting with ${RESERVED_NAME_PREFIX} are airlock's`));
     if (PREPARE_PATTERN.test(sql)) this.#taint(sql);
-    const reused = this.#gate.reused(this.token, sql);
+    const reused = this.#gate.reused(this.agent, sql);
     if (reused !== undefined) {
       this.#prepared(message, name, reused);
       return undefined;
@@ -421,9 +426,9 @@ export class SessionRelay {
   }
 
   async #judgeParse(message: WireMessage, name: string, sql: string): Promise<void> {
-    const judgment = await this.#gate.judge(this.token, sql);
+    const judgment = await this.#gate.judge(this.agent, sql);
     if (judgment === undefined || judgment.decision.verdict !== 'allow') {
-      return this.#refuseParse(name, judgment === undefined ? unavailableError() : this.#refusal(judgment));
+      return this.#refuseParse(name, judgment === undefined ? unavailableError() : this.#admission.refusal(judgment));
     }
     this.#prepared(message, name, judgment);
   }
@@ -471,7 +476,7 @@ export class SessionRelay {
     // The first run of a Parse judged or counted a moment ago is on the record with that Parse;
     // every later run is counted.
     const recorded = firstRun && this.#gate.recentlyJudged(statement);
-    if (!classified.destroys && this.#tables.needsNoCount(classified) && (recorded || this.#gate.runsOnEarlierDecision(this.token, statement))) {
+    if (!classified.destroys && this.#tables.needsNoCount(classified) && (recorded || this.#gate.runsOnEarlierDecision(this.agent, statement))) {
       this.#sendExecute(message, classified);
       return undefined;
     }
@@ -483,10 +488,10 @@ export class SessionRelay {
     const { classified } = statement;
     let judgment: GatedStatement | undefined;
     if (firstApprovedRun) judgment = { classified, decision: statement.decision };
-    else if (!classified.destroys && this.#gate.runsOnEarlierDecision(this.token, statement)) judgment = { classified, decision: statement.decision, principal: statement.principal };
-    else judgment = await this.#gate.judge(this.token, classified.sql);
+    else if (!classified.destroys && this.#gate.runsOnEarlierDecision(this.agent, statement)) judgment = { classified, decision: statement.decision, principal: statement.principal };
+    else judgment = await this.#gate.judge(this.agent, classified.sql);
     // An approval covers one execution; any other run of a destructive statement is judged again.
-    const refusal = await this.#refusalOrSnapshot(judgment);
+    const refusal = await this.#admission.refusalOrSnapshot(judgment);
     if (refusal !== undefined || judgment === undefined) return this.#markers.refuseExecute(refusal ?? unavailableError());
     this.#gate.markJudged(statement);
     const { counting } = judgment.classified;
@@ -542,8 +547,8 @@ export class SessionRelay {
     this.#markers.ownExecute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     this.#markers.ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
     if (overs === undefined) return this.#markers.refuseExecute(unmeasurableError('the server did not say how many rows it changed'));
-    const escalated = await this.#gate.judgeOverLimit(this.token, judgment.classified, overs);
-    const refusal = await this.#refusalOrSnapshot(escalated);
+    const escalated = await this.#gate.judgeOverLimit(this.agent, judgment.classified, overs);
+    const refusal = await this.#admission.refusalOrSnapshot(escalated);
     if (refusal !== undefined) return this.#markers.refuseExecute(refusal);
     // Approved for what it changes: the portal ran (and was rolled back), so it is bound again.
     this.#send(serialize.close({ type: 'P', name: new BodyReader(message.body).cstring() }), 'close', new DropSink());
@@ -581,41 +586,10 @@ export class SessionRelay {
   }
 
   async #functionCall(message: WireMessage): Promise<void> {
-    const decision: Decision | undefined = await this.#gate.judgeOpaque(this.token, 'FunctionCall', message.body);
-    if (decision?.verdict !== 'allow') {
-      const refusal = decision === undefined ? unavailableError() : refusalFor(decision, this.options.approvalsUrl, this.options.hint);
-      return this.#markers.refuseQuery(refusal);
-    }
+    const decision: Decision | undefined = await this.#gate.judgeOpaque(this.agent, 'FunctionCall', message.body);
+    if (decision?.verdict !== 'allow') return this.#markers.refuseQuery(this.#admission.refusalOfOpaque(decision));
     this.#readingUnsure = 'settle';
     this.#send(message.raw, 'function');
-  }
-
-  /** The error answering a decision that is not an allow; a hold's HINT says how to approve it. */
-  #refusal(judgment: GatedStatement): Buffer {
-    return refusalFor(judgment.decision, this.options.approvalsUrl, { ...this.options.hint, actions: judgment.classified.actions });
-  }
-
-  /** Undefined when the statement may run now (its snapshot taken if it destroys); else the error to answer. */
-  async #refusalOrSnapshot(judgment: GatedStatement | undefined): Promise<Buffer | undefined> {
-    if (judgment === undefined) return unavailableError();
-    if (judgment.decision.verdict !== 'allow') return this.#refusal(judgment);
-    if (!judgment.classified.destroys) return undefined;
-    const snapshot = this.options.snapshot;
-    try {
-      // SECURITY: without a vault nothing destructive runs; a snapshot that fails blocks the statement.
-      if (snapshot === undefined) throw new Error('no vault');
-      // What the session sent before this statement is committed (or not) before the dump looks.
-      this.#flush();
-      await this.#router.settled();
-      await snapshot(judgment);
-      return undefined;
-    } catch (error) {
-      // The statement does not run, so an approval it spent is given back for the retry.
-      const why = error instanceof Error ? error.message : 'the snapshot failed';
-      const returned = await this.#gate.returnApproval(judgment.decision, `its snapshot failed (${scrubText(why, [this.token])}), so it did not run`);
-      const approved = judgment.decision.policyIds.includes(APPROVAL_POLICY_ID);
-      return snapshotFailedError(returned ? 'kept' : approved ? 'used' : 'none');
-    }
   }
 
   /**
