@@ -74,8 +74,3 @@ export function parseOptions(args: readonly Arg[], takesValue: ReadonlySet<strin
 export function hasAny(parsed: ParsedOptions, ...names: string[]): boolean {
   return names.some((name) => parsed.flags.has(name));
 }
-
-/** The known text of every operand, or undefined for those only the run knows. */
-export function operandTexts(parsed: ParsedOptions): (string | undefined)[] {
-  return parsed.operands.map((arg) => (arg.value.known ? arg.value.text : undefined));
-}

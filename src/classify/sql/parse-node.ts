@@ -48,11 +48,6 @@ export function stringField(object: PgObject | undefined, key: string): string |
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A field read as a boolean; protobuf JSON omits `false`, so absent reads as false. */
-export function boolField(object: PgObject | undefined, key: string): boolean {
-  return object?.[key] === true;
-}
-
 /** The string of a `{ String: { sval } }` node (protobuf omits an empty sval). */
 export function stringValue(value: unknown): string | undefined {
   const node = asNode(value);
