@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../src/cli/audit-verify.js';
-import { AUDIT_CHECKPOINTS_FILE } from '../src/cli/serve-checkpoints.js';
+import { AUDIT_CHECKPOINTS_FILE } from '../src/server/index.js';
 import { AuditCheckpointer } from '../src/firewall/index.js';
 import { AUDIT_SIGNING_KEY_FILE, fileSink, loadOrCreateAuditSigningKey, readAuditSigningKey, systemClock } from '../src/platform/index.js';
 import { openSqliteStore } from '../src/stores/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mcpUpstreamsOf } from '../src/cli/serve-mcp.js';
+import { mcpUpstreamsOf } from './upstreams-of.js';
 import type { LoadedConfig } from '../src/config/index.js';
 import { parseConfig } from '../src/config/index.js';
 

@@ -8,7 +8,7 @@ import { RestoreRefused, SQLSTATE, listSnapshots, restoreSnapshot, withEnvironme
 import { refusalFor, snapshotFailedError } from '../src/adapters/postgres/respond.js';
 import { parseErrorFields } from '../src/adapters/postgres/wire.js';
 import { classifySqlText } from '../src/classify/sql/index.js';
-import { postgresUpstreamsOf } from '../src/cli/serve-postgres.js';
+import { postgresUpstreamsOf } from './upstreams-of.js';
 import { loadConfig } from '../src/config/index.js';
 import type { Decision } from '../src/core/index.js';
 import type { TestPostgres } from './pg-server.js';

@@ -5,7 +5,7 @@ import type { AuditHead, AuditRecord, CheckpointProblem, CheckpointSignatureChec
 import { compareWitness, verifyAuditChain, verifyAuditCheckpoints } from '../core/index.js';
 import { AUDIT_SIGNING_KEY_FILE, readAuditPublicKey, readCheckpointLines } from '../platform/index.js';
 import { MemoryStore, openSqliteStore } from '../stores/index.js';
-import { AUDIT_CHECKPOINTS_FILE } from './serve-checkpoints.js';
+import { AUDIT_CHECKPOINTS_FILE } from '../server/index.js';
 
 const VERIFY_PAGE_SIZE = 5_000;
 

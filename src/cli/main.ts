@@ -15,7 +15,7 @@ import { registerMcpCommands } from './commands/mcp-command.js';
 import { reportError } from './output.js';
 import { registerPolicyCommands } from './commands/policy-command.js';
 import { registerPostgresCommands } from './commands/postgres-command.js';
-import { registerServeCommand } from './serve-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerSetupCommand } from './commands/setup-command.js';
 import { registerStandinCommand } from './commands/standin-command.js';
 import { registerTokenCommands } from './commands/token-command.js';

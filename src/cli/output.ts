@@ -1,3 +1,4 @@
+import { SurfaceRefusal } from '../adapters/shared/index.js';
 import { isFirewallError } from '../core/index.js';
 import { EXIT } from './exit-codes.js';
 import { toTerminalJson } from './terminal-text.js';
@@ -60,6 +61,9 @@ export function reportError(error: unknown, json: boolean): number {
 function describe(error: unknown): { message: string; code: string; details: readonly string[]; exitCode: number } {
   if (error instanceof CliFailure) {
     return { message: error.message, code: 'cli', details: error.details, exitCode: error.exitCode };
+  }
+  if (error instanceof SurfaceRefusal) {
+    return { message: error.message, code: 'cli', details: error.details, exitCode: error.fault === 'config' ? EXIT.invalidInput : EXIT.internal };
   }
   if (isFirewallError(error)) {
     const exitCode = INPUT_CODES.has(error.code) ? EXIT.invalidInput : EXIT.internal;

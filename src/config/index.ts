@@ -14,3 +14,5 @@ export type { SecretContext, SecretRef } from './secret.js';
 export { CREDENTIALS_FOLDER, credentialPathOf, fromSystemd, readSecretField, resolveSecret, secretRefOf } from './secret.js';
 export { configSchema } from './schema.js';
 export { STARTER_CONFIG } from './starter.js';
+export type { UpstreamConfig, UpstreamKind, UpstreamOf } from './upstream-sections.js';
+export { upstreamSections } from './upstream-sections.js';

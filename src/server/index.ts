@@ -9,3 +9,14 @@ export { FilePasskeyStore, MemoryPasskeyStore, createInboxRoute } from './inbox/
 export type { TlsIdentity } from './listener.js';
 export type { RouteListener, RouteListenerOptions } from './route-listener.js';
 export { startRouteListener } from './route-listener.js';
+export type { BoundaryFlags } from './boundary.js';
+export { DEV_MODE_BANNER, boundaryProblemsOf, credentialFilesOf, enforceBoundary, statePathsOf, vaultDirsOf } from './boundary.js';
+export { AUDIT_CHECKPOINTS_FILE } from './parts/checkpoints-part.js';
+export { webhookEndpointsOf } from './parts/approvals-part.js';
+export { PASSKEYS_FILE_NAME } from './parts/inbox-part.js';
+export { approvalRulesOf, approvalServiceOf, createFirewall, createGrantService, decideOptionsOf } from './services.js';
+export type { RunningServer, ServerOptions } from './start-server.js';
+export { startServer, surfaceSettingsOf, validateSurfaces } from './start-server.js';
+export type { ServedSurface, ValidatedSurface } from './surfaces.js';
+export type { TlsFlags } from './tls-identity.js';
+export { tlsIdentityOf } from './tls-identity.js';

@@ -78,7 +78,6 @@ function notFound(res: ServerResponse): void {
 /** GraphQL upstreams (`kind: graphql`), each at `/graphql/NAME` on the gateway. */
 export const graphqlSurface: Surface<GraphqlUpstreamConfig, Record<string, GraphqlUpstream>> = {
   name: 'graphql',
-  kind: 'graphql',
   async validate(sections, settings) {
     const upstreams = graphqlUpstreamsOf(sections, settings);
     if (!upstreams.ok) return { ok: false, error: { title: 'cannot start the gateway', problems: upstreams.error } };
@@ -98,10 +97,8 @@ export const graphqlSurface: Surface<GraphqlUpstreamConfig, Record<string, Graph
         const upstream = request.surface === 'graphql' ? upstreams[request.upstream] : undefined;
         return upstream === undefined ? undefined : (again) => runHeldGraphqlRequest(upstream, again, held);
       },
-      close: async () => {
-        await route.close?.();
-        await held.close();
-      },
+      // The route is the gateway's to close, once it stops listening.
+      close: () => held.close(),
     };
   },
 };

@@ -8,6 +8,9 @@
 /** The clients Airlock answers for. */
 export type HookClient = 'claude-code' | 'cursor' | 'codex' | 'gemini';
 
+/** The gateway path the hook's client mode forwards calls to: `/hooks/CLIENT`. */
+export const HOOK_ROUTE_PREFIX = '/hooks';
+
 /** Every client, in the order `install-hooks` writes them. */
 export const HOOK_CLIENTS: readonly HookClient[] = ['claude-code', 'cursor', 'codex', 'gemini'];
 

@@ -6,3 +6,6 @@ export { agentToken } from './read-request.js';
 export type { RestAnswer, RestAnswerCode } from './respond.js';
 export { REST_HELD_MESSAGE } from './respond.js';
 export { NodeSha256 } from './sigv4.js';
+export type { RestUpstreamConfig } from './config.js';
+export { restUpstreamsOf } from './config.js';
+export { REST_PREFIX, restSurface } from './surface.js';

@@ -8,3 +8,6 @@ export { HELD_INSTRUCTION } from './respond.js';
 export { serveMcpStdio } from './stdio.js';
 export type { ExposedTool, RefusedTool, ToolTable } from './tool-table.js';
 export { NAME_SEPARATOR, buildToolTable, toExposedName } from './tool-table.js';
+export type { McpUpstreamConfig } from './config.js';
+export { mcpUpstreamsOf } from './config.js';
+export { MCP_HTTP_PREFIX, mcpSurface, refusedLines, startMcpProxy } from './surface.js';

@@ -13,3 +13,6 @@ export type { SqlClassifier } from './session/classified-text.js';
 export type { UpstreamTarget } from './upstream-connection.js';
 export type { SnapshotManifestV1 } from './vault.js';
 export { listSnapshots, vaultPlacementProblem } from './vault.js';
+export type { PostgresUpstreamConfig, ResolvedPostgresUpstream } from './config.js';
+export { postgresUpstreamsOf } from './config.js';
+export { postgresSurface } from './surface.js';

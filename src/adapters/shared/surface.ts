@@ -58,7 +58,7 @@ export interface SurfaceDeps {
 
 /** A started surface. */
 export interface RunningSurface {
-  /** Routes mounted on the gateway under their prefixes. */
+  /** Routes mounted on the gateway under their prefixes; the gateway closes them after it stops listening. */
   readonly routes?: readonly SurfaceRoute[];
   /** URLs of upstreams served on the gateway, listed as `upstreams` by `airlock serve --json`. */
   readonly upstreamUrls?: readonly string[];
@@ -68,7 +68,7 @@ export interface RunningSurface {
   readonly info?: Readonly<Record<string, JsonValue>>;
   /** What runs a held request of this surface once its undo window ends (delayed actions). */
   runHeld?(held: HeldRequestV1): HeldRequestRunner | undefined;
-  /** Stops listening and closes the surface's routes and connections. */
+  /** Stops its own listeners and closes its connections (after the gateway closed the routes). */
   close(): Promise<void>;
 }
 
@@ -81,26 +81,26 @@ export interface SurfaceRefusalDetails {
 
 /** Thrown by `start` (and by `airlock serve`) when a surface cannot start. */
 export class SurfaceRefusal extends Error {
-  readonly problems: readonly string[];
+  /** Every problem, one a line. */
+  readonly details: readonly string[];
   /** `config`: the operator must fix the config; `upstream`: an upstream could not be reached. */
   readonly fault: 'config' | 'upstream';
 
   constructor(details: SurfaceRefusalDetails, fault: 'config' | 'upstream' = 'config') {
     super(details.title);
     this.name = 'SurfaceRefusal';
-    this.problems = details.problems;
+    this.details = details.problems;
     this.fault = fault;
   }
 }
 
 /**
- * One surface agents reach protected systems through. `kind` names the config's upstream kind it
- * serves (`upstreams.NAME.kind`); a surface without one (the agent hooks) is always served.
+ * One surface agents reach protected systems through; `server/surfaces.ts` lists them, with the
+ * config's upstream kind each serves (`upstreams.NAME.kind`), if any.
  */
 export interface Surface<Section, Options> {
   /** For messages: `graphql`, `agent hooks`, … */
   readonly name: string;
-  readonly kind?: string;
   /**
    * The options to start with, from the surface's sections (by upstream name); undefined when
    * there is nothing to serve. Secrets are read here, once.

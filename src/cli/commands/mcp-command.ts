@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import { serveMcpStdio } from '../../adapters/mcp/index.js';
+import { mcpUpstreamsOf, refusedLines, serveMcpStdio, startMcpProxy } from '../../adapters/mcp/index.js';
+import { upstreamSections } from '../../config/index.js';
 import { isWellFormedToken } from '../../core/index.js';
-import { createFirewall, openContext } from '../context.js';
+import { authenticate } from '../../firewall/index.js';
+import { systemClock } from '../../platform/index.js';
+import { createFirewall, openContext, orRefuse } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { CliFailure } from '../output.js';
 import { loadEngineFor } from '../policy-loading.js';
-import { mcpUpstreamsOf, refusedLines, startProxy } from '../serve-mcp.js';
 
 /**
  * Registers `airlock mcp`: Airlock as a stdio MCP server for one agent, proxying the configured
@@ -24,10 +26,16 @@ export function registerMcpCommands(program: Command): void {
       if (!isWellFormedToken(token)) throw new CliFailure('set $AIRLOCK_TOKEN to the agent\'s Airlock token (alk_…)', EXIT.invalidInput);
       const context = await openContext(command);
       try {
-        const upstreams = mcpUpstreamsOf(context.loaded, process.env, flags.upstream);
+        const { loaded, store } = context;
+        const sections = upstreamSections(loaded.config, 'mcp');
+        const upstreams = orRefuse(mcpUpstreamsOf(sections, { env: process.env, home: loaded.home }, flags.upstream), 'cannot start the mcp upstreams');
         if (upstreams.length === 0) throw new CliFailure('no mcp upstream is configured', EXIT.invalidInput);
         const engine = await loadEngineFor(context.loaded.policyDir);
-        const proxy = await startProxy(upstreams, createFirewall(context.loaded, context.store, engine), context.store);
+        const principalOf = async (agentToken: string) => {
+          const found = await authenticate(store, agentToken, systemClock.now());
+          return found.ok ? found.principal : undefined;
+        };
+        const proxy = await startMcpProxy(upstreams, createFirewall(loaded, store, engine), principalOf);
         for (const line of refusedLines(proxy)) process.stderr.write(`airlock: ${line}\n`);
         try {
           await serveMcpStdio(proxy, { token, ...(flags.approvalsUrl === undefined ? {} : { approvalsUrl: flags.approvalsUrl.replace(/\/+$/, '') }) });

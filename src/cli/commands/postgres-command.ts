@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
-import { RestoreRefused, listSnapshots, restoreSnapshot } from '../../adapters/postgres/index.js';
-import { loadConfigOf } from '../context.js';
+import type { ResolvedPostgresUpstream } from '../../adapters/postgres/index.js';
+import { RestoreRefused, listSnapshots, postgresUpstreamsOf, restoreSnapshot } from '../../adapters/postgres/index.js';
+import { upstreamSections } from '../../config/index.js';
+import { loadConfigOf, orRefuse } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { CliFailure, printJson, printLines } from '../output.js';
-import { postgresUpstreamsOf } from '../serve-postgres.js';
+
+/** The config's postgres upstreams; `needCredential: false` lets `snapshots list` run without the password. */
+function postgresUpstreams(command: Command, needCredential = true): ResolvedPostgresUpstream[] {
+  const loaded = loadConfigOf(command);
+  const sections = upstreamSections(loaded.config, 'postgres');
+  return orRefuse(postgresUpstreamsOf(sections, { env: process.env, home: loaded.home }, needCredential), 'invalid postgres upstream configuration');
+}
 
 /** Registers `airlock snapshots list` and `airlock restore ID [--into DB]`. */
 export function registerPostgresCommands(program: Command): void {
@@ -13,7 +21,7 @@ export function registerPostgresCommands(program: Command): void {
     .description('list the snapshots in every postgres upstream vault, oldest first')
     .option('--json', 'one JSON object per snapshot')
     .action((flags: { json?: boolean }, command: Command) => {
-      const upstreams = postgresUpstreamsOf(loadConfigOf(command), process.env, false);
+      const upstreams = postgresUpstreams(command, false);
       const all = upstreams.flatMap((upstream) => listSnapshots(upstream.vaultDir));
       if (flags.json === true) {
         for (const snapshot of all) printJson(snapshot);
@@ -36,7 +44,7 @@ export function registerPostgresCommands(program: Command): void {
     .option('--into <database>', 'restore into this database instead, created when missing')
     .option('--json', 'print the result as a JSON object')
     .action(async (id: string, flags: { into?: string; json?: boolean }, command: Command) => {
-      const upstreams = postgresUpstreamsOf(loadConfigOf(command), process.env);
+      const upstreams = postgresUpstreams(command);
       const owner = upstreams.find((upstream) => listSnapshots(upstream.vaultDir).some((snapshot) => snapshot.id === id));
       if (owner === undefined) throw new CliFailure(`no snapshot \`${id}\` in any vault`, EXIT.invalidInput);
       try {

@@ -7,7 +7,7 @@ import { CONFIG_FILE_NAME, CREDENTIALS_FOLDER, loadConfig } from '../../config/i
 import { EXIT } from '../exit-codes.js';
 import { writeStarterHome } from './init-command.js';
 import { CliFailure, printLines } from '../output.js';
-import { credentialFilesOf, vaultDirsOf } from '../serve-boundary.js';
+import { credentialFilesOf, vaultDirsOf } from '../../server/index.js';
 
 /** Where the service keeps its state unless `--home` says otherwise. */
 export const SERVICE_HOME = '/var/lib/airlock';

@@ -1,12 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { HookAnswer, HookClient } from '../../adapters/hooks/index.js';
-import { formatAnswer } from '../../adapters/hooks/index.js';
+import { HOOK_ROUTE_PREFIX, formatAnswer } from '../../adapters/hooks/index.js';
 
 /** The environment variable naming a running `airlock serve` the hook forwards to. */
 export const HOOK_URL_ENV = 'AIRLOCK_URL';
-
-/** The gateway path hook calls are forwarded to: `/hooks/CLIENT`. */
-export const HOOK_ROUTE_PREFIX = '/hooks';
 
 /** How long the hook waits for the server; clients' own timeouts would fail open, so this is shorter. */
 export const HOOK_FORWARD_TIMEOUT_MS = 10_000;

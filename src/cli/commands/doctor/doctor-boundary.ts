@@ -6,7 +6,7 @@ import { loadConfig, resolveHome } from '../../../config/index.js';
 import { checkHomePlacement, checkServiceHome } from '../../../platform/index.js';
 import { adminSocketPath, withAdmin } from '../../admin-client.js';
 import type { DoctorCheck } from './doctor-command.js';
-import { statePathsOf } from '../../serve-boundary.js';
+import { statePathsOf } from '../../../server/index.js';
 import { SERVICE_HOME } from '../setup-command.js';
 
 /** Variables that hold a credential wherever they are set, besides those the config names. */

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
-import type { TlsIdentity } from '../server/index.js';
-import { EXIT } from './exit-codes.js';
-import { CliFailure } from './output.js';
+import { FirewallError } from '../core/index.js';
+import type { TlsIdentity } from './listener.js';
 
 /** The TLS flags of `airlock serve`. */
 export interface TlsFlags {
@@ -17,7 +16,7 @@ export interface TlsFlags {
  */
 export function tlsIdentityOf(flags: TlsFlags, loaded: LoadedConfig): TlsIdentity | undefined {
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
-    throw new CliFailure('cannot start the gateway', EXIT.invalidInput, ['give both --tls-cert and --tls-key, or neither']);
+    throw new FirewallError('config.invalid', 'cannot start the gateway', { details: ['give both --tls-cert and --tls-key, or neither'] });
   }
   const fromHome = (path: string) => (isAbsolute(path) ? path : join(loaded.home, path));
   const files =
@@ -32,6 +31,6 @@ export function tlsIdentityOf(flags: TlsFlags, loaded: LoadedConfig): TlsIdentit
   } catch (error) {
     // SECURITY: the path and the reason only, never the file's content.
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new CliFailure('cannot start the gateway', EXIT.invalidInput, [`TLS certificate or key: ${reason}: \`${(error as { path?: string }).path ?? files.certFile}\``]);
+    throw new FirewallError('config.invalid', 'cannot start the gateway', { details: [`TLS certificate or key: ${reason}: \`${(error as { path?: string }).path ?? files.certFile}\``] });
   }
 }

@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBoundedBody } from '../adapters/shared/index.js';
-import { DERIVE_TOKEN_PATH, MAX_DERIVE_BODY_BYTES, describeIssues, deriveTokenRequestV1 } from '../api/index.js';
-import type { FirewallErrorCode } from '../core/index.js';
-import { isFirewallError } from '../core/index.js';
-import type { DeriveRequest } from '../firewall/index.js';
-import type { GatewayRoute } from '../server/index.js';
-import { sendJson } from '../server/index.js';
-import { createGrantService } from './context.js';
+import { readBoundedBody } from '../../adapters/shared/index.js';
+import { DERIVE_TOKEN_PATH, MAX_DERIVE_BODY_BYTES, describeIssues, deriveTokenRequestV1 } from '../../api/index.js';
+import type { FirewallErrorCode } from '../../core/index.js';
+import { isFirewallError } from '../../core/index.js';
+import type { DeriveRequest } from '../../firewall/index.js';
+import type { GatewayRoute } from '../gateway.js';
+import { sendJson } from '../json-answer.js';
 import type { ServePartFactory } from './serve-part.js';
 
 // What each refusal answers: who holds no valid token learns nothing more than that.
@@ -24,8 +23,7 @@ const STATUS: Partial<Record<FirewallErrorCode, number>> = {
  * the admin socket nor the store: the only grant change the agent's side makes, and it can only
  * take away (GrantService.derive checks the child is within its parent).
  */
-export const tokensServePart: ServePartFactory = async ({ loaded, store }) => {
-  const grants = createGrantService(loaded, store);
+export const tokensServePart: ServePartFactory = async ({ grants }) => {
   const route: GatewayRoute = {
     prefix: DERIVE_TOKEN_PATH,
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

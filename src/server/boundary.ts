@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
 import { credentialPathOf, fromSystemd, secretRefOf } from '../config/index.js';
+import { FirewallError } from '../core/index.js';
 import type { BoundaryProblem } from '../platform/index.js';
 import { checkHomePlacement, checkServerUser, checkServiceHome } from '../platform/index.js';
-import { EXIT } from './exit-codes.js';
-import { CliFailure } from './output.js';
 
 /** How `airlock serve` was asked to treat the boundary. */
 export interface BoundaryFlags {
@@ -83,6 +82,7 @@ export function enforceBoundary(loaded: LoadedConfig, env: NodeJS.ProcessEnv, fl
     return;
   }
   if (problems.length > 0) {
-    throw new CliFailure(`refusing to start: other users could reach the server's state in \`${loaded.home}\`; fix each, or pass --dev for a local trial`, EXIT.invalidInput, problems.map((problem) => problem.text));
+    const message = `refusing to start: other users could reach the server's state in \`${loaded.home}\`; fix each, or pass --dev for a local trial`;
+    throw new FirewallError('config.invalid', message, { details: problems.map((problem) => problem.text) });
   }
 }

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import type { Config } from '../config/index.js';
-import type { Store } from '../core/index.js';
-import type { FactorThrottle } from '../firewall/index.js';
-import { cryptoRandom, systemClock } from '../platform/index.js';
-import type { GatewayRoute, PasskeyStore } from '../server/index.js';
-import { FilePasskeyStore, createInboxRoute, startRouteListener } from '../server/index.js';
-import { approvalRulesOf } from './context.js';
-import { EXIT } from './exit-codes.js';
-import { CliFailure } from './output.js';
+import type { Config } from '../../config/index.js';
+import type { Store } from '../../core/index.js';
+import { FirewallError } from '../../core/index.js';
+import type { FactorThrottle } from '../../firewall/index.js';
+import { cryptoRandom, systemClock } from '../../platform/index.js';
+import type { GatewayRoute } from '../gateway.js';
+import type { PasskeyStore } from '../inbox/index.js';
+import { FilePasskeyStore, createInboxRoute } from '../inbox/index.js';
+import { startRouteListener } from '../route-listener.js';
+import { approvalRulesOf } from '../services.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** Where `airlock serve` keeps enrolled passkeys, in its home. */
@@ -73,6 +74,6 @@ function openPasskeys(path: string): PasskeyStore {
     return new FilePasskeyStore(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new CliFailure('cannot start the web inbox', EXIT.invalidInput, [`\`${path}\`: not a passkeys file: ${reason}`]);
+    throw new FirewallError('config.invalid', 'cannot start the web inbox', { details: [`\`${path}\`: not a passkeys file: ${reason}`] });
   }
 }

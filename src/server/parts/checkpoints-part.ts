@@ -1,10 +1,10 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuditCheckpointV1, Store } from '../core/index.js';
-import { describeError, parseCheckpointLine } from '../core/index.js';
-import { AuditCheckpointer } from '../firewall/index.js';
-import { AUDIT_SIGNING_KEY_FILE, fileSink, loadOrCreateAuditSigningKey, readCheckpointLines, systemClock, witnessSink } from '../platform/index.js';
-import { runEvery } from './background-loop.js';
+import type { AuditCheckpointV1, Store } from '../../core/index.js';
+import { describeError, parseCheckpointLine } from '../../core/index.js';
+import { AuditCheckpointer } from '../../firewall/index.js';
+import { AUDIT_SIGNING_KEY_FILE, fileSink, loadOrCreateAuditSigningKey, readCheckpointLines, systemClock, witnessSink } from '../../platform/index.js';
+import { runEvery } from '../background-loop.js';
 import type { ServePartFactory } from './serve-part.js';
 
 /** The home's own checkpoint file (one signed JSON line per checkpoint). */
@@ -18,7 +18,7 @@ const CHECKPOINT_POLL_MS = 250;
  * (created on first serve) into HOME/audit-checkpoints.jsonl and the configured witnesses, at
  * start, every N records or T seconds, and at shutdown. Nothing for an in-memory store.
  */
-export const checkpointsServePart: ServePartFactory = async ({ loaded, store }) => {
+export const checkpointsServePart: ServePartFactory = async ({ loaded, store, warn }) => {
   if (loaded.config.store.kind === 'memory') return undefined;
   const { everyRecords, every, witnesses } = loaded.config.audit.checkpoint;
   const journalPath = join(loaded.home, AUDIT_CHECKPOINTS_FILE);
@@ -85,8 +85,4 @@ async function startMismatch(store: Store, previous: AuditCheckpointV1 | undefin
   const [record] = await store.readAudit({ fromSeq: previous.seq, limit: 1 });
   if (record?.seq !== previous.seq || record.hash !== previous.hash) return `audit record ${previous.seq} is not the one that was checkpointed`;
   return undefined;
-}
-
-function warn(message: string): void {
-  process.stderr.write(`airlock: ${message}\n`);
 }
