@@ -90,6 +90,11 @@ export class Markers {
     return sink;
   }
 
+  /** Asks the server for the answers it keeps until Sync (a Flush), inside an extended-protocol batch. */
+  askFlush(): void {
+    this.send(serialize.flush());
+  }
+
   /** DEALLOCATE ALL and DISCARD ALL remove Airlock's own statements too: they are parsed again. */
   forgetOwnStatements(): void {
     this.#ownStatements.clear();

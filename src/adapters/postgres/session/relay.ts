@@ -2,17 +2,15 @@ import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
 import type { Decision } from '../../../core/index.js';
 import type { AgentSession } from '../../../firewall/index.js';
-import type { BlastRadius, OverLimit, TableChange } from '../blast-radius.js';
-import { overRowLimit, overShare, shareCountLimit } from '../blast-radius.js';
+import type { BlastRadius } from '../blast-radius.js';
 import { destructionProbe } from '../destroys-nothing.js';
 import { decodeStatementText, parameterStatusProblem } from '../reading-settings.js';
 import type { HoldHintContext } from '../respond.js';
 import { invalidTextError, readingSettingsChangedError, unsureReadingError, unavailableError, unmeasurableError, unpreparedError } from '../respond.js';
 import { ResponseRouter } from '../response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from '../response-router.js';
-import type { Answer } from '../response-sinks.js';
 import { DropSink, HoldingSink, OwnSink, WatchSink } from '../response-sinks.js';
-import { TRANSACTION_CHANGES_SQL, boundedCountSql, changesBetween, taggedRows } from '../row-counts.js';
+import { TRANSACTION_CHANGES_SQL } from '../row-counts.js';
 import type { UpstreamSession } from '../upstream-connection.js';
 import { BodyReader, MessageFramer, WireError, readyForQuery, typedMessage } from '../wire.js';
 import type { WireMessage } from '../wire.js';
@@ -22,8 +20,8 @@ import type { GatedStatement, StatementGate } from './gate.js';
 import { CommitAtSync, Markers, SAVEPOINT, undoSql } from './markers.js';
 import type { BoundPortal } from './statements.js';
 import { PREPARE_PATTERN, RESERVED_NAME_PREFIX, StatementTable, sqlPrepareName } from './statements.js';
-import { TableKnowledge } from './table-knowledge.js';
 import { Admission } from './admission.js';
+import { TableKnowledge, countedChanges } from './table-knowledge.js';
 
 /** What a session needs from its proxy. */
 export interface SessionOptions {
@@ -44,10 +42,6 @@ export interface SnapshotRequest {
   readonly decision: Decision;
 }
 
-// A counted statement's answer is held until it is counted; past this it is rolled back and held.
-const MAX_HELD_BYTES = 64 * 1024 * 1024;
-// A table over the row limit is counted this far, to tell the approver its size.
-const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
 
 /**
  * One agent connection, after it authenticated: relays the protocol between the agent and its
@@ -61,9 +55,11 @@ const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
  * how many rows it changed in which tables. Within the limits it stands and its answer is
  * relayed; over them it is rolled back and held for a human, like a DROP.
  *
- * The relay dispatches messages; the statements table (`StatementTable`), the gate
- * (`StatementGate`), Airlock's own statements and savepoint (`Markers`) and what it knows of
- * tables (`TableKnowledge`) are its parts.
+ * The relay dispatches messages and runs each statement's flow; its parts do the rest: the
+ * statements table (`StatementTable`), the gate that judges (`StatementGate`, shared by the
+ * upstream's sessions), the refusal or snapshot before a statement runs (`Admission`),
+ * Airlock's own statements, savepoint and refusals (`Markers`), and what it knows of tables and
+ * counts (`TableKnowledge`).
  */
 export class SessionRelay {
   readonly #statements = new StatementTable();
@@ -97,7 +93,7 @@ export class SessionRelay {
   ) {
     this.#gate = options.gate;
     this.#markers = new Markers((bytes, kind, sink) => this.#send(bytes, kind, sink));
-    this.#tables = new TableKnowledge(options.gate, this.#markers, options.blastRadius);
+    this.#tables = new TableKnowledge(options.gate, this.#markers, options.blastRadius, () => this.#flush());
     this.#admission = new Admission(options, options.gate, agent, () => {
       this.#flush();
       return this.#router.settled();
@@ -387,14 +383,14 @@ export class SessionRelay {
     const after = statistics ? this.#markers.ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
     this.#flush();
     const answer = await statement.answer;
-    const changes = this.#changes(judgment.classified, answer, statement, await before?.answer, await after?.answer);
+    const changes = countedChanges(judgment.classified, answer, statement.heldBytes, await before?.answer, await after?.answer);
     if (answer.error !== undefined || answer.status !== 'T') {
       // It failed: the client sees its error as PostgreSQL gave it, and an autocommit statement
       // that failed leaves no transaction behind.
       if (own) this.#markers.ownQuery('ROLLBACK');
       return this.#relayHeld(statement, own ? 'I' : undefined);
     }
-    const overs = changes === undefined ? undefined : await this.#overLimits(changes, false);
+    const overs = changes === undefined ? undefined : await this.#tables.overLimits(changes, false);
     if (overs !== undefined && overs.length === 0) {
       if (!own) {
         this.#relayHeld(statement);
@@ -532,13 +528,13 @@ export class SessionRelay {
     this.#send(message.raw, 'execute', statement);
     const after = statistics ? this.#markers.ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
     // Without Sync the server keeps its answers until asked: Flush asks.
-    this.#send(serialize.flush());
+    this.#markers.askFlush();
     this.#flush();
     const answer = await statement.answer;
-    const changes = this.#changes(judgment.classified, answer, statement, await before?.answer, await after?.answer);
+    const changes = countedChanges(judgment.classified, answer, statement.heldBytes, await before?.answer, await after?.answer);
     // It failed (the server now skips to Sync) or was skipped: its answer is the client's as is.
     if (answer.how !== 'done') return this.#relayHeld(statement);
-    const overs = changes === undefined ? undefined : await this.#overLimits(changes, true);
+    const overs = changes === undefined ? undefined : await this.#tables.overLimits(changes, true);
     if (overs !== undefined && overs.length === 0) {
       this.#relayHeld(statement);
       this.#markers.ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
@@ -590,58 +586,6 @@ export class SessionRelay {
     if (decision?.verdict !== 'allow') return this.#markers.refuseQuery(this.#admission.refusalOfOpaque(decision));
     this.#readingUnsure = 'settle';
     this.#send(message.raw, 'function');
-  }
-
-  /**
-   * What a counted statement changed, per table: from its CommandComplete tags, or from the
-   * server's statistics read around it; undefined when that cannot be told.
-   */
-  #changes(classified: ClassifiedText, answer: Answer, held: HoldingSink, before: Answer | undefined, after: Answer | undefined): TableChange[] | undefined {
-    if (held.heldBytes > MAX_HELD_BYTES) return undefined;
-    const { counting } = classified;
-    if (counting.by === 'statistics' || before !== undefined) {
-      if (before?.how !== 'done' || after?.how !== 'done' || before.error !== undefined || after.error !== undefined) return undefined;
-      return changesBetween(before.rows, after.rows);
-    }
-    if (counting.by !== 'tags') return [];
-    const changes: TableChange[] = [];
-    for (const change of counting.statements) {
-      const tag = answer.tags[change.statement];
-      const rows = tag === undefined ? undefined : taggedRows(tag);
-      if (rows === undefined) return answer.error === undefined ? undefined : [];
-      changes.push({ table: change.table, reference: change.reference, updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
-    }
-    return changes;
-  }
-
-  /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */
-  async #overLimits(changes: readonly TableChange[], extended: boolean): Promise<OverLimit[] | undefined> {
-    const { blastRadius } = this.options;
-    const counts = changes.map((change) => {
-      const over = overRowLimit(blastRadius, change);
-      const limit = over ? TABLE_SIZE_COUNT_LIMIT : shareCountLimit(blastRadius, change);
-      if (limit === undefined) return undefined;
-      const sql = boundedCountSql(change.reference, limit);
-      return { over, limit, sink: extended ? this.#markers.ownExecute(sql, true) : this.#markers.ownQuery(sql, true) };
-    });
-    if (counts.every((count) => count === undefined)) return [];
-    if (extended) this.#send(serialize.flush());
-    this.#flush();
-    const overs: OverLimit[] = [];
-    for (const [index, change] of changes.entries()) {
-      const count = counts[index];
-      if (count === undefined) continue;
-      const answer = await count.sink.answer;
-      const now = Number(answer.rows[0]?.[0] ?? Number.NaN);
-      // SECURITY: a table that cannot be counted counts as over its limit.
-      if (answer.error !== undefined || !Number.isFinite(now)) {
-        overs.push({ change, tableRows: undefined, atLeast: false });
-        continue;
-      }
-      const before = now + change.deleted - change.inserted;
-      if (count.over || overShare(blastRadius, change, now)) overs.push({ change, tableRows: before, atLeast: now >= count.limit });
-    }
-    return overs;
   }
 
   /** Relays a held answer; `status` replaces its ReadyForQuery, `error` goes just before it. */

@@ -1,7 +1,8 @@
-import type { BlastRadius } from '../blast-radius.js';
-import { limitFor } from '../blast-radius.js';
+import type { Answer } from '../response-sinks.js';
+import type { BlastRadius, OverLimit, TableChange } from '../blast-radius.js';
+import { limitFor, overRowLimit, overShare, shareCountLimit } from '../blast-radius.js';
 import type { TableFacts } from '../row-counts.js';
-import { tableFactsSql, toTableFacts } from '../row-counts.js';
+import { boundedCountSql, changesBetween, tableFactsSql, taggedRows, toTableFacts } from '../row-counts.js';
 import type { ClassifiedText, RowCounting } from './classified-text.js';
 import type { StatementGate } from './gate.js';
 import type { Markers } from './markers.js';
@@ -9,6 +10,10 @@ import type { Markers } from './markers.js';
 // What a session learnt of a table's triggers and rules is asked again after this long, and at
 // once when any session through this proxy ran a statement that may change the catalog.
 const TABLE_FACTS_TTL_MS = 10_000;
+// A table over the row limit is counted this far, to tell the approver its size.
+const TABLE_SIZE_COUNT_LIMIT = 1_000_000;
+// A counted statement's answer is held until it is counted; past this it is rolled back and held.
+const MAX_HELD_BYTES = 64 * 1024 * 1024;
 
 interface KnownTable {
   readonly facts: TableFacts | undefined;
@@ -20,7 +25,8 @@ interface KnownTable {
 /**
  * What one session knows of the tables its statements change (see `tableFactsSql`): whether a
  * table is plain (no triggers or rules) and which columns have a unique index of their own.
- * It decides how a counted statement is counted, and which need no count at all.
+ * It decides how a counted statement is counted, which need no count at all, and which changes
+ * went over the blast radius (counting the tables where a share decides).
  */
 export class TableKnowledge {
   // Tables this session asked about, by SQL reference.
@@ -30,7 +36,39 @@ export class TableKnowledge {
     private readonly gate: StatementGate,
     private readonly markers: Markers,
     private readonly blastRadius: BlastRadius,
+    /** Writes what the session holds to the upstream. */
+    private readonly push: () => void,
   ) {}
+
+  /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */
+  async overLimits(changes: readonly TableChange[], extended: boolean): Promise<OverLimit[] | undefined> {
+    const { blastRadius } = this;
+    const counts = changes.map((change) => {
+      const over = overRowLimit(blastRadius, change);
+      const limit = over ? TABLE_SIZE_COUNT_LIMIT : shareCountLimit(blastRadius, change);
+      if (limit === undefined) return undefined;
+      const sql = boundedCountSql(change.reference, limit);
+      return { over, limit, sink: extended ? this.markers.ownExecute(sql, true) : this.markers.ownQuery(sql, true) };
+    });
+    if (counts.every((count) => count === undefined)) return [];
+    if (extended) this.markers.askFlush();
+    this.push();
+    const overs: OverLimit[] = [];
+    for (const [index, change] of changes.entries()) {
+      const count = counts[index];
+      if (count === undefined) continue;
+      const answer = await count.sink.answer;
+      const now = Number(answer.rows[0]?.[0] ?? Number.NaN);
+      // SECURITY: a table that cannot be counted counts as over its limit.
+      if (answer.error !== undefined || !Number.isFinite(now)) {
+        overs.push({ change, tableRows: undefined, atLeast: false });
+        continue;
+      }
+      const before = now + change.deleted - change.inserted;
+      if (count.over || overShare(blastRadius, change, now)) overs.push({ change, tableRows: before, atLeast: now >= count.limit });
+    }
+    return overs;
+  }
 
   /** Whether a text's row changes need no counting: none, or each bounded to one row. */
   needsNoCount(classified: ClassifiedText): boolean {
@@ -94,4 +132,27 @@ export class TableKnowledge {
     const fresh = known !== undefined && known.epoch === this.gate.catalogEpoch && this.gate.now() - known.at < TABLE_FACTS_TTL_MS;
     return fresh ? known.facts : undefined;
   }
+}
+
+/**
+ * What a counted statement changed, per table: from its CommandComplete tags, or from the
+ * server's statistics read around it (`before`, `after`); undefined when that cannot be told
+ * (or its held answer grew past `MAX_HELD_BYTES`).
+ */
+export function countedChanges(classified: ClassifiedText, answer: Answer, heldBytes: number, before: Answer | undefined, after: Answer | undefined): TableChange[] | undefined {
+  if (heldBytes > MAX_HELD_BYTES) return undefined;
+  const { counting } = classified;
+  if (counting.by === 'statistics' || before !== undefined) {
+    if (before?.how !== 'done' || after?.how !== 'done' || before.error !== undefined || after.error !== undefined) return undefined;
+    return changesBetween(before.rows, after.rows);
+  }
+  if (counting.by !== 'tags') return [];
+  const changes: TableChange[] = [];
+  for (const change of counting.statements) {
+    const tag = answer.tags[change.statement];
+    const rows = tag === undefined ? undefined : taggedRows(tag);
+    if (rows === undefined) return answer.error === undefined ? undefined : [];
+    changes.push({ table: change.table, reference: change.reference, updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
+  }
+  return changes;
 }
