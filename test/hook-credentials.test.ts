@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { credentialFixtures } from './credential-fixtures.js';
+import { verifies } from './requirements.js';
 import { freshHome, runCli } from './run-cli.js';
 
 // Issue 24 part 3 through the real hook entry: `cat .env` that would show an agent a Stripe live
@@ -14,6 +15,7 @@ const claudeInput = (command: string, cwd: string): string =>
 
 describe('airlock hook and credentials', () => {
   it('holds `cat .env` when .env holds a provider credential, names the finding to the approver, and never shows the key', () => {
+    verifies('hook.credential-read-held');
     const home = freshHome();
     const project = mkdtempSync(join(tmpdir(), 'h6-hook-project-'));
     mkdirSync(join(project, 'src'));

@@ -238,6 +238,10 @@ export const REQUIREMENTS = {
   'hook.install-refuses-invalid': 'install-hooks refuses an invalid or unreadable config file and changes nothing',
   'hook.doctor-probes': 'doctor proves installed hooks stop a destructive probe and allow a harmless one, without recording approvals',
   'hook.server-mode': 'the hook forwarded to airlock serve gets the same verdicts, and an unreachable server is a deny',
+  'hook.credential-read-held':
+    'a shell command or file tool that would read a file holding a provider credential is held, naming the finding (platform, file, line, fingerprint) and never the secret',
+  'scan.finds-no-near-miss': 'airlock scan finds every planted credential of every supported platform and reports no near-miss (documented examples, templates, ids)',
+  'scan.never-prints-secret': 'no output of airlock scan or doctor holds any part of a credential it found, only its fingerprint',
   'shell.parsers-agree-word-by-word':
     'every simple command must have the same words (literal text or dynamic) in our parser and in mvdan/sh, else the command is unknown',
 

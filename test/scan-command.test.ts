@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { credentialFixtures, writeFixtures } from './credential-fixtures.js';
+import { verifies } from './requirements.js';
 
 // `airlock scan` run as a user runs it (the real binary, through tsx) on a fixture repository
 // with a planted credential of every supported format, a fake home of CLI logins, and near-misses.
@@ -47,6 +48,7 @@ vi.setConfig({ testTimeout: 180_000 });
 
 describe('airlock scan', () => {
   it('finds every planted credential, in the repository and the CLI logins of the home, and no near-miss', () => {
+    verifies('scan.finds-no-near-miss');
     const run = scan(repo, ['--json', '--user-home', home, '--no-env']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
@@ -64,6 +66,7 @@ describe('airlock scan', () => {
   });
 
   it('never prints a secret, not even in part, in text or JSON', () => {
+    verifies('scan.never-prints-secret');
     for (const args of [['--user-home', home, '--no-env'], ['--json', '--user-home', home, '--no-env']]) {
       const run = scan(repo, args);
       expect(run.status).toBe(1);
