@@ -99,8 +99,10 @@ describe('the hooks hold a call that would read a provider credential', () => {
     }
   });
 
-  it('holds a file tool reading the file', async () => {
+  it('holds a file tool reading the file, and a search tool reading its folder', async () => {
     expect(held(await check.classifyFile({ tool: 'Read', writes: [], reads: [join(project, '.env')], cwd: project }))).toEqual([ENV]);
+    for (const tool of ['Grep', 'search_file_content', 'grep_search']) expect(held(await check.classifyFile({ tool, writes: [], reads: [project], cwd: project }))).toContain(ENV);
+    expect(held(await check.classifyFile({ tool: 'Read', writes: [], reads: [project], cwd: project }))).toEqual([]);
   });
 
   it('never puts the secret in what it adds', async () => {

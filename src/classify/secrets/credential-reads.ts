@@ -34,10 +34,12 @@ export interface CredentialReadCall {
   readonly cwd: string;
 }
 
+/** The clients' search tools, as the file-tool classifier names their operations. */
+const SEARCH_TOOLS = ['Grep (file tool)', 'search_file_content (file tool)', 'grep_search (file tool)'];
 /** Commands that read every file of a folder they are given (or of the working folder when given none). */
-const RECURSIVE_READERS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'git grep', 'tar', 'zip', '7z', 'rsync', 'scp', 'diff', 'strings', 'Grep (file tool)']);
+const RECURSIVE_READERS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'git grep', 'tar', 'zip', '7z', 'rsync', 'scp', 'diff', 'strings', ...SEARCH_TOOLS]);
 /** Of those, the ones that search the working folder when no path is given. */
-const SEARCH_CWD_BY_DEFAULT = new Set(['rg', 'ag', 'ack', 'git grep', 'Grep (file tool)']);
+const SEARCH_CWD_BY_DEFAULT = new Set(['rg', 'ag', 'ack', 'git grep', ...SEARCH_TOOLS]);
 /** At most this many words of a command line are looked up as file names. */
 const MAX_NAMED_WORDS = 256;
 
