@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from './schema.js';
-import { credentialPathOf, secretRefOf } from './secret.js';
+import { credentialPathOf, secretRefOf } from './secrets.js';
 
 /**
  * The config as it may be shown (logs, UI, CLI): secrets appear only as the name of the

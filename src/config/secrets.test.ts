@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load.js';
-import { readSecretField, resolveSecret } from './secret.js';
+import { readSecretField, resolveSecret } from './secrets.js';
 
 function homeWithCredential(name: string, value: string, mode = 0o600): string {
   const home = mkdtempSync(join(tmpdir(), 'airlock-secret-'));

@@ -35,7 +35,8 @@ export function fromSystemd(file: string, context: SecretContext): boolean {
 }
 
 /**
- * Reads one secret, trimmed of surrounding white space. Refused: an unset or blank variable, a
+ * Reads one secret, trimmed of surrounding white space: the one way every secret is read, from
+ * the environment or a file, for every surface (through `readSecretField`) and the CLI (`envSecret`). Refused: an unset or blank variable, a
  * file that cannot be read, is empty, or that group or others may read or write.
  * SECURITY: an error names the variable or the file, never the value.
  * @example resolveSecret({ file: 'railway-token' }, { env: process.env, home: '/var/lib/airlock' })
@@ -71,6 +72,16 @@ export function resolveSecret(ref: SecretRef, context: SecretContext): Result<st
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A secret from one environment variable, trimmed as every secret is; undefined when the
+ * variable is unset or blank. For what the CLI reads from its own environment (an agent's
+ * `$AIRLOCK_TOKEN`), where the caller words its own refusal.
+ */
+export function envSecret(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const value = resolveSecret({ env: name }, { env, home: '' });
+  return value.ok ? value.value : undefined;
 }
 
 /** The secret named by a section's `${base}Env` or `${base}File` field (e.g. `credentialEnv`), if either is set. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { mcpUpstreamsOf, refusedLines, serveMcpStdio, startMcpProxy } from '../../adapters/mcp/index.js';
-import { upstreamSections } from '../../config/index.js';
+import { envSecret, upstreamSections } from '../../config/index.js';
 import { isWellFormedToken } from '../../core/index.js';
 import { authenticate } from '../../firewall/index.js';
 import { systemClock } from '../../platform/index.js';
@@ -21,7 +21,7 @@ export function registerMcpCommands(program: Command): void {
     .option('--upstream <name...>', 'serve only these mcp upstreams')
     .option('--approvals-url <url>', 'where held agents poll, e.g. the gateway\'s http://127.0.0.1:8080/approvals')
     .action(async (flags: { upstream?: string[]; approvalsUrl?: string }, command: Command) => {
-      const token = process.env['AIRLOCK_TOKEN']?.trim() ?? '';
+      const token = envSecret('AIRLOCK_TOKEN', process.env) ?? '';
       // SECURITY: the token is never echoed, even malformed.
       if (!isWellFormedToken(token)) throw new CliFailure('set $AIRLOCK_TOKEN to the agent\'s Airlock token (alk_…)', EXIT.invalidInput);
       const context = await openContext(command);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { envSecret } from '../../config/index.js';
 import { startRailwayStandin } from '../../standins/index.js';
 import { EXIT } from '../exit-codes.js';
 import { CliFailure, printJson, printLines } from '../output.js';
@@ -18,14 +19,14 @@ export function registerStandinCommand(program: Command): void {
     .option('--seed', 'start from the incident world when there is no saved state')
     .option('--json', 'print the URL as a JSON object')
     .action(async (flags: { port: number; state?: string; seed?: boolean; json?: boolean }) => {
-      const token = process.env[RAILWAY_STANDIN_TOKEN_ENV];
+      const token = envSecret(RAILWAY_STANDIN_TOKEN_ENV, process.env);
       // SECURITY: the stand-in never runs open; without a token there is nothing to check callers against.
-      if (token === undefined || token.trim() === '') {
+      if (token === undefined) {
         throw new CliFailure(`set $${RAILWAY_STANDIN_TOKEN_ENV} to the account token the stand-in should accept`, EXIT.invalidInput);
       }
       const server = await startRailwayStandin({
         port: flags.port,
-        tokens: { account: [token.trim()] },
+        tokens: { account: [token] },
         seed: flags.seed === true,
         ...(flags.state === undefined ? {} : { statePath: resolve(flags.state) }),
       });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DERIVE_TOKEN_PATH } from '../../api/index.js';
-import { parseDurationMs } from '../../config/index.js';
+import { envSecret, parseDurationMs } from '../../config/index.js';
 import type { Effect, Grant } from '../../core/index.js';
 import { isEffect } from '../../core/index.js';
 import type { DeriveRequest, IssuedToken } from '../../firewall/index.js';
@@ -98,7 +98,7 @@ async function issue(flags: ScopeFlags & { as?: string }, command: Command): Pro
 }
 
 async function derive(flags: ScopeFlags & { parent?: string; url?: string }, command: Command): Promise<void> {
-  const parentToken = process.env['AIRLOCK_TOKEN'];
+  const parentToken = envSecret('AIRLOCK_TOKEN', process.env);
   const request: DeriveRequest = {
     agent: flags.agent,
     ...(flags.owner === undefined ? {} : { owner: flags.owner }),

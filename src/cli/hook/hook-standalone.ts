@@ -2,7 +2,7 @@ import type { HookAnswer, HookClient, HookDeps } from '../../adapters/hooks/inde
 import { existsSync } from 'node:fs';
 import { dryRunJudge, HookInputError, loadHookClassifiers, runHook } from '../../adapters/hooks/index.js';
 import type { LoadedConfig } from '../../config/index.js';
-import { loadConfig } from '../../config/index.js';
+import { envSecret, loadConfig } from '../../config/index.js';
 import { createFirewall, decideOptionsOf } from '../context.js';
 import { loadEngineFor } from '../policy-loading.js';
 
@@ -42,7 +42,7 @@ async function wireStandalone(options: StandaloneHookOptions, closers: (() => Pr
   const store = await openHookStore(loaded.value);
   closers.push(() => store.close());
   const firewall = createFirewall(loaded.value, store, engine);
-  return { token: options.env[HOOK_TOKEN_ENV], ...classify, judge: (request) => firewall.judge(request) };
+  return { token: envSecret(HOOK_TOKEN_ENV, options.env), ...classify, judge: (request) => firewall.judge(request, request.token) };
 }
 
 async function openHookStore(loaded: LoadedConfig) {
