@@ -20,6 +20,12 @@ describe('config', () => {
     expect(parseConfig(parseYaml(STARTER_CONFIG))).toEqual(parseConfig({}));
   });
 
+  it('reads a graphql upstream without a platform as Railway, and refuses a platform it does not know', () => {
+    const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } } });
+    expect(parsed.ok && parsed.value.upstreams['railway']).toMatchObject({ kind: 'graphql', platform: 'railway' });
+    expect(parseConfig({ upstreams: { gh: { kind: 'graphql', platform: 'github', credentialEnv: 'GH_TOKEN' } } }).ok).toBe(false);
+  });
+
   it('lists every problem, naming the field', () => {
     verifies('config.invalid-refused-listing-fields');
     const parsed = parseConfig({ freeze: { window: 'soon' }, approvals: { obtainable: 0 }, extra: true });

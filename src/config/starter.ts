@@ -58,6 +58,7 @@ audit:
 upstreams: {}
 #  railway:
 #    kind: graphql
+#    platform: railway                 # the default: Railway's catalog, and asking Railway where targets live
 #    url: https://backboard.railway.com/graphql/v2
 #    credentialFile: railway-token      # or credentialEnv: RAILWAY_API_TOKEN
 #    credentialHeader: authorization   # or project-access-token for a Railway project token
