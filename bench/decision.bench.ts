@@ -22,6 +22,13 @@ import { toAuthorizationCall, toCedarRequestParts } from '../src/policy/cedar-re
 import { generatePolicyText } from '../src/policy/generated-policies.js';
 import { openSqliteStore } from '../src/stores/index.js';
 
+/** A request and the token it is judged for. */
+type TokenRequest = JudgeRequest & { readonly token: string };
+
+function judgeOne(firewall: Firewall, request: TokenRequest) {
+  return firewall.judge(request, request.token);
+}
+
 const AGENTS = 20;
 const VOLUMES = 16;
 const MEASURED = Number(process.env['BENCH_REQUESTS'] ?? 4000);
@@ -102,7 +109,8 @@ async function benchPolicies(total: number): Promise<void> {
     const issued = await grants.issue({ agent: `agent-${a}`, owner: 'bench', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 86_400_000 }, 'human:bench');
     tokens.push(issued.token);
   }
-  const requests: JudgeRequest[] = [];
+  // Each request with the token it is judged for.
+  const requests: TokenRequest[] = [];
   for (let i = 0; i < 240; i++) {
     const act = action(i, i % VOLUMES);
     requests.push({ token: tokens[i % AGENTS] ?? '', surface: 'graphql', digest: act.digest, actions: [act] });
@@ -122,7 +130,7 @@ async function benchPolicies(total: number): Promise<void> {
   const cold = firewallWith(new CedarPolicyEngine(compiled.value, { maxCachedAnswers: 0 }));
   const verdicts = new Map<string, number>();
   for (const request of requests) {
-    const { decision } = await warm.judge(request);
+    const { decision } = await warm.judge(request, request.token);
     verdicts.set(decision.verdict, (verdicts.get(decision.verdict) ?? 0) + 1);
   }
 
@@ -135,8 +143,8 @@ async function benchPolicies(total: number): Promise<void> {
   );
 
   const bare = await measure(MEASURED, () => statefulIsAuthorized(bareCall));
-  const full = await measure(MEASURED, (i) => warm.judge(requests[i % requests.length] as JudgeRequest));
-  const miss = await measure(Math.min(MEASURED, 1500), (i) => cold.judge(requests[i % requests.length] as JudgeRequest));
+  const full = await measure(MEASURED, (i) => judgeOne(warm, requests[i % requests.length] as TokenRequest));
+  const miss = await measure(Math.min(MEASURED, 1500), (i) => judgeOne(cold, requests[i % requests.length] as TokenRequest));
   const concurrent = await measureConcurrent(warm, requests, MEASURED);
   // The floor under every decision: one audit record of a decision's size, one SQLite commit.
   const auditData = (await store.tailAudit(1))[0]?.data ?? {};
@@ -154,14 +162,14 @@ async function benchPolicies(total: number): Promise<void> {
   console.log(`  ${'16 in flight, warm (group commit)'.padEnd(34)} ${concurrent.perSecond.toFixed(0)}/s  cpu ${concurrent.cpuUsPerOp.toFixed(1)} µs/op`);
 }
 
-async function measureConcurrent(firewall: Firewall, requests: readonly JudgeRequest[], count: number) {
+async function measureConcurrent(firewall: Firewall, requests: readonly TokenRequest[], count: number) {
   const cpuBefore = process.cpuUsage();
   const start = process.hrtime.bigint();
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      await firewall.judge(requests[i % requests.length] as JudgeRequest);
+      await judgeOne(firewall, requests[i % requests.length] as TokenRequest);
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   await measure('authenticate: store.findGrantByTokenHash', texts, () => store.findGrantByTokenHash('0'.repeat(64)));
   const judge = (text: string) => {
     const actions = classified.get(text) ?? [];
-    return firewall.judge({ token, surface: 'sql', digest: actions[0]?.digest ?? '', actions });
+    return firewall.judge({ surface: 'sql', digest: actions[0]?.digest ?? '', actions }, token);
   };
   await measure('firewall.judge (auth, Cedar, audit append), one at a time', texts, judge);
   const batches = Array.from({ length: Math.floor(texts.length / 8) }, (_, batch) => texts.slice(batch * 8, batch * 8 + 8));

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord, PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SequentialIds } from '../src/core/index.js';
-import { DEFAULT_APPROVAL_OPTIONS, DecisionReuse, Firewall } from '../src/firewall/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall } from '../src/firewall/index.js';
+import { DecisionReuse } from '../src/firewall/decision-reuse.js';
 import { DefaultRulesEngine, createTestFirewall, testAction } from '../src/firewall/test-harness.js';
 import { MemoryStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';

@@ -33,10 +33,8 @@ interface Entry {
 }
 
 /**
- * @deprecated as an adapter's import: `Firewall.judge`, `reused` and `tally` own reuse (see
- * /work/plan/firewall-api.md); kept exported until the PostgreSQL adapter switches.
- *
- * Reuses a recorded allow for requests of the same shape by the same token for a short while,
+ * The firewall's own (one per reuse scope; adapters reach it through `Firewall.judge`, `reused`
+ * and `tally`). Reuses a recorded allow for requests of the same shape by the same token for a short while,
  * counting them instead of judging and recording each one: the hot path of a database session
  * that runs one query shape thousands of times a second. Only allows are remembered, and only
  * for shapes whose judgment cannot depend on the values left out of the shape (the adapter

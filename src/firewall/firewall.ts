@@ -37,12 +37,6 @@ import { recordDenialAndMaybeFreeze } from './freeze.js';
  * firewall needs beside it to hold it for a human.
  */
 export interface JudgeRequest extends ClassifiedRequest {
-  /**
-   * The Airlock token the agent presented. Never stored, logged or echoed.
-   * @deprecated pass the token or the connection's `AgentSession` to `judge` as `who`; kept for
-   * the PostgreSQL adapter until it switches (see /work/plan/firewall-api.md).
-   */
-  readonly token?: string;
   readonly surface: SurfaceKind;
   /**
    * How the audit log names the requests that reuse an allow of `reuseKey` (scrubbed of secrets,
@@ -156,17 +150,16 @@ export class Firewall {
    * allow was recorded for the same token within `DECISION_REUSE_LIFETIME_MS`, under the same
    * policy and with its targets placed the same way, reuses that allow and is counted on the
    * audit log (`decision.reused`) instead of judged anew; an allowed one is remembered so.
-   * (`who` absent: the deprecated `request.token`.)
    */
-  async judge(request: JudgeRequest, who: Caller | undefined = request.token): Promise<Judgment> {
-    const token = typeof who === 'string' ? who : who?.token;
-    const scope = request.reuseKey === undefined || token === undefined ? undefined : this.#scopeOf(request);
-    if (scope !== undefined && token !== undefined && request.reuseKey !== undefined) {
+  async judge(request: JudgeRequest, who: Caller): Promise<Judgment> {
+    const token = typeof who === 'string' ? who : who.token;
+    const scope = request.reuseKey === undefined ? undefined : this.#scopeOf(request);
+    if (scope !== undefined && request.reuseKey !== undefined) {
       const reused = scope.reuse(token, request.reuseKey, placementOf(request.actions));
       if (reused !== undefined) return reused;
     }
     const judgment = await this.#judgeInFull(request, who);
-    if (scope !== undefined && token !== undefined && request.reuseKey !== undefined && reusableActions(request.actions)) {
+    if (scope !== undefined && request.reuseKey !== undefined && reusableActions(request.actions)) {
       const shape = request.reuseShape ?? request.actions.map((action) => action.operation).join(', ');
       scope.remember(token, request.reuseKey, shape, judgment.decision, judgment.principal, placementOf(request.actions));
     }
@@ -269,7 +262,7 @@ export class Firewall {
     });
   }
 
-  async #judgeInFull(request: JudgeRequest, who: Caller | undefined): Promise<Judgment> {
+  async #judgeInFull(request: JudgeRequest, who: Caller): Promise<Judgment> {
     const { clock, ids } = this.#options;
     const id = ids.next('dec');
     const now = clock.now();
@@ -302,8 +295,7 @@ export class Firewall {
   }
 
   /** Who `who` is now: a fresh session as it stands, anything else asked of the store. */
-  async #authenticationOf(who: Caller | undefined, now: number): Promise<Authentication> {
-    if (who === undefined) return { ok: false, reason: 'no airlock token was presented' };
+  async #authenticationOf(who: Caller, now: number): Promise<Authentication> {
     if (typeof who === 'string') return authenticate(this.#options.store, who, now);
     if (who.isFresh(now)) return { ok: true, principal: who.principal };
     const again = await authenticate(this.#options.store, who.token, now);

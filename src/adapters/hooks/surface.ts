@@ -30,7 +30,7 @@ export const hooksSurface: Surface<never, HookClassifiers> = {
   async start(classify, deps) {
     // The engine is read per call: `policy reload` may have swapped it since serve started.
     const depsFor = (token: string | undefined, dryRun: boolean): HookDeps =>
-      dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(deps.engine(), deps.decide) } : { token, ...classify, judge: (request) => deps.firewall.judge(request) };
+      dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(deps.engine(), deps.decide) } : { token, ...classify, judge: (request) => deps.firewall.judge(request, request.token) };
     const route: SurfaceRoute = {
       prefix: HOOK_ROUTE_PREFIX,
       async handle(req, res, url) {
