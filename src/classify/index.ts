@@ -24,5 +24,5 @@ export type { FileRead, FileReader, GuardSettings, ShellContext } from './shell/
 export { classifyShellCommand, digestShellCommand, shellClassifier, SHELL_UPSTREAM } from './shell/index.js';
 export type { FileToolCall } from './files/index.js';
 export { classifyFileTool, digestFileTool } from './files/index.js';
-export type { CredentialMatch, CredentialProbe, CredentialReadCall, DetectOptions, ProbedCredential } from './secrets/index.js';
-export { detectCredentials, fingerprintOf, holdsCredential, withCredentialReads } from './secrets/index.js';
+export type { CredentialMatch, CredentialProbe, ProbedCredential } from './secrets/index.js';
+export { detectCredentials, withCredentialReads } from './secrets/index.js';

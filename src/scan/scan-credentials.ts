@@ -89,7 +89,7 @@ export function scanCredentials(options: ScanOptions): ScanReportV1 {
 }
 
 /** Credentials among environment variables, each read as the line `NAME=value`. */
-export function scanEnvironment(env: Readonly<Record<string, string | undefined>>): ScanFindingV1[] {
+function scanEnvironment(env: Readonly<Record<string, string | undefined>>): ScanFindingV1[] {
   return Object.entries(env).flatMap(([name, value]) => {
     if (value === undefined || value === '') return [];
     return detectCredentials(`${name}=${value}`).map((match) => ({ ...match, source: 'environment' as const, location: `$${name}`, line: 0, column: 0 }));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isSensitiveName } from './home-locations.js';
 
@@ -72,13 +72,4 @@ export function walk(root: string, wanted: (name: string) => boolean, limit = MA
     }
   }
   return { files, truncated: false };
-}
-
-/** True when `path` is a folder (not through a link). */
-export function isFolder(path: string): boolean {
-  try {
-    return lstatSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

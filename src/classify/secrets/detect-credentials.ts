@@ -60,11 +60,6 @@ export function detectCredentials(text: string, options: DetectOptions = {}): Cr
   return matches;
 }
 
-/** True when `text` holds at least one credential (the hooks' question). */
-export function holdsCredential(text: string, options: DetectOptions = {}): boolean {
-  return detectCredentials(text, options).length > 0;
-}
-
 /** The fingerprint findings carry: first 8 hex digits of SHA-256. */
 export function fingerprintOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 8);
