@@ -127,14 +127,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 }
 
 function surfaceDeps(options: ServerOptions, urls: SurfaceDeps['urls']): SurfaceDeps {
-  const { store, clock, tls } = options;
+  const { store, clock } = options;
   return {
     firewall: options.firewall,
     clock,
     ids: options.ids,
     urls,
     host: options.host,
-    ...(tls === undefined ? {} : { tls }),
     principalOf: async (token) => {
       const found = await authenticate(store, token, clock.now());
       return found.ok ? found.principal : undefined;

@@ -44,8 +44,6 @@ export interface SurfaceDeps {
   readonly urls: SurfaceUrls;
   /** The interface the gateway listens on; listeners of their own use it too. */
   readonly host: string;
-  /** The certificate and key the gateway speaks HTTPS with; listeners of their own too. */
-  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** The principal of an Airlock token now, or undefined for a bad, inactive or unknown one. */
   principalOf(token: string): Promise<Principal | undefined>;
   /** Appends a record to the audit log (a snapshot taken, …). */
