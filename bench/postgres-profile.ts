@@ -10,11 +10,13 @@
  * (default 10), BENCH_PG_WARMUP_SECONDS (default 5), BENCH_PG_CLIENTS (default 8),
  * BENCH_PG_PROFILE_OUT (a file to keep the .cpuprofile in, for Chrome's DevTools),
  * BENCH_PG_TIMING_PIPES=0 (no pipes: a CPU profile without their cost, and no wait times),
- * BENCH_PG_PROFILE_TARGET=pipe (time the bare pass-through instead of Airlock: the floor of the waits).
+ * BENCH_PG_PROFILE_TARGET=pipe (time the bare pass-through instead of Airlock: the floor of the waits),
+ * BENCH_PG_BEFORE (comma-separated workloads run through the same proxy first, as the bench does).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { Socket as NetSocket } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startTestPostgres } from '../test/pg-server.js';
@@ -32,6 +34,7 @@ const CLIENTS = Number(process.env['BENCH_PG_CLIENTS'] ?? 8);
 const PROFILE_OUT = process.env['BENCH_PG_PROFILE_OUT'];
 const TIMING_PIPES = process.env['BENCH_PG_TIMING_PIPES'] !== '0';
 const BARE_PIPE = process.env['BENCH_PG_PROFILE_TARGET'] === 'pipe';
+const BEFORE = (process.env['BENCH_PG_BEFORE'] ?? '').split(',').filter((name) => name !== '');
 
 /** Wall-time samples (µs) of one step, by name. */
 const steps = new Map<string, number[]>();
@@ -59,6 +62,23 @@ function row(label: string, values: readonly number[], perStatement: number): st
   return `  ${label.padEnd(34)} ${String(values.length).padStart(8)} ${(values.length / perStatement).toFixed(2).padStart(9)} ${median(values).toFixed(0).padStart(9)} ${mean.toFixed(0).padStart(9)} ${percentile(values, 0.9).toFixed(0).padStart(9)}`;
 }
 
+/** Counts socket writes from now until `stop`: each is a syscall and, often, a wake-up of the other side. */
+function countSocketWrites(): { stop(): number } {
+  const prototype = NetSocket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => unknown };
+  const original = prototype._writeGeneric;
+  let count = 0;
+  prototype._writeGeneric = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  return {
+    stop: () => {
+      prototype._writeGeneric = original;
+      return count;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const workload = WORKLOADS.find((candidate) => candidate.name === WORKLOAD);
   if (workload === undefined) throw new Error(`BENCH_PG_WORKLOAD is none of ${WORKLOADS.map((candidate) => candidate.name).join(', ')}`);
@@ -84,6 +104,11 @@ async function main(): Promise<void> {
     const measured = bare === undefined ? proxy.port : (bare.address() as AddressInfo).port;
     const front = TIMING_PIPES ? await timer.front(measured) : undefined;
     const at = { port: front === undefined ? measured : (front.address() as AddressInfo).port, password: bare === undefined ? proxy.token : server.password, database: server.database, clients: CLIENTS };
+    for (const name of BEFORE) {
+      const earlier = WORKLOADS.find((candidate) => candidate.name === name);
+      if (earlier === undefined) throw new Error(`BENCH_PG_BEFORE names ${name}, none of the bench's workloads`);
+      await pgbench(earlier, { ...at, seconds: WARMUP_SECONDS });
+    }
     await pgbench(workload, { ...at, seconds: WARMUP_SECONDS });
     steps.clear();
     timer.held.length = 0;
@@ -94,6 +119,7 @@ async function main(): Promise<void> {
     await inspector.post('Profiler.enable');
     await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
     await inspector.post('Profiler.start');
+    const writes = countSocketWrites();
     const cpuBefore = process.cpuUsage();
     const { tps, transactions } = await pgbench(workload, { ...at, seconds: SECONDS });
     const cpu = process.cpuUsage(cpuBefore);
@@ -105,6 +131,7 @@ async function main(): Promise<void> {
     const [load1] = loadavg();
     console.log(`${workload.title} through ${bare === undefined ? 'Airlock' : 'the bare pipe'}, ${CLIENTS} clients, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)${TIMING_PIPES ? ', timing pipes around it' : ''}; load average ${load1?.toFixed(2)}`);
     console.log(`  ${tps.toFixed(0)} tps, ${statements} statements; this process's CPU: ${((cpu.user + cpu.system) / statements).toFixed(1)} µs per statement (pipes included)`);
+    console.log(`  socket writes per statement: ${(writes.stop() / statements).toFixed(2)}`);
 
     const { parts, inclusive, totalUs } = summarizeProfile(profile, ['judge', 'appendAudit', 'classifySqlText', 'literalKey', 'sqlShape', 'authenticate', 'decideAction', 'reused', 'countExecution']);
     console.log(`\nCPU profile, self time by part, µs per statement (profiled ${(totalUs / 1e6).toFixed(1)} s):`);

@@ -58,6 +58,18 @@ describe('postgres wire proxy', () => {
     expect(await withAgent(async (c) => (await c.query('SELECT current_user AS u')).rows[0])).toEqual({ u: server.user });
   });
 
+  it('answers a connection it cannot check (the store fails) with ZA002 "try again later", never a bad password', async () => {
+    const store = guarded.store;
+    const original = store.findGrantByTokenHash.bind(store);
+    store.findGrantByTokenHash = () => Promise.reject(new Error('disk I/O error'));
+    try {
+      await expect(guarded.agentClient().connect()).rejects.toMatchObject({ code: SQLSTATE.unavailable });
+    } finally {
+      store.findGrantByTokenHash = original;
+    }
+    expect(await withAgent(async (c) => (await c.query('SELECT 1 AS one')).rows[0])).toEqual({ one: 1 });
+  });
+
   it('relays the simple and the extended protocol, named and unnamed statements and portals', async () => {
     await withAgent(async (client) => {
       expect((await client.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 50 }]);

@@ -61,10 +61,14 @@ export interface ReuseScope {
 /** Who a request is from: the connection's session (`Firewall.authenticate`), or a one-shot request's token. */
 export type Caller = AgentSession | string;
 
-/** The outcome of `Firewall.authenticate`: the connection's session, or why there is none. */
+/**
+ * The outcome of `Firewall.authenticate`: the connection's session, or why there is none.
+ * `unavailable` says Airlock could not check the token (its store failed), so the caller can
+ * answer "try again later" rather than "bad password"; `refused` says the token is not live.
+ */
 export type SessionAuthentication =
   | { readonly ok: true; readonly session: AgentSession }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly failure: 'refused' | 'unavailable'; readonly reason: string };
 
 /** What the firewall needs; wired by the server or the CLI. */
 export interface FirewallOptions {
@@ -138,9 +142,11 @@ export class Firewall {
     const now = this.#options.clock.now();
     try {
       const found = await authenticate(this.#options.store, token, now);
-      return found.ok ? { ok: true, session: new AgentSession(token, found.principal, now) } : { ok: false, reason: found.reason };
+      return found.ok
+        ? { ok: true, session: new AgentSession(token, found.principal, now) }
+        : { ok: false, failure: 'refused', reason: found.reason };
     } catch {
-      return { ok: false, reason: 'airlock could not check the token' };
+      return { ok: false, failure: 'unavailable', reason: 'airlock could not check the token' };
     }
   }
 

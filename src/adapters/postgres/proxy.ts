@@ -165,6 +165,7 @@ async function connectSession(
   };
   // Authenticated once for the connection; the firewall asks again within its recheck bound.
   const who = await options.firewall.authenticate(token);
+  if (!who.ok && who.failure === 'unavailable') return fatal('ZA002', 'airlock is unavailable; try again later');
   if (!who.ok) return fatal('28P01', 'password authentication failed: the password must be a live Airlock token');
   let upstream;
   try {
