@@ -6,7 +6,11 @@
 
 /** The parts of `Profiler.Profile` this reads. */
 export interface CpuProfile {
-  readonly nodes: readonly { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
+  readonly nodes: readonly {
+    id: number;
+    callFrame: { functionName: string; url: string };
+    children?: number[];
+  }[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
@@ -43,10 +47,15 @@ function partOf(url: string): string | undefined {
 }
 
 /** Self µs per part, and inclusive µs of functions whose names are asked for. */
-export function summarizeProfile(profile: CpuProfile, inclusiveOf: readonly string[]): { parts: Map<string, number>; inclusive: Map<string, number>; totalUs: number } {
+export function summarizeProfile(
+  profile: CpuProfile,
+  inclusiveOf: readonly string[],
+): { parts: Map<string, number>; inclusive: Map<string, number>; totalUs: number } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  profile.samples.forEach((id, index) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
+  );
   const parts = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let totalUs = 0;
@@ -59,7 +68,9 @@ export function summarizeProfile(profile: CpuProfile, inclusiveOf: readonly stri
     totalUs += self;
     parts.set(part, (parts.get(part) ?? 0) + self);
     // A recursive or re-entered function is counted once, at its outermost frame.
-    const named = inclusiveOf.find((name) => functionName === name || `${functionName} ${url}`.includes(name));
+    const named = inclusiveOf.find(
+      (name) => functionName === name || `${functionName} ${url}`.includes(name),
+    );
     const opened = named !== undefined && !open.has(named) ? new Set([...open, named]) : open;
     for (const name of opened) inclusive.set(name, (inclusive.get(name) ?? 0) + self);
     for (const child of node.children ?? []) walk(child, part, opened);

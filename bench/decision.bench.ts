@@ -17,7 +17,11 @@ import { EFFECTS, SeededRandom, digestRequest } from '../src/core/index.js';
 import type { JudgeRequest } from '../src/firewall/index.js';
 import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
 import { randomIds, systemClock } from '../src/platform/index.js';
-import { CedarPolicyEngine, compilePolicySet, loadDefaultPolicyFiles } from '../src/policy/index.js';
+import {
+  CedarPolicyEngine,
+  compilePolicySet,
+  loadDefaultPolicyFiles,
+} from '../src/policy/index.js';
 import { toAuthorizationCall, toCedarRequestParts } from '../src/policy/cedar-request.js';
 import { generatePolicyText } from '../src/policy/generated-policies.js';
 import { openSqliteStore } from '../src/stores/index.js';
@@ -66,7 +70,8 @@ async function measure(count: number, op: (i: number) => unknown): Promise<Stats
 const ERRORING = ['Airlock::Agent::"agent-3".owner', '9223372036854775807'];
 
 // Forbids that name no agent would deny most of the workload; a team's set forbids narrowly.
-const isBroadForbid = (policy: string) => policy.includes('forbid') && !policy.includes('principal ==');
+const isBroadForbid = (policy: string) =>
+  policy.includes('forbid') && !policy.includes('principal ==');
 
 function policyFiles(total: number) {
   const defaults = loadDefaultPolicyFiles();
@@ -75,16 +80,28 @@ function policyFiles(total: number) {
   const extra = Math.max(0, total - defaultCount);
   const generated = generatePolicyText(extra * 2, 3, AGENTS)
     .split(';\n')
-    .filter((policy) => policy.trim() !== '' && !ERRORING.some((bad) => policy.includes(bad)) && !isBroadForbid(policy))
+    .filter(
+      (policy) =>
+        policy.trim() !== '' &&
+        !ERRORING.some((bad) => policy.includes(bad)) &&
+        !isBroadForbid(policy),
+    )
     .slice(0, extra)
     .map((policy) => `${policy};\n`);
-  return extra === 0 ? defaults : [...defaults, { name: 'generated.cedar', text: generated.join('\n') }];
+  return extra === 0
+    ? defaults
+    : [...defaults, { name: 'generated.cedar', text: generated.join('\n') }];
 }
 
 function action(kind: number, volume: number): Action {
   const effect: Effect = (['read', 'write', 'destructive'] as const)[kind % 3] ?? 'read';
   const environment = effect === 'destructive' ? 'production' : 'staging';
-  const operation = { read: 'volume', write: 'volumeUpdate', destructive: 'volumeDelete', unknown: '?' }[effect];
+  const operation = {
+    read: 'volume',
+    write: 'volumeUpdate',
+    destructive: 'volumeDelete',
+    unknown: '?',
+  }[effect];
   const request = { operation, id: `vol_${volume}` };
   return {
     upstream: 'railway',
@@ -103,17 +120,39 @@ async function benchPolicies(total: number): Promise<void> {
   if (!compiled.ok) throw new Error(`bench policies invalid: ${compiled.error[0]?.message}`);
   const home = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
   const store = openSqliteStore({ path: join(home, 'airlock.db') });
-  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: new SeededRandom('bench'), limits: { maxTtlMs: 86_400_000 } });
+  const grants = new GrantService({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    random: new SeededRandom('bench'),
+    limits: { maxTtlMs: 86_400_000 },
+  });
   const tokens: string[] = [];
   for (let a = 0; a < AGENTS; a++) {
-    const issued = await grants.issue({ agent: `agent-${a}`, owner: 'bench', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 86_400_000 }, 'human:bench');
+    const issued = await grants.issue(
+      {
+        agent: `agent-${a}`,
+        owner: 'bench',
+        upstreams: ['railway'],
+        environments: ['*'],
+        effects: [...EFFECTS],
+        resources: ['*'],
+        ttlMs: 86_400_000,
+      },
+      'human:bench',
+    );
     tokens.push(issued.token);
   }
   // Each request with the token it is judged for.
   const requests: TokenRequest[] = [];
   for (let i = 0; i < 240; i++) {
     const act = action(i, i % VOLUMES);
-    requests.push({ token: tokens[i % AGENTS] ?? '', surface: 'graphql', digest: act.digest, actions: [act] });
+    requests.push({
+      token: tokens[i % AGENTS] ?? '',
+      surface: 'graphql',
+      digest: act.digest,
+      actions: [act],
+    });
   }
   const firewallWith = (engine: CedarPolicyEngine) =>
     new Firewall({
@@ -135,34 +174,58 @@ async function benchPolicies(total: number): Promise<void> {
   }
 
   const wholeSet = `bench-whole-${total}`;
-  preparsePolicySet(wholeSet, { staticPolicies: Object.fromEntries(compiled.value.policies.map((p) => [p.id, p.text])) });
+  preparsePolicySet(wholeSet, {
+    staticPolicies: Object.fromEntries(compiled.value.policies.map((p) => [p.id, p.text])),
+  });
   const first = requests[0]?.actions[0] as Action;
   const bareCall = toAuthorizationCall(
-    toCedarRequestParts({ grantId: 'g', agent: 'agent-0', owner: 'bench', action: first, target: first.targets[0], production: false, approvals: 0 }),
+    toCedarRequestParts({
+      grantId: 'g',
+      agent: 'agent-0',
+      owner: 'bench',
+      action: first,
+      target: first.targets[0],
+      production: false,
+      approvals: 0,
+    }),
     wholeSet,
   );
 
   const bare = await measure(MEASURED, () => statefulIsAuthorized(bareCall));
-  const full = await measure(MEASURED, (i) => judgeOne(warm, requests[i % requests.length] as TokenRequest));
-  const miss = await measure(Math.min(MEASURED, 1500), (i) => judgeOne(cold, requests[i % requests.length] as TokenRequest));
+  const full = await measure(MEASURED, (i) =>
+    judgeOne(warm, requests[i % requests.length] as TokenRequest),
+  );
+  const miss = await measure(Math.min(MEASURED, 1500), (i) =>
+    judgeOne(cold, requests[i % requests.length] as TokenRequest),
+  );
   const concurrent = await measureConcurrent(warm, requests, MEASURED);
   // The floor under every decision: one audit record of a decision's size, one SQLite commit.
   const auditData = (await store.tailAudit(1))[0]?.data ?? {};
-  const append = await measure(MEASURED, () => store.appendAudit({ kind: 'decision', actor: 'agent:bench', at: Date.now(), data: auditData }));
+  const append = await measure(MEASURED, () =>
+    store.appendAudit({ kind: 'decision', actor: 'agent:bench', at: Date.now(), data: auditData }),
+  );
   await store.close();
   rmSync(home, { recursive: true, force: true });
 
   const row = (name: string, s: Stats) =>
     `  ${name.padEnd(34)} median ${s.medianUs.toFixed(1).padStart(7)} µs  p99 ${s.p99Us.toFixed(1).padStart(8)} µs  ${s.perSecond.toFixed(0).padStart(6)}/s  cpu ${s.cpuUsPerOp.toFixed(1).padStart(7)} µs/op  ×bare ${(s.medianUs / bare.medianUs).toFixed(2)}`;
-  console.log(`\n${compiled.value.policies.length} policies (verdict mix: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')})`);
+  console.log(
+    `\n${compiled.value.policies.length} policies (verdict mix: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')})`,
+  );
   console.log(row('bare Cedar call, whole set', bare));
   console.log(row('full decision, warm', full));
   console.log(row('full decision, cold (no cache)', miss));
   console.log(row('audit append alone (the floor)', append));
-  console.log(`  ${'16 in flight, warm (group commit)'.padEnd(34)} ${concurrent.perSecond.toFixed(0)}/s  cpu ${concurrent.cpuUsPerOp.toFixed(1)} µs/op`);
+  console.log(
+    `  ${'16 in flight, warm (group commit)'.padEnd(34)} ${concurrent.perSecond.toFixed(0)}/s  cpu ${concurrent.cpuUsPerOp.toFixed(1)} µs/op`,
+  );
 }
 
-async function measureConcurrent(firewall: Firewall, requests: readonly TokenRequest[], count: number) {
+async function measureConcurrent(
+  firewall: Firewall,
+  requests: readonly TokenRequest[],
+  count: number,
+) {
   const cpuBefore = process.cpuUsage();
   const start = process.hrtime.bigint();
   let next = 0;

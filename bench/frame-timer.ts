@@ -66,7 +66,15 @@ export class FrameTimer {
       const connection: FrontConnection = { pending: [] };
       this.#fronts.add(connection);
       const splitter = new Splitter();
-      const upstream = pipeTo(client, port, (chunk) => splitter.push(chunk, (message) => connection.pending.push({ bytes: Buffer.from(message), at: performance.now(), kind: kindOf(message) })));
+      const upstream = pipeTo(client, port, (chunk) =>
+        splitter.push(chunk, (message) =>
+          connection.pending.push({
+            bytes: Buffer.from(message),
+            at: performance.now(),
+            kind: kindOf(message),
+          }),
+        ),
+      );
       upstream.on('close', () => this.#fronts.delete(connection));
     });
   }
@@ -95,7 +103,9 @@ export class FrameTimer {
   }
 
   #pairFor(message: Buffer): FrontConnection | undefined {
-    const carriers = [...this.#fronts].filter((front) => front.pending.some((pending) => pending.bytes.equals(message)));
+    const carriers = [...this.#fronts].filter((front) =>
+      front.pending.some((pending) => pending.bytes.equals(message)),
+    );
     return carriers.length === 1 ? carriers[0] : undefined;
   }
 }

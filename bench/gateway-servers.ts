@@ -55,7 +55,13 @@ const PRODUCTION = ['production'];
 const home = mkdtempSync(join(tmpdir(), 'airlock-gateway-bench-'));
 const store = openSqliteStore({ path: join(home, 'airlock.db'), backgroundCheckpoint: true });
 const credential = `standin_${Buffer.from(cryptoRandom.bytes(18)).toString('base64url')}`;
-const standin = await startRailwayStandin({ port: 0, host: '127.0.0.1', statePath: join(home, 'railway-standin.json'), tokens: { account: [credential] }, seed: true });
+const standin = await startRailwayStandin({
+  port: 0,
+  host: '127.0.0.1',
+  statePath: join(home, 'railway-standin.json'),
+  tokens: { account: [credential] },
+  seed: true,
+});
 
 const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
 if (!engine.ok) throw new Error(`default policies invalid: ${engine.error[0]?.message}`);
@@ -69,14 +75,35 @@ const firewall = new Firewall({
   freeze: { maxDenials: 5, windowMs: 600_000 },
   approvals: DEFAULT_APPROVAL_OPTIONS,
 });
-const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+const grants = new GrantService({
+  store,
+  clock: systemClock,
+  ids: randomIds,
+  random: cryptoRandom,
+  limits: { maxTtlMs: 86_400_000 },
+});
 const issued = await grants.issue(
-  { agent: 'bench-agent', owner: 'bench', upstreams: ['railway'], environments: ['*'], effects: ['read'], resources: ['*'], ttlMs: 3_600_000 },
+  {
+    agent: 'bench-agent',
+    owner: 'bench',
+    upstreams: ['railway'],
+    environments: ['*'],
+    effects: ['read'],
+    resources: ['*'],
+    ttlMs: 3_600_000,
+  },
   'human:bench',
 );
 const gateway = await startGateway({
   approvals: store,
-  routes: (urls) => [createGraphqlRoute({ firewall, upstreams: { railway: { kind: 'graphql', url: standin.url, credential } }, productionEnvironments: PRODUCTION, approvalsUrl: urls.approvalsUrl })],
+  routes: (urls) => [
+    createGraphqlRoute({
+      firewall,
+      upstreams: { railway: { kind: 'graphql', url: standin.url, credential } },
+      productionEnvironments: PRODUCTION,
+      approvalsUrl: urls.approvalsUrl,
+    }),
+  ],
   host: '127.0.0.1',
   port: 0,
 });
@@ -98,7 +125,12 @@ async function passOn(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const headers: Record<string, string> = { authorization: `Bearer ${credential}` };
   const contentType = req.headers['content-type'];
   if (contentType !== undefined) headers['content-type'] = contentType;
-  const answer = await request(standin.url, { method: 'POST', dispatcher: passDispatcher, headers, body: Buffer.concat(chunks) });
+  const answer = await request(standin.url, {
+    method: 'POST',
+    dispatcher: passDispatcher,
+    headers,
+    body: Buffer.concat(chunks),
+  });
   const back: Record<string, string> = {};
   const answerType = answer.headers['content-type'];
   if (typeof answerType === 'string') back['content-type'] = answerType;
@@ -115,7 +147,10 @@ const control = await listen((req, res) => {
     body = JSON.stringify({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 });
     loopDelay.reset();
   }
-  res.writeHead(body === '{}' ? 404 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(body === '{}' ? 404 : 200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 });
 
@@ -138,7 +173,12 @@ async function stop(): Promise<void> {
   const timer = setTimeout(() => process.exit(1), 5_000);
   timer.unref();
   try {
-    await Promise.allSettled([gateway.close(), passThrough.close(), control.close(), standin.close()]);
+    await Promise.allSettled([
+      gateway.close(),
+      passThrough.close(),
+      control.close(),
+      standin.close(),
+    ]);
     await passDispatcher.close();
     await store.close();
   } finally {
@@ -152,7 +192,9 @@ process.stdin.on('end', () => void stop());
 process.stdin.on('error', () => void stop());
 process.stdin.resume();
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

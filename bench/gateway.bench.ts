@@ -69,31 +69,56 @@ function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got ${raw}`);
   return value;
 }
 
 function createTarget(label: string, endpoint: string, headers: Record<string, string>): Target {
   const url = new URL(endpoint);
-  const pool = new Pool(url.origin, { connections: IN_FLIGHT, pipelining: 1, keepAliveTimeout: 10_000, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
-  return { label, pool, path: url.pathname, headers: { 'content-type': 'application/json', ...headers } };
+  const pool = new Pool(url.origin, {
+    connections: IN_FLIGHT,
+    pipelining: 1,
+    keepAliveTimeout: 10_000,
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS,
+  });
+  return {
+    label,
+    pool,
+    path: url.pathname,
+    headers: { 'content-type': 'application/json', ...headers },
+  };
 }
 
 async function send(target: Target): Promise<void> {
-  const answer = await target.pool.request({ method: 'POST', path: target.path, headers: target.headers, body: QUERY });
+  const answer = await target.pool.request({
+    method: 'POST',
+    path: target.path,
+    headers: target.headers,
+    body: QUERY,
+  });
   const text = await answer.body.text();
   if (answer.statusCode !== 200 || !text.includes(EXPECTED) || text.includes('"errors"')) {
-    throw new Error(`${target.label}: unexpected answer ${answer.statusCode}: ${text.slice(0, 300)}`);
+    throw new Error(
+      `${target.label}: unexpected answer ${answer.statusCode}: ${text.slice(0, 300)}`,
+    );
   }
 }
 
 async function serverLoopDelay(loopUrl: string): Promise<{ p99Ms: number; maxMs: number }> {
-  const answer = await request(loopUrl, { headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  const answer = await request(loopUrl, {
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS,
+  });
   return (await answer.body.json()) as { p99Ms: number; maxMs: number };
 }
 
 async function serverCpuUs(cpuUrl: string): Promise<number> {
-  const answer = await request(cpuUrl, { headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  const answer = await request(cpuUrl, {
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS,
+  });
   const usage = (await answer.body.json()) as { user: number; system: number };
   return usage.user + usage.system;
 }
@@ -105,7 +130,10 @@ function percentile(sorted: Float64Array, q: number): number {
 function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${PHASE_TIMEOUT_MS} ms`)), PHASE_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} took longer than ${PHASE_TIMEOUT_MS} ms`)),
+      PHASE_TIMEOUT_MS,
+    );
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
@@ -121,7 +149,10 @@ async function closedLoop(target: Target, count: number): Promise<Float64Array> 
       samples[i] = Number(process.hrtime.bigint() - start) / 1e6;
     }
   };
-  await withDeadline(Promise.all(Array.from({ length: IN_FLIGHT }, worker)), `${target.label} closed loop`);
+  await withDeadline(
+    Promise.all(Array.from({ length: IN_FLIGHT }, worker)),
+    `${target.label} closed loop`,
+  );
   return samples;
 }
 
@@ -146,7 +177,13 @@ async function saturate(target: Target, cpuUrl: string): Promise<Saturation> {
 }
 
 /** Sends `count` requests at `rate` per second regardless of answers; latency from the scheduled time. */
-async function openLoop(target: Target, rate: number, count: number, cpuUrl: string, loopUrl: string): Promise<OpenLoop> {
+async function openLoop(
+  target: Target,
+  rate: number,
+  count: number,
+  cpuUrl: string,
+  loopUrl: string,
+): Promise<OpenLoop> {
   await closedLoop(target, WARMUP);
   const serverBefore = await serverCpuUs(cpuUrl);
   await serverLoopDelay(loopUrl);
@@ -182,7 +219,12 @@ async function openLoop(target: Target, rate: number, count: number, cpuUrl: str
           }
         }, fail);
       }
-      if (outstanding > OPEN_MAX_OUTSTANDING) return fail(new Error(`${target.label}: more than ${OPEN_MAX_OUTSTANDING} requests outstanding at ${rate.toFixed(0)}/s`));
+      if (outstanding > OPEN_MAX_OUTSTANDING)
+        return fail(
+          new Error(
+            `${target.label}: more than ${OPEN_MAX_OUTSTANDING} requests outstanding at ${rate.toFixed(0)}/s`,
+          ),
+        );
       // setImmediate, not a timer: sub-millisecond send times; I/O is polled between ticks.
       if (sent < count) setImmediate(tick);
     };
@@ -205,10 +247,15 @@ async function openLoop(target: Target, rate: number, count: number, cpuUrl: str
 
 async function startServers(): Promise<{ child: ChildProcess; ready: ServersReadyV1 }> {
   const script = fileURLToPath(new URL('./gateway-servers.ts', import.meta.url));
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const ready = await new Promise<ServersReadyV1>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('servers did not start in time')), SERVERS_READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error('servers did not start in time')),
+      SERVERS_READY_TIMEOUT_MS,
+    );
     child.once('exit', (code) => reject(new Error(`servers exited early (code ${code})`)));
     child.once('error', reject);
     lines.once('line', (line) => {
@@ -234,7 +281,9 @@ async function stopServers(child: ChildProcess): Promise<void> {
 
 function cpusAllowed(pid: number | 'self'): string {
   try {
-    return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
+    return (
+      /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?'
+    );
   } catch {
     return '?';
   }
@@ -246,7 +295,9 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const { child, ready } = await startServers();
 const targets = [
   createTarget('(a) direct', ready.direct, { authorization: `Bearer ${ready.upstreamCredential}` }),
-  createTarget('(b) pass-through', ready.passThrough, { authorization: `Bearer ${ready.agentToken}` }),
+  createTarget('(b) pass-through', ready.passThrough, {
+    authorization: `Bearer ${ready.agentToken}`,
+  }),
   createTarget('(c) airlock', ready.gateway, { authorization: `Bearer ${ready.agentToken}` }),
 ] as const;
 const [direct, passThrough, airlock] = targets;
@@ -255,8 +306,12 @@ try {
     `\nairlock gateway bench: node ${process.version}, servers on CPU ${cpusAllowed(child.pid ?? 0)}, load generator on CPU ${cpusAllowed('self')}, load average ${loadavg()[0]?.toFixed(2)} (other work on the machine skews every row)`,
   );
   console.log(`query: ${QUERY}`);
-  console.log(`\n1) saturation: closed loop, ${IN_FLIGHT} in flight, ${MEASURED} requests per target after ${WARMUP} warm-up`);
-  console.log(`  ${'target'.padEnd(18)} ${'req/s'.padStart(7)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'server cpu µs/req'.padStart(17)}  server busy  client busy`);
+  console.log(
+    `\n1) saturation: closed loop, ${IN_FLIGHT} in flight, ${MEASURED} requests per target after ${WARMUP} warm-up`,
+  );
+  console.log(
+    `  ${'target'.padEnd(18)} ${'req/s'.padStart(7)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'server cpu µs/req'.padStart(17)}  server busy  client busy`,
+  );
   const saturation = new Map<Target, Saturation>();
   for (const target of targets) {
     const s = await saturate(target, ready.cpu);
@@ -268,14 +323,20 @@ try {
   const a = saturation.get(direct) as Saturation;
   const b = saturation.get(passThrough) as Saturation;
   const c = saturation.get(airlock) as Saturation;
-  console.log(`  throughput ratios: (b)/(a) ${(b.perSecond / a.perSecond).toFixed(3)}   (c)/(b) ${(c.perSecond / b.perSecond).toFixed(3)}   (c)/(a) ${(c.perSecond / a.perSecond).toFixed(3)}`);
+  console.log(
+    `  throughput ratios: (b)/(a) ${(b.perSecond / a.perSecond).toFixed(3)}   (c)/(b) ${(c.perSecond / b.perSecond).toFixed(3)}   (c)/(a) ${(c.perSecond / a.perSecond).toFixed(3)}`,
+  );
   console.log(
     `  server cpu added per request: (b)-(a) ${(b.serverCpuUsPerRequest - a.serverCpuUsPerRequest).toFixed(1)} µs   (c)-(a) ${(c.serverCpuUsPerRequest - a.serverCpuUsPerRequest).toFixed(1)} µs   (c)-(b) ${(c.serverCpuUsPerRequest - b.serverCpuUsPerRequest).toFixed(1)} µs`,
   );
 
   const rate = b.perSecond / 2;
-  console.log(`\n2) open loop at half of (b)'s saturation: ${rate.toFixed(0)} req/s, ${OPEN_MEASURED} requests per target (latency from scheduled send)`);
-  console.log(`  ${'target'.padEnd(18)} ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'achieved/s'.padStart(10)}  max outstanding  server cpu µs/req  server loop delay p99/max ms`);
+  console.log(
+    `\n2) open loop at half of (b)'s saturation: ${rate.toFixed(0)} req/s, ${OPEN_MEASURED} requests per target (latency from scheduled send)`,
+  );
+  console.log(
+    `  ${'target'.padEnd(18)} ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'achieved/s'.padStart(10)}  max outstanding  server cpu µs/req  server loop delay p99/max ms`,
+  );
   const open = new Map<Target, OpenLoop>();
   for (const target of targets) {
     const o = await openLoop(target, rate, OPEN_MEASURED, ready.cpu, ready.loop);
@@ -287,13 +348,19 @@ try {
   const ob = open.get(passThrough) as OpenLoop;
   const oc = open.get(airlock) as OpenLoop;
   const p99AddedMs = oc.p99Ms - ob.p99Ms;
-  console.log(`  added over (b) by (c): p50 ${(oc.p50Ms - ob.p50Ms).toFixed(3)} ms   p99 ${p99AddedMs.toFixed(3)} ms`);
+  console.log(
+    `  added over (b) by (c): p50 ${(oc.p50Ms - ob.p50Ms).toFixed(3)} ms   p99 ${p99AddedMs.toFixed(3)} ms`,
+  );
 
   const throughputShare = c.perSecond / b.perSecond;
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   console.log('\ntargets (issue 4):');
-  console.log(`  (c) ≥ 80% of (b)'s throughput: measured ${pct(throughputShare)} (${c.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s): ${verdict(throughputShare >= 0.8)}`);
-  console.log(`  p99 added over (b) ≤ 1 ms at half of (b)'s saturation: measured ${p99AddedMs >= 0 ? '+' : ''}${p99AddedMs.toFixed(3)} ms (${oc.p99Ms.toFixed(3)} vs ${ob.p99Ms.toFixed(3)} ms at ${rate.toFixed(0)}/s): ${verdict(p99AddedMs <= 1)}`);
+  console.log(
+    `  (c) ≥ 80% of (b)'s throughput: measured ${pct(throughputShare)} (${c.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s): ${verdict(throughputShare >= 0.8)}`,
+  );
+  console.log(
+    `  p99 added over (b) ≤ 1 ms at half of (b)'s saturation: measured ${p99AddedMs >= 0 ? '+' : ''}${p99AddedMs.toFixed(3)} ms (${oc.p99Ms.toFixed(3)} vs ${ob.p99Ms.toFixed(3)} ms at ${rate.toFixed(0)}/s): ${verdict(p99AddedMs <= 1)}`,
+  );
 } finally {
   await Promise.allSettled(targets.map((target) => target.pool.close()));
   await stopServers(child);

@@ -53,8 +53,15 @@ export interface BenchProxyHooks {
  * A firewall as the gateway builds it, on a SQLite audit log in a fresh folder (WAL checkpoints
  * off the request path), the default policy, and a grant service: what every PostgreSQL bench judges with.
  */
-export function benchFirewall(prefix: string): { readonly store: SqliteStore; readonly firewall: Firewall; readonly grants: GrantService } {
-  const store = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), prefix)), 'airlock.db'), backgroundCheckpoint: true });
+export function benchFirewall(prefix: string): {
+  readonly store: SqliteStore;
+  readonly firewall: Firewall;
+  readonly grants: GrantService;
+} {
+  const store = openSqliteStore({
+    path: join(mkdtempSync(join(tmpdir(), prefix)), 'airlock.db'),
+    backgroundCheckpoint: true,
+  });
   const compiled = CedarPolicyEngine.create(loadDefaultPolicyFiles());
   if (!compiled.ok) throw new Error('default policy does not load');
   const engine = compiled.value;
@@ -67,17 +74,43 @@ export function benchFirewall(prefix: string): { readonly store: SqliteStore; re
     freeze: { maxDenials: 5, windowMs: 600_000 },
     approvals: { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 3_600_000 },
   });
-  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
+  const grants = new GrantService({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    random: cryptoRandom,
+    limits: { maxTtlMs: 86_400_000 },
+  });
   return { store, firewall, grants };
 }
 
 /** Starts the proxy with the default policy, a SQLite audit log and a grant for every effect. */
-export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHooks = {}): Promise<BenchProxy> {
+export async function startBenchProxy(
+  server: TestPostgres,
+  hooks: BenchProxyHooks = {},
+): Promise<BenchProxy> {
   await loadSqlParser();
   const { store, firewall, grants } = benchFirewall('airlock-bench-');
   hooks.inspect?.({ store, firewall });
-  const { token } = await grants.issue({ agent: 'bench', owner: 'alice', upstreams: ['app'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
-  const upstream = { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password };
+  const { token } = await grants.issue(
+    {
+      agent: 'bench',
+      owner: 'alice',
+      upstreams: ['app'],
+      environments: ['*'],
+      effects: [...EFFECTS],
+      resources: ['*'],
+      ttlMs: 3_600_000,
+    },
+    'human:alice',
+  );
+  const upstream = {
+    host: server.host,
+    port: server.port,
+    database: server.database,
+    user: server.user,
+    password: server.password,
+  };
   const proxy = await startPostgresProxy({
     name: 'app',
     upstream,
@@ -98,7 +131,9 @@ export async function startBenchProxy(server: TestPostgres, hooks: BenchProxyHoo
       const reuses = records.filter((record) => record.kind === 'decision.reused');
       await store.close();
       return {
-        judged: records.filter((record) => record.kind === 'decision' && record.data['surface'] === 'sql').length,
+        judged: records.filter(
+          (record) => record.kind === 'decision' && record.data['surface'] === 'sql',
+        ).length,
         reused: reuses.reduce((sum, record) => sum + Number(record.data['count']), 0),
         reuseRecords: reuses.length,
       };

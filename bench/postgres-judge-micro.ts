@@ -44,7 +44,12 @@ function queryMessage(sql: string): Buffer {
 }
 
 /** CPU and wall µs per call of `step` over `texts` (per `each` of what one call does); awaits only promises. */
-async function measure(label: string, texts: readonly string[], step: (text: string) => unknown, each = 1): Promise<void> {
+async function measure(
+  label: string,
+  texts: readonly string[],
+  step: (text: string) => unknown,
+  each = 1,
+): Promise<void> {
   const pass = async (of: readonly string[]) => {
     for (const text of of) {
       const result = step(text);
@@ -58,7 +63,9 @@ async function measure(label: string, texts: readonly string[], step: (text: str
   const wall = (performance.now() - started) * 1000;
   const used = process.cpuUsage(cpu);
   const calls = texts.length * each;
-  console.log(`  ${label.padEnd(58)} ${((used.user + used.system) / calls).toFixed(2).padStart(9)} ${(wall / calls).toFixed(2).padStart(9)}`);
+  console.log(
+    `  ${label.padEnd(58)} ${((used.user + used.system) / calls).toFixed(2).padStart(9)} ${(wall / calls).toFixed(2).padStart(9)}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -66,11 +73,24 @@ async function main(): Promise<void> {
   const texts = Array.from({ length: ROUNDS }, tpcbTexts).flat();
   const messages = texts.map(queryMessage);
   const { store, firewall, grants } = benchFirewall('airlock-micro-');
-  const { token } = await grants.issue({ agent: 'bench', owner: 'alice', upstreams: ['app'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
+  const { token } = await grants.issue(
+    {
+      agent: 'bench',
+      owner: 'alice',
+      upstreams: ['app'],
+      environments: ['*'],
+      effects: [...EFFECTS],
+      resources: ['*'],
+      ttlMs: 3_600_000,
+    },
+    'human:alice',
+  );
   const classified = new Map<string, Awaited<ReturnType<typeof classifySqlText>>>();
   for (const text of texts) classified.set(text, await classifySqlText(text, 'app'));
 
-  console.log(`one TPC-B statement, ${texts.length} texts (${ROUNDS} transactions)          CPU µs/call  wall µs/call`);
+  console.log(
+    `one TPC-B statement, ${texts.length} texts (${ROUNDS} transactions)          CPU µs/call  wall µs/call`,
+  );
   const framer = new MessageFramer();
   await measure('framing: push one Q message, next()', texts, (_text) => {
     framer.push(messages[0] as Buffer);
@@ -86,18 +106,33 @@ async function main(): Promise<void> {
   });
   await measure('shape key: literalKey', texts, (text) => literalKey(text));
   await measure('PostgreSQL normalizer: sqlShape', texts, (text) => sqlShape(text));
-  await measure('classify a new text (parse + walk): classifySqlText', texts.slice(0, 7 * 500), (text) => classifySqlText(text, 'app'));
-  await measure('request digest (sqlDigest)', texts, (text) => digestRequest({ surface: 'sql', upstream: 'app', sql: text }));
-  await measure('authenticate: store.findGrantByTokenHash', texts, () => store.findGrantByTokenHash('0'.repeat(64)));
+  await measure(
+    'classify a new text (parse + walk): classifySqlText',
+    texts.slice(0, 7 * 500),
+    (text) => classifySqlText(text, 'app'),
+  );
+  await measure('request digest (sqlDigest)', texts, (text) =>
+    digestRequest({ surface: 'sql', upstream: 'app', sql: text }),
+  );
+  await measure('authenticate: store.findGrantByTokenHash', texts, () =>
+    store.findGrantByTokenHash('0'.repeat(64)),
+  );
   const judge = (text: string) => {
     const actions = classified.get(text) ?? [];
     return firewall.judge({ surface: 'sql', digest: actions[0]?.digest ?? '', actions }, token);
   };
   await measure('firewall.judge (auth, Cedar, audit append), one at a time', texts, judge);
-  const batches = Array.from({ length: Math.floor(texts.length / 8) }, (_, batch) => texts.slice(batch * 8, batch * 8 + 8));
-  await measure('firewall.judge, 8 at once (per judgment)', batches.map((_, batch) => String(batch)), async (batch) => {
-    await Promise.all((batches[Number(batch)] ?? []).map(judge));
-  }, 8);
+  const batches = Array.from({ length: Math.floor(texts.length / 8) }, (_, batch) =>
+    texts.slice(batch * 8, batch * 8 + 8),
+  );
+  await measure(
+    'firewall.judge, 8 at once (per judgment)',
+    batches.map((_, batch) => String(batch)),
+    async (batch) => {
+      await Promise.all((batches[Number(batch)] ?? []).map(judge));
+    },
+    8,
+  );
   await store.close();
 }
 

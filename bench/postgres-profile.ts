@@ -39,7 +39,10 @@ const BEFORE = (process.env['BENCH_PG_BEFORE'] ?? '').split(',').filter((name) =
 /** Wall-time samples (µs) of one step, by name. */
 const steps = new Map<string, number[]>();
 
-function timed<A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+function timed<A extends unknown[], R>(
+  name: string,
+  call: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args: A) => {
     const started = performance.now();
     try {
@@ -64,7 +67,9 @@ function row(label: string, values: readonly number[], perStatement: number): st
 
 /** Counts socket writes from now until `stop`: each is a syscall and, often, a wake-up of the other side. */
 function countSocketWrites(): { stop(): number } {
-  const prototype = NetSocket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => unknown };
+  const prototype = NetSocket.prototype as unknown as {
+    _writeGeneric: (...args: unknown[]) => unknown;
+  };
   const original = prototype._writeGeneric;
   let count = 0;
   prototype._writeGeneric = function (this: unknown, ...args: unknown[]) {
@@ -81,11 +86,30 @@ function countSocketWrites(): { stop(): number } {
 
 async function main(): Promise<void> {
   const workload = WORKLOADS.find((candidate) => candidate.name === WORKLOAD);
-  if (workload === undefined) throw new Error(`BENCH_PG_WORKLOAD is none of ${WORKLOADS.map((candidate) => candidate.name).join(', ')}`);
+  if (workload === undefined)
+    throw new Error(
+      `BENCH_PG_WORKLOAD is none of ${WORKLOADS.map((candidate) => candidate.name).join(', ')}`,
+    );
   await run('taskset', ['-a', '-cp', '0', String(process.pid)]);
   const server = await startTestPostgres();
   try {
-    await run('pgbench', ['-i', '-s', '1', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, server.database], { PGPASSWORD: server.password, PGSSLMODE: 'disable' });
+    await run(
+      'pgbench',
+      [
+        '-i',
+        '-s',
+        '1',
+        '-q',
+        '-h',
+        server.host,
+        '-p',
+        String(server.port),
+        '-U',
+        server.user,
+        server.database,
+      ],
+      { PGPASSWORD: server.password, PGSSLMODE: 'disable' },
+    );
     const timer = new FrameTimer();
     const back = TIMING_PIPES ? await timer.back(server.port) : undefined;
     const upstreamPort = back === undefined ? server.port : (back.address() as AddressInfo).port;
@@ -97,16 +121,25 @@ async function main(): Promise<void> {
         inspect: ({ store, firewall }) => {
           firewall.judge = timed('firewall.judge (whole)', firewall.judge.bind(firewall));
           store.appendAudit = timed('store.appendAudit', store.appendAudit.bind(store));
-          store.findGrantByTokenHash = timed('store.findGrantByTokenHash', store.findGrantByTokenHash.bind(store));
+          store.findGrantByTokenHash = timed(
+            'store.findGrantByTokenHash',
+            store.findGrantByTokenHash.bind(store),
+          );
         },
       },
     );
     const measured = bare === undefined ? proxy.port : (bare.address() as AddressInfo).port;
     const front = TIMING_PIPES ? await timer.front(measured) : undefined;
-    const at = { port: front === undefined ? measured : (front.address() as AddressInfo).port, password: bare === undefined ? proxy.token : server.password, database: server.database, clients: CLIENTS };
+    const at = {
+      port: front === undefined ? measured : (front.address() as AddressInfo).port,
+      password: bare === undefined ? proxy.token : server.password,
+      database: server.database,
+      clients: CLIENTS,
+    };
     for (const name of BEFORE) {
       const earlier = WORKLOADS.find((candidate) => candidate.name === name);
-      if (earlier === undefined) throw new Error(`BENCH_PG_BEFORE names ${name}, none of the bench's workloads`);
+      if (earlier === undefined)
+        throw new Error(`BENCH_PG_BEFORE names ${name}, none of the bench's workloads`);
       await pgbench(earlier, { ...at, seconds: WARMUP_SECONDS });
     }
     await pgbench(workload, { ...at, seconds: WARMUP_SECONDS });
@@ -129,24 +162,50 @@ async function main(): Promise<void> {
 
     const statements = transactions * workload.statementsPerTransaction;
     const [load1] = loadavg();
-    console.log(`${workload.title} through ${bare === undefined ? 'Airlock' : 'the bare pipe'}, ${CLIENTS} clients, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)${TIMING_PIPES ? ', timing pipes around it' : ''}; load average ${load1?.toFixed(2)}`);
-    console.log(`  ${tps.toFixed(0)} tps, ${statements} statements; this process's CPU: ${((cpu.user + cpu.system) / statements).toFixed(1)} µs per statement (pipes included)`);
+    console.log(
+      `${workload.title} through ${bare === undefined ? 'Airlock' : 'the bare pipe'}, ${CLIENTS} clients, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)${TIMING_PIPES ? ', timing pipes around it' : ''}; load average ${load1?.toFixed(2)}`,
+    );
+    console.log(
+      `  ${tps.toFixed(0)} tps, ${statements} statements; this process's CPU: ${((cpu.user + cpu.system) / statements).toFixed(1)} µs per statement (pipes included)`,
+    );
     console.log(`  socket writes per statement: ${(writes.stop() / statements).toFixed(2)}`);
 
-    const { parts, inclusive, totalUs } = summarizeProfile(profile, ['judge', 'appendAudit', 'classifySqlText', 'literalKey', 'sqlShape', 'authenticate', 'decideAction', 'reused', 'countExecution']);
-    console.log(`\nCPU profile, self time by part, µs per statement (profiled ${(totalUs / 1e6).toFixed(1)} s):`);
-    for (const [part, us] of [...parts].sort((a, b) => b[1] - a[1])) console.log(`  ${part.padEnd(44)} ${(us / statements).toFixed(1).padStart(8)}`);
+    const { parts, inclusive, totalUs } = summarizeProfile(profile, [
+      'judge',
+      'appendAudit',
+      'classifySqlText',
+      'literalKey',
+      'sqlShape',
+      'authenticate',
+      'decideAction',
+      'reused',
+      'countExecution',
+    ]);
+    console.log(
+      `\nCPU profile, self time by part, µs per statement (profiled ${(totalUs / 1e6).toFixed(1)} s):`,
+    );
+    for (const [part, us] of [...parts].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${part.padEnd(44)} ${(us / statements).toFixed(1).padStart(8)}`);
     console.log('\nCPU profile, inclusive time of functions, µs per statement:');
-    for (const [name, us] of [...inclusive].sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(44)} ${(us / statements).toFixed(1).padStart(8)}`);
+    for (const [name, us] of [...inclusive].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${name.padEnd(44)} ${(us / statements).toFixed(1).padStart(8)}`);
     console.log('\nCPU profile, top functions by self time, µs per statement:');
-    for (const [name, us] of topFunctions(profile, 20)) console.log(`  ${name.slice(0, 70).padEnd(72)} ${(us / statements).toFixed(1).padStart(8)}`);
+    for (const [name, us] of topFunctions(profile, 20))
+      console.log(`  ${name.slice(0, 70).padEnd(72)} ${(us / statements).toFixed(1).padStart(8)}`);
 
     console.log('\nwall time of the steps of a full judgment (µs):');
-    console.log('  step                                  calls  per stmt    median      mean       p90');
+    console.log(
+      '  step                                  calls  per stmt    median      mean       p90',
+    );
     for (const [name, values] of steps) console.log(row(name, values, statements));
 
-    if (TIMING_PIPES) console.log(`\ntime each message waited in ${bare === undefined ? 'Airlock' : 'the bare pipe'} (front pipe to back pipe, µs):`);
-    console.log('  message                               count  per stmt    median      mean       p90');
+    if (TIMING_PIPES)
+      console.log(
+        `\ntime each message waited in ${bare === undefined ? 'Airlock' : 'the bare pipe'} (front pipe to back pipe, µs):`,
+      );
+    console.log(
+      '  message                               count  per stmt    median      mean       p90',
+    );
     const byKind = new Map<string, number[]>();
     for (const held of timer.held) {
       const list = byKind.get(held.kind) ?? [];
@@ -155,8 +214,12 @@ async function main(): Promise<void> {
     }
     for (const [kind, values] of [...byKind].sort()) console.log(row(kind, values, statements));
     if (TIMING_PIPES) {
-      const added = [...timer.added].map(([kind, count]) => `${kind} ${(count / statements).toFixed(2)}`).join(', ');
-      console.log(`messages the proxy sent that pgbench did not, per statement: ${added || 'none'}`);
+      const added = [...timer.added]
+        .map(([kind, count]) => `${kind} ${(count / statements).toFixed(2)}`)
+        .join(', ');
+      console.log(
+        `messages the proxy sent that pgbench did not, per statement: ${added || 'none'}`,
+      );
     }
     await proxy.close();
     for (const pipe of [front, back, bare]) pipe?.close();

@@ -12,12 +12,17 @@ const { pathToFileURL } = require('node:url');
 const fast = join(__dirname, '..', 'dist', 'hook', 'hook-fast.cjs');
 const full = join(__dirname, '..', 'dist', 'hook', 'hook-main.js');
 if (existsSync(fast) && existsSync(full)) {
-  require(fast).main(process.argv.slice(2), async () => (await import(pathToFileURL(full).href)).standaloneAnswer);
+  require(fast).main(
+    process.argv.slice(2),
+    async () => (await import(pathToFileURL(full).href)).standaloneAnswer,
+  );
 } else {
   (async () => {
     const { register } = await import('tsx/esm/api');
     register();
-    const sources = await import(pathToFileURL(join(__dirname, '..', 'src', 'cli', 'hook', 'hook-main.ts')).href);
+    const sources = await import(
+      pathToFileURL(join(__dirname, '..', 'src', 'cli', 'hook', 'hook-main.ts')).href
+    );
     await sources.main(process.argv.slice(2));
   })();
 }

@@ -7,7 +7,15 @@ import { TestAuthenticator, createTestFirewall, testAction } from '../src/firewa
 import { MemoryStore, openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
-const FULL: GrantRequest = { agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 };
+const FULL: GrantRequest = {
+  agent: 'deploy-bot',
+  owner: 'alice',
+  upstreams: ['railway'],
+  environments: ['*'],
+  effects: [...EFFECTS],
+  resources: ['*'],
+  ttlMs: 3_600_000,
+};
 const SECRET = 'correct horse battery';
 
 async function setup(approvals: Partial<ApprovalOptions> = {}, store: Store = new MemoryStore()) {
@@ -17,16 +25,25 @@ async function setup(approvals: Partial<ApprovalOptions> = {}, store: Store = ne
     store,
     clock: harness.clock,
     random: new SeededRandom('approvers'),
-    rules: { denyEndsIt: approvals.denyEndsIt ?? true, ownerMayApprove: approvals.ownerMayApprove ?? false },
+    rules: {
+      denyEndsIt: approvals.denyEndsIt ?? true,
+      ownerMayApprove: approvals.ownerMayApprove ?? false,
+    },
     productionEnvironments: ['production'],
   });
   const phones = new TestAuthenticator({ service, store, clock: harness.clock });
   for (const name of ['bob', 'carol', 'alice', 'deploy-bot']) {
-    await phones.enrol({ name, credential: `${SECRET} ${name}`, upstreams: ['railway'], environments: ['*'] });
+    await phones.enrol({
+      name,
+      credential: `${SECRET} ${name}`,
+      upstreams: ['railway'],
+      environments: ['*'],
+    });
   }
   const send = (action = testAction('destructive', 'staging')) =>
     harness.firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
-  const approve = async (id: string, name: string, confirm: string[] = []) => service.approve(id, name, await phones.factor(name), { confirm });
+  const approve = async (id: string, name: string, confirm: string[] = []) =>
+    service.approve(id, name, await phones.factor(name), { confirm });
   return { ...harness, store, service, phones, token, grant, send, approve };
 }
 
@@ -50,10 +67,15 @@ describe('approvals through the firewall', () => {
     const held = await send();
     await approve(held.decision.approval?.id ?? '', 'bob');
     const passed = await send();
-    expect(passed.decision).toMatchObject({ verdict: 'allow', policyIds: ['airlock:approval', 'needs-one'] });
+    expect(passed.decision).toMatchObject({
+      verdict: 'allow',
+      policyIds: ['airlock:approval', 'needs-one'],
+    });
     const replay = await send();
     expect(replay.decision).toMatchObject({ verdict: 'hold', approval: { id: 'apr_2' } });
-    const kinds = (await store.readAudit()).filter((r) => r.kind.startsWith('approval.')).map((r) => [r.kind, r.actor]);
+    const kinds = (await store.readAudit())
+      .filter((r) => r.kind.startsWith('approval.'))
+      .map((r) => [r.kind, r.actor]);
     expect(kinds).toEqual([
       ['approval.created', 'agent:deploy-bot'],
       ['approval.approved', 'human:bob'],
@@ -80,7 +102,9 @@ describe('approvals through the firewall', () => {
     const id = (await send(action)).decision.approval?.id ?? '';
     await expect(approve(id, 'bob')).rejects.toMatchObject({ code: 'approval.confirm-required' });
     await approve(id, 'bob', ['vol_prod']);
-    await expect(approve(id, 'bob', ['vol_prod'])).rejects.toMatchObject({ code: 'approval.refused' });
+    await expect(approve(id, 'bob', ['vol_prod'])).rejects.toMatchObject({
+      code: 'approval.refused',
+    });
     expect((await send(action)).decision.verdict).toBe('hold');
     const done = await approve(id, 'carol', ['vol_prod']);
     expect(done.state).toBe('approved');
@@ -93,9 +117,15 @@ describe('approvals through the firewall', () => {
     const id = (await send()).decision.approval?.id ?? '';
     await expect(approve(id, 'deploy-bot')).rejects.toMatchObject({ code: 'approval.refused' });
     await expect(approve(id, 'alice')).rejects.toMatchObject({ code: 'approval.refused' });
-    await expect(service.approve(id, 'bob', { kind: 'totp', code: token })).rejects.toMatchObject({ code: 'approver.unauthorized' });
-    await expect(service.approve(id, 'bob', { kind: 'totp', code: `${SECRET} bob` })).rejects.toMatchObject({ code: 'approver.unauthorized' });
-    await expect(service.approve(id, 'nobody', { kind: 'totp', code: '123456' })).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    await expect(service.approve(id, 'bob', { kind: 'totp', code: token })).rejects.toMatchObject({
+      code: 'approver.unauthorized',
+    });
+    await expect(
+      service.approve(id, 'bob', { kind: 'totp', code: `${SECRET} bob` }),
+    ).rejects.toMatchObject({ code: 'approver.unauthorized' });
+    await expect(
+      service.approve(id, 'nobody', { kind: 'totp', code: '123456' }),
+    ).rejects.toMatchObject({ code: 'approver.unauthorized' });
     expect((await service.get(id)).state).toBe('pending');
   });
 
@@ -103,8 +133,11 @@ describe('approvals through the firewall', () => {
     verifies('approval.approver-scope');
     const { send, approve, phones } = await setup();
     await phones.enrol({ name: 'stan', upstreams: ['railway'], environments: ['staging'] });
-    const unknown = (await send(testAction('destructive', undefined, 'vol_x'))).decision.approval?.id ?? '';
-    await expect(approve(unknown, 'stan', ['vol_x'])).rejects.toMatchObject({ code: 'approval.refused' });
+    const unknown =
+      (await send(testAction('destructive', undefined, 'vol_x'))).decision.approval?.id ?? '';
+    await expect(approve(unknown, 'stan', ['vol_x'])).rejects.toMatchObject({
+      code: 'approval.refused',
+    });
     const staging = (await send()).decision.approval?.id ?? '';
     expect((await approve(staging, 'stan')).state).toBe('approved');
   });
@@ -120,7 +153,9 @@ describe('approvals through the firewall', () => {
     expect((await store.getApproval(id))?.state).toBe('expired');
     clock.advance(1_000);
     await expect(approve('apr_2', 'bob')).rejects.toMatchObject({ code: 'approval.expired' });
-    expect((await store.readAudit()).filter((r) => r.kind === 'approval.expired').map((r) => r.actor)).toEqual(['system', 'system']);
+    expect(
+      (await store.readAudit()).filter((r) => r.kind === 'approval.expired').map((r) => r.actor),
+    ).toEqual(['system', 'system']);
   });
 
   it('ends on one deny: the identical request is then denied, the record naming who (the agent is told neither who nor why)', async () => {
@@ -134,7 +169,10 @@ describe('approvals through the firewall', () => {
     expect(retry.decision.reasons[0]).toMatch(/denied: a human decided against it/);
     expect(retry.decision.reasons[0]).not.toMatch(/carol|not today/);
     const denied = (await store.readAudit()).find((r) => r.kind === 'approval.denied');
-    expect(denied).toMatchObject({ actor: 'human:carol', data: { reason: 'not today', approvalId: id } });
+    expect(denied).toMatchObject({
+      actor: 'human:carol',
+      data: { reason: 'not today', approvalId: id },
+    });
   });
 
   it('lets only one of two racing identical requests through, on SQLite too', async () => {
@@ -158,6 +196,11 @@ describe('approvals through the firewall', () => {
     expect(stored?.credentialHash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(JSON.stringify(await store.readAudit())).not.toContain(SECRET);
     expect(JSON.stringify(await store.readAudit())).not.toContain(phones.secretOf('bob'));
-    await expect(service.addApprover({ name: 'weak', credential: 'short', upstreams: ['*'], environments: ['*'] }, 'human:root')).rejects.toMatchObject({ code: 'input.invalid' });
+    await expect(
+      service.addApprover(
+        { name: 'weak', credential: 'short', upstreams: ['*'], environments: ['*'] },
+        'human:root',
+      ),
+    ).rejects.toMatchObject({ code: 'input.invalid' });
   });
 });

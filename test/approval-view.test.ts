@@ -13,29 +13,69 @@ const PRODUCTION = ['production'];
 const VIEWER = { approver: 'carol', csrfToken: 'csrf-token' };
 const RLO_ID = 'vol_prod_db\u202Egnigats';
 
-function action(operation: string, id: string, environment: string | undefined, effect = 'destructive'): ApprovalActionV1 {
-  return { upstream: 'railway', operation, effect, reversible: effect !== 'destructive', targets: [{ type: 'volume', id, ...(environment === undefined ? {} : { environment }) }] };
+function action(
+  operation: string,
+  id: string,
+  environment: string | undefined,
+  effect = 'destructive',
+): ApprovalActionV1 {
+  return {
+    upstream: 'railway',
+    operation,
+    effect,
+    reversible: effect !== 'destructive',
+    targets: [{ type: 'volume', id, ...(environment === undefined ? {} : { environment }) }],
+  };
 }
 
 function approval(actions: readonly ApprovalActionV1[], extra: Partial<Approval> = {}): Approval {
   return {
-    id: 'apr_1', version: 1, requestDigest: 'd'.repeat(64), grantId: 'grt_1', agent: 'deploy-bot', owner: 'alice', surface: 'graphql',
-    actions, needed: 1, approvals: [], denials: [], state: 'pending', createdAt: 0, expiresAt: 3_600_000, policyIds: ['needs-one'], reasons: ['destructive actions need approval'],
+    id: 'apr_1',
+    version: 1,
+    requestDigest: 'd'.repeat(64),
+    grantId: 'grt_1',
+    agent: 'deploy-bot',
+    owner: 'alice',
+    surface: 'graphql',
+    actions,
+    needed: 1,
+    approvals: [],
+    denials: [],
+    state: 'pending',
+    createdAt: 0,
+    expiresAt: 3_600_000,
+    policyIds: ['needs-one'],
+    reasons: ['destructive actions need approval'],
     ...extra,
   };
 }
 
 function detailHtml(held: Approval): string {
-  return detailPage({ approval: held, viewer: VIEWER, confirmTargets: [], timeline: [], productionEnvironments: PRODUCTION }).toString();
+  return detailPage({
+    approval: held,
+    viewer: VIEWER,
+    confirmTargets: [],
+    timeline: [],
+    productionEnvironments: PRODUCTION,
+  }).toString();
 }
 
 function pendingHtml(held: readonly Approval[]): string {
-  return pendingListPage(held.map((a) => toPendingItem(a, 'carol', PRODUCTION)), VIEWER).toString();
+  return pendingListPage(
+    held.map((a) => toPendingItem(a, 'carol', PRODUCTION)),
+    VIEWER,
+  ).toString();
 }
 
 // The text a browser would show: tags dropped, entities of the escaped text decoded.
 function visibleText(html: string): string {
-  return html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 describe('what approvers see: bidirectional and control characters', () => {
@@ -47,14 +87,19 @@ describe('what approvers see: bidirectional and control characters', () => {
       expect(html).toContain('vol_prod_db⟨U+202E⟩gnigats');
       expect(html).toMatch(/<bdi dir="ltr" class="agent-text">[^<]*vol_prod_db⟨U\+202E⟩gnigats/);
     }
-    const terminal = [...approvalDetail(held, PRODUCTION), approvalLine(held, PRODUCTION)].join('\n');
+    const terminal = [...approvalDetail(held, PRODUCTION), approvalLine(held, PRODUCTION)].join(
+      '\n',
+    );
     expect(terminal).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u001b]/);
     expect(terminal).toContain('volume vol_prod_db⟨U+202E⟩gnigats in production');
     expect(terminal).toMatch(/hidden characters .* see `approvals show --json` for the exact id/);
   });
 
   it('writes out escape sequences and line breaks in agent names and reasons in the terminal', () => {
-    const held = approval([action('volume\u001b[2J\nDelete', 'vol_1', 'staging')], { agent: 'bot\u001b]0;pwned\u0007', reasons: ['a\nb'] });
+    const held = approval([action('volume\u001b[2J\nDelete', 'vol_1', 'staging')], {
+      agent: 'bot\u001b]0;pwned\u0007',
+      reasons: ['a\nb'],
+    });
     const terminal = approvalDetail(held, PRODUCTION).join('\n');
     expect(terminal).not.toContain('\u001b');
     expect(terminal).toContain('volume⟨U+001B⟩[2J⟨U+000A⟩Delete');
@@ -96,35 +141,79 @@ describe('what approvers see: no field pushes the rest out of sight', () => {
   });
 
   it('lists a batch with its production row first and says what it holds at the top', () => {
-    const harmless = Array.from({ length: 300 }, (_, i) => action('volume', `vol_read_${i}`, 'staging', 'read'));
-    const batch = approval([...harmless, action('volumeDelete', 'vol_prod_db', 'production'), action('volumeDelete', 'vol_stg', 'staging')], { id: 'apr_batch' });
+    const harmless = Array.from({ length: 300 }, (_, i) =>
+      action('volume', `vol_read_${i}`, 'staging', 'read'),
+    );
+    const batch = approval(
+      [
+        ...harmless,
+        action('volumeDelete', 'vol_prod_db', 'production'),
+        action('volumeDelete', 'vol_stg', 'staging'),
+      ],
+      { id: 'apr_batch' },
+    );
     const html = detailHtml(batch);
     expect(visibleText(html)).toContain('302 actions: 1 in production, 2 destructive');
     const production = html.indexOf('vol_prod_db');
     expect(production).toBeGreaterThan(0);
     expect(production).toBeLessThan(html.indexOf('vol_stg'));
     expect(html.indexOf('vol_stg')).toBeLessThan(html.indexOf('vol_read_0'));
-    expect(visibleText(/<h1>(.*?)<\/h1>/s.exec(html)?.[1] ?? '')).toBe('volumeDelete on volume vol_prod_db and 301 more');
+    expect(visibleText(/<h1>(.*?)<\/h1>/s.exec(html)?.[1] ?? '')).toBe(
+      'volumeDelete on volume vol_prod_db and 301 more',
+    );
     const row = toPendingItem(batch, 'carol', PRODUCTION);
-    expect(row.request).toMatch(/^302 actions: 1 in production, 2 destructive: railway volumeDelete, railway volumeDelete, railway volume/);
+    expect(row.request).toMatch(
+      /^302 actions: 1 in production, 2 destructive: railway volumeDelete, railway volumeDelete, railway volume/,
+    );
     expect(row.targets).toMatch(/^volume vol_prod_db, .* and 298 more$/);
     const terminal = approvalDetail(batch, PRODUCTION);
-    expect(terminal[1]).toBe('302 actions: 1 in production, 2 destructive (production and destructive first)');
-    expect(terminal.findIndex((l) => l.includes('vol_prod_db'))).toBeLessThan(terminal.findIndex((l) => l.includes('vol_read_0')));
+    expect(terminal[1]).toBe(
+      '302 actions: 1 in production, 2 destructive (production and destructive first)',
+    );
+    expect(terminal.findIndex((l) => l.includes('vol_prod_db'))).toBeLessThan(
+      terminal.findIndex((l) => l.includes('vol_read_0')),
+    );
   });
 
   it('folds blank lines in the undo-window view, so a mutation below them stays in sight', () => {
     const query = `query { me }${'\n'.repeat(400)}mutation { volumeDelete(volumeId: "vol_prod_db") }`;
     const body = JSON.stringify({ query, variables: {} });
-    const html = delayedRequestSection({ approvalId: 'apr_1', status: 'waiting', createdAt: 0, request: { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: {}, body } }).toString();
+    const html = delayedRequestSection({
+      approvalId: 'apr_1',
+      status: 'waiting',
+      createdAt: 0,
+      request: {
+        upstream: 'railway',
+        surface: 'graphql',
+        method: 'POST',
+        search: '',
+        headers: {},
+        body,
+      },
+    }).toString();
     expect(html).toContain('⟨399 blank lines⟩');
-    expect(html).toMatch(/<span class="line-no" aria-hidden="true">401<\/span><bdi dir="ltr">mutation \{ volumeDelete/);
+    expect(html).toMatch(
+      /<span class="line-no" aria-hidden="true">401<\/span><bdi dir="ltr">mutation \{ volumeDelete/,
+    );
     expect(html.split('\n').length).toBeLessThan(40);
   });
 
   it('shows a stored body that repeats a key exactly as sent, not one decoded reading', () => {
-    const body = '{"query":"query { me }","query":"mutation { volumeDelete(volumeId: \\"vol_prod_db\\") }"}';
-    const html = delayedRequestSection({ approvalId: 'apr_1', status: 'waiting', createdAt: 0, request: { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: {}, body } }).toString();
+    const body =
+      '{"query":"query { me }","query":"mutation { volumeDelete(volumeId: \\"vol_prod_db\\") }"}';
+    const html = delayedRequestSection({
+      approvalId: 'apr_1',
+      status: 'waiting',
+      createdAt: 0,
+      request: {
+        upstream: 'railway',
+        surface: 'graphql',
+        method: 'POST',
+        search: '',
+        headers: {},
+        body,
+      },
+    }).toString();
     expect(html).toContain('does not read one way');
     expect(visibleText(html)).toContain(body);
   });
@@ -140,18 +229,25 @@ describe('what approvers see: an ambiguous request', () => {
       const body = `{"query":"query { me { id } }","query":"mutation { volumeDelete(volumeId: \\"vol_prod_db\\") }","note":"${token}"}`;
       const held = await airlock.send(token, body);
       expect(held.status).toBe(409);
-      const id = String((held.json as { errors: { extensions: { approvalId: string } }[] }).errors[0]?.extensions.approvalId);
+      const id = String(
+        (held.json as { errors: { extensions: { approvalId: string } }[] }).errors[0]?.extensions
+          .approvalId,
+      );
       const stored = await airlock.store.getApproval(id);
       expect(stored?.request?.ambiguity).toEqual(['the json body repeats a key']);
       expect(stored?.request?.details).toEqual({});
-      expect(stored?.request?.raw?.text).toContain('"query":"query { me { id } }","query":"mutation { volumeDelete');
+      expect(stored?.request?.raw?.text).toContain(
+        '"query":"query { me { id } }","query":"mutation { volumeDelete',
+      );
       // The agent's token is scrubbed from the raw bytes too.
       expect(stored?.request?.raw?.text).not.toContain(token);
       expect(stored?.request?.raw?.text).toContain('[redacted by airlock]');
       const page = visibleText(detailHtml(stored as Approval));
       expect(page).toContain('The request as sent (ambiguous)');
       expect(page).toContain('the json body repeats a key');
-      expect(page).toContain('"query":"query { me { id } }","query":"mutation { volumeDelete(volumeId: \\"vol_prod_db\\") }"');
+      expect(page).toContain(
+        '"query":"query { me { id } }","query":"mutation { volumeDelete(volumeId: \\"vol_prod_db\\") }"',
+      );
       expect(page).not.toContain('The request, decoded');
       const terminal = approvalDetail(stored as Approval, PRODUCTION).join('\n');
       expect(terminal).toContain('the request is AMBIGUOUS');
@@ -166,10 +262,16 @@ describe('what approvers see: an ambiguous request', () => {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ query: 'query { me { id } }' }),
       });
-      const both = (await answer.body.json()) as { errors: { extensions: { approvalId: string } }[] };
+      const both = (await answer.body.json()) as {
+        errors: { extensions: { approvalId: string } }[];
+      };
       expect(answer.statusCode).toBe(409);
-      const twoSources = await airlock.store.getApproval(String(both.errors[0]?.extensions.approvalId));
-      expect(twoSources?.request?.ambiguity).toEqual(['both the url and the body carry request parameters: query']);
+      const twoSources = await airlock.store.getApproval(
+        String(both.errors[0]?.extensions.approvalId),
+      );
+      expect(twoSources?.request?.ambiguity).toEqual([
+        'both the url and the body carry request parameters: query',
+      ]);
       const raw = approvalDetail(twoSources as Approval, PRODUCTION).join('\n');
       expect(raw).toContain(`POST ${search}`);
       expect(raw).toContain('{"query":"query { me { id } }"}');

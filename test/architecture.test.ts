@@ -62,7 +62,8 @@ function mayImport(from: string, to: string): boolean {
   if (layer !== undefined) return layer.includes(to);
   // Adapters never import stores or each other (`to` is never the adapter's own folder here);
   // `adapters/shared` holds protocol-free plumbing (scrubbing secrets from answers) they all use.
-  if (from.startsWith('adapters')) return to !== 'stores' && (!to.startsWith('adapters') || to === 'adapters/shared');
+  if (from.startsWith('adapters'))
+    return to !== 'stores' && (!to.startsWith('adapters') || to === 'adapters/shared');
   return true;
 }
 
@@ -192,17 +193,32 @@ function checkSurfaceRules(files: readonly SourceText[]): string[] {
     const { importedFiles } = ts.preProcessFile(file.text, true, true);
     for (const { fileName } of importedFiles) {
       const target = fileName.startsWith('.') ? posix.join(posix.dirname(file.path), fileName) : '';
-      if (from.startsWith('adapters') && folderOf(target) === 'server') problems.push(`${file.path}: imports ${fileName}`);
+      if (from.startsWith('adapters') && folderOf(target) === 'server')
+        problems.push(`${file.path}: imports ${fileName}`);
     }
     // A surface is listed where its `Surface` value (`graphqlSurface`, …) is imported from its adapter.
     for (const statement of parseSource(file).statements) {
-      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier))
+        continue;
       const target = posix.join(posix.dirname(file.path), statement.moduleSpecifier.text);
       const bindings = statement.importClause?.namedBindings;
-      if (!folderOf(target).startsWith('adapters') || bindings === undefined || !ts.isNamedImports(bindings)) continue;
-      const surfaces = bindings.elements.filter((element) => !element.isTypeOnly && /^[a-z]\w*Surface$/.test(element.name.text));
-      if (surfaces.length > 0 && file.path !== 'src/server/surfaces.ts' && folderOf(file.path) !== folderOf(target)) {
-        problems.push(`${file.path}: lists ${surfaces.map((element) => element.name.text).join(', ')}`);
+      if (
+        !folderOf(target).startsWith('adapters') ||
+        bindings === undefined ||
+        !ts.isNamedImports(bindings)
+      )
+        continue;
+      const surfaces = bindings.elements.filter(
+        (element) => !element.isTypeOnly && /^[a-z]\w*Surface$/.test(element.name.text),
+      );
+      if (
+        surfaces.length > 0 &&
+        file.path !== 'src/server/surfaces.ts' &&
+        folderOf(file.path) !== folderOf(target)
+      ) {
+        problems.push(
+          `${file.path}: lists ${surfaces.map((element) => element.name.text).join(', ')}`,
+        );
       }
     }
     return problems;
@@ -215,13 +231,23 @@ describe('surfaces', () => {
   });
 
   it('reports an adapter importing the server and a surface listed elsewhere', () => {
-    const file = (path: string, ...lines: string[]): SourceText => ({ path, text: lines.join('\n') });
+    const file = (path: string, ...lines: string[]): SourceText => ({
+      path,
+      text: lines.join('\n'),
+    });
     const files = [
       file('src/adapters/http/a.ts', "import type { GatewayRoute } from '../../server/index.js';"),
       file('src/cli/b.ts', "import { restSurface } from '../adapters/http/index.js';"),
       file('src/server/surfaces.ts', "import { restSurface } from '../adapters/http/index.js';"),
-      file('src/adapters/http/index.ts', "export { restSurface } from './surface.js';", "import { restSurface } from './surface.js';"),
+      file(
+        'src/adapters/http/index.ts',
+        "export { restSurface } from './surface.js';",
+        "import { restSurface } from './surface.js';",
+      ),
     ];
-    expect(checkSurfaceRules(files)).toEqual(['src/adapters/http/a.ts: imports ../../server/index.js', 'src/cli/b.ts: lists restSurface']);
+    expect(checkSurfaceRules(files)).toEqual([
+      'src/adapters/http/a.ts: imports ../../server/index.js',
+      'src/cli/b.ts: lists restSurface',
+    ]);
   });
 });

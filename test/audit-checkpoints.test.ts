@@ -1,4 +1,11 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,7 +13,13 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../src/cli/audit-verify.js';
 import { AUDIT_CHECKPOINTS_FILE } from '../src/server/index.js';
 import { AuditCheckpointer } from '../src/firewall/index.js';
-import { AUDIT_SIGNING_KEY_FILE, fileSink, loadOrCreateAuditSigningKey, readAuditSigningKey, systemClock } from '../src/platform/index.js';
+import {
+  AUDIT_SIGNING_KEY_FILE,
+  fileSink,
+  loadOrCreateAuditSigningKey,
+  readAuditSigningKey,
+  systemClock,
+} from '../src/platform/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
@@ -35,7 +48,8 @@ async function servedHome(): Promise<Served> {
     everyMs: 60_000,
   });
   await checkpointer.checkpointNow();
-  const append = async (n: number) => store.appendAudit({ kind: 'decision', actor: 'agent:bot', at: 1_000 + n, data: { n } });
+  const append = async (n: number) =>
+    store.appendAudit({ kind: 'decision', actor: 'agent:bot', at: 1_000 + n, data: { n } });
   for (let n = 1; n <= 12; n++) {
     await append(n);
     await checkpointer.tick();
@@ -69,13 +83,19 @@ function removeDatabase(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
 
-const checkpointLines = (served: Served) => readFileSync(join(served.home, AUDIT_CHECKPOINTS_FILE), 'utf8').trimEnd().split('\n');
+const checkpointLines = (served: Served) =>
+  readFileSync(join(served.home, AUDIT_CHECKPOINTS_FILE), 'utf8').trimEnd().split('\n');
 
 describe('signed audit checkpoints against a writer of the home', () => {
   it('verifies an untouched home, counting the records after the last checkpoint', async () => {
     const served = await servedHome();
     const report = await verify(served, { witness: true });
-    expect(report).toMatchObject({ ok: true, count: 15, problems: [], checkpoints: { lastSeq: 12, notYetCheckpointed: 3 } });
+    expect(report).toMatchObject({
+      ok: true,
+      count: 15,
+      problems: [],
+      checkpoints: { lastSeq: 12, notYetCheckpointed: 3 },
+    });
     expect(report.checkpoints.count).toBe(checkpointLines(served).length);
     expect(report.witnesses).toEqual([{ file: served.witness, count: report.checkpoints.count }]);
   });
@@ -83,8 +103,11 @@ describe('signed audit checkpoints against a writer of the home', () => {
   it('reports a tail deleted with SQL and the head row rewritten, naming the checkpointed seq', async () => {
     verifies('audit.checkpoint-detects-truncation');
     const served = await servedHome();
-    sql(served.db, `DELETE FROM audit WHERE seq > 6;
-      UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit WHERE seq = 6)`);
+    sql(
+      served.db,
+      `DELETE FROM audit WHERE seq > 6;
+      UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit WHERE seq = 6)`,
+    );
     const report = await verify(served);
     // The chain alone still reads as intact: only the checkpoints show what is gone.
     expect(report).toMatchObject({ ok: false, count: 6 });
@@ -128,7 +151,9 @@ describe('signed audit checkpoints against a writer of the home', () => {
     lines[last - 1] = (lines[last - 1] ?? '').replace('"seq":12', '"seq":11');
     writeFileSync(join(served.home, AUDIT_CHECKPOINTS_FILE), `${lines.join('\n')}\n`);
     const report = await verify(served);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'signature', line: last, seq: 11 })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'signature', line: last, seq: 11 }),
+    ]);
   });
 
   it('catches a deleted checkpoint file, and with --witness also a cut one', async () => {
@@ -137,8 +162,11 @@ describe('signed audit checkpoints against a writer of the home', () => {
     const file = join(served.home, AUDIT_CHECKPOINTS_FILE);
     const lines = checkpointLines(served);
     writeFileSync(file, `${lines.slice(0, 2).join('\n')}\n`);
-    sql(served.db, `DELETE FROM audit WHERE seq > 6;
-      UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit WHERE seq = 6)`);
+    sql(
+      served.db,
+      `DELETE FROM audit WHERE seq > 6;
+      UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit WHERE seq = 6)`,
+    );
     expect((await verify(served)).ok).toBe(true);
     const cut = await verify(served, { witness: true });
     expect(cut.problems.map((p) => p.kind)).toEqual(['missing', 'witness']);
@@ -158,15 +186,23 @@ describe('signed audit checkpoints against a writer of the home', () => {
     expect(torn).toMatchObject({ ok: true, problems: [] });
     expect(torn.notes).toEqual([expect.stringContaining('line 5 is not a checkpoint')]);
     writeFileSync(file, `${[lines[0], 'garbage', ...lines.slice(2)].join('\n')}\n`);
-    expect((await verify(served)).problems).toEqual([expect.objectContaining({ kind: 'sequence', line: 3 })]);
+    expect((await verify(served)).problems).toEqual([
+      expect.objectContaining({ kind: 'sequence', line: 3 }),
+    ]);
   });
 
   it('checks with an exported public key when the home lost its signing key', async () => {
     const served = await servedHome();
     const exported = join(mkdtempSync(join(tmpdir(), 'airlock-pub-')), 'audit.pub');
-    writeFileSync(exported, readAuditSigningKey(join(served.home, AUDIT_SIGNING_KEY_FILE))?.publicKeyPem ?? '');
+    writeFileSync(
+      exported,
+      readAuditSigningKey(join(served.home, AUDIT_SIGNING_KEY_FILE))?.publicKeyPem ?? '',
+    );
     rmSync(join(served.home, AUDIT_SIGNING_KEY_FILE));
     expect((await verify(served)).problems).toEqual([expect.objectContaining({ kind: 'absent' })]);
-    expect(await verify(served, { publicKeyFile: exported, witness: true })).toMatchObject({ ok: true, problems: [] });
+    expect(await verify(served, { publicKeyFile: exported, witness: true })).toMatchObject({
+      ok: true,
+      problems: [],
+    });
   });
 });

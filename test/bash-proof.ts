@@ -14,8 +14,14 @@ export function bashRunsIt(template: string, setup = ''): boolean {
   const folder = mkdtempSync(join(tmpdir(), 'airlock-bash-proof-'));
   const marker = join(folder, 'ran');
   try {
-    const fill = (text: string): string => text.replaceAll('{RUN}', `touch ${marker}`).replaceAll('{MARKER}', marker);
-    spawnSync('bash', ['--norc', '--noprofile', '-c', `${fill(setup)}\n${fill(template)}`], { cwd: folder, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: folder }, stdio: 'ignore', timeout: 10_000 });
+    const fill = (text: string): string =>
+      text.replaceAll('{RUN}', `touch ${marker}`).replaceAll('{MARKER}', marker);
+    spawnSync('bash', ['--norc', '--noprofile', '-c', `${fill(setup)}\n${fill(template)}`], {
+      cwd: folder,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: folder },
+      stdio: 'ignore',
+      timeout: 10_000,
+    });
     return existsSync(marker);
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -34,7 +40,10 @@ export function isHeld(actions: readonly Action[]): boolean {
 
 /** Everything it does is a plain read or write (what the default policy allows). */
 export function isPlain(actions: readonly Action[]): boolean {
-  return actions.every((action) => action.effect === 'read' || action.effect === 'write' || action.effect === 'execute');
+  return actions.every(
+    (action) =>
+      action.effect === 'read' || action.effect === 'write' || action.effect === 'execute',
+  );
 }
 
 /** One line of the actions, for failure messages. */

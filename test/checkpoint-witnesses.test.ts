@@ -9,9 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSink, httpSink, syslogSink } from '../src/platform/index.js';
 
-const LINE = '{"checkpoint":{"at":1,"hash":"00","seq":1,"storeId":"sto_x","v":1},"keyId":"k","signature":"c2ln"}';
+const LINE =
+  '{"checkpoint":{"at":1,"hash":"00","seq":1,"storeId":"sto_x","v":1},"keyId":"k","signature":"c2ln"}';
 const dir = mkdtempSync(join(tmpdir(), 'airlock-witness-'));
-const has = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const has = (command: string, args: string[]) =>
+  spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 
 describe('checkpoint witnesses', () => {
   it('appends lines to a file created 0600', async () => {
@@ -51,25 +53,34 @@ describe('checkpoint witnesses', () => {
     afterAll(() => listener?.kill());
 
     // No syslog daemon runs in these machines: a Unix datagram socket of the test's own stands in.
-    it.runIf(has('logger', ['--help']) && has('python3', ['--version']))('sends one line through logger to a Unix datagram socket', { timeout: 30_000 }, async () => {
-      const socket = join(dir, 'log.sock');
-      const script = `import socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(socket)})\nprint(s.recv(65536).decode(), flush=True)\n`;
-      listener = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      listener.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
-      await syslogSink({ socket, tag: 'airlock-audit' }).append(LINE);
-      for (let i = 0; i < 100 && out === ''; i++) await sleep(100);
-      expect(out).toContain(`airlock-audit: ${LINE}`);
-    });
+    it.runIf(has('logger', ['--help']) && has('python3', ['--version']))(
+      'sends one line through logger to a Unix datagram socket',
+      { timeout: 30_000 },
+      async () => {
+        const socket = join(dir, 'log.sock');
+        const script = `import socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(socket)})\nprint(s.recv(65536).decode(), flush=True)\n`;
+        listener = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        listener.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+        for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
+        await syslogSink({ socket, tag: 'airlock-audit' }).append(LINE);
+        for (let i = 0; i < 100 && out === ''; i++) await sleep(100);
+        expect(out).toContain(`airlock-audit: ${LINE}`);
+      },
+    );
 
     it('fails when the socket is not there', async () => {
-      await expect(syslogSink({ socket: join(dir, 'none.sock'), tag: 'airlock-audit' }).append(LINE)).rejects.toThrow(/logger failed/);
+      await expect(
+        syslogSink({ socket: join(dir, 'none.sock'), tag: 'airlock-audit' }).append(LINE),
+      ).rejects.toThrow(/logger failed/);
     });
 
     const devLog = existsSync('/dev/log');
-    (devLog ? it : it.skip)(`sends one line to the system log at /dev/log${devLog ? '' : ' (skipped: no /dev/log on this machine)'}`, async () => {
-      await syslogSink({ tag: 'airlock-audit-test' }).append(LINE);
-    });
+    (devLog ? it : it.skip)(
+      `sends one line to the system log at /dev/log${devLog ? '' : ' (skipped: no /dev/log on this machine)'}`,
+      async () => {
+        await syslogSink({ tag: 'airlock-audit-test' }).append(LINE);
+      },
+    );
   });
 });

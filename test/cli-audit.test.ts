@@ -7,7 +7,21 @@ import { freshHome, runCli } from './run-cli.js';
 function homeWithRecords(count: number): string {
   const home = freshHome();
   for (let i = 0; i < count; i++) {
-    const run = runCli(['token', 'issue', '--agent', `a${i}`, '--owner', 'o', '--upstream', 'railway', '--env', 'staging'], { home });
+    const run = runCli(
+      [
+        'token',
+        'issue',
+        '--agent',
+        `a${i}`,
+        '--owner',
+        'o',
+        '--upstream',
+        'railway',
+        '--env',
+        'staging',
+      ],
+      { home },
+    );
     expect(run.status).toBe(0);
   }
   return home;
@@ -35,7 +49,11 @@ describe('airlock audit', () => {
     ['an edited row', `UPDATE audit SET data = replace(data, 'a1', 'zz') WHERE seq = 2`, 2],
     ['a deleted row', 'DELETE FROM audit WHERE seq = 2', 2],
     ['a deleted last row', 'DELETE FROM audit WHERE seq = 3', 3],
-    ['reordered rows', 'UPDATE audit SET seq = -1 WHERE seq = 1; UPDATE audit SET seq = 1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = -1', 1],
+    [
+      'reordered rows',
+      'UPDATE audit SET seq = -1 WHERE seq = 1; UPDATE audit SET seq = 1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = -1',
+      1,
+    ],
   ])('exits 1 naming the first bad record after %s', (_name, sql, badSeq) => {
     verifies('audit.detects-edit');
     verifies('audit.detects-deletion');

@@ -21,13 +21,20 @@ describe('airlock init and policy test', () => {
     expect(runCli(['init'], { home }).status).toBe(2);
     expect(runCli(['config', 'show'], { home }).status).toBe(0);
     // The server's alone: files 0600, folders 0700.
-    expect([join(home, 'airlock.yaml'), join(policies, 'default.cedar'), policies].map((path) => (statSync(path).mode & 0o777).toString(8))).toEqual(['600', '600', '700']);
+    expect(
+      [join(home, 'airlock.yaml'), join(policies, 'default.cedar'), policies].map((path) =>
+        (statSync(path).mode & 0o777).toString(8),
+      ),
+    ).toEqual(['600', '600', '700']);
   });
 
   it('exits 1 when a case fails, naming the difference', () => {
     const { home, policies } = initHome();
     const file = join(policies, 'default.test.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/verdict: hold, needed: 1/, 'verdict: hold, needed: 2'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/verdict: hold, needed: 1/, 'verdict: hold, needed: 2'),
+    );
     const run = runCli(['policy', 'test', policies], { home });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/FAIL/);
@@ -37,7 +44,10 @@ describe('airlock init and policy test', () => {
   it('refuses an invalid policy set with exit 2, listing each error with file and line', () => {
     verifies('policy.invalid-refused-with-lines');
     const { home, policies } = initHome();
-    writeFileSync(join(policies, 'broken.cedar'), '@id("ok")\npermit(principal, action, resource);\n\n@id("bad")\npermit(principal, action, resource)\nwhen { resource.nope == 1 };\n');
+    writeFileSync(
+      join(policies, 'broken.cedar'),
+      '@id("ok")\npermit(principal, action, resource);\n\n@id("bad")\npermit(principal, action, resource)\nwhen { resource.nope == 1 };\n',
+    );
     writeFileSync(join(policies, 'syntax.cedar'), '@id("s")\nforbid(principal, action\n');
     const run = runCli(['policy', 'test', policies], { home });
     expect(run.status).toBe(2);

@@ -32,6 +32,8 @@ export function corpusCases(surface: SurfaceKind): (CorpusCase & { readonly line
  * unknown (or nothing understood at all) needs a human, so it blocks.
  */
 export function corpusOutcome(actions: readonly Action[]): 'block' | 'allow' {
-  const risky = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
+  const risky = actions.some(
+    (action) => action.effect === 'destructive' || action.effect === 'unknown',
+  );
   return actions.length === 0 || risky ? 'block' : 'allow';
 }

@@ -34,7 +34,15 @@ async function startReceiver() {
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
     req.on('end', () => {
       const header = req.headers['airlock-signature'];
-      if (!verifyWebhookSignature(HOOK_SECRET, raw, typeof header === 'string' ? header : undefined, Math.floor(Date.now() / 1000))) forged += 1;
+      if (
+        !verifyWebhookSignature(
+          HOOK_SECRET,
+          raw,
+          typeof header === 'string' ? header : undefined,
+          Math.floor(Date.now() / 1000),
+        )
+      )
+        forged += 1;
       else {
         const parsed = JSON.parse(raw) as { event: string; approval: { id: string } };
         events.push({ event: parsed.event, approvalId: parsed.approval.id });
@@ -47,7 +55,11 @@ async function startReceiver() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     events,
     forged: () => forged,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -60,15 +72,27 @@ async function startCountingRelay(upstream: string, hang: Set<string>) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const parsed = JSON.parse(body.toString('utf8') || '{}') as { query?: string; variables?: { id?: string } };
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as {
+        query?: string;
+        variables?: { id?: string };
+      };
       if (parsed.query?.includes('volumeDelete') === true) {
         const volume = String(parsed.variables?.id);
         deletes.set(volume, (deletes.get(volume) ?? 0) + 1);
         arrived(volume);
         if (hang.has(volume)) return; // in flight forever: the sender cannot know if it ran
       }
-      void fetch(upstream, { method: 'POST', headers: { authorization: String(req.headers.authorization), 'content-type': 'application/json' }, body }).then(async (answer) => {
-        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+      void fetch(upstream, {
+        method: 'POST',
+        headers: {
+          authorization: String(req.headers.authorization),
+          'content-type': 'application/json',
+        },
+        body,
+      }).then(async (answer) => {
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json' })
+          .end(await answer.text());
       });
     });
   });
@@ -77,12 +101,23 @@ async function startCountingRelay(upstream: string, hang: Set<string>) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql/v2`,
     deletes,
     nextDelete: () => new Promise<string>((resolve) => (arrived = resolve)),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 async function startServe(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], { env: { ...process.env, RAILWAY_TOKEN: SECRET, HOOK_SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'],
+    {
+      env: { ...process.env, RAILWAY_TOKEN: SECRET, HOOK_SECRET },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}`)));
@@ -97,7 +132,11 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<unknown> {
   return exited;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -117,48 +156,104 @@ describe('airlock serve killed with SIGKILL', () => {
     verifies('undo.crash-never-runs-twice');
     verifies('approval.expired-in-background');
     verifies('webhook.never-blocks');
-    const railway: RailwayStandin = await startRailwayStandin({ port: 0, tokens: { account: [SECRET] }, seed: true });
+    const railway: RailwayStandin = await startRailwayStandin({
+      port: 0,
+      tokens: { account: [SECRET] },
+      seed: true,
+    });
     cleanups.push(() => railway.close());
-    const staging = (name: string) => railway.state.addVolume({ projectId: INCIDENT_IDS.project, name, environmentIds: [INCIDENT_IDS.staging], serviceId: null, mountPath: `/${name}`, region: 'us-west2' }).id;
-    const [waitingVolume, inFlightVolume, pendingVolume, cancelledVolume] = [INCIDENT_IDS.stagingScratchVolume, staging('in-flight'), staging('pending'), staging('cancelled')];
+    const staging = (name: string) =>
+      railway.state.addVolume({
+        projectId: INCIDENT_IDS.project,
+        name,
+        environmentIds: [INCIDENT_IDS.staging],
+        serviceId: null,
+        mountPath: `/${name}`,
+        region: 'us-west2',
+      }).id;
+    const [waitingVolume, inFlightVolume, pendingVolume, cancelledVolume] = [
+      INCIDENT_IDS.stagingScratchVolume,
+      staging('in-flight'),
+      staging('pending'),
+      staging('cancelled'),
+    ];
     const receiver = await startReceiver();
     cleanups.push(receiver.close);
     const relay = await startCountingRelay(railway.url, new Set([inFlightVolume]));
     cleanups.push(relay.close);
     const home = freshHome();
-    writeFileSync(join(home, 'airlock.yaml'), [
-      'approvals:',
-      `  ttl: ${TTL_S}s`,
-      '  sweepInterval: 200ms',
-      '  undo:',
-      '    - { delay: 3s, upstreams: [railway], operations: [volumeDelete] }',
-      'webhooks:',
-      '  endpoints:',
-      `    ops: { url: "${receiver.url}", format: json, secretEnv: HOOK_SECRET }`,
-      '    down: { url: "http://127.0.0.1:9/hook", format: json, secretEnv: HOOK_SECRET }',
-      'upstreams:',
-      `  railway: { kind: graphql, url: "${relay.url}", credentialEnv: RAILWAY_TOKEN }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'airlock.yaml'),
+      [
+        'approvals:',
+        `  ttl: ${TTL_S}s`,
+        '  sweepInterval: 200ms',
+        '  undo:',
+        '    - { delay: 3s, upstreams: [railway], operations: [volumeDelete] }',
+        'webhooks:',
+        '  endpoints:',
+        `    ops: { url: "${receiver.url}", format: json, secretEnv: HOOK_SECRET }`,
+        '    down: { url: "http://127.0.0.1:9/hook", format: json, secretEnv: HOOK_SECRET }',
+        'upstreams:',
+        `  railway: { kind: graphql, url: "${relay.url}", credentialEnv: RAILWAY_TOKEN }`,
+        '',
+      ].join('\n'),
+    );
     // Three approvers, so that no vote waits for a fresh TOTP step inside the 3 s undo window.
-    const phones = new Map(['carol', 'dave', 'erin'].map((name) => [name, enrolApprover(home, name, ['--upstream', 'railway', '--env', '*'])]));
+    const phones = new Map(
+      ['carol', 'dave', 'erin'].map((name) => [
+        name,
+        enrolApprover(home, name, ['--upstream', 'railway', '--env', '*']),
+      ]),
+    );
     const vote = (verb: 'approve' | 'cancel', id: string, name: string) => {
       // While serve runs, the CLI is a client of its admin socket: the vote goes through the server.
-      const run = runCli(['approvals', verb, id, '--as', name], { home, input: phones.get(name)?.line() ?? '' });
+      const run = runCli(['approvals', verb, id, '--as', name], {
+        home,
+        input: phones.get(name)?.line() ?? '',
+      });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
     };
-    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'railway', '--env', 'staging', '--effect', 'read', 'write', 'destructive', '--json'], { home });
+    const issued = runCli(
+      [
+        'token',
+        'issue',
+        '--agent',
+        'bot',
+        '--owner',
+        'alice',
+        '--upstream',
+        'railway',
+        '--env',
+        'staging',
+        '--effect',
+        'read',
+        'write',
+        'destructive',
+        '--json',
+      ],
+      { home },
+    );
     const { token } = jsonLines(issued.stdout)[0] as { token: string };
 
     let serve = await startServe(home);
     cleanups.push(() => kill(serve.child, 'SIGTERM'));
     const send = async (volume: string) => {
-      const reply = await fetch(`${serve.url}/graphql/railway`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(volumeDelete(volume)) });
-      return { status: reply.status, json: (await reply.json()) as { errors?: { extensions: { approvalId: string } }[] } };
+      const reply = await fetch(`${serve.url}/graphql/railway`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(volumeDelete(volume)),
+      });
+      return {
+        status: reply.status,
+        json: (await reply.json()) as { errors?: { extensions: { approvalId: string } }[] },
+      };
     };
     const poll = async (id: string, suffix = '') => {
-      const reply = await fetch(`${serve.url}/approvals/${id}${suffix}`, { headers: { authorization: `Bearer ${token}` } });
+      const reply = await fetch(`${serve.url}/approvals/${id}${suffix}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       return { status: reply.status, text: await reply.text() };
     };
     const hold = async (volume: string) => {
@@ -180,16 +275,26 @@ describe('airlock serve killed with SIGKILL', () => {
     vote('approve', cancelled, 'erin');
     vote('cancel', cancelled, 'carol');
     expect((await send(waitingVolume)).status).toBe(409); // the agent's retry never runs it
-    expect(JSON.parse((await poll(waiting)).text)).toMatchObject({ state: 'approved', resultUrl: expect.stringContaining(`/approvals/${waiting}/result`) });
+    expect(JSON.parse((await poll(waiting)).text)).toMatchObject({
+      state: 'approved',
+      resultUrl: expect.stringContaining(`/approvals/${waiting}/result`),
+    });
     await kill(serve.child, 'SIGKILL');
     expect(Object.fromEntries(relay.deletes)).toEqual({ [inFlightVolume]: 1 });
 
     serve = await startServe(home);
     // Nothing lost: the pending approval is still pending, for the agent as for approvers.
     expect(JSON.parse((await poll(pending)).text)).toMatchObject({ state: 'pending' });
-    expect(JSON.parse((await poll(cancelled)).text)).toMatchObject({ state: 'cancelled', message: expect.stringContaining('did not run') });
+    expect(JSON.parse((await poll(cancelled)).text)).toMatchObject({
+      state: 'cancelled',
+      message: expect.stringContaining('did not run'),
+    });
     // The in-flight action may or may not have run: marked unknown, audited, never sent again.
-    expect(JSON.parse((await poll(inFlight)).text)).toMatchObject({ state: 'executed', outcome: 'unknown', message: expect.stringContaining('unknown outcome') });
+    expect(JSON.parse((await poll(inFlight)).text)).toMatchObject({
+      state: 'executed',
+      outcome: 'unknown',
+      message: expect.stringContaining('unknown outcome'),
+    });
     expect((await poll(inFlight, '/result')).status).toBe(409);
     // The waiting action runs once its window has passed, and the agent fetches its result.
     const result = await until(async () => {
@@ -203,11 +308,23 @@ describe('airlock serve killed with SIGKILL', () => {
     // Left alone, the pending approval is expired by serve's own timer, audited as the system.
     const store = openSqliteStore({ path: join(home, 'airlock.db') });
     cleanups.push(() => store.close());
-    await until(async () => ((await store.getApproval(pending))?.state === 'expired' ? true : undefined), 'background expiry', (TTL_S + 30) * 1000);
+    await until(
+      async () => ((await store.getApproval(pending))?.state === 'expired' ? true : undefined),
+      'background expiry',
+      (TTL_S + 30) * 1000,
+    );
     const audit = await store.readAudit();
-    expect(audit.filter((r) => r.kind === 'approval.expired').map((r) => [r.data['approvalId'], r.actor])).toEqual([[pending, 'system']]);
-    expect(audit.filter((r) => r.kind === 'approval.outcome-unknown').map((r) => r.data['approvalId'])).toEqual([inFlight]);
-    expect(audit.filter((r) => r.kind === 'approval.executed').map((r) => r.data['approvalId'])).toEqual([inFlight, waiting]);
+    expect(
+      audit
+        .filter((r) => r.kind === 'approval.expired')
+        .map((r) => [r.data['approvalId'], r.actor]),
+    ).toEqual([[pending, 'system']]);
+    expect(
+      audit.filter((r) => r.kind === 'approval.outcome-unknown').map((r) => r.data['approvalId']),
+    ).toEqual([inFlight]);
+    expect(
+      audit.filter((r) => r.kind === 'approval.executed').map((r) => r.data['approvalId']),
+    ).toEqual([inFlight, waiting]);
     expect(JSON.stringify(audit)).not.toContain(SECRET);
     expect(JSON.stringify(audit)).not.toContain(token);
     // Nothing ran twice: one volumeDelete each reached Railway, none for the expired approval.
@@ -217,12 +334,24 @@ describe('airlock serve killed with SIGKILL', () => {
 
     // Webhooks went out for everything, across the kill, each signed; the log survived the restart.
     const expected = [
-      ['approval.created', inFlight], ['approval.created', waiting], ['approval.created', pending], ['approval.created', cancelled],
-      ['approval.approved', inFlight], ['approval.executed', inFlight], ['approval.outcome-unknown', inFlight],
-      ['approval.approved', waiting], ['approval.executed', waiting], ['approval.ran', waiting],
-      ['approval.approved', cancelled], ['approval.cancelled', cancelled], ['approval.expired', pending],
-    ].map(([event, id]) => `${String(event)} ${String(id)}`).sort();
-    const seen = () => [...new Set(receiver.events.map((e) => `${e.event} ${e.approvalId}`))].sort();
+      ['approval.created', inFlight],
+      ['approval.created', waiting],
+      ['approval.created', pending],
+      ['approval.created', cancelled],
+      ['approval.approved', inFlight],
+      ['approval.executed', inFlight],
+      ['approval.outcome-unknown', inFlight],
+      ['approval.approved', waiting],
+      ['approval.executed', waiting],
+      ['approval.ran', waiting],
+      ['approval.approved', cancelled],
+      ['approval.cancelled', cancelled],
+      ['approval.expired', pending],
+    ]
+      .map(([event, id]) => `${String(event)} ${String(id)}`)
+      .sort();
+    const seen = () =>
+      [...new Set(receiver.events.map((e) => `${e.event} ${e.approvalId}`))].sort();
     await until(async () => (seen().length >= expected.length ? true : undefined), 'every webhook');
     expect(seen()).toEqual(expected);
     expect(receiver.forged()).toBe(0);
@@ -232,6 +361,10 @@ describe('airlock serve killed with SIGKILL', () => {
     expect(down.every((d) => d.endpoint === 'down')).toBe(true);
     const tried = down.filter((d) => d.attempts >= 1);
     expect(tried.length).toBeGreaterThan(0);
-    expect(tried.every((d) => d.lastError !== undefined && d.nextAttemptAt > (d.lastAttemptAt ?? Infinity))).toBe(true);
+    expect(
+      tried.every(
+        (d) => d.lastError !== undefined && d.nextAttemptAt > (d.lastAttemptAt ?? Infinity),
+      ),
+    ).toBe(true);
   }, 180_000);
 });

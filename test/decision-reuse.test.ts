@@ -3,7 +3,11 @@ import type { AuditRecord, PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SequentialIds } from '../src/core/index.js';
 import { DEFAULT_APPROVAL_OPTIONS, Firewall } from '../src/firewall/index.js';
 import { DecisionReuse } from '../src/firewall/decision-reuse.js';
-import { DefaultRulesEngine, createTestFirewall, testAction } from '../src/firewall/test-harness.js';
+import {
+  DefaultRulesEngine,
+  createTestFirewall,
+  testAction,
+} from '../src/firewall/test-harness.js';
 import { MemoryStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
@@ -17,12 +21,30 @@ afterEach(async () => {
 async function setup(options: { store?: Store; ttlMs?: number } = {}) {
   const store = options.store ?? new MemoryStore();
   const harness = createTestFirewall(store);
-  const issued = await harness.grants.issue({ agent: 'reader', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: options.ttlMs ?? 3_600_000 }, 'human:alice');
-  const reuse = new DecisionReuse(harness.firewall, { surface: 'sql', lifetimeMs: LIFETIME_MS, maxEntries: 16 });
+  const issued = await harness.grants.issue(
+    {
+      agent: 'reader',
+      owner: 'alice',
+      upstreams: ['railway'],
+      environments: ['*'],
+      effects: [...EFFECTS],
+      resources: ['*'],
+      ttlMs: options.ttlMs ?? 3_600_000,
+    },
+    'human:alice',
+  );
+  const reuse = new DecisionReuse(harness.firewall, {
+    surface: 'sql',
+    lifetimeMs: LIFETIME_MS,
+    maxEntries: 16,
+  });
   open.push(reuse);
   const judgeRead = async () => {
     const action = testAction('read', 'staging');
-    return harness.firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, issued.token);
+    return harness.firewall.judge(
+      { surface: 'sql', digest: action.digest, actions: [action] },
+      issued.token,
+    );
   };
   return { ...harness, store, token: issued.token, reuse, judgeRead };
 }
@@ -46,7 +68,13 @@ describe('DecisionReuse', () => {
     expect(reuse.reuse('alk_someone_else', 'shape-a')).toBeUndefined();
     await reuse.flush();
     const [record] = await reusedRecords(store);
-    expect(record?.data).toMatchObject({ decisionId: decision.id, count: 5, shape: 'SELECT a FROM t WHERE id = $1', surface: 'sql', agent: 'reader' });
+    expect(record?.data).toMatchObject({
+      decisionId: decision.id,
+      count: 5,
+      shape: 'SELECT a FROM t WHERE id = $1',
+      surface: 'sql',
+      agent: 'reader',
+    });
     expect(JSON.stringify(record)).not.toContain(token);
     // Nothing new to count: no empty record.
     await reuse.flush();
@@ -78,11 +106,17 @@ describe('DecisionReuse', () => {
   it('remembers only allows', async () => {
     const { reuse, token, firewall } = await setup();
     const action = testAction('destructive', 'production');
-    const held = await firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, token);
+    const held = await firewall.judge(
+      { surface: 'sql', digest: action.digest, actions: [action] },
+      token,
+    );
     expect(held.decision.verdict).toBe('hold');
     reuse.remember(token, 'shape', 'shape', held.decision, held.principal);
     expect(reuse.reuse(token, 'shape')).toBeUndefined();
-    const denied = await firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, 'alk_not_a_token');
+    const denied = await firewall.judge(
+      { surface: 'sql', digest: action.digest, actions: [action] },
+      'alk_not_a_token',
+    );
     reuse.remember('alk_not_a_token', 'shape', 'shape', denied.decision, denied.principal);
     expect(reuse.reuse('alk_not_a_token', 'shape')).toBeUndefined();
   });
@@ -114,12 +148,17 @@ describe('DecisionReuse.tally', () => {
       described++;
       return 'INSERT INTO t VALUES ($1)';
     };
-    for (let i = 0; i < 4; i++) expect(reuse.tally(token, 'stmt', describe, decision, principal)).toBe(true);
+    for (let i = 0; i < 4; i++)
+      expect(reuse.tally(token, 'stmt', describe, decision, principal)).toBe(true);
     // A tally is never a reusable allow.
     expect(reuse.reuse(token, 'stmt')).toBeUndefined();
     await reuse.flush();
     expect(described).toBe(1);
-    expect((await reusedRecords(store))[0]?.data).toMatchObject({ decisionId: decision.id, count: 4, shape: 'INSERT INTO t VALUES ($1)' });
+    expect((await reusedRecords(store))[0]?.data).toMatchObject({
+      decisionId: decision.id,
+      count: 4,
+      shape: 'INSERT INTO t VALUES ($1)',
+    });
   });
 
   it('keeps one count per decision when sessions sharing a token run the same text in turn', async () => {
@@ -128,13 +167,20 @@ describe('DecisionReuse.tally', () => {
     const first = await judgeRead();
     const second = await judgeRead();
     for (let i = 0; i < 3; i++) {
-      expect(reuse.tally(token, 'stmt', () => 'UPDATE t SET a = $1', first.decision, first.principal)).toBe(true);
-      expect(reuse.tally(token, 'stmt', () => 'UPDATE t SET a = $1', second.decision, second.principal)).toBe(true);
+      expect(
+        reuse.tally(token, 'stmt', () => 'UPDATE t SET a = $1', first.decision, first.principal),
+      ).toBe(true);
+      expect(
+        reuse.tally(token, 'stmt', () => 'UPDATE t SET a = $1', second.decision, second.principal),
+      ).toBe(true);
     }
     // Nothing is written until the flush: turns between sessions do not cost a record each.
     expect(await reusedRecords(store)).toHaveLength(0);
     await reuse.flush();
-    const counts = (await reusedRecords(store)).map((record) => [record.data['decisionId'], record.data['count']]);
+    const counts = (await reusedRecords(store)).map((record) => [
+      record.data['decisionId'],
+      record.data['count'],
+    ]);
     expect(counts).toEqual([
       [first.decision.id, 3],
       [second.decision.id, 3],
@@ -144,13 +190,18 @@ describe('DecisionReuse.tally', () => {
   it('writes the counts of one flush together, and stops counting when any of them fails', async () => {
     const { reuse, token, store, judgeRead } = await setup();
     const [first, second, third] = [await judgeRead(), await judgeRead(), await judgeRead()];
-    for (const run of [first, second, third]) reuse.tally(token, 'stmt', () => 'x', run.decision, run.principal);
+    for (const run of [first, second, third])
+      reuse.tally(token, 'stmt', () => 'x', run.decision, run.principal);
     const append = store.appendAudit.bind(store);
     let calls = 0;
-    store.appendAudit = (draft) => (++calls === 2 ? Promise.reject(new Error('disk full')) : append(draft));
+    store.appendAudit = (draft) =>
+      ++calls === 2 ? Promise.reject(new Error('disk full')) : append(draft);
     await reuse.flush();
     // The counts around the failed one are still on the record, in order.
-    expect((await reusedRecords(store)).map((record) => record.data['decisionId'])).toEqual([first.decision.id, third.decision.id]);
+    expect((await reusedRecords(store)).map((record) => record.data['decisionId'])).toEqual([
+      first.decision.id,
+      third.decision.id,
+    ]);
     expect(second.decision.id).not.toBe(first.decision.id);
     expect(reuse.tally(token, 'stmt', () => 'x', first.decision, first.principal)).toBe(false);
     store.appendAudit = append;
@@ -188,11 +239,29 @@ describe('DecisionReuse and the policy in force', () => {
       freeze: { maxDenials: 3, windowMs: 60_000 },
       approvals: DEFAULT_APPROVAL_OPTIONS,
     });
-    const issued = await harness.grants.issue({ agent: 'reader', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
-    const reuse = new DecisionReuse(firewall, { surface: 'sql', lifetimeMs: LIFETIME_MS, maxEntries: 16 });
+    const issued = await harness.grants.issue(
+      {
+        agent: 'reader',
+        owner: 'alice',
+        upstreams: ['railway'],
+        environments: ['*'],
+        effects: [...EFFECTS],
+        resources: ['*'],
+        ttlMs: 3_600_000,
+      },
+      'human:alice',
+    );
+    const reuse = new DecisionReuse(firewall, {
+      surface: 'sql',
+      lifetimeMs: LIFETIME_MS,
+      maxEntries: 16,
+    });
     open.push(reuse);
     const action = testAction('read', 'staging');
-    const { decision, principal } = await firewall.judge({ surface: 'sql', digest: action.digest, actions: [action] }, issued.token);
+    const { decision, principal } = await firewall.judge(
+      { surface: 'sql', digest: action.digest, actions: [action] },
+      issued.token,
+    );
     reuse.remember(issued.token, 'shape', 'shape', decision, principal);
     expect(reuse.reuse(issued.token, 'shape')).toBeDefined();
     current = new DefaultRulesEngine();

@@ -8,7 +8,10 @@ import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.j
  * policy, the system clock, two obtainable approvals, and a freeze threshold high enough that a
  * test's deliberate denials never freeze its tokens.
  */
-export function defaultPolicyFirewall(store: Store, productionEnvironments: readonly string[] = ['production']): Firewall {
+export function defaultPolicyFirewall(
+  store: Store,
+  productionEnvironments: readonly string[] = ['production'],
+): Firewall {
   const engine = CedarPolicyEngine.create(loadDefaultPolicyFiles());
   if (!engine.ok) throw new Error('the default policy does not compile');
   return new Firewall({

@@ -40,15 +40,35 @@ export async function startTestGateway(options: {
   const home = mkdtempSync(join(tmpdir(), 'airlock-gateway-'));
   const store: SqliteStore = openSqliteStore({ path: join(home, 'airlock.db') });
   const firewall = defaultPolicyFirewall(store, PRODUCTION);
-  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
-  const approvalService = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: PRODUCTION });
+  const grants = new GrantService({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    random: cryptoRandom,
+    limits: { maxTtlMs: 86_400_000 },
+  });
+  const approvalService = new ApprovalService({
+    store,
+    clock: systemClock,
+    random: cryptoRandom,
+    rules: DEFAULT_APPROVAL_OPTIONS,
+    productionEnvironments: PRODUCTION,
+  });
   const phones = new TestAuthenticator({ service: approvalService, store, clock: systemClock });
   await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
-  const upstreams = { railway: { kind: 'graphql', url: options.upstreamUrl, credential: options.secret } } as const;
+  const upstreams = {
+    railway: { kind: 'graphql', url: options.upstreamUrl, credential: options.secret },
+  } as const;
   const gatewayOptions: GatewayOptions = {
     approvals: store,
     routes: (urls) => [
-      createGraphqlRoute({ firewall, upstreams, productionEnvironments: PRODUCTION, approvalsUrl: urls.approvalsUrl, ...(options.resolver === undefined ? {} : { resolver: options.resolver }) }),
+      createGraphqlRoute({
+        firewall,
+        upstreams,
+        productionEnvironments: PRODUCTION,
+        approvalsUrl: urls.approvalsUrl,
+        ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+      }),
     ],
   };
   const gateway = await startGateway(gatewayOptions);
@@ -56,17 +76,43 @@ export async function startTestGateway(options: {
 
   /** Issues an Airlock token for the agent, scoped to `environments` and `effects`. */
   const token = async (environments: string[], effects: Effect[]): Promise<string> =>
-    (await grants.issue({ agent: 'cursor-agent', owner: 'alice', upstreams: ['railway'], environments, effects, resources: ['*'], ttlMs: 3_600_000 }, 'human:alice')).token;
+    (
+      await grants.issue(
+        {
+          agent: 'cursor-agent',
+          owner: 'alice',
+          upstreams: ['railway'],
+          environments,
+          effects,
+          resources: ['*'],
+          ttlMs: 3_600_000,
+        },
+        'human:alice',
+      )
+    ).token;
 
   /** Sends a GraphQL request as an agent would; every reply is kept for the leak check. */
-  const send = async (agentToken: string, body: unknown, headers: Record<string, string> = {}): Promise<GatewayReply> => {
+  const send = async (
+    agentToken: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<GatewayReply> => {
     const response = await request(`${gateway.url}/graphql/railway`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json', ...headers },
+      headers: {
+        authorization: `Bearer ${agentToken}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.body.text();
-    const reply = { status: response.statusCode, headers: response.headers, text, json: parseOrText(text) };
+    const reply = {
+      status: response.statusCode,
+      headers: response.headers,
+      text,
+      json: parseOrText(text),
+    };
     replies.push(reply);
     return reply;
   };
@@ -93,7 +139,9 @@ export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
  * The seeded Railway stand-in, which takes `secret` as an account token, and a gateway in front
  * of it holding `secret` as Airlock's credential; `close` stops both.
  */
-export async function startGatewayOverRailway(secret: string): Promise<{ railway: RailwayStandin; airlock: TestGateway; close(): Promise<void> }> {
+export async function startGatewayOverRailway(
+  secret: string,
+): Promise<{ railway: RailwayStandin; airlock: TestGateway; close(): Promise<void> }> {
   const railway = await startRailwayStandin({ port: 0, tokens: { account: [secret] }, seed: true });
   const airlock = await startTestGateway({ upstreamUrl: railway.url, secret });
   return {
@@ -113,7 +161,10 @@ export function plantedSecret(): string {
 
 /** The GraphQL body for `volumeDelete` with the id in a variable, as the incident's agent sent it. */
 export function volumeDelete(volumeId: string): unknown {
-  return { query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: volumeId } };
+  return {
+    query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }',
+    variables: { id: volumeId },
+  };
 }
 
 function parseOrText(text: string): unknown {

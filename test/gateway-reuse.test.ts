@@ -31,22 +31,33 @@ async function since(fromSeq: number, kind: string): Promise<AuditRecord[]> {
 }
 
 /** Counts are written every lifetime of real time. */
-const countsWritten = () => new Promise((resolve) => setTimeout(resolve, DECISION_REUSE_LIFETIME_MS + 300));
+const countsWritten = () =>
+  new Promise((resolve) => setTimeout(resolve, DECISION_REUSE_LIFETIME_MS + 300));
 
 describe('reused decisions on the GraphQL gateway', () => {
-  it('judges an identical read once, passes its repeats with the upstream\'s data, and counts each', async () => {
+  it("judges an identical read once, passes its repeats with the upstream's data, and counts each", async () => {
     verifies('gateway.reuse-only-identical-reads');
     const reader = await airlock.token(['staging'], ['read']);
     const from = (await lastSeq()) + 1;
     for (let i = 0; i < 6; i++) {
-      const reply = await airlock.send(reader, { query: QUERY, variables: { id: INCIDENT_IDS.staging } });
+      const reply = await airlock.send(reader, {
+        query: QUERY,
+        variables: { id: INCIDENT_IDS.staging },
+      });
       expect(reply.json).toEqual({ data: { environment: { name: 'staging' } } });
     }
     await countsWritten();
     const decisions = await since(from, 'decision');
     const reused = await since(from, 'decision.reused');
     expect(decisions).toHaveLength(1);
-    expect(reused.map((record) => record.data)).toEqual([expect.objectContaining({ decisionId: decisions[0]?.data['decisionId'], count: 5, surface: 'graphql', shape: 'environment' })]);
+    expect(reused.map((record) => record.data)).toEqual([
+      expect.objectContaining({
+        decisionId: decisions[0]?.data['decisionId'],
+        count: 5,
+        surface: 'graphql',
+        shape: 'environment',
+      }),
+    ]);
     expect(JSON.stringify(reused)).not.toContain(reader);
   });
 
@@ -58,7 +69,10 @@ describe('reused decisions on the GraphQL gateway', () => {
     await airlock.send(first, { query: QUERY, variables: { id: INCIDENT_IDS.staging } });
     await airlock.send(second, { query: QUERY, variables: { id: INCIDENT_IDS.staging } });
     // The same query on a production environment is another request, and this token may not read it.
-    const production = await airlock.send(first, { query: QUERY, variables: { id: INCIDENT_IDS.production } });
+    const production = await airlock.send(first, {
+      query: QUERY,
+      variables: { id: INCIDENT_IDS.production },
+    });
     expect(production.status).toBe(403);
     expect(await since(from, 'decision')).toHaveLength(3);
   });

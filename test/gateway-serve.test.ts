@@ -7,7 +7,10 @@ import { freshHome, jsonLines, runCli } from './run-cli.js';
 import { startServe } from './serve-process.js';
 
 function writeConfig(home: string, url: string): void {
-  writeFileSync(join(home, 'airlock.yaml'), `upstreams:\n  railway:\n    kind: graphql\n    url: ${url}\n    credentialEnv: RAILWAY_TOKEN\n`);
+  writeFileSync(
+    join(home, 'airlock.yaml'),
+    `upstreams:\n  railway:\n    kind: graphql\n    url: ${url}\n    credentialEnv: RAILWAY_TOKEN\n`,
+  );
 }
 
 describe('airlock serve', () => {
@@ -21,10 +24,33 @@ describe('airlock serve', () => {
 
   it('serves each upstream behind the firewall until signalled', async () => {
     const secret = plantedSecret();
-    const railway = await startRailwayStandin({ port: 0, tokens: { account: [secret] }, seed: true });
+    const railway = await startRailwayStandin({
+      port: 0,
+      tokens: { account: [secret] },
+      seed: true,
+    });
     const home = freshHome();
     writeConfig(home, railway.url);
-    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'railway', '--env', '*', '--effect', 'read', '--resource', '*', '--json'], { home });
+    const issued = runCli(
+      [
+        'token',
+        'issue',
+        '--agent',
+        'bot',
+        '--owner',
+        'alice',
+        '--upstream',
+        'railway',
+        '--env',
+        '*',
+        '--effect',
+        'read',
+        '--resource',
+        '*',
+        '--json',
+      ],
+      { home },
+    );
     const { token } = jsonLines(issued.stdout)[0] as { token: string };
     const serve = await startServe(home, { RAILWAY_TOKEN: secret });
     try {

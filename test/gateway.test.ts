@@ -21,17 +21,28 @@ beforeAll(async () => {
 
 afterAll(() => world?.close());
 
-const volumeExists = (id: string): boolean => railway.state.state.volumes.some((volume) => volume.id === id);
+const volumeExists = (id: string): boolean =>
+  railway.state.state.volumes.some((volume) => volume.id === id);
 const extensionsOf = (json: unknown): Record<string, unknown> =>
-  ((json as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions ?? {});
+  (json as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions ?? {};
 
 describe('the GraphQL gateway in front of Railway', () => {
-  it('passes allowed reads through with the upstream\'s data', async () => {
+  it("passes allowed reads through with the upstream's data", async () => {
     const reader = await airlock.token(['*'], ['read']);
-    const reply = await airlock.send(reader, { query: 'query { project(id: "prj_acme_rentals") { name environments { edges { node { name } } } } }' });
+    const reply = await airlock.send(reader, {
+      query:
+        'query { project(id: "prj_acme_rentals") { name environments { edges { node { name } } } } }',
+    });
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({
-      data: { project: { name: 'acme-rentals', environments: { edges: [{ node: { name: 'production' } }, { node: { name: 'staging' } }] } } },
+      data: {
+        project: {
+          name: 'acme-rentals',
+          environments: {
+            edges: [{ node: { name: 'production' } }, { node: { name: 'staging' } }],
+          },
+        },
+      },
     });
     const me = await airlock.send(reader, { query: '{ me { email } }' });
     expect(me.json).toMatchObject({ data: { me: { email: expect.any(String) } } });
@@ -44,7 +55,10 @@ describe('the GraphQL gateway in front of Railway', () => {
     const own = await airlock.send(staging, { query, variables: { id: INCIDENT_IDS.staging } });
     expect(own.status).toBe(200);
     expect(own.json).toEqual({ data: { environment: { name: 'staging' } } });
-    const production = await airlock.send(staging, { query, variables: { id: INCIDENT_IDS.production } });
+    const production = await airlock.send(staging, {
+      query,
+      variables: { id: INCIDENT_IDS.production },
+    });
     expect(production.status).toBe(403);
     expect(production.text).toContain('is in production, which is not granted');
   });
@@ -54,7 +68,10 @@ describe('the GraphQL gateway in front of Railway', () => {
     const staging = await airlock.token(['staging'], ['read', 'write', 'destructive']);
     const reply = await airlock.send(staging, volumeDelete(INCIDENT_IDS.prodDbVolume));
     expect(reply.status).toBe(403);
-    expect(extensionsOf(reply.json)).toMatchObject({ code: 'AIRLOCK_DENIED', policyIds: ['airlock:grant-scope'] });
+    expect(extensionsOf(reply.json)).toMatchObject({
+      code: 'AIRLOCK_DENIED',
+      policyIds: ['airlock:grant-scope'],
+    });
     expect(reply.text).toContain('is in production, which is not granted');
     expect(volumeExists(INCIDENT_IDS.prodDbVolume)).toBe(true);
   });
@@ -66,8 +83,11 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(reply.status).toBe(403);
     expect(reply.text).toContain('`volume:vol_shared` is in production');
     expect(volumeExists(INCIDENT_IDS.sharedVolume)).toBe(true);
-    const [record] = (await airlock.store.readAudit()).filter((r) => r.kind === 'decision').slice(-1);
-    const targets = (record?.data as { actions: { targets: { environment: string }[] }[] }).actions[0]?.targets;
+    const [record] = (await airlock.store.readAudit())
+      .filter((r) => r.kind === 'decision')
+      .slice(-1);
+    const targets = (record?.data as { actions: { targets: { environment: string }[] }[] })
+      .actions[0]?.targets;
     expect(targets?.map((t) => t.environment).sort()).toEqual(['production', 'staging']);
   });
 
@@ -77,20 +97,41 @@ describe('the GraphQL gateway in front of Railway', () => {
     const held = await airlock.send(staging, volumeDelete(INCIDENT_IDS.stagingScratchVolume));
     expect(held.status).toBe(409);
     const extensions = extensionsOf(held.json);
-    expect(held.json).toMatchObject({ data: null, errors: [{ message: expect.stringContaining('stop and wait for a human') }] });
-    expect(extensions).toMatchObject({ code: 'AIRLOCK_HELD', approvalsNeeded: 1, approvalId: expect.any(String) });
-    expect(extensions['pollUrl']).toBe(`${airlock.gateway.url}/approvals/${String(extensions['approvalId'])}`);
+    expect(held.json).toMatchObject({
+      data: null,
+      errors: [{ message: expect.stringContaining('stop and wait for a human') }],
+    });
+    expect(extensions).toMatchObject({
+      code: 'AIRLOCK_HELD',
+      approvalsNeeded: 1,
+      approvalId: expect.any(String),
+    });
+    expect(extensions['pollUrl']).toBe(
+      `${airlock.gateway.url}/approvals/${String(extensions['approvalId'])}`,
+    );
     expect(volumeExists(INCIDENT_IDS.stagingScratchVolume)).toBe(true);
     // Approvers see what will run, decoded: the document and the variable holding the target.
     const approval = await airlock.store.getApproval(String(extensions['approvalId']));
     expect(approval?.request).toEqual({
       summary: 'volumeDelete (destructive)',
-      details: { method: 'POST', urlQuery: {}, body: volumeDelete(INCIDENT_IDS.stagingScratchVolume) as JsonValue },
+      details: {
+        method: 'POST',
+        urlQuery: {},
+        body: volumeDelete(INCIDENT_IDS.stagingScratchVolume) as JsonValue,
+      },
       // And the request as sent, for when a decoded reading could mislead.
-      raw: { text: `POST\n\n${JSON.stringify(volumeDelete(INCIDENT_IDS.stagingScratchVolume))}`, length: 6 + JSON.stringify(volumeDelete(INCIDENT_IDS.stagingScratchVolume)).length },
+      raw: {
+        text: `POST\n\n${JSON.stringify(volumeDelete(INCIDENT_IDS.stagingScratchVolume))}`,
+        length: 6 + JSON.stringify(volumeDelete(INCIDENT_IDS.stagingScratchVolume)).length,
+      },
     });
 
-    const poll = async () => (await fetch(String(extensions['pollUrl']), { headers: { authorization: `Bearer ${staging}` } })).json();
+    const poll = async () =>
+      (
+        await fetch(String(extensions['pollUrl']), {
+          headers: { authorization: `Bearer ${staging}` },
+        })
+      ).json();
     expect(await poll()).toMatchObject({ state: 'pending', needed: 1, approvals: 0 });
     await airlock.approve(String(extensions['approvalId']));
     expect(await poll()).toMatchObject({ state: 'approved', approvals: 1 });
@@ -116,13 +157,21 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(volumeExists(INCIDENT_IDS.prodDbVolume)).toBe(true);
   });
 
-  it('strips the credentials an agent sends: Railway sees only Airlock\'s', async () => {
+  it("strips the credentials an agent sends: Railway sees only Airlock's", async () => {
     verifies('gateway.agent-credentials-stripped');
-    const projectToken = railway.state.addProjectToken({ projectId: INCIDENT_IDS.project, environmentId: INCIDENT_IDS.staging, name: 'leaked' }).token;
+    const projectToken = railway.state.addProjectToken({
+      projectId: INCIDENT_IDS.project,
+      environmentId: INCIDENT_IDS.staging,
+      name: 'leaked',
+    }).token;
     const reader = await airlock.token(['*'], ['read']);
     // Were the project token forwarded, Railway would answer as that token; as Airlock's account
     // credential, `projectToken` is "not found".
-    const reply = await airlock.send(reader, { query: '{ projectToken { id } }' }, { 'project-access-token': projectToken, cookie: `session=${projectToken}` });
+    const reply = await airlock.send(
+      reader,
+      { query: '{ projectToken { id } }' },
+      { 'project-access-token': projectToken, cookie: `session=${projectToken}` },
+    );
     expect(reply.status).toBe(200);
     expect(reply.text).toContain('Project Token not found');
   });
@@ -130,21 +179,29 @@ describe('the GraphQL gateway in front of Railway', () => {
   it('refuses an unknown token and never echoes it', async () => {
     const reply = await airlock.send('alk_not_a_real_token', { query: '{ me { id } }' });
     expect(reply.status).toBe(403);
-    expect(extensionsOf(reply.json)).toMatchObject({ code: 'AIRLOCK_DENIED', policyIds: ['airlock:authentication'] });
+    expect(extensionsOf(reply.json)).toMatchObject({
+      code: 'AIRLOCK_DENIED',
+      policyIds: ['airlock:authentication'],
+    });
     expect(reply.text).not.toContain('alk_not_a_real_token');
   });
 
   it('answers health checks and unknown paths', async () => {
     expect((await fetch(`${airlock.gateway.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${airlock.gateway.url}/graphql/nope`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${airlock.gateway.url}/graphql/nope`, { method: 'POST' })).status).toBe(
+      404,
+    );
     expect((await fetch(`${airlock.gateway.url}/approvals/apr_nope`)).status).toBe(404);
   });
 
-  it('scrubs Airlock\'s credential and the agent\'s token out of the request approvers see', async () => {
+  it("scrubs Airlock's credential and the agent's token out of the request approvers see", async () => {
     verifies('gateway.credential-never-leaks');
     const staging = await airlock.token(['*'], ['read', 'write', 'destructive']);
     const query = `mutation V($id: String!, $note: String) { volumeDelete(volumeId: $id) }`;
-    const held = await airlock.send(staging, { query, variables: { id: INCIDENT_IDS.prodDbVolume, note: `${SECRET} ${staging}` } });
+    const held = await airlock.send(staging, {
+      query,
+      variables: { id: INCIDENT_IDS.prodDbVolume, note: `${SECRET} ${staging}` },
+    });
     expect(held.status).toBe(409);
     const approval = await airlock.store.getApproval(String(extensionsOf(held.json)['approvalId']));
     const shown = JSON.stringify(approval?.request);
@@ -153,7 +210,7 @@ describe('the GraphQL gateway in front of Railway', () => {
     expect(shown).not.toContain(staging);
   });
 
-  it('never lets Airlock\'s upstream credential into a reply or the audit log', async () => {
+  it("never lets Airlock's upstream credential into a reply or the audit log", async () => {
     verifies('gateway.credential-never-leaks');
     expect(airlock.replies.length).toBeGreaterThan(5);
     for (const reply of airlock.replies) {

@@ -16,14 +16,33 @@ const GUARD: GuardSettings = {
   names: ['.claude/settings.json', '.cursor/hooks.json'],
   unreadable: ['/var/lib/airlock'],
   userHome: '/home/dev',
-  processes: () => [{ pid: 4242, pgid: 4242, name: 'node', commandLine: 'node /opt/airlock/bin/airlock.js serve' }],
+  processes: () => [
+    { pid: 4242, pgid: 4242, name: 'node', commandLine: 'node /opt/airlock/bin/airlock.js serve' },
+  ],
 };
 
 async function setup() {
   const store = new MemoryStore();
   const firewall = defaultPolicyFirewall(store);
-  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
-  const { token } = await grants.issue({ agent: 'coder', owner: 'alice', upstreams: ['shell'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 }, 'human:alice');
+  const grants = new GrantService({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    random: cryptoRandom,
+    limits: { maxTtlMs: 86_400_000 },
+  });
+  const { token } = await grants.issue(
+    {
+      agent: 'coder',
+      owner: 'alice',
+      upstreams: ['shell'],
+      environments: ['*'],
+      effects: [...EFFECTS],
+      resources: ['*'],
+      ttlMs: 3_600_000,
+    },
+    'human:alice',
+  );
   return { store, firewall, token };
 }
 
@@ -37,8 +56,13 @@ describe('the firewall denies what Airlock guards', () => {
   ])('denies `%s` with airlock:guard and creates no approval', async (command) => {
     verifies('hook.guard-denies');
     const { store, firewall, token } = await setup();
-    const actions = await classifyShellCommand(command, '/home/dev/proj', 'shell', { guard: GUARD });
-    const { decision } = await firewall.judge({ surface: 'shell', digest: actions[0]?.digest ?? '', actions }, token);
+    const actions = await classifyShellCommand(command, '/home/dev/proj', 'shell', {
+      guard: GUARD,
+    });
+    const { decision } = await firewall.judge(
+      { surface: 'shell', digest: actions[0]?.digest ?? '', actions },
+      token,
+    );
     expect(decision.verdict).toBe('deny');
     expect(decision.policyIds).toContain('airlock:guard');
     expect(decision.reasons.join(' ')).toContain('is guarded by Airlock');
@@ -47,17 +71,45 @@ describe('the firewall denies what Airlock guards', () => {
 
   it('still holds a plain destructive command for approval, and allows a read of the same file', async () => {
     const { store, firewall, token } = await setup();
-    const held = await classifyShellCommand('rm -rf data', '/home/dev/proj', 'shell', { guard: GUARD });
-    expect((await firewall.judge({ surface: 'shell', digest: held[0]?.digest ?? '', actions: held }, token)).decision.verdict).toBe('hold');
+    const held = await classifyShellCommand('rm -rf data', '/home/dev/proj', 'shell', {
+      guard: GUARD,
+    });
+    expect(
+      (
+        await firewall.judge(
+          { surface: 'shell', digest: held[0]?.digest ?? '', actions: held },
+          token,
+        )
+      ).decision.verdict,
+    ).toBe('hold');
     expect((await store.listApprovals()).length).toBe(1);
-    const read = await classifyShellCommand('cat .claude/settings.json', '/home/dev/proj', 'shell', { guard: GUARD });
-    expect((await firewall.judge({ surface: 'shell', digest: read[0]?.digest ?? '', actions: read }, token)).decision.verdict).toBe('allow');
+    const read = await classifyShellCommand(
+      'cat .claude/settings.json',
+      '/home/dev/proj',
+      'shell',
+      { guard: GUARD },
+    );
+    expect(
+      (
+        await firewall.judge(
+          { surface: 'shell', digest: read[0]?.digest ?? '', actions: read },
+          token,
+        )
+      ).decision.verdict,
+    ).toBe('allow');
   });
 
-  it('denies a file tool writing a client\'s hook configuration', async () => {
+  it("denies a file tool writing a client's hook configuration", async () => {
     const { firewall, token } = await setup();
-    const actions = classifyFileTool({ tool: 'Write', writes: ['/home/dev/.claude/settings.json'], cwd: '/home/dev/proj' }, 'shell', { guard: GUARD });
-    const { decision } = await firewall.judge({ surface: 'shell', digest: actions[0]?.digest ?? '', actions }, token);
+    const actions = classifyFileTool(
+      { tool: 'Write', writes: ['/home/dev/.claude/settings.json'], cwd: '/home/dev/proj' },
+      'shell',
+      { guard: GUARD },
+    );
+    const { decision } = await firewall.judge(
+      { surface: 'shell', digest: actions[0]?.digest ?? '', actions },
+      token,
+    );
     expect(decision).toMatchObject({ verdict: 'deny', policyIds: ['airlock:guard'] });
   });
 });

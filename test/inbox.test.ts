@@ -30,7 +30,9 @@ describe('web inbox login and sessions', () => {
     expect(home.headers.get('location')).toBe('/inbox/login?next=%2Finbox');
     const link = await inbox.fetchInbox(`/inbox/approvals/${id}`);
     expect(link.status).toBe(303);
-    expect(link.headers.get('location')).toBe(`/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${id}`)}`);
+    expect(link.headers.get('location')).toBe(
+      `/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${id}`)}`,
+    );
     // Even a GET of the vote URLs with a session does nothing.
     const { cookie } = await inbox.login('carol');
     expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie })).status).toBe(405);
@@ -39,18 +41,26 @@ describe('web inbox login and sessions', () => {
     const after = await inbox.store.readAudit();
     expect(after.slice(before).map((r) => r.kind)).toEqual(['approver.login']);
     // After logging in, the approval link's page is where the login form leads.
-    const form = await inbox.fetchInbox(`/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${id}`)}`);
+    const form = await inbox.fetchInbox(
+      `/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${id}`)}`,
+    );
     expect(form.text).toContain(`name="next" value="/inbox/approvals/${id}"`);
-    const loggedIn = await inbox.fetchInbox('/inbox/login', { form: { approver: 'dave', credential: credentialOf('dave'), next: `/inbox/approvals/${id}` } });
+    const loggedIn = await inbox.fetchInbox('/inbox/login', {
+      form: { approver: 'dave', credential: credentialOf('dave'), next: `/inbox/approvals/${id}` },
+    });
     expect(loggedIn.headers.get('location')).toBe(`/inbox/approvals/${id}`);
-    const elsewhere = await inbox.fetchInbox('/inbox/login', { form: { approver: 'dave', credential: credentialOf('dave'), next: 'https://evil.example/' } });
+    const elsewhere = await inbox.fetchInbox('/inbox/login', {
+      form: { approver: 'dave', credential: credentialOf('dave'), next: 'https://evil.example/' },
+    });
     expect(elsewhere.headers.get('location')).toBe('/inbox');
   });
 
   it('logs an approver in with a session cookie that is HttpOnly, SameSite=Strict and expiring', async () => {
     verifies('inbox.session-cookie');
     const { setCookie, cookie } = await inbox.login('carol');
-    expect(setCookie).toMatch(/^airlock_inbox=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/inbox; Max-Age=60; HttpOnly; SameSite=Strict$/);
+    expect(setCookie).toMatch(
+      /^airlock_inbox=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/inbox; Max-Age=60; HttpOnly; SameSite=Strict$/,
+    );
     const page = await inbox.fetchInbox('/inbox', { cookie });
     expect(page.status).toBe(200);
     expect(page.text).toContain('Signed in as <strong>carol</strong>');
@@ -58,8 +68,14 @@ describe('web inbox login and sessions', () => {
 
   it('refuses a wrong credential and an unknown approver alike, with no cookie', async () => {
     verifies('inbox.login-requires-approver-credential');
-    for (const [approver, credential] of [['carol', 'not the right secret'], ['mallory', credentialOf('mallory')], ['carol', credentialOf('dave')]]) {
-      const reply = await inbox.fetchInbox('/inbox/login', { form: { approver: approver ?? '', credential: credential ?? '', next: '/inbox' } });
+    for (const [approver, credential] of [
+      ['carol', 'not the right secret'],
+      ['mallory', credentialOf('mallory')],
+      ['carol', credentialOf('dave')],
+    ]) {
+      const reply = await inbox.fetchInbox('/inbox/login', {
+        form: { approver: approver ?? '', credential: credential ?? '', next: '/inbox' },
+      });
       expect(reply.status).toBe(401);
       expect(reply.headers.get('set-cookie')).toBeNull();
       expect(reply.text).toContain('Unknown approver or wrong credential.');
@@ -67,10 +83,13 @@ describe('web inbox login and sessions', () => {
     }
   });
 
-  it('never lets an agent\'s Airlock token log in, as credential, name or bearer header', async () => {
+  it("never lets an agent's Airlock token log in, as credential, name or bearer header", async () => {
     verifies('inbox.agent-token-never-logs-in');
     const id = await inbox.hold();
-    for (const form of [{ approver: 'carol', credential: inbox.token }, { approver: inbox.token, credential: inbox.token }]) {
+    for (const form of [
+      { approver: 'carol', credential: inbox.token },
+      { approver: inbox.token, credential: inbox.token },
+    ]) {
       const reply = await inbox.fetchInbox('/inbox/login', { form: { ...form, next: '/inbox' } });
       expect(reply.status).toBe(401);
       expect(reply.headers.get('set-cookie')).toBeNull();
@@ -79,7 +98,10 @@ describe('web inbox login and sessions', () => {
     const bearer = { authorization: `Bearer ${inbox.token}` };
     expect((await inbox.fetchInbox('/inbox', { headers: bearer })).status).toBe(303);
     expect((await inbox.fetchInbox('/inbox/events', { headers: bearer })).status).toBe(401);
-    const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { headers: bearer, form: { csrf: 'x' } });
+    const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, {
+      headers: bearer,
+      form: { csrf: 'x' },
+    });
     expect(vote.status).toBe(303);
     expect(vote.headers.get('location')).toBe('/inbox/login');
     expect(await stateOf(id)).toBe('pending');
@@ -95,7 +117,10 @@ describe('web inbox login and sessions', () => {
     const [id, signature] = second.cookie.slice('airlock_inbox='.length).split('.');
     const forged = `airlock_inbox=${id}.${(signature ?? '').slice(0, -2)}AA`;
     expect((await inbox.fetchInbox('/inbox', { cookie: forged })).status).toBe(303);
-    const logout = await inbox.fetchInbox('/inbox/logout', { cookie: second.cookie, form: { csrf: second.csrf } });
+    const logout = await inbox.fetchInbox('/inbox/logout', {
+      cookie: second.cookie,
+      form: { csrf: second.csrf },
+    });
     expect(logout.status).toBe(303);
     expect(logout.headers.get('set-cookie')).toContain('Max-Age=0');
     // The old cookie, replayed after logout, no longer opens anything.
@@ -104,7 +129,10 @@ describe('web inbox login and sessions', () => {
 
   it('issues a fresh session at every login and ends the one the browser had', async () => {
     const first = await inbox.login('carol');
-    const again = await inbox.fetchInbox('/inbox/login', { cookie: first.cookie, form: { approver: 'carol', credential: credentialOf('carol') } });
+    const again = await inbox.fetchInbox('/inbox/login', {
+      cookie: first.cookie,
+      form: { approver: 'carol', credential: credentialOf('carol') },
+    });
     const fresh = (again.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     expect(fresh).not.toBe(first.cookie);
     expect((await inbox.fetchInbox('/inbox', { cookie: first.cookie })).status).toBe(303);
@@ -123,13 +151,26 @@ describe('web inbox login and sessions', () => {
     const dave = await inbox.approverSession('dave');
     // Removed and re-added with a new credential before the old session is ever used again.
     await inbox.service.removeApprover('dave', 'human:root');
-    await inbox.service.addApprover({ name: 'dave', credential: 'a brand new secret of dave', upstreams: ['railway'], environments: ['*'] }, 'human:root');
+    await inbox.service.addApprover(
+      {
+        name: 'dave',
+        credential: 'a brand new secret of dave',
+        upstreams: ['railway'],
+        environments: ['*'],
+      },
+      'human:root',
+    );
     expect((await inbox.fetchInbox('/inbox', { cookie: dave.cookie })).status).toBe(303);
-    const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/approve/options`, { cookie: dave.cookie, form: { csrf: dave.csrf } });
+    const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/approve/options`, {
+      cookie: dave.cookie,
+      form: { csrf: dave.csrf },
+    });
     expect(vote.status).toBe(303);
     // The new dave has no passkey: the old one belonged to the removed approver.
     const fresh = await inbox.login('dave', 'a brand new secret of dave');
-    expect((await inbox.passkeyOptions(`/inbox/approvals/${id}/approve/options`, fresh)).status).toBe(409);
+    expect(
+      (await inbox.passkeyOptions(`/inbox/approvals/${id}/approve/options`, fresh)).status,
+    ).toBe(409);
     expect(await stateOf(id)).toBe('pending');
   });
 
@@ -144,31 +185,79 @@ describe('web inbox login and sessions', () => {
     verifies('inbox.login-throttled');
     const flood = '127.0.0.2';
     for (let i = 0; i < 5; i++) {
-      expect((await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'carol', credential: `guess number ${i}` } })).status).toBe(401);
+      expect(
+        (
+          await inbox.fetchInbox('/inbox/login', {
+            source: flood,
+            form: { approver: 'carol', credential: `guess number ${i}` },
+          })
+        ).status,
+      ).toBe(401);
     }
     // That source may not try carol again, the right credential included ...
-    const right = await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'carol', credential: credentialOf('carol') } });
+    const right = await inbox.fetchInbox('/inbox/login', {
+      source: flood,
+      form: { approver: 'carol', credential: credentialOf('carol') },
+    });
     expect(right.status).toBe(429);
     expect(right.headers.get('set-cookie')).toBeNull();
     // ... and after 20 failures in all, nothing at all.
-    for (let i = 0; i < 15; i++) await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: `made-up-${i}`, credential: `guess ${i}` } });
-    expect((await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'dave', credential: credentialOf('dave') } })).status).toBe(429);
+    for (let i = 0; i < 15; i++)
+      await inbox.fetchInbox('/inbox/login', {
+        source: flood,
+        form: { approver: `made-up-${i}`, credential: `guess ${i}` },
+      });
+    expect(
+      (
+        await inbox.fetchInbox('/inbox/login', {
+          source: flood,
+          form: { approver: 'dave', credential: credentialOf('dave') },
+        })
+      ).status,
+    ).toBe(429);
     // Carol herself, from her own address, is not locked out by any of it.
-    const own = await inbox.fetchInbox('/inbox/login', { source: '127.0.0.3', form: { approver: 'carol', credential: credentialOf('carol') } });
+    const own = await inbox.fetchInbox('/inbox/login', {
+      source: '127.0.0.3',
+      form: { approver: 'carol', credential: credentialOf('carol') },
+    });
     expect(own.status).toBe(303);
     expect(own.headers.get('set-cookie')).toMatch(/^airlock_inbox=/);
     // The window passes for the flooding source too.
     inbox.clock.advance(15 * 60 * 1000 + 1);
-    expect((await inbox.fetchInbox('/inbox/login', { source: flood, form: { approver: 'carol', credential: credentialOf('carol') } })).status).toBe(303);
+    expect(
+      (
+        await inbox.fetchInbox('/inbox/login', {
+          source: flood,
+          form: { approver: 'carol', credential: credentialOf('carol') },
+        })
+      ).status,
+    ).toBe(303);
   });
 
   it('throttles one credential sprayed over many names and sources', async () => {
     for (let i = 0; i < 10; i++) {
-      const reply = await inbox.fetchInbox('/inbox/login', { source: `127.0.1.${i + 1}`, form: { approver: `someone-${i}`, credential: 'Summer2024!' } });
+      const reply = await inbox.fetchInbox('/inbox/login', {
+        source: `127.0.1.${i + 1}`,
+        form: { approver: `someone-${i}`, credential: 'Summer2024!' },
+      });
       expect(reply.status).toBe(401);
     }
-    expect((await inbox.fetchInbox('/inbox/login', { source: '127.0.2.1', form: { approver: 'carol', credential: 'Summer2024!' } })).status).toBe(429);
-    expect((await inbox.fetchInbox('/inbox/login', { source: '127.0.2.1', form: { approver: 'carol', credential: credentialOf('carol') } })).status).toBe(303);
+    expect(
+      (
+        await inbox.fetchInbox('/inbox/login', {
+          source: '127.0.2.1',
+          form: { approver: 'carol', credential: 'Summer2024!' },
+        })
+      ).status,
+    ).toBe(429);
+    expect(
+      (
+        await inbox.fetchInbox('/inbox/login', {
+          source: '127.0.2.1',
+          form: { approver: 'carol', credential: credentialOf('carol') },
+        })
+      ).status,
+    ).toBe(303);
   });
 });
 
@@ -177,7 +266,12 @@ describe('web inbox pages', () => {
     verifies('inbox.security-headers');
     const { cookie } = await inbox.login('carol');
     const id = await inbox.hold();
-    for (const [path, withCookie] of [['/inbox/login', false], ['/inbox', true], [`/inbox/approvals/${id}`, true], ['/inbox/assets/inbox.js', false]] as const) {
+    for (const [path, withCookie] of [
+      ['/inbox/login', false],
+      ['/inbox', true],
+      [`/inbox/approvals/${id}`, true],
+      ['/inbox/assets/inbox.js', false],
+    ] as const) {
       const reply = await inbox.fetchInbox(path, withCookie ? { cookie } : {});
       expect(reply.status).toBe(200);
       const csp = reply.headers.get('content-security-policy') ?? '';
@@ -195,7 +289,7 @@ describe('web inbox pages', () => {
     }
   });
 
-  it('lists only pending approvals within the approver\'s scope, and hides the rest everywhere', async () => {
+  it("lists only pending approvals within the approver's scope, and hides the rest everywhere", async () => {
     verifies('inbox.scope');
     const production = await inbox.hold(testAction('destructive', 'production', 'vol_prod'));
     const staging = await inbox.hold(testAction('destructive', 'staging', 'vol_stage'));
@@ -207,8 +301,13 @@ describe('web inbox pages', () => {
     expect(list.text).not.toContain(`data-id="${unknown}"`);
     expect(list.text).toContain('1 request is waiting for a decision.');
     for (const id of [production, unknown]) {
-      expect((await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie: stan.cookie })).status).toBe(404);
-      const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, { cookie: stan.cookie, form: { csrf: stan.csrf, reason: 'not mine' } });
+      expect(
+        (await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie: stan.cookie })).status,
+      ).toBe(404);
+      const vote = await inbox.fetchInbox(`/inbox/approvals/${id}/deny`, {
+        cookie: stan.cookie,
+        form: { csrf: stan.csrf, reason: 'not mine' },
+      });
       expect(vote.status).toBe(404);
       expect(await stateOf(id)).toBe('pending');
     }
@@ -234,7 +333,9 @@ describe('web inbox pages', () => {
     expect(page.text).toContain(new Date(approval?.createdAt ?? 0).toISOString());
     expect(page.text).toContain('0 of 2 approvals');
     expect(page.text).toContain(`Type <code>${agent('vol_where')}</code> to confirm`);
-    expect(page.text).toContain(`<strong>approval.created</strong> by <code>${agent('agent:deploy-bot')}</code>`);
+    expect(page.text).toContain(
+      `<strong>approval.created</strong> by <code>${agent('agent:deploy-bot')}</code>`,
+    );
   });
 
   it('renders an XSS payload from the agent as inert text, in the list, the page and the stream', async () => {
@@ -249,20 +350,24 @@ describe('web inbox pages', () => {
     const { cookie } = await inbox.login('carol');
     for (const path of ['/inbox', `/inbox/approvals/${id}`]) {
       const page = await inbox.fetchInbox(path, { cookie });
-      expect(page.text).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;');
+      expect(page.text).toContain(
+        '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;',
+      );
       expect(page.text).not.toContain('<script>alert');
       expect(page.text).not.toContain('<img');
     }
     const events = await fetch(`${inbox.gateway.url}/inbox/events`, { headers: { cookie } });
     const first = await readEvent(events);
     expect(first).toContain('event: pending');
-    expect(JSON.parse(first.split('data: ')[1] ?? '')).toMatchObject([{ id, targets: `volume ${payload}` }]);
+    expect(JSON.parse(first.split('data: ')[1] ?? '')).toMatchObject([
+      { id, targets: `volume ${payload}` },
+    ]);
     await closeEvents(events);
   });
 });
 
 describe('web inbox votes', () => {
-  it('refuses a POST without the session\'s CSRF token, or from another site', async () => {
+  it("refuses a POST without the session's CSRF token, or from another site", async () => {
     verifies('inbox.csrf');
     const id = await inbox.hold(testAction('destructive', 'staging'));
     const carol = await inbox.approverSession('carol');
@@ -274,17 +379,33 @@ describe('web inbox votes', () => {
       { form: { csrf, confirm: 'vol_1' }, headers: { 'sec-fetch-site': 'cross-site' } },
     ];
     for (const attempt of attempts) {
-      const reply = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, ...attempt });
+      const reply = await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, {
+        cookie,
+        ...attempt,
+      });
       expect(reply.status).toBe(403);
       expect(await stateOf(id)).toBe('pending');
     }
     const other = await inbox.login('dave');
     // Another session's token is no good either.
-    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, { cookie, form: { csrf: other.csrf } })).status).toBe(403);
-    const crossLogin = await inbox.fetchInbox('/inbox/login', { form: { approver: 'carol', credential: credentialOf('carol') }, headers: { origin: 'https://evil.example' } });
+    expect(
+      (
+        await inbox.fetchInbox(`/inbox/approvals/${id}/approve`, {
+          cookie,
+          form: { csrf: other.csrf },
+        })
+      ).status,
+    ).toBe(403);
+    const crossLogin = await inbox.fetchInbox('/inbox/login', {
+      form: { approver: 'carol', credential: credentialOf('carol') },
+      headers: { origin: 'https://evil.example' },
+    });
     expect(crossLogin.status).toBe(403);
     // The options of a vote are a POST with the token too.
-    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/approve/options`, { cookie, form: {} })).status).toBe(403);
+    expect(
+      (await inbox.fetchInbox(`/inbox/approvals/${id}/approve/options`, { cookie, form: {} }))
+        .status,
+    ).toBe(403);
     const ok = await inbox.vote(carol, id, 'approve');
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe(`/inbox/approvals/${id}?done=approved`);
@@ -295,7 +416,8 @@ describe('web inbox votes', () => {
     verifies('inbox.type-to-confirm');
     const id = await inbox.hold(testAction('destructive', 'production', 'vol_prod_db'));
     const carol = await inbox.approverSession('carol');
-    const vote = (who: Awaited<ReturnType<typeof inbox.approverSession>>, confirm?: string) => inbox.vote(who, id, 'approve', confirm === undefined ? {} : { confirm });
+    const vote = (who: Awaited<ReturnType<typeof inbox.approverSession>>, confirm?: string) =>
+      inbox.vote(who, id, 'approve', confirm === undefined ? {} : { confirm });
     const missing = await vote(carol);
     expect(missing.status).toBe(422);
     expect(missing.text).toContain('type each target id exactly as shown to confirm (vol_prod_db)');
@@ -303,7 +425,9 @@ describe('web inbox votes', () => {
     expect((await vote(carol, 'vol_prod')).status).toBe(422);
     expect((await inbox.store.getApproval(id))?.approvals).toEqual([]);
     expect((await vote(carol, ' vol_prod_db ')).status).toBe(303);
-    const after = await inbox.fetchInbox(`/inbox/approvals/${id}?done=approved`, { cookie: carol.cookie });
+    const after = await inbox.fetchInbox(`/inbox/approvals/${id}?done=approved`, {
+      cookie: carol.cookie,
+    });
     expect(after.text).toContain('You approved this request.');
     expect(after.text).toContain('1 of 2 approvals');
     expect(after.text).toContain('You have voted on this request.');
@@ -331,11 +455,22 @@ describe('web inbox votes', () => {
     expect(denied.status).toBe(303);
     expect(await stateOf(id)).toBe('denied');
     // The agent's retry is now denied, and that decision joins the timeline too.
-    await expect(inbox.hold(testAction('destructive', 'staging', 'vol_scratch'))).rejects.toThrow('got deny');
+    await expect(inbox.hold(testAction('destructive', 'staging', 'vol_scratch'))).rejects.toThrow(
+      'got deny',
+    );
     const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
     const timeline = page.text.slice(page.text.indexOf('Audit timeline'));
-    const kinds = [...timeline.matchAll(/<strong>([a-z.]+)<\/strong> by <code><bdi dir="ltr" class="agent-text">([^<]+)<\/bdi><\/code>/g)].map((m) => `${m[1]} ${m[2]}`);
-    expect(kinds).toEqual(['approval.created agent:deploy-bot', 'decision agent:deploy-bot', 'approval.denied human:carol', 'decision agent:deploy-bot']);
+    const kinds = [
+      ...timeline.matchAll(
+        /<strong>([a-z.]+)<\/strong> by <code><bdi dir="ltr" class="agent-text">([^<]+)<\/bdi><\/code>/g,
+      ),
+    ].map((m) => `${m[1]} ${m[2]}`);
+    expect(kinds).toEqual([
+      'approval.created agent:deploy-bot',
+      'decision agent:deploy-bot',
+      'approval.denied human:carol',
+      'decision agent:deploy-bot',
+    ]);
     expect(timeline).toContain('reason: not during the &lt;freeze&gt;');
     expect(page.text).toContain('is <strong>denied</strong>');
     expect(page.text).not.toContain('action="/inbox/approvals/');
@@ -343,7 +478,7 @@ describe('web inbox votes', () => {
 });
 
 describe('web inbox cancel', () => {
-  it('withdraws an approval before it runs; the agent\'s retry is then held anew', async () => {
+  it("withdraws an approval before it runs; the agent's retry is then held anew", async () => {
     const id = await inbox.hold(testAction('destructive', 'staging', 'vol_cancel'));
     const carol = await inbox.approverSession('carol');
     const { cookie, csrf } = carol;
@@ -351,14 +486,21 @@ describe('web inbox cancel', () => {
     // Cancelling needs the session only: stopping is the safe direction.
     const approved = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
     expect(approved.text).toContain('The agent may now run this exact request once.');
-    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: {} })).status).toBe(403);
-    const cancelled = await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: { csrf } });
+    expect(
+      (await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: {} })).status,
+    ).toBe(403);
+    const cancelled = await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, {
+      cookie,
+      form: { csrf },
+    });
     expect(cancelled.headers.get('location')).toBe(`/inbox/approvals/${id}?done=cancelled`);
     expect(await stateOf(id)).toBe('cancelled');
     const retry = await inbox.hold(testAction('destructive', 'staging', 'vol_cancel'));
     expect(retry).not.toBe(id);
     const records = await inbox.store.readAudit();
-    expect(records.find((r) => r.kind === 'approval.cancelled' && r.data['approvalId'] === id)?.actor).toBe('human:carol');
+    expect(
+      records.find((r) => r.kind === 'approval.cancelled' && r.data['approvalId'] === id)?.actor,
+    ).toBe('human:carol');
   });
 
   it('lists a delayed action inside its undo window, and cancels it there', async () => {
@@ -367,8 +509,23 @@ describe('web inbox cancel', () => {
     if (held === undefined) throw new Error('no approval');
     // As the undo rules of the config would mark it (the inbox only reads `undoWindowMs`/`runAt`).
     await inbox.store.updateApproval({ ...held, undoWindowMs: 60_000 }, held.version);
-    const body = JSON.stringify({ query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: 'vol_delayed</pre><script>x()</script>' } });
-    await inbox.store.insertDelayedAction({ approvalId: id, status: 'waiting', createdAt: inbox.clock.now(), request: { upstream: 'railway', surface: 'graphql', method: 'POST', search: '', headers: {}, body } });
+    const body = JSON.stringify({
+      query: 'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }',
+      variables: { id: 'vol_delayed</pre><script>x()</script>' },
+    });
+    await inbox.store.insertDelayedAction({
+      approvalId: id,
+      status: 'waiting',
+      createdAt: inbox.clock.now(),
+      request: {
+        upstream: 'railway',
+        surface: 'graphql',
+        method: 'POST',
+        search: '',
+        headers: {},
+        body,
+      },
+    });
     const carol = await inbox.approverSession('carol');
     const { cookie, csrf } = carol;
     await inbox.vote(carol, id, 'approve');
@@ -376,15 +533,25 @@ describe('web inbox cancel', () => {
     expect(list.text).toContain('Approved, waiting to run');
     expect(list.text).toContain(`<li data-id="${id}">`);
     const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie });
-    expect(page.text).toContain(`Airlock runs this request itself at <time datetime="${new Date(inbox.clock.now() + 60_000).toISOString()}"`);
+    expect(page.text).toContain(
+      `Airlock runs this request itself at <time datetime="${new Date(inbox.clock.now() + 60_000).toISOString()}"`,
+    );
     // The stored request, decoded: the GraphQL document and its variables, as text.
     expect(page.text).toContain('The request Airlock will send');
-    expect(page.text).toContain('mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }');
-    expect(page.text).toContain('&quot;id&quot;: &quot;vol_delayed&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;&quot;');
+    expect(page.text).toContain(
+      'mutation VolumeDelete($id: String!) { volumeDelete(volumeId: $id) }',
+    );
+    expect(page.text).toContain(
+      '&quot;id&quot;: &quot;vol_delayed&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;&quot;',
+    );
     expect(page.text).not.toContain('<script>x()');
-    expect((await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: { csrf } })).status).toBe(303);
+    expect(
+      (await inbox.fetchInbox(`/inbox/approvals/${id}/cancel`, { cookie, form: { csrf } })).status,
+    ).toBe(303);
     expect(await stateOf(id)).toBe('cancelled');
-    expect((await inbox.fetchInbox('/inbox', { cookie })).text).not.toContain('Approved, waiting to run');
+    expect((await inbox.fetchInbox('/inbox', { cookie })).text).not.toContain(
+      'Approved, waiting to run',
+    );
   });
 });
 
@@ -395,9 +562,13 @@ describe('web inbox passkeys', () => {
     const other = await inbox.hold(testAction('destructive', 'staging', 'vol_other'));
     const carol = await inbox.approverSession('carol');
     const approveUrl = `/inbox/approvals/${id}/approve`;
-    const optionsFor = async (path: string) => (await inbox.passkeyOptions(`${path}/options`, carol)).json.options ?? ({} as never);
+    const optionsFor = async (path: string) =>
+      (await inbox.passkeyOptions(`${path}/options`, carol)).json.options ?? ({} as never);
     const refusedWith = async (assertion: string | undefined) => {
-      const reply = await inbox.fetchInbox(approveUrl, { cookie: carol.cookie, form: { csrf: carol.csrf, ...(assertion === undefined ? {} : { assertion }) } });
+      const reply = await inbox.fetchInbox(approveUrl, {
+        cookie: carol.cookie,
+        form: { csrf: carol.csrf, ...(assertion === undefined ? {} : { assertion }) },
+      });
       expect(reply.status).toBe(403);
       expect(reply.text).toContain('your passkey did not confirm this vote');
       expect(await stateOf(id)).toBe('pending');
@@ -410,23 +581,53 @@ describe('web inbox passkeys', () => {
     await refusedWith(carol.passkey.assert(await optionsFor(`/inbox/approvals/${other}/approve`)));
     await refusedWith(carol.passkey.assert(await optionsFor(`/inbox/approvals/${id}/deny`)));
     // Made on another origin (a page on another port), or without user verification.
-    await refusedWith(carol.passkey.assert(await optionsFor(approveUrl), { origin: inbox.gateway.url.replace(/:(\d+)$/, ':1') }));
+    await refusedWith(
+      carol.passkey.assert(await optionsFor(approveUrl), {
+        origin: inbox.gateway.url.replace(/:(\d+)$/, ':1'),
+      }),
+    );
     await refusedWith(carol.passkey.assert(await optionsFor(approveUrl), { userVerified: false }));
     // Another session of the same approver cannot answer this session's challenge.
     const elsewhere = { ...(await inbox.login('carol')), passkey: carol.passkey };
     const mine = await optionsFor(approveUrl);
-    const taken = await inbox.fetchInbox(approveUrl, { cookie: elsewhere.cookie, form: { csrf: elsewhere.csrf, assertion: carol.passkey.assert(mine) } });
+    const taken = await inbox.fetchInbox(approveUrl, {
+      cookie: elsewhere.cookie,
+      form: { csrf: elsewhere.csrf, assertion: carol.passkey.assert(mine) },
+    });
     expect(taken.status).toBe(403);
     // The right one counts once; replayed, it is refused.
     const assertion = carol.passkey.assert(await optionsFor(approveUrl));
-    expect((await inbox.fetchInbox(approveUrl, { cookie: carol.cookie, form: { csrf: carol.csrf, assertion } })).status).toBe(303);
+    expect(
+      (
+        await inbox.fetchInbox(approveUrl, {
+          cookie: carol.cookie,
+          form: { csrf: carol.csrf, assertion },
+        })
+      ).status,
+    ).toBe(303);
     expect(await stateOf(id)).toBe('approved');
-    const again = await inbox.fetchInbox(`/inbox/approvals/${other}/approve`, { cookie: carol.cookie, form: { csrf: carol.csrf, assertion } });
+    const again = await inbox.fetchInbox(`/inbox/approvals/${other}/approve`, {
+      cookie: carol.cookie,
+      form: { csrf: carol.csrf, assertion },
+    });
     expect(again.status).toBe(403);
-    const failures = (await inbox.store.readAudit()).filter((r) => r.kind === 'approver.factor-failed' && r.data['channel'] === 'passkey');
-    expect(failures.map((r) => r.data['reason'])).toEqual(['no-passkey', 'malformed', 'no-challenge', 'no-challenge', 'not-verified', 'not-verified', 'no-challenge', 'not-verified']);
+    const failures = (await inbox.store.readAudit()).filter(
+      (r) => r.kind === 'approver.factor-failed' && r.data['channel'] === 'passkey',
+    );
+    expect(failures.map((r) => r.data['reason'])).toEqual([
+      'no-passkey',
+      'malformed',
+      'no-challenge',
+      'no-challenge',
+      'not-verified',
+      'not-verified',
+      'no-challenge',
+      'not-verified',
+    ]);
     expect(failures.every((r) => r.data['name'] === 'carol')).toBe(true);
-    const approved = (await inbox.store.readAudit()).filter((r) => r.kind === 'approval.approved' && r.data['approvalId'] === id);
+    const approved = (await inbox.store.readAudit()).filter(
+      (r) => r.kind === 'approval.approved' && r.data['approvalId'] === id,
+    );
     expect(approved.map((r) => r.actor)).toEqual(['human:carol']);
   });
 
@@ -437,41 +638,75 @@ describe('web inbox passkeys', () => {
     // Without a passkey the page says where to get one, and a vote cannot even start.
     const page = await inbox.fetchInbox(`/inbox/approvals/${id}`, { cookie: dave.cookie });
     expect(page.text).toContain('id="passkey-needed"');
-    expect((await inbox.passkeyOptions(`/inbox/approvals/${id}/approve/options`, dave)).status).toBe(409);
+    expect(
+      (await inbox.passkeyOptions(`/inbox/approvals/${id}/approve/options`, dave)).status,
+    ).toBe(409);
     // A stolen session has no code from the phone: no options, nothing enrolled.
     const code = inbox.totpOf('dave');
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: wrong })).status).toBe(401);
-    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: 'nope' })).status).toBe(422);
+    expect(
+      (await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: wrong })).status,
+    ).toBe(401);
+    expect(
+      (await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: 'nope' })).status,
+    ).toBe(422);
     expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, {})).status).toBe(422);
     // An answer with no options asked for first is refused.
     const { SoftPasskey } = await import('./passkey-authenticator.js');
-    const stray = new SoftPasskey(inbox.gateway.url).register({ challenge: 'made-up', rp: { id: '127.0.0.1' } });
-    expect((await inbox.fetchInbox('/inbox/passkeys', { cookie: dave.cookie, form: { csrf: dave.csrf, attestation: stray } })).status).toBe(422);
+    const stray = new SoftPasskey(inbox.gateway.url).register({
+      challenge: 'made-up',
+      rp: { id: '127.0.0.1' },
+    });
+    expect(
+      (
+        await inbox.fetchInbox('/inbox/passkeys', {
+          cookie: dave.cookie,
+          form: { csrf: dave.csrf, attestation: stray },
+        })
+      ).status,
+    ).toBe(422);
     expect(await inbox.passkeyStore.listOf('dave')).toEqual([]);
     // With the code: enrolled; the same code again is refused.
     await inbox.enrolPasskey('dave', dave);
-    expect((await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: code })).status).toBe(401);
+    expect(
+      (await inbox.passkeyOptions('/inbox/passkeys/options', dave, { totp: code })).status,
+    ).toBe(401);
     expect(await inbox.passkeyStore.listOf('dave')).toHaveLength(1);
     const list = await inbox.fetchInbox('/inbox/passkeys?done=added', { cookie: dave.cookie });
     expect(list.text).toContain('Your passkey was added.');
     expect(list.text).toContain('1 passkey');
     const records = await inbox.store.readAudit();
-    expect(records.filter((r) => r.kind === 'approver.passkey-added').map((r) => r.actor)).toEqual(['human:dave']);
-    expect(records.filter((r) => r.kind === 'approver.factor-failed').length).toBeGreaterThanOrEqual(2);
+    expect(records.filter((r) => r.kind === 'approver.passkey-added').map((r) => r.actor)).toEqual([
+      'human:dave',
+    ]);
+    expect(
+      records.filter((r) => r.kind === 'approver.factor-failed').length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('over TLS sets a __Host- cookie (Secure, Path=/) and reads only that one', async () => {
     verifies('inbox.host-cookie-over-tls');
     const tls = { 'x-forwarded-proto': 'https' };
-    const reply = await inbox.fetchInbox('/inbox/login', { headers: tls, form: { approver: 'carol', credential: credentialOf('carol') } });
+    const reply = await inbox.fetchInbox('/inbox/login', {
+      headers: tls,
+      form: { approver: 'carol', credential: credentialOf('carol') },
+    });
     const setCookie = reply.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^__Host-airlock_inbox=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=60; HttpOnly; Secure; SameSite=Strict$/);
+    expect(setCookie).toMatch(
+      /^__Host-airlock_inbox=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=60; HttpOnly; Secure; SameSite=Strict$/,
+    );
     const value = (setCookie.split(';')[0] ?? '').split('=')[1] ?? '';
-    expect((await inbox.fetchInbox('/inbox', { headers: tls, cookie: `__Host-airlock_inbox=${value}` })).status).toBe(200);
+    expect(
+      (await inbox.fetchInbox('/inbox', { headers: tls, cookie: `__Host-airlock_inbox=${value}` }))
+        .status,
+    ).toBe(200);
     // The same session value under the plain name is not read over TLS, nor the __Host- one without.
-    expect((await inbox.fetchInbox('/inbox', { headers: tls, cookie: `airlock_inbox=${value}` })).status).toBe(303);
-    expect((await inbox.fetchInbox('/inbox', { cookie: `__Host-airlock_inbox=${value}` })).status).toBe(303);
+    expect(
+      (await inbox.fetchInbox('/inbox', { headers: tls, cookie: `airlock_inbox=${value}` })).status,
+    ).toBe(303);
+    expect(
+      (await inbox.fetchInbox('/inbox', { cookie: `__Host-airlock_inbox=${value}` })).status,
+    ).toBe(303);
   });
 });
 
@@ -482,7 +717,10 @@ describe('web inbox under a login flood', () => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const flood = Array.from({ length: 60 }, (_, i) =>
-      inbox.fetchInbox('/inbox/login', { source: `127.0.4.${(i % 30) + 1}`, form: { approver: 'carol', credential: `flood guess ${i}` } }),
+      inbox.fetchInbox('/inbox/login', {
+        source: `127.0.4.${(i % 30) + 1}`,
+        form: { approver: 'carol', credential: `flood guess ${i}` },
+      }),
     );
     const started = performance.now();
     const health = await fetch(`${inbox.gateway.url}/healthz`);
@@ -497,7 +735,14 @@ describe('web inbox under a login flood', () => {
     expect(delay.max / 1e6).toBeLessThan(200);
     expect(answers.every((answer) => answer.status === 401 || answer.status === 429)).toBe(true);
     // And carol, from her own address, still logs in.
-    expect((await inbox.fetchInbox('/inbox/login', { source: '127.0.5.1', form: { approver: 'carol', credential: credentialOf('carol') } })).status).toBe(303);
+    expect(
+      (
+        await inbox.fetchInbox('/inbox/login', {
+          source: '127.0.5.1',
+          form: { approver: 'carol', credential: credentialOf('carol') },
+        })
+      ).status,
+    ).toBe(303);
   });
 });
 
@@ -510,7 +755,9 @@ describe('web inbox live list', () => {
     expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toEqual([]);
     const id = await inbox.hold(testAction('destructive', 'staging', 'vol_new'));
-    expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toMatchObject([{ id, targets: 'volume vol_new', environments: 'staging', votes: '0 of 1' }]);
+    expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toMatchObject([
+      { id, targets: 'volume vol_new', environments: 'staging', votes: '0 of 1' },
+    ]);
     await inbox.service.approve(id, 'dave', { kind: 'totp', code: inbox.totpOf('dave') });
     expect(JSON.parse((await readEvent(events)).split('data: ')[1] ?? '')).toEqual([]);
     await closeEvents(events);
@@ -525,7 +772,10 @@ describe('web inbox live list', () => {
   });
 });
 
-const readers = new WeakMap<Response, { reader: ReadableStreamDefaultReader<Uint8Array>; buffer: string }>();
+const readers = new WeakMap<
+  Response,
+  { reader: ReadableStreamDefaultReader<Uint8Array>; buffer: string }
+>();
 
 /** Ends a Server-Sent Events response read with `readEvent`. */
 async function closeEvents(response: Response): Promise<void> {

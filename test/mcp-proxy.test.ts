@@ -4,16 +4,26 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_ENTROPY_BYTES, createToken } from '../src/core/index.js';
-import { PLANTED_SECRET, createSandbox, referenceUpstreams, startMcpAirlock } from './mcp-harness.js';
+import {
+  PLANTED_SECRET,
+  createSandbox,
+  referenceUpstreams,
+  startMcpAirlock,
+} from './mcp-harness.js';
 import { verifies } from './requirements.js';
 
-type CallResult = { isError?: boolean; content: { type: string; text?: string }[]; _meta?: { airlock?: { code: string; approvalId?: string } } };
+type CallResult = {
+  isError?: boolean;
+  content: { type: string; text?: string }[];
+  _meta?: { airlock?: { code: string; approvalId?: string } };
+};
 
 const sandbox = createSandbox();
 let airlock: Awaited<ReturnType<typeof startMcpAirlock>>;
 let agent: Client;
 
-const call = async (name: string, args: Record<string, unknown>) => (await agent.callTool({ name, arguments: args })) as CallResult;
+const call = async (name: string, args: Record<string, unknown>) =>
+  (await agent.callTool({ name, arguments: args })) as CallResult;
 const textOf = (result: CallResult) => result.content.map((item) => item.text ?? '').join('\n');
 
 beforeAll(async () => {
@@ -28,12 +38,25 @@ afterAll(async () => {
 });
 
 describe('MCP proxy over Streamable HTTP, real reference servers', () => {
-  it('lists every server\'s tools under namespaced names, with their annotations', async () => {
+  it("lists every server's tools under namespaced names, with their annotations", async () => {
     const { tools } = await agent.listTools();
     const names = tools.map((tool) => tool.name);
-    expect(names).toEqual(expect.arrayContaining(['fs__read_text_file', 'fs__write_file', 'fs__move_file', 'memory__create_entities', 'memory__delete_entities', 'everything__echo']));
-    expect(names.every((name) => /^(fs|memory|everything)__[A-Za-z0-9._-]+$/.test(name))).toBe(true);
-    expect(tools.find((tool) => tool.name === 'fs__write_file')?.annotations?.destructiveHint).toBe(true);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'fs__read_text_file',
+        'fs__write_file',
+        'fs__move_file',
+        'memory__create_entities',
+        'memory__delete_entities',
+        'everything__echo',
+      ]),
+    );
+    expect(names.every((name) => /^(fs|memory|everything)__[A-Za-z0-9._-]+$/.test(name))).toBe(
+      true,
+    );
+    expect(tools.find((tool) => tool.name === 'fs__write_file')?.annotations?.destructiveHint).toBe(
+      true,
+    );
   });
 
   it('passes reads inside the allowed folder', async () => {
@@ -43,7 +66,10 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
   });
 
   it('passes creating a new file inside the allowed folder (the upstream is asked whether it exists)', async () => {
-    const result = await call('fs__write_file', { path: join(sandbox.allowed, 'new.txt'), content: 'fresh' });
+    const result = await call('fs__write_file', {
+      path: join(sandbox.allowed, 'new.txt'),
+      content: 'fresh',
+    });
     expect(result.isError).not.toBe(true);
     expect(readFileSync(join(sandbox.allowed, 'new.txt'), 'utf8')).toBe('fresh');
   });
@@ -60,7 +86,11 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     expect(textOf(held)).toContain('Stop and wait for a human');
     expect(readFileSync(target, 'utf8')).toBe('keep me\n');
     // Approvers see the call's arguments, so they know what would be written where.
-    expect((await airlock.store.getApproval(approvalId))?.request?.details).toEqual({ server: 'fs', tool: 'write_file', arguments: { path: target, content: 'gone' } });
+    expect((await airlock.store.getApproval(approvalId))?.request?.details).toEqual({
+      server: 'fs',
+      tool: 'write_file',
+      arguments: { path: target, content: 'gone' },
+    });
 
     await airlock.approveByTwo(approvalId);
     const passed = await call('fs__write_file', { path: target, content: 'gone' });
@@ -73,29 +103,42 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
   });
 
   it('holds overwriting an existing file even inside the allowed folder', async () => {
-    const result = await call('fs__write_file', { path: join(sandbox.allowed, 'a.txt'), content: 'clobbered' });
+    const result = await call('fs__write_file', {
+      path: join(sandbox.allowed, 'a.txt'),
+      content: 'clobbered',
+    });
     expect(result._meta?.airlock?.code).toBe('AIRLOCK_HELD');
     expect(readFileSync(join(sandbox.allowed, 'a.txt'), 'utf8')).toBe('alpha\n');
   });
 
   it('holds moving a file over another; a move to a free name passes', async () => {
-    const over = await call('fs__move_file', { source: join(sandbox.allowed, 'new.txt'), destination: join(sandbox.allowed, 'a.txt') });
+    const over = await call('fs__move_file', {
+      source: join(sandbox.allowed, 'new.txt'),
+      destination: join(sandbox.allowed, 'a.txt'),
+    });
     expect(over._meta?.airlock?.code).toBe('AIRLOCK_HELD');
     expect(readFileSync(join(sandbox.allowed, 'a.txt'), 'utf8')).toBe('alpha\n');
-    const free = await call('fs__move_file', { source: join(sandbox.allowed, 'new.txt'), destination: join(sandbox.allowed, 'moved.txt') });
+    const free = await call('fs__move_file', {
+      source: join(sandbox.allowed, 'new.txt'),
+      destination: join(sandbox.allowed, 'moved.txt'),
+    });
     expect(free.isError).not.toBe(true);
     expect(existsSync(join(sandbox.allowed, 'moved.txt'))).toBe(true);
   });
 
   it('holds traversal and reads outside the allowed folder without forwarding them', async () => {
-    const climbing = await call('fs__read_text_file', { path: `${sandbox.allowed}/../outside/keep.txt` });
+    const climbing = await call('fs__read_text_file', {
+      path: `${sandbox.allowed}/../outside/keep.txt`,
+    });
     expect(climbing._meta?.airlock?.code).toBe('AIRLOCK_HELD');
     const outside = await call('fs__read_text_file', { path: join(sandbox.outside, 'keep.txt') });
     expect(outside._meta?.airlock?.code).toBe('AIRLOCK_HELD');
   });
 
   it('judges the memory server by its catalog: creating passes, deleting is held', async () => {
-    const created = await call('memory__create_entities', { entities: [{ name: 'airlock', entityType: 'project', observations: ['guards agents'] }] });
+    const created = await call('memory__create_entities', {
+      entities: [{ name: 'airlock', entityType: 'project', observations: ['guards agents'] }],
+    });
     expect(created.isError).not.toBe(true);
     const graph = await call('memory__read_graph', {});
     expect(textOf(graph)).toContain('airlock');
@@ -104,7 +147,7 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     expect(textOf(await call('memory__read_graph', {}))).toContain('airlock');
   });
 
-  it('passes the everything server\'s tools, resources and prompts through, judged', async () => {
+  it("passes the everything server's tools, resources and prompts through, judged", async () => {
     expect(textOf(await call('everything__echo', { message: 'hi' }))).toContain('hi');
     const { resources } = await agent.listResources();
     expect(resources.length).toBeGreaterThan(0);
@@ -113,7 +156,11 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     const read = await agent.readResource({ uri: first?.uri ?? '' });
     expect(read.contents.length).toBeGreaterThan(0);
     const { prompts } = await agent.listPrompts();
-    const simple = prompts.find((prompt) => prompt.name.startsWith('everything__') && (prompt.arguments ?? []).every((a) => a.required !== true));
+    const simple = prompts.find(
+      (prompt) =>
+        prompt.name.startsWith('everything__') &&
+        (prompt.arguments ?? []).every((a) => a.required !== true),
+    );
     expect(simple).toBeDefined();
     const prompt = await agent.getPrompt({ name: simple?.name ?? '' });
     expect(prompt.messages.length).toBeGreaterThan(0);
@@ -121,17 +168,26 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
 
   it('offers the approval page through URL-mode elicitation where the client supports it', async () => {
     const offered: { mode?: string; url?: string; elicitationId?: string }[] = [];
-    const client = new Client({ name: 'eliciting-agent', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    const client = new Client(
+      { name: 'eliciting-agent', version: '1.0.0' },
+      { capabilities: { elicitation: { url: {} } } },
+    );
     client.setRequestHandler(ElicitRequestSchema, async (request) => {
       offered.push(request.params as (typeof offered)[number]);
       return { action: 'accept' };
     });
     await airlock.connect(airlock.token, client);
     try {
-      const held = (await client.callTool({ name: 'memory__delete_relations', arguments: { relations: [] } })) as CallResult;
+      const held = (await client.callTool({
+        name: 'memory__delete_relations',
+        arguments: { relations: [] },
+      })) as CallResult;
       expect(held._meta?.airlock?.code).toBe('AIRLOCK_HELD');
       await expect.poll(() => offered.length).toBe(1);
-      expect(offered[0]).toMatchObject({ mode: 'url', elicitationId: held._meta?.airlock?.approvalId });
+      expect(offered[0]).toMatchObject({
+        mode: 'url',
+        elicitationId: held._meta?.airlock?.approvalId,
+      });
       expect(offered[0]?.url).toMatch(/\/inbox\/approvals\/apr_/);
     } finally {
       await client.close();
@@ -146,10 +202,17 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
         expect(names.length).toBeGreaterThan(0);
         expect(names.every((name) => name.startsWith('fs__'))).toBe(true);
       }
-      const mine = (await airlock.store.readAudit()).filter((record) => record.actor === 'agent:fs-only');
+      const mine = (await airlock.store.readAudit()).filter(
+        (record) => record.actor === 'agent:fs-only',
+      );
       expect(mine.length).toBe(3);
-      expect(mine.every((record) => (record.data as { verdict?: string }).verdict === 'allow')).toBe(true);
-      const outside = (await scoped.callTool({ name: 'memory__read_graph', arguments: {} })) as CallResult;
+      expect(
+        mine.every((record) => (record.data as { verdict?: string }).verdict === 'allow'),
+      ).toBe(true);
+      const outside = (await scoped.callTool({
+        name: 'memory__read_graph',
+        arguments: {},
+      })) as CallResult;
       expect(outside._meta?.airlock?.code).toBe('AIRLOCK_DENIED');
     } finally {
       await scoped.close();
@@ -176,10 +239,15 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
   });
 
   it('lists nothing and denies every call for a well-formed token Airlock never issued', async () => {
-    const stranger = await airlock.connect(createToken(new Uint8Array(TOKEN_ENTROPY_BYTES).fill(7)));
+    const stranger = await airlock.connect(
+      createToken(new Uint8Array(TOKEN_ENTROPY_BYTES).fill(7)),
+    );
     try {
       expect((await stranger.listTools()).tools).toEqual([]);
-      const result = (await stranger.callTool({ name: 'fs__read_text_file', arguments: { path: join(sandbox.allowed, 'a.txt') } })) as CallResult;
+      const result = (await stranger.callTool({
+        name: 'fs__read_text_file',
+        arguments: { path: join(sandbox.allowed, 'a.txt') },
+      })) as CallResult;
       expect(result._meta?.airlock?.code).toBe('AIRLOCK_DENIED');
       expect(textOf(result)).not.toContain('alpha');
     } finally {

@@ -59,7 +59,12 @@ export class SoftPasskey {
     ]);
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.#credentialId.length);
-    const attested = Buffer.concat([Buffer.alloc(16), idLength, this.#credentialId, Buffer.from(isoCBOR.encode(cose))]);
+    const attested = Buffer.concat([
+      Buffer.alloc(16),
+      idLength,
+      this.#credentialId,
+      Buffer.from(isoCBOR.encode(cose)),
+    ]);
     const authData = this.#authData(options.rp.id ?? '', 0x40, ceremony, attested);
     const attestationObject = isoCBOR.encode(
       new Map<string, string | Uint8Array | Map<string, never>>([
@@ -72,7 +77,11 @@ export class SoftPasskey {
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientData), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      response: {
+        clientDataJSON: b64url(clientData),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
+      },
       clientExtensionResults: {},
     });
   }
@@ -81,21 +90,41 @@ export class SoftPasskey {
   assert(options: RequestOptions, ceremony: CeremonyOptions = {}): string {
     const clientData = this.#clientData('webauthn.get', options.challenge, ceremony);
     const authData = this.#authData(options.rpId ?? '', 0, ceremony);
-    const signature = sign('sha256', Buffer.concat([authData, sha256(clientData)]), this.#privateKey);
+    const signature = sign(
+      'sha256',
+      Buffer.concat([authData, sha256(clientData)]),
+      this.#privateKey,
+    );
     return JSON.stringify({
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientData), authenticatorData: b64url(authData), signature: b64url(signature) },
+      response: {
+        clientDataJSON: b64url(clientData),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+      },
       clientExtensionResults: {},
     });
   }
 
   #clientData(type: string, challenge: string, ceremony: CeremonyOptions): Buffer {
-    return Buffer.from(JSON.stringify({ type, challenge, origin: ceremony.origin ?? this.#origin, crossOrigin: false }));
+    return Buffer.from(
+      JSON.stringify({
+        type,
+        challenge,
+        origin: ceremony.origin ?? this.#origin,
+        crossOrigin: false,
+      }),
+    );
   }
 
-  #authData(rpId: string, extraFlags: number, ceremony: CeremonyOptions, attested: Buffer = Buffer.alloc(0)): Buffer {
+  #authData(
+    rpId: string,
+    extraFlags: number,
+    ceremony: CeremonyOptions,
+    attested: Buffer = Buffer.alloc(0),
+  ): Buffer {
     // User present, user verified unless told otherwise.
     const flags = 0x01 | (ceremony.userVerified === false ? 0 : 0x04) | extraFlags;
     const counter = Buffer.alloc(4);

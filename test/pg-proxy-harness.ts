@@ -2,8 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { RunningPostgresProxy, SnapshotManifestV1, SqlClassifier } from '../src/adapters/postgres/index.js';
-import { startPostgresProxy, takeSnapshot, toSnapshotAuditData } from '../src/adapters/postgres/index.js';
+import type {
+  RunningPostgresProxy,
+  SnapshotManifestV1,
+  SqlClassifier,
+} from '../src/adapters/postgres/index.js';
+import {
+  startPostgresProxy,
+  takeSnapshot,
+  toSnapshotAuditData,
+} from '../src/adapters/postgres/index.js';
 import type { PolicyEngine, Store } from '../src/core/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
 import { ApprovalService } from '../src/firewall/index.js';
@@ -24,19 +32,47 @@ export interface GuardedPostgresOptions {
 }
 
 /** A firewall on a memory store, a token for the agent, approvers, and the proxy in front of `server`. */
-export async function startGuardedPostgres(server: TestPostgres, classify: SqlClassifier, options: GuardedPostgresOptions = {}) {
+export async function startGuardedPostgres(
+  server: TestPostgres,
+  classify: SqlClassifier,
+  options: GuardedPostgresOptions = {},
+) {
   const store: Store = new MemoryStore();
   // The corpus holds dozens of statements on one token; the hold-flood cap has its own tests.
-  const harness = createTestFirewall(store, { approvals: { maxPendingPerGrant: 1000 }, ...(options.engine === undefined ? {} : { engine: options.engine }) });
+  const harness = createTestFirewall(store, {
+    approvals: { maxPendingPerGrant: 1000 },
+    ...(options.engine === undefined ? {} : { engine: options.engine }),
+  });
   const { token } = await harness.grants.issue(
-    { agent: 'db-agent', owner: 'alice', upstreams: [UPSTREAM], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 3_600_000 },
+    {
+      agent: 'db-agent',
+      owner: 'alice',
+      upstreams: [UPSTREAM],
+      environments: ['*'],
+      effects: [...EFFECTS],
+      resources: ['*'],
+      ttlMs: 3_600_000,
+    },
     'human:alice',
   );
-  const approvals = new ApprovalService({ store, clock: harness.clock, random: new SeededRandom('approvers'), rules: { denyEndsIt: true, ownerMayApprove: false }, productionEnvironments: ['production'] });
+  const approvals = new ApprovalService({
+    store,
+    clock: harness.clock,
+    random: new SeededRandom('approvers'),
+    rules: { denyEndsIt: true, ownerMayApprove: false },
+    productionEnvironments: ['production'],
+  });
   const phones = new TestAuthenticator({ service: approvals, store, clock: harness.clock });
-  for (const name of ['bob', 'carol']) await phones.enrol({ name, upstreams: [UPSTREAM], environments: ['*'] });
+  for (const name of ['bob', 'carol'])
+    await phones.enrol({ name, upstreams: [UPSTREAM], environments: ['*'] });
   const vaultDir = options.vaultDir ?? mkdtempSync(join(tmpdir(), 'airlock-vault-'));
-  const target = { host: server.host, port: server.port, database: server.database, user: server.user, password: server.password };
+  const target = {
+    host: server.host,
+    port: server.port,
+    database: server.database,
+    user: server.user,
+    password: server.password,
+  };
   const snapshots: SnapshotManifestV1[] = [];
   const proxy: RunningPostgresProxy = await startPostgresProxy({
     name: UPSTREAM,
@@ -47,10 +83,27 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     ...(options.environment === undefined ? {} : { environment: options.environment }),
     snapshot: async (request) => {
       const record = async (manifest: SnapshotManifestV1): Promise<void> => {
-        await store.appendAudit({ kind: 'snapshot.taken', actor: 'system', at: harness.clock.now(), data: toSnapshotAuditData(manifest) });
+        await store.appendAudit({
+          kind: 'snapshot.taken',
+          actor: 'system',
+          at: harness.clock.now(),
+          data: toSnapshotAuditData(manifest),
+        });
       };
       const tool = options.pgDump === undefined ? {} : { pgDump: options.pgDump };
-      snapshots.push(await takeSnapshot({ upstreamName: UPSTREAM, upstream: target, vaultDir, dataDir: server.dataDir, record, ...tool }, request));
+      snapshots.push(
+        await takeSnapshot(
+          {
+            upstreamName: UPSTREAM,
+            upstream: target,
+            vaultDir,
+            dataDir: server.dataDir,
+            record,
+            ...tool,
+          },
+          request,
+        ),
+      );
     },
     approvalsUrl: 'http://127.0.0.1:1/approvals',
     host: '127.0.0.1',
@@ -67,20 +120,52 @@ export async function startGuardedPostgres(server: TestPostgres, classify: SqlCl
     }
   };
   /** Approves as `name` alone, typing `confirm` (the target ids to confirm, if any). */
-  const approveAs = async (id: string, name: 'bob' | 'carol', confirm: string[] = []): Promise<void> => {
+  const approveAs = async (
+    id: string,
+    name: 'bob' | 'carol',
+    confirm: string[] = [],
+  ): Promise<void> => {
     await approvals.approve(id, name, await phones.factor(name), { confirm });
   };
   const agentClient = (password = token): pg.Client =>
-    new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'agent', password, database: server.database });
+    new pg.Client({
+      host: '127.0.0.1',
+      port: proxy.port,
+      user: 'agent',
+      password,
+      database: server.database,
+    });
   const directClient = (): pg.Client => new pg.Client(target);
   /** Runs `body` on a connected agent session (through Airlock), then ends it. */
-  const withAgent = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withClient(agentClient(), body);
+  const withAgent = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> =>
+    withClient(agentClient(), body);
   /** Runs `body` on a connected session straight to the server, then ends it. */
-  const withDirect = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withClient(directClient(), body);
-  return { store, proxy, token, vaultDir, snapshots, approvals, approveAll, approveAs, firewall: harness.firewall, agentClient, directClient, withAgent, withDirect, target, clock: harness.clock, grants: harness.grants };
+  const withDirect = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> =>
+    withClient(directClient(), body);
+  return {
+    store,
+    proxy,
+    token,
+    vaultDir,
+    snapshots,
+    approvals,
+    approveAll,
+    approveAs,
+    firewall: harness.firewall,
+    agentClient,
+    directClient,
+    withAgent,
+    withDirect,
+    target,
+    clock: harness.clock,
+    grants: harness.grants,
+  };
 }
 
-async function withClient<T>(client: pg.Client, body: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  client: pg.Client,
+  body: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   await client.connect();
   try {
     return await body(client);

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RestoreRefused, SQLSTATE, listSnapshots, restoreSnapshot, withEnvironment } from '../src/adapters/postgres/index.js';
+import {
+  RestoreRefused,
+  SQLSTATE,
+  listSnapshots,
+  restoreSnapshot,
+  withEnvironment,
+} from '../src/adapters/postgres/index.js';
 import { refusalFor, snapshotFailedError } from '../src/adapters/postgres/respond.js';
 import { parseErrorFields } from '../src/adapters/postgres/wire.js';
 import { classifySqlText } from '../src/classify/sql/index.js';
@@ -31,21 +37,32 @@ afterAll(async () => {
 type Guarded = Awaited<ReturnType<typeof startGuardedPostgres>>;
 
 /** A guarded proxy with a direct session and an agent session through it, for `body`; all closed after. */
-async function withGuardedSessions(options: GuardedPostgresOptions, body: (guarded: Guarded, direct: pg.Client, agent: pg.Client) => Promise<void>): Promise<void> {
+async function withGuardedSessions(
+  options: GuardedPostgresOptions,
+  body: (guarded: Guarded, direct: pg.Client, agent: pg.Client) => Promise<void>,
+): Promise<void> {
   const guarded = await startGuardedPostgres(server, classifySqlText, options);
   try {
-    await guarded.withDirect((direct) => guarded.withAgent((agent) => body(guarded, direct, agent)));
+    await guarded.withDirect((direct) =>
+      guarded.withAgent((agent) => body(guarded, direct, agent)),
+    );
   } finally {
     await guarded.proxy.close();
   }
 }
 
 /** The error a statement through Airlock failed with (the test fails if it ran); prepared (extended protocol) when named. */
-async function refusal(client: pg.Client, sql: string, preparedAs?: string): Promise<pg.DatabaseError> {
-  const error = await client.query(preparedAs === undefined ? sql : { name: preparedAs, text: sql }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+async function refusal(
+  client: pg.Client,
+  sql: string,
+  preparedAs?: string,
+): Promise<pg.DatabaseError> {
+  const error = await client
+    .query(preparedAs === undefined ? sql : { name: preparedAs, text: sql })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   if (error === undefined) throw new Error(`\`${sql}\` ran`);
   return error as pg.DatabaseError;
 }
@@ -59,15 +76,21 @@ function approvalIdIn(error: Error): string {
 async function seed(client: pg.Client, table: string, rows: number): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${table}`);
   await client.query(`CREATE TABLE ${table} (id int PRIMARY KEY, note text)`);
-  await client.query(`INSERT INTO ${table} SELECT g, 'row ' || g FROM generate_series(1, ${rows}) g`);
+  await client.query(
+    `INSERT INTO ${table} SELECT g, 'row ' || g FROM generate_series(1, ${rows}) g`,
+  );
 }
 
 async function rowsOf(client: pg.Client, table: string): Promise<number> {
-  return (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n ?? -1;
+  return (
+    (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n ?? -1
+  );
 }
 
 async function auditKinds(guarded: Guarded): Promise<string[]> {
-  return (await guarded.store.readAudit()).map((record) => record.kind).filter((kind) => kind.startsWith('approval.') || kind === 'snapshot.taken');
+  return (await guarded.store.readAudit())
+    .map((record) => record.kind)
+    .filter((kind) => kind.startsWith('approval.') || kind === 'snapshot.taken');
 }
 
 describe('snapshots of what does not exist', () => {
@@ -85,14 +108,32 @@ describe('snapshots of what does not exist', () => {
       expect(guarded.snapshots).toHaveLength(1);
       const [snapshot] = guarded.snapshots;
       if (snapshot === undefined) throw new Error('no snapshot');
-      expect(snapshot).toMatchObject({ nothingExisted: true, missing: ['never_there'], dumped: [], file: '', bytes: 0, scope: { kind: 'schemas', names: ['never_there'] } });
-      const audit = (await guarded.store.readAudit()).find((record) => record.kind === 'snapshot.taken');
-      expect(audit?.data).toMatchObject({ snapshotId: snapshot.id, nothingExisted: true, missing: ['never_there'], approvalId: approvalIdIn(held) });
+      expect(snapshot).toMatchObject({
+        nothingExisted: true,
+        missing: ['never_there'],
+        dumped: [],
+        file: '',
+        bytes: 0,
+        scope: { kind: 'schemas', names: ['never_there'] },
+      });
+      const audit = (await guarded.store.readAudit()).find(
+        (record) => record.kind === 'snapshot.taken',
+      );
+      expect(audit?.data).toMatchObject({
+        snapshotId: snapshot.id,
+        nothingExisted: true,
+        missing: ['never_there'],
+        approvalId: approvalIdIn(held),
+      });
       expect(await guarded.approvals.get(approvalIdIn(held))).toMatchObject({ state: 'executed' });
       // Readers of the vault still read it; restore says plainly there is nothing to bring back.
       expect(listSnapshots(guarded.vaultDir).map((s) => s.id)).toEqual([snapshot.id]);
-      await expect(restoreSnapshot(guarded.vaultDir, snapshot.id, guarded.target)).rejects.toThrow(RestoreRefused);
-      await expect(restoreSnapshot(guarded.vaultDir, snapshot.id, guarded.target)).rejects.toThrow(/has no dump to restore: nothing existed when it was taken \(`never_there`\)/);
+      await expect(restoreSnapshot(guarded.vaultDir, snapshot.id, guarded.target)).rejects.toThrow(
+        RestoreRefused,
+      );
+      await expect(restoreSnapshot(guarded.vaultDir, snapshot.id, guarded.target)).rejects.toThrow(
+        /has no dump to restore: nothing existed when it was taken \(`never_there`\)/,
+      );
     });
   });
 
@@ -103,7 +144,13 @@ describe('snapshots of what does not exist', () => {
       expect(held.code).toBe(SQLSTATE.held);
       await guarded.approveAll(approvalIdIn(held));
       await agent.query({ name: 'drop_approved', text: 'DROP TABLE IF EXISTS never_there' });
-      expect(guarded.snapshots).toEqual([expect.objectContaining({ nothingExisted: true, missing: ['never_there'], scope: { kind: 'tables', names: ['never_there'] } })]);
+      expect(guarded.snapshots).toEqual([
+        expect.objectContaining({
+          nothingExisted: true,
+          missing: ['never_there'],
+          scope: { kind: 'tables', names: ['never_there'] },
+        }),
+      ]);
     });
   });
 
@@ -121,7 +168,10 @@ describe('snapshots of what does not exist', () => {
       await agent.query(sql);
 
       const [snapshot] = guarded.snapshots;
-      expect(snapshot).toMatchObject({ dumped: ['public.kept_here', 'side.only_here'], missing: ['gone_already'] });
+      expect(snapshot).toMatchObject({
+        dumped: ['public.kept_here', 'side.only_here'],
+        missing: ['gone_already'],
+      });
       expect(snapshot?.nothingExisted).toBeUndefined();
       expect(snapshot?.sha256).toMatch(/^[0-9a-f]{64}$/);
       await restoreSnapshot(guarded.vaultDir, snapshot?.id ?? '', guarded.target);
@@ -171,8 +221,15 @@ describe('a failed snapshot keeps the approval', () => {
       expect(failed.message).toMatch(/the approval is kept/);
       expect(await rowsOf(direct, 'ledger')).toBe(40);
       expect(await guarded.approvals.get(id)).toMatchObject({ state: 'approved' });
-      const returned = (await guarded.store.readAudit()).filter((record) => record.kind === 'approval.returned');
-      expect(returned).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ approvalId: id, state: 'approved' }) })]);
+      const returned = (await guarded.store.readAudit()).filter(
+        (record) => record.kind === 'approval.returned',
+      );
+      expect(returned).toEqual([
+        expect.objectContaining({
+          actor: 'system',
+          data: expect.objectContaining({ approvalId: id, state: 'approved' }),
+        }),
+      ]);
 
       rmSync(vaultDir);
       await agent.query('DROP TABLE ledger');
@@ -198,16 +255,21 @@ describe('a failed snapshot keeps the approval', () => {
   });
 
   it('leaves the approval approved when pg_dump cannot run', async () => {
-    await withGuardedSessions({ pgDump: '/nonexistent/pg_dump' }, async (guarded, direct, agent) => {
-      await seed(direct, 'accounts', 10);
-      const held = await refusal(agent, 'TRUNCATE accounts');
-      const id = approvalIdIn(held);
-      await guarded.approveAll(id);
-      expect((await refusal(agent, 'TRUNCATE accounts')).code).toBe(SQLSTATE.snapshotFailed);
-      expect(await rowsOf(direct, 'accounts')).toBe(10);
-      expect(await guarded.approvals.get(id)).toMatchObject({ state: 'approved' });
-      expect((await auditKinds(guarded)).filter((kind) => kind === 'approval.returned')).toHaveLength(1);
-    });
+    await withGuardedSessions(
+      { pgDump: '/nonexistent/pg_dump' },
+      async (guarded, direct, agent) => {
+        await seed(direct, 'accounts', 10);
+        const held = await refusal(agent, 'TRUNCATE accounts');
+        const id = approvalIdIn(held);
+        await guarded.approveAll(id);
+        expect((await refusal(agent, 'TRUNCATE accounts')).code).toBe(SQLSTATE.snapshotFailed);
+        expect(await rowsOf(direct, 'accounts')).toBe(10);
+        expect(await guarded.approvals.get(id)).toMatchObject({ state: 'approved' });
+        expect(
+          (await auditKinds(guarded)).filter((kind) => kind === 'approval.returned'),
+        ).toHaveLength(1);
+      },
+    );
   });
 });
 
@@ -218,28 +280,58 @@ describe('the hold names the exact way to approve', () => {
       await seed(direct, 'invoices', 3);
       const held = await refusal(agent, 'DROP TABLE invoices');
       const id = approvalIdIn(held);
-      expect(held.hint).toMatch(new RegExp(`^2 humans approve it, each with \`airlock approvals approve ${id} --as <approver>`));
+      expect(held.hint).toMatch(
+        new RegExp(
+          `^2 humans approve it, each with \`airlock approvals approve ${id} --as <approver>`,
+        ),
+      );
       expect(held.hint).toMatch(/--confirm/);
     });
   });
 
   it('names --confirm with the target ids in production, none elsewhere, and the inbox page when there is one', async () => {
     const actions = await classifySqlText('DROP TABLE invoices, "Odd Name"', 'app');
-    const decision: Decision = { id: 'dec_1', verdict: 'hold', reasons: [], policyIds: [], errors: [], approval: { needed: 2, id: 'apr_7' } };
+    const decision: Decision = {
+      id: 'dec_1',
+      verdict: 'hold',
+      reasons: [],
+      policyIds: [],
+      errors: [],
+      approval: { needed: 2, id: 'apr_7' },
+    };
     const hintOf = (buffer: Buffer): string => parseErrorFields(buffer.subarray(5)).get('H') ?? '';
-    expect(hintOf(refusalFor(decision, 'http://a/approvals', { actions, productionEnvironments: ['production'], approvalPagesUrl: 'http://a/inbox/approvals/' }))).toBe(
+    expect(
+      hintOf(
+        refusalFor(decision, 'http://a/approvals', {
+          actions,
+          productionEnvironments: ['production'],
+          approvalPagesUrl: 'http://a/inbox/approvals/',
+        }),
+      ),
+    ).toBe(
       "2 humans approve it, each with `airlock approvals approve apr_7 --as <approver> --confirm invoices 'Odd Name'`, or in the inbox at http://a/inbox/approvals/apr_7.",
     );
     const staging = withEnvironment(actions, 'staging');
-    expect(hintOf(refusalFor({ ...decision, approval: { needed: 1, id: 'apr_7' } }, 'http://a/approvals', { actions: staging, productionEnvironments: ['production'] }))).toBe(
-      'A human approves it with `airlock approvals approve apr_7 --as <approver>`.',
-    );
+    expect(
+      hintOf(
+        refusalFor({ ...decision, approval: { needed: 1, id: 'apr_7' } }, 'http://a/approvals', {
+          actions: staging,
+          productionEnvironments: ['production'],
+        }),
+      ),
+    ).toBe('A human approves it with `airlock approvals approve apr_7 --as <approver>`.');
     // A target id that hides characters is never spelled out to paste.
     const hidden = await classifySqlText('DROP TABLE "inv\u202Eoices"', 'app');
-    expect(hintOf(refusalFor(decision, 'http://a/approvals', { actions: hidden }))).toContain('--confirm <the target ids `airlock approvals show apr_7` lists>');
-    expect(hintOf(refusalFor(decision, 'http://a/approvals'))).toContain('--as <approver> [--confirm <target ids>]');
+    expect(hintOf(refusalFor(decision, 'http://a/approvals', { actions: hidden }))).toContain(
+      '--confirm <the target ids `airlock approvals show apr_7` lists>',
+    );
+    expect(hintOf(refusalFor(decision, 'http://a/approvals'))).toContain(
+      '--as <approver> [--confirm <target ids>]',
+    );
     const message = (buffer: Buffer): string => parseErrorFields(buffer.subarray(5)).get('M') ?? '';
-    expect(message(snapshotFailedError())).toMatch(/the approval is kept: send the identical statement again/);
+    expect(message(snapshotFailedError())).toMatch(
+      /the approval is kept: send the identical statement again/,
+    );
     expect(message(snapshotFailedError('used'))).toMatch(/a human must approve it again/);
   });
 });
@@ -247,21 +339,48 @@ describe('the hold names the exact way to approve', () => {
 describe('environment on postgres upstreams', () => {
   it('places every target in the configured environment, and leaves them unknown without one', async () => {
     const actions = await classifySqlText('DROP TABLE a; TRUNCATE b', 'app');
-    expect(withEnvironment(actions, 'development').flatMap((action) => action.targets.map((target) => target.environment))).toEqual(['development', 'development']);
-    expect(withEnvironment(actions, undefined).flatMap((action) => action.targets.map((target) => target.environment))).toEqual([undefined, undefined]);
+    expect(
+      withEnvironment(actions, 'development').flatMap((action) =>
+        action.targets.map((target) => target.environment),
+      ),
+    ).toEqual(['development', 'development']);
+    expect(
+      withEnvironment(actions, undefined).flatMap((action) =>
+        action.targets.map((target) => target.environment),
+      ),
+    ).toEqual([undefined, undefined]);
   });
 
   it('resolves environment and the blast radius from airlock.yaml, with the defaults', () => {
     const home = freshHome();
-    const upstream = (name: string, extra: string[]) => [`  ${name}:`, '    kind: postgres', '    url: postgres://app@127.0.0.1:5432/app', '    vault: { dir: vault }', ...extra];
+    const upstream = (name: string, extra: string[]) => [
+      `  ${name}:`,
+      '    kind: postgres',
+      '    url: postgres://app@127.0.0.1:5432/app',
+      '    vault: { dir: vault }',
+      ...extra,
+    ];
     writeFileSync(
       join(home, 'airlock.yaml'),
-      ['version: 1', 'upstreams:', ...upstream('dev', ['    environment: development', '    blastRadius: { rows: 5, tables: { users: { share: 0.1 } } }']), ...upstream('prod', []), ''].join('\n'),
+      [
+        'version: 1',
+        'upstreams:',
+        ...upstream('dev', [
+          '    environment: development',
+          '    blastRadius: { rows: 5, tables: { users: { share: 0.1 } } }',
+        ]),
+        ...upstream('prod', []),
+        '',
+      ].join('\n'),
     );
     const loaded = loadConfig(home);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
     const [dev, prod] = postgresUpstreamsOf(loaded.value, {}, false);
-    expect(dev).toMatchObject({ name: 'dev', environment: 'development', blastRadius: { rows: 5, share: 0.5, shareFloor: 10, tables: { users: { share: 0.1 } } } });
+    expect(dev).toMatchObject({
+      name: 'dev',
+      environment: 'development',
+      blastRadius: { rows: 5, share: 0.5, shareFloor: 10, tables: { users: { share: 0.1 } } },
+    });
     expect(dev?.blastRadius.tables?.['users']).toEqual({ share: 0.1 });
     expect(prod?.environment).toBeUndefined();
     expect(prod?.blastRadius).toEqual({ rows: 1000, share: 0.5, shareFloor: 10 });
@@ -274,7 +393,10 @@ describe('environment on postgres upstreams', () => {
       const held = await refusal(agent, 'DROP TABLE scratch');
       expect(held.message).toMatch(/1 approval needed/);
       const id = approvalIdIn(held);
-      expect(await guarded.approvals.get(id)).toMatchObject({ needed: 1, actions: [{ targets: [{ id: 'scratch', environment: 'development' }] }] });
+      expect(await guarded.approvals.get(id)).toMatchObject({
+        needed: 1,
+        actions: [{ targets: [{ id: 'scratch', environment: 'development' }] }],
+      });
       await guarded.approveAs(id, 'bob');
       await agent.query('DROP TABLE scratch');
       await expect(direct.query('SELECT 1 FROM scratch')).rejects.toMatchObject({ code: '42P01' });

@@ -17,7 +17,14 @@ interface SqlCase {
   readonly surface: string;
   readonly input: { sql?: string; extended?: ExtendedMessage[] };
 }
-type ExtendedMessage = { parse?: string; name?: string; bind?: string; params?: unknown[]; execute?: string; close?: string };
+type ExtendedMessage = {
+  parse?: string;
+  name?: string;
+  bind?: string;
+  params?: unknown[];
+  execute?: string;
+  close?: string;
+};
 
 const CASES = readFileSync(join(import.meta.dirname, 'corpus', 'public.jsonl'), 'utf8')
   .split('\n')
@@ -25,7 +32,13 @@ const CASES = readFileSync(join(import.meta.dirname, 'corpus', 'public.jsonl'), 
   .map((line) => JSON.parse(line) as SqlCase)
   .filter((entry) => entry.surface === 'sql');
 
-const AIRLOCK_CODES = new Set<string>([SQLSTATE.held, SQLSTATE.denied, SQLSTATE.unavailable, SQLSTATE.unprepared, SQLSTATE.snapshotFailed]);
+const AIRLOCK_CODES = new Set<string>([
+  SQLSTATE.held,
+  SQLSTATE.denied,
+  SQLSTATE.unavailable,
+  SQLSTATE.unprepared,
+  SQLSTATE.snapshotFailed,
+]);
 
 let server: TestPostgres;
 let guarded: Awaited<ReturnType<typeof startGuardedPostgres>>;
@@ -79,7 +92,11 @@ async function stoppedByProxy(entry: SqlCase): Promise<boolean> {
       if (message.bind !== undefined) bound = { name: message.bind, values: message.params ?? [] };
       if (message.execute !== undefined && bound !== undefined) {
         const text = prepared.get(bound.name) ?? '';
-        await run({ name: bound.name === '' ? undefined : bound.name, text, values: bound.values } as never);
+        await run({
+          name: bound.name === '' ? undefined : bound.name,
+          text,
+          values: bound.values,
+        } as never);
       }
     }
   } finally {
@@ -89,17 +106,24 @@ async function stoppedByProxy(entry: SqlCase): Promise<boolean> {
 }
 
 describe('sql corpus through the real proxy', () => {
-  it.skipIf(SQL_CLASSIFIER === undefined)('stops exactly the cases `airlock check` does not allow', async () => {
-    const mismatches: string[] = [];
-    for (const entry of CASES) {
-      const check: CheckVerdict = await dryRunLine(JSON.stringify(entry), {
-        engine,
-        decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },
-        classify: classifierFor,
-      });
-      const stopped = await stoppedByProxy(entry);
-      if (stopped !== (check.verdict !== 'allow')) mismatches.push(`${entry.id}: check says ${check.verdict}, proxy ${stopped ? 'stopped it' : 'forwarded it'}`);
-    }
-    expect(mismatches).toEqual([]);
-  }, 120_000);
+  it.skipIf(SQL_CLASSIFIER === undefined)(
+    'stops exactly the cases `airlock check` does not allow',
+    async () => {
+      const mismatches: string[] = [];
+      for (const entry of CASES) {
+        const check: CheckVerdict = await dryRunLine(JSON.stringify(entry), {
+          engine,
+          decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },
+          classify: classifierFor,
+        });
+        const stopped = await stoppedByProxy(entry);
+        if (stopped !== (check.verdict !== 'allow'))
+          mismatches.push(
+            `${entry.id}: check says ${check.verdict}, proxy ${stopped ? 'stopped it' : 'forwarded it'}`,
+          );
+      }
+      expect(mismatches).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -5,8 +5,18 @@ import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SQLSTATE } from '../src/adapters/postgres/index.js';
-import { UpstreamConnectError, openUpstreamSession } from '../src/adapters/postgres/upstream-connection.js';
-import { MessageFramer, PROTOCOL_V3, int32, parseErrorFields, parseStartupParameters, typedMessage } from '../src/adapters/postgres/wire.js';
+import {
+  UpstreamConnectError,
+  openUpstreamSession,
+} from '../src/adapters/postgres/upstream-connection.js';
+import {
+  MessageFramer,
+  PROTOCOL_V3,
+  int32,
+  parseErrorFields,
+  parseStartupParameters,
+  typedMessage,
+} from '../src/adapters/postgres/wire.js';
 import { classifySqlText } from '../src/classify/sql/index.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import type { TestPostgres } from './pg-server.js';
@@ -21,7 +31,8 @@ import { verifies } from './requirements.js';
 // the next quote and `; DELETE …` is outside it.
 const SCS_DELETE = "SELECT 'a\\', '; DELETE FROM victims; --'";
 // The same, as one statement (so it can be sent with Parse): a data-modifying CTE.
-const SCS_CTE_DELETE = "WITH q AS (SELECT 'a\\', ' ), d AS (DELETE FROM victims RETURNING 1) SELECT count(*) FROM d --' ) SELECT * FROM q";
+const SCS_CTE_DELETE =
+  "WITH q AS (SELECT 'a\\', ' ), d AS (DELETE FROM victims RETURNING 1) SELECT count(*) FROM d --' ) SELECT * FROM q";
 // In SJIS, 0x83 0x5C is `ソ`: a lead byte swallows the backslash. node-postgres sends this text as
 // UTF-8, where `Ã` is 0xC3 0x83, so the bytes on the wire are … 0xC3 0x83 0x5C 0x27 …: valid
 // UTF-8 to Airlock (`E'Ã\'…'`, one string), but `ﾃソ'` and a closed string to a server in SJIS.
@@ -60,7 +71,9 @@ beforeEach(async () => {
 /** Rows left in the victims table, read straight from the server; -1 once it is dropped. */
 async function victimRows(): Promise<number> {
   return guarded.withDirect(async (direct) => {
-    const exists = await direct.query("SELECT to_regclass('public.victims') IS NOT NULL AS present");
+    const exists = await direct.query(
+      "SELECT to_regclass('public.victims') IS NOT NULL AS present",
+    );
     if (exists.rows[0]?.present !== true) return -1;
     return Number((await direct.query('SELECT count(*) AS n FROM victims')).rows[0]?.n);
   });
@@ -71,7 +84,10 @@ async function victimRows(): Promise<number> {
  * clock past the freeze window: these tests send more denied statements on one token than the
  * harness lets an agent hunt for a way around before freezing it.
  */
-async function failure(client: pg.Client, sql: string): Promise<{ code?: string; message: string } | undefined> {
+async function failure(
+  client: pg.Client,
+  sql: string,
+): Promise<{ code?: string; message: string } | undefined> {
   try {
     await client.query(sql);
     return undefined;
@@ -90,7 +106,10 @@ describe('the desyncs, sent straight to PostgreSQL', () => {
   it('are each one SELECT of constants to the classifier', async () => {
     for (const payload of PAYLOADS) {
       const actions = await classifySqlText(payload, 'app');
-      expect(actions.map((action) => [action.operation, action.effect, action.targets]), payload).toEqual([['SELECT', 'read', []]]);
+      expect(
+        actions.map((action) => [action.operation, action.effect, action.targets]),
+        payload,
+      ).toEqual([['SELECT', 'read', []]]);
     }
   });
 
@@ -130,16 +149,28 @@ describe('through Airlock', () => {
     ["SET client_encoding TO 'LATIN1'", 'client_encoding'],
     ["SET NAMES 'SJIS'", 'client_encoding'],
     ['SET backslash_quote = on', 'backslash_quote'],
-    ["SELECT set_config('standard_conforming_strings', 'off', false)", 'standard_conforming_strings'],
+    [
+      "SELECT set_config('standard_conforming_strings', 'off', false)",
+      'standard_conforming_strings',
+    ],
     ["SELECT pg_catalog.set_config('client_encoding', 'SJIS', false)", 'client_encoding'],
-    ["SELECT 1 WHERE EXISTS (SELECT set_config('standard_conforming_strings', 'off', false))", 'standard_conforming_strings'],
-    ["WITH s AS (SELECT pg_catalog.set_config('client_encoding', 'SJIS', true)) SELECT * FROM s", 'client_encoding'],
-    ['ALTER ROLE CURRENT_USER SET standard_conforming_strings = off', 'standard_conforming_strings'],
+    [
+      "SELECT 1 WHERE EXISTS (SELECT set_config('standard_conforming_strings', 'off', false))",
+      'standard_conforming_strings',
+    ],
+    [
+      "WITH s AS (SELECT pg_catalog.set_config('client_encoding', 'SJIS', true)) SELECT * FROM s",
+      'client_encoding',
+    ],
+    [
+      'ALTER ROLE CURRENT_USER SET standard_conforming_strings = off',
+      'standard_conforming_strings',
+    ],
     ["ALTER DATABASE app SET client_encoding = 'SJIS'", 'client_encoding'],
     ['ALTER SYSTEM SET standard_conforming_strings = off', 'standard_conforming_strings'],
   ];
 
-  it('every change of a reading setting is denied (42501) with the guard\'s reason, and nothing changes', async () => {
+  it("every change of a reading setting is denied (42501) with the guard's reason, and nothing changes", async () => {
     verifies('pg.one-reading');
     await guarded.withAgent(async (agent) => {
       for (const [sql, setting] of changes) {
@@ -148,7 +179,10 @@ describe('through Airlock', () => {
         expect(error?.message, sql).toContain(`\`setting:${setting}\``);
         expect(error?.message, sql).toMatch(GUARDED);
       }
-      for (const sql of ['SET LOCAL standard_conforming_strings = off', "SELECT set_config('client_encoding', 'SJIS', true)"]) {
+      for (const sql of [
+        'SET LOCAL standard_conforming_strings = off',
+        "SELECT set_config('client_encoding', 'SJIS', true)",
+      ]) {
         await agent.query('BEGIN');
         expect((await failure(agent, sql))?.code, sql).toBe('42501');
         await agent.query('ROLLBACK');
@@ -159,14 +193,19 @@ describe('through Airlock', () => {
     });
     // Nothing reached the server: no role or database setting was saved.
     await guarded.withDirect(async (direct) => {
-      expect((await direct.query('SELECT count(*)::int AS n FROM pg_db_role_setting')).rows).toEqual([{ n: 0 }]);
+      expect(
+        (await direct.query('SELECT count(*)::int AS n FROM pg_db_role_setting')).rows,
+      ).toEqual([{ n: 0 }]);
     });
   });
 
   it('a set_config whose setting is computed, and a search_path after which user objects shadow built-ins, are denied', async () => {
     await guarded.withAgent(async (agent) => {
       for (const [sql, id] of [
-        ["SELECT set_config(current_setting('application_name'), 'off', false)", 'setting:(computed)'],
+        [
+          "SELECT set_config(current_setting('application_name'), 'off', false)",
+          'setting:(computed)',
+        ],
         ['SET search_path = public, pg_catalog', 'setting:search_path'],
         ["SELECT set_config('search_path', 'public, PG_CATALOG', false)", 'setting:search_path'],
       ] as const) {
@@ -181,10 +220,16 @@ describe('through Airlock', () => {
   it('the desyncs afterwards are what Airlock read: constants, and the table is intact', async () => {
     await guarded.withAgent(async (agent) => {
       expect((await failure(agent, 'SET standard_conforming_strings = off'))?.code).toBe('42501');
-      expect((await agent.query({ text: SCS_DELETE, rowMode: 'array' })).rows).toEqual([['a\\', '; DELETE FROM victims; --']]);
-      expect((await agent.query({ name: 'cte-delete', text: SCS_CTE_DELETE, rowMode: 'array' })).rows).toEqual([['a\\', ' ), d AS (DELETE FROM victims RETURNING 1) SELECT count(*) FROM d --']]);
+      expect((await agent.query({ text: SCS_DELETE, rowMode: 'array' })).rows).toEqual([
+        ['a\\', '; DELETE FROM victims; --'],
+      ]);
+      expect(
+        (await agent.query({ name: 'cte-delete', text: SCS_CTE_DELETE, rowMode: 'array' })).rows,
+      ).toEqual([['a\\', ' ), d AS (DELETE FROM victims RETURNING 1) SELECT count(*) FROM d --']]);
       expect((await failure(agent, "SET client_encoding = 'SJIS'"))?.code).toBe('42501');
-      expect(Object.values((await agent.query(SJIS_DROP)).rows[0] ?? {})).toEqual(["\u00c3'; DROP TABLE victims; --"]);
+      expect(Object.values((await agent.query(SJIS_DROP)).rows[0] ?? {})).toEqual([
+        "\u00c3'; DROP TABLE victims; --",
+      ]);
     });
     expect(await victimRows()).toBe(VICTIM_ROWS);
   });
@@ -194,20 +239,47 @@ describe('through Airlock', () => {
   it('a reused allow of one set_config never covers another', async () => {
     await guarded.withAgent(async (agent) => {
       await agent.query("SELECT pg_catalog.set_config('search_path', '', false)");
-      expect((await failure(agent, "SELECT pg_catalog.set_config('search_path', 'public, pg_catalog', false)"))?.code).toBe('42501');
-      expect((await failure(agent, "SELECT pg_catalog.set_config('standard_conforming_strings', 'off', false)"))?.code).toBe('42501');
+      expect(
+        (
+          await failure(
+            agent,
+            "SELECT pg_catalog.set_config('search_path', 'public, pg_catalog', false)",
+          )
+        )?.code,
+      ).toBe('42501');
+      expect(
+        (
+          await failure(
+            agent,
+            "SELECT pg_catalog.set_config('standard_conforming_strings', 'off', false)",
+          )
+        )?.code,
+      ).toBe('42501');
       expect(await show(agent, 'standard_conforming_strings')).toBe('on');
     });
   });
 
-  it('pg_dump\'s opening settings and a return to the startup values are allowed', async () => {
+  it("pg_dump's opening settings and a return to the startup values are allowed", async () => {
     await guarded.withAgent(async (agent) => {
-      await agent.query("SET standard_conforming_strings = on; SET client_encoding = 'UTF8'; SELECT pg_catalog.set_config('search_path', '', false);");
+      await agent.query(
+        "SET standard_conforming_strings = on; SET client_encoding = 'UTF8'; SELECT pg_catalog.set_config('search_path', '', false);",
+      );
       expect(await show(agent, 'search_path')).toBe('');
       // pg_dump 15.8 and later also restrict what it reads, naming the setting through pg_settings.
-      await agent.query("SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+      await agent.query(
+        "SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'",
+      );
       expect(await show(agent, 'restrict_nonsystem_relation_kind')).toBe('view, foreign-table');
-      for (const sql of ["SET client_encoding = 'utf-8'", "SET NAMES 'Unicode'", 'SET standard_conforming_strings = yes', "SET backslash_quote = 'SAFE_ENCODING'", 'RESET standard_conforming_strings', 'SET client_encoding TO DEFAULT', 'RESET ALL', 'DISCARD ALL']) {
+      for (const sql of [
+        "SET client_encoding = 'utf-8'",
+        "SET NAMES 'Unicode'",
+        'SET standard_conforming_strings = yes',
+        "SET backslash_quote = 'SAFE_ENCODING'",
+        'RESET standard_conforming_strings',
+        'SET client_encoding TO DEFAULT',
+        'RESET ALL',
+        'DISCARD ALL',
+      ]) {
         await agent.query(sql);
         expect(await show(agent, 'standard_conforming_strings'), sql).toBe('on');
         expect(await show(agent, 'client_encoding'), sql).toBe('UTF8');
@@ -221,7 +293,8 @@ describe('a session whose server starts reading differently', () => {
     const agent = guarded.agentClient();
     agent.on('error', () => undefined);
     await agent.connect();
-    const block = "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
+    const block =
+      "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
     const held = await failure(agent, block);
     expect(held?.code).toBe(SQLSTATE.held);
     const id = /approval id (apr_[A-Za-z0-9_]+)/.exec(held?.message ?? '')?.[1] ?? '';
@@ -236,7 +309,8 @@ describe('a session whose server starts reading differently', () => {
 
   it('sent in one pipeline after an approved DO block that switches the reading, the next statement never runs', async () => {
     verifies('pg.one-reading');
-    const block = "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
+    const block =
+      "DO $$ BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END $$";
     const first = await rawSession([Buffer.from(block)]);
     expect(first).toEqual([SQLSTATE.held]);
     const approval = (await guarded.store.listApprovals({ state: 'pending' })).at(-1);
@@ -247,7 +321,9 @@ describe('a session whose server starts reading differently', () => {
   });
 
   it('refuses statement text that is not valid UTF-8 (ZA005) and keeps serving', async () => {
-    const answers = await rawSession([Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0x27, 0x95, 0x5c, 0x27])]);
+    const answers = await rawSession([
+      Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0x27, 0x95, 0x5c, 0x27]),
+    ]);
     expect(answers).toContain(SQLSTATE.invalidText);
     expect(await victimRows()).toBe(VICTIM_ROWS);
   });
@@ -267,8 +343,12 @@ async function rawSession(texts: readonly Buffer[]): Promise<string[]> {
       while (buffered.length >= 5 && buffered.length >= 1 + buffered.readInt32BE(1)) {
         const type = String.fromCharCode(buffered[0] ?? 0);
         const end = 1 + buffered.readInt32BE(1);
-        if (type === 'R' && buffered.readInt32BE(5) === 3) socket.write(serialize.password(guarded.token));
-        if (type === 'E') codes.push(/C([0-9A-Z]{5})\0/.exec(buffered.subarray(5, end).toString('latin1'))?.[1] ?? '');
+        if (type === 'R' && buffered.readInt32BE(5) === 3)
+          socket.write(serialize.password(guarded.token));
+        if (type === 'E')
+          codes.push(
+            /C([0-9A-Z]{5})\0/.exec(buffered.subarray(5, end).toString('latin1'))?.[1] ?? '',
+          );
         if (type === 'Z' && ++readies === 1) for (const text of texts) socket.write(rawQuery(text));
         if (type === 'Z' && readies === texts.length + 1) resolve();
         if (type === 'E' && buffered[6] === 0x46 /* FATAL */) resolve();
@@ -316,23 +396,48 @@ describe('the upstream session', () => {
   });
 
   it('is refused when the server does not report the pinned reading', async () => {
-    const fake = await startScriptedUpstream([['client_encoding', 'UTF8'], ['standard_conforming_strings', 'off']]);
+    const fake = await startScriptedUpstream([
+      ['client_encoding', 'UTF8'],
+      ['standard_conforming_strings', 'off'],
+    ]);
     try {
-      const target = { host: '127.0.0.1', port: fake.port, database: 'app', user: 'airlock', password: 'upstream-secret-pw' };
+      const target = {
+        host: '127.0.0.1',
+        port: fake.port,
+        database: 'app',
+        user: 'airlock',
+        password: 'upstream-secret-pw',
+      };
       const opening = openUpstreamSession(target);
       await expect(opening).rejects.toBeInstanceOf(UpstreamConnectError);
       const message = await opening.catch((error: Error) => error.message);
-      expect(message).toBe('upstream session would read statement text differently from airlock: the server reports standard_conforming_strings = `off`');
+      expect(message).toBe(
+        'upstream session would read statement text differently from airlock: the server reports standard_conforming_strings = `off`',
+      );
       expect(message).not.toContain(target.password);
       // What Airlock asked the server for.
-      expect(fake.startups[0]).toMatchObject({ user: 'airlock', database: 'app', client_encoding: 'UTF8', standard_conforming_strings: 'on', backslash_quote: 'safe_encoding' });
+      expect(fake.startups[0]).toMatchObject({
+        user: 'airlock',
+        database: 'app',
+        client_encoding: 'UTF8',
+        standard_conforming_strings: 'on',
+        backslash_quote: 'safe_encoding',
+      });
     } finally {
       await fake.close();
     }
     const silent = await startScriptedUpstream([['client_encoding', 'UTF8']]);
     try {
-      const opening = openUpstreamSession({ host: '127.0.0.1', port: silent.port, database: 'app', user: 'airlock', password: undefined });
-      await expect(opening).rejects.toThrow('the server did not report standard_conforming_strings');
+      const opening = openUpstreamSession({
+        host: '127.0.0.1',
+        port: silent.port,
+        database: 'app',
+        user: 'airlock',
+        password: undefined,
+      });
+      await expect(opening).rejects.toThrow(
+        'the server did not report standard_conforming_strings',
+      );
     } finally {
       await silent.close();
     }
@@ -348,24 +453,54 @@ describe('an agent startup packet', () => {
       { client_encoding: 'SJIS' },
       { standard_conforming_strings: 'off' },
     ]) {
-      const fields = await startupAnswer({ user: 'agent', database: server.database, ...parameters });
+      const fields = await startupAnswer({
+        user: 'agent',
+        database: server.database,
+        ...parameters,
+      });
       expect(fields.get('S'), JSON.stringify(parameters)).toBe('FATAL');
       expect(fields.get('C'), JSON.stringify(parameters)).toBe('22023');
-      expect(fields.get('M'), JSON.stringify(parameters)).toMatch(/standard_conforming_strings|client_encoding/);
+      expect(fields.get('M'), JSON.stringify(parameters)).toMatch(
+        /standard_conforming_strings|client_encoding/,
+      );
     }
-    const withOptions = new pg.Client({ host: '127.0.0.1', port: guarded.proxy.port, user: 'agent', password: guarded.token, database: server.database, options: '-c standard_conforming_strings=off' });
+    const withOptions = new pg.Client({
+      host: '127.0.0.1',
+      port: guarded.proxy.port,
+      user: 'agent',
+      password: guarded.token,
+      database: server.database,
+      options: '-c standard_conforming_strings=off',
+    });
     await expect(withOptions.connect()).rejects.toMatchObject({ code: '22023' });
   });
 
   it('from psql with PGCLIENTENCODING=SJIS or PGOPTIONS is refused, saying what to do', async () => {
-    const env = { PGHOST: '127.0.0.1', PGPORT: String(guarded.proxy.port), PGUSER: 'agent', PGPASSWORD: guarded.token, PGDATABASE: server.database };
+    const env = {
+      PGHOST: '127.0.0.1',
+      PGPORT: String(guarded.proxy.port),
+      PGUSER: 'agent',
+      PGPASSWORD: guarded.token,
+      PGDATABASE: server.database,
+    };
     const sjis = await psql(['-c', 'SELECT 1'], { ...env, PGCLIENTENCODING: 'SJIS' });
     expect(sjis.status).toBe(2);
-    expect(sjis.stderr).toContain('client_encoding `SJIS` is not supported: airlock reads every session as UTF-8; connect with client_encoding UTF8');
-    const options = await psql(['-c', 'SELECT 1'], { ...env, PGOPTIONS: '-c standard_conforming_strings=off' });
+    expect(sjis.stderr).toContain(
+      'client_encoding `SJIS` is not supported: airlock reads every session as UTF-8; connect with client_encoding UTF8',
+    );
+    const options = await psql(['-c', 'SELECT 1'], {
+      ...env,
+      PGOPTIONS: '-c standard_conforming_strings=off',
+    });
     expect(options.status).toBe(2);
-    expect(options.stderr).toContain('startup option `-c standard_conforming_strings=off` would make the server read statement text differently from airlock');
-    const utf8 = await psql(['-At', '-c', 'SHOW client_encoding'], { ...env, PGCLIENTENCODING: 'UTF8', PGOPTIONS: '-c standard_conforming_strings=on' });
+    expect(options.stderr).toContain(
+      'startup option `-c standard_conforming_strings=off` would make the server read statement text differently from airlock',
+    );
+    const utf8 = await psql(['-At', '-c', 'SHOW client_encoding'], {
+      ...env,
+      PGCLIENTENCODING: 'UTF8',
+      PGOPTIONS: '-c standard_conforming_strings=on',
+    });
     expect(utf8).toMatchObject({ status: 0, stdout: 'UTF8\n' });
   });
 });
@@ -373,7 +508,9 @@ describe('an agent startup packet', () => {
 /** Sends a startup packet to the proxy and returns the fields of the ErrorResponse it answers with. */
 function startupAnswer(parameters: Record<string, string>): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: guarded.proxy.port }, () => socket.write(startupPacket(parameters)));
+    const socket = connect({ host: '127.0.0.1', port: guarded.proxy.port }, () =>
+      socket.write(startupPacket(parameters)),
+    );
     const framer = new MessageFramer();
     socket.on('data', (chunk: Buffer) => {
       framer.push(chunk);
@@ -383,7 +520,11 @@ function startupAnswer(parameters: Record<string, string>): Promise<Map<string, 
           resolve(parseErrorFields(message.body));
         } else {
           socket.destroy();
-          reject(new Error(`expected an ErrorResponse, got message ${String.fromCharCode(message.type)}`));
+          reject(
+            new Error(
+              `expected an ErrorResponse, got message ${String.fromCharCode(message.type)}`,
+            ),
+          );
         }
       }
     });
@@ -394,12 +535,19 @@ function startupAnswer(parameters: Record<string, string>): Promise<Map<string, 
 /** A protocol 3.0 startup packet with exactly these parameters (pg-protocol's adds client_encoding=UTF8). */
 function startupPacket(parameters: Record<string, string>): Buffer {
   const pairs = Object.entries(parameters).flatMap(([key, value]) => [key, value]);
-  const body = Buffer.concat([int32(PROTOCOL_V3), ...pairs.map((text) => Buffer.from(`${text}\0`)), Buffer.from([0])]);
+  const body = Buffer.concat([
+    int32(PROTOCOL_V3),
+    ...pairs.map((text) => Buffer.from(`${text}\0`)),
+    Buffer.from([0]),
+  ]);
   return Buffer.concat([int32(body.length + 4), body]);
 }
 
 /** Runs psql without blocking the event loop, which serves the proxy in this same process. */
-function psql(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function psql(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('psql', ['-X', ...args], { env: { ...process.env, ...env } });
     let stdout = '';
@@ -416,7 +564,9 @@ function psql(args: string[], env: Record<string, string>): Promise<{ status: nu
  * reports the given parameters. A real PostgreSQL cannot be made to report a reading other than
  * the one Airlock's startup packet asks for, which is what this stands in for.
  */
-async function startScriptedUpstream(reports: readonly (readonly [string, string])[]): Promise<{ port: number; startups: Record<string, string>[]; close(): Promise<void> }> {
+async function startScriptedUpstream(
+  reports: readonly (readonly [string, string])[],
+): Promise<{ port: number; startups: Record<string, string>[]; close(): Promise<void> }> {
   const startups: Record<string, string>[] = [];
   const sockets = new Set<Socket>();
   const fake: Server = createServer((socket) => {
@@ -427,8 +577,17 @@ async function startScriptedUpstream(reports: readonly (readonly [string, string
       const packet = framer.nextStartup();
       if (packet === undefined) return;
       startups.push(Object.fromEntries(parseStartupParameters(packet)));
-      const status = reports.map(([name, value]) => typedMessage('S', Buffer.from(`${name}\0${value}\0`)));
-      socket.write(Buffer.concat([typedMessage('R', Buffer.alloc(4)), ...status, typedMessage('K', Buffer.alloc(8)), typedMessage('Z', Buffer.from('I'))]));
+      const status = reports.map(([name, value]) =>
+        typedMessage('S', Buffer.from(`${name}\0${value}\0`)),
+      );
+      socket.write(
+        Buffer.concat([
+          typedMessage('R', Buffer.alloc(4)),
+          ...status,
+          typedMessage('K', Buffer.alloc(8)),
+          typedMessage('Z', Buffer.from('I')),
+        ]),
+      );
     });
     socket.on('error', () => socket.destroy());
   });

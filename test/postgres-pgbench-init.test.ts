@@ -31,7 +31,22 @@ afterAll(async () => {
 function pgbenchInit(): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
     const env = { ...process.env, PGPASSWORD: guarded.token };
-    const child = spawn('pgbench', ['-i', '-s', '1', '-h', '127.0.0.1', '-p', String(guarded.proxy.port), '-U', 'agent', server.database], { env });
+    const child = spawn(
+      'pgbench',
+      [
+        '-i',
+        '-s',
+        '1',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(guarded.proxy.port),
+        '-U',
+        'agent',
+        server.database,
+      ],
+      { env },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -40,7 +55,9 @@ function pgbenchInit(): Promise<{ status: number | null; output: string }> {
 }
 
 async function accounts(): Promise<number> {
-  return guarded.withDirect(async (direct) => Number((await direct.query('SELECT count(*) AS n FROM pgbench_accounts')).rows[0].n));
+  return guarded.withDirect(async (direct) =>
+    Number((await direct.query('SELECT count(*) AS n FROM pgbench_accounts')).rows[0].n),
+  );
 }
 
 describe.skipIf(!hasPgbench)('pgbench -i through airlock', () => {
@@ -54,12 +71,19 @@ describe.skipIf(!hasPgbench)('pgbench -i through airlock', () => {
   }, 120_000);
 
   it('holds its DROP once tables hold rows, and completes after one approval', async () => {
-    await guarded.withDirect(async (direct) => direct.query('UPDATE pgbench_branches SET filler = $1', ['kept until approved']));
+    await guarded.withDirect(async (direct) =>
+      direct.query('UPDATE pgbench_branches SET filler = $1', ['kept until approved']),
+    );
     const held = await pgbenchInit();
     expect(held.status).not.toBe(0);
     expect(held.output).toMatch(/held this statement for human approval/);
     const id = /approval id (apr_[A-Za-z0-9_]+)/.exec(held.output)?.[1] ?? '';
-    expect(await guarded.withDirect(async (direct) => (await direct.query('SELECT filler FROM pgbench_branches')).rows[0].filler)).toMatch(/kept until approved/);
+    expect(
+      await guarded.withDirect(
+        async (direct) =>
+          (await direct.query('SELECT filler FROM pgbench_branches')).rows[0].filler,
+      ),
+    ).toMatch(/kept until approved/);
     await guarded.approveAll(id);
     const approved = await pgbenchInit();
     expect(approved.output).toMatch(/done in/);

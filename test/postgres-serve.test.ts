@@ -25,16 +25,30 @@ function homeWithVault(vaultDir: string): string {
   const home = freshHome();
   writeFileSync(
     join(home, 'airlock.yaml'),
-    ['version: 1', 'upstreams:', '  app:', '    kind: postgres', `    url: postgres://${server.user}@${server.host}:${server.port}/${server.database}`, '    credentialEnv: APP_PG_PASSWORD', '    listen: { port: 0 }', `    vault: { dir: ${JSON.stringify(vaultDir)} }`, ''].join('\n'),
+    [
+      'version: 1',
+      'upstreams:',
+      '  app:',
+      '    kind: postgres',
+      `    url: postgres://${server.user}@${server.host}:${server.port}/${server.database}`,
+      '    credentialEnv: APP_PG_PASSWORD',
+      '    listen: { port: 0 }',
+      `    vault: { dir: ${JSON.stringify(vaultDir)} }`,
+      '',
+    ].join('\n'),
   );
   return home;
 }
 
 function serve(home: string): { child: ReturnType<typeof spawn>; first: Promise<string> } {
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], {
-    env: { ...process.env, APP_PG_PASSWORD: server.password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'],
+    {
+      env: { ...process.env, APP_PG_PASSWORD: server.password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const first = new Promise<string>((resolve, reject) => {
@@ -47,19 +61,55 @@ function serve(home: string): { child: ReturnType<typeof spawn>; first: Promise<
 describe('airlock serve with a postgres upstream', () => {
   it('starts a listener that authenticates by token and holds destruction', async () => {
     const home = homeWithVault(mkdtempSync(join(tmpdir(), 'airlock-vault-')));
-    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'app', '--env', '*', '--effect', 'read', 'write', 'destructive', 'unknown', '--resource', '*', '--json'], { home });
+    const issued = runCli(
+      [
+        'token',
+        'issue',
+        '--agent',
+        'bot',
+        '--owner',
+        'alice',
+        '--upstream',
+        'app',
+        '--env',
+        '*',
+        '--effect',
+        'read',
+        'write',
+        'destructive',
+        'unknown',
+        '--resource',
+        '*',
+        '--json',
+      ],
+      { home },
+    );
     const { token } = jsonLines(issued.stdout)[0] as { token: string };
     const { child, first } = serve(home);
     try {
-      const { surfaces } = JSON.parse(await first) as { surfaces: { postgres?: { port: number }[] }[] };
+      const { surfaces } = JSON.parse(await first) as {
+        surfaces: { postgres?: { port: number }[] }[];
+      };
       const port = surfaces.flatMap((surface) => surface.postgres ?? [])[0]?.port ?? 0;
-      const agent = new pg.Client({ host: '127.0.0.1', port, user: 'bot', password: token, database: server.database });
+      const agent = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: 'bot',
+        password: token,
+        database: server.database,
+      });
       await agent.connect();
       expect((await agent.query('SELECT 6 * 7 AS answer')).rows).toEqual([{ answer: 42 }]);
       await agent.query('CREATE TABLE IF NOT EXISTS served (id int)');
       await expect(agent.query('DROP TABLE served')).rejects.toMatchObject({ code: SQLSTATE.held });
       await agent.end();
-      const withPassword = new pg.Client({ host: '127.0.0.1', port, user: 'bot', password: server.password, database: server.database });
+      const withPassword = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: 'bot',
+        password: server.password,
+        database: server.database,
+      });
       await expect(withPassword.connect()).rejects.toMatchObject({ code: '28P01' });
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));

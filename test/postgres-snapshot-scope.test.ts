@@ -9,7 +9,10 @@ async function scopeOf(sql: string) {
 describe('what a snapshot dumps', () => {
   it('dumps only the named tables or schemas when that is all a statement destroys', async () => {
     expect(await scopeOf('DROP TABLE bookings')).toEqual({ kind: 'tables', names: ['bookings'] });
-    expect(await scopeOf('TRUNCATE a, public.b')).toEqual({ kind: 'tables', names: ['a', 'public.b'] });
+    expect(await scopeOf('TRUNCATE a, public.b')).toEqual({
+      kind: 'tables',
+      names: ['a', 'public.b'],
+    });
     expect(await scopeOf('DELETE FROM users')).toEqual({ kind: 'tables', names: ['users'] });
     expect(await scopeOf('DROP SCHEMA archive')).toEqual({ kind: 'schemas', names: ['archive'] });
   });
@@ -17,8 +20,14 @@ describe('what a snapshot dumps', () => {
   it('dumps the whole database for CASCADE, DROP DATABASE and what names no table', async () => {
     expect(await scopeOf('TRUNCATE orders CASCADE')).toEqual({ kind: 'database', name: 'app' });
     expect(await scopeOf('DROP TABLE a CASCADE')).toEqual({ kind: 'database', name: 'app' });
-    expect(await scopeOf('DROP DATABASE production')).toEqual({ kind: 'database', name: 'production' });
-    expect(await scopeOf("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users'; END $$")).toEqual({ kind: 'database', name: 'app' });
+    expect(await scopeOf('DROP DATABASE production')).toEqual({
+      kind: 'database',
+      name: 'production',
+    });
+    expect(await scopeOf("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users'; END $$")).toEqual({
+      kind: 'database',
+      name: 'app',
+    });
   });
 
   it('quotes names so a pattern matches exactly one object', () => {

@@ -24,22 +24,34 @@ afterAll(async () => {
 type Guarded = Awaited<ReturnType<typeof startGuardedPostgres>>;
 
 /** Starts a guarded proxy, opens a direct session and an agent session through it, runs `body`, then closes all three. */
-async function withGuardedSessions(options: { vaultDir?: string }, body: (guarded: Guarded, direct: pg.Client, agent: pg.Client) => Promise<void>): Promise<void> {
+async function withGuardedSessions(
+  options: { vaultDir?: string },
+  body: (guarded: Guarded, direct: pg.Client, agent: pg.Client) => Promise<void>,
+): Promise<void> {
   const guarded = await startGuardedPostgres(server, classifySqlText, options);
   try {
-    await guarded.withDirect((direct) => guarded.withAgent((agent) => body(guarded, direct, agent)));
+    await guarded.withDirect((direct) =>
+      guarded.withAgent((agent) => body(guarded, direct, agent)),
+    );
   } finally {
     await guarded.proxy.close();
   }
 }
 
-const CONTENTS = "SELECT count(*)::int AS rows, md5(coalesce(string_agg(b::text, ',' ORDER BY id), '')) AS sum FROM bookings b";
+const CONTENTS =
+  "SELECT count(*)::int AS rows, md5(coalesce(string_agg(b::text, ',' ORDER BY id), '')) AS sum FROM bookings b";
 
 async function seedBookings(client: pg.Client): Promise<{ rows: number; sum: string }> {
   await client.query('DROP TABLE IF EXISTS bookings');
-  await client.query('CREATE TABLE bookings (id int PRIMARY KEY, guest text NOT NULL, night date NOT NULL, paid numeric(8,2))');
-  await client.query("INSERT INTO bookings SELECT g, 'guest ' || g, date '2026-01-01' + g % 365, g * 1.25 FROM generate_series(1, 2000) g");
-  return (await client.query<{ rows: number; sum: string }>(CONTENTS)).rows[0] ?? { rows: -1, sum: '' };
+  await client.query(
+    'CREATE TABLE bookings (id int PRIMARY KEY, guest text NOT NULL, night date NOT NULL, paid numeric(8,2))',
+  );
+  await client.query(
+    "INSERT INTO bookings SELECT g, 'guest ' || g, date '2026-01-01' + g % 365, g * 1.25 FROM generate_series(1, 2000) g",
+  );
+  return (
+    (await client.query<{ rows: number; sum: string }>(CONTENTS)).rows[0] ?? { rows: -1, sum: '' }
+  );
 }
 
 function homeFor(vaultDir: string): string {
@@ -62,7 +74,9 @@ function homeFor(vaultDir: string): string {
 }
 
 function approvalIdIn(error: unknown): string {
-  const id = /approval id (apr_[A-Za-z0-9_]+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  const id = /approval id (apr_[A-Za-z0-9_]+)/.exec(
+    error instanceof Error ? error.message : '',
+  )?.[1];
   if (id === undefined) throw new Error(`no approval id in ${String(error)}`);
   return id;
 }
@@ -90,25 +104,42 @@ describe('snapshot before destruction, and restore', () => {
       expect(snapshot.sha256).toMatch(/^[0-9a-f]{64}$/);
       // Only what the statement destroys: the one table, not the whole database.
       expect(snapshot.scope).toEqual({ kind: 'tables', names: ['bookings'] });
-      const audit = (await guarded.store.readAudit()).find((record) => record.kind === 'snapshot.taken');
-      expect(audit?.data).toMatchObject({ snapshotId: snapshot.id, sha256: snapshot.sha256, location: snapshot.location, approvalId: approvalIdIn(held) });
+      const audit = (await guarded.store.readAudit()).find(
+        (record) => record.kind === 'snapshot.taken',
+      );
+      expect(audit?.data).toMatchObject({
+        snapshotId: snapshot.id,
+        sha256: snapshot.sha256,
+        location: snapshot.location,
+        approvalId: approvalIdIn(held),
+      });
 
       // The approval covered one run: the identical statement is held again.
       await direct.query('CREATE TABLE bookings (id int)');
-      await expect(agent.query('DROP TABLE bookings')).rejects.toMatchObject({ code: SQLSTATE.held });
+      await expect(agent.query('DROP TABLE bookings')).rejects.toMatchObject({
+        code: SQLSTATE.held,
+      });
       await direct.query('DROP TABLE bookings');
 
       const home = homeFor(guarded.vaultDir);
       const listed = runCli(['snapshots', 'list', '--json'], { home });
       expect(listed.status).toBe(0);
-      expect(jsonLines(listed.stdout)).toEqual([expect.objectContaining({ id: snapshot.id, sha256: snapshot.sha256 })]);
+      expect(jsonLines(listed.stdout)).toEqual([
+        expect.objectContaining({ id: snapshot.id, sha256: snapshot.sha256 }),
+      ]);
 
-      const restored = runCli(['restore', snapshot.id, '--json'], { home, env: { APP_PG_PASSWORD: server.password } });
+      const restored = runCli(['restore', snapshot.id, '--json'], {
+        home,
+        env: { APP_PG_PASSWORD: server.password },
+      });
       expect(restored.stderr).toBe('');
       expect(restored.status).toBe(0);
       expect((await direct.query(CONTENTS)).rows[0]).toEqual(before);
 
-      const copy = runCli(['restore', snapshot.id, '--into', 'bookings_copy', '--json'], { home, env: { APP_PG_PASSWORD: server.password } });
+      const copy = runCli(['restore', snapshot.id, '--into', 'bookings_copy', '--json'], {
+        home,
+        env: { APP_PG_PASSWORD: server.password },
+      });
       expect(copy.status).toBe(0);
       expect(JSON.parse(copy.stdout)).toMatchObject({ database: 'bookings_copy', created: true });
       const intoClient = new pg.Client({ ...guarded.target, database: 'bookings_copy' });
@@ -127,7 +158,9 @@ describe('snapshot before destruction, and restore', () => {
       const before = await seedBookings(direct);
       const held = await agent.query('DROP TABLE bookings').catch((e: unknown) => e);
       await guarded.approveAll(approvalIdIn(held));
-      await expect(agent.query('DROP TABLE bookings')).rejects.toMatchObject({ code: SQLSTATE.snapshotFailed });
+      await expect(agent.query('DROP TABLE bookings')).rejects.toMatchObject({
+        code: SQLSTATE.snapshotFailed,
+      });
       expect((await direct.query(CONTENTS)).rows[0]).toEqual(before);
       expect((await agent.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
     });
@@ -135,7 +168,10 @@ describe('snapshot before destruction, and restore', () => {
 
   it('refuses to restore a snapshot id that no vault holds', () => {
     const home = homeFor(mkdtempSync(join(tmpdir(), 'airlock-vault-')));
-    const run = runCli(['restore', 'snap_nothing_here'], { home, env: { APP_PG_PASSWORD: server.password } });
+    const run = runCli(['restore', 'snap_nothing_here'], {
+      home,
+      env: { APP_PG_PASSWORD: server.password },
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/no snapshot `snap_nothing_here`/);
   });

@@ -74,7 +74,11 @@ afterAll(async () => {
 });
 
 /** Runs a tool without blocking the event loop, which serves the proxy in this same process. */
-function run(command: string, args: readonly string[], env: Record<string, string>): Promise<ToolRun> {
+function run(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env } });
     let stdout = '';
@@ -88,25 +92,53 @@ function run(command: string, args: readonly string[], env: Record<string, strin
 
 /** The environment that points a tool at the server itself. */
 function directEnv(database = server.database): Record<string, string> {
-  return { PGHOST: server.host, PGPORT: String(server.port), PGUSER: server.user, PGPASSWORD: server.password, PGDATABASE: database, PGSSLMODE: 'prefer' };
+  return {
+    PGHOST: server.host,
+    PGPORT: String(server.port),
+    PGUSER: server.user,
+    PGPASSWORD: server.password,
+    PGDATABASE: database,
+    PGSSLMODE: 'prefer',
+  };
 }
 
 /** The environment that points a tool at Airlock: the Airlock token is the password. */
 function airlockEnv(through: Guarded, database = server.database): Record<string, string> {
-  return { PGHOST: '127.0.0.1', PGPORT: String(through.proxy.port), PGUSER: 'agent', PGPASSWORD: through.token, PGDATABASE: database, PGSSLMODE: 'prefer' };
+  return {
+    PGHOST: '127.0.0.1',
+    PGPORT: String(through.proxy.port),
+    PGUSER: 'agent',
+    PGPASSWORD: through.token,
+    PGDATABASE: database,
+    PGSSLMODE: 'prefer',
+  };
 }
 
 /** What Airlock holds for a human: each pending approval's actions, as `effect OPERATION targets`. */
 async function heldStatements(through: Guarded): Promise<string[]> {
   const pending = await through.store.listApprovals({ state: 'pending' });
-  return pending.map((approval) => approval.actions.map((a) => `${a.effect} ${a.operation} ${a.targets.map((t) => `${t.type}:${t.id}`).join(' ')}`).join('; '));
+  return pending.map((approval) =>
+    approval.actions
+      .map(
+        (a) => `${a.effect} ${a.operation} ${a.targets.map((t) => `${t.type}:${t.id}`).join(' ')}`,
+      )
+      .join('; '),
+  );
 }
 
 /** Runs a tool through Airlock and expects it to succeed with nothing held. */
-async function throughAirlock(through: Guarded, command: string, args: readonly string[], database?: string): Promise<ToolRun> {
+async function throughAirlock(
+  through: Guarded,
+  command: string,
+  args: readonly string[],
+  database?: string,
+): Promise<ToolRun> {
   const result = await run(command, args, airlockEnv(through, database));
   const held = await heldStatements(through);
-  expect({ status: result.status, stderr: result.stderr, held }, `${command} ${args.join(' ')}`).toEqual({ status: 0, stderr: '', held: [] });
+  expect(
+    { status: result.status, stderr: result.stderr, held },
+    `${command} ${args.join(' ')}`,
+  ).toEqual({ status: 0, stderr: '', held: [] });
   return result;
 }
 
@@ -118,83 +150,157 @@ function comparable(script: string): string {
     .join('\n');
 }
 
-describe.skipIf(missingTools.length > 0)(`PostgreSQL tools through Airlock${missingTools.length > 0 ? ` (skipped: ${missingTools.join(', ')} not installed)` : ''}`, () => {
-  it('dumps in plain format, whole and schema only, exactly as pg_dump does without Airlock', { timeout: 120_000 }, async () => {
-    verifies('sql.opaque-code-unknown');
-    verifies('pg.real-tools-pass');
-    for (const extra of [[], ['--schema-only']]) {
-      const args = ['--format=plain', '--no-password', ...extra];
-      const direct = await run('pg_dump', args, directEnv());
-      expect(direct.status).toBe(0);
-      const airlock = await throughAirlock(guarded, 'pg_dump', args);
-      expect(comparable(airlock.stdout)).toBe(comparable(direct.stdout));
-      expect(airlock.stdout).toContain('CREATE TABLE public.orders');
-    }
-  });
+describe.skipIf(missingTools.length > 0)(
+  `PostgreSQL tools through Airlock${missingTools.length > 0 ? ` (skipped: ${missingTools.join(', ')} not installed)` : ''}`,
+  () => {
+    it(
+      'dumps in plain format, whole and schema only, exactly as pg_dump does without Airlock',
+      { timeout: 120_000 },
+      async () => {
+        verifies('sql.opaque-code-unknown');
+        verifies('pg.real-tools-pass');
+        for (const extra of [[], ['--schema-only']]) {
+          const args = ['--format=plain', '--no-password', ...extra];
+          const direct = await run('pg_dump', args, directEnv());
+          expect(direct.status).toBe(0);
+          const airlock = await throughAirlock(guarded, 'pg_dump', args);
+          expect(comparable(airlock.stdout)).toBe(comparable(direct.stdout));
+          expect(airlock.stdout).toContain('CREATE TABLE public.orders');
+        }
+      },
+    );
 
-  it('dumps in custom format, whole and schema only, to the same archive contents', { timeout: 120_000 }, async () => {
-    verifies('sql.opaque-code-unknown');
-    for (const [index, extra] of [[], ['--schema-only']].entries()) {
-      const directFile = join(work, `direct-${index}.dump`);
-      const airlockFile = join(work, `airlock-${index}.dump`);
-      expect((await run('pg_dump', ['--format=custom', `--file=${directFile}`, ...extra], directEnv())).status).toBe(0);
-      await throughAirlock(guarded, 'pg_dump', ['--format=custom', `--file=${airlockFile}`, ...extra]);
-      // An archive records when it was made; its contents, as a script, must be equal.
-      const script = async (file: string): Promise<string> => comparable((await run('pg_restore', ['--file=-', file], {})).stdout);
-      expect(await script(airlockFile)).toBe(await script(directFile));
-      expect(readFileSync(airlockFile).subarray(0, 5).toString()).toBe('PGDMP');
-    }
-  });
+    it(
+      'dumps in custom format, whole and schema only, to the same archive contents',
+      { timeout: 120_000 },
+      async () => {
+        verifies('sql.opaque-code-unknown');
+        for (const [index, extra] of [[], ['--schema-only']].entries()) {
+          const directFile = join(work, `direct-${index}.dump`);
+          const airlockFile = join(work, `airlock-${index}.dump`);
+          expect(
+            (
+              await run(
+                'pg_dump',
+                ['--format=custom', `--file=${directFile}`, ...extra],
+                directEnv(),
+              )
+            ).status,
+          ).toBe(0);
+          await throughAirlock(guarded, 'pg_dump', [
+            '--format=custom',
+            `--file=${airlockFile}`,
+            ...extra,
+          ]);
+          // An archive records when it was made; its contents, as a script, must be equal.
+          const script = async (file: string): Promise<string> =>
+            comparable((await run('pg_restore', ['--file=-', file], {})).stdout);
+          expect(await script(airlockFile)).toBe(await script(directFile));
+          expect(readFileSync(airlockFile).subarray(0, 5).toString()).toBe('PGDMP');
+        }
+      },
+    );
 
-  it('prints the same for psql meta-commands as psql without Airlock', { timeout: 120_000 }, async () => {
-    verifies('sql.opaque-code-unknown');
-    for (const command of ['\\l', '\\d+', '\\d+ orders', '\\d+ events', '\\dT+', '\\dD', '\\dm+', '\\db', '\\df+', '\\dx', '\\dn', '\\dt', '\\dv', '\\ds', '\\di']) {
-      const args = ['-X', '--no-password', '-c', command];
-      const direct = await run('psql', args, directEnv());
-      expect(direct.status, command).toBe(0);
-      const airlock = await throughAirlock(guarded, 'psql', args);
-      expect(airlock.stdout, command).toBe(direct.stdout);
-    }
-  });
+    it(
+      'prints the same for psql meta-commands as psql without Airlock',
+      { timeout: 120_000 },
+      async () => {
+        verifies('sql.opaque-code-unknown');
+        for (const command of [
+          '\\l',
+          '\\d+',
+          '\\d+ orders',
+          '\\d+ events',
+          '\\dT+',
+          '\\dD',
+          '\\dm+',
+          '\\db',
+          '\\df+',
+          '\\dx',
+          '\\dn',
+          '\\dt',
+          '\\dv',
+          '\\ds',
+          '\\di',
+        ]) {
+          const args = ['-X', '--no-password', '-c', command];
+          const direct = await run('psql', args, directEnv());
+          expect(direct.status, command).toBe(0);
+          const airlock = await throughAirlock(guarded, 'psql', args);
+          expect(airlock.stdout, command).toBe(direct.stdout);
+        }
+      },
+    );
 
-  it('restores a custom dump into a scratch database, row for row', { timeout: 180_000 }, async () => {
-    verifies('sql.opaque-code-unknown');
-    const dump = join(work, 'restore.dump');
-    expect((await run('pg_dump', ['--format=custom', `--file=${dump}`], directEnv())).status).toBe(0);
-    const scratch = await createScratchDatabase('scratch_restore');
-    const scratchGuarded = await startGuardedPostgres({ ...server, database: scratch }, classifySqlText, { engine });
-    try {
-      // --no-owner: restored as the connecting role, as when restoring into another server.
-      await throughAirlock(scratchGuarded, 'pg_restore', ['--no-owner', '--exit-on-error', `--dbname=${scratch}`, dump], scratch);
-    } finally {
-      await scratchGuarded.proxy.close();
-    }
-    expect(await contents(scratch)).toEqual(await contents(server.database));
-  });
+    it(
+      'restores a custom dump into a scratch database, row for row',
+      { timeout: 180_000 },
+      async () => {
+        verifies('sql.opaque-code-unknown');
+        const dump = join(work, 'restore.dump');
+        expect(
+          (await run('pg_dump', ['--format=custom', `--file=${dump}`], directEnv())).status,
+        ).toBe(0);
+        const scratch = await createScratchDatabase('scratch_restore');
+        const scratchGuarded = await startGuardedPostgres(
+          { ...server, database: scratch },
+          classifySqlText,
+          { engine },
+        );
+        try {
+          // --no-owner: restored as the connecting role, as when restoring into another server.
+          await throughAirlock(
+            scratchGuarded,
+            'pg_restore',
+            ['--no-owner', '--exit-on-error', `--dbname=${scratch}`, dump],
+            scratch,
+          );
+        } finally {
+          await scratchGuarded.proxy.close();
+        }
+        expect(await contents(scratch)).toEqual(await contents(server.database));
+      },
+    );
 
-  it('holds the ownership changes pg_restore sends without --no-owner, and only those', { timeout: 180_000 }, async () => {
-    verifies('sql.destruction-classified');
-    const dump = join(work, 'owners.dump');
-    expect((await run('pg_dump', ['--format=custom', `--file=${dump}`], directEnv())).status).toBe(0);
-    const scratch = await createScratchDatabase('scratch_owners');
-    const scratchGuarded = await startGuardedPostgres({ ...server, database: scratch }, classifySqlText, { engine });
-    try {
-      const result = await run('pg_restore', [`--dbname=${scratch}`, dump], airlockEnv(scratchGuarded, scratch));
-      expect(result.status).not.toBe(0);
-      // One hold per OWNER TO the archive holds (tables, views and sequences, then functions).
-      const script = (await run('pg_restore', ['--file=-', dump], {})).stdout;
-      const ownerChanges = script.split('\n').filter((line) => / OWNER TO /.test(line));
-      const held = await heldStatements(scratchGuarded);
-      expect(held).toHaveLength(ownerChanges.length);
-      for (const statement of held) expect(statement).toMatch(/^destructive ALTER (TABLE|OWNER) /);
-      expect(result.stderr).toContain('airlock');
-    } finally {
-      await scratchGuarded.proxy.close();
-    }
-    // Everything but the owner changes ran: the rows are there.
-    expect(await contents(scratch)).toEqual(await contents(server.database));
-  });
-});
+    it(
+      'holds the ownership changes pg_restore sends without --no-owner, and only those',
+      { timeout: 180_000 },
+      async () => {
+        verifies('sql.destruction-classified');
+        const dump = join(work, 'owners.dump');
+        expect(
+          (await run('pg_dump', ['--format=custom', `--file=${dump}`], directEnv())).status,
+        ).toBe(0);
+        const scratch = await createScratchDatabase('scratch_owners');
+        const scratchGuarded = await startGuardedPostgres(
+          { ...server, database: scratch },
+          classifySqlText,
+          { engine },
+        );
+        try {
+          const result = await run(
+            'pg_restore',
+            [`--dbname=${scratch}`, dump],
+            airlockEnv(scratchGuarded, scratch),
+          );
+          expect(result.status).not.toBe(0);
+          // One hold per OWNER TO the archive holds (tables, views and sequences, then functions).
+          const script = (await run('pg_restore', ['--file=-', dump], {})).stdout;
+          const ownerChanges = script.split('\n').filter((line) => / OWNER TO /.test(line));
+          const held = await heldStatements(scratchGuarded);
+          expect(held).toHaveLength(ownerChanges.length);
+          for (const statement of held)
+            expect(statement).toMatch(/^destructive ALTER (TABLE|OWNER) /);
+          expect(result.stderr).toContain('airlock');
+        } finally {
+          await scratchGuarded.proxy.close();
+        }
+        // Everything but the owner changes ran: the rows are there.
+        expect(await contents(scratch)).toEqual(await contents(server.database));
+      },
+    );
+  },
+);
 
 /** Creates an empty database beside the test's, straight on the server. */
 async function createScratchDatabase(name: string): Promise<string> {
@@ -214,7 +320,9 @@ async function contents(database: string): Promise<unknown> {
       bigOrders: await read('SELECT * FROM big_orders ORDER BY id'),
       events: await read('SELECT id, at, kind, detail::text, weight FROM events ORDER BY id'),
       orderCounts: await read('SELECT * FROM order_counts ORDER BY customer_id'),
-      sequences: await read('SELECT last_value, is_called FROM invoice_no UNION ALL SELECT last_value, is_called FROM customers_id_seq'),
+      sequences: await read(
+        'SELECT last_value, is_called FROM invoice_no UNION ALL SELECT last_value, is_called FROM customers_id_seq',
+      ),
       totals: await read('SELECT order_total(1) AS one, order_total(2) AS two'),
     };
   } finally {

@@ -61,7 +61,7 @@ describe('security requirements', () => {
   it('counts calls only, not mentions in comments or strings', () => {
     const text = [
       "// verifies('audit.detects-edit')",
-      "const s = \"verifies('audit.detects-deletion')\";",
+      'const s = "verifies(\'audit.detects-deletion\')";',
       "it('x', () => { verifies('audit.detects-reorder'); verifies(someId); });",
     ].join('\n');
     const scanned = citationsIn([{ path: 'example.test.ts', text }]);

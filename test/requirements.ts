@@ -70,7 +70,7 @@ export const REQUIREMENTS = {
   'hold.most-restrictive-wins': 'a request takes the most restrictive verdict of its actions',
 
   'approval.agent-never-approves':
-    'no agent, nor a human bearing the requesting agent\'s name, can approve; the owner only when configured',
+    "no agent, nor a human bearing the requesting agent's name, can approve; the owner only when configured",
   'approval.distinct-approvers':
     'M-of-N counts distinct humans: one approver voting twice counts once',
   'approval.passes-once':
@@ -79,7 +79,8 @@ export const REQUIREMENTS = {
     'an approval lets through only the identical request (same grant and digest)',
   'approval.expired-never-passes': 'an expired approval lets nothing through and takes no votes',
   'approval.deny-ends-it': 'one deny ends an approval; the request is then denied, not held',
-  'approval.audited-with-actor': 'every approval transition is an audit record naming who caused it',
+  'approval.audited-with-actor':
+    'every approval transition is an audit record naming who caused it',
   'approval.state-machine-model':
     'the approval state machine agrees with a reference model on random event sequences',
   'approval.one-pending-per-request':
@@ -101,7 +102,7 @@ export const REQUIREMENTS = {
   'approver.login-never-blocks':
     'hashing and verifying approver credentials runs scrypt off the event loop',
   'admin.needs-admin-factor':
-    'administering needs an administrator\'s own TOTP code (admin.forbidden otherwise); the first administrator is bootstrapped once',
+    "administering needs an administrator's own TOTP code (admin.forbidden otherwise); the first administrator is bootstrapped once",
   'approval.confirm-irreversible-production':
     'approving an irreversible production action requires typing its target ids',
 
@@ -117,7 +118,7 @@ export const REQUIREMENTS = {
   'check.malformed-line-denies': '`airlock check` denies a line it cannot parse, with an error',
 
   'gateway.environment-resolved-from-upstream':
-    'a destructive target\'s environment is asked of the upstream; one in several environments is judged in each',
+    "a destructive target's environment is asked of the upstream; one in several environments is judged in each",
   'gateway.resolution-failure-is-production':
     'a target whose environment the upstream cannot tell (down, failing or slow) counts as production, never allowed',
   'gateway.held-is-graphql-error':
@@ -127,7 +128,7 @@ export const REQUIREMENTS = {
   'gateway.reuse-only-identical-reads':
     'a gateway decision is reused only for a read identical in digest and target placement, from the same token, within a second; every reuse is counted in a decision.reused record',
   'gateway.credential-never-leaks':
-    'Airlock\'s upstream credential never reaches an agent (body or headers) or the audit log, even when reflected',
+    "Airlock's upstream credential never reaches an agent (body or headers) or the audit log, even when reflected",
 
   'config.secrets-redacted':
     'credentials show only as set or unset; an inlined secret is refused unechoed',
@@ -148,8 +149,9 @@ export const REQUIREMENTS = {
   'inbox.login-requires-approver-credential':
     'the inbox logs in only with an approver name and its credential; a wrong one sets no cookie and says no more than that',
   'inbox.agent-token-never-logs-in':
-    'an agent\'s Airlock token opens nothing in the inbox: not as credential, name or bearer header',
-  'inbox.session-cookie': 'the inbox session cookie is signed, HttpOnly, SameSite=Strict, scoped to /inbox and expiring',
+    "an agent's Airlock token opens nothing in the inbox: not as credential, name or bearer header",
+  'inbox.session-cookie':
+    'the inbox session cookie is signed, HttpOnly, SameSite=Strict, scoped to /inbox and expiring',
   'inbox.session-expires':
     'an inbox session ends at its expiry, on logout (server-side, so a copied cookie dies too) and when its cookie is altered',
   'inbox.login-throttled':
@@ -157,19 +159,21 @@ export const REQUIREMENTS = {
   'inbox.login-no-lockout':
     'a login flood from one source locks no approver out from another source and does not stall the event loop',
   'inbox.csrf':
-    'an inbox POST without the session\'s CSRF token, or from another site, is refused and changes nothing',
+    "an inbox POST without the session's CSRF token, or from another site, is refused and changes nothing",
   'inbox.scope': 'an approver sees, and can vote on, only approvals within their scope',
-  'inbox.agent-text-escaped': 'agent-supplied text renders as inert text in every inbox page and stream',
+  'inbox.agent-text-escaped':
+    'agent-supplied text renders as inert text in every inbox page and stream',
   'inbox.security-headers':
     'inbox answers carry a CSP without inline script, no framing, nosniff and no-store',
   'inbox.link-never-approves':
     'an approval link leads to the login first; no GET changes an approval',
   'inbox.type-to-confirm':
     'the inbox approves an irreversible production action only with its target ids typed',
-  'inbox.audit-timeline': 'an approval\'s page shows its audit records: decisions and transitions, naming who',
+  'inbox.audit-timeline':
+    "an approval's page shows its audit records: decisions and transitions, naming who",
   'inbox.live-list': 'the pending list is pushed to a logged-in approver as it changes',
   'inbox.browser-end-to-end':
-    'in Chromium, approvers log in, see the held request live, confirm and approve; the agent\'s retry passes once',
+    "in Chromium, approvers log in, see the held request live, confirm and approve; the agent's retry passes once",
   'inbox.vote-needs-passkey':
     'a session alone never votes in the inbox: approve and deny need a fresh passkey assertion (user verified, on the configured origin) bound to that approval and vote, used once; a refusal is audited',
   'inbox.passkey-enrol-needs-totp':
@@ -201,27 +205,35 @@ export const REQUIREMENTS = {
   'approval.pending-cap-freezes':
     'a hold past the per-grant cap of pending approvals is denied, the grant frozen and audited, and no webhook is sent for it',
   'agent.reads-own-approval-only':
-    'an agent reads only approvals of its own grant; another\'s, or none, answers 404 alike',
+    "an agent reads only approvals of its own grant; another's, or none, answers 404 alike",
   'approval.modified-request-held':
-    'a request differing in one byte of its canonical form does not pass on another request\'s approval',
-  'approval.expired-in-background': 'pending approvals past their expiry are expired by `airlock serve` itself, audited',
+    "a request differing in one byte of its canonical form does not pass on another request's approval",
+  'approval.expired-in-background':
+    'pending approvals past their expiry are expired by `airlock serve` itself, audited',
   'undo.runs-after-window-once':
-    'a delayed approved action is run by Airlock once, after its undo window, never by the agent\'s retry',
-  'undo.cancel-stops-it': 'an approver who cancels within the undo window stops the action from ever running',
-  'undo.held-request-has-no-credential': 'a stored held request carries neither the agent token nor any credential',
+    "a delayed approved action is run by Airlock once, after its undo window, never by the agent's retry",
+  'undo.cancel-stops-it':
+    'an approver who cancels within the undo window stops the action from ever running',
+  'undo.held-request-has-no-credential':
+    'a stored held request carries neither the agent token nor any credential',
   'undo.crash-never-runs-twice':
     'after SIGKILL and restart, pending approvals and delayed actions resume, and nothing runs twice; a claimed action without a result is marked unknown, not rerun',
 
   // ---- shell and agent hooks (issue 7) ----
-  'shell.corpus-exact': 'the shell classifier gives every shell case of the corpus its expected verdict',
+  'shell.corpus-exact':
+    'the shell classifier gives every shell case of the corpus its expected verdict',
   'shell.random-spellings-never-allowed':
     'random spellings of destructive commands (quoting, escapes, wrappers, env prefixes, nested shells) are never allowed',
-  'hook.client-protocols': "each client's hook answers its real input in the client's exact output format and exit code",
-  'hook.fail-closed': 'bad input, a missing token, a broken home or an unreachable Airlock server is the client\'s deny',
-  'hook.held-then-once': 'a held command is denied with the approval id; after approval the identical command in the same directory is allowed once',
+  'hook.client-protocols':
+    "each client's hook answers its real input in the client's exact output format and exit code",
+  'hook.fail-closed':
+    "bad input, a missing token, a broken home or an unreachable Airlock server is the client's deny",
+  'hook.held-then-once':
+    'a held command is denied with the approval id; after approval the identical command in the same directory is allowed once',
   'hook.never-weakens-client':
     "an Airlock allow is no decision where the client's allow would skip its own permission prompt; a deny or hold always blocks (exit 2, non-empty stderr)",
-  'hook.holds-keep-command': 'a held hook call keeps the exact command line (or file paths, or tool call) and the folder it runs in, shown to approvers',
+  'hook.holds-keep-command':
+    'a held hook call keeps the exact command line (or file paths, or tool call) and the folder it runs in, shown to approvers',
   'hook.installs-out-of-reach':
     "install-hooks writes the user's or the machine's managed client settings, never a project's shared files, with each client's fail-closed option",
   'hook.guard-denies':
@@ -229,22 +241,29 @@ export const REQUIREMENTS = {
   'shell.judged-by-what-runs':
     'builtins that run code, arithmetic that evaluates subscripts and variables that change what runs are judged by the code they run, each class proven against real bash',
   'shell.catalog-as-data':
-    "every command is one catalog entry with its package, effect, options and why; each example is classified as its stated effect, and no name is one no program has",
-  'shell.globs-judged-by-matches': 'a glob that could match a precious file is judged as that file, for every spelling bash expands to it',
+    'every command is one catalog entry with its package, effect, options and why; each example is classified as its stated effect, and no name is one no program has',
+  'shell.globs-judged-by-matches':
+    'a glob that could match a precious file is judged as that file, for every spelling bash expands to it',
   'shell.looks-inside-scripts':
     'package scripts, script files and Makefile recipes are judged by their text; a file written earlier in the same line is unknown',
-  'shell.sandbox-agrees': 'every shell line Airlock allows does no more in a sandbox (strace) than its verdict says',
-  'hook.install-merges': 'install-hooks merges into existing client configs without clobbering, sets fail-closed options, and is idempotent',
-  'hook.install-refuses-invalid': 'install-hooks refuses an invalid or unreadable config file and changes nothing',
-  'hook.doctor-probes': 'doctor proves installed hooks stop a destructive probe and allow a harmless one, without recording approvals',
-  'hook.server-mode': 'the hook forwarded to airlock serve gets the same verdicts, and an unreachable server is a deny',
+  'shell.sandbox-agrees':
+    'every shell line Airlock allows does no more in a sandbox (strace) than its verdict says',
+  'hook.install-merges':
+    'install-hooks merges into existing client configs without clobbering, sets fail-closed options, and is idempotent',
+  'hook.install-refuses-invalid':
+    'install-hooks refuses an invalid or unreadable config file and changes nothing',
+  'hook.doctor-probes':
+    'doctor proves installed hooks stop a destructive probe and allow a harmless one, without recording approvals',
+  'hook.server-mode':
+    'the hook forwarded to airlock serve gets the same verdicts, and an unreachable server is a deny',
   'hook.credential-read-held':
     'a shell command or file tool that would read a file holding a provider credential is held, naming the finding (platform, file, line, fingerprint) and never the secret',
-  'scan.finds-no-near-miss': 'airlock scan finds every planted credential of every supported platform and reports no near-miss (documented examples, templates, ids)',
-  'scan.never-prints-secret': 'no output of airlock scan or doctor holds any part of a credential it found, only its fingerprint',
+  'scan.finds-no-near-miss':
+    'airlock scan finds every planted credential of every supported platform and reports no near-miss (documented examples, templates, ids)',
+  'scan.never-prints-secret':
+    'no output of airlock scan or doctor holds any part of a credential it found, only its fingerprint',
   'shell.parsers-agree-word-by-word':
     'every simple command must have the same words (literal text or dynamic) in our parser and in mvdan/sh, else the command is unknown',
-
 
   // ---- SQL and the PostgreSQL guard (issue 6) ----
   'pg.token-authenticates-session':
@@ -266,10 +285,11 @@ export const REQUIREMENTS = {
   'pg.real-tools-pass':
     'pg_dump, pg_restore, psql meta-commands and pgbench -i complete through Airlock; what destroys is held once with the exact approve command',
   'pg.reuse-on-the-record':
-    'every statement that reused an allow is counted in a decision.reused audit record naming the decision; reuse ends with its lifetime, the grant\'s expiry, a policy change, or an audit failure',
-  'check.sql-corpus-exact': 'the sql classifier gives every sql case of the corpus its expected verdict',
+    "every statement that reused an allow is counted in a decision.reused audit record naming the decision; reuse ends with its lifetime, the grant's expiry, a policy change, or an audit failure",
+  'check.sql-corpus-exact':
+    'the sql classifier gives every sql case of the corpus its expected verdict',
   'sql.parse-tree-decides':
-    'SQL is judged by PostgreSQL\'s parse tree, never its text: comments, quoting, case, dollar quotes and escapes change nothing',
+    "SQL is judged by PostgreSQL's parse tree, never its text: comments, quoting, case, dollar quotes and escapes change nothing",
   'sql.destruction-classified':
     'DROP, TRUNCATE, DELETE/UPDATE/MERGE reaching every row (tautologies included), ALTER … DROP, writable CTEs, EXPLAIN ANALYZE of them, COPY … PROGRAM and role or privilege changes are destructive',
   'sql.opaque-code-unknown':
@@ -278,11 +298,12 @@ export const REQUIREMENTS = {
     'every statement of a multi-statement string and every statement prepared through Parse is judged; text the parser rejects is unknown',
 
   // ---- MCP proxy (issue 8) ----
-  'check.mcp-corpus-exact': '`airlock check` gives every mcp case of the corpus its expected verdict',
+  'check.mcp-corpus-exact':
+    '`airlock check` gives every mcp case of the corpus its expected verdict',
   'mcp.annotations-never-lower':
-    'a tool annotation never makes a call safer than Airlock\'s catalog: an uncatalogued tool is never allowed on its hints',
+    "a tool annotation never makes a call safer than Airlock's catalog: an uncatalogued tool is never allowed on its hints",
   'mcp.confusable-names-refused':
-    'tool names outside MCP\'s name format, or confusable with another listed name, are neither listed nor called',
+    "tool names outside MCP's name format, or confusable with another listed name, are neither listed nor called",
   'mcp.paths-checked':
     'a path argument that climbs out (`..`, also encoded) or leaves the allowed folders is never allowed, nor an overwrite',
   'mcp.held-not-forwarded':
@@ -291,7 +312,8 @@ export const REQUIREMENTS = {
     'a credential or environment value Airlock hands an MCP server never reaches the agent, even when the server echoes it',
 
   // ---- REST adapter (issue 9) ----
-  'check.http-corpus-exact': '`airlock check` gives every http case of the corpus its expected verdict',
+  'check.http-corpus-exact':
+    '`airlock check` gives every http case of the corpus its expected verdict',
   'http.catalogs-validated':
     'every shipped REST catalog passes the catalog schema; an invalid catalog is refused naming each field',
   'http.ambiguous-is-unknown':
@@ -303,9 +325,9 @@ export const REQUIREMENTS = {
   'rest.held-not-forwarded':
     'a held or denied REST request never reaches the upstream; held answers 409 with approval id, poll url and a stop sentence',
   'rest.agent-credentials-stripped':
-    'an allowed REST request reaches the upstream with the real credential and none of the agent\'s',
+    "an allowed REST request reaches the upstream with the real credential and none of the agent's",
   'rest.sigv4-resigned':
-    'an allowed AWS request reaches the upstream re-signed with SigV4 under the real keys; the agent\'s signature and token never do',
+    "an allowed AWS request reaches the upstream re-signed with SigV4 under the real keys; the agent's signature and token never do",
   'rest.credential-never-leaks':
     'the real upstream credential never reaches the agent, even when the upstream reflects it',
 
@@ -315,7 +337,7 @@ export const REQUIREMENTS = {
   'boundary.credential-file-private':
     'a credential comes from a variable or a file only the server may read; a file open to others is refused, and no error shows a value',
   'boundary.two-users':
-    'with the server as its own OS user and the agent as the human\'s, the agent cannot read or write the home, read the server\'s environment, enrol an approver, issue or unfreeze a token, or approve through the CLI or the admin API; a truncated audit log is reported; a human with TOTP codes approves and the request runs once',
+    "with the server as its own OS user and the agent as the human's, the agent cannot read or write the home, read the server's environment, enrol an approver, issue or unfreeze a token, or approve through the CLI or the admin API; a truncated audit log is reported; a human with TOTP codes approves and the request runs once",
   'boundary.doctor-reports':
     'doctor names the server running as the caller, credentials in readable environments (pid and name only), an open admin socket and missing factors',
 } as const satisfies Record<string, string>;

@@ -10,7 +10,10 @@ describe('airlock catalog import openapi', () => {
   it('drafts a catalog the schema accepts: DELETE destructive, GET read, the rest write, all for review', async () => {
     const home = freshHome();
     const out = join(home, 'widgets.json');
-    const run = runCli(['catalog', 'import', 'openapi', FIXTURE, '--out', out, '--platform', 'widgets'], { home });
+    const run = runCli(
+      ['catalog', 'import', 'openapi', FIXTURE, '--out', out, '--platform', 'widgets'],
+      { home },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/drafted 5 endpoints/);
     expect(run.stdout).toMatch(/skipped GET \/v2\/files\/\{name\}\.txt/);
@@ -31,8 +34,17 @@ describe('airlock catalog import openapi', () => {
     const classify = createHttpClassifier({ catalogs: [catalog] });
     const {
       actions: [action],
-    } = await classify({ method: 'DELETE', path: '/v2/widgets/w1', headers: { Host: 'api.widgets.test' }, body: null });
-    expect(action).toMatchObject({ operation: 'deleteWidget', effect: 'destructive', targets: [{ type: 'widgets', id: 'w1' }] });
+    } = await classify({
+      method: 'DELETE',
+      path: '/v2/widgets/w1',
+      headers: { Host: 'api.widgets.test' },
+      body: null,
+    });
+    expect(action).toMatchObject({
+      operation: 'deleteWidget',
+      effect: 'destructive',
+      targets: [{ type: 'widgets', id: 'w1' }],
+    });
   });
 
   it('refuses a document that is not OpenAPI 3, and an existing --out without --force, changing nothing', () => {

@@ -17,7 +17,9 @@ interface Case {
 describe('airlock check on the http cases', () => {
   it('gives every http case of the corpus exactly its expected verdict under the default policy', () => {
     verifies('check.http-corpus-exact');
-    const lines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const lines = readFileSync(CORPUS, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     const http = lines.filter((line) => (JSON.parse(line) as Case).surface === 'http');
     expect(http).toHaveLength(29);
     const run = runCli(['check'], { home: freshHome(), input: `${http.join('\n')}\n` });
@@ -25,7 +27,10 @@ describe('airlock check on the http cases', () => {
     const verdicts = jsonLines(run.stdout) as { id: string; verdict: string }[];
     const misses = http
       .map((line) => JSON.parse(line) as Case)
-      .filter((c, i) => (c.expect === 'allow') !== (verdicts[i]?.verdict === 'allow') || verdicts[i]?.id !== c.id);
+      .filter(
+        (c, i) =>
+          (c.expect === 'allow') !== (verdicts[i]?.verdict === 'allow') || verdicts[i]?.id !== c.id,
+      );
     expect(misses.map((c) => c.id)).toEqual([]);
   });
 });

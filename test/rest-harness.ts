@@ -35,15 +35,27 @@ export async function startRecordingUpstream() {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      arrivals.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+      arrivals.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
       const echo = JSON.stringify({ ok: true, youSent: req.headers.authorization ?? null });
-      res.writeHead(200, { 'content-type': 'application/json', 'x-echo-auth': String(req.headers.authorization ?? '') });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-echo-auth': String(req.headers.authorization ?? ''),
+      });
       res.end(echo);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A gateway with REST upstreams mounted at `/http/NAME`, the shipped Cedar policy and SQLite. */
@@ -51,8 +63,20 @@ export async function startRestGateway(upstreams: Readonly<Record<string, RestUp
   const home = mkdtempSync(join(tmpdir(), 'airlock-rest-'));
   const store = openSqliteStore({ path: join(home, 'airlock.db') });
   const firewall = defaultPolicyFirewall(store, ['production']);
-  const grants = new GrantService({ store, clock: systemClock, ids: randomIds, random: cryptoRandom, limits: { maxTtlMs: 86_400_000 } });
-  const approvals = new ApprovalService({ store, clock: systemClock, random: cryptoRandom, rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'] });
+  const grants = new GrantService({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    random: cryptoRandom,
+    limits: { maxTtlMs: 86_400_000 },
+  });
+  const approvals = new ApprovalService({
+    store,
+    clock: systemClock,
+    random: cryptoRandom,
+    rules: DEFAULT_APPROVAL_OPTIONS,
+    productionEnvironments: ['production'],
+  });
   const phones = new TestAuthenticator({ service: approvals, store, clock: systemClock });
   await phones.enrol({ name: 'bob', upstreams: ['*'], environments: ['*'] });
   const dispatcher = new Agent();
@@ -60,7 +84,13 @@ export async function startRestGateway(upstreams: Readonly<Record<string, RestUp
     approvals: store,
     routes: (urls) =>
       Object.entries(upstreams).map(([name, upstream]) => {
-        const proxy = createRestProxy({ name, upstream, firewall, dispatcher, approvalsUrl: urls.approvalsUrl });
+        const proxy = createRestProxy({
+          name,
+          upstream,
+          firewall,
+          dispatcher,
+          approvalsUrl: urls.approvalsUrl,
+        });
         return { prefix: `/http/${name}`, handle: (req, res) => proxy(req, res) };
       }),
   });
@@ -68,7 +98,20 @@ export async function startRestGateway(upstreams: Readonly<Record<string, RestUp
     url: gateway.url,
     store,
     token: async (upstream: string, environments: string[], effects: Effect[]) =>
-      (await grants.issue({ agent: 'agent', owner: 'alice', upstreams: [upstream], environments, effects, resources: ['*'], ttlMs: 3_600_000 }, 'human:alice')).token,
+      (
+        await grants.issue(
+          {
+            agent: 'agent',
+            owner: 'alice',
+            upstreams: [upstream],
+            environments,
+            effects,
+            resources: ['*'],
+            ttlMs: 3_600_000,
+          },
+          'human:alice',
+        )
+      ).token,
     approve: async (id: string) => approvals.approve(id, 'bob', await phones.factor('bob')),
     close: async () => {
       await gateway.close();

@@ -15,24 +15,59 @@ describe('airlock serve with a REST upstream', () => {
     const secret = plantedSecret();
     const arrived: { method: string; url: string; authorization: string | undefined }[] = [];
     const upstream = createServer((req, res) => {
-      arrived.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+      arrived.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: 'repo', full_name: 'acme/rentals' }));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     const home = freshHome();
-    writeFileSync(join(home, 'airlock.yaml'), `upstreams:\n  github:\n    kind: http\n    platform: github\n    url: ${upstreamUrl}\n    credentialEnv: GITHUB_TOKEN\n`);
-    const issued = runCli(['token', 'issue', '--agent', 'bot', '--owner', 'alice', '--upstream', 'github', '--env', '*', '--effect', 'read', 'write', 'destructive', '--resource', '*', '--json'], { home });
+    writeFileSync(
+      join(home, 'airlock.yaml'),
+      `upstreams:\n  github:\n    kind: http\n    platform: github\n    url: ${upstreamUrl}\n    credentialEnv: GITHUB_TOKEN\n`,
+    );
+    const issued = runCli(
+      [
+        'token',
+        'issue',
+        '--agent',
+        'bot',
+        '--owner',
+        'alice',
+        '--upstream',
+        'github',
+        '--env',
+        '*',
+        '--effect',
+        'read',
+        'write',
+        'destructive',
+        '--resource',
+        '*',
+        '--json',
+      ],
+      { home },
+    );
     const { token } = jsonLines(issued.stdout)[0] as { token: string };
     const serve = await startServe(home, { GITHUB_TOKEN: secret });
     try {
-      const read = await fetch(`${serve.url}/http/github/repos/acme/rentals`, { headers: { authorization: `Bearer ${token}` } });
+      const read = await fetch(`${serve.url}/http/github/repos/acme/rentals`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(read.status).toBe(200);
       expect(await read.json()).toEqual({ id: 'repo', full_name: 'acme/rentals' });
-      expect(arrived).toEqual([{ method: 'GET', url: '/repos/acme/rentals', authorization: `Bearer ${secret}` }]);
+      expect(arrived).toEqual([
+        { method: 'GET', url: '/repos/acme/rentals', authorization: `Bearer ${secret}` },
+      ]);
 
-      const held = await fetch(`${serve.url}/http/github/repos/acme/rentals`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      const held = await fetch(`${serve.url}/http/github/repos/acme/rentals`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
       const answer = (await held.json()) as Record<string, unknown>;
       expect(held.status).toBe(409);
       expect(JSON.stringify(answer)).toContain('AIRLOCK_HELD');

@@ -13,7 +13,10 @@ export interface CliRun {
 }
 
 /** Runs the real `airlock` binary as a user would, with its own home folder. */
-export function runCli(args: readonly string[], options: { home: string; input?: string; env?: NodeJS.ProcessEnv }): CliRun {
+export function runCli(
+  args: readonly string[],
+  options: { home: string; input?: string; env?: NodeJS.ProcessEnv },
+): CliRun {
   const result = spawnSync(process.execPath, [BIN, '--home', options.home, ...args], {
     input: options.input ?? '',
     encoding: 'utf8',

@@ -22,9 +22,18 @@ interface Finding {
   fingerprint: string;
 }
 
-function scan(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+function scan(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
   // The environment is the test's own, stripped of anything credential-like the machine may hold.
-  const result = spawnSync(process.execPath, [BIN, 'scan', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: '/nonexistent', ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [BIN, 'scan', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'], HOME: '/nonexistent', ...env },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -54,7 +63,9 @@ describe('airlock scan', () => {
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as { version: number; findings: Finding[] };
     expect(report.version).toBe(1);
-    const found = report.findings.map((finding) => `${finding.location}:${finding.line} ${finding.rule} ${finding.platform}`).sort();
+    const found = report.findings
+      .map((finding) => `${finding.location}:${finding.line} ${finding.rule} ${finding.platform}`)
+      .sort();
     const expected = fixtures.plants
       .map((plant) => {
         const text = readFileSync(join(plant.home === true ? home : repo, plant.file), 'utf8');
@@ -67,12 +78,16 @@ describe('airlock scan', () => {
 
   it('never prints a secret, not even in part, in text or JSON', () => {
     verifies('scan.never-prints-secret');
-    for (const args of [['--user-home', home, '--no-env'], ['--json', '--user-home', home, '--no-env']]) {
+    for (const args of [
+      ['--user-home', home, '--no-env'],
+      ['--json', '--user-home', home, '--no-env'],
+    ]) {
       const run = scan(repo, args);
       expect(run.status).toBe(1);
       for (const plant of fixtures.plants) {
         // Any 12 characters of a secret would already say too much.
-        for (let at = 0; at + 12 <= plant.secret.length; at += 6) expect(run.stdout + run.stderr).not.toContain(plant.secret.slice(at, at + 12));
+        for (let at = 0; at + 12 <= plant.secret.length; at += 6)
+          expect(run.stdout + run.stderr).not.toContain(plant.secret.slice(at, at + 12));
       }
     }
   });
@@ -80,16 +95,28 @@ describe('airlock scan', () => {
   it('reports credentials in the environment by variable name, and reads the home named by AIRLOCK_SCAN_HOME', () => {
     const railway = fixtures.plants.find((plant) => plant.rule === 'railway-project-token');
     const empty = mkdtempSync(join(tmpdir(), 'h6-scan-empty-'));
-    const run = scan(empty, ['--json'], { RAILWAY_TOKEN: railway?.secret ?? '', AIRLOCK_SCAN_HOME: home });
+    const run = scan(empty, ['--json'], {
+      RAILWAY_TOKEN: railway?.secret ?? '',
+      AIRLOCK_SCAN_HOME: home,
+    });
     const report = JSON.parse(run.stdout) as { findings: Finding[] };
-    expect(report.findings.filter((finding) => finding.source === 'environment').map((finding) => [finding.location, finding.rule])).toEqual([['$RAILWAY_TOKEN', 'railway-project-token']]);
-    expect(report.findings.filter((finding) => finding.source === 'home').length).toBe(fixtures.plants.filter((plant) => plant.home === true).length);
+    expect(
+      report.findings
+        .filter((finding) => finding.source === 'environment')
+        .map((finding) => [finding.location, finding.rule]),
+    ).toEqual([['$RAILWAY_TOKEN', 'railway-project-token']]);
+    expect(report.findings.filter((finding) => finding.source === 'home').length).toBe(
+      fixtures.plants.filter((plant) => plant.home === true).length,
+    );
     expect(run.stdout).not.toContain(railway?.secret);
   });
 
   it('exits 0 on a clean folder, 1 on findings, 2 on a path that does not exist', () => {
     const clean = mkdtempSync(join(tmpdir(), 'h6-scan-clean-'));
-    writeFileSync(join(clean, 'README.md'), fixtures.nearMisses.map((miss) => miss.text).join('\n'));
+    writeFileSync(
+      join(clean, 'README.md'),
+      fixtures.nearMisses.map((miss) => miss.text).join('\n'),
+    );
     const ok = scan(clean, ['--no-home', '--no-env']);
     expect([ok.status, ok.stdout]).toEqual([0, 'no provider credentials found (1 files read)\n']);
     expect(scan(clean, ['--no-home', '--no-env', join(repo, '.env')]).status).toBe(1);
@@ -99,15 +126,61 @@ describe('airlock scan', () => {
   });
 
   it('fails `airlock doctor` with each stray credential as a problem, and passes it on a clean folder', () => {
-    const run = spawnSync(process.execPath, [BIN, '--home', mkdtempSync(join(tmpdir(), 'h6-doctor-')), 'doctor', '--only', 'credentials', '--dir', repo, '--json'], { cwd: repo, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: home }, timeout: 120_000 });
+    const run = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        '--home',
+        mkdtempSync(join(tmpdir(), 'h6-doctor-')),
+        'doctor',
+        '--only',
+        'credentials',
+        '--dir',
+        repo,
+        '--json',
+      ],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'], HOME: home },
+        timeout: 120_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as { ok: boolean; problems: string[] };
     expect(report.ok).toBe(false);
     expect(report.problems.length).toBe(fixtures.plants.length);
-    expect(report.problems).toContainEqual(expect.stringMatching(/^credentials: \.env:1: stripe secret key, live mode \(fingerprint [0-9a-f]{8}\) an agent could read/));
+    expect(report.problems).toContainEqual(
+      expect.stringMatching(
+        /^credentials: \.env:1: stripe secret key, live mode \(fingerprint [0-9a-f]{8}\) an agent could read/,
+      ),
+    );
     for (const plant of fixtures.plants) expect(run.stdout).not.toContain(plant.secret);
     const clean = mkdtempSync(join(tmpdir(), 'h6-doctor-clean-'));
-    const ok = spawnSync(process.execPath, [BIN, '--home', mkdtempSync(join(tmpdir(), 'h6-doctor-')), 'doctor', '--only', 'credentials', '--dir', clean], { cwd: clean, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: clean }, timeout: 120_000 });
-    expect([ok.status, ok.stdout]).toEqual([0, expect.stringMatching(/ok {3}stray credentials: none an agent could read[\s\S]*no stray credentials\n$/)]);
+    const ok = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        '--home',
+        mkdtempSync(join(tmpdir(), 'h6-doctor-')),
+        'doctor',
+        '--only',
+        'credentials',
+        '--dir',
+        clean,
+      ],
+      {
+        cwd: clean,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'], HOME: clean },
+        timeout: 120_000,
+      },
+    );
+    expect([ok.status, ok.stdout]).toEqual([
+      0,
+      expect.stringMatching(
+        /ok {3}stray credentials: none an agent could read[\s\S]*no stray credentials\n$/,
+      ),
+    ]);
   });
 });

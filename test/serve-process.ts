@@ -20,10 +20,14 @@ export interface ServeProcess {
  * it has printed where it listens; rejects (with what it said on stderr) if it exits first.
  */
 export async function startServe(home: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--home', home, 'serve', '--dev', '--port', '0', '--json'],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const line = await new Promise<string>((resolve, reject) => {
@@ -37,7 +41,9 @@ export async function startServe(home: string, env: NodeJS.ProcessEnv = {}): Pro
     ready,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      );
       child.kill('SIGTERM');
       return exited;
     },
@@ -64,11 +70,15 @@ export interface ServeAsProcess {
  */
 export function startServeAs(user: string, bin: string, home: string): Promise<ServeAsProcess> {
   const command = `umask 077; exec ${process.execPath} ${bin} --home ${home} serve --port 0 --json`;
-  const child = spawn('setpriv', [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', 'sh', '-c', command], {
-    cwd: '/',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/' },
-  });
+  const child = spawn(
+    'setpriv',
+    [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', 'sh', '-c', command],
+    {
+      cwd: '/',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/' },
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const stop = async (): Promise<void> => {
@@ -77,9 +87,14 @@ export function startServeAs(user: string, bin: string, home: string): Promise<S
     child.kill('SIGTERM');
     await exited;
   };
-  const toProcess = (ready: Record<string, unknown> | undefined, code: number | null | undefined): ServeAsProcess => ({ child, ready, code, stderr: () => stderr, stop });
+  const toProcess = (
+    ready: Record<string, unknown> | undefined,
+    code: number | null | undefined,
+  ): ServeAsProcess => ({ child, ready, code, stderr: () => stderr, stop });
   return new Promise((resolve) => {
-    createInterface({ input: child.stdout }).once('line', (line) => resolve(toProcess(JSON.parse(line) as Record<string, unknown>, undefined)));
+    createInterface({ input: child.stdout }).once('line', (line) =>
+      resolve(toProcess(JSON.parse(line) as Record<string, unknown>, undefined)),
+    );
     child.once('exit', (code) => resolve(toProcess(undefined, code)));
   });
 }

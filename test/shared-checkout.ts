@@ -19,7 +19,8 @@ export interface SharedCheckout {
  * "agent" user need it: a clone under /root (0700) is out of their reach.
  */
 export function sharedCheckout(): SharedCheckout {
-  if (othersCanRun(ROOT)) return { root: ROOT, bin: join(ROOT, 'bin', 'airlock.js'), remove: () => undefined };
+  if (othersCanRun(ROOT))
+    return { root: ROOT, bin: join(ROOT, 'bin', 'airlock.js'), remove: () => undefined };
   const parent = mkdtempSync(join(tmpdir(), 'airlock-checkout-'));
   chmodSync(parent, 0o755);
   const copy = join(parent, 'airlock');
@@ -27,12 +28,18 @@ export function sharedCheckout(): SharedCheckout {
   if (linked.status !== 0) {
     rmSync(copy, { recursive: true, force: true });
     const copied = spawnSync('cp', ['-r', ROOT, copy]);
-    if (copied.status !== 0) throw new Error(`cannot copy the checkout for other users: ${copied.stderr.toString()}`);
+    if (copied.status !== 0)
+      throw new Error(`cannot copy the checkout for other users: ${copied.stderr.toString()}`);
   }
   // Read and traverse for others; no write bit is added anywhere.
   const opened = spawnSync('chmod', ['-R', 'o+rX', copy]);
-  if (opened.status !== 0) throw new Error(`cannot open the copy to other users: ${opened.stderr.toString()}`);
-  return { root: copy, bin: join(copy, 'bin', 'airlock.js'), remove: () => rmSync(parent, { recursive: true, force: true }) };
+  if (opened.status !== 0)
+    throw new Error(`cannot open the copy to other users: ${opened.stderr.toString()}`);
+  return {
+    root: copy,
+    bin: join(copy, 'bin', 'airlock.js'),
+    remove: () => rmSync(parent, { recursive: true, force: true }),
+  };
 }
 
 function othersCanRun(root: string): boolean {
@@ -40,7 +47,12 @@ function othersCanRun(root: string): boolean {
     if ((statSync(dir).mode & 0o001) === 0) return false;
     if (dir === parse(dir).root) break;
   }
-  const files = [join(root, 'bin', 'airlock.js'), join(root, 'package.json'), join(root, 'node_modules', 'tsx', 'package.json'), join(root, 'src', 'cli', 'main.ts')];
+  const files = [
+    join(root, 'bin', 'airlock.js'),
+    join(root, 'package.json'),
+    join(root, 'node_modules', 'tsx', 'package.json'),
+    join(root, 'src', 'cli', 'main.ts'),
+  ];
   return files.every((file) => (statSync(file).mode & 0o004) !== 0) && readable(files);
 }
 

@@ -17,7 +17,11 @@ export function readSourceFiles(...folders: string[]): SourceText[] {
     .flatMap((folder) =>
       readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
         .filter((name) => name.endsWith('.ts'))
-        .map((name) => relative(ROOT, join(ROOT, folder, name)).split(sep).join('/')),
+        .map((name) =>
+          relative(ROOT, join(ROOT, folder, name))
+            .split(sep)
+            .join('/'),
+        ),
     )
     .sort()
     .map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));

@@ -29,7 +29,9 @@ export class TotpPhone {
 
   /** A six-digit code the server accepts at no step near now: what a guessing agent sends. */
   wrong(): string {
-    const near = [-1, 0, 1].map((offset) => totpCode(this.secret, Date.now() + offset * TOTP_STEP_MS));
+    const near = [-1, 0, 1].map((offset) =>
+      totpCode(this.secret, Date.now() + offset * TOTP_STEP_MS),
+    );
     for (let n = 0; ; n++) {
       const code = String(123_456 + n * 7).padStart(6, '0');
       if (!near.includes(code)) return code;
@@ -43,7 +45,12 @@ export class TotpPhone {
 }
 
 /** Enrols an approver through the CLI (`approver add NAME ARGS --json`) and returns their phone. */
-export function enrolApprover(home: string, name: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): TotpPhone {
+export function enrolApprover(
+  home: string,
+  name: string,
+  args: readonly string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): TotpPhone {
   const run = runCli(['approver', 'add', name, ...args, '--json'], { home, ...options });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);

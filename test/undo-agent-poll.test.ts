@@ -20,10 +20,20 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 
 const approvalIdOf = (json: unknown): string =>
-  String((json as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions['approvalId']);
+  String(
+    (json as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions[
+      'approvalId'
+    ],
+  );
 
-async function poll(id: string, token: string | undefined, suffix = ''): Promise<{ status: number; body: Record<string, unknown> }> {
-  const reply = await fetch(`${airlock.gateway.url}/approvals/${id}${suffix}`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+async function poll(
+  id: string,
+  token: string | undefined,
+  suffix = '',
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const reply = await fetch(`${airlock.gateway.url}/approvals/${id}${suffix}`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
   return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
 }
 
@@ -36,25 +46,59 @@ describe('an agent polling its approval', () => {
     expect(held.status).toBe(409);
     const id = approvalIdOf(held.json);
     const own = await poll(id, mine);
-    expect(own).toMatchObject({ status: 200, body: { id, state: 'pending', needed: 1, approvals: 0, message: expect.stringContaining('waiting for 1 more human approval') } });
-    const refusals = [await poll(id, other), await poll(id, undefined), await poll(id, 'alk_not_a_token'), await poll('apr_none', mine)];
-    for (const refusal of refusals) expect(refusal).toEqual({ status: 404, body: { error: 'no such approval for this token' } });
+    expect(own).toMatchObject({
+      status: 200,
+      body: {
+        id,
+        state: 'pending',
+        needed: 1,
+        approvals: 0,
+        message: expect.stringContaining('waiting for 1 more human approval'),
+      },
+    });
+    const refusals = [
+      await poll(id, other),
+      await poll(id, undefined),
+      await poll(id, 'alk_not_a_token'),
+      await poll('apr_none', mine),
+    ];
+    for (const refusal of refusals)
+      expect(refusal).toEqual({ status: 404, body: { error: 'no such approval for this token' } });
     expect(JSON.stringify(own.body)).not.toMatch(/bob|alice|grt_/);
 
     await airlock.approve(id);
-    expect((await poll(id, mine)).body).toMatchObject({ state: 'approved', message: expect.stringContaining('send the identical request once more') });
+    expect((await poll(id, mine)).body).toMatchObject({
+      state: 'approved',
+      message: expect.stringContaining('send the identical request once more'),
+    });
     const passed = await airlock.send(mine, volumeDelete(INCIDENT_IDS.stagingScratchVolume));
     expect(passed.status).toBe(200);
-    expect((await poll(id, mine)).body).toMatchObject({ state: 'executed', message: expect.stringContaining('passed once') });
+    expect((await poll(id, mine)).body).toMatchObject({
+      state: 'executed',
+      message: expect.stringContaining('passed once'),
+    });
     expect((await poll(id, mine, '/result')).status).toBe(404);
   });
 
-  it('does not pass a request one byte different in canonical form on another\'s approval', async () => {
+  it("does not pass a request one byte different in canonical form on another's approval", async () => {
     verifies('approval.modified-request-held');
     const token = await airlock.token(['staging'], ['read', 'write', 'destructive']);
-    const created = railway.state.addVolume({ projectId: INCIDENT_IDS.project, name: 'scratch-2', environmentIds: [INCIDENT_IDS.staging], serviceId: null, mountPath: '/data', region: 'us-west2' }).id;
-    const original = { query: 'mutation Undo($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: created } };
-    const modified = { query: 'mutation Undp($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: created } };
+    const created = railway.state.addVolume({
+      projectId: INCIDENT_IDS.project,
+      name: 'scratch-2',
+      environmentIds: [INCIDENT_IDS.staging],
+      serviceId: null,
+      mountPath: '/data',
+      region: 'us-west2',
+    }).id;
+    const original = {
+      query: 'mutation Undo($id: String!) { volumeDelete(volumeId: $id) }',
+      variables: { id: created },
+    };
+    const modified = {
+      query: 'mutation Undp($id: String!) { volumeDelete(volumeId: $id) }',
+      variables: { id: created },
+    };
     const heldOriginal = await airlock.send(token, original);
     expect(heldOriginal.status).toBe(409);
     const id = approvalIdOf(heldOriginal.json);

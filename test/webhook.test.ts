@@ -23,7 +23,15 @@ import type { SqliteStore } from '../src/stores/index.js';
 import { openSqliteStore } from '../src/stores/index.js';
 import { verifies } from './requirements.js';
 
-const FULL: GrantRequest = { agent: 'deploy-bot', owner: 'alice', upstreams: ['railway'], environments: ['*'], effects: [...EFFECTS], resources: ['*'], ttlMs: 86_400_000 };
+const FULL: GrantRequest = {
+  agent: 'deploy-bot',
+  owner: 'alice',
+  upstreams: ['railway'],
+  environments: ['*'],
+  effects: [...EFFECTS],
+  resources: ['*'],
+  ttlMs: 86_400_000,
+};
 const SIGNING_SECRET = 'whsec_test_0123456789abcdef';
 const PUBLIC_URL = 'https://airlock.example.test';
 
@@ -40,17 +48,34 @@ async function startReceiver(options: { hang?: boolean } = {}) {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       if (!options.hang) res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 // The receiver's side, exactly as docs/webhooks.md tells receivers to verify.
-function verifyAsDocumented(secret: string, header: string, rawBody: string, nowSeconds: number): boolean {
+function verifyAsDocumented(
+  secret: string,
+  header: string,
+  rawBody: string,
+  nowSeconds: number,
+): boolean {
   const fields = Object.fromEntries(header.split(',').map((kv) => kv.split('=')));
   const t = Number(fields.t);
   if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > 300) return false;
@@ -64,19 +89,45 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(endpoints: (urls: { json: string; slack: string }) => WebhookEndpoint[], receiverOptions: { hang?: boolean } = {}) {
-  const store: SqliteStore = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'airlock-webhook-')), 'airlock.db') });
+async function setup(
+  endpoints: (urls: { json: string; slack: string }) => WebhookEndpoint[],
+  receiverOptions: { hang?: boolean } = {},
+) {
+  const store: SqliteStore = openSqliteStore({
+    path: join(mkdtempSync(join(tmpdir(), 'airlock-webhook-')), 'airlock.db'),
+  });
   cleanups.push(() => store.close());
   const clock = new FixedClock();
   const ids = new SequentialIds();
   const engine = new DefaultRulesEngine();
   const approvals = { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 600_000 };
-  const firewall = new Firewall({ store, engine: () => engine, clock, ids, decide: { productionEnvironments: ['production'], approvalsObtainable: 2 }, freeze: { maxDenials: 50, windowMs: 60_000 }, approvals });
-  const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
+  const firewall = new Firewall({
+    store,
+    engine: () => engine,
+    clock,
+    ids,
+    decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },
+    freeze: { maxDenials: 50, windowMs: 60_000 },
+    approvals,
+  });
+  const grants = new GrantService({
+    store,
+    clock,
+    ids,
+    random: new SeededRandom(),
+    limits: { maxTtlMs: 86_400_000 },
+  });
   const { token } = await grants.issue(FULL, 'human:alice');
-  const service = new ApprovalService({ store, clock, random: new SeededRandom('approvers'), rules: approvals, productionEnvironments: ['production'] });
+  const service = new ApprovalService({
+    store,
+    clock,
+    random: new SeededRandom('approvers'),
+    rules: approvals,
+    productionEnvironments: ['production'],
+  });
   const phones = new TestAuthenticator({ service, store, clock });
-  for (const name of ['bob', 'carol']) await phones.enrol({ name, upstreams: ['*'], environments: ['*'] });
+  for (const name of ['bob', 'carol'])
+    await phones.enrol({ name, upstreams: ['*'], environments: ['*'] });
   const receiver = await startReceiver(receiverOptions);
   cleanups.push(receiver.close);
   const dispatcher = new WebhookDispatcher({
@@ -90,8 +141,15 @@ async function setup(endpoints: (urls: { json: string; slack: string }) => Webho
   });
   const hold = async (target: string) => {
     const action = testAction('destructive', 'staging', target);
-    const judged = await firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token);
-    return { id: judged.decision.approval?.id ?? '', retry: () => firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token) };
+    const judged = await firewall.judge(
+      { surface: 'graphql', digest: action.digest, actions: [action] },
+      token,
+    );
+    return {
+      id: judged.decision.approval?.id ?? '',
+      retry: () =>
+        firewall.judge({ surface: 'graphql', digest: action.digest, actions: [action] }, token),
+    };
   };
   return { store, clock, service, phones, dispatcher, receiver, hold, firewall, token };
 }
@@ -120,7 +178,15 @@ describe('signed webhooks', () => {
     await dispatcher.tick();
 
     const json = receiver.received.filter((r) => r.path === '/json');
-    const events = json.map((r) => JSON.parse(r.body) as { event: string; approval: { id: string; state: string }; link: string; seq: number });
+    const events = json.map(
+      (r) =>
+        JSON.parse(r.body) as {
+          event: string;
+          approval: { id: string; state: string };
+          link: string;
+          seq: number;
+        },
+    );
     expect(events.map((e) => `${e.event} ${e.approval.id} ${e.approval.state}`)).toEqual([
       `approval.created ${a.id} pending`,
       `approval.approved ${a.id} approved`,
@@ -139,16 +205,30 @@ describe('signed webhooks', () => {
       expect(verifyAsDocumented(SIGNING_SECRET, header, delivery.body, now)).toBe(true);
       expect(verifyWebhookSignature(SIGNING_SECRET, delivery.body, header, now)).toBe(true);
       // One changed byte, another secret, or a stale time: refused.
-      expect(verifyAsDocumented(SIGNING_SECRET, header, delivery.body.replace('"', ' "'), now)).toBe(false);
+      expect(
+        verifyAsDocumented(SIGNING_SECRET, header, delivery.body.replace('"', ' "'), now),
+      ).toBe(false);
       expect(verifyWebhookSignature('another secret', delivery.body, header, now)).toBe(false);
       expect(verifyWebhookSignature(SIGNING_SECRET, delivery.body, header, now + 301)).toBe(false);
-      expect(delivery.headers['airlock-event']).toBe((JSON.parse(delivery.body) as { event: string }).event);
+      expect(delivery.headers['airlock-event']).toBe(
+        (JSON.parse(delivery.body) as { event: string }).event,
+      );
     }
-    const slack = receiver.received.filter((r) => r.path === '/slack').map((r) => JSON.parse(r.body) as { text: string; blocks: { type: string; elements?: { url?: string }[] }[] });
+    const slack = receiver.received
+      .filter((r) => r.path === '/slack')
+      .map(
+        (r) =>
+          JSON.parse(r.body) as {
+            text: string;
+            blocks: { type: string; elements?: { url?: string }[] }[];
+          },
+      );
     expect(slack).toHaveLength(9);
     expect(slack[4]?.text).toContain('was denied');
     expect(slack[4]?.text).toContain('vol_b');
-    expect(slack[0]?.blocks.find((block) => block.type === 'actions')?.elements?.[0]?.url).toBe(`${PUBLIC_URL}/inbox/approvals/${a.id}`);
+    expect(slack[0]?.blocks.find((block) => block.type === 'actions')?.elements?.[0]?.url).toBe(
+      `${PUBLIC_URL}/inbox/approvals/${a.id}`,
+    );
     const log = await store.listWebhookDeliveries();
     expect(log).toHaveLength(18);
     expect(log.every((entry) => entry.status === 'delivered' && entry.attempts === 1)).toBe(true);
@@ -159,27 +239,42 @@ describe('signed webhooks', () => {
 
   it('links to the inbox login: following the link changes nothing', async () => {
     verifies('webhook.link-never-approves');
-    const { dispatcher, receiver, hold, store, firewall } = await setup(BOTH);
+    const { dispatcher, receiver, hold, store } = await setup(BOTH);
     await dispatcher.tick();
     const a = await hold('vol_a');
     await dispatcher.tick();
     const event = JSON.parse(receiver.received[0]?.body ?? '{}') as { link: string };
     expect(event.link).toBe(`${PUBLIC_URL}/inbox/approvals/${a.id}`);
-    const inbox = createInboxRoute({ store, clock: new FixedClock(), random: new SeededRandom('inbox'), rules: DEFAULT_APPROVAL_OPTIONS, productionEnvironments: ['production'], publicUrl: PUBLIC_URL, passkeys: new MemoryPasskeyStore() });
+    const inbox = createInboxRoute({
+      store,
+      clock: new FixedClock(),
+      random: new SeededRandom('inbox'),
+      rules: DEFAULT_APPROVAL_OPTIONS,
+      productionEnvironments: ['production'],
+      publicUrl: PUBLIC_URL,
+      passkeys: new MemoryPasskeyStore(),
+    });
     const gateway = await startGateway({ approvals: store, routes: () => [inbox] });
     cleanups.push(() => gateway.close());
-    const followed = await fetch(event.link.replace(PUBLIC_URL, gateway.url), { redirect: 'manual' });
+    const followed = await fetch(event.link.replace(PUBLIC_URL, gateway.url), {
+      redirect: 'manual',
+    });
     expect([302, 303]).toContain(followed.status);
-    expect(followed.headers.get('location')).toBe(`/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${a.id}`)}`);
+    expect(followed.headers.get('location')).toBe(
+      `/inbox/login?next=${encodeURIComponent(`/inbox/approvals/${a.id}`)}`,
+    );
     expect(await store.getApproval(a.id)).toMatchObject({ state: 'pending', approvals: [] });
   });
 
   it('never holds up the request path for a receiver that hangs or is down, and retries with backoff', async () => {
     verifies('webhook.never-blocks');
-    const { dispatcher, receiver, hold, store, clock } = await setup((urls) => [
-      { name: 'stuck', url: urls.json, format: 'json', secret: SIGNING_SECRET },
-      { name: 'down', url: 'http://127.0.0.1:9/hook', format: 'json', secret: SIGNING_SECRET },
-    ], { hang: true });
+    const { dispatcher, receiver, hold, store, clock } = await setup(
+      (urls) => [
+        { name: 'stuck', url: urls.json, format: 'json', secret: SIGNING_SECRET },
+        { name: 'down', url: 'http://127.0.0.1:9/hook', format: 'json', secret: SIGNING_SECRET },
+      ],
+      { hang: true },
+    );
     await dispatcher.tick();
     const first = await hold('vol_a');
     // Deliveries are under way (one hangs), and requests are judged meanwhile.
@@ -195,13 +290,21 @@ describe('signed webhooks', () => {
     expect(firstFailure?.lastError).not.toContain('hook');
     // Not due yet: nothing is tried; once due, tried again with a doubled wait.
     await dispatcher.deliver();
-    expect((await store.listWebhookDeliveries({ status: 'pending' })).find((d) => d.id === firstFailure?.id)?.attempts).toBe(1);
+    expect(
+      (await store.listWebhookDeliveries({ status: 'pending' })).find(
+        (d) => d.id === firstFailure?.id,
+      )?.attempts,
+    ).toBe(1);
     clock.advance(2_000);
     await dispatcher.deliver();
-    expect((await store.listWebhookDeliveries()).find((d) => d.id === firstFailure?.id)).toMatchObject({ attempts: 2, nextAttemptAt: clock.now() + 4_000 });
+    expect(
+      (await store.listWebhookDeliveries()).find((d) => d.id === firstFailure?.id),
+    ).toMatchObject({ attempts: 2, nextAttemptAt: clock.now() + 4_000 });
     clock.advance(4_000);
     await dispatcher.deliver();
-    expect((await store.listWebhookDeliveries()).find((d) => d.id === firstFailure?.id)).toMatchObject({ attempts: 3, status: 'failed' });
+    expect(
+      (await store.listWebhookDeliveries()).find((d) => d.id === firstFailure?.id),
+    ).toMatchObject({ attempts: 3, status: 'failed' });
     // The receivers decided nothing.
     expect((await store.getApproval(first.id))?.state).toBe('pending');
   }, 30_000);

@@ -35,7 +35,9 @@ export const issueTokenRequestV1 = z.strictObject({
   owner: z.string().min(1).max(200),
   upstreams: patterns,
   environments: patterns,
-  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown'])).min(1),
+  effects: z
+    .array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown']))
+    .min(1),
   resources: patterns,
   /** Lifetime; the server's `tokens.defaultTtl` when left out. */
   ttlMs: z.number().int().positive().optional(),
@@ -63,10 +65,21 @@ export const removeApproverRequestV1 = z.strictObject({ auth, name });
 export type RemoveApproverRequestV1 = z.infer<typeof removeApproverRequestV1>;
 
 /** `POST /v1/approvers/set-credential`: an administrator, or the approver with their own code. */
-export const setCredentialRequestV1 = z.strictObject({ auth, name, credential: z.string().min(1).max(1024) });
+export const setCredentialRequestV1 = z.strictObject({
+  auth,
+  name,
+  credential: z.string().min(1).max(1024),
+});
 export type SetCredentialRequestV1 = z.infer<typeof setCredentialRequestV1>;
 
-const APPROVAL_STATES = ['pending', 'approved', 'denied', 'expired', 'cancelled', 'executed'] as const;
+const APPROVAL_STATES = [
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+  'cancelled',
+  'executed',
+] as const;
 
 /** `GET /v1/approvals?state=`. */
 export const listApprovalsRequestV1 = z.strictObject({ state: z.enum(APPROVAL_STATES).optional() });
@@ -77,11 +90,19 @@ export const showApprovalRequestV1 = z.strictObject({ id });
 export type ShowApprovalRequestV1 = z.infer<typeof showApprovalRequestV1>;
 
 /** `POST /v1/approvals/approve`: irreversible production targets are typed in `confirm`. */
-export const approveRequestV1 = z.strictObject({ auth: adminAuthV1, id, confirm: z.array(id).max(100).default([]) });
+export const approveRequestV1 = z.strictObject({
+  auth: adminAuthV1,
+  id,
+  confirm: z.array(id).max(100).default([]),
+});
 export type ApproveRequestV1 = z.input<typeof approveRequestV1>;
 
 /** `POST /v1/approvals/deny`. */
-export const denyRequestV1 = z.strictObject({ auth: adminAuthV1, id, reason: z.string().max(2000).optional() });
+export const denyRequestV1 = z.strictObject({
+  auth: adminAuthV1,
+  id,
+  reason: z.string().max(2000).optional(),
+});
 export type DenyRequestV1 = z.infer<typeof denyRequestV1>;
 
 /** `POST /v1/approvals/cancel`. */
@@ -93,7 +114,9 @@ export const reloadPolicyRequestV1 = z.strictObject({ auth });
 export type ReloadPolicyRequestV1 = z.infer<typeof reloadPolicyRequestV1>;
 
 /** `GET /v1/audit/tail?count=`. */
-export const auditTailRequestV1 = z.strictObject({ count: z.coerce.number().int().min(1).max(10_000).default(20) });
+export const auditTailRequestV1 = z.strictObject({
+  count: z.coerce.number().int().min(1).max(10_000).default(20),
+});
 export type AuditTailRequestV1 = z.input<typeof auditTailRequestV1>;
 
 /** Reads without parameters: `GET /v1/tokens`, `/v1/approvers`, `/v1/audit/verify`. */
@@ -143,7 +166,9 @@ export const approvalV1 = z.looseObject({
       operation: z.string(),
       effect: z.string(),
       reversible: z.boolean(),
-      targets: z.array(z.looseObject({ type: z.string(), id: z.string(), environment: z.string().optional() })),
+      targets: z.array(
+        z.looseObject({ type: z.string(), id: z.string(), environment: z.string().optional() }),
+      ),
     }),
   ),
   request: z.looseObject({ summary: z.string(), details: z.record(z.string(), json) }).optional(),
@@ -185,14 +210,29 @@ export const addedApproverAnswerV1 = z.looseObject({
 });
 export const removedApproverAnswerV1 = z.looseObject({ removed: z.string() });
 export const approverAnswerV1 = z.looseObject({ approver: shownApproverV1 });
-export const approvalListAnswerV1 = z.looseObject({ approvals: z.array(approvalV1), productionEnvironments: z.array(z.string()) });
-export const approvalAnswerV1 = z.looseObject({ approval: approvalV1, productionEnvironments: z.array(z.string()) });
+export const approvalListAnswerV1 = z.looseObject({
+  approvals: z.array(approvalV1),
+  productionEnvironments: z.array(z.string()),
+});
+export const approvalAnswerV1 = z.looseObject({
+  approval: approvalV1,
+  productionEnvironments: z.array(z.string()),
+});
 export const reloadAnswerV1 = z.looseObject({ policyFiles: z.number(), loadedFrom: z.string() });
 export const auditTailAnswerV1 = z.looseObject({ records: z.array(auditRecordV1) });
-export const auditVerifyAnswerV1 = z.looseObject({ ok: z.boolean(), count: z.number().optional(), badSeq: z.number().optional(), problem: z.string().optional() });
+export const auditVerifyAnswerV1 = z.looseObject({
+  ok: z.boolean(),
+  count: z.number().optional(),
+  badSeq: z.number().optional(),
+  problem: z.string().optional(),
+});
 
 /** The typed error every non-2xx answer carries. */
 export const adminErrorAnswerV1 = z.looseObject({
-  error: z.looseObject({ code: z.string(), message: z.string(), details: z.array(z.string()).default([]) }),
+  error: z.looseObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.string()).default([]),
+  }),
 });
 export type AdminErrorAnswerV1 = z.infer<typeof adminErrorAnswerV1>;

@@ -39,7 +39,12 @@ export interface AdminRoute<Request extends z.ZodType, Answer extends z.ZodType>
   readonly answer: Answer;
 }
 
-function route<Request extends z.ZodType, Answer extends z.ZodType>(method: 'GET' | 'POST', path: string, request: Request, answer: Answer): AdminRoute<Request, Answer> {
+function route<Request extends z.ZodType, Answer extends z.ZodType>(
+  method: 'GET' | 'POST',
+  path: string,
+  request: Request,
+  answer: Answer,
+): AdminRoute<Request, Answer> {
   return { method, path, request, answer };
 }
 
@@ -51,8 +56,18 @@ export const ADMIN_ROUTES = {
   unfreezeToken: route('POST', '/v1/tokens/unfreeze', grantChangeRequestV1, grantAnswerV1),
   listApprovers: route('GET', '/v1/approvers', emptyRequestV1, approverListAnswerV1),
   addApprover: route('POST', '/v1/approvers/add', addApproverRequestV1, addedApproverAnswerV1),
-  removeApprover: route('POST', '/v1/approvers/remove', removeApproverRequestV1, removedApproverAnswerV1),
-  setApproverCredential: route('POST', '/v1/approvers/set-credential', setCredentialRequestV1, approverAnswerV1),
+  removeApprover: route(
+    'POST',
+    '/v1/approvers/remove',
+    removeApproverRequestV1,
+    removedApproverAnswerV1,
+  ),
+  setApproverCredential: route(
+    'POST',
+    '/v1/approvers/set-credential',
+    setCredentialRequestV1,
+    approverAnswerV1,
+  ),
   listApprovals: route('GET', '/v1/approvals', listApprovalsRequestV1, approvalListAnswerV1),
   showApproval: route('GET', '/v1/approvals/show', showApprovalRequestV1, approvalAnswerV1),
   approve: route('POST', '/v1/approvals/approve', approveRequestV1, approvalAnswerV1),
@@ -70,7 +85,9 @@ export type AdminOperation = keyof typeof ADMIN_ROUTES;
 export type AdminRequest<K extends AdminOperation> = z.input<(typeof ADMIN_ROUTES)[K]['request']>;
 
 /** What an operation receives once its request is parsed (defaults applied). */
-export type AdminParsedRequest<K extends AdminOperation> = z.output<(typeof ADMIN_ROUTES)[K]['request']>;
+export type AdminParsedRequest<K extends AdminOperation> = z.output<
+  (typeof ADMIN_ROUTES)[K]['request']
+>;
 
 /** What an operation answers. */
 export type AdminAnswer<K extends AdminOperation> = z.output<(typeof ADMIN_ROUTES)[K]['answer']>;
@@ -85,5 +102,7 @@ export function findAdminRoute(method: string, path: string): AdminOperation | u
 
 /** Zod's issues as `path: message` lines, for `input.invalid` details. */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length === 0 ? '(request)' : issue.path.join('.')}: ${issue.message}`);
+  return error.issues.map(
+    (issue) => `${issue.path.length === 0 ? '(request)' : issue.path.join('.')}: ${issue.message}`,
+  );
 }

@@ -15,7 +15,13 @@ export type {
   ShowApprovalRequestV1,
 } from './admin-api.js';
 export { ADMIN_SOCKET_FILE, MAX_ADMIN_BODY_BYTES, adminErrorAnswerV1 } from './admin-api.js';
-export type { AdminAnswer, AdminOperation, AdminParsedRequest, AdminRequest, AdminRoute } from './admin-routes.js';
+export type {
+  AdminAnswer,
+  AdminOperation,
+  AdminParsedRequest,
+  AdminRequest,
+  AdminRoute,
+} from './admin-routes.js';
 export { ADMIN_ROUTES, describeIssues, findAdminRoute } from './admin-routes.js';
 export type { DeriveTokenRequestV1 } from './token-api.js';
 export { DERIVE_TOKEN_PATH, MAX_DERIVE_BODY_BYTES, deriveTokenRequestV1 } from './token-api.js';

@@ -15,11 +15,16 @@ const patterns = z.array(z.string().min(1).max(200)).min(1).max(100);
 
 /** What a holder of a token asks for its child; every field left out is the parent's. */
 export const deriveTokenRequestV1 = z.strictObject({
-  agent: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, `.`, `_` and `-`, at most 64'),
+  agent: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, `.`, `_` and `-`, at most 64'),
   owner: z.string().min(1).max(200).optional(),
   upstreams: patterns.optional(),
   environments: patterns.optional(),
-  effects: z.array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown'])).min(1).optional(),
+  effects: z
+    .array(z.enum(EFFECTS as ['read', 'write', 'execute', 'destructive', 'unknown']))
+    .min(1)
+    .optional(),
   resources: patterns.optional(),
   ttlMs: z.number().int().positive().optional(),
 });

@@ -3,7 +3,12 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { AdminAnswer, AdminAuthV1, AdminOperation, AdminRequest } from '../api/index.js';
-import { ADMIN_ROUTES, ADMIN_SOCKET_FILE, adminErrorAnswerV1, describeIssues } from '../api/index.js';
+import {
+  ADMIN_ROUTES,
+  ADMIN_SOCKET_FILE,
+  adminErrorAnswerV1,
+  describeIssues,
+} from '../api/index.js';
 import { resolveCliActor } from '../config/index.js';
 import type { FirewallErrorCode } from '../core/index.js';
 import { FirewallError } from '../core/index.js';
@@ -54,7 +59,10 @@ export async function openAdminClient(command: Command): Promise<AdminClient> {
 }
 
 /** Runs a command body with an admin client and always closes it. */
-export async function withAdmin<T>(command: Command, body: (client: AdminClient) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  command: Command,
+  body: (client: AdminClient) => Promise<T>,
+): Promise<T> {
   const client = await openAdminClient(command);
   try {
     return await body(client);
@@ -70,7 +78,10 @@ export async function withAdmin<T>(command: Command, body: (client: AdminClient)
 export function adminAuthOf(client: AdminClient, as: string | undefined): AdminAuthV1 | undefined {
   if (as !== undefined) return { as, totp: readTotpCode(as) };
   if (client.mode === 'local') return undefined;
-  throw new CliFailure('a server owns this home: name an administrator with `--as NAME`; their TOTP code is asked next', EXIT.invalidInput);
+  throw new CliFailure(
+    'a server owns this home: name an administrator with `--as NAME`; their TOTP code is asked next',
+    EXIT.invalidInput,
+  );
 }
 
 /** The `auth` of a vote: the approver and their own code. */
@@ -79,7 +90,10 @@ export function voterAuthOf(as: string): AdminAuthV1 {
 }
 
 function notInGroup(home: string): CliFailure {
-  return new CliFailure(`not allowed to reach the Airlock server of \`${home}\`: ask to be added to group airlock (\`airlock setup --admin-user NAME\`), then log in again`, EXIT.invalidInput);
+  return new CliFailure(
+    `not allowed to reach the Airlock server of \`${home}\`: ask to be added to group airlock (\`airlock setup --admin-user NAME\`), then log in again`,
+    EXIT.invalidInput,
+  );
 }
 
 /** The admin API over the server's Unix socket. */
@@ -88,24 +102,39 @@ export class RemoteAdmin implements AdminClient {
 
   constructor(readonly socketPath: string) {}
 
-  async call<K extends AdminOperation>(operation: K, input: AdminRequest<K>): Promise<AdminAnswer<K>> {
+  async call<K extends AdminOperation>(
+    operation: K,
+    input: AdminRequest<K>,
+  ): Promise<AdminAnswer<K>> {
     const route = ADMIN_ROUTES[operation];
     const { status, body } = await this.#send(route.method, route.path, input);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body) as unknown;
     } catch {
-      throw new CliFailure(`the server answered \`${operation}\` with something other than JSON (HTTP ${status})`, EXIT.internal);
+      throw new CliFailure(
+        `the server answered \`${operation}\` with something other than JSON (HTTP ${status})`,
+        EXIT.internal,
+      );
     }
     if (status !== 200) throw toError(parsed, status);
     const answer = route.answer.safeParse(parsed);
-    if (!answer.success) throw new CliFailure(`the server's answer to \`${operation}\` is not what this CLI expects`, EXIT.internal, describeIssues(answer.error));
+    if (!answer.success)
+      throw new CliFailure(
+        `the server's answer to \`${operation}\` is not what this CLI expects`,
+        EXIT.internal,
+        describeIssues(answer.error),
+      );
     return answer.data as AdminAnswer<K>;
   }
 
   async close(): Promise<void> {}
 
-  #send(method: 'GET' | 'POST', path: string, input: unknown): Promise<{ status: number; body: string }> {
+  #send(
+    method: 'GET' | 'POST',
+    path: string,
+    input: unknown,
+  ): Promise<{ status: number; body: string }> {
     const query = method === 'GET' ? toQuery(input as Record<string, unknown>) : '';
     const payload = method === 'POST' ? JSON.stringify(input) : undefined;
     return new Promise((resolve, reject) => {
@@ -114,13 +143,21 @@ export class RemoteAdmin implements AdminClient {
           socketPath: this.socketPath,
           method,
           path: query === '' ? path : `${path}?${query}`,
-          headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers:
+            payload === undefined
+              ? {}
+              : {
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                },
           timeout: 60_000,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.once('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.once('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
           res.once('error', reject);
         },
       );
@@ -138,19 +175,24 @@ export class RemoteAdmin implements AdminClient {
         EXIT.internal,
       );
     }
-    return new CliFailure(`cannot reach the Airlock server on \`${this.socketPath}\`: ${error.message}`, EXIT.internal);
+    return new CliFailure(
+      `cannot reach the Airlock server on \`${this.socketPath}\`: ${error.message}`,
+      EXIT.internal,
+    );
   }
 }
 
 function toQuery(input: Record<string, unknown>): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(input)) if (value !== undefined) query.set(key, String(value));
+  for (const [key, value] of Object.entries(input))
+    if (value !== undefined) query.set(key, String(value));
   return query.toString();
 }
 
 function toError(parsed: unknown, status: number): Error {
   const answer = adminErrorAnswerV1.safeParse(parsed);
-  if (!answer.success) return new CliFailure(`the server refused with HTTP ${status}`, EXIT.internal);
+  if (!answer.success)
+    return new CliFailure(`the server refused with HTTP ${status}`, EXIT.internal);
   const { code, message, details } = answer.data.error;
   if (code === 'internal') return new CliFailure(message, EXIT.internal);
   // The server only answers with FirewallError codes (and `internal`), so it is one of them.
@@ -178,7 +220,12 @@ export class LocalAdmin implements AdminClient {
       // No server holds a policy set to swap: check the folder, which serve loads when it starts.
       reloadPolicy: async () => {
         const compiled = await compilePolicyDir(policyDir);
-        if (!compiled.ok) throw new FirewallError('policy.invalid', `the policies in \`${policyDir}\` are invalid`, { details: compiled.error });
+        if (!compiled.ok)
+          throw new FirewallError(
+            'policy.invalid',
+            `the policies in \`${policyDir}\` are invalid`,
+            { details: compiled.error },
+          );
         return { policyFiles: compiled.value.files, loadedFrom: policyDir };
       },
       channel: LOCAL_CHANNEL,
@@ -187,9 +234,14 @@ export class LocalAdmin implements AdminClient {
     return new LocalAdmin(operations, () => context.close());
   }
 
-  async call<K extends AdminOperation>(operation: K, input: AdminRequest<K>): Promise<AdminAnswer<K>> {
+  async call<K extends AdminOperation>(
+    operation: K,
+    input: AdminRequest<K>,
+  ): Promise<AdminAnswer<K>> {
     const answer = await this.operations.dispatch(operation, input);
     // Through JSON and the answer's schema, as a remote answer goes: both modes answer alike.
-    return ADMIN_ROUTES[operation].answer.parse(JSON.parse(JSON.stringify(answer))) as AdminAnswer<K>;
+    return ADMIN_ROUTES[operation].answer.parse(
+      JSON.parse(JSON.stringify(answer)),
+    ) as AdminAnswer<K>;
   }
 }

@@ -13,7 +13,11 @@ export type AdminOperationsWiring = Pick<AdminOperationsOptions, 'reloadPolicy' 
  * The admin operations a home's config describes, on its store: the server's (over the socket)
  * and the CLI's where no server runs are built here alike, so both modes judge alike.
  */
-export function adminOperationsOf(loaded: LoadedConfig, store: Store, wiring: AdminOperationsWiring): AdminOperations {
+export function adminOperationsOf(
+  loaded: LoadedConfig,
+  store: Store,
+  wiring: AdminOperationsWiring,
+): AdminOperations {
   const { config } = loaded;
   return new AdminOperations({
     store,

@@ -1,9 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
-import type { AuditHead, AuditRecord, CheckpointProblem, CheckpointSignatureCheck, CheckpointVerification, CheckpointedStore, Store, TrustedCheckpoint } from '../core/index.js';
+import type {
+  AuditHead,
+  AuditRecord,
+  CheckpointProblem,
+  CheckpointSignatureCheck,
+  CheckpointVerification,
+  CheckpointedStore,
+  Store,
+  TrustedCheckpoint,
+} from '../core/index.js';
 import { compareWitness, verifyAuditChain, verifyAuditCheckpoints } from '../core/index.js';
-import { AUDIT_SIGNING_KEY_FILE, readAuditPublicKey, readCheckpointLines } from '../platform/index.js';
+import {
+  AUDIT_SIGNING_KEY_FILE,
+  readAuditPublicKey,
+  readCheckpointLines,
+} from '../platform/index.js';
 import { MemoryStore, openSqliteStore } from '../stores/index.js';
 import { AUDIT_CHECKPOINTS_FILE } from '../server/index.js';
 
@@ -50,7 +63,10 @@ export interface AuditVerifyInput {
 /** Reads the home read-only and checks the chain against its checkpoints and witnesses. */
 export async function verifyAuditLog(input: AuditVerifyInput): Promise<AuditVerifyReport> {
   const { home, storeFile } = input;
-  const chainState = storeFile !== undefined && !existsSync(storeFile) ? { records: [], head: undefined, storeId: undefined } : await readStore(input.openStore());
+  const chainState =
+    storeFile !== undefined && !existsSync(storeFile)
+      ? { records: [], head: undefined, storeId: undefined }
+      : await readStore(input.openStore());
   const chain = verifyAuditChain(chainState.records, chainState.head);
   const store = checkpointedStore(chainState.records, chainState.storeId);
   const file = join(home, AUDIT_CHECKPOINTS_FILE);
@@ -59,24 +75,62 @@ export async function verifyAuditLog(input: AuditVerifyInput): Promise<AuditVeri
   const key = readAuditPublicKey(keyFile);
   const lines = await readCheckpointLines(file);
   const problems: CheckpointProblem[] = [];
-  const base = { ok: chain.ok, count: chain.count, ...(chain.ok ? {} : { badSeq: chain.badSeq, problem: chain.problem }), ...(chainState.storeId === undefined ? {} : { storeId: chainState.storeId }) };
+  const base = {
+    ok: chain.ok,
+    count: chain.count,
+    ...(chain.ok ? {} : { badSeq: chain.badSeq, problem: chain.problem }),
+    ...(chainState.storeId === undefined ? {} : { storeId: chainState.storeId }),
+  };
   if (storeFile !== undefined && chainState.storeId === undefined) {
-    problems.push({ kind: 'absent', source: storeFile, message: `the database \`${storeFile}\` does not exist` });
+    problems.push({
+      kind: 'absent',
+      source: storeFile,
+      message: `the database \`${storeFile}\` does not exist`,
+    });
   }
   if (key === undefined) {
     // A home never served has neither key nor checkpoints: only the chain can be checked.
     if (lines !== undefined || input.witnessFiles.length > 0 || input.publicKeyFile !== undefined) {
-      problems.push({ kind: 'absent', source: keyFile, message: `no key to check checkpoints with at \`${keyFile}\`: pass --public-key FILE (from \`airlock audit public-key\`)` });
+      problems.push({
+        kind: 'absent',
+        source: keyFile,
+        message: `no key to check checkpoints with at \`${keyFile}\`: pass --public-key FILE (from \`airlock audit public-key\`)`,
+      });
     }
-    return { ...base, ok: chain.ok && problems.length === 0, checkpoints: { file, count: 0, notYetCheckpointed: store.last?.seq ?? 0 }, witnesses: [], problems, notes: [] };
+    return {
+      ...base,
+      ok: chain.ok && problems.length === 0,
+      checkpoints: { file, count: 0, notYetCheckpointed: store.last?.seq ?? 0 },
+      witnesses: [],
+      problems,
+      notes: [],
+    };
   }
   if (lines === undefined && existsSync(ownKey)) {
-    problems.push({ kind: 'absent', source: file, message: `the checkpoint file \`${file}\` is missing, though this home has a signing key (it was served): it was deleted` });
+    problems.push({
+      kind: 'absent',
+      source: file,
+      message: `the checkpoint file \`${file}\` is missing, though this home has a signing key (it was served): it was deleted`,
+    });
   }
-  const homeResult = verifyAuditCheckpoints(store, { name: file, lines: lines ?? [] }, key.check, { linked: true });
+  const homeResult = verifyAuditCheckpoints(store, { name: file, lines: lines ?? [] }, key.check, {
+    linked: true,
+  });
   problems.push(...homeResult.problems);
-  const witnesses = await verifyWitnesses(input.witnessFiles, store, key.check, homeResult.trusted, problems);
-  const last = [homeResult, ...witnesses.map((w) => w.result)].map((r) => r.last).reduce<TrustedCheckpoint | undefined>((a, b) => (b !== undefined && (a === undefined || b.checkpoint.seq > a.checkpoint.seq) ? b : a), undefined);
+  const witnesses = await verifyWitnesses(
+    input.witnessFiles,
+    store,
+    key.check,
+    homeResult.trusted,
+    problems,
+  );
+  const last = [homeResult, ...witnesses.map((w) => w.result)]
+    .map((r) => r.last)
+    .reduce<TrustedCheckpoint | undefined>(
+      (a, b) =>
+        b !== undefined && (a === undefined || b.checkpoint.seq > a.checkpoint.seq) ? b : a,
+      undefined,
+    );
   return {
     ...base,
     ok: chain.ok && problems.length === 0,
@@ -104,16 +158,25 @@ async function verifyWitnesses(
   for (const file of files) {
     const lines = await readCheckpointLines(file);
     const name = `witness ${file}`;
-    if (lines === undefined) problems.push({ kind: 'absent', source: name, message: `the witness file \`${file}\` does not exist` });
+    if (lines === undefined)
+      problems.push({
+        kind: 'absent',
+        source: name,
+        message: `the witness file \`${file}\` does not exist`,
+      });
     // Not linked: a witness may have missed a delivery; what it holds must still match.
-    const result = verifyAuditCheckpoints(store, { name, lines: lines ?? [] }, check, { linked: false });
+    const result = verifyAuditCheckpoints(store, { name, lines: lines ?? [] }, check, {
+      linked: false,
+    });
     problems.push(...result.problems, ...compareWitness(home, result.trusted, name));
     results.push({ file, result });
   }
   return results;
 }
 
-async function readStore(store: Store): Promise<{ records: AuditRecord[]; head: AuditHead | undefined; storeId: string }> {
+async function readStore(
+  store: Store,
+): Promise<{ records: AuditRecord[]; head: AuditHead | undefined; storeId: string }> {
   try {
     const records: AuditRecord[] = [];
     for (;;) {
@@ -129,17 +192,27 @@ async function readStore(store: Store): Promise<{ records: AuditRecord[]; head: 
   }
 }
 
-function checkpointedStore(records: readonly AuditRecord[], storeId: string | undefined): CheckpointedStore {
+function checkpointedStore(
+  records: readonly AuditRecord[],
+  storeId: string | undefined,
+): CheckpointedStore {
   const bySeq = new Map(records.map((record) => [record.seq, record.hash]));
   const last = records.at(-1);
-  return { storeId, last: last === undefined ? undefined : { seq: last.seq, hash: last.hash }, hashAt: (seq) => bySeq.get(seq) };
+  return {
+    storeId,
+    last: last === undefined ? undefined : { seq: last.seq, hash: last.hash },
+    hashAt: (seq) => bySeq.get(seq),
+  };
 }
 
 /**
  * `verifyAuditLog` for a loaded home: the store opened on its own connection (and closed after),
  * never created. What `airlock audit verify` runs, and the server for a client of its admin API.
  */
-export function verifyAuditLogOf(loaded: LoadedConfig, options: { publicKeyFile?: string | undefined; witnessFiles: readonly string[] }): Promise<AuditVerifyReport> {
+export function verifyAuditLogOf(
+  loaded: LoadedConfig,
+  options: { publicKeyFile?: string | undefined; witnessFiles: readonly string[] },
+): Promise<AuditVerifyReport> {
   const sqlite = loaded.config.store.kind === 'sqlite';
   return verifyAuditLog({
     home: loaded.home,

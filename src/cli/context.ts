@@ -10,7 +10,13 @@ import { EXIT } from './exit-codes.js';
 import { CliFailure } from './output.js';
 
 // The services the config describes are built by the server's composition; commands reach them here.
-export { approvalRulesOf, approvalServiceOf, createFirewall, createGrantService, decideOptionsOf } from '../server/index.js';
+export {
+  approvalRulesOf,
+  approvalServiceOf,
+  createFirewall,
+  createGrantService,
+  decideOptionsOf,
+} from '../server/index.js';
 
 /** Everything a command may use, wired from the home folder's config. */
 export interface CliContext {
@@ -44,7 +50,10 @@ export function loadConfigOf(command: Command): LoadedConfig {
  * Opens the store and wires the grant service. The policy engine is not loaded here: commands
  * that manage tokens or read the audit log should not pay for compiling Cedar.
  */
-export async function openContext(command: Command, use: StoreUse = 'command'): Promise<CliContext> {
+export async function openContext(
+  command: Command,
+  use: StoreUse = 'command',
+): Promise<CliContext> {
   const loaded = loadConfigOf(command);
   const store = openStore(loaded, use);
   const grants = createGrantService(loaded, store);
@@ -52,7 +61,10 @@ export async function openContext(command: Command, use: StoreUse = 'command'): 
 }
 
 /** Runs a command body with an open context and always closes the store. */
-export async function withContext<T>(command: Command, body: (context: CliContext) => Promise<T>): Promise<T> {
+export async function withContext<T>(
+  command: Command,
+  body: (context: CliContext) => Promise<T>,
+): Promise<T> {
   const context = await openContext(command);
   try {
     return await body(context);

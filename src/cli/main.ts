@@ -22,7 +22,10 @@ import { registerTokenCommands } from './commands/token-command.js';
 
 const program = new Command('airlock')
   .description('Airlock: the enforcement gateway between AI agents and what they can damage')
-  .option('--home <dir>', 'folder with airlock.yaml, policies and the store (default: $AIRLOCK_HOME or ./.airlock)')
+  .option(
+    '--home <dir>',
+    'folder with airlock.yaml, policies and the store (default: $AIRLOCK_HOME or ./.airlock)',
+  )
   .showHelpAfterError()
   .exitOverride();
 

@@ -58,18 +58,41 @@ export function reportError(error: unknown, json: boolean): number {
   return exitCode;
 }
 
-function describe(error: unknown): { message: string; code: string; details: readonly string[]; exitCode: number } {
+function describe(error: unknown): {
+  message: string;
+  code: string;
+  details: readonly string[];
+  exitCode: number;
+} {
   if (error instanceof CliFailure) {
-    return { message: error.message, code: 'cli', details: error.details, exitCode: error.exitCode };
+    return {
+      message: error.message,
+      code: 'cli',
+      details: error.details,
+      exitCode: error.exitCode,
+    };
   }
   if (error instanceof SurfaceRefusal) {
-    return { message: error.message, code: 'cli', details: error.details, exitCode: error.fault === 'config' ? EXIT.invalidInput : EXIT.internal };
+    return {
+      message: error.message,
+      code: 'cli',
+      details: error.details,
+      exitCode: error.fault === 'config' ? EXIT.invalidInput : EXIT.internal,
+    };
   }
   if (isFirewallError(error)) {
     const exitCode = INPUT_CODES.has(error.code) ? EXIT.invalidInput : EXIT.internal;
     return { message: error.message, code: error.code, details: error.details, exitCode };
   }
   // SECURITY: unexpected errors print their one-line message only; no stack, no request data.
-  const message = error instanceof Error ? error.message.split('\n')[0] ?? 'unexpected error' : 'unexpected error';
-  return { message: `internal error: ${message}`, code: 'internal', details: [], exitCode: EXIT.internal };
+  const message =
+    error instanceof Error
+      ? (error.message.split('\n')[0] ?? 'unexpected error')
+      : 'unexpected error';
+  return {
+    message: `internal error: ${message}`,
+    code: 'internal',
+    details: [],
+    exitCode: EXIT.internal,
+  };
 }

@@ -14,14 +14,22 @@ export async function loadEngineFor(dir: string, explicit = false): Promise<Poli
     throw new CliFailure(`policy folder \`${dir}\` does not exist`, EXIT.invalidInput);
   }
   const compiled = await compilePolicyDir(dir);
-  if (!compiled.ok) throw new CliFailure(`the policies in \`${dir}\` are invalid; nothing was loaded`, EXIT.invalidInput, compiled.error);
+  if (!compiled.ok)
+    throw new CliFailure(
+      `the policies in \`${dir}\` are invalid; nothing was loaded`,
+      EXIT.invalidInput,
+      compiled.error,
+    );
   return compiled.value.engine;
 }
 
 /** The whole policy set of a folder (the shipped default when it does not exist), compiled; or every problem. */
-export async function compilePolicyDir(dir: string): Promise<Result<{ engine: PolicyEngine; files: number }, string[]>> {
+export async function compilePolicyDir(
+  dir: string,
+): Promise<Result<{ engine: PolicyEngine; files: number }, string[]>> {
   // Imported on demand: compiling the Cedar wasm module costs every other command startup time.
-  const { CedarPolicyEngine, loadDefaultPolicyFiles, loadPolicyFiles } = await import('../policy/index.js');
+  const { CedarPolicyEngine, loadDefaultPolicyFiles, loadPolicyFiles } =
+    await import('../policy/index.js');
   let files;
   try {
     files = existsSync(dir) ? loadPolicyFiles(dir) : loadDefaultPolicyFiles();
@@ -29,7 +37,8 @@ export async function compilePolicyDir(dir: string): Promise<Result<{ engine: Po
     return err([describeError(error)]);
   }
   const engine = CedarPolicyEngine.create(files);
-  if (!engine.ok) return err(engine.error.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`));
+  if (!engine.ok)
+    return err(engine.error.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`));
   return ok({ engine: engine.value, files: files.length });
 }
 
@@ -51,10 +60,18 @@ export async function loadSwappablePolicy(dir: string): Promise<SwappablePolicy>
     current: () => engine,
     reload: async () => {
       const compiled = await compilePolicyDir(dir);
-      if (!compiled.ok) throw new FirewallError('policy.invalid', `the policies in \`${dir}\` are invalid; the set in force stays`, { details: compiled.error });
+      if (!compiled.ok)
+        throw new FirewallError(
+          'policy.invalid',
+          `the policies in \`${dir}\` are invalid; the set in force stays`,
+          { details: compiled.error },
+        );
       // INVARIANT: one assignment, after everything compiled: no request sees half a set.
       engine = compiled.value.engine;
-      return { policyFiles: compiled.value.files, loadedFrom: existsSync(dir) ? dir : '(shipped default)' };
+      return {
+        policyFiles: compiled.value.files,
+        loadedFrom: existsSync(dir) ? dir : '(shipped default)',
+      };
     },
   };
 }

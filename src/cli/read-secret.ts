@@ -25,7 +25,10 @@ export function readSecretLine(prompt: string, options: { hidden?: boolean } = {
 export function readTotpCode(name: string): string {
   const code = readSecretLine(`TOTP code for ${name} (from the authenticator app): `).trim();
   if (code === '') {
-    throw new CliFailure(`a TOTP code for \`${name}\` is needed: type it at the prompt or pipe it on stdin (never an argument)`, EXIT.invalidInput);
+    throw new CliFailure(
+      `a TOTP code for \`${name}\` is needed: type it at the prompt or pipe it on stdin (never an argument)`,
+      EXIT.invalidInput,
+    );
   }
   return code;
 }
@@ -35,7 +38,10 @@ function promptOnTerminal(prompt: string, hidden: boolean): string {
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new CliFailure('no terminal to ask on: pipe the answer on stdin instead', EXIT.invalidInput);
+    throw new CliFailure(
+      'no terminal to ask on: pipe the answer on stdin instead',
+      EXIT.invalidInput,
+    );
   }
   try {
     writeSync(fd, prompt);

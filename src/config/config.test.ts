@@ -21,14 +21,27 @@ describe('config', () => {
   });
 
   it('reads a graphql upstream without a platform as Railway, and refuses a platform it does not know', () => {
-    const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } } });
-    expect(parsed.ok && parsed.value.upstreams['railway']).toMatchObject({ kind: 'graphql', platform: 'railway' });
-    expect(parseConfig({ upstreams: { gh: { kind: 'graphql', platform: 'github', credentialEnv: 'GH_TOKEN' } } }).ok).toBe(false);
+    const parsed = parseConfig({
+      upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } },
+    });
+    expect(parsed.ok && parsed.value.upstreams['railway']).toMatchObject({
+      kind: 'graphql',
+      platform: 'railway',
+    });
+    expect(
+      parseConfig({
+        upstreams: { gh: { kind: 'graphql', platform: 'github', credentialEnv: 'GH_TOKEN' } },
+      }).ok,
+    ).toBe(false);
   });
 
   it('lists every problem, naming the field', () => {
     verifies('config.invalid-refused-listing-fields');
-    const parsed = parseConfig({ freeze: { window: 'soon' }, approvals: { obtainable: 0 }, extra: true });
+    const parsed = parseConfig({
+      freeze: { window: 'soon' },
+      approvals: { obtainable: 0 },
+      extra: true,
+    });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.error).toHaveLength(3);
@@ -39,7 +52,9 @@ describe('config', () => {
 
   it('refuses a secret written where a variable name belongs, without echoing it', () => {
     verifies('config.secrets-redacted');
-    const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'rw_live_abc123' } } });
+    const parsed = parseConfig({
+      upstreams: { railway: { kind: 'graphql', credentialEnv: 'rw_live_abc123' } },
+    });
     expect(parsed.ok).toBe(false);
     expect(JSON.stringify(parsed)).not.toContain('rw_live_abc123');
   });
@@ -63,20 +78,36 @@ describe('config', () => {
 
   it('shows credentials only as set or unset', () => {
     verifies('config.secrets-redacted');
-    const parsed = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } } });
+    const parsed = parseConfig({
+      upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_TOKEN' } },
+    });
     if (!parsed.ok) throw new Error('expected valid config');
-    const shown = JSON.stringify(redactConfig(parsed.value, { RAILWAY_TOKEN: 'super-secret-value' }, '/nonexistent'));
+    const shown = JSON.stringify(
+      redactConfig(parsed.value, { RAILWAY_TOKEN: 'super-secret-value' }, '/nonexistent'),
+    );
     expect(shown).not.toContain('super-secret-value');
     expect(shown).toContain('[redacted]');
     expect(JSON.stringify(redactConfig(parsed.value, {}, '/nonexistent'))).toContain('unset');
   });
 
   it('names the header a credential travels in, and refuses any other', () => {
-    const project = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_PROJECT_TOKEN', credentialHeader: 'project-access-token' } } });
+    const project = parseConfig({
+      upstreams: {
+        railway: {
+          kind: 'graphql',
+          credentialEnv: 'RAILWAY_PROJECT_TOKEN',
+          credentialHeader: 'project-access-token',
+        },
+      },
+    });
     expect(project.ok && headerOf(project.value.upstreams['railway'])).toBe('project-access-token');
-    const byDefault = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_API_TOKEN' } } });
+    const byDefault = parseConfig({
+      upstreams: { railway: { kind: 'graphql', credentialEnv: 'RAILWAY_API_TOKEN' } },
+    });
     expect(byDefault.ok && headerOf(byDefault.value.upstreams['railway'])).toBe('authorization');
-    const odd = parseConfig({ upstreams: { railway: { kind: 'graphql', credentialHeader: 'cookie' } } });
+    const odd = parseConfig({
+      upstreams: { railway: { kind: 'graphql', credentialHeader: 'cookie' } },
+    });
     expect(!odd.ok && odd.error[0]).toMatch(/^upstreams\.railway\.credentialHeader: /);
   });
 });

@@ -7,4 +7,7 @@ import { z } from 'zod';
  */
 export const envVarName = z
   .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
+  .regex(
+    /^[A-Z_][A-Z0-9_]*$/,
+    'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself',
+  );

@@ -3,7 +3,17 @@ import { envVarName } from './env-var-name.js';
 import { checkOneSecretSource, secretFile } from './secret-schema.js';
 
 /** The platforms Airlock ships a catalog for; `generic` judges by a user catalog (or none). */
-export const HTTP_PLATFORMS = ['aws', 'stripe', 'github', 'vercel', 'fly', 'supabase', 'neon', 'render', 'generic'] as const;
+export const HTTP_PLATFORMS = [
+  'aws',
+  'stripe',
+  'github',
+  'vercel',
+  'fly',
+  'supabase',
+  'neon',
+  'render',
+  'generic',
+] as const;
 
 /** One header the real credential travels in: `bearer` → `Bearer X`, `token` → `token X`, `raw` → `X`. */
 const credentialHeader = z.strictObject({
@@ -41,7 +51,10 @@ export const httpUpstream = z
     /** The service's way: a file only the server's user may read (systemd `LoadCredential=`). */
     credentialFile: secretFile.optional(),
     /** Default: `Authorization: Bearer …`. Supabase project keys also go in `apikey` (scheme raw). */
-    credentialHeaders: z.array(credentialHeader).min(1).default([{ name: 'authorization', scheme: 'bearer' }]),
+    credentialHeaders: z
+      .array(credentialHeader)
+      .min(1)
+      .default([{ name: 'authorization', scheme: 'bearer' }]),
     aws: awsSigning.optional(),
     /** A catalog file of your own (JSON), judged before the shipped one; required for `generic` to know writes. */
     catalog: z.string().min(1).optional(),
@@ -54,9 +67,17 @@ export const httpUpstream = z
   .superRefine((upstream, context) => {
     checkOneSecretSource(upstream, 'credential', context);
     if (upstream.platform === 'aws' && upstream.aws === undefined) {
-      context.addIssue({ code: 'custom', path: ['aws'], message: 'an aws upstream needs `aws` (key variables, region, service)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['aws'],
+        message: 'an aws upstream needs `aws` (key variables, region, service)',
+      });
     }
     if (upstream.platform !== 'aws' && upstream.aws !== undefined) {
-      context.addIssue({ code: 'custom', path: ['aws'], message: 'only an aws upstream takes `aws`' });
+      context.addIssue({
+        code: 'custom',
+        path: ['aws'],
+        message: 'only an aws upstream takes `aws`',
+      });
     }
   });

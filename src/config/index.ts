@@ -11,7 +11,15 @@ export {
 export { redactConfig } from './redact.js';
 export type { Config } from './schema.js';
 export type { SecretContext, SecretRef } from './secrets.js';
-export { CREDENTIALS_FOLDER, credentialPathOf, envSecret, fromSystemd, readSecretField, resolveSecret, secretRefOf } from './secrets.js';
+export {
+  CREDENTIALS_FOLDER,
+  credentialPathOf,
+  envSecret,
+  fromSystemd,
+  readSecretField,
+  resolveSecret,
+  secretRefOf,
+} from './secrets.js';
 export { configSchema } from './schema.js';
 export { STARTER_CONFIG } from './starter.js';
 export type { UpstreamConfig, UpstreamKind, UpstreamOf } from './upstream-sections.js';

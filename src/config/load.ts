@@ -44,7 +44,8 @@ export function loadConfig(home: string): Result<LoadedConfig> {
     }
   }
   const parsed = parseConfig(raw);
-  if (!parsed.ok) return err(parsed.error.map((problem) => `${found ? file : 'defaults'}: ${problem}`));
+  if (!parsed.ok)
+    return err(parsed.error.map((problem) => `${found ? file : 'defaults'}: ${problem}`));
   const config = parsed.value;
   return ok(
     deepFreeze({

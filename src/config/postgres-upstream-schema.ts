@@ -5,9 +5,15 @@ import { checkOneSecretSource, secretFile } from './secret-schema.js';
 const postgresUrl = z
   .string()
   .url()
-  .refine((text) => /^postgres(ql)?:\/\//.test(text), 'must be a postgres:// URL like postgres://user@host:5432/db')
+  .refine(
+    (text) => /^postgres(ql)?:\/\//.test(text),
+    'must be a postgres:// URL like postgres://user@host:5432/db',
+  )
   // SECURITY: a password in the URL would be a secret in the file; it comes from credentialEnv.
-  .refine((text) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(text), 'must not contain a password: name its environment variable in credentialEnv or its file in credentialFile');
+  .refine(
+    (text) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(text),
+    'must not contain a password: name its environment variable in credentialEnv or its file in credentialFile',
+  );
 
 /** A per-table blast-radius limit: either bound replaces the upstream's own for that table. */
 const tableBlastRadius = z.strictObject({

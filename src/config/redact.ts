@@ -12,7 +12,10 @@ export function redactConfig(config: Config, env: NodeJS.ProcessEnv, home: strin
       const ref = secretRefOf(upstream, 'credential');
       if (ref === undefined) return [name, upstream];
       // SECURITY: whether it is there, never what it is; a file is not even opened.
-      const there = 'env' in ref ? env[ref.env] !== undefined : existsSync(credentialPathOf(ref.file, { env, home }));
+      const there =
+        'env' in ref
+          ? env[ref.env] !== undefined
+          : existsSync(credentialPathOf(ref.file, { env, home }));
       const credential = there ? '[redacted]' : 'env' in ref ? 'unset' : 'missing';
       return [name, { ...upstream, credential }];
     }),

@@ -10,20 +10,31 @@ import { checkOneSecretSource, secretFile } from './secret-schema.js';
 const duration = z.string().transform((text, context) => {
   const ms = parseDurationMs(text);
   if (ms === undefined) {
-    context.addIssue({ code: 'custom', message: `\`${text}\` is not a duration like 90s, 10m, 8h or 30d` });
+    context.addIssue({
+      code: 'custom',
+      message: `\`${text}\` is not a duration like 90s, 10m, 8h or 30d`,
+    });
     return z.NEVER;
   }
   return ms;
 });
 
 // Each surface's upstream shape lives beside its own schema file; `kind` tells them apart.
-const upstream = z.discriminatedUnion('kind', [graphqlUpstream, httpUpstream, postgresUpstream, mcpUpstream]);
+const upstream = z.discriminatedUnion('kind', [
+  graphqlUpstream,
+  httpUpstream,
+  postgresUpstream,
+  mcpUpstream,
+]);
 
 /** The schema of airlock.yaml; it holds every default. Unknown keys are refused, not ignored. */
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   store: z
-    .strictObject({ kind: z.enum(['sqlite', 'memory']).default('sqlite'), file: z.string().default('airlock.db') })
+    .strictObject({
+      kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+      file: z.string().default('airlock.db'),
+    })
     .prefault({}),
   policy: z.strictObject({ dir: z.string().default('policies') }).default({ dir: 'policies' }),
   environments: z
@@ -48,7 +59,10 @@ export const configSchema = z.strictObject({
             delay: duration,
             upstreams: z.array(z.string().min(1)).min(1).default(['*']),
             operations: z.array(z.string().min(1)).min(1).default(['*']),
-            effects: z.array(z.enum(['read', 'write', 'execute', 'destructive', 'unknown'])).min(1).default(['destructive']),
+            effects: z
+              .array(z.enum(['read', 'write', 'execute', 'destructive', 'unknown']))
+              .min(1)
+              .default(['destructive']),
           }),
         )
         .default([]),
@@ -60,7 +74,10 @@ export const configSchema = z.strictObject({
     .strictObject({ defaultTtl: duration.prefault('8h'), maxTtl: duration.prefault('30d') })
     .prefault({}),
   freeze: z
-    .strictObject({ maxDenials: z.number().int().min(1).default(5), window: duration.prefault('10m') })
+    .strictObject({
+      maxDenials: z.number().int().min(1).default(5),
+      window: duration.prefault('10m'),
+    })
     .prefault({}),
   // Signed webhooks on every new pending approval and every decision (docs/webhooks.md).
   webhooks: z
@@ -69,7 +86,12 @@ export const configSchema = z.strictObject({
       publicUrl: z.string().url().optional(),
       endpoints: z
         .record(
-          z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'endpoint names are lowercase letters, digits and dashes'),
+          z
+            .string()
+            .regex(
+              /^[a-z0-9][a-z0-9-]*$/,
+              'endpoint names are lowercase letters, digits and dashes',
+            ),
           z
             .strictObject({
               url: z.string().url().optional(),
@@ -83,11 +105,20 @@ export const configSchema = z.strictObject({
               events: z.array(z.string().min(1)).min(1).optional(),
             })
             .superRefine((e, context) => {
-              const urls = [e.url, e.urlEnv, e.urlFile].filter((value) => value !== undefined).length;
-              if (urls !== 1) context.addIssue({ code: 'custom', message: 'give exactly one of url and urlEnv or urlFile' });
+              const urls = [e.url, e.urlEnv, e.urlFile].filter(
+                (value) => value !== undefined,
+              ).length;
+              if (urls !== 1)
+                context.addIssue({
+                  code: 'custom',
+                  message: 'give exactly one of url and urlEnv or urlFile',
+                });
               checkOneSecretSource(e, 'secret', context);
               if (e.format === 'json' && e.secretEnv === undefined && e.secretFile === undefined) {
-                context.addIssue({ code: 'custom', message: 'a json endpoint needs secretEnv or secretFile to sign with' });
+                context.addIssue({
+                  code: 'custom',
+                  message: 'a json endpoint needs secretEnv or secretFile to sign with',
+                });
               }
             }),
         )
@@ -111,7 +142,11 @@ export const configSchema = z.strictObject({
             .array(
               z.discriminatedUnion('kind', [
                 z.strictObject({ kind: z.literal('file'), path: z.string().min(1) }),
-                z.strictObject({ kind: z.literal('syslog'), socket: z.string().min(1).optional(), tag: z.string().min(1).default('airlock-audit') }),
+                z.strictObject({
+                  kind: z.literal('syslog'),
+                  socket: z.string().min(1).optional(),
+                  tag: z.string().min(1).default('airlock-audit'),
+                }),
                 z.strictObject({ kind: z.literal('http'), url: z.string().url() }),
               ]),
             )
@@ -131,10 +166,22 @@ export const configSchema = z.strictObject({
   inbox: z
     .strictObject({
       publicUrl: z.string().url().optional(),
-      listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
+      listen: z
+        .strictObject({
+          host: z.string().min(1).default('127.0.0.1'),
+          port: z.number().int().min(0).max(65_535),
+        })
+        .optional(),
     })
     .prefault({}),
-  upstreams: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'upstream names are lowercase letters, digits and dashes'), upstream).default({}),
+  upstreams: z
+    .record(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]*$/, 'upstream names are lowercase letters, digits and dashes'),
+      upstream,
+    )
+    .default({}),
 });
 
 /** Validated configuration, defaults filled in, durations in milliseconds. */

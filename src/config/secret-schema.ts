@@ -15,9 +15,25 @@ export const secretFile = z
  * Adds an issue when both `${base}Env` and `${base}File` are set (or, when `required`, when
  * neither is): a secret comes from exactly one place.
  */
-export function checkOneSecretSource(section: object, base: string, context: z.RefinementCtx, required = false): void {
+export function checkOneSecretSource(
+  section: object,
+  base: string,
+  context: z.RefinementCtx,
+  required = false,
+): void {
   const fields = section as Readonly<Record<string, unknown>>;
-  const count = (fields[`${base}Env`] === undefined ? 0 : 1) + (fields[`${base}File`] === undefined ? 0 : 1);
-  if (count === 2) context.addIssue({ code: 'custom', path: [`${base}File`], message: `give one of \`${base}Env\` and \`${base}File\`, not both` });
-  if (count === 0 && required) context.addIssue({ code: 'custom', path: [`${base}Env`], message: `give one of \`${base}Env\` and \`${base}File\`` });
+  const count =
+    (fields[`${base}Env`] === undefined ? 0 : 1) + (fields[`${base}File`] === undefined ? 0 : 1);
+  if (count === 2)
+    context.addIssue({
+      code: 'custom',
+      path: [`${base}File`],
+      message: `give one of \`${base}Env\` and \`${base}File\`, not both`,
+    });
+  if (count === 0 && required)
+    context.addIssue({
+      code: 'custom',
+      path: [`${base}Env`],
+      message: `give one of \`${base}Env\` and \`${base}File\``,
+    });
 }

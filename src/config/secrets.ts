@@ -25,7 +25,12 @@ const MAX_SECRET_BYTES = 64 * 1024;
  */
 export function credentialPathOf(file: string, context: SecretContext): string {
   if (isAbsolute(file)) return file;
-  return join(fromSystemd(file, context) ? (context.env['CREDENTIALS_DIRECTORY'] ?? '') : join(context.home, CREDENTIALS_FOLDER), file);
+  return join(
+    fromSystemd(file, context)
+      ? (context.env['CREDENTIALS_DIRECTORY'] ?? '')
+      : join(context.home, CREDENTIALS_FOLDER),
+    file,
+  );
 }
 
 /** Whether a credential file is one systemd hands over (`LoadCredential=`), not one of the home. */
@@ -51,7 +56,9 @@ export function resolveSecret(ref: SecretRef, context: SecretContext): Result<st
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    return err(`credential file \`${path}\` cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return err(
+      `credential file \`${path}\` cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     // One open file for the check and the read: the mode checked is the mode of what is read.
@@ -62,9 +69,12 @@ export function resolveSecret(ref: SecretRef, context: SecretContext): Result<st
     // which shows as group read (the ACL mask): there only "others" must have nothing.
     const closedTo = fromSystemd(ref.file, context) ? 0o007 : 0o077;
     if ((stats.mode & closedTo) !== 0) {
-      return err(`credential file \`${path}\` is open to other users (mode 0${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${path}\``);
+      return err(
+        `credential file \`${path}\` is open to other users (mode 0${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${path}\``,
+      );
     }
-    if (stats.size > MAX_SECRET_BYTES) return err(`credential file \`${path}\` is larger than ${MAX_SECRET_BYTES} bytes`);
+    if (stats.size > MAX_SECRET_BYTES)
+      return err(`credential file \`${path}\` is larger than ${MAX_SECRET_BYTES} bytes`);
     const buffer = Buffer.alloc(stats.size);
     const read = readSync(fd, buffer, 0, stats.size, 0);
     const value = buffer.subarray(0, read).toString('utf8').trim();

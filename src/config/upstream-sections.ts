@@ -10,7 +10,10 @@ export type UpstreamKind = UpstreamConfig['kind'];
 export type UpstreamOf<K extends UpstreamKind> = Extract<UpstreamConfig, { kind: K }>;
 
 /** The config's upstreams of one kind, by name: the section a surface validates. */
-export function upstreamSections<K extends UpstreamKind>(config: Config, kind: K): Record<string, UpstreamOf<K>> {
+export function upstreamSections<K extends UpstreamKind>(
+  config: Config,
+  kind: K,
+): Record<string, UpstreamOf<K>> {
   const sections: Record<string, UpstreamOf<K>> = {};
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     if (isOfKind(upstream, kind)) sections[name] = upstream;
@@ -18,6 +21,9 @@ export function upstreamSections<K extends UpstreamKind>(config: Config, kind: K
   return sections;
 }
 
-function isOfKind<K extends UpstreamKind>(upstream: UpstreamConfig, kind: K): upstream is UpstreamOf<K> {
+function isOfKind<K extends UpstreamKind>(
+  upstream: UpstreamConfig,
+  kind: K,
+): upstream is UpstreamOf<K> {
   return upstream.kind === kind;
 }

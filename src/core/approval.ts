@@ -7,10 +7,16 @@ import { err, ok } from './result.js';
  * Where an approval is in its life. `denied`, `expired`, `cancelled` and `executed` are final,
  * but for one way back: `return`, from `executed` to `approved`, when the request never ran.
  */
-export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'executed';
+export type ApprovalState =
+  'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'executed';
 
 /** States from which nothing moves. */
-export const TERMINAL_APPROVAL_STATES: readonly ApprovalState[] = ['denied', 'expired', 'cancelled', 'executed'];
+export const TERMINAL_APPROVAL_STATES: readonly ApprovalState[] = [
+  'denied',
+  'expired',
+  'cancelled',
+  'executed',
+];
 
 /** One target of a held action, as the approver sees it. */
 export interface ApprovalTargetV1 {
@@ -76,15 +82,32 @@ const MAX_REASON_CHARS = 500;
 export function boundApprovalRequest(request: ApprovalRequestV1): ApprovalRequestV1 {
   const text = JSON.stringify(request.details);
   const summary = cut(request.summary, 500);
-  const details = text.length <= MAX_APPROVAL_REQUEST_CHARS
-    ? request.details
-    : { truncated: `${text.slice(0, MAX_APPROVAL_REQUEST_CHARS)}…`, note: `cut at ${MAX_APPROVAL_REQUEST_CHARS} of ${text.length} characters` };
+  const details =
+    text.length <= MAX_APPROVAL_REQUEST_CHARS
+      ? request.details
+      : {
+          truncated: `${text.slice(0, MAX_APPROVAL_REQUEST_CHARS)}…`,
+          note: `cut at ${MAX_APPROVAL_REQUEST_CHARS} of ${text.length} characters`,
+        };
   const { raw, ambiguity } = request;
   return {
     summary,
     details,
-    ...(raw === undefined ? {} : { raw: { text: raw.text.slice(0, MAX_APPROVAL_RAW_CHARS), length: Math.max(raw.length, raw.text.length) } }),
-    ...(ambiguity === undefined ? {} : { ambiguity: ambiguity.slice(0, MAX_AMBIGUITY_REASONS).map((reason) => cut(reason, MAX_REASON_CHARS)) }),
+    ...(raw === undefined
+      ? {}
+      : {
+          raw: {
+            text: raw.text.slice(0, MAX_APPROVAL_RAW_CHARS),
+            length: Math.max(raw.length, raw.text.length),
+          },
+        }),
+    ...(ambiguity === undefined
+      ? {}
+      : {
+          ambiguity: ambiguity
+            .slice(0, MAX_AMBIGUITY_REASONS)
+            .map((reason) => cut(reason, MAX_REASON_CHARS)),
+        }),
   };
 }
 
@@ -225,9 +248,11 @@ export function applyApprovalEvent(
     case 'cancel':
       return cancel(approval, event.actor, now);
     case 'execute':
-      if (approval.state !== 'approved') return refuse('not-approved', `approval \`${approval.id}\` is ${approval.state}`);
+      if (approval.state !== 'approved')
+        return refuse('not-approved', `approval \`${approval.id}\` is ${approval.state}`);
       // INVARIANT: a delayed action runs only once its undo window has passed.
-      if (approval.runAt !== undefined && now < approval.runAt) return refuse('not-due', `approval \`${approval.id}\` runs at ${approval.runAt}`);
+      if (approval.runAt !== undefined && now < approval.runAt)
+        return refuse('not-due', `approval \`${approval.id}\` runs at ${approval.runAt}`);
       return ok({ ...approval, state: 'executed', decidedAt: now });
   }
 }
@@ -238,11 +263,18 @@ export function applyApprovalEvent(
 // expires like any approved one. A delayed action's run is Airlock's own and is never returned.
 function returned(approval: Approval): Result<Approval, ApprovalRefusal> {
   if (approval.state !== 'executed' || approval.undoWindowMs !== undefined) {
-    return refuse('not-executed', `approval \`${approval.id}\` is ${approval.state === 'executed' ? 'a delayed action' : approval.state}, not executed by a request`);
+    return refuse(
+      'not-executed',
+      `approval \`${approval.id}\` is ${approval.state === 'executed' ? 'a delayed action' : approval.state}, not executed by a request`,
+    );
   }
   // It left `pending` when the last vote reached `needed`.
   const approvedAt = Math.max(...approval.approvals.map((vote) => vote.at));
-  return ok({ ...approval, state: 'approved', ...(Number.isFinite(approvedAt) ? { decidedAt: approvedAt } : {}) });
+  return ok({
+    ...approval,
+    state: 'approved',
+    ...(Number.isFinite(approvedAt) ? { decidedAt: approvedAt } : {}),
+  });
 }
 
 /** Distinct humans who approved; the count M-of-N is measured in. */
@@ -250,15 +282,27 @@ export function distinctApprovers(approval: Approval): string[] {
   return [...new Set(approval.approvals.map((vote) => vote.approver))];
 }
 
-function approve(approval: Approval, actor: string, now: number, rules: ApprovalRules): Result<Approval, ApprovalRefusal> {
+function approve(
+  approval: Approval,
+  actor: string,
+  now: number,
+  rules: ApprovalRules,
+): Result<Approval, ApprovalRefusal> {
   const refusal = voterRefusal(approval, actor, rules);
   if (refusal !== undefined) return err(refusal);
-  if (approval.state !== 'pending') return refuse('not-pending', `approval \`${approval.id}\` is ${approval.state}`);
+  if (approval.state !== 'pending')
+    return refuse('not-pending', `approval \`${approval.id}\` is ${approval.state}`);
   const approvals = [...approval.approvals, { approver: actor, at: now }];
   // INVARIANT: approved only once `needed` distinct humans approved.
   const reached = new Set(approvals.map((vote) => vote.approver)).size >= approval.needed;
   if (!reached) return ok({ ...approval, approvals });
-  return ok({ ...approval, approvals, state: 'approved', decidedAt: now, ...scheduled(approval, now) });
+  return ok({
+    ...approval,
+    approvals,
+    state: 'approved',
+    decidedAt: now,
+    ...scheduled(approval, now),
+  });
 }
 
 // A delayed action is scheduled when approved; it stays approved (not expired) for one more ttl
@@ -266,7 +310,10 @@ function approve(approval: Approval, actor: string, now: number, rules: Approval
 function scheduled(approval: Approval, now: number): { runAt?: number; expiresAt?: number } {
   if (approval.undoWindowMs === undefined) return {};
   const runAt = now + approval.undoWindowMs;
-  return { runAt, expiresAt: Math.max(approval.expiresAt, runAt + (approval.expiresAt - approval.createdAt)) };
+  return {
+    runAt,
+    expiresAt: Math.max(approval.expiresAt, runAt + (approval.expiresAt - approval.createdAt)),
+  };
 }
 
 function deny(
@@ -276,7 +323,8 @@ function deny(
   rules: ApprovalRules,
 ): Result<Approval, ApprovalRefusal> {
   // Refusing is always the safe direction, so any human may deny, the owner included.
-  const refusal = humanRefusal(approval, event.actor, 'deny') ?? alreadyVoted(approval, event.actor);
+  const refusal =
+    humanRefusal(approval, event.actor, 'deny') ?? alreadyVoted(approval, event.actor);
   if (refusal !== undefined) return err(refusal);
   const denial: ApprovalDenial = {
     approver: event.actor,
@@ -284,43 +332,75 @@ function deny(
     ...(event.reason === undefined ? {} : { reason: event.reason }),
   };
   const denials = [...approval.denials, denial];
-  return ok({ ...approval, denials, ...(rules.denyEndsIt ? { state: 'denied', decidedAt: now } : {}) });
+  return ok({
+    ...approval,
+    denials,
+    ...(rules.denyEndsIt ? { state: 'denied', decidedAt: now } : {}),
+  });
 }
 
 function cancel(approval: Approval, actor: string, now: number): Result<Approval, ApprovalRefusal> {
   // A human, the system, or the requesting agent withdrawing its own request may cancel.
-  const allowed = humanName(actor) !== undefined || actor === 'system' || actor === `agent:${approval.agent}`;
-  if (!allowed) return refuse('not-human', `\`${actor}\` may not cancel approval \`${approval.id}\``);
+  const allowed =
+    humanName(actor) !== undefined || actor === 'system' || actor === `agent:${approval.agent}`;
+  if (!allowed)
+    return refuse('not-human', `\`${actor}\` may not cancel approval \`${approval.id}\``);
   return ok({ ...approval, state: 'cancelled', decidedAt: now });
 }
 
-function voterRefusal(approval: Approval, actor: string, rules: ApprovalRules): ApprovalRefusal | undefined {
+function voterRefusal(
+  approval: Approval,
+  actor: string,
+  rules: ApprovalRules,
+): ApprovalRefusal | undefined {
   const refusal = humanRefusal(approval, actor, 'approve');
   if (refusal !== undefined) return refusal;
   const name = humanName(actor);
   if (name === approval.agent) {
-    return { code: 'requester', message: `\`${actor}\` bears the name of the agent that asked, and may not approve its request` };
+    return {
+      code: 'requester',
+      message: `\`${actor}\` bears the name of the agent that asked, and may not approve its request`,
+    };
   }
   if (name === approval.owner && !rules.ownerMayApprove) {
-    return { code: 'owner', message: `\`${actor}\` owns the agent that asked; another human must approve` };
+    return {
+      code: 'owner',
+      message: `\`${actor}\` owns the agent that asked; another human must approve`,
+    };
   }
   return alreadyVoted(approval, actor);
 }
 
-function humanRefusal(approval: Approval, actor: string, verb: 'approve' | 'deny'): ApprovalRefusal | undefined {
+function humanRefusal(
+  approval: Approval,
+  actor: string,
+  verb: 'approve' | 'deny',
+): ApprovalRefusal | undefined {
   // SECURITY: agents never vote; only humans with their own credentials do.
   if (humanName(actor) !== undefined) return undefined;
-  return { code: 'not-human', message: `only humans may ${verb} approval \`${approval.id}\`: \`${actor}\` is not one` };
+  return {
+    code: 'not-human',
+    message: `only humans may ${verb} approval \`${approval.id}\`: \`${actor}\` is not one`,
+  };
 }
 
 function alreadyVoted(approval: Approval, actor: string): ApprovalRefusal | undefined {
-  const voted = [...approval.approvals, ...approval.denials].some((vote) => vote.approver === actor);
+  const voted = [...approval.approvals, ...approval.denials].some(
+    (vote) => vote.approver === actor,
+  );
   // SECURITY: one human counts once; a second vote would let one person meet M-of-N alone.
-  if (voted) return { code: 'already-voted', message: `\`${actor}\` has already voted on approval \`${approval.id}\`` };
+  if (voted)
+    return {
+      code: 'already-voted',
+      message: `\`${actor}\` has already voted on approval \`${approval.id}\``,
+    };
   return undefined;
 }
 
-function refuse(code: ApprovalRefusal['code'], message: string): { ok: false; error: ApprovalRefusal } {
+function refuse(
+  code: ApprovalRefusal['code'],
+  message: string,
+): { ok: false; error: ApprovalRefusal } {
   return err({ code, message });
 }
 
@@ -328,11 +408,17 @@ function refuse(code: ApprovalRefusal['code'], message: string): { ok: false; er
  * Ids of targets an approver must type to confirm: those of irreversible actions in a
  * production environment, or an unknown one (which could be production).
  */
-export function targetsNeedingConfirmation(approval: Pick<Approval, 'actions'>, productionEnvironments: readonly string[]): string[] {
+export function targetsNeedingConfirmation(
+  approval: Pick<Approval, 'actions'>,
+  productionEnvironments: readonly string[],
+): string[] {
   const ids = approval.actions
     .filter((action) => !action.reversible)
     .flatMap((action) => action.targets)
-    .filter((target) => target.environment === undefined || productionEnvironments.includes(target.environment))
+    .filter(
+      (target) =>
+        target.environment === undefined || productionEnvironments.includes(target.environment),
+    )
     .map((target) => target.id);
   return [...new Set(ids)];
 }

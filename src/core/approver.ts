@@ -43,7 +43,9 @@ export function approverScopeViolations(scope: ApproverScope, approval: Approval
       const environment = target.environment ?? '*';
       if (!scope.environments.some((pattern) => matchesPattern(pattern, environment))) {
         const shown = target.environment ?? 'an unknown environment';
-        problems.push(`\`${target.type}:${target.id}\` is in ${shown}, outside the approver's scope`);
+        problems.push(
+          `\`${target.type}:${target.id}\` is in ${shown}, outside the approver's scope`,
+        );
       }
     }
   }

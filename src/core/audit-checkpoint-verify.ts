@@ -1,6 +1,10 @@
 import type { AuditHead } from './audit.js';
 import type { CheckpointSignatureCheck, SignedAuditCheckpointV1 } from './audit-checkpoint.js';
-import { checkpointDigest, checkpointSigningText, parseCheckpointLine } from './audit-checkpoint.js';
+import {
+  checkpointDigest,
+  checkpointSigningText,
+  parseCheckpointLine,
+} from './audit-checkpoint.js';
 
 /** What the store holds, as far as checkpoints are concerned. */
 export interface CheckpointedStore {
@@ -78,7 +82,10 @@ export function verifyAuditCheckpoints(
   if (options.linked) problems.push(...sequenceProblems(source.name, trusted));
   problems.push(...storeProblems(store, source.name, trusted));
   const own = trusted.filter((line) => line.checkpoint.storeId === store.storeId);
-  const last = own.reduce<TrustedCheckpoint | undefined>((a, b) => (a === undefined || b.checkpoint.seq >= a.checkpoint.seq ? b : a), undefined);
+  const last = own.reduce<TrustedCheckpoint | undefined>(
+    (a, b) => (a === undefined || b.checkpoint.seq >= a.checkpoint.seq ? b : a),
+    undefined,
+  );
   const notYetCheckpointed = Math.max(0, (store.last?.seq ?? 0) - (last?.checkpoint.seq ?? 0));
   return { ok: problems.length === 0, trusted, last, notYetCheckpointed, problems, notes };
 }
@@ -88,7 +95,11 @@ export function verifyAuditCheckpoints(
  * witness holds means the home's file lost it (cut at the end, or lines removed). The witness
  * lacking some of the home's lines is a missed delivery, not tampering, and is not reported.
  */
-export function compareWitness(home: readonly TrustedCheckpoint[], witness: readonly TrustedCheckpoint[], witnessName: string): CheckpointProblem[] {
+export function compareWitness(
+  home: readonly TrustedCheckpoint[],
+  witness: readonly TrustedCheckpoint[],
+  witnessName: string,
+): CheckpointProblem[] {
   const inHome = new Set(home.map((line) => checkpointDigest(line.checkpoint)));
   const lacking = witness.filter((line) => !inHome.has(checkpointDigest(line.checkpoint)));
   if (lacking.length === 0) return [];
@@ -98,10 +109,23 @@ export function compareWitness(home: readonly TrustedCheckpoint[], witness: read
   const message = cut
     ? `the witness holds checkpoints up to record ${latest.checkpoint.seq} but the home's checkpoint file ends at record ${homeLast}: the home's file was cut or deleted`
     : `the witness holds ${lacking.length} signed checkpoint(s) the home's checkpoint file lacks (first at record ${lacking[0]?.checkpoint.seq ?? 0}): lines were removed from the home's file`;
-  return [{ kind: 'witness', source: witnessName, message, line: latest.line, seq: latest.checkpoint.seq }];
+  return [
+    {
+      kind: 'witness',
+      source: witnessName,
+      message,
+      line: latest.line,
+      seq: latest.checkpoint.seq,
+    },
+  ];
 }
 
-function trustedLines(source: CheckpointSource, check: CheckpointSignatureCheck, problems: CheckpointProblem[], notes: string[]): TrustedCheckpoint[] {
+function trustedLines(
+  source: CheckpointSource,
+  check: CheckpointSignatureCheck,
+  problems: CheckpointProblem[],
+  notes: string[],
+): TrustedCheckpoint[] {
   const trusted: TrustedCheckpoint[] = [];
   source.lines.forEach((text, index) => {
     const line = index + 1;
@@ -131,18 +155,26 @@ function safeCheck(check: CheckpointSignatureCheck, text: string, signature: str
   }
 }
 
-function sequenceProblems(source: string, trusted: readonly TrustedCheckpoint[]): CheckpointProblem[] {
+function sequenceProblems(
+  source: string,
+  trusted: readonly TrustedCheckpoint[],
+): CheckpointProblem[] {
   const problems: CheckpointProblem[] = [];
   let previous: TrustedCheckpoint | undefined;
   for (const current of trusted) {
     const { checkpoint, line } = current;
     const expected = previous === undefined ? undefined : checkpointDigest(previous.checkpoint);
     if (checkpoint.prev !== expected) {
-      const message = previous === undefined
-        ? `line ${line} follows a checkpoint the file no longer holds: its beginning was cut`
-        : `line ${line} (record ${checkpoint.seq}) does not follow line ${previous.line}: checkpoints between them were removed or the lines reordered`;
+      const message =
+        previous === undefined
+          ? `line ${line} follows a checkpoint the file no longer holds: its beginning was cut`
+          : `line ${line} (record ${checkpoint.seq}) does not follow line ${previous.line}: checkpoints between them were removed or the lines reordered`;
       problems.push({ kind: 'sequence', source, line, seq: checkpoint.seq, message });
-    } else if (previous !== undefined && previous.checkpoint.storeId === checkpoint.storeId && checkpoint.seq < previous.checkpoint.seq) {
+    } else if (
+      previous !== undefined &&
+      previous.checkpoint.storeId === checkpoint.storeId &&
+      checkpoint.seq < previous.checkpoint.seq
+    ) {
       const message = `line ${line} checkpoints record ${checkpoint.seq} after line ${previous.line} checkpointed record ${previous.checkpoint.seq}: the chain was cut while the server was down`;
       problems.push({ kind: 'sequence', source, line, seq: checkpoint.seq, message });
     }
@@ -151,7 +183,11 @@ function sequenceProblems(source: string, trusted: readonly TrustedCheckpoint[])
   return problems;
 }
 
-function storeProblems(store: CheckpointedStore, source: string, trusted: readonly TrustedCheckpoint[]): CheckpointProblem[] {
+function storeProblems(
+  store: CheckpointedStore,
+  source: string,
+  trusted: readonly TrustedCheckpoint[],
+): CheckpointProblem[] {
   const problems: CheckpointProblem[] = [];
   const foreign = new Map<string, TrustedCheckpoint>();
   let missing: TrustedCheckpoint | undefined;
@@ -170,17 +206,19 @@ function storeProblems(store: CheckpointedStore, source: string, trusted: readon
     } else if (held !== hash) altered.push(line);
   }
   for (const [storeId, line] of foreign) {
-    const message = store.storeId === undefined
-      ? `there is no database, but checkpoints up to record ${line.checkpoint.seq} (line ${line.line}) were signed for store ${storeId}: the database was deleted`
-      : `checkpoints up to record ${line.checkpoint.seq} (line ${line.line}) were signed for store ${storeId}, but this database is store ${store.storeId}: the database was deleted and recreated, or swapped for another`;
+    const message =
+      store.storeId === undefined
+        ? `there is no database, but checkpoints up to record ${line.checkpoint.seq} (line ${line.line}) were signed for store ${storeId}: the database was deleted`
+        : `checkpoints up to record ${line.checkpoint.seq} (line ${line.line}) were signed for store ${storeId}, but this database is store ${store.storeId}: the database was deleted and recreated, or swapped for another`;
     problems.push({ kind: 'store-id', source, line: line.line, seq: line.checkpoint.seq, message });
   }
   if (missing !== undefined) {
     const { seq } = missing.checkpoint;
     const end = store.last?.seq ?? 0;
-    const message = end < seq
-      ? `record ${seq} was checkpointed (line ${missing.line}) but the store ends at record ${end}: records ${end + 1} to ${seq} at least were removed`
-      : `record ${seq} was checkpointed (line ${missing.line}) but the store no longer holds it`;
+    const message =
+      end < seq
+        ? `record ${seq} was checkpointed (line ${missing.line}) but the store ends at record ${end}: records ${end + 1} to ${seq} at least were removed`
+        : `record ${seq} was checkpointed (line ${missing.line}) but the store no longer holds it`;
     problems.push({ kind: 'missing', source, line: missing.line, seq, message });
   }
   const first = altered[0];

@@ -53,7 +53,13 @@ export function createAuditCheckpoint(options: {
   readonly previous?: AuditCheckpointV1 | undefined;
 }): AuditCheckpointV1 {
   const { storeId, head, at, previous } = options;
-  const checkpoint = { v: 1 as const, storeId, seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, at };
+  const checkpoint = {
+    v: 1 as const,
+    storeId,
+    seq: head?.seq ?? 0,
+    hash: head?.hash ?? GENESIS_HASH,
+    at,
+  };
   return previous === undefined ? checkpoint : { ...checkpoint, prev: checkpointDigest(previous) };
 }
 
@@ -79,18 +85,24 @@ export function parseCheckpointLine(text: string): Result<SignedAuditCheckpointV
   }
   if (!isObject(value)) return err('not a JSON object');
   const { checkpoint, keyId, signature } = value;
-  if (typeof keyId !== 'string' || typeof signature !== 'string') return err('no key id or signature');
+  if (typeof keyId !== 'string' || typeof signature !== 'string')
+    return err('no key id or signature');
   if (!isObject(checkpoint)) return err('no checkpoint');
   const { v, storeId, seq, hash, at, prev } = checkpoint;
-  const extra = Object.keys(checkpoint).filter((key) => !['v', 'storeId', 'seq', 'hash', 'at', 'prev'].includes(key));
+  const extra = Object.keys(checkpoint).filter(
+    (key) => !['v', 'storeId', 'seq', 'hash', 'at', 'prev'].includes(key),
+  );
   if (v !== 1) return err('unknown checkpoint version');
   if (extra.length > 0) return err(`unknown checkpoint fields: ${extra.join(', ')}`);
   if (typeof storeId !== 'string' || storeId === '') return err('no store id');
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return err('seq is not a whole number');
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
+    return err('seq is not a whole number');
   if (typeof hash !== 'string' || !HEX64.test(hash)) return err('hash is not a SHA-256 hex digest');
   if (typeof at !== 'number' || !Number.isFinite(at)) return err('time is not a number');
-  if (prev !== undefined && (typeof prev !== 'string' || !HEX64.test(prev))) return err('prev is not a SHA-256 hex digest');
-  const parsed: AuditCheckpointV1 = prev === undefined ? { v, storeId, seq, hash, at } : { v, storeId, seq, hash, at, prev };
+  if (prev !== undefined && (typeof prev !== 'string' || !HEX64.test(prev)))
+    return err('prev is not a SHA-256 hex digest');
+  const parsed: AuditCheckpointV1 =
+    prev === undefined ? { v, storeId, seq, hash, at } : { v, storeId, seq, hash, at, prev };
   return ok({ checkpoint: parsed, keyId, signature });
 }
 

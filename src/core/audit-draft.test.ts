@@ -4,18 +4,27 @@ import { prepareAuditDraft } from './audit-draft.js';
 import { toCanonicalJson } from './canonical.js';
 import { isFirewallError } from './errors.js';
 
-const draftOf = (data: unknown, at = 1): AuditDraft => ({ kind: 'decision', actor: 'system', at, data: data as AuditDraft['data'] });
+const draftOf = (data: unknown, at = 1): AuditDraft => ({
+  kind: 'decision',
+  actor: 'system',
+  at,
+  data: data as AuditDraft['data'],
+});
 
 describe('prepareAuditDraft', () => {
   it('renders data as its canonical text and keeps that text parsed back', () => {
-    const prepared = prepareAuditDraft(draftOf({ b: [1, 'two', null], a: { d: true, c: 'ünï 🚀' } }));
+    const prepared = prepareAuditDraft(
+      draftOf({ b: [1, 'two', null], a: { d: true, c: 'ünï 🚀' } }),
+    );
     expect(prepared.text).toBe('{"a":{"c":"ünï 🚀","d":true},"b":[1,"two",null]}');
     expect(JSON.stringify(prepared.draft.data)).toBe(prepared.text);
     expect(prepared.draft).toMatchObject({ kind: 'decision', actor: 'system', at: 1 });
   });
 
   it('drops undefined fields and writes what JSON cannot carry as JSON.stringify does', () => {
-    const prepared = prepareAuditDraft(draftOf({ gone: undefined, list: [undefined, Number.NaN], inf: Number.POSITIVE_INFINITY }));
+    const prepared = prepareAuditDraft(
+      draftOf({ gone: undefined, list: [undefined, Number.NaN], inf: Number.POSITIVE_INFINITY }),
+    );
     expect(prepared.text).toBe('{"inf":null,"list":[null,null]}');
   });
 
@@ -26,7 +35,9 @@ describe('prepareAuditDraft', () => {
   });
 
   it('escapes lone surrogates and control characters, and sorts keys by code point', () => {
-    const prepared = prepareAuditDraft(draftOf({ '\uffff': 1, '\ud83d\ude80': 2, s: '\ud800\u0000' }));
+    const prepared = prepareAuditDraft(
+      draftOf({ '\uffff': 1, '\ud83d\ude80': 2, s: '\ud800\u0000' }),
+    );
     // Code point order puts U+FFFF before U+1F680, whose UTF-16 form sorts first.
     expect(prepared.text).toBe('{"s":"\\ud800\\u0000","\uffff":1,"\ud83d\ude80":2}');
   });
@@ -47,7 +58,9 @@ describe('prepareAuditDraft', () => {
 
   it('refuses a time that is not finite and data that is not a JSON object with input.invalid', () => {
     for (const draft of [draftOf({}, Number.NaN), draftOf([1]), draftOf(null), draftOf('text')]) {
-      expect(() => prepareAuditDraft(draft)).toThrow(expect.objectContaining({ code: 'input.invalid' }));
+      expect(() => prepareAuditDraft(draft)).toThrow(
+        expect.objectContaining({ code: 'input.invalid' }),
+      );
     }
   });
 

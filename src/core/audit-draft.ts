@@ -18,7 +18,8 @@ export interface PreparedAuditDraft {
  * value JSON cannot hold at all (a bigint, a cycle) throws as `JSON.stringify` does.
  */
 export function prepareAuditDraft(draft: AuditDraft): PreparedAuditDraft {
-  if (!Number.isFinite(draft.at)) throw new FirewallError('input.invalid', 'audit time is not a finite number');
+  if (!Number.isFinite(draft.at))
+    throw new FirewallError('input.invalid', 'audit time is not a finite number');
   const text = canonicalDataText(draft.data);
   // INVARIANT: the record is hashed over the value parsed back from the stored text, whose
   // canonical form is that text again, so that what is stored reads back as exactly the value

@@ -10,7 +10,12 @@ function buildChain(size: number): { records: AuditRecordV1[]; head: AuditHead |
   const records: AuditRecordV1[] = [];
   let head: AuditHead | undefined;
   for (let i = 0; i < size; i++) {
-    const record = chainAuditRecord(head, { kind: 'decision', actor: `agent:a${i % 3}`, at: 1000 + i, data: { n: i, verdict: i % 2 ? 'allow' : 'deny' } });
+    const record = chainAuditRecord(head, {
+      kind: 'decision',
+      actor: `agent:a${i % 3}`,
+      at: 1000 + i,
+      data: { n: i, verdict: i % 2 ? 'allow' : 'deny' },
+    });
     records.push(record);
     head = { seq: record.seq, hash: record.hash };
   }
@@ -63,9 +68,21 @@ describe('audit hash chain', () => {
       fc.tuple(
         fc.constant(size),
         fc.oneof(
-          fc.record({ kind: fc.constant('edit' as const), index: fc.nat(size - 1), field: fc.constantFrom('kind', 'actor', 'at', 'data', 'prevHash', 'seq') as fc.Arbitrary<'kind' | 'actor' | 'at' | 'data' | 'prevHash' | 'seq'> }),
+          fc.record({
+            kind: fc.constant('edit' as const),
+            index: fc.nat(size - 1),
+            field: fc.constantFrom(
+              'kind',
+              'actor',
+              'at',
+              'data',
+              'prevHash',
+              'seq',
+            ) as fc.Arbitrary<'kind' | 'actor' | 'at' | 'data' | 'prevHash' | 'seq'>,
+          }),
           fc.record({ kind: fc.constant('delete' as const), index: fc.nat(size - 1) }),
-          fc.tuple(fc.nat(size - 1), fc.nat(size - 1))
+          fc
+            .tuple(fc.nat(size - 1), fc.nat(size - 1))
             .filter(([a, b]) => a !== b)
             .map(([index, other]) => ({ kind: 'swap' as const, index, other })),
         ),
@@ -77,7 +94,10 @@ describe('audit hash chain', () => {
         const result = verifyAuditChain(tamper(records, tamperWith), head);
         expect(result.ok).toBe(false);
         if (result.ok) return;
-        const firstTouched = tamperWith.kind === 'swap' ? Math.min(tamperWith.index, tamperWith.other) : tamperWith.index;
+        const firstTouched =
+          tamperWith.kind === 'swap'
+            ? Math.min(tamperWith.index, tamperWith.other)
+            : tamperWith.index;
         expect(result.badSeq).toBe(firstTouched + 1);
       }),
     );
@@ -99,7 +119,17 @@ describe('audit record hash', () => {
     at: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
     data: fc.dictionary(text, fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>),
   });
-  const head = fc.option(fc.record({ seq: fc.nat(), hash: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }) }), { nil: undefined });
+  const head = fc.option(
+    fc.record({
+      seq: fc.nat(),
+      hash: fc.string({
+        unit: fc.constantFrom(...'0123456789abcdef'),
+        minLength: 64,
+        maxLength: 64,
+      }),
+    }),
+    { nil: undefined },
+  );
 
   it('is SHA-256 of the canonical form of every field but the hash, as records were always hashed', () => {
     fc.assert(
@@ -107,16 +137,31 @@ describe('audit record hash', () => {
         const data = JSON.parse(JSON.stringify(appended.data)) as { [key: string]: JsonValue };
         const record = chainAuditRecord(previous, { ...appended, data });
         const { v, seq, prevHash, kind, actor, at } = record;
-        expect(record.hash).toBe(sha256Hex(toCanonicalJson({ v, seq, prevHash, kind, actor, at, data })));
+        expect(record.hash).toBe(
+          sha256Hex(toCanonicalJson({ v, seq, prevHash, kind, actor, at, data })),
+        );
         expect(hashAuditRecord(record)).toBe(record.hash);
-        expect(chainAuditRecord(previous, { ...appended, data }, toCanonicalJson(data)).hash).toBe(record.hash);
+        expect(chainAuditRecord(previous, { ...appended, data }, toCanonicalJson(data)).hash).toBe(
+          record.hash,
+        );
       }),
       { numRuns: 300 },
     );
   });
 
   it('keeps the hash of a record written by earlier versions', () => {
-    const record = chainAuditRecord(undefined, { kind: 'decision', actor: 'agent:a', at: 1000, data: { verdict: 'allow', n: 1 } });
-    expect(record.hash).toBe(sha256Hex('{"actor":"agent:a","at":1000,"data":{"n":1,"verdict":"allow"},"kind":"decision","prevHash":"' + '0'.repeat(64) + '","seq":1,"v":1}'));
+    const record = chainAuditRecord(undefined, {
+      kind: 'decision',
+      actor: 'agent:a',
+      at: 1000,
+      data: { verdict: 'allow', n: 1 },
+    });
+    expect(record.hash).toBe(
+      sha256Hex(
+        '{"actor":"agent:a","at":1000,"data":{"n":1,"verdict":"allow"},"kind":"decision","prevHash":"' +
+          '0'.repeat(64) +
+          '","seq":1,"v":1}',
+      ),
+    );
   });
 });

@@ -63,7 +63,10 @@ export function chainAuditRecord(
 // INVARIANT: exactly `toCanonicalJson({ v, seq, prevHash, kind, actor, at, data })` (the form
 // every record ever written was hashed over), written out with the keys in code point order so
 // that the record's fields need no sorting and its data is not walked again.
-function canonicalAuditText(record: Omit<AuditRecordV1, 'hash' | 'data'>, canonicalData: string): string {
+function canonicalAuditText(
+  record: Omit<AuditRecordV1, 'hash' | 'data'>,
+  canonicalData: string,
+): string {
   const { v, seq, prevHash, kind, actor, at } = record;
   return `{"actor":${toCanonicalJson(actor)},"at":${toCanonicalJson(at)},"data":${canonicalData},"kind":${toCanonicalJson(kind)},"prevHash":${toCanonicalJson(prevHash)},"seq":${toCanonicalJson(seq)},"v":${toCanonicalJson(v)}}`;
 }
@@ -71,7 +74,12 @@ function canonicalAuditText(record: Omit<AuditRecordV1, 'hash' | 'data'>, canoni
 /** The outcome of walking a chain. */
 export type AuditVerification =
   | { readonly ok: true; readonly count: number }
-  | { readonly ok: false; readonly count: number; readonly badSeq: number; readonly problem: string };
+  | {
+      readonly ok: false;
+      readonly count: number;
+      readonly badSeq: number;
+      readonly problem: string;
+    };
 
 /**
  * Walks records in storage order and reports the first one that breaks the chain: a changed
@@ -112,9 +120,17 @@ function chainProblem(
   return undefined;
 }
 
-function headMismatch(last: AuditHead | undefined, head: AuditHead | undefined): string | undefined {
+function headMismatch(
+  last: AuditHead | undefined,
+  head: AuditHead | undefined,
+): string | undefined {
   if (last === undefined && head === undefined) return undefined;
-  if (last === undefined || head === undefined || last.seq !== head.seq || last.hash !== head.hash) {
+  if (
+    last === undefined ||
+    head === undefined ||
+    last.seq !== head.seq ||
+    last.hash !== head.hash
+  ) {
     return `the chain ends at record ${last?.seq ?? 0} but the head says ${head?.seq ?? 0}: records were removed from the end`;
   }
   return undefined;

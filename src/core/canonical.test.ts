@@ -20,7 +20,8 @@ function changeOneLeaf(value: unknown): { changed: boolean; value: unknown } {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const inner = changeOneLeaf(value[i]);
-      if (inner.changed) return { changed: true, value: value.map((v, j) => (j === i ? inner.value : v)) };
+      if (inner.changed)
+        return { changed: true, value: value.map((v, j) => (j === i ? inner.value : v)) };
     }
     return { changed: true, value: [...value, 0] };
   }
@@ -38,7 +39,9 @@ function changeOneLeaf(value: unknown): { changed: boolean; value: unknown } {
   return { changed: true, value: 0 };
 }
 
-const json = fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+const json = fc
+  .jsonValue({ maxDepth: 4 })
+  .map((value) => JSON.parse(JSON.stringify(value)) as unknown);
 
 describe('request digest', () => {
   it('is invariant under key order', () => {
@@ -79,7 +82,9 @@ describe('request digest', () => {
   });
 
   it('sorts keys by code point and refuses values JSON cannot carry', () => {
-    expect(toCanonicalJson({ b: 1, a: { d: 2, c: [true, null] } })).toBe('{"a":{"c":[true,null],"d":2},"b":1}');
+    expect(toCanonicalJson({ b: 1, a: { d: 2, c: [true, null] } })).toBe(
+      '{"a":{"c":[true,null],"d":2},"b":1}',
+    );
     expect(() => toCanonicalJson({ a: Number.NaN })).toThrow(/non-finite/);
     expect(() => toCanonicalJson({ a: () => 1 })).toThrow(/no JSON form/);
   });
@@ -93,7 +98,9 @@ describe('request digest', () => {
 
 describe('canonical key order', () => {
   it('orders keys by code point, astral characters after the BMP', () => {
-    expect(toCanonicalJson({ '\uFFFF': 1, '\u{1F600}': 2, a: 3 })).toBe('{"a":3,"\uFFFF":1,"\u{1F600}":2}');
+    expect(toCanonicalJson({ '\uFFFF': 1, '\u{1F600}': 2, a: 3 })).toBe(
+      '{"a":3,"\uFFFF":1,"\u{1F600}":2}',
+    );
   });
 });
 
@@ -115,7 +122,26 @@ function referenceCanonical(value: unknown): string {
 }
 
 describe('canonical form', () => {
-  const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u001f', '\u007f', '\u2028', '\uD800', '\uDC00', '\uE000', '\uFFFF', '\u{1F600}') }));
+  const anyText = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.string({
+      unit: fc.constantFrom(
+        'a',
+        '"',
+        '\\',
+        '\n',
+        '\u001f',
+        '\u007f',
+        '\u2028',
+        '\uD800',
+        '\uDC00',
+        '\uE000',
+        '\uFFFF',
+        '\u{1F600}',
+      ),
+    }),
+  );
   const unicodeJson = fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
       { depthSize: 'small' },

@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import { FirewallError } from './errors.js';
 
 /** A JSON value as it travels through Airlock. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * The canonical text of a JSON value: object keys sorted by code point, no whitespace, numbers
@@ -16,7 +17,8 @@ const MAX_DEPTH = 200;
 
 function canonical(value: unknown, depth: number): string {
   // SECURITY: a hostile request must not blow the stack of the digest function.
-  if (depth > MAX_DEPTH) throw new FirewallError('input.invalid', 'value nests too deeply to digest');
+  if (depth > MAX_DEPTH)
+    throw new FirewallError('input.invalid', 'value nests too deeply to digest');
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -80,7 +82,6 @@ function sortedKeys(keys: string[]): string[] {
   }
   return keys;
 }
-
 
 // UTF-16 order differs from code point order only when a surrogate meets a character at or
 // above U+E000; the slow path runs only for keys that carry one (keeps JCS compatibility).

@@ -41,6 +41,9 @@ describe('combineActionVerdicts', () => {
   });
 
   it('denies a request with no action', () => {
-    expect(combineActionVerdicts([])).toMatchObject({ verdict: 'deny', policyIds: ['airlock:fail-closed'] });
+    expect(combineActionVerdicts([])).toMatchObject({
+      verdict: 'deny',
+      policyIds: ['airlock:fail-closed'],
+    });
   });
 });

@@ -96,6 +96,8 @@ export function toDecision(id: string, verdicts: readonly ActionVerdict[]): Deci
     reasons: combined.reasons,
     policyIds: combined.policyIds,
     errors: combined.errors,
-    ...(combined.approvalsNeeded === undefined ? {} : { approval: { needed: combined.approvalsNeeded } }),
+    ...(combined.approvalsNeeded === undefined
+      ? {}
+      : { approval: { needed: combined.approvalsNeeded } }),
   };
 }

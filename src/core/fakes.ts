@@ -34,12 +34,15 @@ export class SequentialIds implements Ids {
 export class SeededRandom implements RandomSource {
   #counter = 0;
 
-  constructor(private readonly seed: string = 'airlock-test') {}
+  readonly #seed: string;
+  constructor(seed: string = 'airlock-test') {
+    this.#seed = seed;
+  }
 
   bytes(count: number): Uint8Array {
     const out = new Uint8Array(count);
     for (let offset = 0; offset < count; offset += 32) {
-      const block = createHash('sha256').update(`${this.seed}:${this.#counter++}`).digest();
+      const block = createHash('sha256').update(`${this.#seed}:${this.#counter++}`).digest();
       out.set(block.subarray(0, Math.min(32, count - offset)), offset);
     }
     return out;

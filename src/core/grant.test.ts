@@ -7,11 +7,24 @@ import type { GrantScope } from './grant.js';
 import { scopeExcess, scopeViolations } from './grant.js';
 import { isPatternWithin, matchesPattern } from './pattern.js';
 
-const word = fc.constantFrom('railway', 'rail', 'prod', 'production', 'staging', 'vol', 'db', 'a', 'ab', '');
+const word = fc.constantFrom(
+  'railway',
+  'rail',
+  'prod',
+  'production',
+  'staging',
+  'vol',
+  'db',
+  'a',
+  'ab',
+  '',
+);
 const pattern = fc
   .array(fc.oneof(word, fc.constant('*'), fc.constant(':')), { minLength: 1, maxLength: 4 })
   .map((parts) => parts.join(''));
-const value = fc.array(fc.oneof(word, fc.constant(':'), fc.constant('*')), { maxLength: 4 }).map((p) => p.join(''));
+const value = fc
+  .array(fc.oneof(word, fc.constant(':'), fc.constant('*')), { maxLength: 4 })
+  .map((p) => p.join(''));
 const effects = fc.subarray([...EFFECTS] as Effect[], { minLength: 1 });
 
 const scope: fc.Arbitrary<GrantScope> = fc.record({
@@ -66,16 +79,20 @@ describe('grant scopes', () => {
     verifies('grant.derived-within-parent');
     let accepted = 0;
     fc.assert(
-      fc.property(parentAndChild, fc.array(action, { minLength: 1, maxLength: 8 }), ([parent, child], actions) => {
-        if (scopeExcess(child, parent).length > 0) return;
-        accepted++;
-        expect(child.expiresAt).toBeLessThanOrEqual(parent.expiresAt);
-        for (const candidate of actions) {
-          if (scopeViolations(child, candidate).length === 0) {
-            expect(scopeViolations(parent, candidate)).toEqual([]);
+      fc.property(
+        parentAndChild,
+        fc.array(action, { minLength: 1, maxLength: 8 }),
+        ([parent, child], actions) => {
+          if (scopeExcess(child, parent).length > 0) return;
+          accepted++;
+          expect(child.expiresAt).toBeLessThanOrEqual(parent.expiresAt);
+          for (const candidate of actions) {
+            if (scopeViolations(child, candidate).length === 0) {
+              expect(scopeViolations(parent, candidate)).toEqual([]);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 3000 },
     );
     // The property is only worth something if many generated children were accepted.
@@ -96,12 +113,24 @@ describe('grant scopes', () => {
 
   it('names each way a child exceeds its parent', () => {
     verifies('grant.derived-within-parent');
-    const parent: GrantScope = { upstreams: ['railway'], environments: ['staging'], effects: ['read'], resources: ['volume:*'], expiresAt: 10 };
-    const child: GrantScope = { upstreams: ['*'], environments: ['production'], effects: ['read', 'destructive'], resources: ['*'], expiresAt: 11 };
+    const parent: GrantScope = {
+      upstreams: ['railway'],
+      environments: ['staging'],
+      effects: ['read'],
+      resources: ['volume:*'],
+      expiresAt: 10,
+    };
+    const child: GrantScope = {
+      upstreams: ['*'],
+      environments: ['production'],
+      effects: ['read', 'destructive'],
+      resources: ['*'],
+      expiresAt: 11,
+    };
     expect(scopeExcess(child, parent)).toEqual([
-      'upstreams: `*` is not within the parent\'s scope',
-      'environments: `production` is not within the parent\'s scope',
-      'resources: `*` is not within the parent\'s scope',
+      "upstreams: `*` is not within the parent's scope",
+      "environments: `production` is not within the parent's scope",
+      "resources: `*` is not within the parent's scope",
       'effects: `destructive` is not granted to the parent',
       'expiresAt: later than the parent expires',
     ]);
@@ -109,9 +138,25 @@ describe('grant scopes', () => {
 
   it('treats a target with an unknown environment as outside any grant that lists environments', () => {
     verifies('grant.unknown-environment-outside-scope');
-    const grant: GrantScope = { upstreams: ['*'], environments: ['staging', 'prod*'], effects: [...EFFECTS], resources: ['*'], expiresAt: 10 };
-    const base: Action = { upstream: 'railway', surface: 'graphql', operation: 'volumeDelete', effect: 'destructive', reversible: false, digest: 'd', targets: [{ type: 'volume', id: 'v1', attrs: {} }] };
-    expect(scopeViolations(grant, base)).toEqual(['`volume:v1` is in an unknown environment, which is not granted']);
+    const grant: GrantScope = {
+      upstreams: ['*'],
+      environments: ['staging', 'prod*'],
+      effects: [...EFFECTS],
+      resources: ['*'],
+      expiresAt: 10,
+    };
+    const base: Action = {
+      upstream: 'railway',
+      surface: 'graphql',
+      operation: 'volumeDelete',
+      effect: 'destructive',
+      reversible: false,
+      digest: 'd',
+      targets: [{ type: 'volume', id: 'v1', attrs: {} }],
+    };
+    expect(scopeViolations(grant, base)).toEqual([
+      '`volume:v1` is in an unknown environment, which is not granted',
+    ]);
     expect(scopeViolations({ ...grant, environments: ['*'] }, base)).toEqual([]);
   });
 });

@@ -1,5 +1,13 @@
 export type { Action, ActionV1, Effect, SurfaceKind, Target } from './action.js';
-export { EFFECTS, GUARDED_TARGET_TYPE, SURFACE_KINDS, isEffect, isSurfaceKind, toResourceKey, worseEffect } from './action.js';
+export {
+  EFFECTS,
+  GUARDED_TARGET_TYPE,
+  SURFACE_KINDS,
+  isEffect,
+  isSurfaceKind,
+  toResourceKey,
+  worseEffect,
+} from './action.js';
 export type {
   Approval,
   ApprovalActionV1,
@@ -32,11 +40,21 @@ export {
 } from './approval.js';
 export type { Approver, ApproverScope, ApproverV1 } from './approver.js';
 export { approverScopeViolations } from './approver.js';
-export type { AuditDraft, AuditHead, AuditRecord, AuditRecordV1, AuditVerification } from './audit.js';
+export type {
+  AuditDraft,
+  AuditHead,
+  AuditRecord,
+  AuditRecordV1,
+  AuditVerification,
+} from './audit.js';
 export { GENESIS_HASH, chainAuditRecord, hashAuditRecord, verifyAuditChain } from './audit.js';
 export type { PreparedAuditDraft } from './audit-draft.js';
 export { prepareAuditDraft } from './audit-draft.js';
-export type { AuditCheckpointV1, CheckpointSignatureCheck, SignedAuditCheckpointV1 } from './audit-checkpoint.js';
+export type {
+  AuditCheckpointV1,
+  CheckpointSignatureCheck,
+  SignedAuditCheckpointV1,
+} from './audit-checkpoint.js';
 export {
   checkpointDigest,
   checkpointSigningText,
@@ -73,7 +91,12 @@ export {
 export type { FirewallErrorCode } from './errors.js';
 export { FirewallError, describeError, isFirewallError } from './errors.js';
 export type { Grant, GrantScope, GrantV1, Principal } from './grant.js';
-export { grantInactiveReason, principalScopeViolations, scopeExcess, scopeViolations } from './grant.js';
+export {
+  grantInactiveReason,
+  principalScopeViolations,
+  scopeExcess,
+  scopeViolations,
+} from './grant.js';
 export { isPatternWithin, matchesPattern } from './pattern.js';
 export type {
   ApprovalStore,
@@ -103,7 +126,14 @@ export {
 } from './approval-review.js';
 export { FixedClock, SeededRandom, SequentialIds } from './fakes.js';
 export type { ShortText, VisibleLine } from './visible-text.js';
-export { groupDigits, hasHiddenCharacters, toShortText, toVisibleBlock, toVisibleLines, toVisibleText } from './visible-text.js';
+export {
+  groupDigits,
+  hasHiddenCharacters,
+  toShortText,
+  toVisibleBlock,
+  toVisibleLines,
+  toVisibleText,
+} from './visible-text.js';
 export type { ClassifiedRequest } from './classified-request.js';
 export { LruCache } from './lru-cache.js';
 export type { Result } from './result.js';

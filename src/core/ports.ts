@@ -134,7 +134,11 @@ export interface ApprovalStore {
    * `updateApproval`) and moves its delayed action from `waiting` to `running` at `startedAt`.
    * `store.conflict` if either changed: then neither did. This is what makes it run once.
    */
-  claimDelayedAction(executed: Approval, expectedVersion: number, startedAt: number): Promise<Approval>;
+  claimDelayedAction(
+    executed: Approval,
+    expectedVersion: number,
+    startedAt: number,
+  ): Promise<Approval>;
   /**
    * Moves a delayed action from `from` to `next.status` with its result or note; `store.conflict`
    * if it is no longer in `from`, `approval.not-found` if there is none.
@@ -177,7 +181,11 @@ export interface WebhookOutbox {
    */
   enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): Promise<void>;
   /** Deliveries oldest first: in one status, and/or due by a time, at most `limit`. */
-  listWebhookDeliveries(filter?: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number }): Promise<WebhookDeliveryV1[]>;
+  listWebhookDeliveries(filter?: {
+    status?: WebhookDeliveryStatus;
+    dueBy?: number;
+    limit?: number;
+  }): Promise<WebhookDeliveryV1[]>;
   /** Replaces a delivery's attempt fields; `store.conflict` if there is no such delivery. */
   updateWebhookDelivery(delivery: WebhookDeliveryV1): Promise<void>;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
 import { SeededRandom } from './fakes.js';
-import { assertWellFormedToken, createToken, hashToken, isWellFormedToken, tokenHashesEqual } from './token.js';
+import {
+  assertWellFormedToken,
+  createToken,
+  hashToken,
+  isWellFormedToken,
+  tokenHashesEqual,
+} from './token.js';
 
 describe('airlock tokens', () => {
   const random = new SeededRandom('tokens');
@@ -48,7 +54,9 @@ describe('airlock tokens', () => {
   it('refuses a malformed value without echoing it', () => {
     verifies('token.not-echoed');
     const secret = 'rw_live_SECRET_VALUE_1234';
-    expect(() => assertWellFormedToken(secret)).toThrow(expect.objectContaining({ code: 'token.malformed' }));
+    expect(() => assertWellFormedToken(secret)).toThrow(
+      expect.objectContaining({ code: 'token.malformed' }),
+    );
     try {
       assertWellFormedToken(secret);
     } catch (error) {

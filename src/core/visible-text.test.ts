@@ -17,7 +17,11 @@ describe('visible text', () => {
   });
 
   it('cuts long values with their length, never inside a label or a surrogate pair', () => {
-    expect(toShortText('x'.repeat(20_000), 10)).toEqual({ text: 'x'.repeat(10), length: 20_000, cut: true });
+    expect(toShortText('x'.repeat(20_000), 10)).toEqual({
+      text: 'x'.repeat(10),
+      length: 20_000,
+      cut: true,
+    });
     expect(toShortText('abcdefg\u202Exyz', 10).text).toBe('abcdefg');
     expect(toShortText('abcdefghi🙂', 10).text).toBe('abcdefghi');
     expect(toShortText('short', 10)).toEqual({ text: 'short', length: 5, cut: false });
@@ -33,6 +37,10 @@ describe('visible text', () => {
     ]);
     expect(toVisibleLines('a\n\nb')).toHaveLength(3);
     // A line holding only hidden characters is not blank: it is shown, written out.
-    expect(toVisibleLines('a\n\u200b\n\u200b\n\u200b\nb').map((l) => (l.kind === 'text' ? l.text : 'run'))).toEqual(['a', '⟨U+200B⟩', '⟨U+200B⟩', '⟨U+200B⟩', 'b']);
+    expect(
+      toVisibleLines('a\n\u200b\n\u200b\n\u200b\nb').map((l) =>
+        l.kind === 'text' ? l.text : 'run',
+      ),
+    ).toEqual(['a', '⟨U+200B⟩', '⟨U+200B⟩', '⟨U+200B⟩', 'b']);
   });
 });

@@ -10,9 +10,11 @@
 // U+202A–E, U+2066–9, zero-width U+200B–D, U+2060–4, U+FEFF, tags U+E0000–7F), Zl/Zp (U+2028,
 // U+2029), Cs (lone surrogates), variation selectors, the combining grapheme joiner, and the
 // Hangul and Khmer fillers that render as nothing.
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+const HIDDEN =
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
 // The same, less line feed and tab: what a multi-line block (a document, SQL) keeps as layout.
-const HIDDEN_IN_BLOCK = /[^\P{Cc}\n\t]|[\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+const HIDDEN_IN_BLOCK =
+  /[^\P{Cc}\n\t]|[\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
 
 /** `⟨U+202E⟩` for one character. */
 function codePointLabel(char: string): string {
@@ -76,7 +78,12 @@ export function toVisibleLines(text: string, maxBlankRun = 2): VisibleLine[] {
   let index = 0;
   while (index < lines.length) {
     let end = index;
-    while (end < lines.length && (lines[end] ?? '').trim() === '' && !hasHiddenCharacters(lines[end] ?? '')) end++;
+    while (
+      end < lines.length &&
+      (lines[end] ?? '').trim() === '' &&
+      !hasHiddenCharacters(lines[end] ?? '')
+    )
+      end++;
     const run = end - index;
     if (run > maxBlankRun) {
       out.push({ kind: 'blank-run', from: index + 1, to: end });

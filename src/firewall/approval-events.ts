@@ -53,11 +53,16 @@ export interface ApprovalEventV1 {
 }
 
 /** The event an audit record stands for, or undefined when it is not an approval event. */
-export function toApprovalEvent(record: AuditRecord, approval: Approval, publicUrl: string): ApprovalEventV1 | undefined {
+export function toApprovalEvent(
+  record: AuditRecord,
+  approval: Approval,
+  publicUrl: string,
+): ApprovalEventV1 | undefined {
   if (!APPROVAL_EVENT_KINDS.includes(record.kind)) return undefined;
   const data = record.data;
   const state = typeof data['state'] === 'string' ? data['state'] : approval.state;
-  const list = (key: string): string[] => (Array.isArray(data[key]) ? data[key].filter((v): v is string => typeof v === 'string') : []);
+  const list = (key: string): string[] =>
+    Array.isArray(data[key]) ? data[key].filter((v): v is string => typeof v === 'string') : [];
   return {
     version: 1,
     event: record.kind,

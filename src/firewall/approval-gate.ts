@@ -12,8 +12,19 @@ import type {
   Store,
   SurfaceKind,
 } from '../core/index.js';
-import { APPROVAL_POLICY_ID, applyApprovalEvent, boundApprovalRequest, distinctApprovers, isFirewallError } from '../core/index.js';
-import { DEFAULT_MAX_PENDING_PER_GRANT, countPendingApprovals, inGrantQueue, refuseOverCap } from './pending-cap.js';
+import {
+  APPROVAL_POLICY_ID,
+  applyApprovalEvent,
+  boundApprovalRequest,
+  distinctApprovers,
+  isFirewallError,
+} from '../core/index.js';
+import {
+  DEFAULT_MAX_PENDING_PER_GRANT,
+  countPendingApprovals,
+  inGrantQueue,
+  refuseOverCap,
+} from './pending-cap.js';
 import type { UndoRule } from './undo-rules.js';
 import { undoWindowFor } from './undo-rules.js';
 
@@ -29,7 +40,11 @@ export interface ApprovalOptions extends ApprovalRules {
 }
 
 /** Defaults: an hour to decide and retry, one deny ends it, the owner may not approve. */
-export const DEFAULT_APPROVAL_OPTIONS: ApprovalOptions = { ttlMs: 60 * 60 * 1000, denyEndsIt: true, ownerMayApprove: false };
+export const DEFAULT_APPROVAL_OPTIONS: ApprovalOptions = {
+  ttlMs: 60 * 60 * 1000,
+  denyEndsIt: true,
+  ownerMayApprove: false,
+};
 
 /** What the gate needs from the firewall. */
 export interface ApprovalGateContext {
@@ -75,9 +90,14 @@ export async function resolveHold(
 ): Promise<HoldResolution> {
   const needed = decision.approval?.needed ?? 1;
   const now = context.clock.now();
-  const latest = await expireIfDue(context, await context.store.findApprovalForRequest(principal.grant.id, request.digest), now);
+  const latest = await expireIfDue(
+    context,
+    await context.store.findApprovalForRequest(principal.grant.id, request.digest),
+    now,
+  );
   // SECURITY: a delayed action is run by Airlock after its undo window, never by the agent's retry.
-  if (latest?.state === 'approved' && latest.undoWindowMs !== undefined) return { decision: scheduledHold(decision, latest) };
+  if (latest?.state === 'approved' && latest.undoWindowMs !== undefined)
+    return { decision: scheduledHold(decision, latest) };
   if (latest?.state === 'approved' && distinctApprovers(latest).length >= needed) {
     const executed = await tryExecute(context, latest, now);
     if (executed !== undefined) return { decision: allowedOnce(decision, executed), executed };
@@ -95,7 +115,12 @@ const MAX_RETURN_REASON_CHARS = 500;
  * return after anything else happened to the approval (another return, a later execution)
  * changes nothing. Audited as `approval.returned` with `reason`. True when it was returned.
  */
-export async function returnExecuted(context: ApprovalGateContext, approvalId: string, executedVersion: number, reason: string): Promise<boolean> {
+export async function returnExecuted(
+  context: ApprovalGateContext,
+  approvalId: string,
+  executedVersion: number,
+  reason: string,
+): Promise<boolean> {
   const approval = await context.store.getApproval(approvalId);
   if (approval === undefined || approval.version !== executedVersion) return false;
   const now = context.clock.now();
@@ -103,7 +128,10 @@ export async function returnExecuted(context: ApprovalGateContext, approvalId: s
   if (!next.ok) return false;
   const stored = await compareAndSet(context, next.value, executedVersion);
   if (stored === undefined) return false;
-  const bounded = reason.length > MAX_RETURN_REASON_CHARS ? `${reason.slice(0, MAX_RETURN_REASON_CHARS)}…` : reason;
+  const bounded =
+    reason.length > MAX_RETURN_REASON_CHARS
+      ? `${reason.slice(0, MAX_RETURN_REASON_CHARS)}…`
+      : reason;
   try {
     await audit(context, 'approval.returned', 'system', stored, now, { reason: bounded });
   } catch (error) {
@@ -115,17 +143,28 @@ export async function returnExecuted(context: ApprovalGateContext, approvalId: s
 }
 
 /** A new pending approval, unless the grant has as many pending as it may (then a deny and a freeze). */
-async function newHold(context: ApprovalGateContext, principal: Principal, request: HeldRequest, decision: Decision, now: number): Promise<Decision> {
+async function newHold(
+  context: ApprovalGateContext,
+  principal: Principal,
+  request: HeldRequest,
+  decision: Decision,
+  now: number,
+): Promise<Decision> {
   const cap = context.approvals.maxPendingPerGrant ?? DEFAULT_MAX_PENDING_PER_GRANT;
   const { grant } = principal;
   return inGrantQueue(context.store, grant.id, async () => {
     // SECURITY: counted and inserted in one queue per grant, so a burst of holds cannot slip past.
-    if ((await countPendingApprovals(context.store, grant.id)) >= cap) return refuseOverCap(context.store, grant, decision, cap, now);
+    if ((await countPendingApprovals(context.store, grant.id)) >= cap)
+      return refuseOverCap(context.store, grant, decision, cap, now);
     return bound(decision, await createPending(context, principal, request, decision, now));
   });
 }
 
-async function expireIfDue(context: ApprovalGateContext, approval: Approval | undefined, now: number): Promise<Approval | undefined> {
+async function expireIfDue(
+  context: ApprovalGateContext,
+  approval: Approval | undefined,
+  now: number,
+): Promise<Approval | undefined> {
   if (approval === undefined) return undefined;
   const expired = applyApprovalEvent(approval, { type: 'expire' }, now, context.approvals);
   if (!expired.ok) return approval;
@@ -135,7 +174,11 @@ async function expireIfDue(context: ApprovalGateContext, approval: Approval | un
   return stored;
 }
 
-async function tryExecute(context: ApprovalGateContext, approval: Approval, now: number): Promise<Approval | undefined> {
+async function tryExecute(
+  context: ApprovalGateContext,
+  approval: Approval,
+  now: number,
+): Promise<Approval | undefined> {
   const next = applyApprovalEvent(approval, { type: 'execute' }, now, context.approvals);
   if (!next.ok) return undefined;
   // SECURITY: compare-and-set first: of two identical requests racing, exactly one passes.
@@ -153,7 +196,8 @@ async function createPending(
   now: number,
 ): Promise<Approval> {
   const { grant } = principal;
-  const undoWindowMs = request.replay === undefined ? undefined : undoWindowFor(context.undo ?? [], request.actions);
+  const undoWindowMs =
+    request.replay === undefined ? undefined : undoWindowFor(context.undo ?? [], request.actions);
   const approval: Approval = {
     id: context.ids.next('apr'),
     version: 1,
@@ -183,24 +227,45 @@ async function createPending(
     if (existing?.state !== 'pending') throw error;
     return existing;
   }
-  if (undoWindowMs !== undefined && request.replay !== undefined) await storeDelayedAction(context, approval, request.replay, now);
+  if (undoWindowMs !== undefined && request.replay !== undefined)
+    await storeDelayedAction(context, approval, request.replay, now);
   await audit(context, 'approval.created', `agent:${grant.agent}`, approval, now);
   return approval;
 }
 
-async function storeDelayedAction(context: ApprovalGateContext, approval: Approval, replay: () => HeldRequestV1, now: number): Promise<void> {
+async function storeDelayedAction(
+  context: ApprovalGateContext,
+  approval: Approval,
+  replay: () => HeldRequestV1,
+  now: number,
+): Promise<void> {
   try {
-    await context.store.insertDelayedAction({ approvalId: approval.id, status: 'waiting', request: replay(), createdAt: now });
+    await context.store.insertDelayedAction({
+      approvalId: approval.id,
+      status: 'waiting',
+      request: replay(),
+      createdAt: now,
+    });
   } catch (error) {
     // An approval whose request is not stored could never run: withdraw it, and fail closed.
-    const cancelled = applyApprovalEvent(approval, { type: 'cancel', actor: 'system' }, now, context.approvals);
-    if (cancelled.ok) await compareAndSet(context, cancelled.value, approval.version).catch(() => undefined);
+    const cancelled = applyApprovalEvent(
+      approval,
+      { type: 'cancel', actor: 'system' },
+      now,
+      context.approvals,
+    );
+    if (cancelled.ok)
+      await compareAndSet(context, cancelled.value, approval.version).catch(() => undefined);
     throw error;
   }
 }
 
 /** Stores `next` if nobody changed the approval since `version`; undefined when someone did. */
-export async function compareAndSet(context: { readonly store: Store }, next: Approval, version: number): Promise<Approval | undefined> {
+export async function compareAndSet(
+  context: { readonly store: Store },
+  next: Approval,
+  version: number,
+): Promise<Approval | undefined> {
   try {
     return await context.store.updateApproval(next, version);
   } catch (error) {
@@ -242,7 +307,11 @@ function toApprovalAction(action: Action): ApprovalActionV1 {
     operation: action.operation,
     effect: action.effect,
     reversible: action.reversible,
-    targets: action.targets.map((t) => ({ type: t.type, id: t.id, ...(t.environment === undefined ? {} : { environment: t.environment }) })),
+    targets: action.targets.map((t) => ({
+      type: t.type,
+      id: t.id,
+      ...(t.environment === undefined ? {} : { environment: t.environment }),
+    })),
   };
 }
 
@@ -257,17 +326,24 @@ function allowedOnce(decision: Decision, approval: Approval): Decision {
   return {
     ...decision,
     verdict: 'allow',
-    reasons: [`approved by ${count} human${count === 1 ? '' : 's'} (approval \`${approval.id}\`); allowed this once`],
+    reasons: [
+      `approved by ${count} human${count === 1 ? '' : 's'} (approval \`${approval.id}\`); allowed this once`,
+    ],
     policyIds: [APPROVAL_POLICY_ID, ...decision.policyIds],
     approval: { needed: approval.needed, id: approval.id },
   };
 }
 
 function scheduledHold(decision: Decision, approval: Approval): Decision {
-  const at = approval.runAt === undefined ? 'after its undo window' : `at ${new Date(approval.runAt).toISOString()}`;
+  const at =
+    approval.runAt === undefined
+      ? 'after its undo window'
+      : `at ${new Date(approval.runAt).toISOString()}`;
   return {
     ...decision,
-    reasons: [`approved (approval \`${approval.id}\`); Airlock itself runs it ${at} unless an approver cancels: fetch the result from the approval, do not send it again`],
+    reasons: [
+      `approved (approval \`${approval.id}\`); Airlock itself runs it ${at} unless an approver cancels: fetch the result from the approval, do not send it again`,
+    ],
     approval: { needed: approval.needed, id: approval.id },
   };
 }
@@ -276,7 +352,9 @@ function deniedByHuman(decision: Decision, approval: Approval): Decision {
   return {
     ...decision,
     verdict: 'deny',
-    reasons: [`denied: a human decided against it (approval \`${approval.id}\`); do not retry this request, and do not try another way`],
+    reasons: [
+      `denied: a human decided against it (approval \`${approval.id}\`); do not retry this request, and do not try another way`,
+    ],
     policyIds: [APPROVAL_POLICY_ID],
     approval: { needed: approval.needed, id: approval.id },
   };

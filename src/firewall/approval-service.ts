@@ -1,10 +1,29 @@
-import type { Approval, ApprovalEvent, ApprovalRules, ApprovalState, Approver, Clock, RandomSource, Store } from '../core/index.js';
-import { FirewallError, applyApprovalEvent, approverScopeViolations, targetsNeedingConfirmation } from '../core/index.js';
+import type {
+  Approval,
+  ApprovalEvent,
+  ApprovalRules,
+  ApprovalState,
+  Approver,
+  Clock,
+  RandomSource,
+  Store,
+} from '../core/index.js';
+import {
+  FirewallError,
+  applyApprovalEvent,
+  approverScopeViolations,
+  targetsNeedingConfirmation,
+} from '../core/index.js';
 import { audit, compareAndSet } from './approval-gate.js';
 import type { ApproverFactor } from './approver-factors.js';
 import { ApproverFactors } from './approver-factors.js';
 import type { FactorThrottle } from './factor-throttle.js';
-import type { EnrolledApprover, NewAdmin, NewApprover, ShownApprover } from './approver-directory.js';
+import type {
+  EnrolledApprover,
+  NewAdmin,
+  NewApprover,
+  ShownApprover,
+} from './approver-directory.js';
 import { ApproverDirectory } from './approver-directory.js';
 
 /** What the approval service needs. */
@@ -87,7 +106,8 @@ export class ApprovalService {
   /** Requires verifyTotp AND approver.admin; throws admin.forbidden otherwise. */
   async authorizeAdmin(name: string, code: string): Promise<Approver> {
     const approver = await this.#factors.verifyTotp(name, code);
-    if (!approver.admin) throw new FirewallError('admin.forbidden', `\`${approver.name}\` is not an administrator`);
+    if (!approver.admin)
+      throw new FirewallError('admin.forbidden', `\`${approver.name}\` is not an administrator`);
     return approver;
   }
 
@@ -95,7 +115,9 @@ export class ApprovalService {
   async list(filter: { state?: ApprovalState } = {}): Promise<Approval[]> {
     const all = await this.#options.store.listApprovals();
     const current = await Promise.all(all.map((approval) => this.#expireIfDue(approval)));
-    return current.filter((approval) => filter.state === undefined || approval.state === filter.state);
+    return current.filter(
+      (approval) => filter.state === undefined || approval.state === filter.state,
+    );
   }
 
   /**
@@ -104,7 +126,10 @@ export class ApprovalService {
    */
   async expireDue(): Promise<Approval[]> {
     const { store, clock } = this.#options;
-    const open = [...(await store.listApprovals({ state: 'pending' })), ...(await store.listApprovals({ state: 'approved' }))];
+    const open = [
+      ...(await store.listApprovals({ state: 'pending' })),
+      ...(await store.listApprovals({ state: 'approved' })),
+    ];
     const due = open.filter((approval) => clock.now() >= approval.expiresAt);
     const after = await Promise.all(due.map((approval) => this.#expireIfDue(approval)));
     return after.filter((approval) => approval.state === 'expired');
@@ -119,27 +144,56 @@ export class ApprovalService {
    * Records `approverName`'s approval, proven by a fresh second factor. Irreversible production
    * targets must be named in `confirm`.
    */
-  async approve(id: string, approverName: string, factor: ApproverFactor, options: { confirm?: readonly string[] } = {}): Promise<Approval> {
+  async approve(
+    id: string,
+    approverName: string,
+    factor: ApproverFactor,
+    options: { confirm?: readonly string[] } = {},
+  ): Promise<Approval> {
     // Confirmation is checked before the factor, so a forgotten --confirm does not use up a code.
     const pending = await this.get(id);
-    const missing = targetsNeedingConfirmation(pending, this.#options.productionEnvironments).filter((t) => !(options.confirm ?? []).includes(t));
+    const missing = targetsNeedingConfirmation(
+      pending,
+      this.#options.productionEnvironments,
+    ).filter((t) => !(options.confirm ?? []).includes(t));
     if (missing.length > 0) {
       const named = missing.map((t) => `\`${t}\``).join(', ');
-      throw new FirewallError('approval.confirm-required', `approval \`${id}\` deletes or changes irreversibly in production: confirm by typing the target id ${named}`, { details: missing });
+      throw new FirewallError(
+        'approval.confirm-required',
+        `approval \`${id}\` deletes or changes irreversibly in production: confirm by typing the target id ${named}`,
+        { details: missing },
+      );
     }
     const approver = await this.#factors.verify(approverName, factor);
     // The actions an approval covers never change, so the scope is checked on what was read.
     const violations = approverScopeViolations(approver.scope, pending);
     if (violations.length > 0) {
-      throw new FirewallError('approval.refused', `\`${approverName}\` may not approve \`${id}\`: ${violations.join('; ')}`, { details: violations });
+      throw new FirewallError(
+        'approval.refused',
+        `\`${approverName}\` may not approve \`${id}\`: ${violations.join('; ')}`,
+        { details: violations },
+      );
     }
-    return this.#transition(id, { type: 'approve', actor: `human:${approver.name}` }, 'approval.approved');
+    return this.#transition(
+      id,
+      { type: 'approve', actor: `human:${approver.name}` },
+      'approval.approved',
+    );
   }
 
   /** Records `approverName`'s denial, proven by a fresh second factor; by default it ends the approval. */
-  async deny(id: string, approverName: string, factor: ApproverFactor, reason?: string): Promise<Approval> {
+  async deny(
+    id: string,
+    approverName: string,
+    factor: ApproverFactor,
+    reason?: string,
+  ): Promise<Approval> {
     const approver = await this.#factors.verify(approverName, factor);
-    const event: ApprovalEvent = { type: 'deny', actor: `human:${approver.name}`, ...(reason === undefined ? {} : { reason }) };
+    const event: ApprovalEvent = {
+      type: 'deny',
+      actor: `human:${approver.name}`,
+      ...(reason === undefined ? {} : { reason }),
+    };
     return this.#transition(id, event, 'approval.denied', reason);
   }
 
@@ -147,7 +201,11 @@ export class ApprovalService {
    * Cancels as an approver, proven by a fresh second factor: any approver may (stopping is the
    * safe direction), within the undo window of a delayed action too.
    */
-  async cancelAsApprover(id: string, approverName: string, factor: ApproverFactor): Promise<Approval> {
+  async cancelAsApprover(
+    id: string,
+    approverName: string,
+    factor: ApproverFactor,
+  ): Promise<Approval> {
     const approver = await this.#factors.verify(approverName, factor);
     return this.cancel(id, `human:${approver.name}`);
   }
@@ -157,7 +215,12 @@ export class ApprovalService {
     return this.#transition(id, { type: 'cancel', actor }, 'approval.cancelled');
   }
 
-  async #transition(id: string, event: ApprovalEvent & { actor: string }, kind: string, reason?: string): Promise<Approval> {
+  async #transition(
+    id: string,
+    event: ApprovalEvent & { actor: string },
+    kind: string,
+    reason?: string,
+  ): Promise<Approval> {
     const { clock, rules } = this.#options;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.get(id);
@@ -177,13 +240,34 @@ export class ApprovalService {
     throw new FirewallError('store.conflict', `approval \`${id}\` kept changing; try again`);
   }
 
-  async #auditOrUndo(kind: string, actor: string, approval: Approval, now: number, reason: string | undefined): Promise<void> {
+  async #auditOrUndo(
+    kind: string,
+    actor: string,
+    approval: Approval,
+    now: number,
+    reason: string | undefined,
+  ): Promise<void> {
     try {
-      await audit(this.#options, kind, actor, approval, now, reason === undefined ? {} : { reason });
+      await audit(
+        this.#options,
+        kind,
+        actor,
+        approval,
+        now,
+        reason === undefined ? {} : { reason },
+      );
     } catch (error) {
       // SECURITY: a vote that is not on the record must not count; cancel the approval.
-      const cancelled = applyApprovalEvent(approval, { type: 'cancel', actor: 'system' }, now, this.#options.rules);
-      if (cancelled.ok) await compareAndSet(this.#options, cancelled.value, approval.version).catch(() => undefined);
+      const cancelled = applyApprovalEvent(
+        approval,
+        { type: 'cancel', actor: 'system' },
+        now,
+        this.#options.rules,
+      );
+      if (cancelled.ok)
+        await compareAndSet(this.#options, cancelled.value, approval.version).catch(
+          () => undefined,
+        );
       throw error;
     }
   }
@@ -200,7 +284,8 @@ export class ApprovalService {
 
   async #read(id: string): Promise<Approval> {
     const approval = await this.#options.store.getApproval(id);
-    if (approval === undefined) throw new FirewallError('approval.not-found', `no approval \`${id}\``);
+    if (approval === undefined)
+      throw new FirewallError('approval.not-found', `no approval \`${id}\``);
     return approval;
   }
 }

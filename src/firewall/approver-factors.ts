@@ -18,7 +18,8 @@ export const PASSKEY_FACTOR_MAX_AGE_MS = 2 * 60_000;
 const MAX_AUDITED_NAME_CHARS = 64;
 
 /** Why a factor was refused, as recorded in `approver.factor-failed` (never the code). */
-type FactorFailure = 'wrong-code' | 'replayed' | 'throttled' | 'not-enrolled' | 'stale' | 'unknown-approver';
+type FactorFailure =
+  'wrong-code' | 'replayed' | 'throttled' | 'not-enrolled' | 'stale' | 'unknown-approver';
 
 /**
  * Checks approvers' second factors: each TOTP step is accepted once (compare-and-set in the
@@ -30,7 +31,11 @@ export class ApproverFactors {
   readonly #clock: Clock;
   readonly #throttle: FactorThrottle;
 
-  constructor(options: { readonly store: Store; readonly clock: Clock; readonly factorThrottle?: FactorThrottle }) {
+  constructor(options: {
+    readonly store: Store;
+    readonly clock: Clock;
+    readonly factorThrottle?: FactorThrottle;
+  }) {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#throttle = options.factorThrottle ?? new FactorThrottle({ clock: options.clock });
@@ -38,7 +43,9 @@ export class ApproverFactors {
 
   /** The approver if `factor` is theirs and fresh; throws a FirewallError otherwise. */
   async verify(name: string, factor: ApproverFactor): Promise<Approver> {
-    return factor.kind === 'totp' ? this.verifyTotp(name, factor.code) : this.#verifyPasskey(name, factor.verifiedAt);
+    return factor.kind === 'totp'
+      ? this.verifyTotp(name, factor.code)
+      : this.#verifyPasskey(name, factor.verifiedAt);
   }
 
   /** The approver if `code` is their current TOTP code, not used before; see ApprovalService.verifyTotp. */
@@ -46,13 +53,19 @@ export class ApproverFactors {
     // SECURITY: once throttled even the right code is refused, so guessing cannot go on.
     if (this.#throttle.isThrottled(name)) {
       await this.#refuse(name, 'totp', 'throttled');
-      throw new FirewallError('auth.throttled', 'too many wrong codes for this approver: wait, then try again');
+      throw new FirewallError(
+        'auth.throttled',
+        'too many wrong codes for this approver: wait, then try again',
+      );
     }
     const approver = await this.#store.getApprover(name);
     if (approver === undefined) throw await this.#unauthorized(name, 'totp', 'unknown-approver');
     if (approver.totpSecret === '') {
       await this.#refuse(name, 'totp', 'not-enrolled');
-      throw new FirewallError('approver.factor-required', `\`${name}\` has no TOTP enrolled: an administrator must enrol one first`);
+      throw new FirewallError(
+        'approver.factor-required',
+        `\`${name}\` has no TOTP enrolled: an administrator must enrol one first`,
+      );
     }
     const step = matchTotp(approver.totpSecret, code, this.#clock.now(), approver.lastTotpStep);
     if (step === undefined) {
@@ -74,19 +87,35 @@ export class ApproverFactors {
     // SECURITY: a stale (or future-dated) assertion could be a session replayed later.
     if (!Number.isFinite(age) || age < 0 || age > PASSKEY_FACTOR_MAX_AGE_MS) {
       await this.#refuse(name, 'passkey', 'stale');
-      throw new FirewallError('approver.factor-required', 'the passkey check is no longer fresh: verify with the passkey again');
+      throw new FirewallError(
+        'approver.factor-required',
+        'the passkey check is no longer fresh: verify with the passkey again',
+      );
     }
     return approver;
   }
 
-  async #unauthorized(name: string, channel: ApproverFactor['kind'], reason: FactorFailure): Promise<FirewallError> {
+  async #unauthorized(
+    name: string,
+    channel: ApproverFactor['kind'],
+    reason: FactorFailure,
+  ): Promise<FirewallError> {
     await this.#refuse(name, channel, reason);
     // SECURITY: one message for an unknown name, a wrong code and a used one, so none is probed.
     return new FirewallError('approver.unauthorized', 'unknown approver or wrong code');
   }
 
-  async #refuse(name: string, channel: ApproverFactor['kind'], reason: FactorFailure): Promise<void> {
+  async #refuse(
+    name: string,
+    channel: ApproverFactor['kind'],
+    reason: FactorFailure,
+  ): Promise<void> {
     const data = { name: name.slice(0, MAX_AUDITED_NAME_CHARS), channel, reason };
-    await this.#store.appendAudit({ kind: 'approver.factor-failed', actor: 'system', at: this.#clock.now(), data });
+    await this.#store.appendAudit({
+      kind: 'approver.factor-failed',
+      actor: 'system',
+      at: this.#clock.now(),
+      data,
+    });
   }
 }

@@ -2,13 +2,22 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
 import type { AuditHead, AuditRecordV1, CheckpointSignatureCheck } from '../core/index.js';
-import { FixedClock, chainAuditRecord, parseCheckpointLine, verifyAuditCheckpoints } from '../core/index.js';
+import {
+  FixedClock,
+  chainAuditRecord,
+  parseCheckpointLine,
+  verifyAuditCheckpoints,
+} from '../core/index.js';
 import type { CheckpointLineSink, CheckpointSigner } from './audit-checkpointer.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const signer: CheckpointSigner = { keyId: 'k1', sign: (text) => sign(null, Buffer.from(text), privateKey).toString('base64') };
-const check: CheckpointSignatureCheck = (text, signature) => verify(null, Buffer.from(text), publicKey, Buffer.from(signature, 'base64'));
+const signer: CheckpointSigner = {
+  keyId: 'k1',
+  sign: (text) => sign(null, Buffer.from(text), privateKey).toString('base64'),
+};
+const check: CheckpointSignatureCheck = (text, signature) =>
+  verify(null, Buffer.from(text), publicKey, Buffer.from(signature, 'base64'));
 
 class ListSink implements CheckpointLineSink {
   readonly lines: string[] = [];
@@ -31,7 +40,9 @@ class ChainFake {
     return last === undefined ? undefined : { seq: last.seq, hash: last.hash };
   }
   append(at: number): void {
-    this.records.push(chainAuditRecord(this.records.at(-1), { kind: 'decision', actor: 'system', at, data: {} }));
+    this.records.push(
+      chainAuditRecord(this.records.at(-1), { kind: 'decision', actor: 'system', at, data: {} }),
+    );
   }
 }
 
@@ -54,7 +65,12 @@ function setup(options: { everyRecords?: number; everyMs?: number } = {}) {
   const append = async (count: number) => {
     for (let n = 0; n < count; n++) store.append(clock.now());
   };
-  const seqs = () => journal.lines.map((line) => (parseCheckpointLine(line) as { ok: true; value: { checkpoint: { seq: number } } }).value.checkpoint.seq);
+  const seqs = () =>
+    journal.lines.map(
+      (line) =>
+        (parseCheckpointLine(line) as { ok: true; value: { checkpoint: { seq: number } } }).value
+          .checkpoint.seq,
+    );
   return { store, clock, journal, witness, errors, checkpointer, append, seqs };
 }
 
@@ -72,11 +88,16 @@ describe('AuditCheckpointer', () => {
     const written = seqs();
     expect(written[0]).toBe(0);
     expect(written.at(-1)).toBe(122);
-    for (let i = 2; i < written.length - 1; i++) expect((written[i] ?? 0) - (written[i - 1] ?? 0)).toBeGreaterThanOrEqual(10);
+    for (let i = 2; i < written.length - 1; i++)
+      expect((written[i] ?? 0) - (written[i - 1] ?? 0)).toBeGreaterThanOrEqual(10);
     expect(written.length).toBeLessThanOrEqual(2 + 120 / 10);
     expect(witness.lines).toEqual(journal.lines);
     const result = verifyAuditCheckpoints(
-      { storeId: 'sto_fake', last: await store.auditHead(), hashAt: (seq) => store.records[seq - 1]?.hash },
+      {
+        storeId: 'sto_fake',
+        last: await store.auditHead(),
+        hashAt: (seq) => store.records[seq - 1]?.hash,
+      },
       { name: 'journal', lines: journal.lines },
       check,
       { linked: true },
@@ -125,7 +146,10 @@ describe('AuditCheckpointer', () => {
     await checkpointer.tick();
     const [line] = journal.lines;
     expect(seqs()).toEqual([1]);
-    expect(parseCheckpointLine(line ?? '')).toMatchObject({ ok: true, value: { checkpoint: { seq: 1 } } });
+    expect(parseCheckpointLine(line ?? '')).toMatchObject({
+      ok: true,
+      value: { checkpoint: { seq: 1 } },
+    });
     expect(JSON.parse(line ?? '{}').checkpoint.prev).toBeUndefined();
   });
 });

@@ -1,5 +1,11 @@
 import type { AuditCheckpointV1, Clock, Store } from '../core/index.js';
-import { checkpointSigningText, createAuditCheckpoint, describeError, isSameCheckpointedHead, toCheckpointLine } from '../core/index.js';
+import {
+  checkpointSigningText,
+  createAuditCheckpoint,
+  describeError,
+  isSameCheckpointedHead,
+  toCheckpointLine,
+} from '../core/index.js';
 
 /** Signs checkpoint texts; the key stays with whoever implements it. */
 export interface CheckpointSigner {
@@ -51,84 +57,105 @@ interface WitnessQueue {
  * from a timer of the caller, off the request path.
  */
 export class AuditCheckpointer {
-  private previous: AuditCheckpointV1 | undefined;
-  private readonly queues: WitnessQueue[];
-  private storeId: string | undefined;
+  #previous: AuditCheckpointV1 | undefined;
+  readonly #queues: WitnessQueue[];
+  #storeId: string | undefined;
 
-  constructor(private readonly options: AuditCheckpointerOptions) {
-    this.previous = options.previous;
-    this.queues = options.witnesses.map((sink) => ({ sink, lines: [], retryMs: FIRST_RETRY_MS, nextAttemptAt: 0 }));
+  readonly #options: AuditCheckpointerOptions;
+  constructor(options: AuditCheckpointerOptions) {
+    this.#options = options;
+    this.#previous = options.previous;
+    this.#queues = options.witnesses.map((sink) => ({
+      sink,
+      lines: [],
+      retryMs: FIRST_RETRY_MS,
+      nextAttemptAt: 0,
+    }));
   }
 
   /** The last checkpoint written (or the one it started from). */
   get last(): AuditCheckpointV1 | undefined {
-    return this.previous;
+    return this.#previous;
   }
 
   /** Writes a checkpoint if one is due, then delivers to witnesses what is due; the new checkpoint, if any. */
   async tick(): Promise<AuditCheckpointV1 | undefined> {
-    const written = await this.checkpoint(false);
-    await this.deliver(false);
+    const written = await this.#checkpoint(false);
+    await this.#deliver(false);
     return written;
   }
 
   /** Checkpoints the head now unless it is already checkpointed (at start and at shutdown). */
   async checkpointNow(): Promise<AuditCheckpointV1 | undefined> {
-    const written = await this.checkpoint(true);
-    await this.deliver(false);
+    const written = await this.#checkpoint(true);
+    await this.#deliver(false);
     return written;
   }
 
   /** The final checkpoint and one last attempt at every witness backlog. */
   async close(): Promise<void> {
-    await this.checkpoint(true);
-    await this.deliver(true);
+    await this.#checkpoint(true);
+    await this.#deliver(true);
   }
 
   /** Lines waiting for each witness, by witness name. */
   backlog(): Record<string, number> {
-    return Object.fromEntries(this.queues.map((queue) => [queue.sink.name, queue.lines.length]));
+    return Object.fromEntries(this.#queues.map((queue) => [queue.sink.name, queue.lines.length]));
   }
 
-  private async checkpoint(force: boolean): Promise<AuditCheckpointV1 | undefined> {
-    const { store, clock, signer, journal } = this.options;
-    this.storeId ??= await store.storeId();
+  async #checkpoint(force: boolean): Promise<AuditCheckpointV1 | undefined> {
+    const { store, clock, signer, journal } = this.#options;
+    this.#storeId ??= await store.storeId();
     const head = await store.auditHead();
     const at = clock.now();
-    const next = createAuditCheckpoint({ storeId: this.storeId, head, at, previous: this.previous });
-    if (!force && !this.isDue(next)) return undefined;
-    if (this.previous !== undefined && isSameCheckpointedHead(this.previous, next)) return undefined;
-    const line = toCheckpointLine({ checkpoint: next, keyId: signer.keyId, signature: signer.sign(checkpointSigningText(next)) });
+    const next = createAuditCheckpoint({
+      storeId: this.#storeId,
+      head,
+      at,
+      previous: this.#previous,
+    });
+    if (!force && !this.#isDue(next)) return undefined;
+    if (this.#previous !== undefined && isSameCheckpointedHead(this.#previous, next))
+      return undefined;
+    const line = toCheckpointLine({
+      checkpoint: next,
+      keyId: signer.keyId,
+      signature: signer.sign(checkpointSigningText(next)),
+    });
     // INVARIANT: the journal holds every checkpoint; a line that did not reach it is not linked to.
     await journal.append(line);
-    this.previous = next;
-    for (const queue of this.queues) {
+    this.#previous = next;
+    for (const queue of this.#queues) {
       queue.lines.push(line);
       if (queue.lines.length > MAX_WITNESS_BACKLOG) queue.lines.shift();
     }
     return next;
   }
 
-  private isDue(next: AuditCheckpointV1): boolean {
-    const previous = this.previous;
+  #isDue(next: AuditCheckpointV1): boolean {
+    const previous = this.#previous;
     if (previous === undefined || previous.storeId !== next.storeId) return true;
-    if (next.seq - previous.seq >= this.options.everyRecords) return true;
-    return next.at - previous.at >= this.options.everyMs;
+    if (next.seq - previous.seq >= this.#options.everyRecords) return true;
+    return next.at - previous.at >= this.#options.everyMs;
   }
 
-  private async deliver(force: boolean): Promise<void> {
-    const now = this.options.clock.now();
-    await Promise.all(this.queues.map((queue) => (force || queue.nextAttemptAt <= now ? this.drain(queue) : undefined)));
+  async #deliver(force: boolean): Promise<void> {
+    const now = this.#options.clock.now();
+    await Promise.all(
+      this.#queues.map((queue) =>
+        force || queue.nextAttemptAt <= now ? this.#drain(queue) : undefined,
+      ),
+    );
   }
 
-  private async drain(queue: WitnessQueue): Promise<void> {
+  async #drain(queue: WitnessQueue): Promise<void> {
     while (queue.lines.length > 0) {
       try {
         await queue.sink.append(queue.lines[0] as string);
       } catch (error) {
-        queue.nextAttemptAt = this.options.clock.now() + queue.retryMs;
+        queue.nextAttemptAt = this.#options.clock.now() + queue.retryMs;
         queue.retryMs = Math.min(queue.retryMs * 2, MAX_RETRY_MS);
-        this.options.onWitnessError?.(queue.sink.name, new Error(describeError(error)));
+        this.#options.onWitnessError?.(queue.sink.name, new Error(describeError(error)));
         return;
       }
       queue.lines.shift();

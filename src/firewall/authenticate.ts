@@ -1,10 +1,5 @@
 import type { Grant, Principal, Store } from '../core/index.js';
-import {
-  grantInactiveReason,
-  hashToken,
-  isWellFormedToken,
-  scopeExcess,
-} from '../core/index.js';
+import { grantInactiveReason, hashToken, isWellFormedToken, scopeExcess } from '../core/index.js';
 
 /** The deepest chain of derived grants Airlock will follow; deeper chains are refused. */
 export const MAX_GRANT_DEPTH = 16;
@@ -19,9 +14,14 @@ export type Authentication =
  * is known, the grant and every ancestor are live (not expired, revoked or frozen), and each
  * grant is still within its parent.
  */
-export async function authenticate(store: Store, token: string, now: number): Promise<Authentication> {
+export async function authenticate(
+  store: Store,
+  token: string,
+  now: number,
+): Promise<Authentication> {
   // SECURITY: never echo the presented value; it may be a real credential pasted by mistake.
-  if (!isWellFormedToken(token)) return { ok: false, reason: 'the credential is not an airlock token' };
+  if (!isWellFormedToken(token))
+    return { ok: false, reason: 'the credential is not an airlock token' };
   const grant = await store.findGrantByTokenHash(hashToken(token));
   if (grant === undefined) return { ok: false, reason: 'the airlock token is not known' };
   const ancestors = await loadAncestors(store, grant);

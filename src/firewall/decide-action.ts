@@ -1,4 +1,11 @@
-import type { Action, ActionVerdict, PolicyEngine, PolicyInput, Principal, Target } from '../core/index.js';
+import type {
+  Action,
+  ActionVerdict,
+  PolicyEngine,
+  PolicyInput,
+  Principal,
+  Target,
+} from '../core/index.js';
 import {
   DEFAULT_DENY_POLICY_ID,
   FAIL_CLOSED_POLICY_ID,
@@ -8,7 +15,6 @@ import {
   combineActionVerdicts,
   principalScopeViolations,
 } from '../core/index.js';
-
 
 /** What deciding one action needs besides the engine. */
 export interface DecideOptions {
@@ -44,7 +50,9 @@ export function decideAction(
   // An action with no targets is judged once, with the upstream itself as the resource.
   const targets: readonly (Target | undefined)[] =
     action.targets.length > 0 ? action.targets : [undefined];
-  const verdicts = targets.map((target) => decideTarget(engine, principal, action, target, options));
+  const verdicts = targets.map((target) =>
+    decideTarget(engine, principal, action, target, options),
+  );
   return combineActionVerdicts(verdicts);
 }
 
@@ -95,7 +103,12 @@ function decideTarget(
   const now = engine.evaluate(input);
   if (now.errors.length > 0) return policyErrorVerdict(now.errors);
   if (now.allowed) {
-    return { verdict: 'allow', reasons: reasonsOr(now, 'allowed'), policyIds: now.policyIds, errors: [] };
+    return {
+      verdict: 'allow',
+      reasons: reasonsOr(now, 'allowed'),
+      policyIds: now.policyIds,
+      errors: [],
+    };
   }
   for (let approvals = 1; approvals <= options.approvalsObtainable; approvals++) {
     const later = engine.evaluate({ ...input, approvals });
@@ -104,7 +117,9 @@ function decideTarget(
       const plural = approvals === 1 ? 'approval' : 'approvals';
       return {
         verdict: 'hold',
-        reasons: reasonsOr(later, 'allowed').map((r) => `held for ${approvals} human ${plural}: ${r}`),
+        reasons: reasonsOr(later, 'allowed').map(
+          (r) => `held for ${approvals} human ${plural}: ${r}`,
+        ),
         policyIds: later.policyIds,
         errors: [],
         approvalsNeeded: approvals,

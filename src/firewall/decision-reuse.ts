@@ -60,10 +60,9 @@ export class DecisionReuse {
   #closed = false;
   #failing = false;
 
-  constructor(
-    private readonly firewall: Firewall,
-    options: DecisionReuseOptions,
-  ) {
+  readonly #firewall: Firewall;
+  constructor(firewall: Firewall, options: DecisionReuseOptions) {
+    this.#firewall = firewall;
     this.#surface = options.surface;
     this.#lifetimeMs = options.lifetimeMs ?? DECISION_REUSE_LIFETIME_MS;
     this.#maxEntries = options.maxEntries ?? DECISION_REUSE_MAX_ENTRIES;
@@ -77,9 +76,10 @@ export class DecisionReuse {
    */
   reuse(token: string, shape: string, placement?: string): Judgment | undefined {
     const entry = this.#entries.get(token)?.get(shape);
-    if (entry === undefined || (placement !== undefined && placement !== entry.placement)) return undefined;
-    const now = this.firewall.now();
-    if (now >= entry.until || entry.policy !== this.firewall.policyInForce()) return undefined;
+    if (entry === undefined || (placement !== undefined && placement !== entry.placement))
+      return undefined;
+    const now = this.#firewall.now();
+    if (now >= entry.until || entry.policy !== this.#firewall.policyInForce()) return undefined;
     countUse(entry, now);
     return entry;
   }
@@ -89,18 +89,33 @@ export class DecisionReuse {
    * (an Execute of a prepared statement within its recheck interval), to be written with the
    * reuse counts. `describe` gives the audit log's text for it, asked once per record.
    */
-  tally(token: string, key: string, describe: () => string, decision: Decision, principal: Principal | undefined): boolean {
+  tally(
+    token: string,
+    key: string,
+    describe: () => string,
+    decision: Decision,
+    principal: Principal | undefined,
+  ): boolean {
     // SECURITY: after a count failed to reach the audit log, nothing is counted until a full
     // judgment was recorded again: the caller judges in full, which fails closed.
     if (this.#closed || this.#failing || principal === undefined) return false;
-    const now = this.firewall.now();
+    const now = this.#firewall.now();
     let ofToken = this.#tallies.get(token);
     if (ofToken === undefined) this.#tallies.set(token, (ofToken = new Map()));
     let ofKey = ofToken.get(key);
     if (ofKey === undefined) ofToken.set(key, (ofKey = new Map()));
     let entry = ofKey.get(decision);
     if (entry === undefined) {
-      entry = { decision, principal, shape: describe(), policy: this.firewall.policyInForce(), until: Infinity, count: 0, firstAt: now, lastAt: now };
+      entry = {
+        decision,
+        principal,
+        shape: describe(),
+        policy: this.#firewall.policyInForce(),
+        until: Infinity,
+        count: 0,
+        firstAt: now,
+        lastAt: now,
+      };
       ofKey.set(decision, entry);
     }
     countUse(entry, now);
@@ -111,7 +126,14 @@ export class DecisionReuse {
    * Remembers a recorded allow for later requests of `shape` by `token`; ignores anything else.
    * `recordedAs` is the shape as the audit log may show it (scrubbed of secrets).
    */
-  remember(token: string, shape: string, recordedAs: string, decision: Decision, principal: Principal | undefined, placement?: string): void {
+  remember(
+    token: string,
+    shape: string,
+    recordedAs: string,
+    decision: Decision,
+    principal: Principal | undefined,
+    placement?: string,
+  ): void {
     if (this.#closed || decision.verdict !== 'allow' || principal === undefined) return;
     // A full judgment was just recorded: the audit log takes writes again.
     this.#failing = false;
@@ -121,12 +143,12 @@ export class DecisionReuse {
     let ofToken = this.#entries.get(token);
     if (ofToken === undefined) this.#entries.set(token, (ofToken = new Map()));
     if (earlier === undefined) this.#size++;
-    const now = this.firewall.now();
+    const now = this.#firewall.now();
     ofToken.set(shape, {
       decision,
       principal,
       shape: recordedAs,
-      policy: this.firewall.policyInForce(),
+      policy: this.#firewall.policyInForce(),
       placement,
       until: Math.min(now + this.#lifetimeMs, principal.grant.expiresAt),
       count: 0,
@@ -137,7 +159,7 @@ export class DecisionReuse {
 
   /** Writes the counts gathered so far; drops expired entries (and all of them with `everything`). */
   async flush(everything = false): Promise<void> {
-    const now = this.firewall.now();
+    const now = this.#firewall.now();
     const counted: Entry[] = [];
     for (const [token, ofToken] of this.#entries) {
       for (const [shape, entry] of ofToken) {
@@ -151,7 +173,8 @@ export class DecisionReuse {
       if (ofToken.size === 0) this.#entries.delete(token);
     }
     for (const ofToken of this.#tallies.values()) {
-      for (const ofKey of ofToken.values()) for (const entry of ofKey.values()) if (entry.count > 0) counted.push(entry);
+      for (const ofKey of ofToken.values())
+        for (const entry of ofKey.values()) if (entry.count > 0) counted.push(entry);
     }
     this.#tallies.clear();
     await this.#write(counted);
@@ -168,7 +191,9 @@ export class DecisionReuse {
     if (entries.length === 0) return;
     // All at once, in order: the store writes the appends of one event-loop turn in one
     // transaction, where one at a time took a transaction and a turn each.
-    const written = await Promise.allSettled(entries.map((entry) => this.firewall.recordReuse({ ...entry, surface: this.#surface })));
+    const written = await Promise.allSettled(
+      entries.map((entry) => this.#firewall.recordReuse({ ...entry, surface: this.#surface })),
+    );
     if (written.every((result) => result.status === 'fulfilled')) return;
     // SECURITY: reuse that cannot be recorded must stop; what was counted is lost with the
     // audit log's failure, and every later request goes through the full, recorded path.
@@ -177,7 +202,6 @@ export class DecisionReuse {
     this.#tallies.clear();
     this.#failing = true;
   }
-
 }
 
 function countUse(entry: Entry, now: number): void {

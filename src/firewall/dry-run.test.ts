@@ -16,7 +16,8 @@ const ENGINE_NEVER_ASKED: PolicyEngine = {
 describe('dryRunLine', () => {
   it('denies a surface that has no classifier, naming the missing adapter', async () => {
     verifies('check.no-adapter-denies');
-    const line = '{"id":"a","surface":"http","input":{"method":"DELETE","path":"/v1/volumes/1","headers":{},"body":null}}';
+    const line =
+      '{"id":"a","surface":"http","input":{"method":"DELETE","path":"/v1/volumes/1","headers":{},"body":null}}';
     const verdict = await dryRunLine(line, {
       engine: ENGINE_NEVER_ASKED,
       decide: { productionEnvironments: ['production'], approvalsObtainable: 2 },

@@ -1,4 +1,12 @@
-import type { Action, Effect, Grant, JsonValue, PolicyEngine, Principal, SurfaceKind } from '../core/index.js';
+import type {
+  Action,
+  Effect,
+  Grant,
+  JsonValue,
+  PolicyEngine,
+  Principal,
+  SurfaceKind,
+} from '../core/index.js';
 import {
   EFFECTS,
   FAIL_CLOSED_POLICY_ID,
@@ -25,7 +33,9 @@ export interface DryRunOptions {
   readonly engine: PolicyEngine;
   readonly decide: DecideOptions;
   /** The classifier for a surface, or undefined when no adapter exists for it yet. */
-  readonly classify: (surface: SurfaceKind) => ((input: unknown) => Action[] | Promise<Action[]>) | undefined;
+  readonly classify: (
+    surface: SurfaceKind,
+  ) => ((input: unknown) => Action[] | Promise<Action[]>) | undefined;
 }
 
 /** The principal a dry run judges for: granted every upstream, environment and effect. */
@@ -62,7 +72,13 @@ export async function dryRunLine(line: string, options: DryRunOptions): Promise<
     if (!('input' in record)) return failed(id, 'a case needs an `input`');
     const classify = options.classify(surface);
     if (classify === undefined) {
-      return { id, verdict: 'deny', actions: [], reasons: [`no adapter for the ${surface} surface yet`], policyIds: [NO_ADAPTER_POLICY_ID] };
+      return {
+        id,
+        verdict: 'deny',
+        actions: [],
+        reasons: [`no adapter for the ${surface} surface yet`],
+        policyIds: [NO_ADAPTER_POLICY_ID],
+      };
     }
     return judge(id, await classify(record['input']), options);
   } catch (error) {
@@ -71,7 +87,9 @@ export async function dryRunLine(line: string, options: DryRunOptions): Promise<
 }
 
 function judge(id: string | null, actions: Action[], options: DryRunOptions): CheckVerdict {
-  const verdicts = actions.map((action) => decideAction(options.engine, DRY_RUN_PRINCIPAL, action, options.decide));
+  const verdicts = actions.map((action) =>
+    decideAction(options.engine, DRY_RUN_PRINCIPAL, action, options.decide),
+  );
   const combined = combineActionVerdicts(verdicts);
   return {
     id,
@@ -81,7 +99,11 @@ function judge(id: string | null, actions: Action[], options: DryRunOptions): Ch
       operation: action.operation,
       effect: action.effect,
       reversible: action.reversible,
-      targets: action.targets.map((t) => ({ type: t.type, id: t.id, environment: t.environment ?? null })),
+      targets: action.targets.map((t) => ({
+        type: t.type,
+        id: t.id,
+        environment: t.environment ?? null,
+      })),
     })),
     reasons: [...combined.reasons],
     policyIds: [...combined.policyIds],
@@ -89,5 +111,12 @@ function judge(id: string | null, actions: Action[], options: DryRunOptions): Ch
 }
 
 function failed(id: string | null, error: string): CheckVerdict {
-  return { id, verdict: 'deny', actions: [], reasons: ['the case could not be judged, so it is denied'], policyIds: [FAIL_CLOSED_POLICY_ID], error };
+  return {
+    id,
+    verdict: 'deny',
+    actions: [],
+    reasons: ['the case could not be judged, so it is denied'],
+    policyIds: [FAIL_CLOSED_POLICY_ID],
+    error,
+  };
 }

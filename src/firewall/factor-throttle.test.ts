@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../core/index.js';
-import { FACTOR_FAILURE_WINDOW_MS, FactorThrottle, MAX_FACTOR_FAILURES } from './factor-throttle.js';
+import {
+  FACTOR_FAILURE_WINDOW_MS,
+  FactorThrottle,
+  MAX_FACTOR_FAILURES,
+} from './factor-throttle.js';
 
 describe('FactorThrottle', () => {
   it('throttles a name after 5 failures within 15 minutes, each failure ageing out on its own', () => {

@@ -26,14 +26,20 @@ const FULL: GrantRequest = {
   ttlMs: 3_600_000,
 };
 
-async function setup(options: Parameters<typeof createTestFirewall>[1] = {}, store: Store = new MemoryStore()) {
+async function setup(
+  options: Parameters<typeof createTestFirewall>[1] = {},
+  store: Store = new MemoryStore(),
+) {
   const harness = createTestFirewall(store, options);
   const issued = await harness.grants.issue(FULL, 'human:alice');
   return { ...harness, store, token: issued.token, grant: issued.grant };
 }
 
 /** A one-action request and the token it is judged for, as `judge`'s two arguments. */
-function request(token: string, action = testAction('read', 'staging')): readonly [JudgeRequest, string] {
+function request(
+  token: string,
+  action = testAction('read', 'staging'),
+): readonly [JudgeRequest, string] {
   return [{ surface: 'graphql', digest: action.digest, actions: [action] }, token];
 }
 
@@ -45,7 +51,11 @@ describe('firewall', () => {
     expect(decision.verdict).toBe('allow');
     const records = await store.readAudit();
     expect(records.map((r) => r.kind)).toEqual(['grant.issued', 'decision']);
-    expect(records[1]?.data).toMatchObject({ verdict: 'allow', agent: 'deploy-bot', grantId: expect.stringMatching(/^grt_/) });
+    expect(records[1]?.data).toMatchObject({
+      verdict: 'allow',
+      agent: 'deploy-bot',
+      grantId: expect.stringMatching(/^grt_/),
+    });
     expect(JSON.stringify(records)).not.toContain(token);
   });
 
@@ -55,7 +65,9 @@ describe('firewall', () => {
     const { firewall, token } = await setup();
     const staging = await firewall.judge(...request(token, testAction('destructive', 'staging')));
     expect(staging.decision).toMatchObject({ verdict: 'hold', approval: { needed: 1 } });
-    const production = await firewall.judge(...request(token, testAction('destructive', 'production')));
+    const production = await firewall.judge(
+      ...request(token, testAction('destructive', 'production')),
+    );
     expect(production.decision).toMatchObject({ verdict: 'hold', approval: { needed: 2 } });
     const unknown = await firewall.judge(...request(token, testAction('destructive')));
     expect(unknown.decision).toMatchObject({ verdict: 'hold', approval: { needed: 2 } });
@@ -66,15 +78,23 @@ describe('firewall', () => {
     const { firewall, token } = await setup();
     const read = testAction('read', 'staging');
     const drop = testAction('destructive', 'production');
-    const { decision } = await firewall.judge({ surface: 'graphql', digest: 'd', actions: [read, drop] }, token);
+    const { decision } = await firewall.judge(
+      { surface: 'graphql', digest: 'd', actions: [read, drop] },
+      token,
+    );
     expect(decision).toMatchObject({ verdict: 'hold', approval: { needed: 2 } });
   });
 
   it('denies outside the grant, naming the grant-scope rule', async () => {
     verifies('grant.out-of-scope-denied');
     const { firewall, grants } = await setup();
-    const narrow = await grants.issue({ ...FULL, environments: ['staging'], effects: ['read'] }, 'human:alice');
-    const { decision } = await firewall.judge(...request(narrow.token, testAction('destructive', 'production')));
+    const narrow = await grants.issue(
+      { ...FULL, environments: ['staging'], effects: ['read'] },
+      'human:alice',
+    );
+    const { decision } = await firewall.judge(
+      ...request(narrow.token, testAction('destructive', 'production')),
+    );
     expect(decision.verdict).toBe('deny');
     expect(decision.policyIds).toEqual(['airlock:grant-scope']);
     expect(decision.reasons.join(' ')).toMatch(/production, which is not granted/);
@@ -94,7 +114,9 @@ describe('firewall', () => {
     clock.advance(FULL.ttlMs);
     answers.push(await firewall.judge(...request(token)));
     expect(answers.map((a) => a.decision.verdict)).toEqual(['deny', 'deny', 'deny', 'deny']);
-    expect(answers.map((a) => a.decision.policyIds[0])).toEqual(Array(4).fill('airlock:authentication'));
+    expect(answers.map((a) => a.decision.policyIds[0])).toEqual(
+      Array(4).fill('airlock:authentication'),
+    );
     expect(answers[2]?.decision.reasons[0]).toMatch(/revoked/);
     expect(answers[3]?.decision.reasons[0]).toMatch(/expired/);
   });
@@ -102,7 +124,11 @@ describe('firewall', () => {
   it('revoking a parent revokes its children, and a child is checked against its parent at every use', async () => {
     verifies('grant.revoke-cascades');
     const { firewall, grants, store, grant } = await setup();
-    const child = await grants.derive({ id: grant.id }, { agent: 'sub-agent', environments: ['staging'] }, 'agent:deploy-bot');
+    const child = await grants.derive(
+      { id: grant.id },
+      { agent: 'sub-agent', environments: ['staging'] },
+      'agent:deploy-bot',
+    );
     expect((await firewall.judge(...request(child.token))).decision.verdict).toBe('allow');
     await grants.revoke(grant.id, 'human:alice');
     expect((await store.getGrant(child.grant.id))?.revokedAt).toBeDefined();
@@ -113,7 +139,11 @@ describe('firewall', () => {
   it('denies a child while its parent is frozen, though the child itself is not', async () => {
     verifies('grant.checked-at-every-use');
     const { firewall, grants, store, grant } = await setup();
-    const child = await grants.derive({ id: grant.id }, { agent: 'sub-agent', environments: ['staging'] }, 'agent:deploy-bot');
+    const child = await grants.derive(
+      { id: grant.id },
+      { agent: 'sub-agent', environments: ['staging'] },
+      'agent:deploy-bot',
+    );
     // Freeze the parent's row only: nothing cascades, so only the ancestor check can deny.
     await store.updateGrant(grant.id, { frozenAt: 1 });
     const { decision } = await firewall.judge(...request(child.token));
@@ -129,7 +159,12 @@ describe('firewall', () => {
     const parent = await grants.issue({ ...FULL, environments: ['staging'] }, 'human:alice');
     // Written straight to the store, as a hand edit or a bad migration could leave it.
     const token = createToken(new SeededRandom('wide-child').bytes(TOKEN_ENTROPY_BYTES));
-    const wide = { ...parent.grant, id: 'grt_wide', parentId: parent.grant.id, environments: ['*'] };
+    const wide = {
+      ...parent.grant,
+      id: 'grt_wide',
+      parentId: parent.grant.id,
+      environments: ['*'],
+    };
     await store.insertGrant(wide, hashToken(token));
     const { decision } = await firewall.judge(...request(token));
     expect(decision.policyIds).toEqual(['airlock:authentication']);
@@ -139,9 +174,16 @@ describe('firewall', () => {
   it('refuses to derive a child wider than its parent', async () => {
     verifies('grant.derived-within-parent');
     const { grants } = await setup();
-    const parent = await grants.issue({ ...FULL, effects: ['read'], environments: ['staging'] }, 'human:alice');
+    const parent = await grants.issue(
+      { ...FULL, effects: ['read'], environments: ['staging'] },
+      'human:alice',
+    );
     await expect(
-      grants.derive({ token: parent.token }, { agent: 'sub', effects: ['read', 'destructive'] }, 'agent:x'),
+      grants.derive(
+        { token: parent.token },
+        { agent: 'sub', effects: ['read', 'destructive'] },
+        'agent:x',
+      ),
     ).rejects.toMatchObject({ code: 'grant.exceeds-parent' });
     await expect(
       grants.derive({ token: parent.token }, { agent: 'sub', ttlMs: 10 * FULL.ttlMs }, 'agent:x'),
@@ -153,7 +195,9 @@ describe('firewall', () => {
     const { firewall, grants } = await setup();
     const narrow = await grants.issue({ ...FULL, effects: ['read'] }, 'human:alice');
     for (let i = 0; i < 3; i++) {
-      const { decision } = await firewall.judge(...request(narrow.token, testAction('destructive', 'staging')));
+      const { decision } = await firewall.judge(
+        ...request(narrow.token, testAction('destructive', 'staging')),
+      );
       expect(decision.policyIds).toEqual(['airlock:grant-scope']);
     }
     const frozen = await firewall.judge(...request(narrow.token));
@@ -165,9 +209,14 @@ describe('firewall', () => {
 });
 
 /** What every adapter does with a judgment: forward only an allow, with whom it was for. */
-async function judgeThenForward<T>(firewall: Firewall, judged: readonly [JudgeRequest, string], forward: (principal: Principal) => Promise<T>) {
+async function judgeThenForward<T>(
+  firewall: Firewall,
+  judged: readonly [JudgeRequest, string],
+  forward: (principal: Principal) => Promise<T>,
+) {
   const judgment = await firewall.judge(...judged);
-  if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined) return { ...judgment, forwarded: undefined };
+  if (judgment.decision.verdict !== 'allow' || judgment.principal === undefined)
+    return { ...judgment, forwarded: undefined };
   return { ...judgment, forwarded: await forward(judgment.principal) };
 }
 
@@ -195,7 +244,12 @@ describe('firewall fails closed', () => {
     verifies('fail-closed.policy-error');
     const erroring: PolicyEngine = {
       version: 'erroring',
-      evaluate: () => ({ allowed: true, policyIds: ['p'], reasons: [], errors: ['policy `f` errored'] }),
+      evaluate: () => ({
+        allowed: true,
+        policyIds: ['p'],
+        reasons: [],
+        errors: ['policy `f` errored'],
+      }),
     };
     const { firewall, token } = await setup({ engine: erroring });
     const forward = vi.fn(async () => 'forwarded');
@@ -257,18 +311,32 @@ describe('firewall sessions and reuse', () => {
   it('reuses an allow of the same key, token and placement, and counts it on the audit log', async () => {
     const { firewall, token, store, clock } = await setup();
     const read = testAction('read', 'staging');
-    const classified = { surface: 'graphql' as const, digest: read.digest, actions: [read], reuseKey: 'k' };
+    const classified = {
+      surface: 'graphql' as const,
+      digest: read.digest,
+      actions: [read],
+      reuseKey: 'k',
+    };
     const first = await firewall.judge(classified, token);
     expect((await firewall.judge(classified, token)).decision.id).toBe(first.decision.id);
-    expect(firewall.reused({ surface: 'graphql', upstream: 'railway' }, 'k', token)?.decision.id).toBe(first.decision.id);
+    expect(
+      firewall.reused({ surface: 'graphql', upstream: 'railway' }, 'k', token)?.decision.id,
+    ).toBe(first.decision.id);
     const elsewhere = { ...classified, actions: [testAction('read', 'production')] };
     expect((await firewall.judge(elsewhere, token)).decision.id).not.toBe(first.decision.id);
     const held = { ...classified, actions: [testAction('destructive', 'staging')], reuseKey: 'h' };
     await firewall.judge(held, token);
-    expect(firewall.reused({ surface: 'graphql', upstream: 'railway' }, 'h', token)).toBeUndefined();
+    expect(
+      firewall.reused({ surface: 'graphql', upstream: 'railway' }, 'h', token),
+    ).toBeUndefined();
     clock.advance(1);
     await firewall.close();
     const reused = (await store.readAudit()).filter((record) => record.kind === 'decision.reused');
-    expect(reused[0]?.data).toMatchObject({ decisionId: first.decision.id, count: 2, surface: 'graphql', shape: 'volume' });
+    expect(reused[0]?.data).toMatchObject({
+      decisionId: first.decision.id,
+      count: 2,
+      surface: 'graphql',
+      shape: 'volume',
+    });
   });
 });

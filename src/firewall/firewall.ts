@@ -166,8 +166,16 @@ export class Firewall {
     }
     const judgment = await this.#judgeInFull(request, who);
     if (scope !== undefined && request.reuseKey !== undefined && reusableActions(request.actions)) {
-      const shape = request.reuseShape ?? request.actions.map((action) => action.operation).join(', ');
-      scope.remember(token, request.reuseKey, shape, judgment.decision, judgment.principal, placementOf(request.actions));
+      const shape =
+        request.reuseShape ?? request.actions.map((action) => action.operation).join(', ');
+      scope.remember(
+        token,
+        request.reuseKey,
+        shape,
+        judgment.decision,
+        judgment.principal,
+        placementOf(request.actions),
+      );
     }
     return judgment;
   }
@@ -179,7 +187,10 @@ export class Firewall {
    * of one key in the scope (a PostgreSQL upstream's environment is configured, not resolved).
    */
   reused(scope: ReuseScope, reuseKey: string, who: Caller): Judgment | undefined {
-    return this.#reuse.get(scope.surface)?.get(scope.upstream)?.reuse(typeof who === 'string' ? who : who.token, reuseKey);
+    return this.#reuse
+      .get(scope.surface)
+      ?.get(scope.upstream)
+      ?.reuse(typeof who === 'string' ? who : who.token, reuseKey);
   }
 
   /**
@@ -188,9 +199,21 @@ export class Firewall {
    * of `scope`; `describe` gives the audit log's text for `key`, asked once per record. False
    * when it cannot be counted (the audit log failed since): judge it in full.
    */
-  tally(scope: ReuseScope, key: string, describe: () => string, judgment: Judgment, who: Caller): boolean {
+  tally(
+    scope: ReuseScope,
+    key: string,
+    describe: () => string,
+    judgment: Judgment,
+    who: Caller,
+  ): boolean {
     const token = typeof who === 'string' ? who : who.token;
-    return this.#reuseIn(scope.surface, scope.upstream).tally(token, key, describe, judgment.decision, judgment.principal);
+    return this.#reuseIn(scope.surface, scope.upstream).tally(
+      token,
+      key,
+      describe,
+      judgment.decision,
+      judgment.principal,
+    );
   }
 
   /** Writes the reuse counts of `scope` still pending and forgets its decisions (an adapter closing). */
@@ -280,14 +303,18 @@ export class Firewall {
       if (authentication.ok) {
         principal = authentication.principal;
         decision = this.#decide(id, principal, request.actions);
-        if (decision.verdict === 'hold') ({ decision, executed } = await resolveHold(this.#options, principal, request, decision));
+        if (decision.verdict === 'hold')
+          ({ decision, executed } = await resolveHold(this.#options, principal, request, decision));
       } else {
         decision = denied(id, AUTHENTICATION_POLICY_ID, authentication.reason, []);
       }
     } catch (error) {
-      decision = denied(id, FAIL_CLOSED_POLICY_ID, 'airlock failed while deciding, so the request is denied', [
-        `${ids.next('err')}: ${describeError(error)}`,
-      ]);
+      decision = denied(
+        id,
+        FAIL_CLOSED_POLICY_ID,
+        'airlock failed while deciding, so the request is denied',
+        [`${ids.next('err')}: ${describeError(error)}`],
+      );
     }
     decision = await this.#record(request, principal, decision, now);
     if (executed !== undefined && decision.verdict === 'allow') {
@@ -312,7 +339,8 @@ export class Firewall {
   /** The reuse of the request's scope, made on first use; undefined when it names no one upstream. */
   #scopeOf(request: JudgeRequest): DecisionReuse | undefined {
     const upstream = request.actions[0]?.upstream;
-    if (upstream === undefined || request.actions.some((action) => action.upstream !== upstream)) return undefined;
+    if (upstream === undefined || request.actions.some((action) => action.upstream !== upstream))
+      return undefined;
     return this.#reuseIn(request.surface, upstream);
   }
 
@@ -320,7 +348,8 @@ export class Firewall {
     let ofSurface = this.#reuse.get(surface);
     if (ofSurface === undefined) this.#reuse.set(surface, (ofSurface = new Map()));
     let reuse = ofSurface.get(upstream);
-    if (reuse === undefined) ofSurface.set(upstream, (reuse = new DecisionReuse(this, { surface })));
+    if (reuse === undefined)
+      ofSurface.set(upstream, (reuse = new DecisionReuse(this, { surface })));
     return reuse;
   }
 
@@ -354,9 +383,12 @@ export class Firewall {
       return decision;
     } catch (error) {
       // SECURITY: what was not recorded did not happen; an unrecorded allow would be a blind spot.
-      return denied(decision.id, FAIL_CLOSED_POLICY_ID, 'the audit log could not record the decision, so the request is denied', [
-        `${this.#options.ids.next('err')}: ${describeError(error)}`,
-      ]);
+      return denied(
+        decision.id,
+        FAIL_CLOSED_POLICY_ID,
+        'the audit log could not record the decision, so the request is denied',
+        [`${this.#options.ids.next('err')}: ${describeError(error)}`],
+      );
     }
   }
 
@@ -376,14 +408,18 @@ export class Firewall {
 // every run); anything destructive, unknown or running a program is judged every time, whatever
 // a classifier's key says.
 function reusableActions(actions: readonly Action[]): boolean {
-  return actions.length > 0 && actions.every((action) => action.effect === 'read' || action.effect === 'write');
+  return (
+    actions.length > 0 &&
+    actions.every((action) => action.effect === 'read' || action.effect === 'write')
+  );
 }
 
 /** Where a request's targets were placed: an allow is reused only for the same placement. */
 function placementOf(actions: readonly Action[]): string {
   let placement = '';
   for (const action of actions) {
-    for (const target of action.targets) placement += `\u0000${target.type}\u0000${target.id}\u0000${target.environment ?? ''}`;
+    for (const target of action.targets)
+      placement += `\u0000${target.type}\u0000${target.id}\u0000${target.environment ?? ''}`;
   }
   return placement;
 }

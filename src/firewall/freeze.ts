@@ -25,16 +25,31 @@ export async function recordDenialAndMaybeFreeze(
   if (grant.frozenAt !== undefined) return undefined;
   const recent = await store.countDenialsSince(grant.id, now - policy.windowMs);
   if (recent < policy.maxDenials) return undefined;
-  return freezeGrant(store, grant, now, `${policy.maxDenials} denials within ${policy.windowMs} ms`);
+  return freezeGrant(
+    store,
+    grant,
+    now,
+    `${policy.maxDenials} denials within ${policy.windowMs} ms`,
+  );
 }
 
 /**
  * Freezes a grant that is not frozen yet and records why (`grant.frozen`, by `system`); returns
  * the grant when this call froze it. Every freeze Airlock makes on its own goes through here.
  */
-export async function freezeGrant(store: Store, grant: Grant, now: number, reason: string): Promise<Grant | undefined> {
+export async function freezeGrant(
+  store: Store,
+  grant: Grant,
+  now: number,
+  reason: string,
+): Promise<Grant | undefined> {
   if (grant.frozenAt !== undefined) return undefined;
   const frozen = await store.updateGrant(grant.id, { frozenAt: now });
-  await store.appendAudit({ kind: 'grant.frozen', actor: 'system', at: now, data: { grantId: frozen.id, agent: frozen.agent, reason } });
+  await store.appendAudit({
+    kind: 'grant.frozen',
+    actor: 'system',
+    at: now,
+    data: { grantId: frozen.id, agent: frozen.agent, reason },
+  });
   return frozen;
 }

@@ -55,11 +55,16 @@ export class GrantService {
   }
 
   /** Derives a child grant that can never exceed its parent, named by id or by its token. */
-  async derive(parent: { id: string } | { token: string }, request: DeriveRequest, actor: string): Promise<IssuedToken> {
+  async derive(
+    parent: { id: string } | { token: string },
+    request: DeriveRequest,
+    actor: string,
+  ): Promise<IssuedToken> {
     const parentGrant = await this.#findParent(parent);
     const now = this.#options.clock.now();
     const inactive = grantInactiveReason(parentGrant, now);
-    if (inactive !== undefined) throw new FirewallError('grant.inactive', `cannot derive: ${inactive}`);
+    if (inactive !== undefined)
+      throw new FirewallError('grant.inactive', `cannot derive: ${inactive}`);
     const remainingMs = parentGrant.expiresAt - now;
     const ttlMs = request.ttlMs ?? remainingMs;
     const merged: GrantRequest = {
@@ -75,9 +80,13 @@ export class GrantService {
     const child = this.#buildGrant(merged, now, now + ttlMs, parentGrant.id);
     const excess = scopeExcess(child, parentGrant);
     if (excess.length > 0) {
-      throw new FirewallError('grant.exceeds-parent', `the derived grant would exceed its parent: ${excess.join('; ')}`, {
-        details: excess,
-      });
+      throw new FirewallError(
+        'grant.exceeds-parent',
+        `the derived grant would exceed its parent: ${excess.join('; ')}`,
+        {
+          details: excess,
+        },
+      );
     }
     return this.#store(child, 'grant.derived', actor);
   }
@@ -99,7 +108,16 @@ export class GrantService {
       pending.push(...(await store.listChildGrants(grant.id)));
       if (grant.revokedAt !== undefined) continue;
       await store.updateGrant(grant.id, { revokedAt: now });
-      await store.appendAudit({ kind: 'grant.revoked', actor, at: now, data: { grantId: grant.id, agent: grant.agent, cause: grant.id === id ? 'direct' : `parent ${id}` } });
+      await store.appendAudit({
+        kind: 'grant.revoked',
+        actor,
+        at: now,
+        data: {
+          grantId: grant.id,
+          agent: grant.agent,
+          cause: grant.id === id ? 'direct' : `parent ${id}`,
+        },
+      });
       revoked.push(grant.id);
     }
     return revoked;
@@ -110,11 +128,17 @@ export class GrantService {
     const { store, clock } = this.#options;
     const grant = await store.getGrant(id);
     if (grant === undefined) throw new FirewallError('grant.not-found', `no grant \`${id}\``);
-    if (grant.frozenAt === undefined) throw new FirewallError('input.invalid', `grant \`${id}\` is not frozen`);
+    if (grant.frozenAt === undefined)
+      throw new FirewallError('input.invalid', `grant \`${id}\` is not frozen`);
     const now = clock.now();
     await store.clearDenials(id);
     const updated = await store.updateGrant(id, { frozenAt: null });
-    await store.appendAudit({ kind: 'grant.unfrozen', actor, at: now, data: { grantId: id, agent: grant.agent } });
+    await store.appendAudit({
+      kind: 'grant.unfrozen',
+      actor,
+      at: now,
+      data: { grantId: id, agent: grant.agent },
+    });
     return updated;
   }
 
@@ -122,16 +146,23 @@ export class GrantService {
     const { store } = this.#options;
     if ('id' in parent) {
       const found = await store.getGrant(parent.id);
-      if (found === undefined) throw new FirewallError('grant.not-found', `no grant \`${parent.id}\``);
+      if (found === undefined)
+        throw new FirewallError('grant.not-found', `no grant \`${parent.id}\``);
       return found;
     }
     assertWellFormedToken(parent.token);
     const found = await store.findGrantByTokenHash(hashToken(parent.token));
-    if (found === undefined) throw new FirewallError('grant.not-found', 'the parent token is not known');
+    if (found === undefined)
+      throw new FirewallError('grant.not-found', 'the parent token is not known');
     return found;
   }
 
-  #buildGrant(request: GrantRequest, createdAt: number, expiresAt: number, parentId: string | undefined): Grant {
+  #buildGrant(
+    request: GrantRequest,
+    createdAt: number,
+    expiresAt: number,
+    parentId: string | undefined,
+  ): Grant {
     return {
       id: this.#options.ids.next('grt'),
       agent: request.agent,
@@ -166,12 +197,19 @@ function assertRequestShape(request: GrantRequest, limits: TokenLimits): void {
   if (request.agent.trim() === '') problems.push('agent: must not be empty');
   if (request.owner.trim() === '') problems.push('owner: must not be empty');
   for (const field of ['upstreams', 'environments', 'effects', 'resources'] as const) {
-    if (request[field].length === 0) problems.push(`${field}: must list at least one entry (deny-by-default means nothing is granted implicitly)`);
+    if (request[field].length === 0)
+      problems.push(
+        `${field}: must list at least one entry (deny-by-default means nothing is granted implicitly)`,
+      );
   }
-  if (!Number.isInteger(request.ttlMs) || request.ttlMs <= 0) problems.push('ttl: must be a positive duration');
-  if (request.ttlMs > limits.maxTtlMs) problems.push(`ttl: longer than the configured maximum of ${limits.maxTtlMs} ms`);
+  if (!Number.isInteger(request.ttlMs) || request.ttlMs <= 0)
+    problems.push('ttl: must be a positive duration');
+  if (request.ttlMs > limits.maxTtlMs)
+    problems.push(`ttl: longer than the configured maximum of ${limits.maxTtlMs} ms`);
   if (problems.length > 0) {
-    throw new FirewallError('input.invalid', `invalid grant: ${problems.join('; ')}`, { details: problems });
+    throw new FirewallError('input.invalid', `invalid grant: ${problems.join('; ')}`, {
+      details: problems,
+    });
   }
 }
 

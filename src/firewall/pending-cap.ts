@@ -12,7 +12,11 @@ export const DEFAULT_MAX_PENDING_PER_GRANT = 10;
 const queues = new WeakMap<Store, Map<string, Promise<unknown>>>();
 
 /** Runs `work` after every earlier call for the same store and grant has finished. */
-export async function inGrantQueue<T>(store: Store, grantId: string, work: () => Promise<T>): Promise<T> {
+export async function inGrantQueue<T>(
+  store: Store,
+  grantId: string,
+  work: () => Promise<T>,
+): Promise<T> {
   let perStore = queues.get(store);
   if (perStore === undefined) {
     perStore = new Map();
@@ -34,7 +38,9 @@ export async function inGrantQueue<T>(store: Store, grantId: string, work: () =>
 
 /** How many approvals of a grant are pending now. */
 export async function countPendingApprovals(store: Store, grantId: string): Promise<number> {
-  return (await store.listApprovals({ state: 'pending' })).filter((approval) => approval.grantId === grantId).length;
+  return (await store.listApprovals({ state: 'pending' })).filter(
+    (approval) => approval.grantId === grantId,
+  ).length;
 }
 
 /**
@@ -42,14 +48,27 @@ export async function countPendingApprovals(store: Store, grantId: string): Prom
  * agent flooding approvers with holds is stopped until a human looks), `grant.frozen` is
  * audited, and no approval is created, so no webhook goes out for it.
  */
-export async function refuseOverCap(store: Store, grant: Grant, decision: Decision, cap: number, now: number): Promise<Decision> {
+export async function refuseOverCap(
+  store: Store,
+  grant: Grant,
+  decision: Decision,
+  cap: number,
+  now: number,
+): Promise<Decision> {
   // Read again: an earlier refusal in the queue may have frozen it already (one audit record).
-  await freezeGrant(store, (await store.getGrant(grant.id)) ?? grant, now, `a hold was refused: ${cap} approvals already pending, the most one grant may have`);
+  await freezeGrant(
+    store,
+    (await store.getGrant(grant.id)) ?? grant,
+    now,
+    `a hold was refused: ${cap} approvals already pending, the most one grant may have`,
+  );
   const { approval: _none, ...rest } = decision;
   return {
     ...rest,
     verdict: 'deny',
-    reasons: [`${cap} requests of this token already wait for approval, the most it may have: this one is denied and the token is frozen until a human unfreezes it; stop and wait for a human`],
+    reasons: [
+      `${cap} requests of this token already wait for approval, the most it may have: this one is denied and the token is frozen until a human unfreezes it; stop and wait for a human`,
+    ],
     policyIds: [PENDING_CAP_POLICY_ID],
   };
 }

@@ -1,4 +1,12 @@
-import type { Action, Clock, Effect, PolicyAnswer, PolicyEngine, PolicyInput, Store } from '../core/index.js';
+import type {
+  Action,
+  Clock,
+  Effect,
+  PolicyAnswer,
+  PolicyEngine,
+  PolicyInput,
+  Store,
+} from '../core/index.js';
 import { FixedClock, SeededRandom, SequentialIds, digestRequest } from '../core/index.js';
 import type { ApprovalOptions } from './approval-gate.js';
 import { DEFAULT_APPROVAL_OPTIONS } from './approval-gate.js';
@@ -21,11 +29,17 @@ export class DefaultRulesEngine implements PolicyEngine {
   evaluate(input: PolicyInput): PolicyAnswer {
     const { effect } = input.action;
     if (effect === 'read' || effect === 'write') {
-      return { allowed: true, policyIds: [`${effect}-allowed`], reasons: [`${effect}s are allowed`], errors: [] };
+      return {
+        allowed: true,
+        policyIds: [`${effect}-allowed`],
+        reasons: [`${effect}s are allowed`],
+        errors: [],
+      };
     }
     const needed = input.production ? 2 : 1;
     const id = input.production ? 'needs-two-in-production' : 'needs-one';
-    if (input.approvals >= needed) return { allowed: true, policyIds: [id], reasons: [`${needed} approvals given`], errors: [] };
+    if (input.approvals >= needed)
+      return { allowed: true, policyIds: [id], reasons: [`${needed} approvals given`], errors: [] };
     return { allowed: false, policyIds: [], reasons: [], errors: [] };
   }
 }
@@ -33,7 +47,11 @@ export class DefaultRulesEngine implements PolicyEngine {
 /** A firewall wired on fakes: fixed clock, sequential ids, seeded randomness. */
 export function createTestFirewall(
   store: Store,
-  options: { engine?: PolicyEngine; freeze?: FreezePolicy; approvals?: Partial<ApprovalOptions> } = {},
+  options: {
+    engine?: PolicyEngine;
+    freeze?: FreezePolicy;
+    approvals?: Partial<ApprovalOptions>;
+  } = {},
 ): { firewall: Firewall; grants: GrantService; clock: FixedClock } {
   const clock = new FixedClock();
   const ids = new SequentialIds();
@@ -47,7 +65,13 @@ export function createTestFirewall(
     freeze: options.freeze ?? { maxDenials: 3, windowMs: 60_000 },
     approvals: { ...DEFAULT_APPROVAL_OPTIONS, ttlMs: 600_000, ...options.approvals },
   });
-  const grants = new GrantService({ store, clock, ids, random: new SeededRandom(), limits: { maxTtlMs: 86_400_000 } });
+  const grants = new GrantService({
+    store,
+    clock,
+    ids,
+    random: new SeededRandom(),
+    limits: { maxTtlMs: 86_400_000 },
+  });
   return { firewall, grants, clock };
 }
 
@@ -59,7 +83,9 @@ export function testAction(effect: Effect, environment?: string, id = 'vol_1'): 
     operation: effect === 'destructive' ? 'volumeDelete' : 'volume',
     effect,
     reversible: effect !== 'destructive',
-    targets: [{ type: 'volume', id, ...(environment === undefined ? {} : { environment }), attrs: {} }],
+    targets: [
+      { type: 'volume', id, ...(environment === undefined ? {} : { environment }), attrs: {} },
+    ],
     digest: digestRequest({ effect, environment: environment ?? null, id }),
   };
 }
@@ -77,10 +103,18 @@ export function testAction(effect: Effect, environment?: string, id = 'vol_1'): 
  * await service.approve(id, 'bob', await phones.factor('bob'));
  */
 export class TestAuthenticator {
-  readonly #options: { readonly service: ApprovalService; readonly store: Store; readonly clock: Clock };
+  readonly #options: {
+    readonly service: ApprovalService;
+    readonly store: Store;
+    readonly clock: Clock;
+  };
   readonly #secrets = new Map<string, string>();
 
-  constructor(options: { readonly service: ApprovalService; readonly store: Store; readonly clock: Clock }) {
+  constructor(options: {
+    readonly service: ApprovalService;
+    readonly store: Store;
+    readonly clock: Clock;
+  }) {
     this.#options = options;
   }
 
@@ -94,7 +128,8 @@ export class TestAuthenticator {
   /** The TOTP secret of an enrolled approver, for tests that make codes of their own. */
   secretOf(name: string): string {
     const secret = this.#secrets.get(name);
-    if (secret === undefined) throw new Error(`no approver \`${name}\` was enrolled through this authenticator`);
+    if (secret === undefined)
+      throw new Error(`no approver \`${name}\` was enrolled through this authenticator`);
     return secret;
   }
 
@@ -104,7 +139,10 @@ export class TestAuthenticator {
     const now = totpStep(clock.now());
     const used = (await store.getApprover(name))?.lastTotpStep ?? 0;
     const step = Math.max(now, used + 1);
-    if (step > now + 1) throw new Error(`\`${name}\` used every code valid now: advance the clock by ${TOTP_STEP_MS} ms`);
+    if (step > now + 1)
+      throw new Error(
+        `\`${name}\` used every code valid now: advance the clock by ${TOTP_STEP_MS} ms`,
+      );
     return { kind: 'totp', code: totpCode(this.secretOf(name), step * TOTP_STEP_MS) };
   }
 }

@@ -16,18 +16,34 @@ describe('totpCode', () => {
       [2_000_000_000, '69279037'],
       [20_000_000_000, '65353130'],
     ];
-    for (const [seconds, expected] of vectors) expect(totpCode(RFC_SECRET, seconds * 1000)).toBe(expected.slice(-6));
+    for (const [seconds, expected] of vectors)
+      expect(totpCode(RFC_SECRET, seconds * 1000)).toBe(expected.slice(-6));
   });
 
   it('matches the RFC 4226 HOTP test vectors, step by step', () => {
-    const hotp = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
-    hotp.forEach((expected, counter) => expect(totpCode(RFC_SECRET, counter * TOTP_STEP_MS)).toBe(expected));
+    const hotp = [
+      '755224',
+      '287082',
+      '359152',
+      '969429',
+      '338314',
+      '254676',
+      '287922',
+      '162583',
+      '399871',
+      '520489',
+    ];
+    hotp.forEach((expected, counter) =>
+      expect(totpCode(RFC_SECRET, counter * TOTP_STEP_MS)).toBe(expected),
+    );
   });
 
   it('reads lower-case and padded base32, and refuses what is not base32', () => {
     expect(totpCode(RFC_SECRET.toLowerCase(), 59_000)).toBe('287082');
     expect(totpCode(`${RFC_SECRET}======`, 59_000)).toBe('287082');
-    expect(() => totpCode('NOT-BASE32!', 0)).toThrow(expect.objectContaining({ code: 'input.invalid' }));
+    expect(() => totpCode('NOT-BASE32!', 0)).toThrow(
+      expect.objectContaining({ code: 'input.invalid' }),
+    );
     expect(() => totpCode('', 0)).toThrow(expect.objectContaining({ code: 'input.invalid' }));
   });
 });
@@ -46,7 +62,9 @@ describe('totpUri', () => {
     expect(totpUri({ issuer: 'Airlock', account: 'bob', secret: RFC_SECRET })).toBe(
       `otpauth://totp/Airlock:bob?secret=${RFC_SECRET}&issuer=Airlock&algorithm=SHA1&digits=6&period=30`,
     );
-    expect(totpUri({ issuer: 'Airlock', account: 'a b&c', secret: 'AB' })).toContain('Airlock:a%20b%26c?');
+    expect(totpUri({ issuer: 'Airlock', account: 'a b&c', secret: 'AB' })).toContain(
+      'Airlock:a%20b%26c?',
+    );
   });
 });
 
@@ -61,21 +79,38 @@ describe('matchTotp', () => {
   });
 
   it('refuses codes two steps away', () => {
-    expect(matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now - 2 * TOTP_STEP_MS), now, 0)).toBeUndefined();
-    expect(matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now + 2 * TOTP_STEP_MS), now, 0)).toBeUndefined();
+    expect(
+      matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now - 2 * TOTP_STEP_MS), now, 0),
+    ).toBeUndefined();
+    expect(
+      matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now + 2 * TOTP_STEP_MS), now, 0),
+    ).toBeUndefined();
   });
 
   it('refuses a replay: a step at or before the last accepted one', () => {
     const code = totpCode(RFC_SECRET, now);
     expect(matchTotp(RFC_SECRET, code, now, step)).toBeUndefined();
     expect(matchTotp(RFC_SECRET, code, now, step + 1)).toBeUndefined();
-    expect(matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now - TOTP_STEP_MS), now, step - 1)).toBeUndefined();
-    expect(matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now + TOTP_STEP_MS), now, step)).toBe(step + 1);
+    expect(
+      matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now - TOTP_STEP_MS), now, step - 1),
+    ).toBeUndefined();
+    expect(matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now + TOTP_STEP_MS), now, step)).toBe(
+      step + 1,
+    );
   });
 
   it('refuses malformed codes and secrets without throwing', () => {
     const code = totpCode(RFC_SECRET, now);
-    for (const bad of ['', '12345', '1234567', ` ${code}`, `${code}\n`, '12a456', '１２３４５６', '-12345']) {
+    for (const bad of [
+      '',
+      '12345',
+      '1234567',
+      ` ${code}`,
+      `${code}\n`,
+      '12a456',
+      '１２３４５６',
+      '-12345',
+    ]) {
       expect(matchTotp(RFC_SECRET, bad, now, 0)).toBeUndefined();
     }
     expect(matchTotp('', code, now, 0)).toBeUndefined();

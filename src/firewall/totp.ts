@@ -33,7 +33,11 @@ export function totpCode(secretBase32: string, timeMs: number): string {
 }
 
 /** The enrolment URI authenticator apps read from a QR code (Google's Key Uri Format). */
-export function totpUri(options: { readonly issuer: string; readonly account: string; readonly secret: string }): string {
+export function totpUri(options: {
+  readonly issuer: string;
+  readonly account: string;
+  readonly secret: string;
+}): string {
   const issuer = encodeURIComponent(options.issuer);
   const label = `${issuer}:${encodeURIComponent(options.account)}`;
   return `otpauth://totp/${label}?secret=${options.secret}&issuer=${issuer}&algorithm=SHA1&digits=${DIGITS}&period=${TOTP_STEP_MS / 1000}`;
@@ -44,7 +48,12 @@ export function totpUri(options: { readonly issuer: string; readonly account: st
  * never a step at or before `lastStep` (a code is accepted once); undefined when it matches
  * none, is malformed, or the secret is not base32.
  */
-export function matchTotp(secretBase32: string, code: string, nowMs: number, lastStep: number): number | undefined {
+export function matchTotp(
+  secretBase32: string,
+  code: string,
+  nowMs: number,
+  lastStep: number,
+): number | undefined {
   if (!CODE.test(code)) return undefined;
   let key: Buffer;
   try {

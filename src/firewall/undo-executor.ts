@@ -1,4 +1,12 @@
-import type { Approval, ApprovalRules, Clock, DelayedActionResultV1, DelayedActionV1, HeldRequestV1, Store } from '../core/index.js';
+import type {
+  Approval,
+  ApprovalRules,
+  Clock,
+  DelayedActionResultV1,
+  DelayedActionV1,
+  HeldRequestV1,
+  Store,
+} from '../core/index.js';
 import { applyApprovalEvent, describeError, isFirewallError } from '../core/index.js';
 import { audit, compareAndSet } from './approval-gate.js';
 import { MAX_GRANT_DEPTH } from './authenticate.js';
@@ -39,8 +47,16 @@ export class UndoExecutor {
     const interrupted = await store.listDelayedActions({ status: 'running' });
     const marked: DelayedActionV1[] = [];
     for (const action of interrupted) {
-      const note = 'airlock stopped while this ran: it may or may not have reached the upstream, so it is not run again';
-      marked.push(await this.#finish(action.approvalId, 'running', { status: 'unknown', note }, 'approval.outcome-unknown'));
+      const note =
+        'airlock stopped while this ran: it may or may not have reached the upstream, so it is not run again';
+      marked.push(
+        await this.#finish(
+          action.approvalId,
+          'running',
+          { status: 'unknown', note },
+          'approval.outcome-unknown',
+        ),
+      );
     }
     return marked;
   }
@@ -49,7 +65,9 @@ export class UndoExecutor {
   async tick(): Promise<string[]> {
     const { store, clock } = this.#options;
     const approved = await store.listApprovals({ state: 'approved' });
-    const due = approved.filter((a) => a.undoWindowMs !== undefined && a.runAt !== undefined && clock.now() >= a.runAt);
+    const due = approved.filter(
+      (a) => a.undoWindowMs !== undefined && a.runAt !== undefined && clock.now() >= a.runAt,
+    );
     const ran: string[] = [];
     for (const approval of due) if (await this.#runOne(approval)) ran.push(approval.id);
     return ran;
@@ -59,10 +77,16 @@ export class UndoExecutor {
     const { store, clock, rules } = this.#options;
     const now = clock.now();
     const action = await store.getDelayedAction(approval.id);
-    if (action === undefined) return this.#withdraw(approval, now, 'the held request was not stored, so airlock cannot run it');
+    if (action === undefined)
+      return this.#withdraw(
+        approval,
+        now,
+        'the held request was not stored, so airlock cannot run it',
+      );
     // SECURITY: revoking or freezing the agent's grant during the undo window stops the action.
     const stopped = await this.#grantStopped(approval.grantId);
-    if (stopped !== undefined) return this.#withdraw(approval, now, `${stopped}, so airlock does not run it`);
+    if (stopped !== undefined)
+      return this.#withdraw(approval, now, `${stopped}, so airlock does not run it`);
     const executed = applyApprovalEvent(approval, { type: 'execute' }, now, rules);
     if (!executed.ok || action.status !== 'waiting') return false;
     let claimed: Approval;
@@ -74,10 +98,15 @@ export class UndoExecutor {
       throw error;
     }
     try {
-      await audit(this.#options, 'approval.executed', 'system', claimed, now, { reason: 'the undo window passed; airlock runs it' });
+      await audit(this.#options, 'approval.executed', 'system', claimed, now, {
+        reason: 'the undo window passed; airlock runs it',
+      });
     } catch (error) {
       // SECURITY: what is not on the record does not run.
-      await this.#finish(approval.id, 'running', { status: 'not-run', note: `not run: ${describeError(error)}` });
+      await this.#finish(approval.id, 'running', {
+        status: 'not-run',
+        note: `not run: ${describeError(error)}`,
+      });
       return false;
     }
     await this.#send(action);
@@ -88,7 +117,12 @@ export class UndoExecutor {
     const runner = this.#options.runnerFor(action.request);
     if (runner === undefined) {
       const note = `not run: no upstream \`${action.request.upstream}\` is configured to run it`;
-      await this.#finish(action.approvalId, 'running', { status: 'not-run', note }, 'approval.not-run');
+      await this.#finish(
+        action.approvalId,
+        'running',
+        { status: 'not-run', note },
+        'approval.not-run',
+      );
       return;
     }
     let result: DelayedActionResultV1;
@@ -96,10 +130,21 @@ export class UndoExecutor {
       result = await runner(action.request);
     } catch (error) {
       const note = `no answer from the upstream (${describeError(error)}): it may or may not have run, so it is not run again`;
-      await this.#finish(action.approvalId, 'running', { status: 'unknown', note }, 'approval.outcome-unknown');
+      await this.#finish(
+        action.approvalId,
+        'running',
+        { status: 'unknown', note },
+        'approval.outcome-unknown',
+      );
       return;
     }
-    await this.#finish(action.approvalId, 'running', { status: 'done', result }, 'approval.ran', `the upstream answered HTTP ${result.status}`);
+    await this.#finish(
+      action.approvalId,
+      'running',
+      { status: 'done', result },
+      'approval.ran',
+      `the upstream answered HTTP ${result.status}`,
+    );
   }
 
   async #finish(
@@ -111,9 +156,15 @@ export class UndoExecutor {
   ): Promise<DelayedActionV1> {
     const { store, clock } = this.#options;
     const now = clock.now();
-    const finished = await store.finishDelayedAction(approvalId, from, { ...next, finishedAt: now });
+    const finished = await store.finishDelayedAction(approvalId, from, {
+      ...next,
+      finishedAt: now,
+    });
     const approval = await store.getApproval(approvalId);
-    if (kind !== undefined && approval !== undefined) await audit(this.#options, kind, 'system', approval, now, { reason: reason ?? next.note ?? '' });
+    if (kind !== undefined && approval !== undefined)
+      await audit(this.#options, kind, 'system', approval, now, {
+        reason: reason ?? next.note ?? '',
+      });
     return finished;
   }
 
@@ -132,10 +183,16 @@ export class UndoExecutor {
 
   // An approval that can no longer run is cancelled by the system, audited with why.
   async #withdraw(approval: Approval, now: number, reason: string): Promise<false> {
-    const cancelled = applyApprovalEvent(approval, { type: 'cancel', actor: 'system' }, now, this.#options.rules);
+    const cancelled = applyApprovalEvent(
+      approval,
+      { type: 'cancel', actor: 'system' },
+      now,
+      this.#options.rules,
+    );
     if (!cancelled.ok) return false;
     const stored = await compareAndSet(this.#options, cancelled.value, approval.version);
-    if (stored !== undefined) await audit(this.#options, 'approval.cancelled', 'system', stored, now, { reason });
+    if (stored !== undefined)
+      await audit(this.#options, 'approval.cancelled', 'system', stored, now, { reason });
     return false;
   }
 }

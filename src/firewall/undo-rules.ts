@@ -15,7 +15,10 @@ export interface UndoRule {
 }
 
 /** The undo window of a request: the longest of the rules any of its actions matches, or none. */
-export function undoWindowFor(rules: readonly UndoRule[], actions: readonly Action[]): number | undefined {
+export function undoWindowFor(
+  rules: readonly UndoRule[],
+  actions: readonly Action[],
+): number | undefined {
   let window: number | undefined;
   for (const rule of rules) {
     const matches = actions.some(

@@ -26,7 +26,11 @@ export interface WebhookRetry {
 }
 
 /** Posts one body; resolves with the HTTP status, rejects when no answer came in time. */
-export type WebhookPoster = (url: string, headers: Record<string, string>, body: string) => Promise<number>;
+export type WebhookPoster = (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+) => Promise<number>;
 
 /** What the dispatcher needs. */
 export interface WebhookDispatcherOptions {
@@ -75,7 +79,8 @@ export class WebhookDispatcher {
     for (const record of records) {
       const approvalId = approvalIdOf(record);
       const approval = approvalId === undefined ? undefined : await store.getApproval(approvalId);
-      const event = approval === undefined ? undefined : toApprovalEvent(record, approval, publicUrl);
+      const event =
+        approval === undefined ? undefined : toApprovalEvent(record, approval, publicUrl);
       if (event === undefined) continue;
       for (const endpoint of endpoints) {
         if (endpoint.events !== undefined && !endpoint.events.includes(event.event)) continue;
@@ -103,7 +108,11 @@ export class WebhookDispatcher {
   /** Posts every due delivery, concurrently; returns how many were delivered. */
   async deliver(): Promise<number> {
     const { store, clock } = this.#options;
-    const due = await store.listWebhookDeliveries({ status: 'pending', dueBy: clock.now(), limit: BATCH });
+    const due = await store.listWebhookDeliveries({
+      status: 'pending',
+      dueBy: clock.now(),
+      limit: BATCH,
+    });
     // At most a few per endpoint per round, all at once: a burst does not crowd out the requests
     // this process serves, and a receiver that hangs costs the round one timeout, not one each.
     const taken = new Map<string, number>();
@@ -134,7 +143,11 @@ export class WebhookDispatcher {
       error = 'the endpoint is no longer configured';
     } else {
       try {
-        status = await post(endpoint.url, headersFor(endpoint, delivery, Math.floor(at / 1000)), delivery.body);
+        status = await post(
+          endpoint.url,
+          headersFor(endpoint, delivery, Math.floor(at / 1000)),
+          delivery.body,
+        );
         if (status < 200 || status > 299) error = `HTTP ${status}`;
       } catch (failure) {
         // SECURITY: the URL may carry a secret (Slack); the message is scrubbed of it.
@@ -149,7 +162,8 @@ export class WebhookDispatcher {
       attempts,
       lastAttemptAt: at,
       status: done ? 'delivered' : gaveUp ? 'failed' : 'pending',
-      nextAttemptAt: done || gaveUp ? delivery.nextAttemptAt : clock.now() + backoffMs(retry, attempts),
+      nextAttemptAt:
+        done || gaveUp ? delivery.nextAttemptAt : clock.now() + backoffMs(retry, attempts),
       ...(status === undefined ? {} : { lastStatus: status }),
       ...(error === undefined ? {} : { lastError: error }),
       ...(done ? { deliveredAt: clock.now() } : {}),
@@ -163,20 +177,33 @@ export function backoffMs(retry: WebhookRetry, attempts: number): number {
   return Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** Math.max(0, attempts - 1));
 }
 
-function headersFor(endpoint: WebhookEndpoint, delivery: WebhookDeliveryV1, unixSeconds: number): Record<string, string> {
+function headersFor(
+  endpoint: WebhookEndpoint,
+  delivery: WebhookDeliveryV1,
+  unixSeconds: number,
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'airlock-webhooks/1',
     'airlock-event': delivery.event,
     'airlock-delivery': delivery.id,
-    ...(endpoint.secret === undefined ? {} : { [WEBHOOK_SIGNATURE_HEADER]: signWebhook(endpoint.secret, delivery.body, unixSeconds) }),
+    ...(endpoint.secret === undefined
+      ? {}
+      : { [WEBHOOK_SIGNATURE_HEADER]: signWebhook(endpoint.secret, delivery.body, unixSeconds) }),
   };
 }
 
 /** Posts with undici; a receiver that does not answer within `timeoutMs` counts as failed. */
 export function createHttpPoster(timeoutMs: number): WebhookPoster {
   return async (url, headers, body) => {
-    const answer = await request(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const answer = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
     // Read and drop the body so the connection can be reused.
     await answer.body.dump();
     return answer.statusCode;

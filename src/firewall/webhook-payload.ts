@@ -1,5 +1,11 @@
 import type { ApprovalActionV1 } from '../core/index.js';
-import { DEFAULT_PRODUCTION_ENVIRONMENTS, groupDigits, toBatchSummary, toReviewOrder, toShortText } from '../core/index.js';
+import {
+  DEFAULT_PRODUCTION_ENVIRONMENTS,
+  groupDigits,
+  toBatchSummary,
+  toReviewOrder,
+  toShortText,
+} from '../core/index.js';
 import type { ApprovalEventV1 } from './approval-events.js';
 
 /** How an endpoint wants events: Airlock's JSON event, or Slack's `text` + `blocks`. */
@@ -9,8 +15,13 @@ export type WebhookFormat = 'json' | 'slack';
  * The exact JSON text posted to an endpoint of `format` for one event. A JSON event carries its
  * `delivery` id inside the body, so the id receivers deduplicate on is covered by the signature.
  */
-export function toWebhookBody(event: ApprovalEventV1, format: WebhookFormat, deliveryId?: string): string {
-  if (format === 'json') return JSON.stringify(deliveryId === undefined ? event : { ...event, delivery: deliveryId });
+export function toWebhookBody(
+  event: ApprovalEventV1,
+  format: WebhookFormat,
+  deliveryId?: string,
+): string {
+  if (format === 'json')
+    return JSON.stringify(deliveryId === undefined ? event : { ...event, delivery: deliveryId });
   return JSON.stringify(toSlackMessage(event));
 }
 
@@ -49,8 +60,13 @@ const MAX_LISTED_ACTIONS = 3;
  */
 export function toSlackMessage(event: ApprovalEventV1): SlackMessage {
   const { approval } = event;
-  const headline = approval.state === 'pending' && event.event === 'approval.approved' ? 'got an approval' : (HEADLINES[event.event] ?? event.event);
-  const line = cutLine(`Airlock: ${slackText(approval.agent)}'s request ${headline}: ${describeActions(approval.actions)} [${slackText(approval.id)}]`);
+  const headline =
+    approval.state === 'pending' && event.event === 'approval.approved'
+      ? 'got an approval'
+      : (HEADLINES[event.event] ?? event.event);
+  const line = cutLine(
+    `Airlock: ${slackText(approval.agent)}'s request ${headline}: ${describeActions(approval.actions)} [${slackText(approval.id)}]`,
+  );
   const facts = [
     `state: ${slackText(approval.state)}`,
     `approvals: ${approval.approvedBy.length} of ${approval.needed}`,
@@ -63,8 +79,20 @@ export function toSlackMessage(event: ApprovalEventV1): SlackMessage {
     mrkdwn: false,
     blocks: [
       { type: 'section', text: { type: 'plain_text', text: line, emoji: false } },
-      { type: 'context', elements: [{ type: 'plain_text', text: cutLine(facts.join('  ·  ')), emoji: false }] },
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Airlock' }, url: event.link }] },
+      {
+        type: 'context',
+        elements: [{ type: 'plain_text', text: cutLine(facts.join('  ·  ')), emoji: false }],
+      },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Open in Airlock' },
+            url: event.link,
+          },
+        ],
+      },
     ],
   };
 }
@@ -73,12 +101,22 @@ export function toSlackMessage(event: ApprovalEventV1): SlackMessage {
 function describeActions(actions: readonly ApprovalActionV1[]): string {
   const ordered = toReviewOrder(actions, DEFAULT_PRODUCTION_ENVIRONMENTS);
   const listed = ordered.slice(0, MAX_LISTED_ACTIONS).map((a) => {
-    const targets = a.targets.slice(0, MAX_LISTED_ACTIONS).map((t) => `${slackText(t.type)} ${slackText(t.id)} (${t.environment === undefined ? 'unknown environment' : slackText(t.environment)})`);
-    const more = a.targets.length > MAX_LISTED_ACTIONS ? ` and ${a.targets.length - MAX_LISTED_ACTIONS} more` : '';
+    const targets = a.targets
+      .slice(0, MAX_LISTED_ACTIONS)
+      .map(
+        (t) =>
+          `${slackText(t.type)} ${slackText(t.id)} (${t.environment === undefined ? 'unknown environment' : slackText(t.environment)})`,
+      );
+    const more =
+      a.targets.length > MAX_LISTED_ACTIONS
+        ? ` and ${a.targets.length - MAX_LISTED_ACTIONS} more`
+        : '';
     return `${slackText(a.operation)} on ${targets.join(', ') || slackText(a.upstream)}${more}`;
   });
-  const more = ordered.length > MAX_LISTED_ACTIONS ? `; and ${ordered.length - MAX_LISTED_ACTIONS} more` : '';
-  const summary = actions.length > 1 ? `${toBatchSummary(actions, DEFAULT_PRODUCTION_ENVIRONMENTS)}: ` : '';
+  const more =
+    ordered.length > MAX_LISTED_ACTIONS ? `; and ${ordered.length - MAX_LISTED_ACTIONS} more` : '';
+  const summary =
+    actions.length > 1 ? `${toBatchSummary(actions, DEFAULT_PRODUCTION_ENVIRONMENTS)}: ` : '';
   return `${summary}${listed.join('; ')}${more}`;
 }
 
@@ -103,7 +141,9 @@ const EDGE_UNDERSCORE = /(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
  */
 export function slackText(value: string, maxChars = MAX_VALUE_CHARS): string {
   const short = toShortText(value, maxChars);
-  const text = short.text.replace(/[&<>@*~`]/g, (char) => NEUTRAL[char] ?? char).replace(EDGE_UNDERSCORE, '＿');
+  const text = short.text
+    .replace(/[&<>@*~`]/g, (char) => NEUTRAL[char] ?? char)
+    .replace(EDGE_UNDERSCORE, '＿');
   return short.cut ? `${text}… (${groupDigits(short.length)} characters)` : text;
 }
 

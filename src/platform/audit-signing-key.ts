@@ -1,5 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CheckpointSignatureCheck } from '../core/index.js';
 import { FirewallError, describeError } from '../core/index.js';
@@ -36,8 +43,13 @@ export function loadOrCreateAuditSigningKey(path: string): AuditSigner {
     // SECURITY: `wx` never replaces a key another process just wrote; 0600 from the first byte.
     writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateAuditSigningKey(path);
-    throw new FirewallError('config.invalid', `while creating the audit signing key \`${path}\`: ${describeError(error)}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      return loadOrCreateAuditSigningKey(path);
+    throw new FirewallError(
+      'config.invalid',
+      `while creating the audit signing key \`${path}\`: ${describeError(error)}`,
+      { cause: error },
+    );
   }
   return signerOf(privateKey);
 }
@@ -50,9 +62,14 @@ export function readAuditSigningKey(path: string): AuditSigner | undefined {
   try {
     key = createPrivateKey(pem);
   } catch (error) {
-    throw new FirewallError('config.invalid', `\`${path}\` is not a PEM private key: ${describeError(error)}`, { cause: error });
+    throw new FirewallError(
+      'config.invalid',
+      `\`${path}\` is not a PEM private key: ${describeError(error)}`,
+      { cause: error },
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new FirewallError('config.invalid', `\`${path}\` is not an Ed25519 key`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new FirewallError('config.invalid', `\`${path}\` is not an Ed25519 key`);
   return signerOf(key);
 }
 
@@ -62,17 +79,28 @@ export function readAuditPublicKey(path: string): AuditPublicKey | undefined {
   if (pem === undefined) return undefined;
   let key: KeyObject;
   try {
-    key = pem.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem);
+    key = pem.includes('PRIVATE KEY')
+      ? createPublicKey(createPrivateKey(pem))
+      : createPublicKey(pem);
   } catch (error) {
-    throw new FirewallError('config.invalid', `\`${path}\` is not a PEM key: ${describeError(error)}`, { cause: error });
+    throw new FirewallError(
+      'config.invalid',
+      `\`${path}\` is not a PEM key: ${describeError(error)}`,
+      { cause: error },
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new FirewallError('config.invalid', `\`${path}\` is not an Ed25519 key`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new FirewallError('config.invalid', `\`${path}\` is not an Ed25519 key`);
   return publicKeyOf(key);
 }
 
 function signerOf(privateKey: KeyObject): AuditSigner {
   const { keyId, publicKeyPem } = publicKeyOf(createPublicKey(privateKey));
-  return { keyId, publicKeyPem, sign: (text) => sign(null, Buffer.from(text, 'utf8'), privateKey).toString('base64') };
+  return {
+    keyId,
+    publicKeyPem,
+    sign: (text) => sign(null, Buffer.from(text, 'utf8'), privateKey).toString('base64'),
+  };
 }
 
 function publicKeyOf(publicKey: KeyObject): AuditPublicKey {
@@ -81,7 +109,8 @@ function publicKeyOf(publicKey: KeyObject): AuditPublicKey {
     // The first 16 hex digits of SHA-256 over the SPKI bytes: enough to tell keys apart in messages.
     keyId: createHash('sha256').update(der).digest('hex').slice(0, 16),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    check: (text, signature) => verify(null, Buffer.from(text, 'utf8'), publicKey, Buffer.from(signature, 'base64')),
+    check: (text, signature) =>
+      verify(null, Buffer.from(text, 'utf8'), publicKey, Buffer.from(signature, 'base64')),
   };
 }
 
@@ -90,6 +119,10 @@ function readIfExists(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new FirewallError('config.invalid', `while reading \`${path}\`: ${describeError(error)}`, { cause: error });
+    throw new FirewallError(
+      'config.invalid',
+      `while reading \`${path}\`: ${describeError(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -40,7 +40,10 @@ export function fileSink(path: string): CheckpointSink {
 }
 
 /** One line per checkpoint to syslog through the `logger` command (to `socket`, default /dev/log). */
-export function syslogSink(options: { readonly socket?: string | undefined; readonly tag: string }): CheckpointSink {
+export function syslogSink(options: {
+  readonly socket?: string | undefined;
+  readonly tag: string;
+}): CheckpointSink {
   const socketArgs = options.socket === undefined ? [] : ['--socket', options.socket];
   return {
     name: `syslog${options.socket === undefined ? '' : ` ${options.socket}`}`,

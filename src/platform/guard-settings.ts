@@ -45,14 +45,37 @@ const SERVICE_UNITS = [
   '~/.config/systemd/user/airlock.service',
 ];
 /** Hook configuration guarded wherever it is: a project's, a copied one, one a client may start in. */
-const CLIENT_CONFIG_NAMES = ['.claude/settings.json', '.claude/settings.local.json', '.cursor/hooks.json', '.codex/hooks.json', '.codex/config.toml', '.gemini/settings.json', '.airlock'];
+const CLIENT_CONFIG_NAMES = [
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.cursor/hooks.json',
+  '.codex/hooks.json',
+  '.codex/config.toml',
+  '.gemini/settings.json',
+  '.airlock',
+];
 /** Names of Airlock's entry points, as a process's first words show them. */
-const ENTRY_NAMES = new Set(['airlock', 'airlock.js', 'airlock-hook', 'airlock-hook.cjs', 'hook-main.js']);
+const ENTRY_NAMES = new Set([
+  'airlock',
+  'airlock.js',
+  'airlock-hook',
+  'airlock-hook.cjs',
+  'hook-main.js',
+]);
 
 /** The guard for a hook or `airlock check` judging with the Airlock home `airlockHome`. */
-export function guardSettingsFor(airlockHome: string | undefined, statePaths: readonly string[] = []): GuardSettings {
+export function guardSettingsFor(
+  airlockHome: string | undefined,
+  statePaths: readonly string[] = [],
+): GuardSettings {
   // The policy folder and store may be configured outside the home: they are its state all the same.
-  const homes = [...new Set([...(airlockHome === undefined ? [] : [resolve(airlockHome)]), SERVICE_HOME, ...statePaths.map((path) => resolve(path))])];
+  const homes = [
+    ...new Set([
+      ...(airlockHome === undefined ? [] : [resolve(airlockHome)]),
+      SERVICE_HOME,
+      ...statePaths.map((path) => resolve(path)),
+    ]),
+  ];
   return {
     paths: [...homes, ...installPaths(INSTALL_ROOT), ...SERVICE_UNITS, ...CLIENT_CONFIG],
     names: CLIENT_CONFIG_NAMES,
@@ -80,13 +103,18 @@ function airlockProcesses(root: string): (pid?: number) => readonly GuardedProce
   return (pid) => {
     if (pid !== undefined) return scanProcesses(root, '/proc', [String(pid)]);
     const now = Date.now();
-    if (cached === undefined || now - cached.at > PROCESS_SCAN_TTL_MS) cached = { at: now, processes: scanProcesses(root) };
+    if (cached === undefined || now - cached.at > PROCESS_SCAN_TTL_MS)
+      cached = { at: now, processes: scanProcesses(root) };
     return cached.processes;
   };
 }
 
 /** Reads /proc/PID/cmdline of every process (or of `pids`); those running an Airlock entry point are Airlock's. */
-export function scanProcesses(root: string, proc = '/proc', pids?: readonly string[]): GuardedProcess[] {
+export function scanProcesses(
+  root: string,
+  proc = '/proc',
+  pids?: readonly string[],
+): GuardedProcess[] {
   let entries: readonly string[];
   try {
     entries = pids ?? readdirSync(proc);
@@ -96,19 +124,31 @@ export function scanProcesses(root: string, proc = '/proc', pids?: readonly stri
   const found: GuardedProcess[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const words = readProc(join(proc, entry, 'cmdline'))?.split('\0').filter((word) => word !== '');
-    if (words === undefined || !words.slice(0, 3).some((word) => isEntryPoint(word, root))) continue;
+    const words = readProc(join(proc, entry, 'cmdline'))
+      ?.split('\0')
+      .filter((word) => word !== '');
+    if (words === undefined || !words.slice(0, 3).some((word) => isEntryPoint(word, root)))
+      continue;
     const stat = readProc(join(proc, entry, 'stat')) ?? '';
     // stat: `PID (COMM) STATE PPID PGRP …`; COMM may hold spaces and parentheses, so split after the last `)`.
     const close = stat.lastIndexOf(')');
     const pgid = Number(stat.slice(close + 2).split(' ')[2]);
-    found.push({ pid: Number(entry), ...(Number.isInteger(pgid) ? { pgid } : {}), name: stat.slice(stat.indexOf('(') + 1, close), commandLine: words.join(' ') });
+    found.push({
+      pid: Number(entry),
+      ...(Number.isInteger(pgid) ? { pgid } : {}),
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      commandLine: words.join(' '),
+    });
   }
   return found;
 }
 
 function isEntryPoint(word: string, root: string): boolean {
-  return ENTRY_NAMES.has(basename(word)) || word.startsWith(`${join(root, 'bin')}/`) || word.startsWith(`${join(root, 'dist', 'hook')}/`);
+  return (
+    ENTRY_NAMES.has(basename(word)) ||
+    word.startsWith(`${join(root, 'bin')}/`) ||
+    word.startsWith(`${join(root, 'dist', 'hook')}/`)
+  );
 }
 
 function readProc(path: string): string | undefined {

@@ -33,8 +33,16 @@ describe('checkServiceHome', () => {
     const texts = checkServiceHome(home, [], me).map((problem) => problem.text);
     expect(texts).toEqual([
       `\`${home}\` is open to other users: its group may read (mode 0750): run \`chmod 710 ${home}\``,
-      expect.stringMatching(new RegExp(`^\`${home}/airlock\\.db\` is open to other users: its group may read; others may read \\(mode 0644\\): run \`chmod 600 ${home}/airlock\\.db\`$`)),
-      expect.stringMatching(new RegExp(`^\`${home}/policies\` is open to other users: its group may read, enter/run; others may read, write, enter/run \\(mode 0757\\): run \`chmod 700 ${home}/policies\`$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^\`${home}/airlock\\.db\` is open to other users: its group may read; others may read \\(mode 0644\\): run \`chmod 600 ${home}/airlock\\.db\`$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^\`${home}/policies\` is open to other users: its group may read, enter/run; others may read, write, enter/run \\(mode 0757\\): run \`chmod 700 ${home}/policies\`$`,
+        ),
+      ),
     ]);
   });
 
@@ -47,7 +55,9 @@ describe('checkServiceHome', () => {
       chmodSync(socket, 0o660);
       expect(checkServiceHome(home, [], me)).toEqual([]);
       chmodSync(socket, 0o666);
-      expect(checkServiceHome(home, [], me).map((problem) => problem.text)).toEqual([expect.stringContaining(`run \`chmod 660 ${socket}\``)]);
+      expect(checkServiceHome(home, [], me).map((problem) => problem.text)).toEqual([
+        expect.stringContaining(`run \`chmod 660 ${socket}\``),
+      ]);
     } finally {
       server.close();
     }
@@ -56,8 +66,16 @@ describe('checkServiceHome', () => {
   it('refuses state owned by another user, naming the chown', () => {
     const home = privateHome();
     const problems = checkServiceHome(home, [], { uid: me.uid + 4242 });
-    expect(problems.map((problem) => problem.path)).toEqual(expect.arrayContaining([home, join(home, 'airlock.db'), join(home, 'policies', 'default.cedar')]));
-    expect(problems[0]?.text).toMatch(/is owned by .*not by the server's user uid \d+: run `chown -R \d+: /);
+    expect(problems.map((problem) => problem.path)).toEqual(
+      expect.arrayContaining([
+        home,
+        join(home, 'airlock.db'),
+        join(home, 'policies', 'default.cedar'),
+      ]),
+    );
+    expect(problems[0]?.text).toMatch(
+      /is owned by .*not by the server's user uid \d+: run `chown -R \d+: /,
+    );
   });
 
   it('checks paths outside the home that are named, following a named link but not walking into links', () => {
@@ -80,7 +98,9 @@ describe('checkHomePlacement', () => {
     mkdirSync(home);
     const texts = checkHomePlacement(home, project, me).map((problem) => problem.text);
     expect(texts).toEqual([
-      expect.stringContaining(`the home \`${home}\` is inside the working directory \`${project}\`, the agent's workspace`),
+      expect.stringContaining(
+        `the home \`${home}\` is inside the working directory \`${project}\`, the agent's workspace`,
+      ),
       expect.stringContaining(`the home \`${home}\` is inside the git work tree \`${project}\``),
     ]);
     expect(texts[0]).toContain('pass --dev');
@@ -96,7 +116,9 @@ describe('checkHomePlacement', () => {
     const home = join(parent, 'home');
     mkdirSync(home);
     chmodSync(parent, 0o777);
-    expect(checkHomePlacement(home, '/', me).map((problem) => problem.text)).toEqual([expect.stringContaining(`run \`chmod go-w ${parent}\``)]);
+    expect(checkHomePlacement(home, '/', me).map((problem) => problem.text)).toEqual([
+      expect.stringContaining(`run \`chmod go-w ${parent}\``),
+    ]);
   });
 });
 

@@ -32,7 +32,11 @@ const STICKY = 0o1000;
  * followed, the paths named explicitly are. Paths that do not exist yet are skipped: the server
  * creates them private (umask 077).
  */
-export function checkServiceHome(home: string, paths: readonly string[], server: ServerIdentity): BoundaryProblem[] {
+export function checkServiceHome(
+  home: string,
+  paths: readonly string[],
+  server: ServerIdentity,
+): BoundaryProblem[] {
   const names = new UserNames();
   const problems: BoundaryProblem[] = [];
   const seen = new Set<string>();
@@ -59,26 +63,43 @@ export function checkServiceHome(home: string, paths: readonly string[], server:
  * workspace), and under folders only root or the server may change (whoever may rename a parent
  * may put another home in its place). A working directory of `/` (a service's) counts as none.
  */
-export function checkHomePlacement(home: string, cwd: string, server: ServerIdentity): BoundaryProblem[] {
+export function checkHomePlacement(
+  home: string,
+  cwd: string,
+  server: ServerIdentity,
+): BoundaryProblem[] {
   const names = new UserNames();
   const homePath = resolve(home);
   const problems: BoundaryProblem[] = [];
-  const workspaceFix = 'keep the home outside any project (`airlock setup` makes /var/lib/airlock), or pass --dev for a local trial';
+  const workspaceFix =
+    'keep the home outside any project (`airlock setup` makes /var/lib/airlock), or pass --dev for a local trial';
   const fromCwd = relative(resolve(cwd), homePath);
   if (resolve(cwd) !== sep && !fromCwd.startsWith('..') && !fromCwd.startsWith(sep)) {
-    problems.push({ path: homePath, text: `the home \`${homePath}\` is inside the working directory \`${resolve(cwd)}\`, the agent's workspace: ${workspaceFix}` });
+    problems.push({
+      path: homePath,
+      text: `the home \`${homePath}\` is inside the working directory \`${resolve(cwd)}\`, the agent's workspace: ${workspaceFix}`,
+    });
   }
   const tree = gitWorkTreeOf(homePath);
   if (tree !== undefined) {
-    problems.push({ path: homePath, text: `the home \`${homePath}\` is inside the git work tree \`${tree}\`, an agent's workspace: ${workspaceFix}` });
+    problems.push({
+      path: homePath,
+      text: `the home \`${homePath}\` is inside the git work tree \`${tree}\`, an agent's workspace: ${workspaceFix}`,
+    });
   }
   for (let folder = dirname(homePath); ; folder = dirname(folder)) {
     const stats = statOrUndefined(folder);
     if (stats !== undefined) {
       if (stats.uid !== 0 && stats.uid !== server.uid) {
-        problems.push({ path: folder, text: `\`${folder}\`, a parent of the home, is owned by ${names.of(stats.uid)}, who can move the home aside and put another in its place: keep the home under folders root owns (such as /var/lib)` });
+        problems.push({
+          path: folder,
+          text: `\`${folder}\`, a parent of the home, is owned by ${names.of(stats.uid)}, who can move the home aside and put another in its place: keep the home under folders root owns (such as /var/lib)`,
+        });
       } else if ((stats.mode & 0o022) !== 0 && (stats.mode & STICKY) === 0) {
-        problems.push({ path: folder, text: `\`${folder}\`, a parent of the home, is writable by ${whoWrites(stats.mode)}, who can move the home aside: run \`chmod go-w ${folder}\`` });
+        problems.push({
+          path: folder,
+          text: `\`${folder}\`, a parent of the home, is writable by ${whoWrites(stats.mode)}, who can move the home aside: run \`chmod go-w ${folder}\``,
+        });
       }
     }
     if (folder === dirname(folder)) break;
@@ -89,7 +110,12 @@ export function checkHomePlacement(home: string, cwd: string, server: ServerIden
 /** Refuses root unless allowed: a flaw in any surface would then own the machine. */
 export function checkServerUser(server: ServerIdentity, allowRoot: boolean): BoundaryProblem[] {
   if (server.uid !== 0 || allowRoot) return [];
-  return [{ path: undefined, text: 'airlock serve runs as root, so a flaw in any surface would own the machine: run it as the service user (`airlock setup`, then `systemctl start airlock`), or pass --allow-root' }];
+  return [
+    {
+      path: undefined,
+      text: 'airlock serve runs as root, so a flaw in any surface would own the machine: run it as the service user (`airlock setup`, then `systemctl start airlock`), or pass --allow-root',
+    },
+  ];
 }
 
 /** The git work tree a path is inside (the folder holding `.git`), if any. */
@@ -100,7 +126,12 @@ export function gitWorkTreeOf(path: string): string | undefined {
   }
 }
 
-function walk(root: string, server: ServerIdentity, names: UserNames, seen: Set<string>): BoundaryProblem[] {
+function walk(
+  root: string,
+  server: ServerIdentity,
+  names: UserNames,
+  seen: Set<string>,
+): BoundaryProblem[] {
   const problems: BoundaryProblem[] = [];
   const pending = [root];
   let count = 0;
@@ -110,7 +141,10 @@ function walk(root: string, server: ServerIdentity, names: UserNames, seen: Set<
     try {
       entries = readdirSync(folder);
     } catch (error) {
-      problems.push({ path: folder, text: `\`${folder}\` cannot be listed (${codeOf(error)}): run \`chown -R ${names.login(server.uid)}: ${folder}\`` });
+      problems.push({
+        path: folder,
+        text: `\`${folder}\` cannot be listed (${codeOf(error)}): run \`chown -R ${names.login(server.uid)}: ${folder}\``,
+      });
       continue;
     }
     for (const name of entries) {
@@ -118,7 +152,10 @@ function walk(root: string, server: ServerIdentity, names: UserNames, seen: Set<
       if (seen.has(path)) continue;
       seen.add(path);
       if (++count > MAX_ENTRIES_PER_FOLDER_TREE) {
-        problems.push({ path: root, text: `\`${root}\` holds more than ${MAX_ENTRIES_PER_FOLDER_TREE} entries; only the first were checked` });
+        problems.push({
+          path: root,
+          text: `\`${root}\` holds more than ${MAX_ENTRIES_PER_FOLDER_TREE} entries; only the first were checked`,
+        });
         return problems;
       }
       const stats = lstatSync(path, { throwIfNoEntry: false });
@@ -131,17 +168,31 @@ function walk(root: string, server: ServerIdentity, names: UserNames, seen: Set<
   return problems;
 }
 
-function checkEntry(path: string, stats: Stats, role: 'home' | 'entry', server: ServerIdentity, names: UserNames): BoundaryProblem[] {
+function checkEntry(
+  path: string,
+  stats: Stats,
+  role: 'home' | 'entry',
+  server: ServerIdentity,
+  names: UserNames,
+): BoundaryProblem[] {
   const problems: BoundaryProblem[] = [];
   if (stats.uid !== server.uid) {
-    problems.push({ path, text: `\`${path}\` is owned by ${names.of(stats.uid)}, not by the server's user ${names.of(server.uid)}: run \`chown ${stats.isDirectory() ? '-R ' : ''}${names.login(server.uid)}: ${path}\`` });
+    problems.push({
+      path,
+      text: `\`${path}\` is owned by ${names.of(stats.uid)}, not by the server's user ${names.of(server.uid)}: run \`chown ${stats.isDirectory() ? '-R ' : ''}${names.login(server.uid)}: ${path}\``,
+    });
   }
   // What group and others may do beyond the allowed: the home's group may traverse, a socket's group read and write.
-  const allowed = role === 'home' && stats.isDirectory() ? GROUP_EXECUTE : stats.isSocket() ? 0o060 : 0;
+  const allowed =
+    role === 'home' && stats.isDirectory() ? GROUP_EXECUTE : stats.isSocket() ? 0o060 : 0;
   const excess = stats.mode & GROUP_OTHER & ~allowed;
   if (excess !== 0) {
-    const target = role === 'home' ? '710' : stats.isDirectory() ? '700' : stats.isSocket() ? '660' : '600';
-    problems.push({ path, text: `\`${path}\` ${accessWords(excess)} (mode ${octal(stats.mode)}): run \`chmod ${target} ${path}\`` });
+    const target =
+      role === 'home' ? '710' : stats.isDirectory() ? '700' : stats.isSocket() ? '660' : '600';
+    problems.push({
+      path,
+      text: `\`${path}\` ${accessWords(excess)} (mode ${octal(stats.mode)}): run \`chmod ${target} ${path}\``,
+    });
   }
   return problems;
 }
@@ -155,12 +206,17 @@ function accessWords(bits: number): string {
   ];
   const group = can(3);
   const others = can(0);
-  const parts = [...(group.length > 0 ? [`its group may ${group.join(', ')}`] : []), ...(others.length > 0 ? [`others may ${others.join(', ')}`] : [])];
+  const parts = [
+    ...(group.length > 0 ? [`its group may ${group.join(', ')}`] : []),
+    ...(others.length > 0 ? [`others may ${others.join(', ')}`] : []),
+  ];
   return `is open to other users: ${parts.join('; ')}`;
 }
 
 function whoWrites(mode: number): string {
-  return [...(mode & 0o020 ? ['its group'] : []), ...(mode & 0o002 ? ['others'] : [])].join(' and ');
+  return [...(mode & 0o020 ? ['its group'] : []), ...(mode & 0o002 ? ['others'] : [])].join(
+    ' and ',
+  );
 }
 
 function octal(mode: number): string {
@@ -181,30 +237,36 @@ function codeOf(error: unknown): string {
 
 /** Names of uids from /etc/passwd, for messages; the number when there is none. */
 class UserNames {
-  private table: Map<number, string> | undefined;
+  #table: Map<number, string> | undefined;
 
   /** "airlock (uid 998)" or "uid 1234". */
   of(uid: number): string {
-    const name = this.names().get(uid);
+    const name = this.#names().get(uid);
     return name === undefined ? `uid ${uid}` : `${name} (uid ${uid})`;
   }
 
   /** What `chown` takes: the name, else the number. */
   login(uid: number): string {
-    return this.names().get(uid) ?? String(uid);
+    return this.#names().get(uid) ?? String(uid);
   }
 
-  private names(): Map<number, string> {
-    if (this.table !== undefined) return this.table;
-    this.table = new Map();
+  #names(): Map<number, string> {
+    if (this.#table !== undefined) return this.#table;
+    this.#table = new Map();
     try {
       for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
         const [name, , uid] = line.split(':');
-        if (name !== undefined && uid !== undefined && /^\d+$/.test(uid) && !this.table.has(Number(uid))) this.table.set(Number(uid), name);
+        if (
+          name !== undefined &&
+          uid !== undefined &&
+          /^\d+$/.test(uid) &&
+          !this.#table.has(Number(uid))
+        )
+          this.#table.set(Number(uid), name);
       }
     } catch {
       // No passwd file (a minimal container): numbers it is.
     }
-    return this.table;
+    return this.#table;
   }
 }

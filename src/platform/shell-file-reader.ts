@@ -39,7 +39,8 @@ function readScriptFile(path: string): FileRead {
   let fd: number | undefined;
   try {
     // SECURITY: the real path decides, so a link inside the project cannot lead into /proc or /dev.
-    if (isUnder(realpathSync.native(path), NEVER_READ)) return { kind: 'unreadable', why: 'a link to a device or process file' };
+    if (isUnder(realpathSync.native(path), NEVER_READ))
+      return { kind: 'unreadable', why: 'a link to a device or process file' };
     // O_NONBLOCK: opening a FIFO someone left in the project must not hang the hook.
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     const stat = fstatSync(fd);
@@ -48,7 +49,8 @@ function readScriptFile(path: string): FileRead {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', why: 'permission denied' };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { kind: 'unreadable', why: 'permission denied' };
     if (code === 'ELOOP') return { kind: 'unreadable', why: 'too many symbolic links' };
     if (code === 'EISDIR') return { kind: 'unreadable', why: 'not a regular file' };
     return { kind: 'unreadable', why: `cannot read: ${code ?? 'error'}` };
@@ -66,9 +68,13 @@ function readBounded(fd: number, size: number): FileRead {
     length += bytesRead;
   }
   const bytes = buffer.subarray(0, length);
-  const program = PROGRAM_HEADERS.find((header) => header.bytes.every((byte, index) => bytes[index] === byte));
-  if (program !== undefined) return { kind: 'unreadable', why: `compiled program (${program.kind})` };
-  if (length > MAX_SCRIPT_FILE_BYTES) return { kind: 'unreadable', why: `larger than ${MAX_SCRIPT_FILE_BYTES} bytes` };
+  const program = PROGRAM_HEADERS.find((header) =>
+    header.bytes.every((byte, index) => bytes[index] === byte),
+  );
+  if (program !== undefined)
+    return { kind: 'unreadable', why: `compiled program (${program.kind})` };
+  if (length > MAX_SCRIPT_FILE_BYTES)
+    return { kind: 'unreadable', why: `larger than ${MAX_SCRIPT_FILE_BYTES} bytes` };
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { kind: 'unreadable', why: 'binary file' };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   return { kind: 'text', text };

@@ -64,28 +64,27 @@ function normalized(answer: PolicyAnswer): PolicyAnswer {
 function recordArbitrary(narrow: boolean): fc.Arbitrary<InputRecord> {
   const from = <T>(values: readonly T[]): fc.Arbitrary<T> =>
     fc.constantFrom(...(narrow ? values.slice(0, 2) : values));
-  return fc
-    .record({
-      // The first two of each list are the narrow choices: values some condition tells apart.
-      agent: from(['agent-1', 'agent-3', 'agent-0', 'agent-2', 'agent-4', 'agent-unnamed']),
-      owner: from(V.owners),
-      grantId: from(V.grants),
-      upstream: from(V.upstreams),
-      effect: from(['destructive', 'read', 'write', 'unknown'] as const),
-      surface: from(['sql', ...SURFACE_KINDS] as const),
-      operation: from(V.operations),
-      reversible: fc.boolean(),
-      target: fc.option(
-        fc.record({
-          type: from(V.targetTypes),
-          id: from(['v1', 'v0', 'v10', 'v2']),
-          environment: fc.option(from(V.environments), { nil: undefined }),
-        }),
-        { nil: undefined },
-      ),
-      production: fc.boolean(),
-      approvals: fc.nat(narrow ? 1 : 3),
-    });
+  return fc.record({
+    // The first two of each list are the narrow choices: values some condition tells apart.
+    agent: from(['agent-1', 'agent-3', 'agent-0', 'agent-2', 'agent-4', 'agent-unnamed']),
+    owner: from(V.owners),
+    grantId: from(V.grants),
+    upstream: from(V.upstreams),
+    effect: from(['destructive', 'read', 'write', 'unknown'] as const),
+    surface: from(['sql', ...SURFACE_KINDS] as const),
+    operation: from(V.operations),
+    reversible: fc.boolean(),
+    target: fc.option(
+      fc.record({
+        type: from(V.targetTypes),
+        id: from(['v1', 'v0', 'v10', 'v2']),
+        environment: fc.option(from(V.environments), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
+    production: fc.boolean(),
+    approvals: fc.nat(narrow ? 1 : 3),
+  });
 }
 
 function inputArbitrary(narrow: boolean): fc.Arbitrary<PolicyInput> {

@@ -159,7 +159,6 @@ export class CedarPolicyEngine implements PolicyEngine {
     }
     return name;
   }
-
 }
 
 function authorize(

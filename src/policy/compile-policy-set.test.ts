@@ -42,9 +42,7 @@ describe('compilePolicySet', () => {
   });
 
   it('names a policy without @id after its file and index', () => {
-    const compiled = compilePolicySet([
-      { name: 'a.cedar', text: `${READ}${WRITE}` },
-    ]);
+    const compiled = compilePolicySet([{ name: 'a.cedar', text: `${READ}${WRITE}` }]);
     expect(compiled.ok && compiled.value.policies.map((p) => [p.id, p.line])).toEqual([
       ['reads', 1],
       ['a.cedar:1', 3],
@@ -118,9 +116,11 @@ describe('compilePolicySet', () => {
 
   it('refuses a policy that can never apply, which Cedar only warns about', () => {
     const text = 'permit (principal, action, resource == Airlock::Upstream::"prod");';
-    expect(problemsOf([{ name: 'a.cedar', text }]).map((p) => p.message).join(' ')).toContain(
-      'unable to find an applicable action',
-    );
+    expect(
+      problemsOf([{ name: 'a.cedar', text }])
+        .map((p) => p.message)
+        .join(' '),
+    ).toContain('unable to find an applicable action');
   });
 
   it('refuses bare @id and @reason annotations', () => {

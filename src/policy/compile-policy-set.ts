@@ -149,7 +149,5 @@ function sortProblems(problems: PolicyProblem[], files: readonly PolicyFile[]): 
   const order = new Map(files.map((file, index) => [file.name, index]));
   const rank = (problem: PolicyProblem): number => order.get(problem.file) ?? -1;
   // Array.prototype.sort is stable, so problems at the same place keep the order found.
-  return problems.sort(
-    (a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column,
-  );
+  return problems.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column);
 }

@@ -45,10 +45,7 @@ describe('toPolicyReads', () => {
   it('follows records, sets, extension calls and attribute chains', () => {
     expect(readsOf('{ a: context.operation }.a == "x"')).toEqual(['context.operation']);
     const calls = '[resource.id].contains("v") && ip("10.0.0.1").isInRange(ip(context.surface))';
-    expect(readsOf(calls)).toEqual([
-      'context.surface',
-      'resource.id',
-    ]);
+    expect(readsOf(calls)).toEqual(['context.surface', 'resource.id']);
     expect(readsOf('resource.id like "v*" && (context has operation)')).toEqual([
       'context.operation',
       'resource.id',

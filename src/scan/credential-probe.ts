@@ -26,7 +26,13 @@ export function nodeCredentialProbe(options: { readonly userHome?: string } = {}
     if (cached !== undefined && cached.version === version) return cached.hits;
     const read = readTextFile(path, MAX_PROBED_FILE_BYTES);
     const hint = hintForPath(path);
-    const hits = read.kind === 'text' ? detectCredentials(read.text, hint === undefined ? {} : { hint }).map((match) => ({ path, match })) : [];
+    const hits =
+      read.kind === 'text'
+        ? detectCredentials(read.text, hint === undefined ? {} : { hint }).map((match) => ({
+            path,
+            match,
+          }))
+        : [];
     if (version !== undefined) remember(path, version, hits);
     return hits;
   };
@@ -37,7 +43,8 @@ export function nodeCredentialProbe(options: { readonly userHome?: string } = {}
       if (/[*?[]|\{.*,.*\}/.test(basename(path))) return globMatches(path).flatMap(inFile);
       const kind = kindOf(path);
       if (kind === 'file') return inFile(path);
-      if (kind === 'folder' && recursive) return walk(path, () => true, MAX_PROBED_FOLDER_FILES).files.flatMap(inFile);
+      if (kind === 'folder' && recursive)
+        return walk(path, () => true, MAX_PROBED_FOLDER_FILES).files.flatMap(inFile);
       return [];
     },
   };
@@ -48,7 +55,10 @@ export function nodeCredentialProbe(options: { readonly userHome?: string } = {}
  * stay the same: a served hook (`airlock serve`) answers repeated searches of one project
  * without reading it again. Bounded; the oldest entries go first.
  */
-const SEEN = new Map<string, { readonly version: string; readonly hits: readonly ProbedCredential[] }>();
+const SEEN = new Map<
+  string,
+  { readonly version: string; readonly hits: readonly ProbedCredential[] }
+>();
 const MAX_SEEN_FILES = 20_000;
 
 function remember(path: string, version: string, hits: readonly ProbedCredential[]): void {
@@ -68,7 +78,8 @@ function versionOf(path: string): string | undefined {
 }
 
 function expandHome(path: string, userHome: string | undefined): string | undefined {
-  if (path === '~' || path.startsWith('~/')) return userHome === undefined ? undefined : join(userHome, path.slice(1));
+  if (path === '~' || path.startsWith('~/'))
+    return userHome === undefined ? undefined : join(userHome, path.slice(1));
   return path.startsWith('/') ? path : undefined;
 }
 
@@ -98,7 +109,14 @@ function globMatches(pattern: string): string[] {
   const glob = basename(pattern);
   const matcher = globRegex(glob);
   // As bash: a name starting with a dot is matched only by a pattern that starts with one.
-  return names.filter((name) => (glob.startsWith('.') || !name.startsWith('.')) && (matcher === undefined || matcher.test(name))).map((name) => join(folder, name)).filter((path) => kindOf(path) === 'file');
+  return names
+    .filter(
+      (name) =>
+        (glob.startsWith('.') || !name.startsWith('.')) &&
+        (matcher === undefined || matcher.test(name)),
+    )
+    .map((name) => join(folder, name))
+    .filter((path) => kindOf(path) === 'file');
 }
 
 function globRegex(glob: string): RegExp | undefined {
@@ -111,7 +129,10 @@ function globRegex(glob: string): RegExp | undefined {
     else if (ch === '[') {
       const end = glob.indexOf(']', at + 2);
       if (end < 0) return undefined;
-      const body = glob.slice(at + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      const body = glob
+        .slice(at + 1, end)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\');
       source += `[${body}]`;
       at = end;
     } else source += ch.replace(/[.+^${}()|\\/]/g, '\\$&');

@@ -40,5 +40,7 @@ export function hintForPath(path: string): string | undefined {
  * package-registry and netrc logins. Matched against a file's base name.
  */
 export function isSensitiveName(name: string): boolean {
-  return /^\.env.*$|\.env$|\.tfstate(\.backup)?$|\.tfvars(\.json)?$|^\.(npmrc|pypirc|netrc|pgpass)$|^credentials(\.json)?$|^secrets?\.(json|ya?ml|toml|env)$/i.test(name);
+  return /^\.env.*$|\.env$|\.tfstate(\.backup)?$|\.tfvars(\.json)?$|^\.(npmrc|pypirc|netrc|pgpass)$|^credentials(\.json)?$|^secrets?\.(json|ya?ml|toml|env)$/i.test(
+    name,
+  );
 }

@@ -21,15 +21,24 @@ let check: ReturnType<typeof checked>;
 function checked(userHome: string) {
   const context = { files: nodeFileReader() };
   const shell = shellClassifier(context);
-  return withCredentialChecks({ classifyShell: async (command: string, cwd: string) => shell({ command, cwd }), classifyFile: async (call: Parameters<typeof classifyFileTool>[0]) => classifyFileTool(call, 'shell', context) }, userHome);
+  return withCredentialChecks(
+    {
+      classifyShell: async (command: string, cwd: string) => shell({ command, cwd }),
+      classifyFile: async (call: Parameters<typeof classifyFileTool>[0]) =>
+        classifyFileTool(call, 'shell', context),
+    },
+    userHome,
+  );
 }
 
 /** The held actions the check added, as `operation-prefix path:line rule`. */
 function held(actions: readonly Action[]): string[] {
-  return actions.filter((action) => action.targets.some((target) => target.attrs?.['credential'] !== undefined)).map((action) => {
-    const target = action.targets[0];
-    return `${target?.id.replace(project, '.').replace(home, '~')}:${String(target?.attrs?.['line'])} ${String(target?.attrs?.['credential'])} ${action.effect}`;
-  });
+  return actions
+    .filter((action) => action.targets.some((target) => target.attrs?.['credential'] !== undefined))
+    .map((action) => {
+      const target = action.targets[0];
+      return `${target?.id.replace(project, '.').replace(home, '~')}:${String(target?.attrs?.['line'])} ${String(target?.attrs?.['credential'])} ${action.effect}`;
+    });
 }
 
 beforeAll(() => {
@@ -77,7 +86,7 @@ describe('the hooks hold a call that would read a provider credential', () => {
     'cp .env /tmp/elsewhere',
     'ln -s .env innocent.txt',
     'cat "$(echo .env)"',
-    "python3 -c \"print(open('.env').read())\"",
+    'python3 -c "print(open(\'.env\').read())"',
     'grep -r sk_ .',
     'rg sk_',
     'tar cf - .',
@@ -88,31 +97,74 @@ describe('the hooks hold a call that would read a provider credential', () => {
   });
 
   it('reads contents, not names: a link and a copy of the file are held too, also through a glob', async () => {
-    expect(held(await check.classifyShell('cat *', project))).toEqual(['./backup.txt:2 stripe-secret-live destructive', './settings.txt:2 stripe-secret-live destructive']);
-    expect(held(await check.classifyShell('cat settings.txt', project))).toEqual(['./settings.txt:2 stripe-secret-live destructive']);
-    expect(held(await check.classifyShell('cat backup.txt', project))).toEqual(['./backup.txt:2 stripe-secret-live destructive']);
+    expect(held(await check.classifyShell('cat *', project))).toEqual([
+      './backup.txt:2 stripe-secret-live destructive',
+      './settings.txt:2 stripe-secret-live destructive',
+    ]);
+    expect(held(await check.classifyShell('cat settings.txt', project))).toEqual([
+      './settings.txt:2 stripe-secret-live destructive',
+    ]);
+    expect(held(await check.classifyShell('cat backup.txt', project))).toEqual([
+      './backup.txt:2 stripe-secret-live destructive',
+    ]);
   });
 
   it('holds reads of the CLI logins in the home, in every spelling of it', async () => {
-    for (const command of ['cat ~/.aws/credentials', 'cat $HOME/.aws/credentials', `cat ${home}/.aws/credentials`]) {
-      expect(held(await check.classifyShell(command, project))).toEqual(['~/.aws/credentials:2 aws-temporary-key-id destructive']);
+    for (const command of [
+      'cat ~/.aws/credentials',
+      'cat $HOME/.aws/credentials',
+      `cat ${home}/.aws/credentials`,
+    ]) {
+      expect(held(await check.classifyShell(command, project))).toEqual([
+        '~/.aws/credentials:2 aws-temporary-key-id destructive',
+      ]);
     }
   });
 
   it('holds a file tool reading the file, and a search tool reading its folder', async () => {
-    expect(held(await check.classifyFile({ tool: 'Read', writes: [], reads: [join(project, '.env')], cwd: project }))).toEqual([ENV]);
-    for (const tool of ['Grep', 'search_file_content', 'grep_search']) expect(held(await check.classifyFile({ tool, writes: [], reads: [project], cwd: project }))).toContain(ENV);
-    expect(held(await check.classifyFile({ tool: 'Read', writes: [], reads: [project], cwd: project }))).toEqual([]);
+    expect(
+      held(
+        await check.classifyFile({
+          tool: 'Read',
+          writes: [],
+          reads: [join(project, '.env')],
+          cwd: project,
+        }),
+      ),
+    ).toEqual([ENV]);
+    for (const tool of ['Grep', 'search_file_content', 'grep_search'])
+      expect(
+        held(await check.classifyFile({ tool, writes: [], reads: [project], cwd: project })),
+      ).toContain(ENV);
+    expect(
+      held(await check.classifyFile({ tool: 'Read', writes: [], reads: [project], cwd: project })),
+    ).toEqual([]);
   });
 
   it('never puts the secret in what it adds', async () => {
     const actions = await check.classifyShell('cat .env ~/.aws/credentials', project);
     expect(JSON.stringify(actions)).not.toContain(stripe?.secret);
     expect(JSON.stringify(actions)).not.toContain(aws?.secret);
-    expect(actions.map((action) => action.operation)).toContainEqual(expect.stringMatching(/^cat would reveal a stripe secret key, live mode \(.*\.env:2, fingerprint [0-9a-f]{8}\): held/));
+    expect(actions.map((action) => action.operation)).toContainEqual(
+      expect.stringMatching(
+        /^cat would reveal a stripe secret key, live mode \(.*\.env:2, fingerprint [0-9a-f]{8}\): held/,
+      ),
+    );
   });
 
-  it.each(['cat notes.txt', 'ls -la', 'ls', 'git status', 'echo hello', 'cat .env.example', 'grep -r export src', 'cat src/*', 'wc -l notes.txt src/app.ts', 'echo x > .env', 'cat *.txt.none'])('leaves `%s` as it was', async (command) => {
+  it.each([
+    'cat notes.txt',
+    'ls -la',
+    'ls',
+    'git status',
+    'echo hello',
+    'cat .env.example',
+    'grep -r export src',
+    'cat src/*',
+    'wc -l notes.txt src/app.ts',
+    'echo x > .env',
+    'cat *.txt.none',
+  ])('leaves `%s` as it was', async (command) => {
     expect(held(await check.classifyShell(command, project))).toEqual([]);
   });
 });

@@ -14,11 +14,16 @@ export interface HookFileClassifiers {
  * (issue 24 part 3): a call that would read a file holding a provider credential gets a held
  * action naming the finding. One probe per call, so its cache never outlives what it saw.
  */
-export function withCredentialChecks<T extends HookFileClassifiers>(classifiers: T, userHome: string | undefined): T {
+export function withCredentialChecks<T extends HookFileClassifiers>(
+  classifiers: T,
+  userHome: string | undefined,
+): T {
   const probe = () => nodeCredentialProbe(userHome === undefined ? {} : { userHome });
   return {
     ...classifiers,
-    classifyShell: async (command: string, cwd: string) => withCredentialReads(await classifiers.classifyShell(command, cwd), { command, cwd }, probe()),
-    classifyFile: async (call: FileToolCall) => withCredentialReads(await classifiers.classifyFile(call), { cwd: call.cwd }, probe()),
+    classifyShell: async (command: string, cwd: string) =>
+      withCredentialReads(await classifiers.classifyShell(command, cwd), { command, cwd }, probe()),
+    classifyFile: async (call: FileToolCall) =>
+      withCredentialReads(await classifiers.classifyFile(call), { cwd: call.cwd }, probe()),
   };
 }

@@ -6,7 +6,10 @@ export const MAX_SCANNED_FILE_BYTES = 2 * 1024 * 1024;
 const SNIFF_BYTES = 8 * 1024;
 
 /** What opening one file gave: its text, or why it was not read. */
-export type TextRead = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'skipped'; readonly why: string } | { readonly kind: 'missing' };
+export type TextRead =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'skipped'; readonly why: string }
+  | { readonly kind: 'missing' };
 
 /**
  * A regular file's text, following links (the caller decided the path is worth reading), never
@@ -32,7 +35,13 @@ export function readTextFile(path: string, maxBytes = MAX_SCANNED_FILE_BYTES): T
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    return { kind: 'skipped', why: code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot read: ${code ?? 'error'}` };
+    return {
+      kind: 'skipped',
+      why:
+        code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : `cannot read: ${code ?? 'error'}`,
+    };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -56,7 +56,8 @@ export class ScanInputError extends Error {
 export function scanCredentials(options: ScanOptions): ScanReportV1 {
   const roots = options.paths.map((path) => resolve(options.cwd, path));
   const missing = roots.find((root) => !existsSync(root));
-  if (missing !== undefined) throw new ScanInputError(`no such file or folder: \`${shown(missing, options)}\``);
+  if (missing !== undefined)
+    throw new ScanInputError(`no such file or folder: \`${shown(missing, options)}\``);
   const findings: ScanFindingV1[] = [];
   const skipped: ScanSkipV1[] = [];
   const seen = new Set<string>();
@@ -78,11 +79,16 @@ export function scanCredentials(options: ScanOptions): ScanReportV1 {
       continue;
     }
     const { files, truncated } = listFiles(root);
-    if (truncated) skipped.push({ location: shown(root, options), why: 'too many files: the listing stopped early' });
+    if (truncated)
+      skipped.push({
+        location: shown(root, options),
+        why: 'too many files: the listing stopped early',
+      });
     for (const file of files) scanFile(file, 'workspace', hintForPath(file));
   }
   if (options.userHome !== undefined) {
-    for (const location of HOME_LOCATIONS) scanFile(join(options.userHome, location.path), 'home', location.hint);
+    for (const location of HOME_LOCATIONS)
+      scanFile(join(options.userHome, location.path), 'home', location.hint);
   }
   if (options.env !== undefined) findings.push(...scanEnvironment(options.env));
   return { version: 1, findings, skipped, filesRead };
@@ -92,7 +98,13 @@ export function scanCredentials(options: ScanOptions): ScanReportV1 {
 function scanEnvironment(env: Readonly<Record<string, string | undefined>>): ScanFindingV1[] {
   return Object.entries(env).flatMap(([name, value]) => {
     if (value === undefined || value === '') return [];
-    return detectCredentials(`${name}=${value}`).map((match) => ({ ...match, source: 'environment' as const, location: `$${name}`, line: 0, column: 0 }));
+    return detectCredentials(`${name}=${value}`).map((match) => ({
+      ...match,
+      source: 'environment' as const,
+      location: `$${name}`,
+      line: 0,
+      column: 0,
+    }));
   });
 }
 

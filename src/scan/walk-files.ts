@@ -11,7 +11,20 @@ import { isSensitiveName } from './home-locations.js';
  */
 
 /** Folders never descended into: dependencies, caches, build output, git's own store. */
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'dist', 'build', '.next', 'target', 'vendor', '.cache', '.terraform']);
+const SKIPPED_FOLDERS = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'dist',
+  'build',
+  '.next',
+  'target',
+  'vendor',
+  '.cache',
+  '.terraform',
+]);
 /** At most this many files are listed per folder given; the rest is reported as skipped. */
 export const MAX_FILES_PER_ROOT = 50_000;
 
@@ -19,9 +32,26 @@ export const MAX_FILES_PER_ROOT = 50_000;
 export function listFiles(root: string): { readonly files: string[]; readonly truncated: boolean } {
   const top = gitTopLevel(root);
   if (top === undefined) return walk(root, () => true);
-  const listed = gitLines(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']).map((path) => join(top, path));
+  const listed = gitLines(root, [
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard',
+    '--',
+    '.',
+  ]).map((path) => join(top, path));
   // Ignored entries come back collapsed (`node_modules/`): look inside them for credential files only.
-  const ignored = gitLines(root, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', '.']);
+  const ignored = gitLines(root, [
+    'ls-files',
+    '-z',
+    '--others',
+    '--ignored',
+    '--exclude-standard',
+    '--directory',
+    '--',
+    '.',
+  ]);
   const files = new Set(listed);
   let truncated = false;
   for (const entry of ignored) {
@@ -32,13 +62,19 @@ export function listFiles(root: string): { readonly files: string[]; readonly tr
       truncated ||= inner.truncated;
     } else if (isSensitiveName(entry.split('/').pop() ?? '')) files.add(path);
   }
-  return { files: [...files].slice(0, MAX_FILES_PER_ROOT), truncated: truncated || files.size > MAX_FILES_PER_ROOT };
+  return {
+    files: [...files].slice(0, MAX_FILES_PER_ROOT),
+    truncated: truncated || files.size > MAX_FILES_PER_ROOT,
+  };
 }
 
 /** The work tree's top folder when `root` lies in one, else undefined (git missing counts as no). */
 function gitTopLevel(root: string): string | undefined {
   try {
-    return execFileSync('git', ['-C', root, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['-C', root, 'rev-parse', '--show-toplevel'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -48,12 +84,20 @@ function gitTopLevel(root: string): string | undefined {
 function gitLines(root: string, args: readonly string[]): string[] {
   const [command, ...rest] = args;
   const full = command === 'ls-files' ? [command, '--full-name', ...rest] : [...args];
-  const output = execFileSync('git', ['-C', root, ...full], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const output = execFileSync('git', ['-C', root, ...full], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return output.split('\0').filter((line) => line !== '');
 }
 
 /** Every regular file under `root` whose base name passes `wanted`, depth first, bounded. */
-export function walk(root: string, wanted: (name: string) => boolean, limit = MAX_FILES_PER_ROOT): { files: string[]; truncated: boolean } {
+export function walk(
+  root: string,
+  wanted: (name: string) => boolean,
+  limit = MAX_FILES_PER_ROOT,
+): { files: string[]; truncated: boolean } {
   const files: string[] = [];
   const folders = [resolve(root)];
   while (folders.length > 0) {

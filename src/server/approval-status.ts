@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import type { Approval, ApprovalState, DelayedActionStatus, DelayedActionV1, Store } from '../core/index.js';
+import type {
+  Approval,
+  ApprovalState,
+  DelayedActionStatus,
+  DelayedActionV1,
+  Store,
+} from '../core/index.js';
 import { distinctApprovers } from '../core/index.js';
 import { authenticate } from '../firewall/index.js';
 import { sendJson } from './json-answer.js';
@@ -26,8 +32,14 @@ export interface ApprovalStatusV1 {
 }
 
 /** The agent-facing status of an approval; a pending one past its expiry reads as expired. */
-export function toApprovalStatus(approval: Approval, now: number, delayed?: DelayedActionV1, resultUrl?: string): ApprovalStatusV1 {
-  const lapsed = (approval.state === 'pending' || approval.state === 'approved') && now >= approval.expiresAt;
+export function toApprovalStatus(
+  approval: Approval,
+  now: number,
+  delayed?: DelayedActionV1,
+  resultUrl?: string,
+): ApprovalStatusV1 {
+  const lapsed =
+    (approval.state === 'pending' || approval.state === 'approved') && now >= approval.expiresAt;
   const state = lapsed ? 'expired' : approval.state;
   const isDelayed = approval.undoWindowMs !== undefined && delayed !== undefined;
   return {
@@ -42,7 +54,11 @@ export function toApprovalStatus(approval: Approval, now: number, delayed?: Dela
   };
 }
 
-function plainWords(state: ApprovalState, approval: Approval, delayed: DelayedActionV1 | undefined): string {
+function plainWords(
+  state: ApprovalState,
+  approval: Approval,
+  delayed: DelayedActionV1 | undefined,
+): string {
   const left = approval.needed - distinctApprovers(approval).length;
   switch (state) {
     case 'pending':
@@ -59,8 +75,10 @@ function plainWords(state: ApprovalState, approval: Approval, delayed: DelayedAc
       return 'cancelled: the request did not run and will not';
     case 'executed':
       if (delayed?.status === 'done') return 'executed: Airlock ran the request; fetch the result';
-      if (delayed?.status === 'unknown') return 'executed with an unknown outcome: it may or may not have run; it is not run again, a human must check';
-      if (delayed?.status === 'not-run') return 'not run: Airlock could not run the request; it will not';
+      if (delayed?.status === 'unknown')
+        return 'executed with an unknown outcome: it may or may not have run; it is not run again, a human must check';
+      if (delayed?.status === 'not-run')
+        return 'not run: Airlock could not run the request; it will not';
       if (delayed !== undefined) return 'executing: Airlock is running the request now';
       return 'executed: the approved request passed once; a new request needs a new approval';
   }
@@ -86,11 +104,13 @@ export async function answerApprovalPoll(
   if (!who.ok || approval === undefined || approval.grantId !== who.principal.grant.id) {
     return sendJson(res, 404, { error: 'no such approval for this token' });
   }
-  const delayed = approval.undoWindowMs === undefined ? undefined : await store.getDelayedAction(approval.id);
+  const delayed =
+    approval.undoWindowMs === undefined ? undefined : await store.getDelayedAction(approval.id);
   const resultUrl = `${approvalsUrl}/${encodeURIComponent(approval.id)}/result`;
   const status = toApprovalStatus(approval, now, delayed, resultUrl);
   if (!wantsResult) return sendJson(res, 200, status);
-  if (delayed === undefined) return sendJson(res, 404, { error: 'this approval has no result: it is not a delayed action' });
+  if (delayed === undefined)
+    return sendJson(res, 404, { error: 'this approval has no result: it is not a delayed action' });
   if (delayed.status === 'done' && delayed.result !== undefined) {
     // The upstream's own answer, as the agent would have got it, scrubbed when it was kept.
     const { result } = delayed;
@@ -104,7 +124,7 @@ export async function answerApprovalPoll(
     return;
   }
   // 202 while it may still come; 409 when it never will.
-  const waiting = status.state === 'pending' || status.state === 'approved' || delayed.status === 'running';
+  const waiting =
+    status.state === 'pending' || status.state === 'approved' || delayed.status === 'running';
   sendJson(res, waiting ? 202 : 409, status);
 }
-

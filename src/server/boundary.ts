@@ -23,7 +23,8 @@ export function credentialFilesOf(config: LoadedConfig['config']): string[] {
   for (const upstream of Object.values(config.upstreams)) {
     fileOf(upstream, 'credential');
     if (upstream.kind === 'http' && upstream.aws !== undefined) {
-      for (const base of ['accessKeyId', 'secretAccessKey', 'sessionToken']) fileOf(upstream.aws, base);
+      for (const base of ['accessKeyId', 'secretAccessKey', 'sessionToken'])
+        fileOf(upstream.aws, base);
     }
     if (upstream.kind === 'mcp') files.push(...Object.values(upstream.envFiles));
   }
@@ -36,7 +37,11 @@ export function credentialFilesOf(config: LoadedConfig['config']): string[] {
 
 /** The postgres vault folders the config names, absolute. */
 export function vaultDirsOf(loaded: LoadedConfig): string[] {
-  return Object.values(loaded.config.upstreams).flatMap((upstream) => (upstream.kind === 'postgres' && upstream.vault !== undefined ? [resolve(loaded.home, upstream.vault.dir)] : []));
+  return Object.values(loaded.config.upstreams).flatMap((upstream) =>
+    upstream.kind === 'postgres' && upstream.vault !== undefined
+      ? [resolve(loaded.home, upstream.vault.dir)]
+      : [],
+  );
 }
 
 /**
@@ -45,16 +50,34 @@ export function vaultDirsOf(loaded: LoadedConfig): string[] {
  * TLS key, and every credential file the config names (resolved as the server resolves them).
  */
 export function statePathsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
-  const tlsKey = loaded.config.server.tls === undefined ? [] : [resolve(loaded.home, loaded.config.server.tls.keyFile)];
-  const paths = [...(loaded.file === undefined ? [] : [loaded.file]), loaded.policyDir, ...vaultDirsOf(loaded), ...tlsKey];
-  if (loaded.config.store.kind === 'sqlite') paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
+  const tlsKey =
+    loaded.config.server.tls === undefined
+      ? []
+      : [resolve(loaded.home, loaded.config.server.tls.keyFile)];
+  const paths = [
+    ...(loaded.file === undefined ? [] : [loaded.file]),
+    loaded.policyDir,
+    ...vaultDirsOf(loaded),
+    ...tlsKey,
+  ];
+  if (loaded.config.store.kind === 'sqlite')
+    paths.push(loaded.storeFile, `${loaded.storeFile}-wal`, `${loaded.storeFile}-shm`);
   const secrets = { env, home: loaded.home };
   // Files systemd hands over are root's with an ACL for the service; systemd keeps them private, and the resolver checks them.
-  return [...paths, ...credentialFilesOf(loaded.config).filter((file) => !fromSystemd(file, secrets)).map((file) => credentialPathOf(file, secrets))];
+  return [
+    ...paths,
+    ...credentialFilesOf(loaded.config)
+      .filter((file) => !fromSystemd(file, secrets))
+      .map((file) => credentialPathOf(file, secrets)),
+  ];
 }
 
 /** Everything that lets another user reach the state of a server running as `uid` from `cwd`. */
-export function boundaryProblemsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv, server: { uid: number; cwd: string; allowRoot: boolean }): BoundaryProblem[] {
+export function boundaryProblemsOf(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  server: { uid: number; cwd: string; allowRoot: boolean },
+): BoundaryProblem[] {
   const identity = { uid: server.uid };
   return [
     ...checkServerUser(identity, server.allowRoot),
@@ -74,15 +97,30 @@ export const DEV_MODE_BANNER = [
  * Checks the boundary before `airlock serve` opens anything: refuses with every problem listed,
  * or under `--dev` prints them as warnings beneath the development banner.
  */
-export function enforceBoundary(loaded: LoadedConfig, env: NodeJS.ProcessEnv, flags: BoundaryFlags, write: (text: string) => void): void {
+export function enforceBoundary(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  flags: BoundaryFlags,
+  write: (text: string) => void,
+): void {
   const uid = process.getuid?.() ?? -1;
-  const problems = boundaryProblemsOf(loaded, env, { uid, cwd: process.cwd(), allowRoot: flags.allowRoot === true });
+  const problems = boundaryProblemsOf(loaded, env, {
+    uid,
+    cwd: process.cwd(),
+    allowRoot: flags.allowRoot === true,
+  });
   if (flags.dev === true) {
-    write([...DEV_MODE_BANNER, ...problems.map((problem) => `airlock: warning: ${problem.text}`)].join('\n') + '\n');
+    write(
+      [...DEV_MODE_BANNER, ...problems.map((problem) => `airlock: warning: ${problem.text}`)].join(
+        '\n',
+      ) + '\n',
+    );
     return;
   }
   if (problems.length > 0) {
     const message = `refusing to start: other users could reach the server's state in \`${loaded.home}\`; fix each, or pass --dev for a local trial`;
-    throw new FirewallError('config.invalid', message, { details: problems.map((problem) => problem.text) });
+    throw new FirewallError('config.invalid', message, {
+      details: problems.map((problem) => problem.text),
+    });
   }
 }

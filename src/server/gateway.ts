@@ -58,7 +58,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       else res.destroy();
     });
   });
-  const url = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1', options.tls !== undefined);
+  const url = await listenOn(
+    server,
+    options.port ?? 0,
+    options.host ?? '127.0.0.1',
+    options.tls !== undefined,
+  );
   const approvalsUrl = `${(options.publicUrl ?? url).replace(/\/+$/, '')}/approvals`;
   routes.push(...(options.routes?.({ url, approvalsUrl }) ?? []));
   return {
@@ -81,14 +86,22 @@ async function route(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
   for (const extra of routes) {
-    if (url.pathname === extra.prefix || url.pathname.startsWith(`${extra.prefix}/`)) return extra.handle(req, res, url);
+    if (url.pathname === extra.prefix || url.pathname.startsWith(`${extra.prefix}/`))
+      return extra.handle(req, res, url);
   }
-  if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (req.method === 'GET' && url.pathname === '/healthz')
+    return sendJson(res, 200, { status: 'ok' });
   const poll = /^\/approvals\/([^/]+?)(\/result)?$/.exec(url.pathname);
   if (req.method === 'GET' && poll !== null && approvals !== undefined) {
     // Only the agent's own approvals, read with its own token.
-    return answerApprovalPoll(approvals, req.headers.authorization, decodeURIComponent(poll[1] ?? ''), poll[2] !== undefined, approvalsUrl, res);
+    return answerApprovalPoll(
+      approvals,
+      req.headers.authorization,
+      decodeURIComponent(poll[1] ?? ''),
+      poll[2] !== undefined,
+      approvalsUrl,
+      res,
+    );
   }
   sendJson(res, 404, { error: 'not found' });
 }
-

@@ -1,5 +1,15 @@
-export type { AdminOperationsOptions, AdminSocket, AdminSocketOptions, PolicyReload } from './admin/index.js';
-export { ADMIN_SOCKET_MODE, AdminOperations, removeStaleSocket, startAdminSocket } from './admin/index.js';
+export type {
+  AdminOperationsOptions,
+  AdminSocket,
+  AdminSocketOptions,
+  PolicyReload,
+} from './admin/index.js';
+export {
+  ADMIN_SOCKET_MODE,
+  AdminOperations,
+  removeStaleSocket,
+  startAdminSocket,
+} from './admin/index.js';
 export type { ApprovalLookup, ApprovalStatusV1 } from './approval-status.js';
 export type { Gateway, GatewayOptions, GatewayRoute, GatewayUrls } from './gateway.js';
 export { startGateway } from './gateway.js';
@@ -10,11 +20,24 @@ export type { TlsIdentity } from './listener.js';
 export type { RouteListener, RouteListenerOptions } from './route-listener.js';
 export { startRouteListener } from './route-listener.js';
 export type { BoundaryFlags } from './boundary.js';
-export { DEV_MODE_BANNER, boundaryProblemsOf, credentialFilesOf, enforceBoundary, statePathsOf, vaultDirsOf } from './boundary.js';
+export {
+  DEV_MODE_BANNER,
+  boundaryProblemsOf,
+  credentialFilesOf,
+  enforceBoundary,
+  statePathsOf,
+  vaultDirsOf,
+} from './boundary.js';
 export { AUDIT_CHECKPOINTS_FILE } from './parts/checkpoints-part.js';
 export { webhookEndpointsOf } from './parts/approvals-part.js';
 export { PASSKEYS_FILE_NAME } from './parts/inbox-part.js';
-export { approvalRulesOf, approvalServiceOf, createFirewall, createGrantService, decideOptionsOf } from './services.js';
+export {
+  approvalRulesOf,
+  approvalServiceOf,
+  createFirewall,
+  createGrantService,
+  decideOptionsOf,
+} from './services.js';
 export type { RunningServer, ServerOptions } from './start-server.js';
 export { startServer, surfaceSettingsOf, validateSurfaces } from './start-server.js';
 export type { ServedSurface, ValidatedSurface } from './surfaces.js';

@@ -10,9 +10,14 @@ export interface TlsIdentity {
 }
 
 /** An HTTP server, or an HTTPS one when `tls` is given. */
-export function createListener(tls: TlsIdentity | undefined, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+export function createListener(
+  tls: TlsIdentity | undefined,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
   // The HTTPS server is an HTTP server underneath: the same handler, the same close().
-  return tls === undefined ? createServer(handler) : createTlsServer({ cert: tls.cert, key: tls.key }, handler);
+  return tls === undefined
+    ? createServer(handler)
+    : createTlsServer({ cert: tls.cert, key: tls.key }, handler);
 }
 
 /** `http(s)://address:port` of a listening server. */
@@ -22,7 +27,12 @@ export function listenerUrl(address: AddressInfo, tls: boolean): string {
 }
 
 /** Starts listening on `port` and `host`; resolves to the URL it listens at. */
-export async function listenOn(server: Server, port: number, host: string, tls: boolean): Promise<string> {
+export async function listenOn(
+  server: Server,
+  port: number,
+  host: string,
+  tls: boolean,
+): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

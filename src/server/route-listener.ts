@@ -45,10 +45,15 @@ export async function startRouteListener(options: RouteListenerOptions): Promise
   };
 }
 
-async function handle(routes: readonly GatewayRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  routes: readonly GatewayRoute[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://listener');
   for (const route of routes) {
-    if (url.pathname === route.prefix || url.pathname.startsWith(`${route.prefix}/`)) return route.handle(req, res, url);
+    if (url.pathname === route.prefix || url.pathname.startsWith(`${route.prefix}/`))
+      return route.handle(req, res, url);
   }
   if (req.method === 'GET' && url.pathname === '/healthz') return answer(res, 200, 'ok');
   const first = routes[0];
@@ -60,6 +65,10 @@ async function handle(routes: readonly GatewayRoute[], req: IncomingMessage, res
 }
 
 function answer(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }

@@ -11,27 +11,48 @@ import { adminServePart } from './parts/admin-part.js';
 import { approvalsServePart } from './parts/approvals-part.js';
 import { checkpointsServePart } from './parts/checkpoints-part.js';
 import { inboxServePart } from './parts/inbox-part.js';
-import type { RunningPart, ServePart, ServePartContext, ServePartFactory } from './parts/serve-part.js';
+import type {
+  RunningPart,
+  ServePart,
+  ServePartContext,
+  ServePartFactory,
+} from './parts/serve-part.js';
 import { tokensServePart } from './parts/tokens-part.js';
 import { decideOptionsOf } from './services.js';
 import type { ValidatedSurface } from './surfaces.js';
 import { SURFACES } from './surfaces.js';
 
 /** The parts of `airlock serve` besides its surfaces, in the order they are built. */
-const SERVE_PARTS: readonly ServePartFactory[] = [approvalsServePart, inboxServePart, tokensServePart, adminServePart, checkpointsServePart];
+const SERVE_PARTS: readonly ServePartFactory[] = [
+  approvalsServePart,
+  inboxServePart,
+  tokensServePart,
+  adminServePart,
+  checkpointsServePart,
+];
 
 /** What `validateSurfaces` reads: the config, and the environment secrets may come from. */
 export function surfaceSettingsOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): SurfaceSettings {
   const { home, policyDir, storeFile } = loaded;
   const configDir = loaded.file === undefined ? home : dirname(loaded.file);
-  return { env, home, configDir, policyDir, storeFile, productionEnvironments: loaded.config.environments.production };
+  return {
+    env,
+    home,
+    configDir,
+    policyDir,
+    storeFile,
+    productionEnvironments: loaded.config.environments.production,
+  };
 }
 
 /**
  * Every surface the config describes, validated and its secrets read, before anything opens or
  * listens; throws `config.invalid` listing the problems of the first surface that has any.
  */
-export async function validateSurfaces(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<ValidatedSurface[]> {
+export async function validateSurfaces(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<ValidatedSurface[]> {
   const settings = surfaceSettingsOf(loaded, env);
   const validated: ValidatedSurface[] = [];
   for (const surface of SURFACES) {
@@ -83,7 +104,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const running: RunningSurface[] = [];
   const context: ServePartContext = {
     ...options,
-    runHeld: (held: HeldRequestV1) => running.map((surface) => surface.runHeld?.(held)).find((runner) => runner !== undefined),
+    runHeld: (held: HeldRequestV1) =>
+      running.map((surface) => surface.runHeld?.(held)).find((runner) => runner !== undefined),
   };
   const parts: ServePart[] = [];
   for (const factory of SERVE_PARTS) {
@@ -121,7 +143,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: gateway.url,
     upstreamUrls: running.flatMap((surface) => surface.upstreamUrls ?? []),
     lines: [...running, ...started].flatMap((one) => one.lines),
-    surfaces: [...running.flatMap((surface) => (surface.info === undefined ? [] : [surface.info])), ...started.map((part) => part.info)],
+    surfaces: [
+      ...running.flatMap((surface) => (surface.info === undefined ? [] : [surface.info])),
+      ...started.map((part) => part.info),
+    ],
     close: closeAll,
   };
 }

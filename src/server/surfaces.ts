@@ -3,7 +3,12 @@ import { hooksSurface } from '../adapters/hooks/index.js';
 import { restSurface } from '../adapters/http/index.js';
 import { mcpSurface } from '../adapters/mcp/index.js';
 import { postgresSurface } from '../adapters/postgres/index.js';
-import type { RunningSurface, Surface, SurfaceDeps, SurfaceSettings } from '../adapters/shared/index.js';
+import type {
+  RunningSurface,
+  Surface,
+  SurfaceDeps,
+  SurfaceSettings,
+} from '../adapters/shared/index.js';
 import type { Config, UpstreamKind, UpstreamOf } from '../config/index.js';
 import { upstreamSections } from '../config/index.js';
 import { FirewallError } from '../core/index.js';
@@ -33,7 +38,10 @@ export const SURFACES: readonly ServedSurface[] = [
 ];
 
 /** A surface serving the config's upstreams of one kind (`upstreams.NAME.kind`). */
-function upstreamSurface<K extends UpstreamKind, Options>(kind: K, surface: Surface<UpstreamOf<K>, Options>): ServedSurface {
+function upstreamSurface<K extends UpstreamKind, Options>(
+  kind: K,
+  surface: Surface<UpstreamOf<K>, Options>,
+): ServedSurface {
   return served(surface, (config) => upstreamSections(config, kind));
 }
 
@@ -42,14 +50,22 @@ function alwaysServed<Options>(surface: Surface<never, Options>): ServedSurface 
   return served(surface, () => ({}));
 }
 
-function served<Section, Options>(surface: Surface<Section, Options>, sectionsOf: (config: Config) => Readonly<Record<string, Section>>): ServedSurface {
+function served<Section, Options>(
+  surface: Surface<Section, Options>,
+  sectionsOf: (config: Config) => Readonly<Record<string, Section>>,
+): ServedSurface {
   return {
     name: surface.name,
     async validate(config, settings) {
       const options = await surface.validate(sectionsOf(config), settings);
-      if (!options.ok) throw new FirewallError('config.invalid', options.error.title, { details: options.error.problems });
+      if (!options.ok)
+        throw new FirewallError('config.invalid', options.error.title, {
+          details: options.error.problems,
+        });
       const valid = options.value;
-      return valid === undefined ? undefined : { name: surface.name, start: (deps) => surface.start(valid, deps) };
+      return valid === undefined
+        ? undefined
+        : { name: surface.name, start: (deps) => surface.start(valid, deps) };
     },
   };
 }

@@ -16,7 +16,9 @@ export interface TlsFlags {
  */
 export function tlsIdentityOf(flags: TlsFlags, loaded: LoadedConfig): TlsIdentity | undefined {
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
-    throw new FirewallError('config.invalid', 'cannot start the gateway', { details: ['give both --tls-cert and --tls-key, or neither'] });
+    throw new FirewallError('config.invalid', 'cannot start the gateway', {
+      details: ['give both --tls-cert and --tls-key, or neither'],
+    });
   }
   const fromHome = (path: string) => (isAbsolute(path) ? path : join(loaded.home, path));
   const files =
@@ -24,13 +26,20 @@ export function tlsIdentityOf(flags: TlsFlags, loaded: LoadedConfig): TlsIdentit
       ? { certFile: flags.tlsCert, keyFile: flags.tlsKey }
       : loaded.config.server.tls === undefined
         ? undefined
-        : { certFile: fromHome(loaded.config.server.tls.certFile), keyFile: fromHome(loaded.config.server.tls.keyFile) };
+        : {
+            certFile: fromHome(loaded.config.server.tls.certFile),
+            keyFile: fromHome(loaded.config.server.tls.keyFile),
+          };
   if (files === undefined) return undefined;
   try {
     return { cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) };
   } catch (error) {
     // SECURITY: the path and the reason only, never the file's content.
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new FirewallError('config.invalid', 'cannot start the gateway', { details: [`TLS certificate or key: ${reason}: \`${(error as { path?: string }).path ?? files.certFile}\``] });
+    throw new FirewallError('config.invalid', 'cannot start the gateway', {
+      details: [
+        `TLS certificate or key: ${reason}: \`${(error as { path?: string }).path ?? files.certFile}\``,
+      ],
+    });
   }
 }

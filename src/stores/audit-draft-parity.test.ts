@@ -7,7 +7,8 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 
 async function appendAll(store: AuditLog & { close(): Promise<void> }): Promise<AuditRecord[]> {
   try {
-    for (const draft of [sampleDraft(1), ...edgeDrafts(), sampleDraft(2)]) await store.appendAudit(draft);
+    for (const draft of [sampleDraft(1), ...edgeDrafts(), sampleDraft(2)])
+      await store.appendAudit(draft);
     return await store.readAudit();
   } finally {
     await store.close();
@@ -21,7 +22,8 @@ describe('audit draft preparation across stores', () => {
     const sqlite = await appendAll(new SqliteStore({ path: ':memory:' }));
     expect(memory).toEqual(sqlite);
     // The data as JSON text too, not only deeply equal: its key order must match as well.
-    const dataText = (records: AuditRecord[]) => records.map((record) => JSON.stringify(record.data));
+    const dataText = (records: AuditRecord[]) =>
+      records.map((record) => JSON.stringify(record.data));
     expect(dataText(memory)).toEqual(dataText(sqlite));
   });
 });

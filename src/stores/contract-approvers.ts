@@ -35,7 +35,13 @@ export function runApproverContract(makeStore: () => Promise<Opened<ApproverStor
     });
 
     it('keeps the role and second-factor fields as given', async () => {
-      const admin = { ...sampleApprover('root'), admin: true, totpSecret: '', lastTotpStep: 7, credentialHash: '' };
+      const admin = {
+        ...sampleApprover('root'),
+        admin: true,
+        totpSecret: '',
+        lastTotpStep: 7,
+        credentialHash: '',
+      };
       await store().insertApprover(admin);
       expect(await store().getApprover('root')).toEqual(admin);
       expect(await store().listApprovers()).toEqual([admin]);
@@ -43,12 +49,22 @@ export function runApproverContract(makeStore: () => Promise<Opened<ApproverStor
 
     it('patches the credential and TOTP secret only, and says when the approver is missing', async () => {
       await store().insertApprover(sampleApprover('bob'));
-      const changed = await store().updateApprover('bob', { credentialHash: 'scrypt$new', credentialChangedAt: 9_000 });
-      expect(changed).toEqual({ ...sampleApprover('bob'), credentialHash: 'scrypt$new', credentialChangedAt: 9_000 });
+      const changed = await store().updateApprover('bob', {
+        credentialHash: 'scrypt$new',
+        credentialChangedAt: 9_000,
+      });
+      expect(changed).toEqual({
+        ...sampleApprover('bob'),
+        credentialHash: 'scrypt$new',
+        credentialChangedAt: 9_000,
+      });
       const enrolled = await store().updateApprover('bob', { totpSecret: 'MFRGG' });
       expect(enrolled).toEqual({ ...changed, totpSecret: 'MFRGG' });
       expect(await store().getApprover('bob')).toEqual(enrolled);
-      await expectFirewallError(store().updateApprover('nobody', { totpSecret: 'MFRGG' }), 'approver.not-found');
+      await expectFirewallError(
+        store().updateApprover('nobody', { totpSecret: 'MFRGG' }),
+        'approver.not-found',
+      );
     });
 
     it('takes each TOTP step once, only upwards, by compare-and-set', async () => {
@@ -62,7 +78,9 @@ export function runApproverContract(makeStore: () => Promise<Opened<ApproverStor
       expect((await store().getApprover('bob'))?.lastTotpStep).toBe(100);
       expect((await store().getApprover('carol'))?.lastTotpStep).toBe(0);
       // Of several racing uses of one step, exactly one wins.
-      const raced = await Promise.all([101, 101, 101].map((step) => store().useTotpStep('bob', step)));
+      const raced = await Promise.all(
+        [101, 101, 101].map((step) => store().useTotpStep('bob', step)),
+      );
       expect(raced.filter(Boolean)).toHaveLength(1);
     });
   });

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from '../../test/requirements.js';
 import type { AuditDraft, AuditHead, AuditLog, AuditRecord } from '../core/index.js';
-import { GENESIS_HASH, chainAuditRecord, hashAuditRecord, prepareAuditDraft, verifyAuditChain } from '../core/index.js';
+import {
+  GENESIS_HASH,
+  chainAuditRecord,
+  hashAuditRecord,
+  prepareAuditDraft,
+  verifyAuditChain,
+} from '../core/index.js';
 import type { Opened } from './contract-fixtures.js';
-import { edgeDrafts, expectFirewallError, sampleDraft, tryToMutate, useStore } from './contract-fixtures.js';
+import {
+  edgeDrafts,
+  expectFirewallError,
+  sampleDraft,
+  tryToMutate,
+  useStore,
+} from './contract-fixtures.js';
 
 /** The `AuditLog` part of the store contract: the hash-chained audit log and the store id. */
 export function runAuditContract(makeStore: () => Promise<Opened<AuditLog>>): void {
@@ -112,7 +124,9 @@ export function runAuditContract(makeStore: () => Promise<Opened<AuditLog>>): vo
         head = { seq: expected.seq, hash: expected.hash };
       }
       const read = await store().readAudit();
-      expect(read.map((record) => record.hash)).toEqual(read.map((record) => hashAuditRecord(record)));
+      expect(read.map((record) => record.hash)).toEqual(
+        read.map((record) => hashAuditRecord(record)),
+      );
       expect(await verify()).toEqual({ ok: true, count: edgeDrafts().length });
     });
 

@@ -59,13 +59,38 @@ export function sampleDraft(n: number): AuditDraft {
  */
 export function edgeDrafts(): AuditDraft[] {
   const data: Record<string, unknown>[] = [
-    { missing: undefined, list: [undefined, 1, undefined], nested: { inner: undefined, kept: 'yes' } },
-    { z: { b: [{ d: 1, c: 2 }], a: {} }, '10': 'ten', '9': 'nine', '': 'empty key', deep: { a: { b: { c: { d: [[[]]] } } } } },
-    { numbers: [0, -0, 1e21, 1e-7, 0.1 + 0.2, -5e-324, Number.MAX_SAFE_INTEGER + 2, 1.5e300], nan: Number.NaN, inf: [Number.POSITIVE_INFINITY] },
-    { text: 'ünï 🚀 \u2028 "quoted" \\ back\nline\u0000', lone: '\ud800 \udfff', '\ud83d\ude80': 'emoji key', 'é': 1, '\uffff': 2 },
+    {
+      missing: undefined,
+      list: [undefined, 1, undefined],
+      nested: { inner: undefined, kept: 'yes' },
+    },
+    {
+      z: { b: [{ d: 1, c: 2 }], a: {} },
+      '10': 'ten',
+      '9': 'nine',
+      '': 'empty key',
+      deep: { a: { b: { c: { d: [[[]]] } } } },
+    },
+    {
+      numbers: [0, -0, 1e21, 1e-7, 0.1 + 0.2, -5e-324, Number.MAX_SAFE_INTEGER + 2, 1.5e300],
+      nan: Number.NaN,
+      inf: [Number.POSITIVE_INFINITY],
+    },
+    {
+      text: 'ünï 🚀 \u2028 "quoted" \\ back\nline\u0000',
+      lone: '\ud800 \udfff',
+      '\ud83d\ude80': 'emoji key',
+      é: 1,
+      '\uffff': 2,
+    },
     { when: new Date(0), list: [new Date(1)] },
   ];
-  return data.map((item, index) => ({ kind: 'edge', actor: 'system', at: 20_000 + index, data: item as AuditDraft['data'] }));
+  return data.map((item, index) => ({
+    kind: 'edge',
+    actor: 'system',
+    at: 20_000 + index,
+    data: item as AuditDraft['data'],
+  }));
 }
 
 /** Asserts that a promise rejects with a FirewallError of exactly this code. */

@@ -120,7 +120,7 @@ export function runGrantContract(makeStore: () => Promise<Opened<GrantStore>>): 
   });
 
   describe('denials', () => {
-    it('counts a grant\'s denials at or after the start of the window', async () => {
+    it("counts a grant's denials at or after the start of the window", async () => {
       await store().insertGrant(sampleGrant('grt_1'), tokenHashOf('one'));
       await store().insertGrant(sampleGrant('grt_2'), tokenHashOf('two'));
       for (const at of [100, 200, 300]) await store().recordDenial('grt_1', at);

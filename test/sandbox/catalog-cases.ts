@@ -17,9 +17,17 @@ const CATALOG = new URL('../../src/classify/shell/catalog/command-catalog.ts', i
  */
 export async function catalogCases(cwd = '/repo'): Promise<SandboxCase[] | undefined> {
   if (!existsSync(fileURLToPath(CATALOG))) return undefined;
-  const module = (await import(/* @vite-ignore */ CATALOG.href)) as { COMMAND_CATALOG?: readonly CatalogEntry[] };
-  if (module.COMMAND_CATALOG === undefined) throw new Error('command-catalog.ts exports no COMMAND_CATALOG');
+  const module = (await import(/* @vite-ignore */ CATALOG.href)) as {
+    COMMAND_CATALOG?: readonly CatalogEntry[];
+  };
+  if (module.COMMAND_CATALOG === undefined)
+    throw new Error('command-catalog.ts exports no COMMAND_CATALOG');
   return module.COMMAND_CATALOG.flatMap((entry) =>
-    (entry.examples ?? []).map((example, index) => ({ label: `catalog ${entry.name} #${index + 1}`, command: example.command, cwd, needs: entry.name })),
+    (entry.examples ?? []).map((example, index) => ({
+      label: `catalog ${entry.name} #${index + 1}`,
+      command: example.command,
+      cwd,
+      needs: entry.name,
+    })),
   );
 }

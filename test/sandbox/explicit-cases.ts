@@ -16,17 +16,26 @@ export interface SandboxCase {
  * `bin/ls` (see seed-project.ts) delete `.env`.
  */
 const CLASSES: Record<string, readonly string[]> = {
-  'sort -o': ['sort -o notes.sorted notes.txt', 'sort --output=README.md notes.txt', 'sort notes.txt -o src/app.ts'],
+  'sort -o': [
+    'sort -o notes.sorted notes.txt',
+    'sort --output=README.md notes.txt',
+    'sort notes.txt -o src/app.ts',
+  ],
   'uniq IN OUT': ['uniq notes.txt notes.uniq', 'uniq notes.txt README.md'],
-  'tar checkpoint-action': ["tar --checkpoint=1 --checkpoint-action=exec='rm -f .env' -cf /dev/null README.md"],
+  'tar checkpoint-action': [
+    "tar --checkpoint=1 --checkpoint-action=exec='rm -f .env' -cf /dev/null README.md",
+  ],
   'vim -c': ["vim -es -c '!rm -f .env' -c 'qa!' README.md"],
   'make --eval': ["make --eval='x := $(shell rm -f .env)' test"],
-  'sed runs or writes': ["sed -n '1e rm -f .env' README.md", "sed 's/Never/Always/w .env' README.md"],
+  'sed runs or writes': [
+    "sed -n '1e rm -f .env' README.md",
+    "sed 's/Never/Always/w .env' README.md",
+  ],
   'awk system': ['awk \'BEGIN { system("rm -f .env") }\''],
   'find -fprint': ['find . -maxdepth 0 -fprint .env'],
   'git log --output': ['git log --output=README.md -1'],
-  'trap': ["trap 'rm -f .env' EXIT", "trap 'rm -f .env' EXIT; ls"],
-  'alias': ["shopt -s expand_aliases\nalias ls='rm -f .env'\nls"],
+  trap: ["trap 'rm -f .env' EXIT", "trap 'rm -f .env' EXIT; ls"],
+  alias: ["shopt -s expand_aliases\nalias ls='rm -f .env'\nls"],
   'hash -p': ['hash -p /usr/bin/rm ls; ls -f .env'],
   'mapfile -C': ["mapfile -C 'rm -f .env #' -c 1 < notes.txt"],
   'compgen -C': ["compgen -C 'rm -f .env' x"],
@@ -47,7 +56,13 @@ const CLASSES: Record<string, readonly string[]> = {
     'GIT_EDITOR=./scripts/cleanup.sh git commit --allow-empty',
     'PAGER=./scripts/cleanup.sh git -p log -1',
   ],
-  'project scripts': ['./scripts/deploy.sh', 'sh scripts/deploy.sh', 'bash scripts/cleanup.sh', 'source scripts/cleanup.sh', './node_modules/.bin/hello'],
+  'project scripts': [
+    './scripts/deploy.sh',
+    'sh scripts/deploy.sh',
+    'bash scripts/cleanup.sh',
+    'source scripts/cleanup.sh',
+    './node_modules/.bin/hello',
+  ],
   'write then run': [
     "echo 'rm -f .env' > tidy.sh && bash tidy.sh",
     "printf 'rm -f .env\\n' > t.sh; sh t.sh",
@@ -63,8 +78,14 @@ const CLASSES: Record<string, readonly string[]> = {
     'rm -f */app.db',
     'rm -f .[e]nv .env.loca?',
   ],
-  'precious writes': ['cp notes.txt .env', 'mv README.md .env.bak', 'ln -sf /dev/null .env', 'echo x > data/app.db', 'truncate -s 0 data/app.db'],
-  'signals': ['kill -9 1', 'kill -TERM -1'],
+  'precious writes': [
+    'cp notes.txt .env',
+    'mv README.md .env.bak',
+    'ln -sf /dev/null .env',
+    'echo x > data/app.db',
+    'truncate -s 0 data/app.db',
+  ],
+  signals: ['kill -9 1', 'kill -TERM -1'],
 };
 
 // Programs a class needs beyond coreutils and bash (skipped and counted where absent).
@@ -73,6 +94,11 @@ const NEEDS: Record<string, string> = { 'vim -c': 'vim', 'npx -c': 'npx', 'npm s
 /** Every explicit class case, in the project at /repo. */
 export function classCases(cwd = '/repo'): SandboxCase[] {
   return Object.entries(CLASSES).flatMap(([name, commands]) =>
-    commands.map((command, index) => ({ label: `class ${name} #${index + 1}`, command, cwd, ...(NEEDS[name] === undefined ? {} : { needs: NEEDS[name] }) })),
+    commands.map((command, index) => ({
+      label: `class ${name} #${index + 1}`,
+      command,
+      cwd,
+      ...(NEEDS[name] === undefined ? {} : { needs: NEEDS[name] }),
+    })),
   );
 }

@@ -25,14 +25,23 @@ export type JudgeLine = (command: string, cwd: string) => Promise<LineJudgment>;
  * reads the same files the sandbox runs: the classifier's reads of the case's working folder and
  * home go to the seed's `project/` and `home/` (the host has no `/repo`).
  */
-export async function createJudge(airlockHome: string, seed: { project: string; home: string }): Promise<JudgeLine> {
+export async function createJudge(
+  airlockHome: string,
+  seed: { project: string; home: string },
+): Promise<JudgeLine> {
   const loaded = loadConfig(airlockHome);
   if (!loaded.ok) throw new Error(`default config did not load: ${loaded.error.join('; ')}`);
   const compiled = await compilePolicyDir(join(airlockHome, 'no-policy-folder'));
   if (!compiled.ok) throw new Error(`shipped policy did not compile: ${compiled.error.join('; ')}`);
   const context = hookShellContext(loaded.value);
   return async (command, cwd) => {
-    const files = context.files === undefined ? undefined : redirected(context.files, [[cwd, seed.project], [SANDBOX_HOME, seed.home]]);
+    const files =
+      context.files === undefined
+        ? undefined
+        : redirected(context.files, [
+            [cwd, seed.project],
+            [SANDBOX_HOME, seed.home],
+          ]);
     const shell = shellClassifier({ ...context, ...(files === undefined ? {} : { files }) });
     let actions: Action[] = [];
     const capture = async (input: unknown) => {
@@ -54,7 +63,8 @@ function redirected(files: FileReader, pairs: readonly (readonly [string, string
   return {
     read: (path) => {
       for (const [from, to] of pairs) {
-        if (path === from || path.startsWith(`${from}/`)) return files.read(to + path.slice(from.length));
+        if (path === from || path.startsWith(`${from}/`))
+          return files.read(to + path.slice(from.length));
       }
       return files.read(path);
     },

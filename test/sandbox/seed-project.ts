@@ -40,7 +40,8 @@ const PROJECT_FILES: Record<string, string> = {
   'src/__pycache__/mod.cpython-311.pyc': 'bytecode\n',
   'scripts/deploy.sh': '#!/bin/sh\n# never: rm -rf /\necho deploying\n',
   'scripts/cleanup.sh': '#!/bin/sh\nrm -f .env\n',
-  'Makefile': '.PHONY: build test clean\nbuild:\n\tmkdir -p dist && cp src/app.ts dist/app.js\ntest:\n\t@echo tests pass\nclean:\n\trm -rf dist\n',
+  Makefile:
+    '.PHONY: build test clean\nbuild:\n\tmkdir -p dist && cp src/app.ts dist/app.js\ntest:\n\t@echo tests pass\nclean:\n\trm -rf dist\n',
   'node_modules/.bin/hello': '#!/bin/sh\necho hello from node_modules\n',
   'node_modules/left-pad/index.js': 'module.exports = (s) => s;\n',
   'bin/ls': '#!/bin/sh\nrm -f .env\n/usr/bin/ls "$@"\n',
@@ -51,7 +52,8 @@ const PROJECT_FILES: Record<string, string> = {
 const HOME_FILES: Record<string, string> = {
   '.bashrc': 'alias ll="ls -l"\n',
   '.profile': 'PATH="$HOME/bin:$PATH"\n',
-  '.gitconfig': '[user]\n\tname = Agent\n\temail = agent@example.invalid\n[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n',
+  '.gitconfig':
+    '[user]\n\tname = Agent\n\temail = agent@example.invalid\n[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n',
   // Without it npm asks the registry for a newer npm on every run, and waits for the network it lacks.
   '.npmrc': 'update-notifier=false\nfund=false\naudit=false\n',
   '.ssh/config': 'Host *\n  StrictHostKeyChecking yes\n',
@@ -67,13 +69,21 @@ export function createSeed(root: string): { project: string; home: string } {
   writeTree(project, PROJECT_FILES);
   writeTree(home, HOME_FILES);
   for (const file of EXECUTABLE) chmodSync(join(project, file), 0o755);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: project, env: { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1' }, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: project,
+      env: { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1' },
+      stdio: 'ignore',
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'seed');
   git('remote', 'add', 'origin', 'https://git.example.invalid/seeded-app.git');
   // Work in progress, so that `git diff` has something to show (and an external diff to run).
-  writeFileSync(join(project, 'src/util.ts'), 'export const add = (a: number, b: number) => a + b + 0;\n');
+  writeFileSync(
+    join(project, 'src/util.ts'),
+    'export const add = (a: number, b: number) => a + b + 0;\n',
+  );
   return { project, home };
 }
 

@@ -24,7 +24,8 @@ export type StraceArg =
   | { readonly kind: 'fd'; readonly fd: string; readonly path: string }
   | { readonly kind: 'other'; readonly text: string };
 
-const LINE = /^(\d+\.\d+) (\w+)\((.*)\)\s+= (-?\d+|\?|0x[0-9a-f]+)(?:<(.*?)>)?(?:\s+(E[A-Z0-9]+)\b.*)?$/;
+const LINE =
+  /^(\d+\.\d+) (\w+)\((.*)\)\s+= (-?\d+|\?|0x[0-9a-f]+)(?:<(.*?)>)?(?:\s+(E[A-Z0-9]+)\b.*)?$/;
 
 /** Parses one line; undefined for what is not a finished syscall (signals, exits, `<unfinished …>`). */
 export function parseStraceLine(raw: string): StraceCall | undefined {
@@ -77,7 +78,15 @@ function toArg(text: string): StraceArg {
   return { kind: 'other', text };
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', v: '\v', f: '\f', '"': '"', '\\': '\\' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  v: '\v',
+  f: '\f',
+  '"': '"',
+  '\\': '\\',
+};
 
 /** Decodes strace's C-style quoted string (`"a\x62\n"`), dropping a trailing `...` of truncation. */
 export function decodeCString(text: string): string {

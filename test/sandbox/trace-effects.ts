@@ -5,7 +5,8 @@ import { decodeCString, parseStraceLine } from './strace-line.js';
 
 /** What one run did to the world, as the sandbox saw it: one syscall that changed something. */
 export interface SandboxEffect {
-  readonly kind: 'write' | 'create' | 'truncate' | 'delete' | 'rename' | 'metadata' | 'exec' | 'signal';
+  readonly kind:
+    'write' | 'create' | 'truncate' | 'delete' | 'rename' | 'metadata' | 'exec' | 'signal';
   /** Absolute path in the sandbox's view (for `rename`, where it went; for `exec`, the program). */
   readonly path: string;
   /** For `rename`: where it came from, unless that was a temporary file this run made. */
@@ -52,21 +53,33 @@ const REFUSALS = new Set(['EROFS', 'EACCES', 'EPERM']);
  * `existedBefore` says whether a path was there when the run started (so that an O_CREAT open
  * of a path that was not is a creation).
  */
-export function readTrace(dir: string, cwd: string, existedBefore: (path: string) => boolean): TraceRecord {
+export function readTrace(
+  dir: string,
+  cwd: string,
+  existedBefore: (path: string) => boolean,
+): TraceRecord {
   const processes = new Map<number, Process>();
   for (const file of readdirSync(dir)) {
     const pid = Number(/^t\.(\d+)$/.exec(file)?.[1] ?? NaN);
     if (Number.isNaN(pid)) continue;
-    const calls = readFileSync(join(dir, file), 'utf8').split('\n').map(parseStraceLine).filter((call) => call !== undefined);
+    const calls = readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .map(parseStraceLine)
+      .filter((call) => call !== undefined);
     processes.set(pid, { pid, calls });
   }
   const children = new Set<number>();
-  for (const process of processes.values()) for (const call of process.calls) if (isFork(call) && call.result !== undefined) children.add(call.result);
+  for (const process of processes.values())
+    for (const call of process.calls)
+      if (isFork(call) && call.result !== undefined) children.add(call.result);
   const effects: SandboxEffect[] = [];
   for (const root of [...processes.values()].filter((process) => !children.has(process.pid))) {
     walk(root, { cwd, programs: [] }, { processes, effects, existedBefore });
   }
-  return { effects: dropTransients(effects.sort((a, b) => a.time - b.time)), pids: new Set(processes.keys()) };
+  return {
+    effects: dropTransients(effects.sort((a, b) => a.time - b.time)),
+    pids: new Set(processes.keys()),
+  };
 }
 
 /** Follows one process in order, handing its cwd and programs to the children it forks. */
@@ -85,7 +98,10 @@ function walk(process: Process, start: Walk, run: RunContext): void {
     if (call.name === 'chdir' && ok) state.cwd = resolveIn(state.cwd, stringAt(call, 0));
     if (call.name === 'fchdir' && ok) state.cwd = fdPathAt(call, 0) ?? state.cwd;
     if ((call.name === 'execve' || call.name === 'execveat') && ok) {
-      const path = call.name === 'execve' ? resolveIn(state.cwd, stringAt(call, 0)) : atPath(call, 0, 1, state.cwd);
+      const path =
+        call.name === 'execve'
+          ? resolveIn(state.cwd, stringAt(call, 0))
+          : atPath(call, 0, 1, state.cwd);
       state.programs.push(basename(path));
       effects.push(effectOf(call, 'exec', path, state));
       continue;
@@ -102,11 +118,23 @@ function effectsOf(call: StraceCall, state: Walk, run: RunContext): SandboxEffec
   switch (call.name) {
     case 'open':
     case 'creat':
-      return openEffects(call, call.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : otherAt(call, 1), plain(0), state, run);
+      return openEffects(
+        call,
+        call.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : otherAt(call, 1),
+        plain(0),
+        state,
+        run,
+      );
     case 'openat':
       return openEffects(call, otherAt(call, 2), at(0, 1), state, run);
     case 'openat2':
-      return openEffects(call, /flags=([\w|]+)/.exec(otherAt(call, 2))?.[1] ?? '', at(0, 1), state, run);
+      return openEffects(
+        call,
+        /flags=([\w|]+)/.exec(otherAt(call, 2))?.[1] ?? '',
+        at(0, 1),
+        state,
+        run,
+      );
     case 'unlink':
     case 'rmdir':
       return one('delete', plain(0));
@@ -157,12 +185,24 @@ function effectsOf(call: StraceCall, state: Walk, run: RunContext): SandboxEffec
   }
 }
 
-function openEffects(call: StraceCall, flags: string, path: string, state: Walk, run: RunContext): SandboxEffect[] {
+function openEffects(
+  call: StraceCall,
+  flags: string,
+  path: string,
+  state: Walk,
+  run: RunContext,
+): SandboxEffect[] {
   const set = new Set(flags.split('|'));
   const target = call.resultPath ?? path;
-  if (set.has('O_CREAT') && call.errno === undefined && (set.has('O_EXCL') || !run.existedBefore(target))) return [effectOf(call, 'create', target, state)];
+  if (
+    set.has('O_CREAT') &&
+    call.errno === undefined &&
+    (set.has('O_EXCL') || !run.existedBefore(target))
+  )
+    return [effectOf(call, 'create', target, state)];
   if (set.has('O_TRUNC')) return [effectOf(call, 'truncate', target, state)];
-  if (set.has('O_CREAT') || set.has('O_WRONLY') || set.has('O_RDWR')) return [effectOf(call, 'write', target, state)];
+  if (set.has('O_CREAT') || set.has('O_WRONLY') || set.has('O_RDWR'))
+    return [effectOf(call, 'write', target, state)];
   return [];
 }
 
@@ -174,14 +214,24 @@ function socketEffects(call: StraceCall, state: Walk): SandboxEffect[] {
   return path === '' ? [] : [effectOf(call, 'create', resolveIn(state.cwd, path), state)];
 }
 
-function signalEffect(call: StraceCall, pidIndex: number, signalIndex: number, state: Walk): SandboxEffect[] {
+function signalEffect(
+  call: StraceCall,
+  pidIndex: number,
+  signalIndex: number,
+  state: Walk,
+): SandboxEffect[] {
   const pid = Number(otherAt(call, pidIndex));
   const name = otherAt(call, signalIndex);
   if (name === '0') return []; // signal 0 only asks whether the process exists
   return [{ ...effectOf(call, 'signal', `pid ${pid}`, state), signal: { pid, name } }];
 }
 
-function effectOf(call: StraceCall, kind: SandboxEffect['kind'], path: string, state: Walk): SandboxEffect {
+function effectOf(
+  call: StraceCall,
+  kind: SandboxEffect['kind'],
+  path: string,
+  state: Walk,
+): SandboxEffect {
   return {
     kind,
     path,
@@ -211,12 +261,14 @@ function dropTransients(effects: readonly SandboxEffect[]): SandboxEffect[] {
       fresh.add(effect.path);
       creations.set(effect.path, effect);
     }
-    const gone = effect.kind === 'delete' ? effect.path : effect.kind === 'rename' ? effect.from : undefined;
+    const gone =
+      effect.kind === 'delete' ? effect.path : effect.kind === 'rename' ? effect.from : undefined;
     if (gone !== undefined && fresh.has(gone)) {
       fresh.delete(gone);
       const creation = creations.get(gone);
       // Everything done to the scratch file since it was made (its mode, its content) goes with it.
-      for (const earlier of kept) if (earlier.path === gone && earlier.time >= (creation?.time ?? 0)) transient.add(earlier);
+      for (const earlier of kept)
+        if (earlier.path === gone && earlier.time >= (creation?.time ?? 0)) transient.add(earlier);
       if (effect.kind === 'delete') continue;
       const { from: _from, ...rest } = effect;
       kept.push(rest);

@@ -17,13 +17,29 @@ export function variantsOf(base: SandboxCase, seedProject: string): SandboxCase[
   const first = /^[A-Za-z][\w.-]*(?=\s|$)/.exec(command)?.[0];
   if (first !== undefined && !command.includes('\n')) {
     spellings.push(['env', `env ${command}`], ['assignment', `LC_ALL=C ${command}`]);
-    const absolute = ['/usr/bin', '/bin', '/usr/local/bin'].map((dir) => join(dir, first)).find((path) => existsSync(path));
-    if (absolute !== undefined) spellings.push(['absolute path', `${absolute}${command.slice(first.length)}`]);
+    const absolute = ['/usr/bin', '/bin', '/usr/local/bin']
+      .map((dir) => join(dir, first))
+      .find((path) => existsSync(path));
+    if (absolute !== undefined)
+      spellings.push(['absolute path', `${absolute}${command.slice(first.length)}`]);
   }
-  for (const [name, globbed] of globSpellings(command, seedProject)) spellings.push([name, globbed]);
+  for (const [name, globbed] of globSpellings(command, seedProject))
+    spellings.push([name, globbed]);
   const label = (name: string) => `variant ${base.label.replace(/^corpus /, '')} ${name}`;
-  const withOptions = (EXTRA_OPTIONS[first ?? ''] ?? []).map((option) => ({ ...base, label: label(`with ${option}`), command: `${command} ${option}` }));
-  return [...spellings.map(([name, text]) => ({ ...base, label: label(name), command: text, sameAs: command })), ...withOptions];
+  const withOptions = (EXTRA_OPTIONS[first ?? ''] ?? []).map((option) => ({
+    ...base,
+    label: label(`with ${option}`),
+    command: `${command} ${option}`,
+  }));
+  return [
+    ...spellings.map(([name, text]) => ({
+      ...base,
+      label: label(name),
+      command: text,
+      sameAs: command,
+    })),
+    ...withOptions,
+  ];
 }
 
 /** Each word naming a file or folder of the seed, spelled as globs that match it. */
@@ -32,7 +48,8 @@ function globSpellings(command: string, seedProject: string): [string, string][]
   const words = command.split(/(\s+)/);
   words.forEach((word, index) => {
     const bare = word.replace(/^\.\//, '').replace(/\/$/, '');
-    if (!/^[\w.][\w./-]*$/.test(bare) || bare.length < 3 || !existsSync(join(seedProject, bare))) return;
+    if (!/^[\w.][\w./-]*$/.test(bare) || bare.length < 3 || !existsSync(join(seedProject, bare)))
+      return;
     const last = bare.length - 1;
     const forms = [`${bare.slice(0, last)}[${bare[last]}]`, `${bare.slice(0, last)}*`];
     forms.forEach((form, n) => {

@@ -2,14 +2,32 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../core/index.js';
 import { ClassificationCache } from './classification-cache.js';
 
-const INPUT = { method: 'POST', contentType: 'application/json', body: '{"query":"{ me { id } }"}', query: {} };
+const INPUT = {
+  method: 'POST',
+  contentType: 'application/json',
+  body: '{"query":"{ me { id } }"}',
+  query: {},
+};
 
-function counting(): { classify: (input: Readonly<Record<string, unknown>>) => Promise<Action[]>; calls: () => number } {
+function counting(): {
+  classify: (input: Readonly<Record<string, unknown>>) => Promise<Action[]>;
+  calls: () => number;
+} {
   let calls = 0;
   return {
     classify: async (input) => {
       calls++;
-      return [{ upstream: 'railway', surface: 'graphql', operation: String(input['body']), effect: 'read', reversible: true, targets: [{ type: 'project', id: 'p1', attrs: { arg: 'id' } }], digest: 'd' }];
+      return [
+        {
+          upstream: 'railway',
+          surface: 'graphql',
+          operation: String(input['body']),
+          effect: 'read',
+          reversible: true,
+          targets: [{ type: 'project', id: 'p1', attrs: { arg: 'id' } }],
+          digest: 'd',
+        },
+      ];
     },
     calls: () => calls,
   };

@@ -15,7 +15,10 @@ export class ClassificationCache<T> {
   readonly #entries = new LruCache<string, T>(CACHE_ENTRIES);
 
   /** The cached classification of `input`, or the one `classify` gives for it (kept for next time). */
-  async classify(input: Readonly<Record<string, unknown>>, classify: (input: Readonly<Record<string, unknown>>) => Promise<T>): Promise<T> {
+  async classify(
+    input: Readonly<Record<string, unknown>>,
+    classify: (input: Readonly<Record<string, unknown>>) => Promise<T>,
+  ): Promise<T> {
     const key = cacheKey(input);
     const cached = key === undefined ? undefined : this.#entries.get(key);
     if (cached !== undefined) return cached;

@@ -36,8 +36,15 @@ export function graphqlUpstreamsOf(
   const problems: string[] = [];
   const upstreams: Record<string, GraphqlUpstream> = {};
   for (const [name, upstream] of Object.entries(sections)) {
-    if (upstream.url === undefined) problems.push(`upstreams.${name}.url: required for a graphql upstream`);
-    const credential = readSecretField(upstream, 'credential', `upstreams.${name}`, secrets, problems);
+    if (upstream.url === undefined)
+      problems.push(`upstreams.${name}.url: required for a graphql upstream`);
+    const credential = readSecretField(
+      upstream,
+      'credential',
+      `upstreams.${name}`,
+      secrets,
+      problems,
+    );
     if (upstream.url !== undefined && credential !== undefined) {
       const { url, credentialHeader, platform } = upstream;
       upstreams[name] = { kind: 'graphql', url, credential, credentialHeader, platform };

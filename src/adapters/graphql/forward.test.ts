@@ -34,11 +34,19 @@ describe('forwardGraphql', () => {
     const frontUrl = await listen(
       createServer((req, res) => {
         const upstream = { kind: 'graphql' as const, url: upstreamUrl, credential: CREDENTIAL };
-        const request = { method: 'POST' as const, search: '', headers: req.headers, body: Buffer.from('{"query":"{ me { id } }"}') };
+        const request = {
+          method: 'POST' as const,
+          search: '',
+          headers: req.headers,
+          body: Buffer.from('{"query":"{ me { id } }"}'),
+        };
         forwardGraphql(upstream, request, res, dispatcher).catch(() => res.destroy());
       }),
     );
-    const response = await fetch(frontUrl, { method: 'POST', headers: { authorization: 'Bearer alk_agent' } });
+    const response = await fetch(frontUrl, {
+      method: 'POST',
+      headers: { authorization: 'Bearer alk_agent' },
+    });
     const text = await response.text();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-encoding')).toBeNull();

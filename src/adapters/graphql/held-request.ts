@@ -21,7 +21,14 @@ export function toHeldRequest(upstream: string, request: AgentRequest): HeldRequ
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
-  return { upstream, surface: 'graphql', method: request.method, search: request.search, headers, body: request.body.toString('utf8') };
+  return {
+    upstream,
+    surface: 'graphql',
+    method: request.method,
+    search: request.search,
+    headers,
+    body: request.body.toString('utf8'),
+  };
 }
 
 /**
@@ -43,7 +50,8 @@ export async function runHeldGraphqlRequest(
   const decoder = decoderFor(answer.headers['content-encoding']);
   const stream = decoder === undefined ? undefined : decodedBody(answer.body, decoder);
   // SECURITY: bytes that cannot be decoded cannot be scrubbed, so they are not kept.
-  const body = stream === undefined ? (await answer.body.dump(), UNREADABLE) : await readBounded(stream);
+  const body =
+    stream === undefined ? (await answer.body.dump(), UNREADABLE) : await readBounded(stream);
   const contentType = answer.headers['content-type'];
   return {
     status: answer.statusCode,
@@ -53,7 +61,6 @@ export async function runHeldGraphqlRequest(
 }
 
 const UNREADABLE = '[the upstream answered in an encoding airlock cannot read]';
-
 
 async function readBounded(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];

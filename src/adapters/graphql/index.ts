@@ -1,5 +1,15 @@
-export type { CredentialHeader, GraphqlPlatformName, GraphqlUpstream, GraphqlUpstreamConfig } from './config.js';
-export { DEFAULT_RESOLVE_CACHE_MS, DEFAULT_RESOLVE_TIMEOUT_MS, MAX_REQUEST_BODY_BYTES, graphqlUpstreamsOf } from './config.js';
+export type {
+  CredentialHeader,
+  GraphqlPlatformName,
+  GraphqlUpstream,
+  GraphqlUpstreamConfig,
+} from './config.js';
+export {
+  DEFAULT_RESOLVE_CACHE_MS,
+  DEFAULT_RESOLVE_TIMEOUT_MS,
+  MAX_REQUEST_BODY_BYTES,
+  graphqlUpstreamsOf,
+} from './config.js';
 export { MAX_KEPT_RESULT_BYTES, runHeldGraphqlRequest, toHeldRequest } from './held-request.js';
 export type { GraphqlPlatform, GraphqlResolverOptions } from './platforms.js';
 export { GRAPHQL_PLATFORMS } from './platforms.js';

@@ -15,7 +15,12 @@ import type { AgentRequest, RequestRefusal } from './read-request.js';
 import { readAgentRequest } from './read-request.js';
 import type { TargetResolver } from './resolver.js';
 import type { AgentAnswer } from './respond.js';
-import { badRequestAnswer, toAgentAnswer, unavailableAnswer, upstreamFailedAnswer } from './respond.js';
+import {
+  badRequestAnswer,
+  toAgentAnswer,
+  unavailableAnswer,
+  upstreamFailedAnswer,
+} from './respond.js';
 
 /** What one GraphQL upstream's proxy needs. */
 export interface GraphqlProxyOptions {
@@ -68,18 +73,23 @@ export function createGraphqlProxy(options: GraphqlProxyOptions): GraphqlProxy {
               return toHeldRequest(options.name, request);
             },
             shown() {
-              return toShownGraphqlRequest(request, classified.actions, [options.upstream.credential, request.token]);
+              return toShownGraphqlRequest(request, classified.actions, [
+                options.upstream.credential,
+                request.token,
+              ]);
             },
           },
           // One request, one token: a reused allow needs no store; anything else authenticates.
           request.token,
         );
         judged = true;
-        if (decision.verdict !== 'allow') return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
+        if (decision.verdict !== 'allow')
+          return sendAnswer(res, toAgentAnswer(decision, options.approvalsUrl));
         await forwardAllowed(options, request, classified.actions, res, secrets);
       } catch {
         // SECURITY: a failure before the decision, or in it, forwards nothing and says nothing.
-        if (!res.headersSent) sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
+        if (!res.headersSent)
+          sendAnswer(res, judged ? upstreamFailedAnswer() : unavailableAnswer());
         else res.destroy();
       }
     },
@@ -102,7 +112,10 @@ async function placedRequest(
   });
   try {
     // Never cached: where targets live changes, and the resolver keeps its own brief cache.
-    return { ...classified, actions: await options.resolver.resolve(options.name, classified.actions) };
+    return {
+      ...classified,
+      actions: await options.resolver.resolve(options.name, classified.actions),
+    };
   } catch {
     // SECURITY: a resolver failure leaves targets unplaced, which counts as production.
     return classified;
@@ -126,8 +139,10 @@ async function forwardAllowed(
 }
 
 function refusalAnswer(refusal: RequestRefusal): AgentAnswer {
-  if (refusal === 'method') return badRequestAnswer(405, 'Airlock accepts GraphQL over GET and POST only.');
-  if (refusal === 'too-large') return badRequestAnswer(413, 'The request body is larger than Airlock accepts (1 MiB).');
+  if (refusal === 'method')
+    return badRequestAnswer(405, 'Airlock accepts GraphQL over GET and POST only.');
+  if (refusal === 'too-large')
+    return badRequestAnswer(413, 'The request body is larger than Airlock accepts (1 MiB).');
   return badRequestAnswer(400, 'The request body is not valid UTF-8.');
 }
 

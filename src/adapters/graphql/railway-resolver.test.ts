@@ -20,7 +20,13 @@ const READ: Action = {
 // answer waits until `release` is called when `hold` is set.
 function topologyAnswer(environment: string): string {
   const page = (edges: unknown[]) => ({ pageInfo: { hasNextPage: false }, edges });
-  const project = { id: 'p1', primaryEnvironmentId: null, environments: page([{ node: { id: 'e1', name: environment } }]), services: page([]), volumes: page([]) };
+  const project = {
+    id: 'p1',
+    primaryEnvironmentId: null,
+    environments: page([{ node: { id: 'e1', name: environment } }]),
+    services: page([]),
+    volumes: page([]),
+  };
   return JSON.stringify({ data: { projects: page([{ node: project }]) } });
 }
 
@@ -68,7 +74,9 @@ function resolverFor(url: string, clock: { now: number }): RailwayResolver {
 }
 
 const placedIn = async (resolver: RailwayResolver): Promise<(string | undefined)[]> =>
-  (await resolver.resolve('railway', [READ])).flatMap((action) => action.targets.map((target) => target.environment));
+  (await resolver.resolve('railway', [READ])).flatMap((action) =>
+    action.targets.map((target) => target.environment),
+  );
 
 const until = async (check: () => boolean): Promise<void> => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((done) => setTimeout(done, 5));

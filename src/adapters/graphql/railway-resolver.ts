@@ -64,7 +64,11 @@ export class RailwayResolver implements TargetResolver {
     const cached = this.#cache.get(name);
     // INVARIANT: no answer is used once it is `cacheMs` old, counted from when it was asked.
     if (cached !== undefined && now - cached.at < cacheMs) {
-      if (cached.answered && !cached.refreshing && now - cached.at >= cacheMs * REFRESH_AHEAD_SHARE) {
+      if (
+        cached.answered &&
+        !cached.refreshing &&
+        now - cached.at >= cacheMs * REFRESH_AHEAD_SHARE
+      ) {
         this.#refresh(name, upstream, cached, now);
       }
       return cached.topology;
@@ -98,7 +102,12 @@ export class RailwayResolver implements TargetResolver {
     this.#ask(upstream).then(
       (topology) => {
         if (this.#cache.get(name) !== cached) return;
-        this.#cache.set(name, { at: now, topology: Promise.resolve(topology), answered: true, refreshing: false });
+        this.#cache.set(name, {
+          at: now,
+          topology: Promise.resolve(topology),
+          answered: true,
+          refreshing: false,
+        });
       },
       // A failed refresh changes nothing: the cached answer serves until it expires, then the
       // next request asks (and waits) as if there had been no refresh.

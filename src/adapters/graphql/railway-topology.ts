@@ -22,7 +22,10 @@ const TOPOLOGY_QUERY = `query AirlockTopology {
 }`;
 
 const page = <T extends z.ZodType>(node: T) =>
-  z.object({ pageInfo: z.object({ hasNextPage: z.boolean() }), edges: z.array(z.object({ node })) });
+  z.object({
+    pageInfo: z.object({ hasNextPage: z.boolean() }),
+    edges: z.array(z.object({ node })),
+  });
 const instance = z.object({ id: z.string(), environmentId: z.string() });
 const answerSchema = z.object({
   data: z.object({
@@ -54,7 +57,8 @@ export async function fetchRailwayTopology(
     signal: AbortSignal.timeout(options.timeoutMs),
   });
   const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`topology query answered HTTP ${response.statusCode}`);
+  if (response.statusCode !== 200)
+    throw new Error(`topology query answered HTTP ${response.statusCode}`);
   const json = JSON.parse(text) as { errors?: unknown };
   // Railway answers refusals with HTTP 200 and `errors`; a partial answer is no answer.
   if (json.errors !== undefined) throw new Error('topology query answered with errors');
@@ -65,7 +69,8 @@ export async function fetchRailwayTopology(
 export function toTopology(projects: Projects): Topology {
   const nodes = projects.edges.map((edge) => edge.node);
   // SECURITY: an instance on a page not read could be the production one; refuse, do not guess.
-  if (projects.pageInfo.hasNextPage || nodes.some(isTruncated)) throw new Error('topology answer is paged');
+  if (projects.pageInfo.hasNextPage || nodes.some(isTruncated))
+    throw new Error('topology answer is paged');
   const topology = new Map<string, Placement[]>();
   for (const project of nodes) addProject(topology, project);
   return topology;
@@ -83,12 +88,21 @@ function addProject(topology: Map<string, Placement[]>, project: Project): void 
   const place = (environmentIds: readonly string[]): Placement[] =>
     environmentIds.flatMap((id) => placementOf.get(id) ?? []);
   const things = [
-    ...project.services.edges.map(({ node }) => ({ kind: 'service', id: node.id, instances: node.serviceInstances })),
-    ...project.volumes.edges.map(({ node }) => ({ kind: 'volume', id: node.id, instances: node.volumeInstances })),
+    ...project.services.edges.map(({ node }) => ({
+      kind: 'service',
+      id: node.id,
+      instances: node.serviceInstances,
+    })),
+    ...project.volumes.edges.map(({ node }) => ({
+      kind: 'volume',
+      id: node.id,
+      instances: node.volumeInstances,
+    })),
   ];
   for (const thing of things) {
     const instances = thing.instances.edges.map((edge) => edge.node);
-    for (const one of instances) topology.set(`${thing.kind}Instance:${one.id}`, place([one.environmentId]));
+    for (const one of instances)
+      topology.set(`${thing.kind}Instance:${one.id}`, place([one.environmentId]));
     // A thing with no instance yet belongs to the project as a whole: every environment.
     const placed = place(instances.map((one) => one.environmentId));
     topology.set(`${thing.kind}:${thing.id}`, placed.length > 0 ? placed : all);

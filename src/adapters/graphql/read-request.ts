@@ -28,7 +28,10 @@ export type RequestRefusal = 'method' | 'too-large' | 'not-utf8';
  * Reads a request into the classifier's shape. The body stays raw text: the classifier parses it
  * strictly, so duplicate keys or a body that is not JSON are judged `unknown`, never guessed at.
  */
-export async function readAgentRequest(req: IncomingMessage, url: URL): Promise<AgentRequest | RequestRefusal> {
+export async function readAgentRequest(
+  req: IncomingMessage,
+  url: URL,
+): Promise<AgentRequest | RequestRefusal> {
   const method = req.method;
   if (method !== 'GET' && method !== 'POST') return 'method';
   const body = await readBoundedBody(req, MAX_REQUEST_BODY_BYTES);

@@ -48,12 +48,18 @@ export function placeTargets(
 ): Action[] {
   return actions.map((action) => {
     if (!needsResolution(action)) return action;
-    const targets = action.targets.flatMap((target) => placeTarget(target, topology, productionEnvironments));
+    const targets = action.targets.flatMap((target) =>
+      placeTarget(target, topology, productionEnvironments),
+    );
     return { ...action, targets };
   });
 }
 
-function placeTarget(target: Target, topology: Topology | undefined, production: readonly string[]): Target[] {
+function placeTarget(
+  target: Target,
+  topology: Topology | undefined,
+  production: readonly string[],
+): Target[] {
   if (target.environment !== undefined) return [target];
   const placements = topology?.get(toResourceKey(target)) ?? [];
   // SECURITY: not found is not "nowhere"; it stays unknown, which counts as production.
@@ -61,8 +67,11 @@ function placeTarget(target: Target, topology: Topology | undefined, production:
   const environments = new Set<string | undefined>();
   for (const placement of placements) {
     environments.add(placement.environment);
-    if (placement.primary && !production.includes(placement.environment)) environments.add(production[0]);
+    if (placement.primary && !production.includes(placement.environment))
+      environments.add(production[0]);
   }
   // `target` has no environment here, so an undefined one keeps it unknown.
-  return [...environments].map((environment) => (environment === undefined ? target : { ...target, environment }));
+  return [...environments].map((environment) =>
+    environment === undefined ? target : { ...target, environment },
+  );
 }

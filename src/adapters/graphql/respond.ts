@@ -47,17 +47,25 @@ export function heldAnswer(decision: Decision, approvalsBaseUrl: string): AgentA
 export function deniedAnswer(decision: Decision): AgentAnswer {
   const reasons = [...decision.reasons];
   const message = `Airlock denied this request: ${reasons.join('; ') || 'no rule permits it'}. Do not retry with other credentials.`;
-  return answer(403, message, { code: 'AIRLOCK_DENIED', policyIds: [...decision.policyIds], reasons });
+  return answer(403, message, {
+    code: 'AIRLOCK_DENIED',
+    policyIds: [...decision.policyIds],
+    reasons,
+  });
 }
 
 /** Airlock could not decide: HTTP 503, with no detail. Nothing was forwarded. */
 export function unavailableAnswer(): AgentAnswer {
-  return answer(503, 'Airlock is unavailable; the request was not forwarded.', { code: 'AIRLOCK_UNAVAILABLE' });
+  return answer(503, 'Airlock is unavailable; the request was not forwarded.', {
+    code: 'AIRLOCK_UNAVAILABLE',
+  });
 }
 
 /** The upstream failed after the request was allowed: it may or may not have run. */
 export function upstreamFailedAnswer(): AgentAnswer {
-  return answer(502, 'The upstream failed to answer; the request may or may not have run.', { code: 'AIRLOCK_UPSTREAM_FAILED' });
+  return answer(502, 'The upstream failed to answer; the request may or may not have run.', {
+    code: 'AIRLOCK_UPSTREAM_FAILED',
+  });
 }
 
 /** A request Airlock refuses before judging it (too large, wrong method, not UTF-8). */
@@ -73,6 +81,10 @@ export function toAgentAnswer(decision: Decision, approvalsBaseUrl: string): Age
   return unavailableAnswer();
 }
 
-function answer(status: number, message: string, extensions: GraphqlError['extensions']): AgentAnswer {
+function answer(
+  status: number,
+  message: string,
+  extensions: GraphqlError['extensions'],
+): AgentAnswer {
   return { status, body: { errors: [{ message, extensions }], data: null } };
 }

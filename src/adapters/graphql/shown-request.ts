@@ -8,11 +8,20 @@ import type { AgentRequest } from './read-request.js';
  * all scrubbed of `secrets`. An ambiguous request (duplicate keys, a query in both the URL and
  * the body) keeps only the raw text and the reasons (see `toShownRequest`).
  */
-export function toShownGraphqlRequest(request: AgentRequest, actions: readonly Action[], secrets: readonly string[]): ApprovalRequestV1 {
+export function toShownGraphqlRequest(
+  request: AgentRequest,
+  actions: readonly Action[],
+  secrets: readonly string[],
+): ApprovalRequestV1 {
   const input = request.classifierInput;
   const details: Record<string, JsonValue> = { method: request.method };
   if (input['query'] !== undefined) details['urlQuery'] = input['query'] as JsonValue;
   const body = typeof input['body'] === 'string' ? input['body'] : '';
   if (body !== '') details['body'] = readableBody(body);
-  return toShownRequest(actions, details, secrets, toRawRequestText(request.method, request.search, body));
+  return toShownRequest(
+    actions,
+    details,
+    secrets,
+    toRawRequestText(request.method, request.search, body),
+  );
 }

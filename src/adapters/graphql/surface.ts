@@ -37,7 +37,11 @@ export interface GraphqlRouteOptions {
  */
 export function createGraphqlRoute(options: GraphqlRouteOptions): SurfaceRoute {
   // An upstream that stops answering must not hold agents (and sockets) for undici's 300 s defaults.
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 120_000 });
+  const dispatcher = new Agent({
+    keepAliveTimeout: 10_000,
+    headersTimeout: 30_000,
+    bodyTimeout: 120_000,
+  });
   const resolvers = new Map<string, TargetResolver>();
   const proxies = new Map<string, GraphqlProxy>();
   for (const [name, upstream] of Object.entries(options.upstreams)) {
@@ -45,12 +49,31 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): SurfaceRoute {
     const platform = GRAPHQL_PLATFORMS[platformName];
     let resolver = options.resolver ?? resolvers.get(platformName);
     if (resolver === undefined) {
-      const own = Object.fromEntries(Object.entries(options.upstreams).filter(([, other]) => (other.platform ?? 'railway') === platformName));
-      resolver = platform.createResolver({ upstreams: own, productionEnvironments: options.productionEnvironments, dispatcher });
+      const own = Object.fromEntries(
+        Object.entries(options.upstreams).filter(
+          ([, other]) => (other.platform ?? 'railway') === platformName,
+        ),
+      );
+      resolver = platform.createResolver({
+        upstreams: own,
+        productionEnvironments: options.productionEnvironments,
+        dispatcher,
+      });
       resolvers.set(platformName, resolver);
     }
     const { firewall, approvalsUrl } = options;
-    proxies.set(name, createGraphqlProxy({ name, upstream, firewall, catalog: platform.catalog, resolver, dispatcher, approvalsUrl }));
+    proxies.set(
+      name,
+      createGraphqlProxy({
+        name,
+        upstream,
+        firewall,
+        catalog: platform.catalog,
+        resolver,
+        dispatcher,
+        approvalsUrl,
+      }),
+    );
   }
   return {
     prefix: GRAPHQL_PREFIX,
@@ -71,7 +94,11 @@ export function createGraphqlRoute(options: GraphqlRouteOptions): SurfaceRoute {
 // The gateway's own answer to a path nothing serves, for paths under /graphql that name no upstream.
 function notFound(res: ServerResponse): void {
   const text = JSON.stringify({ error: 'not found' });
-  res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(404, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -80,22 +107,34 @@ export const graphqlSurface: Surface<GraphqlUpstreamConfig, Record<string, Graph
   name: 'graphql',
   async validate(sections, settings) {
     const upstreams = graphqlUpstreamsOf(sections, settings);
-    if (!upstreams.ok) return { ok: false, error: { title: 'cannot start the gateway', problems: upstreams.error } };
+    if (!upstreams.ok)
+      return { ok: false, error: { title: 'cannot start the gateway', problems: upstreams.error } };
     // Mounted even with no upstream: `/graphql/NAME` answers that none is configured there.
     return ok(upstreams.value);
   },
   async start(upstreams, deps) {
     const { firewall, urls } = deps;
-    const route = createGraphqlRoute({ firewall, upstreams, productionEnvironments: deps.decide.productionEnvironments, approvalsUrl: urls.approvalsUrl });
+    const route = createGraphqlRoute({
+      firewall,
+      upstreams,
+      productionEnvironments: deps.decide.productionEnvironments,
+      approvalsUrl: urls.approvalsUrl,
+    });
     // A delayed action's own dispatcher: it runs off the request path, after the undo window.
-    const held = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 120_000 });
+    const held = new Agent({
+      keepAliveTimeout: 10_000,
+      headersTimeout: 30_000,
+      bodyTimeout: 120_000,
+    });
     return {
       routes: [route],
       upstreamUrls: Object.keys(upstreams).map((name) => `${urls.url}${GRAPHQL_PREFIX}/${name}`),
       lines: [],
       runHeld(request) {
         const upstream = request.surface === 'graphql' ? upstreams[request.upstream] : undefined;
-        return upstream === undefined ? undefined : (again) => runHeldGraphqlRequest(upstream, again, held);
+        return upstream === undefined
+          ? undefined
+          : (again) => runHeldGraphqlRequest(upstream, again, held);
       },
       // The route is the gateway's to close, once it stops listening.
       close: () => held.close(),

@@ -20,15 +20,26 @@ export interface HookPaths {
  */
 export async function loadHookClassifiers(paths: HookPaths): Promise<HookClassifiers> {
   // Loaded on first use: the hook's client mode forwards to the server and needs none of them.
-  const [classifiers, platform, scan] = await Promise.all([import('../../classify/index.js'), import('../../platform/index.js'), import('../../scan/index.js')]);
+  const [classifiers, platform, scan] = await Promise.all([
+    import('../../classify/index.js'),
+    import('../../platform/index.js'),
+    import('../../scan/index.js'),
+  ]);
   const files = platform.nodeFileReader();
-  const context = { ...(files === undefined ? {} : { files }), guard: platform.guardSettingsFor(paths.home, [paths.policyDir, paths.storeFile]) };
+  const context = {
+    ...(files === undefined ? {} : { files }),
+    guard: platform.guardSettingsFor(paths.home, [paths.policyDir, paths.storeFile]),
+  };
   const shell = classifiers.shellClassifier(context);
   const own: HookClassifiers = {
     classifyShell: async (line: string, cwd: string): Promise<Action[]> => {
       const actions = await shell({ command: line, cwd });
       // Grants name the hooks' shell upstream; the registered classifier uses the same name.
-      return actions.map((action) => (action.upstream === HOOK_SHELL_UPSTREAM ? action : { ...action, upstream: HOOK_SHELL_UPSTREAM }));
+      return actions.map((action) =>
+        action.upstream === HOOK_SHELL_UPSTREAM
+          ? action
+          : { ...action, upstream: HOOK_SHELL_UPSTREAM },
+      );
     },
     // File tools are judged like the shell's writes, against the same guarded paths.
     classifyFile: async (call) => classifiers.classifyFileTool(call, HOOK_SHELL_UPSTREAM, context),

@@ -19,7 +19,10 @@ describe('patchPaths', () => {
   });
 
   it('reads CRLF line ends and trims the path', () => {
-    expect(patchPaths('*** Update File:  a b.txt  \r\n*** Delete File: /abs/c\r\n')).toEqual(['a b.txt', '/abs/c']);
+    expect(patchPaths('*** Update File:  a b.txt  \r\n*** Delete File: /abs/c\r\n')).toEqual([
+      'a b.txt',
+      '/abs/c',
+    ]);
   });
 
   it('names a path once however often it appears', () => {
@@ -27,7 +30,14 @@ describe('patchPaths', () => {
   });
 
   it('ignores content lines that only look like headers, and headers with no path', () => {
-    const patch = ['+*** Delete File: inside-content', ' *** Add File: indented', '*** Add File:', '*** Add File:    ', '*** Rename File: x', '*** Update file: lowercase'].join('\n');
+    const patch = [
+      '+*** Delete File: inside-content',
+      ' *** Add File: indented',
+      '*** Add File:',
+      '*** Add File:    ',
+      '*** Rename File: x',
+      '*** Update file: lowercase',
+    ].join('\n');
     expect(patchPaths(patch)).toEqual([]);
   });
 

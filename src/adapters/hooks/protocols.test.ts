@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { HookClient, HookVerdict } from './protocols.js';
 import { HOOK_CLIENTS, HookInputError, formatAnswer, formatPass } from './protocols.js';
 
-const deny: HookVerdict = { verdict: 'deny', message: 'Airlock denied `rm -rf /`: forbidden by policy p1.' };
-const hold: HookVerdict = { verdict: 'hold', message: 'Held for approval at https://airlock.local/approvals/apr_1.' };
+const deny: HookVerdict = {
+  verdict: 'deny',
+  message: 'Airlock denied `rm -rf /`: forbidden by policy p1.',
+};
+const hold: HookVerdict = {
+  verdict: 'hold',
+  message: 'Held for approval at https://airlock.local/approvals/apr_1.',
+};
 
 describe('formatAnswer', () => {
   it('blocks every client the same way: exit 2 with the reason on stderr', () => {
@@ -16,18 +22,31 @@ describe('formatAnswer', () => {
     }
   });
 
-  it('writes each client\'s own deny shape on stdout, one JSON line, or nothing for Codex', () => {
+  it("writes each client's own deny shape on stdout, one JSON line, or nothing for Codex", () => {
     const stdout = (client: HookClient) => formatAnswer(client, deny).stdout;
-    expect(JSON.parse(stdout('claude-code'))).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: deny.message } });
-    expect(JSON.parse(stdout('cursor'))).toEqual({ permission: 'deny', user_message: deny.message, agent_message: deny.message });
+    expect(JSON.parse(stdout('claude-code'))).toEqual({
+      hookSpecificOutput: {
+        hookEventName: 'PreToolUse',
+        permissionDecision: 'deny',
+        permissionDecisionReason: deny.message,
+      },
+    });
+    expect(JSON.parse(stdout('cursor'))).toEqual({
+      permission: 'deny',
+      user_message: deny.message,
+      agent_message: deny.message,
+    });
     expect(JSON.parse(stdout('gemini'))).toEqual({ decision: 'deny', reason: deny.message });
     expect(stdout('codex')).toBe('');
-    for (const client of ['claude-code', 'cursor', 'gemini'] as const) expect(stdout(client)).toMatch(/^[^\n]+\n$/);
+    for (const client of ['claude-code', 'cursor', 'gemini'] as const)
+      expect(stdout(client)).toMatch(/^[^\n]+\n$/);
   });
 
   it('answers a hold as a deny: approval happens out of band', () => {
     for (const client of HOOK_CLIENTS) {
-      expect(formatAnswer(client, hold)).toEqual(formatAnswer(client, { ...hold, verdict: 'deny' }));
+      expect(formatAnswer(client, hold)).toEqual(
+        formatAnswer(client, { ...hold, verdict: 'deny' }),
+      );
     }
   });
 
@@ -41,17 +60,27 @@ describe('formatAnswer', () => {
 
   it('answers an allow exactly as formatPass does, whatever the message', () => {
     for (const client of HOOK_CLIENTS) {
-      expect(formatAnswer(client, { verdict: 'allow', message: 'fine' })).toEqual(formatPass(client));
+      expect(formatAnswer(client, { verdict: 'allow', message: 'fine' })).toEqual(
+        formatPass(client),
+      );
     }
   });
 });
 
 describe('formatPass', () => {
-  it('raises no objection: exit 0, nothing on stderr, and never an allow that skips the client\'s prompt', () => {
+  it("raises no objection: exit 0, nothing on stderr, and never an allow that skips the client's prompt", () => {
     expect(formatPass('claude-code')).toEqual({ stdout: '', stderr: '', exitCode: 0 });
     expect(formatPass('codex')).toEqual({ stdout: '', stderr: '', exitCode: 0 });
-    expect(formatPass('cursor')).toEqual({ stdout: '{"permission":"allow"}\n', stderr: '', exitCode: 0 });
-    expect(formatPass('gemini')).toEqual({ stdout: '{"decision":"allow"}\n', stderr: '', exitCode: 0 });
+    expect(formatPass('cursor')).toEqual({
+      stdout: '{"permission":"allow"}\n',
+      stderr: '',
+      exitCode: 0,
+    });
+    expect(formatPass('gemini')).toEqual({
+      stdout: '{"decision":"allow"}\n',
+      stderr: '',
+      exitCode: 0,
+    });
   });
 });
 

@@ -37,7 +37,13 @@ export type HookCall =
       readonly reads?: readonly string[];
       readonly cwd: string;
     }
-  | { readonly kind: 'mcp'; readonly server: string; readonly tool: string; readonly arguments: unknown; readonly cwd: string }
+  | {
+      readonly kind: 'mcp';
+      readonly server: string;
+      readonly tool: string;
+      readonly arguments: unknown;
+      readonly cwd: string;
+    }
   /** A tool Airlock does not judge (reads, searches): the client's own permissions decide. */
   | { readonly kind: 'other'; readonly tool: string };
 
@@ -80,9 +86,23 @@ export function formatAnswer(client: HookClient, verdict: HookVerdict): HookAnsw
   const stderr = `${message}\n`;
   switch (client) {
     case 'claude-code':
-      return { stdout: json({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: message } }), stderr, exitCode: 2 };
+      return {
+        stdout: json({
+          hookSpecificOutput: {
+            hookEventName: 'PreToolUse',
+            permissionDecision: 'deny',
+            permissionDecisionReason: message,
+          },
+        }),
+        stderr,
+        exitCode: 2,
+      };
     case 'cursor':
-      return { stdout: json({ permission: 'deny', user_message: message, agent_message: message }), stderr, exitCode: 2 };
+      return {
+        stdout: json({ permission: 'deny', user_message: message, agent_message: message }),
+        stderr,
+        exitCode: 2,
+      };
     case 'codex':
       // Codex counts an output field it does not expect as a failed hook: stderr only.
       return { stdout: '', stderr, exitCode: 2 };

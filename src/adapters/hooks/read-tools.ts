@@ -8,12 +8,17 @@ import type { HookCall } from './protocols.js';
  * folder when it names none), Gemini CLI `read_file`, `read_many_files` and its search tools.
  * Undefined for any other tool; a read naming no path is left to the client (nothing to check).
  */
-export function readToolCall(tool: string, input: Readonly<Record<string, unknown>>, cwd: string): HookCall | undefined {
-  const named = (keys: readonly string[]): string[] => keys.flatMap((key) => {
-    const value = input[key];
-    const values = Array.isArray(value) ? value : [value];
-    return values.filter((item): item is string => typeof item === 'string' && item !== '');
-  });
+export function readToolCall(
+  tool: string,
+  input: Readonly<Record<string, unknown>>,
+  cwd: string,
+): HookCall | undefined {
+  const named = (keys: readonly string[]): string[] =>
+    keys.flatMap((key) => {
+      const value = input[key];
+      const values = Array.isArray(value) ? value : [value];
+      return values.filter((item): item is string => typeof item === 'string' && item !== '');
+    });
   let paths: string[];
   switch (tool) {
     case 'Read':
@@ -33,6 +38,8 @@ export function readToolCall(tool: string, input: Readonly<Record<string, unknow
     default:
       return undefined;
   }
-  const reads = paths.flatMap((path) => (isAbsolute(path) ? [resolve(path)] : cwd === '' ? [] : [resolve(cwd, path)]));
+  const reads = paths.flatMap((path) =>
+    isAbsolute(path) ? [resolve(path)] : cwd === '' ? [] : [resolve(cwd, path)],
+  );
   return reads.length === 0 ? undefined : { kind: 'file', tool, writes: [], reads, cwd };
 }

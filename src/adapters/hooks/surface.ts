@@ -30,19 +30,37 @@ export const hooksSurface: Surface<never, HookClassifiers> = {
   async start(classify, deps) {
     // The engine is read per call: `policy reload` may have swapped it since serve started.
     const depsFor = (token: string | undefined, dryRun: boolean): HookDeps =>
-      dryRun ? { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(deps.engine(), deps.decide) } : { token, ...classify, judge: (request) => deps.firewall.judge(request, request.token) };
+      dryRun
+        ? {
+            token: undefined,
+            dryRun: true,
+            ...classify,
+            judge: dryRunJudge(deps.engine(), deps.decide),
+          }
+        : { token, ...classify, judge: (request) => deps.firewall.judge(request, request.token) };
     const route: SurfaceRoute = {
       prefix: HOOK_ROUTE_PREFIX,
       async handle(req, res, url) {
         const client = url.pathname.slice(HOOK_ROUTE_PREFIX.length + 1) as HookClient;
-        if (!HOOK_CLIENTS.includes(client)) return send(res, 404, { error: `no hook for \`${url.pathname}\`` });
-        if (req.method !== 'POST') return send(res, 405, { error: 'POST the client\'s hook input' });
+        if (!HOOK_CLIENTS.includes(client))
+          return send(res, 404, { error: `no hook for \`${url.pathname}\`` });
+        if (req.method !== 'POST') return send(res, 405, { error: "POST the client's hook input" });
         const bytes = await readBoundedBody(req, MAX_HOOK_INPUT_BYTES);
         const body = bytes?.toString('utf8');
         const raw = url.searchParams.get('format') === 'raw';
-        if (body === undefined) return sendAnswer(res, formatAnswer(client, { verdict: 'deny', message: 'Airlock denied this call: the hook input is too large. Nothing was run.' }), raw);
+        if (body === undefined)
+          return sendAnswer(
+            res,
+            formatAnswer(client, {
+              verdict: 'deny',
+              message: 'Airlock denied this call: the hook input is too large. Nothing was run.',
+            }),
+            raw,
+          );
         const token = bearer(req.headers.authorization);
-        const answer = await runHook(client, body, async () => depsFor(token, url.searchParams.get('dry-run') === '1'));
+        const answer = await runHook(client, body, async () =>
+          depsFor(token, url.searchParams.get('dry-run') === '1'),
+        );
         sendAnswer(res, answer, raw);
       },
     };
@@ -61,13 +79,25 @@ function bearer(header: string | undefined): string | undefined {
  */
 function sendAnswer(res: ServerResponse, answer: HookAnswer, raw: boolean): void {
   if (!raw) return send(res, 200, answer);
-  const body = Buffer.concat([Buffer.from(`${answer.exitCode} ${Buffer.byteLength(answer.stdout)}\n`), Buffer.from(answer.stdout), Buffer.from(answer.stderr)]);
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-store' });
+  const body = Buffer.concat([
+    Buffer.from(`${answer.exitCode} ${Buffer.byteLength(answer.stdout)}\n`),
+    Buffer.from(answer.stdout),
+    Buffer.from(answer.stderr),
+  ]);
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 
 function send(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }

@@ -33,7 +33,13 @@ export interface RestUpstream {
   /** Catalogs that judge this upstream, first match wins (a user catalog, then the shipped one). */
   readonly catalogs: readonly HttpCatalog[];
   /** Either a token sent in headers, or AWS keys to sign with. */
-  readonly credential: { readonly kind: 'header'; readonly secret: string; readonly headers: readonly CredentialHeader[] } | { readonly kind: 'aws'; readonly keys: AwsSigningKeys };
+  readonly credential:
+    | {
+        readonly kind: 'header';
+        readonly secret: string;
+        readonly headers: readonly CredentialHeader[];
+      }
+    | { readonly kind: 'aws'; readonly keys: AwsSigningKeys };
   /** The environment the operator says this upstream is; targets carry it. */
   readonly environment?: string;
 }
@@ -50,42 +56,106 @@ export function secretsOf(upstream: RestUpstream): string[] {
 }
 
 /** The REST upstreams of the config, credentials read and catalogs loaded, or every problem. */
-export function restUpstreamsOf(sections: Readonly<Record<string, RestUpstreamConfig>>, settings: Pick<SurfaceSettings, 'env' | 'home' | 'configDir'>): Result<Record<string, RestUpstream>, string[]> {
+export function restUpstreamsOf(
+  sections: Readonly<Record<string, RestUpstreamConfig>>,
+  settings: Pick<SurfaceSettings, 'env' | 'home' | 'configDir'>,
+): Result<Record<string, RestUpstream>, string[]> {
   const problems: string[] = [];
   const upstreams: Record<string, RestUpstream> = {};
   for (const [name, upstream] of Object.entries(sections)) {
     const where = `upstreams.${name}`;
     if (upstream.url === undefined) problems.push(`${where}.url: required for an http upstream`);
     const credential = credentialOf(upstream, where, settings, problems);
-    const catalogs = catalogsFor(upstream.platform, upstream.catalog, settings.configDir, `${where}.catalog`, problems);
+    const catalogs = catalogsFor(
+      upstream.platform,
+      upstream.catalog,
+      settings.configDir,
+      `${where}.catalog`,
+      problems,
+    );
     if (upstream.url !== undefined && credential !== undefined && catalogs !== undefined) {
-      upstreams[name] = { url: upstream.url, catalogs, credential, ...(upstream.environment === undefined ? {} : { environment: upstream.environment }) };
+      upstreams[name] = {
+        url: upstream.url,
+        catalogs,
+        credential,
+        ...(upstream.environment === undefined ? {} : { environment: upstream.environment }),
+      };
     }
   }
   return problems.length > 0 ? err(problems) : ok(upstreams);
 }
 
-function credentialOf(upstream: RestUpstreamConfig, where: string, secrets: Pick<SurfaceSettings, 'env' | 'home'>, problems: string[]): RestUpstream['credential'] | undefined {
+function credentialOf(
+  upstream: RestUpstreamConfig,
+  where: string,
+  secrets: Pick<SurfaceSettings, 'env' | 'home'>,
+  problems: string[],
+): RestUpstream['credential'] | undefined {
   if (upstream.aws === undefined) {
     const token = readSecretField(upstream, 'credential', where, secrets, problems);
-    return token === undefined ? undefined : { kind: 'header', secret: token, headers: upstream.credentialHeaders };
+    return token === undefined
+      ? undefined
+      : { kind: 'header', secret: token, headers: upstream.credentialHeaders };
   }
-  const accessKeyId = readSecretField(upstream.aws, 'accessKeyId', `${where}.aws`, secrets, problems);
-  const secretAccessKey = readSecretField(upstream.aws, 'secretAccessKey', `${where}.aws`, secrets, problems);
-  const sessionToken = readSecretField(upstream.aws, 'sessionToken', `${where}.aws`, secrets, problems, false);
+  const accessKeyId = readSecretField(
+    upstream.aws,
+    'accessKeyId',
+    `${where}.aws`,
+    secrets,
+    problems,
+  );
+  const secretAccessKey = readSecretField(
+    upstream.aws,
+    'secretAccessKey',
+    `${where}.aws`,
+    secrets,
+    problems,
+  );
+  const sessionToken = readSecretField(
+    upstream.aws,
+    'sessionToken',
+    `${where}.aws`,
+    secrets,
+    problems,
+    false,
+  );
   if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
   const { region, service } = upstream.aws;
-  return { kind: 'aws', keys: { accessKeyId, secretAccessKey, region, service, ...(sessionToken === undefined ? {} : { sessionToken }) } };
+  return {
+    kind: 'aws',
+    keys: {
+      accessKeyId,
+      secretAccessKey,
+      region,
+      service,
+      ...(sessionToken === undefined ? {} : { sessionToken }),
+    },
+  };
 }
 
 // The shipped catalogs of each platform; `generic` has none (reads pass, writes are held).
 const PLATFORM_CATALOGS: Readonly<Record<string, readonly string[]>> = {
-  aws: ['aws'], stripe: ['stripe'], github: ['github'], vercel: ['vercel'], fly: ['fly'],
-  supabase: ['supabase', 'supabase-project'], neon: ['neon'], render: ['render'], generic: [],
+  aws: ['aws'],
+  stripe: ['stripe'],
+  github: ['github'],
+  vercel: ['vercel'],
+  fly: ['fly'],
+  supabase: ['supabase', 'supabase-project'],
+  neon: ['neon'],
+  render: ['render'],
+  generic: [],
 };
 
-function catalogsFor(platform: string, file: string | undefined, configDir: string, where: string, problems: string[]): HttpCatalog[] | undefined {
-  const shipped = (PLATFORM_CATALOGS[platform] ?? []).flatMap((name) => BUILTIN_CATALOGS.filter((catalog) => catalog.platform === name));
+function catalogsFor(
+  platform: string,
+  file: string | undefined,
+  configDir: string,
+  where: string,
+  problems: string[],
+): HttpCatalog[] | undefined {
+  const shipped = (PLATFORM_CATALOGS[platform] ?? []).flatMap((name) =>
+    BUILTIN_CATALOGS.filter((catalog) => catalog.platform === name),
+  );
   if (file === undefined) return shipped.length > 0 ? shipped : [emptyCatalog(platform)];
   const path = resolve(configDir, file);
   let data: unknown;
@@ -103,9 +173,20 @@ function catalogsFor(platform: string, file: string | undefined, configDir: stri
   // A user's entries extend the shipped catalog and win over it where both match alike.
   const base = shipped[0];
   if (base === undefined) return [parsed.value];
-  return [{ ...base, endpoints: [...parsed.value.endpoints, ...base.endpoints] }, ...shipped.slice(1)];
+  return [
+    { ...base, endpoints: [...parsed.value.endpoints, ...base.endpoints] },
+    ...shipped.slice(1),
+  ];
 }
 
 function emptyCatalog(platform: string): HttpCatalog {
-  return { version: 1, platform, title: 'no catalog: reads pass, every write is held', hosts: [], paths: { style: 'router', caseInsensitiveIds: false }, bodyFormat: 'json', endpoints: [] };
+  return {
+    version: 1,
+    platform,
+    title: 'no catalog: reads pass, every write is held',
+    hosts: [],
+    paths: { style: 'router', caseInsensitiveIds: false },
+    bodyFormat: 'json',
+    endpoints: [],
+  };
 }

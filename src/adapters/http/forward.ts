@@ -17,7 +17,10 @@ export interface RestForward {
 }
 
 /** The URL the request goes to: the upstream base path, then the agent's path and query unchanged. */
-export function upstreamTarget(upstream: RestUpstream, target: string): { url: URL; pathAndQuery: string } {
+export function upstreamTarget(
+  upstream: RestUpstream,
+  target: string,
+): { url: URL; pathAndQuery: string } {
   const url = new URL(upstream.url);
   const base = url.pathname.replace(/\/+$/, '');
   return { url, pathAndQuery: `${base}${target}` };
@@ -28,14 +31,22 @@ export function upstreamTarget(upstream: RestUpstream, target: string): { url: U
  * the real keys), and streams the answer back scrubbed of every secret. Throws if the upstream
  * fails before answering; after that the connection is cut.
  */
-export async function forwardRest(upstream: RestUpstream, forward: RestForward, res: ServerResponse, dispatcher: Dispatcher): Promise<void> {
+export async function forwardRest(
+  upstream: RestUpstream,
+  forward: RestForward,
+  res: ServerResponse,
+  dispatcher: Dispatcher,
+): Promise<void> {
   const { url, pathAndQuery } = upstreamTarget(upstream, forward.target);
   // Plain bytes back, so the answer can be scrubbed as it streams.
   const base = { ...forward.headers, 'accept-encoding': 'identity' };
   const credential = upstream.credential;
   const headers =
     credential.kind === 'aws'
-      ? await signAwsRequest({ method: forward.method, url, pathAndQuery, headers: base, body: forward.body }, credential.keys)
+      ? await signAwsRequest(
+          { method: forward.method, url, pathAndQuery, headers: base, body: forward.body },
+          credential.keys,
+        )
       : { ...base, ...credentialHeaders(credential.secret, credential.headers) };
   const answer = await dispatcher.request({
     origin: url.origin,
@@ -44,7 +55,9 @@ export async function forwardRest(upstream: RestUpstream, forward: RestForward, 
     path: pathAndQuery,
     method: forward.method as Dispatcher.HttpMethod,
     headers,
-    ...(forward.body.length > 0 || !['GET', 'HEAD'].includes(forward.method) ? { body: forward.body } : {}),
+    ...(forward.body.length > 0 || !['GET', 'HEAD'].includes(forward.method)
+      ? { body: forward.body }
+      : {}),
   });
   await relayAnswer(answer, secretsOf(upstream), res);
 }

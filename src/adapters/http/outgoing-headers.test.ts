@@ -20,14 +20,24 @@ describe('forwardableHeaders', () => {
       },
       false,
     );
-    expect(kept).toEqual({ 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': 'key-1', 'stripe-version': '2024-06-20' });
+    expect(kept).toEqual({
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'idempotency-key': 'key-1',
+      'stripe-version': '2024-06-20',
+    });
   });
 
   it('skips headers sent more than once (an array) and missing values', () => {
-    expect(forwardableHeaders({ accept: ['a', 'b'] as unknown as string, 'user-agent': undefined, range: 'bytes=0-9' }, false)).toEqual({ range: 'bytes=0-9' });
+    expect(
+      forwardableHeaders(
+        { accept: ['a', 'b'] as unknown as string, 'user-agent': undefined, range: 'bytes=0-9' },
+        false,
+      ),
+    ).toEqual({ range: 'bytes=0-9' });
   });
 
-  it('passes AWS request parameters for an AWS upstream, never the signature\'s own headers', () => {
+  it("passes AWS request parameters for an AWS upstream, never the signature's own headers", () => {
     const headers = {
       'x-amz-meta-owner': 'alice',
       'x-amz-acl': 'private',
@@ -47,7 +57,9 @@ describe('forwardableHeaders', () => {
       'x-amz-target': 'DynamoDB_20120810.DeleteTable',
     });
     // Not an AWS upstream: only x-amz-target is on the allow-list.
-    expect(forwardableHeaders(headers, false)).toEqual({ 'x-amz-target': 'DynamoDB_20120810.DeleteTable' });
+    expect(forwardableHeaders(headers, false)).toEqual({
+      'x-amz-target': 'DynamoDB_20120810.DeleteTable',
+    });
   });
 });
 
@@ -58,7 +70,11 @@ describe('credentialHeaders', () => {
       { name: 'X-GitHub-Token', scheme: 'token' },
       { name: 'X-Api-Key', scheme: 'raw' },
     ]);
-    expect(headers).toEqual({ authorization: 'Bearer s3cr3t', 'x-github-token': 'token s3cr3t', 'x-api-key': 's3cr3t' });
+    expect(headers).toEqual({
+      authorization: 'Bearer s3cr3t',
+      'x-github-token': 'token s3cr3t',
+      'x-api-key': 's3cr3t',
+    });
   });
 
   it('writes nothing when no header is configured', () => {

@@ -5,7 +5,10 @@ export function parseQueryPairs(raw: string): [string, string][] {
     .filter((part) => part !== '')
     .map((part) => {
       const equals = part.indexOf('=');
-      return [decode(equals === -1 ? part : part.slice(0, equals)), decode(equals === -1 ? '' : part.slice(equals + 1))];
+      return [
+        decode(equals === -1 ? part : part.slice(0, equals)),
+        decode(equals === -1 ? '' : part.slice(equals + 1)),
+      ];
     });
 }
 

@@ -20,17 +20,27 @@ export type RestRefusal = 'wrong-prefix' | 'too-large' | 'presigned';
  * Reads a request arriving at `prefix`. The path is taken from the raw request line, not a parsed
  * URL: URL parsing resolves `..` and decodes, and the upstream must get the bytes Airlock judged.
  */
-export async function readRestRequest(req: IncomingMessage, prefix: string): Promise<RestAgentRequest | RestRefusal> {
+export async function readRestRequest(
+  req: IncomingMessage,
+  prefix: string,
+): Promise<RestAgentRequest | RestRefusal> {
   const raw = req.url ?? '';
   // SECURITY: `/foo/../http/NAME/…` was routed here by a normalized path; the raw one must agree.
-  if (!raw.startsWith(prefix) || !['', '/', '?'].includes(raw.charAt(prefix.length))) return 'wrong-prefix';
+  if (!raw.startsWith(prefix) || !['', '/', '?'].includes(raw.charAt(prefix.length)))
+    return 'wrong-prefix';
   const rest = raw.slice(prefix.length);
   const target = rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest;
   // Query-string signatures would travel to the upstream inside the URL; they are not supported.
   if (/[?&]X-Amz-(Credential|Signature)=/i.test(target)) return 'presigned';
   const body = await readBoundedBody(req, MAX_REST_BODY_BYTES);
   if (body === undefined) return 'too-large';
-  return { method: req.method ?? '', token: agentToken(req.headers.authorization), target, headers: req.headers, body };
+  return {
+    method: req.method ?? '',
+    token: agentToken(req.headers.authorization),
+    target,
+    headers: req.headers,
+    body,
+  };
 }
 
 /**

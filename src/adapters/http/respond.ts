@@ -4,11 +4,20 @@ import type { Decision } from '../../core/index.js';
 /** What an agent gets when its request was not forwarded. */
 export interface RestAnswer {
   readonly status: number;
-  readonly body: { readonly error: { readonly code: RestAnswerCode; readonly message: string } & Readonly<Record<string, unknown>> };
+  readonly body: {
+    readonly error: { readonly code: RestAnswerCode; readonly message: string } & Readonly<
+      Record<string, unknown>
+    >;
+  };
 }
 
 /** The codes an agent can match on. */
-export type RestAnswerCode = 'AIRLOCK_HELD' | 'AIRLOCK_DENIED' | 'AIRLOCK_UNAVAILABLE' | 'AIRLOCK_UPSTREAM_FAILED' | 'AIRLOCK_BAD_REQUEST';
+export type RestAnswerCode =
+  | 'AIRLOCK_HELD'
+  | 'AIRLOCK_DENIED'
+  | 'AIRLOCK_UNAVAILABLE'
+  | 'AIRLOCK_UPSTREAM_FAILED'
+  | 'AIRLOCK_BAD_REQUEST';
 
 /** The sentence a held agent reads; it must stop the agent, not invite a workaround. */
 export const REST_HELD_MESSAGE =
@@ -18,7 +27,11 @@ export const REST_HELD_MESSAGE =
 export function toRestAnswer(decision: Decision, approvalsBaseUrl: string): RestAnswer {
   if (decision.verdict === 'hold' && decision.approval?.id !== undefined) {
     const { id, needed } = decision.approval;
-    return answer(409, 'AIRLOCK_HELD', REST_HELD_MESSAGE, { approvalId: id, approvalsNeeded: needed, pollUrl: `${approvalsBaseUrl}/${encodeURIComponent(id)}` });
+    return answer(409, 'AIRLOCK_HELD', REST_HELD_MESSAGE, {
+      approvalId: id,
+      approvalsNeeded: needed,
+      pollUrl: `${approvalsBaseUrl}/${encodeURIComponent(id)}`,
+    });
   }
   if (decision.verdict === 'deny') {
     const reasons = [...decision.reasons];
@@ -31,12 +44,22 @@ export function toRestAnswer(decision: Decision, approvalsBaseUrl: string): Rest
 
 /** Airlock could not decide; nothing was forwarded. */
 export function unavailableRestAnswer(): RestAnswer {
-  return answer(503, 'AIRLOCK_UNAVAILABLE', 'Airlock is unavailable; the request was not forwarded.', {});
+  return answer(
+    503,
+    'AIRLOCK_UNAVAILABLE',
+    'Airlock is unavailable; the request was not forwarded.',
+    {},
+  );
 }
 
 /** The upstream failed after the request was allowed: it may or may not have run. */
 export function upstreamFailedRestAnswer(): RestAnswer {
-  return answer(502, 'AIRLOCK_UPSTREAM_FAILED', 'The upstream failed to answer; the request may or may not have run.', {});
+  return answer(
+    502,
+    'AIRLOCK_UPSTREAM_FAILED',
+    'The upstream failed to answer; the request may or may not have run.',
+    {},
+  );
 }
 
 /** A request refused before judging. */
@@ -44,7 +67,12 @@ export function badRestRequest(status: 400 | 404 | 413, message: string): RestAn
   return answer(status, 'AIRLOCK_BAD_REQUEST', message, {});
 }
 
-function answer(status: number, code: RestAnswerCode, message: string, extra: Readonly<Record<string, unknown>>): RestAnswer {
+function answer(
+  status: number,
+  code: RestAnswerCode,
+  message: string,
+  extra: Readonly<Record<string, unknown>>,
+): RestAnswer {
   return { status, body: { error: { code, message, ...extra } } };
 }
 

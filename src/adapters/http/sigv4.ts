@@ -8,29 +8,36 @@ import { parseQueryPairs } from './query.js';
 
 /** SHA-256 (or HMAC-SHA256 with a secret) on node:crypto, in the shape the signer asks for. */
 export class NodeSha256 implements Checksum {
-  private readonly secret: SourceData | undefined;
-  private hash: Hash | Hmac;
+  readonly #secret: SourceData | undefined;
+  #hash: Hash | Hmac;
 
   constructor(secret?: SourceData) {
-    this.secret = secret;
-    this.hash = NodeSha256.create(secret);
+    this.#secret = secret;
+    this.#hash = NodeSha256.#create(secret);
   }
 
   update(data: Uint8Array): void {
-    this.hash.update(data);
+    this.#hash.update(data);
   }
 
   digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
+    return Promise.resolve(new Uint8Array(this.#hash.digest()));
   }
 
   reset(): void {
-    this.hash = NodeSha256.create(this.secret);
+    this.#hash = NodeSha256.#create(this.#secret);
   }
 
-  private static create(secret: SourceData | undefined): Hash | Hmac {
+  static #create(secret: SourceData | undefined): Hash | Hmac {
     if (secret === undefined) return createHash('sha256');
-    const key = typeof secret === 'string' ? secret : Buffer.from(secret instanceof ArrayBuffer ? new Uint8Array(secret) : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength));
+    const key =
+      typeof secret === 'string'
+        ? secret
+        : Buffer.from(
+            secret instanceof ArrayBuffer
+              ? new Uint8Array(secret)
+              : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength),
+          );
     return createHmac('sha256', key);
   }
 }
@@ -49,9 +56,16 @@ export interface SignableRequest {
  * Signs a request with SigV4 under the real keys (smithy's signer, as the AWS SDKs use it) and
  * returns the headers to send. S3 signs the path as sent; other services escape it again.
  */
-export async function signAwsRequest(request: SignableRequest, keys: AwsSigningKeys): Promise<Record<string, string>> {
+export async function signAwsRequest(
+  request: SignableRequest,
+  keys: AwsSigningKeys,
+): Promise<Record<string, string>> {
   const signer = new SignatureV4({
-    credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, ...(keys.sessionToken === undefined ? {} : { sessionToken: keys.sessionToken }) },
+    credentials: {
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      ...(keys.sessionToken === undefined ? {} : { sessionToken: keys.sessionToken }),
+    },
     region: keys.region,
     service: keys.service,
     sha256: NodeSha256,
@@ -61,7 +75,9 @@ export async function signAwsRequest(request: SignableRequest, keys: AwsSigningK
   const mark = request.pathAndQuery.indexOf('?');
   const path = mark === -1 ? request.pathAndQuery : request.pathAndQuery.slice(0, mark);
   const query: Record<string, string | string[]> = {};
-  for (const [name, value] of parseQueryPairs(mark === -1 ? '' : request.pathAndQuery.slice(mark + 1))) {
+  for (const [name, value] of parseQueryPairs(
+    mark === -1 ? '' : request.pathAndQuery.slice(mark + 1),
+  )) {
     const seen = Object.hasOwn(query, name) ? query[name] : undefined;
     query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
   }

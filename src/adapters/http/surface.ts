@@ -16,20 +16,30 @@ export const restSurface: Surface<RestUpstreamConfig, Record<string, RestUpstrea
   name: 'rest upstreams',
   async validate(sections, settings) {
     const upstreams = restUpstreamsOf(sections, settings);
-    if (!upstreams.ok) return { ok: false, error: { title: 'cannot start the gateway', problems: upstreams.error } };
+    if (!upstreams.ok)
+      return { ok: false, error: { title: 'cannot start the gateway', problems: upstreams.error } };
     return ok(Object.keys(upstreams.value).length === 0 ? undefined : upstreams.value);
   },
   async start(upstreams, { firewall, urls }) {
     const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
     const names = Object.keys(upstreams);
     const routes = Object.entries(upstreams).map(([name, upstream]): SurfaceRoute => {
-      const proxy = createRestProxy({ name, upstream, firewall, dispatcher, approvalsUrl: urls.approvalsUrl });
+      const proxy = createRestProxy({
+        name,
+        upstream,
+        firewall,
+        dispatcher,
+        approvalsUrl: urls.approvalsUrl,
+      });
       return { prefix: `${REST_PREFIX}/${name}`, handle: (req, res) => proxy(req, res) };
     });
     return {
       routes,
       lines: names.map((name) => `rest ${name}: ${urls.url}${REST_PREFIX}/${name}`),
-      info: { surface: 'http', upstreams: names.map((name) => `${urls.url}${REST_PREFIX}/${name}`) },
+      info: {
+        surface: 'http',
+        upstreams: names.map((name) => `${urls.url}${REST_PREFIX}/${name}`),
+      },
       // Closed once the gateway stops listening: the routes' one dispatcher.
       close: () => dispatcher.close(),
     };

@@ -34,31 +34,61 @@ export interface McpUpstreamOptions {
 }
 
 /** The MCP upstreams of the config (all, or those named), secrets read, or every problem. */
-export function mcpUpstreamsOf(sections: Readonly<Record<string, McpUpstreamConfig>>, secrets: SecretContext, only?: readonly string[]): Result<McpUpstreamOptions[], string[]> {
+export function mcpUpstreamsOf(
+  sections: Readonly<Record<string, McpUpstreamConfig>>,
+  secrets: SecretContext,
+  only?: readonly string[],
+): Result<McpUpstreamOptions[], string[]> {
   const problems: string[] = [];
   const upstreams: McpUpstreamOptions[] = [];
   const configured = Object.entries(sections);
   for (const name of only ?? []) {
-    if (!configured.some(([known]) => known === name)) problems.push(`upstreams.${name}: no mcp upstream of that name`);
+    if (!configured.some(([known]) => known === name))
+      problems.push(`upstreams.${name}: no mcp upstream of that name`);
   }
   for (const [name, upstream] of configured) {
     if (only !== undefined && !only.includes(name)) continue;
     const where = `upstreams.${name}`;
     // A variable named in envFiles comes from its file; any other from Airlock's environment.
     const variable = (variableName: string, field: string): string | undefined => {
-      const file = Object.hasOwn(upstream.envFiles, variableName) ? upstream.envFiles[variableName] : undefined;
+      const file = Object.hasOwn(upstream.envFiles, variableName)
+        ? upstream.envFiles[variableName]
+        : undefined;
       const value = resolveSecret(file === undefined ? { env: variableName } : { file }, secrets);
-      if (!value.ok) problems.push(`${where}.${file === undefined ? field : `envFiles.${variableName}`}: ${value.error}`);
+      if (!value.ok)
+        problems.push(
+          `${where}.${file === undefined ? field : `envFiles.${variableName}`}: ${value.error}`,
+        );
       return value.ok ? value.value : undefined;
     };
     let transport: McpUpstreamTransport;
     if (upstream.url !== undefined) {
       const credential = readSecretField(upstream, 'credential', where, secrets, problems, false);
-      transport = { kind: 'http', url: upstream.url, ...(credential === undefined ? {} : { credential }) };
+      transport = {
+        kind: 'http',
+        url: upstream.url,
+        ...(credential === undefined ? {} : { credential }),
+      };
     } else {
-      const args = upstream.args.map((arg) => arg.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, named: string) => variable(named, 'args') ?? ''));
-      const childEnv = Object.fromEntries([...upstream.env, ...Object.keys(upstream.envFiles)].map((named) => [named, variable(named, 'env') ?? '']));
-      transport = { kind: 'stdio', command: upstream.command ?? '', args, env: childEnv, ...(upstream.cwd === undefined ? {} : { cwd: upstream.cwd }) };
+      const args = upstream.args.map((arg) =>
+        arg.replace(
+          /\$\{([A-Z_][A-Z0-9_]*)\}/g,
+          (_, named: string) => variable(named, 'args') ?? '',
+        ),
+      );
+      const childEnv = Object.fromEntries(
+        [...upstream.env, ...Object.keys(upstream.envFiles)].map((named) => [
+          named,
+          variable(named, 'env') ?? '',
+        ]),
+      );
+      transport = {
+        kind: 'stdio',
+        command: upstream.command ?? '',
+        args,
+        env: childEnv,
+        ...(upstream.cwd === undefined ? {} : { cwd: upstream.cwd }),
+      };
     }
     upstreams.push({ name, transport, profile: profileOf(name, upstream) });
   }
@@ -71,7 +101,10 @@ export type McpUpstreamConfig = Extract<Config['upstreams'][string], { kind: 'mc
 /** What the upstream's tools are judged by: its catalog (named, or named like it), overrides, roots. */
 function profileOf(name: string, upstream: McpUpstreamConfig): McpServerProfile {
   const catalogName = upstream.catalog ?? name;
-  const catalog = catalogName !== 'none' && Object.hasOwn(MCP_CATALOGS, catalogName) ? MCP_CATALOGS[catalogName] : undefined;
+  const catalog =
+    catalogName !== 'none' && Object.hasOwn(MCP_CATALOGS, catalogName)
+      ? MCP_CATALOGS[catalogName]
+      : undefined;
   const tools: Record<string, McpToolEntry> = {};
   for (const [tool, entry] of Object.entries(upstream.tools)) {
     tools[tool] = {

@@ -23,21 +23,32 @@ const MAX_SESSIONS = 1_000;
  */
 export function createMcpHttpRoute(
   proxy: McpProxy,
-  options: { readonly prefix: string; readonly approvalsUrl: string; readonly approvalPagesUrl?: string },
+  options: {
+    readonly prefix: string;
+    readonly approvalsUrl: string;
+    readonly approvalPagesUrl?: string;
+  },
 ): McpHttpRoute {
   const { prefix, approvalsUrl, approvalPagesUrl } = options;
-  const contextOf = (extra: HandlerExtra) => ({ token: tokenOfRequest(extra), approvalsUrl, ...(approvalPagesUrl === undefined ? {} : { approvalPagesUrl }) });
+  const contextOf = (extra: HandlerExtra) => ({
+    token: tokenOfRequest(extra),
+    approvalsUrl,
+    ...(approvalPagesUrl === undefined ? {} : { approvalPagesUrl }),
+  });
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   return {
     prefix,
     async handle(req, res) {
       // Refused before any session exists: no token, no MCP at all (and nothing to audit).
-      if (bearerOf(req.headers.authorization) === undefined) return sendJson(res, 401, 'send your Airlock token as `Authorization: Bearer alk_…`');
+      if (bearerOf(req.headers.authorization) === undefined)
+        return sendJson(res, 401, 'send your Airlock token as `Authorization: Bearer alk_…`');
       const id = req.headers['mcp-session-id'];
       const existing = typeof id === 'string' ? sessions.get(id) : undefined;
       if (existing !== undefined) return existing.handleRequest(req, res);
-      if (id !== undefined) return sendJson(res, 404, 'unknown or closed MCP session; initialize a new one');
-      if (req.method !== 'POST') return sendJson(res, 405, 'start a session with an initialize POST');
+      if (id !== undefined)
+        return sendJson(res, 404, 'unknown or closed MCP session; initialize a new one');
+      if (req.method !== 'POST')
+        return sendJson(res, 405, 'start a session with an initialize POST');
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         // Answers are plain JSON: the proxy sends no progress or server requests mid-call.
@@ -74,6 +85,10 @@ function bearerOf(header: string | undefined): string | undefined {
 
 function sendJson(res: ServerResponse, status: number, message: string): void {
   const text = JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message }, id: null });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }

@@ -10,7 +10,10 @@ const PROBE_TOOL = 'get_file_info';
  * creating a file is a write, replacing one is destructive. A path the upstream cannot tell
  * about stays unknown (and so counts as existing).
  */
-export async function resolvePathFacts(upstream: UpstreamServer, paths: readonly { raw: string; key: string }[]): Promise<Map<string, PathFact>> {
+export async function resolvePathFacts(
+  upstream: UpstreamServer,
+  paths: readonly { raw: string; key: string }[],
+): Promise<Map<string, PathFact>> {
   const facts = new Map<string, PathFact>();
   if (paths.length === 0 || !upstream.tools.some((tool) => tool.name === PROBE_TOOL)) return facts;
   for (const { raw, key } of paths) {
@@ -31,6 +34,10 @@ function factOf(result: Record<string, unknown>): PathFact | undefined {
 function textOf(result: Record<string, unknown>): string {
   const content = Array.isArray(result['content']) ? (result['content'] as unknown[]) : [];
   return content
-    .map((item) => (item !== null && typeof item === 'object' && 'text' in item && typeof item.text === 'string' ? item.text : ''))
+    .map((item) =>
+      item !== null && typeof item === 'object' && 'text' in item && typeof item.text === 'string'
+        ? item.text
+        : '',
+    )
     .join('\n');
 }

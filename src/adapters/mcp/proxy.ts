@@ -1,8 +1,20 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { PathFact } from '../../classify/index.js';
-import { classifyMcpCall, classifyMcpListing, classifyMcpPromptGet, classifyMcpResourceRead, pathsToResolve } from '../../classify/index.js';
-import type { ApprovalRequestV1, ClassifiedRequest, Decision, JsonValue, Principal } from '../../core/index.js';
+import {
+  classifyMcpCall,
+  classifyMcpListing,
+  classifyMcpPromptGet,
+  classifyMcpResourceRead,
+  pathsToResolve,
+} from '../../classify/index.js';
+import type {
+  ApprovalRequestV1,
+  ClassifiedRequest,
+  Decision,
+  JsonValue,
+  Principal,
+} from '../../core/index.js';
 import { principalScopeViolations } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import { toShownRequest } from '../shared/index.js';
@@ -59,7 +71,8 @@ export class McpProxy {
   static async start(options: McpProxyOptions): Promise<McpProxy> {
     const connected: UpstreamServer[] = [];
     try {
-      for (const upstream of options.upstreams) connected.push(await UpstreamServer.connect(upstream));
+      for (const upstream of options.upstreams)
+        connected.push(await UpstreamServer.connect(upstream));
     } catch (error) {
       await Promise.allSettled(connected.map((upstream) => upstream.close()));
       throw error;
@@ -78,17 +91,30 @@ export class McpProxy {
     await Promise.all(servers.map((upstream) => upstream.refreshTools()));
     this.#table = buildToolTable([...this.#upstreams.values()]);
     const visible = new Set(servers.map((upstream) => upstream.name));
-    return [...this.#table.tools.values()].filter((item) => visible.has(item.server)).map((item) => ({ ...item.tool, name: item.exposed }));
+    return [...this.#table.tools.values()]
+      .filter((item) => visible.has(item.server))
+      .map((item) => ({ ...item.tool, name: item.exposed }));
   }
 
   /** Judges one tool call and forwards it only when allowed; anything else is an error result. */
-  async callTool(name: string, args: Record<string, unknown>, context: McpRequestContext): Promise<ToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    context: McpRequestContext,
+  ): Promise<ToolResult> {
     const found = await this.#findTool(name);
-    if (found === undefined) return failureResult(`Airlock serves no tool named \`${name}\`.`, 'AIRLOCK_NO_SUCH_TOOL');
+    if (found === undefined)
+      return failureResult(`Airlock serves no tool named \`${name}\`.`, 'AIRLOCK_NO_SUCH_TOOL');
     const upstream = this.#upstreams.get(found.server);
-    if (upstream === undefined) return failureResult(`Airlock serves no tool named \`${name}\`.`, 'AIRLOCK_NO_SUCH_TOOL');
+    if (upstream === undefined)
+      return failureResult(`Airlock serves no tool named \`${name}\`.`, 'AIRLOCK_NO_SUCH_TOOL');
     const { profile } = upstream.options;
-    const call = { server: upstream.name, tool: found.tool.name, arguments: args, annotations: found.tool.annotations ?? {} };
+    const call = {
+      server: upstream.name,
+      tool: found.tool.name,
+      arguments: args,
+      annotations: found.tool.annotations ?? {},
+    };
     let facts: ReadonlyMap<string, PathFact>;
     try {
       facts = await resolvePathFacts(upstream, pathsToResolve(call, profile));
@@ -96,49 +122,93 @@ export class McpProxy {
       facts = new Map();
     }
     const classified = await classifyMcpCall(call, { profile, facts });
-    const shown = () => toShownRequest(classified.actions, { server: call.server, tool: call.tool, arguments: args as JsonValue }, [...upstream.secrets, context.token]);
+    const shown = () =>
+      toShownRequest(
+        classified.actions,
+        { server: call.server, tool: call.tool, arguments: args as JsonValue },
+        [...upstream.secrets, context.token],
+      );
     const decision = await this.#judge(context.token, classified, shown);
     if (decision.verdict !== 'allow') return refusalResult(decision, context);
     try {
       return (await upstream.callTool(found.tool.name, args)) as ToolResult;
     } catch {
       // Internal detail stays here: the agent learns only that the upstream failed.
-      return failureResult(`The call was allowed, but the upstream server \`${upstream.name}\` failed to answer it.`, 'AIRLOCK_UNAVAILABLE');
+      return failureResult(
+        `The call was allowed, but the upstream server \`${upstream.name}\` failed to answer it.`,
+        'AIRLOCK_UNAVAILABLE',
+      );
     }
   }
 
   async listResources(context: McpRequestContext): Promise<Resource[]> {
     const servers = await this.#readableServers(context, 'resources/list');
-    const lists = await Promise.all(servers.map(async (upstream) => (await upstream.listResources()).map((resource) => ({ ...resource, uri: wrapUri(upstream.name, resource.uri) }))));
+    const lists = await Promise.all(
+      servers.map(async (upstream) =>
+        (await upstream.listResources()).map((resource) => ({
+          ...resource,
+          uri: wrapUri(upstream.name, resource.uri),
+        })),
+      ),
+    );
     return lists.flat();
   }
 
   async listResourceTemplates(context: McpRequestContext): Promise<ResourceTemplate[]> {
     const servers = await this.#readableServers(context, 'resources/templates/list');
     const lists = await Promise.all(
-      servers.map(async (upstream) => (await upstream.listResourceTemplates()).map((template) => ({ ...template, uriTemplate: wrapUri(upstream.name, template.uriTemplate) }))),
+      servers.map(async (upstream) =>
+        (await upstream.listResourceTemplates()).map((template) => ({
+          ...template,
+          uriTemplate: wrapUri(upstream.name, template.uriTemplate),
+        })),
+      ),
     );
     return lists.flat();
   }
 
   async readResource(uri: string, context: McpRequestContext): Promise<Record<string, unknown>> {
     const { upstream, inner } = this.#resourceTarget(uri);
-    await this.#requireAllowed(context, classifyMcpResourceRead(upstream.name, inner, upstream.options.profile));
+    await this.#requireAllowed(
+      context,
+      classifyMcpResourceRead(upstream.name, inner, upstream.options.profile),
+    );
     const result = await upstream.readResource(inner);
-    const contents = Array.isArray(result['contents']) ? (result['contents'] as Record<string, unknown>[]) : [];
-    return { ...result, contents: contents.map((item) => (typeof item['uri'] === 'string' ? { ...item, uri: wrapUri(upstream.name, item['uri']) } : item)) };
+    const contents = Array.isArray(result['contents'])
+      ? (result['contents'] as Record<string, unknown>[])
+      : [];
+    return {
+      ...result,
+      contents: contents.map((item) =>
+        typeof item['uri'] === 'string'
+          ? { ...item, uri: wrapUri(upstream.name, item['uri']) }
+          : item,
+      ),
+    };
   }
 
   async listPrompts(context: McpRequestContext): Promise<Prompt[]> {
     const servers = await this.#readableServers(context, 'prompts/list');
-    const lists = await Promise.all(servers.map(async (upstream) => (await upstream.listPrompts()).map((prompt) => ({ ...prompt, name: toExposedName(upstream.name, prompt.name) }))));
+    const lists = await Promise.all(
+      servers.map(async (upstream) =>
+        (await upstream.listPrompts()).map((prompt) => ({
+          ...prompt,
+          name: toExposedName(upstream.name, prompt.name),
+        })),
+      ),
+    );
     return lists.flat();
   }
 
-  async getPrompt(name: string, args: Record<string, string>, context: McpRequestContext): Promise<Record<string, unknown>> {
+  async getPrompt(
+    name: string,
+    args: Record<string, string>,
+    context: McpRequestContext,
+  ): Promise<Record<string, unknown>> {
     const split = name.indexOf(NAME_SEPARATOR);
     const upstream = split > 0 ? this.#upstreams.get(name.slice(0, split)) : undefined;
-    if (upstream === undefined) throw new McpError(ErrorCode.InvalidParams, `Airlock serves no prompt named \`${name}\``);
+    if (upstream === undefined)
+      throw new McpError(ErrorCode.InvalidParams, `Airlock serves no prompt named \`${name}\``);
     const prompt = name.slice(split + NAME_SEPARATOR.length);
     await this.#requireAllowed(context, classifyMcpPromptGet(upstream.name, prompt, args));
     return upstream.getPrompt(prompt, args);
@@ -160,8 +230,17 @@ export class McpProxy {
     return this.#table.tools.get(name);
   }
 
-  async #judge(token: string, classified: ClassifiedRequest, shown?: () => ApprovalRequestV1): Promise<Decision> {
-    return (await this.#firewall.judge({ surface: 'mcp', ...classified, ...(shown === undefined ? {} : { shown }) }, token)).decision;
+  async #judge(
+    token: string,
+    classified: ClassifiedRequest,
+    shown?: () => ApprovalRequestV1,
+  ): Promise<Decision> {
+    return (
+      await this.#firewall.judge(
+        { surface: 'mcp', ...classified, ...(shown === undefined ? {} : { shown }) },
+        token,
+      )
+    ).decision;
   }
 
   /** Throws the refusal as a JSON-RPC error: resources and prompts have no error result. */
@@ -169,17 +248,34 @@ export class McpProxy {
     const decision = await this.#judge(context.token, classified);
     if (decision.verdict === 'allow') return;
     const refusal = refusalResult(decision, context);
-    throw new McpError(ErrorCode.InvalidRequest, refusal.content[0]?.text ?? 'refused by Airlock', refusal['_meta']);
+    throw new McpError(
+      ErrorCode.InvalidRequest,
+      refusal.content[0]?.text ?? 'refused by Airlock',
+      refusal['_meta'],
+    );
   }
 
   /** The servers a listing shows: those in the grant, judged as one read of each. */
   async #readableServers(context: McpRequestContext, method: string): Promise<UpstreamServer[]> {
     const servers = [...this.#upstreams.values()];
     const principal = await this.#principalOf(context.token);
-    const inScope = principal === undefined ? [] : servers.filter((upstream) => classifyMcpListing([upstream.name], method).actions.every((action) => principalScopeViolations(principal, action).length === 0));
+    const inScope =
+      principal === undefined
+        ? []
+        : servers.filter((upstream) =>
+            classifyMcpListing([upstream.name], method).actions.every(
+              (action) => principalScopeViolations(principal, action).length === 0,
+            ),
+          );
     // A token that is not valid is still judged (and so audited) once; it is denied.
     const judged = inScope.length > 0 ? inScope : servers.slice(0, 1);
-    const decision = await this.#judge(context.token, classifyMcpListing(judged.map((upstream) => upstream.name), method));
+    const decision = await this.#judge(
+      context.token,
+      classifyMcpListing(
+        judged.map((upstream) => upstream.name),
+        method,
+      ),
+    );
     return decision.verdict === 'allow' ? inScope : [];
   }
 
@@ -187,7 +283,8 @@ export class McpProxy {
     const rest = uri.startsWith(RESOURCE_PREFIX) ? uri.slice(RESOURCE_PREFIX.length) : '';
     const split = rest.indexOf('/');
     const upstream = split > 0 ? this.#upstreams.get(rest.slice(0, split)) : undefined;
-    if (upstream === undefined) throw new McpError(ErrorCode.InvalidParams, `Airlock serves no resource \`${uri}\``);
+    if (upstream === undefined)
+      throw new McpError(ErrorCode.InvalidParams, `Airlock serves no resource \`${uri}\``);
     return { upstream, inner: rest.slice(split + 1) };
   }
 }

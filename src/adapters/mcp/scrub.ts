@@ -5,7 +5,13 @@ const MIN_SECRET_LENGTH = 8;
 
 /** The secrets an upstream was given that must never reach an agent, longest first. */
 export function secretsOf(values: readonly (string | undefined)[]): string[] {
-  return [...new Set(values.filter((value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  return [
+    ...new Set(
+      values.filter(
+        (value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH,
+      ),
+    ),
+  ].sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -23,10 +29,16 @@ export function scrubSecrets<T>(answer: T, secrets: readonly string[]): T {
 }
 
 function scrubValue(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value);
+  if (typeof value === 'string')
+    return secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value);
   if (Array.isArray(value)) return value.map((item) => scrubValue(item, secrets));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrubValue(key, secrets) as string, scrubValue(item, secrets)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        scrubValue(key, secrets) as string,
+        scrubValue(item, secrets),
+      ]),
+    );
   }
   return value;
 }

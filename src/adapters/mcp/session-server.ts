@@ -1,6 +1,12 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, GetPromptResult, ReadResourceResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  ReadResourceResult,
+  ServerNotification,
+  ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import {
   CallToolRequestSchema,
   GetPromptRequestSchema,
@@ -19,11 +25,21 @@ import type { ToolResult } from './respond.js';
  * tool result already told the agent to stop. Not awaited: the answer does not wait on a human.
  */
 function offerApprovalLink(server: Server, result: ToolResult): void {
-  const held = (result['_meta'] as { airlock?: { code?: string; approvalId?: string; approvalUrl?: string } } | undefined)?.airlock;
-  if (held?.code !== 'AIRLOCK_HELD' || held.approvalUrl === undefined || held.approvalId === undefined) return;
+  const held = (
+    result['_meta'] as
+      { airlock?: { code?: string; approvalId?: string; approvalUrl?: string } } | undefined
+  )?.airlock;
+  if (
+    held?.code !== 'AIRLOCK_HELD' ||
+    held.approvalUrl === undefined ||
+    held.approvalId === undefined
+  )
+    return;
   if (server.getClientCapabilities()?.elicitation?.url === undefined) return;
   const message = `Airlock held a tool call of your agent (approval ${held.approvalId}). An approver decides it on this page; the agent waits.`;
-  server.elicitInput({ mode: 'url', message, elicitationId: held.approvalId, url: held.approvalUrl }).catch(() => undefined);
+  server
+    .elicitInput({ mode: 'url', message, elicitationId: held.approvalId, url: held.approvalUrl })
+    .catch(() => undefined);
 }
 
 /** What a request handler knows of the request it serves. */
@@ -40,25 +56,44 @@ const INSTRUCTIONS =
  * the session (stdio) or the request (HTTP) carries.
  */
 export function createSessionServer(proxy: McpProxy, contextOf: ContextSource): Server {
-  const server = new Server({ name: 'airlock', version: '0.1.0' }, { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS });
-  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => ({ tools: await proxy.listTools(contextOf(extra)) }));
+  const server = new Server(
+    { name: 'airlock', version: '0.1.0' },
+    { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => ({
+    tools: await proxy.listTools(contextOf(extra)),
+  }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const result = await proxy.callTool(request.params.name, request.params.arguments ?? {}, contextOf(extra));
+    const result = await proxy.callTool(
+      request.params.name,
+      request.params.arguments ?? {},
+      contextOf(extra),
+    );
     offerApprovalLink(server, result);
     return result as CallToolResult;
   });
-  server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({ resources: await proxy.listResources(contextOf(extra)) }));
+  server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({
+    resources: await proxy.listResources(contextOf(extra)),
+  }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async (_request, extra) => ({
     resourceTemplates: await proxy.listResourceTemplates(contextOf(extra)),
   }));
   server.setRequestHandler(
     ReadResourceRequestSchema,
-    async (request, extra) => (await proxy.readResource(request.params.uri, contextOf(extra))) as ReadResourceResult,
+    async (request, extra) =>
+      (await proxy.readResource(request.params.uri, contextOf(extra))) as ReadResourceResult,
   );
-  server.setRequestHandler(ListPromptsRequestSchema, async (_request, extra) => ({ prompts: await proxy.listPrompts(contextOf(extra)) }));
+  server.setRequestHandler(ListPromptsRequestSchema, async (_request, extra) => ({
+    prompts: await proxy.listPrompts(contextOf(extra)),
+  }));
   server.setRequestHandler(
     GetPromptRequestSchema,
-    async (request, extra) => (await proxy.getPrompt(request.params.name, request.params.arguments ?? {}, contextOf(extra))) as GetPromptResult,
+    async (request, extra) =>
+      (await proxy.getPrompt(
+        request.params.name,
+        request.params.arguments ?? {},
+        contextOf(extra),
+      )) as GetPromptResult,
   );
   return server;
 }

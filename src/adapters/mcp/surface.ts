@@ -23,13 +23,18 @@ export async function startMcpProxy(
   try {
     return await McpProxy.start({ upstreams, firewall, principalOf });
   } catch (error) {
-    throw new SurfaceRefusal({ title: 'cannot connect to the mcp upstreams', problems: [describeError(error)] }, 'upstream');
+    throw new SurfaceRefusal(
+      { title: 'cannot connect to the mcp upstreams', problems: [describeError(error)] },
+      'upstream',
+    );
   }
 }
 
 /** Lines naming the tools refused for their names, for the operator. */
 export function refusedLines(proxy: McpProxy): string[] {
-  return proxy.refusedTools.map((tool) => `refused tool \`${tool.name}\` of ${tool.server}: ${tool.reason}`);
+  return proxy.refusedTools.map(
+    (tool) => `refused tool \`${tool.name}\` of ${tool.server}: ${tool.reason}`,
+  );
 }
 
 /**
@@ -40,7 +45,11 @@ export const mcpSurface: Surface<McpUpstreamConfig, McpUpstreamOptions[]> = {
   name: 'mcp',
   async validate(sections, settings) {
     const upstreams = mcpUpstreamsOf(sections, settings);
-    if (!upstreams.ok) return { ok: false, error: { title: 'cannot start the mcp upstreams', problems: upstreams.error } };
+    if (!upstreams.ok)
+      return {
+        ok: false,
+        error: { title: 'cannot start the mcp upstreams', problems: upstreams.error },
+      };
     return ok(upstreams.value.length === 0 ? undefined : upstreams.value);
   },
   async start(upstreams, deps) {
@@ -49,7 +58,13 @@ export const mcpSurface: Surface<McpUpstreamConfig, McpUpstreamOptions[]> = {
     const names = upstreams.map((upstream) => upstream.name);
     return {
       // The web inbox (always served with upstreams) shows each approval at /inbox/approvals/ID.
-      routes: [createMcpHttpRoute(proxy, { prefix: MCP_HTTP_PREFIX, approvalsUrl, approvalPagesUrl: `${url}/inbox/approvals` })],
+      routes: [
+        createMcpHttpRoute(proxy, {
+          prefix: MCP_HTTP_PREFIX,
+          approvalsUrl,
+          approvalPagesUrl: `${url}/inbox/approvals`,
+        }),
+      ],
       lines: [`mcp ${names.join(', ')}: ${url}${MCP_HTTP_PREFIX}`, ...refusedLines(proxy)],
       info: { surface: 'mcp', url: `${url}${MCP_HTTP_PREFIX}`, upstreams: names },
       close: () => proxy.close(),

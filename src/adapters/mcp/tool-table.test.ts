@@ -6,7 +6,7 @@ import { buildToolTable } from './tool-table.js';
 const tool = (name: string): Tool => ({ name, inputSchema: { type: 'object' } });
 
 describe('the tool table', () => {
-  it('namespaces every server\'s tools so equal names never collide', () => {
+  it("namespaces every server's tools so equal names never collide", () => {
     const table = buildToolTable([
       { name: 'fs', tools: [tool('read_file')] },
       { name: 'backup', tools: [tool('read_file')] },
@@ -20,7 +20,15 @@ describe('the tool table', () => {
     const table = buildToolTable([
       {
         name: 'fs',
-        tools: [tool('read_file'), tool('reаd_file'), tool('write\u200b_file'), tool('delete_all'), tool('de1ete_all'), tool('list-dir'), tool('list_dir')],
+        tools: [
+          tool('read_file'),
+          tool('reаd_file'),
+          tool('write\u200b_file'),
+          tool('delete_all'),
+          tool('de1ete_all'),
+          tool('list-dir'),
+          tool('list_dir'),
+        ],
       },
     ]);
     expect([...table.tools.keys()]).toEqual(['fs__read_file']);

@@ -41,7 +41,9 @@ export function toExposedName(server: string, tool: string): string {
  * namespaced, and every name whose skeleton another exposed name shares: Airlock cannot tell
  * which of two look-alikes the agent meant, so it serves neither.
  */
-export function buildToolTable(servers: readonly { readonly name: string; readonly tools: readonly Tool[] }[]): ToolTable {
+export function buildToolTable(
+  servers: readonly { readonly name: string; readonly tools: readonly Tool[] }[],
+): ToolTable {
   const refused: RefusedTool[] = [];
   const candidates: ExposedTool[] = [];
   for (const server of servers) {
@@ -49,8 +51,14 @@ export function buildToolTable(servers: readonly { readonly name: string; readon
       const others = server.tools.map((item) => item.name).filter((name) => name !== tool.name);
       const problem = toolNameProblem(tool.name, others);
       const exposed = toExposedName(server.name, tool.name);
-      if (problem !== undefined) refused.push({ server: server.name, name: tool.name, reason: problem });
-      else if (exposed.length > MAX_TOOL_NAME_LENGTH) refused.push({ server: server.name, name: tool.name, reason: 'the namespaced name is longer than 128 characters' });
+      if (problem !== undefined)
+        refused.push({ server: server.name, name: tool.name, reason: problem });
+      else if (exposed.length > MAX_TOOL_NAME_LENGTH)
+        refused.push({
+          server: server.name,
+          name: tool.name,
+          reason: 'the namespaced name is longer than 128 characters',
+        });
       else candidates.push({ exposed, server: server.name, tool });
     }
   }
@@ -66,7 +74,12 @@ export function buildToolTable(servers: readonly { readonly name: string; readon
       continue;
     }
     const names = group.map((item) => `\`${item.exposed}\``).join(', ');
-    for (const item of group) refused.push({ server: item.server, name: item.tool.name, reason: `confusable with another tool: ${names}` });
+    for (const item of group)
+      refused.push({
+        server: item.server,
+        name: item.tool.name,
+        reason: `confusable with another tool: ${names}`,
+      });
   }
   return { tools, refused };
 }

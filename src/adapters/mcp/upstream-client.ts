@@ -1,5 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  StdioClientTransport,
+  getDefaultEnvironment,
+} from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -22,7 +25,9 @@ export class UpstreamServer {
     this.options = options;
     this.#client = client;
     const { transport } = options;
-    this.#secrets = secretsOf(transport.kind === 'http' ? [transport.credential] : Object.values(transport.env));
+    this.#secrets = secretsOf(
+      transport.kind === 'http' ? [transport.credential] : Object.values(transport.env),
+    );
   }
 
   /** What this server was given that must never reach an agent (or an approver's screen). */
@@ -51,10 +56,13 @@ export class UpstreamServer {
 
   /** Lists the server's tools again (every page) and keeps them. */
   async refreshTools(): Promise<readonly Tool[]> {
-    this.#tools = scrubSecrets(await allPages(async (cursor) => {
-      const page = await this.#client.listTools(cursor === undefined ? {} : { cursor });
-      return { items: page.tools, next: page.nextCursor };
-    }), this.#secrets);
+    this.#tools = scrubSecrets(
+      await allPages(async (cursor) => {
+        const page = await this.#client.listTools(cursor === undefined ? {} : { cursor });
+        return { items: page.tools, next: page.nextCursor };
+      }),
+      this.#secrets,
+    );
     return this.#tools;
   }
 
@@ -63,7 +71,10 @@ export class UpstreamServer {
    * tool's output schema: that is the agent's client's job, and a proxy must not reshape it.
    */
   async callTool(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const answer = await this.#client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema);
+    const answer = await this.#client.request(
+      { method: 'tools/call', params: { name, arguments: args } },
+      CallToolResultSchema,
+    );
     return scrubSecrets(answer as Record<string, unknown>, this.#secrets);
   }
 
@@ -84,7 +95,10 @@ export class UpstreamServer {
   }
 
   async readResource(uri: string): Promise<Record<string, unknown>> {
-    return scrubSecrets((await this.#client.readResource({ uri })) as Record<string, unknown>, this.#secrets);
+    return scrubSecrets(
+      (await this.#client.readResource({ uri })) as Record<string, unknown>,
+      this.#secrets,
+    );
   }
 
   async listPrompts(): Promise<Prompt[]> {
@@ -96,14 +110,19 @@ export class UpstreamServer {
   }
 
   async getPrompt(name: string, args: Record<string, string>): Promise<Record<string, unknown>> {
-    return scrubSecrets((await this.#client.getPrompt({ name, arguments: args })) as Record<string, unknown>, this.#secrets);
+    return scrubSecrets(
+      (await this.#client.getPrompt({ name, arguments: args })) as Record<string, unknown>,
+      this.#secrets,
+    );
   }
 
   async close(): Promise<void> {
     await this.#client.close();
   }
 
-  async #scrubbedPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
+  async #scrubbedPages<T>(
+    fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
+  ): Promise<T[]> {
     return scrubSecrets(await allPages(fetchPage), this.#secrets);
   }
 }
@@ -123,7 +142,8 @@ function withOneCwd(options: McpUpstreamOptions): McpUpstreamOptions {
 
 function transportFor(transport: McpUpstreamTransport): Transport {
   if (transport.kind === 'http') {
-    const headers: Record<string, string> = transport.credential === undefined ? {} : { authorization: `Bearer ${transport.credential}` };
+    const headers: Record<string, string> =
+      transport.credential === undefined ? {} : { authorization: `Bearer ${transport.credential}` };
     return new StreamableHTTPClientTransport(new URL(transport.url), { requestInit: { headers } });
   }
   return new StdioClientTransport({
@@ -137,7 +157,9 @@ function transportFor(transport: McpUpstreamTransport): Transport {
   });
 }
 
-async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
+async function allPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

@@ -90,9 +90,17 @@ export function overShare(radius: BlastRadius, change: TableChange, rowsNow: num
 /** "would delete 48,213 of 48,213 rows in users" — what the approver and the agent read. */
 export function describeOverLimit(over: OverLimit): string {
   const { change } = over;
-  const verb = change.deleted > 0 && change.updated === 0 ? 'delete' : change.updated > 0 && change.deleted === 0 ? 'overwrite' : 'change';
+  const verb =
+    change.deleted > 0 && change.updated === 0
+      ? 'delete'
+      : change.updated > 0 && change.deleted === 0
+        ? 'overwrite'
+        : 'change';
   const count = changedRows(change).toLocaleString('en-US');
-  const size = over.tableRows === undefined ? '' : ` of ${over.atLeast ? 'more than ' : ''}${over.tableRows.toLocaleString('en-US')}`;
+  const size =
+    over.tableRows === undefined
+      ? ''
+      : ` of ${over.atLeast ? 'more than ' : ''}${over.tableRows.toLocaleString('en-US')}`;
   return `would ${verb} ${count}${size} rows in ${change.table}`;
 }
 

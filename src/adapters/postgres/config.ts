@@ -27,7 +27,16 @@ export interface ResolvedPostgresUpstream {
 function toBlastRadius(config: PostgresUpstreamConfig['blastRadius']): BlastRadius {
   const { rows, share, shareFloor, tables } = config;
   if (tables === undefined) return { rows, share, shareFloor };
-  const own = Object.entries(tables).map(([name, limit]) => [name, { ...(limit.rows === undefined ? {} : { rows: limit.rows }), ...(limit.share === undefined ? {} : { share: limit.share }) }] as const);
+  const own = Object.entries(tables).map(
+    ([name, limit]) =>
+      [
+        name,
+        {
+          ...(limit.rows === undefined ? {} : { rows: limit.rows }),
+          ...(limit.share === undefined ? {} : { share: limit.share }),
+        },
+      ] as const,
+  );
   return { rows, share, shareFloor, tables: Object.fromEntries(own) };
 }
 
@@ -45,9 +54,19 @@ export function postgresUpstreamsOf(
   for (const [name, upstream] of Object.entries(sections)) {
     const at = `upstreams.${name}`;
     if (upstream.url === undefined) problems.push(`${at}.url: required for a postgres upstream`);
-    if (upstream.vault === undefined) problems.push(`${at}.vault.dir: required: snapshots go there before any destructive statement runs`);
+    if (upstream.vault === undefined)
+      problems.push(
+        `${at}.vault.dir: required: snapshots go there before any destructive statement runs`,
+      );
     // Without a credential (trust authentication) the server is asked for no password.
-    const password = readSecretField(upstream, 'credential', at, secrets, needCredential ? problems : [], false);
+    const password = readSecretField(
+      upstream,
+      'credential',
+      at,
+      secrets,
+      needCredential ? problems : [],
+      false,
+    );
     if (upstream.url === undefined || upstream.vault === undefined) continue;
     const url = new URL(upstream.url);
     resolved.push({

@@ -18,21 +18,32 @@ export interface DestructionProbe {
 }
 
 /** The probe for a text whose only destructive actions are one DROP TABLE or one TRUNCATE; else undefined. */
-export function destructionProbe(actions: readonly Action[], sql: string): DestructionProbe | undefined {
+export function destructionProbe(
+  actions: readonly Action[],
+  sql: string,
+): DestructionProbe | undefined {
   const risky = actions.filter((action) => action.effect !== 'read' && action.effect !== 'write');
   const only = risky[0];
   if (risky.length !== 1 || only === undefined || only.effect !== 'destructive') return undefined;
-  const tables = only.targets.filter((target) => target.type === 'table').map((target) => tableReference(target.id));
+  const tables = only.targets
+    .filter((target) => target.type === 'table')
+    .map((target) => tableReference(target.id));
   if (tables.length === 0 || tables.length !== only.targets.length) return undefined;
   if (only.operation === 'DROP TABLE') {
     // SECURITY: a table that exists, under any name the session resolves, makes this a real drop.
-    const exists = tables.map((table) => `pg_catalog.to_regclass(${literal(table)}) IS NOT NULL`).join(' OR ');
+    const exists = tables
+      .map((table) => `pg_catalog.to_regclass(${literal(table)}) IS NOT NULL`)
+      .join(' OR ');
     return { check: `SELECT NOT (${exists})`, found: 'no such tables' };
   }
   // CASCADE empties tables the statement does not name: never probed. The text may over-match.
   if (only.operation === 'TRUNCATE' && !/\bcascade\b/i.test(sql)) {
     const filled = tables.map((table) => `EXISTS (SELECT 1 FROM ${table})`).join(' OR ');
-    return { lock: `LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`, check: `SELECT NOT (${filled})`, found: 'the tables were empty' };
+    return {
+      lock: `LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`,
+      check: `SELECT NOT (${filled})`,
+      found: 'the tables were empty',
+    };
   }
   return undefined;
 }
@@ -41,7 +52,15 @@ export function destructionProbe(actions: readonly Action[], sql: string): Destr
 export function destroyingNothing(actions: readonly Action[], found: string): Action[] {
   return actions.map((action) =>
     action.effect === 'destructive'
-      ? { ...action, effect: 'write', reversible: true, targets: action.targets.map((target) => ({ ...target, attrs: { ...target.attrs, found } })) }
+      ? {
+          ...action,
+          effect: 'write',
+          reversible: true,
+          targets: action.targets.map((target) => ({
+            ...target,
+            attrs: { ...target.attrs, found },
+          })),
+        }
       : action,
   );
 }

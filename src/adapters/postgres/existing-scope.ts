@@ -26,7 +26,8 @@ const RELATIONS = `SELECT n.nspname AS schema, c.relname AS name FROM pg_catalog
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relpersistence <> 't'
   ORDER BY 1, 2`;
-const SCHEMAS = 'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1';
+const SCHEMAS =
+  'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1';
 const DATABASES = 'SELECT datname AS name FROM pg_catalog.pg_database WHERE datname = $1';
 // A session with an open transaction that renamed or created a table holds an access exclusive
 // lock on it until it ends (a prepared transaction too, with no pid); while any does, a name
@@ -45,7 +46,10 @@ const UNCOMMITTED_TABLES = `SELECT count(*)::int AS held FROM pg_catalog.pg_lock
  * counts as missing only while no other session holds uncommitted table changes (a table
  * renamed to that name in an open transaction exists there); otherwise `ExistenceUncertain`.
  */
-export async function findExistingScope(target: UpstreamTarget, scope: SnapshotScope): Promise<ExistingScope> {
+export async function findExistingScope(
+  target: UpstreamTarget,
+  scope: SnapshotScope,
+): Promise<ExistingScope> {
   const client = new pg.Client({
     host: target.host,
     port: target.port,
@@ -61,7 +65,9 @@ export async function findExistingScope(target: UpstreamTarget, scope: SnapshotS
     if (existing.missing.length > 0) {
       const held = (await client.query<{ held: number }>(UNCOMMITTED_TABLES)).rows[0]?.held ?? 1;
       if (held > 0) {
-        throw new ExistenceUncertain(`cannot tell whether ${existing.missing.map((name) => `\`${name}\``).join(', ')} exist: another session has uncommitted table changes; retry once its transaction ends`);
+        throw new ExistenceUncertain(
+          `cannot tell whether ${existing.missing.map((name) => `\`${name}\``).join(', ')} exist: another session has uncommitted table changes; retry once its transaction ends`,
+        );
       }
     }
     return existing;
@@ -73,7 +79,9 @@ export async function findExistingScope(target: UpstreamTarget, scope: SnapshotS
 async function existingIn(client: pg.Client, scope: SnapshotScope): Promise<ExistingScope> {
   if (scope.kind === 'database') {
     const found = (await client.query<{ name: string }>(DATABASES, [scope.name])).rows.length > 0;
-    return found ? { names: [scope.name], selection: [], missing: [] } : { names: [], selection: [], missing: [scope.name] };
+    return found
+      ? { names: [scope.name], selection: [], missing: [] }
+      : { names: [], selection: [], missing: [scope.name] };
   }
   const candidates = [...new Set(scope.names.flatMap(toNameCandidates))];
   if (scope.kind === 'schemas') {
@@ -82,22 +90,29 @@ async function existingIn(client: pg.Client, scope: SnapshotScope): Promise<Exis
     return {
       names: found,
       selection: found.map((name) => `--schema=${quoteIdentifier(name)}`),
-      missing: scope.names.filter((name) => !toNameCandidates(name).some((candidate) => found.includes(candidate))),
+      missing: scope.names.filter(
+        (name) => !toNameCandidates(name).some((candidate) => found.includes(candidate)),
+      ),
     };
   }
   const rows = (await client.query<{ schema: string; name: string }>(RELATIONS, [candidates])).rows;
   const found = new Set(rows.map((row) => row.name));
   return {
     names: rows.map((row) => `${row.schema}.${row.name}`),
-    selection: rows.map((row) => `--table=${quoteIdentifier(row.schema)}.${quoteIdentifier(row.name)}`),
-    missing: scope.names.filter((name) => !toNameCandidates(name).some((candidate) => found.has(candidate))),
+    selection: rows.map(
+      (row) => `--table=${quoteIdentifier(row.schema)}.${quoteIdentifier(row.name)}`,
+    ),
+    missing: scope.names.filter(
+      (name) => !toNameCandidates(name).some((candidate) => found.has(candidate)),
+    ),
   };
 }
 
 /** The object names a (possibly qualified) name may end in: the whole name and every part after a dot. */
 function toNameCandidates(name: string): string[] {
   const candidates = [name];
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) candidates.push(name.slice(dot + 1));
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1))
+    candidates.push(name.slice(dot + 1));
   return candidates.filter((candidate) => candidate !== '');
 }
 

@@ -67,9 +67,17 @@ const STARTUP_TIMEOUT_MS = 30_000;
  * message (listen on loopback, or put TLS in front); Airlock then opens its own upstream session
  * with the real credentials. `SSLRequest` and `GSSENCRequest` are refused with `N`.
  */
-export async function startPostgresProxy(options: PostgresProxyOptions): Promise<RunningPostgresProxy> {
+export async function startPostgresProxy(
+  options: PostgresProxyOptions,
+): Promise<RunningPostgresProxy> {
   const cancels = new CancelRegistry();
-  const gate = new StatementGate({ upstream: options.name, firewall: options.firewall, classify: options.classify, environment: options.environment, clock: options.clock });
+  const gate = new StatementGate({
+    upstream: options.name,
+    firewall: options.firewall,
+    classify: options.classify,
+    environment: options.environment,
+    clock: options.clock,
+  });
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -96,7 +104,12 @@ export async function startPostgresProxy(options: PostgresProxyOptions): Promise
 }
 
 /** Runs one connection's startup: SSL refusal or cancel, then password (the token), then upstream. */
-function acceptConnection(socket: Socket, options: PostgresProxyOptions, gate: StatementGate, cancels: CancelRegistry): void {
+function acceptConnection(
+  socket: Socket,
+  options: PostgresProxyOptions,
+  gate: StatementGate,
+  cancels: CancelRegistry,
+): void {
   socket.setNoDelay(true);
   const framer = new MessageFramer();
   let phase: 'startup' | 'password' | 'connecting' = 'startup';
@@ -123,14 +136,19 @@ function acceptConnection(socket: Socket, options: PostgresProxyOptions, gate: S
           socket.end();
           return;
         }
-        if (code !== PROTOCOL_V3) return fatal('0A000', 'unsupported frontend protocol: airlock speaks protocol 3.0');
+        if (code !== PROTOCOL_V3)
+          return fatal('0A000', 'unsupported frontend protocol: airlock speaks protocol 3.0');
         parameters = parseStartupParameters(packet);
         // SECURITY: the agent may not ask for a reading of statement text Airlock does not share.
         const unreadable = startupParametersProblem(parameters);
-        if (unreadable !== undefined) return fatal('22023' /* invalid_parameter_value */, unreadable);
+        if (unreadable !== undefined)
+          return fatal('22023' /* invalid_parameter_value */, unreadable);
         const database = parameters.get('database') ?? parameters.get('user') ?? '';
         if (database !== options.upstream.database && database !== options.name) {
-          return fatal('3D000', `database \`${database}\` is not served here: connect to \`${options.upstream.database}\``);
+          return fatal(
+            '3D000',
+            `database \`${database}\` is not served here: connect to \`${options.upstream.database}\``,
+          );
         }
         phase = 'password';
         socket.write(typedMessage('R', int32(3)));
@@ -143,7 +161,14 @@ function acceptConnection(socket: Socket, options: PostgresProxyOptions, gate: S
       socket.pause();
       socket.removeListener('data', onData);
       // SECURITY: the token is the password; it is never logged or echoed.
-      void connectSession(socket, options, gate, cancels, new BodyReader(message.body).cstring(), framer.drain()).finally(() => clearTimeout(timer));
+      void connectSession(
+        socket,
+        options,
+        gate,
+        cancels,
+        new BodyReader(message.body).cstring(),
+        framer.drain(),
+      ).finally(() => clearTimeout(timer));
     } catch {
       fatal('08P01', 'invalid startup packet');
     }
@@ -165,8 +190,13 @@ async function connectSession(
   };
   // Authenticated once for the connection; the firewall asks again within its recheck bound.
   const who = await options.firewall.authenticate(token);
-  if (!who.ok && who.failure === 'unavailable') return fatal('ZA002', 'airlock is unavailable; try again later');
-  if (!who.ok) return fatal('28P01', 'password authentication failed: the password must be a live Airlock token');
+  if (!who.ok && who.failure === 'unavailable')
+    return fatal('ZA002', 'airlock is unavailable; try again later');
+  if (!who.ok)
+    return fatal(
+      '28P01',
+      'password authentication failed: the password must be a live Airlock token',
+    );
   let upstream;
   try {
     upstream = await openUpstreamSession(options.upstream);
@@ -179,19 +209,32 @@ async function connectSession(
   }
   const { host, port } = options.upstream;
   const upstreamKey = { processId: upstream.processId, secretKey: upstream.secretKey };
-  const key = cancels.issue(() => sendUpstreamCancel({ host, port }, upstreamKey.processId, upstreamKey.secretKey));
+  const key = cancels.issue(() =>
+    sendUpstreamCancel({ host, port }, upstreamKey.processId, upstreamKey.secretKey),
+  );
   const backendKey = Buffer.alloc(8);
   backendKey.writeInt32BE(key.processId, 0);
   backendKey.writeInt32BE(key.secretKey, 4);
-  socket.write(Buffer.concat([typedMessage('R', int32(0)), ...upstream.parameterStatus, typedMessage('K', backendKey), readyForQuery('I')]));
+  socket.write(
+    Buffer.concat([
+      typedMessage('R', int32(0)),
+      ...upstream.parameterStatus,
+      typedMessage('K', backendKey),
+      readyForQuery('I'),
+    ]),
+  );
   const sessionOptions = {
     gate,
     approvalsUrl: options.approvalsUrl,
     snapshot: options.snapshot,
     blastRadius: options.blastRadius ?? DEFAULT_BLAST_RADIUS,
     hint: {
-      ...(options.productionEnvironments === undefined ? {} : { productionEnvironments: options.productionEnvironments }),
-      ...(options.approvalPagesUrl === undefined ? {} : { approvalPagesUrl: options.approvalPagesUrl }),
+      ...(options.productionEnvironments === undefined
+        ? {}
+        : { productionEnvironments: options.productionEnvironments }),
+      ...(options.approvalPagesUrl === undefined
+        ? {}
+        : { approvalPagesUrl: options.approvalPagesUrl }),
     },
   };
   const session = new SessionRelay(socket, upstream, who.session, sessionOptions, key.withdraw);

@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSql, loadSqlParser } from '../../classify/sql/index.js';
 import { GUARDED_TARGET_TYPE } from '../../core/index.js';
-import { decodeStatementText, parameterStatusProblem, startupParametersProblem, startupReportProblem } from './reading-settings.js';
+import {
+  decodeStatementText,
+  parameterStatusProblem,
+  startupParametersProblem,
+  startupReportProblem,
+} from './reading-settings.js';
 import { parseStartupOptions } from './startup-options.js';
 
 beforeAll(async () => {
@@ -19,29 +24,47 @@ function startupProblem(entries: Record<string, string>): string | undefined {
 
 describe('ParameterStatus from the server', () => {
   it('is a problem when it reports a reading setting off its pin', () => {
-    expect(parameterStatusProblem(status('standard_conforming_strings', 'off'))).toBe('the server reports standard_conforming_strings = `off`');
-    expect(parameterStatusProblem(status('client_encoding', 'SJIS'))).toBe('the server reports client_encoding = `SJIS`');
-    expect(parameterStatusProblem(status('backslash_quote', 'on'))).toBe('the server reports backslash_quote = `on`');
+    expect(parameterStatusProblem(status('standard_conforming_strings', 'off'))).toBe(
+      'the server reports standard_conforming_strings = `off`',
+    );
+    expect(parameterStatusProblem(status('client_encoding', 'SJIS'))).toBe(
+      'the server reports client_encoding = `SJIS`',
+    );
+    expect(parameterStatusProblem(status('backslash_quote', 'on'))).toBe(
+      'the server reports backslash_quote = `on`',
+    );
   });
 
   it('is no problem when it reports the pinned value or another setting', () => {
     expect(parameterStatusProblem(status('standard_conforming_strings', 'on'))).toBeUndefined();
     expect(parameterStatusProblem(status('client_encoding', 'UTF8'))).toBeUndefined();
     expect(parameterStatusProblem(status('TimeZone', 'Europe/Paris'))).toBeUndefined();
-    expect(parameterStatusProblem(status('application_name', 'standard_conforming_strings'))).toBeUndefined();
+    expect(
+      parameterStatusProblem(status('application_name', 'standard_conforming_strings')),
+    ).toBeUndefined();
   });
 
   it('is a problem when it cannot be read', () => {
-    expect(parameterStatusProblem(Buffer.from('standard_conforming_strings\0off', 'utf8'))).toMatch(/cannot read/);
+    expect(parameterStatusProblem(Buffer.from('standard_conforming_strings\0off', 'utf8'))).toMatch(
+      /cannot read/,
+    );
     expect(parameterStatusProblem(Buffer.alloc(0))).toMatch(/cannot read/);
   });
 
   it('must report both settings the server reports at startup', () => {
-    const pinned = [status('client_encoding', 'UTF8'), status('standard_conforming_strings', 'on'), status('server_version', '15.0')];
+    const pinned = [
+      status('client_encoding', 'UTF8'),
+      status('standard_conforming_strings', 'on'),
+      status('server_version', '15.0'),
+    ];
     expect(startupReportProblem(pinned)).toBeUndefined();
     expect(startupReportProblem(pinned.slice(1))).toBe('the server did not report client_encoding');
-    expect(startupReportProblem([status('client_encoding', 'UTF8')])).toBe('the server did not report standard_conforming_strings');
-    expect(startupReportProblem([...pinned, status('standard_conforming_strings', 'off')])).toBe('the server reports standard_conforming_strings = `off`');
+    expect(startupReportProblem([status('client_encoding', 'UTF8')])).toBe(
+      'the server did not report standard_conforming_strings',
+    );
+    expect(startupReportProblem([...pinned, status('standard_conforming_strings', 'off')])).toBe(
+      'the server reports standard_conforming_strings = `off`',
+    );
   });
 });
 
@@ -53,7 +76,11 @@ describe('statement text', () => {
 
   it('is refused when it is not valid UTF-8 or holds a NUL', () => {
     // SJIS `ソ` is 0x83 0x5C: the trail byte is a backslash.
-    expect(decodeStatementText(Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0x27, 0x83, 0x5c, 0x27]))).toBeUndefined();
+    expect(
+      decodeStatementText(
+        Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0x27, 0x83, 0x5c, 0x27]),
+      ),
+    ).toBeUndefined();
     expect(decodeStatementText(Buffer.from([0xc0, 0xaf]))).toBeUndefined(); // overlong `/`
     expect(decodeStatementText(Buffer.from([0xed, 0xa0, 0x80]))).toBeUndefined(); // a surrogate
     expect(decodeStatementText(Buffer.from('SELECT 1\0; DROP TABLE t', 'utf8'))).toBeUndefined();
@@ -64,15 +91,30 @@ describe('startup options', () => {
   it('are split and read as PostgreSQL reads them', () => {
     const settings = (options: string) => {
       const parsed = parseStartupOptions(options);
-      return parsed.ok ? parsed.value.map((setting) => [setting.name, setting.value]) : parsed.error;
+      return parsed.ok
+        ? parsed.value.map((setting) => [setting.name, setting.value])
+        : parsed.error;
     };
-    expect(settings('-c a=1 --b-c=2 -cd=3\t-E -c\ne=4')).toEqual([['a', '1'], ['b_c', '2'], ['d', '3'], ['e', '4']]);
+    expect(settings('-c a=1 --b-c=2 -cd=3\t-E -c\ne=4')).toEqual([
+      ['a', '1'],
+      ['b_c', '2'],
+      ['d', '3'],
+      ['e', '4'],
+    ]);
     // A backslash keeps a space in a word: the second `-c` is part of application_name's value.
-    expect(settings('-c application_name=a\\ -c\\ x=y')).toEqual([['application_name', 'a -c x=y']]);
-    expect(settings('-c x=a\\\\ -c y=b')).toEqual([['x', 'a\\'], ['y', 'b']]);
+    expect(settings('-c application_name=a\\ -c\\ x=y')).toEqual([
+      ['application_name', 'a -c x=y'],
+    ]);
+    expect(settings('-c x=a\\\\ -c y=b')).toEqual([
+      ['x', 'a\\'],
+      ['y', 'b'],
+    ]);
     // `-d` takes the next word as its argument, whatever it is; grouped switches are read one by one.
     expect(settings('-d -c x=y')).toEqual([]);
-    expect(settings('-Ec x=y -Fcz=w')).toEqual([['x', 'y'], ['z', 'w']]);
+    expect(settings('-Ec x=y -Fcz=w')).toEqual([
+      ['x', 'y'],
+      ['z', 'w'],
+    ]);
     // glibc's getopt reads on past a word that is not a switch; `--` ends the switches.
     expect(settings('stray -c x=y -- -c z=w')).toEqual([['x', 'y']]);
     expect(settings('')).toEqual([]);
@@ -99,7 +141,11 @@ describe('an agent startup packet', () => {
       { client_encoding: 'LATIN1' },
       { client_encoding: 'SQL_ASCII' },
     ];
-    for (const parameters of refused) expect(startupProblem({ user: 'agent', database: 'app', ...parameters }), JSON.stringify(parameters)).toBeDefined();
+    for (const parameters of refused)
+      expect(
+        startupProblem({ user: 'agent', database: 'app', ...parameters }),
+        JSON.stringify(parameters),
+      ).toBeDefined();
   });
 
   it('says which parameter and what to do', () => {
@@ -109,11 +155,15 @@ describe('an agent startup packet', () => {
     expect(startupProblem({ client_encoding: 'SJIS' })).toBe(
       'client_encoding `SJIS` is not supported: airlock reads every session as UTF-8; connect with client_encoding UTF8 (PGCLIENTENCODING=UTF8)',
     );
-    expect(startupProblem({ standard_conforming_strings: 'off' })).toMatch(/^startup parameter `standard_conforming_strings=off` would make the server read statement text differently from airlock/);
-    expect(startupProblem({ options: '-c' })).toBe('airlock cannot read the startup options: switch `-c` requires a value');
+    expect(startupProblem({ standard_conforming_strings: 'off' })).toMatch(
+      /^startup parameter `standard_conforming_strings=off` would make the server read statement text differently from airlock/,
+    );
+    expect(startupProblem({ options: '-c' })).toBe(
+      'airlock cannot read the startup options: switch `-c` requires a value',
+    );
   });
 
-  it('is accepted with the pinned values, UTF-8 in any spelling, or libpq\'s auto', () => {
+  it("is accepted with the pinned values, UTF-8 in any spelling, or libpq's auto", () => {
     const accepted: Record<string, string>[] = [
       {},
       { client_encoding: 'UTF8' },
@@ -121,22 +171,49 @@ describe('an agent startup packet', () => {
       { client_encoding: 'auto' },
       { client_encoding: 'Unicode' },
       { standard_conforming_strings: 'on' },
-      { options: '-c standard_conforming_strings=on -c client_encoding=UTF8 --backslash-quote=safe_encoding' },
+      {
+        options:
+          '-c standard_conforming_strings=on -c client_encoding=UTF8 --backslash-quote=safe_encoding',
+      },
       { options: '-c statement_timeout=0 -c search_path=public' },
       { application_name: 'psql', DateStyle: 'ISO' },
       { options: '-c application_name=a\\ -c\\ standard_conforming_strings=off' },
     ];
-    for (const parameters of accepted) expect(startupProblem({ user: 'agent', database: 'app', ...parameters }), JSON.stringify(parameters)).toBeUndefined();
+    for (const parameters of accepted)
+      expect(
+        startupProblem({ user: 'agent', database: 'app', ...parameters }),
+        JSON.stringify(parameters),
+      ).toBeUndefined();
   });
 
   it('is judged by the same spellings as SET in the SQL classifier', () => {
-    const spellings = ['on', 'ON', 'true', 'Yes', '1', 'off', '0', 'tr', 'UTF8', 'utf-8', 'unicode', 'SJIS', 'safe_encoding', 'SAFE_ENCODING', ''];
+    const spellings = [
+      'on',
+      'ON',
+      'true',
+      'Yes',
+      '1',
+      'off',
+      '0',
+      'tr',
+      'UTF8',
+      'utf-8',
+      'unicode',
+      'SJIS',
+      'safe_encoding',
+      'SAFE_ENCODING',
+      '',
+    ];
     for (const name of ['standard_conforming_strings', 'client_encoding', 'backslash_quote']) {
       for (const value of spellings) {
         const statement = analyzeSql(`SET ${name} = '${value}'`).statements[0];
-        const guarded = statement?.targets.some((target) => target.type === GUARDED_TARGET_TYPE) ?? true;
+        const guarded =
+          statement?.targets.some((target) => target.type === GUARDED_TARGET_TYPE) ?? true;
         expect(startupProblem({ [name]: value }) !== undefined, `${name}=${value}`).toBe(guarded);
-        expect(startupProblem({ options: `-c ${name}=${value}` }) !== undefined, `-c ${name}=${value}`).toBe(guarded);
+        expect(
+          startupProblem({ options: `-c ${name}=${value}` }) !== undefined,
+          `-c ${name}=${value}`,
+        ).toBe(guarded);
       }
     }
   });

@@ -36,7 +36,9 @@ export function parameterStatusProblem(body: Buffer): string | undefined {
   // SECURITY: a report Airlock cannot read could be the one that matters.
   if (valueEnd < 0) return 'the server sent a ParameterStatus message airlock cannot read';
   const name = body.toString('utf8', 0, nameEnd);
-  const pinned = REPORTED.get(name) ?? (name === 'backslash_quote' ? PINNED_READING_SETTINGS['backslash_quote'] : undefined);
+  const pinned =
+    REPORTED.get(name) ??
+    (name === 'backslash_quote' ? PINNED_READING_SETTINGS['backslash_quote'] : undefined);
   const value = body.toString('utf8', nameEnd + 1, valueEnd);
   if (pinned === undefined || value === pinned) return undefined;
   return `the server reports ${name} = \`${shown(value)}\``;
@@ -73,7 +75,9 @@ export function decodeStatementText(bytes: Buffer): string | undefined {
  * client_encoding that is not UTF-8 (or libpq's `auto`). Airlock's upstream session never takes
  * these from the agent; refusing says so rather than leaving the client to believe otherwise.
  */
-export function startupParametersProblem(parameters: ReadonlyMap<string, string>): string | undefined {
+export function startupParametersProblem(
+  parameters: ReadonlyMap<string, string>,
+): string | undefined {
   for (const [key, value] of parameters) {
     const name = key.toLowerCase();
     if (name === 'options') {

@@ -1,5 +1,9 @@
 import type { ApprovalActionV1, Decision } from '../../core/index.js';
-import { DEFAULT_PRODUCTION_ENVIRONMENTS, hasHiddenCharacters, targetsNeedingConfirmation } from '../../core/index.js';
+import {
+  DEFAULT_PRODUCTION_ENVIRONMENTS,
+  hasHiddenCharacters,
+  targetsNeedingConfirmation,
+} from '../../core/index.js';
 import { errorResponse } from './wire.js';
 
 /**
@@ -45,7 +49,11 @@ export interface HoldHintContext {
  * approve it: the CLI command (with `--confirm` and the target ids when the approval needs them,
  * known from `hint.actions`) and the inbox page when there is one.
  */
-export function refusalFor(decision: Decision, approvalsUrl: string, hint: HoldHintContext = {}): Buffer {
+export function refusalFor(
+  decision: Decision,
+  approvalsUrl: string,
+  hint: HoldHintContext = {},
+): Buffer {
   if (decision.verdict === 'hold' && decision.approval?.id !== undefined) {
     const { id, needed } = decision.approval;
     return errorResponse({
@@ -68,7 +76,10 @@ export function refusalFor(decision: Decision, approvalsUrl: string, hint: HoldH
 
 /** Airlock could not decide; nothing was forwarded. */
 export function unavailableError(): Buffer {
-  return errorResponse({ sqlstate: SQLSTATE.unavailable, message: 'airlock is unavailable; the statement was not run' });
+  return errorResponse({
+    sqlstate: SQLSTATE.unavailable,
+    message: 'airlock is unavailable; the statement was not run',
+  });
 }
 
 // More confirm ids than this, or one that is long or hides characters, and the hint points to
@@ -85,17 +96,27 @@ const SHELL_WORD = /^[A-Za-z0-9_.:/@%+=,-]+$/;
 function howToApprove(id: string, needed: number, hint: HoldHintContext): string {
   const who = needed === 1 ? 'A human approves it' : `${needed} humans approve it, each`;
   const command = `airlock approvals approve ${id} --as <approver>${confirmPart(id, hint)}`;
-  const page = hint.approvalPagesUrl === undefined ? '' : `, or in the inbox at ${hint.approvalPagesUrl.replace(/\/+$/, '')}/${encodeURIComponent(id)}`;
+  const page =
+    hint.approvalPagesUrl === undefined
+      ? ''
+      : `, or in the inbox at ${hint.approvalPagesUrl.replace(/\/+$/, '')}/${encodeURIComponent(id)}`;
   return `${who} with \`${command}\`${page}.`;
 }
 
 function confirmPart(id: string, hint: HoldHintContext): string {
   if (hint.actions === undefined) return ' [--confirm <target ids>]';
-  const ids = targetsNeedingConfirmation({ actions: hint.actions }, hint.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS);
+  const ids = targetsNeedingConfirmation(
+    { actions: hint.actions },
+    hint.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
+  );
   if (ids.length === 0) return '';
   // SECURITY: target ids come from the agent's statement; one that hides characters or is
   // very long is never spelled out for a human to paste.
-  const listable = ids.length <= MAX_LISTED_CONFIRM_IDS && ids.every((target) => target.length <= MAX_LISTED_CONFIRM_ID_CHARS && !hasHiddenCharacters(target));
+  const listable =
+    ids.length <= MAX_LISTED_CONFIRM_IDS &&
+    ids.every(
+      (target) => target.length <= MAX_LISTED_CONFIRM_ID_CHARS && !hasHiddenCharacters(target),
+    );
   if (!listable) return ` --confirm <the target ids \`airlock approvals show ${id}\` lists>`;
   return ` --confirm ${ids.map(toShellWord).join(' ')}`;
 }
@@ -137,7 +158,8 @@ export function unpreparedError(what: string): Buffer {
 export function invalidTextError(): Buffer {
   return errorResponse({
     sqlstate: SQLSTATE.invalidText,
-    message: 'airlock refused statement text that is not valid UTF-8, the client encoding of every session through airlock; nothing ran',
+    message:
+      'airlock refused statement text that is not valid UTF-8, the client encoding of every session through airlock; nothing ran',
   });
 }
 
@@ -162,6 +184,7 @@ export function unmeasurableError(why: string): Buffer {
 export function unsureReadingError(): Buffer {
   return errorResponse({
     sqlstate: SQLSTATE.unmeasurable,
-    message: 'airlock did not run this statement: it follows, in the same batch, a statement that ran code airlock cannot read and that may have changed how the server reads text; send Sync first',
+    message:
+      'airlock did not run this statement: it follows, in the same batch, a statement that ran code airlock cannot read and that may have changed how the server reads text; send Sync first',
   });
 }

@@ -9,7 +9,8 @@
  */
 
 /** Which frontend message a slot stands for: it decides what ends the answer. */
-export type SlotKind = 'query' | 'sync' | 'function' | 'parse' | 'bind' | 'describe' | 'execute' | 'close';
+export type SlotKind =
+  'query' | 'sync' | 'function' | 'parse' | 'bind' | 'describe' | 'execute' | 'close';
 
 /** How a slot's answer ended. */
 export type SlotEnd = 'done' | 'error' | 'skipped';
@@ -54,7 +55,10 @@ export class ResponseRouter {
   #readyPending = 0;
   #readyWaiters: (() => void)[] = [];
 
-  constructor(private readonly events: RouterEvents) {}
+  readonly #events: RouterEvents;
+  constructor(events: RouterEvents) {
+    this.#events = events;
+  }
 
   /** Registers the answer of one frontend message just sent upstream. */
   expect(kind: SlotKind, sink?: ResponseSink): void {
@@ -94,10 +98,11 @@ export class ResponseRouter {
       const slot = this.#slots[this.#head];
       const parameterStatus = type === 0x53; /* S */
       const asynchronous = parameterStatus || type === 0x4e /* N */ || type === 0x41; /* A */
-      if (parameterStatus) this.events.parameterStatus(data.subarray(offset + 5, end));
+      if (parameterStatus) this.#events.parameterStatus(data.subarray(offset + 5, end));
       if (slot === undefined) {
         // INVARIANT: only notices, notifications and parameter changes come unasked.
-        if (!asynchronous) return this.events.protocolError('the upstream answered a message nobody sent');
+        if (!asynchronous)
+          return this.#events.protocolError('the upstream answered a message nobody sent');
       } else if (slot.sink !== undefined && !parameterStatus) {
         if (relayFrom < offset) out.push(data.subarray(relayFrom, offset));
         const relayed = slot.sink.take(type, data.subarray(offset, end));
@@ -109,26 +114,32 @@ export class ResponseRouter {
     }
     this.#tail = offset < data.length ? Buffer.from(data.subarray(offset)) : undefined;
     if (relayFrom < offset) out.push(data.subarray(relayFrom, offset));
-    if (out.length === 1 && out[0] !== undefined) this.events.relay(out[0]);
-    else if (out.length > 1) this.events.relay(Buffer.concat(out));
+    if (out.length === 1 && out[0] !== undefined) this.#events.relay(out[0]);
+    else if (out.length > 1) this.#events.relay(Buffer.concat(out));
   }
 
   /** Ends the head slot when `type` ends it; false after a protocol error. */
   #advance(slot: Slot, type: number, data: Buffer, offset: number): boolean {
     if (type === 0x5a /* Z */) {
       if (!READY_KINDS.has(slot.kind)) {
-        this.events.protocolError('the upstream sent ReadyForQuery in the middle of an extended-protocol batch');
+        this.#events.protocolError(
+          'the upstream sent ReadyForQuery in the middle of an extended-protocol batch',
+        );
         return false;
       }
       const status = String.fromCharCode(data[offset + 5] ?? 0) as TransactionStatus;
       this.#finish(slot, 'done', status);
-      this.events.ready(status);
+      this.#events.ready(status);
       return true;
     }
     if (type === 0x45 /* E */ && !READY_KINDS.has(slot.kind)) {
       this.#finish(slot, 'error', undefined);
       // The server now skips every message until Sync: those slots get no answer.
-      for (let next = this.#slots[this.#head]; next !== undefined && next.kind !== 'sync'; next = this.#slots[this.#head]) {
+      for (
+        let next = this.#slots[this.#head];
+        next !== undefined && next.kind !== 'sync';
+        next = this.#slots[this.#head]
+      ) {
         this.#finish(next, 'skipped', undefined);
       }
       return true;
@@ -167,7 +178,9 @@ function endsSlot(kind: SlotKind, type: number): boolean {
     case 'describe':
       return type === 0x54 /* T RowDescription */ || type === 0x6e; /* n NoData */
     case 'execute':
-      return type === 0x43 /* C */ || type === 0x49 /* I EmptyQueryResponse */ || type === 0x73; /* s PortalSuspended */
+      return (
+        type === 0x43 /* C */ || type === 0x49 /* I EmptyQueryResponse */ || type === 0x73
+      ); /* s PortalSuspended */
     default:
       return false;
   }

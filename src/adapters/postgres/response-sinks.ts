@@ -26,14 +26,16 @@ abstract class ReadingSink implements ResponseSink {
   error: Buffer | undefined;
   #resolve!: (answer: Answer) => void;
 
-  constructor(private readonly keepRows: boolean) {
+  readonly #keepRows: boolean;
+  constructor(keepRows: boolean) {
+    this.#keepRows = keepRows;
     this.answer = new Promise((resolve) => (this.#resolve = resolve));
   }
 
   take(type: number, message: Buffer): Buffer | undefined {
     if (type === 0x43 /* C */) this.tags.push(message.toString('utf8', 5, message.length - 1));
     else if (type === 0x45 /* E */) this.error = message;
-    else if (type === 0x44 /* D */ && this.keepRows) this.rows.push(dataRowTexts(message));
+    else if (type === 0x44 /* D */ && this.#keepRows) this.rows.push(dataRowTexts(message));
     return this.pass(type, message);
   }
 
@@ -72,8 +74,10 @@ export class HoldingSink extends ReadingSink {
    * `ownStatements`: the Query text starts with that many statements of Airlock's, `ownChars`
    * long; their CommandCompletes are not the client's, and error positions are shifted back.
    */
-  constructor(ownStatements = 0, private readonly ownChars = 0) {
+  readonly #ownChars;
+  constructor(ownStatements = 0, ownChars = 0) {
     super(false);
+    this.#ownChars = ownChars;
     this.#ownLeft = ownStatements;
   }
 
@@ -82,7 +86,10 @@ export class HoldingSink extends ReadingSink {
       this.#ownLeft--;
       return undefined;
     }
-    return super.take(type, type === 0x45 && this.ownChars > 0 ? withPositionShifted(message, this.ownChars) : message);
+    return super.take(
+      type,
+      type === 0x45 && this.#ownChars > 0 ? withPositionShifted(message, this.#ownChars) : message,
+    );
   }
 
   /** Bytes held so far; a session refuses to hold without bound. */
@@ -114,10 +121,13 @@ export class WatchSink extends ReadingSink {
 
 /** A planted statement's ErrorResponse becomes Airlock's; the rest of its answer is the client's. */
 export class ReplaceErrorSink implements ResponseSink {
-  constructor(private readonly replacement: Buffer) {}
+  readonly #replacement: Buffer;
+  constructor(replacement: Buffer) {
+    this.#replacement = replacement;
+  }
 
   take(type: number, message: Buffer): Buffer | undefined {
-    return type === 0x45 ? this.replacement : message;
+    return type === 0x45 ? this.#replacement : message;
   }
 }
 

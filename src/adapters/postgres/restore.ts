@@ -25,14 +25,21 @@ const RESTORE_TIMEOUT_MS = 60 * 60_000;
  * The dump's checksum is verified first; a mismatch refuses, and so does a snapshot that
  * records that nothing existed (it has no dump).
  */
-export async function restoreSnapshot(vaultDir: string, id: string, upstream: UpstreamTarget, into?: string): Promise<RestoreResult> {
+export async function restoreSnapshot(
+  vaultDir: string,
+  id: string,
+  upstream: UpstreamTarget,
+  into?: string,
+): Promise<RestoreResult> {
   if (!/^snap_[A-Za-z0-9_]+$/.test(id)) throw new RestoreRefused(`\`${id}\` is not a snapshot id`);
   const folder = join(vaultDir, id);
   const snapshot = readManifest(folder);
   if (snapshot === undefined) throw new RestoreRefused(`no snapshot \`${id}\` in the vault`);
   if (snapshot.nothingExisted === true) {
     const names = snapshot.missing?.map((name) => `\`${name}\``).join(', ') ?? 'what it covered';
-    throw new RestoreRefused(`snapshot \`${id}\` has no dump to restore: nothing existed when it was taken (${names})`);
+    throw new RestoreRefused(
+      `snapshot \`${id}\` has no dump to restore: nothing existed when it was taken (${names})`,
+    );
   }
   const file = join(folder, snapshot.file);
   let checksum: string;
@@ -41,7 +48,8 @@ export async function restoreSnapshot(vaultDir: string, id: string, upstream: Up
   } catch {
     throw new RestoreRefused(`the dump of snapshot \`${id}\` is missing`);
   }
-  if (checksum !== snapshot.sha256) throw new RestoreRefused(`the dump of snapshot \`${id}\` does not match its checksum`);
+  if (checksum !== snapshot.sha256)
+    throw new RestoreRefused(`the dump of snapshot \`${id}\` does not match its checksum`);
   const database = into ?? snapshot.database;
   const created = into !== undefined && (await createDatabaseIfMissing(upstream, into));
   const args = ['--single-transaction', '--exit-on-error', '--no-owner', `--dbname=${database}`];
@@ -51,7 +59,13 @@ export async function restoreSnapshot(vaultDir: string, id: string, upstream: Up
 }
 
 async function createDatabaseIfMissing(upstream: UpstreamTarget, name: string): Promise<boolean> {
-  const client = new pg.Client({ host: upstream.host, port: upstream.port, user: upstream.user, password: upstream.password, database: upstream.database });
+  const client = new pg.Client({
+    host: upstream.host,
+    port: upstream.port,
+    user: upstream.user,
+    password: upstream.password,
+    database: upstream.database,
+  });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -15,14 +15,23 @@ WHERE c.relkind IN ('r', 'm', 't')
   AND pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid) > 0`;
 
 /** Per-table changes between two readings of `TRANSACTION_CHANGES_SQL`. */
-export function changesBetween(before: readonly (readonly (string | null)[])[], after: readonly (readonly (string | null)[])[]): TableChange[] {
+export function changesBetween(
+  before: readonly (readonly (string | null)[])[],
+  after: readonly (readonly (string | null)[])[],
+): TableChange[] {
   const earlier = new Map(before.map((row) => [row[0] ?? '', row] as const));
   const changes: TableChange[] = [];
   for (const row of after) {
     const table = row[0] ?? '';
     const was = earlier.get(table);
     const delta = (index: number): number => Number(row[index] ?? 0) - Number(was?.[index] ?? 0);
-    const change = { table, reference: table, updated: delta(1), deleted: delta(2), inserted: delta(3) };
+    const change = {
+      table,
+      reference: table,
+      updated: delta(1),
+      deleted: delta(2),
+      inserted: delta(3),
+    };
     if (change.updated > 0 || change.deleted > 0) changes.push(change);
   }
   return changes;
@@ -74,6 +83,8 @@ export function toTableFacts(row: readonly (string | null)[] | undefined): Table
   } catch {
     columns = [];
   }
-  const names = Array.isArray(columns) ? columns.filter((name): name is string => typeof name === 'string') : [];
+  const names = Array.isArray(columns)
+    ? columns.filter((name): name is string => typeof name === 'string')
+    : [];
   return { plain: row[0] === 't', uniqueColumns: new Set(names) };
 }

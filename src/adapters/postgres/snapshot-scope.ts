@@ -12,22 +12,34 @@ export type SnapshotScope =
  * action without targets, anything with CASCADE) falls back to the whole database, which is
  * never less than needed.
  */
-export function toSnapshotScope(actions: readonly Action[], database: string, sql: string): SnapshotScope {
+export function toSnapshotScope(
+  actions: readonly Action[],
+  database: string,
+  sql: string,
+): SnapshotScope {
   // CASCADE reaches objects the statement does not name (TRUNCATE … CASCADE empties every
   // referencing table): only the whole database is sure to hold them. Matching the text may
   // over-match (a comment), which costs a bigger dump, never a missing one.
-  if (/\bcascade\b/i.test(sql) || actions.some((action) => action.targets.some((target) => target.attrs['cascade'] === true))) {
+  if (
+    /\bcascade\b/i.test(sql) ||
+    actions.some((action) => action.targets.some((target) => target.attrs['cascade'] === true))
+  ) {
     return { kind: 'database', name: database };
   }
-  const risky = actions.filter((action) => action.effect === 'destructive' || action.effect === 'unknown');
-  const targets: (Target | undefined)[] = risky.flatMap((action): (Target | undefined)[] => (action.targets.length === 0 ? [undefined] : [...action.targets]));
+  const risky = actions.filter(
+    (action) => action.effect === 'destructive' || action.effect === 'unknown',
+  );
+  const targets: (Target | undefined)[] = risky.flatMap((action): (Target | undefined)[] =>
+    action.targets.length === 0 ? [undefined] : [...action.targets],
+  );
   const types = new Set(targets.map((target) => target?.type.toLowerCase()));
   const names = [...new Set(targets.map((target) => target?.id ?? ''))];
   if (targets.length > 0 && types.size === 1 && names.every((name) => name !== '')) {
     if (types.has('table')) return { kind: 'tables', names };
     if (types.has('schema')) return { kind: 'schemas', names };
     const only = names[0];
-    if (types.has('database') && names.length === 1 && only !== undefined) return { kind: 'database', name: stripQuotes(only) };
+    if (types.has('database') && names.length === 1 && only !== undefined)
+      return { kind: 'database', name: stripQuotes(only) };
   }
   return { kind: 'database', name: database };
 }

@@ -9,7 +9,14 @@ import type { SnapshotScope } from './snapshot-scope.js';
 import { toSnapshotScope } from './snapshot-scope.js';
 import type { UpstreamTarget } from './upstream-connection.js';
 import type { SnapshotManifestV1 } from './vault.js';
-import { DUMP_FILE, createSnapshotFolder, newSnapshotId, sha256OfFile, vaultPlacementProblem, writeManifest } from './vault.js';
+import {
+  DUMP_FILE,
+  createSnapshotFolder,
+  newSnapshotId,
+  sha256OfFile,
+  vaultPlacementProblem,
+  writeManifest,
+} from './vault.js';
 
 /** Where snapshots go and how they are taken. */
 export interface SnapshotterOptions {
@@ -34,15 +41,24 @@ const LOCK_WAIT_TIMEOUT_MS = 10_000;
  * exists (`DROP TABLE IF EXISTS` of a missing table) the snapshot says so and has no dump.
  * Throws on any failure (including not being able to tell what exists), which blocks the statement.
  */
-export async function takeSnapshot(options: SnapshotterOptions, request: SnapshotRequest, now = new Date()): Promise<SnapshotManifestV1> {
+export async function takeSnapshot(
+  options: SnapshotterOptions,
+  request: SnapshotRequest,
+  now = new Date(),
+): Promise<SnapshotManifestV1> {
   const problem = vaultPlacementProblem(options.vaultDir, options.dataDir);
   if (problem !== undefined) throw new Error(problem);
-  const scope = toSnapshotScope(request.classified.actions, options.upstream.database, request.classified.sql);
+  const scope = toSnapshotScope(
+    request.classified.actions,
+    options.upstream.database,
+    request.classified.sql,
+  );
   const existing = await findExistingScope(options.upstream, scope);
   const id = newSnapshotId(now);
   const folder = createSnapshotFolder(options.vaultDir, id);
   const database = scope.kind === 'database' ? scope.name : options.upstream.database;
-  const dump = existing.names.length === 0 ? undefined : await dumpInto(options, folder, database, existing);
+  const dump =
+    existing.names.length === 0 ? undefined : await dumpInto(options, folder, database, existing);
   const approvalId = request.decision.approval?.id;
   const manifest: SnapshotManifestV1 = {
     v: 1,
@@ -69,15 +85,33 @@ export async function takeSnapshot(options: SnapshotterOptions, request: Snapsho
 }
 
 /** Runs pg_dump of exactly the existing objects into `folder`; its checksum and size. */
-async function dumpInto(options: SnapshotterOptions, folder: string, database: string, existing: ExistingScope): Promise<{ sha256: string; bytes: number }> {
+async function dumpInto(
+  options: SnapshotterOptions,
+  folder: string,
+  database: string,
+  existing: ExistingScope,
+): Promise<{ sha256: string; bytes: number }> {
   const file = join(folder, DUMP_FILE);
-  const args = ['--format=custom', `--lock-wait-timeout=${LOCK_WAIT_TIMEOUT_MS}`, `--file=${file}`, `--dbname=${database}`, ...existing.selection];
-  await runPgTool(options.pgDump ?? 'pg_dump', options.upstream, args, options.timeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS);
+  const args = [
+    '--format=custom',
+    `--lock-wait-timeout=${LOCK_WAIT_TIMEOUT_MS}`,
+    `--file=${file}`,
+    `--dbname=${database}`,
+    ...existing.selection,
+  ];
+  await runPgTool(
+    options.pgDump ?? 'pg_dump',
+    options.upstream,
+    args,
+    options.timeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
+  );
   return { sha256: await sha256OfFile(file), bytes: statSync(file).size };
 }
 
 /** The audit record's data for a snapshot: where it is and its checksum, never a credential. */
-export function toSnapshotAuditData(manifest: SnapshotManifestV1): { readonly [key: string]: JsonValue } {
+export function toSnapshotAuditData(manifest: SnapshotManifestV1): {
+  readonly [key: string]: JsonValue;
+} {
   return {
     snapshotId: manifest.id,
     upstream: manifest.upstream,
@@ -96,5 +130,7 @@ export function toSnapshotAuditData(manifest: SnapshotManifestV1): { readonly [k
 }
 
 function toScopeData(scope: SnapshotScope): JsonValue {
-  return scope.kind === 'database' ? { kind: 'database', name: scope.name } : { kind: scope.kind, names: [...scope.names] };
+  return scope.kind === 'database'
+    ? { kind: 'database', name: scope.name }
+    : { kind: scope.kind, names: [...scope.names] };
 }

@@ -16,7 +16,9 @@ export interface OptionSetting {
 }
 
 /** The settings the options assign, or why PostgreSQL would refuse them. */
-export type OptionsParse = { readonly ok: true; readonly value: readonly OptionSetting[] } | { readonly ok: false; readonly error: string };
+export type OptionsParse =
+  | { readonly ok: true; readonly value: readonly OptionSetting[] }
+  | { readonly ok: false; readonly error: string };
 
 // The switches of PostgreSQL's getopt string "B:bC:c:D:d:EeFf:h:ijk:lN:nOPp:r:S:sTt:v:W:-:"
 // that take an argument; the others take none, and unknown ones are the server's to refuse.
@@ -39,7 +41,8 @@ export function parseStartupOptions(options: string): OptionsParse {
       let argument = word.slice(at + 1);
       if (argument === '') {
         index++;
-        if (index >= words.length) return { ok: false, error: `switch \`-${flag}\` requires a value` };
+        if (index >= words.length)
+          return { ok: false, error: `switch \`-${flag}\` requires a value` };
         argument = words[index] ?? '';
       }
       if (flag === 'c' || flag === '-') {
@@ -54,11 +57,21 @@ export function parseStartupOptions(options: string): OptionsParse {
 }
 
 /** PostgreSQL's ParseLongOption: `name=value`, dashes in the name read as underscores. */
-function longOption(flag: string, argument: string): { ok: true; value: OptionSetting } | { ok: false; error: string } {
+function longOption(
+  flag: string,
+  argument: string,
+): { ok: true; value: OptionSetting } | { ok: false; error: string } {
   const written = flag === 'c' ? `-c ${argument}` : `--${argument}`;
   const equals = argument.indexOf('=');
   if (equals < 0) return { ok: false, error: `\`${written}\` requires a value` };
-  return { ok: true, value: { name: argument.slice(0, equals).replace(/-/g, '_'), value: argument.slice(equals + 1), written } };
+  return {
+    ok: true,
+    value: {
+      name: argument.slice(0, equals).replace(/-/g, '_'),
+      value: argument.slice(equals + 1),
+      written,
+    },
+  };
 }
 
 /** pg_split_opts: words at unescaped whitespace; a backslash keeps the character after it. */

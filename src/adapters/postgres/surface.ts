@@ -14,7 +14,8 @@ export const postgresSurface: Surface<PostgresUpstreamConfig, ResolvedPostgresUp
   name: 'postgres',
   async validate(sections, settings) {
     const configured = postgresUpstreamsOf(sections, settings);
-    if (!configured.ok) return err({ title: 'invalid postgres upstream configuration', problems: configured.error });
+    if (!configured.ok)
+      return err({ title: 'invalid postgres upstream configuration', problems: configured.error });
     if (configured.value.length === 0) return ok(undefined);
     // Refused before anything listens: a vault that shares the database's disk is no safeguard.
     const upstreams: ResolvedPostgresUpstream[] = [];
@@ -25,7 +26,9 @@ export const postgresSurface: Surface<PostgresUpstreamConfig, ResolvedPostgresUp
       if (problem !== undefined) problems.push(`upstreams.${upstream.name}.vault.dir: ${problem}`);
       upstreams.push({ ...upstream, dataDir });
     }
-    return problems.length > 0 ? err({ title: 'cannot start the postgres listener', problems }) : ok(upstreams);
+    return problems.length > 0
+      ? err({ title: 'cannot start the postgres listener', problems })
+      : ok(upstreams);
   },
   async start(upstreams, deps) {
     const running: RunningSurface[] = [];
@@ -45,11 +48,19 @@ export const postgresSurface: Surface<PostgresUpstreamConfig, ResolvedPostgresUp
   },
 };
 
-async function startOne(upstream: ResolvedPostgresUpstream, deps: SurfaceDeps): Promise<RunningSurface> {
+async function startOne(
+  upstream: ResolvedPostgresUpstream,
+  deps: SurfaceDeps,
+): Promise<RunningSurface> {
   const { dataDir } = upstream;
   // Appends a snapshot's record to the audit log; a snapshot that cannot be recorded blocks the statement.
   const record = async (manifest: Parameters<typeof toSnapshotAuditData>[0]) => {
-    await deps.appendAudit({ kind: 'snapshot.taken', actor: 'system', at: deps.clock.now(), data: toSnapshotAuditData(manifest) });
+    await deps.appendAudit({
+      kind: 'snapshot.taken',
+      actor: 'system',
+      at: deps.clock.now(),
+      data: toSnapshotAuditData(manifest),
+    });
   };
   const proxy = await startPostgresProxy({
     name: upstream.name,
@@ -58,7 +69,17 @@ async function startOne(upstream: ResolvedPostgresUpstream, deps: SurfaceDeps): 
     clock: deps.clock,
     classify: classifySqlText,
     snapshot: async (request) => {
-      await takeSnapshot({ upstreamName: upstream.name, upstream: upstream.target, vaultDir: upstream.vaultDir, dataDir, record }, request, new Date(deps.clock.now()));
+      await takeSnapshot(
+        {
+          upstreamName: upstream.name,
+          upstream: upstream.target,
+          vaultDir: upstream.vaultDir,
+          dataDir,
+          record,
+        },
+        request,
+        new Date(deps.clock.now()),
+      );
     },
     approvalsUrl: deps.urls.approvalsUrl,
     approvalPagesUrl: `${deps.urls.url}/inbox/approvals`,
@@ -71,17 +92,32 @@ async function startOne(upstream: ResolvedPostgresUpstream, deps: SurfaceDeps): 
   const url = `postgres://AGENT:TOKEN@${proxy.host}:${proxy.port}/${upstream.target.database}`;
   return {
     lines: [`postgres ${upstream.name}: ${url} (password: an Airlock token)`],
-    info: { name: upstream.name, host: proxy.host, port: proxy.port, database: upstream.target.database, vault: upstream.vaultDir },
+    info: {
+      name: upstream.name,
+      host: proxy.host,
+      port: proxy.port,
+      database: upstream.target.database,
+      vault: upstream.vaultDir,
+    },
     close: () => proxy.close(),
   };
 }
 
 /** The server's data directory when Airlock may read it (superuser or pg_read_all_settings). */
 async function askDataDirectory(target: UpstreamTarget): Promise<string | undefined> {
-  const client = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    connectionTimeoutMillis: 10_000,
+  });
   try {
     await client.connect();
-    const result = await client.query<{ dir: string }>("SELECT current_setting('data_directory') AS dir");
+    const result = await client.query<{ dir: string }>(
+      "SELECT current_setting('data_directory') AS dir",
+    );
     return result.rows[0]?.dir;
   } catch {
     return undefined;

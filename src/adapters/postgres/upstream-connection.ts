@@ -49,24 +49,36 @@ export function openUpstreamSession(target: UpstreamTarget): Promise<UpstreamSes
     const parameterStatus: Buffer[] = [];
     const key = { processId: 0, secretKey: 0 };
     let scram: ScramClient | undefined;
-    const timer = setTimeout(() => fail('timed out connecting upstream'), target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail('timed out connecting upstream'),
+      target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    );
     const fail = (message: string): void => {
       clearTimeout(timer);
       socket.removeAllListeners('data');
       socket.destroy();
       reject(new UpstreamConnectError(message));
     };
-    socket.once('error', (error: NodeJS.ErrnoException) => fail(`cannot reach upstream: ${error.code ?? 'error'}`));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      fail(`cannot reach upstream: ${error.code ?? 'error'}`),
+    );
     socket.once('connect', () => {
       // SECURITY: the server must read statement text as the classifier does; startup parameters
       // outrank any ALTER ROLE / DATABASE … SET, and RESET returns to them.
-      socket.write(serialize.startup({ user: target.user, database: target.database, ...PINNED_READING_SETTINGS }));
+      socket.write(
+        serialize.startup({
+          user: target.user,
+          database: target.database,
+          ...PINNED_READING_SETTINGS,
+        }),
+      );
     });
     socket.on('data', (chunk: Buffer) => {
       try {
         framer.push(chunk);
         for (let message = framer.next(); message !== undefined; message = framer.next()) {
-          if (message.type === 0x52 /* R */) scram = answerAuthentication(socket, target, message, scram);
+          if (message.type === 0x52 /* R */)
+            scram = answerAuthentication(socket, target, message, scram);
           else if (message.type === 0x53 /* S */) parameterStatus.push(Buffer.from(message.raw));
           else if (message.type === 0x4b /* K */) {
             const reader = new BodyReader(message.body);
@@ -74,11 +86,16 @@ export function openUpstreamSession(target: UpstreamTarget): Promise<UpstreamSes
             key.secretKey = reader.int32();
           } else if (message.type === 0x45 /* E */) {
             const fields = parseErrorFields(message.body);
-            return fail(`upstream refused the connection: ${fields.get('C') ?? ''} ${fields.get('M') ?? ''}`.trim());
+            return fail(
+              `upstream refused the connection: ${fields.get('C') ?? ''} ${fields.get('M') ?? ''}`.trim(),
+            );
           } else if (message.type === 0x5a /* Z */) {
             // A ParameterStatus body follows its type byte and length.
             const unpinned = startupReportProblem(parameterStatus.map((raw) => raw.subarray(5)));
-            if (unpinned !== undefined) return fail(`upstream session would read statement text differently from airlock: ${unpinned}`);
+            if (unpinned !== undefined)
+              return fail(
+                `upstream session would read statement text differently from airlock: ${unpinned}`,
+              );
             clearTimeout(timer);
             socket.removeAllListeners('data');
             socket.removeAllListeners('error');
@@ -87,66 +104,100 @@ export function openUpstreamSession(target: UpstreamTarget): Promise<UpstreamSes
           }
         }
       } catch (error) {
-        fail(error instanceof UpstreamConnectError ? error.message : 'upstream spoke an unexpected protocol');
+        fail(
+          error instanceof UpstreamConnectError
+            ? error.message
+            : 'upstream spoke an unexpected protocol',
+        );
       }
     });
   });
 }
 
-function answerAuthentication(socket: Socket, target: UpstreamTarget, message: WireMessage, scram: ScramClient | undefined): ScramClient | undefined {
+function answerAuthentication(
+  socket: Socket,
+  target: UpstreamTarget,
+  message: WireMessage,
+  scram: ScramClient | undefined,
+): ScramClient | undefined {
   const reader = new BodyReader(message.body);
   const code = reader.int32();
   if (code === 0) return scram;
   const password = target.password;
-  if (password === undefined || password === '') throw new UpstreamConnectError('upstream asks for a password and none is configured');
+  if (password === undefined || password === '')
+    throw new UpstreamConnectError('upstream asks for a password and none is configured');
   if (code === 3) {
     socket.write(serialize.password(password));
     return scram;
   }
   if (code === 5) {
     const salt = reader.rest().subarray(0, 4);
-    const inner = createHash('md5').update(password + target.user).digest('hex');
-    socket.write(serialize.password(`md5${createHash('md5').update(Buffer.concat([Buffer.from(inner), salt])).digest('hex')}`));
+    const inner = createHash('md5')
+      .update(password + target.user)
+      .digest('hex');
+    socket.write(
+      serialize.password(
+        `md5${createHash('md5')
+          .update(Buffer.concat([Buffer.from(inner), salt]))
+          .digest('hex')}`,
+      ),
+    );
     return scram;
   }
   if (code === 10) {
     const mechanisms: string[] = [];
     for (let name = reader.cstring(); name !== ''; name = reader.cstring()) mechanisms.push(name);
-    if (!mechanisms.includes('SCRAM-SHA-256')) throw new UpstreamConnectError('upstream offers no supported SASL mechanism');
+    if (!mechanisms.includes('SCRAM-SHA-256'))
+      throw new UpstreamConnectError('upstream offers no supported SASL mechanism');
     const client = new ScramClient(password);
     socket.write(serialize.sendSASLInitialResponseMessage('SCRAM-SHA-256', client.firstMessage()));
     return client;
   }
   if (code === 11 && scram !== undefined) {
-    socket.write(serialize.sendSCRAMClientFinalMessage(scram.finalMessage(reader.rest().toString('utf8'))));
+    socket.write(
+      serialize.sendSCRAMClientFinalMessage(scram.finalMessage(reader.rest().toString('utf8'))),
+    );
     return scram;
   }
   if (code === 12 && scram !== undefined) {
     scram.verifyServer(reader.rest().toString('utf8'));
     return scram;
   }
-  throw new UpstreamConnectError(`upstream asks for an unsupported authentication method (${code})`);
+  throw new UpstreamConnectError(
+    `upstream asks for an unsupported authentication method (${code})`,
+  );
 }
 
 /** The client side of SCRAM-SHA-256 (RFC 7677) without channel binding. */
 class ScramClient {
   readonly #nonce = randomBytes(18).toString('base64');
   #serverSignature: Buffer | undefined;
-  constructor(private readonly password: string) {}
+  readonly #password: string;
+  constructor(password: string) {
+    this.#password = password;
+  }
 
   firstMessage(): string {
     return `n,,n=*,r=${this.#nonce}`;
   }
 
   finalMessage(serverFirst: string): string {
-    const attributes = new Map(serverFirst.split(',').map((part) => [part.slice(0, 1), part.slice(2)] as const));
+    const attributes = new Map(
+      serverFirst.split(',').map((part) => [part.slice(0, 1), part.slice(2)] as const),
+    );
     const nonce = attributes.get('r') ?? '';
     const salt = Buffer.from(attributes.get('s') ?? '', 'base64');
     const iterations = Number(attributes.get('i'));
-    if (!nonce.startsWith(this.#nonce) || nonce.length === this.#nonce.length || !Number.isInteger(iterations) || iterations < 1 || iterations > 1_000_000) {
+    if (
+      !nonce.startsWith(this.#nonce) ||
+      nonce.length === this.#nonce.length ||
+      !Number.isInteger(iterations) ||
+      iterations < 1 ||
+      iterations > 1_000_000
+    ) {
       throw new UpstreamConnectError('upstream sent an invalid SCRAM challenge');
     }
-    const salted = pbkdf2Sync(this.password.normalize('NFKC'), salt, iterations, 32, 'sha256');
+    const salted = pbkdf2Sync(this.#password.normalize('NFKC'), salt, iterations, 32, 'sha256');
     const clientKey = hmac(salted, 'Client Key');
     const storedKey = createHash('sha256').update(clientKey).digest();
     const withoutProof = `c=biws,r=${nonce}`;
@@ -158,10 +209,17 @@ class ScramClient {
   }
 
   verifyServer(serverFinal: string): void {
-    const verifier = Buffer.from(serverFinal.startsWith('v=') ? serverFinal.slice(2) : '', 'base64');
+    const verifier = Buffer.from(
+      serverFinal.startsWith('v=') ? serverFinal.slice(2) : '',
+      'base64',
+    );
     const expected = this.#serverSignature;
     // SECURITY: a server that cannot prove it knows the password is not the configured upstream.
-    if (expected === undefined || verifier.length !== expected.length || !timingSafeEqual(verifier, expected)) {
+    if (
+      expected === undefined ||
+      verifier.length !== expected.length ||
+      !timingSafeEqual(verifier, expected)
+    ) {
       throw new UpstreamConnectError('upstream failed SCRAM server verification');
     }
   }
@@ -172,7 +230,11 @@ function hmac(key: Buffer, text: string): Buffer {
 }
 
 /** Sends a CancelRequest for an upstream session on a connection of its own. */
-export function sendUpstreamCancel(target: Pick<UpstreamTarget, 'host' | 'port'>, processId: number, secretKey: number): void {
+export function sendUpstreamCancel(
+  target: Pick<UpstreamTarget, 'host' | 'port'>,
+  processId: number,
+  secretKey: number,
+): void {
   const packet = Buffer.alloc(16);
   packet.writeInt32BE(16, 0);
   packet.writeInt32BE(80_877_102, 4);

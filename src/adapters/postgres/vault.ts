@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { SnapshotScope } from './snapshot-scope.js';
 
@@ -43,7 +51,10 @@ export const DUMP_FILE = 'dump.pgdump';
 
 /** A fresh snapshot id: sortable by time, unique by randomness. */
 export function newSnapshotId(now: Date): string {
-  const stamp = now.toISOString().replaceAll(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replaceAll(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `snap_${stamp}_${randomBytes(4).toString('hex')}`;
 }
 
@@ -80,7 +91,9 @@ export function listSnapshots(vaultDir: string): SnapshotManifestV1[] {
 /** The manifest in a snapshot folder, or undefined. */
 export function readManifest(folder: string): SnapshotManifestV1 | undefined {
   try {
-    const value = JSON.parse(readFileSync(join(folder, MANIFEST_FILE), 'utf8')) as SnapshotManifestV1;
+    const value = JSON.parse(
+      readFileSync(join(folder, MANIFEST_FILE), 'utf8'),
+    ) as SnapshotManifestV1;
     return value.v === 1 && typeof value.id === 'string' ? value : undefined;
   } catch {
     return undefined;
@@ -102,7 +115,10 @@ export function sha256OfFile(path: string): Promise<string> {
  * Refuses a vault on the same filesystem as the database's data: a disk that dies or fills takes
  * both. Returns a problem sentence, or undefined when they differ or it cannot be told.
  */
-export function vaultPlacementProblem(vaultDir: string, dataDir: string | undefined): string | undefined {
+export function vaultPlacementProblem(
+  vaultDir: string,
+  dataDir: string | undefined,
+): string | undefined {
   if (dataDir === undefined) return undefined;
   let vaultDevice: number;
   let dataDevice: number;

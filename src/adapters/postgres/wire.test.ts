@@ -6,14 +6,17 @@ const startup = Buffer.concat([int32(8 + 5), int32(196_608), Buffer.from('user\0
 
 function frameAll(framer: MessageFramer): Buffer[] {
   const out: Buffer[] = [];
-  for (let message = framer.next(); message !== undefined; message = framer.next()) out.push(message.raw);
+  for (let message = framer.next(); message !== undefined; message = framer.next())
+    out.push(message.raw);
   return out;
 }
 
 describe('MessageFramer', () => {
   it('yields each message of a chunk holding several, with its type and body', () => {
     const framer = new MessageFramer();
-    framer.push(Buffer.concat([query('BEGIN;'), query('SELECT 1;'), typedMessage('S', Buffer.alloc(0))]));
+    framer.push(
+      Buffer.concat([query('BEGIN;'), query('SELECT 1;'), typedMessage('S', Buffer.alloc(0))]),
+    );
     const first = framer.next();
     expect(first?.type).toBe(0x51);
     expect(first && new BodyReader(first.body).cstring()).toBe('BEGIN;');
@@ -22,7 +25,11 @@ describe('MessageFramer', () => {
   });
 
   it('frames the same messages whatever the chunk boundaries, down to one byte at a time', () => {
-    const messages = [query('UPDATE t SET a = a + 1 WHERE id = 7;'), query(`SELECT '${'x'.repeat(300)}';`), typedMessage('X', Buffer.alloc(0))];
+    const messages = [
+      query('UPDATE t SET a = a + 1 WHERE id = 7;'),
+      query(`SELECT '${'x'.repeat(300)}';`),
+      typedMessage('X', Buffer.alloc(0)),
+    ];
     const stream = Buffer.concat(messages);
     for (const size of [1, 2, 3, 4, 5, 6, 7, 64, stream.length]) {
       const framer = new MessageFramer();

@@ -55,7 +55,8 @@ export class MessageFramer {
   next(): WireMessage | undefined {
     if (this.#length < 5) return undefined;
     const length = this.#headWith(5).readInt32BE(1);
-    if (length < 4 || length > MAX_FRONTEND_MESSAGE_BYTES) throw new WireError('message has an invalid length');
+    if (length < 4 || length > MAX_FRONTEND_MESSAGE_BYTES)
+      throw new WireError('message has an invalid length');
     if (this.#length < length + 1) return undefined;
     const raw = this.#take(length + 1);
     return { type: raw[0] ?? 0, raw, body: raw.subarray(5) };
@@ -101,39 +102,42 @@ export class WireError extends Error {
 /** Reads NUL-terminated strings and integers from a message body. */
 export class BodyReader {
   #offset = 0;
-  constructor(private readonly body: Buffer) {}
+  readonly #body: Buffer;
+  constructor(body: Buffer) {
+    this.#body = body;
+  }
 
   cstring(): string {
-    const end = this.body.indexOf(0, this.#offset);
+    const end = this.#body.indexOf(0, this.#offset);
     if (end < 0) throw new WireError('string is not terminated');
-    const text = this.body.toString('utf8', this.#offset, end);
+    const text = this.#body.toString('utf8', this.#offset, end);
     this.#offset = end + 1;
     return text;
   }
 
   int16(): number {
-    if (this.#offset + 2 > this.body.length) throw new WireError('message is truncated');
-    const value = this.body.readInt16BE(this.#offset);
+    if (this.#offset + 2 > this.#body.length) throw new WireError('message is truncated');
+    const value = this.#body.readInt16BE(this.#offset);
     this.#offset += 2;
     return value;
   }
 
   int32(): number {
-    if (this.#offset + 4 > this.body.length) throw new WireError('message is truncated');
-    const value = this.body.readInt32BE(this.#offset);
+    if (this.#offset + 4 > this.#body.length) throw new WireError('message is truncated');
+    const value = this.#body.readInt32BE(this.#offset);
     this.#offset += 4;
     return value;
   }
 
   byte(): number {
-    const value = this.body[this.#offset];
+    const value = this.#body[this.#offset];
     if (value === undefined) throw new WireError('message is truncated');
     this.#offset += 1;
     return value;
   }
 
   rest(): Buffer {
-    return this.body.subarray(this.#offset);
+    return this.#body.subarray(this.#offset);
   }
 }
 
@@ -183,13 +187,23 @@ export function parseErrorFields(body: Buffer): Map<string, string> {
 }
 
 /** An ErrorResponse with severity ERROR (or FATAL), a SQLSTATE, a message and optional hint. */
-export function errorResponse(fields: { sqlstate: string; message: string; detail?: string; hint?: string; severity?: 'ERROR' | 'FATAL' }): Buffer {
+export function errorResponse(fields: {
+  sqlstate: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  severity?: 'ERROR' | 'FATAL';
+}): Buffer {
   const severity = fields.severity ?? 'ERROR';
   const parts = [
-    Buffer.from('S'), cstring(severity),
-    Buffer.from('V'), cstring(severity),
-    Buffer.from('C'), cstring(fields.sqlstate),
-    Buffer.from('M'), cstring(fields.message),
+    Buffer.from('S'),
+    cstring(severity),
+    Buffer.from('V'),
+    cstring(severity),
+    Buffer.from('C'),
+    cstring(fields.sqlstate),
+    Buffer.from('M'),
+    cstring(fields.message),
   ];
   if (fields.detail !== undefined) parts.push(Buffer.from('D'), cstring(fields.detail));
   if (fields.hint !== undefined) parts.push(Buffer.from('H'), cstring(fields.hint));

@@ -7,8 +7,16 @@ import { createScrub, isSecretList } from './scrub.js';
 
 // Hop-by-hop headers and those the scrubbed, re-chunked body makes wrong.
 const DROPPED_RESPONSE_HEADERS = new Set([
-  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade',
-  'proxy-authenticate', 'proxy-authorization', 'content-length', 'content-encoding',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'content-length',
+  'content-encoding',
   // SECURITY: a session the upstream opens belongs to Airlock's credential, not the agent.
   'set-cookie',
 ]);
@@ -29,7 +37,10 @@ export async function relayAnswer(
     answer.body.destroy();
     throw new Error('the upstream answered in an encoding Airlock cannot scrub');
   }
-  res.writeHead(answer.statusCode, agentHeaders(answer.headers, isSecretList(secrets) ? secrets : secrets.secrets));
+  res.writeHead(
+    answer.statusCode,
+    agentHeaders(answer.headers, isSecretList(secrets) ? secrets : secrets.secrets),
+  );
   // A hand-written relay rather than `pipeline`: its per-request error and abort objects cost
   // more than the relay itself on this hot path.
   await relay(decodedBody(answer.body, decoder), createScrub(secrets), res);
@@ -37,7 +48,9 @@ export async function relayAnswer(
 
 /** A decoder for the body's encoding: null for plain bytes, undefined for one Airlock cannot read. */
 export function decoderFor(encoding: string | string[] | undefined): Transform | null | undefined {
-  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? 'identity')).trim().toLowerCase();
+  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? 'identity'))
+    .trim()
+    .toLowerCase();
   if (name === '' || name === 'identity') return null;
   // Asked for identity, an upstream may still compress; the body is decoded so it can be scrubbed.
   if (name === 'gzip' || name === 'x-gzip') return createGunzip();
@@ -53,7 +66,10 @@ export function decodedBody(body: Readable, decoder: Transform | null): Readable
   return body.pipe(decoder);
 }
 
-function agentHeaders(headers: Dispatcher.ResponseData['headers'], secrets: readonly string[]): Record<string, string | string[]> {
+function agentHeaders(
+  headers: Dispatcher.ResponseData['headers'],
+  secrets: readonly string[],
+): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
@@ -92,15 +108,27 @@ function relay(source: Readable, scrub: Scrub, res: ServerResponse): Promise<voi
       },
     };
     const listeners: readonly [Readable | ServerResponse, string, Listener][] = [
-      [source, 'data', (chunk: Buffer) => {
-        const out = scrub.push(chunk);
-        if (out.length > 0 && !res.write(out)) source.pause();
-      }],
+      [
+        source,
+        'data',
+        (chunk: Buffer) => {
+          const out = scrub.push(chunk);
+          if (out.length > 0 && !res.write(out)) source.pause();
+        },
+      ],
       [source, 'end', () => relaying.settle()],
       [source, 'error', (error: Error) => relaying.settle(error)],
-      [source, 'close', () => relaying.settle(new Error('the upstream answer closed before its end'))],
+      [
+        source,
+        'close',
+        () => relaying.settle(new Error('the upstream answer closed before its end')),
+      ],
       [res, 'drain', () => source.resume()],
-      [res, 'close', () => relaying.settle(new Error('the agent connection closed before the answer ended'))],
+      [
+        res,
+        'close',
+        () => relaying.settle(new Error('the agent connection closed before the answer ended')),
+      ],
       [res, 'error', (error: Error) => relaying.settle(error)],
     ];
     for (const [emitter, event, listener] of listeners) emitter.on(event, listener);

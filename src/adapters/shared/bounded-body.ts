@@ -5,7 +5,10 @@ import type { IncomingMessage } from 'node:http';
  * destroyed) when it is larger, whether it says so in Content-Length or only by what arrives.
  * Rejects when the request errors or closes before its body ended, so no caller waits forever.
  */
-export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+export function readBoundedBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) return Promise.resolve(undefined);
   return new Promise<Buffer | undefined>((resolve, reject) => {

@@ -3,7 +3,10 @@ import type { ScrubSecrets } from './scrub.js';
 import { REDACTED, createScrub, scrubText, toScrubSecrets } from './scrub.js';
 
 // Feeds chunks through a scrub the way the relay does: push each, then end.
-async function scrubChunks(chunks: readonly string[], secrets: readonly string[] | ScrubSecrets): Promise<string> {
+async function scrubChunks(
+  chunks: readonly string[],
+  secrets: readonly string[] | ScrubSecrets,
+): Promise<string> {
   const scrub = createScrub(secrets);
   const out = chunks.map((chunk) => scrub.push(Buffer.from(chunk)));
   out.push(scrub.end());
@@ -22,7 +25,9 @@ describe('createScrub', () => {
       // The same with the forms worked out once, as a proxy does; reused, they carry no state.
       const once = toScrubSecrets([secret]);
       expect(await scrubChunks([text.slice(0, cut), text.slice(cut)], once)).toBe(result);
-      expect(await scrubChunks([text.slice(cut), text.slice(0, cut)], once)).toBe(await scrubChunks([text.slice(cut), text.slice(0, cut)], [secret]));
+      expect(await scrubChunks([text.slice(cut), text.slice(0, cut)], once)).toBe(
+        await scrubChunks([text.slice(cut), text.slice(0, cut)], [secret]),
+      );
     }
     expect(scrubText(text, [secret])).toBe(`{"a":"${REDACTED}","b":"${REDACTED}","c":"end"}`);
   });

@@ -13,7 +13,8 @@ export function secretForms(secret: string): Buffer[] {
 export function scrubText(text: string, secrets: readonly string[]): string {
   let scrubbed = text;
   for (const secret of secrets) {
-    for (const form of secretForms(secret)) scrubbed = scrubbed.split(form.toString('utf8')).join(REDACTED);
+    for (const form of secretForms(secret))
+      scrubbed = scrubbed.split(form.toString('utf8')).join(REDACTED);
   }
   return scrubbed;
 }
@@ -32,7 +33,10 @@ export interface ScrubSecrets {
 
 /** Works out the byte forms of `secrets` once (`createScrub` would on every call). */
 export function toScrubSecrets(secrets: readonly string[]): ScrubSecrets {
-  return Object.freeze({ secrets: Object.freeze([...secrets]), forms: Object.freeze(secrets.flatMap(secretForms)) });
+  return Object.freeze({
+    secrets: Object.freeze([...secrets]),
+    forms: Object.freeze(secrets.flatMap(secretForms)),
+  });
 }
 
 /**
@@ -45,7 +49,11 @@ export function createScrub(secrets: readonly string[] | ScrubSecrets): Scrub {
   let pending: Buffer = EMPTY;
   return {
     push(chunk) {
-      const scrubbed = replaceAll(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]), forms, REPLACEMENT);
+      const scrubbed = replaceAll(
+        pending.length === 0 ? chunk : Buffer.concat([pending, chunk]),
+        forms,
+        REPLACEMENT,
+      );
       // A match ends inside what is emitted, so holding the tail back never splits one.
       const cut = Math.max(0, scrubbed.length - keep);
       // A copy: the caller may reuse the chunk's memory once it is handed on.
@@ -82,6 +90,8 @@ function replaceAll(data: Buffer, forms: readonly Buffer[], replacement: Buffer)
 }
 
 /** Whether `secrets` is a plain list (not yet worked out into byte forms). */
-export function isSecretList(secrets: readonly string[] | ScrubSecrets): secrets is readonly string[] {
+export function isSecretList(
+  secrets: readonly string[] | ScrubSecrets,
+): secrets is readonly string[] {
   return Array.isArray(secrets);
 }

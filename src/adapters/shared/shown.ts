@@ -21,11 +21,15 @@ export function toShownRequest(
   const shownRaw = raw === undefined ? undefined : scrubText(raw, present);
   const ambiguous = ambiguity.length > 0 && shownRaw !== undefined;
   // SECURITY: scrubbed as JSON text, so a secret inside any string (escaped or not) goes too.
-  const scrubbed = ambiguous ? {} : (JSON.parse(scrubText(JSON.stringify(details), present)) as { [key: string]: JsonValue });
+  const scrubbed = ambiguous
+    ? {}
+    : (JSON.parse(scrubText(JSON.stringify(details), present)) as { [key: string]: JsonValue });
   return {
     summary: scrubText(summary, present),
     details: scrubbed,
-    ...(shownRaw === undefined ? {} : { raw: { text: shownRaw.slice(0, MAX_APPROVAL_RAW_CHARS), length: shownRaw.length } }),
+    ...(shownRaw === undefined
+      ? {}
+      : { raw: { text: shownRaw.slice(0, MAX_APPROVAL_RAW_CHARS), length: shownRaw.length } }),
     ...(ambiguity.length === 0 ? {} : { ambiguity }),
   };
 }

@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditDraft, Clock, HeldRequestV1, Ids, JsonValue, PolicyEngine, Principal, Result } from '../../core/index.js';
+import type {
+  AuditDraft,
+  Clock,
+  HeldRequestV1,
+  Ids,
+  JsonValue,
+  PolicyEngine,
+  Principal,
+  Result,
+} from '../../core/index.js';
 import type { DecideOptions, Firewall, HeldRequestRunner } from '../../firewall/index.js';
 
 // The port every surface of `airlock serve` implements, in the shape of OPA's plugin `Factory`:

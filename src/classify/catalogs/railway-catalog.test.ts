@@ -80,7 +80,9 @@ describe('RAILWAY_CATALOG', () => {
   it('classifies every root field of the schema and nothing else', () => {
     expect(rootFields('mutation').length).toBeGreaterThanOrEqual(230);
     for (const root of ROOTS) {
-      const inSchema = rootFields(root).map((field) => field.name).sort();
+      const inSchema = rootFields(root)
+        .map((field) => field.name)
+        .sort();
       expect(Object.keys(RAILWAY_CATALOG[root]).sort(), root).toEqual(inSchema);
     }
   });
@@ -104,7 +106,10 @@ describe('RAILWAY_CATALOG', () => {
   it('treats queries and subscriptions as reads', () => {
     for (const root of ['query', 'subscription'] as const) {
       const notRead = Object.entries(RAILWAY_CATALOG[root]).filter(([, e]) => e.effect !== 'read');
-      expect(notRead.map(([name]) => name), root).toEqual([]);
+      expect(
+        notRead.map(([name]) => name),
+        root,
+      ).toEqual([]);
     }
   });
 

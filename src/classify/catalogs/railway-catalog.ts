@@ -10,23 +10,19 @@ const RAILWAY_SUBSCRIPTIONS: Readonly<Record<string, OperationEntry>> = {
   deploymentEvents: read([id('id', 'deployment')]),
   deploymentInstanceExecutions: read([id('input.deploymentId', 'deployment')]),
   deploymentLogs: read([id('deploymentId', 'deployment')]),
-  dnsQueryLogs: read(
-    [
-      id('deploymentInstanceId', 'deploymentInstance'),
-      id('serviceId', 'service'),
-      id('environmentId', 'environment'),
-    ],
-  ),
+  dnsQueryLogs: read([
+    id('deploymentInstanceId', 'deploymentInstance'),
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   environmentLogs: read([id('environmentId', 'environment')]),
   environmentStagedPatch: read([id('environmentId', 'environment')]),
   httpLogs: read([id('deploymentId', 'deployment')]),
-  networkFlowLogs: read(
-    [
-      id('deploymentInstanceId', 'deploymentInstance'),
-      id('serviceId', 'service'),
-      id('environmentId', 'environment'),
-    ],
-  ),
+  networkFlowLogs: read([
+    id('deploymentInstanceId', 'deploymentInstance'),
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   notificationDeliveryUpdated: read([]),
   pluginLogs: read([id('pluginId', 'plugin'), id('environmentId', 'environment')]),
   replicationProgress: read([id('volumeInstanceId', 'volumeInstance')]),

@@ -13,15 +13,16 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   apiTokenCreate: destructive(
     [id('input.workspaceId', 'workspace')],
     'mints a credential that is handed back to the caller and bypasses Airlock; cannot be ' +
-    'taken back once seen',
+      'taken back once seen',
   ),
   apiTokenDelete: destructive(
     [id('id', 'apiToken')],
     'revokes a token; whatever used it loses access',
   ),
-  baseEnvironmentOverride: write(
-    [id('id', 'deploymentTrigger'), id('input.baseEnvironmentOverrideId', 'environment')],
-  ),
+  baseEnvironmentOverride: write([
+    id('id', 'deploymentTrigger'),
+    id('input.baseEnvironmentOverrideId', 'environment'),
+  ]),
   botScopeBindingRemove: destructive([id('id', 'botScopeBinding')]),
   bucketCreate: write([id('input.environmentId', 'environment'), id('input.projectId', 'project')]),
   bucketCredentialsReset: destructive(
@@ -32,35 +33,33 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   cancelPitrHaWorkflow: destructive(
     [id('rootServiceId', 'service'), id('environmentId', 'environment')],
     'aborts a rolling Patroni reconfiguration midway; can leave an HA Postgres cluster ' +
-    'half-switched',
+      'half-switched',
   ),
-  canvasViewMerge: write(
-    [id('sourceEnvironmentId', 'environment'), id('targetEnvironmentId', 'environment')],
-  ),
-  clearPitrHaWorkflowProgress: write(
-    [id('rootServiceId', 'service'), id('environmentId', 'environment')],
-  ),
+  canvasViewMerge: write([
+    id('sourceEnvironmentId', 'environment'),
+    id('targetEnvironmentId', 'environment'),
+  ]),
+  clearPitrHaWorkflowProgress: write([
+    id('rootServiceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   cliAuthEventTrack: write([]),
-  cliEventTrack: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-      id('input.workspaceId', 'workspace'),
-    ],
-  ),
+  cliEventTrack: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+    id('input.workspaceId', 'workspace'),
+  ]),
   cloudAgentCreate: write([id('input.environmentId', 'environment')]),
   cloudAgentDelete: destructive([id('id', 'cloudAgent')], 'deletes the agent and its volume'),
   cloudAgentSleep: write([id('id', 'cloudAgent')], 'keeps the volume; only processes stop'),
   cloudAgentStateReport: write([id('input.cloudAgentId', 'cloudAgent')]),
   cloudAgentWake: write([id('id', 'cloudAgent')]),
-  customDomainCreate: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  customDomainCreate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   customDomainDelete: destructive([id('id', 'customDomain')]),
   customDomainIssueCertificate: write([id('id', 'customDomain')]),
   customDomainUpdate: write([id('id', 'customDomain'), id('environmentId', 'environment')]),
@@ -83,13 +82,11 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     [id('id', 'deployment')],
     'takes the service down but keeps data; a redeploy brings it back',
   ),
-  deploymentTriggerCreate: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  deploymentTriggerCreate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   deploymentTriggerDelete: destructive([id('id', 'deploymentTrigger')]),
   deploymentTriggerUpdate: write([id('id', 'deploymentTrigger')]),
   disablePitrForHaCluster: destructive(
@@ -108,9 +105,10 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     [id('environmentId', 'environment'), id('projectId', 'project')],
     'only adds services and volumes from the YAML',
   ),
-  egressGatewayAssociationCreate: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  egressGatewayAssociationCreate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   egressGatewayAssociationsClear: destructive(
     [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
     'releases the static egress IPs; the same addresses cannot be got back',
@@ -126,7 +124,7 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   egressGatewayUpgradeToHA: destructive(
     [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
     'replaces the static egress IP with new ones; allowlists elsewhere break and the old IP ' +
-    'is gone',
+      'is gone',
   ),
   emailChangeConfirm: write([]),
   emailChangeInitiate: write([]),
@@ -138,16 +136,18 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     ],
     'restarts every cluster member in turn',
   ),
-  enableServiceCdn: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  enableServiceCdn: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   environmentApplyChangeSet: destructive(
     [id('environmentId', 'environment')],
     'free-form JSON change set can delete services, volumes and variables',
   ),
-  environmentCreate: write(
-    [id('input.sourceEnvironmentId', 'environment'), id('input.projectId', 'project')],
-  ),
+  environmentCreate: write([
+    id('input.sourceEnvironmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   environmentDelete: destructive(
     [id('id', 'environment')],
     'deletes every service instance and volume instance in the environment',
@@ -168,15 +168,13 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   environmentStageChanges: destructive(
     [id('environmentId', 'environment')],
     'free-form patch can stage deletions of services and volumes; the later commit carries no ' +
-    'content, so this is where it must be judged; `merge: false` also discards staged work',
+      'content, so this is where it must be judged; `merge: false` also discards staged work',
   ),
-  environmentTriggersDeploy: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  environmentTriggersDeploy: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   environmentUnskipService: write([id('serviceId', 'service'), id('environmentId', 'environment')]),
   fairUseAgree: write([]),
   featureFlagAdd: write([]),
@@ -189,16 +187,15 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     ],
     'mints a shell session into a running instance and its mounted volume, outside Airlock',
   ),
-  githubRepoDeploy: write(
-    [id('input.environmentId', 'environment'), id('input.projectId', 'project')],
-  ),
-  githubRepoUpdate: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  githubRepoDeploy: write([
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
+  githubRepoUpdate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   herokuImportVariables: write(
     [
       id('input.herokuAppId', 'herokuApp'),
@@ -208,17 +205,16 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     ],
     'overwrites same-named variables like `variableUpsert`',
   ),
-  integrationCreate: write(
-    [id('input.integrationAuthId', 'integrationAuth'), id('input.projectId', 'project')],
-  ),
+  integrationCreate: write([
+    id('input.integrationAuthId', 'integrationAuth'),
+    id('input.projectId', 'project'),
+  ]),
   integrationDelete: destructive([id('id', 'integration')]),
-  integrationUpdate: write(
-    [
-      id('id', 'integration'),
-      id('input.integrationAuthId', 'integrationAuth'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  integrationUpdate: write([
+    id('id', 'integration'),
+    id('input.integrationAuthId', 'integrationAuth'),
+    id('input.projectId', 'project'),
+  ]),
   inviteCodeUse: write([]),
   jobApplicationCreate: write([]),
   loginSessionAuth: destructive(
@@ -229,14 +225,15 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   loginSessionConsume: destructive(
     [],
     'mints a credential that is handed back to the caller and bypasses Airlock; cannot be ' +
-    'taken back once seen',
+      'taken back once seen',
   ),
   loginSessionCreate: write([]),
   loginSessionVerify: write([]),
   notificationDeliveriesMarkAsRead: write([ids('deliveryIds', 'notificationDelivery')]),
-  notificationRuleCreate: write(
-    [id('input.projectId', 'project'), id('input.workspaceId', 'workspace')],
-  ),
+  notificationRuleCreate: write([
+    id('input.projectId', 'project'),
+    id('input.workspaceId', 'workspace'),
+  ]),
   notificationRuleDelete: destructive([id('id', 'notificationRule')], 'humans stop being alerted'),
   notificationRuleUpdate: write([id('id', 'notificationRule')]),
   observabilityDashboardCreate: write([id('input.environmentId', 'environment')]),
@@ -266,20 +263,20 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   pluginStart: write([id('id', 'plugin'), id('input.environmentId', 'environment')]),
   pluginUpdate: write([id('id', 'plugin')]),
   preferencesUpdate: write([]),
-  privateNetworkCreateOrGet: write(
-    [id('input.environmentId', 'environment'), id('input.projectId', 'project')],
-  ),
-  privateNetworkEndpointCreateOrGet: write(
-    [
-      id('input.privateNetworkId', 'privateNetwork'),
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-    ],
-  ),
+  privateNetworkCreateOrGet: write([
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
+  privateNetworkEndpointCreateOrGet: write([
+    id('input.privateNetworkId', 'privateNetwork'),
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   privateNetworkEndpointDelete: destructive([id('id', 'privateNetworkEndpoint')]),
-  privateNetworkEndpointRename: write(
-    [id('id', 'privateNetworkEndpoint'), id('privateNetworkId', 'privateNetwork')],
-  ),
+  privateNetworkEndpointRename: write([
+    id('id', 'privateNetworkEndpoint'),
+    id('privateNetworkId', 'privateNetwork'),
+  ]),
   privateNetworksForEnvironmentDelete: destructive(
     [id('environmentId', 'environment')],
     'deletes every private network of the environment',
@@ -331,7 +328,7 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   projectTokenCreate: destructive(
     [id('input.environmentId', 'environment'), id('input.projectId', 'project')],
     'mints a credential that is handed back to the caller and bypasses Airlock; cannot be ' +
-    'taken back once seen',
+      'taken back once seen',
   ),
   projectTokenDelete: destructive(
     [id('id', 'projectToken')],
@@ -367,12 +364,14 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     'cache only; entries refill on the next request',
   ),
   railwayDomainDnsRecordCreate: write([id('input.workspaceId', 'workspace')]),
-  railwayDomainDnsRecordDelete: destructive(
-    [id('input.recordId', 'railwayDomainDnsRecord'), id('input.workspaceId', 'workspace')],
-  ),
-  railwayDomainDnsRecordUpdate: write(
-    [id('input.recordId', 'railwayDomainDnsRecord'), id('input.workspaceId', 'workspace')],
-  ),
+  railwayDomainDnsRecordDelete: destructive([
+    id('input.recordId', 'railwayDomainDnsRecord'),
+    id('input.workspaceId', 'workspace'),
+  ]),
+  railwayDomainDnsRecordUpdate: write([
+    id('input.recordId', 'railwayDomainDnsRecord'),
+    id('input.workspaceId', 'workspace'),
+  ]),
   railwayDomainNameserversSet: destructive(
     [id('input.id', 'railwayDomain')],
     'redelegates the domain; Railway-served records stop resolving',
@@ -388,29 +387,29 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   recoveryCodeValidate: write([]),
   referralInfoUpdate: write([id('input.workspaceId', 'workspace')]),
   sandboxCheckpointCreate: write([id('sandboxId', 'sandbox'), id('environmentId', 'environment')]),
-  sandboxCheckpointDelete: destructive(
-    [id('id', 'sandboxCheckpoint'), id('environmentId', 'environment')],
-  ),
-  sandboxCheckpointRename: write(
-    [id('id', 'sandboxCheckpoint'), id('environmentId', 'environment')],
-  ),
+  sandboxCheckpointDelete: destructive([
+    id('id', 'sandboxCheckpoint'),
+    id('environmentId', 'environment'),
+  ]),
+  sandboxCheckpointRename: write([
+    id('id', 'sandboxCheckpoint'),
+    id('environmentId', 'environment'),
+  ]),
   sandboxCreate: write([id('input.environmentId', 'environment')]),
   sandboxDestroy: destructive([id('id', 'sandbox'), id('environmentId', 'environment')]),
   sandboxExec: destructive(
     [id('id', 'sandbox'), id('environmentId', 'environment')],
     'runs an arbitrary command; a sandbox in the environment can reach its databases over the ' +
-    'private network',
+      'private network',
   ),
   sandboxHeartbeat: write([id('id', 'sandbox'), id('environmentId', 'environment')]),
   sandboxTemplateBuild: write([id('environmentId', 'environment')]),
   serviceConnect: write([id('id', 'service')]),
-  serviceCreate: write(
-    [
-      id('input.templateId', 'template'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  serviceCreate: write([
+    id('input.templateId', 'template'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   serviceDelete: destructive(
     [id('id', 'service'), id('environmentId', 'environment')],
     'without `environmentId` it deletes the service in every environment, volumes included',
@@ -419,17 +418,16 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     [id('id', 'service')],
     'unlinks the source repo; `serviceConnect` relinks it',
   ),
-  serviceDomainCreate: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  serviceDomainCreate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   serviceDomainDelete: destructive([id('id', 'serviceDomain')]),
-  serviceDomainUpdate: write(
-    [
-      id('input.serviceDomainId', 'serviceDomain'),
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-    ],
-  ),
+  serviceDomainUpdate: write([
+    id('input.serviceDomainId', 'serviceDomain'),
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   serviceDuplicate: write(
     [id('serviceId', 'service'), id('environmentId', 'environment')],
     'copies the service and its volumes',
@@ -439,23 +437,22 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     [id('input.serviceId', 'service')],
     'feature flag; re-adding restores it',
   ),
-  serviceInstanceAutoDeployUpdate: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  serviceInstanceAutoDeployUpdate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   serviceInstanceDeploy: write([id('serviceId', 'service'), id('environmentId', 'environment')]),
   serviceInstanceDeployV2: write([id('serviceId', 'service'), id('environmentId', 'environment')]),
-  serviceInstanceLimitsUpdate: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  serviceInstanceLimitsUpdate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   serviceInstanceRedeploy: write([id('serviceId', 'service'), id('environmentId', 'environment')]),
   serviceInstanceUpdate: destructive(
     [id('serviceId', 'service'), id('environmentId', 'environment')],
     'sets start and pre-deploy commands that run with the volume mounted, and can move region ' +
-    '(a volume migration); without `environmentId` it changes every environment',
+      '(a volume migration); without `environmentId` it changes every environment',
   ),
   serviceInstanceVulnRemediationDismiss: write(
     [id('serviceId', 'service'), id('environmentId', 'environment')],
@@ -471,9 +468,10 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   ),
   serviceUpdate: write([id('id', 'service')]),
   sessionDelete: destructive([id('id', 'session')], 'revokes a login session'),
-  setServiceUnderAttackMode: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  setServiceUnderAttackMode: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   setupAgentEventTrack: write([]),
   sharedVariableConfigure: write(
     [
@@ -497,9 +495,10 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   ),
   sshPublicKeyDelete: destructive([id('id', 'sshPublicKey')]),
   sshSignupApprove: destructive([], 'binds an SSH key to the account: SSH access outside Airlock'),
-  tcpProxyCreate: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  tcpProxyCreate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   tcpProxyDelete: destructive([id('id', 'tcpProxy')]),
   templateClone: write([id('input.workspaceId', 'workspace')]),
   templateDelete: destructive([id('id', 'template'), id('input.workspaceId', 'workspace')]),
@@ -520,18 +519,17 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
       id('input.workspaceId', 'workspace'),
     ],
     'free-form serialized config, and `existingRootServiceId` rewrites an existing service ' +
-    '(e.g. into an HA cluster)',
+      '(e.g. into an HA cluster)',
   ),
-  templateGenerate: write(
-    [id('input.environmentId', 'environment'), id('input.projectId', 'project')],
-  ),
-  templatePublish: write(
-    [
-      id('id', 'template'),
-      id('input.demoProjectId', 'project'),
-      id('input.workspaceId', 'workspace'),
-    ],
-  ),
+  templateGenerate: write([
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
+  templatePublish: write([
+    id('id', 'template'),
+    id('input.demoProjectId', 'project'),
+    id('input.workspaceId', 'workspace'),
+  ]),
   templateRevert: destructive(
     [
       id('input.rootServiceId', 'service'),
@@ -539,7 +537,7 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
       id('input.projectId', 'project'),
     ],
     'reverts an HA cluster to standalone: removes variables and replica services with their ' +
-    'volumes',
+      'volumes',
   ),
   templateServiceSourceEject: write(
     [ids('input.serviceIds', 'service'), id('input.projectId', 'project')],
@@ -561,9 +559,10 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
   twoFactorInfoDelete: destructive([], 'removes 2FA from the account'),
   twoFactorInfoSecret: write([]),
   twoFactorInfoValidate: write([]),
-  updateServiceEdgeConfig: write(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  updateServiceEdgeConfig: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   updateServiceEdgeRules: destructive(
     [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
     'replaces the whole rule set; `null` clears it, dropping protections',
@@ -607,24 +606,20 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
     ],
     'overwrites one value',
   ),
-  volumeCreate: write(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
+  volumeCreate: write([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
   volumeDelete: destructive(
     [id('volumeId', 'volume')],
     'the incident: deletes the volume and its backups',
   ),
   volumeInstanceBackupCreate: write([id('volumeInstanceId', 'volumeInstance')]),
-  volumeInstanceBackupDelete: destructive(
-    [
-      id('volumeInstanceBackupId', 'volumeInstanceBackup'),
-      id('volumeInstanceId', 'volumeInstance'),
-    ],
-  ),
+  volumeInstanceBackupDelete: destructive([
+    id('volumeInstanceBackupId', 'volumeInstanceBackup'),
+    id('volumeInstanceId', 'volumeInstance'),
+  ]),
   volumeInstanceBackupLock: write(
     [
       id('volumeInstanceBackupId', 'volumeInstanceBackup'),
@@ -656,7 +651,7 @@ export const RAILWAY_MUTATIONS: Readonly<Record<string, OperationEntry>> = {
       id('environmentId', 'environment'),
     ],
     'can change the mount path, move the volume to another service or set its `state`; ' +
-    'without `environmentId` it changes every instance',
+      'without `environmentId` it changes every instance',
   ),
   volumeUpdate: write([id('volumeId', 'volume')]),
   webhookTest: write([], 'sends a request to an arbitrary URL'),

@@ -13,13 +13,11 @@ export const RAILWAY_QUERIES: Readonly<Record<string, OperationEntry>> = {
   apiTokens: read([]),
   auditLog: read([id('id', 'auditLog'), id('workspaceId', 'workspace')]),
   auditLogEventTypeInfo: read([]),
-  auditLogs: read(
-    [
-      id('filter.environmentId', 'environment'),
-      id('filter.projectId', 'project'),
-      id('workspaceId', 'workspace'),
-    ],
-  ),
+  auditLogs: read([
+    id('filter.environmentId', 'environment'),
+    id('filter.projectId', 'project'),
+    id('workspaceId', 'workspace'),
+  ]),
   botScopeBindings: read([]),
   bucketInstanceDetails: read(
     [id('bucketId', 'bucket'), id('environmentId', 'environment')],
@@ -30,9 +28,10 @@ export const RAILWAY_QUERIES: Readonly<Record<string, OperationEntry>> = {
     'returns S3 secrets',
   ),
   buildLogs: read([id('deploymentId', 'deployment')]),
-  canvasViewMergePreview: read(
-    [id('sourceEnvironmentId', 'environment'), id('targetEnvironmentId', 'environment')],
-  ),
+  canvasViewMergePreview: read([
+    id('sourceEnvironmentId', 'environment'),
+    id('targetEnvironmentId', 'environment'),
+  ]),
   changelogBlockImage: read([id('id', 'changelogBlock')]),
   cloudAgent: read([id('id', 'cloudAgent'), id('environmentId', 'environment')]),
   cloudAgentConsoleSessions: read([id('cloudAgentId', 'cloudAgent')]),
@@ -42,40 +41,42 @@ export const RAILWAY_QUERIES: Readonly<Record<string, OperationEntry>> = {
   customDomainAvailable: read([]),
   deployment: read([id('id', 'deployment')]),
   deploymentEvents: read([id('id', 'deployment')]),
-  deploymentInstanceExecutions: read(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  deploymentInstanceExecutions: read([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   deploymentLogs: read([id('deploymentId', 'deployment')]),
   deploymentSessions: read([id('deploymentId', 'deployment')]),
   deploymentSnapshot: read([id('deploymentId', 'deployment')]),
-  deploymentTriggers: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment'), id('projectId', 'project')],
-  ),
-  deployments: read(
-    [
-      id('input.serviceId', 'service'),
-      id('input.environmentId', 'environment'),
-      id('input.projectId', 'project'),
-    ],
-  ),
-  dnsQueryLogs: read(
-    [
-      id('deploymentInstanceId', 'deploymentInstance'),
-      id('serviceId', 'service'),
-      id('environmentId', 'environment'),
-    ],
-  ),
+  deploymentTriggers: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+    id('projectId', 'project'),
+  ]),
+  deployments: read([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+    id('input.projectId', 'project'),
+  ]),
+  dnsQueryLogs: read([
+    id('deploymentInstanceId', 'deploymentInstance'),
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   domainStatus: read(
     [id('id', 'domain'), id('projectId', 'project')],
     'the id of a custom or service domain',
   ),
-  domains: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment'), id('projectId', 'project')],
-  ),
+  domains: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+    id('projectId', 'project'),
+  ]),
   egressGatewayHAPreview: read([id('serviceId', 'service'), id('environmentId', 'environment')]),
-  egressGatewayLegacyPreview: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment')],
-  ),
+  egressGatewayLegacyPreview: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   egressGateways: read([id('serviceId', 'service'), id('environmentId', 'environment')]),
   environment: read([id('id', 'environment'), id('projectId', 'project')]),
   environmentChangeSetApply: read([id('id', 'changeSetApply'), id('environmentId', 'environment')]),
@@ -103,62 +104,58 @@ export const RAILWAY_QUERIES: Readonly<Record<string, OperationEntry>> = {
   httpDurationMetrics: read([id('serviceId', 'service'), id('environmentId', 'environment')]),
   httpLogs: read([id('deploymentId', 'deployment')]),
   httpMetrics: read([id('serviceId', 'service'), id('environmentId', 'environment')]),
-  httpMetricsGroupedByStatus: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment')],
-  ),
+  httpMetricsGroupedByStatus: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   integrationAuth: read([]),
   integrationAuths: read([]),
   integrations: read([id('projectId', 'project')]),
   inviteCode: read([]),
   me: read([]),
-  metrics: read(
-    [
-      id('serviceId', 'service'),
-      id('volumeId', 'volume'),
-      id('environmentId', 'environment'),
-      id('projectId', 'project'),
-      id('workspaceId', 'workspace'),
-    ],
-  ),
+  metrics: read([
+    id('serviceId', 'service'),
+    id('volumeId', 'volume'),
+    id('environmentId', 'environment'),
+    id('projectId', 'project'),
+    id('workspaceId', 'workspace'),
+  ]),
   myCloudAgents: read([]),
-  networkFlowLogs: read(
-    [
-      id('deploymentInstanceId', 'deploymentInstance'),
-      id('serviceId', 'service'),
-      id('environmentId', 'environment'),
-    ],
-  ),
-  notificationDeliveries: read(
-    [
-      id('filter.environmentId', 'environment'),
-      id('filter.projectId', 'project'),
-      id('filter.workspaceId', 'workspace'),
-    ],
-  ),
+  networkFlowLogs: read([
+    id('deploymentInstanceId', 'deploymentInstance'),
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
+  notificationDeliveries: read([
+    id('filter.environmentId', 'environment'),
+    id('filter.projectId', 'project'),
+    id('filter.workspaceId', 'workspace'),
+  ]),
   notificationDelivery: read([id('id', 'notificationDelivery')]),
   notificationRules: read([id('projectId', 'project'), id('workspaceId', 'workspace')]),
   observabilityDashboards: read([id('environmentId', 'environment')]),
   passkeys: read([]),
-  pitrHaClusterReplicationHealth: read(
-    [id('rootServiceId', 'service'), id('environmentId', 'environment')],
-  ),
-  pitrHaWorkflowProgress: read(
-    [id('rootServiceId', 'service'), id('environmentId', 'environment')],
-  ),
+  pitrHaClusterReplicationHealth: read([
+    id('rootServiceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
+  pitrHaWorkflowProgress: read([
+    id('rootServiceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   platformStatus: read([]),
   plugin: read([id('id', 'plugin')]),
   pluginLogs: read([id('pluginId', 'plugin'), id('environmentId', 'environment')]),
   preferences: read([]),
-  privateNetworkEndpoint: read(
-    [
-      id('privateNetworkId', 'privateNetwork'),
-      id('serviceId', 'service'),
-      id('environmentId', 'environment'),
-    ],
-  ),
-  privateNetworkEndpointNameAvailable: read(
-    [id('privateNetworkId', 'privateNetwork'), id('environmentId', 'environment')],
-  ),
+  privateNetworkEndpoint: read([
+    id('privateNetworkId', 'privateNetwork'),
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
+  privateNetworkEndpointNameAvailable: read([
+    id('privateNetworkId', 'privateNetwork'),
+    id('environmentId', 'environment'),
+  ]),
   privateNetworks: read([id('environmentId', 'environment')]),
   project: read([id('id', 'project')]),
   projectCompliance: read([id('projectId', 'project')]),
@@ -190,22 +187,27 @@ export const RAILWAY_QUERIES: Readonly<Record<string, OperationEntry>> = {
   sandbox: read([id('id', 'sandbox'), id('environmentId', 'environment')]),
   sandboxCheckpoints: read([id('environmentId', 'environment')]),
   sandboxSessions: read([id('id', 'sandbox'), id('environmentId', 'environment')]),
-  sandboxTemplateBuild: read(
-    [id('id', 'sandboxTemplateBuild'), id('environmentId', 'environment')],
-  ),
+  sandboxTemplateBuild: read([
+    id('id', 'sandboxTemplateBuild'),
+    id('environmentId', 'environment'),
+  ]),
   sandboxes: read([id('environmentId', 'environment')]),
   service: read([id('id', 'service')]),
   serviceDomainAvailable: read([]),
   serviceInstance: read([id('serviceId', 'service'), id('environmentId', 'environment')]),
-  serviceInstanceAutoDeployStatus: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment'), id('projectId', 'project')],
-  ),
-  serviceInstanceIsUpdatable: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment')],
-  ),
-  serviceInstanceLimitOverride: read(
-    [id('serviceId', 'service'), id('environmentId', 'environment')],
-  ),
+  serviceInstanceAutoDeployStatus: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+    id('projectId', 'project'),
+  ]),
+  serviceInstanceIsUpdatable: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
+  serviceInstanceLimitOverride: read([
+    id('serviceId', 'service'),
+    id('environmentId', 'environment'),
+  ]),
   serviceInstanceLimits: read([id('serviceId', 'service'), id('environmentId', 'environment')]),
   sessions: read([]),
   signal: read([]),
@@ -229,9 +231,10 @@ export const RAILWAY_QUERIES: Readonly<Record<string, OperationEntry>> = {
   userKickbackEarnings: read([id('userId', 'user')]),
   userProfile: read([]),
   userTemplates: read([]),
-  validateServiceEdgeRules: read(
-    [id('input.serviceId', 'service'), id('input.environmentId', 'environment')],
-  ),
+  validateServiceEdgeRules: read([
+    id('input.serviceId', 'service'),
+    id('input.environmentId', 'environment'),
+  ]),
   variables: read(
     [id('serviceId', 'service'), id('environmentId', 'environment'), id('projectId', 'project')],
     'returns variable values, often secrets',

@@ -62,7 +62,8 @@ function toJson(node: ValueNode, lookup: VariableLookup, depth: number): JsonVal
       const object: Record<string, JsonValue> = {};
       for (const field of node.fields) {
         const value = toJson(field.value, lookup, depth + 1);
-        if (value !== undefined) Object.defineProperty(object, field.name.value, { value, enumerable: true });
+        if (value !== undefined)
+          Object.defineProperty(object, field.name.value, { value, enumerable: true });
       }
       return object;
     }
@@ -82,7 +83,8 @@ export function locateIds(field: FieldNode, path: string, lookup: VariableLookup
   // SECURITY: a repeated argument is read as the first or the last by different servers.
   if (args.length > 1) state.ambiguous = true;
   let cursors: Cursor[] = args.map((arg) => ({ node: arg.value }));
-  for (const segment of rest) cursors = cursors.flatMap((cursor) => step(cursor, segment, lookup, state, 0));
+  for (const segment of rest)
+    cursors = cursors.flatMap((cursor) => step(cursor, segment, lookup, state, 0));
   const ids = cursors.flatMap((cursor) => leafIds(cursor, lookup, 0));
   return { ids: [...new Set(ids)], ambiguous: state.ambiguous };
 }
@@ -93,12 +95,20 @@ function deref(cursor: Cursor, lookup: VariableLookup): Cursor | undefined {
   return value === undefined ? undefined : { json: value };
 }
 
-function step(cursor: Cursor, key: string, lookup: VariableLookup, state: { ambiguous: boolean }, depth: number): Cursor[] {
+function step(
+  cursor: Cursor,
+  key: string,
+  lookup: VariableLookup,
+  state: { ambiguous: boolean },
+  depth: number,
+): Cursor[] {
   const current = deref(cursor, lookup);
   if (current === undefined || depth > MAX_VALUE_DEPTH) return [];
   if ('node' in current) {
     if (current.node.kind === Kind.LIST) {
-      return current.node.values.flatMap((item) => step({ node: item }, key, lookup, state, depth + 1));
+      return current.node.values.flatMap((item) =>
+        step({ node: item }, key, lookup, state, depth + 1),
+      );
     }
     if (current.node.kind !== Kind.OBJECT) return [];
     const matches = current.node.fields.filter((field) => field.name.value === key);
@@ -118,13 +128,16 @@ function leafIds(cursor: Cursor, lookup: VariableLookup, depth: number): string[
   if (current === undefined || depth > MAX_VALUE_DEPTH) return [];
   if ('node' in current) {
     const node = current.node;
-    if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT) return [node.value];
-    if (node.kind === Kind.LIST) return node.values.flatMap((item) => leafIds({ node: item }, lookup, depth + 1));
+    if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT)
+      return [node.value];
+    if (node.kind === Kind.LIST)
+      return node.values.flatMap((item) => leafIds({ node: item }, lookup, depth + 1));
     return [];
   }
   const json = current.json;
   if (typeof json === 'string') return [json];
   if (typeof json === 'number') return [String(json)];
-  if (Array.isArray(json)) return json.flatMap((item) => leafIds({ json: item }, lookup, depth + 1));
+  if (Array.isArray(json))
+    return json.flatMap((item) => leafIds({ json: item }, lookup, depth + 1));
   return [];
 }

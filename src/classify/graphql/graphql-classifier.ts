@@ -47,7 +47,11 @@ export function classifyGraphql(request: unknown, catalog: GraphqlCatalog): Clas
     classified = classify(request, catalog);
   } catch {
     // SECURITY: a classifier bug on hostile input must still produce a judgeable, blocked action.
-    classified = problemRequest(catalog, problem('invalid-request', 'the request could not be classified'), rawDigest(request));
+    classified = problemRequest(
+      catalog,
+      problem('invalid-request', 'the request could not be classified'),
+      rawDigest(request),
+    );
   }
   const { digest, actions } = classified;
   const reads = actions.length > 0 && actions.every((action) => action.effect === 'read');
@@ -58,10 +62,19 @@ function classify(request: unknown, catalog: GraphqlCatalog): ClassifiedRequest 
   const envelope = parseGraphqlRequest(request);
   if (!envelope.ok) return problemRequest(catalog, envelope.error, rawDigest(request));
   const { method, batch, elements } = envelope.value;
-  const analyses = elements.map((element) => (element.ok ? analyze(element.value, method, catalog) : undefined));
-  const complete = analyses.every((analysis): analysis is ElementAnalysis => analysis !== undefined);
+  const analyses = elements.map((element) =>
+    element.ok ? analyze(element.value, method, catalog) : undefined,
+  );
+  const complete = analyses.every(
+    (analysis): analysis is ElementAnalysis => analysis !== undefined,
+  );
   const digest = complete
-    ? digestRequest({ surface: 'graphql', method, batch, elements: analyses.map((a) => a?.canonical ?? null) })
+    ? digestRequest({
+        surface: 'graphql',
+        method,
+        batch,
+        elements: analyses.map((a) => a?.canonical ?? null),
+      })
     : rawDigest(request);
   const actions = elements.flatMap((element, index) => {
     const drafts = element.ok ? (analyses[index]?.drafts ?? []) : [problemDraft(element.error)];
@@ -70,19 +83,30 @@ function classify(request: unknown, catalog: GraphqlCatalog): ClassifiedRequest 
   return { digest, actions };
 }
 
-function problemRequest(catalog: GraphqlCatalog, why: RequestProblem, digest: string): ClassifiedRequest {
+function problemRequest(
+  catalog: GraphqlCatalog,
+  why: RequestProblem,
+  digest: string,
+): ClassifiedRequest {
   return { digest, actions: [toAction(catalog, problemDraft(why), digest)] };
 }
 
 /** Parses and classifies one operation request. */
-function analyze(params: GraphqlParams, method: 'GET' | 'POST', catalog: GraphqlCatalog): ElementAnalysis {
+function analyze(
+  params: GraphqlParams,
+  method: 'GET' | 'POST',
+  catalog: GraphqlCatalog,
+): ElementAnalysis {
   const { operationName, variables, extensions } = params;
   let parsed: ParsedDocument;
   try {
     parsed = parseDocument(params.query);
   } catch {
     const canonical = { unparsed: params.query, operationName, variables, extensions } as JsonValue;
-    return { canonical, drafts: [problemDraft(problem('invalid-request', 'the document does not parse'))] };
+    return {
+      canonical,
+      drafts: [problemDraft(problem('invalid-request', 'the document does not parse'))],
+    };
   }
   const canonical = { document: parsed.printed, operationName, variables, extensions } as JsonValue;
   return { canonical, drafts: draftsOf(parsed.document, params, method, catalog) };
@@ -112,7 +136,12 @@ function parseDocument(query: string): ParsedDocument {
   return parsed;
 }
 
-function draftsOf(document: DocumentNode, params: GraphqlParams, method: 'GET' | 'POST', catalog: GraphqlCatalog): ActionDraft[] {
+function draftsOf(
+  document: DocumentNode,
+  params: GraphqlParams,
+  method: 'GET' | 'POST',
+  catalog: GraphqlCatalog,
+): ActionDraft[] {
   const selected = selectOperation(document, params.operationName);
   if (!selected.ok) return [problemDraft(selected.error)];
   const operation = selected.value;
@@ -126,7 +155,9 @@ function draftsOf(document: DocumentNode, params: GraphqlParams, method: 'GET' |
   const lookup = createVariableLookup(operation, params.variables);
   const fields = collectRootFields(document, operation, lookup);
   if (!fields.ok) return [problemDraft(fields.error)];
-  const drafts = fields.value.flatMap((field) => fieldDraft(field, operation.operation, catalog, lookup));
+  const drafts = fields.value.flatMap((field) =>
+    fieldDraft(field, operation.operation, catalog, lookup),
+  );
   if (drafts.length > 0) return drafts;
   // Nothing but `__typename`, or every field skipped: the request reads nothing of note, but an
   // empty action list would be denied as unjudgeable.
@@ -134,7 +165,12 @@ function draftsOf(document: DocumentNode, params: GraphqlParams, method: 'GET' |
 }
 
 /** The action one root field stands for; none for `__typename`. */
-function fieldDraft(field: FieldNode, type: OperationTypeNode, catalog: GraphqlCatalog, lookup: VariableLookup): ActionDraft[] {
+function fieldDraft(
+  field: FieldNode,
+  type: OperationTypeNode,
+  catalog: GraphqlCatalog,
+  lookup: VariableLookup,
+): ActionDraft[] {
   // INVARIANT: the operation is the field's name, never its alias (the alias is caller-chosen).
   const name = field.name.value;
   if (name === '__typename') return [];
@@ -150,11 +186,13 @@ function fieldDraft(field: FieldNode, type: OperationTypeNode, catalog: GraphqlC
     // without it. Writes keep it as an unseen target, since an absent id may mean a default.
     if (entry.effect === 'read' && !writesArgument(field, locator.arg)) continue;
     const located = locateIds(field, locator.arg, lookup);
-    if (located.ambiguous) return [unknownField(name, `\`${locator.arg}\` is given more than once`)];
+    if (located.ambiguous)
+      return [unknownField(name, `\`${locator.arg}\` is given more than once`)];
     // An id Airlock cannot see (missing or not text) is still a target: it may be anything.
     const ids = located.ids.length > 0 ? located.ids : ['?'];
     for (const id of ids) {
-      const attrs = located.ids.length > 0 ? { arg: locator.arg } : { arg: locator.arg, unresolved: true };
+      const attrs =
+        located.ids.length > 0 ? { arg: locator.arg } : { arg: locator.arg, unresolved: true };
       targets.push({ type: locator.type, id, attrs });
     }
   }
@@ -167,7 +205,12 @@ function writesArgument(field: FieldNode, path: string): boolean {
 }
 
 function unknownField(name: string, reason: string): ActionDraft {
-  return { operation: name, effect: 'unknown', reversible: false, targets: [{ type: 'graphql-field', id: name, attrs: { reason } }] };
+  return {
+    operation: name,
+    effect: 'unknown',
+    reversible: false,
+    targets: [{ type: 'graphql-field', id: name, attrs: { reason } }],
+  };
 }
 
 function problemDraft(found: RequestProblem): ActionDraft {

@@ -14,7 +14,10 @@ describe('graphql corpus cases', () => {
 
   describe.each([
     ['the test catalog', (input: unknown) => classifyGraphqlRequest(input, TEST_CATALOG)],
-    ['the registered classifier', (input: unknown) => classifierFor('graphql')?.(input) as Action[]],
+    [
+      'the registered classifier',
+      (input: unknown) => classifierFor('graphql')?.(input) as Action[],
+    ],
   ])('through %s', (_name, classify) => {
     it.each(CASES.map((item) => [item.id, item.technique, item] as const))(
       '%s (%s) is judged as the corpus expects',

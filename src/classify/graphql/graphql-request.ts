@@ -57,7 +57,8 @@ export function parseGraphqlRequest(input: unknown): Result<GraphqlEnvelope, Req
     if (hasBody) return err(problem('ambiguous-request', 'a GET request carries a body'));
     return single('GET', readParams(url, true));
   }
-  if (method !== 'POST') return err(problem('invalid-request', `method \`${String(method)}\` is not GET or POST`));
+  if (method !== 'POST')
+    return err(problem('invalid-request', `method \`${String(method)}\` is not GET or POST`));
   if (!hasBody) return single('POST', readParams(url, true));
   return parsePostBody(body, own(input, 'contentType'), url);
 }
@@ -67,36 +68,53 @@ function parsePostBody(
   contentType: unknown,
   url: Record<string, unknown>,
 ): Result<GraphqlEnvelope, RequestProblem> {
-  const type = typeof contentType === 'string' ? contentType.split(';')[0]?.trim().toLowerCase() : undefined;
+  const type =
+    typeof contentType === 'string' ? contentType.split(';')[0]?.trim().toLowerCase() : undefined;
   if (type === 'application/graphql') {
-    if (typeof body !== 'string') return err(problem('invalid-request', 'an application/graphql body is not text'));
+    if (typeof body !== 'string')
+      return err(problem('invalid-request', 'an application/graphql body is not text'));
     // SECURITY: express-graphql and others let `?query=` override the body; refuse the conflict.
-    if (own(url, 'query') !== undefined) return err(problem('ambiguous-request', 'both the url and the body carry a query'));
+    if (own(url, 'query') !== undefined)
+      return err(problem('ambiguous-request', 'both the url and the body carry a query'));
     return single('POST', readParams({ ...pick(url), query: body }, true));
   }
   // SECURITY: a server may sniff a body it was not told the type of; Airlock does not guess.
   if (type !== 'application/json') {
-    return err(problem('ambiguous-request', `content type \`${String(contentType)}\` is not application/json or application/graphql`));
+    return err(
+      problem(
+        'ambiguous-request',
+        `content type \`${String(contentType)}\` is not application/json or application/graphql`,
+      ),
+    );
   }
   const competing = REQUEST_KEYS.filter((key) => own(url, key) !== undefined);
   // SECURITY: servers differ on whether url parameters or the body win; refuse when both speak.
   if (competing.length > 0) {
-    return err(problem('ambiguous-request', `both the url and the body carry request parameters: ${competing.join(', ')}`));
+    return err(
+      problem(
+        'ambiguous-request',
+        `both the url and the body carry request parameters: ${competing.join(', ')}`,
+      ),
+    );
   }
   let value: unknown = body;
   if (typeof body === 'string') {
     const parsed = parseStrictJson(body);
     if (!parsed.ok) {
-      return err(parsed.error === 'duplicate-key'
-        ? problem('ambiguous-request', 'the json body repeats a key')
-        : problem('invalid-request', 'the body is not json'));
+      return err(
+        parsed.error === 'duplicate-key'
+          ? problem('ambiguous-request', 'the json body repeats a key')
+          : problem('invalid-request', 'the body is not json'),
+      );
     }
     value = parsed.value;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return err(problem('invalid-request', 'the batch is empty'));
     const elements = value.map((item) =>
-      isRecord(item) ? readParams(item, false) : err(problem('invalid-request', 'a batch element is not an object')),
+      isRecord(item)
+        ? readParams(item, false)
+        : err(problem('invalid-request', 'a batch element is not an object')),
     );
     return ok({ method: 'POST', batch: true, elements });
   }
@@ -104,22 +122,30 @@ function parsePostBody(
   return single('POST', readParams(value, false));
 }
 
-function single(method: 'GET' | 'POST', element: Result<GraphqlParams, RequestProblem>): Result<GraphqlEnvelope, RequestProblem> {
+function single(
+  method: 'GET' | 'POST',
+  element: Result<GraphqlParams, RequestProblem>,
+): Result<GraphqlEnvelope, RequestProblem> {
   return ok({ method, batch: false, elements: [element] });
 }
 
 /** Reads the request parameters from a body object or from url parameters. */
-function readParams(source: Record<string, unknown>, fromUrl: boolean): Result<GraphqlParams, RequestProblem> {
+function readParams(
+  source: Record<string, unknown>,
+  fromUrl: boolean,
+): Result<GraphqlParams, RequestProblem> {
   if (fromUrl) {
     // SECURITY: `?query=a&query=b` is read as the first, the last or a list by different servers.
     const repeated = REQUEST_KEYS.find((key) => Array.isArray(own(source, key)));
-    if (repeated !== undefined) return err(problem('ambiguous-request', `url parameter \`${repeated}\` is repeated`));
+    if (repeated !== undefined)
+      return err(problem('ambiguous-request', `url parameter \`${repeated}\` is repeated`));
   }
   const query = own(source, 'query');
   const operationName = own(source, 'operationName');
   const variables = readJsonObject(own(source, 'variables'));
   const extensions = readJsonObject(own(source, 'extensions'));
-  if (query !== undefined && typeof query !== 'string') return err(problem('invalid-request', 'the query is not text'));
+  if (query !== undefined && typeof query !== 'string')
+    return err(problem('invalid-request', 'the query is not text'));
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     return err(problem('invalid-request', 'the operation name is not text'));
   }
@@ -146,27 +172,34 @@ function persistedProblem(
   const key = PERSISTED_KEYS.find((name) => own(source, name) !== undefined);
   const apq = extensions === undefined ? undefined : own(extensions, 'persistedQuery');
   if (key === undefined && (apq === undefined || apq === null)) return undefined;
-  if (query === undefined) return problem('persisted-query', 'a persisted query names a document Airlock cannot see');
-  if (key !== undefined) return problem('ambiguous-request', `the request carries both a query and \`${key}\``);
+  if (query === undefined)
+    return problem('persisted-query', 'a persisted query names a document Airlock cannot see');
+  if (key !== undefined)
+    return problem('ambiguous-request', `the request carries both a query and \`${key}\``);
   const hash = isRecord(apq) ? own(apq, 'sha256Hash') : undefined;
   if (typeof hash === 'string' && hash.toLowerCase() === sha256Hex(query)) return undefined;
   return problem('ambiguous-request', 'the persisted query hash does not match the query');
 }
 
-function readJsonObject(value: unknown): Result<Record<string, JsonValue> | undefined, RequestProblem> {
+function readJsonObject(
+  value: unknown,
+): Result<Record<string, JsonValue> | undefined, RequestProblem> {
   if (value === undefined || value === null) return ok(undefined);
   let parsed: unknown = value;
   if (typeof value === 'string') {
     // express-graphql and others accept JSON text here (always so in url parameters).
     const result = parseStrictJson(value);
     if (!result.ok) {
-      return err(result.error === 'duplicate-key'
-        ? problem('ambiguous-request', 'variables or extensions repeat a key')
-        : problem('invalid-request', 'variables or extensions are not json'));
+      return err(
+        result.error === 'duplicate-key'
+          ? problem('ambiguous-request', 'variables or extensions repeat a key')
+          : problem('invalid-request', 'variables or extensions are not json'),
+      );
     }
     parsed = result.value;
   }
-  if (!isRecord(parsed)) return err(problem('invalid-request', 'variables or extensions are not an object'));
+  if (!isRecord(parsed))
+    return err(problem('invalid-request', 'variables or extensions are not an object'));
   return ok(parsed as Record<string, JsonValue>);
 }
 

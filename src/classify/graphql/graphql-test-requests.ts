@@ -3,7 +3,10 @@ import { classifyGraphqlRequest } from './graphql-classifier.js';
 import { TEST_CATALOG } from './test-catalog.js';
 
 /** A JSON POST request carrying one GraphQL document, shaped as in the corpus. */
-export function post(query: string, extra: Record<string, JsonValue> = {}): Record<string, JsonValue> {
+export function post(
+  query: string,
+  extra: Record<string, JsonValue> = {},
+): Record<string, JsonValue> {
   return { method: 'POST', contentType: 'application/json', body: { query, ...extra } };
 }
 
@@ -19,5 +22,7 @@ export function summary(request: unknown): string[] {
 
 /** `type:id` of every target of every action. */
 export function targetKeys(request: unknown): string[] {
-  return classify(request).flatMap((action) => action.targets.map((target) => `${target.type}:${target.id}`));
+  return classify(request).flatMap((action) =>
+    action.targets.map((target) => `${target.type}:${target.id}`),
+  );
 }

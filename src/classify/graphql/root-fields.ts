@@ -25,20 +25,26 @@ export function selectOperation(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
     else if (definition.kind !== Kind.FRAGMENT_DEFINITION) {
-      return err(problem('invalid-request', 'the document holds definitions that are not executable'));
+      return err(
+        problem('invalid-request', 'the document holds definitions that are not executable'),
+      );
     }
   }
   if (operationName === undefined) {
     const [only, ...others] = operations;
-    if (only === undefined) return err(problem('invalid-request', 'the document holds no operation'));
-    if (others.length > 0) return err(problem('ambiguous-request', 'several operations and no operation name'));
+    if (only === undefined)
+      return err(problem('invalid-request', 'the document holds no operation'));
+    if (others.length > 0)
+      return err(problem('ambiguous-request', 'several operations and no operation name'));
     return ok(only);
   }
   const named = operations.filter((operation) => operation.name?.value === operationName);
   // SECURITY: with two operations of one name, servers may run the first or the last.
-  if (named.length > 1) return err(problem('ambiguous-request', `several operations are named \`${operationName}\``));
+  if (named.length > 1)
+    return err(problem('ambiguous-request', `several operations are named \`${operationName}\``));
   const [selected] = named;
-  if (selected === undefined) return err(problem('invalid-request', `no operation is named \`${operationName}\``));
+  if (selected === undefined)
+    return err(problem('invalid-request', `no operation is named \`${operationName}\``));
   return ok(selected);
 }
 
@@ -56,7 +62,8 @@ export function collectRootFields(
     if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
     const name = definition.name.value;
     // SECURITY: graphql-js keeps the last of two same-named fragments; another server the first.
-    if (fragments.has(name)) return err(problem('ambiguous-request', `several fragments are named \`${name}\``));
+    if (fragments.has(name))
+      return err(problem('ambiguous-request', `several fragments are named \`${name}\``));
     fragments.set(name, definition);
   }
   const fields: FieldNode[] = [];
@@ -80,7 +87,8 @@ export function collectRootFields(
     }
   };
   walk(operation.selectionSet);
-  if (missing.length > 0) return err(problem('invalid-request', `fragment \`${missing.join('`, `')}\` is not defined`));
+  if (missing.length > 0)
+    return err(problem('invalid-request', `fragment \`${missing.join('`, `')}\` is not defined`));
   return ok(fields);
 }
 
@@ -88,8 +96,12 @@ export function collectRootFields(
 // true, or every @include certainly says false; an unknown variable or a bad value runs.
 // Type conditions of fragments are not checked: a field under a foreign type still counts.
 function isCertainlySkipped(directives: readonly DirectiveNode[], lookup: VariableLookup): boolean {
-  const skips = directives.filter((directive) => directive.name.value === 'skip').map((d) => condition(d, lookup));
-  const includes = directives.filter((directive) => directive.name.value === 'include').map((d) => condition(d, lookup));
+  const skips = directives
+    .filter((directive) => directive.name.value === 'skip')
+    .map((d) => condition(d, lookup));
+  const includes = directives
+    .filter((directive) => directive.name.value === 'include')
+    .map((d) => condition(d, lookup));
   const skipped = skips.length > 0 && skips.every((value) => value === true);
   const excluded = includes.length > 0 && includes.every((value) => value === false);
   return skipped || excluded;

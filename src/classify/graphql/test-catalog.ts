@@ -42,7 +42,9 @@ export const TEST_CATALOG: GraphqlCatalog = {
       { arg: 'input.serviceId', type: 'service' },
       { arg: 'input.environmentId', type: 'environment' },
     ]),
-    variableCollectionUpsert: entry('write', [{ arg: 'input.serviceIds', type: 'service', many: true }]),
+    variableCollectionUpsert: entry('write', [
+      { arg: 'input.serviceIds', type: 'service', many: true },
+    ]),
   },
   subscription: {
     deploymentLogs: entry('read', [{ arg: 'deploymentId', type: 'deployment' }]),

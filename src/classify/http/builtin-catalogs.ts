@@ -35,8 +35,11 @@ export const BUILTIN_CATALOG_DATA: Readonly<Record<string, unknown>> = {
  * The shipped catalogs, validated at load. An invalid shipped catalog is a bug in Airlock: it
  * fails loudly at startup rather than classifying with half a catalog.
  */
-export const BUILTIN_CATALOGS: readonly HttpCatalog[] = Object.entries(BUILTIN_CATALOG_DATA).map(([file, data]) => {
-  const parsed = parseHttpCatalog(data);
-  if (!parsed.ok) throw new Error(`shipped catalog \`${file}\` is invalid: ${parsed.error.join('; ')}`);
-  return parsed.value;
-});
+export const BUILTIN_CATALOGS: readonly HttpCatalog[] = Object.entries(BUILTIN_CATALOG_DATA).map(
+  ([file, data]) => {
+    const parsed = parseHttpCatalog(data);
+    if (!parsed.ok)
+      throw new Error(`shipped catalog \`${file}\` is invalid: ${parsed.error.join('; ')}`);
+    return parsed.value;
+  },
+);

@@ -8,7 +8,15 @@ import { err, ok } from '../../core/index.js';
 const effect = z.enum(['read', 'write', 'execute', 'destructive', 'unknown']);
 
 /** The methods a catalog may name; anything else an agent sends is `unknown`. */
-export const CATALOG_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export const CATALOG_METHODS = [
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+] as const;
 
 // `{name}` one segment, `{name+}` the rest of the path, `{name:regex}` one segment matching regex.
 const PATH_TEMPLATE = /^(\/([^{}/]+|\{[A-Za-z_][A-Za-z0-9_]*(\+|:[^/]+)?\}))*\/?$/;
@@ -20,8 +28,16 @@ const jsonScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** Who or what an action touches: `id` is a template over fields, e.g. `{owner}/{repo}`. */
 const targetSpec = z.strictObject({
-  type: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'target types are lowercase words joined by dashes'),
-  id: z.string().min(1).refine((id) => [...id.matchAll(/\{([^}]*)\}/g)].every((m) => FIELD.test(m[1] ?? '')), 'every `{…}` in an id names a path parameter, `query.NAME` or `body.PATH`'),
+  type: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'target types are lowercase words joined by dashes'),
+  id: z
+    .string()
+    .min(1)
+    .refine(
+      (id) => [...id.matchAll(/\{([^}]*)\}/g)].every((m) => FIELD.test(m[1] ?? '')),
+      'every `{…}` in an id names a path parameter, `query.NAME` or `body.PATH`',
+    ),
 });
 
 /** A condition on one field of the request. Exactly one of `equals`, `oneOf`, `present`. */
@@ -32,9 +48,17 @@ const condition = z
     oneOf: z.array(jsonScalar).min(1).optional(),
     present: z.boolean().optional(),
   })
-  .refine((c) => [c.equals !== undefined || 'equals' in c, c.oneOf !== undefined, c.present !== undefined].filter(Boolean).length === 1, {
-    message: 'a condition has exactly one of `equals`, `oneOf`, `present`',
-  });
+  .refine(
+    (c) =>
+      [
+        c.equals !== undefined || 'equals' in c,
+        c.oneOf !== undefined,
+        c.present !== undefined,
+      ].filter(Boolean).length === 1,
+    {
+      message: 'a condition has exactly one of `equals`, `oneOf`, `present`',
+    },
+  );
 
 /** Overrides an endpoint's classification when its condition holds; the first that holds wins. */
 const rule = z.strictObject({
@@ -45,7 +69,13 @@ const rule = z.strictObject({
 });
 
 /** Code that finishes the classification of an endpoint whose meaning data cannot express. */
-export const REFINERS = ['postgrest-filter', 's3-delete-objects', 'graphql-railway', 'graphql-queries', 'sql-query'] as const;
+export const REFINERS = [
+  'postgrest-filter',
+  's3-delete-objects',
+  'graphql-railway',
+  'graphql-queries',
+  'sql-query',
+] as const;
 
 const classification = {
   operation: z.string().min(1),
@@ -93,7 +123,12 @@ const pathRules = z.strictObject({
 });
 
 // `api.github.com`, `*.supabase.co`, `*:9200` (any host on that port).
-const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9_*][a-z0-9_.*-]*(:\d+)?$|^\*:\d+$/, 'a host pattern is `host`, `*.domain` or `*:port`');
+const hostPattern = z
+  .string()
+  .regex(
+    /^(\*\.)?[a-z0-9_*][a-z0-9_.*-]*(:\d+)?$|^\*:\d+$/,
+    'a host pattern is `host`, `*.domain` or `*:port`',
+  );
 
 /** A catalog of one platform's REST API, as users write it. */
 export const httpCatalogSchema = z.strictObject({
@@ -117,7 +152,10 @@ export type HttpCatalogInput = z.input<typeof httpCatalogSchema>;
 /** One endpoint of a catalog. */
 export type CatalogEndpoint = HttpCatalog['endpoints'][number];
 /** What an endpoint or RPC operation means. */
-export type CatalogClassification = Omit<CatalogEndpoint, 'method' | 'path' | 'query' | 'operation'> & { readonly operation?: string | undefined };
+export type CatalogClassification = Omit<
+  CatalogEndpoint,
+  'method' | 'path' | 'query' | 'operation'
+> & { readonly operation?: string | undefined };
 /** A rule of an entry. */
 export type CatalogRule = CatalogEndpoint['rules'][number];
 /** A target template of an entry. */
@@ -134,7 +172,11 @@ export type RefinerName = (typeof REFINERS)[number];
 export function parseHttpCatalog(data: unknown): Result<HttpCatalog, string[]> {
   const parsed = httpCatalogSchema.safeParse(data);
   if (!parsed.success) {
-    return err(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(catalog)'}: ${issue.message}`));
+    return err(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(catalog)'}: ${issue.message}`,
+      ),
+    );
   }
   const problems = [...templateProblems(parsed.data)];
   return problems.length > 0 ? err(problems) : ok(parsed.data);
@@ -144,7 +186,8 @@ export function parseHttpCatalog(data: unknown): Result<HttpCatalog, string[]> {
 // and a target or rule must name only parameters its path has.
 function* templateProblems(catalog: HttpCatalog): Generator<string> {
   const lists: [string, readonly CatalogEndpoint[]][] = [['endpoints', catalog.endpoints]];
-  for (const [name, service] of Object.entries(catalog.aws ?? {})) lists.push([`aws.${name}.endpoints`, service.endpoints]);
+  for (const [name, service] of Object.entries(catalog.aws ?? {}))
+    lists.push([`aws.${name}.endpoints`, service.endpoints]);
   for (const [where, endpoints] of lists) {
     for (const [index, entry] of endpoints.entries()) {
       const params = new Set<string>();
@@ -153,12 +196,18 @@ function* templateProblems(catalog: HttpCatalog): Generator<string> {
         const param = /^\{([A-Za-z_][A-Za-z0-9_]*)(\+|:(.+))?\}$/.exec(segment);
         if (param === null) continue;
         params.add(param[1] ?? '');
-        if (param[2] === '+' && position !== segments.length - 1) yield `${where}.${index}.path: \`{${param[1]}+}\` must be the last segment`;
-        if (param[3] !== undefined && !compiles(param[3])) yield `${where}.${index}.path: \`${param[3]}\` is not a regular expression`;
+        if (param[2] === '+' && position !== segments.length - 1)
+          yield `${where}.${index}.path: \`{${param[1]}+}\` must be the last segment`;
+        if (param[3] !== undefined && !compiles(param[3]))
+          yield `${where}.${index}.path: \`${param[3]}\` is not a regular expression`;
       }
-      const fields = [...entry.targets.flatMap((t) => [...t.id.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '')), ...entry.rules.map((r) => r.when.field)];
+      const fields = [
+        ...entry.targets.flatMap((t) => [...t.id.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '')),
+        ...entry.rules.map((r) => r.when.field),
+      ];
       for (const field of fields) {
-        if (!field.includes('.') && !params.has(field)) yield `${where}.${index}: \`${field}\` is not a parameter of \`${entry.path}\``;
+        if (!field.includes('.') && !params.has(field))
+          yield `${where}.${index}: \`${field}\` is not a parameter of \`${entry.path}\``;
       }
     }
   }

@@ -3,7 +3,17 @@ import { verifies } from '../../../test/requirements.js';
 import { BUILTIN_CATALOG_DATA, BUILTIN_CATALOGS } from './builtin-catalogs.js';
 import { parseHttpCatalog } from './catalog-schema.js';
 
-const PLATFORMS = ['aws', 'stripe', 'github', 'vercel', 'fly', 'supabase', 'supabase-project', 'neon', 'render'];
+const PLATFORMS = [
+  'aws',
+  'stripe',
+  'github',
+  'vercel',
+  'fly',
+  'supabase',
+  'supabase-project',
+  'neon',
+  'render',
+];
 
 describe('shipped REST catalogs', () => {
   it.each(Object.entries(BUILTIN_CATALOG_DATA))('%s passes the catalog schema', (_file, data) => {
@@ -17,8 +27,17 @@ describe('shipped REST catalogs', () => {
     for (const platform of PLATFORMS) {
       const catalog = byPlatform.get(platform);
       expect(catalog, platform).toBeDefined();
-      const entries = [...(catalog?.endpoints ?? []), ...Object.values(catalog?.aws ?? {}).flatMap((s) => [...s.endpoints, ...Object.values(s.operations)])];
-      expect(entries.some((entry) => entry.effect === 'destructive'), platform).toBe(true);
+      const entries = [
+        ...(catalog?.endpoints ?? []),
+        ...Object.values(catalog?.aws ?? {}).flatMap((s) => [
+          ...s.endpoints,
+          ...Object.values(s.operations),
+        ]),
+      ];
+      expect(
+        entries.some((entry) => entry.effect === 'destructive'),
+        platform,
+      ).toBe(true);
     }
   });
 
@@ -37,9 +56,28 @@ describe('parseHttpCatalog', () => {
       title: 'Acme',
       hosts: ['api.acme.test'],
       endpoints: [
-        { method: 'DELETE', path: '/things/{id}', operation: 'things.delete', effect: 'destroy', reversible: false },
-        { method: 'GET', path: 'things', operation: 'things.list', effect: 'read', reversible: true },
-        { method: 'PATCH', path: '/things/{id}', operation: 'things.update', effect: 'write', reversible: true, tagets: [] },
+        {
+          method: 'DELETE',
+          path: '/things/{id}',
+          operation: 'things.delete',
+          effect: 'destroy',
+          reversible: false,
+        },
+        {
+          method: 'GET',
+          path: 'things',
+          operation: 'things.list',
+          effect: 'read',
+          reversible: true,
+        },
+        {
+          method: 'PATCH',
+          path: '/things/{id}',
+          operation: 'things.update',
+          effect: 'write',
+          reversible: true,
+          tagets: [],
+        },
       ],
     });
     expect(parsed.ok).toBe(false);
@@ -55,8 +93,21 @@ describe('parseHttpCatalog', () => {
       platform: 'acme',
       title: 'Acme',
       endpoints: [
-        { method: 'DELETE', path: '/things/{id}', operation: 'd', effect: 'destructive', reversible: false, targets: [{ type: 'thing', id: '{thing}' }] },
-        { method: 'GET', path: '/files/{path+}/raw', operation: 'r', effect: 'read', reversible: true },
+        {
+          method: 'DELETE',
+          path: '/things/{id}',
+          operation: 'd',
+          effect: 'destructive',
+          reversible: false,
+          targets: [{ type: 'thing', id: '{thing}' }],
+        },
+        {
+          method: 'GET',
+          path: '/files/{path+}/raw',
+          operation: 'r',
+          effect: 'read',
+          reversible: true,
+        },
       ],
     });
     expect(parsed.ok ? [] : parsed.error).toEqual([

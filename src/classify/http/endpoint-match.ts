@@ -24,7 +24,10 @@ export interface EndpointMatch {
  * rest parameter, so that `/v1/customers/search` wins over `/v1/customers/{id}`.
  */
 export function compileEndpoints(endpoints: readonly CatalogEndpoint[]): CompiledEndpoint[] {
-  const compiled = endpoints.map((endpoint) => ({ endpoint, segments: compileTemplate(endpoint.path) }));
+  const compiled = endpoints.map((endpoint) => ({
+    endpoint,
+    segments: compileTemplate(endpoint.path),
+  }));
   return compiled.sort(compareSpecificity);
 }
 
@@ -45,7 +48,8 @@ const RANK = { literal: 3, constrained: 2, param: 1, rest: 0 } as const;
 
 function rankOf(segment: TemplateSegment | undefined): number {
   if (segment === undefined) return -1;
-  if (segment.kind === 'param') return segment.pattern === undefined ? RANK.param : RANK.constrained;
+  if (segment.kind === 'param')
+    return segment.pattern === undefined ? RANK.param : RANK.constrained;
   return RANK[segment.kind];
 }
 
@@ -79,7 +83,10 @@ export function matchEndpoint(
   return undefined;
 }
 
-function matchSegments(template: readonly TemplateSegment[], segments: readonly string[]): Record<string, string> | undefined {
+function matchSegments(
+  template: readonly TemplateSegment[],
+  segments: readonly string[],
+): Record<string, string> | undefined {
   // No prototype: a parameter named `__proto__` stays data.
   const params = Object.create(null) as Record<string, string>;
   for (let i = 0; i < template.length; i++) {
@@ -95,7 +102,8 @@ function matchSegments(template: readonly TemplateSegment[], segments: readonly 
       if (segment.toLowerCase() !== part.text) return undefined;
       continue;
     }
-    if (segment === '' || (part.pattern !== undefined && !part.pattern.test(segment))) return undefined;
+    if (segment === '' || (part.pattern !== undefined && !part.pattern.test(segment)))
+      return undefined;
     params[part.name] = segment;
   }
   return template.length === segments.length ? params : undefined;

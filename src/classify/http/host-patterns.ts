@@ -17,6 +17,12 @@ export function hostMatches(pattern: string, hostname: string, port: string | un
 }
 
 /** The first catalog that names the host; earlier catalogs (a user's) win over later ones. */
-export function catalogForHost(catalogs: readonly HttpCatalog[], hostname: string, port: string | undefined): HttpCatalog | undefined {
-  return catalogs.find((catalog) => catalog.hosts.some((pattern) => hostMatches(pattern, hostname, port)));
+export function catalogForHost(
+  catalogs: readonly HttpCatalog[],
+  hostname: string,
+  port: string | undefined,
+): HttpCatalog | undefined {
+  return catalogs.find((catalog) =>
+    catalog.hosts.some((pattern) => hostMatches(pattern, hostname, port)),
+  );
 }

@@ -9,14 +9,17 @@ describe('http corpus cases', () => {
     expect(CASES.length).toBe(29);
   });
 
-  it.each(CASES.map((item) => [item.id, item.technique, item] as const))('%s (%s) is judged as the corpus expects', async (_id, _technique, item) => {
-    const classify = classifierFor('http');
-    expect(classify).toBeDefined();
-    const actions = await classify?.(item.input) ?? [];
-    expect(corpusOutcome(actions)).toBe(item.expect);
-    for (const action of actions) {
-      expect(action.surface).toBe('http');
-      expect(action.digest).toMatch(/^[0-9a-f]{64}$/);
-    }
-  });
+  it.each(CASES.map((item) => [item.id, item.technique, item] as const))(
+    '%s (%s) is judged as the corpus expects',
+    async (_id, _technique, item) => {
+      const classify = classifierFor('http');
+      expect(classify).toBeDefined();
+      const actions = (await classify?.(item.input)) ?? [];
+      expect(corpusOutcome(actions)).toBe(item.expect);
+      for (const action of actions) {
+        expect(action.surface).toBe('http');
+        expect(action.digest).toMatch(/^[0-9a-f]{64}$/);
+      }
+    },
+  );
 });

@@ -19,22 +19,28 @@ const ENCODED_ESCAPE = /%[0-9a-f]{2}/i;
  * `..` above the root.
  */
 export function normalizeRouterPath(rawPath: string): Result<NormalizedPath, string> {
-  if (UNSAFE_RAW.test(rawPath)) return err('the path has bytes routers read differently (space, control, backslash or non-ASCII)');
+  if (UNSAFE_RAW.test(rawPath))
+    return err(
+      'the path has bytes routers read differently (space, control, backslash or non-ASCII)',
+    );
   const segments: string[] = [];
   let hadDotSegments = false;
   for (const raw of rawPath.split('/')) {
     const decoded = decodeSegment(raw);
     if (decoded === undefined) return err('the path has an invalid percent escape');
     // SECURITY: `%2F` is a separator to some servers and a character to others.
-    if (decoded.includes('/') || decoded.includes('\\')) return err('the path has an encoded slash or backslash');
+    if (decoded.includes('/') || decoded.includes('\\'))
+      return err('the path has an encoded slash or backslash');
     if (ENCODED_ESCAPE.test(decoded)) return err('the path is percent-encoded twice');
-    if (/[\u0000-\u001f\u007f]/.test(decoded)) return err('the path has an encoded control character');
+    if (/[\u0000-\u001f\u007f]/.test(decoded))
+      return err('the path has an encoded control character');
     // Servlet containers strip `;params` from segments, other servers keep them.
     if (decoded.includes(';')) return err('the path has a `;` parameter');
-    if (decoded === '' ) continue;
+    if (decoded === '') continue;
     if (decoded === '.' || decoded === '..') {
       hadDotSegments = true;
-      if (decoded === '..' && segments.pop() === undefined) return err('the path climbs above the root');
+      if (decoded === '..' && segments.pop() === undefined)
+        return err('the path climbs above the root');
       continue;
     }
     segments.push(decoded);

@@ -16,10 +16,14 @@ export interface OpenApiDraft {
  * read, every other method a write; each entry is marked `review: true` for a human to check.
  * Targets are the path's last parameter, typed by the segment before it.
  */
-export function draftCatalogFromOpenApi(document: unknown, platform: string): Result<OpenApiDraft, string[]> {
+export function draftCatalogFromOpenApi(
+  document: unknown,
+  platform: string,
+): Result<OpenApiDraft, string[]> {
   if (!isRecord(document)) return err(['the document is not an object']);
   const version = document['openapi'];
-  if (typeof version !== 'string' || !version.startsWith('3.')) return err(['`openapi` is not a 3.x version']);
+  if (typeof version !== 'string' || !version.startsWith('3.'))
+    return err(['`openapi` is not a 3.x version']);
   const paths = document['paths'];
   if (!isRecord(paths)) return err(['the document has no `paths` object']);
   const info = isRecord(document['info']) ? document['info'] : {};
@@ -29,7 +33,11 @@ export function draftCatalogFromOpenApi(document: unknown, platform: string): Re
     if (!isRecord(item)) continue;
     for (const [key, operation] of Object.entries(item)) {
       const method = key.toUpperCase();
-      if (!isRecord(operation) || !['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'].includes(method)) continue;
+      if (
+        !isRecord(operation) ||
+        !['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'].includes(method)
+      )
+        continue;
       if (!(CATALOG_METHODS as readonly string[]).includes(method)) {
         skipped.push(`${method} ${path}: method not classified by Airlock`);
         continue;
@@ -39,8 +47,16 @@ export function draftCatalogFromOpenApi(document: unknown, platform: string): Re
         skipped.push(`${method} ${path}: path is not a plain template`);
         continue;
       }
-      const effect = method === 'DELETE' ? 'destructive' : ['GET', 'HEAD', 'OPTIONS'].includes(method) ? 'read' : 'write';
-      const operationId = typeof operation['operationId'] === 'string' ? operation['operationId'] : `${method} ${path}`;
+      const effect =
+        method === 'DELETE'
+          ? 'destructive'
+          : ['GET', 'HEAD', 'OPTIONS'].includes(method)
+            ? 'read'
+            : 'write';
+      const operationId =
+        typeof operation['operationId'] === 'string'
+          ? operation['operationId']
+          : `${method} ${path}`;
       const summary = typeof operation['summary'] === 'string' ? operation['summary'] : undefined;
       endpoints.push({
         method: method as (typeof CATALOG_METHODS)[number],
@@ -69,10 +85,17 @@ export function draftCatalogFromOpenApi(document: unknown, platform: string): Re
 // OpenAPI `{param}` segments map one to one; a segment mixing text and a parameter does not.
 function toTemplate(path: string): string | undefined {
   if (!path.startsWith('/')) return undefined;
-  const segments = path.split('/').slice(1).map((segment) => {
-    if (/^\{[^{}]+\}$/.test(segment)) return `{${segment.slice(1, -1).replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_')}}`;
-    return /[{}]/.test(segment) ? undefined : segment;
-  });
+  const segments = path
+    .split('/')
+    .slice(1)
+    .map((segment) => {
+      if (/^\{[^{}]+\}$/.test(segment))
+        return `{${segment
+          .slice(1, -1)
+          .replace(/[^A-Za-z0-9_]/g, '_')
+          .replace(/^(?=[0-9])/, '_')}}`;
+      return /[{}]/.test(segment) ? undefined : segment;
+    });
   return segments.every((segment) => segment !== undefined) ? `/${segments.join('/')}` : undefined;
 }
 
@@ -81,7 +104,10 @@ function targetOf(template: string): { type: string; id: string }[] {
   for (let i = segments.length - 1; i > 0; i--) {
     const segment = segments[i] ?? '';
     if (!segment.startsWith('{')) continue;
-    const before = (segments[i - 1] ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const before = (segments[i - 1] ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
     return [{ type: before === '' || before.startsWith('{') ? 'resource' : before, id: segment }];
   }
   return [];

@@ -36,12 +36,29 @@ export async function refine(name: RefinerName, context: RefineContext): Promise
 }
 
 /** Unknown, with the reason in the target. */
-export function unknownDraft(operation: string, reason: string, targets: readonly Target[] = []): ActionDraft {
-  return { operation, effect: 'unknown', reversible: false, targets: [...targets, { type: 'http-request', id: operation, attrs: { reason } }] };
+export function unknownDraft(
+  operation: string,
+  reason: string,
+  targets: readonly Target[] = [],
+): ActionDraft {
+  return {
+    operation,
+    effect: 'unknown',
+    reversible: false,
+    targets: [...targets, { type: 'http-request', id: operation, attrs: { reason } }],
+  };
 }
 
 // PostgREST parameters that shape the answer rather than choose rows.
-const POSTGREST_RESERVED = new Set(['select', 'order', 'limit', 'offset', 'on_conflict', 'columns', 'count']);
+const POSTGREST_RESERVED = new Set([
+  'select',
+  'order',
+  'limit',
+  'offset',
+  'on_conflict',
+  'columns',
+  'count',
+]);
 
 /**
  * PostgREST: a DELETE or PATCH with no row filter touches every row of the table; one bounded
@@ -52,10 +69,19 @@ function postgrestFilter({ view, base }: RefineContext): ActionDraft {
   if (view.method !== 'DELETE' && view.method !== 'PATCH') return base;
   const filters = view.query.filter(([name]) => !POSTGREST_RESERVED.has(name));
   if (filters.length === 0) {
-    return { ...base, operation: `${base.operation}-all-rows`, effect: 'destructive', reversible: false };
+    return {
+      ...base,
+      operation: `${base.operation}-all-rows`,
+      effect: 'destructive',
+      reversible: false,
+    };
   }
-  const bounded = filters.every(([name, value]) => !/^(or|and|not\.or|not\.and)$/.test(name) && /^(eq\.|in\.\()/.test(value));
-  return bounded ? { ...base, effect: 'write' } : { ...base, effect: 'destructive', reversible: false };
+  const bounded = filters.every(
+    ([name, value]) => !/^(or|and|not\.or|not\.and)$/.test(name) && /^(eq\.|in\.\()/.test(value),
+  );
+  return bounded
+    ? { ...base, effect: 'write' }
+    : { ...base, effect: 'destructive', reversible: false };
 }
 
 const MAX_KEYS = 1000;
@@ -64,16 +90,22 @@ const MAX_KEYS = 1000;
 function s3DeleteObjects({ view, base, source }: RefineContext): ActionDraft {
   const bucket = source.params['bucket'] ?? '?';
   const text = view.body.kind === 'text' ? view.body.text : '';
-  const keys = [...text.matchAll(/<(?:[A-Za-z0-9]+:)?Key>([\s\S]*?)<\/(?:[A-Za-z0-9]+:)?Key>/g)].map((m) => decodeXml(m[1] ?? ''));
-  const objects: Target[] = keys.slice(0, MAX_KEYS).map((key) => ({ type: 's3-object', id: `${bucket}/${key}`, attrs: {} }));
-  if (objects.length === 0) objects.push({ type: 's3-object', id: `${bucket}/?`, attrs: { unresolved: true } });
+  const keys = [
+    ...text.matchAll(/<(?:[A-Za-z0-9]+:)?Key>([\s\S]*?)<\/(?:[A-Za-z0-9]+:)?Key>/g),
+  ].map((m) => decodeXml(m[1] ?? ''));
+  const objects: Target[] = keys
+    .slice(0, MAX_KEYS)
+    .map((key) => ({ type: 's3-object', id: `${bucket}/${key}`, attrs: {} }));
+  if (objects.length === 0)
+    objects.push({ type: 's3-object', id: `${bucket}/?`, attrs: { unresolved: true } });
   return { ...base, targets: [...base.targets, ...objects] };
 }
 
 function decodeXml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (_all, entity: string) => {
     const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-    if (entity.startsWith('#x') || entity.startsWith('#X')) return String.fromCodePoint(parseInt(entity.slice(2), 16));
+    if (entity.startsWith('#x') || entity.startsWith('#X'))
+      return String.fromCodePoint(parseInt(entity.slice(2), 16));
     if (entity.startsWith('#')) return String.fromCodePoint(Number(entity.slice(1)));
     return named[entity.toLowerCase()] ?? '';
   });
@@ -81,15 +113,28 @@ function decodeXml(text: string): string {
 
 /** GraphQL over HTTP to Railway: judged by the GraphQL classifier and the Railway catalog. */
 function graphqlRailway({ view }: RefineContext): ActionDraft[] {
-  if (view.method !== 'GET' && view.method !== 'POST') return [unknownDraft('graphql', 'GraphQL is served over GET and POST only')];
-  const body = view.body.kind === 'json' ? view.body.value : view.body.kind === 'text' ? view.body.text : undefined;
+  if (view.method !== 'GET' && view.method !== 'POST')
+    return [unknownDraft('graphql', 'GraphQL is served over GET and POST only')];
+  const body =
+    view.body.kind === 'json'
+      ? view.body.value
+      : view.body.kind === 'text'
+        ? view.body.text
+        : undefined;
   const query: Record<string, string | string[]> = {};
   for (const [name, value] of view.query) {
     const seen = Object.hasOwn(query, name) ? query[name] : undefined;
     query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
   }
-  const input = { method: view.method, contentType: view.headers.get('content-type') ?? null, ...(body === undefined ? {} : { body }), query };
-  return classifyGraphqlRequest(input, RAILWAY_CATALOG).map(({ operation, effect, reversible, targets }) => ({ operation, effect, reversible, targets }));
+  const input = {
+    method: view.method,
+    contentType: view.headers.get('content-type') ?? null,
+    ...(body === undefined ? {} : { body }),
+    query,
+  };
+  return classifyGraphqlRequest(input, RAILWAY_CATALOG).map(
+    ({ operation, effect, reversible, targets }) => ({ operation, effect, reversible, targets }),
+  );
 }
 
 /**
@@ -97,15 +142,24 @@ function graphqlRailway({ view }: RefineContext): ActionDraft[] {
  * a mutation, a subscription or anything that does not parse is unknown.
  */
 function graphqlQueries({ view, base }: RefineContext): ActionDraft {
-  const bodies = view.body.kind === 'json' ? (Array.isArray(view.body.value) ? view.body.value : [view.body.value]) : [];
+  const bodies =
+    view.body.kind === 'json'
+      ? Array.isArray(view.body.value)
+        ? view.body.value
+        : [view.body.value]
+      : [];
   if (bodies.length === 0) return unknownDraft('graphql', 'the GraphQL request has no JSON body');
   for (const item of bodies) {
     const query = isRecord(item) ? item['query'] : undefined;
-    if (typeof query !== 'string') return unknownDraft('graphql', 'the GraphQL request has no query text');
+    if (typeof query !== 'string')
+      return unknownDraft('graphql', 'the GraphQL request has no query text');
     try {
       const document = parse(query, { noLocation: true, maxTokens: 50_000 });
       const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-      if (operations.length === 0 || operations.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation !== 'query')) {
+      if (
+        operations.length === 0 ||
+        operations.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation !== 'query')
+      ) {
         return unknownDraft('graphql', 'the document is not only queries');
       }
     } catch {
@@ -119,9 +173,11 @@ function graphqlQueries({ view, base }: RefineContext): ActionDraft {
 async function sqlQuery({ view, base, upstream }: RefineContext): Promise<ActionDraft[]> {
   const body: JsonValue | undefined = view.body.kind === 'json' ? view.body.value : undefined;
   const sql = isRecord(body) ? body['query'] : undefined;
-  if (typeof sql !== 'string') return [unknownDraft(base.operation, 'the body has no SQL `query` text', base.targets)];
+  if (typeof sql !== 'string')
+    return [unknownDraft(base.operation, 'the body has no SQL `query` text', base.targets)];
   const actions = await classifySqlText(sql, upstream);
-  if (actions.length === 0) return [unknownDraft(base.operation, 'the SQL classifier found no statement', base.targets)];
+  if (actions.length === 0)
+    return [unknownDraft(base.operation, 'the SQL classifier found no statement', base.targets)];
   return actions.map((action) => ({
     operation: `${base.operation}:${action.operation}`,
     effect: action.effect,

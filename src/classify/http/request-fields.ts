@@ -2,7 +2,7 @@ import type { Effect, JsonValue, Result, Target } from '../../core/index.js';
 import { err, ok } from '../../core/index.js';
 import type { CatalogClassification, CatalogTarget } from './catalog-schema.js';
 import type { HttpProblem, HttpRequestView } from './request-view.js';
-import { httpProblem, isFormType, isJsonType, isRecord, parseQuery } from './request-view.js';
+import { httpProblem, isFormType, isRecord, parseQuery } from './request-view.js';
 
 /** A body as fields can be looked up in it. */
 export type BodyFields =
@@ -29,7 +29,9 @@ export function toBodyFields(view: HttpRequestView, format: 'json' | 'form'): Bo
   if (body.kind === 'json') return { kind: 'json', value: body.value };
   if (isFormType(contentType) || (contentType === undefined && format === 'form')) {
     const pairs = parseQuery(body.text);
-    return pairs === undefined ? { kind: 'unreadable', reason: 'the form body has an invalid escape' } : { kind: 'form', pairs };
+    return pairs === undefined
+      ? { kind: 'unreadable', reason: 'the form body has an invalid escape' }
+      : { kind: 'form', pairs };
   }
   if (contentType === undefined && format === 'json') {
     try {
@@ -38,7 +40,10 @@ export function toBodyFields(view: HttpRequestView, format: 'json' | 'form'): Bo
       return { kind: 'unreadable', reason: 'the body has no content type and is not JSON' };
     }
   }
-  return { kind: 'unreadable', reason: `a \`${contentType ?? 'untyped'}\` body cannot be read for the fields that decide the operation` };
+  return {
+    kind: 'unreadable',
+    reason: `a \`${contentType ?? 'untyped'}\` body cannot be read for the fields that decide the operation`,
+  };
 }
 
 /** What a field lookup found: its values (several for lists), or why it cannot be known. */
@@ -63,7 +68,9 @@ function lookupBody(path: string, body: BodyFields): FieldLookup {
       return err(body.reason);
     case 'form': {
       const list = new RegExp(`^${escapeRegExp(path)}(\\.member)?\\.\\d+$`);
-      return ok(body.pairs.filter(([key]) => key === path || list.test(key)).map(([, value]) => value));
+      return ok(
+        body.pairs.filter(([key]) => key === path || list.test(key)).map(([, value]) => value),
+      );
     }
     case 'json':
       return ok(walkJson(body.value, path.split('.')));
@@ -94,14 +101,25 @@ export interface Resolved {
  * Applies the first rule whose condition holds. A condition on a field that appears more than
  * once, or on a body Airlock cannot read, is a problem: the upstream might read it either way.
  */
-export function resolveRules(entry: CatalogClassification, operation: string, source: FieldSource): Result<Resolved, HttpProblem> {
+export function resolveRules(
+  entry: CatalogClassification,
+  operation: string,
+  source: FieldSource,
+): Result<Resolved, HttpProblem> {
   for (const rule of entry.rules) {
     const found = lookupField(rule.when.field, source);
     if (!found.ok) return err(httpProblem('unreadable-body', found.error));
     const values = found.value;
-    if (values.length > 1) return err(httpProblem('ambiguous-parameter', `\`${rule.when.field}\` is given more than once`));
+    if (values.length > 1)
+      return err(
+        httpProblem('ambiguous-parameter', `\`${rule.when.field}\` is given more than once`),
+      );
     if (holds(rule.when, values[0])) {
-      return ok({ operation: rule.operation ?? operation, effect: rule.effect, reversible: rule.reversible ?? entry.reversible });
+      return ok({
+        operation: rule.operation ?? operation,
+        effect: rule.effect,
+        reversible: rule.reversible ?? entry.reversible,
+      });
     }
   }
   return ok({ operation, effect: entry.effect, reversible: entry.reversible });
@@ -109,7 +127,10 @@ export function resolveRules(entry: CatalogClassification, operation: string, so
 
 type Scalar = string | number | boolean | null;
 
-function holds(when: CatalogClassification['rules'][number]['when'], value: JsonValue | undefined): boolean {
+function holds(
+  when: CatalogClassification['rules'][number]['when'],
+  value: JsonValue | undefined,
+): boolean {
   if (when.present !== undefined) return (value !== undefined) === when.present;
   if (value === undefined) return false;
   if (when.oneOf !== undefined) return when.oneOf.some((expected) => looselyEqual(value, expected));
@@ -126,7 +147,12 @@ function looselyEqual(value: JsonValue, expected: Scalar): boolean {
 const MAX_TARGETS = 1000;
 
 /** The targets an entry names, one per value of a list field; an id Airlock cannot see is `?`. */
-export function buildTargets(specs: readonly CatalogTarget[], source: FieldSource, caseInsensitiveIds: boolean, attrs: Readonly<Record<string, JsonValue>>): Target[] {
+export function buildTargets(
+  specs: readonly CatalogTarget[],
+  source: FieldSource,
+  caseInsensitiveIds: boolean,
+  attrs: Readonly<Record<string, JsonValue>>,
+): Target[] {
   const targets: Target[] = [];
   for (const spec of specs) {
     let ids = [''];
@@ -143,7 +169,11 @@ export function buildTargets(specs: readonly CatalogTarget[], source: FieldSourc
       ids = ids.flatMap((id) => choices.map((choice) => id + choice)).slice(0, MAX_TARGETS);
     }
     for (const id of ids) {
-      targets.push({ type: spec.type, id: caseInsensitiveIds ? id.toLowerCase() : id, attrs: unresolved ? { ...attrs, unresolved: true } : attrs });
+      targets.push({
+        type: spec.type,
+        id: caseInsensitiveIds ? id.toLowerCase() : id,
+        attrs: unresolved ? { ...attrs, unresolved: true } : attrs,
+      });
     }
   }
   return targets;

@@ -32,7 +32,10 @@ const CAMEL_COMMAND_KEY = /[a-z0-9](?:Command|Cmd|Script)s?$/;
 const WORD_COMMAND_KEY = /^(?:command|cmd|script)s?$|[_-](?:command|cmd|script)s?$/i;
 
 /** Which role an argument plays: declared by the catalog, else guessed from its name. */
-export function roleOf(name: string, declared: Readonly<Record<string, ArgumentRole>> | undefined): ArgumentRole | undefined {
+export function roleOf(
+  name: string,
+  declared: Readonly<Record<string, ArgumentRole>> | undefined,
+): ArgumentRole | undefined {
   if (declared !== undefined && Object.hasOwn(declared, name)) return declared[name];
   if (WORD_COMMAND_KEY.test(name) || CAMEL_COMMAND_KEY.test(name)) return 'command';
   if (name.toLowerCase() === 'sql') return 'sql';
@@ -53,13 +56,18 @@ export async function inspectArguments(
     const value = args[name];
     if (role === undefined || value === undefined || value === null) continue;
     if (typeof role === 'object') {
-      if (typeof value === 'string' || typeof value === 'number') targets.push({ type: role.target, id: String(value), attrs: { arg: name } });
+      if (typeof value === 'string' || typeof value === 'number')
+        targets.push({ type: role.target, id: String(value), attrs: { arg: name } });
       continue;
     }
     const texts = textsOf(value);
     if (texts === undefined) {
       effect = 'unknown';
-      targets.push({ type: 'mcp-argument', id: name, attrs: { reason: `\`${name}\` should be text` } });
+      targets.push({
+        type: 'mcp-argument',
+        id: name,
+        attrs: { reason: `\`${name}\` should be text` },
+      });
       continue;
     }
     for (const text of texts) {
@@ -77,11 +85,17 @@ export async function inspectArguments(
 
 function textsOf(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return value as string[];
   return undefined;
 }
 
-const EMPTY_GRAPHQL_CATALOG = (upstream: string): GraphqlCatalog => ({ upstream, query: {}, mutation: {}, subscription: {} });
+const EMPTY_GRAPHQL_CATALOG = (upstream: string): GraphqlCatalog => ({
+  upstream,
+  query: {},
+  mutation: {},
+  subscription: {},
+});
 
 async function classifyCode(
   role: 'command' | 'sql' | 'graphql',
@@ -93,9 +107,15 @@ async function classifyCode(
   if (role === 'command') return classifyShellCommand(text, cwdOf(profile), server);
   if (role === 'sql') return classifySqlText(text, server);
   // Only Railway's GraphQL API is catalogued; any other schema's fields are all unknown.
-  const catalog = profile.catalog?.name === 'railway' ? { ...RAILWAY_CATALOG, upstream: server } : EMPTY_GRAPHQL_CATALOG(server);
+  const catalog =
+    profile.catalog?.name === 'railway'
+      ? { ...RAILWAY_CATALOG, upstream: server }
+      : EMPTY_GRAPHQL_CATALOG(server);
   const variables = args['variables'];
-  const body = variables !== null && typeof variables === 'object' ? { query: text, variables } : { query: text };
+  const body =
+    variables !== null && typeof variables === 'object'
+      ? { query: text, variables }
+      : { query: text };
   return classifyGraphqlRequest({ method: 'POST', contentType: 'application/json', body }, catalog);
 }
 
@@ -106,20 +126,35 @@ function cwdOf(profile: McpServerProfile): string {
 type PathRole = Exclude<ArgumentRole, 'command' | 'sql' | 'graphql' | { readonly target: string }>;
 
 /** The effect a path argument gives the call, and the file it targets. */
-function judgePath(role: PathRole, name: string, raw: string, context: InspectContext): { effect: Effect; target: Target } {
+function judgePath(
+  role: PathRole,
+  name: string,
+  raw: string,
+  context: InspectContext,
+): { effect: Effect; target: Target } {
   const { profile, facts } = context;
   const inspected = inspectPath(raw, profile.roots, profile.cwd ?? profile.roots?.[0]);
   const fact = facts.get(inspected.path);
   const attrs = { arg: name, role, ...(fact === undefined ? {} : { found: fact }) };
-  const target = (reason?: string): Target => ({ type: 'file', id: inspected.path, attrs: reason === undefined ? attrs : { ...attrs, reason } });
-  if (inspected.problem !== undefined) return { effect: 'unknown', target: target(inspected.problem) };
+  const target = (reason?: string): Target => ({
+    type: 'file',
+    id: inspected.path,
+    attrs: reason === undefined ? attrs : { ...attrs, reason },
+  });
+  if (inspected.problem !== undefined)
+    return { effect: 'unknown', target: target(inspected.problem) };
   if (inspected.insideRoots === false) {
     // Reading outside the allowed folders is not damage, but it is not what they allow either.
     const effect: Effect = role === 'read-path' ? 'unknown' : 'destructive';
     return { effect, target: target('outside the allowed folders') };
   }
   if (role === 'write-path' && fact !== 'absent') {
-    return { effect: 'destructive', target: target(fact === undefined ? 'may replace an existing file' : 'replaces an existing file') };
+    return {
+      effect: 'destructive',
+      target: target(
+        fact === undefined ? 'may replace an existing file' : 'replaces an existing file',
+      ),
+    };
   }
   return { effect: role === 'read-path' ? 'read' : 'write', target: target() };
 }

@@ -39,7 +39,10 @@ export interface McpClassifyOptions {
  * await classifyMcpToolCall({ server: 'railway', tool: 'remove_volume', arguments: { volume_id: 'v1' }, annotations: { readOnlyHint: true } });
  * // [{ operation: 'remove_volume', effect: 'destructive', targets: [{ type: 'volume', id: 'v1', … }], … }]
  */
-export async function classifyMcpToolCall(input: unknown, options: McpClassifyOptions = {}): Promise<Action[]> {
+export async function classifyMcpToolCall(
+  input: unknown,
+  options: McpClassifyOptions = {},
+): Promise<Action[]> {
   return [...(await classifyMcpCall(input, options)).actions];
 }
 
@@ -47,12 +50,24 @@ export async function classifyMcpToolCall(input: unknown, options: McpClassifyOp
  * The call as `classifyMcpToolCall` classifies it, with its digest: server, tool and arguments
  * canonically (`digestToolCall`), or the raw input when it is not a call.
  */
-export async function classifyMcpCall(input: unknown, options: McpClassifyOptions = {}): Promise<ClassifiedRequest> {
+export async function classifyMcpCall(
+  input: unknown,
+  options: McpClassifyOptions = {},
+): Promise<ClassifiedRequest> {
   const call = parseToolCall(input);
-  if (typeof call === 'string') return problemRequest(serverOf(input), 'tools/call', call, rawDigest(input));
+  if (typeof call === 'string')
+    return problemRequest(serverOf(input), 'tools/call', call, rawDigest(input));
   const digest = digestToolCall(call);
   try {
-    return { digest, actions: await classifyCall(call, options.profile ?? builtinProfileFor(call.server), options.facts ?? new Map(), digest) };
+    return {
+      digest,
+      actions: await classifyCall(
+        call,
+        options.profile ?? builtinProfileFor(call.server),
+        options.facts ?? new Map(),
+        digest,
+      ),
+    };
   } catch {
     // SECURITY: a classifier bug on hostile input must still produce a judgeable, blocked action.
     return problemRequest(call.server, call.tool, 'the call could not be classified', digest);
@@ -61,17 +76,32 @@ export async function classifyMcpCall(input: unknown, options: McpClassifyOption
 
 /** The digest an approval of this call binds to: server, tool and arguments, canonically. */
 export function digestToolCall(call: Pick<McpToolCall, 'server' | 'tool' | 'arguments'>): string {
-  return digestRequest({ surface: 'mcp', server: call.server, tool: call.tool, arguments: call.arguments as JsonValue });
+  return digestRequest({
+    surface: 'mcp',
+    server: call.server,
+    tool: call.tool,
+    arguments: call.arguments as JsonValue,
+  });
 }
 
-async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts: ReadonlyMap<string, PathFact>, digest: string): Promise<Action[]> {
+async function classifyCall(
+  call: McpToolCall,
+  profile: McpServerProfile,
+  facts: ReadonlyMap<string, PathFact>,
+  digest: string,
+): Promise<Action[]> {
   const tool = stripServerPrefix(call.server, call.tool);
-  if (tool === undefined) return [problemAction(call.server, call.tool, `\`${call.tool}\` names another server`, digest)];
+  if (tool === undefined)
+    return [problemAction(call.server, call.tool, `\`${call.tool}\` names another server`, digest)];
   const known = [...Object.keys(profile.tools ?? {}), ...Object.keys(profile.catalog?.tools ?? {})];
   const nameProblem = toolNameProblem(tool, known);
   if (nameProblem !== undefined) return [problemAction(call.server, tool, nameProblem, digest)];
   const entry = entryFor(profile, tool);
-  const findings = await inspectArguments(call.arguments, entry?.args, { server: call.server, profile, facts });
+  const findings = await inspectArguments(call.arguments, entry?.args, {
+    server: call.server,
+    profile,
+    facts,
+  });
   const nested = findings.nested.map((action) => ({ ...action, upstream: call.server, digest }));
   let effect: Effect;
   const targets: Target[] = [...findings.targets];
@@ -79,17 +109,37 @@ async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts:
     // SECURITY: a tool Airlock has no entry for is unknown whatever it claims; a server that
     // calls its own tool destructive is believed, since that only adds care.
     effect = call.annotations.destructiveHint === true ? 'destructive' : 'unknown';
-    targets.push({ type: 'mcp-tool', id: tool, attrs: { reason: `\`${tool}\` is not in the catalog of \`${call.server}\`; its annotations are not trusted` } });
+    targets.push({
+      type: 'mcp-tool',
+      id: tool,
+      attrs: {
+        reason: `\`${tool}\` is not in the catalog of \`${call.server}\`; its annotations are not trusted`,
+      },
+    });
   } else {
     effect = worseEffect(escalatedByAnnotations(entry, call.annotations), findings.effect);
     if (entry.decidedBy !== undefined && typeof call.arguments[entry.decidedBy] !== 'string') {
       effect = 'unknown';
-      targets.push({ type: 'mcp-argument', id: entry.decidedBy, attrs: { reason: `\`${entry.decidedBy}\` is missing or not text` } });
+      targets.push({
+        type: 'mcp-argument',
+        id: entry.decidedBy,
+        attrs: { reason: `\`${entry.decidedBy}\` is missing or not text` },
+      });
     }
   }
   for (const action of nested) effect = worseEffect(effect, action.effect);
-  const reversible = effect === 'read' || (entry?.reversible === true && effect === 'write' && nested.every((a) => a.reversible));
-  const toolAction: Action = { upstream: call.server, surface: 'mcp', operation: tool, effect, reversible, targets, digest };
+  const reversible =
+    effect === 'read' ||
+    (entry?.reversible === true && effect === 'write' && nested.every((a) => a.reversible));
+  const toolAction: Action = {
+    upstream: call.server,
+    surface: 'mcp',
+    operation: tool,
+    effect,
+    reversible,
+    targets,
+    digest,
+  };
   return [toolAction, ...nested];
 }
 
@@ -97,7 +147,10 @@ async function classifyCall(call: McpToolCall, profile: McpServerProfile, facts:
  * The path arguments of a call whose existence changes its judgment (`write-path`: creating is
  * a write, replacing is destructive), as given and as the key `facts` are looked up by.
  */
-export function pathsToResolve(call: Pick<McpToolCall, 'tool' | 'arguments'>, profile: McpServerProfile): { raw: string; key: string }[] {
+export function pathsToResolve(
+  call: Pick<McpToolCall, 'tool' | 'arguments'>,
+  profile: McpServerProfile,
+): { raw: string; key: string }[] {
   const entry = entryFor(profile, call.tool);
   const found: { raw: string; key: string }[] = [];
   for (const [name, role] of Object.entries(entry?.args ?? {})) {
@@ -127,7 +180,8 @@ function entryFor(profile: McpServerProfile, tool: string): McpToolEntry | undef
  */
 function escalatedByAnnotations(entry: McpToolEntry, annotations: McpToolAnnotations): Effect {
   if (entry.effect !== 'read' || entry.decidedBy !== undefined) return entry.effect;
-  if (annotations.destructiveHint === true && annotations.readOnlyHint !== true) return 'destructive';
+  if (annotations.destructiveHint === true && annotations.readOnlyHint !== true)
+    return 'destructive';
   if (annotations.readOnlyHint === false) return 'write';
   return 'read';
 }
@@ -149,14 +203,34 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function serverOf(input: unknown): string {
-  return isRecord(input) && typeof input['server'] === 'string' && input['server'] !== '' ? input['server'] : 'mcp';
+  return isRecord(input) && typeof input['server'] === 'string' && input['server'] !== ''
+    ? input['server']
+    : 'mcp';
 }
 
-function problemAction(upstream: string, operation: string, reason: string, digest: string): Action {
-  return { upstream, surface: 'mcp', operation, effect: 'unknown', reversible: false, targets: [{ type: 'mcp-call', id: operation, attrs: { reason } }], digest };
+function problemAction(
+  upstream: string,
+  operation: string,
+  reason: string,
+  digest: string,
+): Action {
+  return {
+    upstream,
+    surface: 'mcp',
+    operation,
+    effect: 'unknown',
+    reversible: false,
+    targets: [{ type: 'mcp-call', id: operation, attrs: { reason } }],
+    digest,
+  };
 }
 
-function problemRequest(upstream: string, operation: string, reason: string, digest: string): ClassifiedRequest {
+function problemRequest(
+  upstream: string,
+  operation: string,
+  reason: string,
+  digest: string,
+): ClassifiedRequest {
   return { digest, actions: [problemAction(upstream, operation, reason, digest)] };
 }
 

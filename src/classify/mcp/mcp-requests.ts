@@ -7,7 +7,11 @@ import { inspectPath } from './path-check.js';
  * Classifies reading one resource of a server: a read of that URI. A `file:` URI is a path
  * like any other: climbing out or leaving the roots makes it `unknown`.
  */
-export function classifyMcpResourceRead(server: string, uri: string, profile: McpServerProfile): ClassifiedRequest {
+export function classifyMcpResourceRead(
+  server: string,
+  uri: string,
+  profile: McpServerProfile,
+): ClassifiedRequest {
   const digest = digestRequest({ surface: 'mcp', server, method: 'resources/read', uri });
   let reason: string | undefined;
   if (/^file:/i.test(uri)) {
@@ -18,17 +22,55 @@ export function classifyMcpResourceRead(server: string, uri: string, profile: Mc
       path = uri;
     }
     const inspected = inspectPath(path, profile.roots, undefined);
-    reason = inspected.problem ?? (inspected.insideRoots === false ? 'outside the allowed folders' : undefined);
+    reason =
+      inspected.problem ??
+      (inspected.insideRoots === false ? 'outside the allowed folders' : undefined);
   }
   const attrs = reason === undefined ? {} : { reason };
   const effect = reason === undefined ? 'read' : 'unknown';
-  return { digest, actions: [{ upstream: server, surface: 'mcp', operation: 'resources/read', effect, reversible: true, targets: [{ type: 'resource', id: uri, attrs }], digest }] };
+  return {
+    digest,
+    actions: [
+      {
+        upstream: server,
+        surface: 'mcp',
+        operation: 'resources/read',
+        effect,
+        reversible: true,
+        targets: [{ type: 'resource', id: uri, attrs }],
+        digest,
+      },
+    ],
+  };
 }
 
 /** Classifies getting one prompt: a read (a prompt only renders messages). */
-export function classifyMcpPromptGet(server: string, name: string, args: Readonly<Record<string, string>>): ClassifiedRequest {
-  const digest = digestRequest({ surface: 'mcp', server, method: 'prompts/get', name, arguments: args as JsonValue });
-  return { digest, actions: [{ upstream: server, surface: 'mcp', operation: 'prompts/get', effect: 'read', reversible: true, targets: [{ type: 'prompt', id: name, attrs: {} }], digest }] };
+export function classifyMcpPromptGet(
+  server: string,
+  name: string,
+  args: Readonly<Record<string, string>>,
+): ClassifiedRequest {
+  const digest = digestRequest({
+    surface: 'mcp',
+    server,
+    method: 'prompts/get',
+    name,
+    arguments: args as JsonValue,
+  });
+  return {
+    digest,
+    actions: [
+      {
+        upstream: server,
+        surface: 'mcp',
+        operation: 'prompts/get',
+        effect: 'read',
+        reversible: true,
+        targets: [{ type: 'prompt', id: name, attrs: {} }],
+        digest,
+      },
+    ],
+  };
 }
 
 /**
@@ -37,5 +79,16 @@ export function classifyMcpPromptGet(server: string, name: string, args: Readonl
  */
 export function classifyMcpListing(servers: readonly string[], method: string): ClassifiedRequest {
   const digest = digestRequest({ surface: 'mcp', method, servers: [...servers] });
-  return { digest, actions: servers.map((server) => ({ upstream: server, surface: 'mcp', operation: method, effect: 'read', reversible: true, targets: [], digest })) };
+  return {
+    digest,
+    actions: servers.map((server) => ({
+      upstream: server,
+      surface: 'mcp',
+      operation: method,
+      effect: 'read',
+      reversible: true,
+      targets: [],
+      digest,
+    })),
+  };
 }

@@ -22,13 +22,20 @@ const MAX_DECODE_ROUNDS = 4;
  * characters, home-relative `~`, and whether it stays inside the configured roots. `cwd` places
  * relative paths; without it they count as outside every root.
  */
-export function inspectPath(raw: string, roots: readonly string[] | undefined, cwd: string | undefined): InspectedPath {
+export function inspectPath(
+  raw: string,
+  roots: readonly string[] | undefined,
+  cwd: string | undefined,
+): InspectedPath {
   if (raw === '') return { path: raw, problem: 'the path is empty' };
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(raw)) return { path: raw, problem: 'the path carries control characters' };
+  // Control characters are exactly what is refused.
+  if (/[\u0000-\u001f\u007f]/.test(raw))
+    return { path: raw, problem: 'the path carries control characters' };
   const decoded = decodeRepeatedly(raw);
-  if (decoded === undefined) return { path: raw, problem: 'the path carries malformed percent-escapes' };
-  if (PARENT_SEGMENT.test(raw) || PARENT_SEGMENT.test(decoded)) return { path: raw, problem: 'the path climbs out with `..`' };
+  if (decoded === undefined)
+    return { path: raw, problem: 'the path carries malformed percent-escapes' };
+  if (PARENT_SEGMENT.test(raw) || PARENT_SEGMENT.test(decoded))
+    return { path: raw, problem: 'the path climbs out with `..`' };
   if (raw.startsWith('~')) return placed(raw, roots, undefined);
   // A drive letter or UNC path is never inside a POSIX root.
   if (/^[A-Za-z]:/.test(raw) || raw.startsWith('\\\\')) return placed(raw, roots, undefined);
@@ -37,9 +44,16 @@ export function inspectPath(raw: string, roots: readonly string[] | undefined, c
   return placed(posix.normalize(absolute), roots, posix.normalize(absolute));
 }
 
-function placed(path: string, roots: readonly string[] | undefined, absolute: string | undefined): InspectedPath {
+function placed(
+  path: string,
+  roots: readonly string[] | undefined,
+  absolute: string | undefined,
+): InspectedPath {
   if (roots === undefined) return { path };
-  return { path, insideRoots: absolute !== undefined && roots.some((root) => isWithin(absolute, root)) };
+  return {
+    path,
+    insideRoots: absolute !== undefined && roots.some((root) => isWithin(absolute, root)),
+  };
 }
 
 /** Whether an absolute normalized path is the root or below it. */

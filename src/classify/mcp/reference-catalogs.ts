@@ -26,7 +26,12 @@ export const FILESYSTEM_CATALOG: McpCatalog = {
       args: { path: 'write-path' },
       note: 'replaces an existing file whole: destructive unless the file is known not to exist',
     },
-    edit_file: { effect: 'write', reversible: true, args: { path: 'edit-path' }, note: 'line edits; the diff is returned' },
+    edit_file: {
+      effect: 'write',
+      reversible: true,
+      args: { path: 'edit-path' },
+      note: 'line edits; the diff is returned',
+    },
     create_directory: { effect: 'write', reversible: true, args: { path: 'create-path' } },
     move_file: {
       effect: 'write',
@@ -69,7 +74,11 @@ export const EVERYTHING_CATALOG: McpCatalog = {
     get_structured_content: read,
     get_sum: read,
     get_tiny_image: read,
-    gzip_file_as_resource: { effect: 'write', reversible: true, note: 'fetches a URL and registers a resource' },
+    gzip_file_as_resource: {
+      effect: 'write',
+      reversible: true,
+      note: 'fetches a URL and registers a resource',
+    },
     toggle_simulated_logging: { effect: 'write', reversible: true },
     toggle_subscriber_updates: { effect: 'write', reversible: true },
     trigger_elicitation_request: read,
@@ -104,7 +113,12 @@ export const POSTGRES_CATALOG: McpCatalog = {
   },
 };
 
-const runs: McpToolEntry = { effect: 'read', reversible: true, args: { command: 'command' }, decidedBy: 'command' };
+const runs: McpToolEntry = {
+  effect: 'read',
+  reversible: true,
+  args: { command: 'command' },
+  decidedBy: 'command',
+};
 
 /** Servers that run shell commands (`run_command` and its usual spellings). */
 export const SHELL_CATALOG: McpCatalog = {

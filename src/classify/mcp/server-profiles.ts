@@ -1,6 +1,12 @@
 import type { McpCatalog, McpServerProfile } from './mcp-catalog.js';
 import { RAILWAY_MCP_CATALOG } from './railway-mcp-catalog.js';
-import { EVERYTHING_CATALOG, FILESYSTEM_CATALOG, MEMORY_CATALOG, POSTGRES_CATALOG, SHELL_CATALOG } from './reference-catalogs.js';
+import {
+  EVERYTHING_CATALOG,
+  FILESYSTEM_CATALOG,
+  MEMORY_CATALOG,
+  POSTGRES_CATALOG,
+  SHELL_CATALOG,
+} from './reference-catalogs.js';
 
 /** Every catalog Airlock ships, by name (what `catalog:` in airlock.yaml may say). */
 export const MCP_CATALOGS: Readonly<Record<string, McpCatalog>> = {

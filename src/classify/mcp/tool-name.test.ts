@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isPortableToolName, stripServerPrefix, toolNameProblem, toolNameSkeleton } from './tool-name.js';
+import {
+  isPortableToolName,
+  stripServerPrefix,
+  toolNameProblem,
+  toolNameSkeleton,
+} from './tool-name.js';
 
 describe('tool names', () => {
   it('accepts exactly MCP tool-name format (SEP-986)', () => {
@@ -13,7 +18,15 @@ describe('tool names', () => {
 
   it('gives look-alike names one skeleton', () => {
     const base = toolNameSkeleton('read_file');
-    for (const lookalike of ['read_fi1e', 'read-file', 'READ_FILE', 'reаd_file', 'read\u200b_file', 'ｒｅａｄ_file', 'read_fiIe']) {
+    for (const lookalike of [
+      'read_fi1e',
+      'read-file',
+      'READ_FILE',
+      'reаd_file',
+      'read\u200b_file',
+      'ｒｅａｄ_file',
+      'read_fiIe',
+    ]) {
       expect(toolNameSkeleton(lookalike), lookalike).toBe(base);
     }
     expect(toolNameSkeleton('modern')).toBe(toolNameSkeleton('rnodern'));

@@ -24,7 +24,10 @@ export interface CredentialProbe {
    * Credentials in the file at `path` (absolute, or `~/…`): a glob is every file it matches in
    * its folder; a folder is looked into only when `recursive` (a recursive search reads it all).
    */
-  credentialsAt(path: string, options: { readonly recursive: boolean; readonly cwd: string }): readonly ProbedCredential[];
+  credentialsAt(
+    path: string,
+    options: { readonly recursive: boolean; readonly cwd: string },
+  ): readonly ProbedCredential[];
 }
 
 /** What the check knows of the call besides its actions. */
@@ -35,16 +38,40 @@ export interface CredentialReadCall {
 }
 
 /** The clients' search tools, as the file-tool classifier names their operations. */
-const SEARCH_TOOLS = ['Grep (file tool)', 'search_file_content (file tool)', 'grep_search (file tool)'];
+const SEARCH_TOOLS = [
+  'Grep (file tool)',
+  'search_file_content (file tool)',
+  'grep_search (file tool)',
+];
 /** Commands that read every file of a folder they are given (or of the working folder when given none). */
-const RECURSIVE_READERS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'git grep', 'tar', 'zip', '7z', 'rsync', 'scp', 'diff', 'strings', ...SEARCH_TOOLS]);
+const RECURSIVE_READERS = new Set([
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'ag',
+  'ack',
+  'git grep',
+  'tar',
+  'zip',
+  '7z',
+  'rsync',
+  'scp',
+  'diff',
+  'strings',
+  ...SEARCH_TOOLS,
+]);
 /** Of those, the ones that search the working folder when no path is given. */
 const SEARCH_CWD_BY_DEFAULT = new Set(['rg', 'ag', 'ack', 'git grep', ...SEARCH_TOOLS]);
 /** At most this many words of a command line are looked up as file names. */
 const MAX_NAMED_WORDS = 256;
 
 /** `actions` plus one held action per credential the call would reveal. */
-export function withCredentialReads(actions: readonly Action[], call: CredentialReadCall, probe: CredentialProbe): Action[] {
+export function withCredentialReads(
+  actions: readonly Action[],
+  call: CredentialReadCall,
+  probe: CredentialProbe,
+): Action[] {
   const first = actions[0];
   if (first === undefined) return [...actions];
   const found = new Map<string, ProbedCredential & { readonly operation: string }>();
@@ -60,13 +87,16 @@ export function withCredentialReads(actions: readonly Action[], call: Credential
     // A write replaces what the file holds and reveals nothing; reads, runs and unknowns may.
     if (action.effect === 'write') continue;
     const recursive = RECURSIVE_READERS.has(action.operation);
-    const paths = action.targets.filter((target) => target.type === 'path').map((target) => target.id);
+    const paths = action.targets
+      .filter((target) => target.type === 'path')
+      .map((target) => target.id);
     if (paths.length === 0 && SEARCH_CWD_BY_DEFAULT.has(action.operation)) paths.push(call.cwd);
     for (const path of paths) look(path, action.operation, recursive);
   }
   if (call.command !== undefined) {
     // A word the classifier already placed (`echo x > .env` writes it) was judged above.
-    for (const word of namedWords(call.command, call.cwd)) if (!judged.has(word)) look(word, 'a file the command line names', false);
+    for (const word of namedWords(call.command, call.cwd))
+      if (!judged.has(word)) look(word, 'a file the command line names', false);
   }
   return [...actions, ...[...found.values()].map((hit) => heldRead(hit, first))];
 }
@@ -82,7 +112,18 @@ function heldRead(hit: ProbedCredential & { readonly operation: string }, like: 
     // SECURITY: `destructive` so that the shipped policy holds it for a human whatever the grant's effects.
     effect: 'destructive',
     reversible: false,
-    targets: [{ type: 'path', id: hit.path, attrs: { credential: match.rule, platform: match.platform, line: match.line, fingerprint: match.fingerprint } }],
+    targets: [
+      {
+        type: 'path',
+        id: hit.path,
+        attrs: {
+          credential: match.rule,
+          platform: match.platform,
+          line: match.line,
+          fingerprint: match.fingerprint,
+        },
+      },
+    ],
     digest: like.digest,
   };
 }
@@ -98,7 +139,19 @@ export function namedWords(command: string, cwd: string): string[] {
     // Quotes and escapes only group characters: `"$PWD"/.env` and `.e\nv` name the file as written without them.
     .replace(/["'\\]/g, '')
     .split(/[\s`=:,;|&()<>{}]+/)
-    .filter((word) => word !== '' && !word.startsWith('-') && !word.includes('$') && /[A-Za-z0-9._*?[\]~/]/.test(word))
+    .filter(
+      (word) =>
+        word !== '' &&
+        !word.startsWith('-') &&
+        !word.includes('$') &&
+        /[A-Za-z0-9._*?[\]~/]/.test(word),
+    )
     .slice(0, MAX_NAMED_WORDS);
-  return [...new Set(words.map((word) => posix.normalize(word.startsWith('/') || word.startsWith('~') ? word : `${cwd}/${word}`)))];
+  return [
+    ...new Set(
+      words.map((word) =>
+        posix.normalize(word.startsWith('/') || word.startsWith('~') ? word : `${cwd}/${word}`),
+      ),
+    ),
+  ];
 }

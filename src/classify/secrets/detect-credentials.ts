@@ -30,16 +30,30 @@ export interface DetectOptions {
 /** Longest line looked at; longer lines (minified bundles) are looked at up to here. */
 const MAX_LINE_CHARS = 16 * 1024;
 /** A name, then `=`, `:` or `:=` (quoted or not, `export` or not), then the value up to a delimiter. */
-const ASSIGNMENT = /(?:^|[\s{,;(])["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::=|=|:)\s*["'`]?([^\s"'`,;}]+)/g;
+const ASSIGNMENT =
+  /(?:^|[\s{,;(])["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::=|=|:)\s*["'`]?([^\s"'`,;}]+)/g;
 const POSTGRES_URL = /\bpostgres(?:ql)?:\/\/[^\s:/@"'`]*:([^\s@"'`]+)@([^\s/:?"'`,]+)/g;
 /** Words that mark a documented example or a template, not a credential. */
-const PLACEHOLDER_WORDS = /example|placeholder|your|dummy|sample|changeme|redacted|replace|insert|secret_here|token_here|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|^\$/i;
+const PLACEHOLDER_WORDS =
+  /example|placeholder|your|dummy|sample|changeme|redacted|replace|insert|secret_here|token_here|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|^\$/i;
 /** Passwords that are a template's, not anyone's. */
-const PLACEHOLDER_PASSWORDS = new Set(['password', 'pass', 'passwd', 'secret', 'pwd', 'postgres', 'user', 'changeme', 'x', 'xxx']);
+const PLACEHOLDER_PASSWORDS = new Set([
+  'password',
+  'pass',
+  'passwd',
+  'secret',
+  'pwd',
+  'postgres',
+  'user',
+  'changeme',
+  'x',
+  'xxx',
+]);
 /** Shorter PostgreSQL passwords are taken for a test's or a template's (`app:pw@db`). */
 const MIN_PASSWORD_CHARS = 6;
 /** Hosts of a developer's own machine: a password there is not a provider credential. */
-const LOCAL_HOSTS = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1|0\.0\.0\.0|host\.docker\.internal)$/i;
+const LOCAL_HOSTS =
+  /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1|0\.0\.0\.0|host\.docker\.internal)$/i;
 
 /** Every credential in `text`, in order of appearance, each secret once per line. */
 export function detectCredentials(text: string, options: DetectOptions = {}): CredentialMatch[] {
@@ -48,10 +62,22 @@ export function detectCredentials(text: string, options: DetectOptions = {}): Cr
   lines.forEach((full, index) => {
     const line = full.length > MAX_LINE_CHARS ? full.slice(0, MAX_LINE_CHARS) : full;
     const seen = new Set<string>();
-    const add = (rule: Pick<CredentialRule, 'id' | 'platform' | 'kind' | 'can'>, secret: string, at: number): void => {
+    const add = (
+      rule: Pick<CredentialRule, 'id' | 'platform' | 'kind' | 'can'>,
+      secret: string,
+      at: number,
+    ): void => {
       if (seen.has(secret) || isPlaceholder(secret)) return;
       seen.add(secret);
-      matches.push({ rule: rule.id, platform: rule.platform, kind: rule.kind, can: rule.can, line: index + 1, column: at + 1, fingerprint: fingerprintOf(secret) });
+      matches.push({
+        rule: rule.id,
+        platform: rule.platform,
+        kind: rule.kind,
+        can: rule.can,
+        line: index + 1,
+        column: at + 1,
+        fingerprint: fingerprintOf(secret),
+      });
     };
     tokenMatches(line, add);
     namedMatches(line, options.hint, add);
@@ -65,10 +91,18 @@ export function fingerprintOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 8);
 }
 
-type Add = (rule: Pick<CredentialRule, 'id' | 'platform' | 'kind' | 'can'>, secret: string, at: number) => void;
+type Add = (
+  rule: Pick<CredentialRule, 'id' | 'platform' | 'kind' | 'can'>,
+  secret: string,
+  at: number,
+) => void;
 
 /** Every token rule's pattern at once: a line none of them matches is skipped in one test. */
-const ANY_TOKEN = new RegExp(CREDENTIAL_RULES.flatMap((rule) => (rule.pattern === undefined ? [] : [rule.pattern.source])).join('|'));
+const ANY_TOKEN = new RegExp(
+  CREDENTIAL_RULES.flatMap((rule) =>
+    rule.pattern === undefined ? [] : [rule.pattern.source],
+  ).join('|'),
+);
 
 function tokenMatches(line: string, add: Add): void {
   if (!ANY_TOKEN.test(line)) return;
@@ -85,7 +119,13 @@ function namedMatches(line: string, hint: string | undefined, add: Add): void {
   for (const match of line.matchAll(ASSIGNMENT)) {
     const [whole, name = '', value = ''] = match;
     const at = (match.index ?? 0) + whole.lastIndexOf(value);
-    const rule = CREDENTIAL_RULES.find((candidate) => candidate.names !== undefined && (candidate.onlyIn === undefined || candidate.onlyIn === hint) && candidate.names.test(name) && candidate.value?.test(value) === true);
+    const rule = CREDENTIAL_RULES.find(
+      (candidate) =>
+        candidate.names !== undefined &&
+        (candidate.onlyIn === undefined || candidate.onlyIn === hint) &&
+        candidate.names.test(name) &&
+        candidate.value?.test(value) === true,
+    );
     if (rule !== undefined) add(rule, value, at);
   }
 }
@@ -112,13 +152,28 @@ function postgresMatches(line: string, hint: string | undefined, add: Add): void
  * MIN_PASSWORD_CHARS, or one upper-case word (`TOKEN`, `PASSWORD`) standing for the value.
  */
 function isTemplatePassword(password: string): boolean {
-  return password.length < MIN_PASSWORD_CHARS || PLACEHOLDER_PASSWORDS.has(password.toLowerCase()) || /^[A-Z_]+$/.test(password);
+  return (
+    password.length < MIN_PASSWORD_CHARS ||
+    PLACEHOLDER_PASSWORDS.has(password.toLowerCase()) ||
+    /^[A-Z_]+$/.test(password)
+  );
 }
 
 /** The platform a PostgreSQL host belongs to, as its domain tells. */
 function postgresRule(host: string): Pick<CredentialRule, 'id' | 'platform' | 'kind' | 'can'> {
-  const platform = /\.neon\.tech$/i.test(host) ? 'neon' : /supabase\.(co|com)$/i.test(host) ? 'supabase' : /(rlwy\.net|railway\.app|railway\.internal)$/i.test(host) ? 'railway' : 'postgres';
-  return { id: 'postgres-password', platform, kind: 'PostgreSQL password (in a connection string or .pgpass)', can: 'whatever the database role may do on that server' };
+  const platform = /\.neon\.tech$/i.test(host)
+    ? 'neon'
+    : /supabase\.(co|com)$/i.test(host)
+      ? 'supabase'
+      : /(rlwy\.net|railway\.app|railway\.internal)$/i.test(host)
+        ? 'railway'
+        : 'postgres';
+  return {
+    id: 'postgres-password',
+    platform,
+    kind: 'PostgreSQL password (in a connection string or .pgpass)',
+    can: 'whatever the database role may do on that server',
+  };
 }
 
 /**

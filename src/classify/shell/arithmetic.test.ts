@@ -42,7 +42,7 @@ const EVALUATED = [
   "read x <<< 'a[$({RUN})]'; (( x ))",
   "set -- 'a[$({RUN})]'; (( $1 ))",
   "for v in 'a[$({RUN})]'; do (( v )); done",
-  "let \"a[\\$({RUN})]\"",
+  'let "a[\\$({RUN})]"',
   "let 'a[`{RUN}`]'",
   "declare -n r; r='a[$({RUN})]'; echo $r",
   "declare -i n; read n <<< 'a[$({RUN})]'",
@@ -63,9 +63,17 @@ describe('arithmetic that evaluates array subscripts', () => {
   });
 
   it('judges the code a quoted subscript holds, not only a vague unknown', async () => {
-    for (const template of ["test -v 'a[$({RUN})]'", "let 'a[$({RUN})]'", "echo ${a['$({RUN})']}", "read 'a[$({RUN})]'"]) {
+    for (const template of [
+      "test -v 'a[$({RUN})]'",
+      "let 'a[$({RUN})]'",
+      "echo ${a['$({RUN})']}",
+      "read 'a[$({RUN})]'",
+    ]) {
       const actions = await judge(template);
-      expect(actions.some((action) => action.operation === 'rm' && action.effect === 'destructive'), `${template}: ${describeActions(actions)}`).toBe(true);
+      expect(
+        actions.some((action) => action.operation === 'rm' && action.effect === 'destructive'),
+        `${template}: ${describeActions(actions)}`,
+      ).toBe(true);
     }
   });
 

@@ -34,7 +34,8 @@ export function arithmeticText(text: string, taint: VariableTaint): ArithmeticVe
   try {
     parts = parseExpansionText(text);
   } catch (error) {
-    if (error instanceof ShellSyntaxError) return { codes: [], unknown: `arithmetic text that cannot be parsed: ${error.message}` };
+    if (error instanceof ShellSyntaxError)
+      return { codes: [], unknown: `arithmetic text that cannot be parsed: ${error.message}` };
     throw error;
   }
   return judgeParts(parts, taint, true);
@@ -47,7 +48,11 @@ export function arithmeticWord(word: Word, taint: VariableTaint): ArithmeticVerd
   return judgeParts(word.parts, taint, false);
 }
 
-function judgeParts(parts: readonly WordPart[], taint: VariableTaint, substitutionsRunHere: boolean): ArithmeticVerdict {
+function judgeParts(
+  parts: readonly WordPart[],
+  taint: VariableTaint,
+  substitutionsRunHere: boolean,
+): ArithmeticVerdict {
   const verdicts: ArithmeticVerdict[] = [];
   let literal = '';
   for (const part of parts) {
@@ -60,41 +65,83 @@ function judgeParts(parts: readonly WordPart[], taint: VariableTaint, substituti
     verdicts.push(judgePart(part, taint, substitutionsRunHere));
   }
   // Literal text is expanded again: `a[$(…)]` in quotes runs here.
-  if (/[$`]|[<>]\(/.test(literal) && !substitutionsRunHere) verdicts.push(arithmeticText(literal, taint));
-  const tainted = [...literal.matchAll(IDENTIFIER)].map((match) => match[0]).find((name) => taint.isTainted(name));
-  if (tainted !== undefined) verdicts.push({ codes: [], unknown: `evaluates \`${tainted}\`, which this command line set to text that may be code` });
+  if (/[$`]|[<>]\(/.test(literal) && !substitutionsRunHere)
+    verdicts.push(arithmeticText(literal, taint));
+  const tainted = [...literal.matchAll(IDENTIFIER)]
+    .map((match) => match[0])
+    .find((name) => taint.isTainted(name));
+  if (tainted !== undefined)
+    verdicts.push({
+      codes: [],
+      unknown: `evaluates \`${tainted}\`, which this command line set to text that may be code`,
+    });
   return merge(verdicts);
 }
 
-function judgePart(part: Exclude<WordPart, { kind: 'lit' }>, taint: VariableTaint, substitutionsRunHere: boolean): ArithmeticVerdict {
+function judgePart(
+  part: Exclude<WordPart, { kind: 'lit' }>,
+  taint: VariableTaint,
+  substitutionsRunHere: boolean,
+): ArithmeticVerdict {
   switch (part.kind) {
     case 'cmdsub':
     case 'procsub': {
       const code = substitutionsRunHere ? codeOf(part.body) : NOTHING;
       if (part.kind === 'cmdsub' && numericOutput(part.body)) return code;
-      return merge([code, { codes: [], unknown: 'the output of a command is evaluated as arithmetic (and may run code)' }]);
+      return merge([
+        code,
+        {
+          codes: [],
+          unknown: 'the output of a command is evaluated as arithmetic (and may run code)',
+        },
+      ]);
     }
     case 'arith':
-      return part.text === undefined ? { codes: [], unknown: 'arithmetic without its text' } : nestedArithmetic(part.text, part.nested, taint, substitutionsRunHere);
+      return part.text === undefined
+        ? { codes: [], unknown: 'arithmetic without its text' }
+        : nestedArithmetic(part.text, part.nested, taint, substitutionsRunHere);
     case 'param':
       return paramVerdict(part, taint, substitutionsRunHere);
   }
 }
 
 /** `$((…))` inside arithmetic: its result is a number; what it evaluates is judged. */
-function nestedArithmetic(text: string, nested: readonly Script[], taint: VariableTaint, substitutionsRunHere: boolean): ArithmeticVerdict {
+function nestedArithmetic(
+  text: string,
+  nested: readonly Script[],
+  taint: VariableTaint,
+  substitutionsRunHere: boolean,
+): ArithmeticVerdict {
   const verdict = arithmeticText(text, taint);
-  return substitutionsRunHere ? verdict : { codes: verdict.codes.filter((code) => !nested.some((script) => script.text === code)), ...(verdict.unknown === undefined ? {} : { unknown: verdict.unknown }) };
+  return substitutionsRunHere
+    ? verdict
+    : {
+        codes: verdict.codes.filter((code) => !nested.some((script) => script.text === code)),
+        ...(verdict.unknown === undefined ? {} : { unknown: verdict.unknown }),
+      };
 }
 
-function paramVerdict(part: Extract<WordPart, { kind: 'param' }>, taint: VariableTaint, substitutionsRunHere: boolean): ArithmeticVerdict {
+function paramVerdict(
+  part: Extract<WordPart, { kind: 'param' }>,
+  taint: VariableTaint,
+  substitutionsRunHere: boolean,
+): ArithmeticVerdict {
   const inner = part.inner ?? part.name;
-  if (inner.startsWith('!') && inner.length > 1) return { codes: [], unknown: `indirect expansion \`\${${inner}}\` evaluated as arithmetic` };
+  if (inner.startsWith('!') && inner.length > 1)
+    return { codes: [], unknown: `indirect expansion \`\${${inner}}\` evaluated as arithmetic` };
   if (/^#[A-Za-z_0-9@*]/.test(inner) || /^[#?$!]$/.test(inner)) return NOTHING; // lengths and special numbers
   const verdicts: ArithmeticVerdict[] = [];
-  if (taint.isTainted(part.name)) verdicts.push({ codes: [], unknown: `evaluates \`$${part.name}\`, which this command line set to text that may be code` });
+  if (taint.isTainted(part.name))
+    verdicts.push({
+      codes: [],
+      unknown: `evaluates \`$${part.name}\`, which this command line set to text that may be code`,
+    });
   if (substitutionsRunHere) for (const nested of part.nested) verdicts.push(codeOf(nested));
-  if (part.nested.length > 0) verdicts.push({ codes: [], unknown: 'the output of a command is evaluated as arithmetic (and may run code)' });
+  if (part.nested.length > 0)
+    verdicts.push({
+      codes: [],
+      unknown: 'the output of a command is evaluated as arithmetic (and may run code)',
+    });
   const rest = inner.slice(part.name.length);
   if (rest !== '') verdicts.push(paramOperators(rest, taint));
   return merge(verdicts);
@@ -107,7 +154,9 @@ export function paramOperators(rest: string, taint: VariableTaint): ArithmeticVe
 }
 
 function codeOf(script: Script): ArithmeticVerdict {
-  return script.text === undefined ? { codes: [], unknown: 'a substitution whose text is lost' } : { codes: [script.text] };
+  return script.text === undefined
+    ? { codes: [], unknown: 'a substitution whose text is lost' }
+    : { codes: [script.text] };
 }
 
 /** True when a substitution's output can only be numbers: a pipeline ending in `wc`, `nproc` or `seq`. */

@@ -9,7 +9,14 @@ export type WordPart =
   | { readonly kind: 'lit'; readonly value: string; readonly quoted: boolean }
   /** `$NAME`, `${NAME…}`, `$1`, `$@`…; `plain` when it is exactly the variable's value. */
   /** `inner` is the source between `${` and `}` (subscripts and offsets there are arithmetic). */
-  | { readonly kind: 'param'; readonly name: string; readonly plain: boolean; readonly quoted: boolean; readonly nested: readonly Script[]; readonly inner?: string }
+  | {
+      readonly kind: 'param';
+      readonly name: string;
+      readonly plain: boolean;
+      readonly quoted: boolean;
+      readonly nested: readonly Script[];
+      readonly inner?: string;
+    }
   /** `$(…)` or backticks: a script that runs, whose output becomes text. */
   | { readonly kind: 'cmdsub'; readonly body: Script }
   /** `<(…)` / `>(…)`: a script that runs beside the command. */
@@ -46,7 +53,12 @@ export interface Assignment {
 
 /** A command that may run. */
 export type Command =
-  | { readonly kind: 'simple'; readonly assigns: readonly Assignment[]; readonly words: readonly Word[]; readonly redirects: readonly Redirect[] }
+  | {
+      readonly kind: 'simple';
+      readonly assigns: readonly Assignment[];
+      readonly words: readonly Word[];
+      readonly redirects: readonly Redirect[];
+    }
   /** Subshells, groups, if, loops, case: bodies that may run and words they expand. */
   | {
       readonly kind: 'compound';
@@ -61,7 +73,13 @@ export type Command =
     }
   | { readonly kind: 'function'; readonly name: string; readonly body: Command }
   /** `[[ … ]]` and `(( … ))`: tests that only expand their words. */
-  | { readonly kind: 'test'; readonly words: readonly Word[]; readonly nested: readonly Script[]; readonly redirects: readonly Redirect[]; readonly arith?: string };
+  | {
+      readonly kind: 'test';
+      readonly words: readonly Word[];
+      readonly nested: readonly Script[];
+      readonly redirects: readonly Redirect[];
+      readonly arith?: string;
+    };
 
 /** Commands joined by `|` (or `|&`): each one's output feeds the next one's input. */
 export interface Pipeline {

@@ -21,20 +21,36 @@ export const SHELL_UPSTREAM = 'shell';
  * command that would run (and every file a redirection overwrites). Never throws; what cannot be
  * understood is one `unknown` action. Shared by the agent hooks and the MCP proxy.
  */
-export async function classifyShellCommand(command: string, cwd: string, upstream: string, context: ShellContext = {}): Promise<Action[]> {
+export async function classifyShellCommand(
+  command: string,
+  cwd: string,
+  upstream: string,
+  context: ShellContext = {},
+): Promise<Action[]> {
   const digest = digestShellCommand(command, cwd);
   const project = cwd.startsWith('/') ? stripSlash(cwd) : undefined;
   let findings: Finding[];
   try {
     // Each command line gets its own read budget and cache (catalog/read-budget.ts): a hostile
     // project's scripts that call each other cannot make the hook read and walk without end.
-    const bounded: ShellContext = context.files === undefined ? context : { ...context, files: budgetedReader(context.files) };
-    findings = guardFindings(await classifyCode(command, project, { project, upstream, context: bounded }), context.guard);
+    const bounded: ShellContext =
+      context.files === undefined ? context : { ...context, files: budgetedReader(context.files) };
+    findings = guardFindings(
+      await classifyCode(command, project, { project, upstream, context: bounded }),
+      context.guard,
+    );
   } catch (error) {
     // SECURITY: a classifier bug on hostile input must still produce a judgeable, held action.
-    findings = [{ operation: `shell (classifier failed: ${error instanceof Error ? error.name : 'error'})`, effect: 'unknown', targets: [] }];
+    findings = [
+      {
+        operation: `shell (classifier failed: ${error instanceof Error ? error.name : 'error'})`,
+        effect: 'unknown',
+        targets: [],
+      },
+    ];
   }
-  if (findings.length === 0) findings = [{ operation: 'shell (nothing to run)', effect: 'read', targets: [] }];
+  if (findings.length === 0)
+    findings = [{ operation: 'shell (nothing to run)', effect: 'read', targets: [] }];
   return dedupe(findings).map((finding) => toAction(finding, upstream, digest));
 }
 
@@ -48,8 +64,19 @@ export const SHELL_CLASSIFIER: Classifier = shellClassifier();
 
 function classifyShellInput(input: unknown, context: ShellContext): Promise<Action[]> | Action[] {
   const shape = input as { command?: unknown; cwd?: unknown } | null;
-  if (typeof shape !== 'object' || shape === null || typeof shape.command !== 'string' || (shape.cwd !== undefined && typeof shape.cwd !== 'string')) {
-    return [toAction({ operation: 'shell (invalid request)', effect: 'unknown', targets: [] }, SHELL_UPSTREAM, digestRequest(input ?? null))];
+  if (
+    typeof shape !== 'object' ||
+    shape === null ||
+    typeof shape.command !== 'string' ||
+    (shape.cwd !== undefined && typeof shape.cwd !== 'string')
+  ) {
+    return [
+      toAction(
+        { operation: 'shell (invalid request)', effect: 'unknown', targets: [] },
+        SHELL_UPSTREAM,
+        digestRequest(input ?? null),
+      ),
+    ];
   }
   return classifyShellCommand(shape.command, shape.cwd ?? '', SHELL_UPSTREAM, context);
 }
@@ -63,7 +90,11 @@ export function toAction(finding: Finding, upstream: string, digest: string): Ac
     operation: finding.operation,
     effect,
     reversible: effect === 'read' || effect === 'write',
-    targets: finding.targets.map((target) => ({ type: target.type, id: target.id, attrs: target.attrs ?? {} })),
+    targets: finding.targets.map((target) => ({
+      type: target.type,
+      id: target.id,
+      attrs: target.attrs ?? {},
+    })),
     digest,
   };
 }

@@ -8,7 +8,17 @@ import { classifyShellCommand } from './index.js';
 import { expandBraces, globsIntersect, globTokens, targetTokens } from './glob-names.js';
 
 /** Precious paths of a project, and the command that loses each. */
-const PROTECTED = ['.env', '.env.local', 'data/app.db', 'data/app.sqlite', 'certs/server.pem', 'certs/server.key', 'id_rsa', 'terraform.tfstate', '.git'];
+const PROTECTED = [
+  '.env',
+  '.env.local',
+  'data/app.db',
+  'data/app.sqlite',
+  'certs/server.pem',
+  'certs/server.key',
+  'id_rsa',
+  'terraform.tfstate',
+  '.git',
+];
 
 /** Glob spellings of one name (its last segment), each of which bash expands to include it. */
 function spellings(path: string): string[] {
@@ -17,7 +27,8 @@ function spellings(path: string): string[] {
   const name = path.slice(slash + 1);
   const at = name.length - 2; // a letter near the end: never the leading dot
   const ch = name[at] as string;
-  const swap = (replacement: string): string => `${dir}${name.slice(0, at)}${replacement}${name.slice(at + 1)}`;
+  const swap = (replacement: string): string =>
+    `${dir}${name.slice(0, at)}${replacement}${name.slice(at + 1)}`;
   const dot = name.lastIndexOf('.');
   const spelled = [
     `${dir}${name.slice(0, 2)}*`,
@@ -35,8 +46,14 @@ function spellings(path: string): string[] {
   ];
   // bash: `*` never matches a leading dot, so a dotfile's spellings start with a literal `.`.
   const any = name.startsWith('.') ? '.*' : '*';
-  if (dot > 0) spelled.push(`${dir}${any}${name.slice(dot)}`, `${dir}${any}${name.slice(dot, -1)}?`, `${dir}${any}.[${name[dot + 1] as string}${(name[dot + 1] as string).toUpperCase()}]*`);
-  if (name.startsWith('.')) spelled.push(`${dir}.[${name[1] as string}]${name.slice(2)}`, `${dir}.?${name.slice(2)}`);
+  if (dot > 0)
+    spelled.push(
+      `${dir}${any}${name.slice(dot)}`,
+      `${dir}${any}${name.slice(dot, -1)}?`,
+      `${dir}${any}.[${name[dot + 1] as string}${(name[dot + 1] as string).toUpperCase()}]*`,
+    );
+  if (name.startsWith('.'))
+    spelled.push(`${dir}.[${name[1] as string}]${name.slice(2)}`, `${dir}.?${name.slice(2)}`);
   return [...new Set(spelled)];
 }
 
@@ -52,16 +69,31 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 /** What bash expands `word` to in the seeded project. */
 function bashExpands(word: string): string[] {
-  const out = execFileSync('bash', ['-O', 'nullglob', '-c', `cd "$1" && for w in ${word}; do printf '%s\\n' "$w"; done`, 'bash', project], { encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    [
+      '-O',
+      'nullglob',
+      '-c',
+      `cd "$1" && for w in ${word}; do printf '%s\\n' "$w"; done`,
+      'bash',
+      project,
+    ],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter((line) => line !== '');
 }
 
 const CASES = PROTECTED.flatMap((path) => spellings(path).map((word) => ({ path, word })));
 const held = async (command: string): Promise<{ held: boolean; detail: string }> => {
   const actions = await classifyShellCommand(command, '/repo', 'shell');
-  return { held: actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown'), detail: JSON.stringify(actions.map((action) => [action.operation, action.effect])) };
+  return {
+    held: actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown'),
+    detail: JSON.stringify(actions.map((action) => [action.operation, action.effect])),
+  };
 };
-const removal = (path: string, word: string): string => (path === '.git' ? `rm -rf ${word}` : `rm -f ${word}`);
+const removal = (path: string, word: string): string =>
+  path === '.git' ? `rm -rf ${word}` : `rm -f ${word}`;
 
 describe('globs judged against every name they could match', () => {
   it('generates at least 48 glob spellings of protected paths, each of which bash really expands to the protected path', () => {
@@ -79,30 +111,52 @@ describe('globs judged against every name they could match', () => {
     }
   });
 
-  it.each(CASES.map(({ path, word }) => [removal(path, word), path] as const))('holds %s (it matches %s)', async (command) => {
-    const result = await held(command);
-    expect(result.held, `${command} → ${result.detail}`).toBe(true);
-  });
+  it.each(CASES.map(({ path, word }) => [removal(path, word), path] as const))(
+    'holds %s (it matches %s)',
+    async (command) => {
+      const result = await held(command);
+      expect(result.held, `${command} → ${result.detail}`).toBe(true);
+    },
+  );
 
   it.each([
-    'rm -f .env*', 'rm data/app.d[b]', 'rm data/*.d?', 'rm -f .e?v', 'rm {.env,x}', 'rm .[e]nv', 'rm ./*', 'rm *.[dD][bB]',
-    'rm -f data/app.[[:alpha:]]b', 'rm -f .env{,.local}', 'rm -f data/{a..c}.db', 'rm -f src/**/*.db', 'rm -f [.]env', 'rm -rf .g*',
+    'rm -f .env*',
+    'rm data/app.d[b]',
+    'rm data/*.d?',
+    'rm -f .e?v',
+    'rm {.env,x}',
+    'rm .[e]nv',
+    'rm ./*',
+    'rm *.[dD][bB]',
+    'rm -f data/app.[[:alpha:]]b',
+    'rm -f .env{,.local}',
+    'rm -f data/{a..c}.db',
+    'rm -f src/**/*.db',
+    'rm -f [.]env',
+    'rm -rf .g*',
   ])('holds the issue’s spelling %s', async (command) => {
     const result = await held(command);
     expect(result.held, `${command} → ${result.detail}`).toBe(true);
   });
 
-  it.each(['rm -f *.log', 'rm dist/*.js', 'rm -rf node_modules/*', 'rm -f build/*.o', 'rm -rf dist/*', 'rm -f src/*.test.ts', 'rm -f *.env', 'rm -f coverage/*.{json,html}'])(
-    'still allows the benign glob %s',
-    async (command) => {
-      const result = await held(command);
-      expect(result.held, `${command} → ${result.detail}`).toBe(false);
-    },
-  );
+  it.each([
+    'rm -f *.log',
+    'rm dist/*.js',
+    'rm -rf node_modules/*',
+    'rm -f build/*.o',
+    'rm -rf dist/*',
+    'rm -f src/*.test.ts',
+    'rm -f *.env',
+    'rm -f coverage/*.{json,html}',
+  ])('still allows the benign glob %s', async (command) => {
+    const result = await held(command);
+    expect(result.held, `${command} → ${result.detail}`).toBe(false);
+  });
 });
 
 describe('glob language intersection', () => {
-  const could = (glob: string, target: string): boolean => globsIntersect(globTokens(glob) ?? [], targetTokens(target));
+  const could = (glob: string, target: string): boolean =>
+    globsIntersect(globTokens(glob) ?? [], targetTokens(target));
   it('follows bash: `*` and `?` never match a leading dot, a literal dot or a bracket may', () => {
     expect(could('*.env', '.env')).toBe(false);
     expect(could('?env', '.env')).toBe(false);

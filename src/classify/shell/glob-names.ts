@@ -7,7 +7,9 @@
  */
 
 /** One step of a pattern: a set of characters (one character), or any run of characters. */
-type Token = { readonly kind: 'set'; readonly set: CharSet; readonly wild: boolean } | { readonly kind: 'star'; readonly dotOk: boolean };
+type Token =
+  | { readonly kind: 'set'; readonly set: CharSet; readonly wild: boolean }
+  | { readonly kind: 'star'; readonly dotOk: boolean };
 /** `neg`: every character except `chars`; else exactly `chars`. */
 interface CharSet {
   readonly neg: boolean;
@@ -64,10 +66,17 @@ function findBrace(text: string): { start: number; end: number; parts: string[] 
         const body = text.slice(start + 1, at);
         if (cuts.length > 0) {
           const bounds = [start, ...cuts, at];
-          return { start, end: at, parts: bounds.slice(1).map((cut, index) => text.slice((bounds[index] as number) + 1, cut)) };
+          return {
+            start,
+            end: at,
+            parts: bounds
+              .slice(1)
+              .map((cut, index) => text.slice((bounds[index] as number) + 1, cut)),
+          };
         }
         const range = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(\.\.-?\d+)?$/.exec(body);
-        if (range !== null) return { start, end: at, parts: rangeParts(range[1] as string, range[2] as string) };
+        if (range !== null)
+          return { start, end: at, parts: rangeParts(range[1] as string, range[2] as string) };
         break;
       }
     }
@@ -79,9 +88,11 @@ function rangeParts(from: string, to: string): string[] {
   const numeric = /^-?\d+$/.test(from);
   const a = numeric ? Number(from) : from.charCodeAt(0);
   const b = numeric ? Number(to) : to.charCodeAt(0);
-  if (Math.abs(a - b) > MAX_ALTERNATIVES) return Array.from({ length: MAX_ALTERNATIVES + 1 }, () => '*');
+  if (Math.abs(a - b) > MAX_ALTERNATIVES)
+    return Array.from({ length: MAX_ALTERNATIVES + 1 }, () => '*');
   const parts: string[] = [];
-  for (let at = a; a <= b ? at <= b : at >= b; at += a <= b ? 1 : -1) parts.push(numeric ? String(at) : String.fromCharCode(at));
+  for (let at = a; a <= b ? at <= b : at >= b; at += a <= b ? 1 : -1)
+    parts.push(numeric ? String(at) : String.fromCharCode(at));
   return parts;
 }
 
@@ -99,7 +110,8 @@ export function globTokens(pattern: string): Token[] | undefined {
       at = close;
     } else if (ch === '*') {
       if (tokens[tokens.length - 1]?.kind !== 'star') tokens.push({ kind: 'star', dotOk: false });
-    } else if (ch === '?') tokens.push({ kind: 'set', set: { neg: true, chars: new Set(['/']) }, wild: true });
+    } else if (ch === '?')
+      tokens.push({ kind: 'set', set: { neg: true, chars: new Set(['/']) }, wild: true });
     else if (ch === '[') {
       const bracket = readBracket(pattern, at);
       if (bracket === undefined) tokens.push(literal('['));
@@ -139,7 +151,8 @@ function readBracket(pattern: string, open: number): { set: CharSet; end: number
   let first = true;
   for (; at < pattern.length; at++, first = false) {
     const ch = pattern[at] as string;
-    if (ch === ']' && !first) return { set: any ? { neg: !neg, chars: new Set() } : { neg, chars }, end: at };
+    if (ch === ']' && !first)
+      return { set: any ? { neg: !neg, chars: new Set() } : { neg, chars }, end: at };
     const posix = /^\[:([a-z]+):\]/.exec(pattern.slice(at));
     if (posix !== null) {
       const members = POSIX_CLASSES[posix[1] as string];
@@ -162,7 +175,10 @@ function readBracket(pattern: string, open: number): { set: CharSet; end: number
 }
 
 function intersects(a: CharSet, b: CharSet, exclude: readonly string[]): boolean {
-  const allowed = (ch: string): boolean => !exclude.includes(ch) && (a.neg ? !a.chars.has(ch) : a.chars.has(ch)) && (b.neg ? !b.chars.has(ch) : b.chars.has(ch));
+  const allowed = (ch: string): boolean =>
+    !exclude.includes(ch) &&
+    (a.neg ? !a.chars.has(ch) : a.chars.has(ch)) &&
+    (b.neg ? !b.chars.has(ch) : b.chars.has(ch));
   if (!a.neg) return [...a.chars].some(allowed);
   if (!b.neg) return [...b.chars].some(allowed);
   return true; // both are "all but a few": the alphabet is larger than any exclusion
@@ -177,7 +193,9 @@ const ANY: CharSet = { neg: true, chars: new Set() };
 export function globsIntersect(glob: readonly Token[], target: readonly Token[]): boolean {
   const first = glob[0];
   // bash: a name that begins with `.` is matched only by a pattern that begins with `.` or a bracket.
-  const leadingDotBlocked = first !== undefined && ((first.kind === 'star' && !first.dotOk) || (first.kind === 'set' && first.wild));
+  const leadingDotBlocked =
+    first !== undefined &&
+    ((first.kind === 'star' && !first.dotOk) || (first.kind === 'set' && first.wild));
   const seen = new Set<string>();
   const visit = (i: number, j: number, started: boolean): boolean => {
     const key = `${i},${j},${started}`;
@@ -200,7 +218,9 @@ export function globsIntersect(glob: readonly Token[], target: readonly Token[])
 
 /** A target pattern (`*.db`, `.env.*`): `*` is any run, everything else literal. */
 export function targetTokens(pattern: string): Token[] {
-  return [...pattern].map((ch): Token => (ch === '*' ? { kind: 'star', dotOk: true } : literal(ch)));
+  return [...pattern].map((ch): Token =>
+    ch === '*' ? { kind: 'star', dotOk: true } : literal(ch),
+  );
 }
 
 /** A few names the glob matches: stars empty or `x`, each set by a member (preferring letters). */
@@ -210,8 +230,12 @@ export function globInstances(glob: readonly Token[]): string[] {
     return set.chars.has(prefer) ? 'q' : prefer;
   };
   const first = glob[0];
-  const dotBlocked = first !== undefined && ((first.kind === 'star' && !first.dotOk) || (first.kind === 'set' && first.wild));
+  const dotBlocked =
+    first !== undefined &&
+    ((first.kind === 'star' && !first.dotOk) || (first.kind === 'set' && first.wild));
   return ['', 'x']
-    .map((fill) => glob.map((token) => (token.kind === 'star' ? fill : pick(token.set, 'x'))).join(''))
+    .map((fill) =>
+      glob.map((token) => (token.kind === 'star' ? fill : pick(token.set, 'x'))).join(''),
+    )
     .filter((name) => !(dotBlocked && name.startsWith('.')));
 }

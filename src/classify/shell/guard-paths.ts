@@ -23,7 +23,8 @@ export interface GuardHit {
 export function guardedWrite(path: string, guard: GuardSettings): GuardHit | undefined {
   for (const form of forms(path, guard)) {
     for (const guarded of guard.paths) {
-      if (overlaps(form, place(guarded, guard))) return { guarded, why: guardedWhy(guarded, guard) };
+      if (overlaps(form, place(guarded, guard)))
+        return { guarded, why: guardedWhy(guarded, guard) };
     }
     for (const name of guard.names ?? []) {
       if (containsName(form, name)) return { guarded: name, why: guardedWhy(name, guard) };
@@ -38,7 +39,8 @@ export function guardedRead(path: string, guard: GuardSettings): GuardHit | unde
     for (const folder of guard.unreadable ?? []) {
       const segments = place(folder, guard);
       // Reading the folder itself, anything in it, or a glob that could reach into it; not a folder above.
-      if (form.length >= segments.length && overlaps(form, segments)) return { guarded: folder, why: 'the Airlock home, which holds its config, store and keys' };
+      if (form.length >= segments.length && overlaps(form, segments))
+        return { guarded: folder, why: 'the Airlock home, which holds its config, store and keys' };
     }
   }
   return undefined;
@@ -54,17 +56,28 @@ export function isOtherEnviron(path: string): boolean {
     const rest = form.slice(3);
     if (rest.length === 1) return couldMatch(rest[0] as string, 'environ');
     // A thread's environment is its process's.
-    return rest.length === 3 && couldMatch(rest[0] as string, 'task') && couldMatch(rest[2] as string, 'environ');
+    return (
+      rest.length === 3 &&
+      couldMatch(rest[0] as string, 'task') &&
+      couldMatch(rest[2] as string, 'environ')
+    );
   });
 }
 
 /** Why a guarded path is guarded, in words (never a secret). */
 function guardedWhy(guarded: string, guard: GuardSettings): string {
-  if ((guard.unreadable ?? []).includes(guarded)) return 'the Airlock home, which holds its config, store and keys';
-  if (/(^|\/)\.?(claude|cursor|codex|gemini|claude-code|gemini-cli|claudecode|geminicli)(\/|$)/i.test(guarded)) return 'an agent client\'s hook configuration';
-  if (/(^|\/)\.airlock$/i.test(guarded)) return 'an Airlock home, which holds its config, store and keys';
+  if ((guard.unreadable ?? []).includes(guarded))
+    return 'the Airlock home, which holds its config, store and keys';
+  if (
+    /(^|\/)\.?(claude|cursor|codex|gemini|claude-code|gemini-cli|claudecode|geminicli)(\/|$)/i.test(
+      guarded,
+    )
+  )
+    return "an agent client's hook configuration";
+  if (/(^|\/)\.airlock$/i.test(guarded))
+    return 'an Airlock home, which holds its config, store and keys';
   // What else is guarded is Airlock's installed code and its service units.
-  return 'Airlock\'s own code or service';
+  return "Airlock's own code or service";
 }
 
 /** The spellings of `path` to compare, as segment lists (absolute ones start with ''). */
@@ -75,10 +88,12 @@ function forms(path: string, guard: GuardSettings): string[][] {
 /** Segments of a path: `~` placed in the user's home when known, `/proc/PID/root` dropped, normalized. */
 function place(path: string, guard: GuardSettings): string[] {
   let text = path;
-  if (guard.userHome !== undefined && (text === '~' || text.startsWith('~/'))) text = guard.userHome + text.slice(1);
+  if (guard.userHome !== undefined && (text === '~' || text.startsWith('~/')))
+    text = guard.userHome + text.slice(1);
   text = posix.normalize(text);
   // `/proc/PID/root/x` is `/x` seen through that process's root: the same file.
-  while (/^\/proc\/[^/]+\/root(\/|$)/.test(text)) text = posix.normalize(`/${text.split('/').slice(4).join('/')}`);
+  while (/^\/proc\/[^/]+\/root(\/|$)/.test(text))
+    text = posix.normalize(`/${text.split('/').slice(4).join('/')}`);
   // `/proc/PID/cwd/x` is relative to a folder only that process knows: judge it by name.
   if (/^\/proc\/[^/]+\/cwd\//.test(text)) text = text.split('/').slice(4).join('/');
   const segments = text.split('/').filter((segment, index) => segment !== '' || index === 0);
@@ -89,7 +104,8 @@ function place(path: string, guard: GuardSettings): string[] {
 /** True when the (pattern) path could be the guarded path, inside it, or a folder above it. */
 function overlaps(pattern: readonly string[], guarded: readonly string[]): boolean {
   // One absolute and one relative (or `~` against `/`): not comparable here.
-  if ((pattern[0] === '') !== (guarded[0] === '') || (pattern[0] === '~') !== (guarded[0] === '~')) return false;
+  if ((pattern[0] === '') !== (guarded[0] === '') || (pattern[0] === '~') !== (guarded[0] === '~'))
+    return false;
   const length = Math.min(pattern.length, guarded.length);
   for (let index = 0; index < length; index++) {
     const segment = pattern[index] as string;
@@ -111,14 +127,16 @@ function containsName(pattern: readonly string[], name: string): boolean {
       matched++;
     }
     // All of the name, or a folder of it as the path's last segment (`rm -rf .claude`).
-    if (matched === parts.length || (matched > 0 && start + matched === pattern.length)) return true;
+    if (matched === parts.length || (matched > 0 && start + matched === pattern.length))
+      return true;
   }
   return false;
 }
 
 /** Could one segment (literal or glob) name `literal`? `anyDot`: `*` matches a leading dot (find's -name does). */
 export function couldMatch(segment: string, literal: string, anyDot = false): boolean {
-  if (!/[*?[]/.test(segment) && !/[@!+]\(/.test(segment)) return segment.toLowerCase() === literal.toLowerCase();
+  if (!/[*?[]/.test(segment) && !/[@!+]\(/.test(segment))
+    return segment.toLowerCase() === literal.toLowerCase();
   // extglob groups (`@(a|b)`, `!(x)`, `+(…)`): judged as able to match anything.
   if (/[@!+*?]\(/.test(segment)) return true;
   // bash without dotglob: a leading dot must be matched by a literal dot.
@@ -142,7 +160,10 @@ function globRegExp(segment: string): RegExp {
       let body = segment.slice(index + 1, close);
       const negate = body.startsWith('!') || body.startsWith('^');
       if (negate) body = body.slice(1);
-      const classes = body.replace(/\[:(\w+):\]/g, (whole, name: string) => POSIX_CLASSES[name] ?? '\\s\\S');
+      const classes = body.replace(
+        /\[:(\w+):\]/g,
+        (whole, name: string) => POSIX_CLASSES[name] ?? '\\s\\S',
+      );
       source += `[${negate ? '^' : ''}${classes.replace(/\\(?![sSw])/g, '\\\\').replace(/[[\]]/g, '\\$&')}]`;
       index = close;
     } else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -156,7 +177,17 @@ function globRegExp(segment: string): RegExp {
 }
 
 /** POSIX bracket classes as JavaScript class contents. */
-const POSIX_CLASSES: Readonly<Record<string, string>> = { alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', punct: '!-/:-@\\[-`{-~', xdigit: '0-9a-fA-F', word: '\\w' };
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alpha: 'a-zA-Z',
+  digit: '0-9',
+  alnum: 'a-zA-Z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: '\\s',
+  punct: '!-/:-@\\[-`{-~',
+  xdigit: '0-9a-fA-F',
+  word: '\\w',
+};
 
 /** Where the bracket expression opened at `open` closes (a `]` first in it is literal; `[:x:]` is one unit), or -1. */
 function bracketEnd(segment: string, open: number): number {
@@ -182,12 +213,16 @@ export function expandBraces(text: string): string[] {
   const body = text.slice(open + 1, close);
   const before = text.slice(0, open);
   const after = text.slice(close + 1);
-  if (!body.includes(',')) return expandBraces(`${before}${body.includes('..') ? '*' : `\0${body}\u0001`}${after}`).map(restoreBraces);
+  if (!body.includes(','))
+    return expandBraces(`${before}${body.includes('..') ? '*' : `\0${body}\u0001`}${after}`).map(
+      restoreBraces,
+    );
   const results: string[] = [];
   for (const alternative of body.split(',')) {
     for (const expanded of expandBraces(`${before}${alternative}${after}`)) {
       results.push(expanded);
-      if (results.length > MAX_BRACE_ALTERNATIVES) return [`${before}*${after}`.replace(/\{[^{}]*\}/g, '*')];
+      if (results.length > MAX_BRACE_ALTERNATIVES)
+        return [`${before}*${after}`.replace(/\{[^{}]*\}/g, '*')];
     }
   }
   return results;

@@ -26,18 +26,88 @@ const NONE: Signal = { kind: 'none' };
 
 /** Command lines Airlock runs under wherever it is installed (the hook, the CLI, the server). */
 const CANONICAL: readonly GuardedProcess[] = [
-  { pid: -1, name: 'airlock-hook', commandLine: '/usr/lib/node_modules/airlock/dist/hook/airlock-hook claude' },
+  {
+    pid: -1,
+    name: 'airlock-hook',
+    commandLine: '/usr/lib/node_modules/airlock/dist/hook/airlock-hook claude',
+  },
   { pid: -1, name: 'airlock', commandLine: 'airlock serve' },
-  { pid: -1, name: 'airlock.js', commandLine: 'node /usr/lib/node_modules/airlock/bin/airlock.js serve' },
-  { pid: -1, name: 'airlock-hook.cj', commandLine: 'node /usr/lib/node_modules/airlock/bin/airlock-hook.cjs claude' },
+  {
+    pid: -1,
+    name: 'airlock.js',
+    commandLine: 'node /usr/lib/node_modules/airlock/bin/airlock.js serve',
+  },
+  {
+    pid: -1,
+    name: 'airlock-hook.cj',
+    commandLine: 'node /usr/lib/node_modules/airlock/bin/airlock-hook.cjs claude',
+  },
 ];
 /** systemctl verbs that stop, restart or keep a unit from starting. */
-const SYSTEMCTL_STOPS = new Set(['stop', 'kill', 'restart', 'try-restart', 'reload-or-restart', 'try-reload-or-restart', 'condrestart', 'force-reload', 'disable', 'mask', 'edit', 'revert', 'set-property', 'freeze', 'clean', 'reenable', 'link', 'unmask', 'preset']);
+const SYSTEMCTL_STOPS = new Set([
+  'stop',
+  'kill',
+  'restart',
+  'try-restart',
+  'reload-or-restart',
+  'try-reload-or-restart',
+  'condrestart',
+  'force-reload',
+  'disable',
+  'mask',
+  'edit',
+  'revert',
+  'set-property',
+  'freeze',
+  'clean',
+  'reenable',
+  'link',
+  'unmask',
+  'preset',
+]);
 const LAUNCHCTL_STOPS = new Set(['unload', 'bootout', 'remove', 'kill', 'stop', 'disable']);
 /** Tools that attach to a process by pid: reading its memory is reading its secrets. */
-const ATTACHES = new Set(['gdb', 'strace', 'ltrace', 'perf', 'renice', 'prlimit', 'ionice', 'taskset', 'nsenter', 'gcore', 'pstack', 'lldb']);
+const ATTACHES = new Set([
+  'gdb',
+  'strace',
+  'ltrace',
+  'perf',
+  'renice',
+  'prlimit',
+  'ionice',
+  'taskset',
+  'nsenter',
+  'gcore',
+  'pstack',
+  'lldb',
+]);
 /** Values of pkill/pgrep options that take one (the pattern is the first operand after them). */
-const PGREP_VALUES = new Set(['-s', '-t', '-u', '-U', '-g', '-G', '-P', '-F', '-d', '--signal', '--delimiter', '--session', '--terminal', '--euid', '--uid', '--group', '--pgroup', '--parent', '--pidfile', '--ns', '--nslist', '--env', '-q', '--queue']);
+const PGREP_VALUES = new Set([
+  '-s',
+  '-t',
+  '-u',
+  '-U',
+  '-g',
+  '-G',
+  '-P',
+  '-F',
+  '-d',
+  '--signal',
+  '--delimiter',
+  '--session',
+  '--terminal',
+  '--euid',
+  '--uid',
+  '--group',
+  '--pgroup',
+  '--parent',
+  '--pidfile',
+  '--ns',
+  '--nslist',
+  '--env',
+  '-q',
+  '--queue',
+]);
 
 /** How `inv` touches Airlock's processes. */
 export function signalOf(inv: Invocation, guard: GuardSettings): Signal {
@@ -48,13 +118,17 @@ export function signalOf(inv: Invocation, guard: GuardSettings): Signal {
     case 'pgrep': {
       const matched = pgrepMatches(inv.args, guard);
       if (matched === undefined) return NONE;
-      return inv.name === 'pkill' ? { kind: 'signals', what: `Airlock's processes matched by ${matched}` } : { kind: 'lookup' };
+      return inv.name === 'pkill'
+        ? { kind: 'signals', what: `Airlock's processes matched by ${matched}` }
+        : { kind: 'lookup' };
     }
     case 'killall':
     case 'pidof': {
       const matched = byName(inv.args, guard);
       if (matched === undefined) return NONE;
-      return inv.name === 'killall' ? { kind: 'signals', what: `Airlock's processes matched by ${matched}` } : { kind: 'lookup' };
+      return inv.name === 'killall'
+        ? { kind: 'signals', what: `Airlock's processes matched by ${matched}` }
+        : { kind: 'lookup' };
     }
     case 'grep':
     case 'egrep':
@@ -62,16 +136,31 @@ export function signalOf(inv: Invocation, guard: GuardSettings): Signal {
     case 'rg':
     case 'awk':
       // Only Airlock's usual command lines, not the live ones: grep is common, and a /proc scan is not free.
-      return inv.args.some((arg) => arg.value.known && patternMatches(arg.value.text.replace(/^\/|\/.*$/g, ''), { full: true, exact: false, ignoreCase: true }, {})) ? { kind: 'lookup' } : NONE;
+      return inv.args.some(
+        (arg) =>
+          arg.value.known &&
+          patternMatches(
+            arg.value.text.replace(/^\/|\/.*$/g, ''),
+            { full: true, exact: false, ignoreCase: true },
+            {},
+          ),
+      )
+        ? { kind: 'lookup' }
+        : NONE;
     case 'systemctl':
       return service(inv.args, SYSTEMCTL_STOPS);
     case 'service':
-      return inv.args.some((arg) => isAirlockUnit(arg)) && inv.args.some((arg) => /^(stop|restart|force-reload|reload)$/.test(arg.value.text ?? '')) ? { kind: 'signals', what: 'the Airlock service' } : NONE;
+      return inv.args.some((arg) => isAirlockUnit(arg)) &&
+        inv.args.some((arg) => /^(stop|restart|force-reload|reload)$/.test(arg.value.text ?? ''))
+        ? { kind: 'signals', what: 'the Airlock service' }
+        : NONE;
     case 'launchctl':
       return service(inv.args, LAUNCHCTL_STOPS);
     default:
       if (!ATTACHES.has(inv.name)) return NONE;
-      return inv.args.some((arg) => isAirlockPid(arg.value.text, guard)) ? { kind: 'signals', what: 'an Airlock process' } : NONE;
+      return inv.args.some((arg) => isAirlockPid(arg.value.text, guard))
+        ? { kind: 'signals', what: 'an Airlock process' }
+        : NONE;
   }
 }
 
@@ -97,8 +186,12 @@ function kill(args: readonly Arg[], guard: GuardSettings): Signal {
       if (!/^"?\$(!|\{!\})"?$/.test(arg.word?.raw ?? '')) dynamic = true;
       continue;
     }
-    if (text === '-1') return { kind: 'signals', what: 'every process, Airlock\'s too' };
-    if (/^-\d+$/.test(text) && processes(guard).some((process) => process.pgid === Number(text.slice(1)))) return { kind: 'signals', what: `Airlock's process group ${text.slice(1)}` };
+    if (text === '-1') return { kind: 'signals', what: "every process, Airlock's too" };
+    if (
+      /^-\d+$/.test(text) &&
+      processes(guard).some((process) => process.pgid === Number(text.slice(1)))
+    )
+      return { kind: 'signals', what: `Airlock's process group ${text.slice(1)}` };
     if (isAirlockPid(text, guard)) return { kind: 'signals', what: `Airlock's process ${text}` };
   }
   return dynamic ? { kind: 'dynamic' } : NONE;
@@ -110,7 +203,10 @@ function isAirlockPid(text: string | undefined, guard: GuardSettings): boolean {
   return processes(guard, pid).some((process) => process.pid === pid);
 }
 
-function processes(guard: Pick<GuardSettings, 'processes'>, pid?: number): readonly GuardedProcess[] {
+function processes(
+  guard: Pick<GuardSettings, 'processes'>,
+  pid?: number,
+): readonly GuardedProcess[] {
   return guard.processes?.(pid) ?? [];
 }
 
@@ -118,12 +214,18 @@ function processes(guard: Pick<GuardSettings, 'processes'>, pid?: number): reado
 function pgrepMatches(args: readonly Arg[], guard: GuardSettings): string | undefined {
   const options = parseOptions(withoutSignal(args), PGREP_VALUES);
   const pidfile = options.values.get('-F') ?? options.values.get('--pidfile');
-  if (pidfile !== undefined) return pidfile.some((file) => /airlock/i.test(file)) ? pidfile.join(' ') : undefined;
+  if (pidfile !== undefined)
+    return pidfile.some((file) => /airlock/i.test(file)) ? pidfile.join(' ') : undefined;
   const pattern = options.operands[0];
   // No pattern: every process of a user, a group, a terminal… Airlock's among them.
-  if (pattern === undefined) return options.flags.size > 0 ? '(every process it selects)' : undefined;
+  if (pattern === undefined)
+    return options.flags.size > 0 ? '(every process it selects)' : undefined;
   if (!pattern.value.known) return '(a pattern known only at run time)';
-  const how = { full: options.flags.has('-f') || options.flags.has('--full'), exact: options.flags.has('-x') || options.flags.has('--exact'), ignoreCase: options.flags.has('-i') || options.flags.has('--ignore-case') };
+  const how = {
+    full: options.flags.has('-f') || options.flags.has('--full'),
+    exact: options.flags.has('-x') || options.flags.has('--exact'),
+    ignoreCase: options.flags.has('-i') || options.flags.has('--ignore-case'),
+  };
   return patternMatches(pattern.value.text, how, guard) ? pattern.value.text : undefined;
 }
 
@@ -134,45 +236,120 @@ function withoutSignal(args: readonly Arg[]): readonly Arg[] {
 }
 
 /** Does the (extended) regular expression match an Airlock process's name or, with `full`, its command line? */
-function patternMatches(pattern: string, how: { full: boolean; exact: boolean; ignoreCase: boolean }, guard: Pick<GuardSettings, 'processes'>): boolean {
+function patternMatches(
+  pattern: string,
+  how: { full: boolean; exact: boolean; ignoreCase: boolean },
+  guard: Pick<GuardSettings, 'processes'>,
+): boolean {
   let regexp: RegExp;
   try {
-    regexp = new RegExp(how.exact ? `^(?:${toJsRegExp(pattern)})$` : toJsRegExp(pattern), how.ignoreCase ? 'i' : '');
+    regexp = new RegExp(
+      how.exact ? `^(?:${toJsRegExp(pattern)})$` : toJsRegExp(pattern),
+      how.ignoreCase ? 'i' : '',
+    );
   } catch {
     // A pattern JavaScript cannot read may still match for procps: assume it does.
     return true;
   }
-  return [...processes(guard), ...CANONICAL].some((process) => regexp.test(how.full ? process.commandLine : process.name.slice(0, 15)));
+  return [...processes(guard), ...CANONICAL].some((process) =>
+    regexp.test(how.full ? process.commandLine : process.name.slice(0, 15)),
+  );
 }
 
 /** POSIX classes and word anchors as JavaScript writes them. */
 function toJsRegExp(pattern: string): string {
-  const classes: Record<string, string> = { alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', punct: '!-/:-@[-`{-~', xdigit: '0-9a-fA-F', word: '\\w' };
-  return pattern.replace(/\[:(\w+):\]/g, (whole, name: string) => classes[name] ?? whole).replace(/\\[<>]/g, '\\b');
+  const classes: Record<string, string> = {
+    alpha: 'a-zA-Z',
+    digit: '0-9',
+    alnum: 'a-zA-Z0-9',
+    upper: 'A-Z',
+    lower: 'a-z',
+    space: '\\s',
+    punct: '!-/:-@[-`{-~',
+    xdigit: '0-9a-fA-F',
+    word: '\\w',
+  };
+  return pattern
+    .replace(/\[:(\w+):\]/g, (whole, name: string) => classes[name] ?? whole)
+    .replace(/\\[<>]/g, '\\b');
 }
 
 /** killall/pidof: names (globs for killall -r are regular expressions) that name an Airlock process. */
 function byName(args: readonly Arg[], guard: GuardSettings): string | undefined {
-  const options = parseOptions(withoutSignal(args), new Set(['-s', '--signal', '-u', '--user', '-o', '--older-than', '-y', '--younger-than', '-n', '--ns']));
+  const options = parseOptions(
+    withoutSignal(args),
+    new Set([
+      '-s',
+      '--signal',
+      '-u',
+      '--user',
+      '-o',
+      '--older-than',
+      '-y',
+      '--younger-than',
+      '-n',
+      '--ns',
+    ]),
+  );
   const regex = options.flags.has('-r') || options.flags.has('--regexp');
   const ignoreCase = options.flags.has('-I') || options.flags.has('--ignore-case');
   for (const operand of options.operands) {
     if (!operand.value.known) return '(a name known only at run time)';
     const name = operand.value.text;
     const all = [...processes(guard), ...CANONICAL];
-    const names = all.flatMap((process) => [process.name, ...process.commandLine.split(' ').slice(0, 2).map((word) => posix.basename(word))]);
-    if (regex ? patternMatches(name, { full: false, exact: false, ignoreCase }, guard) : names.some((candidate) => (ignoreCase ? candidate.toLowerCase() === name.toLowerCase() : candidate === name))) return name;
+    const names = all.flatMap((process) => [
+      process.name,
+      ...process.commandLine
+        .split(' ')
+        .slice(0, 2)
+        .map((word) => posix.basename(word)),
+    ]);
+    if (
+      regex
+        ? patternMatches(name, { full: false, exact: false, ignoreCase }, guard)
+        : names.some((candidate) =>
+            ignoreCase ? candidate.toLowerCase() === name.toLowerCase() : candidate === name,
+          )
+    )
+      return name;
   }
   // killall with only -u USER (or similar): every process of that user.
-  return options.operands.length === 0 && options.flags.size > 0 && !options.flags.has('-l') && !options.flags.has('--list') && !options.flags.has('-V') ? '(every process it selects)' : undefined;
+  return options.operands.length === 0 &&
+    options.flags.size > 0 &&
+    !options.flags.has('-l') &&
+    !options.flags.has('--list') &&
+    !options.flags.has('-V')
+    ? '(every process it selects)'
+    : undefined;
 }
 
 /** systemctl/launchctl: a verb that stops or disables, and a unit that could be Airlock's. */
 function service(args: readonly Arg[], stops: ReadonlySet<string>): Signal {
-  const operands = parseOptions(args, new Set(['-H', '--host', '-M', '--machine', '-t', '--type', '-s', '--signal', '-p', '--property', '--state', '--root', '--kill-whom', '--kill-value', '--job-mode'])).operands;
+  const operands = parseOptions(
+    args,
+    new Set([
+      '-H',
+      '--host',
+      '-M',
+      '--machine',
+      '-t',
+      '--type',
+      '-s',
+      '--signal',
+      '-p',
+      '--property',
+      '--state',
+      '--root',
+      '--kill-whom',
+      '--kill-value',
+      '--job-mode',
+    ]),
+  ).operands;
   const verb = operands[0]?.value.text;
   if (verb === undefined || !stops.has(verb)) return NONE;
-  return operands.slice(1).some((arg) => isAirlockUnit(arg)) ? { kind: 'signals', what: 'the Airlock service' } : NONE;
+  return operands.slice(1).some((arg) => isAirlockUnit(arg))
+    ? { kind: 'signals', what: 'the Airlock service' }
+    : NONE;
 }
 
 /** `airlock`, `airlock.service`, `air*`, `gui/501/com.x.airlock`, or a name only the run knows. */
@@ -180,5 +357,7 @@ function isAirlockUnit(arg: Arg): boolean {
   if (!arg.value.known) return true;
   const text = arg.value.text;
   const last = text.split('/').pop() ?? text;
-  return /airlock/i.test(text) || couldMatch(last, 'airlock.service') || couldMatch(last, 'airlock');
+  return (
+    /airlock/i.test(text) || couldMatch(last, 'airlock.service') || couldMatch(last, 'airlock')
+  );
 }

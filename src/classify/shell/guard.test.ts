@@ -11,20 +11,50 @@ import { DYNAMIC_ARG, knownArg } from './types.js';
 
 const AIRLOCK_PID = 4242;
 const GUARD: GuardSettings = {
-  paths: ['/var/lib/airlock', '/opt/airlock', '/etc/systemd/system/airlock.service', '~/.claude/settings.json', '~/.codex/config.toml', '/etc/claude-code', '/etc/codex'],
-  names: ['.claude/settings.json', '.claude/settings.local.json', '.cursor/hooks.json', '.codex/hooks.json', '.codex/config.toml', '.gemini/settings.json', '.airlock'],
+  paths: [
+    '/var/lib/airlock',
+    '/opt/airlock',
+    '/etc/systemd/system/airlock.service',
+    '~/.claude/settings.json',
+    '~/.codex/config.toml',
+    '/etc/claude-code',
+    '/etc/codex',
+  ],
+  names: [
+    '.claude/settings.json',
+    '.claude/settings.local.json',
+    '.cursor/hooks.json',
+    '.codex/hooks.json',
+    '.codex/config.toml',
+    '.gemini/settings.json',
+    '.airlock',
+  ],
   unreadable: ['/var/lib/airlock'],
   userHome: '/home/dev',
   processes: () => [
-    { pid: AIRLOCK_PID, pgid: 4240, name: 'node', commandLine: 'node /opt/airlock/bin/airlock.js serve' },
-    { pid: 5151, pgid: 5151, name: 'airlock-hook', commandLine: '/opt/airlock/dist/hook/airlock-hook claude' },
+    {
+      pid: AIRLOCK_PID,
+      pgid: 4240,
+      name: 'node',
+      commandLine: 'node /opt/airlock/bin/airlock.js serve',
+    },
+    {
+      pid: 5151,
+      pgid: 5151,
+      name: 'airlock-hook',
+      commandLine: '/opt/airlock/dist/hook/airlock-hook claude',
+    },
   ],
 };
 
 /** The guarded targets of a command line, or [] when nothing guarded is touched. */
 async function guarded(command: string, cwd = '/home/dev/proj'): Promise<string[]> {
   const actions = await classifyShellCommand(command, cwd, 'shell', { guard: GUARD });
-  return actions.flatMap((action) => action.targets.filter((target) => target.type === GUARDED_TARGET_TYPE).map((target) => target.id));
+  return actions.flatMap((action) =>
+    action.targets
+      .filter((target) => target.type === GUARDED_TARGET_TYPE)
+      .map((target) => target.id),
+  );
 }
 
 /** An invocation of `name` with known arguments, for the commands the walker does not hand to the guard. */
@@ -172,29 +202,81 @@ describe('guard: writes to what Airlock guards', () => {
   });
 
   it('names what is guarded and why, for the approver and the agent', async () => {
-    const actions = await classifyShellCommand('rm -rf ~/.claude', '/home/dev/proj', 'shell', { guard: GUARD });
-    const target = actions.flatMap((action) => action.targets).find((item) => item.type === GUARDED_TARGET_TYPE);
-    expect(target).toEqual({ type: GUARDED_TARGET_TYPE, id: '~/.claude/settings.json', attrs: { why: 'an agent client\'s hook configuration' } });
-    expect(actions.find((action) => action.targets.includes(target as never))?.effect).toBe('destructive');
+    const actions = await classifyShellCommand('rm -rf ~/.claude', '/home/dev/proj', 'shell', {
+      guard: GUARD,
+    });
+    const target = actions
+      .flatMap((action) => action.targets)
+      .find((item) => item.type === GUARDED_TARGET_TYPE);
+    expect(target).toEqual({
+      type: GUARDED_TARGET_TYPE,
+      id: '~/.claude/settings.json',
+      attrs: { why: "an agent client's hook configuration" },
+    });
+    expect(actions.find((action) => action.targets.includes(target as never))?.effect).toBe(
+      'destructive',
+    );
   });
 
   it('guards nothing without guard settings', async () => {
-    const actions = await classifyShellCommand('rm .claude/settings.json', '/home/dev/proj', 'shell');
-    expect(actions.flatMap((action) => action.targets).some((target) => target.type === GUARDED_TARGET_TYPE)).toBe(false);
+    const actions = await classifyShellCommand(
+      'rm .claude/settings.json',
+      '/home/dev/proj',
+      'shell',
+    );
+    expect(
+      actions
+        .flatMap((action) => action.targets)
+        .some((target) => target.type === GUARDED_TARGET_TYPE),
+    ).toBe(false);
   });
 });
 
 /** Every route with every spelling: `{}` stands for the path. */
 const ROUTE_TEMPLATES = [
-  'rm {}', 'rm -rf {}', 'echo x > {}', 'echo x >> {}', 'tee {} < /dev/null', 'sed -i s/a/b/ {}', 'mv {} /tmp/x', 'mv /tmp/x {}', 'cp /tmp/x {}',
-  'install /tmp/x {}', 'ln -sf /tmp/x {}', 'truncate -s0 {}', 'dd if=/dev/null of={}', 'chmod 600 {}', 'touch {}', 'git checkout -- {}',
-  'sudo rm {}', "bash -c 'rm {}'", 'env rm {}', 'find {} -delete', 'rsync /tmp/x {}', 'perl -pi -e s/a/b/ {}', 'shred {}', 'python3 fix.py {}',
+  'rm {}',
+  'rm -rf {}',
+  'echo x > {}',
+  'echo x >> {}',
+  'tee {} < /dev/null',
+  'sed -i s/a/b/ {}',
+  'mv {} /tmp/x',
+  'mv /tmp/x {}',
+  'cp /tmp/x {}',
+  'install /tmp/x {}',
+  'ln -sf /tmp/x {}',
+  'truncate -s0 {}',
+  'dd if=/dev/null of={}',
+  'chmod 600 {}',
+  'touch {}',
+  'git checkout -- {}',
+  'sudo rm {}',
+  "bash -c 'rm {}'",
+  'env rm {}',
+  'find {} -delete',
+  'rsync /tmp/x {}',
+  'perl -pi -e s/a/b/ {}',
+  'shred {}',
+  'python3 fix.py {}',
 ];
 const PATH_SPELLINGS = [
-  '~/.claude/settings.json', '$HOME/.claude/settings.json', '/home/dev/.claude/settings.json', '../.claude/settings.json', '.claude/settings.json',
-  '.claude/../.claude/settings.json', '.c*/settings.json', '.claude/*.json', '.claude/settings.{json,x}', '/home/dev/proj/.cursor/hooks.json',
-  '.CURSOR/HOOKS.JSON', '/proc/self/root/home/dev/.codex/config.toml', '/etc/claude-code/managed-settings.json', '/var/lib/airlock/airlock.yaml',
-  '/opt/airlock/bin/airlock-hook.cjs', '.gemini/settings.json', '~/.codex/hooks.json',
+  '~/.claude/settings.json',
+  '$HOME/.claude/settings.json',
+  '/home/dev/.claude/settings.json',
+  '../.claude/settings.json',
+  '.claude/settings.json',
+  '.claude/../.claude/settings.json',
+  '.c*/settings.json',
+  '.claude/*.json',
+  '.claude/settings.{json,x}',
+  '/home/dev/proj/.cursor/hooks.json',
+  '.CURSOR/HOOKS.JSON',
+  '/proc/self/root/home/dev/.codex/config.toml',
+  '/etc/claude-code/managed-settings.json',
+  '/var/lib/airlock/airlock.yaml',
+  '/opt/airlock/bin/airlock-hook.cjs',
+  '.gemini/settings.json',
+  '~/.codex/hooks.json',
 ];
 
 describe('guard: every route with every spelling', () => {
@@ -212,17 +294,22 @@ describe('guard: every route with every spelling', () => {
 
 describe('guard: code Airlock cannot follow', () => {
   it.each([
-    'python3 -c "open(\'.claude/settings.json\', \'w\').write(\'{}\')"',
+    "python3 -c \"open('.claude/settings.json', 'w').write('{}')\"",
     "node -e \"require('fs').writeFileSync(process.env.HOME + '/.claude/settings.json', '{}')\"",
     'python3 -c "print(open(\'/proc/1/environ\').read())"',
-    "awk '{ print > \".cursor/hooks.json\" }' /dev/null",
+    'awk \'{ print > ".cursor/hooks.json" }\' /dev/null',
     "python3 - <<'EOF'\nopen('/var/lib/airlock/airlock.db').read()\nEOF",
     'python3 scripts/fix.py .claude/settings.json',
   ])('denies `%s`', async (command) => {
     expect(await guarded(command)).not.toEqual([]);
   });
 
-  it.each(['python3 -c "print(1)"', "awk '{print $1}' .claude/settings.json", 'node build.js', 'python3 -c "open(\'/proc/self/environ\').read()"'])('leaves `%s` to the policy', async (command) => {
+  it.each([
+    'python3 -c "print(1)"',
+    "awk '{print $1}' .claude/settings.json",
+    'node build.js',
+    'python3 -c "open(\'/proc/self/environ\').read()"',
+  ])('leaves `%s` to the policy', async (command) => {
     expect(await guarded(command)).toEqual([]);
   });
 });
@@ -286,20 +373,31 @@ describe('guard: signals to Airlock', () => {
     ['strace', '-p', `${AIRLOCK_PID}`],
     ['gdb', '-p', `${AIRLOCK_PID}`],
   ])('denies attaching to an Airlock process: %s %s %s', (name, ...args) => {
-    expect(guardInvocation(invocation(name, args), GUARD).map((finding) => finding.effect)).toEqual(['destructive']);
+    expect(guardInvocation(invocation(name, args), GUARD).map((finding) => finding.effect)).toEqual(
+      ['destructive'],
+    );
   });
 
   it('pairs `pidof airlock-hook` with a kill of a pid only the run knows', () => {
     const lookup = guardInvocation(invocation('pidof', ['airlock-hook']), GUARD);
     const dynamicKill = guardInvocation({ ...invocation('kill', []), args: [DYNAMIC_ARG] }, GUARD);
-    expect(guardFindings([...lookup, ...dynamicKill], GUARD).flatMap((finding) => finding.targets.map((target) => target.type))).toEqual([GUARDED_TARGET_TYPE]);
+    expect(
+      guardFindings([...lookup, ...dynamicKill], GUARD).flatMap((finding) =>
+        finding.targets.map((target) => target.type),
+      ),
+    ).toEqual([GUARDED_TARGET_TYPE]);
     expect(guardFindings(lookup, GUARD)).toEqual([]);
-    expect(guardFindings(guardInvocation(invocation('pidof', ['vitest']), GUARD), GUARD)).toEqual([]);
+    expect(guardFindings(guardInvocation(invocation('pidof', ['vitest']), GUARD), GUARD)).toEqual(
+      [],
+    );
   });
 
   it('tests pkill patterns against Airlock command lines even when none runs', async () => {
     const none: GuardSettings = { ...GUARD, processes: () => [] };
-    const judge = async (command: string) => (await classifyShellCommand(command, '/p', 'shell', { guard: none })).some((action) => action.targets.some((target) => target.type === GUARDED_TARGET_TYPE));
+    const judge = async (command: string) =>
+      (await classifyShellCommand(command, '/p', 'shell', { guard: none })).some((action) =>
+        action.targets.some((target) => target.type === GUARDED_TARGET_TYPE),
+      );
     expect(await judge("pkill -f 'airl.ck'")).toBe(true);
     expect(await judge('pkill node')).toBe(false);
     expect(await judge(`kill ${AIRLOCK_PID}`)).toBe(false);
@@ -321,6 +419,8 @@ describe('guard: glob segments', () => {
   it('expands braces, and judges ranges and too many alternatives as `*`', () => {
     expect(expandBraces('.{claude,cursor}/x')).toEqual(['.claude/x', '.cursor/x']);
     expect(expandBraces('a{1..9}')).toEqual(['a*']);
-    expect(expandBraces(`{${Array.from({ length: 70 }, (_, i) => `n${i}`).join(',')}}/x`)).toEqual(['*/x']);
+    expect(expandBraces(`{${Array.from({ length: 70 }, (_, i) => `n${i}`).join(',')}}/x`)).toEqual([
+      '*/x',
+    ]);
   });
 });

@@ -29,27 +29,58 @@ export function guardInvocation(inv: Invocation, guard: GuardSettings | undefine
   const write = guardedOperandWrite(inv, guard) ?? guardedCodeMention(inv, guard);
   if (write !== undefined) findings.push(guarded(inv.name, write));
   const signal = signalOf(inv, guard);
-  if (signal.kind === 'signals') findings.push(guarded(inv.name, { guarded: signal.what, why: SIGNAL_WHY }));
-  else if (signal.kind !== 'none') findings.push({ operation: inv.name, effect: 'read', targets: [{ type: SIGNAL_MARK, id: signal.kind }] });
+  if (signal.kind === 'signals')
+    findings.push(guarded(inv.name, { guarded: signal.what, why: SIGNAL_WHY }));
+  else if (signal.kind !== 'none')
+    findings.push({
+      operation: inv.name,
+      effect: 'read',
+      targets: [{ type: SIGNAL_MARK, id: signal.kind }],
+    });
   return findings;
 }
 
 /** Every finding that writes, moves, deletes or reads a guarded path, turned into one Airlock denies. */
-export function guardFindings(findings: readonly Finding[], guard: GuardSettings | undefined): Finding[] {
-  const marks = new Set(findings.flatMap((finding) => finding.targets.filter((target) => target.type === SIGNAL_MARK).map((target) => target.id)));
-  const judged = findings.filter((finding) => !finding.targets.some((target) => target.type === SIGNAL_MARK)).map((finding) => guardFinding(finding, guard));
+export function guardFindings(
+  findings: readonly Finding[],
+  guard: GuardSettings | undefined,
+): Finding[] {
+  const marks = new Set(
+    findings.flatMap((finding) =>
+      finding.targets.filter((target) => target.type === SIGNAL_MARK).map((target) => target.id),
+    ),
+  );
+  const judged = findings
+    .filter((finding) => !finding.targets.some((target) => target.type === SIGNAL_MARK))
+    .map((finding) => guardFinding(finding, guard));
   // `pgrep airlock | xargs kill`, `kill $(pidof airlock-hook)`: the pid comes from a lookup of Airlock's processes.
-  if (marks.has('lookup') && marks.has('dynamic')) judged.push(guarded('kill', { guarded: 'pids looked up among Airlock\'s processes', why: SIGNAL_WHY }));
+  if (marks.has('lookup') && marks.has('dynamic'))
+    judged.push(
+      guarded('kill', { guarded: "pids looked up among Airlock's processes", why: SIGNAL_WHY }),
+    );
   return judged;
 }
 
 function guardFinding(finding: Finding, guard: GuardSettings | undefined): Finding {
-  if (guard === undefined || finding.targets.some((target) => target.type === GUARDED_TARGET_TYPE)) return finding;
-  const changes = finding.effect === 'write' || finding.effect === 'destructive' || (finding.effect === 'unknown' && !RUNS_PROGRAM.test(finding.operation));
+  if (guard === undefined || finding.targets.some((target) => target.type === GUARDED_TARGET_TYPE))
+    return finding;
+  const changes =
+    finding.effect === 'write' ||
+    finding.effect === 'destructive' ||
+    (finding.effect === 'unknown' && !RUNS_PROGRAM.test(finding.operation));
   for (const target of finding.targets) {
     if (target.type !== 'path') continue;
-    const hit = (changes ? guardedWrite(target.id, guard) : undefined) ?? guardedRead(target.id, guard) ?? (isOtherEnviron(target.id) ? { guarded: target.id, why: 'another process\'s environment, which holds its secrets' } : undefined);
-    if (hit !== undefined) return { ...guarded(finding.operation, hit), targets: [...finding.targets, guardTarget(hit)] };
+    const hit =
+      (changes ? guardedWrite(target.id, guard) : undefined) ??
+      guardedRead(target.id, guard) ??
+      (isOtherEnviron(target.id)
+        ? { guarded: target.id, why: "another process's environment, which holds its secrets" }
+        : undefined);
+    if (hit !== undefined)
+      return {
+        ...guarded(finding.operation, hit),
+        targets: [...finding.targets, guardTarget(hit)],
+      };
   }
   return finding;
 }

@@ -8,8 +8,8 @@ import type { VariableTaint } from './arithmetic.js';
  * and shell options that change how bash reads the rest of the line. Shared by nested walks.
  */
 export class LineState implements VariableTaint {
-  private readonly tainted = new Set<string>();
-  private taintedAll = false;
+  readonly #tainted = new Set<string>();
+  #taintedAll = false;
   /** Variables declared integer (`declare -i`): assigning one evaluates the value. */
   readonly integers = new Set<string>();
   /** Namerefs (`declare -n`): assigning one names another variable, subscript and all. */
@@ -25,18 +25,18 @@ export class LineState implements VariableTaint {
 
   /** Variable `name` may now hold text this line chose; undefined: a variable of unknown name. */
   taint(name: string | undefined): void {
-    if (name === undefined) this.taintedAll = true;
-    else this.tainted.add(name.replace(/\[.*$/, ''));
+    if (name === undefined) this.#taintedAll = true;
+    else this.#tainted.add(name.replace(/\[.*$/, ''));
   }
 
   isTainted(name: string): boolean {
-    if (this.taintedAll) return true;
-    if (/^[0-9@*]$/.test(name) || /^[0-9]+$/.test(name)) return this.tainted.has('1');
-    return this.tainted.has(name);
+    if (this.#taintedAll) return true;
+    if (/^[0-9@*]$/.test(name) || /^[0-9]+$/.test(name)) return this.#tainted.has('1');
+    return this.#tainted.has(name);
   }
 
   /** True once any variable may hold chosen text. */
   get anyTainted(): boolean {
-    return this.taintedAll || this.tainted.size > 0;
+    return this.#taintedAll || this.#tainted.size > 0;
   }
 }

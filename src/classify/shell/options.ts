@@ -16,7 +16,11 @@ export interface ParsedOptions {
  * Short options may be clustered (`-rf`, `-fr`, `-uf`); `--` ends options. Unless
  * `interspersed` is false, options may follow operands (GNU style).
  */
-export function parseOptions(args: readonly Arg[], takesValue: ReadonlySet<string> = new Set(), interspersed = true): ParsedOptions {
+export function parseOptions(
+  args: readonly Arg[],
+  takesValue: ReadonlySet<string> = new Set(),
+  interspersed = true,
+): ParsedOptions {
   const flags = new Set<string>();
   const values = new Map<string, string[]>();
   const operands: Arg[] = [];

@@ -15,7 +15,9 @@ interface CorpusCase {
 }
 
 // The corpus' folder (/repo) does not exist on this machine: a reader that finds no file, as `airlock check` here would.
-const SHELL_CLASSIFIER = shellClassifier({ files: { read: () => Promise.resolve({ kind: 'missing' }) } });
+const SHELL_CLASSIFIER = shellClassifier({
+  files: { read: () => Promise.resolve({ kind: 'missing' }) },
+});
 
 const CORPUS = join(import.meta.dirname, '..', '..', '..', 'test', 'corpus', 'public.jsonl');
 const CASES = readFileSync(CORPUS, 'utf8')
@@ -26,13 +28,17 @@ const CASES = readFileSync(CORPUS, 'utf8')
 
 /** What a case's actions mean for the gate: block needs something a human must see. */
 function outcome(actions: readonly Action[]): 'block' | 'allow' {
-  const risky = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
+  const risky = actions.some(
+    (action) => action.effect === 'destructive' || action.effect === 'unknown',
+  );
   return actions.length === 0 || risky ? 'block' : 'allow';
 }
 
 // SQL inside psql is judged by the SQL classifier; until it lands it answers `unknown` for
 // everything, and a benign SELECT through psql cannot be allowed yet.
-const sqlReady = (await classifySqlText('SELECT 1', 'shell')).every((action) => action.effect === 'read');
+const sqlReady = (await classifySqlText('SELECT 1', 'shell')).every(
+  (action) => action.effect === 'read',
+);
 
 describe('shell corpus cases', () => {
   it('holds every shell case of the corpus', () => {
@@ -40,13 +46,25 @@ describe('shell corpus cases', () => {
     expect(CASES.length).toBe(78);
   });
 
-  it.each(CASES.map((item) => [item.id, item.technique, item] as const))('%s (%s) is judged as the corpus expects', async (_id, technique, item) => {
-    const actions = await (SHELL_CLASSIFIER(item.input) as Promise<Action[]>);
-    if (!sqlReady && technique === 'benign-sql-in-shell') {
-      expect(outcome(actions)).toBe('block');
-      return;
-    }
-    expect(outcome(actions), JSON.stringify(actions.map((action) => [action.operation, action.effect, action.targets.map((target) => target.id)]))).toBe(item.expect);
-    for (const action of actions) expect(action.surface).toBe('shell');
-  });
+  it.each(CASES.map((item) => [item.id, item.technique, item] as const))(
+    '%s (%s) is judged as the corpus expects',
+    async (_id, technique, item) => {
+      const actions = await (SHELL_CLASSIFIER(item.input) as Promise<Action[]>);
+      if (!sqlReady && technique === 'benign-sql-in-shell') {
+        expect(outcome(actions)).toBe('block');
+        return;
+      }
+      expect(
+        outcome(actions),
+        JSON.stringify(
+          actions.map((action) => [
+            action.operation,
+            action.effect,
+            action.targets.map((target) => target.id),
+          ]),
+        ),
+      ).toBe(item.expect);
+      for (const action of actions) expect(action.surface).toBe('shell');
+    },
+  );
 });

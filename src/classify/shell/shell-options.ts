@@ -9,9 +9,43 @@ import type { Arg } from './types.js';
 
 /** `set` options that change nothing about how the rest is read. */
 const HARMLESS_SET_FLAGS = /^[euxvEThbmBCHPtan]*$/;
-const HARMLESS_SET_OPTIONS = new Set(['errexit', 'nounset', 'xtrace', 'verbose', 'pipefail', 'errtrace', 'functrace', 'noclobber', 'hashall', 'monitor', 'notify', 'ignoreeof', 'emacs', 'vi', 'history', 'physical', 'privileged', 'braceexpand']);
+const HARMLESS_SET_OPTIONS = new Set([
+  'errexit',
+  'nounset',
+  'xtrace',
+  'verbose',
+  'pipefail',
+  'errtrace',
+  'functrace',
+  'noclobber',
+  'hashall',
+  'monitor',
+  'notify',
+  'ignoreeof',
+  'emacs',
+  'vi',
+  'history',
+  'physical',
+  'privileged',
+  'braceexpand',
+]);
 /** `shopt` options that change nothing about how the rest is read or which files a glob matches. */
-const HARMLESS_SHOPT = new Set(['checkwinsize', 'cmdhist', 'histappend', 'lithist', 'progcomp', 'promptvars', 'sourcepath', 'inherit_errexit', 'lastpipe', 'checkjobs', 'huponexit', 'xpg_echo', 'login_shell', 'interactive_comments']);
+const HARMLESS_SHOPT = new Set([
+  'checkwinsize',
+  'cmdhist',
+  'histappend',
+  'lithist',
+  'progcomp',
+  'promptvars',
+  'sourcepath',
+  'inherit_errexit',
+  'lastpipe',
+  'checkjobs',
+  'huponexit',
+  'xpg_echo',
+  'login_shell',
+  'interactive_comments',
+]);
 
 /** Why `name args` changes how bash reads the rest of the line, or undefined when it does not. */
 export function reparseOption(name: string, args: readonly Arg[]): string | undefined {
@@ -32,7 +66,8 @@ export function reparseOption(name: string, args: readonly Arg[]): string | unde
     if (!HARMLESS_SET_FLAGS.test(flags.replace('o', ''))) return `\`set ${word}\``;
     if (flags.includes('o')) {
       const option = words[++index];
-      if (option !== undefined && !HARMLESS_SET_OPTIONS.has(option)) return `\`set ${word} ${option}\``;
+      if (option !== undefined && !HARMLESS_SET_OPTIONS.has(option))
+        return `\`set ${word} ${option}\``;
     }
   }
   return undefined;

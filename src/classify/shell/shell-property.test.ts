@@ -28,7 +28,8 @@ const DESTRUCTIVE: readonly (readonly string[])[] = [
   ['rm', 'data/app.d[b]'],
 ];
 
-const hex = (text: string): string => `$'${[...text].map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}'`;
+const hex = (text: string): string =>
+  `$'${[...text].map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}'`;
 const single = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /** Ways to spell one word that bash reads as the same word. */
@@ -43,7 +44,20 @@ const spell = (word: string): fc.Arbitrary<string> =>
     word.length > 1 ? `${word.slice(0, 1)}""${word.slice(1)}` : word,
   );
 
-const prefix = fc.constantFrom('', 'sudo ', 'env ', 'command ', 'nice -n 5 ', 'timeout 10 ', 'nohup ', 'FOO=1 ', 'env A=b ', 'sudo -u root ', 'time ', 'exec ');
+const prefix = fc.constantFrom(
+  '',
+  'sudo ',
+  'env ',
+  'command ',
+  'nice -n 5 ',
+  'timeout 10 ',
+  'nohup ',
+  'FOO=1 ',
+  'env A=b ',
+  'sudo -u root ',
+  'time ',
+  'exec ',
+);
 const folder = fc.constantFrom('', '/bin/', '/usr/bin/', '/usr/local/bin/');
 const wrap = fc.constantFrom<(code: string) => string>(
   (code) => code,
@@ -63,7 +77,9 @@ const wrap = fc.constantFrom<(code: string) => string>(
 const spelled = fc
   .tuple(fc.constantFrom(...DESTRUCTIVE), prefix, folder, wrap)
   .chain(([argv, before, dir, around]) =>
-    fc.tuple(...argv.map(spell)).map((words) => around(`${before}${words[0] === argv[0] ? dir : ''}${words.join(' ')}`)),
+    fc
+      .tuple(...argv.map(spell))
+      .map((words) => around(`${before}${words[0] === argv[0] ? dir : ''}${words.join(' ')}`)),
   );
 
 describe('random spellings of destructive commands', () => {
@@ -72,8 +88,13 @@ describe('random spellings of destructive commands', () => {
     await fc.assert(
       fc.asyncProperty(spelled, async (command) => {
         const actions = await classifyShellCommand(command, '/repo', 'shell');
-        const blocked = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
-        expect(blocked, `${command} → ${JSON.stringify(actions.map((action) => [action.operation, action.effect]))}`).toBe(true);
+        const blocked = actions.some(
+          (action) => action.effect === 'destructive' || action.effect === 'unknown',
+        );
+        expect(
+          blocked,
+          `${command} → ${JSON.stringify(actions.map((action) => [action.operation, action.effect]))}`,
+        ).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -8,7 +8,10 @@ import { mvdanParse, mvdanStatementStarts, wordDisagreement } from './word-check
  * top-level statements at the same offsets, and every simple command the same words. Any
  * disagreement means one of them misread the text, and the classifier answers `unknown`.
  */
-export async function mvdanDisagreement(source: string, script: Script): Promise<string | undefined> {
+export async function mvdanDisagreement(
+  source: string,
+  script: Script,
+): Promise<string | undefined> {
   let file: unknown;
   try {
     file = mvdanParse(source);
@@ -16,7 +19,9 @@ export async function mvdanDisagreement(source: string, script: Script): Promise
     return 'mvdan/sh rejects the command';
   }
   const theirs = mvdanStatementStarts(file);
-  const ours = script.statementStarts.map((offset) => Buffer.byteLength(source.slice(0, offset), 'utf8'));
+  const ours = script.statementStarts.map((offset) =>
+    Buffer.byteLength(source.slice(0, offset), 'utf8'),
+  );
   if (theirs.length !== ours.length || theirs.some((offset, index) => offset !== ours[index])) {
     return 'the shell parsers disagree on where statements begin';
   }

@@ -23,10 +23,16 @@ export interface Arg {
 }
 
 /** What a command's standard input is, when it matters (shells and database clients read code from it). */
-export type Stdin = { readonly kind: 'none' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'opaque' };
+export type Stdin =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'opaque' };
 
 /** What reading one file gave: its text, no such file, or why it could not be read (too large, binary, permission). */
-export type FileRead = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'missing' } | { readonly kind: 'unreadable'; readonly why: string };
+export type FileRead =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'unreadable'; readonly why: string };
 
 /**
  * Reads the files a command would run or consult (package.json scripts, shell scripts, Makefiles),
@@ -98,11 +104,19 @@ export type Handler = (invocation: Invocation) => Finding[] | Promise<Finding[]>
 
 /** Shorthands for handler results. */
 export const found = {
-  read: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'read', targets }],
-  write: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'write', targets }],
+  read: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [
+    { operation, effect: 'read', targets },
+  ],
+  write: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [
+    { operation, effect: 'write', targets },
+  ],
   /** A program Airlock cannot see into (compiled, in another language, a package's program). */
-  execute: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'execute', targets }],
-  destroy: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [{ operation, effect: 'destructive', targets }],
+  execute: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [
+    { operation, effect: 'execute', targets },
+  ],
+  destroy: (operation: string, targets: readonly FindingTarget[] = []): Finding[] => [
+    { operation, effect: 'destructive', targets },
+  ],
   unknown: (operation: string, why: string, targets: readonly FindingTarget[] = []): Finding[] => [
     { operation: `${operation} (${why})`, effect: 'unknown', targets },
   ],

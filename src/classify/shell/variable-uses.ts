@@ -31,19 +31,42 @@ export interface VariableSet {
   readonly value: Arg | 'input' | 'unchanged';
 }
 
-const NONE: VariableUses = { arithmetic: [], sets: [], integer: false, nameref: false, exported: false };
+const NONE: VariableUses = {
+  arithmetic: [],
+  sets: [],
+  integer: false,
+  nameref: false,
+  exported: false,
+};
 const DECLARATIONS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
 
 /** The variable uses of builtin `name` given `args` (its arguments after the name). */
 export function variableUses(name: string, args: readonly Arg[]): VariableUses {
   if (name === 'let') return { ...NONE, arithmetic: args };
   if (name === 'test' || name === '[') return { ...NONE, arithmetic: testVariables(args) };
-  if (name === 'read') return readLike(args, new Set(['-d', '-i', '-n', '-N', '-p', '-t', '-u']), new Set(['-a']), 'REPLY');
-  if (name === 'mapfile' || name === 'readarray') return readLike(args, new Set(['-d', '-n', '-O', '-s', '-u', '-C', '-c']), new Set(), 'MAPFILE');
+  if (name === 'read')
+    return readLike(
+      args,
+      new Set(['-d', '-i', '-n', '-N', '-p', '-t', '-u']),
+      new Set(['-a']),
+      'REPLY',
+    );
+  if (name === 'mapfile' || name === 'readarray')
+    return readLike(
+      args,
+      new Set(['-d', '-n', '-O', '-s', '-u', '-C', '-c']),
+      new Set(),
+      'MAPFILE',
+    );
   if (name === 'printf') return printfVariable(args);
-  if (name === 'getopts') return args[1] === undefined ? NONE : { ...NONE, sets: [setFrom(args[1], 'input')] };
+  if (name === 'getopts')
+    return args[1] === undefined ? NONE : { ...NONE, sets: [setFrom(args[1], 'input')] };
   if (name === 'wait') return valueOf(args, '-p');
-  if (name === 'unset') return { ...NONE, arithmetic: args.filter((arg) => !(arg.value.known && arg.value.text.startsWith('-'))) };
+  if (name === 'unset')
+    return {
+      ...NONE,
+      arithmetic: args.filter((arg) => !(arg.value.known && arg.value.text.startsWith('-'))),
+    };
   if (name === 'set') return positional(args);
   if (DECLARATIONS.has(name)) return declaration(name, args);
   return NONE;
@@ -51,11 +74,18 @@ export function variableUses(name: string, args: readonly Arg[]): VariableUses {
 
 /** `test -v NAME`: the name's subscript is evaluated. */
 function testVariables(args: readonly Arg[]): Arg[] {
-  return args.flatMap((arg, index) => (arg.value.text === '-v' && args[index + 1] !== undefined ? [args[index + 1] as Arg] : []));
+  return args.flatMap((arg, index) =>
+    arg.value.text === '-v' && args[index + 1] !== undefined ? [args[index + 1] as Arg] : [],
+  );
 }
 
 /** read / mapfile: options (some with a value), then the names (or array) set from input. */
-function readLike(args: readonly Arg[], withValue: ReadonlySet<string>, namesInValue: ReadonlySet<string>, defaultName: string | undefined): VariableUses {
+function readLike(
+  args: readonly Arg[],
+  withValue: ReadonlySet<string>,
+  namesInValue: ReadonlySet<string>,
+  defaultName: string | undefined,
+): VariableUses {
   const sets: VariableSet[] = [];
   let index = 0;
   for (; index < args.length; index++) {
@@ -74,13 +104,15 @@ function readLike(args: readonly Arg[], withValue: ReadonlySet<string>, namesInV
     } else if (withValue.has(option) && text.length === 2) index++;
   }
   for (const arg of args.slice(index)) sets.push(setFrom(arg, 'input'));
-  if (sets.length === 0 && defaultName !== undefined) sets.push(setFrom(knownArg(defaultName), 'input'));
+  if (sets.length === 0 && defaultName !== undefined)
+    sets.push(setFrom(knownArg(defaultName), 'input'));
   return { ...NONE, arithmetic: sets.map((set) => set.nameArg), sets };
 }
 
 function printfVariable(args: readonly Arg[]): VariableUses {
   const first = args[0]?.value.text;
-  if (first === '-v' && args[1] !== undefined) return { ...NONE, arithmetic: [args[1]], sets: [setFrom(args[1], 'input')] };
+  if (first === '-v' && args[1] !== undefined)
+    return { ...NONE, arithmetic: [args[1]], sets: [setFrom(args[1], 'input')] };
   if (first?.startsWith('-v') === true && first.length > 2) {
     const named = knownArg(first.slice(2));
     return { ...NONE, arithmetic: [named], sets: [setFrom(named, 'input')] };
@@ -91,16 +123,27 @@ function printfVariable(args: readonly Arg[]): VariableUses {
 function valueOf(args: readonly Arg[], option: string): VariableUses {
   const at = args.findIndex((arg) => arg.value.text === option);
   const named = at < 0 ? undefined : args[at + 1];
-  return named === undefined ? NONE : { ...NONE, arithmetic: [named], sets: [setFrom(named, 'input')] };
+  return named === undefined
+    ? NONE
+    : { ...NONE, arithmetic: [named], sets: [setFrom(named, 'input')] };
 }
 
 /** `set -- A B`, `set A B`: positional parameters set to the arguments. */
 function positional(args: readonly Arg[]): VariableUses {
   const dashDash = args.findIndex((arg) => arg.value.text === '--');
-  const operands = dashDash >= 0 ? args.slice(dashDash + 1) : args.filter((arg) => !(arg.value.known && /^[-+]/.test(arg.value.text)));
-  const optionValues = new Set(args.flatMap((arg, index) => (arg.value.text === '-o' || arg.value.text === '+o' ? [args[index + 1]] : [])));
+  const operands =
+    dashDash >= 0
+      ? args.slice(dashDash + 1)
+      : args.filter((arg) => !(arg.value.known && /^[-+]/.test(arg.value.text)));
+  const optionValues = new Set(
+    args.flatMap((arg, index) =>
+      arg.value.text === '-o' || arg.value.text === '+o' ? [args[index + 1]] : [],
+    ),
+  );
   const values = operands.filter((arg) => !optionValues.has(arg));
-  return values.length === 0 ? NONE : { ...NONE, sets: values.map((value) => ({ name: '1', nameArg: knownArg('1'), value })) };
+  return values.length === 0
+    ? NONE
+    : { ...NONE, sets: values.map((value) => ({ name: '1', nameArg: knownArg('1'), value })) };
 }
 
 /** declare/typeset/local/export/readonly: options, then `NAME`, `NAME=value`, `NAME[…]=value`. */
@@ -126,9 +169,12 @@ function declaration(name: string, args: readonly Arg[]): VariableUses {
     options = false;
     sets.push(splitAssignment(arg));
   }
-  const arithmetic = sets.filter((set) => set.name === undefined || set.name.includes('[')).map((set) => set.nameArg);
+  const arithmetic = sets
+    .filter((set) => set.name === undefined || set.name.includes('['))
+    .map((set) => set.nameArg);
   // `declare -a a='([KEY]=…)'`: a quoted compound value is parsed as an array, its keys evaluated.
-  for (const set of sets) if (typeof set.value !== 'string' && isArrayWithKeys(set.value)) arithmetic.push(set.value);
+  for (const set of sets)
+    if (typeof set.value !== 'string' && isArrayWithKeys(set.value)) arithmetic.push(set.value);
   return { arithmetic, sets, integer, nameref, exported };
 }
 
@@ -136,7 +182,9 @@ function declaration(name: string, args: readonly Arg[]): VariableUses {
 function isArrayWithKeys(value: Arg): boolean {
   if (value.value.known) return value.value.text.startsWith('(');
   const head = value.word?.parts[0];
-  return head?.kind === 'lit' && head.value.startsWith('(') && (value.word?.raw.includes('[') ?? false);
+  return (
+    head?.kind === 'lit' && head.value.startsWith('(') && (value.word?.raw.includes('[') ?? false)
+  );
 }
 
 /** `NAME=value` as one argument: the name and the value, each as exact as the word allows. */
@@ -154,7 +202,11 @@ export function splitAssignment(arg: Arg): VariableSet {
   if (word !== undefined && head?.kind === 'lit' && equalsOf(head.value) > 0) {
     const eq = equalsOf(head.value);
     const name = head.value.slice(0, eq).replace(/\+$/, '');
-    return { name, nameArg: knownArg(name), value: { word: valueWord(word, eq), value: { known: false } } };
+    return {
+      name,
+      nameArg: knownArg(name),
+      value: { word: valueWord(word, eq), value: { known: false } },
+    };
   }
   return { name: undefined, nameArg: arg, value: 'input' };
 }
@@ -171,7 +223,10 @@ function valueWord(word: Word, eq: number): Word {
   if (head?.kind !== 'lit') return word;
   const remainder = head.value.slice(eq + 1);
   const parts = remainder === '' ? rest : [{ ...head, value: remainder }, ...rest];
-  return { parts: parts.length === 0 ? [{ kind: 'lit', value: '', quoted: true }] : parts, raw: word.raw.slice(word.raw.indexOf('=') + 1) };
+  return {
+    parts: parts.length === 0 ? [{ kind: 'lit', value: '', quoted: true }] : parts,
+    raw: word.raw.slice(word.raw.indexOf('=') + 1),
+  };
 }
 
 function setFrom(arg: Arg, value: Arg | 'input'): VariableSet {

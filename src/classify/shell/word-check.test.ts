@@ -33,19 +33,38 @@ function withWord(script: Script, replacement: Word): Script {
   const [pipeline] = script.pipelines;
   const [command] = pipeline?.commands ?? [];
   if (command?.kind !== 'simple') throw new Error('expected a simple command');
-  return { ...script, pipelines: [{ ...pipeline!, commands: [{ ...command, words: [replacement, ...command.words.slice(1)] }] }] };
+  return {
+    ...script,
+    pipelines: [
+      { ...pipeline!, commands: [{ ...command, words: [replacement, ...command.words.slice(1)] }] },
+    ],
+  };
 }
 
 describe('mvdan/sh word-by-word cross-check', () => {
   it('agrees on every simple command of varied spellings, and flags a tree whose words differ', async () => {
     verifies('shell.parsers-agree-word-by-word');
-    for (const source of AGREED) expect(wordDisagreement(source, parseShell(source)), source).toBeUndefined();
+    for (const source of AGREED)
+      expect(wordDisagreement(source, parseShell(source)), source).toBeUndefined();
 
     const script = parseShell('rm -rf /srv');
     // A command name read as another literal, or as a literal where bash expands: both refused.
-    expect(wordDisagreement('rm -rf /srv', withWord(script, { raw: 'echo', parts: [{ kind: 'lit', value: 'echo', quoted: false }] }))).toMatch(/disagree on the words/);
+    expect(
+      wordDisagreement(
+        'rm -rf /srv',
+        withWord(script, { raw: 'echo', parts: [{ kind: 'lit', value: 'echo', quoted: false }] }),
+      ),
+    ).toMatch(/disagree on the words/);
     const dynamic = parseShell('$X -rf /srv').pipelines[0]?.commands[0];
-    expect(wordDisagreement('$X -rf /srv', withWord(parseShell('rm -rf /srv'), (dynamic as unknown as { words: Word[] }).words[0] as Word))).toBeUndefined();
+    expect(
+      wordDisagreement(
+        '$X -rf /srv',
+        withWord(
+          parseShell('rm -rf /srv'),
+          (dynamic as unknown as { words: Word[] }).words[0] as Word,
+        ),
+      ),
+    ).toBeUndefined();
     expect(wordDisagreement('$X -rf /srv', script)).toMatch(/disagree on the words/);
     // One command more or less than bash would run.
     expect(wordDisagreement('rm -rf /srv; ls', script)).toMatch(/how many commands/);
@@ -58,7 +77,11 @@ describe('mvdan/sh word-by-word cross-check', () => {
   });
 
   it('agrees on `declare NAME=(…)` arrays, whose elements may run substitutions', async () => {
-    for (const source of ['declare -a y=(1 2)', 'local -a files=($(ls) "$@")', 'declare -A m=([a]=1 [b]=$(date))']) {
+    for (const source of [
+      'declare -a y=(1 2)',
+      'local -a files=($(ls) "$@")',
+      'declare -A m=([a]=1 [b]=$(date))',
+    ]) {
       expect(wordDisagreement(source, parseShell(source)), source).toBeUndefined();
     }
     const actions = await classifyShellCommand('declare -a y=(1 $(rm -rf ~))', '/repo', 'shell');

@@ -14,9 +14,20 @@ import { nestedScripts } from './parser.js';
  */
 
 /** One word: its literal text, `dynamic`, or `ansi` ($'…', decoded differently, matches anything). */
-type WordSig = { readonly kind: 'lit'; readonly text: string } | { readonly kind: 'dynamic' } | { readonly kind: 'ansi' };
+type WordSig =
+  | { readonly kind: 'lit'; readonly text: string }
+  | { readonly kind: 'dynamic' }
+  | { readonly kind: 'ansi' };
 
-const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'nameref', 'let']);
+const DECLARATIONS = new Set([
+  'export',
+  'declare',
+  'local',
+  'readonly',
+  'typeset',
+  'nameref',
+  'let',
+]);
 
 interface MvdanSyntax {
   NewParser(): { Parse(src: string, name: string): unknown };
@@ -41,7 +52,8 @@ export function wordDisagreement(source: string, script: Script): string | undef
     return 'mvdan/sh rejects the command';
   }
   const ours = ourCommands(script);
-  if (ours.length !== theirs.length) return `the shell parsers disagree on how many commands run (${ours.length} vs ${theirs.length})`;
+  if (ours.length !== theirs.length)
+    return `the shell parsers disagree on how many commands run (${ours.length} vs ${theirs.length})`;
   const unmatched = [...ours];
   for (const command of theirs) {
     const at = unmatched.findIndex((candidate) => sameCommand(candidate, command));
@@ -72,7 +84,9 @@ export function mvdanParse(source: string): unknown {
 
 /** The byte offsets where mvdan/sh sees each top-level statement begin. */
 export function mvdanStatementStarts(file: unknown): number[] {
-  return ((file as { Stmts?: { Pos(): { Offset(): number } }[] }).Stmts ?? []).map((stmt) => stmt.Pos().Offset());
+  return ((file as { Stmts?: { Pos(): { Offset(): number } }[] }).Stmts ?? []).map((stmt) =>
+    stmt.Pos().Offset(),
+  );
 }
 
 function mvdanCommands(file: unknown): WordSig[][] {
@@ -135,7 +149,11 @@ function ourCommands(script: Script): WordSig[][] {
       for (const word of command.words) visitWord(word);
       const words = withoutReservedPrefix(command.words);
       const first = words[0];
-      const declaration = first !== undefined && first.parts.length === 1 && first.parts[0]?.kind === 'lit' && DECLARATIONS.has(first.parts[0].value);
+      const declaration =
+        first !== undefined &&
+        first.parts.length === 1 &&
+        first.parts[0]?.kind === 'lit' &&
+        DECLARATIONS.has(first.parts[0].value);
       if (words.length > 0 && !declaration) commands.push(words.map(ourWord));
       return;
     }
@@ -144,7 +162,8 @@ function ourCommands(script: Script): WordSig[][] {
     else for (const nested of command.nested) visitScript(nested);
   };
   const visitScript = (nested: Script): void => {
-    for (const pipeline of nested.pipelines) for (const command of pipeline.commands) visitCommand(command);
+    for (const pipeline of nested.pipelines)
+      for (const command of pipeline.commands) visitCommand(command);
   };
   visitScript(script);
   return commands;
@@ -155,7 +174,13 @@ function ourCommands(script: Script): WordSig[][] {
  * around the command); our parser keeps them as the command's first words.
  */
 function withoutReservedPrefix(words: readonly Word[]): readonly Word[] {
-  const text = (word: Word | undefined): string | undefined => (word !== undefined && word.parts.length === 1 && word.parts[0]?.kind === 'lit' && !word.parts[0].quoted ? word.parts[0].value : undefined);
+  const text = (word: Word | undefined): string | undefined =>
+    word !== undefined &&
+    word.parts.length === 1 &&
+    word.parts[0]?.kind === 'lit' &&
+    !word.parts[0].quoted
+      ? word.parts[0].value
+      : undefined;
   if (text(words[0]) === 'coproc') return words.slice(1);
   if (text(words[0]) !== 'time') return words;
   return text(words[1]) === '-p' ? words.slice(2) : words.slice(1);

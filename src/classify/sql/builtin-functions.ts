@@ -115,7 +115,9 @@ function words(text: string): Set<string> {
 
 const KNOWN_FUNCTIONS: ReadonlyMap<string, Effect> = new Map<string, Effect>([
   ...[...PG_CATALOG_NON_VOLATILE_FUNCTIONS].map((name) => [name, 'read'] as const),
-  ...[...VOLATILE_READ_FUNCTIONS, ...NEWER_CORE_READ_FUNCTIONS, ...EXTENSION_READ_FUNCTIONS].map((name) => [name, 'read'] as const),
+  ...[...VOLATILE_READ_FUNCTIONS, ...NEWER_CORE_READ_FUNCTIONS, ...EXTENSION_READ_FUNCTIONS].map(
+    (name) => [name, 'read'] as const,
+  ),
   ...[...words(WRITE_FUNCTIONS)].map((name) => [name, 'write'] as const),
   ...[...words(DESTRUCTIVE_FUNCTIONS)].map((name) => [name, 'destructive'] as const),
   // SECURITY: last, so an opaque name is unknown even where a list above names it.
@@ -130,7 +132,8 @@ const KNOWN_FUNCTIONS: ReadonlyMap<string, Effect> = new Map<string, Effect>([
 export function functionEffect(name: readonly string[]): Effect {
   const [first, second] = name;
   if (name.length === 1 && first !== undefined) return KNOWN_FUNCTIONS.get(first) ?? 'unknown';
-  if (name.length === 2 && first === 'pg_catalog' && second !== undefined) return KNOWN_FUNCTIONS.get(second) ?? 'unknown';
+  if (name.length === 2 && first === 'pg_catalog' && second !== undefined)
+    return KNOWN_FUNCTIONS.get(second) ?? 'unknown';
   return 'unknown';
 }
 

@@ -16,5 +16,10 @@ const BUILTIN_OPERATORS: ReadonlySet<string> = new Set(
 export function isBuiltinOperator(name: readonly string[]): boolean {
   const [first, second] = name;
   if (name.length === 1 && first !== undefined) return BUILTIN_OPERATORS.has(first);
-  return name.length === 2 && first === 'pg_catalog' && second !== undefined && BUILTIN_OPERATORS.has(second);
+  return (
+    name.length === 2 &&
+    first === 'pg_catalog' &&
+    second !== undefined &&
+    BUILTIN_OPERATORS.has(second)
+  );
 }

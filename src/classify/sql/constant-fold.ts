@@ -6,7 +6,19 @@ export type Folded = boolean | number | string | null | undefined;
 
 const TRUE_WORDS = new Set(['t', 'true', 'y', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['f', 'false', 'n', 'no', 'off', '0']);
-const NUMBER_TYPES = new Set(['int2', 'int4', 'int8', 'integer', 'smallint', 'bigint', 'numeric', 'float4', 'float8', 'decimal', 'real']);
+const NUMBER_TYPES = new Set([
+  'int2',
+  'int4',
+  'int8',
+  'integer',
+  'smallint',
+  'bigint',
+  'numeric',
+  'float4',
+  'float8',
+  'decimal',
+  'real',
+]);
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'char', 'name']);
 
 /**
@@ -58,7 +70,8 @@ function foldCast(body: PgObject): Folded {
   if (value === null) return null;
   if (type === 'bool' || type === 'boolean') return toBoolean(value);
   if (NUMBER_TYPES.has(type)) return toNumber(value);
-  if (TEXT_TYPES.has(type)) return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
+  if (TEXT_TYPES.has(type))
+    return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
   return undefined;
 }
 
@@ -74,7 +87,9 @@ function toBoolean(value: boolean | number | string): boolean | undefined {
 function toNumber(value: boolean | number | string): number | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;
   const number = typeof value === 'number' ? value : Number(value.trim());
-  return Number.isFinite(number) && (typeof value === 'number' || value.trim() !== '') ? number : undefined;
+  return Number.isFinite(number) && (typeof value === 'number' || value.trim() !== '')
+    ? number
+    : undefined;
 }
 
 function foldBoolExpr(body: PgObject): Folded {
@@ -132,7 +147,10 @@ function foldComparison(node: PgNode): Folded {
 }
 
 /** Brings two literals to one type as PostgreSQL would coerce an untyped literal; else undefined. */
-function comparable(left: boolean | number | string, right: boolean | number | string): [number, number] | [string, string] | undefined {
+function comparable(
+  left: boolean | number | string,
+  right: boolean | number | string,
+): [number, number] | [string, string] | undefined {
   if (typeof left === 'number' || typeof right === 'number') {
     const a = typeof left === 'boolean' ? undefined : toNumber(left);
     const b = typeof right === 'boolean' ? undefined : toNumber(right);

@@ -8,7 +8,15 @@ import { loadSqlParser } from './sql-parser.js';
 export const SQL_CORPUS_UPSTREAM = 'postgres';
 
 function unknownAction(operation: string, digest: string): Action {
-  return { upstream: SQL_CORPUS_UPSTREAM, surface: 'sql', operation, effect: 'unknown', reversible: false, targets: [], digest };
+  return {
+    upstream: SQL_CORPUS_UPSTREAM,
+    surface: 'sql',
+    operation,
+    effect: 'unknown',
+    reversible: false,
+    targets: [],
+    digest,
+  };
 }
 
 function safeDigest(input: unknown): string {
@@ -64,7 +72,8 @@ function classifyExtended(messages: readonly unknown[]): Action[] {
       if (text === undefined) portals.delete(portal);
       else portals.set(portal, text);
     } else if (typeof message['execute'] === 'string') {
-      if (!portals.has(message['execute'])) actions.push(unknownAction('EXECUTE', safeDigest(message)));
+      if (!portals.has(message['execute']))
+        actions.push(unknownAction('EXECUTE', safeDigest(message)));
     } else if (typeof message['close'] === 'string') {
       statements.delete(message['close']);
     } else if (!('describe' in message || 'sync' in message || 'flush' in message)) {

@@ -1,5 +1,13 @@
 import { isTrustedBuiltinName } from './builtin-functions.js';
-import { asNode, asObject, dottedName, listField, relationName, stringField, stringValue } from './parse-node.js';
+import {
+  asNode,
+  asObject,
+  dottedName,
+  listField,
+  relationName,
+  stringField,
+  stringValue,
+} from './parse-node.js';
 import { SET_CONFIG, judgeVariableSet } from './setting-change.js';
 import type { StatementHandler } from './statement-handler.js';
 import { walkTree } from './tree-walk.js';
@@ -33,7 +41,8 @@ const judgeDrop: StatementHandler = (body, findings) => {
   findings.raise('destructive');
   findings.loseRows();
   const cascade = stringField(body, 'behavior') === 'DROP_CASCADE';
-  for (const item of listField(body, 'objects')) findings.touch(type, objectName(item) ?? '?', { cascade });
+  for (const item of listField(body, 'objects'))
+    findings.touch(type, objectName(item) ?? '?', { cascade });
   return `DROP ${type.toUpperCase()}`;
 };
 
@@ -48,8 +57,13 @@ const judgeDropDatabase: StatementHandler = (body, findings) => {
 // enforce, row-level security) or hand the table to another owner.
 const DESTRUCTIVE_ALTER_TABLE = new Set([
   'AT_AlterColumnType', // rewrites every value through a cast (or a USING expression): can lose data
-  'AT_DisableTrig', 'AT_DisableTrigAll', 'AT_DisableTrigUser', 'AT_DisableRule',
-  'AT_DisableRowSecurity', 'AT_NoForceRowSecurity', 'AT_ChangeOwner',
+  'AT_DisableTrig',
+  'AT_DisableTrigAll',
+  'AT_DisableTrigUser',
+  'AT_DisableRule',
+  'AT_DisableRowSecurity',
+  'AT_NoForceRowSecurity',
+  'AT_ChangeOwner',
 ]);
 
 /** ALTER TABLE: any `DROP …` sub-command is destructive, like the ones listed above. */
@@ -63,7 +77,8 @@ const judgeAlterTable: StatementHandler = (body, findings, context, depth) => {
       findings.raise('destructive');
       findings.loseRows();
       const name = stringField(command, 'name');
-      if (name !== undefined && table !== undefined) findings.touch(alteredPart(subtype), `${table}.${name}`, { change: subtype });
+      if (name !== undefined && table !== undefined)
+        findings.touch(alteredPart(subtype), `${table}.${name}`, { change: subtype });
     }
   }
   walkTree(body, findings, context, depth + 1);
@@ -143,7 +158,12 @@ const judgeCreateFunction: StatementHandler = (body, findings, context, depth) =
   return body['is_procedure'] === true ? 'CREATE PROCEDURE' : 'CREATE FUNCTION';
 };
 
-const ROUTINE_TYPES = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE', 'OBJECT_AGGREGATE']);
+const ROUTINE_TYPES = new Set([
+  'OBJECT_FUNCTION',
+  'OBJECT_PROCEDURE',
+  'OBJECT_ROUTINE',
+  'OBJECT_AGGREGATE',
+]);
 
 /**
  * RENAME keeps every row (judgment: a write), but a function renamed to a trusted built-in's
@@ -179,7 +199,8 @@ function roleChange(operation: string): StatementHandler {
     findings.raise('destructive');
     const role = asObject(body['role']);
     findings.touch('role', stringField(role, 'rolename') ?? stringField(body, 'role'));
-    for (const item of listField(body, 'roles')) findings.touch('role', stringField(asNode(item)?.body, 'rolename'));
+    for (const item of listField(body, 'roles'))
+      findings.touch('role', stringField(asNode(item)?.body, 'rolename'));
     if (body['setstmt'] !== undefined) judgeVariableSet(asObject(body['setstmt']), findings);
     walkTree(body, findings, context, depth + 1);
     return operation;

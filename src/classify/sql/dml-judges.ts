@@ -22,7 +22,8 @@ const judgeSelect: StatementHandler = (body, findings, context, depth) => {
 const judgeInsert: StatementHandler = (body, findings, context, depth) => {
   findings.raise('write');
   // ON CONFLICT DO UPDATE overwrites the rows that conflict.
-  if (stringField(asObject(body['onConflictClause']), 'action') === 'ONCONFLICT_UPDATE') findings.loseRows();
+  if (stringField(asObject(body['onConflictClause']), 'action') === 'ONCONFLICT_UPDATE')
+    findings.loseRows();
   walkTree(body, findings, context, depth + 1);
   return 'INSERT';
 };

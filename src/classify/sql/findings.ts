@@ -14,46 +14,46 @@ export interface SqlTarget {
  * subqueries, rule actions) add to the same findings.
  */
 export class Findings {
-  private worst: Effect = 'read';
-  private undoable = true;
-  private readonly touched = new Map<string, SqlTarget>();
+  #worst: Effect = 'read';
+  #undoable = true;
+  readonly #touched = new Map<string, SqlTarget>();
 
   /** The worst effect found. */
   get effect(): Effect {
-    return this.worst;
+    return this.#worst;
   }
 
   /** Whether everything found can be undone (false once rows are deleted or overwritten). */
   get reversible(): boolean {
-    return this.undoable && (this.worst === 'read' || this.worst === 'write');
+    return this.#undoable && (this.#worst === 'read' || this.#worst === 'write');
   }
 
   /** The objects touched, each once. */
   get targets(): SqlTarget[] {
-    return [...this.touched.values()];
+    return [...this.#touched.values()];
   }
 
   /** Records an effect; the findings keep the worst one (in the order of core's `EFFECTS`). */
   raise(effect: Effect): void {
-    this.worst = worseEffect(this.worst, effect);
+    this.#worst = worseEffect(this.#worst, effect);
   }
 
   /** Records that some rows are deleted or overwritten, even if the statement is a scoped write. */
   loseRows(): void {
-    this.undoable = false;
+    this.#undoable = false;
   }
 
   /** Records a touched object; the first sighting's attrs win. */
   touch(type: string, id: string | undefined, attrs: Record<string, JsonValue> = {}): void {
     if (id === undefined) return;
     const key = `${type}:${id}`;
-    if (!this.touched.has(key)) this.touched.set(key, { type, id, attrs });
+    if (!this.#touched.has(key)) this.#touched.set(key, { type, id, attrs });
   }
 
   /** Adds everything another set of findings holds. */
   absorb(other: Findings): void {
     this.raise(other.effect);
-    if (!other.undoable) this.undoable = false;
+    if (!other.#undoable) this.#undoable = false;
     for (const target of other.targets) this.touch(target.type, target.id, { ...target.attrs });
   }
 }

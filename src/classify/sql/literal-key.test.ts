@@ -17,18 +17,98 @@ function treeWithoutConstants(sql: string): string | undefined {
     return undefined;
   }
   return JSON.stringify(tree, (key, value: unknown) => {
-    if (['location', 'stmt_len', 'stmt_location', 'rexpr_list_start', 'rexpr_list_end'].includes(key)) return undefined;
+    if (
+      ['location', 'stmt_len', 'stmt_location', 'rexpr_list_start', 'rexpr_list_end'].includes(key)
+    )
+      return undefined;
     if (key === 'A_Const') return {};
     return value;
   });
 }
 
-const word = fc.constantFrom('SELECT', 'select', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'LIMIT', 'ORDER', 'BY', 'AS', 'NULL', 'IS', 'users', 't1', 'abalance', 'aid', 'x_2', 'e', 'b', 'x', 'u', 'interval', 'date', 'int', 'varchar', 'numeric', 'AT', 'TIME', 'ZONE', 'COLLATE', 'BETWEEN', 'LIKE', 'ESCAPE', 'OFFSET', 'FETCH', 'FIRST', 'ROWS', 'ONLY', 'VALUES', 'TRUE', 'ROW', 'DAY', 'TO', 'SECOND', 'CAST', 'ARRAY');
+const word = fc.constantFrom(
+  'SELECT',
+  'select',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIMIT',
+  'ORDER',
+  'BY',
+  'AS',
+  'NULL',
+  'IS',
+  'users',
+  't1',
+  'abalance',
+  'aid',
+  'x_2',
+  'e',
+  'b',
+  'x',
+  'u',
+  'interval',
+  'date',
+  'int',
+  'varchar',
+  'numeric',
+  'AT',
+  'TIME',
+  'ZONE',
+  'COLLATE',
+  'BETWEEN',
+  'LIKE',
+  'ESCAPE',
+  'OFFSET',
+  'FETCH',
+  'FIRST',
+  'ROWS',
+  'ONLY',
+  'VALUES',
+  'TRUE',
+  'ROW',
+  'DAY',
+  'TO',
+  'SECOND',
+  'CAST',
+  'ARRAY',
+);
 const integer = fc.nat({ max: 999_999 }).map(String);
 const decimal = fc.tuple(fc.nat(999), fc.nat(999)).map(([a, b]) => `${a}.${b}`);
 const number = fc.oneof(integer, decimal);
-const string = fc.array(fc.constantFrom('a', ' ', "''", 'Z', '9', '-', '*', '/', ';', '$'), { maxLength: 6 }).map((parts) => `'${parts.join('')}'`);
-const punctuation = fc.constantFrom('(', ')', ',', ';', '.', '=', '<', '>', '<>', '::', '+', '-', '*', '/', '%', '?', '@', '|', '!', '[', ']', ':', '^', '~', '#');
+const string = fc
+  .array(fc.constantFrom('a', ' ', "''", 'Z', '9', '-', '*', '/', ';', '$'), { maxLength: 6 })
+  .map((parts) => `'${parts.join('')}'`);
+const punctuation = fc.constantFrom(
+  '(',
+  ')',
+  ',',
+  ';',
+  '.',
+  '=',
+  '<',
+  '>',
+  '<>',
+  '::',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '?',
+  '@',
+  '|',
+  '!',
+  '[',
+  ']',
+  ':',
+  '^',
+  '~',
+  '#',
+);
 const space = fc.constantFrom(' ', '  ', '\n', '\t', '');
 type Piece = { kind: 'fixed'; text: string } | { kind: 'literal' };
 const piece: fc.Arbitrary<Piece> = fc.oneof(
@@ -41,14 +121,27 @@ const literal = fc.oneof(number, string);
 
 function spell(pieces: readonly Piece[], literals: readonly string[]): string {
   let next = 0;
-  return pieces.map((item) => (item.kind === 'fixed' ? item.text : (literals[next++ % literals.length] ?? '0'))).join('');
+  return pieces
+    .map((item) =>
+      item.kind === 'fixed' ? item.text : (literals[next++ % literals.length] ?? '0'),
+    )
+    .join('');
 }
 
 // Plain queries with constants in the places an agent's queries put them; each place gets two
 // constants of one kind, one for each text.
-const constantPair = fc.oneof(fc.tuple(integer, integer), fc.tuple(decimal, decimal), fc.tuple(string, string));
+const constantPair = fc.oneof(
+  fc.tuple(integer, integer),
+  fc.tuple(decimal, decimal),
+  fc.tuple(string, string),
+);
 const query = fc.tuple(
-  fc.constantFrom('SELECT abalance FROM pgbench_accounts WHERE aid = #;', 'select * from users where id in (#, #) and name = # limit #', 'SELECT # AS x, a.b FROM t AS a WHERE a.c > # OR a.d IS NULL ORDER BY 1', 'select count(*) from orders where total between # and # and note <> #'),
+  fc.constantFrom(
+    'SELECT abalance FROM pgbench_accounts WHERE aid = #;',
+    'select * from users where id in (#, #) and name = # limit #',
+    'SELECT # AS x, a.b FROM t AS a WHERE a.c > # OR a.d IS NULL ORDER BY 1',
+    'select count(*) from orders where total between # and # and note <> #',
+  ),
   fc.array(constantPair, { minLength: 4, maxLength: 4 }),
 );
 
@@ -57,17 +150,22 @@ describe('literalKey', () => {
     verifies('pg.reuse-only-plain-reads');
     let parsed = 0;
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 16 }), fc.array(literal, { minLength: 1, maxLength: 3 }), fc.array(literal, { minLength: 1, maxLength: 3 }), (pieces, first, second) => {
-        const a = spell(pieces, first);
-        const b = spell(pieces, second);
-        const keyA = literalKey(a);
-        const keyB = literalKey(b);
-        if (keyA === undefined || keyB === undefined || keyA !== keyB) return;
-        const tree = treeWithoutConstants(a);
-        if (tree !== undefined) parsed++;
-        expect(treeWithoutConstants(b)).toBe(tree);
-      }),
-      { numRuns: Number(process.env["LK_RUNS"] ?? 5000) },
+      fc.property(
+        fc.array(piece, { maxLength: 16 }),
+        fc.array(literal, { minLength: 1, maxLength: 3 }),
+        fc.array(literal, { minLength: 1, maxLength: 3 }),
+        (pieces, first, second) => {
+          const a = spell(pieces, first);
+          const b = spell(pieces, second);
+          const keyA = literalKey(a);
+          const keyB = literalKey(b);
+          if (keyA === undefined || keyB === undefined || keyA !== keyB) return;
+          const tree = treeWithoutConstants(a);
+          if (tree !== undefined) parsed++;
+          expect(treeWithoutConstants(b)).toBe(tree);
+        },
+      ),
+      { numRuns: Number(process.env['LK_RUNS'] ?? 5000) },
     );
     // The soup must reach the parser's successes too, not only its refusals.
     expect(parsed).toBeGreaterThan(50);
@@ -95,7 +193,13 @@ describe('literalKey', () => {
 
   it('keeps everything but constants: another table, column or operator is another key', () => {
     const base = literalKey('SELECT a FROM t WHERE id = 1');
-    for (const other of ['SELECT a FROM u WHERE id = 1', 'SELECT b FROM t WHERE id = 1', 'SELECT a FROM t WHERE id > 1', 'SELECT a FROM t WHERE id = 1 ', 'select a FROM t WHERE id = 1']) {
+    for (const other of [
+      'SELECT a FROM u WHERE id = 1',
+      'SELECT b FROM t WHERE id = 1',
+      'SELECT a FROM t WHERE id > 1',
+      'SELECT a FROM t WHERE id = 1 ',
+      'select a FROM t WHERE id = 1',
+    ]) {
       expect(literalKey(other)).not.toBe(base);
     }
     expect(literalKey('SELECT a FROM t WHERE id = 123456789')).toBe(base);

@@ -49,7 +49,11 @@ export function literalKey(sql: string): string | undefined {
         while (end < length && classOf(sql.charCodeAt(end)) & DIGIT) end++;
         if (sql.charCodeAt(end) === DOT) return undefined;
       } else if (end - index > MAX_INTEGER_DIGITS) return undefined;
-      if (end < length && (classOf(sql.charCodeAt(end)) & WORD_PART || sql.charCodeAt(end) === QUOTE)) return undefined;
+      if (
+        end < length &&
+        (classOf(sql.charCodeAt(end)) & WORD_PART || sql.charCodeAt(end) === QUOTE)
+      )
+        return undefined;
       // A digit right after a dot continues a number PostgreSQL began at the dot (`.5`).
       if (index > 0 && sql.charCodeAt(index - 1) === DOT) return undefined;
       key += sql.slice(copiedUpTo, index) + marker;
@@ -59,18 +63,24 @@ export function literalKey(sql: string): string | undefined {
       for (;;) {
         if (end >= length) return undefined;
         const inner = sql.charCodeAt(end);
-        if (inner === BACKSLASH || inner > 0x7e || (inner < 0x20 && !(classOf(inner) & SPACE))) return undefined;
+        if (inner === BACKSLASH || inner > 0x7e || (inner < 0x20 && !(classOf(inner) & SPACE)))
+          return undefined;
         if (inner === QUOTE) {
           if (sql.charCodeAt(end + 1) !== QUOTE) break;
           end += 2;
         } else end++;
       }
       end++;
-      if (end < length && (classOf(sql.charCodeAt(end)) & WORD_PART || sql.charCodeAt(end) === QUOTE)) return undefined;
+      if (
+        end < length &&
+        (classOf(sql.charCodeAt(end)) & WORD_PART || sql.charCodeAt(end) === QUOTE)
+      )
+        return undefined;
       key += sql.slice(copiedUpTo, index) + STRING;
       copiedUpTo = index = end;
     } else if (kind & (PUNCTUATION | SPACE)) {
-      if ((code === DASH || code === SLASH) && isCommentStart(code, sql.charCodeAt(index + 1))) return undefined;
+      if ((code === DASH || code === SLASH) && isCommentStart(code, sql.charCodeAt(index + 1)))
+        return undefined;
       index++;
     } else {
       return undefined;

@@ -16,7 +16,9 @@ export interface PgNode {
 
 /** The value as an object of the tree, if it is one. */
 export function asObject(value: unknown): PgObject | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as PgObject) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as PgObject)
+    : undefined;
 }
 
 /** The value as a wrapped node (`{ Type: body }`, one key starting upper-case), if it is one. */
@@ -66,11 +68,17 @@ export function dottedName(items: readonly unknown[]): string | undefined {
 export function relationName(rangeVar: PgObject | undefined): string | undefined {
   const relname = stringField(rangeVar, 'relname');
   if (relname === undefined) return undefined;
-  const parts = [stringField(rangeVar, 'catalogname'), stringField(rangeVar, 'schemaname'), relname];
+  const parts = [
+    stringField(rangeVar, 'catalogname'),
+    stringField(rangeVar, 'schemaname'),
+    relname,
+  ];
   return parts.filter((part): part is string => part !== undefined).join('.');
 }
 
 /** The alias a RangeVar is known by in its statement (its alias, else its own name). */
 export function relationAlias(rangeVar: PgObject | undefined): string | undefined {
-  return stringField(asObject(rangeVar?.['alias']), 'aliasname') ?? stringField(rangeVar, 'relname');
+  return (
+    stringField(asObject(rangeVar?.['alias']), 'aliasname') ?? stringField(rangeVar, 'relname')
+  );
 }

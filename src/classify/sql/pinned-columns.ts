@@ -1,5 +1,13 @@
 import type { PgObject } from './parse-node.js';
-import { asNode, asObject, listField, relationAlias, relationName, stringField, stringValue } from './parse-node.js';
+import {
+  asNode,
+  asObject,
+  listField,
+  relationAlias,
+  relationName,
+  stringField,
+  stringValue,
+} from './parse-node.js';
 import { isSqlParserLoaded, parseSql } from './sql-parser.js';
 
 /**
@@ -13,18 +21,34 @@ export function pinnedColumns(sql: string): (readonly string[] | undefined)[] {
   const parsed = parseSql(sql);
   if (!parsed.ok) return [];
   return parsed.statements.map(({ node }) => {
-    const others = node.type === 'UpdateStmt' ? 'fromClause' : node.type === 'DeleteStmt' ? 'usingClause' : undefined;
-    if (others === undefined || node.body['withClause'] !== undefined || listField(node.body, others).length > 0) return undefined;
+    const others =
+      node.type === 'UpdateStmt'
+        ? 'fromClause'
+        : node.type === 'DeleteStmt'
+          ? 'usingClause'
+          : undefined;
+    if (
+      others === undefined ||
+      node.body['withClause'] !== undefined ||
+      listField(node.body, others).length > 0
+    )
+      return undefined;
     const relation = asObject(node.body['relation']);
-    const qualifiers = new Set([relationAlias(relation) ?? relationName(relation) ?? '', relationName(relation) ?? '']);
-    return conjuncts(node.body['whereClause']).flatMap((predicate) => pinnedColumn(predicate, qualifiers) ?? []);
+    const qualifiers = new Set([
+      relationAlias(relation) ?? relationName(relation) ?? '',
+      relationName(relation) ?? '',
+    ]);
+    return conjuncts(node.body['whereClause']).flatMap(
+      (predicate) => pinnedColumn(predicate, qualifiers) ?? [],
+    );
   });
 }
 
 /** The predicates of a top-level AND (or the one predicate). */
 function conjuncts(value: unknown): unknown[] {
   const node = asNode(value);
-  if (node?.type === 'BoolExpr' && stringField(node.body, 'boolop') === 'AND_EXPR') return listField(node.body, 'args').flatMap(conjuncts);
+  if (node?.type === 'BoolExpr' && stringField(node.body, 'boolop') === 'AND_EXPR')
+    return listField(node.body, 'args').flatMap(conjuncts);
   return value === undefined ? [] : [value];
 }
 

@@ -11,7 +11,11 @@ beforeAll(async () => {
 
 /** The guarded targets of each statement of a SQL string (empty when the guard lets it pass). */
 function guarded(sql: string): string[][] {
-  return analyzeSql(sql).statements.map((statement) => statement.targets.filter((target) => target.type === GUARDED_TARGET_TYPE).map((target) => target.id));
+  return analyzeSql(sql).statements.map((statement) =>
+    statement.targets
+      .filter((target) => target.type === GUARDED_TARGET_TYPE)
+      .map((target) => target.id),
+  );
 }
 
 /** The one statement of `sql`: its effect and its targets as `type:id`. */
@@ -19,7 +23,10 @@ function judged(sql: string): { effect: Effect; targets: string[] } {
   const statements = analyzeSql(sql).statements;
   expect(statements, sql).toHaveLength(1);
   const [statement] = statements;
-  return { effect: statement?.effect ?? 'unknown', targets: (statement?.targets ?? []).map((target) => `${target.type}:${target.id}`) };
+  return {
+    effect: statement?.effect ?? 'unknown',
+    targets: (statement?.targets ?? []).map((target) => `${target.type}:${target.id}`),
+  };
 }
 
 function expectDenied(cases: readonly (readonly [sql: string, setting: string])[]): void {
@@ -64,23 +71,62 @@ describe('changes to how PostgreSQL reads statement text', () => {
 
   it('are denied through set_config, qualified or not, anywhere in a statement', () => {
     expectDenied([
-      ["SELECT set_config('standard_conforming_strings', 'off', false)", 'standard_conforming_strings'],
-      ["SELECT pg_catalog.set_config('standard_conforming_strings', 'off', true)", 'standard_conforming_strings'],
+      [
+        "SELECT set_config('standard_conforming_strings', 'off', false)",
+        'standard_conforming_strings',
+      ],
+      [
+        "SELECT pg_catalog.set_config('standard_conforming_strings', 'off', true)",
+        'standard_conforming_strings',
+      ],
       ["SELECT set_config('Client_Encoding', 'SJIS', false)", 'client_encoding'],
       ["SELECT set_config('client_encoding'::text, 'SJIS'::text, false)", 'client_encoding'],
       ["SELECT set_config(E'backslash\\x5fquote', 'on', false)", 'backslash_quote'],
-      ["SELECT * FROM set_config('standard_conforming_strings', 'off', false)", 'standard_conforming_strings'],
-      ["SELECT 1 WHERE EXISTS (SELECT set_config('standard_conforming_strings', 'off', false))", 'standard_conforming_strings'],
-      ["WITH s AS (SELECT set_config('client_encoding', 'SJIS', false)) SELECT * FROM s", 'client_encoding'],
-      ["SELECT (SELECT (SELECT pg_catalog.set_config('backslash_quote', 'on', false)))", 'backslash_quote'],
-      ["SELECT lower(set_config('standard_conforming_strings', 'off', false))", 'standard_conforming_strings'],
-      ["UPDATE t SET a = set_config('standard_conforming_strings', 'off', false) WHERE id = 1", 'standard_conforming_strings'],
-      ["DELETE FROM t WHERE id = 1 AND set_config('client_encoding', 'SJIS', false) IS NOT NULL", 'client_encoding'],
-      ["INSERT INTO t VALUES (set_config('standard_conforming_strings', 'off', false))", 'standard_conforming_strings'],
-      ["PREPARE p AS SELECT set_config('standard_conforming_strings', 'off', false)", 'standard_conforming_strings'],
+      [
+        "SELECT * FROM set_config('standard_conforming_strings', 'off', false)",
+        'standard_conforming_strings',
+      ],
+      [
+        "SELECT 1 WHERE EXISTS (SELECT set_config('standard_conforming_strings', 'off', false))",
+        'standard_conforming_strings',
+      ],
+      [
+        "WITH s AS (SELECT set_config('client_encoding', 'SJIS', false)) SELECT * FROM s",
+        'client_encoding',
+      ],
+      [
+        "SELECT (SELECT (SELECT pg_catalog.set_config('backslash_quote', 'on', false)))",
+        'backslash_quote',
+      ],
+      [
+        "SELECT lower(set_config('standard_conforming_strings', 'off', false))",
+        'standard_conforming_strings',
+      ],
+      [
+        "UPDATE t SET a = set_config('standard_conforming_strings', 'off', false) WHERE id = 1",
+        'standard_conforming_strings',
+      ],
+      [
+        "DELETE FROM t WHERE id = 1 AND set_config('client_encoding', 'SJIS', false) IS NOT NULL",
+        'client_encoding',
+      ],
+      [
+        "INSERT INTO t VALUES (set_config('standard_conforming_strings', 'off', false))",
+        'standard_conforming_strings',
+      ],
+      [
+        "PREPARE p AS SELECT set_config('standard_conforming_strings', 'off', false)",
+        'standard_conforming_strings',
+      ],
       // A value Airlock cannot compute is not the pinned one.
-      ["SELECT set_config('standard_conforming_strings', current_setting('x.y'), false)", 'standard_conforming_strings'],
-      ["SELECT set_config('standard_conforming_strings', NULL, false)", 'standard_conforming_strings'],
+      [
+        "SELECT set_config('standard_conforming_strings', current_setting('x.y'), false)",
+        'standard_conforming_strings',
+      ],
+      [
+        "SELECT set_config('standard_conforming_strings', NULL, false)",
+        'standard_conforming_strings',
+      ],
       // Not the built-in's shape, but it names a reading setting: denied all the same.
       ["SELECT set_config('standard_conforming_strings', 'off')", 'standard_conforming_strings'],
     ]);
@@ -108,8 +154,12 @@ describe('changes to how PostgreSQL reads statement text', () => {
       ['ALTER SYSTEM SET backslash_quote = on', 'backslash_quote'],
     ]);
     // The statement itself stays what it was: ALTER DATABASE changes every later session.
-    expect(judged('ALTER DATABASE app SET standard_conforming_strings = off').targets).toContain('database:app');
-    expect(judged("ALTER ROLE app_user SET client_encoding = 'SJIS'").targets).toContain('role:app_user');
+    expect(judged('ALTER DATABASE app SET standard_conforming_strings = off').targets).toContain(
+      'database:app',
+    );
+    expect(judged("ALTER ROLE app_user SET client_encoding = 'SJIS'").targets).toContain(
+      'role:app_user',
+    );
   });
 
   it('let the pinned values and a return to the startup values pass', () => {
@@ -145,8 +195,15 @@ describe('changes to how PostgreSQL reads statement text', () => {
   });
 
   it('keeps pg_dump working: its settings read', () => {
-    const dump = "SET standard_conforming_strings = on; SET client_encoding = 'UTF8'; SELECT pg_catalog.set_config('search_path', '', false);";
-    expect(analyzeSql(dump).statements.map((statement) => [statement.operation, statement.effect, statement.targets])).toEqual([
+    const dump =
+      "SET standard_conforming_strings = on; SET client_encoding = 'UTF8'; SELECT pg_catalog.set_config('search_path', '', false);";
+    expect(
+      analyzeSql(dump).statements.map((statement) => [
+        statement.operation,
+        statement.effect,
+        statement.targets,
+      ]),
+    ).toEqual([
       ['SET', 'read', []],
       ['SET', 'read', []],
       ['SELECT', 'read', []],
@@ -170,13 +227,25 @@ describe('set_config with a setting that is not a reading setting', () => {
       const statement = judged(`SET "${setting}" = '${value}'`);
       expect(call, setting).toEqual(statement);
     }
-    expect(judged("SELECT set_config('role', 'postgres', false)")).toEqual({ effect: 'destructive', targets: ['setting:role'] });
-    expect(judged("SELECT set_config('statement_timeout', '5s', true)")).toEqual({ effect: 'read', targets: [] });
+    expect(judged("SELECT set_config('role', 'postgres', false)")).toEqual({
+      effect: 'destructive',
+      targets: ['setting:role'],
+    });
+    expect(judged("SELECT set_config('statement_timeout', '5s', true)")).toEqual({
+      effect: 'read',
+      targets: [],
+    });
   });
 
   it('matches setting names without case, as PostgreSQL does', () => {
-    expect(judged('SET "ROLE" = \'postgres\'')).toEqual({ effect: 'destructive', targets: ['setting:role'] });
-    expect(judged("SET \"Session_Replication_Role\" = 'replica'")).toEqual({ effect: 'destructive', targets: ['setting:session_replication_role'] });
+    expect(judged('SET "ROLE" = \'postgres\'')).toEqual({
+      effect: 'destructive',
+      targets: ['setting:role'],
+    });
+    expect(judged('SET "Session_Replication_Role" = \'replica\'')).toEqual({
+      effect: 'destructive',
+      targets: ['setting:session_replication_role'],
+    });
   });
 
   it('is unknown when the call may not be the built-in', () => {
@@ -192,39 +261,90 @@ describe('set_config with a setting that is not a reading setting', () => {
   });
 
   it('counts set_config among the names a new or renamed function must not take', () => {
-    expect(judged("CREATE FUNCTION set_config(text, text, text) RETURNS text LANGUAGE sql AS 'SELECT $1'").effect).toBe('unknown');
-    expect(judged('ALTER FUNCTION my_set(text, text, text) RENAME TO set_config').effect).toBe('unknown');
-    expect(judged("CREATE FUNCTION my_set(text) RETURNS text LANGUAGE sql AS 'SELECT $1'").effect).toBe('write');
+    expect(
+      judged(
+        "CREATE FUNCTION set_config(text, text, text) RETURNS text LANGUAGE sql AS 'SELECT $1'",
+      ).effect,
+    ).toBe('unknown');
+    expect(judged('ALTER FUNCTION my_set(text, text, text) RENAME TO set_config').effect).toBe(
+      'unknown',
+    );
+    expect(
+      judged("CREATE FUNCTION my_set(text) RETURNS text LANGUAGE sql AS 'SELECT $1'").effect,
+    ).toBe('write');
   });
 });
 
 describe('set_config(name, …) over pg_settings', () => {
   it('is the setting the WHERE clause fixes, as pg_dump runs it', () => {
-    expect(judged("SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'")).toEqual({ effect: 'read', targets: ['table:pg_settings'] });
-    expect(judged("SELECT set_config(name, 'replica', false) FROM pg_catalog.pg_settings WHERE 'session_replication_role' = name AND context = 'user'")).toEqual({
+    expect(
+      judged(
+        "SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'",
+      ),
+    ).toEqual({ effect: 'read', targets: ['table:pg_settings'] });
+    expect(
+      judged(
+        "SELECT set_config(name, 'replica', false) FROM pg_catalog.pg_settings WHERE 'session_replication_role' = name AND context = 'user'",
+      ),
+    ).toEqual({
       effect: 'destructive',
       targets: ['setting:session_replication_role', 'table:pg_catalog.pg_settings'],
     });
-    expectDenied([["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'standard_conforming_strings'", 'standard_conforming_strings']]);
+    expectDenied([
+      [
+        "SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'standard_conforming_strings'",
+        'standard_conforming_strings',
+      ],
+    ]);
   });
 
   it('is computed, and denied, when the rows may name any setting', () => {
     expectDenied([
       ["SELECT set_config(name, 'off', false) FROM pg_settings", '(computed)'],
-      ["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'a' OR true", '(computed)'],
-      ["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name LIKE 'restrict%'", '(computed)'],
+      [
+        "SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'a' OR true",
+        '(computed)',
+      ],
+      [
+        "SELECT set_config(name, 'off', false) FROM pg_settings WHERE name LIKE 'restrict%'",
+        '(computed)',
+      ],
       ["SELECT set_config(name, 'off', false) FROM pg_settings WHERE name <> 'a'", '(computed)'],
-      ["SELECT set_config(name, 'off', false) FROM public.pg_settings WHERE name = 'a'", '(computed)'],
-      ["SELECT set_config(name, 'off', false) FROM pg_settings, other WHERE name = 'a'", '(computed)'],
+      [
+        "SELECT set_config(name, 'off', false) FROM public.pg_settings WHERE name = 'a'",
+        '(computed)',
+      ],
+      [
+        "SELECT set_config(name, 'off', false) FROM pg_settings, other WHERE name = 'a'",
+        '(computed)',
+      ],
       ["SELECT set_config(name, 'off', false) FROM my_settings WHERE name = 'a'", '(computed)'],
-      ["WITH pg_settings AS (SELECT 'standard_conforming_strings' AS name) SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'a'", '(computed)'],
+      [
+        "WITH pg_settings AS (SELECT 'standard_conforming_strings' AS name) SELECT set_config(name, 'off', false) FROM pg_settings WHERE name = 'a'",
+        '(computed)',
+      ],
       // The WHERE clause is not known to run before set_config within it.
-      ["SELECT 1 FROM pg_settings WHERE name = 'a' AND set_config(name, 'off', false) IS NOT NULL", '(computed)'],
-      ["SELECT 1 FROM pg_settings WHERE name = 'a' ORDER BY set_config(name, 'off', false)", '(computed)'],
+      [
+        "SELECT 1 FROM pg_settings WHERE name = 'a' AND set_config(name, 'off', false) IS NOT NULL",
+        '(computed)',
+      ],
+      [
+        "SELECT 1 FROM pg_settings WHERE name = 'a' ORDER BY set_config(name, 'off', false)",
+        '(computed)',
+      ],
       // A subquery's `name` is not the outer row's.
-      ["SELECT (SELECT set_config(name, 'off', false) FROM other) FROM pg_settings WHERE name = 'a'", '(computed)'],
-      ["UPDATE t SET a = set_config(name, 'off', false) FROM pg_settings WHERE name = 'a'", '(computed)'],
-      ["SELECT set_config(s.name, 'off', false) FROM pg_settings s WHERE s.name = 'a'", '(computed)'],
+      [
+        "SELECT (SELECT set_config(name, 'off', false) FROM other) FROM pg_settings WHERE name = 'a'",
+        '(computed)',
+      ],
+      [
+        "UPDATE t SET a = set_config(name, 'off', false) FROM pg_settings WHERE name = 'a'",
+        '(computed)',
+      ],
+      [
+        "SELECT set_config(s.name, 'off', false) FROM pg_settings s WHERE s.name = 'a'",
+        '(computed)',
+      ],
     ]);
   });
 });
@@ -251,9 +371,13 @@ describe('search_path', () => {
     expect(judged("SET search_path = '$user', public").effect).toBe('read');
     // One schema whose name has a comma in it: SET quotes each value as an identifier.
     expect(judged("SET search_path = 'public, pg_catalog'").effect).toBe('read');
-    expect(judged("SELECT set_config('search_path', 'pg_catalog, public', false)").effect).toBe('read');
+    expect(judged("SELECT set_config('search_path', 'pg_catalog, public', false)").effect).toBe(
+      'read',
+    );
     // A quoted name keeps its case: "PG_CATALOG" is another schema, and pg_catalog comes first.
-    expect(judged("SELECT set_config('search_path', 'evil, \"PG_CATALOG\"', false)").effect).toBe('read');
+    expect(judged("SELECT set_config('search_path', 'evil, \"PG_CATALOG\"', false)").effect).toBe(
+      'read',
+    );
     expect(judged('RESET search_path').effect).toBe('read');
   });
 
@@ -265,13 +389,16 @@ describe('search_path', () => {
     expect(splitIdentifiers('"a,b", pg_catalog')).toEqual(['a,b', 'pg_catalog']);
     expect(splitIdentifiers('x'.repeat(70))).toEqual(['x'.repeat(63)]);
     expect(splitIdentifiers(`"${'é'.repeat(40)}"`)).toEqual(['é'.repeat(31)]);
-    for (const bad of ['a,', ',a', 'a b', '"a', 'a,,b', 'a "b"']) expect(splitIdentifiers(bad), bad).toBeUndefined();
+    for (const bad of ['a,', ',a', 'a b', '"a', 'a,,b', 'a "b"'])
+      expect(splitIdentifiers(bad), bad).toBeUndefined();
   });
 });
 
 describe('encoding names', () => {
   it('mean UTF-8 whatever their case and punctuation, as PostgreSQL reads them', () => {
-    for (const name of ['UTF8', 'utf8', 'UTF-8', 'utf_8', 'Unicode', 'U.T.F 8']) expect(isUtf8Name(name), name).toBe(true);
-    for (const name of ['SJIS', 'LATIN1', 'SQL_ASCII', 'UTF16', 'utf', '', 'auto', 'ｕｔｆ８']) expect(isUtf8Name(name), name).toBe(false);
+    for (const name of ['UTF8', 'utf8', 'UTF-8', 'utf_8', 'Unicode', 'U.T.F 8'])
+      expect(isUtf8Name(name), name).toBe(true);
+    for (const name of ['SJIS', 'LATIN1', 'SQL_ASCII', 'UTF16', 'utf', '', 'auto', 'ｕｔｆ８'])
+      expect(isUtf8Name(name), name).toBe(false);
   });
 });

@@ -39,9 +39,15 @@ const TRUE_SPELLINGS = new Set(['on', 'true', 'yes', '1']);
 
 /** The reading settings and their pins. */
 const READING_SETTINGS: ReadonlyMap<string, PinnedSetting> = new Map([
-  ['standard_conforming_strings', { pinned: 'on', means: (value: string) => TRUE_SPELLINGS.has(value.toLowerCase()) }],
+  [
+    'standard_conforming_strings',
+    { pinned: 'on', means: (value: string) => TRUE_SPELLINGS.has(value.toLowerCase()) },
+  ],
   ['client_encoding', { pinned: 'UTF8', means: isUtf8Name }],
-  ['backslash_quote', { pinned: 'safe_encoding', means: (value: string) => value.toLowerCase() === 'safe_encoding' }],
+  [
+    'backslash_quote',
+    { pinned: 'safe_encoding', means: (value: string) => value.toLowerCase() === 'safe_encoding' },
+  ],
 ]);
 
 /**
@@ -63,18 +69,28 @@ export function settingName(name: string): string {
 /** The guarded target a change must be denied with, or undefined when the guard lets it pass. */
 export function guardedSetting(change: SettingChange): GuardedSetting | undefined {
   if (change.kind === 'computed') {
-    return { id: 'setting:(computed)', why: 'set_config with a setting name computed when it runs could change how PostgreSQL reads statement text, and Airlock cannot follow it' };
+    return {
+      id: 'setting:(computed)',
+      why: 'set_config with a setting name computed when it runs could change how PostgreSQL reads statement text, and Airlock cannot follow it',
+    };
   }
   if (change.kind === 'reset' || change.name === undefined) return undefined;
   const name = settingName(change.name);
   const reading = READING_SETTINGS.get(name);
   if (reading !== undefined) {
-    const pinned = change.kind === 'set' && change.value !== undefined && reading.means(change.value);
+    const pinned =
+      change.kind === 'set' && change.value !== undefined && reading.means(change.value);
     if (pinned) return undefined;
-    return { id: `setting:${name}`, why: `it changes how PostgreSQL reads statement text, which Airlock reads as the server does only with ${name} = ${reading.pinned}` };
+    return {
+      id: `setting:${name}`,
+      why: `it changes how PostgreSQL reads statement text, which Airlock reads as the server does only with ${name} = ${reading.pinned}`,
+    };
   }
   if (name === 'search_path' && change.kind === 'set' && shadowsCatalog(change.value)) {
-    return { id: 'setting:search_path', why: 'a search_path naming pg_catalog after another schema (or one Airlock cannot read) lets user objects shadow the built-in functions Airlock trusts by name' };
+    return {
+      id: 'setting:search_path',
+      why: 'a search_path naming pg_catalog after another schema (or one Airlock cannot read) lets user objects shadow the built-in functions Airlock trusts by name',
+    };
   }
   return undefined;
 }

@@ -1,6 +1,13 @@
 import { foldConstant } from './constant-fold.js';
 import type { PgNode, PgObject } from './parse-node.js';
-import { asNode, asObject, listField, relationName, stringField, stringValue } from './parse-node.js';
+import {
+  asNode,
+  asObject,
+  listField,
+  relationName,
+  stringField,
+  stringValue,
+} from './parse-node.js';
 import type { RowScope } from './row-scope.js';
 import { createRowScope, enterSubquery, resolveColumn } from './row-scope.js';
 
@@ -16,8 +23,20 @@ export type RowReach = 'all' | 'some' | 'none';
 const MAX_DEPTH = 500;
 
 const NEGATED_OPERATOR: Readonly<Record<string, string>> = {
-  '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>',
-  '~~': '!~~', '!~~': '~~', '~~*': '!~~*', '!~~*': '~~*', '~': '!~', '!~': '~', '~*': '!~*', '!~*': '~*',
+  '=': '<>',
+  '<>': '=',
+  '<': '>=',
+  '>=': '<',
+  '>': '<=',
+  '<=': '>',
+  '~~': '!~~',
+  '!~~': '~~',
+  '~~*': '!~~*',
+  '!~~*': '~~*',
+  '~': '!~',
+  '!~': '~',
+  '~*': '!~*',
+  '!~*': '~*',
 };
 const MIRRORED_OPERATOR: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '<>': '<>' };
 const REFLEXIVE_TRUE = new Set(['=', '<=', '>=']);
@@ -75,7 +94,12 @@ function boolReach(body: PgObject, negated: boolean, scope: RowScope, depth: num
   return reaches.includes('some') ? 'some' : 'none';
 }
 
-function booleanTestReach(body: PgObject, negated: boolean, scope: RowScope, depth: number): RowReach {
+function booleanTestReach(
+  body: PgObject,
+  negated: boolean,
+  scope: RowScope,
+  depth: number,
+): RowReach {
   switch (stringField(body, 'booltesttype')) {
     case 'IS_TRUE':
     case 'IS_NOT_FALSE':
@@ -104,7 +128,8 @@ function comparisonReach(body: PgObject, negated: boolean, scope: RowScope): Row
     const items = listField(asObject(asNode(right)?.body), 'items');
     return inList && items.some((item) => sameOperand(left, item, scope)) ? 'all' : 'some';
   }
-  if ((kind !== 'AEXPR_OP' && kind !== 'AEXPR_LIKE' && kind !== 'AEXPR_ILIKE') || name.length !== 1) return 'some';
+  if ((kind !== 'AEXPR_OP' && kind !== 'AEXPR_LIKE' && kind !== 'AEXPR_ILIKE') || name.length !== 1)
+    return 'some';
   const op = negated ? NEGATED_OPERATOR[name[0] ?? ''] : name[0];
   if (op === undefined) return 'some';
   if (sameOperand(left, right, scope)) {
@@ -112,7 +137,11 @@ function comparisonReach(body: PgObject, negated: boolean, scope: RowScope): Row
     if (REFLEXIVE_FALSE.has(op)) return 'none';
   }
   const mirrored = MIRRORED_OPERATOR[op];
-  if (coversEveryKey(left, op, right, scope) || (mirrored !== undefined && coversEveryKey(right, mirrored, left, scope))) return 'all';
+  if (
+    coversEveryKey(left, op, right, scope) ||
+    (mirrored !== undefined && coversEveryKey(right, mirrored, left, scope))
+  )
+    return 'all';
   const pattern = foldConstant(right);
   if (typeof pattern !== 'string') return 'some';
   if ((op === '~~' || op === '~~*') && /^%+$/.test(pattern)) return 'all';
@@ -149,9 +178,17 @@ function isSelfMembership(body: PgObject, scope: RowScope): boolean {
   const targets = listField(inner, 'targetList');
   const innerRelation = asNode(from[0]);
   const innerValue = asNode(asObject(asNode(targets[0])?.body)?.['val']);
-  if (from.length !== 1 || targets.length !== 1 || innerRelation?.type !== 'RangeVar' || innerValue?.type !== 'ColumnRef') return false;
+  if (
+    from.length !== 1 ||
+    targets.length !== 1 ||
+    innerRelation?.type !== 'RangeVar' ||
+    innerValue?.type !== 'ColumnRef'
+  )
+    return false;
   const sameRelation = lastPart(relationName(innerRelation.body)) === lastPart(scope.target);
-  const innerFields = listField(innerValue.body, 'fields').map((field) => stringValue(field) ?? '*');
+  const innerFields = listField(innerValue.body, 'fields').map(
+    (field) => stringValue(field) ?? '*',
+  );
   return sameRelation && innerFields[innerFields.length - 1] === lastPart(column.key);
 }
 
@@ -160,7 +197,11 @@ function lastPart(name: string | undefined): string | undefined {
 }
 
 /** `p OR NOT p`, `x = 1 OR x <> 1`, `x IS NULL OR x IS NOT NULL`. */
-function hasComplementaryPair(args: readonly unknown[], negated: boolean, scope: RowScope): boolean {
+function hasComplementaryPair(
+  args: readonly unknown[],
+  negated: boolean,
+  scope: RowScope,
+): boolean {
   const positive = new Set(args.map((arg) => literalKey(arg, negated, scope)));
   return args.some((arg) => positive.has(literalKey(arg, !negated, scope)));
 }
@@ -176,7 +217,11 @@ function literalKey(value: unknown, negated: boolean, scope: RowScope): string {
   if (node === undefined) return '?';
   if (node.type === 'A_Expr' && stringField(node.body, 'kind') === 'AEXPR_OP') {
     const name = listField(node.body, 'name').map(stringValue);
-    const op = !polarity ? name.join('.') : name.length === 1 ? NEGATED_OPERATOR[name[0] ?? ''] : undefined;
+    const op = !polarity
+      ? name.join('.')
+      : name.length === 1
+        ? NEGATED_OPERATOR[name[0] ?? '']
+        : undefined;
     if (op !== undefined) {
       return `op ${op} ${canonical(node.body['lexpr'], scope)} ${canonical(node.body['rexpr'], scope)}`;
     }
@@ -190,14 +235,17 @@ function literalKey(value: unknown, negated: boolean, scope: RowScope): string {
 
 /** Whether two expressions are the same expression (locations ignored, columns resolved). */
 export function sameOperand(left: unknown, right: unknown, scope: RowScope): boolean {
-  return left !== undefined && right !== undefined && canonical(left, scope) === canonical(right, scope);
+  return (
+    left !== undefined && right !== undefined && canonical(left, scope) === canonical(right, scope)
+  );
 }
 
 function canonical(value: unknown, scope: RowScope): string {
   return JSON.stringify(value, (key, item: unknown) => {
     if (key === 'location') return undefined;
     const node = asNode(item);
-    if (node?.type === 'ColumnRef') return { ColumnRef: resolveColumn(listField(node.body, 'fields'), scope, false).key };
+    if (node?.type === 'ColumnRef')
+      return { ColumnRef: resolveColumn(listField(node.body, 'fields'), scope, false).key };
     return item;
   });
 }
@@ -206,15 +254,23 @@ function canonical(value: unknown, scope: RowScope): string {
  * Whether an expression reads the target row: a column of the target at this level, or inside
  * a subquery a column qualified with a name that still means the target there.
  */
-export function readsTargetRow(value: unknown, scope: RowScope, inSubquery: boolean, depth: number): boolean {
+export function readsTargetRow(
+  value: unknown,
+  scope: RowScope,
+  inSubquery: boolean,
+  depth: number,
+): boolean {
   if (depth > MAX_DEPTH) return false;
-  if (Array.isArray(value)) return value.some((item) => readsTargetRow(item, scope, inSubquery, depth + 1));
+  if (Array.isArray(value))
+    return value.some((item) => readsTargetRow(item, scope, inSubquery, depth + 1));
   const object = asObject(value);
   if (object === undefined) return false;
   const node = asNode(value);
-  if (node?.type === 'ColumnRef') return resolveColumn(listField(node.body, 'fields'), scope, inSubquery).ofTarget;
+  if (node?.type === 'ColumnRef')
+    return resolveColumn(listField(node.body, 'fields'), scope, inSubquery).ofTarget;
   // WHERE CURRENT OF cursor: the one row the cursor stands on.
   if (node?.type === 'CurrentOfExpr') return !inSubquery;
-  if (node?.type === 'SelectStmt') return readsTargetRow(node.body, enterSubquery(scope, node.body), true, depth + 1);
+  if (node?.type === 'SelectStmt')
+    return readsTargetRow(node.body, enterSubquery(scope, node.body), true, depth + 1);
   return Object.values(object).some((item) => readsTargetRow(item, scope, inSubquery, depth + 1));
 }

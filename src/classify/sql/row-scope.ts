@@ -1,5 +1,13 @@
 import type { PgObject } from './parse-node.js';
-import { asNode, asObject, listField, relationAlias, relationName, stringField, stringValue } from './parse-node.js';
+import {
+  asNode,
+  asObject,
+  listField,
+  relationAlias,
+  relationName,
+  stringField,
+  stringValue,
+} from './parse-node.js';
 
 /**
  * The relations a predicate can name, as seen from the rows of one target relation: which
@@ -18,7 +26,10 @@ export interface RowScope {
  * The scope of a statement that changes rows of `relation` (a RangeVar), reading `others`
  * (USING / FROM items, or a MERGE source) beside it.
  */
-export function createRowScope(relation: PgObject | undefined, others: readonly unknown[]): RowScope {
+export function createRowScope(
+  relation: PgObject | undefined,
+  others: readonly unknown[],
+): RowScope {
   const target = relationName(relation) ?? '(unknown)';
   const alias = relationAlias(relation) ?? target;
   const relations = new Map<string, string>();
@@ -78,11 +89,17 @@ export interface ResolvedColumn {
  * has it) and not the target's inside a subquery (`inSubquery`): both choices make a predicate
  * look less restrictive, never more.
  */
-export function resolveColumn(fields: readonly unknown[], scope: RowScope, inSubquery: boolean): ResolvedColumn {
+export function resolveColumn(
+  fields: readonly unknown[],
+  scope: RowScope,
+  inSubquery: boolean,
+): ResolvedColumn {
   const names = fields.map((field) => stringValue(field) ?? '*');
   const column = names[names.length - 1] ?? '*';
   if (names.length === 1) {
-    return inSubquery ? { ofTarget: false, key: `(inner).${column}` } : { ofTarget: true, key: `${scope.target}.${column}` };
+    return inSubquery
+      ? { ofTarget: false, key: `(inner).${column}` }
+      : { ofTarget: true, key: `${scope.target}.${column}` };
   }
   const qualifier = names[names.length - 2] ?? '';
   const relation = scope.relations.get(qualifier) ?? `(unresolved ${names.slice(0, -1).join('.')})`;

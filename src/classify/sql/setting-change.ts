@@ -15,10 +15,21 @@ import { guardedSetting, settingName } from './reading-settings.js';
 
 // Settings that switch off safeguards or load code; any other SET only tunes the session.
 const DESTRUCTIVE_SETTINGS = new Set([
-  'role', 'session_authorization', 'session_replication_role', 'allow_system_table_mods',
-  'zero_damaged_pages', 'ignore_system_indexes', 'ignore_checksum_failure', 'ignore_invalid_pages',
+  'role',
+  'session_authorization',
+  'session_replication_role',
+  'allow_system_table_mods',
+  'zero_damaged_pages',
+  'ignore_system_indexes',
+  'ignore_checksum_failure',
+  'ignore_invalid_pages',
 ]);
-const OPAQUE_SETTINGS = new Set(['session_preload_libraries', 'local_preload_libraries', 'dynamic_library_path', 'jit_provider']);
+const OPAQUE_SETTINGS = new Set([
+  'session_preload_libraries',
+  'local_preload_libraries',
+  'dynamic_library_path',
+  'jit_provider',
+]);
 
 /** The built-in function that is SET as an expression. */
 export const SET_CONFIG = 'set_config';
@@ -38,7 +49,11 @@ export function judgeSettingChange(change: SettingChange, findings: Findings): v
   }
   if (change.kind !== 'set' && change.kind !== 'current') return;
   const name = settingName(change.name);
-  const effect: Effect = DESTRUCTIVE_SETTINGS.has(name) ? 'destructive' : OPAQUE_SETTINGS.has(name) ? 'unknown' : 'read';
+  const effect: Effect = DESTRUCTIVE_SETTINGS.has(name)
+    ? 'destructive'
+    : OPAQUE_SETTINGS.has(name)
+      ? 'unknown'
+      : 'read';
   if (effect === 'read') return;
   findings.raise(effect);
   findings.touch('setting', name);
@@ -60,7 +75,9 @@ function toSettingChange(body: PgObject | undefined): SettingChange | 'unrecogni
   const name = stringField(body, 'name');
   switch (stringField(body, 'kind')) {
     case 'VAR_SET_VALUE':
-      return name === undefined ? 'unrecognized' : { kind: 'set', name, value: statementValue(name, listField(body, 'args')) };
+      return name === undefined
+        ? 'unrecognized'
+        : { kind: 'set', name, value: statementValue(name, listField(body, 'args')) };
     case 'VAR_SET_CURRENT':
       return name === undefined ? 'unrecognized' : { kind: 'current', name };
     case 'VAR_SET_DEFAULT':
@@ -83,7 +100,8 @@ function statementValue(name: string, args: readonly unknown[]): string | undefi
   const parts = args.map(argumentText);
   if (parts.length === 0 || parts.some((part) => part === undefined)) return undefined;
   const texts = parts as string[];
-  if (settingName(name) === 'search_path') return texts.map((text) => `"${text.replace(/"/g, '""')}"`).join(', ');
+  if (settingName(name) === 'search_path')
+    return texts.map((text) => `"${text.replace(/"/g, '""')}"`).join(', ');
   return texts.join(', ');
 }
 
@@ -99,7 +117,10 @@ function argumentText(arg: unknown): string | undefined {
 
 /** Whether a parsed function name is the built-in `set_config` (unqualified or in pg_catalog). */
 export function isSetConfigName(name: readonly string[]): boolean {
-  return (name.length === 1 && name[0] === SET_CONFIG) || (name.length === 2 && name[0] === 'pg_catalog' && name[1] === SET_CONFIG);
+  return (
+    (name.length === 1 && name[0] === SET_CONFIG) ||
+    (name.length === 2 && name[0] === 'pg_catalog' && name[1] === SET_CONFIG)
+  );
 }
 
 /**
@@ -108,15 +129,27 @@ export function isSetConfigName(name: readonly string[]): boolean {
  * the built-in (another number of arguments, named or variadic ones, an `is_local` that is not
  * a boolean constant, which a user function taking text could capture) is also unknown.
  */
-export function judgeSetConfig(call: PgObject, findings: Findings, settingsRow: string | undefined): void {
+export function judgeSetConfig(
+  call: PgObject,
+  findings: Findings,
+  settingsRow: string | undefined,
+): void {
   const args = listField(call, 'args');
   const name = isNameColumn(args[0]) ? settingsRow : foldConstant(args[0]);
   const value = foldConstant(args[1]);
   const change: SettingChange =
     typeof name === 'string'
-      ? { kind: 'set', name, value: typeof value === 'string' || typeof value === 'number' ? String(value) : undefined }
+      ? {
+          kind: 'set',
+          name,
+          value: typeof value === 'string' || typeof value === 'number' ? String(value) : undefined,
+        }
       : { kind: 'computed' };
-  const builtin = args.length === 3 && typeof foldConstant(args[2]) === 'boolean' && call['func_variadic'] !== true && !hasCallDecorations(call);
+  const builtin =
+    args.length === 3 &&
+    typeof foldConstant(args[2]) === 'boolean' &&
+    call['func_variadic'] !== true &&
+    !hasCallDecorations(call);
   if (!builtin) {
     findings.raise('unknown');
     findings.touch('function', SET_CONFIG);
@@ -125,7 +158,14 @@ export function judgeSetConfig(call: PgObject, findings: Findings, settingsRow: 
 }
 
 // Clauses only aggregates and window functions take; on set_config they name something else.
-const CALL_DECORATIONS = ['agg_order', 'agg_filter', 'over', 'agg_within_group', 'agg_star', 'agg_distinct'];
+const CALL_DECORATIONS = [
+  'agg_order',
+  'agg_filter',
+  'over',
+  'agg_within_group',
+  'agg_star',
+  'agg_distinct',
+];
 
 function hasCallDecorations(call: PgObject): boolean {
   return CALL_DECORATIONS.some((key) => call[key] !== undefined && call[key] !== false);
@@ -145,7 +185,12 @@ export function settingsRowName(select: PgObject): string | undefined {
   const from = listField(select, 'fromClause');
   const view = from.length === 1 ? asNode(from[0]) : undefined;
   const schema = stringField(view?.body, 'schemaname');
-  if (view?.type !== 'RangeVar' || stringField(view.body, 'relname') !== SETTINGS_VIEW || (schema !== undefined && schema !== 'pg_catalog')) return undefined;
+  if (
+    view?.type !== 'RangeVar' ||
+    stringField(view.body, 'relname') !== SETTINGS_VIEW ||
+    (schema !== undefined && schema !== 'pg_catalog')
+  )
+    return undefined;
   for (const conjunct of conjuncts(select['whereClause'])) {
     const name = nameEquals(conjunct);
     // A longer literal would be cut to fit the column's comparison; not worth following.
@@ -157,7 +202,8 @@ export function settingsRowName(select: PgObject): string | undefined {
 /** The terms of a WHERE clause that must all hold: its top-level AND, or itself. */
 function conjuncts(where: unknown): readonly unknown[] {
   const node = asNode(where);
-  if (node?.type === 'BoolExpr' && stringField(node.body, 'boolop') === 'AND_EXPR') return listField(node.body, 'args');
+  if (node?.type === 'BoolExpr' && stringField(node.body, 'boolop') === 'AND_EXPR')
+    return listField(node.body, 'args');
   return where === undefined ? [] : [where];
 }
 
@@ -165,7 +211,13 @@ function conjuncts(where: unknown): readonly unknown[] {
 function nameEquals(term: unknown): string | undefined {
   const node = asNode(term);
   const operator = listField(node?.body, 'name');
-  if (node?.type !== 'A_Expr' || stringField(node.body, 'kind') !== 'AEXPR_OP' || operator.length !== 1 || asNode(operator[0])?.body['sval'] !== '=') return undefined;
+  if (
+    node?.type !== 'A_Expr' ||
+    stringField(node.body, 'kind') !== 'AEXPR_OP' ||
+    operator.length !== 1 ||
+    asNode(operator[0])?.body['sval'] !== '='
+  )
+    return undefined;
   const [left, right] = [node.body['lexpr'], node.body['rexpr']];
   const constant = isNameColumn(left) ? right : isNameColumn(right) ? left : undefined;
   return asNode(constant)?.type === 'A_Const' ? stringOf(foldConstant(constant)) : undefined;
@@ -179,5 +231,7 @@ function stringOf(value: unknown): string | undefined {
 function isNameColumn(value: unknown): boolean {
   const node = asNode(value);
   const fields = listField(node?.body, 'fields');
-  return node?.type === 'ColumnRef' && fields.length === 1 && asNode(fields[0])?.body['sval'] === 'name';
+  return (
+    node?.type === 'ColumnRef' && fields.length === 1 && asNode(fields[0])?.body['sval'] === 'name'
+  );
 }

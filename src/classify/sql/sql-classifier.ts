@@ -25,7 +25,8 @@ export function digestSqlText(sql: string): string {
 }
 
 function assertParserLoaded(): void {
-  if (!isSqlParserLoaded()) throw new Error('the SQL parser is not loaded: await loadSqlParser() first');
+  if (!isSqlParserLoaded())
+    throw new Error('the SQL parser is not loaded: await loadSqlParser() first');
 }
 
 /**
@@ -37,13 +38,39 @@ export function analyzeSql(sql: string): SqlAnalysis {
   assertParserLoaded();
   const parsed = parseSql(sql);
   if (!parsed.ok) {
-    return { parsed: false, statements: [{ operation: 'SQL', effect: 'unknown', reversible: false, targets: [], text: sql, digest: digestSqlText(sql) }] };
+    return {
+      parsed: false,
+      statements: [
+        {
+          operation: 'SQL',
+          effect: 'unknown',
+          reversible: false,
+          targets: [],
+          text: sql,
+          digest: digestSqlText(sql),
+        },
+      ],
+    };
   }
   if (parsed.statements.length === 0) {
-    return { parsed: true, statements: [{ operation: 'EMPTY', effect: 'read', reversible: true, targets: [], text: sql, digest: digestSqlText(sql) }] };
+    return {
+      parsed: true,
+      statements: [
+        {
+          operation: 'EMPTY',
+          effect: 'read',
+          reversible: true,
+          targets: [],
+          text: sql,
+          digest: digestSqlText(sql),
+        },
+      ],
+    };
   }
   const analyzer = new StatementAnalyzer();
-  const statements = parsed.statements.map((statement) => classified(analyzer.analyze(statement.node), statement.text));
+  const statements = parsed.statements.map((statement) =>
+    classified(analyzer.analyze(statement.node), statement.text),
+  );
   return { parsed: true, statements };
 }
 
@@ -69,7 +96,11 @@ export function toSqlActions(analysis: SqlAnalysis, upstream: string, digest: st
     operation: statement.operation,
     effect: statement.effect,
     reversible: statement.reversible,
-    targets: statement.targets.map((target): Target => ({ type: target.type, id: target.id, attrs: target.attrs })),
+    targets: statement.targets.map((target): Target => ({
+      type: target.type,
+      id: target.id,
+      attrs: target.attrs,
+    })),
     digest,
   }));
 }

@@ -13,7 +13,10 @@ describe('sql corpus cases', () => {
 
   describe.each([
     ['the sql classifier', classifySqlCorpusInput],
-    ['the registered classifier', async (input: unknown) => (await classifierFor('sql')?.(input)) ?? []],
+    [
+      'the registered classifier',
+      async (input: unknown) => (await classifierFor('sql')?.(input)) ?? [],
+    ],
   ])('through %s', (_name, classify) => {
     it.each(CASES.map((item) => [item.id, item.technique, item] as const))(
       '%s (%s) is judged as the corpus expects',

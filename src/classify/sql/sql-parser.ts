@@ -59,10 +59,12 @@ export function parseSql(sql: string): SqlParse {
   for (const item of items) {
     const entry = item as { stmt?: unknown; stmt_location?: unknown; stmt_len?: unknown };
     const node = asNode(entry.stmt);
-    if (node === undefined) return { ok: false, error: 'the parser returned a statement of unknown shape' };
+    if (node === undefined)
+      return { ok: false, error: 'the parser returned a statement of unknown shape' };
     const start = typeof entry.stmt_location === 'number' ? entry.stmt_location : 0;
     // stmt_len 0 (omitted) means "to the end of the string".
-    const length = typeof entry.stmt_len === 'number' && entry.stmt_len > 0 ? entry.stmt_len : undefined;
+    const length =
+      typeof entry.stmt_len === 'number' && entry.stmt_len > 0 ? entry.stmt_len : undefined;
     statements.push({ node, text: slicer(start, length) });
   }
   return { ok: true, statements };
@@ -71,8 +73,10 @@ export function parseSql(sql: string): SqlParse {
 /** Slices statement texts by the parser's locations, which are byte offsets into the UTF-8 text. */
 function textSlicer(sql: string): (start: number, length: number | undefined) => string {
   // ASCII text (the common case) has one byte per character: no need to encode it.
-  // eslint-disable-next-line no-control-regex -- the range is the point: every ASCII code
-  if (/^[\x00-\x7f]*$/.test(sql)) return (start, length) => sql.slice(start, length === undefined ? undefined : start + length);
+  // The range is the point: every ASCII code.
+  if (/^[\x00-\x7f]*$/.test(sql))
+    return (start, length) => sql.slice(start, length === undefined ? undefined : start + length);
   const bytes = Buffer.from(sql, 'utf8');
-  return (start, length) => bytes.subarray(start, length === undefined ? undefined : start + length).toString('utf8');
+  return (start, length) =>
+    bytes.subarray(start, length === undefined ? undefined : start + length).toString('utf8');
 }

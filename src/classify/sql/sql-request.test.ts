@@ -6,7 +6,10 @@ describe('classifySqlRequest', () => {
     const request = await classifySqlRequest('DROP TABLE t; SELECT 1', 'db');
     expect(request.digest).toBe(digestSqlRequest('db', 'DROP TABLE t; SELECT 1'));
     expect(request.digest).not.toBe(digestSqlRequest('other', 'DROP TABLE t; SELECT 1'));
-    expect(request.actions.map((action) => action.digest)).toEqual([request.digest, request.digest]);
+    expect(request.actions.map((action) => action.digest)).toEqual([
+      request.digest,
+      request.digest,
+    ]);
     expect(request.reuseKey).toBeUndefined();
   });
 
@@ -16,7 +19,9 @@ describe('classifySqlRequest', () => {
     expect(first.reuseKey).toBeDefined();
     expect(second.reuseKey).toBe(first.reuseKey);
     expect(sqlReuseKey('SELECT a FROM t WHERE id = 2')).toBe(first.reuseKey);
-    expect((await classifySqlRequest('UPDATE t SET a = 1 WHERE id = 2', 'db')).reuseKey).toBeDefined();
+    expect(
+      (await classifySqlRequest('UPDATE t SET a = 1 WHERE id = 2', 'db')).reuseKey,
+    ).toBeDefined();
     expect((await classifySqlRequest('DELETE FROM t', 'db')).reuseKey).toBeUndefined();
   });
 });

@@ -32,9 +32,15 @@ export function sqlReuseKey(sql: string): string | undefined {
  * a plain query that only reads, or a reusable write shape (each run's rows are still counted
  * by the caller, which drops the key when it cannot count them). Never throws for bad SQL.
  */
-export async function classifySqlRequest(sql: string, upstream: string): Promise<ClassifiedRequest> {
+export async function classifySqlRequest(
+  sql: string,
+  upstream: string,
+): Promise<ClassifiedRequest> {
   const digest = digestSqlRequest(upstream, sql);
-  const actions: Action[] = (await classifySqlText(sql, upstream)).map((action) => ({ ...action, digest }));
+  const actions: Action[] = (await classifySqlText(sql, upstream)).map((action) => ({
+    ...action,
+    digest,
+  }));
   const reuseKey = reusable(sql, actions) ? sqlReuseKey(sql) : undefined;
   return reuseKey === undefined ? { digest, actions } : { digest, actions, reuseKey };
 }
@@ -42,7 +48,8 @@ export async function classifySqlRequest(sql: string, upstream: string): Promise
 function reusable(sql: string, actions: readonly Action[]): boolean {
   if (actions.length === 0 || sql.length > MAX_SHAPED_TEXT_CHARS) return false;
   if (actions.every((action) => action.effect === 'read') && isPlainQueryShape(sql)) return true;
-  if (!actions.every((action) => action.effect === 'read' || action.effect === 'write')) return false;
+  if (!actions.every((action) => action.effect === 'read' || action.effect === 'write'))
+    return false;
   const shape = sqlShape(sql);
   return shape !== undefined && isReusableWriteShape(shape);
 }

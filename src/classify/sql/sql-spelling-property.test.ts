@@ -23,14 +23,34 @@ const DESTRUCTIVE = [
   ['WITH', 'x', 'AS', '(', 'DELETE', 'FROM', '%t', 'RETURNING', '*', ')', 'SELECT', '1'],
 ] as const;
 
-const tableSpelling = fc.constantFrom('users', '"users"', 'public.users', '"public"."users"', 'U&"\\0075sers"', 'PUBLIC.USERS');
-const separator = fc.constantFrom(' ', '\n', '\t', '\r', '/**/', '/* DROP */', '/* a /* nested */ b */', ' -- x\n', ' --\r');
+const tableSpelling = fc.constantFrom(
+  'users',
+  '"users"',
+  'public.users',
+  '"public"."users"',
+  'U&"\\0075sers"',
+  'PUBLIC.USERS',
+);
+const separator = fc.constantFrom(
+  ' ',
+  '\n',
+  '\t',
+  '\r',
+  '/**/',
+  '/* DROP */',
+  '/* a /* nested */ b */',
+  ' -- x\n',
+  ' --\r',
+);
 const keywordCase = fc.constantFrom('upper', 'lower', 'mixed');
 
 function cased(token: string, mode: string, index: number): string {
   if (token.startsWith('"') || token.startsWith('U&')) return token;
   if (mode === 'lower') return token.toLowerCase();
-  if (mode === 'mixed') return [...token].map((c, i) => ((i + index) % 2 === 0 ? c.toLowerCase() : c.toUpperCase())).join('');
+  if (mode === 'mixed')
+    return [...token]
+      .map((c, i) => ((i + index) % 2 === 0 ? c.toLowerCase() : c.toUpperCase()))
+      .join('');
   return token;
 }
 
@@ -45,8 +65,16 @@ describe('spellings of destructive statements', () => {
         keywordCase,
         fc.constantFrom('', 'SELECT 1;', "SELECT 'x;';", 'SELECT $$;$$;'),
         (tokens, table, separators, mode, prefix) => {
-          const words = tokens.map((token, index) => (token === '%t' ? table : cased(token, mode, index)));
-          const sql = prefix + words.map((word, index) => (index === 0 ? '' : separators[index % separators.length]) + word).join('');
+          const words = tokens.map((token, index) =>
+            token === '%t' ? table : cased(token, mode, index),
+          );
+          const sql =
+            prefix +
+            words
+              .map(
+                (word, index) => (index === 0 ? '' : separators[index % separators.length]) + word,
+              )
+              .join('');
           const statements = analyzeSql(sql).statements;
           const last = statements[statements.length - 1];
           expect(['destructive', 'unknown'], sql).toContain(last?.effect);
@@ -69,7 +97,10 @@ describe('spellings of destructive statements', () => {
             comment: `/* ${hidden.replaceAll('*/', '')} */ SELECT 1`,
             escape: `SELECT E'\\'${hidden.replaceAll("'", "\\'")}' AS note`,
           }[where];
-          expect(analyzeSql(wrapped).statements.map((s) => s.effect), wrapped).toEqual(['read']);
+          expect(
+            analyzeSql(wrapped).statements.map((s) => s.effect),
+            wrapped,
+          ).toEqual(['read']);
         },
       ),
       { numRuns: 200 },

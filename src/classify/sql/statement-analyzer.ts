@@ -31,35 +31,41 @@ type PreparedEntry = Findings | null;
  * session's `PREPARE` text and the `EXECUTE` together, as one string).
  */
 export class StatementAnalyzer {
-  private readonly prepared = new Map<string, PreparedEntry>();
+  readonly #prepared = new Map<string, PreparedEntry>();
 
   /** Analyzes one statement (a parse tree root). Never throws. */
   analyze(node: PgNode): StatementAnalysis {
     const findings = new Findings();
     let operation: string;
     try {
-      operation = this.analyzeInto(node, findings, 0);
+      operation = this.#analyzeInto(node, findings, 0);
     } catch {
       // SECURITY: a tree too deep (TreeTooDeepError), or any bug, must still give a
       // judgeable statement, and one that is held.
       findings.raise('unknown');
       operation = operationName(node.type);
     }
-    return { operation, effect: findings.effect, reversible: findings.reversible, targets: findings.targets };
+    return {
+      operation,
+      effect: findings.effect,
+      reversible: findings.reversible,
+      targets: findings.targets,
+    };
   }
 
-  private analyzeInto(node: PgNode, findings: Findings, depth: number): string {
+  #analyzeInto(node: PgNode, findings: Findings, depth: number): string {
     const context: WalkContext = {
       cteNames: NO_CTES,
       judgeNested: (nested, into, nestedDepth, nestedContext) => {
-        this.dispatch(nested, into, nestedContext, nestedDepth);
+        this.#dispatch(nested, into, nestedContext, nestedDepth);
       },
     };
-    return this.dispatch(node, findings, context, depth);
+    return this.#dispatch(node, findings, context, depth);
   }
 
-  private dispatch(node: PgNode, findings: Findings, context: WalkContext, depth: number): string {
-    const handler = DML_HANDLERS[node.type] ?? DDL_HANDLERS[node.type] ?? this.sessionHandler(node.type);
+  #dispatch(node: PgNode, findings: Findings, context: WalkContext, depth: number): string {
+    const handler =
+      DML_HANDLERS[node.type] ?? DDL_HANDLERS[node.type] ?? this.#sessionHandler(node.type);
     if (handler !== undefined) return handler(node.body, findings, context, depth);
     const known = STATEMENT_EFFECTS[node.type];
     findings.raise(known?.[1] ?? 'unknown');
@@ -68,20 +74,22 @@ export class StatementAnalyzer {
   }
 
   // Statements whose judgment depends on what came before them in the session.
-  private sessionHandler(type: string): StatementHandler | undefined {
+  #sessionHandler(type: string): StatementHandler | undefined {
     switch (type) {
       case 'PrepareStmt':
-        return (body, findings, context, depth) => this.analyzePrepare(body, findings, context, depth);
+        return (body, findings, context, depth) =>
+          this.#analyzePrepare(body, findings, context, depth);
       case 'ExecuteStmt':
-        return (body, findings, context, depth) => this.analyzeExecute(body, findings, context, depth);
+        return (body, findings, context, depth) =>
+          this.#analyzeExecute(body, findings, context, depth);
       case 'DeallocateStmt':
-        return (body) => this.analyzeDeallocate(body);
+        return (body) => this.#analyzeDeallocate(body);
       default:
         return undefined;
     }
   }
 
-  private analyzePrepare(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
+  #analyzePrepare(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
     const prepared = new Findings();
     const query = asNode(body['query']);
     if (query === undefined) prepared.raise('unknown');
@@ -90,13 +98,13 @@ export class StatementAnalyzer {
     // destructive statement cannot be staged without a human seeing it.
     findings.absorb(prepared);
     const name = stringField(body, 'name');
-    if (name !== undefined) this.prepared.set(name, prepared);
+    if (name !== undefined) this.#prepared.set(name, prepared);
     return 'PREPARE';
   }
 
-  private analyzeExecute(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
+  #analyzeExecute(body: PgObject, findings: Findings, context: WalkContext, depth: number): string {
     const name = stringField(body, 'name') ?? '';
-    const prepared = this.preparedFindings(name);
+    const prepared = this.#preparedFindings(name);
     if (prepared === undefined) {
       findings.raise('unknown');
       findings.touch('prepared_statement', name);
@@ -107,19 +115,19 @@ export class StatementAnalyzer {
     return 'EXECUTE';
   }
 
-  private analyzeDeallocate(body: PgObject): string {
+  #analyzeDeallocate(body: PgObject): string {
     const name = stringField(body, 'name');
     if (name === undefined || body['isall'] === true) {
-      this.prepared.clear();
+      this.#prepared.clear();
     } else {
-      this.prepared.set(name, null);
+      this.#prepared.set(name, null);
     }
     return 'DEALLOCATE';
   }
 
   /** What `EXECUTE name` runs, if known: prepared earlier in this string. */
-  private preparedFindings(name: string): Findings | undefined {
-    return this.prepared.get(name) ?? undefined;
+  #preparedFindings(name: string): Findings | undefined {
+    return this.#prepared.get(name) ?? undefined;
   }
 }
 

@@ -5,7 +5,9 @@ import type { Effect } from '../../core/index.js';
  * calls and nested statements). A statement kind in neither this table nor a handler is
  * `unknown`: new grammar is never allowed by default.
  */
-export const STATEMENT_EFFECTS: Readonly<Record<string, readonly [operation: string, effect: Effect]>> = {
+export const STATEMENT_EFFECTS: Readonly<
+  Record<string, readonly [operation: string, effect: Effect]>
+> = {
   // Reads and session control.
   VariableShowStmt: ['SHOW', 'read'],
   DeclareCursorStmt: ['DECLARE CURSOR', 'read'],

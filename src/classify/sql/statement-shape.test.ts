@@ -8,9 +8,13 @@ beforeAll(async () => {
 });
 
 describe('sqlShape', () => {
-  it('writes constants as parameters, with PostgreSQL\'s own normalizer', () => {
-    expect(sqlShape("SELECT a FROM t WHERE id = 5 AND name = 'x'")).toBe('SELECT a FROM t WHERE id = $1 AND name = $2');
-    expect(sqlShape('SELECT a FROM t WHERE id = 6 AND name = $$y$$')).toBe('SELECT a FROM t WHERE id = $1 AND name = $2');
+  it("writes constants as parameters, with PostgreSQL's own normalizer", () => {
+    expect(sqlShape("SELECT a FROM t WHERE id = 5 AND name = 'x'")).toBe(
+      'SELECT a FROM t WHERE id = $1 AND name = $2',
+    );
+    expect(sqlShape('SELECT a FROM t WHERE id = 6 AND name = $$y$$')).toBe(
+      'SELECT a FROM t WHERE id = $1 AND name = $2',
+    );
     expect(sqlShape('SELEC 1')).toBeUndefined();
   });
 });
@@ -60,12 +64,13 @@ describe('isReusableWriteShape', () => {
       "UPDATE t SET name = 'x', n = lower('Y') WHERE id = 5 AND tenant = 'acme'::text",
       'UPDATE t SET n = 1 WHERE id IN (1, 2, 3) RETURNING id, 7',
       "DELETE FROM t WHERE 5 = id AND kind = 'old'",
-      "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 2, 3, 4, CURRENT_TIMESTAMP)",
+      'INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 2, 3, 4, CURRENT_TIMESTAMP)',
       'INSERT INTO t SELECT * FROM s WHERE s.id > 10',
       'BEGIN',
       'END',
       'ROLLBACK',
-    ]) expect(isReusableWriteShape(shapeOf(sql)), sql).toBe(true);
+    ])
+      expect(isReusableWriteShape(shapeOf(sql)), sql).toBe(true);
   });
 
   it('refuses shapes whose judgment a constant decides, and everything else', () => {
@@ -85,6 +90,7 @@ describe('isReusableWriteShape', () => {
       'SELECT 1',
       'DROP TABLE t',
       'UPDATE t SET n = 1; DELETE FROM t WHERE id = 1',
-    ]) expect(isReusableWriteShape(shapeOf(sql)), sql).toBe(false);
+    ])
+      expect(isReusableWriteShape(shapeOf(sql)), sql).toBe(false);
   });
 });

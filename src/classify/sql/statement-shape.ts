@@ -23,33 +23,144 @@ export function sqlShape(sql: string): string | undefined {
 // EXPLAIN options, utility statements) makes the shape not reusable: the text is then judged
 // every time, which is slower and never less safe.
 const PLAIN_QUERY_NODES: ReadonlySet<string> = new Set([
-  'SelectStmt', 'ResTarget', 'ColumnRef', 'String', 'A_Star', 'RangeVar', 'Alias', 'A_Expr',
-  'BoolExpr', 'A_Const', 'Integer', 'Float', 'Boolean', 'BitString', 'ParamRef', 'TypeCast',
-  'TypeName', 'FuncCall', 'SortBy', 'NullTest', 'BooleanTest', 'SubLink', 'JoinExpr',
-  'RangeSubselect', 'CaseExpr', 'CaseWhen', 'CoalesceExpr', 'MinMaxExpr', 'A_ArrayExpr',
-  'A_Indirection', 'A_Indices', 'RowExpr', 'SQLValueFunction', 'List',
+  'SelectStmt',
+  'ResTarget',
+  'ColumnRef',
+  'String',
+  'A_Star',
+  'RangeVar',
+  'Alias',
+  'A_Expr',
+  'BoolExpr',
+  'A_Const',
+  'Integer',
+  'Float',
+  'Boolean',
+  'BitString',
+  'ParamRef',
+  'TypeCast',
+  'TypeName',
+  'FuncCall',
+  'SortBy',
+  'NullTest',
+  'BooleanTest',
+  'SubLink',
+  'JoinExpr',
+  'RangeSubselect',
+  'CaseExpr',
+  'CaseWhen',
+  'CoalesceExpr',
+  'MinMaxExpr',
+  'A_ArrayExpr',
+  'A_Indirection',
+  'A_Indices',
+  'RowExpr',
+  'SQLValueFunction',
+  'List',
 ]);
 
 const PLAIN_QUERY_FIELDS: ReadonlySet<string> = new Set([
   // SelectStmt
-  'targetList', 'fromClause', 'whereClause', 'groupClause', 'groupDistinct', 'havingClause',
-  'sortClause', 'limitCount', 'limitOffset', 'limitOption', 'op', 'all', 'larg', 'rarg',
-  'distinctClause', 'valuesLists',
+  'targetList',
+  'fromClause',
+  'whereClause',
+  'groupClause',
+  'groupDistinct',
+  'havingClause',
+  'sortClause',
+  'limitCount',
+  'limitOffset',
+  'limitOption',
+  'op',
+  'all',
+  'larg',
+  'rarg',
+  'distinctClause',
+  'valuesLists',
   // names, targets and relations
-  'location', 'name', 'indirection', 'val', 'fields', 'relname', 'schemaname', 'catalogname',
-  'inh', 'relpersistence', 'alias', 'aliasname', 'colnames',
+  'location',
+  'name',
+  'indirection',
+  'val',
+  'fields',
+  'relname',
+  'schemaname',
+  'catalogname',
+  'inh',
+  'relpersistence',
+  'alias',
+  'aliasname',
+  'colnames',
   // expressions
-  'kind', 'lexpr', 'rexpr', 'boolop', 'args', 'funcname', 'funcformat', 'agg_star',
-  'agg_distinct', 'agg_within_group', 'func_variadic', 'ival', 'sval', 'fval', 'boolval',
-  'bsval', 'isnull', 'number', 'arg', 'typeName', 'names', 'typemod', 'typmods', 'arrayBounds',
-  'pct_type', 'setof', 'typeOid', 'nulltesttype', 'argisrow', 'booltesttype', 'sortby_dir',
-  'sortby_nulls', 'useOp', 'node', 'subLinkType', 'subLinkId', 'testexpr', 'operName',
-  'subselect', 'casetype', 'casecollid', 'defresult', 'expr', 'result', 'coalescetype',
-  'coalescecollid', 'minmaxtype', 'minmaxcollid', 'inputcollid', 'elements', 'indices',
-  'is_slice', 'lidx', 'uidx', 'row_typeid', 'row_format', 'svfop', 'typmod', 'items',
-  'rexpr_list_start', 'rexpr_list_end',
+  'kind',
+  'lexpr',
+  'rexpr',
+  'boolop',
+  'args',
+  'funcname',
+  'funcformat',
+  'agg_star',
+  'agg_distinct',
+  'agg_within_group',
+  'func_variadic',
+  'ival',
+  'sval',
+  'fval',
+  'boolval',
+  'bsval',
+  'isnull',
+  'number',
+  'arg',
+  'typeName',
+  'names',
+  'typemod',
+  'typmods',
+  'arrayBounds',
+  'pct_type',
+  'setof',
+  'typeOid',
+  'nulltesttype',
+  'argisrow',
+  'booltesttype',
+  'sortby_dir',
+  'sortby_nulls',
+  'useOp',
+  'node',
+  'subLinkType',
+  'subLinkId',
+  'testexpr',
+  'operName',
+  'subselect',
+  'casetype',
+  'casecollid',
+  'defresult',
+  'expr',
+  'result',
+  'coalescetype',
+  'coalescecollid',
+  'minmaxtype',
+  'minmaxcollid',
+  'inputcollid',
+  'elements',
+  'indices',
+  'is_slice',
+  'lidx',
+  'uidx',
+  'row_typeid',
+  'row_format',
+  'svfop',
+  'typmod',
+  'items',
+  'rexpr_list_start',
+  'rexpr_list_end',
   // joins and subqueries in FROM
-  'jointype', 'isNatural', 'usingClause', 'quals', 'rtindex', 'lateral', 'subquery',
+  'jointype',
+  'isNatural',
+  'usingClause',
+  'quals',
+  'rtindex',
+  'lateral',
+  'subquery',
 ]);
 
 const MAX_DEPTH = 200;
@@ -68,7 +179,9 @@ export function isPlainQueryShape(sql: string): boolean {
   }
   const statements = (tree as { stmts?: unknown }).stmts;
   if (!Array.isArray(statements) || statements.length === 0) return false;
-  return statements.every((entry: unknown) => isPlainQueryNode((entry as { stmt?: unknown }).stmt, 0));
+  return statements.every((entry: unknown) =>
+    isPlainQueryNode((entry as { stmt?: unknown }).stmt, 0),
+  );
 }
 
 function isPlainQueryNode(value: unknown, depth: number): boolean {
@@ -117,13 +230,25 @@ export function isReusableWriteShape(sql: string): boolean {
   if (hasJudgedByArguments(statement, 0)) return false;
   switch (type) {
     case 'TransactionStmt':
-      return !['TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(String(statement['kind']));
+      return ![
+        'TRANS_STMT_PREPARE',
+        'TRANS_STMT_COMMIT_PREPARED',
+        'TRANS_STMT_ROLLBACK_PREPARED',
+      ].includes(String(statement['kind']));
     case 'InsertStmt':
       return statement['withClause'] === undefined && statement['onConflictClause'] === undefined;
     case 'UpdateStmt':
-      return statement['withClause'] === undefined && !hasParameter(statement['fromClause'], 0) && parametersCompareColumns(statement['whereClause'], 0);
+      return (
+        statement['withClause'] === undefined &&
+        !hasParameter(statement['fromClause'], 0) &&
+        parametersCompareColumns(statement['whereClause'], 0)
+      );
     case 'DeleteStmt':
-      return statement['withClause'] === undefined && !hasParameter(statement['usingClause'], 0) && parametersCompareColumns(statement['whereClause'], 0);
+      return (
+        statement['withClause'] === undefined &&
+        !hasParameter(statement['usingClause'], 0) &&
+        parametersCompareColumns(statement['whereClause'], 0)
+      );
     default:
       return false;
   }
@@ -139,9 +264,18 @@ function parametersCompareColumns(value: unknown, depth: number): boolean {
   const expression = node['A_Expr'] as Record<string, unknown> | undefined;
   if (expression !== undefined && isEquality(expression)) {
     const { lexpr, rexpr } = expression;
-    if (expression['kind'] === 'AEXPR_OP' && ((isColumn(lexpr) && isParameter(rexpr)) || (isParameter(lexpr) && isColumn(rexpr)))) return true;
-    const items = ((rexpr as { List?: { items?: unknown[] } } | undefined)?.List?.items ?? []);
-    if (expression['kind'] === 'AEXPR_IN' && isColumn(lexpr) && items.every((item) => isParameter(item) || !hasParameter(item, depth + 1))) return true;
+    if (
+      expression['kind'] === 'AEXPR_OP' &&
+      ((isColumn(lexpr) && isParameter(rexpr)) || (isParameter(lexpr) && isColumn(rexpr)))
+    )
+      return true;
+    const items = (rexpr as { List?: { items?: unknown[] } } | undefined)?.List?.items ?? [];
+    if (
+      expression['kind'] === 'AEXPR_IN' &&
+      isColumn(lexpr) &&
+      items.every((item) => isParameter(item) || !hasParameter(item, depth + 1))
+    )
+      return true;
   }
   return Object.values(node).every((child) => parametersCompareColumns(child, depth + 1));
 }
@@ -160,7 +294,12 @@ function isParameter(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if ('ParamRef' in value) return true;
   const cast = (value as { TypeCast?: { arg?: unknown } }).TypeCast;
-  return cast !== undefined && typeof cast.arg === 'object' && cast.arg !== null && 'ParamRef' in cast.arg;
+  return (
+    cast !== undefined &&
+    typeof cast.arg === 'object' &&
+    cast.arg !== null &&
+    'ParamRef' in cast.arg
+  );
 }
 
 function hasParameter(value: unknown, depth: number): boolean {
@@ -172,9 +311,15 @@ function hasJudgedByArguments(value: unknown, depth: number): boolean {
 }
 
 /** Whether any object in a parse tree has an entry `test` accepts; true past the depth bound. */
-function hasEntry(value: unknown, test: (key: string, child: unknown) => boolean, depth: number): boolean {
+function hasEntry(
+  value: unknown,
+  test: (key: string, child: unknown) => boolean,
+  depth: number,
+): boolean {
   if (depth > MAX_DEPTH) return true;
   if (Array.isArray(value)) return value.some((item) => hasEntry(item, test, depth + 1));
   if (value === null || typeof value !== 'object') return false;
-  return Object.entries(value).some(([key, child]) => test(key, child) || hasEntry(child, test, depth + 1));
+  return Object.entries(value).some(
+    ([key, child]) => test(key, child) || hasEntry(child, test, depth + 1),
+  );
 }

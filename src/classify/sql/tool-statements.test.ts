@@ -109,12 +109,24 @@ describe('what PostgreSQL tools send', () => {
   it("judges pg_restore's statements as the writes they are, and its ownership changes as destructive", () => {
     verifies('sql.destruction-classified');
     const cases: readonly (readonly [string, Effect])[] = [
-      ['CREATE TABLE public.customers (\n    id integer NOT NULL,\n    name text NOT NULL,\n    email text\n);\n', 'write'],
+      [
+        'CREATE TABLE public.customers (\n    id integer NOT NULL,\n    name text NOT NULL,\n    email text\n);\n',
+        'write',
+      ],
       ['COPY public.customers (id, name, email) FROM stdin;\n', 'write'],
       ["SELECT pg_catalog.setval('public.customers_id_seq', 2, true);\n", 'write'],
-      ['ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);\n', 'write'],
-      ["ALTER TABLE ONLY public.customers ALTER COLUMN id SET DEFAULT nextval('public.customers_id_seq'::regclass);\n", 'write'],
-      ['CREATE INDEX customers_name_trgm ON public.customers USING gin (name public.gin_trgm_ops);\n', 'write'],
+      [
+        'ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);\n',
+        'write',
+      ],
+      [
+        "ALTER TABLE ONLY public.customers ALTER COLUMN id SET DEFAULT nextval('public.customers_id_seq'::regclass);\n",
+        'write',
+      ],
+      [
+        'CREATE INDEX customers_name_trgm ON public.customers USING gin (name public.gin_trgm_ops);\n',
+        'write',
+      ],
       ['CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n', 'write'],
       ["COMMENT ON TABLE public.customers IS 'people who buy';\n", 'write'],
       ['REFRESH MATERIALIZED VIEW public.order_counts;\n', 'write'],

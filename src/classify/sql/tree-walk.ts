@@ -2,8 +2,20 @@ import { functionEffect } from './builtin-functions.js';
 import { isBuiltinOperator } from './builtin-operators.js';
 import type { Findings } from './findings.js';
 import type { PgNode } from './parse-node.js';
-import { asNode, asObject, listField, relationName, stringField, stringValue } from './parse-node.js';
-import { SETTINGS_VIEW, isSetConfigName, judgeSetConfig, settingsRowName } from './setting-change.js';
+import {
+  asNode,
+  asObject,
+  listField,
+  relationName,
+  stringField,
+  stringValue,
+} from './parse-node.js';
+import {
+  SETTINGS_VIEW,
+  isSetConfigName,
+  judgeSetConfig,
+  settingsRowName,
+} from './setting-change.js';
 
 /** What walking a statement's tree needs from the statement judge. */
 export interface WalkContext {
@@ -30,14 +42,25 @@ export class TreeTooDeepError extends Error {
 const MAX_DEPTH = 2000;
 
 // Operator kinds whose `name` is a keyword (BETWEEN …), not an operator symbol.
-const KEYWORD_KINDS = new Set(['AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
+const KEYWORD_KINDS = new Set([
+  'AEXPR_BETWEEN',
+  'AEXPR_NOT_BETWEEN',
+  'AEXPR_BETWEEN_SYM',
+  'AEXPR_NOT_BETWEEN_SYM',
+]);
 
 /**
  * Walks a subtree, recording into `findings` every function and operator called (their known
  * effect, `unknown` when not a vetted built-in), every table named, and every nested statement
  * (judged by the statement judge). `skipKeys` names fields of this object not to enter.
  */
-export function walkTree(value: unknown, findings: Findings, context: WalkContext, depth: number, skipKeys?: ReadonlySet<string>): void {
+export function walkTree(
+  value: unknown,
+  findings: Findings,
+  context: WalkContext,
+  depth: number,
+  skipKeys?: ReadonlySet<string>,
+): void {
   if (depth > MAX_DEPTH) throw new TreeTooDeepError();
   if (Array.isArray(value)) {
     for (const item of value) walkTree(item, findings, context, depth + 1);
@@ -63,7 +86,13 @@ export function walkTree(value: unknown, findings: Findings, context: WalkContex
   }
   const level = isQueryLevel(object);
   for (const key in object) {
-    if (skipKeys?.has(key) !== true) walkTree(object[key], findings, level ? queryContext(object, key, context) : context, depth + 1);
+    if (skipKeys?.has(key) !== true)
+      walkTree(
+        object[key],
+        findings,
+        level ? queryContext(object, key, context) : context,
+        depth + 1,
+      );
   }
 }
 
@@ -73,10 +102,15 @@ function isQueryLevel(object: Readonly<Record<string, unknown>>): boolean {
 }
 
 /** The context for one field of a query level: only its SELECT list may know the settings row. */
-function queryContext(select: Readonly<Record<string, unknown>>, key: string, context: WalkContext): WalkContext {
+function queryContext(
+  select: Readonly<Record<string, unknown>>,
+  key: string,
+  context: WalkContext,
+): WalkContext {
   // Only a SELECT's own list (UPDATE and INSERT name a `relation` whose columns come first).
   const listOfSelect = key === 'targetList' && !('relation' in select);
-  const row = listOfSelect && !context.cteNames.has(SETTINGS_VIEW) ? settingsRowName(select) : undefined;
+  const row =
+    listOfSelect && !context.cteNames.has(SETTINGS_VIEW) ? settingsRowName(select) : undefined;
   return row === context.settingsRow ? context : { ...context, settingsRow: row };
 }
 
@@ -92,7 +126,8 @@ function noteNode(node: PgNode, findings: Findings, context: WalkContext): void 
       return;
     }
     case 'A_Expr':
-      if (!KEYWORD_KINDS.has(stringField(node.body, 'kind') ?? '')) noteOperator(listField(node.body, 'name'), findings);
+      if (!KEYWORD_KINDS.has(stringField(node.body, 'kind') ?? ''))
+        noteOperator(listField(node.body, 'name'), findings);
       return;
     case 'SortBy':
       noteOperator(listField(node.body, 'useOp'), findings);
@@ -117,9 +152,16 @@ function noteOperator(name: readonly unknown[], findings: Findings): void {
   }
 }
 
-function noteRelation(rangeVar: Readonly<Record<string, unknown>>, findings: Findings, context: WalkContext): void {
+function noteRelation(
+  rangeVar: Readonly<Record<string, unknown>>,
+  findings: Findings,
+  context: WalkContext,
+): void {
   const name = relationName(rangeVar);
-  if (name !== undefined && !(stringField(rangeVar, 'schemaname') === undefined && context.cteNames.has(name))) {
+  if (
+    name !== undefined &&
+    !(stringField(rangeVar, 'schemaname') === undefined && context.cteNames.has(name))
+  ) {
     findings.touch('table', name);
   }
 }
@@ -129,10 +171,18 @@ function noteRelation(rangeVar: Readonly<Record<string, unknown>>, findings: Fin
  * query sees every CTE; a CTE sees the ones before it, and with RECURSIVE all of them. So in
  * `WITH users AS (SELECT * FROM users) …` the inner `users` is still the table.
  */
-function walkWithClause(object: Readonly<Record<string, unknown>>, findings: Findings, context: WalkContext, depth: number, skipKeys?: ReadonlySet<string>): void {
+function walkWithClause(
+  object: Readonly<Record<string, unknown>>,
+  findings: Findings,
+  context: WalkContext,
+  depth: number,
+  skipKeys?: ReadonlySet<string>,
+): void {
   const withClause = asObject(object['withClause']);
   const ctes = listField(withClause, 'ctes').map((item) => asNode(item)?.body);
-  const names = ctes.map((cte) => stringField(cte, 'ctename')).filter((name): name is string => name !== undefined);
+  const names = ctes
+    .map((cte) => stringField(cte, 'ctename'))
+    .filter((name): name is string => name !== undefined);
   const visible = new Set(context.cteNames);
   if (withClause?.['recursive'] === true) for (const name of names) visible.add(name);
   for (const cte of ctes) {
@@ -143,11 +193,11 @@ function walkWithClause(object: Readonly<Record<string, unknown>>, findings: Fin
   const inner: WalkContext = { ...context, cteNames: new Set([...context.cteNames, ...names]) };
   const level = isQueryLevel(object);
   for (const key in object) {
-    if (key !== 'withClause' && skipKeys?.has(key) !== true) walkTree(object[key], findings, level ? queryContext(object, key, inner) : inner, depth + 1);
+    if (key !== 'withClause' && skipKeys?.has(key) !== true)
+      walkTree(object[key], findings, level ? queryContext(object, key, inner) : inner, depth + 1);
   }
 }
 
 function names(items: readonly unknown[]): string[] {
   return items.map((item) => stringValue(item) ?? '?');
 }
-

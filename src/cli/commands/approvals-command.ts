@@ -5,7 +5,14 @@ import { voterAuthOf, withAdmin } from '../admin-client.js';
 import { EXIT } from '../exit-codes.js';
 import { CliFailure, printJson, printLines } from '../output.js';
 
-const STATES: readonly ApprovalState[] = ['pending', 'approved', 'denied', 'expired', 'cancelled', 'executed'];
+const STATES: readonly ApprovalState[] = [
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+  'cancelled',
+  'executed',
+];
 
 /** How every vote reads the approver's code: from the terminal or stdin, never argv or env. */
 const CODE_NOTE = 'your TOTP code is read from the terminal (or stdin), never from an argument';
@@ -20,10 +27,19 @@ export function registerApprovalCommands(program: Command): void {
     .option('--json', 'one JSON object per approval')
     .action(async (flags: { state?: string; json?: boolean }, command: Command) =>
       withAdmin(command, async (admin) => {
-        const answer = await admin.call('listApprovals', flags.state === undefined ? {} : { state: parseState(flags.state) });
+        const answer = await admin.call(
+          'listApprovals',
+          flags.state === undefined ? {} : { state: parseState(flags.state) },
+        );
         const list = answer.approvals as Approval[];
-        if (flags.json) for (const a of list) printJson(toShownApproval(a, answer.productionEnvironments));
-        else printLines(...(list.length === 0 ? ['no approvals'] : list.map((a) => approvalLine(a, answer.productionEnvironments))));
+        if (flags.json)
+          for (const a of list) printJson(toShownApproval(a, answer.productionEnvironments));
+        else
+          printLines(
+            ...(list.length === 0
+              ? ['no approvals']
+              : list.map((a) => approvalLine(a, answer.productionEnvironments))),
+          );
       }),
     );
   approvals
@@ -44,11 +60,20 @@ export function registerApprovalCommands(program: Command): void {
     .requiredOption('--as <name>', 'your approver name')
     .option('--confirm <target-ids...>', 'type the target ids of an irreversible production action')
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { as: string; confirm?: string[]; json?: boolean }, command: Command) =>
-      withAdmin(command, async (admin) => {
-        const answer = await admin.call('approve', { auth: voterAuthOf(flags.as), id, confirm: flags.confirm ?? [] });
-        report(answer, flags.json === true, `approved ${id} as ${flags.as}`);
-      }),
+    .action(
+      async (
+        id: string,
+        flags: { as: string; confirm?: string[]; json?: boolean },
+        command: Command,
+      ) =>
+        withAdmin(command, async (admin) => {
+          const answer = await admin.call('approve', {
+            auth: voterAuthOf(flags.as),
+            id,
+            confirm: flags.confirm ?? [],
+          });
+          report(answer, flags.json === true, `approved ${id} as ${flags.as}`);
+        }),
     );
   approvals
     .command('deny <id>')
@@ -56,11 +81,20 @@ export function registerApprovalCommands(program: Command): void {
     .requiredOption('--as <name>', 'your approver name')
     .option('--reason <text>', 'why, kept on the record')
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { as: string; reason?: string; json?: boolean }, command: Command) =>
-      withAdmin(command, async (admin) => {
-        const answer = await admin.call('deny', { auth: voterAuthOf(flags.as), id, ...(flags.reason === undefined ? {} : { reason: flags.reason }) });
-        report(answer, flags.json === true, `denied ${id} as ${flags.as}`);
-      }),
+    .action(
+      async (
+        id: string,
+        flags: { as: string; reason?: string; json?: boolean },
+        command: Command,
+      ) =>
+        withAdmin(command, async (admin) => {
+          const answer = await admin.call('deny', {
+            auth: voterAuthOf(flags.as),
+            id,
+            ...(flags.reason === undefined ? {} : { reason: flags.reason }),
+          });
+          report(answer, flags.json === true, `denied ${id} as ${flags.as}`);
+        }),
     );
   approvals
     .command('cancel <id>')
@@ -75,10 +109,15 @@ export function registerApprovalCommands(program: Command): void {
     );
 }
 
-function report(answer: { approval: unknown; productionEnvironments: string[] }, json: boolean, done: string): void {
+function report(
+  answer: { approval: unknown; productionEnvironments: string[] },
+  json: boolean,
+  done: string,
+): void {
   const shown = toShownApproval(answer.approval as Approval, answer.productionEnvironments);
   if (json) printJson(shown);
-  else printLines(`${done}: now ${shown.state}, ${shown.approvalsSoFar} of ${shown.needed} approvals`);
+  else
+    printLines(`${done}: now ${shown.state}, ${shown.approvalsSoFar} of ${shown.needed} approvals`);
 }
 
 function parseState(text: string): ApprovalState {

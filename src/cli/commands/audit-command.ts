@@ -12,7 +12,9 @@ import { CliFailure, printJson, printLines } from '../output.js';
 
 /** Registers `airlock audit tail | verify | public-key`. */
 export function registerAuditCommands(program: Command): void {
-  const audit = program.command('audit').description('read and verify the tamper-evident audit log');
+  const audit = program
+    .command('audit')
+    .description('read and verify the tamper-evident audit log');
   audit
     .command('tail')
     .description('show the latest audit records')
@@ -22,7 +24,9 @@ export function registerAuditCommands(program: Command): void {
       // Through the server while it owns the home: the human reading the log cannot open its store.
       withAdmin(command, async (client) => {
         const count = Number.parseInt(flags.count, 10);
-        const { records } = await client.call('auditTail', { count: Number.isFinite(count) && count > 0 ? Math.min(count, 10_000) : 20 });
+        const { records } = await client.call('auditTail', {
+          count: Number.isFinite(count) && count > 0 ? Math.min(count, 10_000) : 20,
+        });
         for (const record of records as AuditRecord[]) {
           if (flags.json) printJson(record);
           else printLines(formatRecord(record));
@@ -31,16 +35,36 @@ export function registerAuditCommands(program: Command): void {
     );
   audit
     .command('verify')
-    .description('walk the hash chain and check it against the signed checkpoints; exit 1 naming what is wrong')
+    .description(
+      'walk the hash chain and check it against the signed checkpoints; exit 1 naming what is wrong',
+    )
     .option('--json', 'print the result as JSON')
-    .option('--public-key <file>', "check checkpoint signatures with this PEM key (default: the home's signing key)")
-    .option('--witness <file>', 'compare with a witness copy of the checkpoints (repeatable)', collect, [])
-    .action(async (flags: { json?: boolean; publicKey?: string; witness: string[] }, command: Command) => {
-      const report = canRead(homeOf(command)) ? await verifyAuditLogOf(loadConfigOf(command), { publicKeyFile: flags.publicKey, witnessFiles: flags.witness }) : await verifyThroughServer(command, flags);
-      if (flags.json) printJson(report);
-      else printLines(...formatVerifyReport(report));
-      if (!report.ok) process.exitCode = EXIT.failed;
-    });
+    .option(
+      '--public-key <file>',
+      "check checkpoint signatures with this PEM key (default: the home's signing key)",
+    )
+    .option(
+      '--witness <file>',
+      'compare with a witness copy of the checkpoints (repeatable)',
+      collect,
+      [],
+    )
+    .action(
+      async (
+        flags: { json?: boolean; publicKey?: string; witness: string[] },
+        command: Command,
+      ) => {
+        const report = canRead(homeOf(command))
+          ? await verifyAuditLogOf(loadConfigOf(command), {
+              publicKeyFile: flags.publicKey,
+              witnessFiles: flags.witness,
+            })
+          : await verifyThroughServer(command, flags);
+        if (flags.json) printJson(report);
+        else printLines(...formatVerifyReport(report));
+        if (!report.ok) process.exitCode = EXIT.failed;
+      },
+    );
   audit
     .command('public-key')
     .description("print the public key the server's audit checkpoints are signed with")
@@ -48,9 +72,14 @@ export function registerAuditCommands(program: Command): void {
     .action((flags: { json?: boolean }, command: Command) => {
       const path = join(homeOf(command), AUDIT_SIGNING_KEY_FILE);
       const key = readAuditPublicKey(path);
-      if (key === undefined) throw new CliFailure(`no audit signing key at \`${path}\`: \`airlock serve\` creates it when it first starts`, EXIT.invalidInput);
+      if (key === undefined)
+        throw new CliFailure(
+          `no audit signing key at \`${path}\`: \`airlock serve\` creates it when it first starts`,
+          EXIT.invalidInput,
+        );
       // SECURITY: only the public half is ever printed.
-      if (flags.json) printJson({ algorithm: 'ed25519', keyId: key.keyId, publicKey: key.publicKeyPem });
+      if (flags.json)
+        printJson({ algorithm: 'ed25519', keyId: key.keyId, publicKey: key.publicKeyPem });
       else process.stdout.write(key.publicKeyPem);
     });
 }
@@ -70,11 +99,20 @@ function canRead(home: string): boolean {
  * home: the chain against the home's signed checkpoints. Witness copies and another public key
  * are files of the caller's, compared where the home is readable (as the service user or root).
  */
-async function verifyThroughServer(command: Command, flags: { publicKey?: string; witness: string[] }): Promise<AuditVerifyReport> {
+async function verifyThroughServer(
+  command: Command,
+  flags: { publicKey?: string; witness: string[] },
+): Promise<AuditVerifyReport> {
   if (flags.witness.length > 0 || flags.publicKey !== undefined) {
-    throw new CliFailure('--witness and --public-key compare files against the home itself: run `airlock audit verify` as the service user or root', EXIT.invalidInput);
+    throw new CliFailure(
+      '--witness and --public-key compare files against the home itself: run `airlock audit verify` as the service user or root',
+      EXIT.invalidInput,
+    );
   }
-  return withAdmin(command, async (client) => (await client.call('auditVerify', {})) as unknown as AuditVerifyReport);
+  return withAdmin(
+    command,
+    async (client) => (await client.call('auditVerify', {})) as unknown as AuditVerifyReport,
+  );
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -84,18 +122,36 @@ function collect(value: string, previous: string[]): string[] {
 /** A verify report as lines a person reads. */
 export function formatVerifyReport(report: AuditVerifyReport): string[] {
   const { checkpoints } = report;
-  const lines = [report.badSeq === undefined ? `audit chain intact: ${report.count} record(s)` : `audit chain broken at record ${report.badSeq}: ${report.problem ?? ''}`];
+  const lines = [
+    report.badSeq === undefined
+      ? `audit chain intact: ${report.count} record(s)`
+      : `audit chain broken at record ${report.badSeq}: ${report.problem ?? ''}`,
+  ];
   if (report.storeId !== undefined) lines.push(`store id: ${report.storeId}`);
-  if (checkpoints.keyId === undefined) lines.push('checkpoints: none (this home was never served, or its signing key is gone)');
+  if (checkpoints.keyId === undefined)
+    lines.push('checkpoints: none (this home was never served, or its signing key is gone)');
   else {
-    const at = checkpoints.lastAt === undefined ? '' : ` (${new Date(checkpoints.lastAt).toISOString()})`;
-    const last = checkpoints.lastSeq === undefined ? 'none for this store' : `the last at record ${checkpoints.lastSeq}${at}`;
-    lines.push(`checkpoints: ${checkpoints.count} signed by key ${checkpoints.keyId} in ${checkpoints.file}; ${last}`);
+    const at =
+      checkpoints.lastAt === undefined ? '' : ` (${new Date(checkpoints.lastAt).toISOString()})`;
+    const last =
+      checkpoints.lastSeq === undefined
+        ? 'none for this store'
+        : `the last at record ${checkpoints.lastSeq}${at}`;
+    lines.push(
+      `checkpoints: ${checkpoints.count} signed by key ${checkpoints.keyId} in ${checkpoints.file}; ${last}`,
+    );
   }
-  for (const witness of report.witnesses) lines.push(`witness ${witness.file}: ${witness.count} signed checkpoint(s)`);
-  if (checkpoints.notYetCheckpointed > 0) lines.push(`not yet checkpointed: ${checkpoints.notYetCheckpointed} record(s), appended since the last checkpoint`);
+  for (const witness of report.witnesses)
+    lines.push(`witness ${witness.file}: ${witness.count} signed checkpoint(s)`);
+  if (checkpoints.notYetCheckpointed > 0)
+    lines.push(
+      `not yet checkpointed: ${checkpoints.notYetCheckpointed} record(s), appended since the last checkpoint`,
+    );
   for (const note of report.notes) lines.push(`note: ${note}`);
-  for (const problem of report.problems) lines.push(`problem: ${problem.message}${problem.source.startsWith('witness') ? ` (${problem.source})` : ''}`);
+  for (const problem of report.problems)
+    lines.push(
+      `problem: ${problem.message}${problem.source.startsWith('witness') ? ` (${problem.source})` : ''}`,
+    );
   const count = report.problems.length + (report.badSeq === undefined ? 0 : 1);
   lines.push(report.ok ? 'audit log verified' : `audit log NOT verified: ${count} problem(s)`);
   return lines;

@@ -13,14 +13,23 @@ import { loadEngineFor } from '../policy-loading.js';
 export function registerCheckCommand(program: Command): void {
   program
     .command('check')
-    .description('dry run: judge corpus-format cases from stdin, one JSON verdict per line; no audit, no network')
-    .option('--policy <dir>', 'policy folder (default: the configured one, else the shipped default)')
+    .description(
+      'dry run: judge corpus-format cases from stdin, one JSON verdict per line; no audit, no network',
+    )
+    .option(
+      '--policy <dir>',
+      'policy folder (default: the configured one, else the shipped default)',
+    )
     .action(async (flags: { policy?: string }, command: Command) => {
       const loaded = loadConfigOf(command);
-      const engine = await loadEngineFor(flags.policy === undefined ? loaded.policyDir : resolve(flags.policy), flags.policy !== undefined);
+      const engine = await loadEngineFor(
+        flags.policy === undefined ? loaded.policyDir : resolve(flags.policy),
+        flags.policy !== undefined,
+      );
       // Shell cases are judged as the hooks judge them: scripts read from this machine, Airlock's paths guarded.
       const shell = shellClassifier(hookShellContext(loaded));
-      const classify = (surface: SurfaceKind) => (surface === 'shell' ? shell : classifierFor(surface));
+      const classify = (surface: SurfaceKind) =>
+        surface === 'shell' ? shell : classifierFor(surface);
       const options = { engine, decide: decideOptionsOf(loaded), classify };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       for await (const line of lines) {

@@ -12,6 +12,10 @@ export function registerConfigCommands(program: Command): void {
     .description('print the validated configuration, secrets redacted')
     .action((_flags: unknown, command: Command) => {
       const loaded = loadConfigOf(command);
-      printJson({ home: loaded.home, file: loaded.file ?? null, config: redactConfig(loaded.config, process.env, loaded.home) });
+      printJson({
+        home: loaded.home,
+        file: loaded.file ?? null,
+        config: redactConfig(loaded.config, process.env, loaded.home),
+      });
     });
 }

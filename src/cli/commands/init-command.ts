@@ -1,4 +1,11 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE_NAME, STARTER_CONFIG } from '../../config/index.js';
@@ -15,12 +22,18 @@ export async function writeStarterHome(home: string, force: boolean): Promise<st
   // Imported on demand, like every use of the policy module (it loads the Cedar wasm).
   const { DEFAULT_POLICY_DIR } = await import('../../policy/index.js');
   const policies = join(home, 'policies');
-  const shipped = readdirSync(DEFAULT_POLICY_DIR).filter((name) => name.endsWith('.cedar') || name.endsWith('.test.yaml'));
+  const shipped = readdirSync(DEFAULT_POLICY_DIR).filter(
+    (name) => name.endsWith('.cedar') || name.endsWith('.test.yaml'),
+  );
   const targets = [join(home, CONFIG_FILE_NAME), ...shipped.map((name) => join(policies, name))];
   const existing = targets.filter((path) => existsSync(path));
   if (existing.length > 0 && !force) {
     // Never clobber a human's edited policy or config without being told to.
-    throw new CliFailure('refusing to overwrite existing files (use --force)', EXIT.invalidInput, existing);
+    throw new CliFailure(
+      'refusing to overwrite existing files (use --force)',
+      EXIT.invalidInput,
+      existing,
+    );
   }
   // SECURITY: the config and policy are the server's; other users may not read or change them.
   mkdirSync(policies, { recursive: true, mode: 0o700 });
@@ -36,11 +49,17 @@ export async function writeStarterHome(home: string, force: boolean): Promise<st
 export function registerInitCommand(program: Command): void {
   program
     .command('init')
-    .description('write a commented airlock.yaml and the default policy (with its test cases) into the home folder')
+    .description(
+      'write a commented airlock.yaml and the default policy (with its test cases) into the home folder',
+    )
     .option('--force', 'overwrite files that exist')
     .action(async (flags: { force?: boolean }, command: Command) => {
       const home = homeOf(command);
       const targets = await writeStarterHome(home, flags.force === true);
-      printLines(`wrote ${targets.length} file(s) under ${home}:`, ...targets.map((path) => `  ${path}`), 'next: airlock policy test ' + join(home, 'policies'));
+      printLines(
+        `wrote ${targets.length} file(s) under ${home}:`,
+        ...targets.map((path) => `  ${path}`),
+        'next: airlock policy test ' + join(home, 'policies'),
+      );
     });
 }

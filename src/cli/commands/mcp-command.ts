@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { mcpUpstreamsOf, refusedLines, serveMcpStdio, startMcpProxy } from '../../adapters/mcp/index.js';
+import {
+  mcpUpstreamsOf,
+  refusedLines,
+  serveMcpStdio,
+  startMcpProxy,
+} from '../../adapters/mcp/index.js';
 import { envSecret, upstreamSections } from '../../config/index.js';
 import { isWellFormedToken } from '../../core/index.js';
 import { authenticate } from '../../firewall/index.js';
@@ -17,28 +22,50 @@ import { loadEngineFor } from '../policy-loading.js';
 export function registerMcpCommands(program: Command): void {
   program
     .command('mcp')
-    .description('serve the configured MCP upstreams to one agent over stdio (token from $AIRLOCK_TOKEN)')
+    .description(
+      'serve the configured MCP upstreams to one agent over stdio (token from $AIRLOCK_TOKEN)',
+    )
     .option('--upstream <name...>', 'serve only these mcp upstreams')
-    .option('--approvals-url <url>', 'where held agents poll, e.g. the gateway\'s http://127.0.0.1:8080/approvals')
+    .option(
+      '--approvals-url <url>',
+      "where held agents poll, e.g. the gateway's http://127.0.0.1:8080/approvals",
+    )
     .action(async (flags: { upstream?: string[]; approvalsUrl?: string }, command: Command) => {
       const token = envSecret('AIRLOCK_TOKEN', process.env) ?? '';
       // SECURITY: the token is never echoed, even malformed.
-      if (!isWellFormedToken(token)) throw new CliFailure('set $AIRLOCK_TOKEN to the agent\'s Airlock token (alk_…)', EXIT.invalidInput);
+      if (!isWellFormedToken(token))
+        throw new CliFailure(
+          "set $AIRLOCK_TOKEN to the agent's Airlock token (alk_…)",
+          EXIT.invalidInput,
+        );
       const context = await openContext(command);
       try {
         const { loaded, store } = context;
         const sections = upstreamSections(loaded.config, 'mcp');
-        const upstreams = orRefuse(mcpUpstreamsOf(sections, { env: process.env, home: loaded.home }, flags.upstream), 'cannot start the mcp upstreams');
-        if (upstreams.length === 0) throw new CliFailure('no mcp upstream is configured', EXIT.invalidInput);
+        const upstreams = orRefuse(
+          mcpUpstreamsOf(sections, { env: process.env, home: loaded.home }, flags.upstream),
+          'cannot start the mcp upstreams',
+        );
+        if (upstreams.length === 0)
+          throw new CliFailure('no mcp upstream is configured', EXIT.invalidInput);
         const engine = await loadEngineFor(context.loaded.policyDir);
         const principalOf = async (agentToken: string) => {
           const found = await authenticate(store, agentToken, systemClock.now());
           return found.ok ? found.principal : undefined;
         };
-        const proxy = await startMcpProxy(upstreams, createFirewall(loaded, store, engine), principalOf);
+        const proxy = await startMcpProxy(
+          upstreams,
+          createFirewall(loaded, store, engine),
+          principalOf,
+        );
         for (const line of refusedLines(proxy)) process.stderr.write(`airlock: ${line}\n`);
         try {
-          await serveMcpStdio(proxy, { token, ...(flags.approvalsUrl === undefined ? {} : { approvalsUrl: flags.approvalsUrl.replace(/\/+$/, '') }) });
+          await serveMcpStdio(proxy, {
+            token,
+            ...(flags.approvalsUrl === undefined
+              ? {}
+              : { approvalsUrl: flags.approvalsUrl.replace(/\/+$/, '') }),
+          });
         } finally {
           await proxy.close();
         }

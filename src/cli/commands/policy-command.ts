@@ -16,20 +16,33 @@ export function registerPolicyCommands(program: Command): void {
   const policy = program.command('policy').description('Cedar policies');
   policy
     .command('reload')
-    .description('make the server load its policy folder again: all of it compiles, or the set in force stays')
-    .option('--as <admin>', 'the administrator asking; their TOTP code is read from the terminal (needed when a server owns the home)')
+    .description(
+      'make the server load its policy folder again: all of it compiles, or the set in force stays',
+    )
+    .option(
+      '--as <admin>',
+      'the administrator asking; their TOTP code is read from the terminal (needed when a server owns the home)',
+    )
     .option('--json', 'print JSON')
     .action(async (flags: { as?: string; json?: boolean }, command: Command) =>
       withAdmin(command, async (admin) => {
         const reloaded = await admin.call('reloadPolicy', { auth: adminAuthOf(admin, flags.as) });
         if (flags.json) printJson({ ...reloaded, mode: admin.mode });
-        else if (admin.mode === 'remote') printLines(`reloaded ${reloaded.policyFiles} policy file(s) from ${reloaded.loadedFrom}; the new set is in force`);
-        else printLines(`checked ${reloaded.policyFiles} policy file(s) in ${reloaded.loadedFrom}: valid. No server runs on this home; \`airlock serve\` loads them when it starts`);
+        else if (admin.mode === 'remote')
+          printLines(
+            `reloaded ${reloaded.policyFiles} policy file(s) from ${reloaded.loadedFrom}; the new set is in force`,
+          );
+        else
+          printLines(
+            `checked ${reloaded.policyFiles} policy file(s) in ${reloaded.loadedFrom}: valid. No server runs on this home; \`airlock serve\` loads them when it starts`,
+          );
       }),
     );
   policy
     .command('test <dir>')
-    .description('load the policies in DIR and run the cases in DIR/*.test.yaml; exit 1 on any failure')
+    .description(
+      'load the policies in DIR and run the cases in DIR/*.test.yaml; exit 1 on any failure',
+    )
     .option('--json', 'one JSON result per case, then a summary')
     .action(async (dir: string, flags: { json?: boolean }, command: Command) => {
       const folder = resolve(dir);
@@ -42,9 +55,14 @@ export function registerPolicyCommands(program: Command): void {
 }
 
 function readCases(folder: string): PolicyCase[] {
-  const files = existsSync(folder) ? readdirSync(folder).filter((name) => CASE_FILE.test(name)).sort() : [];
+  const files = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => CASE_FILE.test(name))
+        .sort()
+    : [];
   // A run with no cases would pass without testing anything.
-  if (files.length === 0) throw new CliFailure(`no case files (*.test.yaml) in \`${folder}\``, EXIT.invalidInput);
+  if (files.length === 0)
+    throw new CliFailure(`no case files (*.test.yaml) in \`${folder}\``, EXIT.invalidInput);
   const cases: PolicyCase[] = [];
   const problems: string[] = [];
   for (const name of files) {
@@ -52,15 +70,26 @@ function readCases(folder: string): PolicyCase[] {
     if (parsed.ok) cases.push(...parsed.value);
     else problems.push(...parsed.error);
   }
-  if (problems.length > 0) throw new CliFailure('invalid policy cases; nothing was run', EXIT.invalidInput, problems);
+  if (problems.length > 0)
+    throw new CliFailure('invalid policy cases; nothing was run', EXIT.invalidInput, problems);
   return cases;
 }
 
 function report(results: readonly PolicyCaseResult[], json: boolean): void {
   const failed = results.filter((result) => !result.passed).length;
   for (const result of results) {
-    if (json) printJson({ name: result.name, passed: result.passed, verdict: result.actual?.verdict ?? null, differences: result.differences });
-    else printLines(`${result.passed ? 'pass' : 'FAIL'}  ${result.name}`, ...result.differences.map((d) => `      ${d}`));
+    if (json)
+      printJson({
+        name: result.name,
+        passed: result.passed,
+        verdict: result.actual?.verdict ?? null,
+        differences: result.differences,
+      });
+    else
+      printLines(
+        `${result.passed ? 'pass' : 'FAIL'}  ${result.name}`,
+        ...result.differences.map((d) => `      ${d}`),
+      );
   }
   if (json) printJson({ passed: results.length - failed, failed });
   else printLines(`${results.length - failed} passed, ${failed} failed`);

@@ -21,10 +21,15 @@ interface ScanFlags {
 export function registerScanCommand(program: Command): void {
   program
     .command('scan')
-    .description('find provider credentials an agent could read: the workspace, your CLI logins, the environment (exit 1 when any)')
+    .description(
+      'find provider credentials an agent could read: the workspace, your CLI logins, the environment (exit 1 when any)',
+    )
     .argument('[paths...]', 'files or folders to scan (default: the current folder)')
     .option('--json', 'one JSON report on stdout')
-    .option('--user-home <dir>', `the home whose CLI configs are read (default: $${SCAN_HOME_ENV}, else your home)`)
+    .option(
+      '--user-home <dir>',
+      `the home whose CLI configs are read (default: $${SCAN_HOME_ENV}, else your home)`,
+    )
     .option('--no-home', 'do not read the CLI configs in the home')
     .option('--no-env', 'do not look through the environment')
     .action((paths: string[], flags: ScanFlags) => {
@@ -62,12 +67,15 @@ function printReport(report: ScanReportV1): void {
     `${report.findings.length} provider credential${report.findings.length === 1 ? '' : 's'} an agent could read (${report.filesRead} files read):`,
     ...lines,
     ...skipped,
-    'Move each behind Airlock (an upstream\'s credentialFile) and give agents scoped Airlock tokens instead.',
+    "Move each behind Airlock (an upstream's credentialFile) and give agents scoped Airlock tokens instead.",
   );
 }
 
 /** One finding in words; the secret is never part of it, only its fingerprint. */
 function describeFinding(finding: ScanFindingV1): string {
-  const where = finding.source === 'environment' ? `environment ${finding.location}` : `${finding.location}:${finding.line}`;
+  const where =
+    finding.source === 'environment'
+      ? `environment ${finding.location}`
+      : `${finding.location}:${finding.line}`;
   return `  ${where}: ${finding.platform} ${finding.kind} (fingerprint ${finding.fingerprint}): ${finding.can}`;
 }

@@ -10,10 +10,14 @@ export const RAILWAY_STANDIN_TOKEN_ENV = 'RAILWAY_STANDIN_TOKEN';
 
 /** Registers `airlock standin railway`: a local Railway API stand-in for the demo and tests. */
 export function registerStandinCommand(program: Command): void {
-  const standin = program.command('standin').description('run a local stand-in for an upstream API (for the demo and tests)');
+  const standin = program
+    .command('standin')
+    .description('run a local stand-in for an upstream API (for the demo and tests)');
   standin
     .command('railway')
-    .description(`serve a Railway GraphQL stand-in at /graphql/v2; accepts the account token in $${RAILWAY_STANDIN_TOKEN_ENV}`)
+    .description(
+      `serve a Railway GraphQL stand-in at /graphql/v2; accepts the account token in $${RAILWAY_STANDIN_TOKEN_ENV}`,
+    )
     .option('--port <n>', 'TCP port (default: a free one)', parsePort, 0)
     .option('--state <file>', 'JSON file to load state from and save it to')
     .option('--seed', 'start from the incident world when there is no saved state')
@@ -22,7 +26,10 @@ export function registerStandinCommand(program: Command): void {
       const token = envSecret(RAILWAY_STANDIN_TOKEN_ENV, process.env);
       // SECURITY: the stand-in never runs open; without a token there is nothing to check callers against.
       if (token === undefined) {
-        throw new CliFailure(`set $${RAILWAY_STANDIN_TOKEN_ENV} to the account token the stand-in should accept`, EXIT.invalidInput);
+        throw new CliFailure(
+          `set $${RAILWAY_STANDIN_TOKEN_ENV} to the account token the stand-in should accept`,
+          EXIT.invalidInput,
+        );
       }
       const server = await startRailwayStandin({
         port: flags.port,

@@ -23,20 +23,30 @@ interface ScopeFlags {
 }
 
 /** The `--as` option of an admin change. */
-const AS_ADMIN = ['--as <admin>', 'the administrator making the change; their TOTP code is read from the terminal (needed when a server owns the home)'] as const;
+const AS_ADMIN = [
+  '--as <admin>',
+  'the administrator making the change; their TOTP code is read from the terminal (needed when a server owns the home)',
+] as const;
 
 /** Registers `airlock token issue | derive | list | revoke | unfreeze`. */
 export function registerTokenCommands(program: Command): void {
-  const token = program.command('token').description('issue and manage agent tokens (deny-by-default grants)');
+  const token = program
+    .command('token')
+    .description('issue and manage agent tokens (deny-by-default grants)');
   withScopeFlags(token.command('issue').description('issue a token to an agent; it is shown once'))
     .requiredOption('--owner <human>', 'the human answerable for the agent')
     .option(...AS_ADMIN)
     .action(async (flags: ScopeFlags & { as?: string }, command: Command) => issue(flags, command));
   withScopeFlags(token.command('derive').description('derive a narrower token for a sub-agent'))
     .option('--parent <grant-id>', 'parent grant id (default: the token in $AIRLOCK_TOKEN)')
-    .option('--owner <human>', 'owner (default: the parent\'s)')
-    .option('--url <gateway>', 'derive through the gateway at this URL with the token in $AIRLOCK_TOKEN (default: $AIRLOCK_URL); what an agent does when a server owns the home')
-    .action(async (flags: ScopeFlags & { parent?: string; url?: string }, command: Command) => derive(flags, command));
+    .option('--owner <human>', "owner (default: the parent's)")
+    .option(
+      '--url <gateway>',
+      'derive through the gateway at this URL with the token in $AIRLOCK_TOKEN (default: $AIRLOCK_URL); what an agent does when a server owns the home',
+    )
+    .action(async (flags: ScopeFlags & { parent?: string; url?: string }, command: Command) =>
+      derive(flags, command),
+    );
   token
     .command('list')
     .description('list grants (never tokens: only their hashes are stored)')
@@ -49,9 +59,15 @@ export function registerTokenCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { as?: string; json?: boolean }, command: Command) =>
       withAdmin(command, async (admin) => {
-        const { revoked } = await admin.call('revokeToken', { auth: adminAuthOf(admin, flags.as), grantId: id });
+        const { revoked } = await admin.call('revokeToken', {
+          auth: adminAuthOf(admin, flags.as),
+          grantId: id,
+        });
         if (flags.json) printJson({ revoked });
-        else printLines(`revoked ${revoked.length} grant(s): ${revoked.join(', ') || '(already revoked)'}`);
+        else
+          printLines(
+            `revoked ${revoked.length} grant(s): ${revoked.join(', ') || '(already revoked)'}`,
+          );
       }),
     );
   token
@@ -61,7 +77,10 @@ export function registerTokenCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { as?: string; json?: boolean }, command: Command) =>
       withAdmin(command, async (admin) => {
-        const { grant } = await admin.call('unfreezeToken', { auth: adminAuthOf(admin, flags.as), grantId: id });
+        const { grant } = await admin.call('unfreezeToken', {
+          auth: adminAuthOf(admin, flags.as),
+          grantId: id,
+        });
         if (flags.json) printJson({ grant: toShownGrant(grant as Grant, systemClock.now()) });
         else printLines(`unfroze ${grant.id} (${grant.agent})`);
       }),
@@ -73,7 +92,10 @@ function withScopeFlags(command: Command): Command {
     .requiredOption('--agent <name>', 'the agent the token is for')
     .option('--upstream <names...>', 'upstreams it may reach (`*` for any)')
     .option('--env <names...>', 'environments it may touch (`*` for any)')
-    .option('--effect <effects...>', 'effects it may perform: read write execute destructive unknown')
+    .option(
+      '--effect <effects...>',
+      'effects it may perform: read write execute destructive unknown',
+    )
     .option('--resource <patterns...>', 'resource patterns over `type:id` (`*` for any)')
     .option('--ttl <duration>', 'lifetime, e.g. 30m, 8h (default: tokens.defaultTtl)')
     .option('--json', 'print JSON');
@@ -97,7 +119,10 @@ async function issue(flags: ScopeFlags & { as?: string }, command: Command): Pro
   });
 }
 
-async function derive(flags: ScopeFlags & { parent?: string; url?: string }, command: Command): Promise<void> {
+async function derive(
+  flags: ScopeFlags & { parent?: string; url?: string },
+  command: Command,
+): Promise<void> {
   const parentToken = envSecret('AIRLOCK_TOKEN', process.env);
   const request: DeriveRequest = {
     agent: flags.agent,
@@ -110,18 +135,33 @@ async function derive(flags: ScopeFlags & { parent?: string; url?: string }, com
   };
   const gateway = flags.url ?? process.env['AIRLOCK_URL'];
   if (gateway !== undefined && flags.parent === undefined) {
-    if (parentToken === undefined) throw new CliFailure('put the parent token in $AIRLOCK_TOKEN to derive through the gateway', EXIT.invalidInput);
+    if (parentToken === undefined)
+      throw new CliFailure(
+        'put the parent token in $AIRLOCK_TOKEN to derive through the gateway',
+        EXIT.invalidInput,
+      );
     printIssued(await deriveThroughGateway(gateway, parentToken, request), flags.json === true);
     return;
   }
   // SECURITY: while a server owns the home only it opens the store; the agent goes through it.
   if (existsSync(adminSocketPath(homeOf(command)))) {
-    throw new CliFailure('a server owns this home: derive through it with --url GATEWAY (or $AIRLOCK_URL) and the parent token in $AIRLOCK_TOKEN', EXIT.invalidInput);
+    throw new CliFailure(
+      'a server owns this home: derive through it with --url GATEWAY (or $AIRLOCK_URL) and the parent token in $AIRLOCK_TOKEN',
+      EXIT.invalidInput,
+    );
   }
   await withContext(command, async ({ grants, actor }) => {
-    const parent = flags.parent !== undefined ? { id: flags.parent } : parentToken !== undefined ? { token: parentToken } : undefined;
+    const parent =
+      flags.parent !== undefined
+        ? { id: flags.parent }
+        : parentToken !== undefined
+          ? { token: parentToken }
+          : undefined;
     if (parent === undefined) {
-      throw new CliFailure('name the parent with --parent GRANT_ID or put its token in $AIRLOCK_TOKEN', EXIT.invalidInput);
+      throw new CliFailure(
+        'name the parent with --parent GRANT_ID or put its token in $AIRLOCK_TOKEN',
+        EXIT.invalidInput,
+      );
     }
     const derivedBy = 'token' in parent ? `${actor} (holding the parent token)` : actor;
     printIssued(await grants.derive(parent, request, derivedBy), flags.json === true);
@@ -131,7 +171,9 @@ async function derive(flags: ScopeFlags & { parent?: string; url?: string }, com
 async function list(flags: { json?: boolean }, command: Command): Promise<void> {
   await withAdmin(command, async (admin) => {
     const now = systemClock.now();
-    const shown = (await admin.call('listTokens', {})).grants.map((grant) => toShownGrant(grant as Grant, now));
+    const shown = (await admin.call('listTokens', {})).grants.map((grant) =>
+      toShownGrant(grant as Grant, now),
+    );
     if (flags.json) {
       for (const grant of shown) printJson(grant);
       return;
@@ -160,7 +202,14 @@ function printIssued(issued: IssuedToken, json: boolean): void {
 
 /** A grant as the CLI shows it: ISO times and a status word. */
 function toShownGrant(grant: Grant, now: number) {
-  const status = grant.revokedAt !== undefined ? 'revoked' : grant.frozenAt !== undefined ? 'frozen' : now >= grant.expiresAt ? 'expired' : 'active';
+  const status =
+    grant.revokedAt !== undefined
+      ? 'revoked'
+      : grant.frozenAt !== undefined
+        ? 'frozen'
+        : now >= grant.expiresAt
+          ? 'expired'
+          : 'active';
   return {
     id: grant.id,
     status,
@@ -179,7 +228,10 @@ function toShownGrant(grant: Grant, now: number) {
 function required(list: string[] | undefined, flag: string): string[] {
   // SECURITY: deny-by-default: an omitted scope is an error, never "everything".
   if (list === undefined || list.length === 0) {
-    throw new CliFailure(`${flag} is required: a token gets nothing that is not named`, EXIT.invalidInput);
+    throw new CliFailure(
+      `${flag} is required: a token gets nothing that is not named`,
+      EXIT.invalidInput,
+    );
   }
   return list;
 }
@@ -187,19 +239,27 @@ function required(list: string[] | undefined, flag: string): string[] {
 function parseEffects(values: string[]): Effect[] {
   const bad = values.filter((value) => !isEffect(value));
   if (bad.length > 0) {
-    throw new CliFailure(`unknown effect ${bad.map((b) => `\`${b}\``).join(', ')}: use read, write, execute, destructive or unknown`, EXIT.invalidInput);
+    throw new CliFailure(
+      `unknown effect ${bad.map((b) => `\`${b}\``).join(', ')}: use read, write, execute, destructive or unknown`,
+      EXIT.invalidInput,
+    );
   }
   return values as Effect[];
 }
 
 function parseTtl(text: string): number {
   const ms = parseDurationMs(text);
-  if (ms === undefined) throw new CliFailure(`\`${text}\` is not a duration like 30m or 8h`, EXIT.invalidInput);
+  if (ms === undefined)
+    throw new CliFailure(`\`${text}\` is not a duration like 30m or 8h`, EXIT.invalidInput);
   return ms;
 }
 
 /** `POST /tokens/derive` on the gateway, authenticated by the parent token. */
-async function deriveThroughGateway(gateway: string, parentToken: string, request: DeriveRequest): Promise<IssuedToken> {
+async function deriveThroughGateway(
+  gateway: string,
+  parentToken: string,
+  request: DeriveRequest,
+): Promise<IssuedToken> {
   let response: Response;
   try {
     response = await fetch(new URL(DERIVE_TOKEN_PATH, gateway), {
@@ -208,12 +268,23 @@ async function deriveThroughGateway(gateway: string, parentToken: string, reques
       body: JSON.stringify(request),
     });
   } catch (error) {
-    throw new CliFailure(`no Airlock gateway answers at \`${gateway}\`: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal);
+    throw new CliFailure(
+      `no Airlock gateway answers at \`${gateway}\`: ${error instanceof Error ? error.message : String(error)}`,
+      EXIT.internal,
+    );
   }
-  const body = (await response.json().catch(() => ({}))) as { token?: string; grant?: Grant; error?: { code?: string; message?: string; details?: string[] } };
+  const body = (await response.json().catch(() => ({}))) as {
+    token?: string;
+    grant?: Grant;
+    error?: { code?: string; message?: string; details?: string[] };
+  };
   if (!response.ok || body.token === undefined || body.grant === undefined) {
     const exit = response.status >= 500 ? EXIT.internal : EXIT.invalidInput;
-    throw new CliFailure(`the gateway refused: ${body.error?.message ?? `HTTP ${response.status}`}`, exit, body.error?.details ?? []);
+    throw new CliFailure(
+      `the gateway refused: ${body.error?.message ?? `HTTP ${response.status}`}`,
+      exit,
+      body.error?.details ?? [],
+    );
   }
   return { token: body.token, grant: body.grant };
 }

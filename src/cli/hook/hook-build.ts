@@ -30,7 +30,9 @@ const keepSourceUrls: Plugin = {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta')) return { contents: text, loader: 'ts' };
       const url = JSON.stringify(pathToFileURL(args.path).href);
-      const contents = text.replaceAll('import.meta.url', url).replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)));
+      const contents = text
+        .replaceAll('import.meta.url', url)
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)));
       return { contents, loader: 'ts' };
     });
   },
@@ -45,7 +47,9 @@ const keepSourceUrls: Plugin = {
 const protocolsOnly: Plugin = {
   name: 'hook-protocols-only',
   setup(builder) {
-    builder.onResolve({ filter: /adapters\/hooks\/index\.js$/ }, () => ({ path: join(ROOT, 'src', 'adapters', 'hooks', 'protocols.ts') }));
+    builder.onResolve({ filter: /adapters\/hooks\/index\.js$/ }, () => ({
+      path: join(ROOT, 'src', 'adapters', 'hooks', 'protocols.ts'),
+    }));
   },
 };
 
@@ -92,9 +96,13 @@ export const NATIVE_HOOK_NAME = 'airlock-hook';
  */
 function compileNativeHook(dir: string): void {
   const source = join(ROOT, 'native', 'airlock-hook.c');
-  const compiled = spawnSync('cc', ['-O2', '-o', join(dir, NATIVE_HOOK_NAME), source], { encoding: 'utf8' });
+  const compiled = spawnSync('cc', ['-O2', '-o', join(dir, NATIVE_HOOK_NAME), source], {
+    encoding: 'utf8',
+  });
   if (compiled.status !== 0) {
-    process.stderr.write(`note: the native hook was not built (${compiled.error?.message ?? compiled.stderr.trim()}); the Node hook serves instead\n`);
+    process.stderr.write(
+      `note: the native hook was not built (${compiled.error?.message ?? compiled.stderr.trim()}); the Node hook serves instead\n`,
+    );
   }
 }
 

@@ -15,16 +15,38 @@ export { HOOK_TOKEN_ENV };
  * set hooks up: `airlock install-hooks` and `airlock doctor`.
  */
 export function registerHookCommands(program: Command): void {
-  const hook = program.command('hook').description(`answer an agent client's pre-tool hook (JSON on stdin; token from $${HOOK_TOKEN_ENV})`);
+  const hook = program
+    .command('hook')
+    .description(
+      `answer an agent client's pre-tool hook (JSON on stdin; token from $${HOOK_TOKEN_ENV})`,
+    );
   for (const client of HOOK_CLIENTS) {
     hook
       .command(client)
-      .description(`the ${client} hook: judge the shell command, file edit or MCP call on stdin, answer in ${client}'s format`)
-      .option('--url <url>', 'forward to this running `airlock serve` (default: $AIRLOCK_URL; unset: judge here)')
-      .option('--dry-run', 'judge without a token and record nothing (what `airlock doctor` probes with)')
+      .description(
+        `the ${client} hook: judge the shell command, file edit or MCP call on stdin, answer in ${client}'s format`,
+      )
+      .option(
+        '--url <url>',
+        'forward to this running `airlock serve` (default: $AIRLOCK_URL; unset: judge here)',
+      )
+      .option(
+        '--dry-run',
+        'judge without a token and record nothing (what `airlock doctor` probes with)',
+      )
       .action(async (flags: { url?: string; dryRun?: boolean }, command: Command) => {
         const input = await readStdin();
-        const answer = await answerHook({ client: client as HookClient, home: homeOf(command), url: flags.url, dryRun: flags.dryRun === true, problem: undefined }, input, process.env);
+        const answer = await answerHook(
+          {
+            client: client as HookClient,
+            home: homeOf(command),
+            url: flags.url,
+            dryRun: flags.dryRun === true,
+            problem: undefined,
+          },
+          input,
+          process.env,
+        );
         process.stdout.write(answer.stdout);
         process.stderr.write(answer.stderr);
         process.exitCode = answer.exitCode;

@@ -20,7 +20,11 @@ export interface HookArgs {
 }
 
 /** Judges in this process (the standalone mode), loaded on demand. */
-export type StandaloneAnswer = (client: HookClient, input: string, options: { home: string | undefined; dryRun: boolean; env: NodeJS.ProcessEnv }) => Promise<HookAnswer>;
+export type StandaloneAnswer = (
+  client: HookClient,
+  input: string,
+  options: { home: string | undefined; dryRun: boolean; env: NodeJS.ProcessEnv },
+) => Promise<HookAnswer>;
 
 /** Parses the hook's arguments; never throws (a problem is reported as a deny). */
 export function parseHookArgs(argv: readonly string[]): HookArgs {
@@ -38,7 +42,8 @@ export function parseHookArgs(argv: readonly string[]): HookArgs {
       else url = value;
       at += 1;
     } else if (arg === '--dry-run') dryRun = true;
-    else if ((HOOK_CLIENTS as readonly string[]).includes(arg) && client === undefined) client = arg as HookClient;
+    else if ((HOOK_CLIENTS as readonly string[]).includes(arg) && client === undefined)
+      client = arg as HookClient;
     else problem ??= `unexpected argument \`${arg}\``;
   }
   if (client === undefined) problem ??= `name the client: one of ${HOOK_CLIENTS.join(', ')}`;
@@ -46,17 +51,33 @@ export function parseHookArgs(argv: readonly string[]): HookArgs {
 }
 
 /** Answers one hook call; every failure becomes the client's deny. */
-export async function answerHookWith(args: HookArgs, input: string, env: NodeJS.ProcessEnv, standalone: () => Promise<StandaloneAnswer>): Promise<HookAnswer> {
+export async function answerHookWith(
+  args: HookArgs,
+  input: string,
+  env: NodeJS.ProcessEnv,
+  standalone: () => Promise<StandaloneAnswer>,
+): Promise<HookAnswer> {
   const { client } = args;
   // Without a client the answer shape is unknown; exit 2 blocks in every client.
-  if (client === undefined) return { stdout: '', stderr: `airlock hook: ${args.problem ?? 'no client'}\n`, exitCode: 2 };
-  if (args.problem !== undefined) return formatAnswer(client, { verdict: 'deny', message: `Airlock denied this call: ${args.problem}. Nothing was run.` });
+  if (client === undefined)
+    return { stdout: '', stderr: `airlock hook: ${args.problem ?? 'no client'}\n`, exitCode: 2 };
+  if (args.problem !== undefined)
+    return formatAnswer(client, {
+      verdict: 'deny',
+      message: `Airlock denied this call: ${args.problem}. Nothing was run.`,
+    });
   const url = args.url ?? nonEmpty(env[HOOK_URL_ENV]);
-  if (url !== undefined) return forwardHook(client, input, { url, token: env.AIRLOCK_TOKEN, dryRun: args.dryRun });
+  if (url !== undefined)
+    return forwardHook(client, input, { url, token: env.AIRLOCK_TOKEN, dryRun: args.dryRun });
   try {
-    return await (await standalone())(client, input, { home: args.home, dryRun: args.dryRun, env });
+    return await (
+      await standalone()
+    )(client, input, { home: args.home, dryRun: args.dryRun, env });
   } catch {
-    return formatAnswer(client, { verdict: 'deny', message: 'Airlock denied this call: Airlock failed to start. Nothing was run.' });
+    return formatAnswer(client, {
+      verdict: 'deny',
+      message: 'Airlock denied this call: Airlock failed to start. Nothing was run.',
+    });
   }
 }
 
@@ -71,7 +92,10 @@ async function readStdin(): Promise<string> {
 }
 
 /** The process entry: read stdin, answer, exit with the answer's code. */
-export async function main(argv: readonly string[], standalone: () => Promise<StandaloneAnswer>): Promise<void> {
+export async function main(
+  argv: readonly string[],
+  standalone: () => Promise<StandaloneAnswer>,
+): Promise<void> {
   let answer: HookAnswer;
   try {
     answer = await answerHookWith(parseHookArgs(argv), await readStdin(), process.env, standalone);

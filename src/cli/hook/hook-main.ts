@@ -10,12 +10,23 @@ import { answerHookWith, main as fastMain } from './hook-fast.js';
 
 /** Judges in this process from the Airlock home (the policy engine and the store). */
 export const standaloneAnswer: StandaloneAnswer = async (client, input, options) => {
-  const [{ runStandaloneHook }, { resolveHome }] = await Promise.all([import('./hook-standalone.js'), import('../../config/index.js')]);
-  return runStandaloneHook(client, input, { home: resolveHome(options.home, options.env), dryRun: options.dryRun, env: options.env });
+  const [{ runStandaloneHook }, { resolveHome }] = await Promise.all([
+    import('./hook-standalone.js'),
+    import('../../config/index.js'),
+  ]);
+  return runStandaloneHook(client, input, {
+    home: resolveHome(options.home, options.env),
+    dryRun: options.dryRun,
+    env: options.env,
+  });
 };
 
 /** Answers one hook call in either mode; every failure becomes the client's deny. */
-export function answerHook(args: HookArgs, input: string, env: NodeJS.ProcessEnv): Promise<HookAnswer> {
+export function answerHook(
+  args: HookArgs,
+  input: string,
+  env: NodeJS.ProcessEnv,
+): Promise<HookAnswer> {
   return answerHookWith(args, input, env, async () => standaloneAnswer);
 }
 

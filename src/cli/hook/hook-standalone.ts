@@ -1,6 +1,11 @@
 import type { HookAnswer, HookClient, HookDeps } from '../../adapters/hooks/index.js';
 import { existsSync } from 'node:fs';
-import { dryRunJudge, HookInputError, loadHookClassifiers, runHook } from '../../adapters/hooks/index.js';
+import {
+  dryRunJudge,
+  HookInputError,
+  loadHookClassifiers,
+  runHook,
+} from '../../adapters/hooks/index.js';
 import type { LoadedConfig } from '../../config/index.js';
 import { envSecret, loadConfig } from '../../config/index.js';
 import { createFirewall, decideOptionsOf } from '../context.js';
@@ -23,7 +28,11 @@ export interface StandaloneHookOptions {
  * The store is opened only when a call needs judging, and closed before returning; a dry run
  * opens no store at all. Never throws: every failure is the client's deny (see `runHook`).
  */
-export async function runStandaloneHook(client: HookClient, input: string, options: StandaloneHookOptions): Promise<HookAnswer> {
+export async function runStandaloneHook(
+  client: HookClient,
+  input: string,
+  options: StandaloneHookOptions,
+): Promise<HookAnswer> {
   const closers: (() => Promise<void>)[] = [];
   try {
     return await runHook(client, input, () => wireStandalone(options, closers));
@@ -32,17 +41,34 @@ export async function runStandaloneHook(client: HookClient, input: string, optio
   }
 }
 
-async function wireStandalone(options: StandaloneHookOptions, closers: (() => Promise<void>)[]): Promise<HookDeps> {
+async function wireStandalone(
+  options: StandaloneHookOptions,
+  closers: (() => Promise<void>)[],
+): Promise<HookDeps> {
   // A hook pointing at a home that is not there is misinstalled: deny rather than judge with defaults.
-  if (!existsSync(options.home)) throw new HookInputError(`the Airlock home ${options.home} does not exist`);
+  if (!existsSync(options.home))
+    throw new HookInputError(`the Airlock home ${options.home} does not exist`);
   const loaded = loadConfig(options.home);
   if (!loaded.ok) throw new Error('invalid Airlock configuration');
-  const [engine, classify] = await Promise.all([loadEngineFor(loaded.value.policyDir), loadHookClassifiers(loaded.value)]);
-  if (options.dryRun) return { token: undefined, dryRun: true, ...classify, judge: dryRunJudge(engine, decideOptionsOf(loaded.value)) };
+  const [engine, classify] = await Promise.all([
+    loadEngineFor(loaded.value.policyDir),
+    loadHookClassifiers(loaded.value),
+  ]);
+  if (options.dryRun)
+    return {
+      token: undefined,
+      dryRun: true,
+      ...classify,
+      judge: dryRunJudge(engine, decideOptionsOf(loaded.value)),
+    };
   const store = await openHookStore(loaded.value);
   closers.push(() => store.close());
   const firewall = createFirewall(loaded.value, store, engine);
-  return { token: envSecret(HOOK_TOKEN_ENV, options.env), ...classify, judge: (request) => firewall.judge(request, request.token) };
+  return {
+    token: envSecret(HOOK_TOKEN_ENV, options.env),
+    ...classify,
+    judge: (request) => firewall.judge(request, request.token),
+  };
 }
 
 async function openHookStore(loaded: LoadedConfig) {

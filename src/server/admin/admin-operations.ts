@@ -1,4 +1,9 @@
-import type { AdminAnswer, AdminOperation, AdminParsedRequest, AdminAuthV1 } from '../../api/index.js';
+import type {
+  AdminAnswer,
+  AdminOperation,
+  AdminParsedRequest,
+  AdminAuthV1,
+} from '../../api/index.js';
 import { ADMIN_ROUTES, describeIssues } from '../../api/index.js';
 import type { ApprovalRules, Clock, Ids, RandomSource, Store } from '../../core/index.js';
 import { FirewallError, verifyAuditChain } from '../../core/index.js';
@@ -44,7 +49,9 @@ export interface AdminOperationsOptions {
 
 // Handlers answer with core values (readonly, exact optional fields); the API's inferred types
 // are their mutable twins. Clients parse every answer with its schema, local and remote alike.
-type Handlers = { readonly [K in AdminOperation]: (request: AdminParsedRequest<K>) => Promise<unknown> };
+type Handlers = {
+  readonly [K in AdminOperation]: (request: AdminParsedRequest<K>) => Promise<unknown>;
+};
 
 /**
  * Every administrative act on a home, in one place: the server's admin socket and the CLI's
@@ -63,8 +70,21 @@ export class AdminOperations {
     this.#options = options;
     this.#store = withAuditChannel(options.store, options.channel);
     const { clock, random, ids, rules, productionEnvironments } = options;
-    this.#approvals = new ApprovalService({ store: this.#store, clock, random, rules, productionEnvironments, ...(options.factorThrottle === undefined ? {} : { factorThrottle: options.factorThrottle }) });
-    this.#grants = new GrantService({ store: this.#store, clock, ids, random, limits: { maxTtlMs: options.tokens.maxTtlMs } });
+    this.#approvals = new ApprovalService({
+      store: this.#store,
+      clock,
+      random,
+      rules,
+      productionEnvironments,
+      ...(options.factorThrottle === undefined ? {} : { factorThrottle: options.factorThrottle }),
+    });
+    this.#grants = new GrantService({
+      store: this.#store,
+      clock,
+      ids,
+      random,
+      limits: { maxTtlMs: options.tokens.maxTtlMs },
+    });
     this.#handlers = this.#createHandlers();
   }
 
@@ -74,7 +94,10 @@ export class AdminOperations {
    */
   async dispatch<K extends AdminOperation>(operation: K, input: unknown): Promise<AdminAnswer<K>> {
     const parsed = ADMIN_ROUTES[operation].request.safeParse(input);
-    if (!parsed.success) throw new FirewallError('input.invalid', `invalid request for \`${operation}\``, { details: describeIssues(parsed.error) });
+    if (!parsed.success)
+      throw new FirewallError('input.invalid', `invalid request for \`${operation}\``, {
+        details: describeIssues(parsed.error),
+      });
     const handler = this.#handlers[operation] as (request: unknown) => Promise<AdminAnswer<K>>;
     return handler(parsed.data);
   }
@@ -83,20 +106,33 @@ export class AdminOperations {
     const approvals = this.#approvals;
     const grants = this.#grants;
     const production = [...this.#options.productionEnvironments];
-    const approvalAnswer = async (pending: Promise<unknown>) => ({ approval: await pending, productionEnvironments: production });
+    const approvalAnswer = async (pending: Promise<unknown>) => ({
+      approval: await pending,
+      productionEnvironments: production,
+    });
     return {
       listTokens: async () => ({ grants: await grants.list() }),
       issueToken: async ({ auth, ttlMs, ...scope }) => {
         const actor = await this.#admin(auth);
-        const issued = await grants.issue({ ...scope, ttlMs: ttlMs ?? this.#options.tokens.defaultTtlMs }, actor);
+        const issued = await grants.issue(
+          { ...scope, ttlMs: ttlMs ?? this.#options.tokens.defaultTtlMs },
+          actor,
+        );
         return issued;
       },
-      revokeToken: async ({ auth, grantId }) => ({ revoked: await grants.revoke(grantId, await this.#admin(auth)) }),
-      unfreezeToken: async ({ auth, grantId }) => ({ grant: await grants.unfreeze(grantId, await this.#admin(auth)) }),
+      revokeToken: async ({ auth, grantId }) => ({
+        revoked: await grants.revoke(grantId, await this.#admin(auth)),
+      }),
+      unfreezeToken: async ({ auth, grantId }) => ({
+        grant: await grants.unfreeze(grantId, await this.#admin(auth)),
+      }),
       listApprovers: async () => ({ approvers: await approvals.listApprovers() }),
       addApprover: async ({ auth, credential, ...rest }) => {
         const actor = await this.#admin(auth);
-        const added = await approvals.addApprover({ ...rest, ...(credential === undefined ? {} : { credential }) }, actor);
+        const added = await approvals.addApprover(
+          { ...rest, ...(credential === undefined ? {} : { credential }) },
+          actor,
+        );
         return { approver: added.approver, totp: added.totp };
       },
       removeApprover: async ({ auth, name }) => {
@@ -105,32 +141,57 @@ export class AdminOperations {
       },
       setApproverCredential: async ({ auth, name, credential }) => {
         // An approver may change their own credential with their own code; anyone else's takes an admin.
-        const actor = auth !== undefined && auth.as === name ? `human:${(await approvals.verifyTotp(name, auth.totp)).name}` : await this.#admin(auth);
+        const actor =
+          auth !== undefined && auth.as === name
+            ? `human:${(await approvals.verifyTotp(name, auth.totp)).name}`
+            : await this.#admin(auth);
         await approvals.setCredential(name, credential, actor);
-        return { approver: (await approvals.listApprovers()).find((approver) => approver.name === name) };
+        return {
+          approver: (await approvals.listApprovers()).find((approver) => approver.name === name),
+        };
       },
-      listApprovals: async ({ state }) => ({ approvals: await approvals.list(state === undefined ? {} : { state }), productionEnvironments: production }),
+      listApprovals: async ({ state }) => ({
+        approvals: await approvals.list(state === undefined ? {} : { state }),
+        productionEnvironments: production,
+      }),
       showApproval: async ({ id }) => approvalAnswer(approvals.get(id)),
-      approve: async ({ auth, id, confirm }) => approvalAnswer(approvals.approve(id, auth.as, { kind: 'totp', code: auth.totp }, { confirm })),
-      deny: async ({ auth, id, reason }) => approvalAnswer(approvals.deny(id, auth.as, { kind: 'totp', code: auth.totp }, reason)),
-      cancel: async ({ auth, id }) => approvalAnswer(approvals.cancelAsApprover(id, auth.as, { kind: 'totp', code: auth.totp })),
+      approve: async ({ auth, id, confirm }) =>
+        approvalAnswer(
+          approvals.approve(id, auth.as, { kind: 'totp', code: auth.totp }, { confirm }),
+        ),
+      deny: async ({ auth, id, reason }) =>
+        approvalAnswer(approvals.deny(id, auth.as, { kind: 'totp', code: auth.totp }, reason)),
+      cancel: async ({ auth, id }) =>
+        approvalAnswer(approvals.cancelAsApprover(id, auth.as, { kind: 'totp', code: auth.totp })),
       reloadPolicy: async ({ auth }) => {
         const actor = await this.#admin(auth);
         const reload = await this.#options.reloadPolicy();
-        await this.#store.appendAudit({ kind: 'policy.reloaded', actor, at: this.#options.clock.now(), data: { policyFiles: reload.policyFiles, loadedFrom: reload.loadedFrom } });
+        await this.#store.appendAudit({
+          kind: 'policy.reloaded',
+          actor,
+          at: this.#options.clock.now(),
+          data: { policyFiles: reload.policyFiles, loadedFrom: reload.loadedFrom },
+        });
         return { policyFiles: reload.policyFiles, loadedFrom: reload.loadedFrom };
       },
       auditTail: async ({ count }) => ({ records: await this.#store.tailAudit(count) }),
-      auditVerify: async () => (this.#options.verifyAudit === undefined ? verifyAuditChain(await this.#readAllAudit(), await this.#store.auditHead()) : this.#options.verifyAudit()),
+      auditVerify: async () =>
+        this.#options.verifyAudit === undefined
+          ? verifyAuditChain(await this.#readAllAudit(), await this.#store.auditHead())
+          : this.#options.verifyAudit(),
     };
   }
 
   /** The actor of an admin change: a TOTP-proven administrator, or the home's owner in local mode. */
   async #admin(auth: AdminAuthV1 | undefined): Promise<string> {
-    if (auth !== undefined) return `human:${(await this.#approvals.authorizeAdmin(auth.as, auth.totp)).name}`;
+    if (auth !== undefined)
+      return `human:${(await this.#approvals.authorizeAdmin(auth.as, auth.totp)).name}`;
     // SECURITY: the server never takes a change without an administrator's code.
     if (this.#options.ownerActor === undefined) {
-      throw new FirewallError('approver.factor-required', 'this change needs an administrator: name one with `--as NAME` and give their TOTP code');
+      throw new FirewallError(
+        'approver.factor-required',
+        'this change needs an administrator: name one with `--as NAME` and give their TOTP code',
+      );
     }
     return this.#options.ownerActor;
   }

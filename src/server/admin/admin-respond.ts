@@ -27,7 +27,11 @@ const STATUS: Partial<Record<FirewallErrorCode, number>> = {
 };
 
 /** Sends the typed error `{ error: { code, message, details } }` for `input.invalid`. */
-export function sendInvalid(res: ServerResponse, message: string, details: readonly string[] = []): void {
+export function sendInvalid(
+  res: ServerResponse,
+  message: string,
+  details: readonly string[] = [],
+): void {
   sendJson(res, 400, { error: { code: 'input.invalid', message, details } });
 }
 
@@ -35,12 +39,24 @@ export function sendInvalid(res: ServerResponse, message: string, details: reado
  * Answers a failure: a FirewallError with the status its code maps to, its message and details
  * (they never carry a secret); anything else as a 500 that says nothing of the cause.
  */
-export function sendFailure(res: ServerResponse, error: unknown, log: (line: string) => void): void {
+export function sendFailure(
+  res: ServerResponse,
+  error: unknown,
+  log: (line: string) => void,
+): void {
   if (isFirewallError(error)) {
-    sendJson(res, STATUS[error.code] ?? 500, { error: { code: error.code, message: error.message, details: error.details } });
+    sendJson(res, STATUS[error.code] ?? 500, {
+      error: { code: error.code, message: error.message, details: error.details },
+    });
     return;
   }
   // SECURITY: no stack, no message of an unexpected error leaves the server; its log has it.
   log(`admin api: unexpected error: ${describeError(error)}`);
-  sendJson(res, 500, { error: { code: 'internal', message: 'internal error: the server log has the details', details: [] } });
+  sendJson(res, 500, {
+    error: {
+      code: 'internal',
+      message: 'internal error: the server log has the details',
+      details: [],
+    },
+  });
 }

@@ -53,15 +53,26 @@ export async function startAdminSocket(options: AdminSocketOptions): Promise<Adm
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: AdminSocketOptions): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: AdminSocketOptions,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://admin.invalid');
   const operation = findAdminRoute(req.method ?? '', url.pathname);
   if (operation === undefined) {
     const known = Object.values(ADMIN_ROUTES).some((route) => route.path === url.pathname);
-    sendJson(res, known ? 405 : 404, { error: { code: 'input.invalid', message: `no admin operation \`${req.method ?? ''} ${url.pathname}\``, details: [] } });
+    sendJson(res, known ? 405 : 404, {
+      error: {
+        code: 'input.invalid',
+        message: `no admin operation \`${req.method ?? ''} ${url.pathname}\``,
+        details: [],
+      },
+    });
     return;
   }
-  const input = ADMIN_ROUTES[operation].method === 'GET' ? queryInput(url) : await bodyInput(req, res);
+  const input =
+    ADMIN_ROUTES[operation].method === 'GET' ? queryInput(url) : await bodyInput(req, res);
   if (input === undefined) return;
   sendJson(res, 200, await options.operations.dispatch(operation, input));
 }
@@ -70,7 +81,8 @@ function queryInput(url: URL): Record<string, string> {
   const input: Record<string, string> = {};
   for (const [key, value] of url.searchParams) {
     // SECURITY: one reading per parameter; a repeated one is ambiguous, so refused.
-    if (key in input) throw new FirewallError('input.invalid', `query parameter \`${key}\` is given twice`);
+    if (key in input)
+      throw new FirewallError('input.invalid', `query parameter \`${key}\` is given twice`);
     input[key] = value;
   }
   return input;
@@ -81,7 +93,8 @@ async function bodyInput(req: IncomingMessage, res: ServerResponse): Promise<unk
   // The body is read before any answer, so the client is done sending when it comes.
   const body = await readBody(req);
   if (body === undefined) {
-    if (await drained(req)) sendInvalid(res, `the request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes`);
+    if (await drained(req))
+      sendInvalid(res, `the request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes`);
     return undefined;
   }
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
@@ -98,7 +111,8 @@ async function bodyInput(req: IncomingMessage, res: ServerResponse): Promise<unk
 
 /** The body, or undefined when it is larger than the limit (the rest is left unread). */
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_ADMIN_BODY_BYTES) return Promise.resolve(undefined);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_ADMIN_BODY_BYTES)
+    return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -162,8 +176,16 @@ export async function removeStaleSocket(path: string): Promise<void> {
   } catch {
     return;
   }
-  if (!isSocket) throw new FirewallError('store.unavailable', `\`${path}\` exists and is not a socket: move it away, then start again`);
-  if (await answers(path)) throw new FirewallError('store.unavailable', `another airlock serve answers on \`${path}\`: one server owns a home`);
+  if (!isSocket)
+    throw new FirewallError(
+      'store.unavailable',
+      `\`${path}\` exists and is not a socket: move it away, then start again`,
+    );
+  if (await answers(path))
+    throw new FirewallError(
+      'store.unavailable',
+      `another airlock serve answers on \`${path}\`: one server owns a home`,
+    );
   unlinkSync(path);
 }
 

@@ -17,9 +17,12 @@ const PAGE = 1000;
  * decisions on the same request (same grant and digest, before and after it). Reads the chain in
  * pages; the store has no index by approval, so this costs a walk over the log.
  */
-export async function readApprovalTimeline(store: Pick<Store, 'readAudit'>, approval: Approval): Promise<TimelineEntry[]> {
+export async function readApprovalTimeline(
+  store: Pick<Store, 'readAudit'>,
+  approval: Approval,
+): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
-  for (let fromSeq = 1; ; ) {
+  for (let fromSeq = 1; ;) {
     const records = await store.readAudit({ fromSeq, limit: PAGE });
     for (const record of records) if (belongsTo(record, approval)) entries.push(toEntry(record));
     const last = records.at(-1);
@@ -32,7 +35,12 @@ function belongsTo(record: AuditRecord, approval: Approval): boolean {
   const { data } = record;
   if (data['approvalId'] === approval.id) return true;
   // Decisions on the same request by the same grant: the retry that ran it, or a replay.
-  return record.kind === 'decision' && data['grantId'] === approval.grantId && data['requestDigest'] === approval.requestDigest && record.at >= approval.createdAt;
+  return (
+    record.kind === 'decision' &&
+    data['grantId'] === approval.grantId &&
+    data['requestDigest'] === approval.requestDigest &&
+    record.at >= approval.createdAt
+  );
 }
 
 function toEntry(record: AuditRecord): TimelineEntry {
@@ -40,8 +48,16 @@ function toEntry(record: AuditRecord): TimelineEntry {
   const parts: string[] = [];
   if (typeof data['verdict'] === 'string') parts.push(`verdict ${data['verdict']}`);
   if (typeof data['state'] === 'string') parts.push(`now ${data['state']}`);
-  if (Array.isArray(data['approvedBy']) && data['approvedBy'].length > 0) parts.push(`approved by ${data['approvedBy'].join(', ')}`);
+  if (Array.isArray(data['approvedBy']) && data['approvedBy'].length > 0)
+    parts.push(`approved by ${data['approvedBy'].join(', ')}`);
   if (typeof data['reason'] === 'string') parts.push(`reason: ${data['reason']}`);
-  if (record.kind === 'decision' && Array.isArray(data['reasons'])) parts.push(...data['reasons'].filter((r): r is string => typeof r === 'string'));
-  return { seq: record.seq, at: record.at, actor: record.actor, kind: record.kind, summary: parts.join('; ') };
+  if (record.kind === 'decision' && Array.isArray(data['reasons']))
+    parts.push(...data['reasons'].filter((r): r is string => typeof r === 'string'));
+  return {
+    seq: record.seq,
+    at: record.at,
+    actor: record.actor,
+    kind: record.kind,
+    summary: parts.join('; '),
+  };
 }

@@ -9,6 +9,14 @@ import type { Approver } from '../../core/index.js';
  */
 export function approverGeneration(approver: Approver): string {
   return createHash('sha256')
-    .update(JSON.stringify([approver.name, approver.createdAt, approver.credentialChangedAt, approver.credentialHash, approver.totpSecret]))
+    .update(
+      JSON.stringify([
+        approver.name,
+        approver.createdAt,
+        approver.credentialChangedAt,
+        approver.credentialHash,
+        approver.totpSecret,
+      ]),
+    )
     .digest('base64url');
 }

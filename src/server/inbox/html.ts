@@ -12,7 +12,8 @@ export class SafeHtml {
 }
 
 /** What may be interpolated: text (escaped), numbers, safe HTML, lists of them, or nothing. */
-export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
+export type HtmlValue =
+  SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',

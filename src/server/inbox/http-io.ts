@@ -50,7 +50,12 @@ export class BadFormError extends Error {
 }
 
 /** Sends a whole HTML page. */
-export function sendHtml(res: ServerResponse, status: number, page: SafeHtml, headers: Record<string, string | string[]> = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  page: SafeHtml,
+  headers: Record<string, string | string[]> = {},
+): void {
   const body = page.toString();
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -63,19 +68,31 @@ export function sendHtml(res: ServerResponse, status: number, page: SafeHtml, he
 
 /** Sends a static asset (CSS, JS) with the inbox's headers. */
 export function sendAsset(res: ServerResponse, type: string, body: string): void {
-  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': `${type}; charset=utf-8`,
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
 /** Sends JSON (what the passkey script fetches) with the inbox's headers. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 /** Redirects with 303 (See Other): after a POST the browser GETs the next page. */
-export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
+export function redirect(
+  res: ServerResponse,
+  location: string,
+  headers: Record<string, string | string[]> = {},
+): void {
   res.writeHead(303, { ...SECURITY_HEADERS, ...headers, location, 'content-length': 0 });
   res.end();
 }
@@ -96,7 +113,8 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
  */
 export function sessionCookie(value: string, maxAgeMs: number, secure: boolean): string {
   const maxAge = Math.max(0, Math.floor(maxAgeMs / 1000));
-  if (secure) return `${SECURE_SESSION_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`;
+  if (secure)
+    return `${SECURE_SESSION_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`;
   return `${SESSION_COOKIE}=${value}; Path=${INBOX_PREFIX}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict`;
 }
 
@@ -133,7 +151,8 @@ export function isCrossSite(req: IncomingMessage): boolean {
 /** Reads an `application/x-www-form-urlencoded` body of at most 16 KiB. */
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') throw new BadFormError(415, 'forms must be sent as application/x-www-form-urlencoded');
+  if (type !== 'application/x-www-form-urlencoded')
+    throw new BadFormError(415, 'forms must be sent as application/x-www-form-urlencoded');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -142,7 +161,9 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     chunks.push(chunk);
   }
   try {
-    return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)));
+    return new URLSearchParams(
+      new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)),
+    );
   } catch {
     throw new BadFormError(400, 'the form is not valid UTF-8');
   }

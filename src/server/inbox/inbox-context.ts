@@ -54,7 +54,10 @@ export interface Viewer {
  * removed approver is logged out at once and a narrowed scope applies at once; a session started
  * before the approver was removed and re-added, or before their credentials changed, is over.
  */
-export async function viewerOf(context: InboxContext, req: IncomingMessage): Promise<Viewer | undefined> {
+export async function viewerOf(
+  context: InboxContext,
+  req: IncomingMessage,
+): Promise<Viewer | undefined> {
   // SECURITY: only the session cookie authenticates here; an `Authorization` header (an agent's
   // Airlock token) is never read by the inbox.
   const cookie = readSessionCookie(req);

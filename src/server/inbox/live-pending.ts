@@ -41,13 +41,20 @@ export class LivePending {
       res.end('log in first');
       return;
     }
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/event-stream; charset=utf-8',
+      connection: 'keep-alive',
+    });
     res.write('retry: 3000\n\n');
     const listener: Listener = { req, res, last: '', idleTicks: 0 };
     this.#listeners.add(listener);
     req.once('close', () => this.#remove(listener));
     await this.#push(listener);
-    this.#timer ??= setInterval(() => void this.#tick(), this.#context.options.liveIntervalMs ?? DEFAULT_LIVE_INTERVAL_MS).unref();
+    this.#timer ??= setInterval(
+      () => void this.#tick(),
+      this.#context.options.liveIntervalMs ?? DEFAULT_LIVE_INTERVAL_MS,
+    ).unref();
   }
 
   /** Ends every stream and stops the timer. */
@@ -80,7 +87,9 @@ export class LivePending {
         listener.res.end('event: logout\ndata: {}\n\n');
         return this.#remove(listener);
       }
-      const items = (await pendingInScope(this.#context, viewer.approver, pending)).map((a) => toPendingItem(a, viewer.approver.name, this.#context.options.productionEnvironments));
+      const items = (await pendingInScope(this.#context, viewer.approver, pending)).map((a) =>
+        toPendingItem(a, viewer.approver.name, this.#context.options.productionEnvironments),
+      );
       const json = JSON.stringify(items);
       if (json !== listener.last) {
         listener.last = json;

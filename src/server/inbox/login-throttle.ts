@@ -64,12 +64,24 @@ export class LoginThrottle {
    * often, or too many verifications run (overall or from this source); returns `throttled`
    * without running it then.
    */
-  async attempt<T>(attempt: LoginAttempt, verify: () => Promise<T | undefined>): Promise<T | 'throttled' | undefined> {
+  async attempt<T>(
+    attempt: LoginAttempt,
+    verify: () => Promise<T | undefined>,
+  ): Promise<T | 'throttled' | undefined> {
     const keys = this.#keysOf(attempt);
-    const limits = [this.#options.maxFailuresPerSource, this.#options.maxFailuresPerNameAndSource, this.#options.maxFailuresPerCredential];
-    if (keys.some((key, i) => this.#recentFailures(key).length >= (limits[i] ?? 0))) return 'throttled';
+    const limits = [
+      this.#options.maxFailuresPerSource,
+      this.#options.maxFailuresPerNameAndSource,
+      this.#options.maxFailuresPerCredential,
+    ];
+    if (keys.some((key, i) => this.#recentFailures(key).length >= (limits[i] ?? 0)))
+      return 'throttled';
     const bySource = this.#runningBySource.get(attempt.source) ?? 0;
-    if (this.#running >= this.#options.maxConcurrent || bySource >= this.#options.maxConcurrentPerSource) return 'throttled';
+    if (
+      this.#running >= this.#options.maxConcurrent ||
+      bySource >= this.#options.maxConcurrentPerSource
+    )
+      return 'throttled';
     this.#running++;
     this.#runningBySource.set(attempt.source, bySource + 1);
     try {
@@ -86,8 +98,14 @@ export class LoginThrottle {
   }
 
   #keysOf(attempt: LoginAttempt): [string, string, string] {
-    const credential = createHmac('sha256', this.#key).update(attempt.credential).digest('base64url');
-    return [`source ${attempt.source}`, `name ${attempt.name} ${attempt.source}`, `credential ${credential}`];
+    const credential = createHmac('sha256', this.#key)
+      .update(attempt.credential)
+      .digest('base64url');
+    return [
+      `source ${attempt.source}`,
+      `name ${attempt.name} ${attempt.source}`,
+      `credential ${credential}`,
+    ];
   }
 
   #recordFailure(key: string): void {

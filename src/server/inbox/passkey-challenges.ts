@@ -10,7 +10,9 @@ const MAX_CHALLENGES = 10_000;
  * What a challenge was issued for: enrolling a passkey, or one vote on one approval. A challenge
  * is answered only for the same session and the same purpose.
  */
-export type PasskeyPurpose = { readonly kind: 'enrol' } | { readonly kind: 'vote'; readonly approvalId: string; readonly vote: 'approve' | 'deny' };
+export type PasskeyPurpose =
+  | { readonly kind: 'enrol' }
+  | { readonly kind: 'vote'; readonly approvalId: string; readonly vote: 'approve' | 'deny' };
 
 /**
  * Outstanding WebAuthn challenges, server-side: one per (session, purpose), each taken at most
@@ -48,5 +50,7 @@ export class PasskeyChallenges {
 
 function keyOf(sessionKey: string, purpose: PasskeyPurpose): string {
   // Approval ids are [A-Za-z0-9_-]; the space cannot occur inside any part.
-  return purpose.kind === 'enrol' ? `${sessionKey} enrol` : `${sessionKey} vote ${purpose.approvalId} ${purpose.vote}`;
+  return purpose.kind === 'enrol'
+    ? `${sessionKey} enrol`
+    : `${sessionKey} vote ${purpose.approvalId} ${purpose.vote}`;
 }

@@ -8,8 +8,8 @@ import { INBOX_PREFIX } from './http-io.js';
  * fetches the assertion options in `data-passkey-options` (see `passkeyOptionsAttribute`).
  */
 export function passkeyFields(): SafeHtml {
-  return html`<input type="hidden" name="assertion" value="">
-  <p class="passkey-status" role="status" aria-live="polite"></p>`;
+  return html`<input type="hidden" name="assertion" value="" />
+    <p class="passkey-status" role="status" aria-live="polite"></p>`;
 }
 
 /** The `data-passkey-options` attribute of the form that posts to `voteUrl` (…/approve or …/deny). */
@@ -19,6 +19,11 @@ export function passkeyOptionsAttribute(voteUrl: string): SafeHtml {
 
 /** Above the vote forms: votes need a passkey, and where to add one when the approver has none. */
 export function passkeyNotice(hasPasskey: boolean | undefined): SafeHtml {
-  if (hasPasskey !== false) return html`<p class="hint">Approving or denying asks for your passkey.</p>`;
-  return html`<p class="warning" id="passkey-needed">Every vote needs your passkey, and you have none yet. <a href="${INBOX_PREFIX}/passkeys">Add a passkey</a> with a code from your authenticator app, then come back.</p>`;
+  if (hasPasskey !== false)
+    return html`<p class="hint">Approving or denying asks for your passkey.</p>`;
+  return html`<p class="warning" id="passkey-needed">
+    Every vote needs your passkey, and you have none yet.
+    <a href="${INBOX_PREFIX}/passkeys">Add a passkey</a> with a code from your authenticator app,
+    then come back.
+  </p>`;
 }

@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PasskeyCredentialV1 } from './passkey-store.js';
 import { FilePasskeyStore } from './passkey-store.js';
 
-const key: PasskeyCredentialV1 = { approver: 'carol', approverGeneration: 'g1', id: 'cred-1', publicKey: 'pk', counter: 0, transports: ['internal'], createdAt: 1 };
+const key: PasskeyCredentialV1 = {
+  approver: 'carol',
+  approverGeneration: 'g1',
+  id: 'cred-1',
+  publicKey: 'pk',
+  counter: 0,
+  transports: ['internal'],
+  createdAt: 1,
+};
 let dir: string | undefined;
 afterEach(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });

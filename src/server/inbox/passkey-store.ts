@@ -43,12 +43,17 @@ export class MemoryPasskeyStore implements PasskeyStore {
   }
 
   async add(credential: PasskeyCredentialV1): Promise<void> {
-    this.credentials = [...this.credentials.filter((known) => known.id !== credential.id), credential];
+    this.credentials = [
+      ...this.credentials.filter((known) => known.id !== credential.id),
+      credential,
+    ];
     this.changed();
   }
 
   async setCounter(id: string, counter: number): Promise<void> {
-    this.credentials = this.credentials.map((known) => (known.id === id ? { ...known, counter } : known));
+    this.credentials = this.credentials.map((known) =>
+      known.id === id ? { ...known, counter } : known,
+    );
     this.changed();
   }
 
@@ -98,7 +103,11 @@ export class FilePasskeyStore extends MemoryPasskeyStore {
   protected override changed(): void {
     const temporary = `${this.#path}.${randomBytes(6).toString('hex')}.tmp`;
     // SECURITY: created 0600 (flag `wx`: never through an existing file or link), then renamed.
-    writeFileSync(temporary, `${JSON.stringify({ version: 1, passkeys: this.credentials }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(
+      temporary,
+      `${JSON.stringify({ version: 1, passkeys: this.credentials }, null, 2)}\n`,
+      { mode: 0o600, flag: 'wx' },
+    );
     renameSync(temporary, this.#path);
   }
 }

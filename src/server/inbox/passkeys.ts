@@ -1,5 +1,16 @@
-import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
 import type { Approver, Clock, Result } from '../../core/index.js';
 import { approverGeneration } from './approver-generation.js';
 import { err, ok } from '../../core/index.js';
@@ -22,7 +33,8 @@ export function toPasskeyOrigin(publicUrl: string): PasskeyOrigin {
 }
 
 /** Why a passkey ceremony failed: recorded in the audit log, never shown in detail to the page. */
-export type PasskeyFailure = 'no-passkey' | 'no-challenge' | 'unknown-credential' | 'malformed' | 'not-verified';
+export type PasskeyFailure =
+  'no-passkey' | 'no-challenge' | 'unknown-credential' | 'malformed' | 'not-verified';
 
 /**
  * WebAuthn for the inbox, with @simplewebauthn/server: enrolment (after the caller checked a
@@ -52,7 +64,10 @@ export class InboxPasskeys {
   }
 
   /** Registration options for a new passkey of `approver`, remembered for the session. */
-  async enrolmentOptions(approver: Approver, sessionKey: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  async enrolmentOptions(
+    approver: Approver,
+    sessionKey: string,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await this.usableOf(approver);
     const options = await generateRegistrationOptions({
       rpName: 'Airlock',
@@ -68,7 +83,11 @@ export class InboxPasskeys {
   }
 
   /** Verifies the browser's registration answer and keeps the passkey. */
-  async finishEnrolment(approver: Approver, sessionKey: string, answer: string): Promise<Result<PasskeyCredentialV1, PasskeyFailure>> {
+  async finishEnrolment(
+    approver: Approver,
+    sessionKey: string,
+    answer: string,
+  ): Promise<Result<PasskeyCredentialV1, PasskeyFailure>> {
     const challenge = this.#challenges.take(sessionKey, { kind: 'enrol' });
     if (challenge === undefined) return err('no-challenge');
     const response = parseJson<RegistrationResponseJSON>(answer);
@@ -100,7 +119,11 @@ export class InboxPasskeys {
   }
 
   /** Assertion options for one vote, remembered for the session; undefined without a passkey. */
-  async voteOptions(approver: Approver, sessionKey: string, purpose: PasskeyPurpose): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+  async voteOptions(
+    approver: Approver,
+    sessionKey: string,
+    purpose: PasskeyPurpose,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
     const keys = await this.usableOf(approver);
     if (keys.length === 0) return undefined;
     const options = await generateAuthenticationOptions({
@@ -117,7 +140,12 @@ export class InboxPasskeys {
    * Verifies one assertion for the session and purpose (the challenge is used up either way);
    * returns when it was verified, for the approval service's freshness check.
    */
-  async verifyVote(approver: Approver, sessionKey: string, purpose: PasskeyPurpose, answer: string): Promise<Result<number, PasskeyFailure>> {
+  async verifyVote(
+    approver: Approver,
+    sessionKey: string,
+    purpose: PasskeyPurpose,
+    answer: string,
+  ): Promise<Result<number, PasskeyFailure>> {
     const challenge = this.#challenges.take(sessionKey, purpose);
     if (challenge === undefined) return err('no-challenge');
     const response = parseJson<AuthenticationResponseJSON>(answer);
@@ -130,7 +158,12 @@ export class InboxPasskeys {
         expectedChallenge: challenge,
         expectedOrigin: this.#origin.origin,
         expectedRPID: this.#origin.rpId,
-        credential: { id: key.id, publicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64url')), counter: key.counter, transports: transportsOf(key) },
+        credential: {
+          id: key.id,
+          publicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64url')),
+          counter: key.counter,
+          transports: transportsOf(key),
+        },
         requireUserVerification: true,
       });
       if (!verified.verified) return err('not-verified');
@@ -150,7 +183,9 @@ function transportsOf(key: PasskeyCredentialV1): AuthenticatorTransportFuture[] 
 function parseJson<T>(text: string): T | undefined {
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as T) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as T)
+      : undefined;
   } catch {
     return undefined;
   }

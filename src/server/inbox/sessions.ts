@@ -86,7 +86,8 @@ export class InboxSessions {
 
   /** Ends every session of an approver (when their credential no longer holds). */
   destroyAllOf(approver: string): void {
-    for (const [key, session] of this.#sessions) if (session.approver === approver) this.#sessions.delete(key);
+    for (const [key, session] of this.#sessions)
+      if (session.approver === approver) this.#sessions.delete(key);
   }
 
   #verifiedId(cookie: string | undefined): string | undefined {
@@ -105,7 +106,8 @@ export class InboxSessions {
 
   #prune(): void {
     const now = this.#clock.now();
-    for (const [key, session] of this.#sessions) if (now >= session.expiresAt) this.#sessions.delete(key);
+    for (const [key, session] of this.#sessions)
+      if (now >= session.expiresAt) this.#sessions.delete(key);
   }
 }
 

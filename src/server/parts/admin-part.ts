@@ -8,7 +8,11 @@ import type { ServePartFactory } from './serve-part.js';
  * `airlock`). While the server runs, every CLI command is a client of it; it is the only process
  * that opens the store. Always on: even a home with no upstream has tokens and approvers.
  */
-export const adminServePart: ServePartFactory = async ({ loaded, adminOperations: operations, warn }) => {
+export const adminServePart: ServePartFactory = async ({
+  loaded,
+  adminOperations: operations,
+  warn,
+}) => {
   const path = join(loaded.home, ADMIN_SOCKET_FILE);
   // Before any listener starts: a second server on this home is refused, not half started.
   await removeStaleSocket(path);
@@ -16,7 +20,11 @@ export const adminServePart: ServePartFactory = async ({ loaded, adminOperations
     name: 'admin api',
     start: async () => {
       const socket = await startAdminSocket({ path, operations, log: warn });
-      return { lines: [`admin api: ${path}`], info: { surface: 'admin', socket: path }, close: () => socket.close() };
+      return {
+        lines: [`admin api: ${path}`],
+        info: { surface: 'admin', socket: path },
+        close: () => socket.close(),
+      };
     },
   };
 };

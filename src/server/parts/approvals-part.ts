@@ -13,13 +13,29 @@ import type { ServePartFactory } from './serve-part.js';
  * looks), running delayed actions after their undo window, and sending signed webhooks. All of
  * it runs off the request path, from what the store holds, so it resumes after a restart.
  */
-export const approvalsServePart: ServePartFactory = async ({ loaded, store, env, runHeld, warn }) => {
+export const approvalsServePart: ServePartFactory = async ({
+  loaded,
+  store,
+  env,
+  runHeld,
+  warn,
+}) => {
   const { config } = loaded;
-  if (Object.keys(config.upstreams).length === 0 && Object.keys(config.webhooks.endpoints).length === 0) return undefined;
+  if (
+    Object.keys(config.upstreams).length === 0 &&
+    Object.keys(config.webhooks.endpoints).length === 0
+  )
+    return undefined;
   const secrets = { env, home: loaded.home };
   const endpoints = webhookEndpointsOf(config, secrets);
   // The first round at once (what a restart left due runs now); a failed round is said, not fatal.
-  const loop = { firstAfterMs: 0, onError: (error: unknown) => warn(`background approvals work failed: ${error instanceof Error ? error.message : String(error)}`) };
+  const loop = {
+    firstAfterMs: 0,
+    onError: (error: unknown) =>
+      warn(
+        `background approvals work failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  };
   return {
     name: 'approvals background',
     start: async (urls) => {
@@ -51,13 +67,22 @@ export const approvalsServePart: ServePartFactory = async ({ loaded, store, env,
           ids: randomIds,
           endpoints,
           publicUrl: config.webhooks.publicUrl ?? urls.url,
-          retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: config.webhooks.initialBackoff, maxDelayMs: config.webhooks.maxBackoff },
+          retry: {
+            maxAttempts: config.webhooks.maxAttempts,
+            initialDelayMs: config.webhooks.initialBackoff,
+            maxDelayMs: config.webhooks.maxBackoff,
+          },
           post: createHttpPoster(config.webhooks.timeout),
         });
-        loops.push(runEvery(Math.min(config.approvals.sweepInterval, 1_000), () => webhooks.tick(), loop));
+        loops.push(
+          runEvery(Math.min(config.approvals.sweepInterval, 1_000), () => webhooks.tick(), loop),
+        );
       }
       return {
-        lines: endpoints.length === 0 ? [] : [`webhooks: ${endpoints.map((e) => `${e.name} (${e.format})`).join(', ')}`],
+        lines:
+          endpoints.length === 0
+            ? []
+            : [`webhooks: ${endpoints.map((e) => `${e.name} (${e.format})`).join(', ')}`],
         info: { webhooks: endpoints.map((e) => e.name), undoRules: config.approvals.undo.length },
         close: async () => {
           for (const running of loops) await running.stop();
@@ -84,6 +109,7 @@ export function webhookEndpointsOf(config: Config, secrets: SecretContext): Webh
       ...(endpoint.events === undefined ? {} : { events: endpoint.events }),
     });
   }
-  if (problems.length > 0) throw new FirewallError('config.invalid', 'cannot start the gateway', { details: problems });
+  if (problems.length > 0)
+    throw new FirewallError('config.invalid', 'cannot start the gateway', { details: problems });
   return endpoints;
 }

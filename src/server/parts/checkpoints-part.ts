@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { AuditCheckpointV1, Store } from '../../core/index.js';
 import { describeError, parseCheckpointLine } from '../../core/index.js';
 import { AuditCheckpointer } from '../../firewall/index.js';
-import { AUDIT_SIGNING_KEY_FILE, fileSink, loadOrCreateAuditSigningKey, readCheckpointLines, systemClock, witnessSink } from '../../platform/index.js';
+import {
+  AUDIT_SIGNING_KEY_FILE,
+  fileSink,
+  loadOrCreateAuditSigningKey,
+  readCheckpointLines,
+  systemClock,
+  witnessSink,
+} from '../../platform/index.js';
 import { runEvery } from '../background-loop.js';
 import type { ServePartFactory } from './serve-part.js';
 
@@ -40,13 +47,23 @@ export const checkpointsServePart: ServePartFactory = async ({ loaded, store, wa
         everyRecords,
         everyMs: every,
         previous,
-        onWitnessError: (witness, error) => warn(`checkpoint witness ${witness} failed (will retry): ${describeError(error)}`),
+        onWitnessError: (witness, error) =>
+          warn(`checkpoint witness ${witness} failed (will retry): ${describeError(error)}`),
       });
       await checkpointer.checkpointNow();
-      const loop = runEvery(CHECKPOINT_POLL_MS, () => checkpointer.tick(), { firstAfterMs: CHECKPOINT_POLL_MS, onError: (error) => warn(`audit checkpoint failed: ${describeError(error)}`) });
+      const loop = runEvery(CHECKPOINT_POLL_MS, () => checkpointer.tick(), {
+        firstAfterMs: CHECKPOINT_POLL_MS,
+        onError: (error) => warn(`audit checkpoint failed: ${describeError(error)}`),
+      });
       return {
-        lines: [`audit checkpoints: ${journalPath} (key ${signer.keyId}${witnesses.length > 0 ? `, ${witnesses.length} witness(es)` : ''})`],
-        info: { auditCheckpoints: journalPath, auditKeyId: signer.keyId, witnesses: witnesses.map((w) => w.kind) },
+        lines: [
+          `audit checkpoints: ${journalPath} (key ${signer.keyId}${witnesses.length > 0 ? `, ${witnesses.length} witness(es)` : ''})`,
+        ],
+        info: {
+          auditCheckpoints: journalPath,
+          auditKeyId: signer.keyId,
+          witnesses: witnesses.map((w) => w.kind),
+        },
         close: async () => {
           await loop.stop();
           await checkpointer.close();
@@ -75,14 +92,20 @@ async function lastCheckpoint(path: string): Promise<AuditCheckpointV1 | undefin
 }
 
 // Loud, not fatal: the evidence stays in the checkpoint file whatever the server signs next.
-async function startMismatch(store: Store, previous: AuditCheckpointV1 | undefined): Promise<string | undefined> {
+async function startMismatch(
+  store: Store,
+  previous: AuditCheckpointV1 | undefined,
+): Promise<string | undefined> {
   if (previous === undefined) return undefined;
   const storeId = await store.storeId();
-  if (storeId !== previous.storeId) return `the last audit checkpoint is for store ${previous.storeId}, but this database is store ${storeId}`;
+  if (storeId !== previous.storeId)
+    return `the last audit checkpoint is for store ${previous.storeId}, but this database is store ${storeId}`;
   const head = await store.auditHead();
-  if ((head?.seq ?? 0) < previous.seq) return `the audit log ends at record ${head?.seq ?? 0}, but record ${previous.seq} was checkpointed`;
+  if ((head?.seq ?? 0) < previous.seq)
+    return `the audit log ends at record ${head?.seq ?? 0}, but record ${previous.seq} was checkpointed`;
   if (previous.seq === 0) return undefined;
   const [record] = await store.readAudit({ fromSeq: previous.seq, limit: 1 });
-  if (record?.seq !== previous.seq || record.hash !== previous.hash) return `audit record ${previous.seq} is not the one that was checkpointed`;
+  if (record?.seq !== previous.seq || record.hash !== previous.hash)
+    return `audit record ${previous.seq} is not the one that was checkpointed`;
   return undefined;
 }

@@ -26,25 +26,40 @@ export const inboxServePart: ServePartFactory = async ({ loaded, store, tls, fac
   const { config } = loaded;
   if (Object.keys(config.upstreams).length === 0) return undefined;
   const passkeys = openPasskeys(join(loaded.home, PASSKEYS_FILE_NAME));
-  const build = (listenUrl: string): GatewayRoute => inboxRoute(config, store, passkeys, publicUrlOf(config, listenUrl), factorThrottle);
+  const build = (listenUrl: string): GatewayRoute =>
+    inboxRoute(config, store, passkeys, publicUrlOf(config, listenUrl), factorThrottle);
   const { listen } = config.inbox;
   if (listen === undefined) {
     return {
       name: 'web inbox',
       routes: (urls) => [build(urls.url)],
-      start: async (urls) => started(`${urls.url}/inbox`, publicUrlOf(config, urls.url), async () => undefined),
+      start: async (urls) =>
+        started(`${urls.url}/inbox`, publicUrlOf(config, urls.url), async () => undefined),
     };
   }
   return {
     name: 'web inbox',
     start: async () => {
-      const listener = await startRouteListener({ routes: (url) => [build(url)], host: listen.host, port: listen.port, ...(tls === undefined ? {} : { tls }) });
-      return started(`${listener.url}/inbox`, publicUrlOf(config, listener.url), () => listener.close());
+      const listener = await startRouteListener({
+        routes: (url) => [build(url)],
+        host: listen.host,
+        port: listen.port,
+        ...(tls === undefined ? {} : { tls }),
+      });
+      return started(`${listener.url}/inbox`, publicUrlOf(config, listener.url), () =>
+        listener.close(),
+      );
     },
   };
 };
 
-function inboxRoute(config: Config, store: Store, passkeys: PasskeyStore, publicUrl: string, factorThrottle: FactorThrottle): GatewayRoute {
+function inboxRoute(
+  config: Config,
+  store: Store,
+  passkeys: PasskeyStore,
+  publicUrl: string,
+  factorThrottle: FactorThrottle,
+): GatewayRoute {
   return createInboxRoute({
     store,
     clock: systemClock,
@@ -65,8 +80,17 @@ function publicUrlOf(config: Config, listenUrl: string): string {
 function started(url: string, publicUrl: string, close: () => Promise<void>) {
   const { protocol, hostname } = new URL(publicUrl);
   // Browsers offer passkeys only to HTTPS origins and to localhost.
-  const warning = protocol === 'https:' || hostname === 'localhost' ? [] : [`web inbox: passkeys need HTTPS: give --tls-cert/--tls-key or put a TLS proxy in front and set inbox.publicUrl (docs/inbox.md)`];
-  return { lines: [`web inbox: ${url}`, ...warning], info: { surface: 'inbox', url, publicUrl }, close };
+  const warning =
+    protocol === 'https:' || hostname === 'localhost'
+      ? []
+      : [
+          `web inbox: passkeys need HTTPS: give --tls-cert/--tls-key or put a TLS proxy in front and set inbox.publicUrl (docs/inbox.md)`,
+        ];
+  return {
+    lines: [`web inbox: ${url}`, ...warning],
+    info: { surface: 'inbox', url, publicUrl },
+    close,
+  };
 }
 
 function openPasskeys(path: string): PasskeyStore {
@@ -74,6 +98,8 @@ function openPasskeys(path: string): PasskeyStore {
     return new FilePasskeyStore(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new FirewallError('config.invalid', 'cannot start the web inbox', { details: [`\`${path}\`: not a passkeys file: ${reason}`] });
+    throw new FirewallError('config.invalid', 'cannot start the web inbox', {
+      details: [`\`${path}\`: not a passkeys file: ${reason}`],
+    });
   }
 }

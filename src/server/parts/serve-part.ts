@@ -1,6 +1,11 @@
 import type { LoadedConfig } from '../../config/index.js';
 import type { JsonValue, PolicyEngine, Store } from '../../core/index.js';
-import type { FactorThrottle, Firewall, GrantService, HeldRequestRunner } from '../../firewall/index.js';
+import type {
+  FactorThrottle,
+  Firewall,
+  GrantService,
+  HeldRequestRunner,
+} from '../../firewall/index.js';
 import type { HeldRequestV1 } from '../../core/index.js';
 import type { AdminOperations } from '../admin/index.js';
 import type { GatewayRoute, GatewayUrls } from '../gateway.js';

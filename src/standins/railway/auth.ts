@@ -23,12 +23,19 @@ export function identifyCaller(
   if (typeof projectHeader === 'string' && projectHeader !== '') {
     const record = projectTokens.find((t) => sameSecret(t.token, projectHeader));
     if (record === undefined) return { kind: 'anonymous' };
-    return { kind: 'project', projectId: record.projectId, environmentId: record.environmentId, tokenId: record.id };
+    return {
+      kind: 'project',
+      projectId: record.projectId,
+      environmentId: record.environmentId,
+      tokenId: record.id,
+    };
   }
   const authorization = headers.authorization;
-  const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  const match =
+    typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   const bearer = match?.[1];
-  if (bearer !== undefined && accountTokens.some((t) => sameSecret(t, bearer))) return { kind: 'account' };
+  if (bearer !== undefined && accountTokens.some((t) => sameSecret(t, bearer)))
+    return { kind: 'account' };
   return { kind: 'anonymous' };
 }
 
@@ -56,12 +63,16 @@ export class RailwayAccess {
   /** Anything inside one environment: project tokens reach only their own environment. */
   assertEnvironment(projectId: string, environmentId: string): void {
     this.assertProject(projectId);
-    if (this.caller.kind === 'project' && this.caller.environmentId !== environmentId) throw notAuthorized();
+    if (this.caller.kind === 'project' && this.caller.environmentId !== environmentId)
+      throw notAuthorized();
   }
 
   /** Whether a listing may show this project. */
   canSeeProject(projectId: string): boolean {
-    return this.caller.kind === 'account' || (this.caller.kind === 'project' && this.caller.projectId === projectId);
+    return (
+      this.caller.kind === 'account' ||
+      (this.caller.kind === 'project' && this.caller.projectId === projectId)
+    );
   }
 }
 

@@ -23,17 +23,24 @@ export function deleteVolumeInstances(state: RailwayStateV1, instanceIds: readon
  * Deletes a service everywhere, or only its instance in one environment. Volumes mounted into it
  * are left detached rather than deleted, as `VolumeInstance.serviceId` is nullable in the schema.
  */
-export function deleteService(state: RailwayStateV1, serviceId: string, environmentId: string | null): void {
+export function deleteService(
+  state: RailwayStateV1,
+  serviceId: string,
+  environmentId: string | null,
+): void {
   const inScope = (envId: string): boolean => environmentId === null || envId === environmentId;
   state.serviceInstances = state.serviceInstances.filter(
     (s) => !(s.serviceId === serviceId && inScope(s.environmentId)),
   );
-  state.variables = state.variables.filter((v) => !(v.serviceId === serviceId && inScope(v.environmentId)));
+  state.variables = state.variables.filter(
+    (v) => !(v.serviceId === serviceId && inScope(v.environmentId)),
+  );
   state.customDomains = state.customDomains.filter(
     (d) => !(d.serviceId === serviceId && inScope(d.environmentId)),
   );
   for (const instance of state.volumeInstances) {
-    if (instance.serviceId === serviceId && inScope(instance.environmentId)) instance.serviceId = null;
+    if (instance.serviceId === serviceId && inScope(instance.environmentId))
+      instance.serviceId = null;
   }
   const stillDeployed = state.serviceInstances.some((s) => s.serviceId === serviceId);
   if (environmentId === null || !stillDeployed) {
@@ -46,7 +53,9 @@ export function deleteService(state: RailwayStateV1, serviceId: string, environm
 
 /** Deletes an environment with everything deployed in it: instances, volume data and backups, variables, domains, tokens. */
 export function deleteEnvironment(state: RailwayStateV1, environmentId: string): void {
-  const instanceIds = state.volumeInstances.filter((v) => v.environmentId === environmentId).map((v) => v.id);
+  const instanceIds = state.volumeInstances
+    .filter((v) => v.environmentId === environmentId)
+    .map((v) => v.id);
   deleteVolumeInstances(state, instanceIds);
   state.serviceInstances = state.serviceInstances.filter((s) => s.environmentId !== environmentId);
   state.variables = state.variables.filter((v) => v.environmentId !== environmentId);
@@ -57,7 +66,9 @@ export function deleteEnvironment(state: RailwayStateV1, environmentId: string):
 
 /** Deletes a project and everything in it. */
 export function deleteProject(state: RailwayStateV1, projectId: string): void {
-  const environmentIds = state.environments.filter((e) => e.projectId === projectId).map((e) => e.id);
+  const environmentIds = state.environments
+    .filter((e) => e.projectId === projectId)
+    .map((e) => e.id);
   for (const environmentId of environmentIds) deleteEnvironment(state, environmentId);
   const volumeIds = state.volumes.filter((v) => v.projectId === projectId).map((v) => v.id);
   for (const volumeId of volumeIds) deleteVolume(state, volumeId);

@@ -52,11 +52,20 @@ export interface RailwayErrorV1 {
  * SECURITY: anything else is a stand-in bug, answered with Railway's generic message so no stack
  * or internal detail leaves the process.
  */
-export function toRailwayError(error: GraphQLError, fallbackCode: string, traceId: string): RailwayErrorV1 {
+export function toRailwayError(
+  error: GraphQLError,
+  fallbackCode: string,
+  traceId: string,
+): RailwayErrorV1 {
   const original = error.originalError;
-  const internal = original !== undefined && original !== null && !(original instanceof GraphQLError);
+  const internal =
+    original !== undefined && original !== null && !(original instanceof GraphQLError);
   const ownCode = error.extensions['code'];
-  const code = internal ? RESOLVER_ERROR_CODE : typeof ownCode === 'string' ? ownCode : fallbackCode;
+  const code = internal
+    ? RESOLVER_ERROR_CODE
+    : typeof ownCode === 'string'
+      ? ownCode
+      : fallbackCode;
   // Keys in Railway's order, so captured responses diff cleanly against the stand-in's.
   return {
     message: internal ? 'Problem processing request' : error.message,

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { DocumentNode, GraphQLFieldResolver, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type {
+  DocumentNode,
+  GraphQLFieldResolver,
+  GraphQLSchema,
+  OperationDefinitionNode,
+} from 'graphql';
 import { GraphQLError, execute, getOperationAST, parse, validate } from 'graphql';
 import type { RailwayErrorV1 } from './errors.js';
 import { notImplemented, toRailwayError } from './errors.js';
@@ -35,13 +40,21 @@ export function executeRailwayRequest(
 ): GraphQLAnswer {
   const { query, variables, operationName } = request;
   if (typeof query !== 'string' || query.trim() === '') {
-    return refuse(400, 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.', 'BAD_REQUEST');
+    return refuse(
+      400,
+      'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.',
+      'BAD_REQUEST',
+    );
   }
   if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
     return refuse(400, '`variables` in a POST body should be an object.', 'BAD_REQUEST');
   }
   if (operationName != null && typeof operationName !== 'string') {
-    return refuse(400, '`operationName` in a POST body must be a string if provided.', 'BAD_REQUEST');
+    return refuse(
+      400,
+      '`operationName` in a POST body must be a string if provided.',
+      'BAD_REQUEST',
+    );
   }
   let document: DocumentNode;
   try {
@@ -54,7 +67,10 @@ export function executeRailwayRequest(
 
   const operation = getOperationAST(document, operationName ?? undefined);
   if (operation == null) {
-    const message = typeof operationName === 'string' ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+    const message =
+      typeof operationName === 'string'
+        ? `Unknown operation named "${operationName}".`
+        : 'Must provide operation name if query contains multiple operations.';
     return refuse(400, message, 'OPERATION_RESOLUTION_FAILURE');
   }
   // SECURITY: GET must never change state (a link or prefetch could trigger it).
@@ -86,13 +102,15 @@ function run(
     fieldResolver: standinFieldResolver,
   });
   // INVARIANT: every resolver is synchronous, so execute never returns a promise here.
-  if (result instanceof Promise) throw new Error('railway stand-in: unexpected asynchronous execution');
+  if (result instanceof Promise)
+    throw new Error('railway stand-in: unexpected asynchronous execution');
   if (result.data === undefined) {
     // No data means execution never started: the variables did not match the schema.
     return { ...refuseAll(400, result.errors ?? [], 'BAD_USER_INPUT'), mutated: false };
   }
   const body: GraphQLAnswer['body'] = {};
-  if (result.errors !== undefined) body.errors = result.errors.map((e) => toRailwayError(e, 'INTERNAL_SERVER_ERROR', traceId()));
+  if (result.errors !== undefined)
+    body.errors = result.errors.map((e) => toRailwayError(e, 'INTERNAL_SERVER_ERROR', traceId()));
   body.data = result.data;
   return { status: 200, body, mutated };
 }
@@ -101,7 +119,12 @@ function run(
  * Root fields come from the resolver tables; nested fields from the views. A field of Railway's
  * schema that neither models is answered with a "not implemented in the stand-in" field error.
  */
-const standinFieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
+const standinFieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (
+  source,
+  args,
+  ctx,
+  info,
+) => {
   const atRoot = info.path.prev === undefined;
   if (typeof source === 'object' && source !== null && Object.hasOwn(source, info.fieldName)) {
     const value = (source as Record<string, unknown>)[info.fieldName];
@@ -117,7 +140,11 @@ function refuse(status: number, message: string, code: string): GraphQLAnswer {
 
 function refuseAll(status: number, errors: readonly GraphQLError[], code: string): GraphQLAnswer {
   // Railway omits `data` entirely when the request never ran.
-  return { status, body: { errors: errors.map((e) => toRailwayError(e, code, traceId())) }, mutated: false };
+  return {
+    status,
+    body: { errors: errors.map((e) => toRailwayError(e, code, traceId())) },
+    mutated: false,
+  };
 }
 
 /** Railway tags each error with a numeric trace id sent as a string. */

@@ -10,8 +10,12 @@ afterEach(async () => {
   railway = undefined;
 });
 
-async function gql(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: { message: string }[] }> {
-  if (railway === undefined) railway = await startRailwayStandin({ tokens: { account: [TOKEN] }, seed: true });
+async function gql(
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: any; errors?: { message: string }[] }> {
+  if (railway === undefined)
+    railway = await startRailwayStandin({ tokens: { account: [TOKEN] }, seed: true });
   const res = await fetch(railway.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -31,17 +35,28 @@ describe('railway stand-in mutations', () => {
     const one = await gql(
       'mutation { volumeCreate(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", mountPath: "/tmp" }) { volumeInstances { edges { node { environmentId } } } } }',
     );
-    expect(one.data.volumeCreate.volumeInstances.edges).toEqual([{ node: { environmentId: 'env_staging' } }]);
+    expect(one.data.volumeCreate.volumeInstances.edges).toEqual([
+      { node: { environmentId: 'env_staging' } },
+    ]);
   });
 
   it('creates and deletes backups of a volume instance', async () => {
-    const created = await gql('mutation { volumeInstanceBackupCreate(volumeInstanceId: "vi_shared_staging", name: "before-migration") { workflowId } }');
+    const created = await gql(
+      'mutation { volumeInstanceBackupCreate(volumeInstanceId: "vi_shared_staging", name: "before-migration") { workflowId } }',
+    );
     expect(created.data.volumeInstanceBackupCreate.workflowId).toMatch(/^wf_/);
-    const listed = await gql('{ volumeInstanceBackupList(volumeInstanceId: "vi_shared_staging") { id name } }');
+    const listed = await gql(
+      '{ volumeInstanceBackupList(volumeInstanceId: "vi_shared_staging") { id name } }',
+    );
     expect(listed.data.volumeInstanceBackupList).toHaveLength(1);
     const id = listed.data.volumeInstanceBackupList[0].id as string;
-    await gql('mutation($id: String!) { volumeInstanceBackupDelete(volumeInstanceId: "vi_shared_staging", volumeInstanceBackupId: $id) { workflowId } }', { id });
-    const after = await gql('{ volumeInstanceBackupList(volumeInstanceId: "vi_shared_staging") { id } }');
+    await gql(
+      'mutation($id: String!) { volumeInstanceBackupDelete(volumeInstanceId: "vi_shared_staging", volumeInstanceBackupId: $id) { workflowId } }',
+      { id },
+    );
+    const after = await gql(
+      '{ volumeInstanceBackupList(volumeInstanceId: "vi_shared_staging") { id } }',
+    );
     expect(after.data.volumeInstanceBackupList).toEqual([]);
   });
 
@@ -51,28 +66,59 @@ describe('railway stand-in mutations', () => {
     );
     const env = created.data.environmentCreate;
     expect(env.isEphemeral).toBe(true);
-    expect(env.volumeInstances.edges.map((e: any) => e.node.volumeId).sort()).toEqual(['vol_shared', 'vol_staging_scratch']);
-    const vars = await gql('query($env: String!) { variables(projectId: "prj_acme_rentals", environmentId: $env) }', { env: env.id });
+    expect(env.volumeInstances.edges.map((e: any) => e.node.volumeId).sort()).toEqual([
+      'vol_shared',
+      'vol_staging_scratch',
+    ]);
+    const vars = await gql(
+      'query($env: String!) { variables(projectId: "prj_acme_rentals", environmentId: $env) }',
+      { env: env.id },
+    );
     expect(vars.data.variables).toEqual({ APP_ENV: 'staging' });
-    expect((await gql('{ project(id: "prj_acme_rentals") { primaryEnvironmentId } }')).data.project.primaryEnvironmentId).toBe('env_production');
+    expect(
+      (await gql('{ project(id: "prj_acme_rentals") { primaryEnvironmentId } }')).data.project
+        .primaryEnvironmentId,
+    ).toBe('env_production');
     await gql('mutation($id: String!) { environmentDelete(id: $id) }', { id: env.id });
-    const gone = await gql('query($id: String!) { volumeInstance(id: $id) { id } }', { id: env.volumeInstances.edges[0].node.id });
+    const gone = await gql('query($id: String!) { volumeInstance(id: $id) { id } }', {
+      id: env.volumeInstances.edges[0].node.id,
+    });
     expect(gone.errors?.[0]?.message).toBe('Volume instance not found');
   });
 
   it('creates services, domains and variables, and deletes a service from one environment', async () => {
-    const svc = await gql('mutation { serviceCreate(input: { projectId: "prj_acme_rentals", name: "worker", variables: { QUEUE: "jobs" } }) { id name } }');
+    const svc = await gql(
+      'mutation { serviceCreate(input: { projectId: "prj_acme_rentals", name: "worker", variables: { QUEUE: "jobs" } }) { id name } }',
+    );
     const id = svc.data.serviceCreate.id as string;
-    const vars = await gql('query($id: String) { variables(projectId: "prj_acme_rentals", environmentId: "env_production", serviceId: $id) }', { id });
+    const vars = await gql(
+      'query($id: String) { variables(projectId: "prj_acme_rentals", environmentId: "env_production", serviceId: $id) }',
+      { id },
+    );
     expect(vars.data.variables).toEqual({ QUEUE: 'jobs' });
-    const domain = await gql('mutation { customDomainCreate(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", serviceId: "svc_web", domain: "Staging.Acme.Example" }) { domain environmentId } }');
-    expect(domain.data.customDomainCreate).toEqual({ domain: 'staging.acme.example', environmentId: 'env_staging' });
-    await gql('mutation($id: String!) { serviceDelete(id: $id, environmentId: "env_staging") }', { id });
-    const inStaging = await gql('query($id: String!) { serviceInstance(environmentId: "env_staging", serviceId: $id) { id } }', { id });
+    const domain = await gql(
+      'mutation { customDomainCreate(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", serviceId: "svc_web", domain: "Staging.Acme.Example" }) { domain environmentId } }',
+    );
+    expect(domain.data.customDomainCreate).toEqual({
+      domain: 'staging.acme.example',
+      environmentId: 'env_staging',
+    });
+    await gql('mutation($id: String!) { serviceDelete(id: $id, environmentId: "env_staging") }', {
+      id,
+    });
+    const inStaging = await gql(
+      'query($id: String!) { serviceInstance(environmentId: "env_staging", serviceId: $id) { id } }',
+      { id },
+    );
     expect(inStaging.errors?.[0]?.message).toBe('Service instance not found');
-    const inProduction = await gql('query($id: String!) { serviceInstance(environmentId: "env_production", serviceId: $id) { serviceName } }', { id });
+    const inProduction = await gql(
+      'query($id: String!) { serviceInstance(environmentId: "env_production", serviceId: $id) { serviceName } }',
+      { id },
+    );
     expect(inProduction.data.serviceInstance.serviceName).toBe('worker');
-    expect((await gql('mutation { deploymentRestart(id: "dep_1") }')).data).toEqual({ deploymentRestart: true });
+    expect((await gql('mutation { deploymentRestart(id: "dep_1") }')).data).toEqual({
+      deploymentRestart: true,
+    });
   });
 
   it('refuses variables that do not match the schema with HTTP 400 and BAD_USER_INPUT', async () => {
@@ -80,7 +126,10 @@ describe('railway stand-in mutations', () => {
     const res = await fetch(railway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ query: 'mutation($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: 42 } }),
+      body: JSON.stringify({
+        query: 'mutation($id: String!) { volumeDelete(volumeId: $id) }',
+        variables: { id: 42 },
+      }),
     });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };

@@ -7,7 +7,8 @@ type Input = Record<string, unknown>;
 
 // Arguments arrive coerced against Railway's schema, so required ones are present and typed.
 const str = (args: Input, name: string): string => String(args[name]);
-const optStr = (args: Input, name: string): string | null => (typeof args[name] === 'string' ? args[name] : null);
+const optStr = (args: Input, name: string): string | null =>
+  typeof args[name] === 'string' ? args[name] : null;
 const inputOf = (args: Input): Input => args['input'] as Input;
 
 /** Resolves an environment and checks it is in the given project and in the caller's scope. */
@@ -59,7 +60,10 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
   volumeInstanceBackupCreate: (args, ctx) => {
     ctx.access.assertAuthenticated();
     const instance = ctx.world.volumeInstance(str(args, 'volumeInstanceId'));
-    ctx.access.assertEnvironment(ctx.world.volume(instance.volumeId).projectId, instance.environmentId);
+    ctx.access.assertEnvironment(
+      ctx.world.volume(instance.volumeId).projectId,
+      instance.environmentId,
+    );
     ctx.world.addBackup(instance.id, optStr(args, 'name'));
     return { workflowId: ctx.world.nextId('wf') };
   },
@@ -67,10 +71,14 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
   volumeInstanceBackupDelete: (args, ctx) => {
     ctx.access.assertAuthenticated();
     const instance = ctx.world.volumeInstance(str(args, 'volumeInstanceId'));
-    ctx.access.assertEnvironment(ctx.world.volume(instance.volumeId).projectId, instance.environmentId);
+    ctx.access.assertEnvironment(
+      ctx.world.volume(instance.volumeId).projectId,
+      instance.environmentId,
+    );
     const backupId = str(args, 'volumeInstanceBackupId');
     const state = ctx.world.state;
-    if (!state.backups.some((b) => b.id === backupId && b.volumeInstanceId === instance.id)) throw notFound('Backup');
+    if (!state.backups.some((b) => b.id === backupId && b.volumeInstanceId === instance.id))
+      throw notFound('Backup');
     state.backups = state.backups.filter((b) => b.id !== backupId);
     return { workflowId: ctx.world.nextId('wf') };
   },
@@ -83,7 +91,10 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
     const environmentId = optStr(input, 'environmentId');
     const environmentIds =
       environmentId === null
-        ? ctx.world.environmentsOf(project.id).filter((e) => !e.isEphemeral).map((e) => e.id)
+        ? ctx.world
+            .environmentsOf(project.id)
+            .filter((e) => !e.isEphemeral)
+            .map((e) => e.id)
         : [environmentIn(ctx, project.id, environmentId)];
     const name = optStr(input, 'name') ?? `service-${ctx.world.state.nextId}`;
     const service = ctx.world.addService({ projectId: project.id, name, environmentIds });
@@ -91,7 +102,13 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
     if (typeof variables === 'object' && variables !== null) {
       for (const envId of environmentIds) {
         for (const [key, value] of Object.entries(variables)) {
-          ctx.world.upsertVariable({ projectId: project.id, environmentId: envId, serviceId: service.id, name: key, value: String(value) });
+          ctx.world.upsertVariable({
+            projectId: project.id,
+            environmentId: envId,
+            serviceId: service.id,
+            name: key,
+            value: String(value),
+          });
         }
       }
     }
@@ -113,7 +130,8 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
     const input = inputOf(args);
     const project = ctx.world.project(str(input, 'projectId'));
     const sourceId = optStr(input, 'sourceEnvironmentId');
-    const source = sourceId === null ? null : ctx.world.environment(environmentIn(ctx, project.id, sourceId));
+    const source =
+      sourceId === null ? null : ctx.world.environment(environmentIn(ctx, project.id, sourceId));
     const environment = ctx.world.addEnvironment({
       projectId: project.id,
       name: str(input, 'name'),
@@ -153,7 +171,13 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
     const environmentId = environmentIn(ctx, projectId, str(input, 'environmentId'));
     const serviceId = optStr(input, 'serviceId');
     if (serviceId !== null) ctx.world.service(serviceId);
-    ctx.world.upsertVariable({ projectId, environmentId, serviceId, name: str(input, 'name'), value: str(input, 'value') });
+    ctx.world.upsertVariable({
+      projectId,
+      environmentId,
+      serviceId,
+      name: str(input, 'name'),
+      value: str(input, 'value'),
+    });
     return true;
   },
 
@@ -161,7 +185,11 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
     ctx.access.assertAuthenticated();
     const input = inputOf(args);
     const projectId = ctx.world.project(str(input, 'projectId')).id;
-    const key = { environmentId: environmentIn(ctx, projectId, str(input, 'environmentId')), serviceId: optStr(input, 'serviceId'), name: str(input, 'name') };
+    const key = {
+      environmentId: environmentIn(ctx, projectId, str(input, 'environmentId')),
+      serviceId: optStr(input, 'serviceId'),
+      name: str(input, 'name'),
+    };
     const state = ctx.world.state;
     if (!state.variables.some((v) => sameVariable(v, key))) throw notFound('Variable');
     state.variables = state.variables.filter((v) => !sameVariable(v, key));
@@ -175,9 +203,18 @@ export const MUTATION_RESOLVERS: Record<string, RootResolver> = {
     const environmentId = environmentIn(ctx, projectId, str(input, 'environmentId'));
     const serviceId = ctx.world.serviceInstance(environmentId, str(input, 'serviceId')).serviceId;
     const domain = str(input, 'domain').toLowerCase();
-    if (ctx.world.state.customDomains.some((d) => d.domain === domain)) throw badInput(`Domain ${domain} is not available`);
+    if (ctx.world.state.customDomains.some((d) => d.domain === domain))
+      throw badInput(`Domain ${domain} is not available`);
     const targetPort = typeof input['targetPort'] === 'number' ? input['targetPort'] : null;
-    const record = { id: ctx.world.nextId('cd'), domain, projectId, environmentId, serviceId, targetPort, createdAt: ctx.world.timestamp() };
+    const record = {
+      id: ctx.world.nextId('cd'),
+      domain,
+      projectId,
+      environmentId,
+      serviceId,
+      targetPort,
+      createdAt: ctx.world.timestamp(),
+    };
     ctx.world.state.customDomains.push(record);
     return ctx.views.customDomain(record);
   },
@@ -204,7 +241,13 @@ function copyEnvironment(ctx: ResolverContext, sourceId: string, targetId: strin
     world.addServiceInstance(instance.serviceId, targetId);
   }
   for (const instance of world.state.volumeInstances.filter((v) => v.environmentId === sourceId)) {
-    world.state.volumeInstances.push({ ...instance, id: world.nextId('vi'), environmentId: targetId, currentSizeMB: 0, createdAt: world.timestamp() });
+    world.state.volumeInstances.push({
+      ...instance,
+      id: world.nextId('vi'),
+      environmentId: targetId,
+      currentSizeMB: 0,
+      createdAt: world.timestamp(),
+    });
   }
   for (const variable of world.state.variables.filter((v) => v.environmentId === sourceId)) {
     world.upsertVariable({ ...variable, environmentId: targetId });

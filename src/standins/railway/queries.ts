@@ -87,7 +87,9 @@ export const QUERY_RESOLVERS: Record<string, RootResolver> = {
     access.assertAuthenticated();
     const instance = world.volumeInstance(str(args, 'volumeInstanceId'));
     access.assertEnvironment(world.volume(instance.volumeId).projectId, instance.environmentId);
-    const backups = world.backupsOf(instance.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const backups = world
+      .backupsOf(instance.id)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return backups.map(views.backup);
   },
 
@@ -101,7 +103,8 @@ export const QUERY_RESOLVERS: Record<string, RootResolver> = {
     // EnvironmentVariables is a scalar: a plain name → value map.
     const variables: Record<string, string> = {};
     for (const v of world.state.variables) {
-      if (v.environmentId === environment.id && v.serviceId === serviceId) variables[v.name] = v.value;
+      if (v.environmentId === environment.id && v.serviceId === serviceId)
+        variables[v.name] = v.value;
     }
     return variables;
   },

@@ -7,14 +7,19 @@ import { buildClientSchema } from 'graphql';
  * repository; see `test/upstreams/railway/SOURCE.md`). The stand-in validates every request
  * against it, so an unknown field fails exactly as it would on Railway.
  */
-export const RAILWAY_SCHEMA_URL = new URL('../../../test/upstreams/railway/schema.json', import.meta.url);
+export const RAILWAY_SCHEMA_URL = new URL(
+  '../../../test/upstreams/railway/schema.json',
+  import.meta.url,
+);
 
 let cached: GraphQLSchema | undefined;
 
 /** Loads and builds Railway's schema once per process; building it takes a noticeable moment. */
 export function loadRailwaySchema(): GraphQLSchema {
   if (cached === undefined) {
-    const json = JSON.parse(readFileSync(RAILWAY_SCHEMA_URL, 'utf8')) as { data: IntrospectionQuery };
+    const json = JSON.parse(readFileSync(RAILWAY_SCHEMA_URL, 'utf8')) as {
+      data: IntrospectionQuery;
+    };
     cached = buildClientSchema(json.data);
   }
   return cached;

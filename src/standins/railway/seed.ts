@@ -35,11 +35,29 @@ export function seedIncidentWorld(): RailwayStateV1 {
     createdAt: SEED_TIME,
   });
   state.environments.push(
-    { id: ids.production, projectId: ids.project, name: 'production', isEphemeral: false, createdAt: SEED_TIME },
-    { id: ids.staging, projectId: ids.project, name: 'staging', isEphemeral: false, createdAt: LATER },
+    {
+      id: ids.production,
+      projectId: ids.project,
+      name: 'production',
+      isEphemeral: false,
+      createdAt: SEED_TIME,
+    },
+    {
+      id: ids.staging,
+      projectId: ids.project,
+      name: 'staging',
+      isEphemeral: false,
+      createdAt: LATER,
+    },
   );
   state.services.push(
-    { id: ids.postgres, projectId: ids.project, name: 'postgres', icon: null, createdAt: SEED_TIME },
+    {
+      id: ids.postgres,
+      projectId: ids.project,
+      name: 'postgres',
+      icon: null,
+      createdAt: SEED_TIME,
+    },
     { id: ids.web, projectId: ids.project, name: 'web', icon: null, createdAt: SEED_TIME },
   );
   for (const [service, env] of [
@@ -49,28 +67,102 @@ export function seedIncidentWorld(): RailwayStateV1 {
     [ids.web, ids.staging],
   ] as const) {
     const id = `si_${service.slice(4)}_${env.slice(4)}`;
-    state.serviceInstances.push({ id, serviceId: service, environmentId: env, createdAt: SEED_TIME });
+    state.serviceInstances.push({
+      id,
+      serviceId: service,
+      environmentId: env,
+      createdAt: SEED_TIME,
+    });
   }
   state.volumes.push(
     { id: ids.prodDbVolume, projectId: ids.project, name: 'postgres-volume', createdAt: SEED_TIME },
-    { id: ids.stagingScratchVolume, projectId: ids.project, name: 'scratch-volume', createdAt: LATER },
+    {
+      id: ids.stagingScratchVolume,
+      projectId: ids.project,
+      name: 'scratch-volume',
+      createdAt: LATER,
+    },
     { id: ids.sharedVolume, projectId: ids.project, name: 'shared-uploads', createdAt: SEED_TIME },
   );
   state.volumeInstances.push(
-    volumeInstance(ids.prodDbInstance, ids.prodDbVolume, ids.production, ids.postgres, '/var/lib/postgresql/data', 2150),
-    volumeInstance(ids.stagingScratchInstance, ids.stagingScratchVolume, ids.staging, ids.web, '/scratch', 12),
-    volumeInstance(ids.sharedProductionInstance, ids.sharedVolume, ids.production, ids.web, '/uploads', 640),
-    volumeInstance(ids.sharedStagingInstance, ids.sharedVolume, ids.staging, ids.web, '/uploads', 35),
+    volumeInstance(
+      ids.prodDbInstance,
+      ids.prodDbVolume,
+      ids.production,
+      ids.postgres,
+      '/var/lib/postgresql/data',
+      2150,
+    ),
+    volumeInstance(
+      ids.stagingScratchInstance,
+      ids.stagingScratchVolume,
+      ids.staging,
+      ids.web,
+      '/scratch',
+      12,
+    ),
+    volumeInstance(
+      ids.sharedProductionInstance,
+      ids.sharedVolume,
+      ids.production,
+      ids.web,
+      '/uploads',
+      640,
+    ),
+    volumeInstance(
+      ids.sharedStagingInstance,
+      ids.sharedVolume,
+      ids.staging,
+      ids.web,
+      '/uploads',
+      35,
+    ),
   );
   state.backups.push(
-    { id: 'bak_prod_db_1', volumeInstanceId: ids.prodDbInstance, name: 'nightly', usedMB: 2010, createdAt: '2026-01-20T03:00:00.000Z' },
-    { id: 'bak_prod_db_2', volumeInstanceId: ids.prodDbInstance, name: 'nightly', usedMB: 2140, createdAt: '2026-01-21T03:00:00.000Z' },
+    {
+      id: 'bak_prod_db_1',
+      volumeInstanceId: ids.prodDbInstance,
+      name: 'nightly',
+      usedMB: 2010,
+      createdAt: '2026-01-20T03:00:00.000Z',
+    },
+    {
+      id: 'bak_prod_db_2',
+      volumeInstanceId: ids.prodDbInstance,
+      name: 'nightly',
+      usedMB: 2140,
+      createdAt: '2026-01-21T03:00:00.000Z',
+    },
   );
   state.variables.push(
-    { projectId: ids.project, environmentId: ids.production, serviceId: null, name: 'APP_ENV', value: 'production' },
-    { projectId: ids.project, environmentId: ids.staging, serviceId: null, name: 'APP_ENV', value: 'staging' },
-    { projectId: ids.project, environmentId: ids.production, serviceId: ids.postgres, name: 'POSTGRES_DB', value: 'bookings' },
-    { projectId: ids.project, environmentId: ids.staging, serviceId: ids.postgres, name: 'POSTGRES_DB', value: 'bookings_staging' },
+    {
+      projectId: ids.project,
+      environmentId: ids.production,
+      serviceId: null,
+      name: 'APP_ENV',
+      value: 'production',
+    },
+    {
+      projectId: ids.project,
+      environmentId: ids.staging,
+      serviceId: null,
+      name: 'APP_ENV',
+      value: 'staging',
+    },
+    {
+      projectId: ids.project,
+      environmentId: ids.production,
+      serviceId: ids.postgres,
+      name: 'POSTGRES_DB',
+      value: 'bookings',
+    },
+    {
+      projectId: ids.project,
+      environmentId: ids.staging,
+      serviceId: ids.postgres,
+      name: 'POSTGRES_DB',
+      value: 'bookings_staging',
+    },
   );
   state.customDomains.push({
     id: 'cd_rentals_web',
@@ -92,5 +184,15 @@ function volumeInstance(
   mountPath: string,
   currentSizeMB: number,
 ): VolumeInstanceRecord {
-  return { id, volumeId, environmentId, serviceId, mountPath, region: 'us-west2', sizeMB: 5000, currentSizeMB, createdAt: SEED_TIME };
+  return {
+    id,
+    volumeId,
+    environmentId,
+    serviceId,
+    mountPath,
+    region: 'us-west2',
+    sizeMB: 5000,
+    currentSizeMB,
+    createdAt: SEED_TIME,
+  };
 }

@@ -57,23 +57,42 @@ export async function startRailwayStandin(options: RailwayStandinOptions): Promi
   }
   const schema = loadRailwaySchema();
   const saved = options.statePath === undefined ? undefined : loadRailwayState(options.statePath);
-  const world = new RailwayWorld(saved ?? (options.seed === true ? seedIncidentWorld() : createEmptyState()));
+  const world = new RailwayWorld(
+    saved ?? (options.seed === true ? seedIncidentWorld() : createEmptyState()),
+  );
   const views = createViews(world);
   const persist = (): void => {
     if (options.statePath !== undefined) saveRailwayState(options.statePath, world.state);
   };
   if (saved === undefined) persist();
 
-  const answer = (request: GraphQLRequest, req: IncomingMessage, method: 'GET' | 'POST'): GraphQLAnswer => {
+  const answer = (
+    request: GraphQLRequest,
+    req: IncomingMessage,
+    method: 'GET' | 'POST',
+  ): GraphQLAnswer => {
     const caller = identifyCaller(req.headers, options.tokens.account, world.state.projectTokens);
-    const result = executeRailwayRequest(schema, request, { world, views, access: new RailwayAccess(caller) }, method);
+    const result = executeRailwayRequest(
+      schema,
+      request,
+      { world, views, access: new RailwayAccess(caller) },
+      method,
+    );
     if (result.mutated) persist();
     return result;
   };
 
   const server = createServer((req, res) => {
     handle(req, res, answer).catch(() => {
-      if (!res.headersSent) send(res, 500, { errors: [{ message: 'Problem processing request', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        send(res, 500, {
+          errors: [
+            {
+              message: 'Problem processing request',
+              extensions: { code: 'INTERNAL_SERVER_ERROR' },
+            },
+          ],
+        });
       else res.destroy();
     });
   });
@@ -94,7 +113,11 @@ export async function startRailwayStandin(options: RailwayStandinOptions): Promi
   };
 }
 
-type Answer = (request: GraphQLRequest, req: IncomingMessage, method: 'GET' | 'POST') => GraphQLAnswer;
+type Answer = (
+  request: GraphQLRequest,
+  req: IncomingMessage,
+  method: 'GET' | 'POST',
+) => GraphQLAnswer;
 
 async function handle(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://stand-in');
@@ -104,7 +127,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, answer: Answer)
   }
   if (req.method === 'GET') {
     const variables = url.searchParams.get('variables');
-    const request: GraphQLRequest = { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
+    const request: GraphQLRequest = {
+      query: url.searchParams.get('query') ?? undefined,
+      operationName: url.searchParams.get('operationName') ?? undefined,
+    };
     if (variables !== null) {
       const parsed = parseJson(variables);
       if (!parsed.ok) return badRequest(res, '`variables` in a GET request must be JSON');
@@ -116,14 +142,24 @@ async function handle(req: IncomingMessage, res: ServerResponse, answer: Answer)
   }
   if (req.method !== 'POST') {
     res.setHeader('allow', 'GET, POST');
-    send(res, 405, { errors: [{ message: 'GraphQL only supports GET and POST requests.', extensions: { code: 'BAD_REQUEST' } }] });
+    send(res, 405, {
+      errors: [
+        {
+          message: 'GraphQL only supports GET and POST requests.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
     return;
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') return badRequest(res, 'POST body missing, invalid Content-Type, or JSON object has no keys.');
+  if (type !== 'application/json')
+    return badRequest(res, 'POST body missing, invalid Content-Type, or JSON object has no keys.');
   const raw = await readBody(req);
   if (raw === undefined) {
-    send(res, 413, { errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }] });
+    send(res, 413, {
+      errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }],
+    });
     return;
   }
   const parsed = parseJson(raw);
@@ -131,7 +167,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, answer: Answer)
     return badRequest(res, 'POST body missing, invalid Content-Type, or JSON object has no keys.');
   }
   if (Array.isArray(parsed.value)) {
-    if (parsed.value.length === 0 || parsed.value.length > MAX_BATCH_LENGTH) return badRequest(res, `a batch must hold 1 to ${MAX_BATCH_LENGTH} operations`);
+    if (parsed.value.length === 0 || parsed.value.length > MAX_BATCH_LENGTH)
+      return badRequest(res, `a batch must hold 1 to ${MAX_BATCH_LENGTH} operations`);
     // Batched operations run in order, each with its own errors, as Apollo's batching does.
     const bodies = parsed.value.map((item: unknown) => answer(asRequest(item), req, 'POST').body);
     send(res, 200, bodies);
@@ -142,7 +179,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, answer: Answer)
 }
 
 function asRequest(value: unknown): GraphQLRequest {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as GraphQLRequest) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as GraphQLRequest)
+    : {};
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -170,6 +209,9 @@ function badRequest(res: ServerResponse, message: string): void {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -15,12 +15,25 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<RailwayStandinOptions> = {}): Promise<RailwayStandin> {
-  const standin = await startRailwayStandin({ port: 0, tokens: { account: [TOKEN] }, seed: true, ...options });
+  const standin = await startRailwayStandin({
+    port: 0,
+    tokens: { account: [TOKEN] },
+    seed: true,
+    ...options,
+  });
   running.push(standin);
   return standin;
 }
 
-type Body = { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; locations?: unknown[]; extensions: { code: string } }[] };
+type Body = {
+  data?: Record<string, unknown> | null;
+  errors?: {
+    message: string;
+    path?: unknown[];
+    locations?: unknown[];
+    extensions: { code: string };
+  }[];
+};
 
 async function post(
   standin: RailwayStandin,
@@ -38,8 +51,16 @@ async function post(
 describe('railway stand-in over HTTP', () => {
   it('refuses a missing or unknown credential with Railway\'s "Not Authorized" shape', async () => {
     const railway = await start();
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { 'project-access-token': 'wrong' }]) {
-      const { status, body } = await post(railway, { query: '{ projects { edges { node { id } } } }' }, headers);
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong' },
+      { 'project-access-token': 'wrong' },
+    ]) {
+      const { status, body } = await post(
+        railway,
+        { query: '{ projects { edges { node { id } } } }' },
+        headers,
+      );
       expect(status).toBe(200);
       expect(body.data).toBeNull();
       expect(body.errors).toHaveLength(1);
@@ -72,9 +93,15 @@ describe('railway stand-in over HTTP', () => {
     expect(project['name']).toBe('acme-rentals');
     expect(project['primaryEnvironmentId']).toBe('env_production');
     expect(project['baseEnvironmentId']).toBe('env_production');
-    expect(project['environments'].edges.map((e: any) => e.node.name)).toEqual(['production', 'staging']);
+    expect(project['environments'].edges.map((e: any) => e.node.name)).toEqual([
+      'production',
+      'staging',
+    ]);
     const shared = project['volumes'].edges.find((e: any) => e.node.id === 'vol_shared');
-    expect(shared.node.volumeInstances.edges.map((e: any) => e.node.environmentId).sort()).toEqual(['env_production', 'env_staging']);
+    expect(shared.node.volumeInstances.edges.map((e: any) => e.node.environmentId).sort()).toEqual([
+      'env_production',
+      'env_staging',
+    ]);
   });
 
   it('rejects a field Railway does not have, as Railway does: HTTP 400 and no data', async () => {
@@ -97,20 +124,37 @@ describe('railway stand-in over HTTP', () => {
 
   it('deletes the volume with volumeDelete, with every instance and every backup', async () => {
     const railway = await start();
-    const before = await post(railway, { query: '{ volumeInstanceBackupList(volumeInstanceId: "vi_prod_db_production") { id } }' });
+    const before = await post(railway, {
+      query: '{ volumeInstanceBackupList(volumeInstanceId: "vi_prod_db_production") { id } }',
+    });
     expect(before.body.data?.['volumeInstanceBackupList']).toHaveLength(2);
 
-    const deleted = await post(railway, { query: 'mutation { volumeDelete(volumeId: "vol_prod_db") }' });
+    const deleted = await post(railway, {
+      query: 'mutation { volumeDelete(volumeId: "vol_prod_db") }',
+    });
     expect(deleted.body).toEqual({ data: { volumeDelete: true } });
 
-    const instance = await post(railway, { query: '{ volumeInstance(id: "vi_prod_db_production") { id } }' });
+    const instance = await post(railway, {
+      query: '{ volumeInstance(id: "vi_prod_db_production") { id } }',
+    });
     expect(instance.body.errors?.[0]?.message).toBe('Volume instance not found');
-    const backups = await post(railway, { query: '{ volumeInstanceBackupList(volumeInstanceId: "vi_prod_db_production") { id } }' });
+    const backups = await post(railway, {
+      query: '{ volumeInstanceBackupList(volumeInstanceId: "vi_prod_db_production") { id } }',
+    });
     expect(backups.body.errors?.[0]?.message).toBe('Volume instance not found');
-    expect(railway.state.state.backups.filter((b) => b.volumeInstanceId === 'vi_prod_db_production')).toEqual([]);
-    const again = await post(railway, { query: 'mutation { volumeDelete(volumeId: "vol_prod_db") }' });
-    expect(again.body.errors?.[0]).toMatchObject({ message: 'Volume not found', path: ['volumeDelete'] });
-    const volumes = await post(railway, { query: '{ project(id: "prj_acme_rentals") { volumes { edges { node { id } } } } }' });
+    expect(
+      railway.state.state.backups.filter((b) => b.volumeInstanceId === 'vi_prod_db_production'),
+    ).toEqual([]);
+    const again = await post(railway, {
+      query: 'mutation { volumeDelete(volumeId: "vol_prod_db") }',
+    });
+    expect(again.body.errors?.[0]).toMatchObject({
+      message: 'Volume not found',
+      path: ['volumeDelete'],
+    });
+    const volumes = await post(railway, {
+      query: '{ project(id: "prj_acme_rentals") { volumes { edges { node { id } } } } }',
+    });
     const ids = (volumes.body.data?.['project'] as any).volumes.edges.map((e: any) => e.node.id);
     expect(ids).toEqual(['vol_staging_scratch', 'vol_shared']);
   });
@@ -122,41 +166,73 @@ describe('railway stand-in over HTTP', () => {
     const first = await start({ statePath });
     await post(first, { query: 'mutation { volumeDelete(volumeId: "vol_staging_scratch") }' });
     await post(first, {
-      query: 'mutation { variableUpsert(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", name: "FEATURE", value: "on" }) }',
+      query:
+        'mutation { variableUpsert(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", name: "FEATURE", value: "on" }) }',
     });
     await first.close();
     running.splice(running.indexOf(first), 1);
     expect(readdirSync(folder)).toEqual(['railway.json']);
 
     const second = await start({ statePath });
-    const vars = await post(second, { query: '{ variables(projectId: "prj_acme_rentals", environmentId: "env_staging") }' });
+    const vars = await post(second, {
+      query: '{ variables(projectId: "prj_acme_rentals", environmentId: "env_staging") }',
+    });
     expect(vars.body.data?.['variables']).toEqual({ APP_ENV: 'staging', FEATURE: 'on' });
-    const gone = await post(second, { query: '{ volumeInstance(id: "vi_staging_scratch_staging") { id } }' });
+    const gone = await post(second, {
+      query: '{ volumeInstance(id: "vi_staging_scratch_staging") { id } }',
+    });
     expect(gone.body.errors?.[0]?.message).toBe('Volume instance not found');
   });
 
   it('lets a project token reach only its own project and environment', async () => {
     const railway = await start();
-    const created = await post(railway, { query: 'mutation { projectCreate(input: { name: "other" }) { id } }' });
+    const created = await post(railway, {
+      query: 'mutation { projectCreate(input: { name: "other" }) { id } }',
+    });
     const otherId = (created.body.data?.['projectCreate'] as { id: string }).id;
     const minted = await post(railway, {
-      query: 'mutation { projectTokenCreate(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", name: "domains" }) }',
+      query:
+        'mutation { projectTokenCreate(input: { projectId: "prj_acme_rentals", environmentId: "env_staging", name: "domains" }) }',
     });
     const token = minted.body.data?.['projectTokenCreate'] as string;
     const asProject = { 'project-access-token': token };
 
-    const own = await post(railway, { query: '{ projectToken { projectId environmentId } project(id: "prj_acme_rentals") { name } }' }, asProject);
+    const own = await post(
+      railway,
+      {
+        query:
+          '{ projectToken { projectId environmentId } project(id: "prj_acme_rentals") { name } }',
+      },
+      asProject,
+    );
     expect(own.body).toEqual({
-      data: { projectToken: { projectId: 'prj_acme_rentals', environmentId: 'env_staging' }, project: { name: 'acme-rentals' } },
+      data: {
+        projectToken: { projectId: 'prj_acme_rentals', environmentId: 'env_staging' },
+        project: { name: 'acme-rentals' },
+      },
     });
-    const other = await post(railway, { query: `{ project(id: "${otherId}") { name } }` }, asProject);
+    const other = await post(
+      railway,
+      { query: `{ project(id: "${otherId}") { name } }` },
+      asProject,
+    );
     expect(other.body.errors?.[0]?.message).toBe('Not Authorized');
-    const prodInstance = await post(railway, { query: '{ volumeInstance(id: "vi_prod_db_production") { id } }' }, asProject);
+    const prodInstance = await post(
+      railway,
+      { query: '{ volumeInstance(id: "vi_prod_db_production") { id } }' },
+      asProject,
+    );
     expect(prodInstance.body.errors?.[0]?.message).toBe('Not Authorized');
     const me = await post(railway, { query: '{ me { id } }' }, asProject);
     expect(me.body.errors?.[0]?.message).toBe('Not Authorized');
-    const listed = await post(railway, { query: '{ projects { edges { node { id } } } }' }, asProject);
-    expect(listed.body.data?.['projects']).toEqual({ edges: [{ node: { id: 'prj_acme_rentals' } }] });
+    const listed = await post(
+      railway,
+      { query: '{ projects { edges { node { id } } } }' },
+      asProject,
+    );
+    expect(listed.body.data?.['projects']).toEqual({
+      edges: [{ node: { id: 'prj_acme_rentals' } }],
+    });
   });
 
   it('answers batched arrays in order and GET ?query=, and refuses a mutation over GET', async () => {
@@ -164,18 +240,29 @@ describe('railway stand-in over HTTP', () => {
     const batch = await fetch(railway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ environment(id: "env_staging") { name } }' }]),
+      body: JSON.stringify([
+        { query: '{ me { id } }' },
+        { query: '{ environment(id: "env_staging") { name } }' },
+      ]),
     });
     expect(batch.status).toBe(200);
-    expect(await batch.json()).toEqual([{ data: { me: { id: 'usr_standin' } } }, { data: { environment: { name: 'staging' } } }]);
+    expect(await batch.json()).toEqual([
+      { data: { me: { id: 'usr_standin' } } },
+      { data: { environment: { name: 'staging' } } },
+    ]);
 
-    const get = await fetch(`${railway.url}?query=${encodeURIComponent('{ service(id: "svc_postgres") { name } }')}`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
+    const get = await fetch(
+      `${railway.url}?query=${encodeURIComponent('{ service(id: "svc_postgres") { name } }')}`,
+      {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      },
+    );
     expect(await get.json()).toEqual({ data: { service: { name: 'postgres' } } });
 
     const mutation = encodeURIComponent('mutation { volumeDelete(volumeId: "vol_prod_db") }');
-    const refused = await fetch(`${railway.url}?query=${mutation}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const refused = await fetch(`${railway.url}?query=${mutation}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(refused.status).toBe(405);
     expect(railway.state.state.volumes.some((v) => v.id === 'vol_prod_db')).toBe(true);
   });

@@ -167,15 +167,18 @@ const ARRAY_KEYS = [
 
 /** Checks a loaded state file's outline; throws with the first problem found. */
 export function parseRailwayState(value: unknown): RailwayStateV1 {
-  if (typeof value !== 'object' || value === null) throw new Error('railway stand-in state: not an object');
+  if (typeof value !== 'object' || value === null)
+    throw new Error('railway stand-in state: not an object');
   const record = value as Record<string, unknown>;
   if (record['version'] !== 1) throw new Error('railway stand-in state: unsupported `version`');
-  if (typeof record['nextId'] !== 'number') throw new Error('railway stand-in state: missing `nextId`');
+  if (typeof record['nextId'] !== 'number')
+    throw new Error('railway stand-in state: missing `nextId`');
   if (typeof record['user'] !== 'object' || record['user'] === null) {
     throw new Error('railway stand-in state: missing `user`');
   }
   for (const key of ARRAY_KEYS) {
-    if (!Array.isArray(record[key])) throw new Error(`railway stand-in state: \`${key}\` is not a list`);
+    if (!Array.isArray(record[key]))
+      throw new Error(`railway stand-in state: \`${key}\` is not a list`);
   }
   return value as RailwayStateV1;
 }

@@ -25,7 +25,8 @@ type PageArgs = { first?: number | null; after?: string | null };
 export function toConnection(nodes: readonly View[], args: PageArgs = {}): View {
   const cursors = nodes.map((n) => Buffer.from(String(n['id'])).toString('base64url'));
   const start = args.after == null ? 0 : cursors.indexOf(args.after) + 1;
-  const end = args.first == null ? nodes.length : Math.min(nodes.length, start + Math.max(0, args.first));
+  const end =
+    args.first == null ? nodes.length : Math.min(nodes.length, start + Math.max(0, args.first));
   const edges = nodes.slice(start, end).map((node, i) => ({ node, cursor: cursors[start + i] }));
   return {
     edges,
@@ -41,7 +42,11 @@ export function toConnection(nodes: readonly View[], args: PageArgs = {}): View 
 /** Builds the view functions over one world. */
 export function createViews(world: RailwayWorld) {
   const s = world.state;
-  const stamps = (createdAt: string): View => ({ createdAt, updatedAt: createdAt, deletedAt: null });
+  const stamps = (createdAt: string): View => ({
+    createdAt,
+    updatedAt: createdAt,
+    deletedAt: null,
+  });
 
   const workspace = (): View => ({
     __typename: 'Workspace',
@@ -74,11 +79,16 @@ export function createViews(world: RailwayWorld) {
       workspace,
       environments: (args: PageArgs & { isEphemeral?: boolean | null }) =>
         toConnection(
-          world.environmentsOf(p.id).filter((e) => args.isEphemeral == null || e.isEphemeral === args.isEphemeral).map(environment),
+          world
+            .environmentsOf(p.id)
+            .filter((e) => args.isEphemeral == null || e.isEphemeral === args.isEphemeral)
+            .map(environment),
           args,
         ),
-      services: (args: PageArgs) => toConnection(s.services.filter((x) => x.projectId === p.id).map(service), args),
-      volumes: (args: PageArgs) => toConnection(s.volumes.filter((x) => x.projectId === p.id).map(volume), args),
+      services: (args: PageArgs) =>
+        toConnection(s.services.filter((x) => x.projectId === p.id).map(service), args),
+      volumes: (args: PageArgs) =>
+        toConnection(s.volumes.filter((x) => x.projectId === p.id).map(volume), args),
     };
   };
 
@@ -93,9 +103,15 @@ export function createViews(world: RailwayWorld) {
     unmergedChangesCount: 0,
     ...stamps(e.createdAt),
     serviceInstances: (args: PageArgs) =>
-      toConnection(s.serviceInstances.filter((x) => x.environmentId === e.id).map(serviceInstance), args),
+      toConnection(
+        s.serviceInstances.filter((x) => x.environmentId === e.id).map(serviceInstance),
+        args,
+      ),
     volumeInstances: (args: PageArgs) =>
-      toConnection(s.volumeInstances.filter((x) => x.environmentId === e.id).map(volumeInstance), args),
+      toConnection(
+        s.volumeInstances.filter((x) => x.environmentId === e.id).map(volumeInstance),
+        args,
+      ),
   });
 
   const service = (x: ServiceRecord): View => ({
@@ -113,7 +129,10 @@ export function createViews(world: RailwayWorld) {
     isRestricted: false,
     hasHiddenRegistryCredentialsFromTemplate: false,
     serviceInstances: (args: PageArgs) =>
-      toConnection(s.serviceInstances.filter((i) => i.serviceId === x.id).map(serviceInstance), args),
+      toConnection(
+        s.serviceInstances.filter((i) => i.serviceId === x.id).map(serviceInstance),
+        args,
+      ),
   });
 
   const serviceInstance = (i: ServiceInstanceRecord): View => {
@@ -240,7 +259,19 @@ export function createViews(world: RailwayWorld) {
     workspaces: () => [workspace()],
   });
 
-  return { workspace, project, environment, service, serviceInstance, volume, volumeInstance, backup, customDomain, projectToken, user };
+  return {
+    workspace,
+    project,
+    environment,
+    service,
+    serviceInstance,
+    volume,
+    volumeInstance,
+    backup,
+    customDomain,
+    projectToken,
+    user,
+  };
 }
 
 /** The view functions of one world. */

@@ -18,10 +18,13 @@ import type {
  * cascade, live in `cascade.ts`. Lookups of a missing id throw Railway's not-found error.
  */
 export class RailwayWorld {
+  readonly #now: () => string;
   constructor(
     readonly state: RailwayStateV1,
-    private readonly now: () => string = () => new Date().toISOString(),
-  ) {}
+    now: () => string = () => new Date().toISOString(),
+  ) {
+    this.#now = now;
+  }
 
   /** A fresh id with Railway-like prefix; deterministic for a given sequence of calls. */
   nextId(prefix: string): string {
@@ -32,32 +35,47 @@ export class RailwayWorld {
 
   /** The current time, as Railway's DateTime string. */
   timestamp(): string {
-    return this.now();
+    return this.#now();
   }
 
   /** The project, or Railway's `Project not found`. */
   project(id: string): ProjectRecord {
-    return found(this.state.projects.find((p) => p.id === id), 'Project');
+    return found(
+      this.state.projects.find((p) => p.id === id),
+      'Project',
+    );
   }
 
   /** The environment, or `Environment not found`. */
   environment(id: string): EnvironmentRecord {
-    return found(this.state.environments.find((e) => e.id === id), 'Environment');
+    return found(
+      this.state.environments.find((e) => e.id === id),
+      'Environment',
+    );
   }
 
   /** The service, or `Service not found`. */
   service(id: string): ServiceRecord {
-    return found(this.state.services.find((s) => s.id === id), 'Service');
+    return found(
+      this.state.services.find((s) => s.id === id),
+      'Service',
+    );
   }
 
   /** The volume, or `Volume not found`. */
   volume(id: string): VolumeRecord {
-    return found(this.state.volumes.find((v) => v.id === id), 'Volume');
+    return found(
+      this.state.volumes.find((v) => v.id === id),
+      'Volume',
+    );
   }
 
   /** The volume instance, or `Volume instance not found`. */
   volumeInstance(id: string): VolumeInstanceRecord {
-    return found(this.state.volumeInstances.find((v) => v.id === id), 'Volume instance');
+    return found(
+      this.state.volumeInstances.find((v) => v.id === id),
+      'Volume instance',
+    );
   }
 
   /** The service's instance in an environment, or `Service instance not found`. */
@@ -90,13 +108,17 @@ export class RailwayWorld {
   }
 
   /** Adds a project with one environment, as Railway's `projectCreate` does. */
-  addProject(input: { name: string; description: string | null; environmentName: string }): ProjectRecord {
+  addProject(input: {
+    name: string;
+    description: string | null;
+    environmentName: string;
+  }): ProjectRecord {
     const project: ProjectRecord = {
       id: this.nextId('prj'),
       name: input.name,
       description: input.description,
       workspaceId: this.state.user.workspaceId,
-      createdAt: this.now(),
+      createdAt: this.#now(),
     };
     this.state.projects.push(project);
     this.addEnvironment({ projectId: project.id, name: input.environmentName, isEphemeral: false });
@@ -104,29 +126,42 @@ export class RailwayWorld {
   }
 
   /** Adds an empty environment to a project. */
-  addEnvironment(input: { projectId: string; name: string; isEphemeral: boolean }): EnvironmentRecord {
-    const environment: EnvironmentRecord = { id: this.nextId('env'), ...input, createdAt: this.now() };
+  addEnvironment(input: {
+    projectId: string;
+    name: string;
+    isEphemeral: boolean;
+  }): EnvironmentRecord {
+    const environment: EnvironmentRecord = {
+      id: this.nextId('env'),
+      ...input,
+      createdAt: this.#now(),
+    };
     this.state.environments.push(environment);
     return environment;
   }
 
   /** Adds a service and its instances in the given environments. */
-  addService(input: { projectId: string; name: string; environmentIds: readonly string[] }): ServiceRecord {
+  addService(input: {
+    projectId: string;
+    name: string;
+    environmentIds: readonly string[];
+  }): ServiceRecord {
     const service: ServiceRecord = {
       id: this.nextId('svc'),
       projectId: input.projectId,
       name: input.name,
       icon: null,
-      createdAt: this.now(),
+      createdAt: this.#now(),
     };
     this.state.services.push(service);
-    for (const environmentId of input.environmentIds) this.addServiceInstance(service.id, environmentId);
+    for (const environmentId of input.environmentIds)
+      this.addServiceInstance(service.id, environmentId);
     return service;
   }
 
   /** Deploys a service into an environment. */
   addServiceInstance(serviceId: string, environmentId: string): ServiceInstanceRecord {
-    const instance = { id: this.nextId('si'), serviceId, environmentId, createdAt: this.now() };
+    const instance = { id: this.nextId('si'), serviceId, environmentId, createdAt: this.#now() };
     this.state.serviceInstances.push(instance);
     return instance;
   }
@@ -140,7 +175,12 @@ export class RailwayWorld {
     mountPath: string;
     region: string;
   }): VolumeRecord {
-    const volume = { id: this.nextId('vol'), projectId: input.projectId, name: input.name, createdAt: this.now() };
+    const volume = {
+      id: this.nextId('vol'),
+      projectId: input.projectId,
+      name: input.name,
+      createdAt: this.#now(),
+    };
     this.state.volumes.push(volume);
     for (const environmentId of input.environmentIds) {
       this.state.volumeInstances.push({
@@ -152,7 +192,7 @@ export class RailwayWorld {
         region: input.region,
         sizeMB: 5000,
         currentSizeMB: 0,
-        createdAt: this.now(),
+        createdAt: this.#now(),
       });
     }
     return volume;
@@ -166,7 +206,7 @@ export class RailwayWorld {
       volumeInstanceId,
       name,
       usedMB: instance.currentSizeMB,
-      createdAt: this.now(),
+      createdAt: this.#now(),
     };
     this.state.backups.push(backup);
     return backup;
@@ -180,7 +220,11 @@ export class RailwayWorld {
   }
 
   /** Creates a project token; its value is a random secret, never derived from the seed. */
-  addProjectToken(input: { projectId: string; environmentId: string; name: string }): ProjectTokenRecord {
+  addProjectToken(input: {
+    projectId: string;
+    environmentId: string;
+    name: string;
+  }): ProjectTokenRecord {
     const record = {
       id: this.nextId('ptk'),
       name: input.name,
@@ -188,7 +232,7 @@ export class RailwayWorld {
       token: randomBytes(24).toString('hex'),
       projectId: input.projectId,
       environmentId: input.environmentId,
-      createdAt: this.now(),
+      createdAt: this.#now(),
     };
     this.state.projectTokens.push(record);
     return record;

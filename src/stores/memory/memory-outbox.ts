@@ -13,37 +13,46 @@ import type { MemoryApprovals } from './memory-approvals.js';
  * store: copies in and out through JSON text, and the claim changes both records or neither.
  */
 export class MemoryOutbox {
-  private readonly delayed = new Map<string, DelayedActionV1>();
-  private readonly deliveries = new Map<string, WebhookDeliveryV1>();
-  private cursor: number | undefined;
+  readonly #delayed = new Map<string, DelayedActionV1>();
+  readonly #deliveries = new Map<string, WebhookDeliveryV1>();
+  #cursor: number | undefined;
 
-  constructor(private readonly approvals: MemoryApprovals) {}
+  readonly #approvals: MemoryApprovals;
+  constructor(approvals: MemoryApprovals) {
+    this.#approvals = approvals;
+  }
 
   insertDelayedAction(action: DelayedActionV1): void {
-    if (this.delayed.has(action.approvalId)) {
-      throw new FirewallError('store.conflict', `a delayed action for approval \`${action.approvalId}\` exists already`);
+    if (this.#delayed.has(action.approvalId)) {
+      throw new FirewallError(
+        'store.conflict',
+        `a delayed action for approval \`${action.approvalId}\` exists already`,
+      );
     }
-    this.delayed.set(action.approvalId, copy(action));
+    this.#delayed.set(action.approvalId, copy(action));
   }
 
   getDelayedAction(approvalId: string): DelayedActionV1 | undefined {
-    const found = this.delayed.get(approvalId);
+    const found = this.#delayed.get(approvalId);
     return found === undefined ? undefined : copy(found);
   }
 
   listDelayedActions(filter: { status: DelayedActionStatus }): DelayedActionV1[] {
-    const matching = [...this.delayed.values()].filter((a) => a.status === filter.status);
+    const matching = [...this.#delayed.values()].filter((a) => a.status === filter.status);
     return matching.sort((a, b) => a.createdAt - b.createdAt).map(copy);
   }
 
   claimDelayedAction(executed: Approval, expectedVersion: number, startedAt: number): Approval {
-    const action = this.delayed.get(executed.id);
+    const action = this.#delayed.get(executed.id);
     if (action?.status !== 'waiting') {
-      throw new FirewallError('store.conflict', `the delayed action of approval \`${executed.id}\` is not waiting`);
+      throw new FirewallError(
+        'store.conflict',
+        `the delayed action of approval \`${executed.id}\` is not waiting`,
+      );
     }
     // The approval's compare-and-set throws before anything changed; then the action moves.
-    const stored = this.approvals.updateApproval(executed, expectedVersion);
-    this.delayed.set(executed.id, copy({ ...action, status: 'running', startedAt }));
+    const stored = this.#approvals.updateApproval(executed, expectedVersion);
+    this.#delayed.set(executed.id, copy({ ...action, status: 'running', startedAt }));
     return stored;
   }
 
@@ -52,42 +61,58 @@ export class MemoryOutbox {
     from: DelayedActionStatus,
     next: Pick<DelayedActionV1, 'status' | 'finishedAt' | 'result' | 'note'>,
   ): DelayedActionV1 {
-    const action = this.delayed.get(approvalId);
-    if (action === undefined) throw new FirewallError('approval.not-found', `no delayed action for approval \`${approvalId}\``);
+    const action = this.#delayed.get(approvalId);
+    if (action === undefined)
+      throw new FirewallError(
+        'approval.not-found',
+        `no delayed action for approval \`${approvalId}\``,
+      );
     if (action.status !== from) {
-      throw new FirewallError('store.conflict', `the delayed action of approval \`${approvalId}\` is ${action.status}, not ${from}`);
+      throw new FirewallError(
+        'store.conflict',
+        `the delayed action of approval \`${approvalId}\` is ${action.status}, not ${from}`,
+      );
     }
     const stored = copy({ ...action, ...next });
-    this.delayed.set(approvalId, stored);
+    this.#delayed.set(approvalId, stored);
     return copy(stored);
   }
 
   getWebhookCursor(): number | undefined {
-    return this.cursor;
+    return this.#cursor;
   }
 
   enqueueWebhookDeliveries(deliveries: readonly WebhookDeliveryV1[], cursor: number): void {
-    const taken = new Set([...this.deliveries.values()].map((d) => `${d.endpoint}\n${d.auditSeq}`));
+    const taken = new Set(
+      [...this.#deliveries.values()].map((d) => `${d.endpoint}\n${d.auditSeq}`),
+    );
     for (const delivery of deliveries) {
       const key = `${delivery.endpoint}\n${delivery.auditSeq}`;
-      if (taken.has(key) || this.deliveries.has(delivery.id)) continue;
+      if (taken.has(key) || this.#deliveries.has(delivery.id)) continue;
       taken.add(key);
-      this.deliveries.set(delivery.id, copy(delivery));
+      this.#deliveries.set(delivery.id, copy(delivery));
     }
-    this.cursor = cursor;
+    this.#cursor = cursor;
   }
 
-  listWebhookDeliveries(filter: { status?: WebhookDeliveryStatus; dueBy?: number; limit?: number }): WebhookDeliveryV1[] {
-    const matching = [...this.deliveries.values()].filter(
-      (d) => (filter.status === undefined || d.status === filter.status) && (filter.dueBy === undefined || d.nextAttemptAt <= filter.dueBy),
+  listWebhookDeliveries(filter: {
+    status?: WebhookDeliveryStatus;
+    dueBy?: number;
+    limit?: number;
+  }): WebhookDeliveryV1[] {
+    const matching = [...this.#deliveries.values()].filter(
+      (d) =>
+        (filter.status === undefined || d.status === filter.status) &&
+        (filter.dueBy === undefined || d.nextAttemptAt <= filter.dueBy),
     );
     const sorted = matching.sort((a, b) => a.createdAt - b.createdAt || a.auditSeq - b.auditSeq);
     return (filter.limit === undefined ? sorted : sorted.slice(0, filter.limit)).map(copy);
   }
 
   updateWebhookDelivery(delivery: WebhookDeliveryV1): void {
-    if (!this.deliveries.has(delivery.id)) throw new FirewallError('store.conflict', `no webhook delivery \`${delivery.id}\``);
-    this.deliveries.set(delivery.id, copy(delivery));
+    if (!this.#deliveries.has(delivery.id))
+      throw new FirewallError('store.conflict', `no webhook delivery \`${delivery.id}\``);
+    this.#deliveries.set(delivery.id, copy(delivery));
   }
 }
 

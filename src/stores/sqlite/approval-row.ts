@@ -2,7 +2,14 @@ import type { Approval, ApprovalState, Approver } from '../../core/index.js';
 import { isFinalApprovalState, isSurfaceKind } from '../../core/index.js';
 import { MalformedColumnError, RowReader, malformedRowError } from './row-reader.js';
 
-const STATES: readonly ApprovalState[] = ['pending', 'approved', 'denied', 'expired', 'cancelled', 'executed'];
+const STATES: readonly ApprovalState[] = [
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+  'cancelled',
+  'executed',
+];
 
 /** Bind parameters of one `approvals` row; everything but the queried columns travels in `data`. */
 export interface ApprovalRowParams {
@@ -37,9 +44,11 @@ export function parseApprovalRow(row: unknown): Approval {
   const fields = new RowReader(row);
   try {
     const data = fields.json('data');
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new MalformedColumnError('data is not an object');
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new MalformedColumnError('data is not an object');
     const state = fields.text('state');
-    if (!STATES.includes(state as ApprovalState)) throw new MalformedColumnError('state is not an approval state');
+    if (!STATES.includes(state as ApprovalState))
+      throw new MalformedColumnError('state is not an approval state');
     const approval = {
       ...(data as Approval),
       id: fields.text('id'),
@@ -59,12 +68,19 @@ export function parseApprovalRow(row: unknown): Approval {
 }
 
 function assertShape(approval: Approval): void {
-  const lists = [approval.actions, approval.approvals, approval.denials, approval.policyIds, approval.reasons];
+  const lists = [
+    approval.actions,
+    approval.approvals,
+    approval.denials,
+    approval.policyIds,
+    approval.reasons,
+  ];
   if (!lists.every(Array.isArray)) throw new MalformedColumnError('data is missing a list');
   if (typeof approval.needed !== 'number' || typeof approval.expiresAt !== 'number') {
     throw new MalformedColumnError('data is missing needed or expiresAt');
   }
-  if (!isSurfaceKind(approval.surface)) throw new MalformedColumnError('data holds an unknown surface');
+  if (!isSurfaceKind(approval.surface))
+    throw new MalformedColumnError('data holds an unknown surface');
   if (isFinalApprovalState(approval.state) && typeof approval.decidedAt !== 'number') {
     throw new MalformedColumnError('a final approval has no decidedAt');
   }
@@ -105,7 +121,10 @@ export function parseApproverRow(row: unknown): Approver {
     return {
       name: fields.text('name'),
       credentialHash: fields.text('credential_hash'),
-      scope: { upstreams: fields.textList('upstreams'), environments: fields.textList('environments') },
+      scope: {
+        upstreams: fields.textList('upstreams'),
+        environments: fields.textList('environments'),
+      },
       createdAt: fields.number('created_at'),
       admin: parseAdminFlag(fields.integer('admin')),
       totpSecret: fields.text('totp_secret'),

@@ -22,7 +22,12 @@ describe('background WAL checkpoints', () => {
     try {
       const sizeAfterOpen = statSync(path).size;
       for (let i = 0; i < 300; i += 1) {
-        await store.appendAudit({ kind: 'decision', actor: 'system', at: i, data: { note: 'x'.repeat(500), i } });
+        await store.appendAudit({
+          kind: 'decision',
+          actor: 'system',
+          at: i,
+          data: { note: 'x'.repeat(500), i },
+        });
       }
       // Nothing on the request path checkpointed: the records are only in the WAL so far...
       expect(statSync(path).size).toBe(sizeAfterOpen);
@@ -54,8 +59,15 @@ await store.close();
 console.log('closed');
 `,
     );
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: join(import.meta.dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: join(import.meta.dirname, '..', '..', '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     // Exit code 13 is Node's "unsettled top-level await": the process ended inside close().
-    expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
+    expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({
+      status: 0,
+      stdout: 'closed',
+    });
   });
 });

@@ -41,7 +41,10 @@ export interface BackgroundCheckpoint {
  */
 export function startBackgroundCheckpoint(path: string): BackgroundCheckpoint {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { path, driver, intervalMs: CHECKPOINT_INTERVAL_MS },
+  });
   worker.unref();
   // A worker that fails (e.g. cannot open the file) only means checkpoints happen on close.
   worker.on('error', () => undefined);
@@ -53,7 +56,10 @@ export function startBackgroundCheckpoint(path: string): BackgroundCheckpoint {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+      await Promise.race([
+        exited,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000))),
+      ]);
       clearTimeout(timer);
       await worker.terminate();
     },

@@ -32,14 +32,30 @@ describe('migrate', () => {
   it('brings a new database to the latest version, and is idempotent', () => {
     migrate(db);
     expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
-    expect(tables()).toEqual(['approvals', 'approvers', 'audit', 'audit_head', 'delayed_actions', 'denials', 'grants', 'store_identity', 'webhook_cursor', 'webhook_deliveries']);
+    expect(tables()).toEqual([
+      'approvals',
+      'approvers',
+      'audit',
+      'audit_head',
+      'delayed_actions',
+      'denials',
+      'grants',
+      'store_identity',
+      'webhook_cursor',
+      'webhook_deliveries',
+    ]);
     migrate(db);
     expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('refuses a database newer than this build with store.migration and leaves it alone', () => {
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
-    expect(isFirewallError(migrationError(() => migrate(db)), 'store.migration')).toBe(true);
+    expect(
+      isFirewallError(
+        migrationError(() => migrate(db)),
+        'store.migration',
+      ),
+    ).toBe(true);
     expect(tables()).toEqual([]);
   });
 
@@ -55,16 +71,30 @@ describe('migrate', () => {
 
   it('gives approvers from before step 5 no admin role, no TOTP, and credential_changed_at = created_at', () => {
     migrate(db, MIGRATIONS.slice(0, 4));
-    db.prepare(`INSERT INTO approvers (name, credential_hash, upstreams, environments, created_at)
-      VALUES ('bob', 'scrypt$x', '["*"]', '["*"]', 1234)`).run();
+    db.prepare(
+      `INSERT INTO approvers (name, credential_hash, upstreams, environments, created_at)
+      VALUES ('bob', 'scrypt$x', '["*"]', '["*"]', 1234)`,
+    ).run();
     migrate(db);
-    const row = db.prepare('SELECT admin, totp_secret, last_totp_step, credential_changed_at FROM approvers').get();
-    expect(row).toEqual({ admin: 0, totp_secret: '', last_totp_step: 0, credential_changed_at: 1234 });
+    const row = db
+      .prepare('SELECT admin, totp_secret, last_totp_step, credential_changed_at FROM approvers')
+      .get();
+    expect(row).toEqual({
+      admin: 0,
+      totp_secret: '',
+      last_totp_step: 0,
+      credential_changed_at: 1234,
+    });
   });
 
   it('refuses migrations numbered out of order before touching the database', () => {
     const gap = [...MIGRATIONS, { version: MIGRATIONS.length + 2, sql: 'CREATE TABLE extra (a)' }];
-    expect(isFirewallError(migrationError(() => migrate(db, gap)), 'store.migration')).toBe(true);
+    expect(
+      isFirewallError(
+        migrationError(() => migrate(db, gap)),
+        'store.migration',
+      ),
+    ).toBe(true);
     expect(tables()).toEqual([]);
   });
 });

@@ -16,32 +16,32 @@ export function malformedRowError(which: string, error: MalformedColumnError): F
  * outside Airlock, so nothing read is trusted to have the type the schema suggests.
  */
 export class RowReader {
-  private readonly row: Readonly<Record<string, unknown>>;
+  readonly #row: Readonly<Record<string, unknown>>;
 
   constructor(row: unknown) {
     if (typeof row !== 'object' || row === null) {
       throw new FirewallError('store.unavailable', 'the store returned a value that is not a row');
     }
-    this.row = row as Record<string, unknown>;
+    this.#row = row as Record<string, unknown>;
   }
 
   /** The column's raw value, for messages that name a row by a column that may be malformed. */
   raw(column: string): unknown {
-    return this.row[column];
+    return this.#row[column];
   }
 
   text(column: string): string {
-    const value = this.row[column];
+    const value = this.#row[column];
     if (typeof value !== 'string') throw new MalformedColumnError(`${column} is not text`);
     return value;
   }
 
   optionalText(column: string): string | undefined {
-    return this.row[column] === null ? undefined : this.text(column);
+    return this.#row[column] === null ? undefined : this.text(column);
   }
 
   number(column: string): number {
-    const value = this.row[column];
+    const value = this.#row[column];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new MalformedColumnError(`${column} is not a number`);
     }
@@ -49,7 +49,7 @@ export class RowReader {
   }
 
   optionalNumber(column: string): number | undefined {
-    return this.row[column] === null ? undefined : this.number(column);
+    return this.#row[column] === null ? undefined : this.number(column);
   }
 
   integer(column: string): number {

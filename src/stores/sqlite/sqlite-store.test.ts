@@ -107,18 +107,35 @@ describe('SqliteStore', () => {
   it('stores data as its canonical text, and still verifies records stored as JSON.stringify wrote them', async () => {
     const path = freshPath();
     // A record as earlier versions stored it: data in the writer's key order.
-    const data = { verdict: 'allow', actions: [{ operation: 'project', effect: 'read' }], agent: 'a' };
+    const data = {
+      verdict: 'allow',
+      actions: [{ operation: 'project', effect: 'read' }],
+      agent: 'a',
+    };
     const old = chainAuditRecord(undefined, { kind: 'decision', actor: 'agent:a', at: 1, data });
     const store = openSqliteStore({ path });
     const raw = new Database(path);
     try {
-      raw.prepare('INSERT INTO audit (seq, v, at, kind, actor, data, prev_hash, hash) VALUES (?, 1, ?, ?, ?, ?, ?, ?)')
+      raw
+        .prepare(
+          'INSERT INTO audit (seq, v, at, kind, actor, data, prev_hash, hash) VALUES (?, 1, ?, ?, ?, ?, ?, ?)',
+        )
         .run(old.seq, old.at, old.kind, old.actor, JSON.stringify(data), old.prevHash, old.hash);
       raw.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)').run(old.seq, old.hash);
-      await Promise.all([2, 3, 4].map((n) => store.appendAudit({ ...sampleDraft(n), data: { z: n, a: { y: [n], b: 'é' } } })));
+      await Promise.all(
+        [2, 3, 4].map((n) =>
+          store.appendAudit({ ...sampleDraft(n), data: { z: n, a: { y: [n], b: 'é' } } }),
+        ),
+      );
       const stored = raw.prepare('SELECT data FROM audit ORDER BY seq').pluck().all();
-      expect(stored).toEqual([JSON.stringify(data), ...[2, 3, 4].map((n) => `{"a":{"b":"é","y":[${n}]},"z":${n}}`)]);
-      expect(verifyAuditChain(await store.readAudit(), await store.auditHead())).toEqual({ ok: true, count: 4 });
+      expect(stored).toEqual([
+        JSON.stringify(data),
+        ...[2, 3, 4].map((n) => `{"a":{"b":"é","y":[${n}]},"z":${n}}`),
+      ]);
+      expect(verifyAuditChain(await store.readAudit(), await store.auditHead())).toEqual({
+        ok: true,
+        count: 4,
+      });
     } finally {
       raw.close();
       await store.close();

@@ -59,11 +59,14 @@ export const MAX_CACHED_TEXT_CHARS = 8192;
 export class TextClassifier {
   readonly #cache = new Map<string, Promise<ClassifiedText>>();
 
-  constructor(
-    private readonly upstream: string,
-    private readonly classify: SqlClassifier,
-    private readonly environment: string | undefined,
-  ) {}
+  readonly #environment: string | undefined;
+  readonly #classify: SqlClassifier;
+  readonly #upstream: string;
+  constructor(upstream: string, classify: SqlClassifier, environment: string | undefined) {
+    this.#environment = environment;
+    this.#classify = classify;
+    this.#upstream = upstream;
+  }
 
   /** The cached classification of a text. */
   classified(sql: string): Promise<ClassifiedText> {
@@ -87,30 +90,42 @@ export class TextClassifier {
     const together = await this.classified(`${prepared};\n${sql}`);
     const actions = together.actions.slice(1);
     // INVARIANT: the PREPARE text is one statement, so everything after its action is the EXECUTE's.
-    if (actions.length === 0) throw new Error('the prepared text did not classify as one statement');
+    if (actions.length === 0)
+      throw new Error('the prepared text did not classify as one statement');
     return this.#classifiedText(sql, actions);
   }
 
   /** A text classified as its shape was (a reusable shape names the same tables whatever its constants). */
   asShape(sql: string, shape: ClassifiedText): ClassifiedText {
-    return new ReusedShape(this.upstream, sql, shape);
+    return new ReusedShape(this.#upstream, sql, shape);
   }
 
   /** The digest an approval of `sql` binds to. */
   digest(sql: string): string {
-    return sqlDigest(this.upstream, sql);
+    return sqlDigest(this.#upstream, sql);
   }
 
   async #classifyNow(sql: string): Promise<ClassifiedText> {
     // INVARIANT: actions name the upstream as configured, which is what grants list.
-    const classified = (await this.classify(sql, this.upstream)).map((action) => ({ ...action, upstream: this.upstream }));
-    return this.#classifiedText(sql, withEnvironment(classified, this.environment));
+    const classified = (await this.#classify(sql, this.#upstream)).map((action) => ({
+      ...action,
+      upstream: this.#upstream,
+    }));
+    return this.#classifiedText(sql, withEnvironment(classified, this.#environment));
   }
 
   /** A text with its actions: whether it may destroy, and how the rows it changes are counted. */
   #classifiedText(sql: string, actions: readonly Action[]): ClassifiedText {
-    const destroys = actions.some((action) => action.effect === 'destructive' || action.effect === 'unknown');
-    return { sql, digest: sqlDigest(this.upstream, sql), actions, destroys, counting: destroys ? NO_COUNTING : withPinnedColumns(rowCounting(actions), sql) };
+    const destroys = actions.some(
+      (action) => action.effect === 'destructive' || action.effect === 'unknown',
+    );
+    return {
+      sql,
+      digest: sqlDigest(this.#upstream, sql),
+      actions,
+      destroys,
+      counting: destroys ? NO_COUNTING : withPinnedColumns(rowCounting(actions), sql),
+    };
   }
 }
 
@@ -123,17 +138,19 @@ class ReusedShape implements ClassifiedText {
   readonly actions: readonly Action[];
   readonly counting: RowCounting;
 
+  readonly #upstream: string;
   constructor(
-    private readonly upstream: string,
+    upstream: string,
     readonly sql: string,
     shape: ClassifiedText,
   ) {
+    this.#upstream = upstream;
     this.actions = shape.actions;
     this.counting = shape.counting;
   }
 
   get digest(): string {
-    return sqlDigest(this.upstream, this.sql);
+    return sqlDigest(this.#upstream, this.sql);
   }
 }
 
@@ -146,15 +163,36 @@ function sqlDigest(upstream: string, sql: string): string {
 function withPinnedColumns(counting: RowCounting, sql: string): RowCounting {
   if (counting.by !== 'tags') return counting;
   const pinned = pinnedColumns(sql);
-  return { by: 'tags', statements: counting.statements.map((change) => ({ ...change, pinned: pinned[change.statement] ?? [] })) };
+  return {
+    by: 'tags',
+    statements: counting.statements.map((change) => ({
+      ...change,
+      pinned: pinned[change.statement] ?? [],
+    })),
+  };
 }
 
 /** Operations (as the SQL classifier names them) that start, end or name transactions. */
-export const TRANSACTION_OPERATIONS: ReadonlySet<string> = new Set(['BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED']);
+export const TRANSACTION_OPERATIONS: ReadonlySet<string> = new Set([
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+  'ROLLBACK TO',
+  'PREPARE',
+  'COMMIT PREPARED',
+  'ROLLBACK PREPARED',
+]);
 
 // Statements a savepoint of Airlock's cannot sit beside: they end, start or name transactions,
 // or hand the connection to a COPY sub-protocol whose answer cannot wait for a count.
-const UNWRAPPABLE_OPERATIONS: ReadonlySet<string> = new Set([...TRANSACTION_OPERATIONS, 'COPY FROM', 'COPY TO']);
+const UNWRAPPABLE_OPERATIONS: ReadonlySet<string> = new Set([
+  ...TRANSACTION_OPERATIONS,
+  'COPY FROM',
+  'COPY TO',
+]);
 
 /** How the rows the statements of one text change are counted (one action per statement). */
 function rowCounting(actions: readonly Action[]): RowCounting {
@@ -166,14 +204,27 @@ function rowCounting(actions: readonly Action[]): RowCounting {
     if (action.effect !== 'write' || action.reversible || action.operation === 'PREPARE') return;
     const changed = action.targets.filter((target) => target.attrs['rows'] !== undefined);
     const only = changed[0];
-    if ((action.operation === 'UPDATE' || action.operation === 'DELETE') && changed.length === 1 && only !== undefined) {
-      tagged.push({ statement, kind: action.operation, table: only.id, reference: tableReference(only.id), pinned: [] });
+    if (
+      (action.operation === 'UPDATE' || action.operation === 'DELETE') &&
+      changed.length === 1 &&
+      only !== undefined
+    ) {
+      tagged.push({
+        statement,
+        kind: action.operation,
+        table: only.id,
+        reference: tableReference(only.id),
+        pinned: [],
+      });
     } else statistics = true;
   });
   if (!statistics && tagged.length === 0) return NO_COUNTING;
   const unwrappable = actions.find((action) => UNWRAPPABLE_OPERATIONS.has(action.operation));
   if (unwrappable !== undefined) {
-    return { by: 'unmeasurable', why: `it changes rows in the same message as ${unwrappable.operation}; send them as separate statements` };
+    return {
+      by: 'unmeasurable',
+      why: `it changes rows in the same message as ${unwrappable.operation}; send them as separate statements`,
+    };
   }
   return statistics ? { by: 'statistics' } : { by: 'tags', statements: tagged };
 }

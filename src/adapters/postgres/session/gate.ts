@@ -1,4 +1,9 @@
-import { isPlainQueryShape, isReusableWriteShape, literalKey, sqlShape } from '../../../classify/index.js';
+import {
+  isPlainQueryShape,
+  isReusableWriteShape,
+  literalKey,
+  sqlShape,
+} from '../../../classify/index.js';
 import type { Action, Clock, Decision, JsonValue, Principal } from '../../../core/index.js';
 import { digestRequest } from '../../../core/index.js';
 import type { AgentSession, Firewall, ReuseScope } from '../../../firewall/index.js';
@@ -114,7 +119,11 @@ export class StatementGate {
     if (key === undefined || facts?.reusable !== true) return undefined;
     const reused = this.#firewall.reused(this.#scope, key, who);
     if (reused === undefined) return undefined;
-    return { classified: this.#texts.asShape(sql, facts.classified), decision: reused.decision, principal: reused.principal };
+    return {
+      classified: this.#texts.asShape(sql, facts.classified),
+      decision: reused.decision,
+      principal: reused.principal,
+    };
   }
 
   /**
@@ -123,7 +132,11 @@ export class StatementGate {
    * SQL-level `EXECUTE` runs. Never throws: undefined when it could not be judged. Callers try
    * `reused` first.
    */
-  async judge(who: AgentSession, sql: string, prepared?: string): Promise<GatedStatement | undefined> {
+  async judge(
+    who: AgentSession,
+    sql: string,
+    prepared?: string,
+  ): Promise<GatedStatement | undefined> {
     try {
       return await this.#judgeText(who, sql, prepared);
     } catch {
@@ -131,18 +144,42 @@ export class StatementGate {
     }
   }
 
-  async #judgeText(who: AgentSession, sql: string, prepared: string | undefined): Promise<GatedStatement> {
-    const classified = prepared === undefined ? await this.#texts.classified(sql) : await this.#texts.classifiedAfter(prepared, sql);
+  async #judgeText(
+    who: AgentSession,
+    sql: string,
+    prepared: string | undefined,
+  ): Promise<GatedStatement> {
+    const classified =
+      prepared === undefined
+        ? await this.#texts.classified(sql)
+        : await this.#texts.classifiedAfter(prepared, sql);
     const { token } = who;
     const shown = () => toShownRequest(classified.actions, { sql }, [token]);
     // The shape's facts are known before judging, so that an allow of a reusable one is
     // remembered with it; they are kept for `reused` only once an allow was recorded.
     const key = this.#shapeKey(sql);
-    const facts = key === undefined ? undefined : (this.#shapes.get(key) ?? shapeFacts(sql, classified, token));
-    const reuse = key !== undefined && facts?.reusable === true ? { reuseKey: key, reuseShape: facts.recordedAs } : {};
-    const { decision, principal } = await this.#firewall.judge({ surface: 'sql', digest: classified.digest, actions: classified.actions, shown, ...reuse }, who);
-    if (decision.verdict === 'allow' && classified.actions.some((action) => !CATALOG_KEEPING_OPERATIONS.has(action.operation))) this.#catalogEpoch++;
-    if (key !== undefined && facts !== undefined && decision.verdict === 'allow' && !this.#shapes.has(key)) this.#rememberShape(key, facts);
+    const facts =
+      key === undefined ? undefined : (this.#shapes.get(key) ?? shapeFacts(sql, classified, token));
+    const reuse =
+      key !== undefined && facts?.reusable === true
+        ? { reuseKey: key, reuseShape: facts.recordedAs }
+        : {};
+    const { decision, principal } = await this.#firewall.judge(
+      { surface: 'sql', digest: classified.digest, actions: classified.actions, shown, ...reuse },
+      who,
+    );
+    if (
+      decision.verdict === 'allow' &&
+      classified.actions.some((action) => !CATALOG_KEEPING_OPERATIONS.has(action.operation))
+    )
+      this.#catalogEpoch++;
+    if (
+      key !== undefined &&
+      facts !== undefined &&
+      decision.verdict === 'allow' &&
+      !this.#shapes.has(key)
+    )
+      this.#rememberShape(key, facts);
     return { classified, decision, principal };
   }
 
@@ -173,7 +210,13 @@ export class StatementGate {
    */
   #countExecution(who: AgentSession, statement: AllowedStatement): boolean {
     const { sql } = statement.classified;
-    return this.#firewall.tally(this.#scope, sql, () => scrubText(sqlShape(sql) ?? 'unparsed statement', [who.token]), statement, who);
+    return this.#firewall.tally(
+      this.#scope,
+      sql,
+      () => scrubText(sqlShape(sql) ?? 'unparsed statement', [who.token]),
+      statement,
+      who,
+    );
   }
 
   /**
@@ -182,7 +225,11 @@ export class StatementGate {
    * becomes destructive, and each table over its limit is named with what the statement would
    * do to it. A human sees that; an approval of this exact text lets it run once. Never throws.
    */
-  async judgeOverLimit(who: AgentSession, classified: ClassifiedText, overs: readonly OverLimit[]): Promise<GatedStatement | undefined> {
+  async judgeOverLimit(
+    who: AgentSession,
+    classified: ClassifiedText,
+    overs: readonly OverLimit[],
+  ): Promise<GatedStatement | undefined> {
     const environment = this.#environment;
     const measured: Action[] = overs.map((over) => ({
       upstream: this.#upstream,
@@ -190,31 +237,68 @@ export class StatementGate {
       operation: 'ROWS CHANGED',
       effect: 'destructive',
       reversible: false,
-      targets: [{ type: 'table', id: over.change.table, ...(environment === undefined ? {} : { environment }), attrs: { rows: changedRows(over.change), ...(over.tableRows === undefined ? {} : { tableRows: over.tableRows }), measured: describeOverLimit(over) } }],
+      targets: [
+        {
+          type: 'table',
+          id: over.change.table,
+          ...(environment === undefined ? {} : { environment }),
+          attrs: {
+            rows: changedRows(over.change),
+            ...(over.tableRows === undefined ? {} : { tableRows: over.tableRows }),
+            measured: describeOverLimit(over),
+          },
+        },
+      ],
       digest: classified.digest,
     }));
-    const actions = [...classified.actions.map((action) => (action.effect === 'write' && !action.reversible ? { ...action, effect: 'destructive' as const } : action)), ...measured];
-    return this.#judgeAs(who, { ...classified, actions, destroys: true, counting: NO_COUNTING }, { measured: overs.map(describeOverLimit) });
+    const actions = [
+      ...classified.actions.map((action) =>
+        action.effect === 'write' && !action.reversible
+          ? { ...action, effect: 'destructive' as const }
+          : action,
+      ),
+      ...measured,
+    ];
+    return this.#judgeAs(
+      who,
+      { ...classified, actions, destroys: true, counting: NO_COUNTING },
+      { measured: overs.map(describeOverLimit) },
+    );
   }
 
   /**
    * Judges a destructive text the server showed to destroy nothing (`destructionProbe`) as the
    * write it turned out to be. Never throws.
    */
-  async judgeDestroyingNothing(who: AgentSession, classified: ClassifiedText, found: string): Promise<GatedStatement | undefined> {
+  async judgeDestroyingNothing(
+    who: AgentSession,
+    classified: ClassifiedText,
+    found: string,
+  ): Promise<GatedStatement | undefined> {
     const actions = destroyingNothing(classified.actions, found);
-    return this.#judgeAs(who, { ...classified, actions, destroys: false, counting: NO_COUNTING }, { found });
+    return this.#judgeAs(
+      who,
+      { ...classified, actions, destroys: false, counting: NO_COUNTING },
+      { found },
+    );
   }
 
   /**
    * Judges a text as what the server showed it to be (`classified`, with the approver shown
    * `details` beside the text); never throws.
    */
-  async #judgeAs(who: AgentSession, classified: ClassifiedText, details: { readonly [key: string]: JsonValue }): Promise<GatedStatement | undefined> {
+  async #judgeAs(
+    who: AgentSession,
+    classified: ClassifiedText,
+    details: { readonly [key: string]: JsonValue },
+  ): Promise<GatedStatement | undefined> {
     const { actions, digest, sql } = classified;
     try {
       const shown = () => toShownRequest(actions, { sql, ...details }, [who.token]);
-      const { decision, principal } = await this.#firewall.judge({ surface: 'sql', digest, actions, shown }, who);
+      const { decision, principal } = await this.#firewall.judge(
+        { surface: 'sql', digest, actions, shown },
+        who,
+      );
       return { classified, decision, principal };
     } catch {
       return undefined;
@@ -223,15 +307,35 @@ export class StatementGate {
 
   /** Gives back an approval `decision` spent on a statement that then did not run. */
   async returnApproval(decision: Decision, reason: string): Promise<boolean> {
-    return decision.approval?.id !== undefined && (await this.#firewall.returnApproval(decision, reason));
+    return (
+      decision.approval?.id !== undefined && (await this.#firewall.returnApproval(decision, reason))
+    );
   }
 
   /** Judges an opaque request (a fast-path FunctionCall) as one action of unknown effect; undefined when it could not be judged. */
-  async judgeOpaque(who: AgentSession, operation: string, payload: Buffer): Promise<Decision | undefined> {
+  async judgeOpaque(
+    who: AgentSession,
+    operation: string,
+    payload: Buffer,
+  ): Promise<Decision | undefined> {
     try {
-      const digest = digestRequest({ surface: 'sql', upstream: this.#upstream, operation, payload: payload.toString('base64') });
-      const action: Action = { upstream: this.#upstream, surface: 'sql', operation, effect: 'unknown', reversible: false, targets: [], digest };
-      return (await this.#firewall.judge({ surface: 'sql', digest, actions: [action] }, who)).decision;
+      const digest = digestRequest({
+        surface: 'sql',
+        upstream: this.#upstream,
+        operation,
+        payload: payload.toString('base64'),
+      });
+      const action: Action = {
+        upstream: this.#upstream,
+        surface: 'sql',
+        operation,
+        effect: 'unknown',
+        reversible: false,
+        targets: [],
+        digest,
+      };
+      return (await this.#firewall.judge({ surface: 'sql', digest, actions: [action] }, who))
+        .decision;
     } catch {
       return undefined;
     }
@@ -264,13 +368,22 @@ export class StatementGate {
  * What a text tells of its shape. A shape may reuse decisions when it is a plain query (its
  * judgment cannot depend on its constants) and this text of it only reads, or a reusable write.
  */
-function shapeFacts(sql: string, classified: ClassifiedText, token: string): ShapeFacts | undefined {
+function shapeFacts(
+  sql: string,
+  classified: ClassifiedText,
+  token: string,
+): ShapeFacts | undefined {
   const shape = sqlShape(sql);
   if (shape === undefined) return undefined;
-  const reads = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
-  const writes = classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read' || action.effect === 'write');
+  const reads =
+    classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
+  const writes =
+    classified.actions.length > 0 &&
+    classified.actions.every((action) => action.effect === 'read' || action.effect === 'write');
   // Writes too: the rows each run changes are counted by the session whatever its judgment.
-  const reusable = (reads && isPlainQueryShape(sql)) || (writes && classified.counting.by !== 'unmeasurable' && isReusableWriteShape(shape));
+  const reusable =
+    (reads && isPlainQueryShape(sql)) ||
+    (writes && classified.counting.by !== 'unmeasurable' && isReusableWriteShape(shape));
   // SECURITY: the audit log keeps the shape, which has no constants; the token is scrubbed in
   // case an agent wrote it into the text.
   return { reusable, classified, recordedAs: scrubText(shape, [token]) };
@@ -279,6 +392,29 @@ function shapeFacts(sql: string, classified: ClassifiedText, token: string): Sha
 // Operations that cannot add a trigger or rule to a table; anything else (DDL, an unknown
 // function, a DO block) may, so what sessions know of tables is asked again.
 const CATALOG_KEEPING_OPERATIONS: ReadonlySet<string> = new Set([
-  'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY FROM', 'COPY TO', 'EXPLAIN', 'EMPTY', 'SHOW', 'SET', 'RESET',
-  'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'LOCK', 'VACUUM', 'ANALYZE', 'LISTEN', 'UNLISTEN', 'NOTIFY',
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'MERGE',
+  'COPY FROM',
+  'COPY TO',
+  'EXPLAIN',
+  'EMPTY',
+  'SHOW',
+  'SET',
+  'RESET',
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+  'ROLLBACK TO',
+  'LOCK',
+  'VACUUM',
+  'ANALYZE',
+  'LISTEN',
+  'UNLISTEN',
+  'NOTIFY',
 ]);

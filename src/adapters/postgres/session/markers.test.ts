@@ -18,7 +18,8 @@ function recording(): { markers: Markers; sent: Sent[] } {
   const markers = new Markers((bytes, kind, sink) => {
     const type = String.fromCharCode(bytes[0] ?? 0);
     const body = bytes.subarray(5);
-    const text = type === 'C' ? new BodyReader(body.subarray(1)).cstring() : new BodyReader(body).cstring();
+    const text =
+      type === 'C' ? new BodyReader(body.subarray(1)).cstring() : new BodyReader(body).cstring();
     sent.push({ type, text, kind, sink });
   });
   return { markers, sent };
@@ -39,8 +40,13 @@ describe('Markers', () => {
     markers.ownExecute('SAVEPOINT x');
     markers.ownExecute('SAVEPOINT x');
     expect(sent.map((message) => [message.type, message.kind])).toEqual([
-      ['P', 'parse'], ['B', 'bind'], ['E', 'execute'], ['C', 'close'],
-      ['B', 'bind'], ['E', 'execute'], ['C', 'close'],
+      ['P', 'parse'],
+      ['B', 'bind'],
+      ['E', 'execute'],
+      ['C', 'close'],
+      ['B', 'bind'],
+      ['E', 'execute'],
+      ['C', 'close'],
     ]);
     expect(sent[0]?.text.startsWith('airlock_')).toBe(true);
     markers.forgetOwnStatements();
@@ -69,7 +75,12 @@ describe('Markers', () => {
     markers.refuseParse(ERROR);
     markers.refuseBind(ERROR);
     markers.refuseExecute(ERROR);
-    expect(sent.map((message) => [message.type, message.kind])).toEqual([['Q', 'query'], ['P', 'parse'], ['B', 'bind'], ['E', 'execute']]);
+    expect(sent.map((message) => [message.type, message.kind])).toEqual([
+      ['Q', 'query'],
+      ['P', 'parse'],
+      ['B', 'bind'],
+      ['E', 'execute'],
+    ]);
     for (const message of sent) expect(message.sink).toBeInstanceOf(ReplaceErrorSink);
   });
 });
@@ -77,6 +88,8 @@ describe('Markers', () => {
 describe('undoSql', () => {
   it("rolls back Airlock's own transaction, or only its savepoint inside the client's", () => {
     expect(undoSql(true)).toBe('ROLLBACK');
-    expect(undoSql(false)).toBe(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
+    expect(undoSql(false)).toBe(
+      `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`,
+    );
   });
 });

@@ -24,7 +24,10 @@ export class Markers {
   // Airlock's savepoint of a counted statement that stood is still open (see `savepointSql`).
   #releasePending = false;
 
-  constructor(private readonly send: SendUpstream) {}
+  readonly #send: SendUpstream;
+  constructor(send: SendUpstream) {
+    this.#send = send;
+  }
 
   /** Whether Airlock's savepoint of a counted statement that stood is still open. */
   get releasePending(): boolean {
@@ -62,7 +65,7 @@ export class Markers {
   /** One of Airlock's statements in the simple protocol; its answer is kept from the client. */
   ownQuery(sql: string, keepRows = false): OwnSink {
     const sink = new OwnSink(keepRows);
-    this.send(serialize.query(sql), 'query', sink);
+    this.#send(serialize.query(sql), 'query', sink);
     return sink;
   }
 
@@ -77,22 +80,22 @@ export class Markers {
       name = `${RESERVED_NAME_PREFIX}s${this.#ownStatements.size + 1}`;
       const parsed = new OwnSink();
       this.#ownStatements.set(sql, name);
-      this.send(serialize.parse({ name, text: sql, types: [] }), 'parse', parsed);
+      this.#send(serialize.parse({ name, text: sql, types: [] }), 'parse', parsed);
       // Skipped or failed, it is parsed again next time.
       void parsed.answer.then((answer) => {
         if (answer.how !== 'done') this.#ownStatements.delete(sql);
       });
     }
     const sink = new OwnSink(keepRows);
-    this.send(serialize.bind({ portal: OWN_PORTAL, statement: name }), 'bind', new OwnSink());
-    this.send(serialize.execute({ portal: OWN_PORTAL, rows: 0 }), 'execute', sink);
-    this.send(serialize.close({ type: 'P', name: OWN_PORTAL }), 'close', new OwnSink());
+    this.#send(serialize.bind({ portal: OWN_PORTAL, statement: name }), 'bind', new OwnSink());
+    this.#send(serialize.execute({ portal: OWN_PORTAL, rows: 0 }), 'execute', sink);
+    this.#send(serialize.close({ type: 'P', name: OWN_PORTAL }), 'close', new OwnSink());
     return sink;
   }
 
   /** Asks the server for the answers it keeps until Sync (a Flush), inside an extended-protocol batch. */
   askFlush(): void {
-    this.send(serialize.flush());
+    this.#send(serialize.flush());
   }
 
   /** DEALLOCATE ALL and DISCARD ALL remove Airlock's own statements too: they are parsed again. */
@@ -125,7 +128,7 @@ export class Markers {
    * transaction state as PostgreSQL would; its error is swapped for `error`.
    */
   #plant(error: Buffer, message: Buffer, kind: SlotKind): void {
-    this.send(message, kind, new ReplaceErrorSink(error));
+    this.#send(message, kind, new ReplaceErrorSink(error));
   }
 }
 
@@ -145,14 +148,16 @@ export class CommitAtSync implements ResponseSink {
   readonly ended: Promise<boolean>;
   #resolve!: (failed: boolean) => void;
 
-  constructor(private readonly commit: OwnSink) {
+  readonly #commit: OwnSink;
+  constructor(commit: OwnSink) {
+    this.#commit = commit;
     this.ended = new Promise((resolve) => (this.#resolve = resolve));
   }
 
   take(type: number, message: Buffer): Buffer | undefined {
     if (type !== 0x5a) return message;
     this.#resolve(String.fromCharCode(message[5] ?? 0) !== 'I');
-    const error = this.commit.error;
+    const error = this.#commit.error;
     const ready = readyForQuery('I');
     return error === undefined ? ready : Buffer.concat([error, ready]);
   }

@@ -6,7 +6,14 @@ import type { BlastRadius } from '../blast-radius.js';
 import { destructionProbe } from '../destroys-nothing.js';
 import { decodeStatementText, parameterStatusProblem } from '../reading-settings.js';
 import type { HoldHintContext } from '../respond.js';
-import { invalidTextError, readingSettingsChangedError, unsureReadingError, unavailableError, unmeasurableError, unpreparedError } from '../respond.js';
+import {
+  invalidTextError,
+  readingSettingsChangedError,
+  unsureReadingError,
+  unavailableError,
+  unmeasurableError,
+  unpreparedError,
+} from '../respond.js';
 import { ResponseRouter } from '../response-router.js';
 import type { ResponseSink, SlotKind, TransactionStatus } from '../response-router.js';
 import { DropSink, HoldingSink, OwnSink, WatchSink } from '../response-sinks.js';
@@ -19,7 +26,12 @@ import { TRANSACTION_OPERATIONS } from './classified-text.js';
 import type { GatedStatement, StatementGate } from './gate.js';
 import { CommitAtSync, Markers, SAVEPOINT, undoSql } from './markers.js';
 import type { BoundPortal } from './statements.js';
-import { PREPARE_PATTERN, RESERVED_NAME_PREFIX, StatementTable, sqlPrepareName } from './statements.js';
+import {
+  PREPARE_PATTERN,
+  RESERVED_NAME_PREFIX,
+  StatementTable,
+  sqlPrepareName,
+} from './statements.js';
 import { Admission } from './admission.js';
 import { TableKnowledge, countedChanges } from './table-knowledge.js';
 
@@ -41,7 +53,6 @@ export interface SnapshotRequest {
   readonly classified: ClassifiedText;
   readonly decision: Decision;
 }
-
 
 /**
  * One agent connection, after it authenticated: relays the protocol between the agent and its
@@ -73,7 +84,6 @@ export class SessionRelay {
   #status: TransactionStatus = 'I';
   // Since the last Sync sent: a statement executed (an implicit transaction may be open), one of
   // them controlled the transaction, Airlock opened a transaction of its own to count in.
-  #executedSinceSync = false;
   #controlSinceSync = false;
   #ownTransaction = false;
   // A statement ran code Airlock cannot read: what comes next waits for the server's report
@@ -84,23 +94,33 @@ export class SessionRelay {
   #pumping = false;
   #closed = false;
 
+  readonly #unregister: () => void;
+  readonly #agent: AgentSession;
+  readonly #upstream: UpstreamSession;
+  readonly #client: Socket;
   constructor(
-    private readonly client: Socket,
-    private readonly upstream: UpstreamSession,
-    private readonly agent: AgentSession,
-    private readonly options: SessionOptions,
-    private readonly unregister: () => void,
+    client: Socket,
+    upstream: UpstreamSession,
+    agent: AgentSession,
+    options: SessionOptions,
+    unregister: () => void,
   ) {
+    this.#unregister = unregister;
+    this.#agent = agent;
+    this.#upstream = upstream;
+    this.#client = client;
     this.#gate = options.gate;
     this.#markers = new Markers((bytes, kind, sink) => this.#send(bytes, kind, sink));
-    this.#tables = new TableKnowledge(options.gate, this.#markers, options.blastRadius, () => this.#flush());
+    this.#tables = new TableKnowledge(options.gate, this.#markers, options.blastRadius, () =>
+      this.#flush(),
+    );
     this.#admission = new Admission(options, options.gate, agent, () => {
       this.#flush();
       return this.#router.settled();
     });
     this.#router = new ResponseRouter({
       relay: (bytes) => {
-        if (!this.#closed) this.client.write(bytes);
+        if (!this.#closed) this.#client.write(bytes);
       },
       parameterStatus: (body) => this.#onParameterStatus(body),
       protocolError: () => this.close(),
@@ -114,7 +134,8 @@ export class SessionRelay {
 
   /** Starts relaying; `pending` holds agent bytes that arrived before the session was ready. */
   start(pending: Buffer): void {
-    const { client, upstream } = this;
+    const client = this.#client;
+    const upstream = this.#upstream;
     upstream.socket.on('data', (chunk: Buffer) => this.#router.push(chunk));
     client.on('data', (chunk: Buffer) => this.#onClientData(chunk));
     for (const socket of [client, upstream.socket]) {
@@ -129,10 +150,10 @@ export class SessionRelay {
   close(last?: Buffer): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.unregister();
-    if (last === undefined) this.client.destroy();
-    else this.client.end(last);
-    this.upstream.socket.destroy();
+    this.#unregister();
+    if (last === undefined) this.#client.destroy();
+    else this.#client.end(last);
+    this.#upstream.socket.destroy();
     this.#router.abandon();
   }
 
@@ -147,7 +168,11 @@ export class SessionRelay {
    */
   #pump(): void {
     try {
-      for (let message = this.#framer.next(); message !== undefined && !this.#closed; message = this.#framer.next()) {
+      for (
+        let message = this.#framer.next();
+        message !== undefined && !this.#closed;
+        message = this.#framer.next()
+      ) {
         const pending = this.#handle(message);
         if (pending !== undefined) {
           this.#pumping = true;
@@ -172,7 +197,8 @@ export class SessionRelay {
 
   /** Handles one agent message; returns a promise only when it must wait. */
   #handle(message: WireMessage): Promise<void> | undefined {
-    if (this.#readingUnsure !== 'none' && READS_TEXT.has(message.type)) return this.#afterUnreadCode(message);
+    if (this.#readingUnsure !== 'none' && READS_TEXT.has(message.type))
+      return this.#afterUnreadCode(message);
     return this.#handleNow(message);
   }
 
@@ -186,7 +212,8 @@ export class SessionRelay {
     if (this.#readingUnsure === 'batch') {
       const error = unsureReadingError();
       if (message.type === 0x51) this.#markers.refuseQuery(error);
-      else if (message.type === 0x50) this.#refuseParse(new BodyReader(message.body).cstring(), error);
+      else if (message.type === 0x50)
+        this.#refuseParse(new BodyReader(message.body).cstring(), error);
       else this.#markers.refuseExecute(error);
       return undefined;
     }
@@ -249,7 +276,7 @@ export class SessionRelay {
   #query(message: WireMessage, sql: string): Promise<void> | undefined {
     if (PREPARE_PATTERN.test(sql)) this.#taint(sql);
     // The hot path: a statement whose shape this token ran a moment ago passes without waiting.
-    const reused = this.#gate.reused(this.agent, sql);
+    const reused = this.#gate.reused(this.#agent, sql);
     if (reused !== undefined && this.#tables.needsNoCount(reused.classified)) {
       this.#send(message.raw, 'query');
       return undefined;
@@ -257,19 +284,33 @@ export class SessionRelay {
     return this.#judgeQuery(message, sql, reused);
   }
 
-  async #judgeQuery(message: WireMessage, sql: string, reused: GatedStatement | undefined): Promise<void> {
+  async #judgeQuery(
+    message: WireMessage,
+    sql: string,
+    reused: GatedStatement | undefined,
+  ): Promise<void> {
     if (reused === undefined) {
       const probed = await this.#probedQuery(message, sql);
       if (probed) return;
     }
-    const judgment = reused ?? (await this.#gate.judge(this.agent, sql, this.#statements.sqlPrepared(sql)));
+    const judgment =
+      reused ?? (await this.#gate.judge(this.#agent, sql, this.#statements.sqlPrepared(sql)));
     const refusal = await this.#admission.refusalOrSnapshot(judgment);
-    if (refusal !== undefined || judgment === undefined) return this.#markers.refuseQuery(refusal ?? unavailableError());
+    if (refusal !== undefined || judgment === undefined)
+      return this.#markers.refuseQuery(refusal ?? unavailableError());
     const { counting } = judgment.classified;
-    if (this.#markers.releasePending && judgment.classified.actions.some((action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation))) this.#markers.releaseSavepoint();
+    if (
+      this.#markers.releasePending &&
+      judgment.classified.actions.some(
+        (action) => action.effect === 'unknown' || SAVEPOINT_OPERATIONS.has(action.operation),
+      )
+    )
+      this.#markers.releaseSavepoint();
     if (counting.by === 'none') return this.#sendQuery(message, judgment.classified);
-    if (counting.by === 'unmeasurable') return this.#markers.refuseQuery(unmeasurableError(counting.why));
-    if (this.#tables.boundedToOneRow(counting)) return this.#sendQuery(message, judgment.classified);
+    if (counting.by === 'unmeasurable')
+      return this.#markers.refuseQuery(unmeasurableError(counting.why));
+    if (this.#tables.boundedToOneRow(counting))
+      return this.#sendQuery(message, judgment.classified);
     return this.#countedQuery(message, judgment);
   }
 
@@ -296,7 +337,10 @@ export class SessionRelay {
     const check = this.#markers.ownQuery(probe.check, true);
     this.#flush();
     const answer = await check.answer;
-    const judgment = answer.error === undefined && answer.rows[0]?.[0] === 't' ? await this.#gate.judgeDestroyingNothing(this.agent, classified, probe.found) : undefined;
+    const judgment =
+      answer.error === undefined && answer.rows[0]?.[0] === 't'
+        ? await this.#gate.judgeDestroyingNothing(this.#agent, classified, probe.found)
+        : undefined;
     if (judgment === undefined) {
       this.#markers.ownQuery(undo);
       this.#flush();
@@ -342,7 +386,8 @@ export class SessionRelay {
     const watch = new WatchSink();
     this.#send(message.raw, 'query', watch);
     void watch.answer.then((answer) => {
-      if (answer.how === 'done' && answer.error === undefined) this.#statements.rememberSqlPrepare(name, classified.sql);
+      if (answer.how === 'done' && answer.error === undefined)
+        this.#statements.rememberSqlPrepare(name, classified.sql);
     });
   }
 
@@ -378,12 +423,22 @@ export class SessionRelay {
       // afresh (after `; `), so the server reads it exactly as Airlock judged it alone.
       const prefix = `${opening}; `;
       statement = new HoldingSink(prefix.split(';').length - 1, prefix.length);
-      this.#send(typedMessage('Q', Buffer.concat([Buffer.from(prefix, 'utf8'), message.body])), 'query', statement);
+      this.#send(
+        typedMessage('Q', Buffer.concat([Buffer.from(prefix, 'utf8'), message.body])),
+        'query',
+        statement,
+      );
     }
     const after = statistics ? this.#markers.ownQuery(TRANSACTION_CHANGES_SQL, true) : undefined;
     this.#flush();
     const answer = await statement.answer;
-    const changes = countedChanges(judgment.classified, answer, statement.heldBytes, await before?.answer, await after?.answer);
+    const changes = countedChanges(
+      judgment.classified,
+      answer,
+      statement.heldBytes,
+      await before?.answer,
+      await after?.answer,
+    );
     if (answer.error !== undefined || answer.status !== 'T') {
       // It failed: the client sees its error as PostgreSQL gave it, and an autocommit statement
       // that failed leaves no transaction behind.
@@ -402,8 +457,11 @@ export class SessionRelay {
       return this.#commitThenRelay(statement);
     }
     this.#markers.ownQuery(undoSql(own));
-    if (overs === undefined) return this.#markers.refuseQuery(unmeasurableError('the server did not say how many rows it changed'));
-    const escalated = await this.#gate.judgeOverLimit(this.agent, judgment.classified, overs);
+    if (overs === undefined)
+      return this.#markers.refuseQuery(
+        unmeasurableError('the server did not say how many rows it changed'),
+      );
+    const escalated = await this.#gate.judgeOverLimit(this.#agent, judgment.classified, overs);
     const refusal = await this.#admission.refusalOrSnapshot(escalated);
     if (refusal !== undefined) return this.#markers.refuseQuery(refusal);
     // Approved by a human for what it changes, and snapshotted: it runs again, as sent.
@@ -411,9 +469,15 @@ export class SessionRelay {
   }
 
   #parse(message: WireMessage, name: string, sql: string): Promise<void> | undefined {
-    if (name.startsWith(RESERVED_NAME_PREFIX)) return this.#refuseParse(name, unpreparedError(`statement \`${name}\`: names starting with ${RESERVED_NAME_PREFIX} are airlock's`));
+    if (name.startsWith(RESERVED_NAME_PREFIX))
+      return this.#refuseParse(
+        name,
+        unpreparedError(
+          `statement \`${name}\`: names starting with ${RESERVED_NAME_PREFIX} are airlock's`,
+        ),
+      );
     if (PREPARE_PATTERN.test(sql)) this.#taint(sql);
-    const reused = this.#gate.reused(this.agent, sql);
+    const reused = this.#gate.reused(this.#agent, sql);
     if (reused !== undefined) {
       this.#prepared(message, name, reused);
       return undefined;
@@ -422,9 +486,12 @@ export class SessionRelay {
   }
 
   async #judgeParse(message: WireMessage, name: string, sql: string): Promise<void> {
-    const judgment = await this.#gate.judge(this.agent, sql);
+    const judgment = await this.#gate.judge(this.#agent, sql);
     if (judgment === undefined || judgment.decision.verdict !== 'allow') {
-      return this.#refuseParse(name, judgment === undefined ? unavailableError() : this.#admission.refusal(judgment));
+      return this.#refuseParse(
+        name,
+        judgment === undefined ? unavailableError() : this.#admission.refusal(judgment),
+      );
     }
     this.#prepared(message, name, judgment);
   }
@@ -447,7 +514,9 @@ export class SessionRelay {
     const name = reader.cstring();
     // INVARIANT: only a statement Airlock judged and allowed can be bound.
     if (this.#statements.bind(portal, name, message.raw) === undefined) {
-      this.#markers.refuseBind(unpreparedError(name === '' ? 'the unnamed statement' : `statement \`${name}\``));
+      this.#markers.refuseBind(
+        unpreparedError(name === '' ? 'the unnamed statement' : `statement \`${name}\``),
+      );
       return undefined;
     }
     this.#send(message.raw, 'bind');
@@ -460,7 +529,9 @@ export class SessionRelay {
     const name = reader.cstring();
     const portal = this.#statements.portal(name);
     if (portal === undefined) {
-      this.#markers.refuseExecute(unpreparedError(name === '' ? 'the unnamed portal' : `portal \`${name}\``));
+      this.#markers.refuseExecute(
+        unpreparedError(name === '' ? 'the unnamed portal' : `portal \`${name}\``),
+      );
       return undefined;
     }
     const { statement } = portal;
@@ -472,48 +543,72 @@ export class SessionRelay {
     // The first run of a Parse judged or counted a moment ago is on the record with that Parse;
     // every later run is counted.
     const recorded = firstRun && this.#gate.recentlyJudged(statement);
-    if (!classified.destroys && this.#tables.needsNoCount(classified) && (recorded || this.#gate.runsOnEarlierDecision(this.agent, statement))) {
+    if (
+      !classified.destroys &&
+      this.#tables.needsNoCount(classified) &&
+      (recorded || this.#gate.runsOnEarlierDecision(this.#agent, statement))
+    ) {
       this.#sendExecute(message, classified);
       return undefined;
     }
     return this.#judgeExecute(message, portal, firstApprovedRun, reader.int32());
   }
 
-  async #judgeExecute(message: WireMessage, portal: BoundPortal, firstApprovedRun: boolean, maxRows: number): Promise<void> {
+  async #judgeExecute(
+    message: WireMessage,
+    portal: BoundPortal,
+    firstApprovedRun: boolean,
+    maxRows: number,
+  ): Promise<void> {
     const { statement } = portal;
     const { classified } = statement;
     let judgment: GatedStatement | undefined;
     if (firstApprovedRun) judgment = { classified, decision: statement.decision };
-    else if (!classified.destroys && this.#gate.runsOnEarlierDecision(this.agent, statement)) judgment = { classified, decision: statement.decision, principal: statement.principal };
-    else judgment = await this.#gate.judge(this.agent, classified.sql);
+    else if (!classified.destroys && this.#gate.runsOnEarlierDecision(this.#agent, statement))
+      judgment = { classified, decision: statement.decision, principal: statement.principal };
+    else judgment = await this.#gate.judge(this.#agent, classified.sql);
     // An approval covers one execution; any other run of a destructive statement is judged again.
     const refusal = await this.#admission.refusalOrSnapshot(judgment);
-    if (refusal !== undefined || judgment === undefined) return this.#markers.refuseExecute(refusal ?? unavailableError());
+    if (refusal !== undefined || judgment === undefined)
+      return this.#markers.refuseExecute(refusal ?? unavailableError());
     this.#gate.markJudged(statement);
     const { counting } = judgment.classified;
     if (counting.by === 'none') return this.#sendExecute(message, classified);
-    if (counting.by === 'unmeasurable') return this.#markers.refuseExecute(unmeasurableError(counting.why));
+    if (counting.by === 'unmeasurable')
+      return this.#markers.refuseExecute(unmeasurableError(counting.why));
     // A row limit makes the server stop midway; the count comes only with the last part.
     if (this.#tables.boundedToOneRow(counting)) return this.#sendExecute(message, classified);
-    if (maxRows > 0) return this.#markers.refuseExecute(unmeasurableError('it is fetched in parts (an Execute with a row limit)'));
+    if (maxRows > 0)
+      return this.#markers.refuseExecute(
+        unmeasurableError('it is fetched in parts (an Execute with a row limit)'),
+      );
     return this.#countedExecute(message, portal, judgment);
   }
 
   /** An Execute, forwarded, remembering what it tells about the transaction. */
   #sendExecute(message: WireMessage, classified: ClassifiedText): void {
     if (runsUnreadCode(classified)) this.#readingUnsure = 'batch';
-    this.#executedSinceSync = true;
-    if (classified.actions.some((action) => TRANSACTION_OPERATIONS.has(action.operation))) this.#controlSinceSync = true;
+    if (classified.actions.some((action) => TRANSACTION_OPERATIONS.has(action.operation)))
+      this.#controlSinceSync = true;
     this.#send(message.raw, 'execute');
   }
 
   /** The extended-protocol twin of `#countedQuery`: one Execute under Airlock's savepoint, counted. */
-  async #countedExecute(message: WireMessage, portal: BoundPortal, judgment: GatedStatement): Promise<void> {
+  async #countedExecute(
+    message: WireMessage,
+    portal: BoundPortal,
+    judgment: GatedStatement,
+  ): Promise<void> {
     await this.#router.settled();
     if (this.#closed) return;
     if (this.#status === 'E') return this.#sendExecute(message, judgment.classified);
     // After BEGIN or COMMIT earlier in this batch, whether a transaction is open is not known here.
-    if (this.#controlSinceSync) return this.#markers.refuseExecute(unmeasurableError('it follows a transaction command in the same batch; send Sync between them'));
+    if (this.#controlSinceSync)
+      return this.#markers.refuseExecute(
+        unmeasurableError(
+          'it follows a transaction command in the same batch; send Sync between them',
+        ),
+      );
     if (this.#status === 'I' && !this.#ownTransaction) {
       // BEGIN also turns an implicit transaction (statements since the last Sync) into a block;
       // Airlock commits it at the client's Sync.
@@ -524,14 +619,19 @@ export class SessionRelay {
     this.#markers.ownExecute(`SAVEPOINT ${SAVEPOINT}`);
     const before = statistics ? this.#markers.ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
     const statement = new HoldingSink();
-    this.#executedSinceSync = true;
     this.#send(message.raw, 'execute', statement);
     const after = statistics ? this.#markers.ownExecute(TRANSACTION_CHANGES_SQL, true) : undefined;
     // Without Sync the server keeps its answers until asked: Flush asks.
     this.#markers.askFlush();
     this.#flush();
     const answer = await statement.answer;
-    const changes = countedChanges(judgment.classified, answer, statement.heldBytes, await before?.answer, await after?.answer);
+    const changes = countedChanges(
+      judgment.classified,
+      answer,
+      statement.heldBytes,
+      await before?.answer,
+      await after?.answer,
+    );
     // It failed (the server now skips to Sync) or was skipped: its answer is the client's as is.
     if (answer.how !== 'done') return this.#relayHeld(statement);
     const overs = changes === undefined ? undefined : await this.#tables.overLimits(changes, true);
@@ -542,12 +642,19 @@ export class SessionRelay {
     }
     this.#markers.ownExecute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     this.#markers.ownExecute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    if (overs === undefined) return this.#markers.refuseExecute(unmeasurableError('the server did not say how many rows it changed'));
-    const escalated = await this.#gate.judgeOverLimit(this.agent, judgment.classified, overs);
+    if (overs === undefined)
+      return this.#markers.refuseExecute(
+        unmeasurableError('the server did not say how many rows it changed'),
+      );
+    const escalated = await this.#gate.judgeOverLimit(this.#agent, judgment.classified, overs);
     const refusal = await this.#admission.refusalOrSnapshot(escalated);
     if (refusal !== undefined) return this.#markers.refuseExecute(refusal);
     // Approved for what it changes: the portal ran (and was rolled back), so it is bound again.
-    this.#send(serialize.close({ type: 'P', name: new BodyReader(message.body).cstring() }), 'close', new DropSink());
+    this.#send(
+      serialize.close({ type: 'P', name: new BodyReader(message.body).cstring() }),
+      'close',
+      new DropSink(),
+    );
     this.#send(portal.bind, 'bind', new DropSink());
     this.#send(message.raw, 'execute');
   }
@@ -559,7 +666,6 @@ export class SessionRelay {
   #sync(message: WireMessage): Promise<void> | undefined {
     if (this.#readingUnsure === 'batch') this.#readingUnsure = 'settle';
     const own = this.#ownTransaction;
-    this.#executedSinceSync = false;
     this.#controlSinceSync = false;
     this.#ownTransaction = false;
     if (!own) {
@@ -582,8 +688,13 @@ export class SessionRelay {
   }
 
   async #functionCall(message: WireMessage): Promise<void> {
-    const decision: Decision | undefined = await this.#gate.judgeOpaque(this.agent, 'FunctionCall', message.body);
-    if (decision?.verdict !== 'allow') return this.#markers.refuseQuery(this.#admission.refusalOfOpaque(decision));
+    const decision: Decision | undefined = await this.#gate.judgeOpaque(
+      this.#agent,
+      'FunctionCall',
+      message.body,
+    );
+    if (decision?.verdict !== 'allow')
+      return this.#markers.refuseQuery(this.#admission.refusalOfOpaque(decision));
     this.#readingUnsure = 'settle';
     this.#send(message.raw, 'function');
   }
@@ -592,9 +703,11 @@ export class SessionRelay {
   #relayHeld(held: HoldingSink, status?: TransactionStatus, error?: Buffer): void {
     const messages = [...held.held];
     const last = messages[messages.length - 1];
-    if (status !== undefined && last?.[0] === 0x5a) messages[messages.length - 1] = readyForQuery(status);
+    if (status !== undefined && last?.[0] === 0x5a)
+      messages[messages.length - 1] = readyForQuery(status);
     if (error !== undefined) messages.splice(Math.max(0, messages.length - 1), 0, error);
-    if (messages.length > 0) this.client.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages));
+    if (messages.length > 0)
+      this.#client.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages));
     this.#flush();
   }
 
@@ -616,8 +729,16 @@ export class SessionRelay {
     // Messages forwarded as they came lie side by side in the client's chunk: one view of them
     // all is written, not a copy.
     const last = this.#outgoing[this.#outgoing.length - 1];
-    if (last !== undefined && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
-      this.#outgoing[this.#outgoing.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length);
+    if (
+      last !== undefined &&
+      last.buffer === bytes.buffer &&
+      last.byteOffset + last.length === bytes.byteOffset
+    ) {
+      this.#outgoing[this.#outgoing.length - 1] = Buffer.from(
+        last.buffer,
+        last.byteOffset,
+        last.length + bytes.length,
+      );
     } else this.#outgoing.push(bytes);
     if (kind !== undefined) this.#router.expect(kind, sink);
   }
@@ -626,7 +747,7 @@ export class SessionRelay {
     if (this.#outgoing.length === 0 || this.#closed) return;
     const bytes = this.#outgoing.length === 1 ? this.#outgoing[0] : Buffer.concat(this.#outgoing);
     this.#outgoing.length = 0;
-    if (bytes !== undefined) this.upstream.socket.write(bytes);
+    if (bytes !== undefined) this.#upstream.socket.write(bytes);
   }
 }
 
@@ -638,7 +759,9 @@ function statementText(body: Buffer, offset: number): string | undefined {
 }
 
 // Messages whose text or execution the server reads under the session's settings.
-const READS_TEXT: ReadonlySet<number> = new Set([0x51 /* Q */, 0x50 /* P */, 0x45 /* E */, 0x46 /* F */]);
+const READS_TEXT: ReadonlySet<number> = new Set([
+  0x51 /* Q */, 0x50 /* P */, 0x45 /* E */, 0x46 /* F */,
+]);
 
 /** Whether a statement runs code Airlock did not read (a DO block, a user function, an unknown). */
 function runsUnreadCode(classified: ClassifiedText): boolean {
@@ -647,4 +770,14 @@ function runsUnreadCode(classified: ClassifiedText): boolean {
 
 // Statements that name savepoints: Airlock's own open one is released before them, so that the
 // client's RELEASE or ROLLBACK TO of an earlier savepoint cannot take it along unseen.
-const SAVEPOINT_OPERATIONS: ReadonlySet<string> = new Set(['SAVEPOINT', 'RELEASE', 'ROLLBACK TO', 'PREPARE', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'EXECUTE', 'DO', 'CALL']);
+const SAVEPOINT_OPERATIONS: ReadonlySet<string> = new Set([
+  'SAVEPOINT',
+  'RELEASE',
+  'ROLLBACK TO',
+  'PREPARE',
+  'COMMIT PREPARED',
+  'ROLLBACK PREPARED',
+  'EXECUTE',
+  'DO',
+  'CALL',
+]);

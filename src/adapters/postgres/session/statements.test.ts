@@ -3,10 +3,23 @@ import type { Action, Decision } from '../../../core/index.js';
 import { APPROVAL_POLICY_ID } from '../../../core/index.js';
 import type { ClassifiedText } from './classified-text.js';
 import type { GatedStatement } from './gate.js';
-import { PREPARE_PATTERN, RESERVED_NAME_PREFIX, StatementTable, sqlPrepareName } from './statements.js';
+import {
+  PREPARE_PATTERN,
+  RESERVED_NAME_PREFIX,
+  StatementTable,
+  sqlPrepareName,
+} from './statements.js';
 
 function action(operation: string, effect: Action['effect'] = 'read'): Action {
-  return { upstream: 'app', surface: 'sql', operation, effect, reversible: effect === 'read', targets: [], digest: 'd' };
+  return {
+    upstream: 'app',
+    surface: 'sql',
+    operation,
+    effect,
+    reversible: effect === 'read',
+    targets: [],
+    digest: 'd',
+  };
 }
 
 function classified(sql: string, actions: readonly Action[] = [action('SELECT')]): ClassifiedText {
@@ -14,7 +27,13 @@ function classified(sql: string, actions: readonly Action[] = [action('SELECT')]
 }
 
 function allowed(sql: string, policyIds: readonly string[] = ['p1']): GatedStatement {
-  const decision: Decision = { id: `dec_${sql}`, verdict: 'allow', reasons: [], policyIds, errors: [] };
+  const decision: Decision = {
+    id: `dec_${sql}`,
+    verdict: 'allow',
+    reasons: [],
+    policyIds,
+    errors: [],
+  };
   return { classified: classified(sql), decision, principal: undefined };
 }
 
@@ -25,7 +44,12 @@ describe('StatementTable', () => {
     const table = new StatementTable();
     table.allow('q', allowed('SELECT 1'), 1_000);
     const statement = table.bind('p', 'q', BIND);
-    expect(statement).toMatchObject({ state: 'allowed', executions: 0, judgedAt: 1_000, approvedOnce: false });
+    expect(statement).toMatchObject({
+      state: 'allowed',
+      executions: 0,
+      judgedAt: 1_000,
+      approvedOnce: false,
+    });
     expect(statement?.classified.sql).toBe('SELECT 1');
     expect(table.portal('p')).toEqual({ statement, bind: BIND });
     expect(table.bind('p2', 'never-parsed', BIND)).toBeUndefined();
@@ -95,19 +119,30 @@ describe('StatementTable', () => {
 
 describe('sqlPrepareName', () => {
   it('names a lone PREPARE of an unquoted name, folded to lower case', () => {
-    expect(sqlPrepareName(classified('PREPARE Purge AS DELETE FROM t', [action('PREPARE', 'destructive')]))).toBe('purge');
+    expect(
+      sqlPrepareName(
+        classified('PREPARE Purge AS DELETE FROM t', [action('PREPARE', 'destructive')]),
+      ),
+    ).toBe('purge');
   });
 
   it('names nothing for PREPARE TRANSACTION, several statements, or another operation', () => {
-    expect(sqlPrepareName(classified("PREPARE TRANSACTION 'x'", [action('PREPARE')]))).toBeUndefined();
-    expect(sqlPrepareName(classified('PREPARE p AS SELECT 1; SELECT 2', [action('PREPARE'), action('SELECT')]))).toBeUndefined();
+    expect(
+      sqlPrepareName(classified("PREPARE TRANSACTION 'x'", [action('PREPARE')])),
+    ).toBeUndefined();
+    expect(
+      sqlPrepareName(
+        classified('PREPARE p AS SELECT 1; SELECT 2', [action('PREPARE'), action('SELECT')]),
+      ),
+    ).toBeUndefined();
     expect(sqlPrepareName(classified('SELECT 1', [action('SELECT')]))).toBeUndefined();
   });
 });
 
 describe('PREPARE_PATTERN', () => {
   it('finds texts that may create or remove prepared statements', () => {
-    for (const sql of ['PREPARE p AS SELECT 1', 'deallocate all', 'DISCARD ALL']) expect(PREPARE_PATTERN.test(sql), sql).toBe(true);
+    for (const sql of ['PREPARE p AS SELECT 1', 'deallocate all', 'DISCARD ALL'])
+      expect(PREPARE_PATTERN.test(sql), sql).toBe(true);
     expect(PREPARE_PATTERN.test('SELECT prepared FROM t')).toBe(false);
   });
 });

@@ -130,5 +130,7 @@ export class StatementTable {
 export function sqlPrepareName(classified: ClassifiedText): string | undefined {
   const name = SQL_PREPARE.exec(classified.sql)?.[1]?.toLowerCase();
   const only = classified.actions.length === 1 ? classified.actions[0] : undefined;
-  return name === undefined || name === 'transaction' || only?.operation !== 'PREPARE' ? undefined : name;
+  return name === undefined || name === 'transaction' || only?.operation !== 'PREPARE'
+    ? undefined
+    : name;
 }

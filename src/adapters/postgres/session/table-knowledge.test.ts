@@ -22,20 +22,43 @@ const ERROR = Buffer.from('an ErrorResponse');
 
 describe('countedChanges', () => {
   it('reads each tagged statement’s rows from its CommandComplete tag', () => {
-    expect(countedChanges(text(TAGGED), answer({ tags: ['UPDATE 3', 'DELETE 2'] }), 0, undefined, undefined)).toEqual([
+    expect(
+      countedChanges(
+        text(TAGGED),
+        answer({ tags: ['UPDATE 3', 'DELETE 2'] }),
+        0,
+        undefined,
+        undefined,
+      ),
+    ).toEqual([
       { table: 'users', reference: '"users"', updated: 3, deleted: 0, inserted: 0 },
       { table: 'orders', reference: '"orders"', updated: 0, deleted: 2, inserted: 0 },
     ]);
   });
 
   it('cannot tell when a tag is missing, unless the statement failed (then nothing changed)', () => {
-    expect(countedChanges(text(TAGGED), answer({ tags: ['UPDATE 3'] }), 0, undefined, undefined)).toBeUndefined();
-    expect(countedChanges(text(TAGGED), answer({ tags: ['UPDATE 3'], error: ERROR }), 0, undefined, undefined)).toEqual([]);
+    expect(
+      countedChanges(text(TAGGED), answer({ tags: ['UPDATE 3'] }), 0, undefined, undefined),
+    ).toBeUndefined();
+    expect(
+      countedChanges(
+        text(TAGGED),
+        answer({ tags: ['UPDATE 3'], error: ERROR }),
+        0,
+        undefined,
+        undefined,
+      ),
+    ).toEqual([]);
   });
 
   it('reads statistics as the difference between the readings before and after', () => {
     const before = answer({ rows: [['public.users', '1', '0', '0']] });
-    const after = answer({ rows: [['public.users', '4', '0', '0'], ['public.orders', '0', '2', '1']] });
+    const after = answer({
+      rows: [
+        ['public.users', '4', '0', '0'],
+        ['public.orders', '0', '2', '1'],
+      ],
+    });
     expect(countedChanges(text({ by: 'statistics' }), answer(), 0, before, after)).toEqual([
       { table: 'public.users', reference: 'public.users', updated: 3, deleted: 0, inserted: 0 },
       { table: 'public.orders', reference: 'public.orders', updated: 0, deleted: 2, inserted: 1 },
@@ -43,11 +66,23 @@ describe('countedChanges', () => {
   });
 
   it('cannot tell when a statistics reading failed or was skipped', () => {
-    expect(countedChanges(text({ by: 'statistics' }), answer(), 0, answer({ how: 'skipped' }), answer())).toBeUndefined();
-    expect(countedChanges(text({ by: 'statistics' }), answer(), 0, answer(), answer({ error: ERROR }))).toBeUndefined();
+    expect(
+      countedChanges(text({ by: 'statistics' }), answer(), 0, answer({ how: 'skipped' }), answer()),
+    ).toBeUndefined();
+    expect(
+      countedChanges(text({ by: 'statistics' }), answer(), 0, answer(), answer({ error: ERROR })),
+    ).toBeUndefined();
   });
 
   it('cannot tell once the held answer grew past what Airlock holds', () => {
-    expect(countedChanges(text(TAGGED), answer({ tags: ['UPDATE 3', 'DELETE 2'] }), 64 * 1024 * 1024 + 1, undefined, undefined)).toBeUndefined();
+    expect(
+      countedChanges(
+        text(TAGGED),
+        answer({ tags: ['UPDATE 3', 'DELETE 2'] }),
+        64 * 1024 * 1024 + 1,
+        undefined,
+        undefined,
+      ),
+    ).toBeUndefined();
   });
 });

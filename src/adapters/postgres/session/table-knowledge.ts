@@ -2,7 +2,13 @@ import type { Answer } from '../response-sinks.js';
 import type { BlastRadius, OverLimit, TableChange } from '../blast-radius.js';
 import { limitFor, overRowLimit, overShare, shareCountLimit } from '../blast-radius.js';
 import type { TableFacts } from '../row-counts.js';
-import { boundedCountSql, changesBetween, tableFactsSql, taggedRows, toTableFacts } from '../row-counts.js';
+import {
+  boundedCountSql,
+  changesBetween,
+  tableFactsSql,
+  taggedRows,
+  toTableFacts,
+} from '../row-counts.js';
 import type { ClassifiedText, RowCounting } from './classified-text.js';
 import type { StatementGate } from './gate.js';
 import type { Markers } from './markers.js';
@@ -32,27 +38,43 @@ export class TableKnowledge {
   // Tables this session asked about, by SQL reference.
   readonly #known = new Map<string, KnownTable>();
 
+  readonly #push: () => void;
+  readonly #blastRadius: BlastRadius;
+  readonly #markers: Markers;
+  readonly #gate: StatementGate;
   constructor(
-    private readonly gate: StatementGate,
-    private readonly markers: Markers,
-    private readonly blastRadius: BlastRadius,
+    gate: StatementGate,
+    markers: Markers,
+    blastRadius: BlastRadius,
     /** Writes what the session holds to the upstream. */
-    private readonly push: () => void,
-  ) {}
+    push: () => void,
+  ) {
+    this.#push = push;
+    this.#blastRadius = blastRadius;
+    this.#markers = markers;
+    this.#gate = gate;
+  }
 
   /** The changes over their limits, counting the tables (inside the savepoint) where a share decides. */
-  async overLimits(changes: readonly TableChange[], extended: boolean): Promise<OverLimit[] | undefined> {
-    const { blastRadius } = this;
+  async overLimits(
+    changes: readonly TableChange[],
+    extended: boolean,
+  ): Promise<OverLimit[] | undefined> {
+    const blastRadius = this.#blastRadius;
     const counts = changes.map((change) => {
       const over = overRowLimit(blastRadius, change);
       const limit = over ? TABLE_SIZE_COUNT_LIMIT : shareCountLimit(blastRadius, change);
       if (limit === undefined) return undefined;
       const sql = boundedCountSql(change.reference, limit);
-      return { over, limit, sink: extended ? this.markers.ownExecute(sql, true) : this.markers.ownQuery(sql, true) };
+      return {
+        over,
+        limit,
+        sink: extended ? this.#markers.ownExecute(sql, true) : this.#markers.ownQuery(sql, true),
+      };
     });
     if (counts.every((count) => count === undefined)) return [];
-    if (extended) this.markers.askFlush();
-    this.push();
+    if (extended) this.#markers.askFlush();
+    this.#push();
     const overs: OverLimit[] = [];
     for (const [index, change] of changes.entries()) {
       const count = counts[index];
@@ -65,7 +87,8 @@ export class TableKnowledge {
         continue;
       }
       const before = now + change.deleted - change.inserted;
-      if (count.over || overShare(blastRadius, change, now)) overs.push({ change, tableRows: before, atLeast: now >= count.limit });
+      if (count.over || overShare(blastRadius, change, now))
+        overs.push({ change, tableRows: before, atLeast: now >= count.limit });
     }
     return overs;
   }
@@ -85,8 +108,13 @@ export class TableKnowledge {
     return counting.statements.every((change) => {
       const facts = this.#freshFacts(change.reference);
       // One row is within any limit that lets a row change at all.
-      const oneRowAllowed = limitFor(this.blastRadius, change.table).rows >= 1 && this.blastRadius.shareFloor > 1;
-      return oneRowAllowed && facts?.plain === true && change.pinned.some((column) => facts.uniqueColumns.has(column));
+      const oneRowAllowed =
+        limitFor(this.#blastRadius, change.table).rows >= 1 && this.#blastRadius.shareFloor > 1;
+      return (
+        oneRowAllowed &&
+        facts?.plain === true &&
+        change.pinned.some((column) => facts.uniqueColumns.has(column))
+      );
     });
   }
 
@@ -114,14 +142,16 @@ export class TableKnowledge {
   #tableFacts(reference: string, extended: boolean): TableFacts | undefined {
     const fresh = this.#freshFacts(reference);
     if (fresh !== undefined || this.#known.get(reference)?.asking === true) return fresh;
-    const epoch = this.gate.catalogEpoch;
+    const epoch = this.#gate.catalogEpoch;
     this.#known.set(reference, { facts: undefined, epoch, at: 0, asking: true });
     const sql = tableFactsSql(reference);
-    const asked = extended ? this.markers.ownExecute(sql, true) : this.markers.ownQuery(sql, true);
+    const asked = extended
+      ? this.#markers.ownExecute(sql, true)
+      : this.#markers.ownQuery(sql, true);
     void asked.answer.then((answer) => {
       const facts = answer.error === undefined ? toTableFacts(answer.rows[0]) : undefined;
       if (facts === undefined) this.#known.delete(reference);
-      else this.#known.set(reference, { facts, epoch, at: this.gate.now(), asking: false });
+      else this.#known.set(reference, { facts, epoch, at: this.#gate.now(), asking: false });
     });
     return undefined;
   }
@@ -129,7 +159,10 @@ export class TableKnowledge {
   /** What this session knows of a table, if it learnt it since the catalog last changed and recently. */
   #freshFacts(reference: string): TableFacts | undefined {
     const known = this.#known.get(reference);
-    const fresh = known !== undefined && known.epoch === this.gate.catalogEpoch && this.gate.now() - known.at < TABLE_FACTS_TTL_MS;
+    const fresh =
+      known !== undefined &&
+      known.epoch === this.#gate.catalogEpoch &&
+      this.#gate.now() - known.at < TABLE_FACTS_TTL_MS;
     return fresh ? known.facts : undefined;
   }
 }
@@ -139,11 +172,23 @@ export class TableKnowledge {
  * server's statistics read around it (`before`, `after`); undefined when that cannot be told
  * (or its held answer grew past `MAX_HELD_BYTES`).
  */
-export function countedChanges(classified: ClassifiedText, answer: Answer, heldBytes: number, before: Answer | undefined, after: Answer | undefined): TableChange[] | undefined {
+export function countedChanges(
+  classified: ClassifiedText,
+  answer: Answer,
+  heldBytes: number,
+  before: Answer | undefined,
+  after: Answer | undefined,
+): TableChange[] | undefined {
   if (heldBytes > MAX_HELD_BYTES) return undefined;
   const { counting } = classified;
   if (counting.by === 'statistics' || before !== undefined) {
-    if (before?.how !== 'done' || after?.how !== 'done' || before.error !== undefined || after.error !== undefined) return undefined;
+    if (
+      before?.how !== 'done' ||
+      after?.how !== 'done' ||
+      before.error !== undefined ||
+      after.error !== undefined
+    )
+      return undefined;
     return changesBetween(before.rows, after.rows);
   }
   if (counting.by !== 'tags') return [];
@@ -152,7 +197,13 @@ export function countedChanges(classified: ClassifiedText, answer: Answer, heldB
     const tag = answer.tags[change.statement];
     const rows = tag === undefined ? undefined : taggedRows(tag);
     if (rows === undefined) return answer.error === undefined ? undefined : [];
-    changes.push({ table: change.table, reference: change.reference, updated: change.kind === 'UPDATE' ? rows : 0, deleted: change.kind === 'DELETE' ? rows : 0, inserted: 0 });
+    changes.push({
+      table: change.table,
+      reference: change.reference,
+      updated: change.kind === 'UPDATE' ? rows : 0,
+      deleted: change.kind === 'DELETE' ? rows : 0,
+      inserted: 0,
+    });
   }
   return changes;
 }

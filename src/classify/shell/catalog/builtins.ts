@@ -15,12 +15,14 @@ import { splitAssignment } from '../variable-uses.js';
  */
 
 const read = (inv: Invocation): Finding[] => found.read(inv.name);
-const texts = (args: readonly Arg[]): (string | undefined)[] => args.map((arg) => (arg.value.known ? arg.value.text : undefined));
+const texts = (args: readonly Arg[]): (string | undefined)[] =>
+  args.map((arg) => (arg.value.known ? arg.value.text : undefined));
 
 /** `trap CODE SIGNAL…`: CODE runs when the signal (or EXIT) comes; `-p`, `-l`, `trap - SIG` only look or reset. */
 const trap: Handler = (inv) => {
   const [first, ...rest] = texts(inv.args.filter((arg) => arg.value.text !== '--'));
-  if (inv.args.length === 0 || first === '-p' || first === '-l' || first === '-' || first === '') return found.read('trap');
+  if (inv.args.length === 0 || first === '-p' || first === '-l' || first === '-' || first === '')
+    return found.read('trap');
   if (rest.length === 0 || /^\d+$/.test(first ?? '')) return found.read('trap (resets signals)');
   if (first === undefined) return found.unknown('trap', 'code known only at run time');
   return inv.shell(first);
@@ -41,38 +43,59 @@ const alias: Handler = async (inv) => {
 };
 
 /** `hash -p PATH NAME`: NAME runs PATH from now on, whatever the catalog says NAME is. */
-const hash: Handler = (inv) => (inv.args.some((arg) => !arg.value.known || /^-[a-z]*p/.test(arg.value.text)) ? found.unknown('hash -p', 'makes a command name run another program') : found.read('hash'));
+const hash: Handler = (inv) =>
+  inv.args.some((arg) => !arg.value.known || /^-[a-z]*p/.test(arg.value.text))
+    ? found.unknown('hash -p', 'makes a command name run another program')
+    : found.read('hash');
 
 /** `enable -f FILE NAME` loads a shared object into bash; `enable -n NAME` lets a program of that name run instead. */
 const enable: Handler = (inv) => {
   const flags = texts(inv.args).filter((text) => text === undefined || text.startsWith('-'));
-  if (flags.some((text) => text === undefined || /f/.test(text))) return found.unknown('enable -f', 'loads a shared object into bash');
-  if (flags.some((text) => /n/.test(text ?? ''))) return found.unknown('enable -n', 'hides a builtin, so that a program of that name runs instead');
+  if (flags.some((text) => text === undefined || /f/.test(text)))
+    return found.unknown('enable -f', 'loads a shared object into bash');
+  if (flags.some((text) => /n/.test(text ?? '')))
+    return found.unknown(
+      'enable -n',
+      'hides a builtin, so that a program of that name runs instead',
+    );
   return found.read('enable');
 };
 
 /** `fc` re-runs (or edits and runs) commands from history; `fc -l` lists them. */
-const fc: Handler = (inv) => (texts(inv.args).some((text) => text !== undefined && /^-[a-z]*l/.test(text)) ? found.read('fc -l') : found.unknown('fc', 're-runs commands from history'));
+const fc: Handler = (inv) =>
+  texts(inv.args).some((text) => text !== undefined && /^-[a-z]*l/.test(text))
+    ? found.read('fc -l')
+    : found.unknown('fc', 're-runs commands from history');
 
 /** `history -w/-a [FILE]` writes the history file; the rest only look. */
 const history: Handler = (inv) => {
   const args = texts(inv.args);
-  if (!args.some((text) => text !== undefined && /^-[a-z]*[wa]/.test(text))) return found.read('history');
+  if (!args.some((text) => text !== undefined && /^-[a-z]*[wa]/.test(text)))
+    return found.read('history');
   const file = args.find((text) => text !== undefined && !text.startsWith('-'));
   const path = file === undefined ? '~/.bash_history' : resolvePath(file, inv.cwd);
   return found.write('history -w', path === undefined ? [] : [{ type: 'path', id: path }]);
 };
 
 /** `bind -x 'KEYS: CODE'` runs CODE on a key press. */
-const bind: Handler = (inv) => (texts(inv.args).some((text) => text === undefined || /^-[A-Za-z]*x/.test(text)) ? found.unknown('bind -x', 'binds shell code to keys') : found.read('bind'));
+const bind: Handler = (inv) =>
+  texts(inv.args).some((text) => text === undefined || /^-[A-Za-z]*x/.test(text))
+    ? found.unknown('bind -x', 'binds shell code to keys')
+    : found.read('bind');
 
 /** `mapfile -C CALLBACK`: CALLBACK runs with each chunk's index and line (text from input). */
 const mapfile: Handler = (inv) => {
-  const at = inv.args.findIndex((arg) => arg.value.text === '-C' || (arg.value.text?.startsWith('-C') ?? false));
-  if (at < 0) return texts(inv.args).includes(undefined) ? found.unknown(inv.name, 'options known only at run time') : found.read(inv.name);
+  const at = inv.args.findIndex(
+    (arg) => arg.value.text === '-C' || (arg.value.text?.startsWith('-C') ?? false),
+  );
+  if (at < 0)
+    return texts(inv.args).includes(undefined)
+      ? found.unknown(inv.name, 'options known only at run time')
+      : found.read(inv.name);
   const text = inv.args[at]?.value.text ?? '';
   const callback = text.length > 2 ? text.slice(2) : inv.args[at + 1]?.value.text;
-  if (callback === undefined) return found.unknown(`${inv.name} -C`, 'callback known only at run time');
+  if (callback === undefined)
+    return found.unknown(`${inv.name} -C`, 'callback known only at run time');
   return inv.shell(`${callback} "$__airlock_index" "$__airlock_line"`);
 };
 
@@ -85,7 +108,8 @@ const completion: Handler = async (inv) => {
     if (!['-C', '-F', '-W'].includes(text)) continue;
     const value = inv.args[++index];
     if (value === undefined) break;
-    if (!value.value.known) return found.unknown(`${inv.name} ${text}`, 'code known only at run time');
+    if (!value.value.known)
+      return found.unknown(`${inv.name} ${text}`, 'code known only at run time');
     if (text === '-W') findings.push(...(await wordListCodes(inv, value.value.text)));
     else findings.push(...(await inv.shell(`${value.value.text} "$__airlock_word"`)));
   }
@@ -99,12 +123,18 @@ async function wordListCodes(inv: Invocation, text: string): Promise<Finding[]> 
   if (!/[$`]/.test(text)) return [];
   try {
     const parts = parseExpansionText(text);
-    if (parts.every((part) => part.kind === 'lit' || (part.kind === 'param' && part.nested.length === 0))) return [];
+    if (
+      parts.every(
+        (part) => part.kind === 'lit' || (part.kind === 'param' && part.nested.length === 0),
+      )
+    )
+      return [];
   } catch (error) {
     if (!(error instanceof ShellSyntaxError)) throw error;
   }
   // A here-document expands like the word list does, whatever quotes the text holds.
-  if (text.split('\n').includes(WORDS_END)) return found.unknown(inv.name, 'word list that cannot be judged');
+  if (text.split('\n').includes(WORDS_END))
+    return found.unknown(inv.name, 'word list that cannot be judged');
   return inv.shell(`: <<${WORDS_END}\n${text}\n${WORDS_END}\n`);
 }
 
@@ -123,9 +153,16 @@ const env: Handler = async (inv) => {
     const arg = inv.args[index] as Arg;
     const text = arg.value.text;
     const split = splitAssignment(arg);
-    if (text === undefined && split.name === undefined) return found.unknown('env', 'arguments known only at run time');
-    if (text === '-S' || text?.startsWith('--split-string') === true || /^-[a-zA-Z]*S/.test(text ?? '')) return found.unknown('env -S', 'splits a string into a command');
-    if (text === '-C' || text?.startsWith('--chdir') === true) return found.unknown('env -C', 'runs the command in another folder');
+    if (text === undefined && split.name === undefined)
+      return found.unknown('env', 'arguments known only at run time');
+    if (
+      text === '-S' ||
+      text?.startsWith('--split-string') === true ||
+      /^-[a-zA-Z]*S/.test(text ?? '')
+    )
+      return found.unknown('env -S', 'splits a string into a command');
+    if (text === '-C' || text?.startsWith('--chdir') === true)
+      return found.unknown('env -C', 'runs the command in another folder');
     if (text === '-u' || text === '--unset') index += 2;
     else if (text !== undefined && text.startsWith('-') && text !== '-') index++;
     else if (split.name !== undefined && split.value !== 'unchanged' && split.value !== 'input') {
@@ -137,16 +174,61 @@ const env: Handler = async (inv) => {
     } else break;
   }
   const rest = inv.args.slice(index);
-  return [...findings, ...(rest.length === 0 ? found.read('env') : await inv.exec(rest, inv.stdin))];
+  return [
+    ...findings,
+    ...(rest.length === 0 ? found.read('env') : await inv.exec(rest, inv.stdin)),
+  ];
 };
 
 /** `coproc CMD`: runs CMD beside the shell. */
-const coproc: Handler = (inv) => (inv.args.length === 0 ? found.unknown('coproc', 'nothing to run') : inv.exec(inv.args, inv.stdin));
+const coproc: Handler = (inv) =>
+  inv.args.length === 0 ? found.unknown('coproc', 'nothing to run') : inv.exec(inv.args, inv.stdin);
 
 const READS = [
-  ':', '[', '[[', 'test', 'true', 'false', 'echo', 'printf', 'pwd', 'cd', 'pushd', 'popd', 'dirs', 'type', 'help', 'jobs', 'bg', 'fg', 'disown',
-  'wait', 'suspend', 'logout', 'exit', 'return', 'break', 'continue', 'shift', 'times', 'caller', 'getopts', 'let', 'read', 'unset', 'unalias',
-  'ulimit', 'umask', 'declare', 'typeset', 'local', 'export', 'readonly', 'set', 'shopt', 'compopt',
+  ':',
+  '[',
+  '[[',
+  'test',
+  'true',
+  'false',
+  'echo',
+  'printf',
+  'pwd',
+  'cd',
+  'pushd',
+  'popd',
+  'dirs',
+  'type',
+  'help',
+  'jobs',
+  'bg',
+  'fg',
+  'disown',
+  'wait',
+  'suspend',
+  'logout',
+  'exit',
+  'return',
+  'break',
+  'continue',
+  'shift',
+  'times',
+  'caller',
+  'getopts',
+  'let',
+  'read',
+  'unset',
+  'unalias',
+  'ulimit',
+  'umask',
+  'declare',
+  'typeset',
+  'local',
+  'export',
+  'readonly',
+  'set',
+  'shopt',
+  'compopt',
 ];
 
 /** Every bash builtin by name (and `env`, see above). */
@@ -175,4 +257,7 @@ export const BUILTIN_HANDLERS: Readonly<Record<string, Handler>> = {
 const CODE_RUNNERS = ['source', '.', 'eval', 'builtin', 'command', 'exec'];
 
 /** The names bash runs as builtins (before any program of the same name). */
-export const BASH_BUILTINS: ReadonlySet<string> = new Set([...Object.keys(BUILTIN_HANDLERS).filter((name) => name !== 'env' && name !== 'coproc'), ...CODE_RUNNERS]);
+export const BASH_BUILTINS: ReadonlySet<string> = new Set([
+  ...Object.keys(BUILTIN_HANDLERS).filter((name) => name !== 'env' && name !== 'coproc'),
+  ...CODE_RUNNERS,
+]);

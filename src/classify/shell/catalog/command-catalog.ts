@@ -30,11 +30,15 @@ export const COMMAND_CATALOG: readonly CommandSpec[] = (() => {
     ...SYSTEM_TOOL_COMMANDS,
     ...CODE_HANDLED_COMMANDS,
   ]);
-  if (!parsed.ok) throw new Error(`shipped shell command catalog is invalid: ${parsed.error.join('; ')}`);
+  if (!parsed.ok)
+    throw new Error(`shipped shell command catalog is invalid: ${parsed.error.join('; ')}`);
   return Object.freeze(parsed.value);
 })();
 
 /** Every name a catalog entry answers to: its name and its aliases. */
 export function namesOf(spec: CommandSpec): string[] {
-  return [spec.name, ...spec.aliases.map((alias) => (typeof alias === 'string' ? alias : alias.name))];
+  return [
+    spec.name,
+    ...spec.aliases.map((alias) => (typeof alias === 'string' ? alias : alias.name)),
+  ];
 }

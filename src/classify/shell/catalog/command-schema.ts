@@ -18,7 +18,18 @@ const effect = z.enum(['read', 'write', 'execute', 'destructive', 'unknown']);
  * `writes`/`overwrites`/`deletes` say the command changes files the run names in its work folder
  * (`tar -x`), `runs-code`/`unknown` make the command unknown.
  */
-export const OPTION_EFFECTS = ['harmless', 'reads', 'writes', 'overwrites', 'deletes', 'runs', 'runs-shell', 'runs-code', 'chdir', 'unknown'] as const;
+export const OPTION_EFFECTS = [
+  'harmless',
+  'reads',
+  'writes',
+  'overwrites',
+  'deletes',
+  'runs',
+  'runs-shell',
+  'runs-code',
+  'chdir',
+  'unknown',
+] as const;
 
 /**
  * How an operand is used: `data` (text, a pattern, a mode), `read`, `written` (created or changed
@@ -26,7 +37,15 @@ export const OPTION_EFFECTS = ['harmless', 'reads', 'writes', 'overwrites', 'del
  * the loss rules), `deleted`, `code` (a program file in another language: unknown), `shell`
  * (shell code, parsed and judged).
  */
-export const OPERAND_USES = ['data', 'read', 'written', 'overwritten', 'deleted', 'code', 'shell'] as const;
+export const OPERAND_USES = [
+  'data',
+  'read',
+  'written',
+  'overwritten',
+  'deleted',
+  'code',
+  'shell',
+] as const;
 const operandUse = z.enum(OPERAND_USES);
 
 /**
@@ -43,7 +62,9 @@ const OPTION_NAME = /^(-[^-\s]|--[A-Za-z0-9][A-Za-z0-9_.-]*|-[A-Za-z][A-Za-z0-9_
 
 /** One option that matters. */
 const optionSpec = z.strictObject({
-  names: z.array(z.string().regex(OPTION_NAME, 'an option is `-x`, `--long`, `-word` or `+`')).min(1),
+  names: z
+    .array(z.string().regex(OPTION_NAME, 'an option is `-x`, `--long`, `-word` or `+`'))
+    .min(1),
   /** `true`: the next argument or the rest of the word; `optional`: only `--opt=value` or `-oVALUE`; `rest`: every argument up to `;` (fd -x). */
   takesValue: z.union([z.boolean(), z.enum(['optional', 'rest'])]).default(false),
   does: z.enum(OPTION_EFFECTS),
@@ -61,16 +82,25 @@ const example = z.strictObject({ command: z.string().min(1), effect });
 
 // A Debian package, `npm:NAME`, `pypi:NAME`, `cargo:NAME`, `go:PATH`, `gem:NAME`, `brew:NAME`,
 // `macos` (ships with macOS), `vendor:NAME` (an installer of its own). See the catalog test.
-const PACKAGE = /^([a-z0-9][a-z0-9+.-]+|(npm|pypi|cargo|go|gem|brew|vendor):[@A-Za-z0-9][@A-Za-z0-9/._-]*|macos)$/;
+const PACKAGE =
+  /^([a-z0-9][a-z0-9+.-]+|(npm|pypi|cargo|go|gem|brew|vendor):[@A-Za-z0-9][@A-Za-z0-9/._-]*|macos)$/;
 
-const alias = z.union([z.string().min(1), z.strictObject({ name: z.string().min(1), package: z.string().regex(PACKAGE) })]);
+const alias = z.union([
+  z.string().min(1),
+  z.strictObject({ name: z.string().min(1), package: z.string().regex(PACKAGE) }),
+]);
 
 /** One command. */
 export const commandSpecSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, 'a command name is one word'),
   /** Other names of the same program (`egrep`), optionally from another package (`fdfind`). */
   aliases: z.array(alias).default([]),
-  package: z.string().regex(PACKAGE, 'a package is a Debian package, `npm:NAME`, `pypi:NAME`, `cargo:NAME`, `go:PATH`, `gem:NAME`, `brew:NAME`, `vendor:NAME` or `macos`'),
+  package: z
+    .string()
+    .regex(
+      PACKAGE,
+      'a package is a Debian package, `npm:NAME`, `pypi:NAME`, `cargo:NAME`, `go:PATH`, `gem:NAME`, `brew:NAME`, `vendor:NAME` or `macos`',
+    ),
   /** Judged by code (git, find, rsync…): the data only records the entry and why. */
   handler: z.string().min(1).optional(),
   effect,
@@ -78,7 +108,10 @@ export const commandSpecSchema = z.strictObject({
   why: z.string().min(10),
   /** What every operand is, and per position (`0`, `1`…, `last`) where it differs (`uniq IN OUT`). */
   operands: z
-    .strictObject({ default: operandUse, positions: z.record(z.string().regex(/^(\d+|last)$/), operandUse).default({}) })
+    .strictObject({
+      default: operandUse,
+      positions: z.record(z.string().regex(/^(\d+|last)$/), operandUse).default({}),
+    })
     .prefault({ default: 'data' }),
   options: z.array(optionSpec).default([]),
   /** Files the command names itself from its operands and options (see OUTPUT_RULES). */
@@ -116,15 +149,21 @@ export function parseCommandSpecs(data: readonly unknown[]): Result<CommandSpec[
   const value: CommandSpec[] = [];
   for (const [index, item] of data.entries()) {
     const parsed = commandSpecSchema.safeParse(item);
-    const label = typeof (item as { name?: unknown })?.name === 'string' ? (item as { name: string }).name : String(index);
+    const label =
+      typeof (item as { name?: unknown })?.name === 'string'
+        ? (item as { name: string }).name
+        : String(index);
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => `${label}.${issue.path.join('.')}: ${issue.message}`));
+      problems.push(
+        ...parsed.error.issues.map((issue) => `${label}.${issue.path.join('.')}: ${issue.message}`),
+      );
       continue;
     }
     const takes = new Map<string, unknown>();
     for (const option of parsed.data.options) {
       for (const name of option.names) {
-        if (takes.has(name) && takes.get(name) !== option.takesValue) problems.push(`${label}: option \`${name}\` disagrees with itself on takesValue`);
+        if (takes.has(name) && takes.get(name) !== option.takesValue)
+          problems.push(`${label}: option \`${name}\` disagrees with itself on takesValue`);
         takes.set(name, option.takesValue);
       }
     }

@@ -7,8 +7,14 @@ const ORDER: readonly Effect[] = ['read', 'write', 'execute', 'destructive', 'un
 /** The line's worst effect and every path it names as written or destroyed. */
 async function judged(command: string): Promise<{ effect: Effect; written: string[] }> {
   const actions = await classifyShellCommand(command, '/repo', 'shell');
-  const effect = actions.map((action) => action.effect).reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'read' as Effect);
-  const written = actions.filter((action) => action.effect !== 'read').flatMap((action) => action.targets.filter((target) => target.type === 'path').map((target) => target.id));
+  const effect = actions
+    .map((action) => action.effect)
+    .reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'read' as Effect);
+  const written = actions
+    .filter((action) => action.effect !== 'read')
+    .flatMap((action) =>
+      action.targets.filter((target) => target.type === 'path').map((target) => target.id),
+    );
   return { effect, written: [...new Set(written)].sort() };
 }
 
@@ -29,9 +35,17 @@ const CASES: Record<string, readonly Case[]> = {
   'sed -i backups': [
     ["sed -i.bak 's/foo/bar/' src/app.ts", 'write', ['/repo/src/app.ts', '/repo/src/app.ts.bak']],
     ["sed 's/foo/bar/' src/app.ts -i.bak", 'write', ['/repo/src/app.ts', '/repo/src/app.ts.bak']],
-    ["sed --in-place=.bak 's/foo/bar/' src/app.ts", 'write', ['/repo/src/app.ts', '/repo/src/app.ts.bak']],
+    [
+      "sed --in-place=.bak 's/foo/bar/' src/app.ts",
+      'write',
+      ['/repo/src/app.ts', '/repo/src/app.ts.bak'],
+    ],
     ["sed -i'*.orig' 's/a/b/' src/app.ts", 'write', ['/repo/src/app.ts', '/repo/src/app.ts.orig']],
-    ["sed -i'bak/*' 's/a/b/' src/app.ts", 'write', ['/repo/bak/app.ts', '/repo/src/app.ts', '/repo/src/bak/app.ts']],
+    [
+      "sed -i'bak/*' 's/a/b/' src/app.ts",
+      'write',
+      ['/repo/bak/app.ts', '/repo/src/app.ts', '/repo/src/bak/app.ts'],
+    ],
     ["sed -i 's/a/b/' src/app.ts", 'write', ['/repo/src/app.ts']],
     // The suffix is not a cluster of options: `-i.env` is not `-i -e nv`, so the script stays a script.
     ["sed -i.env 's/a/b/' notes.txt", 'write', ['/repo/notes.txt', '/repo/notes.txt.env']],
@@ -56,7 +70,7 @@ const CASES: Record<string, readonly Case[]> = {
     ['unzstd a.zst', 'write', ['/repo/a']],
     ['sort --compress-program=gzip src/app.ts', 'write', []],
   ],
-  'mktemp': [
+  mktemp: [
     ['mktemp', 'write', ['/tmp/tmp.*']],
     ['mktemp -d', 'write', ['/tmp/tmp.*']],
     ['mktemp -p /var/tmp', 'write', ['/var/tmp/tmp.*']],
@@ -73,7 +87,7 @@ const CASES: Record<string, readonly Case[]> = {
     ['csplit src/app.ts 2', 'write', ['/repo/xx*']],
     ['csplit --prefix=/etc/piece src/app.ts 2', 'destructive', ['/etc/piece*']],
   ],
-  'ln': [
+  ln: [
     ['ln -s package.json /tmp/p-link', 'write', ['/tmp/p-link']],
     ['ln README.md copy.md', 'write', ['/repo/copy.md']],
     ['ln -s /opt/tool/bin/run', 'write', ['/repo/run']],

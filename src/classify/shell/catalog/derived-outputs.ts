@@ -15,7 +15,12 @@ import { judgeLoss, lossFinding, writeFinding } from './files.js';
  */
 
 /** The findings for the files `rule` says the command creates or removes; none when `effect` is a read (`gzip -c`). */
-export function derivedOutputs(rule: OutputRule, inv: Invocation, args: CommandArgs, effect: Effect): Finding[] {
+export function derivedOutputs(
+  rule: OutputRule,
+  inv: Invocation,
+  args: CommandArgs,
+  effect: Effect,
+): Finding[] {
   if (effect === 'read') return [];
   switch (rule) {
     case 'compressed':
@@ -23,7 +28,12 @@ export function derivedOutputs(rule: OutputRule, inv: Invocation, args: CommandA
     case 'temporary':
       return temporary(inv, args);
     case 'pieces':
-      return pieces(inv.name, inv, args.operands[1] ?? knownArg('x'), valueOf(args, '--additional-suffix'));
+      return pieces(
+        inv.name,
+        inv,
+        args.operands[1] ?? knownArg('x'),
+        valueOf(args, '--additional-suffix'),
+      );
     case 'prefixed-pieces':
       return pieces(inv.name, inv, valueOf(args, '--prefix') ?? knownArg('xx'), undefined);
   }
@@ -78,34 +88,62 @@ function compressed(inv: Invocation, args: CommandArgs): Finding[] {
   const rule = COMPRESSORS[inv.name];
   if (rule === undefined) return [];
   // zstd's `-o` and `--output-dir-*` name the output: the catalog's options judge it.
-  if (givenOption(args, '-o') !== undefined || givenOption(args, '--output-dir-flat') !== undefined) return removed(inv, args, rule.keeps === true);
+  if (givenOption(args, '-o') !== undefined || givenOption(args, '--output-dir-flat') !== undefined)
+    return removed(inv, args, rule.keeps === true);
   // An operand only the run knows is what a program that starts a compressor appends (`sort
   // --compress-program=gzip`, `tar -I gzip`): it compresses a stream there. Such operands name
   // nothing here, as before this rule existed.
   const files = args.operands.filter((arg) => arg.value.known && arg.value.text !== '-');
   if (files.length === 0) return [];
-  if (givenOption(args, '--recursive') !== undefined) return lossFinding(`${inv.name} -r`, inv, files, true);
+  if (givenOption(args, '--recursive') !== undefined)
+    return lossFinding(`${inv.name} -r`, inv, files, true);
   const suffixArg = valueOf(args, '--suffix');
-  if (suffixArg !== undefined && !suffixArg.value.known) return found.unknown(inv.name, 'suffix known only at run time');
+  if (suffixArg !== undefined && !suffixArg.value.known)
+    return found.unknown(inv.name, 'suffix known only at run time');
   const suffixes = suffixArg?.value.known === true ? [suffixArg.value.text] : undefined;
-  const decompresses = rule.decompresses === true || givenOption(args, '--decompress') !== undefined;
+  const decompresses =
+    rule.decompresses === true || givenOption(args, '--decompress') !== undefined;
   const force = givenOption(args, '--force') !== undefined;
-  const outputs = files.flatMap((file) => (file.value.known ? outputNames(file.value.text, suffixes ?? [rule.suffix], decompresses ? (suffixes ?? rule.known) : undefined).map(knownArg) : [DYNAMIC_ARG]));
-  return [...outputs.flatMap((output) => writeFinding(inv.name, inv, output, force)), ...removed(inv, args, rule.keeps === true, files)];
+  const outputs = files.flatMap((file) =>
+    file.value.known
+      ? outputNames(
+          file.value.text,
+          suffixes ?? [rule.suffix],
+          decompresses ? (suffixes ?? rule.known) : undefined,
+        ).map(knownArg)
+      : [DYNAMIC_ARG],
+  );
+  return [
+    ...outputs.flatMap((output) => writeFinding(inv.name, inv, output, force)),
+    ...removed(inv, args, rule.keeps === true, files),
+  ];
 }
 
 /** What a compressor writes for FILE: FILE+SUFFIX, or decompressing, the name without a suffix it knows (`x.tgz` → `x.tar`, else bunzip2's `x.out`). */
-function outputNames(file: string, suffixes: readonly string[], strips: readonly string[] | undefined): string[] {
+function outputNames(
+  file: string,
+  suffixes: readonly string[],
+  strips: readonly string[] | undefined,
+): string[] {
   if (strips === undefined) return suffixes.map((suffix) => `${file}${suffix}`);
-  const suffix = strips.find((known) => known !== '' && file.endsWith(known) && file.length > known.length);
+  const suffix = strips.find(
+    (known) => known !== '' && file.endsWith(known) && file.length > known.length,
+  );
   if (suffix !== undefined) return [file.slice(0, -suffix.length)];
   if (TAR_SHORT.test(file)) return [file.replace(TAR_SHORT, '.tar')];
   return [`${file}.out`];
 }
 
 /** The input files a compressor removes once their counterpart is written. */
-function removed(inv: Invocation, args: CommandArgs, keepsByDefault: boolean, files = args.operands): Finding[] {
-  const keeps = givenOption(args, '--keep') !== undefined || (keepsByDefault && givenOption(args, '--rm') === undefined);
+function removed(
+  inv: Invocation,
+  args: CommandArgs,
+  keepsByDefault: boolean,
+  files = args.operands,
+): Finding[] {
+  const keeps =
+    givenOption(args, '--keep') !== undefined ||
+    (keepsByDefault && givenOption(args, '--rm') === undefined);
   if (keeps || files.length === 0) return [];
   return lossFinding(`${inv.name} (removes its input)`, inv, files, false);
 }
@@ -117,16 +155,22 @@ function removed(inv: Invocation, args: CommandArgs, keepsByDefault: boolean, fi
  */
 function temporary(inv: Invocation, args: CommandArgs): Finding[] {
   const template = args.operands.at(-1);
-  if (template !== undefined && !template.value.known) return found.unknown(inv.name, 'template known only at run time');
+  if (template !== undefined && !template.value.known)
+    return found.unknown(inv.name, 'template known only at run time');
   // `--tmpdir` without a value and `-t` mean $TMPDIR.
   const folderOption = givenOption(args, '--tmpdir') ?? givenOption(args, '-p');
   const folderArg = folderOption?.value;
-  if (folderArg !== undefined && !folderArg.value.known) return found.unknown(inv.name, 'folder known only at run time');
-  const inTmp = folderOption !== undefined || givenOption(args, '-t') !== undefined || template === undefined;
+  if (folderArg !== undefined && !folderArg.value.known)
+    return found.unknown(inv.name, 'folder known only at run time');
+  const inTmp =
+    folderOption !== undefined || givenOption(args, '-t') !== undefined || template === undefined;
   const given = folderArg?.value.known === true ? folderArg.value.text : '';
   const folder = given !== '' ? given : inTmp ? '/tmp' : '.';
   const name = (template?.value.text ?? 'tmp.XXXXXXXXXX').replace(/X{3,}/g, '*');
-  const path = resolvePath(inTmp && !name.startsWith('/') ? posix.join(folder, name) : name, inv.cwd);
+  const path = resolvePath(
+    inTmp && !name.startsWith('/') ? posix.join(folder, name) : name,
+    inv.cwd,
+  );
   if (path === undefined) return found.unknown(inv.name, 'folder known only at run time');
   return found.write(inv.name, [{ type: 'path', id: /[*?[]/.test(path) ? path : `${path}*` }]);
 }
@@ -137,14 +181,21 @@ function temporary(inv: Invocation, args: CommandArgs): Finding[] {
  * overwriting them costs is judged on one of them (`PREFIXaa`), since a glob's `*` would also
  * stand for names no piece can have (`x.db`).
  */
-function pieces(operation: string, inv: Invocation, prefix: Arg, suffix: Arg | undefined): Finding[] {
-  if (!prefix.value.known || (suffix !== undefined && !suffix.value.known)) return found.unknown(operation, 'output names known only at run time');
+function pieces(
+  operation: string,
+  inv: Invocation,
+  prefix: Arg,
+  suffix: Arg | undefined,
+): Finding[] {
+  if (!prefix.value.known || (suffix !== undefined && !suffix.value.known))
+    return found.unknown(operation, 'output names known only at run time');
   const ending = suffix?.value.text ?? '';
   const glob = resolvePath(`${prefix.value.text}*${ending}`, inv.cwd);
   if (glob === undefined) return found.unknown(operation, 'working folder known only at run time');
   const targets = [{ type: 'path', id: glob }];
   const sample = judgeLoss(knownArg(`${prefix.value.text}aa${ending}`), inv, false);
   if (sample.loss === 'costly') return found.destroy(operation, targets);
-  if (sample.loss === 'unknown') return found.unknown(operation, 'output names known only at run time', targets);
+  if (sample.loss === 'unknown')
+    return found.unknown(operation, 'output names known only at run time', targets);
   return found.write(operation, targets);
 }

@@ -24,8 +24,13 @@ function wrapper(takesValue: readonly string[], leadingOperands = 0): Handler {
       }
       if (!text.startsWith('-') || text === '-') break;
       if (text === '--help' || text === '--version') return found.read(`${inv.name} ${text}`);
-      const name = text.startsWith('--') ? text.split('=')[0] ?? text : text.slice(0, 2);
-      if (withValue.has(name) && !text.includes('=') && (text.startsWith('--') || text.length === 2)) index++;
+      const name = text.startsWith('--') ? (text.split('=')[0] ?? text) : text.slice(0, 2);
+      if (
+        withValue.has(name) &&
+        !text.includes('=') &&
+        (text.startsWith('--') || text.length === 2)
+      )
+        index++;
       index++;
     }
     index += leadingOperands;
@@ -41,7 +46,8 @@ const env: Handler = async (inv) => {
   while (index < inv.args.length) {
     const text = inv.args[index]?.value.text;
     if (text === undefined) return found.unknown('env', 'arguments known only at run time');
-    if (text === '-S' || text.startsWith('--split-string')) return found.unknown('env -S', 'splits a string into a command');
+    if (text === '-S' || text.startsWith('--split-string'))
+      return found.unknown('env -S', 'splits a string into a command');
     if (text === '-u' || text === '--unset' || text === '-C' || text === '--chdir') index += 2;
     else if (text.startsWith('-') && text !== '-') index++;
     else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) index++;
@@ -60,7 +66,26 @@ const command: Handler = (inv) => {
 
 /** xargs: the command gets arguments from standard input, which only the run knows. */
 const xargs: Handler = async (inv) => {
-  const withValue = new Set(['-I', '-i', '-L', '-l', '-n', '-P', '-d', '-a', '-s', '-E', '-e', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace', '--max-lines', '--eof']);
+  const withValue = new Set([
+    '-I',
+    '-i',
+    '-L',
+    '-l',
+    '-n',
+    '-P',
+    '-d',
+    '-a',
+    '-s',
+    '-E',
+    '-e',
+    '--max-args',
+    '--max-procs',
+    '--delimiter',
+    '--arg-file',
+    '--replace',
+    '--max-lines',
+    '--eof',
+  ]);
   let index = 0;
   let replace: string | undefined;
   while (index < inv.args.length) {
@@ -74,7 +99,10 @@ const xargs: Handler = async (inv) => {
   }
   const rest = inv.args.slice(index);
   if (rest.length === 0) return found.read('xargs echo');
-  const argv = replace === undefined ? [...rest, DYNAMIC_ARG] : rest.map((arg) => (arg.value.text?.includes(replace as string) ? DYNAMIC_ARG : arg));
+  const argv =
+    replace === undefined
+      ? [...rest, DYNAMIC_ARG]
+      : rest.map((arg) => (arg.value.text?.includes(replace as string) ? DYNAMIC_ARG : arg));
   return inv.exec(argv);
 };
 
@@ -92,7 +120,15 @@ const shell: Handler = async (inv) => {
     }
     if (!text.startsWith('-') && !text.startsWith('+')) break;
     if (text === '--help' || text === '--version') return found.read(`${inv.name} ${text}`);
-    if (text === '-o' || text === '+o' || text === '-O' || text === '+O' || text === '--rcfile' || text === '--init-file') index++;
+    if (
+      text === '-o' ||
+      text === '+o' ||
+      text === '-O' ||
+      text === '+O' ||
+      text === '--rcfile' ||
+      text === '--init-file'
+    )
+      index++;
     else if (!text.startsWith('--') && text.includes('c')) {
       const next = inv.args[index + 1];
       if (next === undefined) return found.unknown(inv.name, '-c without code');
@@ -118,7 +154,8 @@ function codeFromStdin(inv: Invocation, stdin: Stdin): Promise<Finding[]> | Find
 function runShellScript(inv: Invocation, script: Arg): Promise<Finding[]> | Finding[] {
   const text = script.value.known && !script.value.glob ? script.value.text : undefined;
   const path = text === undefined ? undefined : resolvePath(text, inv.cwd);
-  if (text === undefined || path === undefined) return found.unknown(`${inv.name} script`, 'script known only at run time');
+  if (text === undefined || path === undefined)
+    return found.unknown(`${inv.name} script`, 'script known only at run time');
   return runShellFile(inv, text, path);
 }
 
@@ -126,40 +163,62 @@ function runShellScript(inv: Invocation, script: Arg): Promise<Finding[]> | Find
 function runProgramScript(inv: Invocation, script: Arg): Finding[] {
   const text = script.value.known && !script.value.glob ? script.value.text : undefined;
   const path = text === undefined ? undefined : resolvePath(text, inv.cwd);
-  if (path === undefined) return found.unknown(`${inv.name} script`, 'script known only at run time');
-  return found.execute(`${inv.name} script (a program Airlock does not look into)`, [{ type: 'path', id: path }]);
+  if (path === undefined)
+    return found.unknown(`${inv.name} script`, 'script known only at run time');
+  return found.execute(`${inv.name} script (a program Airlock does not look into)`, [
+    { type: 'path', id: path },
+  ]);
 }
 
 /** eval: its arguments joined by spaces are parsed again as shell code. */
 const evalHandler: Handler = (inv) => {
-  if (inv.args.some((arg) => !arg.value.known)) return found.unknown('eval', 'code known only at run time');
+  if (inv.args.some((arg) => !arg.value.known))
+    return found.unknown('eval', 'code known only at run time');
   return inv.shell(inv.args.map((arg) => arg.value.text).join(' '));
 };
 
 /** source / `.`: runs a file in this shell. */
-const source: Handler = (inv) => (inv.args[0] === undefined ? found.unknown(inv.name, 'no file') : runShellScript(inv, inv.args[0]));
+const source: Handler = (inv) =>
+  inv.args[0] === undefined ? found.unknown(inv.name, 'no file') : runShellScript(inv, inv.args[0]);
 
 /** Interpreters given code inline: only provably inert code (printing literals) is let through. */
-function interpreter(language: 'python' | 'javascript' | 'other', inline: readonly string[], benign: readonly string[] = []): Handler {
+function interpreter(
+  language: 'python' | 'javascript' | 'other',
+  inline: readonly string[],
+  benign: readonly string[] = [],
+): Handler {
   return (inv) => {
     const first = inv.args[0]?.value.text;
-    if (first === undefined) return inv.args.length === 0 ? codeFromInterpreterStdin(inv) : found.unknown(inv.name, 'arguments known only at run time');
-    if (['--version', '-V', '--help', '-h', '-v'].includes(first)) return found.read(`${inv.name} ${first}`);
+    if (first === undefined)
+      return inv.args.length === 0
+        ? codeFromInterpreterStdin(inv)
+        : found.unknown(inv.name, 'arguments known only at run time');
+    if (['--version', '-V', '--help', '-h', '-v'].includes(first))
+      return found.read(`${inv.name} ${first}`);
     for (let index = 0; index < inv.args.length; index++) {
       const text = inv.args[index]?.value.text;
       if (text === undefined) return found.unknown(inv.name, 'arguments known only at run time');
       if (inline.includes(text)) {
         const code = inv.args[index + 1]?.value;
-        if (code?.known === true && language !== 'other' && isInertCode(code.text, language)) return found.read(`${inv.name} ${text} (prints literals)`);
+        if (code?.known === true && language !== 'other' && isInertCode(code.text, language))
+          return found.read(`${inv.name} ${text} (prints literals)`);
         return found.unknown(`${inv.name} ${text}`, 'code in another language');
       }
-      if (text === '-m' && benign.includes(inv.args[index + 1]?.value.text ?? '')) return found.write(`${inv.name} -m ${inv.args[index + 1]?.value.text}`);
+      if (text === '-m' && benign.includes(inv.args[index + 1]?.value.text ?? ''))
+        return found.write(`${inv.name} -m ${inv.args[index + 1]?.value.text}`);
       if (text === '-m') {
         const module = inv.args[index + 1]?.value.text;
-        return module === undefined ? found.unknown(`${inv.name} -m`, 'module known only at run time') : found.execute(`${inv.name} -m ${module} (a program Airlock does not look into)`);
+        return module === undefined
+          ? found.unknown(`${inv.name} -m`, 'module known only at run time')
+          : found.execute(`${inv.name} -m ${module} (a program Airlock does not look into)`);
       }
       if (!text.startsWith('-')) {
-        if (text.endsWith('manage.py') && ['flush', 'sqlflush', 'reset_db', 'dbshell'].includes(inv.args[index + 1]?.value.text ?? '')) {
+        if (
+          text.endsWith('manage.py') &&
+          ['flush', 'sqlflush', 'reset_db', 'dbshell'].includes(
+            inv.args[index + 1]?.value.text ?? '',
+          )
+        ) {
           return found.destroy(`manage.py ${inv.args[index + 1]?.value.text}`);
         }
         return runProgramScript(inv, inv.args[index] as Arg);
@@ -170,18 +229,24 @@ function interpreter(language: 'python' | 'javascript' | 'other', inline: readon
 }
 
 function codeFromInterpreterStdin(inv: Invocation): Finding[] {
-  return inv.stdin.kind === 'none' ? found.unknown(inv.name, 'interactive interpreter') : found.unknown(inv.name, 'runs code read from standard input');
+  return inv.stdin.kind === 'none'
+    ? found.unknown(inv.name, 'interactive interpreter')
+    : found.unknown(inv.name, 'runs code read from standard input');
 }
 
 /** deno: `eval` and `task` (deno.json tasks, not read) are unknown; running a program is `execute`. */
 const deno: Handler = (inv) => {
-  const sub = inv.args.find((arg) => arg.value.text === undefined || !arg.value.text.startsWith('-'));
+  const sub = inv.args.find(
+    (arg) => arg.value.text === undefined || !arg.value.text.startsWith('-'),
+  );
   const first = inv.args[0]?.value.text;
-  if (first === '--version' || first === '-V' || first === '--help' || first === '-h') return found.read(`deno ${first}`);
+  if (first === '--version' || first === '-V' || first === '--help' || first === '-h')
+    return found.read(`deno ${first}`);
   if (sub === undefined) return found.unknown('deno', 'interactive interpreter');
   const name = sub.value.text;
   if (name === undefined) return found.unknown('deno', 'arguments known only at run time');
-  if (name === 'eval' || name === 'repl') return found.unknown(`deno ${name}`, 'code in another language');
+  if (name === 'eval' || name === 'repl')
+    return found.unknown(`deno ${name}`, 'code in another language');
   if (name === 'task') return found.unknown('deno task', 'tasks in deno.json are not read');
   return found.execute(`deno ${name} (a program Airlock does not look into)`);
 };
@@ -194,18 +259,56 @@ const watch: Handler = (inv) => {
 };
 
 const su: Handler = (inv) => {
-  const index = inv.args.findIndex((arg) => arg.value.text === '-c' || arg.value.text === '--command');
+  const index = inv.args.findIndex(
+    (arg) => arg.value.text === '-c' || arg.value.text === '--command',
+  );
   if (index < 0) return found.unknown('su', 'interactive shell as another user');
   const code = inv.args[index + 1]?.value;
-  return code?.known === true ? inv.shell(code.text) : found.unknown('su -c', 'code known only at run time');
+  return code?.known === true
+    ? inv.shell(code.text)
+    : found.unknown('su -c', 'code known only at run time');
 };
 
-const PY_BENIGN = ['pytest', 'unittest', 'pip', 'venv', 'mypy', 'black', 'ruff', 'build', 'json.tool', 'py_compile', 'compileall', 'coverage'];
+const PY_BENIGN = [
+  'pytest',
+  'unittest',
+  'pip',
+  'venv',
+  'mypy',
+  'black',
+  'ruff',
+  'build',
+  'json.tool',
+  'py_compile',
+  'compileall',
+  'coverage',
+];
 const TIME: Handler = wrapper(['-f', '--format', '-o', '--output']);
 
 /** Commands that run other commands, by name. */
 export const EXEC_HANDLERS: Readonly<Record<string, Handler>> = {
-  sudo: wrapper(['-u', '--user', '-g', '--group', '-h', '--host', '-p', '--prompt', '-C', '--close-from', '-D', '--chdir', '-r', '--role', '-t', '--type', '-T', '--command-timeout', '-U', '--other-user']),
+  sudo: wrapper([
+    '-u',
+    '--user',
+    '-g',
+    '--group',
+    '-h',
+    '--host',
+    '-p',
+    '--prompt',
+    '-C',
+    '--close-from',
+    '-D',
+    '--chdir',
+    '-r',
+    '--role',
+    '-t',
+    '--type',
+    '-T',
+    '--command-timeout',
+    '-U',
+    '--other-user',
+  ]),
   doas: wrapper(['-u', '-C']),
   env,
   command,
@@ -224,20 +327,20 @@ export const EXEC_HANDLERS: Readonly<Record<string, Handler>> = {
   caffeinate: wrapper(['-t', '-w']),
   flock: wrapper(['-w', '--timeout', '-E', '--conflict-exit-code'], 1),
   xargs,
-  parallel: (inv) => found.unknown('parallel', 'builds commands at run time'),
+  parallel: () => found.unknown('parallel', 'builds commands at run time'),
   sh: shell,
   bash: shell,
   dash: shell,
   zsh: shell,
   ksh: shell,
   ash: shell,
-  fish: (inv) => found.unknown('fish', 'not a POSIX shell'),
+  fish: () => found.unknown('fish', 'not a POSIX shell'),
   eval: evalHandler,
   source,
   '.': source,
   watch,
   su,
-  ssh: (inv) => found.unknown('ssh', 'runs commands on another machine'),
+  ssh: () => found.unknown('ssh', 'runs commands on another machine'),
   python: interpreter('python', ['-c'], PY_BENIGN),
   python3: interpreter('python', ['-c'], PY_BENIGN),
   python2: interpreter('python', ['-c']),
@@ -255,11 +358,18 @@ export const EXEC_HANDLERS: Readonly<Record<string, Handler>> = {
 
 /** awk programs are code too; only those that cannot run commands or write files are reads. */
 function awk(inv: Invocation): Finding[] {
-  const options = parseOptions(inv.args, new Set(['-F', '-v', '-f', '--field-separator', '--assign', '--file']), false);
-  if (options.values.has('-f') || options.values.has('--file')) return found.unknown('awk -f', 'program in a file');
+  const options = parseOptions(
+    inv.args,
+    new Set(['-F', '-v', '-f', '--field-separator', '--assign', '--file']),
+    false,
+  );
+  if (options.values.has('-f') || options.values.has('--file'))
+    return found.unknown('awk -f', 'program in a file');
   const program = options.operands[0]?.value;
-  if (program === undefined || !program.known) return found.unknown('awk', 'program known only at run time');
-  if (/system|getline|\||>|\bclose\b/.test(program.text)) return found.unknown('awk', 'program may run commands or write files');
+  if (program === undefined || !program.known)
+    return found.unknown('awk', 'program known only at run time');
+  if (/system|getline|\||>|\bclose\b/.test(program.text))
+    return found.unknown('awk', 'program may run commands or write files');
   return found.read('awk');
 }
 

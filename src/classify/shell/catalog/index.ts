@@ -21,20 +21,27 @@ export const CODE_HANDLERS: Readonly<Record<string, Readonly<Record<string, Hand
  * Drivers that run project scripts which SCRIPT_HANDLERS (scripts.ts) does not read yet: they run
  * code Airlock has not read, which is `execute`. Each yields to SCRIPT_HANDLERS once it has the name.
  */
-export const PENDING_SCRIPT_TOOLS: readonly string[] = ['corepack', 'just'].filter((name) => !(name in SCRIPT_HANDLERS));
+export const PENDING_SCRIPT_TOOLS: readonly string[] = ['corepack', 'just'].filter(
+  (name) => !(name in SCRIPT_HANDLERS),
+);
 
 /** The handler of one catalog entry under one of its names. */
 function handlerOf(spec: CommandSpec, name: string): Handler {
   if (spec.handler === undefined) return handlerFromSpec(spec);
   const handler = CODE_HANDLERS[spec.handler]?.[name];
-  if (handler === undefined) throw new Error(`catalog entry \`${spec.name}\` names handler \`${spec.handler}\`, which has no \`${name}\``);
+  if (handler === undefined)
+    throw new Error(
+      `catalog entry \`${spec.name}\` names handler \`${spec.handler}\`, which has no \`${name}\``,
+    );
   return handler;
 }
 
 /** Every command Airlock knows how to judge, by name. Anything else is `unknown`. */
 export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...PENDING_SCRIPT_TOOLS.map((name): [string, Handler] => [name, () => found.execute(name)]),
-  ...COMMAND_CATALOG.flatMap((spec) => namesOf(spec).map((name): [string, Handler] => [name, handlerOf(spec, name)])),
+  ...COMMAND_CATALOG.flatMap((spec) =>
+    namesOf(spec).map((name): [string, Handler] => [name, handlerOf(spec, name)]),
+  ),
   ...Object.entries(EXEC_HANDLERS),
   // Last, so that they win: bash runs its builtin before any program of the same name.
   ...Object.entries(SCRIPT_HANDLERS),

@@ -16,7 +16,9 @@ const CALL = {
 /** True when `code` is only print calls of literals, separated by `;` or newlines. */
 export function isInertCode(code: string, language: 'python' | 'javascript'): boolean {
   const statement = CALL[language];
-  const program = new RegExp(String.raw`^\s*(?:${statement})(?:\s*[;\n]\s*(?:${statement}))*\s*;?\s*$`);
+  const program = new RegExp(
+    String.raw`^\s*(?:${statement})(?:\s*[;\n]\s*(?:${statement}))*\s*;?\s*$`,
+  );
   // f-strings and template literals evaluate code, and are not matched by the literal forms above.
   return code.length < 10_000 && program.test(code);
 }

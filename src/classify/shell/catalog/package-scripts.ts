@@ -16,7 +16,10 @@ export interface PackageFile {
 }
 
 /** Where a lookup ended: a package, no package.json up to `/` (the tool fails), or findings that end the matter. */
-export type PackageLookup = { readonly kind: 'found'; readonly pkg: PackageFile } | { readonly kind: 'none' } | { readonly kind: 'stop'; readonly findings: Finding[] };
+export type PackageLookup =
+  | { readonly kind: 'found'; readonly pkg: PackageFile }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'stop'; readonly findings: Finding[] };
 
 /** What running one or more of a package's scripts means. */
 export interface ScriptRun {
@@ -29,22 +32,41 @@ export interface ScriptRun {
 }
 
 /** Config keys that change how scripts run (another shell, Node options, another config or prefix). */
-const RISKY_CONFIG = /^\s*(script-shell|shell|node-options|userconfig|globalconfig|prefix|onload-script|shell-emulator)\s*=/m;
+const RISKY_CONFIG =
+  /^\s*(script-shell|shell|node-options|userconfig|globalconfig|prefix|onload-script|shell-emulator)\s*=/m;
 const NOT_KNOWN = / \(not a command Airlock knows\)$/;
 
 /** The nearest package.json from `inv.cwd` up to `/`, as npm finds it (yarn, pnpm and bun alike). */
-export async function findPackage(inv: Invocation, tool: string, from: string | undefined = inv.cwd): Promise<PackageLookup> {
-  if (from === undefined || !from.startsWith('/')) return stop(found.unknown(tool, 'working directory unknown'));
+export async function findPackage(
+  inv: Invocation,
+  tool: string,
+  from: string | undefined = inv.cwd,
+): Promise<PackageLookup> {
+  if (from === undefined || !from.startsWith('/'))
+    return stop(found.unknown(tool, 'working directory unknown'));
   if (inv.files === undefined) return stop(found.unknown(tool, 'package.json cannot be read here'));
   for (let dir = from; ; dir = posix.dirname(dir)) {
     const path = dir === '/' ? '/package.json' : `${dir}/package.json`;
     // SECURITY: a package.json written earlier in this line is not the one on disk now.
-    if (inv.mayHaveWritten(path)) return stop(found.unknown(tool, 'package.json is written earlier in this command line', [{ type: 'path', id: path }]));
+    if (inv.mayHaveWritten(path))
+      return stop(
+        found.unknown(tool, 'package.json is written earlier in this command line', [
+          { type: 'path', id: path },
+        ]),
+      );
     const read = await inv.files.read(path);
-    if (read.kind === 'unreadable') return stop(found.unknown(tool, `cannot read ${path}: ${read.why}`, [{ type: 'path', id: path }]));
+    if (read.kind === 'unreadable')
+      return stop(
+        found.unknown(tool, `cannot read ${path}: ${read.why}`, [{ type: 'path', id: path }]),
+      );
     if (read.kind === 'text') {
       const scripts = scriptsOf(read.text);
-      if (scripts === undefined) return stop(found.unknown(tool, `${path} is not a package.json it can read`, [{ type: 'path', id: path }]));
+      if (scripts === undefined)
+        return stop(
+          found.unknown(tool, `${path} is not a package.json it can read`, [
+            { type: 'path', id: path },
+          ]),
+        );
       const config = await riskyConfig(inv, tool, dir);
       return config === undefined ? { kind: 'found', pkg: { dir, path, scripts } } : stop(config);
     }
@@ -63,7 +85,11 @@ export async function folderVisible(inv: Invocation, folder: string): Promise<bo
 }
 
 /** Judges the scripts of `run` that the package has, in order; none present gives `absent`. */
-export async function runScripts(inv: Invocation, pkg: PackageFile, run: ScriptRun): Promise<Finding[] | 'absent'> {
+export async function runScripts(
+  inv: Invocation,
+  pkg: PackageFile,
+  run: ScriptRun,
+): Promise<Finding[] | 'absent'> {
   const present = run.names.filter((name) => Object.hasOwn(pkg.scripts, name));
   if (present.length === 0) return 'absent';
   const findings: Finding[] = [];
@@ -72,7 +98,9 @@ export async function runScripts(inv: Invocation, pkg: PackageFile, run: ScriptR
     const args = run.extra?.name === name ? run.extra.args : [];
     const code = args.length === 0 ? text : `${text} ${args.map(shellQuote).join(' ')}`;
     // The script runs in the package's folder; `cd` there first so that its paths land right.
-    const judged = await inv.shell(pkg.dir === inv.cwd ? code : `cd ${shellQuote(pkg.dir)}\n${code}`);
+    const judged = await inv.shell(
+      pkg.dir === inv.cwd ? code : `cd ${shellQuote(pkg.dir)}\n${code}`,
+    );
     findings.push(...(await packagePrograms(inv, pkg.dir, judged)));
   }
   return findings;
@@ -82,18 +110,34 @@ export async function runScripts(inv: Invocation, pkg: PackageFile, run: ScriptR
  * Commands the catalog does not know that are programs in the package's node_modules/.bin
  * (npm puts it first on PATH): `execute`, a package's program, not `unknown`.
  */
-export async function packagePrograms(inv: Invocation, dir: string | undefined, findings: readonly Finding[]): Promise<Finding[]> {
+export async function packagePrograms(
+  inv: Invocation,
+  dir: string | undefined,
+  findings: readonly Finding[],
+): Promise<Finding[]> {
   const judged: Finding[] = [];
   for (const finding of findings) {
-    const name = finding.effect === 'unknown' && finding.targets.length === 0 && NOT_KNOWN.test(finding.operation) ? finding.operation.replace(NOT_KNOWN, '') : undefined;
+    const name =
+      finding.effect === 'unknown' &&
+      finding.targets.length === 0 &&
+      NOT_KNOWN.test(finding.operation)
+        ? finding.operation.replace(NOT_KNOWN, '')
+        : undefined;
     if (name === undefined || dir === undefined || inv.files === undefined || name.includes('/')) {
       judged.push(finding);
       continue;
     }
     const path = `${dir}/node_modules/.bin/${name}`;
     const read = await inv.files.read(path);
-    const exists = read.kind === 'text' || (read.kind === 'unreadable' && !read.why.startsWith('read budget'));
-    judged.push(...(exists ? found.execute(`${name} (a package's program in node_modules/.bin)`, [{ type: 'path', id: path }]) : [finding]));
+    const exists =
+      read.kind === 'text' || (read.kind === 'unreadable' && !read.why.startsWith('read budget'));
+    judged.push(
+      ...(exists
+        ? found.execute(`${name} (a package's program in node_modules/.bin)`, [
+            { type: 'path', id: path },
+          ])
+        : [finding]),
+    );
   }
   return judged;
 }
@@ -104,10 +148,20 @@ export async function packagePrograms(inv: Invocation, dir: string | undefined, 
  */
 export async function runPackageProgram(inv: Invocation, argv: readonly Arg[]): Promise<Finding[]> {
   const first = argv[0]?.value;
-  if (first === undefined || !first.known) return found.unknown(inv.name, 'program known only at run time');
+  if (first === undefined || !first.known)
+    return found.unknown(inv.name, 'program known only at run time');
   const name = binName(first.text);
-  const judged = await inv.exec([{ word: undefined, value: { known: true, text: name, glob: false } }, ...argv.slice(1)]);
-  return judged.map((finding) => (finding.effect === 'unknown' && finding.targets.length === 0 && finding.operation === `${name} (not a command Airlock knows)` ? found.execute(`${inv.name} ${name} (a package's program)`)[0] as Finding : finding));
+  const judged = await inv.exec([
+    { word: undefined, value: { known: true, text: name, glob: false } },
+    ...argv.slice(1),
+  ]);
+  return judged.map((finding) =>
+    finding.effect === 'unknown' &&
+    finding.targets.length === 0 &&
+    finding.operation === `${name} (not a command Airlock knows)`
+      ? (found.execute(`${inv.name} ${name} (a package's program)`)[0] as Finding)
+      : finding,
+  );
 }
 
 /** `@scope/tool@1.2` → `tool`: the program a package spec names by default. */
@@ -118,14 +172,23 @@ function binName(spec: string): string {
 }
 
 /** The package folder's .npmrc/.yarnrc may make scripts run with another shell or Node options. */
-async function riskyConfig(inv: Invocation, tool: string, dir: string): Promise<Finding[] | undefined> {
+async function riskyConfig(
+  inv: Invocation,
+  tool: string,
+  dir: string,
+): Promise<Finding[] | undefined> {
   for (const name of ['.npmrc', '.yarnrc']) {
     const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
-    if (inv.mayHaveWritten(path)) return found.unknown(tool, `${name} is written earlier in this command line`, [{ type: 'path', id: path }]);
+    if (inv.mayHaveWritten(path))
+      return found.unknown(tool, `${name} is written earlier in this command line`, [
+        { type: 'path', id: path },
+      ]);
     const read = await inv.files?.read(path);
     if (read === undefined || read.kind === 'missing') continue;
-    if (read.kind === 'unreadable') return found.unknown(tool, `cannot read ${path}: ${read.why}`, [{ type: 'path', id: path }]);
-    if (RISKY_CONFIG.test(read.text) || /^\s*script-shell\s/m.test(read.text)) return found.unknown(tool, `${path} changes how scripts run`, [{ type: 'path', id: path }]);
+    if (read.kind === 'unreadable')
+      return found.unknown(tool, `cannot read ${path}: ${read.why}`, [{ type: 'path', id: path }]);
+    if (RISKY_CONFIG.test(read.text) || /^\s*script-shell\s/m.test(read.text))
+      return found.unknown(tool, `${path} changes how scripts run`, [{ type: 'path', id: path }]);
   }
   return undefined;
 }
@@ -142,7 +205,8 @@ function scriptsOf(text: string): Record<string, string> | undefined {
   const scripts = (parsed as { scripts?: unknown }).scripts;
   if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return {};
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(scripts)) if (typeof value === 'string') result[name] = value;
+  for (const [name, value] of Object.entries(scripts))
+    if (typeof value === 'string') result[name] = value;
   return result;
 }
 

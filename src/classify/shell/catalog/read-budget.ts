@@ -14,13 +14,18 @@ export const READ_BUDGET_SPENT = 'read budget spent';
  * repeats included, because a hostile project can make scripts call each other (`npm run a` whose
  * script runs `npm run b` twice…) and each call costs a parse and a walk even when the file is cached.
  */
-export function budgetedReader(files: FileReader, reads = MAX_READS_PER_CLASSIFICATION, bytes = MAX_READ_BYTES_PER_CLASSIFICATION): FileReader {
+export function budgetedReader(
+  files: FileReader,
+  reads = MAX_READS_PER_CLASSIFICATION,
+  bytes = MAX_READ_BYTES_PER_CLASSIFICATION,
+): FileReader {
   const cache = new Map<string, Promise<FileRead>>();
   let readsLeft = reads;
   let bytesLeft = bytes;
   return {
     async read(path) {
-      if (readsLeft <= 0) return { kind: 'unreadable', why: `${READ_BUDGET_SPENT}: more than ${reads} reads` };
+      if (readsLeft <= 0)
+        return { kind: 'unreadable', why: `${READ_BUDGET_SPENT}: more than ${reads} reads` };
       readsLeft--;
       let pending = cache.get(path);
       if (pending === undefined) {
@@ -30,7 +35,8 @@ export function budgetedReader(files: FileReader, reads = MAX_READS_PER_CLASSIFI
       const answer = await pending;
       if (answer.kind !== 'text') return answer;
       bytesLeft -= answer.text.length;
-      if (bytesLeft < 0) return { kind: 'unreadable', why: `${READ_BUDGET_SPENT}: more than ${bytes} bytes` };
+      if (bytesLeft < 0)
+        return { kind: 'unreadable', why: `${READ_BUDGET_SPENT}: more than ${bytes} bytes` };
       return answer;
     },
   };

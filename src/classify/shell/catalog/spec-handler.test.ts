@@ -5,7 +5,9 @@ import { classifyShellCommand } from '../index.js';
 const ORDER: readonly Effect[] = ['read', 'write', 'execute', 'destructive', 'unknown'];
 async function verdict(command: string): Promise<Effect> {
   const actions = await classifyShellCommand(command, '/repo', 'shell');
-  return actions.map((action) => action.effect).reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'read' as Effect);
+  return actions
+    .map((action) => action.effect)
+    .reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'read' as Effect);
 }
 
 /** [command, effect]: what each option or operand makes of a command once judged as `ls`-like by name. */
@@ -55,8 +57,8 @@ const CASES: readonly (readonly [string, Effect])[] = [
   ["vim +'!rm -rf ~' src/app.ts", 'unknown'],
   ["vim --cmd 'silent !rm -rf ~' src/app.ts", 'unknown'],
   ['vim -S evil.vim', 'unknown'],
-  ["nvim -l evil.lua", 'unknown'],
-  ["emacs --eval '(delete-directory \"~\" t)'", 'unknown'],
+  ['nvim -l evil.lua', 'unknown'],
+  ['emacs --eval \'(delete-directory "~" t)\'', 'unknown'],
   ['emacs -l evil.el', 'unknown'],
   ["less '+!rm -rf ~' src/app.ts", 'unknown'],
   ['less -O .env src/app.ts', 'destructive'],

@@ -19,12 +19,15 @@ import { loadEngineFor } from '../../policy-loading.js';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('replay the volumeDelete incident through the gateway against a local Railway stand-in')
+    .description(
+      'replay the volumeDelete incident through the gateway against a local Railway stand-in',
+    )
     .option('--json', 'one JSON object per step')
     .action(async (flags: { json?: boolean }, command: Command) => {
       // The demo's own --home keeps its state; by default it runs in a fresh folder it removes.
       const chosen = command.optsWithGlobals<{ home?: string }>().home;
-      const home = chosen === undefined ? mkdtempSync(join(tmpdir(), 'airlock-demo-')) : resolve(chosen);
+      const home =
+        chosen === undefined ? mkdtempSync(join(tmpdir(), 'airlock-demo-')) : resolve(chosen);
       mkdirSync(home, { recursive: true });
       try {
         const told = await runDemo(home, flags.json === true);
@@ -38,21 +41,36 @@ export function registerDemoCommand(program: Command): void {
 
 async function runDemo(home: string, json: boolean): Promise<boolean> {
   const loaded = loadConfig(home);
-  if (!loaded.ok) throw new CliFailure('invalid configuration in the demo home', EXIT.invalidInput, loaded.error);
+  if (!loaded.ok)
+    throw new CliFailure('invalid configuration in the demo home', EXIT.invalidInput, loaded.error);
   const config = loaded.value;
   const store = openSqliteStore({ path: config.storeFile });
   // Airlock's own credential for the upstream: the agent never sees it.
   const railwayCredential = `standin_${Buffer.from(cryptoRandom.bytes(18)).toString('base64url')}`;
-  const standin = await startRailwayStandin({ port: 0, statePath: join(home, 'railway-standin.json'), tokens: { account: [railwayCredential] }, seed: true });
+  const standin = await startRailwayStandin({
+    port: 0,
+    statePath: join(home, 'railway-standin.json'),
+    tokens: { account: [railwayCredential] },
+    seed: true,
+  });
   try {
     const engine = await loadEngineFor(config.policyDir);
     const firewall = createFirewall(config, store, engine);
     const grants = createGrantService(config, store);
-    const upstreams = { railway: { kind: 'graphql', url: standin.url, credential: railwayCredential } } as const;
+    const upstreams = {
+      railway: { kind: 'graphql', url: standin.url, credential: railwayCredential },
+    } as const;
     const productionEnvironments = config.config.environments.production;
     const gateway = await startGateway({
       approvals: store,
-      routes: (urls) => [createGraphqlRoute({ firewall, upstreams, productionEnvironments, approvalsUrl: urls.approvalsUrl })],
+      routes: (urls) => [
+        createGraphqlRoute({
+          firewall,
+          upstreams,
+          productionEnvironments,
+          approvalsUrl: urls.approvalsUrl,
+        }),
+      ],
     });
     try {
       if (!json) printIntro(standin.url, gateway.url);
@@ -78,7 +96,7 @@ function printIntro(standinUrl: string, gatewayUrl: string): void {
     'Airlock demo: the volumeDelete incident, replayed.',
     `  Railway stand-in (real schema, real HTTP): ${standinUrl}`,
     `  Airlock gateway, the only way the agent reaches it: ${gatewayUrl}/graphql/railway`,
-    '  The agent holds only Airlock tokens; Railway\'s credential stays inside Airlock.',
+    "  The agent holds only Airlock tokens; Railway's credential stays inside Airlock.",
     '',
   );
 }

@@ -11,7 +11,14 @@ import type { DoctorCheck } from './doctor-command.js';
 export function checkStrayCredentials(project: string, env: NodeJS.ProcessEnv): DoctorCheck[] {
   const userHome = env[SCAN_HOME_ENV] ?? env['HOME'] ?? homedir();
   const report = scanCredentials({ paths: [project], cwd: project, userHome, env });
-  if (report.findings.length === 0) return [{ check: 'stray credentials', ok: true, detail: `none an agent could read (${report.filesRead} files, your CLI logins and this environment; airlock scan)` }];
+  if (report.findings.length === 0)
+    return [
+      {
+        check: 'stray credentials',
+        ok: true,
+        detail: `none an agent could read (${report.filesRead} files, your CLI logins and this environment; airlock scan)`,
+      },
+    ];
   return report.findings.map((finding) => ({
     check: 'stray credential',
     ok: false,

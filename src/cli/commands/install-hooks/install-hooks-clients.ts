@@ -27,11 +27,14 @@ export interface ClientHookSpec {
 }
 
 /** Claude Code tools that run commands (`Monitor` runs a shell command too), edit files, or call MCP; and its file reads (issue 24: credentials). */
-export const CLAUDE_MATCHER = 'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*|Read|Grep';
+export const CLAUDE_MATCHER =
+  'Bash|PowerShell|Monitor|Edit|Write|MultiEdit|NotebookEdit|mcp__.*|Read|Grep';
 /** Codex's shell tools across versions, `apply_patch` (also matchable as Edit/Write), and MCP tools. */
-export const CODEX_MATCHER = 'Bash|shell|local_shell|exec_command|unified_exec|apply_patch|Edit|Write|mcp__.*';
+export const CODEX_MATCHER =
+  'Bash|shell|local_shell|exec_command|unified_exec|apply_patch|Edit|Write|mcp__.*';
 /** Gemini CLI's shell tool, its file-writing tools, and its MCP tools; and its file reads (issue 24: credentials). */
-export const GEMINI_MATCHER = 'run_shell_command|write_file|replace|mcp_.*|read_file|read_many_files|search_file_content|grep_search';
+export const GEMINI_MATCHER =
+  'run_shell_command|write_file|replace|mcp_.*|read_file|read_many_files|search_file_content|grep_search';
 /** Cursor's file tools, reached through `preToolUse` (shell and MCP have events of their own). */
 export const CURSOR_FILE_MATCHER = CURSOR_FILE_TOOLS.join('|');
 
@@ -40,10 +43,38 @@ const HOOK_TIMEOUT_SECONDS = 30;
 
 /** Every client's events and failure behaviour. */
 export const CLIENT_HOOK_SPECS: Readonly<Record<HookClient, ClientHookSpec>> = {
-  'claude-code': { client: 'claude-code', events: ['PreToolUse'], failure: { mode: 'closed', why: 'the entry has `"onFailure": "block"` (Claude Code 2.1.295 and later): a hook that cannot start, crashes or times out blocks the call' } },
-  cursor: { client: 'cursor', events: ['beforeShellExecution', 'beforeMCPExecution', 'preToolUse'], failure: { mode: 'closed', why: 'each entry has `failClosed: true`: a hook that fails, times out or answers no JSON blocks the call' } },
-  codex: { client: 'codex', events: ['PreToolUse'], failure: { mode: 'open', why: 'Codex has no fail-closed option: a hook that fails, times out, or exits 2 with empty stderr lets the tool run' } },
-  gemini: { client: 'gemini', events: ['BeforeTool'], failure: { mode: 'open', why: 'Gemini CLI has no fail-closed option: a hook that fails or times out only warns, and the tool runs' } },
+  'claude-code': {
+    client: 'claude-code',
+    events: ['PreToolUse'],
+    failure: {
+      mode: 'closed',
+      why: 'the entry has `"onFailure": "block"` (Claude Code 2.1.295 and later): a hook that cannot start, crashes or times out blocks the call',
+    },
+  },
+  cursor: {
+    client: 'cursor',
+    events: ['beforeShellExecution', 'beforeMCPExecution', 'preToolUse'],
+    failure: {
+      mode: 'closed',
+      why: 'each entry has `failClosed: true`: a hook that fails, times out or answers no JSON blocks the call',
+    },
+  },
+  codex: {
+    client: 'codex',
+    events: ['PreToolUse'],
+    failure: {
+      mode: 'open',
+      why: 'Codex has no fail-closed option: a hook that fails, times out, or exits 2 with empty stderr lets the tool run',
+    },
+  },
+  gemini: {
+    client: 'gemini',
+    events: ['BeforeTool'],
+    failure: {
+      mode: 'open',
+      why: 'Gemini CLI has no fail-closed option: a hook that fails or times out only warns, and the tool runs',
+    },
+  },
 };
 
 /** An existing config file Airlock will not touch: not JSON, or not the shape the client reads. */
@@ -64,7 +95,9 @@ function isRecord(value: unknown): value is Json {
 export function isAirlockHandler(handler: unknown, client: HookClient): boolean {
   if (!isRecord(handler) || typeof handler.command !== 'string') return false;
   const command = handler.command;
-  return command.includes(HOOK_ENTRY_MARKER) && new RegExp(`(^|\\s)'?${client}'?(\\s|$)`).test(command);
+  return (
+    command.includes(HOOK_ENTRY_MARKER) && new RegExp(`(^|\\s)'?${client}'?(\\s|$)`).test(command)
+  );
 }
 
 /** Reads an object at `key`, creating it; refuses a value of another shape. */
@@ -94,12 +127,19 @@ function arrayAt(parent: Json, key: string, where: string): unknown[] {
  * Claude Code, Codex and Gemini share one shape: `hooks.EVENT = [{matcher, hooks: [handler]}]`.
  * Airlock's handler is replaced where it is found (in any group of the event); else a group of its own is appended.
  */
-function mergeMatcherGroups(config: Json, client: HookClient, event: string, matcher: string, handler: Json): void {
+function mergeMatcherGroups(
+  config: Json,
+  client: HookClient,
+  event: string,
+  matcher: string,
+  handler: Json,
+): void {
   const hooks = objectAt(config, 'hooks', '(file)');
   const groups = arrayAt(hooks, event, 'hooks');
   let placed = false;
   for (const [index, group] of groups.entries()) {
-    if (!isRecord(group)) throw new HookConfigError(`hooks.${event}[${index}] is not a JSON object`);
+    if (!isRecord(group))
+      throw new HookConfigError(`hooks.${event}[${index}] is not a JSON object`);
     const handlers = group.hooks;
     if (!Array.isArray(handlers)) continue;
     const at = handlers.findIndex((existing) => isAirlockHandler(existing, client));
@@ -131,7 +171,9 @@ export function parseConfigText(existing: string | undefined): Json {
   try {
     parsed = JSON.parse(existing);
   } catch (error) {
-    throw new HookConfigError(`not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
+    throw new HookConfigError(
+      `not valid JSON (${error instanceof Error ? error.message : 'parse error'})`,
+    );
   }
   if (!isRecord(parsed)) throw new HookConfigError('not a JSON object');
   return parsed;
@@ -141,20 +183,39 @@ export function parseConfigText(existing: string | undefined): Json {
  * Parses an existing file's text (undefined: no file) and returns the config with Airlock's hook
  * merged in. Throws {@link HookConfigError} for text that is not a JSON object of the client's shape.
  */
-export function mergeHookConfig(client: HookClient, existing: string | undefined, command: string, scope: HookScope): Json {
+export function mergeHookConfig(
+  client: HookClient,
+  existing: string | undefined,
+  command: string,
+  scope: HookScope,
+): Json {
   const config = parseConfigText(existing);
   switch (client) {
     case 'claude-code':
       // SECURITY: without onFailure a missing or crashing hook lets the call run.
-      mergeMatcherGroups(config, client, 'PreToolUse', CLAUDE_MATCHER, { type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS, onFailure: 'block' });
+      mergeMatcherGroups(config, client, 'PreToolUse', CLAUDE_MATCHER, {
+        type: 'command',
+        command,
+        timeout: HOOK_TIMEOUT_SECONDS,
+        onFailure: 'block',
+      });
       // Managed settings: user and project hooks are ignored, so none can answer before Airlock.
       if (scope === 'managed') config.allowManagedHooksOnly = true;
       break;
     case 'codex':
-      mergeMatcherGroups(config, client, 'PreToolUse', CODEX_MATCHER, { type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS });
+      mergeMatcherGroups(config, client, 'PreToolUse', CODEX_MATCHER, {
+        type: 'command',
+        command,
+        timeout: HOOK_TIMEOUT_SECONDS,
+      });
       break;
     case 'gemini':
-      mergeMatcherGroups(config, client, 'BeforeTool', GEMINI_MATCHER, { name: 'airlock', type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS * 1000 });
+      mergeMatcherGroups(config, client, 'BeforeTool', GEMINI_MATCHER, {
+        name: 'airlock',
+        type: 'command',
+        command,
+        timeout: HOOK_TIMEOUT_SECONDS * 1000,
+      });
       break;
     case 'cursor': {
       if (config.version === undefined) config.version = 1;
@@ -181,7 +242,12 @@ export function removeAirlockHandlers(client: HookClient, config: Json): string[
     if (!Array.isArray(entries)) continue;
     const kept = entries.flatMap((entry): unknown[] => {
       if (client === 'cursor') return isAirlockHandler(entry, client) ? [] : [entry];
-      if (!isRecord(entry) || !Array.isArray(entry.hooks) || !entry.hooks.some((handler) => isAirlockHandler(handler, client))) return [entry];
+      if (
+        !isRecord(entry) ||
+        !Array.isArray(entry.hooks) ||
+        !entry.hooks.some((handler) => isAirlockHandler(handler, client))
+      )
+        return [entry];
       const handlers = entry.hooks.filter((handler) => !isAirlockHandler(handler, client));
       return handlers.length === 0 ? [] : [{ ...entry, hooks: handlers }];
     });
@@ -216,7 +282,14 @@ export function airlockHandlersIn(client: HookClient, config: unknown): FoundHan
       if (client === 'cursor') {
         if (isAirlockHandler(entry, client)) {
           const handler = entry as Json;
-          return { event, command: handler.command as string, handler, matcher: typeof handler.matcher === 'string' ? handler.matcher : undefined, group, index: 0 };
+          return {
+            event,
+            command: handler.command as string,
+            handler,
+            matcher: typeof handler.matcher === 'string' ? handler.matcher : undefined,
+            group,
+            index: 0,
+          };
         }
         continue;
       }
@@ -224,9 +297,23 @@ export function airlockHandlersIn(client: HookClient, config: unknown): FoundHan
       const index = handlers.findIndex((handler) => isAirlockHandler(handler, client));
       if (index >= 0) {
         const handler = handlers[index] as Json;
-        return { event, command: handler.command as string, handler, matcher: isRecord(entry) && typeof entry.matcher === 'string' ? entry.matcher : undefined, group, index };
+        return {
+          event,
+          command: handler.command as string,
+          handler,
+          matcher: isRecord(entry) && typeof entry.matcher === 'string' ? entry.matcher : undefined,
+          group,
+          index,
+        };
       }
     }
-    return { event, command: undefined, handler: undefined, matcher: undefined, group: -1, index: -1 };
+    return {
+      event,
+      command: undefined,
+      handler: undefined,
+      matcher: undefined,
+      group: -1,
+      index: -1,
+    };
   });
 }

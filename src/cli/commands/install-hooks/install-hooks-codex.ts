@@ -60,7 +60,12 @@ export function codexHooksFeature(text: string | undefined): 'on' | 'off' | 'def
   if (text === undefined) return 'default';
   let state: 'on' | 'off' | 'default' = 'default';
   for (const line of tomlLines(text)) {
-    const key = line.table === 'features' ? line.key : line.table === '' ? line.key?.replace(/^features\./, '') : undefined;
+    const key =
+      line.table === 'features'
+        ? line.key
+        : line.table === ''
+          ? line.key?.replace(/^features\./, '')
+          : undefined;
     if (key !== 'hooks' && key !== 'codex_hooks') continue;
     if (line.table === '' && line.key?.startsWith('features.') !== true) continue;
     if (line.value === 'false') return 'off';
@@ -74,11 +79,17 @@ export function codexHooksFeature(text: string | undefined): 'on' | 'off' | 'def
  * turn hooks off. Adds only what is missing; refuses a file that turns them off or spells
  * `features` in a form it will not edit, saying what to write instead.
  */
-export function pinCodexHooksOn(text: string | undefined): { text: string; changed: boolean } | { problem: string } {
+export function pinCodexHooksOn(
+  text: string | undefined,
+): { text: string; changed: boolean } | { problem: string } {
   const wanted = '[features]\nhooks = true\n';
   if (text === undefined || text.trim() === '') return { text: wanted, changed: true };
   const state = codexHooksFeature(text);
-  if (state === 'off') return { problem: 'it turns hooks off (`[features] hooks = false`): set `hooks = true` under `[features]`' };
+  if (state === 'off')
+    return {
+      problem:
+        'it turns hooks off (`[features] hooks = false`): set `hooks = true` under `[features]`',
+    };
   if (state === 'on') return { text, changed: false };
   const lines = text.split('\n');
   const at = lines.findIndex((line) => /^\s*\[features\]\s*(#.*)?$/.test(line));
@@ -86,7 +97,11 @@ export function pinCodexHooksOn(text: string | undefined): { text: string; chang
     lines.splice(at + 1, 0, 'hooks = true');
     return { text: lines.join('\n'), changed: true };
   }
-  if (/^\s*features\s*[.=]/m.test(text)) return { problem: 'it spells `features` in a form Airlock does not edit: add `hooks = true` to it by hand' };
+  if (/^\s*features\s*[.=]/m.test(text))
+    return {
+      problem:
+        'it spells `features` in a form Airlock does not edit: add `hooks = true` to it by hand',
+    };
   return { text: `${text.endsWith('\n') ? text : `${text}\n`}\n${wanted}`, changed: true };
 }
 
@@ -98,7 +113,10 @@ export interface CodexHookTrust {
 }
 
 /** The `[hooks.state."KEY"]` entry for a hook key in Codex's config.toml, if there is one. */
-export function codexHookTrust(configText: string | undefined, key: string): CodexHookTrust | undefined {
+export function codexHookTrust(
+  configText: string | undefined,
+  key: string,
+): CodexHookTrust | undefined {
   if (configText === undefined) return undefined;
   let found: { trustedHash: string | undefined; enabled: boolean } | undefined;
   for (const line of tomlLines(configText)) {
@@ -122,7 +140,11 @@ export function codexHookKey(file: string, group: number, index: number): string
  * reimplementations of Codex's hook identity reproduce it. If Codex changes the recipe, doctor
  * reports a mismatch and says to review the hook in `/hooks`: it never reports a false "trusted".
  */
-export function codexHookHash(hook: { matcher: string | undefined; command: string; timeout: number | undefined }): string {
+export function codexHookHash(hook: {
+  matcher: string | undefined;
+  command: string;
+  timeout: number | undefined;
+}): string {
   const handler = `{"async":false,"command":${JSON.stringify(hook.command)},"timeout":${hook.timeout ?? 600},"type":"command"}`;
   const identity = `{"event_name":"pre_tool_use","hooks":[${handler}]${hook.matcher === undefined ? '' : `,"matcher":${JSON.stringify(hook.matcher)}`}}`;
   return `sha256:${createHash('sha256').update(identity).digest('hex')}`;

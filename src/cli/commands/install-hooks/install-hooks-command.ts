@@ -1,4 +1,13 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -8,14 +17,27 @@ import { HOOK_CLIENTS } from '../../../adapters/hooks/index.js';
 import { homeOf } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import type { FailureMode } from './install-hooks-clients.js';
-import { CLIENT_HOOK_SPECS, HookConfigError, mergeHookConfig, parseConfigText, removeAirlockHandlers } from './install-hooks-clients.js';
+import {
+  CLIENT_HOOK_SPECS,
+  HookConfigError,
+  mergeHookConfig,
+  parseConfigText,
+  removeAirlockHandlers,
+} from './install-hooks-clients.js';
 import { pinCodexHooksOn } from './install-hooks-codex.js';
 import type { HookScope } from './install-hooks-locations.js';
-import { CODEX_MANAGED_REQUIREMENTS, hookFileFor, managedRoot, PROJECT_HOOK_FILES } from './install-hooks-locations.js';
+import {
+  CODEX_MANAGED_REQUIREMENTS,
+  hookFileFor,
+  managedRoot,
+  PROJECT_HOOK_FILES,
+} from './install-hooks-locations.js';
 import { CliFailure, printJson, printLines } from '../../output.js';
 
 /** This Airlock's fast hook entry, by absolute path: hooks run from the project, not from here. */
-export const HOOK_ENTRY = fileURLToPath(new URL('../../../../bin/airlock-hook.cjs', import.meta.url));
+export const HOOK_ENTRY = fileURLToPath(
+  new URL('../../../../bin/airlock-hook.cjs', import.meta.url),
+);
 
 /** Quotes one word for a POSIX shell (every client runs the hook command through one). */
 export function shellQuote(word: string): string {
@@ -23,7 +45,9 @@ export function shellQuote(word: string): string {
 }
 
 /** The native client-mode hook `npm ci` compiles when a C compiler is present (`native/airlock-hook.c`). */
-export const NATIVE_HOOK_ENTRY = fileURLToPath(new URL('../../../../dist/hook/airlock-hook', import.meta.url));
+export const NATIVE_HOOK_ENTRY = fileURLToPath(
+  new URL('../../../../dist/hook/airlock-hook', import.meta.url),
+);
 
 /**
  * The command a client runs. Forwarding to `airlock serve` (`url`): the native hook when it was
@@ -35,7 +59,14 @@ export function hookCommandFor(client: HookClient, home: string, url: string | u
   const words =
     url !== undefined && existsSync(NATIVE_HOOK_ENTRY)
       ? [NATIVE_HOOK_ENTRY, '--url', url, client]
-      : [process.execPath, HOOK_ENTRY, '--home', home, ...(url === undefined ? [] : ['--url', url]), client];
+      : [
+          process.execPath,
+          HOOK_ENTRY,
+          '--home',
+          home,
+          ...(url === undefined ? [] : ['--url', url]),
+          client,
+        ];
   return words.map(shellQuote).join(' ');
 }
 
@@ -78,11 +109,20 @@ function readIfThere(file: string, problems: string[]): string | undefined | nul
 /** Notes per client and scope: what makes the installed hook actually run. */
 function notesFor(client: HookClient, scope: HookScope, file: string): string[] {
   if (client === 'codex' && scope === 'user') {
-    return [`Codex runs a user hook only once you trust it: start codex, type /hooks and trust the Airlock hook in ${file} (airlock doctor checks); Codex before 0.124 also needs \`[features] codex_hooks = true\` in its config.toml`];
+    return [
+      `Codex runs a user hook only once you trust it: start codex, type /hooks and trust the Airlock hook in ${file} (airlock doctor checks); Codex before 0.124 also needs \`[features] codex_hooks = true\` in its config.toml`,
+    ];
   }
-  if (client === 'codex') return ['managed hooks are trusted by policy; `[features] hooks = true` is pinned in requirements.toml so no user or project config turns hooks off'];
-  if (client === 'claude-code') return ['`onFailure: "block"` needs Claude Code 2.1.295 or later; older versions run the call when the hook fails'];
-  if (client === 'gemini') return ['Gemini CLI runs the call when a hook fails: there is no fail-closed option'];
+  if (client === 'codex')
+    return [
+      'managed hooks are trusted by policy; `[features] hooks = true` is pinned in requirements.toml so no user or project config turns hooks off',
+    ];
+  if (client === 'claude-code')
+    return [
+      '`onFailure: "block"` needs Claude Code 2.1.295 or later; older versions run the call when the hook fails',
+    ];
+  if (client === 'gemini')
+    return ['Gemini CLI runs the call when a hook fails: there is no fail-closed option'];
   return [];
 }
 
@@ -90,7 +130,13 @@ function notesFor(client: HookClient, scope: HookScope, file: string): string[] 
  * Plans every client's file first and writes only when all of them can be merged: an unreadable
  * or invalid file refuses the whole run with nothing changed.
  */
-export function installHooks(clients: readonly HookClient[], scope: HookScope, home: string, url: string | undefined, env: NodeJS.ProcessEnv): { installed: InstalledHook[]; writes: PlannedWrite[] } {
+export function installHooks(
+  clients: readonly HookClient[],
+  scope: HookScope,
+  home: string,
+  url: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { installed: InstalledHook[]; writes: PlannedWrite[] } {
   const problems: string[] = [];
   const planned: PlannedWrite[] = [];
   const installed: InstalledHook[] = [];
@@ -103,7 +149,15 @@ export function installHooks(clients: readonly HookClient[], scope: HookScope, h
       const text = `${JSON.stringify(mergeHookConfig(client, existing, command, scope), null, 2)}\n`;
       if (existing !== undefined && !canWrite(file)) problems.push(`${file}: cannot be written`);
       planned.push({ file, text, changed: text !== existing });
-      installed.push({ client, scope, file, changed: text !== existing, command, failure: CLIENT_HOOK_SPECS[client].failure, notes: notesFor(client, scope, file) });
+      installed.push({
+        client,
+        scope,
+        file,
+        changed: text !== existing,
+        command,
+        failure: CLIENT_HOOK_SPECS[client].failure,
+        notes: notesFor(client, scope, file),
+      });
     } catch (error) {
       if (!(error instanceof HookConfigError)) throw error;
       problems.push(`${file}: ${error.message}; fix or move it, then run install-hooks again`);
@@ -117,7 +171,12 @@ export function installHooks(clients: readonly HookClient[], scope: HookScope, h
       else planned.push({ file: requirements, text: pinned.text, changed: pinned.changed });
     }
   }
-  if (problems.length > 0) throw new CliFailure('cannot install the hooks; nothing was changed', EXIT.invalidInput, problems);
+  if (problems.length > 0)
+    throw new CliFailure(
+      'cannot install the hooks; nothing was changed',
+      EXIT.invalidInput,
+      problems,
+    );
   return { installed, writes: planned };
 }
 
@@ -126,7 +185,10 @@ export function installHooks(clients: readonly HookClient[], scope: HookScope, h
  * Airlock's entries are taken out of them (nothing else is touched). Files that are not valid
  * JSON are left alone.
  */
-export function planProjectCleanup(project: string, clients: readonly HookClient[]): { removed: RemovedHook[]; writes: PlannedWrite[] } {
+export function planProjectCleanup(
+  project: string,
+  clients: readonly HookClient[],
+): { removed: RemovedHook[]; writes: PlannedWrite[] } {
   const removed: RemovedHook[] = [];
   const writes: PlannedWrite[] = [];
   for (const client of clients) {
@@ -154,7 +216,9 @@ export function applyWrites(writes: readonly PlannedWrite[]): void {
     if (!write.changed) continue;
     mkdirSync(dirname(write.file), { recursive: true });
     const temporary = `${write.file}.airlock-${process.pid}.tmp`;
-    writeFileSync(temporary, write.text, { mode: existsSync(write.file) ? statSync(write.file).mode : 0o644 });
+    writeFileSync(temporary, write.text, {
+      mode: existsSync(write.file) ? statSync(write.file).mode : 0o644,
+    });
     renameSync(temporary, write.file);
   }
 }
@@ -171,14 +235,20 @@ function canWrite(file: string): boolean {
 function parseClients(values: readonly string[] | undefined): HookClient[] {
   if (values === undefined || values.length === 0) return [...HOOK_CLIENTS];
   const unknown = values.filter((value) => !(HOOK_CLIENTS as readonly string[]).includes(value));
-  if (unknown.length > 0) throw new CliFailure(`unknown client ${unknown.map((u) => `\`${u}\``).join(', ')}`, EXIT.invalidInput, [`clients: ${HOOK_CLIENTS.join(', ')}`]);
+  if (unknown.length > 0)
+    throw new CliFailure(
+      `unknown client ${unknown.map((u) => `\`${u}\``).join(', ')}`,
+      EXIT.invalidInput,
+      [`clients: ${HOOK_CLIENTS.join(', ')}`],
+    );
   return [...new Set(values)] as HookClient[];
 }
 
 /** The project folder of `--dir` (default: the working directory); it must exist. */
 export function projectOf(dir: string | undefined): string {
   const project = resolve(dir ?? process.cwd());
-  if (!existsSync(project) || !statSync(project).isDirectory()) throw new CliFailure(`project folder \`${project}\` does not exist`, EXIT.invalidInput);
+  if (!existsSync(project) || !statSync(project).isDirectory())
+    throw new CliFailure(`project folder \`${project}\` does not exist`, EXIT.invalidInput);
   return project;
 }
 
@@ -192,29 +262,81 @@ const PROJECT_SCOPE_REFUSAL = [
 export function registerInstallHooksCommand(program: Command): void {
   program
     .command('install-hooks')
-    .description("write Airlock's pre-tool hook into each agent client's user (default) or managed settings, merged, never clobbering; remove Airlock entries earlier versions wrote into the project's files")
-    .option('--client <names...>', `clients to install for (default: all of ${HOOK_CLIENTS.join(', ')})`)
-    .addOption(new Option('--scope <scope>', 'user: your own settings; managed: the machine\'s managed settings (root; $AIRLOCK_MANAGED_ROOT moves them)').choices(['user', 'managed', 'project']).default('user'))
-    .option('--dir <project>', 'the project whose old Airlock hook entries to remove (default: the working directory)')
-    .option('--url <url>', 'forward hook calls to this running `airlock serve` instead of judging in the hook process')
+    .description(
+      "write Airlock's pre-tool hook into each agent client's user (default) or managed settings, merged, never clobbering; remove Airlock entries earlier versions wrote into the project's files",
+    )
+    .option(
+      '--client <names...>',
+      `clients to install for (default: all of ${HOOK_CLIENTS.join(', ')})`,
+    )
+    .addOption(
+      new Option(
+        '--scope <scope>',
+        "user: your own settings; managed: the machine's managed settings (root; $AIRLOCK_MANAGED_ROOT moves them)",
+      )
+        .choices(['user', 'managed', 'project'])
+        .default('user'),
+    )
+    .option(
+      '--dir <project>',
+      'the project whose old Airlock hook entries to remove (default: the working directory)',
+    )
+    .option(
+      '--url <url>',
+      'forward hook calls to this running `airlock serve` instead of judging in the hook process',
+    )
     .option('--json', 'print the result as JSON')
-    .action((flags: { client?: string[]; scope: HookScope | 'project'; dir?: string; url?: string; json?: boolean }, command: Command) => {
-      if (flags.scope === 'project') throw new CliFailure('install-hooks does not write hooks into a project', EXIT.invalidInput, PROJECT_SCOPE_REFUSAL);
-      const clients = parseClients(flags.client);
-      const project = projectOf(flags.dir);
-      if (flags.url !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.url)) throw new CliFailure(`--url \`${flags.url}\` is not an http(s) URL`, EXIT.invalidInput);
-      const home = homeOf(command);
-      const { installed, writes } = installHooks(clients, flags.scope, home, flags.url, process.env);
-      const cleanup = planProjectCleanup(project, clients);
-      applyWrites([...writes, ...cleanup.writes]);
-      if (flags.json === true) {
-        printJson({ scope: flags.scope, home, hooks: installed, removedFromProject: cleanup.removed });
-        return;
-      }
-      printLines(
-        ...installed.map((hook) => `${hook.changed ? 'installed' : 'unchanged'}  ${hook.client} (${hook.scope}): ${hook.file}; a failing hook fails ${hook.failure.mode}${hook.notes.map((note) => `\n  note: ${note}`).join('')}`),
-        ...cleanup.removed.map((entry) => `removed    ${entry.client}: Airlock's old entry (${entry.events.join(', ')}) from the project file ${entry.file}`),
-        `agents need AIRLOCK_TOKEN in their environment; check with: airlock doctor --only hooks`,
-      );
-    });
+    .action(
+      (
+        flags: {
+          client?: string[];
+          scope: HookScope | 'project';
+          dir?: string;
+          url?: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        if (flags.scope === 'project')
+          throw new CliFailure(
+            'install-hooks does not write hooks into a project',
+            EXIT.invalidInput,
+            PROJECT_SCOPE_REFUSAL,
+          );
+        const clients = parseClients(flags.client);
+        const project = projectOf(flags.dir);
+        if (flags.url !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.url))
+          throw new CliFailure(`--url \`${flags.url}\` is not an http(s) URL`, EXIT.invalidInput);
+        const home = homeOf(command);
+        const { installed, writes } = installHooks(
+          clients,
+          flags.scope,
+          home,
+          flags.url,
+          process.env,
+        );
+        const cleanup = planProjectCleanup(project, clients);
+        applyWrites([...writes, ...cleanup.writes]);
+        if (flags.json === true) {
+          printJson({
+            scope: flags.scope,
+            home,
+            hooks: installed,
+            removedFromProject: cleanup.removed,
+          });
+          return;
+        }
+        printLines(
+          ...installed.map(
+            (hook) =>
+              `${hook.changed ? 'installed' : 'unchanged'}  ${hook.client} (${hook.scope}): ${hook.file}; a failing hook fails ${hook.failure.mode}${hook.notes.map((note) => `\n  note: ${note}`).join('')}`,
+          ),
+          ...cleanup.removed.map(
+            (entry) =>
+              `removed    ${entry.client}: Airlock's old entry (${entry.events.join(', ')}) from the project file ${entry.file}`,
+          ),
+          `agents need AIRLOCK_TOKEN in their environment; check with: airlock doctor --only hooks`,
+        );
+      },
+    );
 }
