@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifies } from './requirements.js';
-import { freshHome, runCli } from './run-cli.js';
+import { freshHome, issueShellToken, runCli } from './run-cli.js';
 import { enrolApprover } from './totp-phone.js';
 
 const APPROVERS = ['bob', 'carol'];
@@ -50,34 +50,6 @@ const geminiInput = (command: string): string =>
     tool_input: { command },
   });
 
-function issueToken(home: string): string {
-  const issued = runCli(
-    [
-      'token',
-      'issue',
-      '--agent',
-      'agent',
-      '--owner',
-      'alice',
-      '--upstream',
-      'shell',
-      '--env',
-      '*',
-      '--effect',
-      'read',
-      'write',
-      'destructive',
-      'unknown',
-      '--ttl',
-      '1h',
-      '--json',
-    ],
-    { home },
-  );
-  expect(issued.status).toBe(0);
-  return (JSON.parse(issued.stdout) as { token: string }).token;
-}
-
 describe('airlock hook', () => {
   it("denies in each client's exact format when no token is set (fail closed)", () => {
     verifies('hook.fail-closed');
@@ -122,7 +94,7 @@ describe('airlock hook', () => {
     verifies('hook.held-then-once');
     verifies('hook.client-protocols');
     const home = freshHome();
-    const token = issueToken(home);
+    const token = issueShellToken(home);
     const env = { AIRLOCK_TOKEN: token };
     // An allow is no decision: Claude Code's own permission prompt still runs (an explicit allow would skip it).
     const read = runCli(['hook', 'claude-code'], { home, input: claudeInput('git status'), env });
@@ -186,7 +158,7 @@ describe('airlock hook', () => {
     verifies('hook.holds-keep-command');
     verifies('hook.client-protocols');
     const home = freshHome();
-    const env = { AIRLOCK_TOKEN: issueToken(home) };
+    const env = { AIRLOCK_TOKEN: issueShellToken(home) };
     const shown = (id: string): Record<string, any> =>
       JSON.parse(runCli(['approvals', 'show', id, '--json'], { home }).stdout).request as Record<
         string,
@@ -242,7 +214,7 @@ describe('airlock hook', () => {
   it("judges file tools' writes and denies file-tool input it cannot read", () => {
     verifies('hook.fail-closed');
     const home = freshHome();
-    const env = { AIRLOCK_TOKEN: issueToken(home) };
+    const env = { AIRLOCK_TOKEN: issueShellToken(home) };
     const write = runCli(['hook', 'claude-code'], {
       home,
       input: JSON.stringify({

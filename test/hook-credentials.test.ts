@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { credentialFixtures } from './credential-fixtures.js';
 import { verifies } from './requirements.js';
-import { freshHome, runCli } from './run-cli.js';
+import { freshHome, issueShellToken, runCli } from './run-cli.js';
 
 // Issue 24 part 3 through the real hook entry: `cat .env` that would show an agent a Stripe live
 // key is held, the approver is told why (platform, file and line, fingerprint), and nothing shows the key.
@@ -30,30 +30,7 @@ describe('airlock hook and credentials', () => {
     mkdirSync(join(project, 'src'));
     writeFileSync(join(project, '.env'), `PORT=3000\n${stripe?.text ?? ''}\n`);
     writeFileSync(join(project, 'src', 'app.ts'), 'export {};\n');
-    const issued = runCli(
-      [
-        'token',
-        'issue',
-        '--agent',
-        'agent',
-        '--owner',
-        'alice',
-        '--upstream',
-        'shell',
-        '--env',
-        '*',
-        '--effect',
-        'read',
-        'write',
-        'destructive',
-        'unknown',
-        '--ttl',
-        '1h',
-        '--json',
-      ],
-      { home },
-    );
-    const env = { AIRLOCK_TOKEN: (JSON.parse(issued.stdout) as { token: string }).token };
+    const env = { AIRLOCK_TOKEN: issueShellToken(home) };
 
     const read = runCli(['hook', 'claude-code'], {
       home,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHookBundle } from '../src/cli/hook/hook-build.js';
 import { verifies } from './requirements.js';
-import { freshHome, runCli } from './run-cli.js';
+import { freshHome, issueShellToken, runCli } from './run-cli.js';
 import type { ServeProcess } from './serve-process.js';
 import { startServe } from './serve-process.js';
 
@@ -56,30 +56,7 @@ let token = '';
 beforeAll(async () => {
   await buildHookBundle();
   home = freshHome();
-  const issued = runCli(
-    [
-      'token',
-      'issue',
-      '--agent',
-      'agent',
-      '--owner',
-      'alice',
-      '--upstream',
-      'shell',
-      '--env',
-      '*',
-      '--effect',
-      'read',
-      'write',
-      'destructive',
-      'unknown',
-      '--ttl',
-      '1h',
-      '--json',
-    ],
-    { home },
-  );
-  token = (JSON.parse(issued.stdout) as { token: string }).token;
+  token = issueShellToken(home);
   server = await startServe(home);
   url = server.url;
 }, 180_000);

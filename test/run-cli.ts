@@ -26,6 +26,27 @@ export function runCli(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Issues, through the real CLI in `home`, a token for the agent hooks' `shell` upstream with every effect. */
+export function issueShellToken(home: string): string {
+  const issued = runCli(
+    [
+      'token',
+      'issue',
+      '--agent',
+      'agent',
+      '--owner',
+      'alice',
+      '--upstream',
+      'shell',
+      '--env',
+      '*',
+    ].concat(['--effect', 'read', 'write', 'destructive', 'unknown', '--ttl', '1h', '--json']),
+    { home },
+  );
+  if (issued.status !== 0) throw new Error(`token issue failed: ${issued.stderr}`);
+  return (JSON.parse(issued.stdout) as { token: string }).token;
+}
+
 /** A fresh, empty home folder. */
 export function freshHome(): string {
   return mkdtempSync(join(tmpdir(), 'airlock-cli-'));
