@@ -11,26 +11,29 @@ export interface PageViewer {
 /** A whole page: landmarks, skip link, the stylesheet and the (deferred, optional) live script. */
 export function layout(title: string, viewer: PageViewer | undefined, main: HtmlValue): SafeHtml {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · Airlock</title>
-        <link rel="icon" href="${INBOX_PREFIX}/assets/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="${INBOX_PREFIX}/assets/inbox.css" />
-        <script src="${INBOX_PREFIX}/assets/inbox.js" defer></script>
-        <script src="${INBOX_PREFIX}/assets/webauthn.js" defer></script>
-        <script src="${INBOX_PREFIX}/assets/inbox-passkey.js" defer></script>
-      </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site-header">
-          <p class="brand"><a href="${INBOX_PREFIX}">Airlock approvals</a></p>
-          ${viewer === undefined ? '' : accountNav(viewer)}
-        </header>
-        <main id="main" tabindex="-1">${main}</main>
-      </body>
-    </html> `;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Airlock</title>
+<link rel="icon" href="${INBOX_PREFIX}/assets/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="${INBOX_PREFIX}/assets/inbox.css">
+<script src="${INBOX_PREFIX}/assets/inbox.js" defer></script>
+<script src="${INBOX_PREFIX}/assets/webauthn.js" defer></script>
+<script src="${INBOX_PREFIX}/assets/inbox-passkey.js" defer></script>
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header">
+  <p class="brand"><a href="${INBOX_PREFIX}">Airlock approvals</a></p>
+  ${viewer === undefined ? '' : accountNav(viewer)}
+</header>
+<main id="main" tabindex="-1">
+${main}
+</main>
+</body>
+</html>
+`;
 }
 
 function accountNav(viewer: PageViewer): SafeHtml {
@@ -46,7 +49,7 @@ function accountNav(viewer: PageViewer): SafeHtml {
 
 /** The hidden CSRF field every form of a session carries. */
 export function csrfField(viewer: PageViewer): SafeHtml {
-  return html`<input type="hidden" name="csrf" value="${viewer.csrfToken}" />`;
+  return html`<input type="hidden" name="csrf" value="${viewer.csrfToken}">`;
 }
 
 /** A time as a `<time>` element, in UTC. */
@@ -65,7 +68,7 @@ export function messagePage(
     title,
     viewer,
     html`<h1>${title}</h1>
-      <p>${message}</p>
-      <p><a href="${INBOX_PREFIX}">Back to pending approvals</a></p>`,
+<p>${message}</p>
+<p><a href="${INBOX_PREFIX}">Back to pending approvals</a></p>`,
   );
 }

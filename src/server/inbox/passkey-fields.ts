@@ -8,8 +8,8 @@ import { INBOX_PREFIX } from './http-io.js';
  * fetches the assertion options in `data-passkey-options` (see `passkeyOptionsAttribute`).
  */
 export function passkeyFields(): SafeHtml {
-  return html`<input type="hidden" name="assertion" value="" />
-    <p class="passkey-status" role="status" aria-live="polite"></p>`;
+  return html`<input type="hidden" name="assertion" value="">
+  <p class="passkey-status" role="status" aria-live="polite"></p>`;
 }
 
 /** The `data-passkey-options` attribute of the form that posts to `voteUrl` (…/approve or …/deny). */
@@ -21,9 +21,5 @@ export function passkeyOptionsAttribute(voteUrl: string): SafeHtml {
 export function passkeyNotice(hasPasskey: boolean | undefined): SafeHtml {
   if (hasPasskey !== false)
     return html`<p class="hint">Approving or denying asks for your passkey.</p>`;
-  return html`<p class="warning" id="passkey-needed">
-    Every vote needs your passkey, and you have none yet.
-    <a href="${INBOX_PREFIX}/passkeys">Add a passkey</a> with a code from your authenticator app,
-    then come back.
-  </p>`;
+  return html`<p class="warning" id="passkey-needed">Every vote needs your passkey, and you have none yet. <a href="${INBOX_PREFIX}/passkeys">Add a passkey</a> with a code from your authenticator app, then come back.</p>`;
 }

@@ -111,13 +111,12 @@ export function pendingListPage(
     'Pending approvals',
     viewer,
     html`<h1>Pending approvals</h1>
-      <p id="pending-count" role="status" aria-live="polite">${countSentence(items.length)}</p>
-      <div id="pending" data-events="${INBOX_PREFIX}/events">${pendingTable(items)}</div>
-      <p class="refresh">
-        <a href="${INBOX_PREFIX}">Refresh</a>
-        <span class="hint" id="live-hint">The list updates by itself while this page is open.</span>
-      </p>
-      ${waiting.length === 0 ? '' : waitingSection(waiting)}`,
+<p id="pending-count" role="status" aria-live="polite">${countSentence(items.length)}</p>
+<div id="pending" data-events="${INBOX_PREFIX}/events">
+${pendingTable(items)}
+</div>
+<p class="refresh"><a href="${INBOX_PREFIX}">Refresh</a> <span class="hint" id="live-hint">The list updates by itself while this page is open.</span></p>
+${waiting.length === 0 ? '' : waitingSection(waiting)}`,
   );
 }
 
@@ -131,50 +130,33 @@ export function countSentence(count: number): string {
 
 function pendingTable(items: readonly PendingItemV1[]): SafeHtml {
   return html`<table class="pending">
-    <caption class="visually-hidden">
-      Held requests waiting for approval
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Request</th>
-        <th scope="col">Targets</th>
-        <th scope="col">Environment</th>
-        <th scope="col">Agent</th>
-        <th scope="col">Approvals</th>
-        <th scope="col">Asked</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${items.map(
-        (item) => html`
-          <tr data-id="${item.id}">
-            <td><a href="${item.href}">${agentText(item.request, 400)}</a></td>
-            <td>${agentText(item.targets, 400)}</td>
-            <td>${agentText(item.environments, 400)}</td>
-            <td>${agentText(item.agent, 120)}</td>
-            <td>${item.votes}${item.voted ? ' (you voted)' : ''}</td>
-            <td>${timeElement(Date.parse(item.askedAt))}</td>
-          </tr>
-        `,
-      )}
-    </tbody>
-  </table>`;
+  <caption class="visually-hidden">Held requests waiting for approval</caption>
+  <thead><tr><th scope="col">Request</th><th scope="col">Targets</th><th scope="col">Environment</th><th scope="col">Agent</th><th scope="col">Approvals</th><th scope="col">Asked</th></tr></thead>
+  <tbody>
+${items.map(
+  (item) => html`    <tr data-id="${item.id}">
+      <td><a href="${item.href}">${agentText(item.request, 400)}</a></td>
+      <td>${agentText(item.targets, 400)}</td>
+      <td>${agentText(item.environments, 400)}</td>
+      <td>${agentText(item.agent, 120)}</td>
+      <td>${item.votes}${item.voted ? ' (you voted)' : ''}</td>
+      <td>${timeElement(Date.parse(item.askedAt))}</td>
+    </tr>
+`,
+)}  </tbody>
+</table>`;
 }
 
 function waitingSection(items: readonly PendingItemV1[]): SafeHtml {
   return html`<section aria-labelledby="waiting-heading">
-    <h2 id="waiting-heading">Approved, waiting to run</h2>
-    <p>Airlock runs these itself when their undo window ends. Open one to cancel it.</p>
-    <ul class="waiting">
-      ${items.map(
-        (item) => html`
-          <li data-id="${item.id}">
-            <a href="${item.href}">${agentText(item.request, 400)}</a> on
-            ${agentText(item.targets, 400)} (${agentText(item.environments, 400)}), runs at
-            ${item.runAt === undefined ? '' : timeElement(Date.parse(item.runAt))}
-          </li>
-        `,
-      )}
-    </ul>
-  </section>`;
+<h2 id="waiting-heading">Approved, waiting to run</h2>
+<p>Airlock runs these itself when their undo window ends. Open one to cancel it.</p>
+<ul class="waiting">
+${items.map(
+  (
+    item,
+  ) => html`  <li data-id="${item.id}"><a href="${item.href}">${agentText(item.request, 400)}</a> on ${agentText(item.targets, 400)} (${agentText(item.environments, 400)}), runs at ${item.runAt === undefined ? '' : timeElement(Date.parse(item.runAt))}</li>
+`,
+)}</ul>
+</section>`;
 }

@@ -11,8 +11,7 @@ import { html } from './html.js';
 export function agentText(text: string, maxChars = 120): SafeHtml {
   const short = toShortText(text, maxChars);
   if (!short.cut) return html`<bdi dir="ltr" class="agent-text">${short.text}</bdi>`;
-  return html`<bdi dir="ltr" class="agent-text">${short.text}</bdi
-    ><span class="cut">… (${groupDigits(short.length)} characters)</span>`;
+  return html`<bdi dir="ltr" class="agent-text">${short.text}</bdi><span class="cut">… (${groupDigits(short.length)} characters)</span>`;
 }
 
 /**
@@ -22,11 +21,7 @@ export function agentText(text: string, maxChars = 120): SafeHtml {
 export function agentValue(text: string, maxChars = 200): SafeHtml {
   const short = toShortText(text, maxChars);
   if (!short.cut) return agentText(text, maxChars);
-  return html`${agentText(text, maxChars)}
-    <details class="long-value">
-      <summary>Show all ${groupDigits(short.length)} characters</summary>
-      <div class="long-value-box" dir="ltr" tabindex="0">${agentBlock(text)}</div>
-    </details>`;
+  return html`${agentText(text, maxChars)}<details class="long-value"><summary>Show all ${groupDigits(short.length)} characters</summary><div class="long-value-box" dir="ltr" tabindex="0">${agentBlock(text)}</div></details>`;
 }
 
 /**
@@ -37,20 +32,8 @@ export function agentValue(text: string, maxChars = 200): SafeHtml {
 export function agentBlock(text: string, label?: string): SafeHtml {
   const lines = toVisibleLines(text).map((line) =>
     line.kind === 'text'
-      ? html`<span class="line"
-          ><span class="line-no" aria-hidden="true">${line.number}</span
-          ><bdi dir="ltr">${line.text}</bdi></span
-        > `
-      : html`<span class="line blank-run"
-          ><span class="line-no" aria-hidden="true">${line.from}–${line.to}</span
-          >⟨${line.to - line.from + 1} blank lines⟩</span
-        > `,
+      ? html`<span class="line"><span class="line-no" aria-hidden="true">${line.number}</span><bdi dir="ltr">${line.text}</bdi></span>\n`
+      : html`<span class="line blank-run"><span class="line-no" aria-hidden="true">${line.from}–${line.to}</span>⟨${line.to - line.from + 1} blank lines⟩</span>\n`,
   );
-  return html`<pre
-    class="request-body numbered"
-    dir="ltr"
-    tabindex="0"
-    ${label === undefined ? '' : html` aria-label="${label}"`}
-  >
-${lines}</pre>`;
+  return html`<pre class="request-body numbered" dir="ltr" tabindex="0"${label === undefined ? '' : html` aria-label="${label}"`}>${lines}</pre>`;
 }
