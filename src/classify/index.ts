@@ -34,13 +34,11 @@ export {
 export {
   classifySqlRequest,
   classifySqlText,
+  createSqlReuseKeys,
   digestSqlRequest,
-  isPlainQueryShape,
-  isReusableWriteShape,
-  literalKey,
   pinnedColumns,
   sqlReuseKey,
-  sqlShape,
+  sqlShapeFacts,
 } from './sql/index.js';
 // The inbox shows a stored body decoded only when it reads one way (no repeated key).
 export type { GraphqlCatalog } from './graphql/index.js';

@@ -26,7 +26,14 @@ export { isSqlParserLoaded, loadSqlParser } from './sql-parser.js';
 export { LITERAL_KEY_MAX_CHARS, literalKey } from './literal-key.js';
 export { isPlainQueryShape, isReusableWriteShape, sqlShape } from './statement-shape.js';
 export { pinnedColumns } from './pinned-columns.js';
-export { classifySqlRequest, digestSqlRequest, sqlReuseKey } from './sql-request.js';
+export {
+  classifySqlRequest,
+  createSqlReuseKeys,
+  digestSqlRequest,
+  sqlReuseKey,
+  sqlShapeFacts,
+} from './sql-request.js';
+export type { SqlShapeFacts } from './sql-request.js';
 
 /** The sql surface's classifier (corpus input shape `{ sql }` or `{ extended: [...] }`). */
 export const SQL_CLASSIFIER: Classifier = classifySqlCorpusInput;

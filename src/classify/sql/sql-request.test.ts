@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifySqlRequest, digestSqlRequest, sqlReuseKey } from './index.js';
+import {
+  classifySqlRequest,
+  createSqlReuseKeys,
+  digestSqlRequest,
+  sqlReuseKey,
+  sqlShapeFacts,
+} from './index.js';
 
 describe('classifySqlRequest', () => {
   it('gives every action the digest an approval binds to, which names the upstream', async () => {
@@ -23,5 +29,38 @@ describe('classifySqlRequest', () => {
       (await classifySqlRequest('UPDATE t SET a = 1 WHERE id = 2', 'db')).reuseKey,
     ).toBeDefined();
     expect((await classifySqlRequest('DELETE FROM t', 'db')).reuseKey).toBeUndefined();
+  });
+});
+
+describe('sqlShapeFacts and createSqlReuseKeys', () => {
+  it('says which shapes may reuse an allow: plain reads, and countable reusable writes', async () => {
+    const read = await classifySqlRequest('SELECT a FROM t WHERE id = 1', 'db');
+    expect(sqlShapeFacts('SELECT a FROM t WHERE id = 1', read.actions)).toEqual({
+      shape: expect.stringContaining('$1'),
+      reusable: true,
+    });
+    const write = await classifySqlRequest('UPDATE t SET a = 1 WHERE id = 2', 'db');
+    expect(sqlShapeFacts('UPDATE t SET a = 1 WHERE id = 2', write.actions)?.reusable).toBe(true);
+    // Rows the caller cannot count make a write unreusable; reads do not depend on counting.
+    expect(sqlShapeFacts('UPDATE t SET a = 1 WHERE id = 2', write.actions, false)?.reusable).toBe(
+      false,
+    );
+    expect(sqlShapeFacts('SELECT a FROM t WHERE id = 1', read.actions, false)?.reusable).toBe(true);
+    // A range predicate's constant can change how many rows it reaches: never reused.
+    const range = await classifySqlRequest('DELETE FROM t WHERE id > 5', 'db');
+    expect(sqlShapeFacts('DELETE FROM t WHERE id > 5', range.actions)?.reusable).toBe(false);
+    expect(sqlShapeFacts('SELECT (', [])).toBeUndefined();
+  });
+
+  it('gives the keys sqlReuseKey gives, remembered or not', () => {
+    const keyOf = createSqlReuseKeys();
+    const texts = [
+      'SELECT a FROM t WHERE id = 1',
+      'SELECT a FROM t WHERE id = 1',
+      "UPDATE t SET a = 'x' WHERE id = $1",
+      'SELECT (',
+      `SELECT ${'1, '.repeat(5000)}1`,
+    ];
+    for (const text of texts) expect(keyOf(text)).toBe(sqlReuseKey(text));
   });
 });

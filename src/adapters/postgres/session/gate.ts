@@ -1,9 +1,4 @@
-import {
-  isPlainQueryShape,
-  isReusableWriteShape,
-  literalKey,
-  sqlShape,
-} from '../../../classify/index.js';
+import { createSqlReuseKeys, sqlShapeFacts } from '../../../classify/index.js';
 import type { Action, Clock, Decision, JsonValue, Principal } from '../../../core/index.js';
 import { digestRequest } from '../../../core/index.js';
 import type { AgentSession, Firewall, ReuseScope } from '../../../firewall/index.js';
@@ -12,7 +7,7 @@ import type { OverLimit } from '../blast-radius.js';
 import { changedRows, describeOverLimit } from '../blast-radius.js';
 import { destroyingNothing } from '../destroys-nothing.js';
 import type { ClassifiedText, SqlClassifier } from './classified-text.js';
-import { MAX_CACHED_TEXT_CHARS, NO_COUNTING, TextClassifier } from './classified-text.js';
+import { NO_COUNTING, TextClassifier } from './classified-text.js';
 import type { AllowedStatement } from './statements.js';
 
 /** What one upstream's gate needs. */
@@ -40,8 +35,6 @@ export interface GatedStatement {
 const RECHECK_AFTER_MS = 1_000;
 
 const SHAPE_CACHE_SIZE = 4096;
-// Texts whose shape is remembered by exact text (at most SHAPE_CACHE_SIZE of them).
-const MAX_MEMO_TEXT_CHARS = 2048;
 
 /** What is known of a shape: whether its reads may reuse a decision, and one classification. */
 interface ShapeFacts {
@@ -69,7 +62,8 @@ export class StatementGate {
   readonly #shapes = new Map<string, ShapeFacts>();
   // Texts the fast key refuses, with their normalized shapes: a client that sends one
   // parameterized text again and again (the extended protocol) is normalized once.
-  readonly #normalized = new Map<string, string | undefined>();
+  // The key texts of one shape share (`sqlReuseKey`), with recent texts' shapes remembered.
+  readonly #shapeKey = createSqlReuseKeys();
   readonly #scope: ReuseScope;
   readonly #upstream: string;
   readonly #firewall: Firewall;
@@ -213,7 +207,10 @@ export class StatementGate {
     return this.#firewall.tally(
       this.#scope,
       sql,
-      () => scrubText(sqlShape(sql) ?? 'unparsed statement', [who.token]),
+      () =>
+        scrubText(sqlShapeFacts(sql, statement.classified.actions)?.shape ?? 'unparsed statement', [
+          who.token,
+        ]),
       statement,
       who,
     );
@@ -341,52 +338,23 @@ export class StatementGate {
     }
   }
 
-  /**
-   * The key texts of one shape share: the fast literal key where it answers, else PostgreSQL's
-   * normalized text (the two cannot collide: only the first has control characters in it).
-   */
-  #shapeKey(sql: string): string | undefined {
-    const fast = literalKey(sql);
-    if (fast !== undefined) return fast;
-    if (sql.length > MAX_CACHED_TEXT_CHARS) return undefined;
-    if (this.#normalized.has(sql)) return this.#normalized.get(sql);
-    const shape = sqlShape(sql);
-    if (sql.length <= MAX_MEMO_TEXT_CHARS) {
-      if (this.#normalized.size >= SHAPE_CACHE_SIZE) this.#normalized.clear();
-      this.#normalized.set(sql, shape);
-    }
-    return shape;
-  }
-
   #rememberShape(key: string, facts: ShapeFacts): void {
     if (this.#shapes.size >= SHAPE_CACHE_SIZE) this.#shapes.clear();
     this.#shapes.set(key, facts);
   }
 }
 
-/**
- * What a text tells of its shape. A shape may reuse decisions when it is a plain query (its
- * judgment cannot depend on its constants) and this text of it only reads, or a reusable write.
- */
+/** What a text tells of its shape, in the terms of this session's counting (see `sqlShapeFacts`). */
 function shapeFacts(
   sql: string,
   classified: ClassifiedText,
   token: string,
 ): ShapeFacts | undefined {
-  const shape = sqlShape(sql);
-  if (shape === undefined) return undefined;
-  const reads =
-    classified.actions.length > 0 && classified.actions.every((action) => action.effect === 'read');
-  const writes =
-    classified.actions.length > 0 &&
-    classified.actions.every((action) => action.effect === 'read' || action.effect === 'write');
-  // Writes too: the rows each run changes are counted by the session whatever its judgment.
-  const reusable =
-    (reads && isPlainQueryShape(sql)) ||
-    (writes && classified.counting.by !== 'unmeasurable' && isReusableWriteShape(shape));
+  const facts = sqlShapeFacts(sql, classified.actions, classified.counting.by !== 'unmeasurable');
+  if (facts === undefined) return undefined;
   // SECURITY: the audit log keeps the shape, which has no constants; the token is scrubbed in
   // case an agent wrote it into the text.
-  return { reusable, classified, recordedAs: scrubText(shape, [token]) };
+  return { reusable: facts.reusable, classified, recordedAs: scrubText(facts.shape, [token]) };
 }
 
 // Operations that cannot add a trigger or rule to a table; anything else (DDL, an unknown
