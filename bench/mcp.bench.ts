@@ -24,12 +24,7 @@ import {
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpProxy, createMcpHttpRoute } from '../src/adapters/mcp/index.js';
 import { MCP_CATALOGS } from '../src/classify/index.js';
-import {
-  DEFAULT_APPROVAL_OPTIONS,
-  Firewall,
-  GrantService,
-  authenticate,
-} from '../src/firewall/index.js';
+import { DEFAULT_APPROVAL_OPTIONS, Firewall, GrantService } from '../src/firewall/index.js';
 import { cryptoRandom, randomIds, systemClock } from '../src/platform/index.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { startGateway } from '../src/server/index.js';
@@ -160,10 +155,6 @@ async function main(): Promise<void> {
         },
       ],
       firewall,
-      principalOf: async (bearer) => {
-        const found = await authenticate(store, bearer, systemClock.now());
-        return found.ok ? found.principal : undefined;
-      },
     });
     closers.unshift(() => proxy.close());
     const gateway = await startGateway({

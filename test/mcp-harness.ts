@@ -7,7 +7,7 @@ import type { McpUpstreamOptions } from '../src/adapters/mcp/index.js';
 import { McpProxy, createMcpHttpRoute } from '../src/adapters/mcp/index.js';
 import { MCP_CATALOGS } from '../src/classify/mcp/index.js';
 import { EFFECTS, SeededRandom } from '../src/core/index.js';
-import { ApprovalService, authenticate } from '../src/firewall/index.js';
+import { ApprovalService } from '../src/firewall/index.js';
 import { TestAuthenticator, createTestFirewall } from '../src/firewall/test-harness.js';
 import { CedarPolicyEngine, loadDefaultPolicyFiles } from '../src/policy/index.js';
 import { startGateway } from '../src/server/index.js';
@@ -128,11 +128,7 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
   const phones = new TestAuthenticator({ service: approvals, store, clock: harness.clock });
   for (const name of ['bob', 'carol'])
     await phones.enrol({ name, upstreams: ['*'], environments: ['*'] });
-  const principalOf = async (bearer: string) => {
-    const found = await authenticate(store, bearer, harness.clock.now());
-    return found.ok ? found.principal : undefined;
-  };
-  const proxy = await McpProxy.start({ upstreams, firewall: harness.firewall, principalOf });
+  const proxy = await McpProxy.start({ upstreams, firewall: harness.firewall });
   const gateway = await startGateway({
     approvals: store,
     routes: (urls) => [
@@ -180,6 +176,8 @@ export async function startMcpAirlock(upstreams: readonly McpUpstreamOptions[]) 
   return {
     token,
     issueToken,
+    grants: harness.grants,
+    clock: harness.clock,
     store,
     proxy,
     gateway,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_ENTROPY_BYTES, createToken } from '../src/core/index.js';
+import { TOKEN_ENTROPY_BYTES, createToken, hashToken } from '../src/core/index.js';
+import { AUTHENTICATION_RECHECK_MS } from '../src/firewall/index.js';
 import {
   PLANTED_SECRET,
   createSandbox,
@@ -63,6 +64,28 @@ describe('MCP proxy over Streamable HTTP, real reference servers', () => {
     const result = await call('fs__read_text_file', { path: join(sandbox.allowed, 'a.txt') });
     expect(result.isError).not.toBe(true);
     expect(textOf(result)).toBe('alpha\n');
+  });
+
+  it('authenticates an agent session once, and a revoked token stops within the recheck bound', async () => {
+    const token = await airlock.issueToken('revoked-agent', ['fs']);
+    const grant = await airlock.store.findGrantByTokenHash(hashToken(token));
+    const session = await airlock.connect(token);
+    try {
+      const read = () =>
+        session.callTool({
+          name: 'fs__read_text_file',
+          arguments: { path: join(sandbox.allowed, 'a.txt') },
+        }) as Promise<CallResult>;
+      expect((await read()).isError).not.toBe(true);
+      await airlock.grants.revoke(grant?.id ?? '', 'human:alice');
+      // Past AUTHENTICATION_RECHECK_MS the session asks the store again: the revocation holds.
+      airlock.clock.advance(AUTHENTICATION_RECHECK_MS + 1);
+      const refused = await read();
+      expect(refused.isError).toBe(true);
+      expect(refused._meta?.airlock?.code).toBe('AIRLOCK_DENIED');
+    } finally {
+      await session.close();
+    }
   });
 
   it('passes creating a new file inside the allowed folder (the upstream is asked whether it exists)', async () => {

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import type { LoadedConfig } from '../config/index.js';
 import type { Clock, HeldRequestV1, Ids, JsonValue, PolicyEngine, Store } from '../core/index.js';
 import type { FactorThrottle, Firewall, GrantService } from '../firewall/index.js';
-import { authenticate } from '../firewall/index.js';
 import type { AdminOperations } from './admin/index.js';
 import { startGateway } from './gateway.js';
 import type { TlsIdentity } from './listener.js';
@@ -159,10 +158,6 @@ function surfaceDeps(options: ServerOptions, urls: SurfaceDeps['urls']): Surface
     ids: options.ids,
     urls,
     host: options.host,
-    principalOf: async (token) => {
-      const found = await authenticate(store, token, clock.now());
-      return found.ok ? found.principal : undefined;
-    },
     appendAudit: async (draft) => {
       await store.appendAudit(draft);
     },

@@ -13,10 +13,9 @@ import type {
   ClassifiedRequest,
   Decision,
   JsonValue,
-  Principal,
 } from '../../core/index.js';
-import { principalScopeViolations } from '../../core/index.js';
-import type { Firewall } from '../../firewall/index.js';
+import { LruCache, principalScopeViolations } from '../../core/index.js';
+import type { AgentSession, Caller, Firewall } from '../../firewall/index.js';
 import { toShownRequest } from '../shared/index.js';
 import type { McpUpstreamOptions } from './config.js';
 import { resolvePathFacts } from './path-facts.js';
@@ -30,11 +29,6 @@ import { UpstreamServer } from './upstream-client.js';
 export interface McpProxyOptions {
   readonly upstreams: readonly McpUpstreamOptions[];
   readonly firewall: Firewall;
-  /**
-   * The principal behind a token, or undefined. Listings use it to ask only about the servers
-   * the grant covers: asking about the others would be denials, and denials freeze tokens.
-   */
-  readonly principalOf: (token: string) => Promise<Principal | undefined>;
 }
 
 /** Who is asking, and where a held agent polls. */
@@ -48,6 +42,8 @@ export interface McpRequestContext {
 }
 
 const RESOURCE_PREFIX = 'airlock://';
+// Agent sessions remembered by token at once; the oldest is authenticated anew when it returns.
+const MAX_AGENT_SESSIONS = 1024;
 
 /**
  * Airlock's MCP proxy: one client session to every upstream server, shared by every agent
@@ -57,13 +53,14 @@ const RESOURCE_PREFIX = 'airlock://';
 export class McpProxy {
   readonly #upstreams: ReadonlyMap<string, UpstreamServer>;
   readonly #firewall: Firewall;
-  readonly #principalOf: McpProxyOptions['principalOf'];
+  // A stdio session or an HTTP client presents one token for many requests: it is authenticated
+  // once, and the firewall re-checks the session within AUTHENTICATION_RECHECK_MS.
+  readonly #sessions = new LruCache<string, AgentSession>(MAX_AGENT_SESSIONS);
   #table: ToolTable;
 
   private constructor(upstreams: readonly UpstreamServer[], options: McpProxyOptions) {
     this.#upstreams = new Map(upstreams.map((upstream) => [upstream.name, upstream]));
     this.#firewall = options.firewall;
-    this.#principalOf = options.principalOf;
     this.#table = buildToolTable(upstreams);
   }
 
@@ -128,7 +125,7 @@ export class McpProxy {
         { server: call.server, tool: call.tool, arguments: args as JsonValue },
         [...upstream.secrets, context.token],
       );
-    const decision = await this.#judge(context.token, classified, shown);
+    const decision = await this.#judge(await this.#callerOf(context.token), classified, shown);
     if (decision.verdict !== 'allow') return refusalResult(decision, context);
     try {
       return (await upstream.callTool(found.tool.name, args)) as ToolResult;
@@ -231,21 +228,31 @@ export class McpProxy {
   }
 
   async #judge(
-    token: string,
+    who: Caller,
     classified: ClassifiedRequest,
     shown?: () => ApprovalRequestV1,
   ): Promise<Decision> {
     return (
       await this.#firewall.judge(
         { surface: 'mcp', ...classified, ...(shown === undefined ? {} : { shown }) },
-        token,
+        who,
       )
     ).decision;
   }
 
+  /** The token's session, authenticated once; the token itself when it does not authenticate (judged, so denied and audited). */
+  async #callerOf(token: string): Promise<Caller> {
+    const known = this.#sessions.get(token);
+    if (known !== undefined) return known;
+    const who = await this.#firewall.authenticate(token);
+    if (!who.ok) return token;
+    this.#sessions.set(token, who.session);
+    return who.session;
+  }
+
   /** Throws the refusal as a JSON-RPC error: resources and prompts have no error result. */
   async #requireAllowed(context: McpRequestContext, classified: ClassifiedRequest): Promise<void> {
-    const decision = await this.#judge(context.token, classified);
+    const decision = await this.#judge(await this.#callerOf(context.token), classified);
     if (decision.verdict === 'allow') return;
     const refusal = refusalResult(decision, context);
     throw new McpError(
@@ -258,7 +265,10 @@ export class McpProxy {
   /** The servers a listing shows: those in the grant, judged as one read of each. */
   async #readableServers(context: McpRequestContext, method: string): Promise<UpstreamServer[]> {
     const servers = [...this.#upstreams.values()];
-    const principal = await this.#principalOf(context.token);
+    // Listings ask only about the servers the grant covers: asking about the others would be
+    // denials, and denials freeze tokens.
+    const who = await this.#callerOf(context.token);
+    const principal = typeof who === 'string' ? undefined : who.principal;
     const inScope =
       principal === undefined
         ? []
@@ -270,7 +280,7 @@ export class McpProxy {
     // A token that is not valid is still judged (and so audited) once; it is denied.
     const judged = inScope.length > 0 ? inScope : servers.slice(0, 1);
     const decision = await this.#judge(
-      context.token,
+      who,
       classifyMcpListing(
         judged.map((upstream) => upstream.name),
         method,

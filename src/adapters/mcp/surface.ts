@@ -1,4 +1,3 @@
-import type { Principal } from '../../core/index.js';
 import { describeError, ok } from '../../core/index.js';
 import type { Firewall } from '../../firewall/index.js';
 import type { Surface } from '../shared/index.js';
@@ -18,10 +17,9 @@ export const MCP_HTTP_PREFIX = '/mcp';
 export async function startMcpProxy(
   upstreams: readonly McpUpstreamOptions[],
   firewall: Firewall,
-  principalOf: (token: string) => Promise<Principal | undefined>,
 ): Promise<McpProxy> {
   try {
-    return await McpProxy.start({ upstreams, firewall, principalOf });
+    return await McpProxy.start({ upstreams, firewall });
   } catch (error) {
     throw new SurfaceRefusal(
       { title: 'cannot connect to the mcp upstreams', problems: [describeError(error)] },
@@ -53,7 +51,7 @@ export const mcpSurface: Surface<McpUpstreamConfig, McpUpstreamOptions[]> = {
     return ok(upstreams.value.length === 0 ? undefined : upstreams.value);
   },
   async start(upstreams, deps) {
-    const proxy = await startMcpProxy(upstreams, deps.firewall, (token) => deps.principalOf(token));
+    const proxy = await startMcpProxy(upstreams, deps.firewall);
     const { url, approvalsUrl } = deps.urls;
     const names = upstreams.map((upstream) => upstream.name);
     return {

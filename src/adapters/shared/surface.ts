@@ -6,7 +6,6 @@ import type {
   Ids,
   JsonValue,
   PolicyEngine,
-  Principal,
   Result,
 } from '../../core/index.js';
 import type { DecideOptions, Firewall, HeldRequestRunner } from '../../firewall/index.js';
@@ -53,8 +52,6 @@ export interface SurfaceDeps {
   readonly urls: SurfaceUrls;
   /** The interface the gateway listens on; listeners of their own use it too. */
   readonly host: string;
-  /** The principal of an Airlock token now, or undefined for a bad, inactive or unknown one. */
-  principalOf(token: string): Promise<Principal | undefined>;
   /** Appends a record to the audit log (a snapshot taken, …). */
   appendAudit(draft: AuditDraft): Promise<void>;
   /** The policy engine in force now: `policy reload` swaps it, so read it per use, never keep it. */

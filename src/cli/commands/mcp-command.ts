@@ -7,8 +7,6 @@ import {
 } from '../../adapters/mcp/index.js';
 import { envSecret, upstreamSections } from '../../config/index.js';
 import { isWellFormedToken } from '../../core/index.js';
-import { authenticate } from '../../firewall/index.js';
-import { systemClock } from '../../platform/index.js';
 import { createFirewall, openContext, orRefuse } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { CliFailure } from '../output.js';
@@ -49,15 +47,7 @@ export function registerMcpCommands(program: Command): void {
         if (upstreams.length === 0)
           throw new CliFailure('no mcp upstream is configured', EXIT.invalidInput);
         const engine = await loadEngineFor(context.loaded.policyDir);
-        const principalOf = async (agentToken: string) => {
-          const found = await authenticate(store, agentToken, systemClock.now());
-          return found.ok ? found.principal : undefined;
-        };
-        const proxy = await startMcpProxy(
-          upstreams,
-          createFirewall(loaded, store, engine),
-          principalOf,
-        );
+        const proxy = await startMcpProxy(upstreams, createFirewall(loaded, store, engine));
         for (const line of refusedLines(proxy)) process.stderr.write(`airlock: ${line}\n`);
         try {
           await serveMcpStdio(proxy, {
